@@ -1,0 +1,180 @@
+"""The `budget` command line: parse arguments, call the stages, print, set exit codes.
+
+Exit status: 0 success; 1 invalid input (one line per problem on stderr) or a breach
+found; 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+import budget
+from budget.engine import project
+from budget.errors import InputError, Problem
+from budget.model import Scenario
+from budget.overview import overview
+from budget.render import overview_text, rows_csv, rows_json, with_euros
+from budget.scenario import read_scenario
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+def fail(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+def load_or_fail(path: str | Path) -> Scenario:
+    scenario, problems = read_scenario(path)
+    if scenario is None:
+        fail(problems)
+    return scenario
+
+
+def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:
+    return click.argument("scenario", required=required, type=click.Path(dir_okay=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(budget.__version__, prog_name="budget")
+def cli() -> None:
+    """Project multi-year funding commitments exactly, to the cent.
+
+    A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
+    grant). Start with the bundled example, the 2014 letter to parliament:
+
+    \b
+        budget run                          overview of the bundled example
+        budget run my.toml -o my.xlsx       project a scenario into a workbook
+        budget run my.toml --format csv     tidy rows for other tools
+        budget validate scenarios/*.toml    check files only
+
+    Amounts are integer cents; splits use largest remainder, so parts always add up.
+    """
+
+
+@cli.command()
+@scenario_argument(required=False)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write an Excel workbook to this .xlsx file as well.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table: overview per basis; csv/json: the tidy rows with euros and cents.",
+)
+def run(scenario: str | None, output: str | None, fmt: str) -> None:
+    """Project SCENARIO (default: the bundled 2014 example) and print the overview.
+
+    The overview shows fiscal years across and funders with their commitments down, on a
+    cash basis (payments) and a commitment basis (obligations entered). Amounts outside
+    the horizon are shown as "earlier" and "later", never dropped. Uncertain inputs take
+    their central value (uniform: midpoint, triangular: mode, normal: mean, choice: the
+    most likely value).
+    """
+    path = Path(scenario) if scenario else budget.example_path()
+    loaded = load_or_fail(path)
+    rows = project(loaded)
+    if output:
+        write_workbook_or_fail(loaded, rows, output, path)
+    if fmt == "csv":
+        click.echo(rows_csv(with_euros(rows)), nl=False)
+    elif fmt == "json":
+        click.echo(rows_json(with_euros(rows)), nl=False)
+    else:
+        click.echo(run_table(loaded, rows))
+    if output:
+        click.echo(f"Wrote {output}", err=True)
+
+
+def run_table(scenario: Scenario, rows: Any) -> str:
+    parts = []
+    for basis, title in (
+        ("cash", "cash basis: payments"),
+        ("commitment", "commitment basis: obligations entered"),
+    ):
+        parts.append(
+            overview_text(overview(rows, scenario, basis), f"{scenario.name}, {title} (EUR)")
+        )
+    notes = central_value_notes(scenario)
+    return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def central_value_notes(scenario: Scenario) -> list[str]:
+    notes = []
+    for c in scenario.commitments:
+        for field in ("shortfall", "amount"):
+            value = getattr(c.spec, field, None)
+            if value is not None and value.is_uncertain:
+                notes.append(
+                    f"Note: {c.id} {field} is uncertain ({value.describe()}); "
+                    "the projection uses its central value."
+                )
+    for r in scenario.recipients.values():
+        for field in ("costs", "income"):
+            value = getattr(r, field)
+            if value is not None and value.is_uncertain:
+                notes.append(
+                    f"Note: recipient {r.key} {field} is uncertain "
+                    f"({value.describe()}); the projection uses its central value."
+                )
+    return notes
+
+
+def write_workbook_or_fail(scenario: Scenario, rows: Any, output: str, source: Path) -> None:
+    from budget.workbook import write_workbook
+
+    try:
+        write_workbook(scenario, rows, output, inputs=[source])
+    except InputError as exc:
+        fail(exc.problems)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(scenarios: tuple[str, ...]) -> None:
+    """Check SCENARIOS without projecting them; list every problem found."""
+    problems: list[Problem] = []
+    for path in scenarios:
+        scenario, found = read_scenario(path)
+        problems.extend(found)
+        if scenario is not None:
+            click.echo(
+                f"{path}: ok ({len(scenario.commitments)} commitments, "
+                f"{scenario.first_year}-{scenario.last_year})"
+            )
+    if problems:
+        fail(problems)
+
+
+def main() -> None:
+    """The console script: never a traceback for the user, unless BUDGET_DEBUG is set."""
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("budget: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug, not the user's fault: say so in one line
+        if os.environ.get("BUDGET_DEBUG"):
+            raise
+        click.echo(
+            f"budget: internal error: {type(exc).__name__}: {exc} "
+            "(this is a bug; set BUDGET_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(1)

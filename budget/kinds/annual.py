@@ -1,0 +1,116 @@
+"""`annual`: a fixed amount every year of a span, optionally indexed by a yearly rate.
+
+Year y pays amount x (1 + rate)^(y - first_year), computed from the base each year and
+rounded once, half away from zero, so that rounded amounts are never compounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+
+from budget.fields import FieldReader
+from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.model import ByYear
+from budget.money import MoneyError, scale_round
+from budget.periods import FiscalCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Annual:
+    """first_year, last_year: the span; amount: the base amount per year; indexation: the
+    yearly rate (0 for none)."""
+
+    first_year: int
+    last_year: int
+    amount: ByYear
+    indexation: Fraction
+
+
+class AnnualKind:
+    name: str = "annual"
+    summary: str = "pays a fixed amount every year, optionally indexed by a yearly rate"
+    fields: Mapping[str, str] = {
+        "first_year": "the first fiscal year",
+        "last_year": "the last fiscal year",
+        "amount": "the amount per year (before indexation)",
+        "indexation": 'the yearly rate, e.g. "0.02" for 2%',
+    }
+    year_inputs: tuple[str, ...] = ("amount",)
+    uncertain: frozenset[str] = frozenset({"amount"})
+
+    def parse(self, reader: FieldReader) -> Annual | None:
+        first = reader.year("first_year", required=True)
+        last = reader.year("last_year", required=True)
+        span = None
+        if first is not None and last is not None:
+            if first > last:
+                reader.error("last_year", f"{last} is before first_year {first}")
+            else:
+                span = (first, last)
+        amount = reader.by_year("amount", required=True, uncertain=True, span=span)
+        rate = Fraction(0)
+        if reader.has("indexation"):
+            raw = reader.raw["indexation"]
+            try:
+                rate = _parse_rate(raw)
+            except MoneyError as exc:
+                reader.error("indexation", exc.message, exc.hint)
+                return None
+        if span is None or amount is None or first is None or last is None:
+            return None
+        return Annual(first, last, amount, rate)
+
+    def span(self, spec: Annual, calendar: FiscalCalendar) -> tuple[int, int]:
+        return spec.first_year, spec.last_year
+
+    def derives_shortfall(self, spec: Annual) -> bool:
+        return False
+
+    def compute(
+        self,
+        specs: Sequence[Annual],
+        years: IntArray,
+        calendar: FiscalCalendar,
+        inputs: Mapping[str, IntArray],
+        active: BoolArray,
+    ) -> Flows:
+        amount = np.where(active, inputs["amount"], 0)
+        rates = [s.indexation for s in specs]
+        first = np.array([s.first_year for s in specs], dtype=np.int64)
+        offset = years[None, :] - first[:, None]
+        for rate in sorted(set(rates)):
+            if rate == 0:
+                continue
+            rows = np.array([r == rate for r in rates])
+            for k in np.unique(offset[rows][active[rows]]):
+                cells = active & rows[:, None] & (offset == k)
+                amount[:, cells] = scale_round(amount[:, cells], (1 + rate) ** int(k))
+        return Flows(cash=amount, commitment=amount.copy())
+
+
+def _parse_rate(raw: object) -> Fraction:
+    """A yearly rate: "0.02" or "2%"; a negative rate (a cut) must stay above -100%."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        text = str(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+    else:
+        raise MoneyError(f"{raw!r} is not a rate", 'write it in quotes, e.g. "0.02" for 2% a year')
+    percent = text.endswith("%")
+    try:
+        rate = Fraction(Decimal(text.rstrip("%").strip()))
+    except (InvalidOperation, ValueError, OverflowError) as exc:
+        raise MoneyError(f"{raw!r} is not a rate", 'write e.g. "0.02" or "2%"') from exc
+    if percent:
+        rate /= 100
+    if not -1 < rate <= 10 or rate.denominator > 10**9:
+        raise MoneyError(f"{raw!r} is not a sensible yearly rate", 'write e.g. "0.02" for 2%')
+    return rate
+
+
+KIND = AnnualKind()

@@ -1,0 +1,236 @@
+"""`grant`: a total for a period [start, end), allocated over the fiscal years it touches.
+
+Allocation by days (the default) or by months, or an explicit schedule by year that adds up
+to the total. Cash follows the allocation, unless an `advance` share is paid in the first
+fiscal year and the rest at settlement, `settlement_lag` years after the fiscal year in which
+the period ends. The whole total is committed in `committed_in` (default: the first year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from budget.fields import FieldReader
+from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.money import allocate_rows, share_weights
+from budget.periods import FiscalCalendar, fiscal_year_weights, period_last_day
+
+ALLOCATIONS = ("days", "months")
+MAX_YEARS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """total: the amount granted; start, end: the period [start, end); allocation: "days",
+    "months" or a schedule ((year, cents) pairs); advance: the share paid up front, or None;
+    settlement_lag: years from the period's last fiscal year to settlement; committed_in:
+    the fiscal year of the grant decision."""
+
+    total: int
+    start: dt.date
+    end: dt.date
+    allocation: str | tuple[tuple[int, int], ...]
+    advance: Fraction | None
+    settlement_lag: int
+    committed_in: int | None
+
+    def years(self, calendar: FiscalCalendar) -> tuple[int, int]:
+        """The fiscal years of the period: the first, and the one holding its last day."""
+        return calendar.year_of(self.start), calendar.year_of(period_last_day(self.end))
+
+    def first_payment(self, calendar: FiscalCalendar) -> int:
+        first, last = self.years(calendar)
+        if self.advance is not None:
+            return first if self.advance > 0 else last + self.settlement_lag
+        if isinstance(self.allocation, tuple):
+            return next((y for y, c in self.allocation if c > 0), first)
+        return first
+
+    def committed_year(self, calendar: FiscalCalendar) -> int:
+        return self.years(calendar)[0] if self.committed_in is None else self.committed_in
+
+
+class GrantKind:
+    name: str = "grant"
+    summary: str = "a total for a period, allocated over fiscal years by days, months or schedule"
+    fields: Mapping[str, str] = {
+        "total": "the amount granted for the whole period",
+        "start": "the first day of the period (a date)",
+        "end": "the day after the last day of the period (the end is exclusive)",
+        "allocation": '"days" (default), "months", or a table by year adding up to the total',
+        "advance": 'the share paid in the first fiscal year, e.g. "0.8"',
+        "settlement_lag": "years after the period's last fiscal year when the rest is paid (1)",
+        "committed_in": "the fiscal year of the grant decision (default: the first year)",
+    }
+    year_inputs: tuple[str, ...] = ()
+    uncertain: frozenset[str] = frozenset()
+
+    def parse(self, reader: FieldReader) -> Grant | None:
+        total = reader.amount("total", required=True)
+        start = reader.date("start", required=True)
+        end = reader.date("end", required=True)
+        advance = reader.share("advance")
+        lag = reader.integer("settlement_lag", lo=0, hi=50)
+        committed_in = reader.year("committed_in")
+        if reader.has("settlement_lag") and not reader.has("advance"):
+            reader.error(
+                "settlement_lag",
+                "is set without advance, so it would do nothing",
+                "add advance (the share paid up front) or remove settlement_lag",
+            )
+        if start is not None and end is not None and end <= start:
+            reader.error(
+                "end",
+                f"{end} is not after start {start}",
+                "the end is exclusive: a grant for 2015 ends on 2016-01-01",
+            )
+            return None
+        if start is not None and end is not None and (end - start).days > 366 * MAX_YEARS:
+            reader.error("end", f"the period is longer than {MAX_YEARS} years")
+            return None
+        if total is None or start is None or end is None:
+            return None
+        if reader.has("settlement_lag") and not reader.has("advance"):
+            return None
+        if any(
+            reader.has(k) and v is None
+            for k, v in (
+                ("advance", advance),
+                ("settlement_lag", lag),
+                ("committed_in", committed_in),
+            )
+        ):
+            return None
+        allocation = self._allocation(reader, total, start, end)
+        if allocation is None:
+            return None
+        grant = Grant(
+            total, start, end, allocation, advance, 1 if lag is None else lag, committed_in
+        )
+        return grant
+
+    def _allocation(
+        self, reader: FieldReader, total: int, start: dt.date, end: dt.date
+    ) -> str | tuple[tuple[int, int], ...] | None:
+        if not reader.has("allocation") or isinstance(reader.raw["allocation"], str):
+            return reader.choice("allocation", ALLOCATIONS, "days")
+        if not isinstance(reader.raw["allocation"], Mapping) or not reader.raw["allocation"]:
+            reader.error(
+                "allocation",
+                "is neither a method nor a schedule",
+                'use "days", "months" or a table by year such as '
+                '{ 2014 = "1200000.00", 2015 = "800000.00" }',
+            )
+            return None
+        # The fiscal calendar is not known while parsing; the years of a schedule are checked
+        # against the period by `check` below, once it is.
+        schedule = reader.by_year("allocation")
+        if schedule is None:
+            return None
+        pairs = tuple((y, v) for y, v in schedule.table if isinstance(v, int))
+        if sum(c for _, c in pairs) != total:
+            from budget.money import format_euros_grouped as f
+
+            reader.error(
+                "allocation",
+                f"the schedule adds up to {f(sum(c for _, c in pairs))}, not the total {f(total)}",
+                "make the years add up to the total",
+            )
+            return None
+        return pairs
+
+    def check(self, spec: Grant, calendar: FiscalCalendar) -> list[tuple[str, str, str]]:
+        """Rules that need the fiscal calendar: (field, message, hint) for each problem."""
+        problems = []
+        first, last = spec.years(calendar)
+        if isinstance(spec.allocation, tuple):
+            years = [y for y, _ in spec.allocation]
+            missing = [y for y in range(first, last + 1) if y not in years]
+            extra = [y for y in years if not first <= y <= last]
+            if missing:
+                problems.append(
+                    (
+                        "allocation",
+                        "the schedule has no amount for " + ", ".join(map(str, missing)),
+                        f"the period covers fiscal years {first} to {last}",
+                    )
+                )
+            if extra:
+                problems.append(
+                    (
+                        "allocation",
+                        "the schedule has years outside the period: " + ", ".join(map(str, extra)),
+                        f"the period covers fiscal years {first} to {last}",
+                    )
+                )
+        if spec.committed_in is not None and spec.committed_in > spec.first_payment(calendar):
+            problems.append(
+                (
+                    "committed_in",
+                    f"{spec.committed_in} is after the first payment "
+                    f"in {spec.first_payment(calendar)}",
+                    "a grant is committed before or when it first pays",
+                )
+            )
+        return problems
+
+    def span(self, spec: Grant, calendar: FiscalCalendar) -> tuple[int, int]:
+        first, last = spec.years(calendar)
+        if spec.advance is not None:
+            last += spec.settlement_lag
+        return min(first, spec.committed_year(calendar)), last
+
+    def derives_shortfall(self, spec: Grant) -> bool:
+        return False
+
+    def compute(
+        self,
+        specs: Sequence[Grant],
+        years: IntArray,
+        calendar: FiscalCalendar,
+        inputs: Mapping[str, IntArray],
+        active: BoolArray,
+    ) -> Flows:
+        k, y0 = len(specs), int(years[0])
+        totals = np.array([s.total for s in specs], dtype=np.int64)
+        bounds = calendar.boundaries(y0, int(years[-1]))
+        weights = np.zeros((k, len(years)), dtype=np.int64)
+        for method in ALLOCATIONS:
+            rows = np.array([s.allocation == method for s in specs], dtype=bool)
+            if rows.any():
+                starts = np.array([s.start for s in specs], dtype="datetime64[D]")[rows]
+                ends = np.array([s.end for s in specs], dtype="datetime64[D]")[rows]
+                weights[rows] = fiscal_year_weights(starts, ends, bounds, method)
+        for i, spec in enumerate(specs):
+            if isinstance(spec.allocation, tuple):
+                for year, cents in spec.allocation:
+                    weights[i, year - y0] = cents
+        allocated = allocate_rows(totals, weights)
+
+        cash = allocated
+        with_advance = [i for i, s in enumerate(specs) if s.advance is not None]
+        if with_advance:
+            rows = np.array(with_advance)
+            shares = [
+                share_weights([specs[i].advance, 1 - specs[i].advance])  # type: ignore[list-item,operator]
+                for i in with_advance
+            ]
+            up_front = allocate_rows(totals[rows], np.array(shares, dtype=np.int64))
+            cash = allocated.copy()
+            cash[rows] = 0
+            for j, i in enumerate(with_advance):
+                first, last = specs[i].years(calendar)
+                cash[i, first - y0] += up_front[j, 0]
+                cash[i, last + specs[i].settlement_lag - y0] += up_front[j, 1]
+        commitment = np.zeros_like(cash)
+        committed = np.array([s.committed_year(calendar) - y0 for s in specs], dtype=np.int64)
+        commitment[np.arange(k), committed] = totals
+        return Flows(cash=cash[None], commitment=commitment[None])
+
+
+KIND = GrantKind()

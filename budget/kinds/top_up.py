@@ -1,0 +1,97 @@
+"""`top_up`: each year, make up the recipient's shortfall, up to a cap.
+
+Pays min(cap, max(0, shortfall)) in every year of its span. The shortfall is given, or
+derived by the engine from the recipient's costs minus its income minus what commitments
+ranked before this one pay the recipient that year. An optional total cap over the whole
+span stops payments once reached, year by year in time order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from budget.fields import FieldReader
+from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.model import ByYear
+from budget.periods import FiscalCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class TopUp:
+    """first_year, last_year: the span; cap: the most paid per year; shortfall: given per
+    year, or None to derive it from the recipient; total_cap: the most paid over the span."""
+
+    first_year: int
+    last_year: int
+    cap: ByYear
+    shortfall: ByYear | None
+    total_cap: int | None
+
+
+class TopUpKind:
+    name: str = "top_up"
+    summary: str = "makes up a yearly shortfall, up to a cap per year (and optionally in total)"
+    fields: Mapping[str, str] = {
+        "first_year": "the first fiscal year",
+        "last_year": "the last fiscal year",
+        "cap": "the most paid per year (an amount, or a table by year)",
+        "shortfall": "the shortfall per year; without it, the recipient's costs - income",
+        "total_cap": "the most paid over the whole span",
+    }
+    year_inputs: tuple[str, ...] = ("cap", "shortfall")
+    uncertain: frozenset[str] = frozenset({"shortfall"})
+
+    def parse(self, reader: FieldReader) -> TopUp | None:
+        first = reader.year("first_year", required=True)
+        last = reader.year("last_year", required=True)
+        span = None
+        if first is not None and last is not None:
+            if first > last:
+                reader.error("last_year", f"{last} is before first_year {first}")
+            else:
+                span = (first, last)
+        cap = reader.by_year("cap", required=True, span=span)
+        shortfall = reader.by_year("shortfall", uncertain=True, allow_negative=True, span=span)
+        total_cap = reader.amount("total_cap")
+        if span is None or cap is None or first is None or last is None:
+            return None
+        if reader.has("shortfall") and shortfall is None:
+            return None
+        if reader.has("total_cap") and total_cap is None:
+            return None
+        return TopUp(first, last, cap, shortfall, total_cap)
+
+    def span(self, spec: TopUp, calendar: FiscalCalendar) -> tuple[int, int]:
+        return spec.first_year, spec.last_year
+
+    def derives_shortfall(self, spec: TopUp) -> bool:
+        return spec.shortfall is None
+
+    def compute(
+        self,
+        specs: Sequence[TopUp],
+        years: IntArray,
+        calendar: FiscalCalendar,
+        inputs: Mapping[str, IntArray],
+        active: BoolArray,
+    ) -> Flows:
+        shortfall = inputs["shortfall"]
+        due = np.maximum(shortfall, 0)
+        pay = np.where(active, np.minimum(inputs["cap"], due), 0)
+        limits = np.array(
+            [-1 if s.total_cap is None else s.total_cap for s in specs], dtype=np.int64
+        )
+        capped = limits >= 0
+        if capped.any():
+            # Years are in time order, so a cumulative minimum stops payments once reached.
+            running = np.cumsum(pay[:, capped, :], axis=-1)
+            running = np.minimum(running, limits[capped][None, :, None])
+            pay[:, capped, :] = np.diff(running, axis=-1, prepend=0)
+        binds = active & (shortfall > pay)
+        return Flows(cash=pay, commitment=pay, binds=binds)
+
+
+KIND = TopUpKind()

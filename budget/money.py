@@ -1,0 +1,262 @@
+"""Money: integer cents, the one input parser, rounding, and largest-remainder splits.
+
+Every amount in the program is an integer number of cents (int64 in arrays). Amounts enter
+through `parse_cents` only; computed amounts are rounded by `round_half_away` (Excel's
+ROUND); every division of an amount goes through `allocate`, so the parts add up to the
+whole by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+INT64_MAX = 2**63 - 1
+CENTS_MAX = INT64_MAX
+
+_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<whole>\d+)(?:\.(?P<frac>\d*))?$")
+
+IntArray = npt.NDArray[np.int64]
+
+
+class MoneyError(ValueError):
+    """An input amount that cannot be read; carries a hint for the user."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def parse_cents(value: object, *, allow_negative: bool = False) -> int:
+    """Turn an input amount ("67600.00", "67600", 67600, Decimal) into integer cents.
+
+    Refuses binary floats (they cannot say "exactly 0.10"), more than two decimals, text,
+    thousands separators, negative amounts (unless `allow_negative`) and amounts that do
+    not fit in int64 cents.
+    """
+    if isinstance(value, bool):
+        raise MoneyError(f"{value!r} is not an amount", 'write an amount such as "67600.00"')
+    if isinstance(value, float):
+        raise MoneyError(
+            f"{value!r} is a floating-point number",
+            f'quote it, e.g. "{value:.2f}", so that it is read exactly',
+        )
+    if isinstance(value, int):
+        cents = value * 100
+    elif isinstance(value, Decimal):
+        cents = _decimal_to_cents(value, str(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("_", "")
+        match = _AMOUNT.match(text)
+        if match is None:
+            if re.match(r"^[+-]?\d{1,3}([,.]\d{3})+([.,]\d{1,2})?$", text):
+                raise MoneyError(
+                    f"{value!r} has thousands separators",
+                    'write the amount without them, with a point for cents: "67600.00"',
+                )
+            raise MoneyError(f"{value!r} is not an amount", 'write e.g. "67600.00" or 67600')
+        frac = match["frac"] or ""
+        if len(frac) > 2:
+            raise MoneyError(
+                f"{value!r} has more than two decimals",
+                "amounts are exact to the cent; round it yourself to two decimals",
+            )
+        cents = int(match["whole"]) * 100 + int(frac.ljust(2, "0") or "0")
+        if match["sign"] == "-":
+            cents = -cents
+    else:
+        raise MoneyError(f"{_describe(value)} is not an amount", 'write e.g. "67600.00" or 67600')
+    if abs(cents) > CENTS_MAX:
+        raise MoneyError(f"{value!r} is too large", "amounts must be below 92 quadrillion euros")
+    if cents < 0 and not allow_negative:
+        raise MoneyError(f"{value!r} is negative", "amounts are never negative here")
+    return cents
+
+
+def _decimal_to_cents(value: Decimal, shown: str) -> int:
+    try:
+        scaled = value * 100
+        if scaled != scaled.to_integral_value():
+            raise MoneyError(
+                f"{shown!r} has more than two decimals",
+                "amounts are exact to the cent; round it yourself to two decimals",
+            )
+        return int(scaled)
+    except (InvalidOperation, OverflowError) as exc:
+        raise MoneyError(f"{shown!r} is not a finite amount") from exc
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def format_euros(cents: int) -> str:
+    """Cents as euros with exactly two decimals: -123456 -> "-1234.56"."""
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def format_euros_grouped(cents: int) -> str:
+    """Cents as euros for people: 120614035 -> "1,206,140.35"."""
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole:,}.{frac:02d}"
+
+
+# --- rounding -------------------------------------------------------------------------
+
+
+def round_half_away(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to an integer, halves away from zero (Excel ROUND)."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
+
+
+def round_fraction(value: Fraction) -> int:
+    """An exact rational rounded to an integer, halves away from zero."""
+    return round_half_away(value.numerator, value.denominator)
+
+
+def scale_round(amounts: npt.ArrayLike, factor: Fraction) -> IntArray:
+    """amounts x factor, each rounded half away from zero, exactly, on int64 arrays.
+
+    A float64 estimate is exact except within a hair of a half-cent boundary or for huge
+    values; those few elements are recomputed with Python integers.
+    """
+    base = np.asarray(amounts, dtype=np.int64)
+    if factor == 1:
+        return base.copy()
+    estimate = base.astype(np.float64) * (factor.numerator / factor.denominator)
+    if not np.all(np.isfinite(estimate)) or np.any(np.abs(estimate) > 2.0**62):
+        raise OverflowError("an indexed amount does not fit in int64 cents")
+    result = np.where(estimate >= 0, np.floor(estimate + 0.5), np.ceil(estimate - 0.5))
+    fraction = np.abs(estimate - np.trunc(estimate))
+    slack = np.abs(estimate) * 2.0**-40 + 1e-6
+    doubtful = (np.abs(fraction - 0.5) <= slack) | (np.abs(estimate) >= 2.0**52)
+    out = result.astype(np.int64)
+    if doubtful.any():
+        flat_base = base.reshape(-1)
+        flat_out = out.reshape(-1)
+        for i in np.flatnonzero(doubtful.reshape(-1)):
+            flat_out[i] = round_fraction(int(flat_base[i]) * factor)
+        out = flat_out.reshape(base.shape)
+    return out
+
+
+def round_float_cents(values: npt.ArrayLike) -> IntArray:
+    """Float cents (e.g. random draws) to integer cents, halves away from zero."""
+    x = np.asarray(values, dtype=np.float64)
+    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)).astype(np.int64)
+
+
+# --- splitting ------------------------------------------------------------------------
+
+
+def _floor_parts(total: IntArray, weight: IntArray, whole: IntArray) -> tuple[IntArray, IntArray]:
+    """floor(total * weight / whole) and its remainder, without int64 overflow.
+
+    Needs 0 <= total, 0 <= weight <= whole and whole below about 3e9.
+    """
+    q, r = np.divmod(total, whole)
+    product = r * weight
+    return q * weight + product // whole, product % whole
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` cents in proportion to integer `weights` by largest remainder.
+
+    Parts are rounded down; the cents left over go one each to the parts with the largest
+    remainders, ties to the earlier part. The parts add up to `total` exactly. A total of
+    zero weight is refused: there is nothing to split over.
+    """
+    parts = allocate_rows(
+        np.array([total], dtype=np.int64), np.array([list(weights)], dtype=np.int64)
+    )
+    return [int(p) for p in parts[0]]
+
+
+def allocate_rows(totals: npt.ArrayLike, weights: npt.ArrayLike) -> IntArray:
+    """Row-wise `allocate`: totals[..., ] split over weights[..., k] (non-negative ints).
+
+    `weights` may broadcast against `totals[..., None]`. Negative totals are split as
+    the negation of the split of their absolute value, so the rule is symmetric.
+    """
+    t = np.asarray(totals, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.int64)
+    w = np.broadcast_to(w, (*t.shape, w.shape[-1]))
+    whole = w.sum(axis=-1)
+    if np.any((whole <= 0) & (t != 0)):
+        raise ValueError("cannot split an amount over weights that add up to zero")
+    whole = np.maximum(whole, 1)
+    sign = np.where(t < 0, -1, 1)
+    magnitude = np.abs(t)[..., None]
+    parts, rem = _floor_parts(magnitude, w, whole[..., None])
+    leftover = magnitude[..., 0] - parts.sum(axis=-1)
+    # Rank parts by remainder, largest first; a stable sort keeps ties in listed order.
+    order = np.argsort(-rem, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(w.shape[-1]), axis=-1)
+    parts = parts + (rank < leftover[..., None])
+    return (parts * sign[..., None]).astype(np.int64)
+
+
+# --- shares ---------------------------------------------------------------------------
+
+_SHARE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?:/\s*(?P<den>\d+(?:\.\d+)?)\s*)?$")
+
+
+def parse_share(value: object) -> Fraction:
+    """An exact share: "1/2", "0.25", "1", 1. Floats are refused like amounts are."""
+    if isinstance(value, bool | float):
+        raise MoneyError(
+            f"{value!r} is not an exact share", 'quote it as a fraction or decimal: "1/2", "0.25"'
+        )
+    if isinstance(value, int):
+        share = Fraction(value)
+    elif isinstance(value, str):
+        match = _SHARE.match(value)
+        if match is None:
+            raise MoneyError(f"{value!r} is not a share", 'write e.g. "1/2", "1/3" or "0.25"')
+        num = Fraction(Decimal(match["num"]))
+        den = Fraction(Decimal(match["den"])) if match["den"] else Fraction(1)
+        if den == 0:
+            raise MoneyError(f"{value!r} divides by zero", 'write e.g. "1/2"')
+        share = num / den
+    else:
+        raise MoneyError(f"{_describe(value)} is not a share", 'write e.g. "1/2" or "0.25"')
+    if share < 0 or share > 1:
+        raise MoneyError(f"{value!r} is not between 0 and 1", 'a share is e.g. "1/2" or "0.25"')
+    if share.denominator > 10**9:
+        raise MoneyError(f"{value!r} is too fine a share", "use at most nine decimals")
+    return share
+
+
+def share_weights(shares: Sequence[Fraction]) -> list[int]:
+    """Exact shares as integer weights over their common denominator."""
+    common = 1
+    for share in shares:
+        common = common * share.denominator // _gcd(common, share.denominator)
+    if common > 2**31:
+        raise MoneyError("the shares have too large a common denominator", "use simpler shares")
+    return [int(share * common) for share in shares]
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
