@@ -98,9 +98,22 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
         click.echo(run_table(loaded, rows))
     if output:
         click.echo(f"Wrote {output}", err=True)
+    warn_breaches(loaded, rows)
+
+
+def warn_breaches(scenario: Scenario, rows: Any) -> None:
+    """One line on stderr per limit breached in a year; the run still succeeds."""
+    from budget.ledger import breach_lines
+    from budget.limits import check_rows
+
+    for line in breach_lines(check_rows(scenario, rows)):
+        click.echo(line, err=True)
 
 
 def run_table(scenario: Scenario, rows: Any) -> str:
+    from budget.ledger import headroom_text, ledger, ledger_text
+    from budget.limits import check_rows
+
     parts = []
     for basis, title in (
         ("cash", "cash basis: payments"),
@@ -108,6 +121,17 @@ def run_table(scenario: Scenario, rows: Any) -> str:
     ):
         parts.append(
             overview_text(overview(rows, scenario, basis), f"{scenario.name}, {title} (EUR)")
+        )
+    parts.append(
+        ledger_text(
+            ledger(rows, list(scenario.funders)),
+            f"{scenario.name}, commitments and cash per funder (EUR)",
+        )
+    )
+    checks = check_rows(scenario, rows)
+    if checks:
+        parts.append(
+            headroom_text(checks, f"{scenario.name}, budget ceilings: headroom per year (EUR)")
         )
     notes = central_value_notes(scenario)
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
@@ -141,6 +165,69 @@ def write_workbook_or_fail(scenario: Scenario, rows: Any, output: str, source: P
         write_workbook(scenario, rows, output, inputs=[source])
     except InputError as exc:
         fail(exc.problems)
+
+
+@cli.command()
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write a comparison workbook to this .xlsx file as well.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table: side by side per funder and year; csv/json: one row per scenario, "
+    "commitment, funder, basis and year with amount and delta.",
+)
+def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) -> None:
+    """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
+
+    The table shows, per basis, funder and fiscal year, each scenario beside the base with
+    the difference (scenario minus base), then which commitments caused each difference,
+    largest first. The csv/json rows carry `delta` (scenario minus base, 0 for the base
+    itself; a commitment missing on one side counts as 0 there). Scenarios that share a
+    name are told apart by their file names.
+
+    \b
+        budget compare scenarios/letter-2014.toml scenarios/sin-eu-grant.toml
+        budget compare scenarios/mki-through-2015.toml scenarios/letter-2014.toml --format csv
+    """
+    from budget.compare import compare_rows, comparison_text, scenario_labels
+
+    paths = [base, *others]
+    loaded: list[Scenario] = []
+    problems: list[Problem] = []
+    for path in paths:
+        scenario, found = read_scenario(path)
+        problems.extend(found)
+        if scenario is not None:
+            loaded.append(scenario)
+    if problems:
+        fail(problems)
+    rows = [project(s) for s in loaded]
+    long = compare_rows(loaded, rows)
+    labels = scenario_labels(loaded)
+    if output:
+        from budget.workbook.compare_sheet import write_comparison
+
+        try:
+            write_comparison(loaded, long, labels, output, inputs=[Path(p) for p in paths])
+        except InputError as exc:
+            fail(exc.problems)
+    if fmt == "csv":
+        click.echo(rows_csv(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
+    elif fmt == "json":
+        click.echo(rows_json(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
+    else:
+        click.echo(comparison_text(long, labels))
+    if output:
+        click.echo(f"Wrote {output}", err=True)
 
 
 @cli.command()
