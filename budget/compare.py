@@ -24,16 +24,19 @@ COLUMNS = ["scenario", "commitment", "funder", "basis", "year", "amount_cents", 
 
 
 def scenario_labels(scenarios: list[Scenario]) -> list[str]:
-    """Each scenario's name; where two share a name, the file stem (or path) is added."""
+    """Each scenario's name; where two share a name, the file stem (or path) is added, and
+    where even that is shared (the same file twice), its position in the list."""
     names = Counter(s.name for s in scenarios)
     labels = [
         s.name if names[s.name] == 1 else f"{s.name} ({Path(s.path).stem})" for s in scenarios
     ]
     again = Counter(labels)
-    return [
+    labels = [
         label if again[label] == 1 else f"{s.name} ({s.path})"
         for s, label in zip(scenarios, labels, strict=True)
     ]
+    third = Counter(labels)
+    return [label if third[label] == 1 else f"{label} #{i + 1}" for i, label in enumerate(labels)]
 
 
 def compare_rows(scenarios: list[Scenario], rows: list[pd.DataFrame]) -> pd.DataFrame:

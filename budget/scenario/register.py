@@ -14,6 +14,7 @@ one with more than two decimals is refused by the amount parser, never rounded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,8 @@ def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
             f"is not a register: {suffix or 'no extension'}",
             "registers are .csv files or .xlsx workbooks (the first sheet is read)",
         )
+    if not path.exists():
+        return fail("no such file", "the register path is relative to the scenario's folder")
     try:
         if path.is_dir():
             return fail("is a folder, not a register")
@@ -50,8 +53,6 @@ def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
             return fail("is too large for a register (over 500 MiB)")
     except OSError as exc:
         return fail(f"cannot be read ({exc.strerror or exc})")
-    if not path.exists():
-        return fail("no such file", "the register path is relative to the scenario's folder")
     try:
         table = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
     except RegisterError as exc:
@@ -236,8 +237,14 @@ def _read_csv(path: Path) -> list[list[Any]]:
     except pd.errors.EmptyDataError:
         raise RegisterError("is empty", "the first row names the columns: id, kind, ...") from None
     except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        detail = (
+            f"row {found[2]} has {found[3]} cells, the header {found[1]}"
+            if found
+            else str(exc).strip()
+        )
         raise RegisterError(
-            f"is not a well-formed CSV file: {exc}".strip(),
+            f"is not a well-formed CSV file: {detail}",
             "every row needs as many cells as the header; quote cells that hold commas",
         ) from None
     except UnicodeDecodeError as exc:
