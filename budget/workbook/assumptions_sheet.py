@@ -1,0 +1,219 @@
+"""The Assumptions sheet: every input echoed in readable form, assumptions highlighted.
+
+One table, read top to bottom: the scenario (name, description, source, files, fiscal
+year, horizon, the tool's version), the funders, the recipients (costs, income), each
+commitment (name, kind, recipient, funders and shares, priority, every field of its kind,
+source) and the limits. Columns: item, field, value, what the field means, the file that
+set it. A value that the scenario lists under `assumptions` is highlighted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from openpyxl.workbook.workbook import Workbook
+
+import budget
+from budget.kinds import KINDS
+from budget.model import ByYear, Commitment, Scenario
+from budget.money import format_euros_grouped
+from budget.workbook import styles
+from budget.workbook.cells import finish_sheet, header_row, write_text
+
+SHEET = "Assumptions"
+HEADERS = ("Item", "Field", "Value", "What it means", "File")
+WIDTHS = (22, 16, 50, 50, 28)
+NOT_AMOUNTS = ("year", "lag", "committed_in", "priority", "order")
+UNCERTAIN_NOTE = "uncertain: the projection uses its central value"
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """One line of the sheet: a section heading (field empty) or an input's value."""
+
+    item: str
+    field: str = ""
+    value: str = ""
+    meaning: str = ""
+    file: str = ""
+    assumed: bool = False
+    heading: bool = False
+
+
+def readable(name: str, value: Any) -> str:
+    """A field's value as a finance officer reads it (amounts in grouped euros)."""
+    if value is None:
+        return "not given"
+    if isinstance(value, ByYear):
+        return value.describe()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return (
+            str(value) if any(part in name for part in NOT_AMOUNTS) else format_euros_grouped(value)
+        )
+    if isinstance(value, Fraction):
+        return f"{value} ({float(value) * 100:.4g}%)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return "; ".join(f"{k}: {readable(name, v)}" for k, v in value)
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
+    yield Echo("Scenario", heading=True)
+    yield Echo("scenario", "name", scenario.name, file=scenario.path)
+    if scenario.description:
+        yield Echo("scenario", "description", scenario.description)
+    if scenario.source:
+        yield Echo("scenario", "source", scenario.source)
+    for number, path in enumerate(scenario.files or (scenario.path,), 1):
+        role = "the scenario" if path == scenario.path else "extended or registered"
+        yield Echo("scenario", f"file {number}", path, role)
+    calendar = scenario.calendar
+    yield Echo(
+        "scenario",
+        "fiscal year",
+        f"starts {calendar.month:02d}-{calendar.day:02d}",
+        "a fiscal year is named after the calendar year in which it ends",
+    )
+    yield Echo(
+        "scenario",
+        "horizon",
+        f"{scenario.first_year}-{scenario.last_year}",
+        "the years the overviews show; other years show as 'earlier'/'later'",
+    )
+    yield Echo(
+        "scenario",
+        "written by",
+        f"budget {budget.__version__}",
+        "the tool that computed this workbook",
+    )
+
+
+def commitment_echo(c: Commitment) -> Iterator[Echo]:
+    kind = KINDS.get(c.kind)
+    meanings: dict[str, str] = dict(getattr(kind, "fields", {}))
+
+    def echo(field: str, value: str, meaning: str = "") -> Echo:
+        return Echo(
+            c.id,
+            field,
+            value,
+            meaning,
+            c.field_origins.get(field, c.origin),
+            assumed=field in c.assumptions,
+        )
+
+    yield Echo(f"Commitment {c.id}", heading=True)
+    yield echo("name", c.title)
+    yield echo("kind", c.kind, getattr(kind, "summary", ""))
+    yield echo("recipient", c.recipient)
+    shares = ", ".join(f"{funder} {share}" for funder, share in c.funders)
+    yield echo("funders", shares, "funders and their shares of each year's amount")
+    yield echo("priority", str(c.priority), "lower pays first to the same recipient")
+    if dataclasses.is_dataclass(c.spec):
+        for spec_field in dataclasses.fields(c.spec):
+            value = getattr(c.spec, spec_field.name)
+            meaning = meanings.get(spec_field.name, "")
+            if isinstance(value, ByYear) and value.is_uncertain:
+                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+            yield echo(spec_field.name, readable(spec_field.name, value), meaning)
+    if c.source:
+        yield echo("source", c.source)
+
+
+def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
+    """Every line of the sheet, in order."""
+    yield from scenario_echo(scenario)
+    yield Echo("Funders", heading=True)
+    for f in scenario.funders.values():
+        yield Echo(f.key, "name", f.name)
+        if f.source:
+            yield Echo(f.key, "source", f.source)
+    yield Echo("Recipients", heading=True)
+    for r in scenario.recipients.values():
+        yield Echo(r.key, "name", r.name, file=r.origin, assumed="name" in r.assumptions)
+        for name, meaning in (
+            ("costs", "yearly costs, from which a top-up's shortfall is derived"),
+            ("income", "yearly other income, which lowers a derived shortfall"),
+        ):
+            value = getattr(r, name)
+            if value is not None:
+                if value.is_uncertain:
+                    meaning = f"{meaning}; {UNCERTAIN_NOTE}"
+                yield Echo(
+                    r.key,
+                    name,
+                    readable(name, value),
+                    meaning,
+                    r.origin,
+                    assumed=name in r.assumptions,
+                )
+        if r.source:
+            yield Echo(r.key, "source", r.source, file=r.origin)
+    for c in scenario.commitments:
+        yield from commitment_echo(c)
+    if scenario.limits:
+        yield Echo("Limits (budget ceilings)", heading=True)
+        for limit in scenario.limits:
+            item = f"{limit.funder} ({limit.basis})"
+            yield Echo(
+                item,
+                "maximum",
+                readable("maximum", limit.maximum),
+                "the ceiling per year; above it is a breach",
+                limit.origin,
+            )
+            yield Echo(item, "years", f"{limit.first_year}-{limit.last_year}", file=limit.origin)
+            if limit.source:
+                yield Echo(item, "source", limit.source, file=limit.origin)
+
+
+def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
+    """Add the Assumptions sheet (see the module docstring)."""
+    ws = workbook.create_sheet(SHEET)
+    write_text(ws, 1, 1, f"{scenario.name}: inputs and assumptions", font=styles.TITLE)
+    write_text(ws, 2, 1, "Highlighted", fill=styles.ASSUMPTION_FILL, font=styles.NOTE)
+    write_text(
+        ws,
+        2,
+        2,
+        "values that the scenario marks as assumptions, not facts (its `assumptions` lists).",
+        font=styles.NOTE,
+    )
+    header_row(ws, 4, HEADERS)
+    row = 5
+    for line in scenario_inputs(scenario):
+        if line.heading:
+            for column in range(1, len(HEADERS) + 1):
+                ws.cell(row=row, column=column).fill = styles.BLOCK_FILL
+            write_text(ws, row, 1, line.item, font=styles.BOLD, fill=styles.BLOCK_FILL)
+        else:
+            fill = styles.ASSUMPTION_FILL if line.assumed else None
+            write_text(ws, row, 1, line.item, alignment=styles.LEFT)
+            write_text(ws, row, 2, line.field, alignment=styles.LEFT, fill=fill)
+            write_text(ws, row, 3, line.value, alignment=styles.WRAP, fill=fill)
+            write_text(ws, row, 4, line.meaning, alignment=styles.WRAP, font=styles.NOTE)
+            write_text(ws, row, 5, line.file, alignment=styles.LEFT, font=styles.NOTE)
+            # LibreOffice does not grow rows for wrapped text on load: size them here.
+            lines = max(
+                math.ceil(len(line.value) / (WIDTHS[2] - 2)),
+                math.ceil(len(line.meaning) / ((WIDTHS[3] - 2) * 1.4)),
+                1,
+            )
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * lines
+        row += 1
+    for index, width in enumerate(WIDTHS):
+        ws.column_dimensions["ABCDE"[index]].width = width
+    finish_sheet(ws, freeze="A5", title_rows="4:4")

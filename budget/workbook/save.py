@@ -1,0 +1,218 @@
+"""Saving a workbook safely: refuse bad targets, write atomically, byte for byte the same.
+
+`save_atomically(workbook, path, inputs)`:
+- refuses (InputError, one Problem) a target in a folder that does not exist, a target that
+  is a folder, and a target that is one of `inputs` (the scenario and every file it read);
+- lets openpyxl serialise the workbook in memory, then rewrites the zip with fixed entry
+  timestamps, a fixed order (openpyxl's, which depends only on the workbook) and fixed
+  document times, so that the same inputs give the same bytes;
+- writes to a temporary file beside the target and renames it over the target
+  (`os.replace`), so a failure never leaves a half-written workbook or a stray temporary.
+
+`stream_rows(ws, rows)` registers rows that are too many for openpyxl's cell objects: an
+iterable of ready `<row>` XML strings that the save appends to the sheet's `<sheetData>`,
+streamed into the zip without holding them in memory. `write_text_atomically` gives other
+files (the overflow CSV) the same atomic treatment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+from weakref import WeakKeyDictionary
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from budget.errors import InputError, Problem
+
+# The document's created/modified time and every zip entry's time: a fixed moment, so that
+# the bytes depend on the inputs only (zip cannot store times before 1980).
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+_streams: WeakKeyDictionary[Workbook, dict[str, tuple[Worksheet, Iterable[str], str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def stream_rows(ws: Worksheet, rows: Iterable[str], dimension: str) -> None:
+    """Append `rows` (each a complete `<row r="N">...</row>` XML string, numbered after the
+    rows that openpyxl holds) to `ws` when it is saved; `dimension` is the sheet's used range
+    ("A1:I100001")."""
+    workbook = ws.parent
+    assert workbook is not None
+    _streams.setdefault(workbook, {})[ws.title] = (ws, rows, dimension)
+
+
+def check_target(path: str | Path, inputs: Sequence[str | Path]) -> Path:
+    """The target as a Path, or InputError when it may not be written."""
+    target = Path(path)
+    shown = str(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    "",
+                    f"the folder {str(folder)!r} does not exist",
+                    "create it first, or choose another output file",
+                )
+            ]
+        )
+    if target.is_dir():
+        raise InputError([Problem(shown, "", "is a folder", "name an .xlsx file to write")])
+    for source in inputs:
+        if _same_file(target, Path(source)):
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        "",
+                        f"is an input of this scenario ({source}); refusing to write over it",
+                        "choose another output file, e.g. one ending in .xlsx",
+                    )
+                ]
+            )
+    return target
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    try:
+        if target.exists() and source.exists():
+            return os.path.samefile(target, source)
+        return target.resolve() == source.resolve()
+    except OSError:
+        return False
+
+
+def save_atomically(workbook: Workbook, path: str | Path, inputs: Sequence[str | Path]) -> None:
+    """Save `workbook` at `path` (see the module docstring); raises InputError when refused."""
+    target = check_target(path, inputs)
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    streams = {
+        ws.path.lstrip("/"): (rows, dimension)
+        for ws, rows, dimension in _streams.pop(workbook, {}).values()
+    }
+    buffer.seek(0)
+
+    def write(out: IO[bytes]) -> None:
+        _rewrite(buffer, out, streams)
+
+    write_atomically(target, write)
+
+
+def write_text_atomically(
+    path: str | Path, inputs: Sequence[str | Path], lines: Iterable[str]
+) -> None:
+    """Write text lines (UTF-8) to `path` atomically, with the same refusals."""
+    target = check_target(path, inputs)
+
+    def write(out: IO[bytes]) -> None:
+        with io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False) as text:
+            text.writelines(lines)
+            text.flush()
+            text.detach()
+
+    write_atomically(target, write)
+
+
+def write_atomically(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
+    """Call `write` on a temporary file beside `target`, then rename it to `target`."""
+    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with open(descriptor, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+            raise InputError([Problem(str(target), "", f"cannot be written ({reason})")]) from exc
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+def _rewrite(
+    source: IO[bytes], out: IO[bytes], streams: dict[str, tuple[Iterable[str], str]]
+) -> None:
+    with (
+        zipfile.ZipFile(source) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as new,
+    ):
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _fixed_times(data)
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = 0o600 << 16
+            if info.filename in streams:
+                rows, dimension = streams[info.filename]
+                _write_streamed(new, entry, data, rows, dimension)
+            else:
+                new.writestr(entry, data, compresslevel=6)
+
+
+def _write_streamed(
+    archive: zipfile.ZipFile,
+    entry: zipfile.ZipInfo,
+    sheet: bytes,
+    rows: Iterable[str],
+    dimension: str,
+) -> None:
+    sheet = _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), sheet, count=1)
+    if b"</sheetData>" in sheet:
+        head, tail = sheet.split(b"</sheetData>", 1)
+        tail = b"</sheetData>" + tail
+    else:  # openpyxl writes an empty <sheetData/> for a sheet without cells
+        head, tail = sheet.split(b"<sheetData/>", 1)
+        head += b"<sheetData>"
+        tail = b"</sheetData>" + tail
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    with archive.open(entry, "w", force_zip64=True) as stream:
+        stream.write(head)
+        batch: list[str] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 2000:
+                stream.write("".join(batch).encode())
+                batch = []
+        stream.write("".join(batch).encode())
+        stream.write(tail)
+
+
+_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _fixed_times(core: bytes) -> bytes:
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return _TIMES.sub(lambda m: m.group(1) + stamp + m.group(3), core)
