@@ -16,7 +16,7 @@ import pandas as pd
 
 from budget.inputs import CentralValues, Sampler, YearTable, year_table
 from budget.kinds import KINDS, Kind
-from budget.kinds.base import year_span_mask
+from budget.kinds.base import distinct_codes, year_span_mask
 from budget.model import BASES, Commitment, Scenario
 from budget.money import allocate_rows, share_weights
 
@@ -85,11 +85,16 @@ class Result:
 
 
 def compile_plan(scenario: Scenario) -> Plan:
+    """The scenario as arrays, ready for `compute` (any number of times)."""
     commitments = scenario.commitments
     n = len(commitments)
-    spans = np.array(
-        [KINDS[c.kind].span(c.spec, scenario.calendar) for c in commitments], dtype=np.int64
-    ).reshape(n, 2)
+    kind_names = list(KINDS)
+    kind_of = np.array([kind_names.index(c.kind) for c in commitments], dtype=np.int64)
+    spans = np.zeros((n, 2), dtype=np.int64)
+    for k, kind in enumerate(KINDS.values()):
+        rows = np.flatnonzero(kind_of == k)
+        if len(rows):
+            spans[rows] = kind.spans([commitments[i].spec for i in rows], scenario.calendar)
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
@@ -101,47 +106,33 @@ def compile_plan(scenario: Scenario) -> Plan:
     priority = np.array([c.priority for c in commitments], dtype=np.int64)
     rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
 
-    # Derived top-ups depend on what is paid before them; number them within recipients.
+    # Derived top-ups depend on what is paid before them: number them within recipients.
+    derived = np.array(
+        [KINDS[c.kind].derives_shortfall(c.spec) for c in commitments], dtype=bool
+    ).reshape(n)
     level = np.zeros(n, dtype=np.int64)
     depth: dict[int, int] = {}
-    for i in rank:
-        c = commitments[i]
-        if KINDS[c.kind].derives_shortfall(c.spec):
-            d = depth.get(int(recipient[i]), 0)
-            level[i] = d + 1
-            depth[int(recipient[i])] = d + 1
+    for i in rank[derived[rank]]:
+        d = depth.get(int(recipient[i]), 0) + 1
+        level[i] = depth[int(recipient[i])] = d
 
     blocks = []
-    for name, kind in KINDS.items():
-        for lv in sorted({int(level[i]) for i, c in enumerate(commitments) if c.kind == name}):
-            rows = np.array(
-                [i for i, c in enumerate(commitments) if c.kind == name and level[i] == lv],
-                dtype=np.int64,
-            )
+    for lv in np.unique(level):
+        for k, kind in enumerate(KINDS.values()):
+            rows = np.flatnonzero((kind_of == k) & (level == lv))
+            if not len(rows):
+                continue
             specs = tuple(commitments[i].spec for i in rows)
             inputs = {
                 field: year_table([getattr(s, field) for s in specs], years, active[rows])
                 for field in kind.year_inputs
             }
-            blocks.append(Block(kind, rows, specs, inputs, lv))
-    blocks.sort(key=lambda b: b.level)
+            blocks.append(Block(kind, rows, specs, inputs, int(lv)))
 
     everywhere = np.ones((len(recipients), len(years)), dtype=bool)
     costs = year_table([scenario.recipients[r].costs for r in recipients], years, everywhere)
     income = year_table([scenario.recipients[r].income for r in recipients], years, everywhere)
-
     funders = tuple(scenario.funders)
-    fun_index = {key: i for i, key in enumerate(funders)}
-    m_commitment, m_funder, m_weight, m_slot, count = [], [], [], [], []
-    for i, c in enumerate(commitments):
-        weights = share_weights([share for _, share in c.funders])
-        count.append(len(c.funders))
-        for slot, ((key, _), weight) in enumerate(zip(c.funders, weights, strict=True)):
-            m_commitment.append(i)
-            m_funder.append(fun_index[key])
-            m_weight.append(weight)
-            m_slot.append(slot)
-    as_int = lambda xs: np.array(xs, dtype=np.int64)  # noqa: E731
     return Plan(
         scenario,
         years,
@@ -153,12 +144,33 @@ def compile_plan(scenario: Scenario) -> Plan:
         costs,
         income,
         funders,
-        as_int(m_commitment),
-        as_int(m_funder),
-        as_int(m_weight),
-        as_int(m_slot),
-        as_int(count),
+        *_members(commitments, funders),
     )
+
+
+def _members(
+    commitments: tuple[Commitment, ...], funders: tuple[str, ...]
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """One entry per (commitment, funder): commitment, funder, weight, slot; and counts.
+
+    Many commitments share a split, so each distinct split is worked out once.
+    """
+    fun_index = {key: i for i, key in enumerate(funders)}
+    split_of, splits = distinct_codes([c.funders for c in commitments])
+    widest = max((len(split) for split in splits), default=1)
+    funder_table = np.zeros((len(splits), widest), dtype=np.int64)
+    weight_table = np.zeros((len(splits), widest), dtype=np.int64)
+    sizes = np.zeros(len(splits), dtype=np.int64)
+    for d, split in enumerate(splits):
+        sizes[d] = len(split)
+        funder_table[d, : len(split)] = [fun_index[key] for key, _ in split]
+        weight_table[d, : len(split)] = share_weights([share for _, share in split])
+    count = sizes[split_of]
+    member_commitment = np.repeat(np.arange(len(commitments), dtype=np.int64), count)
+    starts = np.cumsum(count) - count
+    slot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(starts, count)
+    which = split_of[member_commitment]
+    return (member_commitment, funder_table[which, slot], weight_table[which, slot], slot, count)
 
 
 def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
@@ -176,7 +188,7 @@ def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
         if block.level > 0:
             if net_need is None:
                 net_need = plan.costs.values(sampler) - plan.income.values(sampler)
-            prior = _paid_before(cash, plan)[:, block.rows, :]
+            prior = _paid_before(cash, plan, block.rows)
             inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
         flows = block.kind.compute(
             block.specs, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
@@ -189,17 +201,21 @@ def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
     return Result(cash, committed, binds, has_cap)
 
 
-def _paid_before(cash: IntArray, plan: Plan) -> IntArray:
-    """For each commitment, the cash that commitments ranked before it pay its recipient."""
-    ranked = cash[:, plan.rank, :]
+def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
+    """For commitments `rows`, the cash that commitments ranked before them pay their
+    recipients: int64 (draws, len(rows), years). Only those recipients are summed."""
+    involved = np.zeros(len(plan.recipients), dtype=bool)
+    involved[plan.recipient[rows]] = True
+    order = plan.rank[involved[plan.recipient[plan.rank]]]
+    ranked = cash[:, order, :]
     running = np.cumsum(ranked, axis=1) - ranked
-    group = plan.recipient[plan.rank]
+    group = plan.recipient[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     first_of = np.repeat(starts, np.diff(np.r_[starts, len(group)]))
     running -= running[:, first_of, :]
-    out = np.empty_like(running)
-    out[:, plan.rank, :] = running
-    return out
+    position = np.empty(len(plan.recipient), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    return running[:, position[rows], :]
 
 
 def split_funders(amounts: IntArray, plan: Plan) -> IntArray:
@@ -216,9 +232,11 @@ def split_funders(amounts: IntArray, plan: Plan) -> IntArray:
         if count == 1:
             out[:, members[:, 0], :] = amounts[:, rows, :]
             continue
-        weights = plan.member_weight[members]
-        parts = allocate_rows(amounts[:, rows, :], weights[None, :, None, :])
-        out[:, members, :] = np.moveaxis(parts, -1, 2)
+        # Zero splits into zeros: divide only the non-zero amounts.
+        block = amounts[:, rows, :]
+        draw, row, year = np.nonzero(block)
+        parts = allocate_rows(block[draw, row, year], plan.member_weight[members][row])
+        out[draw[:, None], members[row], year[:, None]] = parts
     return out
 
 
@@ -233,44 +251,37 @@ def project(scenario: Scenario) -> pd.DataFrame:
 
 
 def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
-    """One draw of a result as tidy rows."""
-    by_basis = {
-        "commitment": split_funders(result.commitment[draw : draw + 1], plan)[0],
-        "cash": split_funders(result.cash[draw : draw + 1], plan)[0],
-    }
-    active = plan.active[plan.member_commitment]
-    member, year = np.nonzero(active)
-    count = len(member)
-    commitments = plan.commitments
-    ids = np.array([c.id for c in commitments], dtype=object)
-    kinds = np.array([c.kind for c in commitments], dtype=object)
-    recipients = np.array([c.recipient for c in commitments], dtype=object)
-    funders = np.array(plan.funders, dtype=object)
+    """One draw of a result as tidy rows, ordered by commitment, funder, basis and year.
+
+    Text columns are categoricals: a million rows name only a few commitments and funders.
+    """
+    by_basis = np.stack(
+        [split_funders(getattr(result, basis)[draw : draw + 1], plan)[0] for basis in BASES],
+        axis=1,
+    )  # (members, bases, years)
+    mask = np.broadcast_to(plan.active[plan.member_commitment][:, None, :], by_basis.shape)
+    member, basis, year = np.nonzero(mask)
+    amounts = by_basis[mask]
     which = plan.member_commitment[member]
-    frames = []
-    for basis in BASES:
-        frames.append(
-            {
-                "commitment": ids[which],
-                "recipient": recipients[which],
-                "funder": funders[plan.member_funder[member]],
-                "kind": kinds[which],
-                "basis": np.full(count, basis, dtype=object),
-                "year": plan.years[year],
-                "amount_cents": by_basis[basis][member, year],
-                "_member": member,
-                "_basis": np.full(count, BASES.index(basis)),
-            }
-        )
-    columns = {key: np.concatenate([f[key] for f in frames]) for key in frames[0]}
-    order = np.lexsort((columns["year"], columns["_basis"], columns["_member"]))
-    data = {"scenario": np.full(len(order), plan.scenario.name, dtype=object)}
-    for key in COLUMNS[1:]:
-        data[key] = columns[key][order]
-    frame = pd.DataFrame(data)
-    frame["year"] = frame["year"].astype(np.int64)
-    frame["amount_cents"] = frame["amount_cents"].astype(np.int64)
-    return frame
+    commitments = plan.commitments
+
+    def labels(codes: IntArray, names: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    kinds = list(KINDS)
+    kind_code = np.array([kinds.index(c.kind) for c in commitments], dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "scenario": labels(np.zeros(len(member), dtype=np.int64), [plan.scenario.name]),
+            "commitment": labels(which, [c.id for c in commitments]),
+            "recipient": labels(plan.recipient[which], list(plan.recipients)),
+            "funder": labels(plan.member_funder[member], list(plan.funders)),
+            "kind": labels(kind_code[which], kinds),
+            "basis": labels(basis, list(BASES)),
+            "year": plan.years[year],
+            "amount_cents": amounts,
+        }
+    )
 
 
 def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:

@@ -39,7 +39,8 @@ class InputError(Exception):
 
 def where_commitment(cid: str, field: str | None = None) -> str:
     """'commitment "cid", field "field"'."""
-    text = f"commitment {cid!r}" if cid else "commitment (no id)"
+    # Entries without a usable id are named by their position: "commitment #3".
+    text = f"commitment {cid}" if cid.startswith("#") else f"commitment {cid!r}"
     return f"{text}, field {field!r}" if field else text
 
 

@@ -172,9 +172,15 @@ def _floor_parts(total: IntArray, weight: IntArray, whole: IntArray) -> tuple[In
 
     Needs 0 <= total, 0 <= weight <= whole and whole below about 3e9.
     """
+    biggest = int(np.max(weight, initial=0))
+    if biggest == 0 or int(np.max(total, initial=0)) <= INT64_MAX // biggest:
+        product = total * weight  # the common case: no overflow, one division
+        parts = product // whole
+        return parts, product - parts * whole
     q, r = np.divmod(total, whole)
     product = r * weight
-    return q * weight + product // whole, product % whole
+    parts = product // whole
+    return q * weight + parts, product - parts * whole
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
@@ -207,12 +213,28 @@ def allocate_rows(totals: npt.ArrayLike, weights: npt.ArrayLike) -> IntArray:
     magnitude = np.abs(t)[..., None]
     parts, rem = _floor_parts(magnitude, w, whole[..., None])
     leftover = magnitude[..., 0] - parts.sum(axis=-1)
-    # Rank parts by remainder, largest first; a stable sort keeps ties in listed order.
-    order = np.argsort(-rem, axis=-1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(w.shape[-1]), axis=-1)
+    rank = _remainder_rank(rem)
     parts = parts + (rank < leftover[..., None])
     return (parts * sign[..., None]).astype(np.int64)
+
+
+def _remainder_rank(rem: IntArray) -> IntArray:
+    """Each part's place when parts are ordered by remainder, largest first, ties to the
+    earlier part."""
+    n = rem.shape[-1]
+    if n <= 6:
+        # Few parts (funders): count the parts that go before each one, without sorting.
+        rank = np.zeros(rem.shape, dtype=np.int64)
+        for j in range(n):
+            other = rem[..., j : j + 1]
+            before = other > rem
+            before[..., j + 1 :] |= other == rem[..., j + 1 :]
+            rank += before
+        return rank
+    order = np.argsort(-rem, axis=-1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(n), axis=-1)
+    return rank
 
 
 # --- shares ---------------------------------------------------------------------------

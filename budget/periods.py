@@ -63,6 +63,17 @@ class FiscalCalendar:
             return day.year
         return day.year + (1 if (day.month, day.day) >= (self.month, self.day) else 0)
 
+    def years_of(self, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+        """`year_of` for an array of datetime64[D] days."""
+        year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        if self.is_calendar_year:
+            return year
+        month_start = days.astype("datetime64[M]")
+        month = month_start.astype(np.int64) % 12 + 1
+        day = (days - month_start.astype("datetime64[D]")).astype(np.int64) + 1
+        after = (month > self.month) | ((month == self.month) & (day >= self.day))
+        return year + after
+
     def label(self, year: int) -> str:
         """How a fiscal year is shown: 2015, or 2014/15 for a year that straddles two."""
         if self.is_calendar_year:

@@ -175,9 +175,10 @@ def scenarios(
     recipients = {}
     for key in recipient_keys:
         # Costs and income for every year, so that any top-up may derive its shortfall.
-        costs = ByYear(
-            every=draw(st.one_of(amounts(0, 10**8), dists() if uncertain else amounts(0, 10**8)))
-        )
+        cost: st.SearchStrategy[int | Dist] = amounts(0, 10**8)
+        if uncertain:
+            cost = st.one_of(cost, dists())
+        costs = ByYear(every=draw(cost))
         income = draw(st.one_of(st.none(), amounts(0, 5 * 10**7).map(lambda c: ByYear(every=c))))
         recipients[key] = Recipient(key, f"Recipient {key}", costs, income)
     n = draw(st.integers(1, max_commitments))

@@ -6,15 +6,17 @@ rounded once, half away from zero, so that rounded amounts are never compounded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.kinds.base import BoolArray, Flows, IntArray, distinct_codes, year_spans
 from budget.model import ByYear
 from budget.money import MoneyError, scale_round
 from budget.periods import FiscalCalendar
@@ -57,7 +59,8 @@ class AnnualKind:
         if reader.has("indexation"):
             raw = reader.raw["indexation"]
             try:
-                rate = _parse_rate(raw)
+                # Cached, so equal rates are one object (see kinds.base.distinct_codes).
+                rate = _parse_rate(raw) if isinstance(raw, str | int) else _parse_rate(str(raw))
             except MoneyError as exc:
                 reader.error("indexation", exc.message, exc.hint)
                 return None
@@ -67,6 +70,9 @@ class AnnualKind:
 
     def span(self, spec: Annual, calendar: FiscalCalendar) -> tuple[int, int]:
         return spec.first_year, spec.last_year
+
+    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
+        return year_spans(specs)
 
     def derives_shortfall(self, spec: Annual) -> bool:
         return False
@@ -80,19 +86,20 @@ class AnnualKind:
         active: BoolArray,
     ) -> Flows:
         amount = np.where(active, inputs["amount"], 0)
-        rates = [s.indexation for s in specs]
+        rate_of, rates = distinct_codes([s.indexation for s in specs])
         first = np.array([s.first_year for s in specs], dtype=np.int64)
         offset = years[None, :] - first[:, None]
-        for rate in sorted(set(rates)):
+        for code, rate in enumerate(rates):
             if rate == 0:
                 continue
-            rows = np.array([r == rate for r in rates])
+            rows = rate_of == code
             for k in np.unique(offset[rows][active[rows]]):
                 cells = active & rows[:, None] & (offset == k)
                 amount[:, cells] = scale_round(amount[:, cells], (1 + rate) ** int(k))
         return Flows(cash=amount, commitment=amount.copy())
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse_rate(raw: object) -> Fraction:
     """A yearly rate: "0.02" or "2%"; a negative rate (a cut) must stay above -100%."""
     if isinstance(raw, int) and not isinstance(raw, bool):

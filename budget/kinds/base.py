@@ -53,6 +53,10 @@ class Kind(Protocol):
         """The first and last fiscal year in which the commitment has any amount."""
         ...
 
+    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
+        """`span` for many commitments at once: int64 (K, 2)."""
+        ...
+
     def derives_shortfall(self, spec: Any) -> bool:
         """True when the engine must derive the `shortfall` input from the recipient."""
         ...
@@ -72,3 +76,29 @@ class Kind(Protocol):
 def year_span_mask(first: IntArray, last: IntArray, years: IntArray) -> BoolArray:
     """active[k, y]: year y lies within first[k] .. last[k]."""
     return (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
+
+
+def year_spans(specs: Sequence[Any]) -> IntArray:
+    """(first_year, last_year) of specs that carry them, as int64 (K, 2)."""
+    return np.array([(s.first_year, s.last_year) for s in specs], dtype=np.int64).reshape(-1, 2)
+
+
+def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:
+    """A code per value and the distinct values, equal values sharing a code.
+
+    Looks values up by identity first: parsed scenarios share objects for equal inputs,
+    and hashing exact fractions one by one is slow.
+    """
+    by_id: dict[int, int] = {}
+    by_value: dict[Any, int] = {}
+    distinct: list[Any] = []
+    codes = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        code = by_id.get(id(value))
+        if code is None:
+            code = by_value.setdefault(value, len(distinct))
+            if code == len(distinct):
+                distinct.append(value)
+            by_id[id(value)] = code
+        codes[i] = code
+    return codes, distinct

@@ -185,6 +185,20 @@ class GrantKind:
             last += spec.settlement_lag
         return min(first, spec.committed_year(calendar)), last
 
+    def spans(self, specs: Sequence[Grant], calendar: FiscalCalendar) -> IntArray:
+        first, last = _period_years(specs, calendar)
+        lag = np.array(
+            [0 if s.advance is None else s.settlement_lag for s in specs], dtype=np.int64
+        )
+        committed = np.array(
+            [
+                first_i if s.committed_in is None else s.committed_in
+                for s, first_i in zip(specs, first.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        return np.stack([np.minimum(first, committed), last + lag], axis=1)
+
     def derives_shortfall(self, spec: Grant) -> bool:
         return False
 
@@ -200,12 +214,12 @@ class GrantKind:
         totals = np.array([s.total for s in specs], dtype=np.int64)
         bounds = calendar.boundaries(y0, int(years[-1]))
         weights = np.zeros((k, len(years)), dtype=np.int64)
+        starts, ends = _dates(specs)
+        method_of = np.array([s.allocation if isinstance(s.allocation, str) else "" for s in specs])
         for method in ALLOCATIONS:
-            rows = np.array([s.allocation == method for s in specs], dtype=bool)
+            rows = method_of == method
             if rows.any():
-                starts = np.array([s.start for s in specs], dtype="datetime64[D]")[rows]
-                ends = np.array([s.end for s in specs], dtype="datetime64[D]")[rows]
-                weights[rows] = fiscal_year_weights(starts, ends, bounds, method)
+                weights[rows] = fiscal_year_weights(starts[rows], ends[rows], bounds, method)
         for i, spec in enumerate(specs):
             if isinstance(spec.allocation, tuple):
                 for year, cents in spec.allocation:
@@ -228,9 +242,35 @@ class GrantKind:
                 cash[i, first - y0] += up_front[j, 0]
                 cash[i, last + specs[i].settlement_lag - y0] += up_front[j, 1]
         commitment = np.zeros_like(cash)
-        committed = np.array([s.committed_year(calendar) - y0 for s in specs], dtype=np.int64)
+        first, _ = _period_years(specs, calendar)
+        committed = (
+            np.array(
+                [
+                    first_i if s.committed_in is None else s.committed_in
+                    for s, first_i in zip(specs, first.tolist(), strict=True)
+                ],
+                dtype=np.int64,
+            )
+            - y0
+        )
         commitment[np.arange(k), committed] = totals
         return Flows(cash=cash[None], commitment=commitment[None])
 
+
+def _dates(specs: Sequence[Grant]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end dates as datetime64[D] arrays."""
+    starts = np.array([s.start.toordinal() for s in specs], dtype=np.int64) - _ORDINAL_1970
+    ends = np.array([s.end.toordinal() for s in specs], dtype=np.int64) - _ORDINAL_1970
+    return starts.astype("datetime64[D]"), ends.astype("datetime64[D]")
+
+
+def _period_years(specs: Sequence[Grant], calendar: FiscalCalendar) -> tuple[IntArray, IntArray]:
+    """The fiscal years of each period's first and last day."""
+    starts, ends = _dates(specs)
+    last_days = (ends.astype(np.int64) - 1).astype("datetime64[D]")
+    return calendar.years_of(starts), calendar.years_of(last_days)
+
+
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
 
 KIND = GrantKind()

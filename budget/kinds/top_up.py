@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.kinds.base import BoolArray, Flows, IntArray, year_spans
 from budget.model import ByYear
 from budget.periods import FiscalCalendar
 
@@ -66,6 +67,9 @@ class TopUpKind:
 
     def span(self, spec: TopUp, calendar: FiscalCalendar) -> tuple[int, int]:
         return spec.first_year, spec.last_year
+
+    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
+        return year_spans(specs)
 
     def derives_shortfall(self, spec: TopUp) -> bool:
         return spec.shortfall is None

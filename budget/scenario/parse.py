@@ -264,7 +264,22 @@ def _funders(
     except MoneyError as exc:
         reader.error("funders", exc.message, exc.hint)
         return None
-    return tuple(shares)
+    return _interned(tuple(raw.items()), tuple(shares))
+
+
+_SPLITS: dict[tuple[tuple[str, Any], ...], tuple[tuple[str, Fraction], ...]] = {}
+
+
+def _interned(
+    text: tuple[tuple[str, Any], ...], split: tuple[tuple[str, Fraction], ...]
+) -> tuple[tuple[str, Fraction], ...]:
+    """The same object for the same written split, so that the engine can group
+    commitments by identity instead of hashing fractions."""
+    if not all(isinstance(v, str | int) for _, v in text):
+        return split
+    if len(_SPLITS) > 10_000:
+        _SPLITS.clear()
+    return _SPLITS.setdefault(text, split)
 
 
 def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:

@@ -1,0 +1,147 @@
+"""Engine benchmark: load and project N commitments over 10 years, beside a plain loop.
+
+    python benchmarks/bench_engine.py [--commitments 100000] [--repeats 5]
+
+Prints medians over the repeats for loading (TOML parse + validation) and projection
+(compile, compute, funder splits and the tidy DataFrame), peak memory at several sizes, and
+the same rules computed by the plain per-commitment loop of tests/reference.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import budget  # noqa: E402
+from budget.scenario import load_scenario  # noqa: E402
+
+
+def scenario_text(n: int, seed: int = 7) -> str:
+    """A scenario of n commitments: a mix of the three kinds, one to three funders each."""
+    import random
+
+    rng = random.Random(seed)
+    out = [
+        '[scenario]\nname = "bench"\nfirst_year = 2020\nlast_year = 2029\n',
+        '[funders.A]\nname = "A"\n[funders.B]\nname = "B"\n[funders.C]\nname = "C"\n',
+    ]
+    recipients = max(1, n // 10)
+    for r in range(recipients):
+        out.append(
+            f'[recipients.R{r}]\nname = "R{r}"\ncosts = "{rng.randint(1, 10**6)}.00"\n'
+            f'income = "{rng.randint(0, 10**5)}.00"\n'
+        )
+    funders = [
+        '{ A = "1" }',
+        '{ A = "1/2", B = "1/2" }',
+        '{ A = "1/3", B = "1/3", C = "1/3" }',
+        '{ B = "0.25", C = "0.75" }',
+    ]
+    for i in range(n):
+        first = rng.randint(2020, 2026)
+        last = rng.randint(first, 2029)
+        head = (
+            f'[[commitments]]\nid = "c{i}"\nrecipient = "R{rng.randrange(recipients)}"\n'
+            f"funders = {rng.choice(funders)}\n"
+        )
+        kind = i % 3
+        if kind == 0:
+            shortfall = "" if rng.random() < 0.5 else f'shortfall = "{rng.randint(0, 10**6)}.50"\n'
+            out.append(
+                head + f'kind = "top_up"\nfirst_year = {first}\nlast_year = {last}\n'
+                f'cap = "{rng.randint(1, 10**6)}.00"\n{shortfall}'
+            )
+        elif kind == 1:
+            rate = rng.choice(['"0"', '"0.02"', '"0.015"'])
+            out.append(
+                head + f'kind = "annual"\nfirst_year = {first}\nlast_year = {last}\n'
+                f'amount = "{rng.randint(1, 10**7)}.25"\nindexation = {rate}\n'
+            )
+        else:
+            month = rng.randint(1, 12)
+            alloc = rng.choice(['"days"', '"months"'])
+            out.append(
+                head + f'kind = "grant"\ntotal = "{rng.randint(1, 10**9)}.01"\n'
+                f"start = {first}-{month:02d}-01\nend = {last + 1}-{month:02d}-15\n"
+                f"allocation = {alloc}\n"
+            )
+    return "\n".join(out)
+
+
+def median_time(fn, repeats: int) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), value
+
+
+def peak_memory(fn) -> int:
+    gc.collect()
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commitments", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=10_000,
+        help="commitments for the plain-loop baseline (it is slow)",
+    )
+    args = parser.parse_args()
+    n = args.commitments
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.toml"
+        path.write_text(scenario_text(n))
+        load_s, scenario = median_time(lambda: load_scenario(path), max(1, args.repeats // 2))
+        project_s, rows = median_time(lambda: budget.project(scenario), args.repeats)
+        print(f"engine: {n:,} commitments, 10 years, {len(rows):,} tidy rows")
+        print(f"  load (TOML + validation), median: {load_s:8.3f} s")
+        print(f"  projection incl. DataFrame, median: {project_s:8.3f} s")
+
+        print("memory of the projection (tracemalloc peak), to check linear growth:")
+        for size in (n // 4, n // 2, n):
+            small = Path(tmp) / f"m{size}.toml"
+            small.write_text(scenario_text(size))
+            s = load_scenario(small)
+            peak = peak_memory(lambda s=s: budget.project(s))
+            print(
+                f"  {size:>9,} commitments: {peak / 2**20:8.1f} MiB "
+                f"({peak / size / 1024:.2f} KiB per commitment)"
+            )
+
+        from tests.reference import reference_project
+
+        m = min(args.baseline, n)
+        base_path = Path(tmp) / "baseline.toml"
+        base_path.write_text(scenario_text(m))
+        base = load_scenario(base_path)
+        loop_s, _ = median_time(lambda: reference_project(base), 1)
+        vec_s, _ = median_time(lambda: budget.project(base), args.repeats)
+        print(f"baseline: the plain per-commitment loop (tests/reference.py), {m:,} commitments")
+        print(
+            f"  plain loop: {loop_s:8.3f} s   vectorised engine: {vec_s:8.3f} s "
+            f"(x{loop_s / vec_s:,.0f})"
+        )
+
+
+if __name__ == "__main__":
+    main()

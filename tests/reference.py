@@ -1,0 +1,139 @@
+"""A scalar reference implementation of the money and date rules, written plainly.
+
+It loops over commitments, years and even single days, uses Fractions for every quotient
+and shares no code with the vectorised engine, so that the two can be checked against each
+other on generated scenarios.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime as dt
+from fractions import Fraction
+
+from budget.model import ByYear, Dist, Scenario
+
+Key = tuple[str, str, str, int]  # commitment, funder, basis, year
+
+
+def round_half_away(x: Fraction) -> int:
+    n = (abs(x) + Fraction(1, 2)).__floor__()
+    return n if x >= 0 else -n
+
+
+def largest_remainder(total: int, weights: list[Fraction]) -> list[int]:
+    whole = sum(weights)
+    if whole == 0:
+        assert total == 0
+        return [0] * len(weights)
+    sign = -1 if total < 0 else 1
+    exact = [abs(total) * w / whole for w in weights]
+    parts = [e.__floor__() for e in exact]
+    left = abs(total) - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return [sign * p for p in parts]
+
+
+def fiscal_year(day: dt.date, start: tuple[int, int]) -> int:
+    if start == (1, 1):
+        return day.year
+    return day.year + (1 if (day.month, day.day) >= start else 0)
+
+
+def central(value: int | Dist) -> int:
+    if isinstance(value, int):
+        return value
+    if value.kind == "uniform":
+        return round_half_away(Fraction(value.params[0] + value.params[1], 2))
+    if value.kind == "triangular":
+        return value.params[1]
+    if value.kind == "normal":
+        return max(0, value.params[0])
+    best = max(value.p)
+    return next(v for v, p in zip(value.params, value.p, strict=True) if p == best)
+
+
+def at(values: ByYear | None, year: int) -> int:
+    if values is None:
+        return 0
+    if values.every is not None:
+        return central(values.every)
+    return central(dict(values.table)[year])
+
+
+def grant_flows(spec, start_md: tuple[int, int]) -> tuple[dict[int, int], dict[int, int], int, int]:
+    """(commitment by year, cash by year, first year of span, last year of span)."""
+    first = fiscal_year(spec.start, start_md)
+    last = fiscal_year(spec.end - dt.timedelta(days=1), start_md)
+    if isinstance(spec.allocation, tuple):
+        allocated = dict(spec.allocation)
+    else:
+        weight: dict[int, Fraction] = {y: Fraction(0) for y in range(first, last + 1)}
+        day = spec.start
+        while day < spec.end:
+            length = cal.monthrange(day.year, day.month)[1]
+            unit = Fraction(1) if spec.allocation == "days" else Fraction(1, length)
+            weight[fiscal_year(day, start_md)] += unit
+            day += dt.timedelta(days=1)
+        years = sorted(weight)
+        parts = largest_remainder(spec.total, [weight[y] for y in years])
+        allocated = dict(zip(years, parts, strict=True))
+    if spec.advance is None:
+        cash = dict(allocated)
+        span_last = last
+    else:
+        up_front, rest = largest_remainder(spec.total, [spec.advance, 1 - spec.advance])
+        settle = last + spec.settlement_lag
+        cash = {first: up_front}
+        cash[settle] = cash.get(settle, 0) + rest
+        span_last = settle
+    committed_year = first if spec.committed_in is None else spec.committed_in
+    return {committed_year: spec.total}, cash, min(first, committed_year), span_last
+
+
+def reference_project(s: Scenario) -> dict[Key, int]:
+    """Every (commitment, funder, basis, year) amount of a projection, computed plainly."""
+    start_md = (s.calendar.month, s.calendar.day)
+    flows: dict[str, tuple[dict[int, int], dict[int, int], int, int]] = {}
+    ranked = sorted(s.commitments, key=lambda c: (c.recipient, c.priority, c.order))
+    for c in ranked:
+        spec = c.spec
+        if c.kind == "grant":
+            flows[c.id] = grant_flows(spec, start_md)
+            continue
+        pay: dict[int, int] = {}
+        if c.kind == "annual":
+            for y in range(spec.first_year, spec.last_year + 1):
+                factor = (1 + spec.indexation) ** (y - spec.first_year)
+                pay[y] = round_half_away(at(spec.amount, y) * factor)
+        else:  # top_up
+            paid_so_far = 0
+            recipient = s.recipients[c.recipient]
+            earlier = [d for d in ranked if d.recipient == c.recipient and d.id in flows]
+            for y in range(spec.first_year, spec.last_year + 1):
+                if spec.shortfall is not None:
+                    shortfall = at(spec.shortfall, y)
+                else:
+                    before = sum(flows[d.id][1].get(y, 0) for d in earlier)
+                    shortfall = at(recipient.costs, y) - at(recipient.income, y) - before
+                amount = min(at(spec.cap, y), max(0, shortfall))
+                if spec.total_cap is not None:
+                    amount = min(amount, spec.total_cap - paid_so_far)
+                paid_so_far += amount
+                pay[y] = amount
+        flows[c.id] = (dict(pay), dict(pay), spec.first_year, spec.last_year)
+
+    out: dict[Key, int] = {}
+    for c in s.commitments:
+        committed, cash, first, last = flows[c.id]
+        keys = [key for key, _ in c.funders]
+        shares = [share for _, share in c.funders]
+        for basis, amounts in (("commitment", committed), ("cash", cash)):
+            for y in range(first, last + 1):
+                for key, part in zip(
+                    keys, largest_remainder(amounts.get(y, 0), shares), strict=True
+                ):
+                    out[(c.id, key, basis, y)] = part
+    return out
