@@ -226,33 +226,26 @@ class GrantKind:
                     weights[i, year - y0] = cents
         allocated = allocate_rows(totals, weights)
 
+        first, last = _period_years(specs, calendar)
         cash = allocated
-        with_advance = [i for i, s in enumerate(specs) if s.advance is not None]
-        if with_advance:
-            rows = np.array(with_advance)
+        with_advance = np.array([s.advance is not None for s in specs], dtype=bool)
+        if with_advance.any():
+            rows = np.flatnonzero(with_advance)
             shares = [
                 share_weights([specs[i].advance, 1 - specs[i].advance])  # type: ignore[list-item,operator]
-                for i in with_advance
+                for i in rows.tolist()
             ]
             up_front = allocate_rows(totals[rows], np.array(shares, dtype=np.int64))
+            lag = np.array([specs[i].settlement_lag for i in rows.tolist()], dtype=np.int64)
             cash = allocated.copy()
             cash[rows] = 0
-            for j, i in enumerate(with_advance):
-                first, last = specs[i].years(calendar)
-                cash[i, first - y0] += up_front[j, 0]
-                cash[i, last + specs[i].settlement_lag - y0] += up_front[j, 1]
+            cash[rows, first[rows] - y0] += up_front[:, 0]
+            cash[rows, last[rows] + lag - y0] += up_front[:, 1]
         commitment = np.zeros_like(cash)
-        first, _ = _period_years(specs, calendar)
-        committed = (
-            np.array(
-                [
-                    first_i if s.committed_in is None else s.committed_in
-                    for s, first_i in zip(specs, first.tolist(), strict=True)
-                ],
-                dtype=np.int64,
-            )
-            - y0
+        committed_in = np.array(
+            [-1 if s.committed_in is None else s.committed_in for s in specs], dtype=np.int64
         )
+        committed = np.where(committed_in < 0, first, committed_in) - y0
         commitment[np.arange(k), committed] = totals
         return Flows(cash=cash[None], commitment=commitment[None])
 
