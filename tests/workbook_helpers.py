@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -28,11 +32,9 @@ def soffice() -> str:
     return found
 
 
-def libreoffice_convert(source: Path, out_dir: Path, to: str, profile: Path) -> Path:
-    """Convert `source` with a fresh profile that recalculates every formula on load.
-
-    to: "xlsx" (recalculated values cached in the file) or "pdf". Returns the new file.
-    """
+def libreoffice_convert(sources: list[Path], out_dir: Path, to: str, profile: Path) -> list[Path]:
+    """Convert `sources` (in one LibreOffice run) with a fresh profile that recalculates
+    every formula on load. to: "xlsx" (recalculated values cached in the file) or "pdf"."""
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
@@ -47,13 +49,160 @@ def libreoffice_convert(source: Path, out_dir: Path, to: str, profile: Path) -> 
             to,
             "--outdir",
             str(out_dir),
-            str(source),
+            *(str(s) for s in sources),
         ],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
-    converted = out_dir / f"{source.stem}.{to}"
-    if result.returncode != 0 or not converted.exists():
+    converted = [out_dir / f"{s.stem}.{to}" for s in sources]
+    if result.returncode != 0 or not all(c.exists() for c in converted):
         raise AssertionError(f"LibreOffice failed: {result.stdout} {result.stderr}")
     return converted
+
+
+# --- Reading the year tables back, independently of how they were written ---------------
+
+REF = re.compile(r"^(?:'((?:[^']|'')+)'|([A-Za-z0-9_]+))?!?\$?([A-Z]+)\$?(\d+)$")
+
+
+def evaluate(workbook: Any, sheet: str, coordinate: str, seen: frozenset[str] = frozenset()) -> int:
+    """A cell's value in cents, evaluating the formulas this program writes: =SUM(...) of
+    cells and ranges, =0, and references to cells on any sheet (='Sheet'!$C$8)."""
+    key = f"{sheet}!{coordinate}"
+    assert key not in seen, f"circular reference at {key}"
+    cell = workbook[sheet][coordinate]
+    value = cell.value
+    if cell.data_type != "f":
+        if value is None:
+            return 0
+        assert isinstance(value, int | float), f"{key}: {value!r} is not a number"
+        return round(value * 100)
+    formula = str(value)[1:]
+    if formula == "0":
+        return 0
+    if formula.startswith("SUM(") and formula.endswith(")"):
+        return sum(_sum_part(workbook, sheet, part, seen | {key}) for part in _split(formula[4:-1]))
+    match = REF.match(formula)
+    assert match, f"{key}: unexpected formula {value!r}"
+    other = (match.group(1) or "").replace("''", "'") or match.group(2) or sheet
+    return evaluate(workbook, other, f"{match.group(3)}{match.group(4)}", seen | {key})
+
+
+def _split(arguments: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in arguments:
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        current += char
+    return [*parts, current]
+
+
+def _sum_part(workbook: Any, sheet: str, part: str, seen: frozenset[str]) -> int:
+    if part.startswith("SUM("):
+        return evaluate_text(workbook, sheet, "=" + part, seen)
+    if ":" in part:
+        first, last = part.split(":")
+        ws = workbook[sheet]
+        return sum(
+            evaluate(workbook, sheet, cell.coordinate, seen)
+            for row in ws[f"{first}:{last}"]
+            for cell in row
+        )
+    return evaluate(workbook, sheet, part, seen)
+
+
+def evaluate_text(workbook: Any, sheet: str, formula: str, seen: frozenset[str]) -> int:
+    inner = formula[len("=SUM(") : -1]
+    return sum(_sum_part(workbook, sheet, part, seen) for part in _split(inner))
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """What a value cell of a year table stands for.
+
+    level: "item", "subtotal" or "total"; basis: "cash" or "commitment"; group: the funder
+    or recipient key; item: the commitment id; funder: for by-recipient items, the funder;
+    column: the header ("2015", "earlier", "later" or "Total").
+    """
+
+    coordinate: str
+    level: str
+    basis: str
+    group: str
+    item: str
+    funder: str
+    column: str
+
+
+def table_cells(ws: Any, header_row: int = 5) -> list[TableCell]:
+    """Every value cell of the year tables on an Overview-like sheet, read from the sheet's
+    own labels: block titles, group headings (a key in column B, no amounts), items,
+    "Total KEY" subtotals and the "Total" line."""
+    headers = [c.value for c in ws[header_row]]
+    value_columns = [i for i, h in enumerate(headers, 1) if i > 2 and h is not None]
+    out: list[TableCell] = []
+    basis = group = ""
+    for row in ws.iter_rows(min_row=header_row + 1):
+        label, key = row[0].value, row[1].value
+        amounts = [row[i - 1] for i in value_columns if i - 1 < len(row)]
+        if label is None:
+            continue
+        if all(c.value is None for c in amounts):
+            if str(label).startswith("Cash basis"):
+                basis = "cash"
+            elif str(label).startswith("Commitment basis"):
+                basis = "commitment"
+            elif key is not None:
+                group = str(key)
+            continue
+        if label == "Total" and key is None:
+            level, item = "total", ""
+        elif key == group and label == f"Total {group}":
+            level, item = "subtotal", ""
+        else:
+            level, item = "item", str(key)
+        funder = ""
+        if level == "item" and str(label).endswith(")") and "(from " in str(label):
+            funder = str(label).rsplit("(from ", 1)[1][:-1]
+        for cell in amounts:
+            out.append(
+                TableCell(
+                    cell.coordinate,
+                    level,
+                    basis,
+                    group if level != "total" else "",
+                    item,
+                    funder,
+                    str(headers[cell.column - 1]),
+                )
+            )
+    return out
+
+
+def shown(text: str) -> str:
+    """Text as a cell shows it: control characters that XML cannot hold become U+FFFD."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", text)
+
+
+def engine_cents(rows: pd.DataFrame, scenario: Any, cell: TableCell, by: str) -> int:
+    """The engine's amount for what a table cell stands for."""
+    data = rows[rows["basis"] == cell.basis]
+    if cell.level != "total":
+        data = data[data[by].map(shown) == cell.group]
+    if cell.level == "item":
+        data = data[data["commitment"].map(shown) == cell.item]
+        if cell.funder:
+            data = data[data["funder"].map(shown) == cell.funder]
+    years = data["year"].astype(int)
+    if cell.column == "earlier":
+        data = data[years < scenario.first_year]
+    elif cell.column == "later":
+        data = data[years > scenario.last_year]
+    elif cell.column != "Total":
+        data = data[years == int(cell.column)]
+    return int(data["amount_cents"].sum())

@@ -13,11 +13,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,6 +30,7 @@ from budget.workbook import styles
 
 EXCEL_TEXT_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_WIDTH = 16  # room for a formula's result up to 9,999,999,999.99
 
 
 def clean_text(value: object) -> str:
@@ -54,9 +59,7 @@ def write_text(
     cell = _cell(ws, row, column)
     cell.value = text
     cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
-    _style(cell, font, fill, alignment, border)
+    _style(cell, font, fill, alignment, border, "General", text.startswith(FORMULA_STARTS))
     return cell
 
 
@@ -74,8 +77,7 @@ def write_money(
     """Write integer cents as euros (a number, exact to the cent in its decimal text)."""
     cell = _cell(ws, row, column)
     cell.value = euros(cents)
-    cell.number_format = number_format
-    _style(cell, font, fill, None, border)
+    _style(cell, font, fill, None, border, number_format)
     return cell
 
 
@@ -95,8 +97,7 @@ def write_formula(
         raise ValueError(f"not a formula: {formula!r}")
     cell = _cell(ws, row, column)
     cell.value = formula
-    cell.number_format = number_format
-    _style(cell, font, fill, None, border)
+    _style(cell, font, fill, None, border, number_format)
     return cell
 
 
@@ -113,20 +114,40 @@ def euros(cents: int) -> int | float:
     return cents // 100 if cents % 100 == 0 else cents / 100
 
 
+_StyleKey = tuple[int, int, int, int, str, bool]
+_style_cache: WeakKeyDictionary[Workbook, dict[_StyleKey, tuple[StyleArray, tuple[object, ...]]]]
+_style_cache = WeakKeyDictionary()
+
+
 def _style(
     cell: Cell,
     font: Font | None,
     fill: PatternFill | None,
     alignment: Alignment | None,
     border: Border | None,
+    number_format: str = "General",
+    quote: bool = False,
 ) -> None:
-    cell.font = font if font is not None else styles.PLAIN
+    """Style a cell; each combination is built once per workbook and then copied, because
+    openpyxl's style setters cost far more than the cell itself."""
+    font = font if font is not None else styles.PLAIN
+    key = (id(font), id(fill), id(alignment), id(border), number_format, quote)
+    cache = _style_cache.setdefault(cell.parent.parent, {})
+    if key in cache:
+        cell._style = copy(cache[key][0])
+        return
+    cell.font = font
     if fill is not None:
         cell.fill = fill
     if alignment is not None:
         cell.alignment = alignment
     if border is not None:
         cell.border = border
+    cell.number_format = number_format
+    if quote:
+        cell.quotePrefix = True
+    # The objects are kept so that their ids stay theirs while the key is in use.
+    cache[key] = (copy(cell._style), (font, fill, alignment, border))
 
 
 def header_row(
@@ -155,8 +176,6 @@ def shown_width(value: Any, number_format: str) -> int:
     """Roughly how many characters a value takes on screen."""
     if value is None:
         return 0
-    if isinstance(value, str) and value.startswith("=") and number_format != "@":
-        return 14  # a formula's result: an amount of up to a few millions
     if isinstance(value, bool):
         return 5
     if isinstance(value, int | float) and number_format not in ("General", "0"):
@@ -168,25 +187,24 @@ def shown_width(value: Any, number_format: str) -> int:
 def fit_columns(
     ws: Worksheet, minimum: int = 8, maximum: int = 60, skip_rows: Iterable[int] = ()
 ) -> None:
-    """Column widths that fit the cells' contents (within minimum and maximum).
-
-    `skip_rows` are rows whose text may run over into empty neighbours (titles, notes).
-    """
+    """Column widths that fit the cells' contents (within minimum and maximum), with room
+    for bold text and indents. `skip_rows` are rows whose text may run over into empty
+    neighbours (titles, notes)."""
     skipped = set(skip_rows)
     widths: dict[int, int] = {}
     for row in ws.iter_rows():
         for cell in row:
-            if cell.row in skipped or cell.value is None:
+            if cell.value is None or cell.row in skipped:
                 continue
-            width = shown_width(cell.value, cell.number_format)
-            if cell.alignment is not None and cell.alignment.indent:
-                width += int(cell.alignment.indent) * 2
-            if cell.font is not None and cell.font.bold:
-                width = int(width * 1.1) + 1
-            widths[cell.column] = max(widths.get(cell.column, 0), width)
+            if cell.data_type == "f":
+                width = FORMULA_WIDTH
+            else:
+                width = shown_width(cell.value, cell.number_format)
+            if width > widths.get(cell.column, 0):
+                widths[cell.column] = width
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(
-            max(width + 2, minimum), maximum
+            max(int(width * 1.1) + 3, minimum), maximum
         )
 
 

@@ -75,9 +75,11 @@ def add_data_sheet(
     *,
     overflow_path: Path | None = None,
     inputs: Sequence[str | Path] = (),
-    limit: int = MAX_DATA_ROWS,
+    limit: int | None = None,
 ) -> Path | None:
-    """Add the Data sheet; returns the CSV file written when the rows did not fit."""
+    """Add the Data sheet; returns the CSV file written when the rows did not fit (more
+    than `limit` rows, by default MAX_DATA_ROWS)."""
+    limit = MAX_DATA_ROWS if limit is None else limit
     ws = workbook.create_sheet(SHEET)
     columns = data_columns(rows)
     if len(rows) > limit:

@@ -123,10 +123,8 @@ def write_text_atomically(
     target = check_target(path, inputs)
 
     def write(out: IO[bytes]) -> None:
-        with io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False) as text:
-            text.writelines(lines)
-            text.flush()
-            text.detach()
+        for line in lines:
+            out.write(line.encode("utf-8"))
 
     write_atomically(target, write)
 

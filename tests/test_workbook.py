@@ -1,0 +1,403 @@
+"""The workbook of `budget run -o`: numbers, formulas, text safety, atomic and stable writes.
+
+Numbers are checked against the engine (`budget.project`) by reading the sheets back with
+openpyxl and evaluating the formulas with a small evaluator (tests/workbook_helpers.py);
+LibreOffice's own recalculation is checked in test_workbook_libreoffice.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+
+import budget
+from budget.cli import cli
+from budget.errors import InputError
+from budget.strategies import scenarios
+from budget.workbook import save, write_workbook
+from budget.workbook.cells import clean_text
+from tests.workbook_helpers import engine_cents, evaluate, table_cells
+
+HOSTILE = r"""
+[scenario]
+name = "=HYPERLINK(""http://evil"",""x"")"
+description = "@SUM(1,2)"
+first_year = 2015
+last_year = 2016
+
+[funders."=F"]
+name = "=1+1"
+source = "+cmd|' /C calc'!A0"
+
+[funders.B]
+name = "-2+3"
+
+[recipients."@R"]
+name = "@SUM(A1:A9)"
+source = "=IMPORTXML(""x"")"
+
+[[commitments]]
+id = "=c1"
+name = "=SUM(1,2)"
+kind = "annual"
+recipient = "@R"
+funders = { "=F" = "1/3", B = "2/3" }
+first_year = 2014
+last_year = 2017
+amount = "1000.01"
+source = "-1"
+assumptions = ["amount"]
+
+[[commitments]]
+id = "g\u0001x"
+kind = "grant"
+recipient = "@R"
+funders = { B = "1" }
+total = "999.99"
+start = 2015-07-01
+end = 2017-03-01
+advance = "0.6"
+settlement_lag = 2
+"""
+HOSTILE_TEXTS = ("=1+1", "-2+3", "@SUM(A1:A9)", "=SUM(1,2)", "=c1", "+cmd|' /C calc'!A0")
+OUR_FORMULA = re.compile(r"^=(0|SUM\([A-Z$0-9:,()SUM]*\)|'[^']+'!\$[A-Z]+\$\d+)$")
+
+
+def scenario_file(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text.replace('""', '\\"'), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    path = tmp_path_factory.mktemp("example") / "letter.xlsx"
+    write_workbook(scenario, rows, path, inputs=[budget.example_path()])
+    return scenario, rows, path, openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("hostile")
+    source = scenario_file(folder, HOSTILE)
+    scenario = budget.load_scenario(source)
+    rows = budget.project(scenario)
+    path = folder / "hostile.xlsx"
+    write_workbook(scenario, rows, path, inputs=[source])
+    return scenario, rows, path, openpyxl.load_workbook(path)
+
+
+def check_tables(scenario, rows, book) -> int:  # type: ignore[no-untyped-def]
+    """Every value cell of the three overview sheets equals the engine's amount."""
+    checked = 0
+    for sheet, by in (
+        ("Overview", "funder"),
+        ("Overview x EUR 1,000", "funder"),
+        ("By recipient", "recipient"),
+    ):
+        cells = table_cells(book[sheet])
+        assert {c.level for c in cells} == {"item", "subtotal", "total"}
+        assert {c.basis for c in cells} == {"cash", "commitment"}
+        for cell in cells:
+            expected = engine_cents(rows, scenario, cell, by)
+            assert evaluate(book, sheet, cell.coordinate) == expected, (sheet, cell)
+            checked += 1
+    return checked
+
+
+def test_the_overview_sheets_agree_with_the_engine(example) -> None:  # type: ignore[no-untyped-def]
+    scenario, rows, _, book = example
+    assert check_tables(scenario, rows, book) > 100
+    # The worked figure of the letter: BZ's grant allocated by days.
+    ws = book["Overview"]
+    bz = [c for c in table_cells(ws) if c.item == "bz-tdh-ecpat" and c.basis == "cash"]
+    assert {c.column: evaluate(book, "Overview", c.coordinate) for c in bz} == {
+        "2014": 120614035,
+        "2015": 79385965,
+        "2016": 0,
+        "2017": 0,
+        "Total": 200000000,
+    }
+
+
+def test_totals_are_live_formulas_and_items_are_numbers(example) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, book = example
+    for cell in table_cells(book["Overview"]):
+        value = book["Overview"][cell.coordinate]
+        if cell.level == "item" and cell.column != "Total":
+            assert value.data_type == "n"
+        else:
+            assert str(value.value).startswith("=SUM("), cell
+    for cell in table_cells(book["Overview x EUR 1,000"]):
+        formula = str(book["Overview x EUR 1,000"][cell.coordinate].value)
+        if cell.level == "item" and cell.column != "Total":
+            assert formula.startswith("='Overview'!$"), formula
+        assert book["Overview x EUR 1,000"][cell.coordinate].number_format == '#,##0,;-#,##0,;"-"'
+
+
+def test_earlier_and_later_columns_and_hostile_names_add_up(hostile) -> None:  # type: ignore[no-untyped-def]
+    scenario, rows, _, book = hostile
+    headers = [c.value for c in book["Overview"][5]]
+    assert headers[2:] == ["earlier", "2015", "2016", "later", "Total"]
+    assert check_tables(scenario, rows, book) > 50
+
+
+def test_the_data_sheet_is_a_table_of_the_engine_rows(example) -> None:  # type: ignore[no-untyped-def]
+    _, rows, _, book = example
+    ws = book["Data"]
+    table = ws.tables["Data"]
+    assert table.ref == f"A1:I{len(rows) + 1}"
+    assert table.autoFilter is not None
+    values = list(ws.iter_rows(values_only=True))
+    assert list(values[0]) == [*rows.columns[:-1], "amount", "amount_cents"]
+    assert len(values) == len(rows) + 1
+    for got, want in zip(values[1:], rows.itertuples(index=False, name=None), strict=True):
+        *text, year, amount, cents = got
+        assert text == list(want[:6])
+        assert year == want[6]
+        assert cents == want[7]
+        assert round(amount * 100) == want[7]
+    assert ws["H2"].number_format.startswith('"€"')
+    assert ws.freeze_panes == "A2"
+
+
+def test_the_data_sheet_keeps_hostile_text_as_text(hostile) -> None:  # type: ignore[no-untyped-def]
+    _, rows, _, book = hostile
+    ws = book["Data"]
+    ids = {ws.cell(row=r, column=2).value for r in range(2, ws.max_row + 1)}
+    assert ids == {clean_text(c) for c in rows["commitment"]} == {"=c1", "g\ufffdx"}
+    for r in range(2, ws.max_row + 1):
+        cell = ws.cell(row=r, column=2)
+        assert cell.data_type == "s"
+        if str(cell.value).startswith("="):
+            assert cell.quotePrefix
+
+
+def test_input_text_never_becomes_a_formula(hostile) -> None:  # type: ignore[no-untyped-def]
+    _, _, path, book = hostile
+    found = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert OUR_FORMULA.match(str(cell.value)), (
+                        ws.title,
+                        cell.coordinate,
+                        cell.value,
+                    )
+                elif isinstance(cell.value, str) and cell.value in HOSTILE_TEXTS:
+                    assert cell.data_type == "s"
+                    assert cell.quotePrefix, (ws.title, cell.coordinate)
+                    found.add(cell.value)
+    assert found == set(HOSTILE_TEXTS)
+    # And in the file itself: no formula element mentions anything from the input.
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            text = archive.read(name).decode("utf-8", "replace")
+            for formula in re.findall(r"<f>(.*?)</f>", text):
+                assert "HYPERLINK" not in formula and "cmd" not in formula and "1+1" not in formula
+    assert book["Overview"]["A1"].value.startswith('=HYPERLINK("http://evil"')
+    assert book["Overview"]["A1"].data_type == "s"
+
+
+def test_the_assumptions_sheet_echoes_inputs_and_highlights_assumptions(example) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, book = example
+    ws = book["Assumptions"]
+    lines = {(r[0].value, r[1].value): r for r in ws.iter_rows(min_row=5) if r[1].value is not None}
+    assert lines[("scenario", "written by")][2].value == f"budget {budget.__version__}"
+    assert lines[("scenario", "name")][2].value == "Letter 2014"
+    assert lines[("sin-top-up", "cap")][2].value == "67,600.00 every year"
+    assert lines[("sin-top-up", "funders")][2].value == "VenJ 1/2, VWS 1/2"
+    assert lines[("bz-tdh-ecpat", "total")][2].value == "2,000,000.00"
+    assert lines[("bz-tdh-ecpat", "start")][2].value == "2014-04-01"
+    assert lines[("SIN", "costs")][2].value.startswith("2015: 67,600.00")
+    assert "Letter 2014" in lines[("mki-support", "source")][2].value
+    highlighted = {
+        key
+        for key, r in lines.items()
+        if r[2].fill is not None and r[2].fill.fgColor.rgb == "00FFF2CC"
+    }
+    assert highlighted == {("sin-top-up", "funders"), ("mki-support", "amount"), ("SIN", "costs")}
+
+
+def test_presentation(example) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, book = example
+    assert book.sheetnames == [
+        "Overview",
+        "Overview x EUR 1,000",
+        "By recipient",
+        "Data",
+        "Assumptions",
+    ]
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.freeze_panes
+        assert all((d.width or 0) > 0 for d in ws.column_dimensions.values())
+    ws = book["Overview"]
+    assert ws.freeze_panes == "C6"
+    total = next(c for c in table_cells(ws) if c.level == "total")
+    assert ws[total.coordinate].font.bold
+    assert ws["C8"].number_format == '#,##0.00;-#,##0.00;"-"'
+    assert len(ws._charts) == 1
+    chart = ws._charts[0]
+    assert chart.grouping == "stacked" and chart.type == "col"
+    assert len(chart.series) == 3  # one per funder
+
+
+def test_extra_sheets_are_added(tmp_path: Path) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+
+    def limits(workbook: openpyxl.Workbook) -> None:
+        workbook.create_sheet("Limits")["A1"] = "limits"
+
+    path = tmp_path / "x.xlsx"
+    write_workbook(scenario, budget.project(scenario), path, extra_sheets=[limits])
+    assert openpyxl.load_workbook(path).sheetnames[-1] == "Limits"
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(scenario, rows, first)
+    write_workbook(scenario, budget.project(scenario), second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {i.date_time for i in archive.infolist()} == {save.ZIP_TIME}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2
+
+
+def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("budget.workbook.data_sheet.MAX_DATA_ROWS", 10)
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    path = tmp_path / "big.xlsx"
+    write_workbook(scenario, rows, path)
+    note = openpyxl.load_workbook(path)["Data"]["A2"].value
+    assert f"{len(rows):,} rows" in note and "big.data.csv" in note
+    with (tmp_path / "big.data.csv").open(encoding="utf-8", newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[0] == [*rows.columns[:-1], "amount", "amount_cents"]
+    assert len(lines) == len(rows) + 1
+    for line, want in zip(lines[1:], rows.itertuples(index=False, name=None), strict=True):
+        cents = want[7]
+        assert line[:6] == list(want[:6])
+        assert line[7] == f"{cents // 100}.{cents % 100:02d}" and int(line[8]) == cents
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.data.csv", "big.xlsx"]
+
+
+def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"the old workbook")
+
+    def broken(source, out, streams):  # type: ignore[no-untyped-def]
+        out.write(b"PK half a workbook")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(save, "_rewrite", broken)
+    with pytest.raises(RuntimeError):
+        write_workbook(scenario, rows, path)
+    assert path.read_bytes() == b"the old workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_an_existing_workbook_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    path.write_bytes(b"old")
+    result = CliRunner().invoke(cli, ["run", str(budget.example_path()), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(path).sheetnames[0] == "Overview"
+
+
+BASE = """
+[scenario]
+name = "base"
+first_year = 2015
+last_year = 2016
+[funders.A]
+name = "A"
+[recipients.R]
+name = "R"
+[[commitments]]
+id = "c"
+kind = "annual"
+recipient = "R"
+funders = { A = "1" }
+first_year = 2015
+last_year = 2016
+amount = "10.00"
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("base.toml", "is an input of this scenario"),
+        ("child.toml", "is an input of this scenario"),
+        ("missing/out.xlsx", "does not exist"),
+        (".", "is a folder"),
+    ],
+)
+def test_refused_targets_exit_1_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("base.toml").write_text(BASE, encoding="utf-8")
+    Path("child.toml").write_text('[scenario]\nextends = "base.toml"\nname = "child"\n')
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    result = CliRunner().invoke(cli, ["run", "child.toml", "-o", target])
+    if target == ".":  # click itself refuses a folder: wrong usage
+        assert result.exit_code == 2
+        return
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+    assert lines[0].startswith(target)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_write_workbook_refuses_the_scenario_file(tmp_path: Path) -> None:
+    source = scenario_file(tmp_path, BASE, "base.toml")
+    scenario = budget.load_scenario(source)
+    with pytest.raises(InputError) as raised:
+        write_workbook(scenario, budget.project(scenario), source)
+    assert "refusing to write over it" in str(raised.value)
+    assert source.read_text(encoding="utf-8") == BASE
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(max_commitments=4))
+def test_generated_scenarios_add_up_in_the_workbook(scenario) -> None:  # type: ignore[no-untyped-def]
+    rows = budget.project(scenario)
+    buffer = io.BytesIO()
+
+    def capture(target, write):  # type: ignore[no-untyped-def]
+        write(buffer)
+
+    original = save.write_atomically
+    save.write_atomically = capture  # type: ignore[assignment]
+    try:
+        write_workbook(scenario, rows, "unused.xlsx")
+    finally:
+        save.write_atomically = original  # type: ignore[assignment]
+    buffer.seek(0)
+    check_tables(scenario, rows, openpyxl.load_workbook(buffer))
