@@ -8,6 +8,7 @@ whole by construction.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
@@ -244,6 +245,19 @@ _SHARE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?:/\s*(?P<den>\d+(?:\.\d+)?)
 
 def parse_share(value: object) -> Fraction:
     """An exact share: "1/2", "0.25", "1", 1. Floats are refused like amounts are."""
+    if isinstance(value, str) and len(value) < 40:
+        return _parse_share_text(value)
+    return _parse_share(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_share_text(value: str) -> Fraction:
+    # Registers repeat the same few shares many times; the cache also makes equal shares
+    # one object.
+    return _parse_share(value)
+
+
+def _parse_share(value: object) -> Fraction:
     if isinstance(value, bool | float):
         raise MoneyError(
             f"{value!r} is not an exact share", 'quote it as a fraction or decimal: "1/2", "0.25"'
