@@ -60,7 +60,7 @@ class AnnualKind:
             raw = reader.raw["indexation"]
             try:
                 # Cached, so equal rates are one object (see kinds.base.distinct_codes).
-                rate = _parse_rate(raw) if isinstance(raw, str | int) else _parse_rate(str(raw))
+                rate = _parse_rate(raw)
             except MoneyError as exc:
                 reader.error("indexation", exc.message, exc.hint)
                 return None
@@ -99,15 +99,17 @@ class AnnualKind:
         return Flows(cash=amount, commitment=amount.copy())
 
 
-@functools.lru_cache(maxsize=1024)
 def _parse_rate(raw: object) -> Fraction:
     """A yearly rate: "0.02" or "2%"; a negative rate (a cut) must stay above -100%."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        text = str(raw)
-    elif isinstance(raw, str):
-        text = raw.strip()
-    else:
-        raise MoneyError(f"{raw!r} is not a rate", 'write it in quotes, e.g. "0.02" for 2% a year')
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        return _parse_rate_text(str(raw))
+    raise MoneyError(f"{raw!r} is not a rate", 'write it in quotes, e.g. "0.02" for 2% a year')
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_rate_text(raw: str) -> Fraction:
+    # Cached, so equal rates are one object (see kinds.base.distinct_codes).
+    text = raw.strip()
     percent = text.endswith("%")
     try:
         rate = Fraction(Decimal(text.rstrip("%").strip()))
