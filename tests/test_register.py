@@ -12,8 +12,17 @@ from click.testing import CliRunner
 
 from budget import project
 from budget.cli import cli
-from budget.scenario import load_scenario
+from budget.scenario import load_scenario, register
 from budget.scenario.register import read_register
+
+
+@pytest.fixture(autouse=True, params=["calamine", "openpyxl"])
+def xlsx_engine(request, monkeypatch):
+    """Every test runs with both XLSX readers: calamine, and openpyxl as the fallback."""
+    if request.param == "openpyxl":
+        monkeypatch.setattr(register, "_read_xlsx", register._read_xlsx_openpyxl)
+    return request.param
+
 
 SCENARIO = """
 [scenario]
@@ -254,3 +263,24 @@ def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(scenario_with(tmp_path, "c.csv"))])
     assert result.exit_code == 1
     assert "row 4 (commitment 'x'), column 'amount'" in result.stderr
+
+
+def test_xlsx_header_below_blank_rows_and_a_stray_cell(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"] = "id"
+    for column, name in zip("CDEFGH", HEADER[1:7], strict=True):
+        sheet[f"{column}3"] = name
+    for column, value in zip("BCDEFGH", GOOD_ROW, strict=True):
+        sheet[f"{column}5"] = value
+    sheet["H5"] = "1.001"
+    sheet["K5"] = "stray"
+    book.save(tmp_path / "c.xlsx")
+    result = CliRunner().invoke(cli, ["validate", str(scenario_with(tmp_path, "c.xlsx"))])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    path = tmp_path / "c.xlsx"
+    assert (
+        f"{path}: row 5 (commitment 'x'): has a value in column K, which has no name" in (lines[0])
+    )
+    assert lines[1].startswith(f"{path}: row 5 (commitment 'x'), column 'amount': '1.001'")

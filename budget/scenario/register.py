@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -70,10 +70,19 @@ class RegisterError(Exception):
 
 
 def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list[Problem]]:
-    """Raw commitment tables from a header row and data rows of cell values."""
+    """Raw commitment tables from a header row and data rows of cell values.
+
+    The header is the first row with anything in it; rows keep the numbers a spreadsheet
+    shows (the first row is 1), blank rows are skipped.
+    """
     problems: list[Problem] = []
-    lines = iter(table)
-    header = next(lines, None)
+    lines = enumerate(table, start=1)
+    header: Sequence[Any] | None = None
+    top = 0
+    for number, cells in lines:
+        if any(_cell(c) is not None for c in cells):
+            header, top = cells, number
+            break
     if header is None:
         return [], [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
@@ -81,10 +90,10 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, cell in enumerate(header):
-        name = "" if cell is None else str(cell).strip().lower()
+        name = "" if _cell(cell) is None else str(cell).strip().lower()
         if not name:
             continue
-        column = f"row 1, column {name!r}"
+        column = f"row {top}, column {name!r}"
         if name in seen:
             problems.append(
                 Problem(shown, column, f"the column {name!r} appears twice", "keep one of them")
@@ -101,22 +110,38 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
         else:
             columns.append((i, name))
         seen.add(name)
-    named = {i for i, _ in columns} | {
-        i for i, c in enumerate(header) if c is not None and str(c).strip()
-    }
+    width = len(header)
+    unnamed = [i for i, c in enumerate(header) if _cell(c) is None]
     rows: list[Row] = []
-    for number, cells in enumerate(lines, start=2):
+    for number, cells in lines:
         raw: dict[str, Any] = {}
+        size = len(cells)
         for i, name in columns:
-            if i < len(cells):
-                value = _cell(cells[i])
-                if value is not None:
-                    raw[name] = value
-        stray = [i for i in range(len(cells)) if i not in named and _cell(cells[i]) is not None]
+            if i >= size:
+                continue
+            value = cells[i]
+            # Text cells are nearly all cells: a fast path for them.
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+            else:
+                value = _cell(value)
+                if value is None:
+                    continue
+            raw[name] = value
+        stray = [i for i in unnamed if i < size and _cell(cells[i]) is not None]
+        if size > width:
+            stray += [i for i in range(width, size) if _cell(cells[i]) is not None]
         if not raw:
             if stray:
                 problems.append(
-                    Problem(shown, f"row {number}", "has values only in unnamed columns")
+                    Problem(
+                        shown,
+                        f"row {number}",
+                        f"has values only in column {_letters(stray[0])}, which has no name",
+                        f"name the column in row {top}, or clear the cell",
+                    )
                 )
             continue
         where = _where(number, raw.get("id"))
@@ -126,7 +151,7 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
                     shown,
                     where(None),
                     f"has a value in column {_letters(stray[0])}, which has no name",
-                    "name the column in row 1, or clear the cell",
+                    f"name the column in row {top}, or clear the cell",
                 )
             )
         if "funders" in raw:
@@ -254,7 +279,27 @@ def _read_csv(path: Path) -> list[list[Any]]:
     return frame.to_numpy(dtype=object).tolist()
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[Any, ...]]:
+def _read_xlsx(path: Path) -> Iterable[Sequence[Any]]:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl still works
+        return _read_xlsx_openpyxl(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if not book.sheet_names:
+            raise RegisterError("has no sheets")
+        # Keep leading empty rows and columns, so that row and column numbers are Excel's.
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except RegisterError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise RegisterError(
+            f"is not a readable XLSX workbook ({type(exc).__name__})",
+            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
+        ) from None
+
+
+def _read_xlsx_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -278,4 +323,4 @@ def _read_xlsx(path: Path) -> Iterator[tuple[Any, ...]]:
         ) from None
     finally:
         book.close()
-    return iter(rows)
+    return rows
