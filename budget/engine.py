@@ -50,6 +50,8 @@ class Plan:
     recipient: (commitments,) index into `recipients`; rank: commitments in payment order
     (recipient, priority, appearance); costs, income: per-recipient YearTables.
     member_*: one entry per (commitment, funder), in listed order.
+    paid_over_time: commitments recorded up front and paid over years (their cash is split
+    over funders cumulatively, see `split_funders`).
     """
 
     scenario: Scenario
@@ -67,6 +69,7 @@ class Plan:
     member_weight: IntArray
     member_slot: IntArray
     funder_count: IntArray
+    paid_over_time: BoolArray
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -145,6 +148,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         income,
         funders,
         *_members(commitments, funders),
+        np.array([KINDS[c.kind].commits_up_front for c in commitments], dtype=bool).reshape(n),
     )
 
 
@@ -218,26 +222,67 @@ def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
     return running[:, position[rows], :]
 
 
-def split_funders(amounts: IntArray, plan: Plan) -> IntArray:
+def split_funders(amounts: IntArray, plan: Plan, basis: str = "commitment") -> IntArray:
     """Each commitment's amounts split over its funders: (draws, members, years).
 
-    Largest remainder per year, ties to the funder listed first, so the parts add up.
+    Each year's amount is split by largest remainder, ties to the funder listed first, so
+    the parts add up. On the cash basis, the payments of a commitment that is recorded up
+    front and paid over years (a grant) are split cumulatively instead: each funder's
+    payments to date are its largest-remainder share of the payments to date, so that a
+    funder pays in the end exactly its share of the commitment.
     """
     draws, _, y = amounts.shape
     out = np.zeros((draws, len(plan.member_commitment), y), dtype=np.int64)
     first_member = np.flatnonzero(plan.member_slot == 0)
+    cumulative = plan.paid_over_time if basis == "cash" else np.zeros(len(plan.active), bool)
     for count in np.unique(plan.funder_count):
         rows = np.flatnonzero(plan.funder_count == count)
         members = first_member[rows][:, None] + np.arange(count)[None, :]
         if count == 1:
             out[:, members[:, 0], :] = amounts[:, rows, :]
             continue
-        # Zero splits into zeros: divide only the non-zero amounts.
         block = amounts[:, rows, :]
+        spread = cumulative[rows]
+        if spread.any():
+            block = block.copy()
+            block[:, spread, :] = np.cumsum(block[:, spread, :], axis=-1)
+        # Zero splits into zeros: divide only the non-zero amounts.
         draw, row, year = np.nonzero(block)
         parts = allocate_rows(block[draw, row, year], plan.member_weight[members][row])
         out[draw[:, None], members[row], year[:, None]] = parts
+        if spread.any():
+            spread_members = members[spread].reshape(-1)
+            out[:, spread_members, :] = np.diff(out[:, spread_members, :], axis=-1, prepend=0)
+            _lift_negative_parts(out, members[spread])
     return out
+
+
+def _lift_negative_parts(out: IntArray, groups: IntArray) -> None:
+    """Mend the rare cent that a cumulative split takes back (largest remainder is not
+    monotone: a larger total can give a part one cent less).
+
+    A part of -1 cent for funder f in year y becomes 0: f takes a cent from the first listed
+    funder g with a positive part that year, and gives it back to g in the nearest earlier
+    year in which f was paid (else the nearest later one). Year sums and funder totals stay
+    exact; no part is negative.
+    """
+    flat = groups.reshape(-1)
+    negative = np.argwhere(out[:, flat, :] < 0)
+    if not len(negative):
+        return
+    group_of = np.repeat(np.arange(len(groups)), groups.shape[1])
+    for d, m, y in negative.tolist():
+        f = int(flat[m])
+        if out[d, f, y] >= 0:
+            continue
+        g = next(int(x) for x in groups[group_of[m]] if out[d, x, y] > 0)
+        paid = np.flatnonzero(out[d, f] > 0)
+        earlier = paid[paid < y]
+        other = int(earlier[-1]) if len(earlier) else int(paid[paid > y][0])
+        out[d, f, y] += 1
+        out[d, g, y] -= 1
+        out[d, f, other] -= 1
+        out[d, g, other] += 1
 
 
 def project(scenario: Scenario) -> pd.DataFrame:
@@ -256,7 +301,7 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
     Text columns are categoricals: a million rows name only a few commitments and funders.
     """
     by_basis = np.stack(
-        [split_funders(getattr(result, basis)[draw : draw + 1], plan)[0] for basis in BASES],
+        [split_funders(getattr(result, basis)[draw : draw + 1], plan, basis)[0] for basis in BASES],
         axis=1,
     )  # (members, bases, years)
     mask = np.broadcast_to(plan.active[plan.member_commitment][:, None, :], by_basis.shape)
@@ -288,7 +333,7 @@ def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:
     """Per basis, each funder's total per draw and year: int64 (draws, funders, years)."""
     totals = {}
     for basis, amounts in (("commitment", result.commitment), ("cash", result.cash)):
-        parts = split_funders(amounts, plan)
+        parts = split_funders(amounts, plan, basis)
         out = np.zeros((parts.shape[0], len(plan.funders), parts.shape[2]), dtype=np.int64)
         for f in range(len(plan.funders)):
             out[:, f, :] = parts[:, plan.member_funder == f, :].sum(axis=1)

@@ -130,10 +130,39 @@ def reference_project(s: Scenario) -> dict[Key, int]:
         committed, cash, first, last = flows[c.id]
         keys = [key for key, _ in c.funders]
         shares = [share for _, share in c.funders]
+        years = list(range(first, last + 1))
         for basis, amounts in (("commitment", committed), ("cash", cash)):
-            for y in range(first, last + 1):
-                for key, part in zip(
-                    keys, largest_remainder(amounts.get(y, 0), shares), strict=True
-                ):
+            if basis == "cash" and c.kind == "grant":
+                parts = cumulative_split([amounts.get(y, 0) for y in years], shares)
+            else:
+                parts = [largest_remainder(amounts.get(y, 0), shares) for y in years]
+            for y, year_parts in zip(years, parts, strict=True):
+                for key, part in zip(keys, year_parts, strict=True):
                     out[(c.id, key, basis, y)] = part
     return out
+
+
+def cumulative_split(amounts: list[int], shares: list[Fraction]) -> list[list[int]]:
+    """Split payments so that each funder's payments to date are its largest-remainder
+    share of the payments to date; mend a -1 cent as the engine documents."""
+    running = 0
+    before = [0] * len(shares)
+    parts: list[list[int]] = []
+    for amount in amounts:
+        running += amount
+        now = largest_remainder(running, shares)
+        parts.append([a - b for a, b in zip(now, before, strict=True)])
+        before = now
+    for f in range(len(shares)):
+        for y in range(len(amounts)):
+            if parts[y][f] >= 0:
+                continue
+            g = next(i for i in range(len(shares)) if parts[y][i] > 0)
+            paid = [t for t in range(len(amounts)) if parts[t][f] > 0]
+            earlier = [t for t in paid if t < y]
+            other = earlier[-1] if earlier else next(t for t in paid if t > y)
+            parts[y][f] += 1
+            parts[y][g] -= 1
+            parts[other][f] -= 1
+            parts[other][g] += 1
+    return parts

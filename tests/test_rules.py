@@ -61,3 +61,44 @@ def test_cash_and_commitment_totals_agree(scenario):
     """Over its whole span, a commitment pays exactly what it commits."""
     result = compute(compile_plan(scenario))
     assert (result.cash[0].sum(axis=1) == result.commitment[0].sum(axis=1)).all()
+
+
+@SETTINGS
+@given(scenarios(max_commitments=8))
+def test_each_funder_pays_exactly_what_it_commits(scenario):
+    """Over a commitment's span, each funder's cash equals its part of the commitment, so
+    outstanding commitments per funder close at zero; no part is ever negative."""
+    plan = compile_plan(scenario)
+    result = compute(plan)
+    cash = split_funders(result.cash, plan, "cash")[0]
+    committed = split_funders(result.commitment, plan, "commitment")[0]
+    assert (cash >= 0).all() and (committed >= 0).all()
+    assert (cash.sum(axis=1) == committed.sum(axis=1)).all()
+
+
+def test_a_cent_taken_back_by_a_cumulative_split_is_mended(tmp_path):
+    """Shares 1/34, 20/34, 13/34 of payments 0.82 then 0.04: to date, the largest-remainder
+    splits are [3, 48, 31] cents and then [2, 51, 33], so the first funder's 2015 part would
+    be -1. It becomes 0: the first funder takes the cent from the second (the first listed
+    with a positive part in 2015) and gives it back in 2014, the nearest earlier year in which
+    it was paid: 2014 = [2, 49, 31], 2015 = [0, 2, 2]."""
+    from budget import load_scenario, project
+
+    path = tmp_path / "thirds.toml"
+    path.write_text(
+        '[scenario]\nname = "t"\n[funders.A]\n[funders.B]\n[funders.C]\n[recipients.R]\n'
+        '[[commitments]]\nid = "g"\nkind = "grant"\nrecipient = "R"\n'
+        'funders = { A = "1/34", B = "20/34", C = "13/34" }\ntotal = "0.86"\n'
+        'start = 2014-01-01\nend = 2016-01-01\nallocation = { 2014 = "0.82", 2015 = "0.04" }\n'
+    )
+    rows = project(load_scenario(path))
+    cash = rows[rows["basis"] == "cash"]
+    got = {(r.funder, int(r.year)): int(r.amount_cents) for r in cash.itertuples()}
+    assert got == {
+        ("A", 2014): 2,
+        ("B", 2014): 49,
+        ("C", 2014): 31,
+        ("A", 2015): 0,
+        ("B", 2015): 2,
+        ("C", 2015): 2,
+    }

@@ -43,6 +43,7 @@ class AnnualKind:
         "indexation": 'the yearly rate, e.g. "0.02" for 2%',
     }
     year_inputs: tuple[str, ...] = ("amount",)
+    commits_up_front: bool = False
     uncertain: frozenset[str] = frozenset({"amount"})
 
     def parse(self, reader: FieldReader) -> Annual | None:

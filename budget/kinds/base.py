@@ -44,6 +44,7 @@ class Kind(Protocol):
     fields: Mapping[str, str]
     year_inputs: tuple[str, ...]
     uncertain: frozenset[str]
+    commits_up_front: bool  # recorded in one year, paid over others (see engine.split_funders)
 
     def parse(self, reader: FieldReader) -> Any | None:
         """The kind's spec from its fields, or None when a problem was recorded."""

@@ -68,6 +68,7 @@ class GrantKind:
         "committed_in": "the fiscal year of the grant decision (default: the first year)",
     }
     year_inputs: tuple[str, ...] = ()
+    commits_up_front: bool = True
     uncertain: frozenset[str] = frozenset()
 
     def parse(self, reader: FieldReader) -> Grant | None:

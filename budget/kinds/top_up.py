@@ -43,6 +43,7 @@ class TopUpKind:
         "total_cap": "the most paid over the whole span",
     }
     year_inputs: tuple[str, ...] = ("cap", "shortfall")
+    commits_up_front: bool = False
     uncertain: frozenset[str] = frozenset({"shortfall"})
 
     def parse(self, reader: FieldReader) -> TopUp | None:
