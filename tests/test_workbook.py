@@ -8,6 +8,7 @@ LibreOffice's own recalculation is checked in test_workbook_libreoffice.py.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -401,3 +402,48 @@ def test_generated_scenarios_add_up_in_the_workbook(scenario) -> None:  # type: 
         save.write_atomically = original  # type: ignore[assignment]
     buffer.seek(0)
     check_tables(scenario, rows, openpyxl.load_workbook(buffer))
+
+
+def build_workbook(scenario, rows) -> openpyxl.Workbook:  # type: ignore[no-untyped-def]
+    from budget.workbook import new_workbook
+    from budget.workbook.assumptions_sheet import add_assumptions_sheet
+    from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
+
+    workbook = new_workbook()
+    add_overview_sheets(workbook, scenario, rows)
+    add_recipient_sheet(workbook, scenario, rows)
+    add_assumptions_sheet(workbook, scenario)
+    other = workbook.create_sheet("Other")  # cells that the fast writer leaves to openpyxl
+    other["A1"] = dt.date(2015, 7, 1)
+    other["B1"] = True
+    other["C1"] = "https://example.org"
+    other["C1"].hyperlink = "https://example.org"
+    other.merge_cells("A3:C3")
+    other["A3"] = "merged"
+    return workbook
+
+
+def test_the_fast_sheet_writer_writes_what_openpyxl_would(tmp_path: Path, hostile) -> None:  # type: ignore[no-untyped-def]
+    scenario, rows, _, _ = hostile
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    save.save_atomically(build_workbook(scenario, rows), ours, [])
+    build_workbook(scenario, rows).save(theirs)
+    a, b = openpyxl.load_workbook(ours), openpyxl.load_workbook(theirs)
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        left, right = a[name], b[name]
+        assert left.dimensions == right.dimensions, name
+        assert left.merged_cells.ranges == right.merged_cells.ranges
+        for row_a, row_b in zip(left.iter_rows(), right.iter_rows(), strict=True):
+            for x, y in zip(row_a, row_b, strict=True):
+                assert (x.value, x.data_type, x.number_format, x.quotePrefix) == (
+                    y.value,
+                    y.data_type,
+                    y.number_format,
+                    y.quotePrefix,
+                ), (name, x.coordinate)
+                looks = [repr(s) for s in (x.font, x.fill, x.border, x.alignment)]
+                assert looks == [repr(s) for s in (y.font, y.fill, y.border, y.alignment)]
+        heights = {r: d.height for r, d in left.row_dimensions.items() if d.height}
+        assert heights == {r: d.height for r, d in right.row_dimensions.items() if d.height}
+    assert a["Other"]["C1"].hyperlink.target == "https://example.org"

@@ -13,19 +13,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from copy import copy
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from budget.money import format_euros_grouped
 from budget.workbook import styles
 
 EXCEL_TEXT_LIMIT = 32_767
@@ -57,8 +53,10 @@ def write_text(
     """Write `value` as text: never a formula, whatever it starts with."""
     text = clean_text(value)
     cell = _cell(ws, row, column)
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+    # Set directly: the value setter would take a leading "=" for a formula (and check the
+    # text again, which clean_text has done).
+    cell._value = text
+    cell.data_type = "s"
     _style(cell, font, fill, alignment, border, "General", text.startswith(FORMULA_STARTS))
     return cell
 
@@ -76,7 +74,8 @@ def write_money(
 ) -> Cell:
     """Write integer cents as euros (a number, exact to the cent in its decimal text)."""
     cell = _cell(ws, row, column)
-    cell.value = euros(cents)
+    cell._value = euros(cents)
+    cell.data_type = "n"
     _style(cell, font, fill, None, border, number_format)
     return cell
 
@@ -96,14 +95,21 @@ def write_formula(
     if not formula.startswith("="):
         raise ValueError(f"not a formula: {formula!r}")
     cell = _cell(ws, row, column)
-    cell.value = formula
+    cell._value = formula
+    cell.data_type = "f"
     _style(cell, font, fill, None, border, number_format)
     return cell
 
 
-def _cell(ws: Worksheet, row: int, column: int) -> Cell:
-    cell = ws.cell(row=row, column=column)
-    if not isinstance(cell, Cell):
+def _cell(ws: Worksheet, row: int, column: int) -> Any:
+    """The cell at (row, column), made if need be. Quicker than `ws.cell`, which matters
+    for sheets of many thousands of lines; `_add_cell` keeps `ws.append` working after."""
+    sheet: Any = ws  # openpyxl's internals, which its type stubs do not describe
+    cell = sheet._cells.get((row, column))
+    if cell is None:
+        cell = Cell(ws, row=row, column=column)
+        sheet._add_cell(cell)
+    elif not isinstance(cell, Cell):
         raise ValueError(f"{ws.title}!{cell.coordinate} is part of a merged range")
     return cell
 
@@ -115,12 +121,12 @@ def euros(cents: int) -> int | float:
 
 
 _StyleKey = tuple[int, int, int, int, str, bool]
-_style_cache: WeakKeyDictionary[Workbook, dict[_StyleKey, tuple[StyleArray, tuple[object, ...]]]]
-_style_cache = WeakKeyDictionary()
+_StyleCache = dict[_StyleKey, tuple[StyleArray, tuple[object, ...]]]
+STYLE_CACHE = "_budget_styles"  # the attribute of a workbook that holds its cache
 
 
 def _style(
-    cell: Cell,
+    cell: Any,
     font: Font | None,
     fill: PatternFill | None,
     alignment: Alignment | None,
@@ -132,9 +138,14 @@ def _style(
     openpyxl's style setters cost far more than the cell itself."""
     font = font if font is not None else styles.PLAIN
     key = (id(font), id(fill), id(alignment), id(border), number_format, quote)
-    cache = _style_cache.setdefault(cell.parent.parent, {})
-    if key in cache:
-        cell._style = copy(cache[key][0])
+    workbook = cell.parent.parent
+    cache: _StyleCache | None = getattr(workbook, STYLE_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(workbook, STYLE_CACHE, cache)
+    found = cache.get(key)
+    if found is not None:
+        cell._style = StyleArray(found[0])
         return
     cell.font = font
     if fill is not None:
@@ -147,7 +158,7 @@ def _style(
     if quote:
         cell.quotePrefix = True
     # The objects are kept so that their ids stay theirs while the key is in use.
-    cache[key] = (copy(cell._style), (font, fill, alignment, border))
+    cache[key] = (StyleArray(cell._style), (font, fill, alignment, border))
 
 
 def header_row(
@@ -172,16 +183,17 @@ def header_row(
         )
 
 
-def shown_width(value: Any, number_format: str) -> int:
-    """Roughly how many characters a value takes on screen."""
+def shown_width(value: Any) -> int:
+    """Roughly how many characters a value takes on screen (amounts with separators and
+    room for a currency sign)."""
     if value is None:
         return 0
     if isinstance(value, bool):
         return 5
-    if isinstance(value, int | float) and number_format not in ("General", "0"):
-        text = format_euros_grouped(round(value * 100))
-        return len(text) + (2 if "€" in number_format else 0)
-    return max((len(line) for line in str(value).splitlines()), default=0)
+    if isinstance(value, int | float):
+        return len(f"{value:,.2f}") + 2
+    text = str(value)
+    return max(len(line) for line in text.splitlines()) if "\n" in text else len(text)
 
 
 def fit_columns(
@@ -192,16 +204,14 @@ def fit_columns(
     neighbours (titles, notes)."""
     skipped = set(skip_rows)
     widths: dict[int, int] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value is None or cell.row in skipped:
-                continue
-            if cell.data_type == "f":
-                width = FORMULA_WIDTH
-            else:
-                width = shown_width(cell.value, cell.number_format)
-            if width > widths.get(cell.column, 0):
-                widths[cell.column] = width
+    sheet: Any = ws
+    for (row, column), cell in sheet._cells.items():
+        value = cell._value
+        if value is None or row in skipped:
+            continue
+        width = FORMULA_WIDTH if cell.data_type == "f" else shown_width(value)
+        if width > widths.get(column, 0):
+            widths[column] = width
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(
             max(int(width * 1.1) + 3, minimum), maximum
