@@ -133,6 +133,11 @@ def run_table(scenario: Scenario, rows: Any) -> str:
         parts.append(
             headroom_text(checks, f"{scenario.name}, budget ceilings: headroom per year (EUR)")
         )
+    from budget.provenance import provenance_text
+
+    provenance = provenance_text(scenario)
+    if provenance:
+        parts.append(provenance)
     notes = central_value_notes(scenario)
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
 
@@ -160,9 +165,12 @@ def central_value_notes(scenario: Scenario) -> list[str]:
 
 def write_workbook_or_fail(scenario: Scenario, rows: Any, output: str, source: Path) -> None:
     from budget.workbook import write_workbook
+    from budget.workbook.ledger_sheet import ledger_sheet
 
     try:
-        write_workbook(scenario, rows, output, inputs=[source])
+        write_workbook(
+            scenario, rows, output, inputs=[source], extra_sheets=[ledger_sheet(scenario, rows)]
+        )
     except InputError as exc:
         fail(exc.problems)
 
