@@ -84,6 +84,13 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     the horizon are shown as "earlier" and "later", never dropped. Uncertain inputs take
     their central value (uniform: midpoint, triangular: mode, normal: mean, choice: the
     most likely value).
+
+    Below the overview, the table format shows per funder and year the commitments entered,
+    the cash paid and the commitments outstanding at year end (opening + entered - paid =
+    closing), with the share of each year's cash that settles commitments of earlier years;
+    and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
+    warned about on stderr, one line each; the run still succeeds (exit 0). The workbook
+    has the same view on its "Commitment vs cash" sheet.
     """
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)

@@ -189,3 +189,59 @@ def test_compare_with_a_bad_file_exits_1(tmp_path):
 def test_compare_needs_two_scenarios():
     result = CliRunner().invoke(cli, ["compare", str(SCENARIOS / "letter-2014.toml")])
     assert result.exit_code == 2
+
+
+def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
+    import openpyxl
+
+    from budget.compare import side_by_side
+    from budget.workbook.compare_sheet import CAUSES, COMPARISON, write_comparison
+    from tests.workbook_helpers import libreoffice_convert, soffice
+
+    soffice()
+    names = ["letter-2014.toml", "sin-eu-grant.toml", "bz-advance-80.toml"]
+    items = [load_scenario(SCENARIOS / n) for n in names]
+    long = compare_rows(items, [project(s) for s in items])
+    labels = scenario_labels(items)
+    written = tmp_path / "compare.xlsx"
+    write_comparison(items, long, labels, written)
+    (result,) = libreoffice_convert([written], tmp_path / "out", "xlsx", tmp_path / "profile")
+    values = openpyxl.load_workbook(result, data_only=True)
+    ws = values[COMPARISON]
+    table = [r for r in side_by_side(long, labels) if any(r.amounts) or any(r.deltas)]
+    cents = lambda v: round(v * 100)  # noqa: E731
+    found = {}
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if isinstance(row[1], int):
+            found.setdefault((row[0], row[1]), []).append(row)
+    totals = [row for row in ws.iter_rows(min_row=5, values_only=True) if row[0] == "Total"]
+    for basis, total in zip(("cash", "commitment"), totals, strict=True):
+        mine = [r for r in table if r.basis == basis]
+        for r in mine:
+            sheet_row = found[(r.funder, r.year)].pop(0)
+            assert [cents(v) for v in sheet_row[2:]] == [
+                r.amounts[0],
+                r.amounts[1],
+                r.deltas[1],
+                r.amounts[2],
+                r.deltas[2],
+            ]
+        assert [cents(v) for v in total[2:]] == [
+            sum(r.amounts[0] for r in mine),
+            sum(r.amounts[1] for r in mine),
+            sum(r.deltas[1] for r in mine),
+            sum(r.amounts[2] for r in mine),
+            sum(r.deltas[2] for r in mine),
+        ]
+    causes = list(values[CAUSES].iter_rows(min_row=5, values_only=True))
+    assert ("BZ pays an 80% advance", "cash", "BZ", 2014, "bz-tdh-ecpat", 393859.65) in causes
+    assert values["Data"]["A1"].value == "scenario"
+
+
+def test_compare_output_refuses_to_overwrite_an_input(tmp_path):
+    base = tmp_path / "base.toml"
+    base.write_bytes((SCENARIOS / "letter-2014.toml").read_bytes())
+    other = SCENARIOS / "mki-through-2015.toml"
+    result = CliRunner().invoke(cli, ["compare", str(base), str(other), "-o", str(base)])
+    assert result.exit_code == 1
+    assert base.read_bytes() == (SCENARIOS / "letter-2014.toml").read_bytes()

@@ -145,3 +145,52 @@ def test_run_table_shows_the_ledger():
         ["BZ", "2015", "400,000.00", "-", "-", "400,000.00", "-"],
         ["BZ", "2016", "400,000.00", "-", "400,000.00", "-", "100.0%"],
     ]
+
+
+def test_ledger_sheet_recalculates_in_libreoffice(tmp_path):
+    import openpyxl
+
+    from budget.limits import check_rows
+    from budget.workbook.ledger_sheet import SHEET
+    from tests.workbook_helpers import libreoffice_convert, soffice
+
+    soffice()
+    path = tmp_path / "limited.toml"
+    path.write_text(
+        f'[scenario]\nextends = "{SCENARIOS / "bz-advance-80.toml"}"\n'
+        '[[limits]]\nfunder = "VenJ"\nmax = "133799.99"\n'
+        '[[limits]]\nfunder = "BZ"\nbasis = "commitment"\nmax = "2000000.00"\n',
+        encoding="utf-8",
+    )
+    written = tmp_path / "run.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    (out,) = libreoffice_convert([written], tmp_path / "out", "xlsx", tmp_path / "profile")
+    ws = openpyxl.load_workbook(out, data_only=True)[SHEET]
+    scenario = load_scenario(path)
+    rows = project(scenario)
+    cents = lambda v: round(v * 100)  # noqa: E731
+    sheet = list(ws.iter_rows(min_row=5, values_only=True))
+    lines = [r for r in sheet if isinstance(r[1], int) and r[1] > 1900 and len(r) >= 8]
+    ledger_lines = [r for r in lines if r[0] in scenario.funders and not isinstance(r[2], str)]
+    entries = ledger(rows, list(scenario.funders))
+    got = [
+        (r[0], r[1], cents(r[2]), cents(r[3]), cents(r[4]), cents(r[5]), cents(r[6]))
+        for r in ledger_lines[: len(entries)]
+    ]
+    assert got == [
+        (e.funder, e.year, e.opening, e.entered, e.paid, e.closing, e.paid_committed_earlier)
+        for e in entries
+    ]
+    shares = [r[7] for r in ledger_lines[: len(entries)]]
+    for e, share in zip(entries, shares, strict=True):
+        if e.paid:
+            assert share == pytest.approx(float(e.committed_share))
+        else:
+            assert share in ("", None)
+    limit_lines = [r for r in sheet if r[1] in ("cash", "commitment")]
+    checks = check_rows(scenario, rows)
+    assert [(r[0], r[1], r[2], cents(r[5]), r[6] or "") for r in limit_lines] == [
+        (c.limit.funder, c.limit.basis, c.year, c.headroom, "BREACHED" if c.breached else "")
+        for c in checks
+    ]
