@@ -284,3 +284,8 @@ def test_xlsx_header_below_blank_rows_and_a_stray_cell(tmp_path):
         f"{path}: row 5 (commitment 'x'): has a value in column K, which has no name" in (lines[0])
     )
     assert lines[1].startswith(f"{path}: row 5 (commitment 'x'), column 'amount': '1.001'")
+
+
+def test_numeric_ids_in_a_spreadsheet_are_names(tmp_path):
+    write_xlsx(tmp_path / "c.xlsx", [[1042, "annual", "MKI", "VenJ", 2015, 2015, 5]], HEADER[:7])
+    assert cash(scenario_with(tmp_path, "c.xlsx")) == {("1042", "VenJ", 2015): 500}

@@ -30,6 +30,7 @@ COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys([*COMMON_FIELDS, *(f for kind in KINDS.values() for f in kind.fields)])
 )
 MAX_BYTES = 500 * 2**20
+TEXT_COLUMNS = ("id", "recipient", "name", "source")
 
 
 def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
@@ -144,6 +145,11 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
                     )
                 )
             continue
+        for name in TEXT_COLUMNS:
+            value = raw.get(name)
+            # A spreadsheet stores an id such as 1042 as a number; it is still a name.
+            if isinstance(value, int) and not isinstance(value, bool):
+                raw[name] = str(value)
         where = _where(number, raw.get("id"))
         if stray:
             problems.append(
