@@ -177,8 +177,8 @@ def comparison_text(long: pd.DataFrame, labels: list[str]) -> str:
         why = [
             f"  {label}, {r.funder} {r.year}: {_signed(r.deltas[i])} = "
             + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
-            for r in rows
             for i, label in enumerate(labels)
+            for r in rows
             if i and (r.deltas[i] or r.causes[i])
         ]
         if why:
