@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from budget import project
 from budget.cli import cli
@@ -289,3 +291,22 @@ def test_xlsx_header_below_blank_rows_and_a_stray_cell(tmp_path):
 def test_numeric_ids_in_a_spreadsheet_are_names(tmp_path):
     write_xlsx(tmp_path / "c.xlsx", [[1042, "annual", "MKI", "VenJ", 2015, 2015, 5]], HEADER[:7])
     assert cash(scenario_with(tmp_path, "c.xlsx")) == {("1042", "VenJ", 2015): 500}
+
+
+CSV_CHARS = st.sampled_from(
+    [*'abc,;=/"\n\r .-0123456789', "id", "kind", "annual", "funders", "VenJ", "amount"]
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(CSV_CHARS, max_size=80).map("".join))
+def test_generated_csv_never_crashes(tmp_path, text):
+    path = tmp_path / "fuzz.csv"
+    path.write_text(text, encoding="utf-8")
+    _, problems = read_register(path, "fuzz.csv")
+    assert all(p.file == "fuzz.csv" for p in problems)
+    result = CliRunner().invoke(cli, ["validate", str(scenario_with(tmp_path, "fuzz.csv"))])
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
