@@ -49,11 +49,15 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
     if rows.empty:
         return []
     years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
-    keys = rows[["commitment", "funder"]].drop_duplicates()
-    pairs = list(keys.itertuples(index=False, name=None))
-    index = {pair: i for i, pair in enumerate(pairs)}
-    pair_of = np.array(
-        [index[p] for p in zip(rows["commitment"], rows["funder"], strict=True)], dtype=np.int64
+    groups = rows.groupby(["commitment", "funder"], sort=False)
+    pair_of = groups.ngroup().to_numpy(dtype=np.int64)
+    firsts = np.unique(pair_of, return_index=True)[1]
+    pairs = list(
+        zip(
+            rows["commitment"].to_numpy()[firsts],
+            rows["funder"].to_numpy()[firsts],
+            strict=True,
+        )
     )
     column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
     amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
