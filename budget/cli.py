@@ -170,16 +170,24 @@ def central_value_notes(scenario: Scenario) -> list[str]:
     return notes
 
 
-def write_workbook_or_fail(scenario: Scenario, rows: Any, output: str, source: Path) -> None:
+def write_workbook_or_fail(
+    scenario: Scenario, rows: Any, output: str, source: Path, extra: tuple[Any, ...] = ()
+) -> None:
     from budget.workbook import write_workbook
     from budget.workbook.ledger_sheet import ledger_sheet
 
     try:
-        write_workbook(
-            scenario, rows, output, inputs=[source], extra_sheets=[ledger_sheet(scenario, rows)]
+        written = write_workbook(
+            scenario,
+            rows,
+            output,
+            inputs=[source],
+            extra_sheets=[ledger_sheet(scenario, rows), *extra],
         )
     except InputError as exc:
         fail(exc.problems)
+    for extra in written[1:]:
+        click.echo(f"The rows do not fit on the Data sheet; wrote them to {extra}", err=True)
 
 
 @cli.command()
@@ -243,6 +251,110 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
         click.echo(comparison_text(long, labels))
     if output:
         click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@scenario_argument()
+@click.option("--draws", type=click.IntRange(min=1), required=True, help="How many draws.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Seed of the random draws; without it one is picked and printed on stderr.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="table",
+    show_default=True,
+    help="table: bands per funder, cap and limit chances; csv/json: every row.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the workbook, with an Uncertainty sheet, to this .xlsx file as well.",
+)
+def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str | None) -> None:
+    """Monte Carlo: draw every uncertain input DRAWS times and project each draw.
+
+    Prints the mean, P5, P50 and P95 of each commitment (per funder, basis and year), of
+    each funder's total, the probability that each cap binds (the shortfall was above what
+    was paid) and that each limit is breached. Percentiles are amounts that occurred in
+    the draws (inverted empirical distribution); means are rounded half away to the cent.
+    The same seed gives the same output, byte for byte.
+    """
+    import secrets
+
+    from budget.simulate import simulate as run_simulation
+    from budget.uncertainty_text import simulation_csv, simulation_json, simulation_text
+
+    path = Path(scenario)
+    loaded = load_or_fail(path)
+    if seed is None:
+        seed = secrets.randbits(63)
+        click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
+    cells = draws * max(len(loaded.commitments), 1) * len(loaded.years)
+    show = sys.stderr.isatty() or cells > 20_000_000
+    with click.progressbar(
+        length=len(loaded.commitments),
+        label=f"Simulating {draws:,} draws",
+        hidden=not show,
+        file=sys.stderr,
+    ) as bar:
+        sim = run_simulation(loaded, draws, seed, progress=bar.update)
+    if output:
+        from budget.workbook.uncertainty import uncertainty_sheet
+
+        rows = project(loaded)
+        write_workbook_or_fail(loaded, rows, output, path, (uncertainty_sheet(sim),))
+    if fmt == "csv":
+        click.echo(simulation_csv(sim), nl=False)
+    elif fmt == "json":
+        click.echo(simulation_json(sim), nl=False)
+    else:
+        click.echo(simulation_text(sim), nl=False)
+    if output:
+        click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@scenario_argument()
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="How many combinations of uncertain inputs to try.",
+)
+def check(scenario: str, examples: int) -> None:
+    """Check SCENARIO's limits: the projection, then a search of the uncertain inputs.
+
+    First the central projection is checked against every limit. Then hypothesis searches
+    the uncertain inputs, each within its range (uniform, triangular: low to high; normal:
+    mean +- 6 sd, cut at zero; choice: its values), for a combination that breaches a
+    limit, and shrinks it to the smallest one. Exit 1 when a limit is breached, else 0.
+    The search is deterministic: the same scenario and --examples give the same answer.
+    """
+    from budget.search import central_breaches, search
+    from budget.uncertainty_text import breach_line, search_text
+
+    loaded = load_or_fail(scenario)
+    if not loaded.limits:
+        click.echo(f"{loaded.name} has no limits: nothing to check.")
+        return
+    count = len(loaded.limits)
+    breaches = central_breaches(loaded)
+    if breaches:
+        click.echo("The central projection breaches a limit:")
+        for breach in breaches:
+            click.echo(f"  {breach_line(breach)}")
+        sys.exit(1)
+    click.echo(f"The central projection is within all {count} limits.")
+    found = search(loaded, examples)
+    click.echo(search_text(found, examples))
+    if found.counterexample:
+        sys.exit(1)
 
 
 @cli.command()

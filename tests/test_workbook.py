@@ -231,6 +231,27 @@ def test_the_assumptions_sheet_echoes_inputs_and_highlights_assumptions(example)
     assert highlighted == {("sin-top-up", "funders"), ("mki-support", "amount"), ("SIN", "costs")}
 
 
+def test_the_assumptions_sheet_names_the_base_file_of_inherited_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("base.toml").write_text(BASE, encoding="utf-8")
+    Path("child.toml").write_text(
+        '[scenario]\nextends = "base.toml"\nname = "child"\n'
+        '[[commitments]]\nid = "c"\namount = "12.50"\nassumptions = ["amount"]\n',
+        encoding="utf-8",
+    )
+    scenario = budget.load_scenario("child.toml")
+    write_workbook(scenario, budget.project(scenario), "out.xlsx")
+    ws = openpyxl.load_workbook("out.xlsx")["Assumptions"]
+    lines = {(r[0].value, r[1].value): r for r in ws.iter_rows(min_row=5) if r[1].value}
+    assert lines[("c", "amount")][2].value == "12.50 every year"
+    assert lines[("c", "amount")][4].value is None  # set in the scenario file itself
+    assert lines[("c", "amount")][2].fill.fgColor.rgb == "00FFF2CC"
+    assert lines[("c", "first_year")][4].value == "base.toml"
+    assert lines[("scenario", "file 2")][2].value in ("base.toml", "child.toml")
+
+
 def test_presentation(example) -> None:  # type: ignore[no-untyped-def]
     _, _, _, book = example
     assert book.sheetnames == [
@@ -287,7 +308,7 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
     scenario = budget.load_scenario(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "big.xlsx"
-    write_workbook(scenario, rows, path)
+    assert write_workbook(scenario, rows, path) == [path, tmp_path / "big.data.csv"]
     note = openpyxl.load_workbook(path)["Data"]["A2"].value
     assert f"{len(rows):,} rows" in note and "big.data.csv" in note
     with (tmp_path / "big.data.csv").open(encoding="utf-8", newline="") as handle:
@@ -299,6 +320,9 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
         assert line[:6] == list(want[:6])
         assert line[7] == f"{cents // 100}.{cents % 100:02d}" and int(line[8]) == cents
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.data.csv", "big.xlsx"]
+    result = CliRunner().invoke(cli, ["run", "-o", str(path)])
+    assert result.exit_code == 0
+    assert "wrote them to" in result.stderr and "big.data.csv" in result.stderr
 
 
 def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(

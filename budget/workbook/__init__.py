@@ -75,8 +75,9 @@ def write_workbook(
     path: str | Path,
     inputs: Sequence[str | Path] = (),
     extra_sheets: Sequence[SheetWriter] = (),
-) -> None:
-    """Write the workbook of one projection (see the module docstring) atomically to `path`.
+) -> list[Path]:
+    """Write the workbook of one projection (see the module docstring) atomically to `path`;
+    return the files written: the workbook, then the CSV of the rows if they did not fit.
 
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
@@ -86,12 +87,15 @@ def write_workbook(
     workbook = new_workbook()
     add_overview_sheets(workbook, scenario, rows)
     add_recipient_sheet(workbook, scenario, rows)
-    add_data_sheet(workbook, rows, overflow_path=overflow_csv_path(path), inputs=protected)
+    overflow = add_data_sheet(
+        workbook, rows, overflow_path=overflow_csv_path(path), inputs=protected
+    )
     add_assumptions_sheet(workbook, scenario)
     for add_sheet in extra_sheets:
         add_sheet(workbook)
     workbook.active = 0
     save_atomically(workbook, path, protected)
+    return [Path(path), *([overflow] if overflow else [])]
 
 
 __all__ = [

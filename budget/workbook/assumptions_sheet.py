@@ -27,7 +27,7 @@ from budget.workbook import styles
 from budget.workbook.cells import finish_sheet, header_row, write_text
 
 SHEET = "Assumptions"
-HEADERS = ("Item", "Field", "Value", "What it means", "File")
+HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
 WIDTHS = (22, 16, 50, 50, 28)
 NOT_AMOUNTS = ("year", "lag", "committed_in", "priority", "order")
 UNCERTAIN_NOTE = "uncertain: the projection uses its central value"
@@ -71,7 +71,7 @@ def readable(name: str, value: Any) -> str:
 
 def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
     yield Echo("Scenario", heading=True)
-    yield Echo("scenario", "name", scenario.name, file=scenario.path)
+    yield Echo("scenario", "name", scenario.name)
     if scenario.description:
         yield Echo("scenario", "description", scenario.description)
     if scenario.source:
@@ -188,7 +188,9 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
         ws,
         2,
         2,
-        "values that the scenario marks as assumptions, not facts (its `assumptions` lists).",
+        "values that the scenario marks as assumptions, not facts (its `assumptions` lists). "
+        "'Set in file' names the base file or register that set a value; blank: the scenario "
+        "file itself.",
         font=styles.NOTE,
     )
     header_row(ws, 4, HEADERS)
@@ -204,7 +206,8 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
             write_text(ws, row, 2, line.field, alignment=styles.LEFT, fill=fill)
             write_text(ws, row, 3, line.value, alignment=styles.WRAP, fill=fill)
             write_text(ws, row, 4, line.meaning, alignment=styles.WRAP, font=styles.NOTE)
-            write_text(ws, row, 5, line.file, alignment=styles.LEFT, font=styles.NOTE)
+            if line.file and line.file != scenario.path:  # a base file, or a register
+                write_text(ws, row, 5, line.file, alignment=styles.LEFT, font=styles.NOTE)
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
                 math.ceil(len(line.value) / (WIDTHS[2] - 2)),

@@ -197,22 +197,37 @@ def shown_width(value: Any) -> int:
 
 
 def fit_columns(
-    ws: Worksheet, minimum: int = 8, maximum: int = 60, skip_rows: Iterable[int] = ()
+    ws: Worksheet,
+    minimum: int = 8,
+    maximum: int = 60,
+    skip_rows: Iterable[int] = (),
+    formula_width: int = FORMULA_WIDTH,
 ) -> None:
     """Column widths that fit the cells' contents (within minimum and maximum), with room
     for bold text and indents. `skip_rows` are rows whose text may run over into empty
-    neighbours (titles, notes)."""
+    neighbours (titles, notes). A column of formulas gets room for its numbers and two
+    more characters (a total is wider than what it adds up), or `formula_width` when the
+    column holds no numbers."""
     skipped = set(skip_rows)
-    widths: dict[int, int] = {}
+    text: dict[int, int] = {}
+    numbers: dict[int, int] = {}
+    formulas: set[int] = set()
     sheet: Any = ws
     for (row, column), cell in sheet._cells.items():
         value = cell._value
         if value is None or row in skipped:
             continue
-        width = FORMULA_WIDTH if cell.data_type == "f" else shown_width(value)
+        if cell.data_type == "f":
+            formulas.add(column)
+            continue
+        widths = text if isinstance(value, str) else numbers
+        width = shown_width(value)
         if width > widths.get(column, 0):
             widths[column] = width
-    for column, width in widths.items():
+    for column in formulas:
+        numbers[column] = numbers[column] + 2 if column in numbers else formula_width
+    for column in text.keys() | numbers.keys():
+        width = max(text.get(column, 0), numbers.get(column, 0))
         ws.column_dimensions[get_column_letter(column)].width = min(
             max(int(width * 1.1) + 3, minimum), maximum
         )

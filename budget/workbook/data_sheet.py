@@ -137,48 +137,45 @@ def _style_ids(ws: Worksheet) -> dict[str, int]:
     return ids
 
 
-def row_xml(ids: dict[str, int], columns: Sequence[DataColumn], count: int) -> Iterator[str]:
-    """The data rows as sheet XML, rows 2 onwards; `ids` from `_style_ids` (registered
-    before the save writes the styles, so not inside this generator)."""
+def row_xml(
+    ids: dict[str, int], columns: Sequence[DataColumn], count: int, chunk: int = 10_000
+) -> Iterator[str]:
+    """The data rows as sheet XML, rows 2 onwards, made `chunk` rows at a time so that
+    memory stays flat; `ids` from `_style_ids` (registered before the save writes the
+    styles, so not inside this generator)."""
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    cells: list[np.ndarray] = []
-    for letter, column in zip(letters, columns, strict=True):
-        if column.kind == "text":
-            cache: dict[object, str] = {}
+    caches: list[dict[object, str]] = [{} for _ in columns]
 
-            def text(value: object, letter: str = letter, cache: dict[object, str] = cache) -> str:
-                if value not in cache:
-                    shown = clean_text("" if value is None else value)
-                    style = ids["quoted"] if shown.startswith(FORMULA_STARTS) else ids["text"]
-                    cache[value] = (
-                        f'" t="inlineStr" s="{style}"><is><t xml:space="preserve">'
-                        f"{escape(shown)}</t></is></c>"
-                    )
-                return cache[value]
+    def text(value: object, cache: dict[object, str]) -> str:
+        found = cache.get(value)
+        if found is None:
+            shown = clean_text("" if value is None else value)
+            style = ids["quoted"] if shown.startswith(FORMULA_STARTS) else ids["text"]
+            found = cache[value] = (
+                f'" t="inlineStr" s="{style}"><is><t xml:space="preserve">'
+                f"{escape(shown)}</t></is></c>"
+            )
+        return found
 
-            cells.append(np.array([text(v) for v in column.values], dtype=object))
-        elif column.kind == "euros":
-            style = ids["euros"]
-            cells.append(
-                np.array(
-                    [f'" s="{style}"><v>{format_euros(int(v))}</v></c>' for v in column.values],
-                    dtype=object,
-                )
-            )
-        else:
-            style = ids["number"]
-            cells.append(
-                np.array(
-                    [f'" s="{style}"><v>{int(v)}</v></c>' for v in column.values], dtype=object
-                )
-            )
-    for index in range(count):
-        r = index + 2
-        parts = [f'<row r="{r}">']
-        for letter, column_cells in zip(letters, cells, strict=True):
-            parts.append(f'<c r="{letter}{r}{column_cells[index]}')
-        parts.append("</row>")
-        yield "".join(parts)
+    euros, number = ids["euros"], ids["number"]
+    for start in range(0, count, chunk):
+        stop = min(start + chunk, count)
+        cells: list[list[str]] = []
+        for column, cache in zip(columns, caches, strict=True):
+            values = column.values[start:stop]
+            if column.kind == "text":
+                cells.append([text(v, cache) for v in values])
+            elif column.kind == "euros":
+                cells.append([f'" s="{euros}"><v>{format_euros(int(v))}</v></c>' for v in values])
+            else:
+                cells.append([f'" s="{number}"><v>{int(v)}</v></c>' for v in values])
+        for offset in range(stop - start):
+            r = start + offset + 2
+            parts = [f'<row r="{r}">']
+            for letter, column_cells in zip(letters, cells, strict=True):
+                parts.append(f'<c r="{letter}{r}{column_cells[offset]}')
+            parts.append("</row>")
+            yield "".join(parts)
 
 
 def csv_lines(columns: Sequence[DataColumn]) -> Iterator[str]:

@@ -24,7 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from budget.model import Scenario
+from budget.model import Commitment, Scenario
 from budget.overview import EARLIER, LATER, Overview, column_of, overview
 from budget.workbook import styles
 from budget.workbook.cells import finish_sheet, fit_columns, write_text
@@ -87,12 +87,14 @@ def recipient_lines(
             receiver, cid, funder, col = cast(tuple[str, str, str, int], key)
             cell = sums.setdefault((str(receiver), str(cid), str(funder)), [0] * len(columns))
             cell[int(col)] += int(cents)
+    by_recipient: dict[str, list[Commitment]] = {}
+    for c in scenario.commitments:
+        by_recipient.setdefault(c.recipient, []).append(c)
     lines: list[YearLine] = []
     for rkey, recipient in scenario.recipients.items():
         items = [
             (c, funder)
-            for c in scenario.commitments
-            if c.recipient == rkey
+            for c in by_recipient.get(rkey, [])
             for funder, _share in c.funders
             if (rkey, c.id, funder) in sums
         ]
@@ -178,7 +180,7 @@ def add_overview_sheets(
     mirrored = _blocks(
         thousands, columns, lines, "Funder / commitment", styles.THOUSANDS, mirrors=placements
     )
-    _finish(thousands, mirrored)
+    _finish(thousands, mirrored, formula_width=10)
     return placements
 
 
@@ -195,8 +197,12 @@ def add_recipient_sheet(
     return placements
 
 
-def _finish(ws: Worksheet, placements: Sequence[YearTablePlacement]) -> None:
-    fit_columns(ws, maximum=80, skip_rows=(1, 2, 3))
+def _finish(
+    ws: Worksheet, placements: Sequence[YearTablePlacement], formula_width: int = 16
+) -> None:
+    # Titles and block titles may run over into the empty cells beside them.
+    block_titles = [p.rows[0] - 1 for p in placements if p.rows]
+    fit_columns(ws, maximum=80, skip_rows=(1, 2, 3, *block_titles), formula_width=formula_width)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 30)
     finish_sheet(ws, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -233,4 +239,4 @@ def add_cash_chart(ws: Worksheet, cash: YearTablePlacement, anchor_row: int) -> 
     chart.height = 10
     ws.add_chart(chart, f"A{anchor_row}")
     # Printed, the chart gets a page of its own rather than being cut at a page's end.
-    ws.row_breaks.append(Break(id=anchor_row - 1))
+    ws.row_breaks.append(Break(id=anchor_row - 2))

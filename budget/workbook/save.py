@@ -3,9 +3,10 @@
 `save_atomically(workbook, path, inputs)`:
 - refuses (InputError, one Problem) a target in a folder that does not exist, a target that
   is a folder, and a target that is one of `inputs` (the scenario and every file it read);
-- lets openpyxl serialise the workbook in memory, then rewrites the zip with fixed entry
-  timestamps, a fixed order (openpyxl's, which depends only on the workbook) and fixed
-  document times, so that the same inputs give the same bytes;
+- lets openpyxl serialise the workbook in memory (the cells of plain sheets are written
+  by the quicker `sheetxml` instead, to the same XML), then rewrites the zip with fixed
+  entry timestamps, a fixed order (openpyxl's, which depends only on the workbook) and
+  fixed document times, so that the same inputs give the same bytes;
 - writes to a temporary file beside the target and renames it over the target
   (`os.replace`), so a failure never leaves a half-written workbook or a stray temporary.
 
