@@ -186,8 +186,10 @@ def write_workbook_or_fail(
         )
     except InputError as exc:
         fail(exc.problems)
-    for extra in written[1:]:
-        click.echo(f"The rows do not fit on the Data sheet; wrote them to {extra}", err=True)
+    for rows_csv_file in written[1:]:
+        click.echo(
+            f"The rows do not fit on the Data sheet; wrote them to {rows_csv_file}", err=True
+        )
 
 
 @cli.command()
