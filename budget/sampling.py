@@ -201,12 +201,19 @@ class Cells:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self._known: dict[tuple[int, int], list[Cell]] = {}
         self.place: dict[int, tuple[Block, int]] = {}
         for block in plan.blocks:
             for local, i in enumerate(block.rows):
                 self.place[int(i)] = (block, local)
 
     def of(self, owner: int, index: int) -> list[Cell]:
+        key = (owner, index)
+        if key not in self._known:
+            self._known[key] = self._cells(owner, index)
+        return self._known[key]
+
+    def _cells(self, owner: int, index: int) -> list[Cell]:
         if owner == 0:
             block, row = self.place[index]
             tables = block.inputs

@@ -1,0 +1,257 @@
+"""Searching the uncertain inputs for a combination that breaches a budget ceiling.
+
+The search is property-based testing: hypothesis generates values for every uncertain input
+that can move a limited funder's totals, each within its distribution's range (uniform and
+triangular: low to high; normal: mean +- 6 sd, cut at zero; choice: its values), runs the
+engine on them and asks whether any limit is breached. It is guided towards breaches
+(`hypothesis.target` on the largest excess over a ceiling) and, once one is found, shrinks
+it to the smallest counterexample: each input as low as it can be (a choice: its smallest
+value) while some limit is still breached. Runs are deterministic: hypothesis is
+derandomized and keeps no example database, so the same scenario and number of examples
+give the same answer.
+
+Caps cannot be breached (the engine applies them); only limits are searched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from budget.engine import compile_plan, compute, funder_totals
+from budget.inputs import IntArray
+from budget.kinds import KINDS
+from budget.limits import breach_mask, check_rows
+from budget.model import Dist, Limit, Scenario
+from budget.money import round_half_away
+from budget.sampling import AlreadyDrawn, Cell, Cells, by_field, restrict, tied_groups
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
+DEFAULT_EXAMPLES = 1000
+DIRECT_LIMIT = 1000  # inputs searched one by one; above this, by levels (see `_levels`)
+PERMILLE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A limit above its ceiling in one year: the funder's amount on the limit's basis."""
+
+    limit: Limit
+    year: int
+    amount: int
+    ceiling: int
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One uncertain input and the value a counterexample gives it.
+
+    owner: "commitment" or "recipient"; key: the commitment id or recipient key; field:
+    "shortfall", "amount", "costs" or "income"; dist: its distribution.
+    """
+
+    owner: str
+    key: str
+    field: str
+    year: int
+    dist: Dist
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The result of a search.
+
+    inputs: the number of uncertain inputs searched; tried: the combinations run through
+    the engine (shrinking included); counterexample and breaches: the smallest combination
+    found that breaches a limit, and the limits it breaches, or empty when none was found.
+    """
+
+    inputs: int
+    tried: int
+    counterexample: tuple[Input, ...] = ()
+    breaches: tuple[Breach, ...] = ()
+
+
+def central_breaches(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Breach]:
+    """The limits that the central projection breaches (`rows`: its tidy rows, if at hand)."""
+    from budget.engine import project
+
+    checked = check_rows(scenario, project(scenario) if rows is None else rows)
+    return [Breach(c.limit, c.year, c.amount, c.ceiling) for c in checked if c.breached]
+
+
+class _Space:
+    """The inputs to search and how to evaluate one combination of their values."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        plan = compile_plan(scenario)
+        self.scenario, self.plan = scenario, plan
+        index = Cells(plan)
+        limited = {plan.funders.index(limit.funder) for limit in scenario.limits}
+        searched: list[IntArray] = []
+        self.cells: list[Cell] = []
+        self.owned: dict[tuple[int, int], list[Cell]] = {}
+        for group in tied_groups(plan):
+            members = np.isin(plan.member_commitment, group)
+            if not limited & set(plan.member_funder[members].tolist()):
+                continue
+            cells = [c for i in group.tolist() for c in index.of(0, i)]
+            derived = [
+                i
+                for i in group.tolist()
+                if KINDS[plan.commitments[i].kind].derives_shortfall(plan.commitments[i].spec)
+            ]
+            if derived:
+                # Costs and income matter only in the years of the derived top-ups.
+                years: list[bool] = plan.active[np.array(derived)].any(axis=0).tolist()
+                recipient = int(plan.recipient[derived[0]])
+                cells += [c for c in index.of(1, recipient) if years[c.column]]
+            if cells:
+                searched.append(group)
+                self.cells += cells
+        for c in self.cells:
+            self.owned.setdefault((c.owner, c.index), []).append(c)
+        self.index = index
+        self.rows = np.sort(np.concatenate([np.zeros(0, np.int64), *searched]))
+        others = np.setdiff1d(np.arange(len(plan.commitments)), self.rows)
+        self.base = self._totals(others, {})
+
+    def _totals(self, rows: IntArray, chosen: dict[Cell, int]) -> dict[str, IntArray]:
+        if not len(rows):
+            zeros = np.zeros((1, len(self.plan.funders), len(self.plan.years)), np.int64)
+            return {"commitment": zeros, "cash": zeros.copy()}
+        sub, _, _ = restrict(self.plan, rows, _Chosen(self.index, chosen))
+        return funder_totals(sub, compute(sub, AlreadyDrawn(1)))
+
+    def evaluate(self, values: Sequence[int]) -> tuple[list[Breach], float]:
+        """The limits breached with these values, and the largest relative excess."""
+        chosen = dict(zip(self.cells, values, strict=True))
+        totals = self._totals(self.rows, chosen)
+        for basis in totals:
+            totals[basis] = totals[basis] + self.base[basis]
+        breaches, score = [], -np.inf
+        masks = breach_mask(self.scenario, self.plan.funders, self.plan.years, totals)
+        for limit, year, ceiling, breached, amount in masks:
+            excess = (int(amount[0]) - ceiling) / max(ceiling, 100)
+            score = max(score, excess)
+            if bool(np.any(breached)):
+                breaches.append(Breach(limit, year, int(amount[0]), ceiling))
+        return breaches, float(score)
+
+    def inputs(self, values: Sequence[int]) -> tuple[Input, ...]:
+        out = []
+        for cell, value in sorted(
+            zip(self.cells, values, strict=True),
+            key=lambda item: (item[0].owner, item[0].index),
+        ):
+            if cell.owner == 0:
+                owner, key = "commitment", self.plan.commitments[cell.index].id
+            else:
+                owner, key = "recipient", self.plan.recipients[cell.index]
+            year = int(self.plan.years[cell.column])
+            out.append(Input(owner, key, cell.field, year, cell.dist, int(value)))
+        return tuple(out)
+
+
+class _Chosen:
+    """A CellSource of one draw: the chosen values, the central value for the others."""
+
+    draws = 1
+
+    def __init__(self, index: Cells, chosen: dict[Cell, int]) -> None:
+        self.index, self.chosen = index, chosen
+
+    def commitment(self, i: int) -> dict[str, IntArray]:
+        return self._values(0, i)
+
+    def recipient(self, j: int) -> dict[str, IntArray]:
+        return self._values(1, j)
+
+    def _values(self, owner: int, index: int) -> dict[str, IntArray]:
+        cells = self.index.of(owner, index)
+        values = [self.chosen.get(c, c.dist.central()) for c in cells]
+        return by_field(cells, np.array([values], dtype=np.int64).reshape(1, -1), owner)
+
+
+def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
+    """Search the uncertain inputs for a limit breach (see the module docstring)."""
+    from hypothesis import HealthCheck, Phase, Verbosity, find, settings, target
+    from hypothesis import strategies as st
+    from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+    space = _Space(scenario)
+    if not space.cells or not scenario.limits:
+        return Found(len(space.cells), 0)
+
+    def one(dist: Dist) -> st.SearchStrategy[int]:
+        if dist.kind == "choice":
+            return st.sampled_from(sorted(set(dist.params)))
+        low, high = dist.bounds()
+        return st.integers(low, high)
+
+    if len(space.cells) <= DIRECT_LIMIT:
+        strategy: st.SearchStrategy[tuple[int, ...]] = st.tuples(
+            *(one(c.dist) for c in space.cells)
+        )
+    else:
+        strategy = _levels(space.cells)
+
+    tried = 0
+
+    def breaches_a_limit(values: tuple[int, ...]) -> bool:
+        nonlocal tried
+        tried += 1
+        breaches, score = space.evaluate(values)
+        target(score, label="largest excess over a ceiling")
+        return bool(breaches)
+
+    config = settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        verbosity=Verbosity.quiet,
+        phases=(Phase.generate, Phase.target, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+    )
+    try:
+        values = find(strategy, breaches_a_limit, settings=config)
+    except (NoSuchExample, Unsatisfiable):
+        return Found(len(space.cells), tried)
+    breaches, _ = space.evaluate(values)
+    return Found(len(space.cells), tried, space.inputs(values), tuple(breaches))
+
+
+def _levels(cells: Sequence[Cell]) -> st.SearchStrategy[tuple[int, ...]]:
+    """A search space that stays small however many inputs there are: one level per field
+    (a position from 0 to 1000 permille within each input's range, the same for every
+    input of that field), and up to 20 inputs set apart at a level of their own."""
+    from hypothesis import strategies as st
+
+    fields = sorted({c.field for c in cells})
+    permille = st.integers(0, PERMILLE)
+    overrides = st.lists(st.tuples(st.integers(0, len(cells) - 1), permille), max_size=20)
+
+    def values(levels: tuple[int, ...], apart: list[tuple[int, int]]) -> tuple[int, ...]:
+        position = [levels[fields.index(c.field)] for c in cells]
+        for i, p in apart:
+            position[i] = p
+        return tuple(_at(c.dist, p) for c, p in zip(cells, position, strict=True))
+
+    return st.builds(values, st.tuples(*(permille for _ in fields)), overrides)
+
+
+def _at(dist: Dist, permille: int) -> int:
+    """The value at `permille` of a distribution's search range (a choice: of its values)."""
+    if dist.kind == "choice":
+        options = sorted(set(dist.params))
+        return options[round_half_away((len(options) - 1) * permille, PERMILLE)]
+    low, high = dist.bounds()
+    return low + round_half_away((high - low) * permille, PERMILLE)

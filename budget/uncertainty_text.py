@@ -1,0 +1,215 @@
+"""Text renderings of a simulation (table, CSV, JSON) and of a search for limit breaches."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from budget.money import format_euros, format_euros_grouped
+from budget.search import Breach, Found, Input
+from budget.simulate import Simulation
+
+BANDS = ("mean", "p5", "p50", "p95")
+TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
+
+
+def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
+    """The rows with euros (two decimals, as text) before each *_cents column; empty cells
+    (None) where a value does not apply; probabilities as numbers."""
+    columns = [*TEXT_COLUMNS]
+    for band in BANDS:
+        columns += [band, f"{band}_cents"]
+    columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
+    frame = sim.rows
+    records = []
+    for r in frame.to_dict("records"):
+        record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
+        record.append(int(r["year"]))
+        for band in BANDS:
+            cents = int(r[f"{band}_cents"])
+            record += [format_euros(cents), cents]
+        record.append(_probability(r["p_cap_binds"]))
+        ceiling = r["ceiling_cents"]
+        has_ceiling = ceiling is not None and not pd.isna(ceiling)
+        record += [format_euros(int(ceiling)), int(ceiling)] if has_ceiling else [None, None]
+        record.append(_probability(r["p_limit_breached"]))
+        records.append(record)
+    return columns, records
+
+
+def _probability(value: Any) -> float | None:
+    """A share of the draws, to six decimals (exact for up to a million draws)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 6)
+
+
+def simulation_csv(sim: Simulation) -> str:
+    columns, records = simulation_records(sim)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if v is None else _csv_number(v) for v in record])
+    return buffer.getvalue()
+
+
+def _csv_number(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".") if value else "0"
+    return value
+
+
+def simulation_json(sim: Simulation) -> str:
+    columns, records = simulation_records(sim)
+    out = {
+        "scenario": sim.scenario.name,
+        "draws": sim.draws,
+        "seed": sim.seed,
+        "percentiles": "inverted_cdf",
+        "rows": [dict(zip(columns, record, strict=True)) for record in records],
+    }
+    return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
+
+
+def simulation_text(sim: Simulation) -> str:
+    """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
+    rows = sim.rows
+    years = sorted(int(y) for y in rows.loc[rows["level"] == "funder", "year"].unique())
+    parts = [
+        f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
+        "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
+        "the inverted\nempirical distribution); the mean is rounded half away from zero "
+        "to the cent."
+    ]
+    names = {key: f.name for key, f in sim.scenario.funders.items()}
+    for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
+        funders = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
+        lines = []
+        for key, data in funders.groupby("funder", sort=False):
+            label = f"{key} ({names.get(str(key), str(key))})"
+            lines += _band_lines(label, data, years)
+        parts.append(_table(f"Funder totals, {title} (EUR)", years, lines))
+    commitments = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
+    spread = commitments.groupby(["commitment", "funder"], sort=False).filter(
+        lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
+    )
+    if len(spread):
+        lines = []
+        for pair, data in spread.groupby(["commitment", "funder"], sort=False):
+            lines += _band_lines(" / ".join(map(str, pair)), data, years)
+        parts.append(_table("Uncertain commitments, cash basis (EUR)", years, lines))
+    capped = commitments.dropna(subset=["p_cap_binds"]).drop_duplicates(["commitment", "year"])
+    if len(capped):
+        lines = []
+        for cid, data in capped.groupby("commitment", sort=False):
+            binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
+            lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
+        parts.append(_table("Probability that the cap binds", years, lines))
+    limits = rows[rows["level"] == "limit"]
+    if len(limits):
+        limit_years = sorted(int(y) for y in limits["year"].unique())
+        lines = []
+        for pair, data in limits.groupby(["funder", "basis"], sort=False):
+            chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))
+            label = " ".join(map(str, pair))
+            lines.append([label, *(_percent(chance.get(y)) for y in limit_years)])
+        parts.append(_table("Probability that a limit is breached", limit_years, lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _band_lines(label: str, data: pd.DataFrame, years: list[int]) -> list[list[str]]:
+    lines = []
+    for band in BANDS:
+        by_year = dict(zip(data["year"], data[f"{band}_cents"], strict=True))
+        cells = [_euros(by_year.get(y)) for y in years]
+        lines.append([label if band == "mean" else "", band.upper() if band != "mean" else band])
+        lines[-1] += cells
+    return lines
+
+
+def _euros(cents: Any) -> str:
+    if cents is None:
+        return ""
+    return "-" if cents == 0 else format_euros_grouped(int(cents))
+
+
+def _percent(p: Any) -> str:
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    return f"{100 * float(p):.1f}%"
+
+
+def _table(title: str, years: Sequence[int], lines: list[list[str]]) -> str:
+    extra = len(lines[0]) - len(years) if lines else 1
+    header = [""] * extra + [str(y) for y in years]
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        labels = [c.ljust(w) for c, w in zip(cells[:extra], widths, strict=False)]
+        values = [c.rjust(w) for c, w in zip(cells[extra:], widths[extra:], strict=True)]
+        return "  ".join(labels + values).rstrip()
+
+    rule = "-" * len(fmt(header))
+    return "\n".join([title, fmt(header), rule, *(fmt(line) for line in lines)])
+
+
+# --- budget check -------------------------------------------------------------------------
+
+
+def breach_line(breach: Breach) -> str:
+    limit = breach.limit
+    return (
+        f"{limit.funder} {limit.basis} {breach.year}: {format_euros_grouped(breach.amount)} "
+        f"above the ceiling of {format_euros_grouped(breach.ceiling)}"
+    )
+
+
+def counterexample_lines(inputs: Sequence[Input]) -> list[str]:
+    """Each input's value; consecutive years with the same value of one field on one line."""
+    lines: list[str] = []
+    groups: list[list[Input]] = []
+    for item in inputs:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and (last.owner, last.key, last.field, last.dist, last.value)
+            == (item.owner, item.key, item.field, item.dist, item.value)
+            and item.year == last.year + 1
+        ):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    for group in groups:
+        first, last = group[0], group[-1]
+        years = str(first.year) if len(group) == 1 else f"{first.year}-{last.year}"
+        lines.append(
+            f"  {first.owner} {first.key} {first.field} {years}: "
+            f"{format_euros_grouped(first.value)}  ({first.dist.describe()})"
+        )
+    return lines
+
+
+def search_text(found: Found, examples: int) -> str:
+    if found.counterexample:
+        return "\n".join(
+            [
+                f"Found inputs that breach a limit after {found.tried:,} combinations, "
+                "shrunk to the smallest:",
+                *counterexample_lines(found.counterexample),
+                "With these inputs:",
+                *(f"  {breach_line(b)}" for b in found.breaches),
+            ]
+        )
+    if not found.inputs:
+        return "No uncertain input moves a funder that has a limit: nothing to search."
+    return (
+        f"Searched {found.inputs:,} uncertain inputs within their ranges: "
+        f"{found.tried:,} combinations tried (--examples {examples}), none breaches a limit."
+    )
