@@ -352,7 +352,10 @@ def check(scenario: str, examples: int) -> None:
         for breach in breaches:
             click.echo(f"  {breach_line(breach)}")
         sys.exit(1)
-    click.echo(f"The central projection is within all {count} limits.")
+    click.echo(
+        f"The central projection is within {'its' if count == 1 else 'all'} {count} "
+        f"limit{'s' if count != 1 else ''}."
+    )
     found = search(loaded, examples)
     click.echo(search_text(found, examples))
     if found.counterexample:
