@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def scenario_text(commitments: int, years: int = 10) -> str:
-    """Annual commitments over `years` years, two funders each: 2 x 2 x years rows each...
-    one funder per commitment keeps the count simple: rows = commitments x years x 2."""
+    """Annual commitments over `years` years, one funder each, twenty per recipient:
+    rows = commitments x years x 2 bases."""
     out = [
         f'[scenario]\nname = "bench"\nfirst_year = 2020\nlast_year = {2019 + years}\n',
         '[funders.A]\nname = "Ministry A"\n[funders.B]\nname = "Ministry B"\n',

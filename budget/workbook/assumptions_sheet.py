@@ -210,7 +210,7 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
                 write_text(ws, row, 5, line.file, alignment=styles.LEFT, font=styles.NOTE)
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
-                math.ceil(len(line.value) / (WIDTHS[2] - 2)),
+                math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),
                 math.ceil(len(line.meaning) / ((WIDTHS[3] - 2) * 1.4)),
                 1,
             )

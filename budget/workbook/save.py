@@ -52,8 +52,9 @@ _streams: WeakKeyDictionary[Workbook, dict[str, tuple[Worksheet, Iterable[str], 
 
 def stream_rows(ws: Worksheet, rows: Iterable[str], dimension: str) -> None:
     """Append `rows` (each a complete `<row r="N">...</row>` XML string, numbered after the
-    rows that openpyxl holds) to `ws` when it is saved; `dimension` is the sheet's used range
-    ("A1:I100001")."""
+    rows that openpyxl holds) to `ws` when it is next saved by `save_atomically`, which
+    consumes them; `dimension` is the sheet's used range ("A1:I100001"). Style ids in the
+    rows must be registered beforehand (see data_sheet._style_ids)."""
     workbook = ws.parent
     assert workbook is not None
     _streams.setdefault(workbook, {})[ws.title] = (ws, rows, dimension)
