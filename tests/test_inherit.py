@@ -267,3 +267,27 @@ def test_validate_through_the_cli_reports_the_extending_file(tmp_path):
     result = CliRunner().invoke(cli, ["validate", str(child)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{child}: [scenario] field 'extends': the base scenario")
+
+
+def test_an_error_in_a_register_patch_names_its_row_and_column(tmp_path):
+    write(tmp_path, "base.toml", BASE)
+    write(tmp_path, "patch.csv", "id,last_year,amount\nmki,20x6,\n")
+    child = write(
+        tmp_path, "child.toml", '[scenario]\nextends = "base.toml"\nregister = "patch.csv"\n'
+    )
+    lines = problems_of(child)
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"{tmp_path / 'patch.csv'}: row 2 (commitment 'mki'), column 'last_year': '20x6'"
+    )
+
+
+def test_an_error_in_a_toml_patch_names_the_child_and_the_field(tmp_path):
+    write(tmp_path, "base.toml", BASE)
+    child = write(
+        tmp_path,
+        "child.toml",
+        '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "mki"\nlast_year = "x"\n',
+    )
+    (line,) = problems_of(child)
+    assert line.startswith(f"{child}: commitment 'mki', field 'last_year': 'x' is not a year")

@@ -339,5 +339,19 @@ def _patch(
         for name, value in raw.items():
             entry.raw[name] = value
             entry.origins[name] = shown
+        # A patched field is named the way its own file names it (a register's row and
+        # column); the others keep their names.
+        entry.where = _patched_where(entry.where, where, frozenset(raw))
         return
     target[key] = Entry(dict(raw), {name: shown for name in raw}, shown, where)
+
+
+def _patched_where(
+    before: Callable[[str | None], str],
+    patch: Callable[[str | None], str],
+    fields: frozenset[str],
+) -> Callable[[str | None], str]:
+    def where(name: str | None) -> str:
+        return patch(name) if name in fields else before(name)
+
+    return where
