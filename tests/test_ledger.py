@@ -194,3 +194,83 @@ def test_ledger_sheet_recalculates_in_libreoffice(tmp_path):
         (c.limit.funder, c.limit.basis, c.year, c.headroom, "BREACHED" if c.breached else "")
         for c in checks
     ]
+
+
+GRANT = """
+[scenario]
+name = "Grant"
+{head}
+[funders.A]
+[recipients.R]
+[[commitments]]
+id = "g"
+kind = "grant"
+recipient = "R"
+funders = "A"
+total = "{total}"
+start = {start}
+end = {end}
+{extra}
+"""
+
+
+def grant_flows(tmp_path, total="1000.00", start="2015-01-01", end="2017-01-01", extra="",
+                head=""):  # fmt: skip
+    path = tmp_path / "grant.toml"
+    path.write_text(
+        GRANT.format(total=total, start=start, end=end, extra=extra, head=head), encoding="utf-8"
+    )
+    rows = project(load_scenario(path))
+    out: dict[str, dict[int, int]] = {"cash": {}, "commitment": {}}
+    for basis, year, cents in rows[["basis", "year", "amount_cents"]].itertuples(index=False):
+        if cents:
+            out[basis][int(year)] = int(cents)
+    return out
+
+
+def test_advance_settlement_lag_and_committed_in(tmp_path):
+    # The period ends in 2016; the rest is settled 2 years later, in 2018.
+    flows = grant_flows(tmp_path, extra='advance = "0.25"\nsettlement_lag = 2\ncommitted_in = 2014')
+    assert flows == {"commitment": {2014: 100_000}, "cash": {2015: 25_000, 2018: 75_000}}
+
+
+def test_settlement_in_the_last_year(tmp_path):
+    flows = grant_flows(tmp_path, end="2016-01-01", extra='advance = "0.5"\nsettlement_lag = 0')
+    assert flows == {"commitment": {2015: 100_000}, "cash": {2015: 100_000}}
+
+
+def test_advance_in_a_uk_fiscal_year(tmp_path):
+    # Fiscal years start on 1 April and are named after the year they end in: the period
+    # [2014-04-01, 2015-07-01) runs from fiscal 2015 into fiscal 2016.
+    flows = grant_flows(
+        tmp_path,
+        total="2000000.00",
+        start="2014-04-01",
+        end="2015-07-01",
+        extra='advance = "0.8"',
+        head='fiscal_year_start = "04-01"',
+    )
+    assert flows == {
+        "commitment": {2015: 200_000_000},
+        "cash": {2015: 160_000_000, 2017: 40_000_000},
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("settlement_lag = 1", "field 'settlement_lag': is set without advance"),
+        ('advance = "0.5"\ncommitted_in = 2016', "field 'committed_in': 2016 is after the first"),
+        ('advance = "1.5"', "field 'advance'"),
+        ('advance = 0.8', "field 'advance': 0.8 is not an exact share"),
+    ],
+)  # fmt: skip
+def test_bad_grant_payment_fields(tmp_path, extra, message):
+    path = tmp_path / "grant.toml"
+    path.write_text(
+        GRANT.format(total="1.00", start="2015-01-01", end="2016-01-01", extra=extra, head=""),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}: commitment 'g', {message}" in result.stderr, result.stderr
