@@ -59,25 +59,34 @@ class RandomSampler:
         params = np.array([d.params for d in dists], dtype=np.int64).reshape(len(dists), -1)
         if (params == params[:1]).all():
             # The same distribution in every cell (typically one given for every year):
-            # scalar parameters are faster, and draw the same values.
-            params = params[:1]
+            # numpy draws many times faster with scalar parameters than with arrays.
+            return self._same(kind, dists[0].params, size)
         if kind == "uniform":
             return self.rng.integers(params[:, 0], params[:, 1], size=size, endpoint=True)
         if kind == "triangular":
             low, high = params[:, 0], params[:, 2]
             out = np.broadcast_to(low, size).copy()
-            spread = np.broadcast_to(low < high, (len(dists),))
-            if spread.all():
-                f = params.astype(np.float64).T
-                return _to_cents(self.rng.triangular(f[0], f[1], f[2], size=size), low)
+            spread = low < high
             if spread.any():
-                f = np.broadcast_to(params, (len(dists), 3))[spread].astype(np.float64).T
+                f = params[spread].astype(np.float64).T
                 drawn = self.rng.triangular(f[0], f[1], f[2], size=(self.draws, int(spread.sum())))
                 out[:, spread] = _to_cents(drawn, low[spread])
             return out
         mean, sd = params.T.astype(np.float64)
         # Drawn values below zero count as zero.
-        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), np.zeros(1)), 0)
+        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
+
+    def _same(self, kind: str, params: tuple[int, ...], size: tuple[int, int]) -> IntArray:
+        """Draws of one distribution for every cell, with scalar parameters."""
+        if kind == "uniform":
+            return self.rng.integers(params[0], params[1], size=size, endpoint=True)
+        if kind == "triangular":
+            low, mode, high = params
+            if low == high:
+                return np.full(size, low, dtype=np.int64)
+            return _to_cents(self.rng.triangular(low, mode, high, size=size), low)
+        mean, sd = params
+        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
 
     def _choice(self, dist: Dist) -> IntArray:
         values = np.array(dist.params, dtype=np.int64)

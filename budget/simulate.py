@@ -15,8 +15,9 @@ memory and speed, never a number.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,6 @@ from budget.engine import Plan, compile_plan, compute, split_funders
 from budget.inputs import IntArray
 from budget.limits import breach_mask
 from budget.model import BASES, Scenario
-from budget.money import allocate_rows
 from budget.sampling import AlreadyDrawn, Streams, chunks, restrict, tied_groups
 
 PERCENTILES = (5, 50, 95)
@@ -121,7 +121,7 @@ class Simulation:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """What one chunk contributes: bands per (member, year, basis), cap counts, totals."""
+    """What one chunk contributes: bands per (member, year, basis) and cap counts."""
 
     member: IntArray
     year: IntArray
@@ -130,7 +130,6 @@ class _Piece:
     rows: IntArray
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
-    totals: dict[str, IntArray]
 
 
 def simulate(
@@ -159,21 +158,28 @@ def simulate(
     pieces: list[_Piece] = []
     workers = workers or min(os.cpu_count() or 1, 2)
 
-    def collect(piece: _Piece) -> None:
+    def collect(done: tuple[_Piece, dict[str, IntArray]]) -> None:
+        piece, chunk_totals = done
         pieces.append(piece)
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
         for b in BASES:
-            totals[b] += piece.totals[b]
+            totals[b] += chunk_totals[b]
         if progress:
             progress(len(piece.rows))
 
     work = chunks(tied_groups(plan), per_chunk)
     if workers > 1 and len(work) > 1:
-        # numpy releases the GIL in its loops; results are collected in chunk order.
+        # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
+        # memory stays bounded; results are collected in chunk order.
         with ThreadPoolExecutor(workers) as pool:
-            for piece in pool.map(lambda rows: _chunk(plan, rows, streams), work):
-                collect(piece)
+            pending: deque[Future[tuple[_Piece, dict[str, IntArray]]]] = deque()
+            for rows in work:
+                pending.append(pool.submit(_chunk, plan, rows, streams))
+                if len(pending) >= workers:
+                    collect(pending.popleft().result())
+            while pending:
+                collect(pending.popleft().result())
     else:
         for rows in work:
             collect(_chunk(plan, rows, streams))
@@ -181,7 +187,7 @@ def simulate(
     return Simulation(scenario, draws, seed, frame, plan.funders, plan.years, totals)
 
 
-def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> _Piece:
+def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[str, IntArray]]:
     sub, members, varying = restrict(plan, rows, streams)
     draws = streams.draws
     result = compute(sub, AlreadyDrawn(draws))
@@ -189,22 +195,22 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> _Piece:
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
-        split, member = split_rows(amounts, selection, sub, bases[0])
-        funder = sub.member_funder[member]
-        for f in np.unique(funder):
-            total = split[:, funder == f, :].sum(axis=1)
+        for block in funder_blocks(amounts, selection, sub, bases[0]):
+            funder = sub.member_funder[block.member]
+            for f in np.unique(funder):
+                parts = block.parts if len(funder) == 1 else block.parts[:, funder == f, :]
+                total = parts.sum(axis=1)
+                for b in bases:
+                    totals[b][:, f, :] += total
+            m, y = np.nonzero(sub.active[sub.member_commitment[block.member]])
+            stats = np.empty((4, len(m)), dtype=np.int64)
+            if len(amounts) == 1:
+                stats[:] = block.parts[0, m, y]
+            else:
+                stats[0] = mean_of_sums(sum_draws(block.parts)[m, y], draws)
+                stats[1:] = block.percentiles(amounts, sub.active)[:, m, y]
             for b in bases:
-                totals[b][:, f, :] += total
-        m, y = np.nonzero(sub.active[sub.member_commitment[member]])
-        stats = np.empty((4, len(m)), dtype=np.int64)
-        if len(amounts) == 1:
-            stats[:] = split[0, m, y]
-        else:
-            stats[0] = mean_of_sums(sum_draws(split)[m, y], draws)
-            bands = _member_percentiles(amounts, split, selection, sub, bases[0])
-            stats[1:] = bands[:, m, y]
-        for b in bases:
-            pieces.append((members[member[m]], y, BASES.index(b), stats))
+                pieces.append((members[block.member[m]], y, BASES.index(b), stats))
 
     fixed = np.flatnonzero(~varying)
     if len(fixed):
@@ -220,7 +226,7 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> _Piece:
         else:
             add(moving, ("cash",), result.cash)
             add(moving, ("commitment",), result.commitment)
-    return _Piece(
+    piece = _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
@@ -228,8 +234,8 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> _Piece:
         rows,
         result.binds.sum(axis=0),
         result.has_cap,
-        totals,
     )
+    return piece, totals
 
 
 def _take(amounts: IntArray, rows: IntArray) -> IntArray:
@@ -239,112 +245,122 @@ def _take(amounts: IntArray, rows: IntArray) -> IntArray:
     return amounts[:, rows, :]
 
 
-def _member_percentiles(
-    amounts: IntArray, split: IntArray, rows: IntArray, plan: Plan, basis: str
-) -> IntArray:
-    """P5, P50, P95 per member of `rows` and year: int64 (3, members, years).
+@dataclass(frozen=True, slots=True)
+class FunderBlock:
+    """Funders' parts of some commitments: parts (draws, members, years) of `member`.
 
-    amounts: (draws, commitments of the plan, years); split: its parts for `rows`. With one
-    or two funders, a funder's part is a non-decreasing function of the amount (two-way
-    largest remainder is rounding half up of amount x share), so the percentiles of the
-    parts are the parts of the commitment's percentiles: one partition per commitment.
-    With three or more (largest remainder is then not monotone) or a cumulative cash
-    split, one per member.
+    rows: the commitments; how: "one" (a single funder: the parts are the amounts),
+    "two" (two funders with weights w0 and w0 + w1 = whole; the first funder's parts come
+    first, then the second's) or "engine" (the engine's own split).
     """
-    draws, _, years = amounts.shape
-    out = np.zeros((3, split.shape[1], years), dtype=np.int64)
-    counts = plan.funder_count[rows]
-    direct = (counts > 2) | (plan.paid_over_time[rows] & (basis == "cash"))
-    few = np.flatnonzero(~direct)
-    if len(few):
-        c, y = np.nonzero(plan.active[rows[few]])
-        flat = amounts.reshape(draws, -1).T[rows[few][c] * years + y]
-        bands = np.zeros((3, len(plan.active), years), dtype=np.int64)
-        bands[:, rows[few][c], y] = percentiles(flat)
-        parts, _ = split_rows(bands, rows[few], plan, basis)
-        out[:, _positions(counts, few)] = parts
-    many = np.flatnonzero(direct)
-    if len(many):
-        at = _positions(counts, many)
-        m, y = np.nonzero(plan.active[plan.member_commitment[_members(rows, plan)[at]]])
-        flat = split.reshape(draws, -1).T[at[m] * years + y]
-        out[:, at[m], y] = percentiles(flat)
+
+    parts: IntArray
+    member: IntArray
+    rows: IntArray
+    how: str
+    w0: int = 0
+    whole: int = 0
+
+    def percentiles(self, amounts: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
+        """P5, P50, P95 of every part in the active years: int64 (3, members, years).
+
+        amounts: (draws, commitments, years); active: (commitments, years). With one or two
+        funders, a part is a non-decreasing function of the amount (a two-way largest
+        remainder split is the amount x share rounded half up), so the percentiles of the
+        parts are the parts of the amount's percentiles: one partition per commitment.
+        Otherwise (three or more funders, where largest remainder is not monotone, or a
+        cumulative split) one per part.
+        """
+        if self.how == "engine":
+            width = len(self.member) // len(self.rows)
+            return _percentiles_by_cell(self.parts, np.tile(active[self.rows], (width, 1)))
+        if self.how == "one":
+            return _percentiles_by_cell(self.parts, active[self.rows])
+        bands = _percentiles_by_cell(_take(amounts, self.rows), active[self.rows])
+        return _two_way(bands, self.w0, self.whole)
+
+
+def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
+    """P5, P50, P95 over the draws of int64 (draws, rows, years), where `active` (rows,
+    years): int64 (3, rows, years), zero elsewhere."""
+    draws, rows, years = values.shape
+    out = np.zeros((3, rows, years), dtype=np.int64)
+    r, y = np.nonzero(active)
+    out[:, r, y] = percentiles(values.reshape(draws, -1).T[r * years + y])
     return out
 
 
-def _positions(counts: IntArray, picked: IntArray) -> IntArray:
-    """Where the members of the picked rows sit among all rows' members."""
-    starts = np.cumsum(counts) - counts
-    return np.concatenate(
-        [np.zeros(0, np.int64), *(starts[i] + np.arange(counts[i]) for i in picked)]
-    )
+def _two_way(total: IntArray, w0: int, whole: int) -> IntArray:
+    """Split (d, r, y) amounts in two by largest remainder: (d, 2r, y), the first funder's
+    parts then the second's. The leftover cent (at most one) goes to the first funder when
+    its remainder is at least half of `whole`: the first part is total x w0 / whole rounded
+    half up. In place where it can be: this runs over every draw."""
+    d, r, y = total.shape
+    out = np.empty((d, 2 * r, y), dtype=np.int64)
+    first, second = out[:, :r, :], out[:, r:, :]
+    if 2 * w0 == whole:
+        np.right_shift(total, 1, out=second)
+        np.subtract(total, second, out=first)
+        return out
+    # Scalar divisors: numpy divides by a scalar many times faster than by an array.
+    quotient, scaled = np.divmod(total, whole)
+    scaled *= w0
+    floor, remainder = np.divmod(scaled, whole)
+    np.multiply(quotient, w0, out=first)
+    first += floor
+    first += 2 * remainder >= whole
+    np.subtract(total, first, out=second)
+    return out
 
 
-def _members(rows: IntArray, plan: Plan) -> IntArray:
-    """The members of some commitments, each commitment's funders in listed order."""
-    first = np.flatnonzero(plan.member_slot == 0)
+def funder_blocks(amounts: IntArray, rows: IntArray, plan: Plan, basis: str) -> list[FunderBlock]:
+    """The funders' parts of some commitments' amounts on `basis`, exactly as
+    `engine.split_funders` splits them, in blocks of commitments split alike.
+
+    amounts: (draws, commitments of the plan, years); rows: the commitments to split.
+    """
     counts = plan.funder_count[rows]
-    starts = np.cumsum(counts) - counts
-    slot = np.arange(int(counts.sum())) - np.repeat(starts, counts)
-    return np.repeat(first[rows], counts) + slot
+    first = np.flatnonzero(plan.member_slot == 0)
+    cumulative = plan.paid_over_time[rows] & (basis == "cash") & (counts > 1)
+    blocks = []
+    single = counts == 1
+    if single.any():
+        one = rows[single]
+        blocks.append(FunderBlock(_take(amounts, one), first[one], one, "one"))
+    done = single.copy()
+    pairs = (counts == 2) & ~cumulative
+    if pairs.any() and amounts.min(initial=0) >= 0:
+        weights = plan.member_weight
+        lead = first[rows[pairs]]
+        table = np.stack([weights[lead], weights[lead + 1]], axis=1)
+        unique, which = np.unique(table, axis=0, return_inverse=True)
+        for u, (w0, w1) in enumerate(unique.tolist()):
+            picked = rows[pairs][which.reshape(-1) == u]
+            members = np.concatenate([first[picked], first[picked] + 1])
+            parts = _two_way(amounts[:, picked, :], w0, w0 + w1)
+            blocks.append(FunderBlock(parts, members, picked, "two", w0, w0 + w1))
+        done |= pairs
+    rest = rows[~done]
+    if len(rest):
+        split = split_funders(amounts, plan, basis)
+        # Slot by slot, so that every slot's parts line up with the block's rows.
+        for count in np.unique(plan.funder_count[rest]).tolist():
+            alike = rest[plan.funder_count[rest] == count]
+            members = np.concatenate([first[alike] + k for k in range(count)])
+            blocks.append(FunderBlock(split[:, members, :], members, alike, "engine"))
+    return blocks
 
 
 def split_rows(
     amounts: IntArray, rows: IntArray, plan: Plan, basis: str
 ) -> tuple[IntArray, IntArray]:
-    """The funders' parts of some commitments' amounts on `basis`, exactly as
-    `engine.split_funders` splits them, and the members they are.
-
-    amounts: (draws, commitments of the plan, years); rows: the commitments to split.
-    Returns (draws, members, years) and the member indices, for each row its funders in
-    listed order. Each year's amount is split by largest remainder; two funders take a
-    fast path: the leftover cent (at most one) goes to the first funder when its remainder
-    is at least half the common denominator. Cumulative cash splits (grants paid over
-    years) are left to the engine.
-    """
-    counts = plan.funder_count[rows]
-    starts = np.cumsum(counts) - counts
-    member = _members(rows, plan)
-    cumulative = plan.paid_over_time[rows] & (basis == "cash") & (counts > 1)
-    if (counts == 1).all():
-        return _take(amounts, rows), member
-    out = np.empty((amounts.shape[0], len(member), amounts.shape[2]), dtype=np.int64)
-    if cumulative.any():
-        parts = split_funders(amounts, plan, basis)
-        at = _positions(counts, np.flatnonzero(cumulative))
-        out[:, at, :] = parts[:, member[at], :]
-    weights = plan.member_weight
-    for count in np.unique(counts):
-        picked = np.flatnonzero((counts == count) & ~cumulative)
-        if not len(picked):
-            continue
-        at = starts[picked]
-        if count == 1:
-            out[:, at, :] = amounts[:, rows[picked], :]
-            continue
-        if count == 2 and amounts.min(initial=0) >= 0:
-            pairs = np.stack([weights[member[at]], weights[member[at + 1]]], axis=1)
-            unique, which = np.unique(pairs, axis=0, return_inverse=True)
-            for u, (w0, w1) in enumerate(unique):
-                sel = np.flatnonzero(which.reshape(-1) == u)
-                total = amounts[:, rows[picked[sel]], :]
-                whole, share = int(w0 + w1), int(w0)
-                # Scalar divisors (numpy divides by a scalar many times faster), in place.
-                quotient, scaled = np.divmod(total, whole)
-                scaled *= share
-                floor, remainder = np.divmod(scaled, whole)
-                quotient *= share
-                quotient += floor
-                quotient += 2 * remainder >= whole
-                out[:, at[sel], :] = quotient
-                np.subtract(total, quotient, out=quotient)
-                out[:, at[sel] + 1, :] = quotient
-            continue
-        w = np.stack([weights[member[at + k]] for k in range(count)], axis=1)
-        split = allocate_rows(amounts[:, rows[picked], :], w[None, :, None, :])
-        for k in range(count):
-            out[:, at + k, :] = split[..., k]
-    return out, member
+    """`funder_blocks` put together: (draws, members, years) and the members, each row's
+    funders in listed order (for checking against `engine.split_funders`)."""
+    blocks = funder_blocks(amounts, rows, plan, basis)
+    member = np.concatenate([b.member for b in blocks])
+    order = np.argsort(member, kind="stable")
+    parts = np.concatenate([b.parts for b in blocks], axis=1)
+    return parts[:, order, :], member[order]
 
 
 def _rows(
