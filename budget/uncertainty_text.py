@@ -88,13 +88,11 @@ def simulation_text(sim: Simulation) -> str:
         "the inverted\nempirical distribution); the mean is rounded half away from zero "
         "to the cent."
     ]
-    names = {key: f.name for key, f in sim.scenario.funders.items()}
     for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
         funders = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
         lines = []
         for key, data in funders.groupby("funder", sort=False):
-            label = f"{key} ({names.get(str(key), str(key))})"
-            lines += _band_lines(label, data, years)
+            lines += _band_lines(str(key), data, years)
         parts.append(_table(f"Funder totals, {title} (EUR)", years, lines))
     commitments = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
     spread = commitments.groupby(["commitment", "funder"], sort=False).filter(

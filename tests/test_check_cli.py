@@ -245,3 +245,23 @@ def test_simulate_refuses_wrong_usage(tmp_path, args):
     path = write(tmp_path, SCENARIO)
     extra = () if "--draws" in args else ("--draws", "10")
     assert invoke("simulate", path, *extra, *args).exit_code == 2
+
+
+# --- the bundled example with ranges and ceilings -----------------------------------------
+
+UNCERTAIN = Path(__file__).parent.parent / "scenarios" / "letter-2014-uncertain.toml"
+
+
+def test_the_uncertain_letter_breaches_venj_but_never_vws():
+    result = invoke("check", UNCERTAIN, "--examples", "300")
+    assert result.exit_code == 1
+    assert "The central projection is within all 2 limits." in result.stdout
+    (breach,) = [line for line in result.stdout.splitlines() if "above the ceiling" in line]
+    assert breach.startswith("  VenJ cash 201")
+    assert breach.endswith("above the ceiling of 150,000.00")
+    simulated = invoke("simulate", UNCERTAIN, "--draws", "2000", "--seed", "1", "--format", "csv")
+    limits = [r for r in csv.DictReader(io.StringIO(simulated.stdout)) if r["level"] == "limit"]
+    # VWS's ceiling is exactly its half of the SIN cap: reached, never exceeded.
+    assert {r["p_limit_breached"] for r in limits if r["funder"] == "VWS"} == {"0"}
+    venj = [float(r["p_limit_breached"]) for r in limits if r["funder"] == "VenJ"]
+    assert venj[0] == 0 and all(0 < p < 0.5 for p in venj[1:])

@@ -179,7 +179,7 @@ def _band_chart(
 ) -> None:
     """P5, P50 and P95 of a funder's cash per year: the median solid, the band dashed."""
     chart = LineChart()
-    chart.title = f"{funder}: cash per year, P5 to P95 (EUR)"
+    chart.title = f"{funder}: cash per year (EUR)"
     chart.y_axis.title = "EUR"
     chart.y_axis.numFmt = "#,##0"
     chart.x_axis.delete = False
