@@ -6,9 +6,14 @@ triangular: low to high; normal: mean +- 6 sd, cut at zero; choice: its values),
 engine on them and asks whether any limit is breached. It is guided towards breaches
 (`hypothesis.target` on the largest excess over a ceiling) and, once one is found, shrinks
 it to the smallest counterexample: each input as low as it can be (a choice: its smallest
-value) while some limit is still breached. Runs are deterministic: hypothesis is
-derandomized and keeps no example database, so the same scenario and number of examples
-give the same answer.
+value) while some limit is still breached.
+
+Half of the examples go input by input; if that finds nothing, the other half go by levels
+(one position within the range per field, shared by all inputs of that field, plus a few
+inputs set apart), which finds breaches that need many inputs high at once. Beyond
+DIRECT_LIMIT inputs, levels only. Runs are deterministic: hypothesis is derandomized and
+keeps no example database, so the same scenario and number of examples give the same
+answer.
 
 Caps cannot be breached (the engine applies them); only limits are searched.
 """
@@ -34,7 +39,7 @@ if TYPE_CHECKING:
     from hypothesis import strategies as st
 
 DEFAULT_EXAMPLES = 1000
-DIRECT_LIMIT = 1000  # inputs searched one by one; above this, by levels (see `_levels`)
+DIRECT_LIMIT = 1000  # inputs searched one by one (then by levels); above, by levels only
 PERMILLE = 1000
 
 
@@ -196,12 +201,17 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
         low, high = dist.bounds()
         return st.integers(low, high)
 
+    rounds: list[tuple[st.SearchStrategy[tuple[int, ...]], int]] = []
     if len(space.cells) <= DIRECT_LIMIT:
-        strategy: st.SearchStrategy[tuple[int, ...]] = st.tuples(
-            *(one(c.dist) for c in space.cells)
-        )
+        direct = st.tuples(*(one(c.dist) for c in space.cells))
+        if len(space.cells) == 1:
+            rounds.append((direct, examples))
+        else:
+            # Input by input first (the smallest counterexample is then per input); then,
+            # for breaches that need many inputs high together, by levels.
+            rounds += [(direct, examples - examples // 2), (_levels(space.cells), examples // 2)]
     else:
-        strategy = _levels(space.cells)
+        rounds.append((_levels(space.cells), examples))
 
     tried = 0
 
@@ -212,21 +222,25 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
         target(score, label="largest excess over a ceiling")
         return bool(breaches)
 
-    config = settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        verbosity=Verbosity.quiet,
-        phases=(Phase.generate, Phase.target, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-    )
-    try:
-        values = find(strategy, breaches_a_limit, settings=config)
-    except (NoSuchExample, Unsatisfiable):
-        return Found(len(space.cells), tried)
-    breaches, _ = space.evaluate(values)
-    return Found(len(space.cells), tried, space.inputs(values), tuple(breaches))
+    for strategy, allowed in rounds:
+        if allowed < 1:
+            continue
+        config = settings(
+            max_examples=allowed,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            verbosity=Verbosity.quiet,
+            phases=(Phase.generate, Phase.target, Phase.shrink),
+            suppress_health_check=list(HealthCheck),
+        )
+        try:
+            values = find(strategy, breaches_a_limit, settings=config)
+        except (NoSuchExample, Unsatisfiable):
+            continue
+        breaches, _ = space.evaluate(values)
+        return Found(len(space.cells), tried, space.inputs(values), tuple(breaches))
+    return Found(len(space.cells), tried)
 
 
 def _levels(cells: Sequence[Cell]) -> st.SearchStrategy[tuple[int, ...]]:

@@ -187,6 +187,14 @@ def test_many_inputs_are_searched_by_levels(tmp_path, monkeypatch):
     assert _Space(s).evaluate([i.value for i in found.counterexample])[0] != []
 
 
+def test_inputs_that_must_all_be_high_are_found_after_the_input_by_input_round(tmp_path):
+    s = scenario(tmp_path, many_top_ups(10) + limit("VWS", "97000.00"))
+    found = search(s, examples=400)
+    (breach,) = found.breaches
+    assert breach.amount > 9_700_000
+    assert found.tried > 200  # the first round, input by input, did not find it
+
+
 def test_no_limits_or_no_uncertain_input_means_nothing_to_search(tmp_path):
     assert search(scenario(tmp_path, SHARED_TOP_UP), examples=10).tried == 0
     fixed = SHARED_TOP_UP.replace(
