@@ -197,8 +197,9 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
         for block in funder_blocks(amounts, selection, sub, bases[0]):
             funder = sub.member_funder[block.member]
-            for f in np.unique(funder):
-                parts = block.parts if len(funder) == 1 else block.parts[:, funder == f, :]
+            present = np.unique(funder)
+            for f in present:
+                parts = block.parts if len(present) == 1 else block.parts[:, funder == f, :]
                 total = parts.sum(axis=1)
                 for b in bases:
                     totals[b][:, f, :] += total
