@@ -265,3 +265,17 @@ def test_the_uncertain_letter_breaches_venj_but_never_vws():
     assert {r["p_limit_breached"] for r in limits if r["funder"] == "VWS"} == {"0"}
     venj = [float(r["p_limit_breached"]) for r in limits if r["funder"] == "VenJ"]
     assert venj[0] == 0 and all(0 < p < 0.5 for p in venj[1:])
+
+
+def test_libreoffice_reads_the_uncertainty_sheet_and_its_charts(tmp_path):
+    from tests.workbook_helpers import libreoffice_convert, soffice
+
+    soffice()
+    target = tmp_path / "uncertain.xlsx"
+    args = ("simulate", UNCERTAIN, "--draws", "500", "--seed", "4")
+    assert invoke(*args, "-o", target).exit_code == 0
+    (converted,) = libreoffice_convert([target], tmp_path / "out", "xlsx", tmp_path / "profile")
+    ours = [[c.value for c in r] for r in load_workbook(target)["Uncertainty"].iter_rows()]
+    theirs = load_workbook(converted)["Uncertainty"]
+    assert [[c.value for c in r] for r in theirs.iter_rows()][: len(ours)] == ours
+    assert len(theirs._charts) == 3  # VenJ, VWS and BZ
