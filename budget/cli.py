@@ -51,10 +51,13 @@ def cli() -> None:
     grant). Start with the bundled example, the 2014 letter to parliament:
 
     \b
-        budget run                          overview of the bundled example
-        budget run my.toml -o my.xlsx       project a scenario into a workbook
-        budget run my.toml --format csv     tidy rows for other tools
-        budget validate scenarios/*.toml    check files only
+        budget run                              overview of the bundled example
+        budget run my.toml -o my.xlsx           project a scenario into a workbook
+        budget run my.toml --format csv         tidy rows for other tools
+        budget compare base.toml what-if.toml   what changes, and which commitment caused it
+        budget simulate my.toml --draws 10000   ranges (P5/P50/P95), chance a cap binds
+        budget check my.toml                    search the inputs for a ceiling breach
+        budget validate scenarios/*.toml        check files only
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
