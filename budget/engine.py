@@ -91,10 +91,25 @@ def compile_plan(scenario: Scenario) -> Plan:
     """The scenario as arrays, ready for `compute` (any number of times)."""
     commitments = scenario.commitments
     n = len(commitments)
-    kind_names = list(KINDS)
-    kind_of = np.array([kind_names.index(c.kind) for c in commitments], dtype=np.int64)
+    kinds = list(KINDS.values())
+    kind_code = {name: k for k, name in enumerate(KINDS)}
+    rec_code = {key: i for i, key in enumerate(scenario.recipients)}
+    # One pass over the commitments for everything that is one number each.
+    facts = np.array(
+        [
+            (
+                kind_code[c.kind],
+                rec_code[c.recipient],
+                c.priority,
+                KINDS[c.kind].derives_shortfall(c.spec),
+            )
+            for c in commitments
+        ],
+        dtype=np.int64,
+    ).reshape(n, 4)
+    kind_of, recipient, priority, derived = facts.T
     spans = np.zeros((n, 2), dtype=np.int64)
-    for k, kind in enumerate(KINDS.values()):
+    for k, kind in enumerate(kinds):
         rows = np.flatnonzero(kind_of == k)
         if len(rows):
             spans[rows] = kind.spans([commitments[i].spec for i in rows], scenario.calendar)
@@ -104,15 +119,11 @@ def compile_plan(scenario: Scenario) -> Plan:
     active = year_span_mask(spans[:, 0], spans[:, 1], years)
 
     recipients = tuple(scenario.recipients)
-    rec_index = {key: i for i, key in enumerate(recipients)}
-    recipient = np.array([rec_index[c.recipient] for c in commitments], dtype=np.int64)
-    priority = np.array([c.priority for c in commitments], dtype=np.int64)
+    recipient = np.ascontiguousarray(recipient)
     rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
 
     # Derived top-ups depend on what is paid before them: number them within recipients.
-    derived = np.array(
-        [KINDS[c.kind].derives_shortfall(c.spec) for c in commitments], dtype=bool
-    ).reshape(n)
+    derived = derived.astype(bool)
     level = np.zeros(n, dtype=np.int64)
     depth: dict[int, int] = {}
     for i in rank[derived[rank]]:
@@ -300,10 +311,16 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
 
     Text columns are categoricals: a million rows name only a few commitments and funders.
     """
-    by_basis = np.stack(
-        [split_funders(getattr(result, basis)[draw : draw + 1], plan, basis)[0] for basis in BASES],
-        axis=1,
-    )  # (members, bases, years)
+    cash = split_funders(result.cash[draw : draw + 1], plan, "cash")[0]
+    # Kinds that do not commit up front commit each year what they pay that year, so their
+    # split is the same on both bases; only the others are split again.
+    committed = cash.copy()
+    up_front = plan.paid_over_time
+    if up_front.any():
+        own = np.where(up_front[None, :, None], result.commitment[draw : draw + 1], 0)
+        members = up_front[plan.member_commitment]
+        committed[members] = split_funders(own, plan, "commitment")[0][members]
+    by_basis = np.stack([committed, cash], axis=1)  # (members, bases, years), as BASES
     mask = np.broadcast_to(plan.active[plan.member_commitment][:, None, :], by_basis.shape)
     member, basis, year = np.nonzero(mask)
     amounts = by_basis[mask]

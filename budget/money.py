@@ -151,11 +151,12 @@ def scale_round(amounts: npt.ArrayLike, factor: Fraction) -> IntArray:
     doubtful = (np.abs(fraction - 0.5) <= slack) | (np.abs(estimate) >= 2.0**52)
     out = result.astype(np.int64)
     if doubtful.any():
-        flat_base = base.reshape(-1)
-        flat_out = out.reshape(-1)
-        for i in np.flatnonzero(doubtful.reshape(-1)):
-            flat_out[i] = round_fraction(int(flat_base[i]) * factor)
-        out = flat_out.reshape(base.shape)
+        # Exact: |b| x num / den rounded half up is floor((2 |b| num + den) / (2 den)),
+        # in Python integers (object arrays), which cannot overflow.
+        exact = base[doubtful].astype(object)
+        num, den = factor.numerator, factor.denominator
+        magnitude = (2 * abs(exact) * num + den) // (2 * den)
+        out[doubtful] = np.where(exact < 0, -magnitude, magnitude).astype(np.int64)
     return out
 
 

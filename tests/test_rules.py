@@ -102,3 +102,13 @@ def test_a_cent_taken_back_by_a_cumulative_split_is_mended(tmp_path):
         ("B", 2015): 2,
         ("C", 2015): 2,
     }
+
+
+@SETTINGS
+@given(scenarios(max_commitments=8))
+def test_kinds_that_do_not_commit_up_front_commit_what_they_pay(scenario):
+    """The engine splits such kinds once for both bases; that is only right if it holds."""
+    plan = compile_plan(scenario)
+    result = compute(plan)
+    same = ~plan.paid_over_time
+    assert (result.commitment[:, same, :] == result.cash[:, same, :]).all()

@@ -44,7 +44,9 @@ class Kind(Protocol):
     fields: Mapping[str, str]
     year_inputs: tuple[str, ...]
     uncertain: frozenset[str]
-    commits_up_front: bool  # recorded in one year, paid over others (see engine.split_funders)
+    # True: recorded in one year and paid over others (see engine.split_funders). False:
+    # the commitment basis equals the cash basis in every year (the engine relies on it).
+    commits_up_front: bool
 
     def parse(self, reader: FieldReader) -> Any | None:
         """The kind's spec from its fields, or None when a problem was recorded."""
