@@ -94,36 +94,26 @@ def compile_plan(scenario: Scenario) -> Plan:
     kinds = list(KINDS.values())
     kind_code = {name: k for k, name in enumerate(KINDS)}
     rec_code = {key: i for i, key in enumerate(scenario.recipients)}
-    # One pass over the commitments for everything that is one number each.
-    facts = np.array(
-        [
-            (
-                kind_code[c.kind],
-                rec_code[c.recipient],
-                c.priority,
-                KINDS[c.kind].derives_shortfall(c.spec),
-            )
-            for c in commitments
-        ],
-        dtype=np.int64,
-    ).reshape(n, 4)
-    kind_of, recipient, priority, derived = facts.T
+    kind_of = np.fromiter((kind_code[c.kind] for c in commitments), np.int64, n)
+    recipient = np.fromiter((rec_code[c.recipient] for c in commitments), np.int64, n)
+    priority = np.fromiter((c.priority for c in commitments), np.int64, n)
     spans = np.zeros((n, 2), dtype=np.int64)
-    for k, kind in enumerate(kinds):
-        rows = np.flatnonzero(kind_of == k)
+    derived = np.zeros(n, dtype=bool)
+    kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
+    kind_specs = [[commitments[i].spec for i in rows] for rows in kind_rows]
+    for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
         if len(rows):
-            spans[rows] = kind.spans([commitments[i].spec for i in rows], scenario.calendar)
+            spans[rows] = kind.spans(specs, scenario.calendar)
+            derived[rows] = [kind.derives_shortfall(spec) for spec in specs]
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
     active = year_span_mask(spans[:, 0], spans[:, 1], years)
 
     recipients = tuple(scenario.recipients)
-    recipient = np.ascontiguousarray(recipient)
     rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
 
     # Derived top-ups depend on what is paid before them: number them within recipients.
-    derived = derived.astype(bool)
     level = np.zeros(n, dtype=np.int64)
     depth: dict[int, int] = {}
     for i in rank[derived[rank]]:
@@ -131,17 +121,18 @@ def compile_plan(scenario: Scenario) -> Plan:
         level[i] = depth[int(recipient[i])] = d
 
     blocks = []
-    for lv in np.unique(level):
-        for k, kind in enumerate(KINDS.values()):
-            rows = np.flatnonzero((kind_of == k) & (level == lv))
-            if not len(rows):
-                continue
-            specs = tuple(commitments[i].spec for i in rows)
+    for kind, rows_k, specs_k in zip(kinds, kind_rows, kind_specs, strict=True):
+        levels = level[rows_k]
+        for lv in np.unique(levels):
+            picked = np.flatnonzero(levels == lv)
+            rows = rows_k[picked]
+            block_specs = tuple(specs_k[j] for j in picked)
             inputs = {
-                field: year_table([getattr(s, field) for s in specs], years, active[rows])
+                field: year_table([getattr(s, field) for s in block_specs], years, active[rows])
                 for field in kind.year_inputs
             }
-            blocks.append(Block(kind, rows, specs, inputs, int(lv)))
+            blocks.append(Block(kind, rows, block_specs, inputs, int(lv)))
+    blocks.sort(key=lambda block: block.level)
 
     everywhere = np.ones((len(recipients), len(years)), dtype=bool)
     costs = year_table([scenario.recipients[r].costs for r in recipients], years, everywhere)
@@ -320,29 +311,47 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
         own = np.where(up_front[None, :, None], result.commitment[draw : draw + 1], 0)
         members = up_front[plan.member_commitment]
         committed[members] = split_funders(own, plan, "commitment")[0][members]
-    by_basis = np.stack([committed, cash], axis=1)  # (members, bases, years), as BASES
-    mask = np.broadcast_to(plan.active[plan.member_commitment][:, None, :], by_basis.shape)
-    member, basis, year = np.nonzero(mask)
-    amounts = by_basis[mask]
-    which = plan.member_commitment[member]
+    # Rows run by member (commitment, funder), then basis (as BASES), then year: each
+    # member's active years once on the commitment basis, then once on the cash basis.
+    member, year = np.nonzero(plan.active[plan.member_commitment])
+    per_member = np.bincount(member, minlength=len(plan.member_commitment))
+    first_row = 2 * (np.cumsum(per_member) - per_member)
+    nth = np.arange(len(member)) - (np.cumsum(per_member) - per_member)[member]
+    at_commitment = first_row[member] + nth
+    at_cash = at_commitment + per_member[member]
+    rows = 2 * len(member)
+
+    def spread(commitment_values: npt.NDArray[Any], cash_values: npt.NDArray[Any]) -> Any:
+        out = np.empty(rows, dtype=np.result_type(commitment_values, cash_values))
+        out[at_commitment] = commitment_values
+        out[at_cash] = cash_values
+        return out
+
+    row_member = spread(member, member)
+    which = plan.member_commitment[row_member]
     commitments = plan.commitments
 
-    def labels(codes: IntArray, names: list[str]) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+    def labels(codes: IntArray, names: list[str]) -> Any:
+        dtype: Any = pd.CategoricalDtype(pd.Index(names, dtype=object))
+        small: Any = codes.astype(np.int32 if len(names) > 32_000 else np.int16)
+        return pd.Categorical.from_codes(small, dtype=dtype, validate=False)
 
     kinds = list(KINDS)
-    kind_code = np.array([kinds.index(c.kind) for c in commitments], dtype=np.int64)
+    kind_code = np.fromiter((kinds.index(c.kind) for c in commitments), np.int64, len(commitments))
+    basis_code = spread(np.zeros(len(member), np.int64), np.ones(len(member), np.int64))
+    # The arrays are this function's own, so the frame may take them without copying.
     return pd.DataFrame(
         {
-            "scenario": labels(np.zeros(len(member), dtype=np.int64), [plan.scenario.name]),
+            "scenario": labels(np.zeros(rows, dtype=np.int64), [plan.scenario.name]),
             "commitment": labels(which, [c.id for c in commitments]),
             "recipient": labels(plan.recipient[which], list(plan.recipients)),
-            "funder": labels(plan.member_funder[member], list(plan.funders)),
+            "funder": labels(plan.member_funder[row_member], list(plan.funders)),
             "kind": labels(kind_code[which], kinds),
-            "basis": labels(basis, list(BASES)),
-            "year": plan.years[year],
-            "amount_cents": amounts,
-        }
+            "basis": labels(basis_code, list(BASES)),
+            "year": spread(plan.years[year], plan.years[year]),
+            "amount_cents": spread(committed[member, year], cash[member, year]),
+        },
+        copy=False,
     )
 
 
