@@ -100,6 +100,10 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     rows = project(loaded)
     if output:
         write_workbook_or_fail(loaded, rows, output, path)
+    if fmt in ("csv", "json"):
+        # The rows are data on stdout; say on stderr which inputs took central values.
+        for note in central_value_notes(loaded):
+            click.echo(note, err=True)
     if fmt == "csv":
         click.echo(rows_csv(with_euros(rows)), nl=False)
     elif fmt == "json":
@@ -153,23 +157,34 @@ def run_table(scenario: Scenario, rows: Any) -> str:
 
 
 def central_value_notes(scenario: Scenario) -> list[str]:
+    """One line per uncertain input, saying which value the projection used."""
+    from budget.model import ByYear, Dist
+    from budget.money import format_euros_grouped
+
+    def note(owner: str, field: str, value: ByYear) -> str:
+        if isinstance(value.every, Dist):
+            used = format_euros_grouped(value.every.central())
+        else:
+            used = "; ".join(
+                f"{y}: {format_euros_grouped(v.central() if isinstance(v, Dist) else v)}"
+                for y, v in value.table
+            )
+        return (
+            f"Note: {owner} {field} is uncertain ({value.describe()}); "
+            f"the projection uses its central value ({used})."
+        )
+
     notes = []
     for c in scenario.commitments:
         for field in ("shortfall", "amount"):
             value = getattr(c.spec, field, None)
             if value is not None and value.is_uncertain:
-                notes.append(
-                    f"Note: {c.id} {field} is uncertain ({value.describe()}); "
-                    "the projection uses its central value."
-                )
+                notes.append(note(c.id, field, value))
     for r in scenario.recipients.values():
         for field in ("costs", "income"):
             value = getattr(r, field)
             if value is not None and value.is_uncertain:
-                notes.append(
-                    f"Note: recipient {r.key} {field} is uncertain "
-                    f"({value.describe()}); the projection uses its central value."
-                )
+                notes.append(note(f"recipient {r.key}", field, value))
     return notes
 
 

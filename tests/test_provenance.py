@@ -22,3 +22,18 @@ def test_run_prints_assumptions_and_sources():
     assert "Assumptions (values the sources do not give):" in out
     assert "commitment mki-support, amount: 100,000.00 every year" in out
     assert "bz-tdh-ecpat: Letter 2014" in out
+
+
+def test_central_values_are_named_on_stderr_with_csv(tmp_path):
+    # Uniform 40,000.00 to 100,000.00: the midpoint 70,000.00 is used.
+    path = tmp_path / "u.toml"
+    path.write_text(
+        '[scenario]\nname = "u"\n[funders.A]\n[recipients.R]\n[[commitments]]\nid = "t"\n'
+        'kind = "top_up"\nrecipient = "R"\nfunders = { A = "1" }\nfirst_year = 2015\n'
+        'last_year = 2015\ncap = "67600"\n'
+        'shortfall = { dist = "uniform", low = "40000", high = "100000" }\n'
+    )
+    result = CliRunner().invoke(cli, ["run", str(path), "--format", "csv"])
+    assert result.exit_code == 0
+    assert "central value (70,000.00)" in result.stderr
+    assert "67600.00" in result.stdout  # min(cap, 70,000.00)
