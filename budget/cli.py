@@ -42,6 +42,18 @@ def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], A
     return click.argument("scenario", required=required, type=click.Path(dir_okay=False))
 
 
+def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """-o/--output FILE.xlsx, the same on every command that writes a workbook."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), help=help)
+
+
+def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """--format table|csv|json, the same on every command that prints results."""
+    return click.option(
+        "--format", "fmt", type=FORMATS, default="table", show_default=True, help=help
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(budget.__version__, prog_name="budget")
 def cli() -> None:
@@ -65,20 +77,8 @@ def cli() -> None:
 
 @cli.command()
 @scenario_argument(required=False)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write an Excel workbook to this .xlsx file as well.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=FORMATS,
-    default="table",
-    show_default=True,
-    help="table: overview per basis; csv/json: the tidy rows with euros and cents.",
-)
+@output_option("Write an Excel workbook to this .xlsx file as well.")
+@format_option("table: overview per basis; csv/json: the tidy rows with euros and cents.")
 def run(scenario: str | None, output: str | None, fmt: str) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
 
@@ -213,20 +213,10 @@ def write_workbook_or_fail(
 @cli.command()
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write a comparison workbook to this .xlsx file as well.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=FORMATS,
-    default="table",
-    show_default=True,
-    help="table: side by side per funder and year; csv/json: one row per scenario, "
-    "commitment, funder, basis and year with amount and delta.",
+@output_option("Write a comparison workbook to this .xlsx file as well.")
+@format_option(
+    "table: side by side per funder and year; csv/json: one row per scenario, "
+    "commitment, funder, basis and year with amount and delta."
 )
 def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) -> None:
     """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
@@ -281,20 +271,8 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     type=click.IntRange(min=0),
     help="Seed of the random draws; without it one is picked and printed on stderr.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=FORMATS,
-    default="table",
-    show_default=True,
-    help="table: bands per funder, cap and limit chances; csv/json: every row.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write the workbook, with an Uncertainty sheet, to this .xlsx file as well.",
-)
+@format_option("table: bands per funder, cap and limit chances; csv/json: every row.")
+@output_option("Write the workbook, with an Uncertainty sheet, to this .xlsx file as well.")
 def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str | None) -> None:
     """Monte Carlo: draw every uncertain input DRAWS times and project each draw.
 
