@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray, distinct_codes, year_spans
+from budget.kinds.base import BoolArray, Flows, IntArray, distinct_codes, largest, year_spans
 from budget.model import ByYear
 from budget.money import MoneyError, scale_round
 from budget.periods import FiscalCalendar
@@ -74,6 +74,11 @@ class AnnualKind:
 
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
         return year_spans(specs)
+
+    def most(self, spec: Annual) -> int:
+        years = spec.last_year - spec.first_year + 1
+        growth = max(Fraction(1), (1 + spec.indexation) ** (years - 1))
+        return -(-largest(spec.amount) * growth // 1) * years  # each year at most the ceiling
 
     def derives_shortfall(self, spec: Annual) -> bool:
         return False

@@ -60,6 +60,12 @@ class Kind(Protocol):
         """`span` for many commitments at once: int64 (K, 2)."""
         ...
 
+    def most(self, spec: Any) -> int:
+        """The most the commitment can pay over its whole span, in cents (an upper bound,
+        with uncertain inputs at the top of their ranges), to refuse amounts that could
+        not be added up exactly in int64."""
+        ...
+
     def derives_shortfall(self, spec: Any) -> bool:
         """True when the engine must derive the `shortfall` input from the recipient."""
         ...
@@ -79,6 +85,14 @@ class Kind(Protocol):
 def year_span_mask(first: IntArray, last: IntArray, years: IntArray) -> BoolArray:
     """active[k, y]: year y lies within first[k] .. last[k]."""
     return (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
+
+
+def largest(values: Any) -> int:
+    """The largest value a per-year input (ByYear) can take, 0 when absent."""
+    if values is None:
+        return 0
+    items = [values.every] if values.every is not None else [v for _, v in values.table]
+    return max((v if isinstance(v, int) else v.bounds()[1] for v in items), default=0)
 
 
 def year_spans(specs: Sequence[Any]) -> IntArray:

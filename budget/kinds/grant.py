@@ -200,6 +200,9 @@ class GrantKind:
         )
         return np.stack([np.minimum(first, committed), last + lag], axis=1)
 
+    def most(self, spec: Grant) -> int:
+        return spec.total
+
     def derives_shortfall(self, spec: Grant) -> bool:
         return False
 

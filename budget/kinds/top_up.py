@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray, year_spans
+from budget.kinds.base import BoolArray, Flows, IntArray, largest, year_spans
 from budget.model import ByYear
 from budget.periods import FiscalCalendar
 
@@ -71,6 +71,11 @@ class TopUpKind:
 
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
         return year_spans(specs)
+
+    def most(self, spec: TopUp) -> int:
+        years = spec.last_year - spec.first_year + 1
+        most = largest(spec.cap) * years
+        return most if spec.total_cap is None else min(most, spec.total_cap)
 
     def derives_shortfall(self, spec: TopUp) -> bool:
         return spec.shortfall is None

@@ -105,6 +105,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         if (limit := _limit(key, entry, funders, first_year, last_year, problems)) is not None
     ]
     _check_waterfall(commitments, recipients, merged, problems)
+    _check_magnitude(commitments, recipients, main, problems)
 
     if problems or first_year is None or last_year is None:
         return None, problems
@@ -369,3 +370,30 @@ def _check_waterfall(
 def year_inputs_of(c: Commitment) -> dict[str, ByYear | None]:
     """The per-year inputs of a commitment, by field name."""
     return {name: getattr(c.spec, name) for name in KINDS[c.kind].year_inputs}
+
+
+# Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
+MOST_CENTS = 2**62
+
+
+def _check_magnitude(
+    commitments: list[Commitment],
+    recipients: dict[str, Recipient],
+    main: str,
+    problems: list[Problem],
+) -> None:
+    from budget.kinds.base import largest
+    from budget.money import format_euros_grouped
+
+    total = sum(KINDS[c.kind].most(c.spec) for c in commitments)
+    total += sum(largest(r.costs) + largest(r.income) for r in recipients.values())
+    if total > MOST_CENTS:
+        problems.append(
+            Problem(
+                main,
+                "",
+                f"its amounts could add up to {format_euros_grouped(total)}, more than can be "
+                f"added up exactly (at most {format_euros_grouped(MOST_CENTS)})",
+                "check the amounts for a typing error; amounts are in euros",
+            )
+        )
