@@ -25,6 +25,7 @@ from budget.errors import InputError
 from budget.strategies import scenarios
 from budget.workbook import save, write_workbook
 from budget.workbook.cells import clean_text
+from budget.workbook.quickcells import QuickCells, materialise
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
 HOSTILE = r"""
@@ -451,7 +452,10 @@ def test_the_fast_sheet_writer_writes_what_openpyxl_would(tmp_path: Path, hostil
     scenario, rows, _, _ = hostile
     ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
     save.save_atomically(build_workbook(scenario, rows), ours, [])
-    build_workbook(scenario, rows).save(theirs)
+    book = build_workbook(scenario, rows)
+    for ws in book.worksheets:
+        materialise(ws)  # quick cells become openpyxl cells, for openpyxl's own writer
+    book.save(theirs)
     a, b = openpyxl.load_workbook(ours), openpyxl.load_workbook(theirs)
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:
@@ -471,3 +475,48 @@ def test_the_fast_sheet_writer_writes_what_openpyxl_would(tmp_path: Path, hostil
         heights = {r: d.height for r, d in left.row_dimensions.items() if d.height}
         assert heights == {r: d.height for r, d in right.row_dimensions.items() if d.height}
     assert a["Other"]["C1"].hyperlink.target == "https://example.org"
+
+
+def test_a_sheet_of_quick_cells_that_openpyxl_must_write_keeps_them(tmp_path: Path) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+
+    def merge_a_title(workbook: openpyxl.Workbook) -> None:
+        workbook["Overview"].merge_cells("A1:B1")  # not for the quick writer: openpyxl's
+
+    path = tmp_path / "merged.xlsx"
+    write_workbook(scenario, rows, path, extra_sheets=[merge_a_title])
+    book = openpyxl.load_workbook(path)
+    assert book["Overview"].merged_cells.ranges
+    assert check_tables(scenario, rows, book) > 100
+
+
+def test_quick_cells_keep_text_as_text_and_yield_to_openpyxl_cells(tmp_path: Path) -> None:
+    from budget.workbook import new_workbook
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet("Quick")
+    quick = QuickCells.of(ws)
+    plain = quick.text_style()
+    for column, text in enumerate(HOSTILE_TEXTS, 1):
+        quick.text(1, column, text, plain)
+    quick.text(2, 1, "ok", plain)
+    quick.money(2, 2, 12345, quick.style(number_format="0.00"))
+    quick.formula(2, 3, "=SUM(B2)", quick.style(font=openpyxl.styles.Font(bold=True)))
+    quick.blank(2, 4, quick.fill_style(openpyxl.styles.PatternFill("solid", fgColor="FF0000")))
+    ws["A2"] = "openpyxl wins"
+    quick.money(3, 1, 5, quick.style())
+    ws["A3"]  # read, not written: the quick cell stays
+    with pytest.raises(ValueError):
+        quick.formula(3, 2, "SUM(A1)", quick.style())
+    path = tmp_path / "quick.xlsx"
+    save.save_atomically(workbook, path, [])
+    sheet = openpyxl.load_workbook(path)["Quick"]
+    assert [c.value for c in sheet[1]] == list(HOSTILE_TEXTS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in sheet[1])
+    assert sheet["A2"].value == "openpyxl wins" and not sheet["A2"].quotePrefix
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (123.45, "0.00")
+    assert sheet["C2"].value == "=SUM(B2)" and sheet["C2"].font.bold
+    assert sheet["D2"].value is None and sheet["D2"].fill.fgColor.rgb == "00FF0000"
+    assert sheet["A3"].value == 0.05
+    assert sheet.dimensions == "A1:F3"

@@ -23,14 +23,18 @@ Building blocks for other sheets (comparisons, limits, simulations):
 - `budget.workbook.save`: `save_atomically(workbook, path, inputs)` (refusals, temporary
   file and rename, byte-stable output), `stream_rows` for very long sheets (consumed by the
   save), `write_text_atomically` for files beside the workbook.
+- `budget.workbook.quickcells`: `QuickCells.of(ws)` for sheets of many thousands of cells:
+  cells kept as plain tuples with styles made once (no openpyxl Cell per cell), written
+  straight into the sheet's XML by the save; `materialise(ws)` makes openpyxl cells of them.
 - `budget.workbook.sheetxml`: the quick writer of plain sheets' cells that the save uses
   (nothing to call; sheets with dates, hyperlinks, comments or merged cells are left to
   openpyxl).
 
 A sheet function should take the workbook and add its sheet with `workbook.create_sheet`,
-writing input text only through `write_text` (never `cell.value = text`, which turns a
-leading "=" into a formula), amounts through `write_money` and totals through
-`write_formula` or `write_year_table`, then call `fit_columns` and `finish_sheet`.
+writing input text only through `write_text` or `QuickCells.text` (never
+`cell.value = text`, which turns a leading "=" into a formula), amounts through
+`write_money` and totals through `write_formula` or `write_year_table`, then call
+`fit_columns` and `finish_sheet`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from budget.model import ByYear, Commitment, Scenario
 from budget.money import format_euros_grouped
 from budget.workbook import styles
 from budget.workbook.cells import finish_sheet, header_row, write_text
+from budget.workbook.quickcells import Entry, QuickCells, text_entry
 
 SHEET = "Assumptions"
 HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
@@ -179,6 +180,22 @@ def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
                 yield Echo(item, "source", limit.source, file=limit.origin)
 
 
+def _look(quick: QuickCells, role: str, assumed: bool) -> Any:
+    """The style of a cell of the sheet by its role (a text style, or a blank's token)."""
+    fill = styles.ASSUMPTION_FILL if assumed else None
+    if role == "block":  # the blank cells of a section heading's row
+        return quick.fill_style(styles.BLOCK_FILL)
+    if role == "heading":
+        return quick.text_style(font=styles.BOLD, fill=styles.BLOCK_FILL)
+    if role in ("item", "field"):
+        return quick.text_style(alignment=styles.LEFT, fill=fill)
+    if role == "value":
+        return quick.text_style(alignment=styles.WRAP, fill=fill)
+    if role == "meaning":
+        return quick.text_style(alignment=styles.WRAP, font=styles.NOTE)
+    return quick.text_style(alignment=styles.LEFT, font=styles.NOTE)  # file
+
+
 def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
     """Add the Assumptions sheet (see the module docstring)."""
     ws = workbook.create_sheet(SHEET)
@@ -194,20 +211,31 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
         font=styles.NOTE,
     )
     header_row(ws, 4, HEADERS)
+    quick = QuickCells.of(ws)
+    looks: dict[tuple[str, bool], Any] = {}
+
+    def look(role: str, assumed: bool = False) -> Any:
+        """A style, made when first used (so the workbook registers them in sheet order)."""
+        found = looks.get((role, assumed))
+        if found is None:
+            found = looks[(role, assumed)] = _look(quick, role, assumed)
+        return found
+
     row = 5
     for line in scenario_inputs(scenario):
+        entries: dict[int, Entry] = {}
         if line.heading:
-            for column in range(1, len(HEADERS) + 1):
-                ws.cell(row=row, column=column).fill = styles.BLOCK_FILL
-            write_text(ws, row, 1, line.item, font=styles.BOLD, fill=styles.BLOCK_FILL)
+            block = look("block")
+            for column in range(2, len(HEADERS) + 1):
+                entries[column] = ("n", None, block)
+            entries[1] = text_entry(line.item, look("heading"))
         else:
-            fill = styles.ASSUMPTION_FILL if line.assumed else None
-            write_text(ws, row, 1, line.item, alignment=styles.LEFT)
-            write_text(ws, row, 2, line.field, alignment=styles.LEFT, fill=fill)
-            write_text(ws, row, 3, line.value, alignment=styles.WRAP, fill=fill)
-            write_text(ws, row, 4, line.meaning, alignment=styles.WRAP, font=styles.NOTE)
+            entries[1] = text_entry(line.item, look("item"))
+            entries[2] = text_entry(line.field, look("field", line.assumed))
+            entries[3] = text_entry(line.value, look("value", line.assumed))
+            entries[4] = text_entry(line.meaning, look("meaning"))
             if line.file and line.file != scenario.path:  # a base file, or a register
-                write_text(ws, row, 5, line.file, alignment=styles.LEFT, font=styles.NOTE)
+                entries[5] = text_entry(line.file, look("file"))
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
                 math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),
@@ -216,6 +244,7 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
             )
             if lines > 1:
                 ws.row_dimensions[row].height = 15 * lines
+        quick.put_row(row, entries)
         row += 1
     for index, width in enumerate(WIDTHS):
         ws.column_dimensions["ABCDE"[index]].width = width

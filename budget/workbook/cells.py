@@ -213,7 +213,8 @@ def fit_columns(
     numbers: dict[int, int] = {}
     formulas: set[int] = set()
     sheet: Any = ws
-    for (row, column), cell in sheet._cells.items():
+    cells = sheet._cells
+    for (row, column), cell in cells.items():
         value = cell._value
         if value is None or row in skipped:
             continue
@@ -224,6 +225,7 @@ def fit_columns(
         width = shown_width(value)
         if width > widths.get(column, 0):
             widths[column] = width
+    _quick_widths(ws, skipped, text, numbers, formulas)
     for column in formulas:
         numbers[column] = numbers[column] + 2 if column in numbers else formula_width
     for column in text.keys() | numbers.keys():
@@ -231,6 +233,54 @@ def fit_columns(
         ws.column_dimensions[get_column_letter(column)].width = min(
             max(int(width * 1.1) + 3, minimum), maximum
         )
+
+
+def _quick_widths(
+    ws: Worksheet,
+    skipped: set[int],
+    text: dict[int, int],
+    numbers: dict[int, int],
+    formulas: set[int],
+) -> None:
+    """Widen `text` and `numbers` for the sheet's quick cells (see quickcells). A number's
+    width grows with its size, so each column's largest and smallest numbers decide."""
+    from budget.workbook.quickcells import has_content, quick_cells
+
+    quick = quick_cells(ws)
+    if quick is None:
+        return
+    sheet: Any = ws
+    cells = sheet._cells
+    highest: dict[int, int | float] = {}
+    lowest: dict[int, int | float] = {}
+    for row, entries in quick.rows.items():
+        if row in skipped:
+            continue
+        for column, (kind, value, _token) in entries.items():
+            if value is None:
+                continue
+            if cells:
+                other = cells.get((row, column))
+                if other is not None and has_content(other):
+                    continue  # the openpyxl cell there wins
+            if kind == "f":
+                formulas.add(column)
+            elif kind == "s":
+                width = shown_width(value) if "\n" in value else len(value)
+                if width > text.get(column, 0):
+                    text[column] = width
+            elif type(value) is bool:
+                if numbers.get(column, 0) < 5:
+                    numbers[column] = 5
+            else:
+                if value > highest.get(column, value - 1):
+                    highest[column] = value
+                if value < lowest.get(column, value + 1):
+                    lowest[column] = value
+    for column, value in (*highest.items(), *lowest.items()):
+        width = shown_width(value)
+        if width > numbers.get(column, 0):
+            numbers[column] = width
 
 
 def finish_sheet(ws: Worksheet, freeze: str | None, title_rows: str | None = None) -> None:

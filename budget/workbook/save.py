@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from budget.errors import InputError, Problem
+from budget.workbook.quickcells import QuickCells, materialise, quick_cells
 from budget.workbook.sheetxml import cells_taken_out, is_plain, rows_xml
 
 # The document's created/modified time and every zip entry's time: a fixed moment, so that
@@ -116,14 +117,17 @@ def save_atomically(workbook: Workbook, path: str | Path, inputs: Sequence[str |
         for ws in workbook.worksheets:
             rows, dimension = streamed.get(ws, ((), None))
             if not isinstance(ws, Worksheet) or not is_plain(ws):
+                if isinstance(ws, Worksheet):
+                    materialise(ws)  # openpyxl writes the whole sheet
                 if ws in streamed:
                     sheets[ws] = (rows, dimension)
                 continue
+            quick = quick_cells(ws)
             cells, row_settings = stack.enter_context(cells_taken_out(ws))
             # Built now, not lazily: each cell's style must be registered before openpyxl
             # writes the workbook's styles.
-            own = list(rows_xml(cells, row_settings))
-            sheets[ws] = (itertools.chain(own, rows), dimension or used_range(cells))
+            own = list(rows_xml(cells, row_settings, quick))
+            sheets[ws] = (itertools.chain(own, rows), dimension or used_range(cells, quick))
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             ExcelWriter(workbook, archive).save()
     streams = {ws.path.lstrip("/"): value for ws, value in sheets.items()}
@@ -135,12 +139,18 @@ def save_atomically(workbook: Workbook, path: str | Path, inputs: Sequence[str |
     write_atomically(target, write)
 
 
-def used_range(cells: Mapping[tuple[int, int], Any]) -> str:
-    """The sheet's used range ("A1:G30") from its cells' positions."""
-    if not cells:
-        return "A1"
+def used_range(cells: Mapping[tuple[int, int], Any], quick: QuickCells | None = None) -> str:
+    """The sheet's used range ("A1:G30") from its cells' positions (openpyxl's and quick)."""
     rows = [r for r, _ in cells]
     columns = [c for _, c in cells]
+    if quick is not None:
+        for row, entries in quick.rows.items():
+            if entries:
+                rows.append(row)
+                columns.append(min(entries))
+                columns.append(max(entries))
+    if not rows:
+        return "A1"
     first = f"{get_column_letter(min(columns))}{min(rows)}"
     return f"{first}:{get_column_letter(max(columns))}{max(rows)}"
 

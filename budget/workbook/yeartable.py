@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.workbook import styles
-from budget.workbook.cells import header_row, write_formula, write_money, write_text
+from budget.workbook.cells import euros, header_row
+from budget.workbook.quickcells import Entry, QuickCells, text_entry
 
 LEVELS = ("heading", "item", "subtotal", "total")
 
@@ -124,77 +126,75 @@ def write_year_table(
     group_items: list[int] = []
     item_rows: list[int] = []
     subtotal_rows: list[int] = []
+    quick = QuickCells.of(ws)
+    looks: dict[tuple[str, str], Any] = {}  # (level, role) -> style, made on first use
+    letters = [get_column_letter(column) for column in value_columns]
+    row_total = f"=SUM({letters[0]}{{row}}:{letters[-1]}{{row}})" if letters else "=0"
+    if mirror is not None:
+        source = f"{quote_sheetname(mirror.sheet)}!$"
+        mirrored = [get_column_letter(column) for column in mirror.value_columns]
     for index, line in enumerate(lines):
-        if line.level not in LEVELS:
-            raise ValueError(f"unknown line level {line.level!r}")
+        level = line.level
+        if level not in LEVELS:
+            raise ValueError(f"unknown line level {level!r}")
         rows.append(row)
-        bold = line.level in ("subtotal", "total", "heading")
-        fill = styles.SUBTOTAL_FILL if line.level == "subtotal" else None
-        border = styles.TOTAL_RULE if line.level == "total" else None
-        alignment = styles.INDENT if line.level == "item" else styles.LEFT
-        font = styles.BOLD if bold else styles.PLAIN
-        write_text(ws, row, 1, line.label, font=font, fill=fill, alignment=alignment, border=border)
+        fill = styles.SUBTOTAL_FILL if level == "subtotal" else None
+        border = styles.TOTAL_RULE if level == "total" else None
+        font = styles.BOLD if level != "item" else styles.PLAIN
+        entries: dict[int, Entry] = {}
+        label = looks.get((level, "label"))
+        if label is None:
+            alignment = styles.INDENT if level == "item" else styles.LEFT
+            label = looks[(level, "label")] = quick.text_style(
+                font=font, fill=fill, alignment=alignment, border=border
+            )
+        entries[1] = text_entry(line.label, label)
         if line.key or fill or border:
-            write_text(ws, row, 2, line.key, font=font, fill=fill, border=border)
-        if line.level == "heading":
+            key = looks.get((level, "key"))
+            if key is None:
+                key = looks[(level, "key")] = quick.text_style(font=font, fill=fill, border=border)
+            entries[2] = text_entry(line.key, key)
+        if level == "heading":
             group_items = []
-        elif line.level == "item":
+        elif level == "item":
             if len(line.cents) != len(columns):
                 raise ValueError(
                     f"line {line.label!r}: {len(line.cents)} amounts, not {len(columns)}"
                 )
-            for position, column in enumerate(value_columns):
-                if mirror is not None:
-                    write_formula(
-                        ws,
-                        row,
-                        column,
-                        f"={mirror.cell(index, position)}",
-                        number_format=number_format,
-                        font=styles.PLAIN,
-                    )
-                else:
-                    write_money(
-                        ws,
-                        row,
-                        column,
-                        line.cents[position],
-                        number_format=number_format,
-                        font=styles.PLAIN,
-                    )
+            token = looks.get((level, "value"))
+            if token is None:
+                token = looks[(level, "value")] = quick.style(
+                    font=styles.PLAIN, number_format=number_format
+                )
+            if mirror is not None:
+                at = mirror.rows[index]
+                for column, letter in zip(value_columns, mirrored, strict=False):
+                    entries[column] = ("f", f"={source}{letter}${at}", token)
+            else:
+                for column, cents in zip(value_columns, line.cents, strict=True):
+                    entries[column] = ("n", euros(cents), token)
             group_items.append(row)
             item_rows.append(row)
         else:
-            summed = group_items if line.level == "subtotal" else (subtotal_rows or item_rows)
-            for column in value_columns:
-                letter = get_column_letter(column)
-                write_formula(
-                    ws,
-                    row,
-                    column,
-                    sum_formula(ranges(letter, summed)),
-                    number_format=number_format,
-                    font=font,
-                    fill=fill,
-                    border=border,
+            summed = group_items if level == "subtotal" else (subtotal_rows or item_rows)
+            token = looks.get((level, "value"))
+            if token is None:
+                token = looks[(level, "value")] = quick.style(
+                    font=font, fill=fill, border=border, number_format=number_format
                 )
-            if line.level == "subtotal":
+            for column, letter in zip(value_columns, letters, strict=True):
+                entries[column] = ("f", sum_formula(ranges(letter, summed)), token)
+            if level == "subtotal":
                 subtotal_rows.append(row)
                 group_items = []
-        if line.level != "heading":
-            first = get_column_letter(value_columns[0]) if value_columns else None
-            last = get_column_letter(value_columns[-1]) if value_columns else None
-            formula = f"=SUM({first}{row}:{last}{row})" if first else "=0"
-            write_formula(
-                ws,
-                row,
-                total_column,
-                formula,
-                number_format=number_format,
-                font=styles.BOLD,
-                fill=fill,
-                border=border,
-            )
+        if level != "heading":
+            token = looks.get((level, "total"))
+            if token is None:
+                token = looks[(level, "total")] = quick.style(
+                    font=styles.BOLD, fill=fill, border=border, number_format=number_format
+                )
+            entries[total_column] = ("f", row_total.format(row=row), token)
+        quick.put_row(row, entries)
         row += 1
     return YearTablePlacement(
         sheet=ws.title,
