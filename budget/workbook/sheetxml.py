@@ -52,83 +52,148 @@ def rows_xml(
 ) -> Iterator[str]:
     """The `<row>` elements of the cells, with the rows' own attributes (height...): the
     openpyxl `cells` and the sheet's `quick` cells (an openpyxl cell with a value or a
-    style wins over a quick cell at the same place)."""
-    by_row: dict[int, list[Any]] = {}
-    for (row, _column), cell in sorted(cells.items()):
-        by_row.setdefault(row, []).append(cell)
-    quick_rows = quick.rows if quick is not None else {}
-    rows = by_row.keys() | quick_rows.keys() | dimensions.keys()
-    letters: dict[int, str] = {}
-    style_ids: dict[bytes, int] = {}
-    workbook: Any = quick.ws.parent if quick is not None else None
-    arrays = quick.styles.arrays if quick is not None else []
-    token_styles: list[str | None] = [None] * len(arrays)
-    for row in sorted(rows):
-        attributes = "".join(f' {k}="{v}"' for k, v in dimensions.get(row, {}))
-        parts = [f'<row r="{row}"{attributes}>']
-        own = by_row.get(row, ())
-        mine = quick_rows.get(row)
-        if mine:
-            placed = {cell.column: cell for cell in own if has_content(cell)}
-            merged: list[tuple[int, Any]] = [(c, e) for c, e in mine.items() if c not in placed]
-            merged.extend(placed.items())
-            merged.sort(key=_first)
-            for column, item in merged:
-                letter = letters.get(column) or letters.setdefault(
-                    column, get_column_letter(column)
-                )
+    style wins over a quick cell at the same place).
+
+    Every cell's style is registered with the workbook by this call, in the order of the
+    cells (as openpyxl does); the rows themselves are made as they are iterated, so that
+    the save can make them while it writes (and compresses) the file."""
+    rows = _Rows(cells, dimensions, quick)
+    rows.register_styles()
+    return rows.xml()
+
+
+class _Rows:
+    """The cells of one sheet by row, merged from openpyxl's cells and the quick cells."""
+
+    def __init__(
+        self, cells: dict[tuple[int, int], Any], dimensions: Any, quick: QuickCells | None
+    ) -> None:
+        self.by_row: dict[int, list[Any]] = {}
+        for (row, _column), cell in sorted(cells.items()):
+            self.by_row.setdefault(row, []).append(cell)
+        self.quick_rows = quick.rows if quick is not None else {}
+        self.dimensions = dimensions
+        self.order = sorted(self.by_row.keys() | self.quick_rows.keys() | dimensions.keys())
+        self.workbook: Any = quick.ws.parent if quick is not None else None
+        self.arrays = quick.styles.arrays if quick is not None else []
+        self.token_styles: list[str | None] = [None] * len(self.arrays)
+        self.style_ids: dict[bytes, int] = {}
+
+    def merged(self, row: int) -> list[tuple[int, Any]]:
+        """A row's cells in column order: (column, quick entry or openpyxl cell)."""
+        own = self.by_row.get(row, ())
+        mine = self.quick_rows.get(row)
+        if not mine:
+            return [(cell.column, cell) for cell in own]
+        placed = {cell.column: cell for cell in own if has_content(cell)}
+        out: list[tuple[int, Any]] = [(c, e) for c, e in mine.items() if c not in placed]
+        out.extend(placed.items())
+        out.sort(key=_first)
+        return out
+
+    def register_styles(self) -> None:
+        token_styles = self.token_styles
+        for row in self.order:
+            if row in self.by_row:
+                for _column, item in self.merged(row):
+                    if type(item) is tuple:
+                        if token_styles[item[2]] is None:
+                            self.token_style(item[2])
+                    else:
+                        self.cell_style(item)
+                continue
+            mine = self.quick_rows.get(row)
+            if mine:
+                for column in sorted(mine):
+                    token = mine[column][2]
+                    if token_styles[token] is None:
+                        self.token_style(token)
+
+    def token_style(self, token: int) -> str:
+        """The ` s="N"` attribute of a quick cell's style ("" for no style), registered."""
+        style = self.token_styles[token]
+        if style is None:
+            array = self.arrays[token]
+            style = ""
+            if any(array):
+                key = array.tobytes()
+                number = self.style_ids.get(key)
+                if number is None:
+                    number = self.style_ids[key] = self.workbook._cell_styles.add(array)
+                style = f' s="{number}"'
+            self.token_styles[token] = style
+        return style
+
+    def cell_style(self, cell: Any) -> str:
+        """The ` s="N"` attribute of an openpyxl cell's style, registered."""
+        array = cell._style
+        if array is None or not any(array):
+            return ""
+        key = array.tobytes()
+        number = self.style_ids.get(key)
+        if number is None:
+            number = self.style_ids[key] = cell.style_id  # registers the style
+        return f' s="{number}"'
+
+    def xml(self) -> Iterator[str]:
+        letters: dict[int, str] = {}
+        token_styles = self.token_styles
+        texts: dict[str, str] = {}  # text -> its escaped XML, for text that repeats
+        for row in self.order:
+            attributes = "".join(f' {k}="{v}"' for k, v in self.dimensions.get(row, {}))
+            parts = [f'<row r="{row}"{attributes}>']
+            mine = self.quick_rows.get(row)
+            if mine and row not in self.by_row:
+                # Only quick cells: the common case, written inline for speed. The XML is
+                # the same as _cell_xml's.
+                for column in sorted(mine):
+                    kind, value, token = mine[column]
+                    style = token_styles[token]
+                    letter = letters.get(column)
+                    if letter is None:
+                        letter = letters[column] = get_column_letter(column)
+                    if value is None or value == "":
+                        if value is None and not style:
+                            continue
+                        parts.append(f'<c r="{letter}{row}"{style} t="{_t(kind)}"/>')
+                    elif kind == "n":
+                        text = repr(value) if type(value) is float else str(value)
+                        parts.append(f'<c r="{letter}{row}"{style} t="n"><v>{text}</v></c>')
+                    elif kind == "s":
+                        escaped = texts.get(value)
+                        if escaped is None:
+                            escaped = texts[value] = escape(value)
+                            if len(texts) > 100_000:
+                                texts.clear()
+                        parts.append(
+                            f'<c r="{letter}{row}"{style} t="inlineStr"><is>'
+                            f'<t xml:space="preserve">{escaped}</t></is></c>'
+                        )
+                    else:
+                        parts.append(
+                            f'<c r="{letter}{row}"{style}><f>{escape(value[1:])}</f><v></v></c>'
+                        )
+                parts.append("</row>")
+                yield "".join(parts)
+                continue
+            for column, item in self.merged(row):
+                letter = letters.get(column)
+                if letter is None:
+                    letter = letters[column] = get_column_letter(column)
                 if type(item) is tuple:
                     kind, value, token = item
-                    style = token_styles[token]
-                    if style is None:
-                        array = arrays[token]
-                        if any(array):
-                            key = array.tobytes()
-                            number = style_ids.get(key)
-                            if number is None:
-                                number = style_ids[key] = workbook._cell_styles.add(array)
-                            style = f' s="{number}"'
-                        else:
-                            style = ""
-                        token_styles[token] = style
-                    if value is None and not style:
-                        continue
-                    parts.append(_cell_xml(f"{letter}{row}", style, kind, value))
+                    style = token_styles[token] or ""
                 else:
-                    xml = _openpyxl_cell_xml(item, letter, row, style_ids)
-                    if xml:
-                        parts.append(xml)
-        else:
-            for cell in own:
-                column = cell.column
-                letter = letters.get(column) or letters.setdefault(
-                    column, get_column_letter(column)
-                )
-                xml = _openpyxl_cell_xml(cell, letter, row, style_ids)
-                if xml:
-                    parts.append(xml)
-        parts.append("</row>")
-        yield "".join(parts)
+                    kind, value, style = item.data_type, item._value, self.cell_style(item)
+                if value is None and not style:
+                    continue
+                parts.append(_cell_xml(f"{letter}{row}", style, kind, value))
+            parts.append("</row>")
+            yield "".join(parts)
 
 
 def _first(pair: tuple[int, Any]) -> int:
     return pair[0]
-
-
-def _openpyxl_cell_xml(cell: Any, letter: str, row: int, style_ids: dict[bytes, int]) -> str:
-    value = cell._value
-    array = cell._style
-    styled = array is not None and any(array)
-    if value is None and not styled:
-        return ""
-    style = ""
-    if styled:
-        key = array.tobytes()
-        number = style_ids.get(key)
-        if number is None:
-            number = style_ids[key] = cell.style_id  # registers the style
-        style = f' s="{number}"'
-    return _cell_xml(f"{letter}{row}", style, cell.data_type, value)
 
 
 def _cell_xml(ref: str, style: str, kind: str, value: Any) -> str:
