@@ -250,29 +250,24 @@ def _quick_widths(
     if quick is None:
         return
     sheet: Any = ws
-    cells = sheet._cells
+    taken = {place for place, cell in sheet._cells.items() if has_content(cell)}
+    taken_rows = {row for row, _column in taken}
     highest: dict[int, int | float] = {}
     lowest: dict[int, int | float] = {}
     for row, entries in quick.rows.items():
         if row in skipped:
             continue
+        check = row in taken_rows
         for column, (kind, value, _token) in entries.items():
-            if value is None:
-                continue
-            if cells:
-                other = cells.get((row, column))
-                if other is not None and has_content(other):
-                    continue  # the openpyxl cell there wins
+            if value is None or (check and (row, column) in taken):
+                continue  # empty, or the openpyxl cell there wins
             if kind == "f":
                 formulas.add(column)
             elif kind == "s":
                 width = shown_width(value) if "\n" in value else len(value)
                 if width > text.get(column, 0):
                     text[column] = width
-            elif type(value) is bool:
-                if numbers.get(column, 0) < 5:
-                    numbers[column] = 5
-            else:
+            else:  # a number (the quick cells hold no booleans)
                 if value > highest.get(column, value - 1):
                     highest[column] = value
                 if value < lowest.get(column, value + 1):

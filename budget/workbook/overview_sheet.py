@@ -81,12 +81,17 @@ def recipient_lines(
     sums: dict[tuple[str, str, str], list[int]] = {}
     if len(data):
         keys = ["recipient", "commitment", "funder"]
-        frame = data.assign(col=[position[column_of(int(y), scenario)] for y in data["year"]])
-        grouped = frame.groupby([*keys, "col"], sort=False)["amount_cents"].sum()
-        for key, cents in grouped.items():
-            receiver, cid, funder, col = cast(tuple[str, str, str, int], key)
-            cell = sums.setdefault((str(receiver), str(cid), str(funder)), [0] * len(columns))
-            cell[int(col)] += int(cents)
+        col_of = {y: position[column_of(int(y), scenario)] for y in pd.unique(data["year"])}
+        frame = data.assign(col=data["year"].map(col_of))
+        grouped = frame.groupby([*keys, "col"], sort=False, observed=True)["amount_cents"].sum()
+        table = grouped.unstack("col", fill_value=0)
+        places = [int(col) for col in table.columns]
+        for key, amounts in zip(table.index, table.to_numpy().tolist(), strict=True):
+            receiver, cid, funder = cast(tuple[str, str, str], key)
+            cell = [0] * len(columns)
+            for place, cents in zip(places, amounts, strict=True):
+                cell[place] = int(cents)
+            sums[(str(receiver), str(cid), str(funder))] = cell
     by_recipient: dict[str, list[Commitment]] = {}
     for c in scenario.commitments:
         by_recipient.setdefault(c.recipient, []).append(c)

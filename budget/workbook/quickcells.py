@@ -174,8 +174,23 @@ class QuickCells:
         self._place(row, column, ("n", None, token))
 
 
+_entries: dict[tuple[str, TextStyle], Entry] = {}  # text that repeats (ids, field names)
+
+
 def text_entry(value: object, style: TextStyle) -> Entry:
     """A text cell's entry: cleaned text, quote prefix when it starts like a formula."""
+    if type(value) is str:
+        key = (value, style)
+        found = _entries.get(key)
+        if found is None:
+            if len(_entries) >= 50_000:
+                _entries.clear()
+            found = _entries[key] = _text_entry(value, style)
+        return found
+    return _text_entry(value, style)
+
+
+def _text_entry(value: object, style: TextStyle) -> Entry:
     text = clean_text(value)
     return ("s", text, style[1] if text.startswith(FORMULA_STARTS) else style[0])
 
