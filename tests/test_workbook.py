@@ -520,3 +520,28 @@ def test_quick_cells_keep_text_as_text_and_yield_to_openpyxl_cells(tmp_path: Pat
     assert sheet["D2"].value is None and sheet["D2"].fill.fgColor.rgb == "00FF0000"
     assert sheet["A3"].value == 0.05
     assert sheet.dimensions == "A1:F3"
+
+
+def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ['[scenario]\nname = "many"\nfirst_year = 2020\nlast_year = 2024\n']
+    lines.append('[funders.A]\nname = "A"\n[funders.B]\nname = "=B"\n[recipients.R]\nname = "R"\n')
+    for i in range(120):
+        lines.append(
+            f'[[commitments]]\nid = "c{i}"\nname = "+{i}"\nkind = "annual"\nrecipient = "R"\n'
+            f'funders = {{ A = "1/3", B = "2/3" }}\nfirst_year = 2020\nlast_year = 2024\n'
+            f'amount = "{1000 + 17 * i}.{i % 100:02d}"\n'
+        )
+    source = scenario_file(tmp_path, "".join(lines))
+    scenario = budget.load_scenario(source)
+    rows = budget.project(scenario)
+    whole, chunked = tmp_path / "whole.xlsx", tmp_path / "chunked.xlsx"
+    write_workbook(scenario, rows, whole)
+    monkeypatch.setattr(save, "CHUNK", 5_000)  # many small pieces of rows per sheet
+    write_workbook(scenario, rows, chunked)
+    assert whole.read_bytes() == chunked.read_bytes()
+    book = openpyxl.load_workbook(whole)
+    assert check_tables(scenario, rows, book) > 1000
+    assert book["Data"].max_row == len(rows) + 1
+    assert book["Overview"]["A8"].value == "+0" and book["Overview"]["A8"].quotePrefix

@@ -158,6 +158,22 @@ def row_xml(
         return found
 
     euros, number = ids["euros"], ids["number"]
+    amounts: dict[int, str] = {}  # cents -> their cell's XML, for amounts that repeat
+
+    def amount(cents: int) -> str:
+        found = amounts.get(cents)
+        if found is None:
+            if len(amounts) >= 100_000:
+                amounts.clear()
+            found = amounts[cents] = f'" s="{euros}"><v>{format_euros(cents)}</v></c>'
+        return found
+
+    # One row: <row r="N"><c r="AN" ...><c r="BN" ...>...</row>, filled by str.format.
+    row = (
+        '<row r="{0}">'
+        + "".join(f'<c r="{letter}{{0}}{{{i}}}' for i, letter in enumerate(letters, 1))
+        + "</row>"
+    ).format
     for start in range(0, count, chunk):
         stop = min(start + chunk, count)
         cells: list[list[str]] = []
@@ -166,16 +182,11 @@ def row_xml(
             if column.kind == "text":
                 cells.append([text(v, cache) for v in values])
             elif column.kind == "euros":
-                cells.append([f'" s="{euros}"><v>{format_euros(int(v))}</v></c>' for v in values])
+                cells.append([amount(v) for v in values.tolist()])
             else:
-                cells.append([f'" s="{number}"><v>{int(v)}</v></c>' for v in values])
-        for offset in range(stop - start):
-            r = start + offset + 2
-            parts = [f'<row r="{r}">']
-            for letter, column_cells in zip(letters, cells, strict=True):
-                parts.append(f'<c r="{letter}{r}{column_cells[offset]}')
-            parts.append("</row>")
-            yield "".join(parts)
+                cells.append([f'" s="{number}"><v>{v}</v></c>' for v in values.tolist()])
+        for r, parts in enumerate(zip(*cells, strict=True), start + 2):
+            yield row(r, *parts)
 
 
 def csv_lines(columns: Sequence[DataColumn]) -> Iterator[str]:
