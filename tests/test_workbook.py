@@ -545,3 +545,18 @@ def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
     assert check_tables(scenario, rows, book) > 1000
     assert book["Data"].max_row == len(rows) + 1
     assert book["Overview"]["A8"].value == "+0" and book["Overview"]["A8"].quotePrefix
+
+
+def test_quick_cells_go_with_their_workbook() -> None:
+    import gc
+    import weakref
+
+    from budget.workbook import new_workbook
+
+    workbook = new_workbook()
+    quick = QuickCells.of(workbook.create_sheet("Quick"))
+    quick.text(1, 1, "kept by the sheet only", quick.text_style())
+    gone = weakref.ref(workbook)
+    del workbook, quick
+    gc.collect()
+    assert gone() is None

@@ -24,12 +24,10 @@ openpyxl cell wins; a quick write removes an openpyxl cell already at its place.
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.workbook.cells import FORMULA_STARTS, _style, clean_text, euros
@@ -42,7 +40,7 @@ TextStyle = tuple[int, int]  # the tokens of a text style: without and with quot
 class QuickStyles:
     """The styles of a workbook's quick cells: token -> StyleArray, in order of first use."""
 
-    __slots__ = ("__weakref__", "arrays", "by_bytes")
+    __slots__ = ("arrays", "by_bytes")
 
     def __init__(self) -> None:
         self.arrays: list[StyleArray] = []
@@ -57,8 +55,10 @@ class QuickStyles:
         return found
 
 
-_styles: WeakKeyDictionary[Workbook, QuickStyles] = WeakKeyDictionary()
-_sheets: WeakKeyDictionary[Worksheet, QuickCells] = WeakKeyDictionary()
+# Where a workbook keeps its QuickStyles and a sheet its QuickCells (attributes, so that
+# they live and go with the workbook and the sheet).
+STYLES = "_budget_quick_styles"
+CELLS = "_budget_quick_cells"
 
 
 class QuickCells:
@@ -68,16 +68,17 @@ class QuickCells:
     QuickStyles, whose `arrays[token]` is a cell's style.
     """
 
-    __slots__ = ("__weakref__", "_cells", "rows", "styles", "ws")
+    __slots__ = ("_cells", "rows", "styles", "ws")
 
     def __init__(self, ws: Worksheet) -> None:
         workbook = ws.parent
         assert workbook is not None
         self.ws = ws
         self.rows: dict[int, dict[int, Entry]] = {}
-        found = _styles.get(workbook)
+        found: QuickStyles | None = getattr(workbook, STYLES, None)
         if found is None:
-            found = _styles[workbook] = QuickStyles()
+            found = QuickStyles()
+            setattr(workbook, STYLES, found)
         self.styles = found
         sheet: Any = ws  # openpyxl's internals, which its type stubs do not describe
         self._cells: dict[tuple[int, int], Any] = sheet._cells
@@ -85,9 +86,10 @@ class QuickCells:
     @classmethod
     def of(cls, ws: Worksheet) -> QuickCells:
         """The sheet's quick cells, made on first use."""
-        found = _sheets.get(ws)
+        found: QuickCells | None = getattr(ws, CELLS, None)
         if found is None:
-            found = _sheets[ws] = cls(ws)
+            found = cls(ws)
+            setattr(ws, CELLS, found)
         return found
 
     def style(
@@ -174,7 +176,9 @@ class QuickCells:
         self._place(row, column, ("n", None, token))
 
 
-_entries: dict[tuple[str, TextStyle], Entry] = {}  # text that repeats (ids, field names)
+# Text that repeats (ids, field names, meanings): its entry depends only on the text and
+# the style's two tokens, so one cache serves every workbook; cleared when it grows large.
+_entries: dict[tuple[str, TextStyle], Entry] = {}
 
 
 def text_entry(value: object, style: TextStyle) -> Entry:
@@ -197,16 +201,17 @@ def _text_entry(value: object, style: TextStyle) -> Entry:
 
 def quick_cells(ws: Worksheet) -> QuickCells | None:
     """The sheet's quick cells, or None when it has none."""
-    found = _sheets.get(ws)
+    found: QuickCells | None = getattr(ws, CELLS, None)
     return found if found is not None and found.rows else None
 
 
 def materialise(ws: Worksheet) -> None:
     """Turn the sheet's quick cells into openpyxl cells (for openpyxl's own writer, or to
     read them back before saving); an openpyxl cell with a value or style stays."""
-    quick = _sheets.pop(ws, None)
+    quick: QuickCells | None = getattr(ws, CELLS, None)
     if quick is None:
         return
+    setattr(ws, CELLS, None)
     sheet: Any = ws
     cells = sheet._cells
     arrays = quick.styles.arrays
