@@ -215,11 +215,12 @@ class GrantKind:
         active: BoolArray,
     ) -> Flows:
         k, y0 = len(specs), int(years[0])
-        totals = np.array([s.total for s in specs], dtype=np.int64)
+        totals = np.fromiter((s.total for s in specs), np.int64, k)
         bounds = calendar.boundaries(y0, int(years[-1]))
         weights = np.zeros((k, len(years)), dtype=np.int64)
         starts, ends = _dates(specs)
         method_of = np.array([s.allocation if isinstance(s.allocation, str) else "" for s in specs])
+        first, last = _fiscal_years(starts, ends, calendar)
         for method in ALLOCATIONS:
             rows = method_of == method
             if rows.any():
@@ -230,9 +231,8 @@ class GrantKind:
                     weights[i, year - y0] = cents
         allocated = allocate_rows(totals, weights)
 
-        first, last = _period_years(specs, calendar)
         cash = allocated
-        with_advance = np.array([s.advance is not None for s in specs], dtype=bool)
+        with_advance = np.fromiter((s.advance is not None for s in specs), bool, k)
         if with_advance.any():
             rows = np.flatnonzero(with_advance)
             shares = [
@@ -246,8 +246,8 @@ class GrantKind:
             cash[rows, first[rows] - y0] += up_front[:, 0]
             cash[rows, last[rows] + lag - y0] += up_front[:, 1]
         commitment = np.zeros_like(cash)
-        committed_in = np.array(
-            [-1 if s.committed_in is None else s.committed_in for s in specs], dtype=np.int64
+        committed_in = np.fromiter(
+            (-1 if s.committed_in is None else s.committed_in for s in specs), np.int64, k
         )
         committed = np.where(committed_in < 0, first, committed_in) - y0
         commitment[np.arange(k), committed] = totals
@@ -256,16 +256,23 @@ class GrantKind:
 
 def _dates(specs: Sequence[Grant]) -> tuple[np.ndarray, np.ndarray]:
     """Start and end dates as datetime64[D] arrays."""
-    starts = np.array([s.start.toordinal() for s in specs], dtype=np.int64) - _ORDINAL_1970
-    ends = np.array([s.end.toordinal() for s in specs], dtype=np.int64) - _ORDINAL_1970
+    k = len(specs)
+    starts = np.fromiter((s.start.toordinal() for s in specs), np.int64, k) - _ORDINAL_1970
+    ends = np.fromiter((s.end.toordinal() for s in specs), np.int64, k) - _ORDINAL_1970
     return starts.astype("datetime64[D]"), ends.astype("datetime64[D]")
+
+
+def _fiscal_years(
+    starts: np.ndarray, ends: np.ndarray, calendar: FiscalCalendar
+) -> tuple[IntArray, IntArray]:
+    """The fiscal years of each period's first and last day."""
+    last_days = (ends.astype(np.int64) - 1).astype("datetime64[D]")
+    return calendar.years_of(starts), calendar.years_of(last_days)
 
 
 def _period_years(specs: Sequence[Grant], calendar: FiscalCalendar) -> tuple[IntArray, IntArray]:
     """The fiscal years of each period's first and last day."""
-    starts, ends = _dates(specs)
-    last_days = (ends.astype(np.int64) - 1).astype("datetime64[D]")
-    return calendar.years_of(starts), calendar.years_of(last_days)
+    return _fiscal_years(*_dates(specs), calendar)
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
