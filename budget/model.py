@@ -5,7 +5,6 @@ Amounts are integer cents; shares are exact fractions; years are fiscal-year nam
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -240,11 +239,3 @@ class Scenario:
             if c.id == cid:
                 return c
         raise KeyError(cid)
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A half-open date range [start, end)."""
-
-    start: dt.date
-    end: dt.date

@@ -128,11 +128,6 @@ def round_half_away(numerator: int, denominator: int) -> int:
     return quotient if numerator >= 0 else -quotient
 
 
-def round_fraction(value: Fraction) -> int:
-    """An exact rational rounded to an integer, halves away from zero."""
-    return round_half_away(value.numerator, value.denominator)
-
-
 def scale_round(amounts: npt.ArrayLike, factor: Fraction) -> IntArray:
     """amounts x factor, each rounded half away from zero, exactly, on int64 arrays.
 

@@ -69,9 +69,6 @@ class AnnualKind:
             return None
         return Annual(first, last, amount, rate)
 
-    def span(self, spec: Annual, calendar: FiscalCalendar) -> tuple[int, int]:
-        return spec.first_year, spec.last_year
-
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
         return year_spans(specs)
 

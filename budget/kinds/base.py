@@ -52,12 +52,9 @@ class Kind(Protocol):
         """The kind's spec from its fields, or None when a problem was recorded."""
         ...
 
-    def span(self, spec: Any, calendar: FiscalCalendar) -> tuple[int, int]:
-        """The first and last fiscal year in which the commitment has any amount."""
-        ...
-
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        """`span` for many commitments at once: int64 (K, 2)."""
+        """The first and last fiscal year in which each commitment has any amount:
+        int64 (K, 2)."""
         ...
 
     def most(self, spec: Any) -> int:

@@ -51,9 +51,6 @@ class Grant:
             return next((y for y, c in self.allocation if c > 0), first)
         return first
 
-    def committed_year(self, calendar: FiscalCalendar) -> int:
-        return self.years(calendar)[0] if self.committed_in is None else self.committed_in
-
 
 class GrantKind:
     name: str = "grant"
@@ -179,12 +176,6 @@ class GrantKind:
                 )
             )
         return problems
-
-    def span(self, spec: Grant, calendar: FiscalCalendar) -> tuple[int, int]:
-        first, last = spec.years(calendar)
-        if spec.advance is not None:
-            last += spec.settlement_lag
-        return min(first, spec.committed_year(calendar)), last
 
     def spans(self, specs: Sequence[Grant], calendar: FiscalCalendar) -> IntArray:
         first, last = _period_years(specs, calendar)

@@ -66,9 +66,6 @@ class TopUpKind:
             return None
         return TopUp(first, last, cap, shortfall, total_cap)
 
-    def span(self, spec: TopUp, calendar: FiscalCalendar) -> tuple[int, int]:
-        return spec.first_year, spec.last_year
-
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
         return year_spans(specs)
 

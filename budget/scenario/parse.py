@@ -8,7 +8,7 @@ from typing import Any
 from budget.errors import Problem, where_entry
 from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS
-from budget.model import BASES, ByYear, Commitment, Funder, Limit, Recipient, Scenario
+from budget.model import BASES, Commitment, Funder, Limit, Recipient, Scenario
 from budget.periods import FiscalCalendar
 from budget.scenario.inherit import Entry, Merged
 
@@ -91,11 +91,15 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
             Problem(main, "", "has no commitments", "add [[commitments]] entries, or a register")
         )
 
-    spans = [KINDS[c.kind].span(c.spec, calendar) for c in commitments]
+    spans = [
+        kind.spans(specs, calendar)
+        for name, kind in KINDS.items()
+        if (specs := [c.spec for c in commitments if c.kind == name])
+    ]
     if first_year is None and not head.has("first_year"):
-        first_year = min((s[0] for s in spans), default=None)
+        first_year = min((int(s[:, 0].min()) for s in spans), default=None)
     if last_year is None and not head.has("last_year"):
-        last_year = max((s[1] for s in spans), default=None)
+        last_year = max((int(s[:, 1].max()) for s in spans), default=None)
     if first_year is not None and last_year is not None and first_year > last_year:
         head.error("last_year", f"{last_year} is before first_year {first_year}")
 
@@ -365,11 +369,6 @@ def _check_waterfall(
                         f"on [recipients.{c.recipient}]",
                     )
                 )
-
-
-def year_inputs_of(c: Commitment) -> dict[str, ByYear | None]:
-    """The per-year inputs of a commitment, by field name."""
-    return {name: getattr(c.spec, name) for name in KINDS[c.kind].year_inputs}
 
 
 # Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
