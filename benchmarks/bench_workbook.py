@@ -74,7 +74,7 @@ def data_normal(frame, target: Path) -> None:  # type: ignore[no-untyped-def]
     for values in frame.itertuples(index=False, name=None):
         cents = int(values[-1])
         ws.append([*values[:-1], cents / 100, cents])
-    for (cell,) in ws.iter_rows(min_row=2, min_col=9, max_col=9):
+    for (cell,) in ws.iter_rows(min_row=2, min_col=8, max_col=8):  # amount (euros)
         cell.number_format = '"€" #,##0.00'
     workbook.save(target)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -68,6 +69,14 @@ def rows_csv(rows: pd.DataFrame) -> str:
     writer.writerow(list(rows.columns))
     writer.writerows(rows.itertuples(index=False, name=None))
     return buffer.getvalue()
+
+
+def rows_csv_chunks(rows: pd.DataFrame, chunk: int = 10_000) -> Iterator[str]:
+    """The tidy rows with euros, as `budget run --format csv` prints them, a chunk of rows at
+    a time (for files too large to build as one string)."""
+    for start in range(0, max(len(rows), 1), chunk):
+        text = rows_csv(with_euros(rows.iloc[start : start + chunk]))
+        yield text if start == 0 else text.split("\n", 1)[1]
 
 
 def rows_json(rows: pd.DataFrame) -> str:

@@ -132,3 +132,10 @@ def test_python_api_columns():
     ]
     assert str(rows["amount_cents"].dtype) == "int64"
     assert set(rows["scenario"]) == {"Letter 2014"}
+
+
+def test_csv_in_chunks_is_the_same_text():
+    from budget.render import rows_csv, rows_csv_chunks, with_euros
+
+    rows = budget.project(budget.load_scenario(LETTER))
+    assert "".join(rows_csv_chunks(rows, chunk=5)) == rows_csv(with_euros(rows))

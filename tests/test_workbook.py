@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 import budget
 from budget.cli import cli
 from budget.errors import InputError
+from budget.render import rows_csv, with_euros
 from budget.strategies import scenarios
 from budget.workbook import save, write_workbook
 from budget.workbook.cells import clean_text
@@ -320,6 +321,8 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
         cents = want[7]
         assert line[:6] == list(want[:6])
         assert line[7] == f"{cents // 100}.{cents % 100:02d}" and int(line[8]) == cents
+    # Exactly what `budget run --format csv` prints.
+    assert (tmp_path / "big.data.csv").read_text(encoding="utf-8") == rows_csv(with_euros(rows))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.data.csv", "big.xlsx"]
     result = CliRunner().invoke(cli, ["run", "-o", str(path)])
     assert result.exit_code == 0
@@ -379,7 +382,6 @@ amount = "10.00"
         ("base.toml", "is an input of this scenario"),
         ("child.toml", "is an input of this scenario"),
         ("missing/out.xlsx", "does not exist"),
-        (".", "is a folder"),
     ],
 )
 def test_refused_targets_exit_1_with_one_line(
@@ -390,9 +392,6 @@ def test_refused_targets_exit_1_with_one_line(
     Path("child.toml").write_text('[scenario]\nextends = "base.toml"\nname = "child"\n')
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     result = CliRunner().invoke(cli, ["run", "child.toml", "-o", target])
-    if target == ".":  # click itself refuses a folder: wrong usage
-        assert result.exit_code == 2
-        return
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()
@@ -560,3 +559,43 @@ def test_quick_cells_go_with_their_workbook() -> None:
     del workbook, quick
     gc.collect()
     assert gone() is None
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    from budget.errors import InputError
+    from budget.workbook import write_workbook
+
+    scenario = budget.load_scenario(budget.example_path())
+    with pytest.raises(InputError, match="is a folder"):
+        write_workbook(scenario, budget.project(scenario), tmp_path)
+    assert CliRunner().invoke(cli, ["run", "-o", str(tmp_path)]).exit_code == 2  # click: usage
+
+
+def test_an_unsaved_workbook_with_data_rows_is_freed() -> None:
+    import gc
+    import weakref
+
+    from budget.workbook import new_workbook
+    from budget.workbook.data_sheet import add_data_sheet
+
+    scenario = budget.load_scenario(budget.example_path())
+    workbook = new_workbook()
+    add_data_sheet(workbook, budget.project(scenario))
+    gone = weakref.ref(workbook)
+    del workbook
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_register_is_never_written_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    register = "id,kind,recipient,funders,first_year,last_year,amount\nm,annual,R,A,2015,2016,100\n"
+    Path("reg.csv").write_text(register, encoding="utf-8")
+    Path("s.toml").write_text(
+        '[scenario]\nname = "r"\nregister = "reg.csv"\n[funders.A]\n[recipients.R]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["run", "s.toml", "-o", "reg.csv"])
+    assert result.exit_code == 1
+    assert "is an input of this scenario" in result.stderr
+    assert Path("reg.csv").read_text(encoding="utf-8") == register

@@ -258,6 +258,7 @@ def _merge_file(
             )
             problems.extend(reg_problems)
             reg_shown = _shown(path.parent / register, shown, register)
+            merged.files.append(reg_shown)  # an input too: never written over
             entries.extend((row, where, reg_shown) for row, where in rows)
     for item, where, origin in entries:
         cid = item.get("id")

@@ -58,7 +58,7 @@ from budget.workbook.cells import (
 )
 from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
-from budget.workbook.save import check_target, save_atomically
+from budget.workbook.save import check_target, protected_files, save_atomically
 from budget.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
 
 SheetWriter = Callable[[Workbook], None]
@@ -92,7 +92,7 @@ def write_workbook(
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
     """
-    protected = [*inputs, *scenario.files, *([scenario.path] if scenario.path else [])]
+    protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
     workbook = new_workbook()
     add_overview_sheets(workbook, scenario, rows)

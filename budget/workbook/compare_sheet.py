@@ -29,7 +29,7 @@ from budget.workbook.cells import (
     write_text,
 )
 from budget.workbook.data_sheet import add_data_sheet
-from budget.workbook.save import check_target, save_atomically
+from budget.workbook.save import check_target, protected_files, save_atomically
 from budget.workbook.yeartable import sum_formula
 
 COMPARISON = "Comparison"
@@ -45,9 +45,7 @@ def write_comparison(
 ) -> None:
     """Write the comparison workbook atomically; raises InputError when the target is
     refused (an input file, a missing folder)."""
-    protected: list[str | Path] = [*inputs]
-    for scenario in scenarios:
-        protected += [*scenario.files, *([scenario.path] if scenario.path else [])]
+    protected = protected_files(scenarios, inputs)
     check_target(path, protected)
     table = side_by_side(long, list(labels))
     workbook = new_workbook()

@@ -15,8 +15,6 @@ the rows go to a CSV file beside the workbook (`overflow_path`), written atomica
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.money import format_euros
+from budget.render import rows_csv_chunks
 from budget.workbook import styles
 from budget.workbook.cells import FORMULA_STARTS, clean_text, finish_sheet, header_row, write_text
 from budget.workbook.save import stream_rows, write_text_atomically
@@ -85,7 +84,7 @@ def add_data_sheet(
     if len(rows) > limit:
         if overflow_path is None:
             raise ValueError("the rows do not fit on a sheet and no CSV path was given")
-        write_text_atomically(overflow_path, inputs, csv_lines(columns))
+        write_text_atomically(overflow_path, inputs, rows_csv_chunks(rows))
         _overflow_note(ws, len(rows), limit, overflow_path)
         return overflow_path
     header_row(ws, 1, [c.header for c in columns])
@@ -187,27 +186,6 @@ def row_xml(
                 cells.append([f'" s="{number}"><v>{v}</v></c>' for v in values.tolist()])
         for r, parts in enumerate(zip(*cells, strict=True), start + 2):
             yield row(r, *parts)
-
-
-def csv_lines(columns: Sequence[DataColumn]) -> Iterator[str]:
-    """The rows as CSV text lines (euros with two decimals beside the cents)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in columns])
-    yield buffer.getvalue()
-    count = len(columns[0].values) if columns else 0
-    for start in range(0, count, 10_000):
-        buffer.seek(0)
-        buffer.truncate()
-        stop = min(start + 10_000, count)
-        for index in range(start, stop):
-            writer.writerow(
-                [
-                    format_euros(int(c.values[index])) if c.kind == "euros" else c.values[index]
-                    for c in columns
-                ]
-            )
-        yield buffer.getvalue()
 
 
 def _overflow_note(ws: Worksheet, count: int, limit: int, csv_path: Path) -> None:

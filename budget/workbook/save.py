@@ -30,7 +30,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
-from weakref import WeakKeyDictionary
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -38,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from budget.errors import InputError, Problem
+from budget.model import Scenario
 from budget.workbook.quickcells import QuickCells, materialise, quick_cells
 from budget.workbook.sheetxml import cells_taken_out, is_plain, rows_xml
 
@@ -48,9 +48,9 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 COMPRESSION = 1  # fastest deflate: a quarter larger files, four times quicker
 CHUNK = 2_000_000  # characters of rows compressed at a time
 
-_streams: WeakKeyDictionary[Workbook, dict[str, tuple[Worksheet, Iterable[str], str]]] = (
-    WeakKeyDictionary()
-)
+# Rows to stream are kept on their sheet (not in a module-level map keyed by workbook, which
+# the rows would keep alive): a workbook that is never saved is freed with its rows.
+STREAM = "_budget_stream"
 
 
 def stream_rows(ws: Worksheet, rows: Iterable[str], dimension: str) -> None:
@@ -58,9 +58,17 @@ def stream_rows(ws: Worksheet, rows: Iterable[str], dimension: str) -> None:
     rows that openpyxl holds) to `ws` when it is next saved by `save_atomically`, which
     consumes them; `dimension` is the sheet's used range ("A1:I100001"). Style ids in the
     rows must be registered beforehand (see data_sheet._style_ids)."""
-    workbook = ws.parent
-    assert workbook is not None
-    _streams.setdefault(workbook, {})[ws.title] = (ws, rows, dimension)
+    setattr(ws, STREAM, (rows, dimension))
+
+
+def protected_files(
+    scenarios: Sequence[Scenario], inputs: Sequence[str | Path] = ()
+) -> list[str | Path]:
+    """Every file that went into the scenarios (and `inputs`): never to be written over."""
+    protected: list[str | Path] = [*inputs]
+    for scenario in scenarios:
+        protected += [*scenario.files, *([scenario.path] if scenario.path else [])]
+    return protected
 
 
 def check_target(path: str | Path, inputs: Sequence[str | Path]) -> Path:
@@ -110,9 +118,11 @@ def save_atomically(workbook: Workbook, path: str | Path, inputs: Sequence[str |
     target = check_target(path, inputs)
     workbook.properties.created = FIXED_TIME
     workbook.properties.modified = FIXED_TIME
-    streamed = {
-        ws: (rows, dimension) for ws, rows, dimension in _streams.pop(workbook, {}).values()
-    }
+    streamed: dict[Worksheet, tuple[Iterable[str], str]] = {}
+    for ws in workbook.worksheets:
+        if (stream := getattr(ws, STREAM, None)) is not None:
+            streamed[ws] = stream
+            setattr(ws, STREAM, None)
     buffer = io.BytesIO()
     sheets: dict[Worksheet, tuple[Iterable[str], str | None]] = {}
     with contextlib.ExitStack() as stack:
