@@ -17,10 +17,12 @@ import click
 import budget
 from budget.engine import project
 from budget.errors import InputError, Problem
+from budget.kinds import KINDS
 from budget.model import Scenario
 from budget.overview import overview
 from budget.render import overview_text, rows_csv, rows_json, with_euros
 from budget.scenario import read_scenario
+from budget.search import DEFAULT_EXAMPLES
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -176,7 +178,7 @@ def central_value_notes(scenario: Scenario) -> list[str]:
 
     notes = []
     for c in scenario.commitments:
-        for field in ("shortfall", "amount"):
+        for field in KINDS[c.kind].year_inputs:
             value = getattr(c.spec, field, None)
             if value is not None and value.is_uncertain:
                 notes.append(note(c.id, field, value))
@@ -321,7 +323,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str 
 @click.option(
     "--examples",
     type=click.IntRange(min=1),
-    default=1000,
+    default=DEFAULT_EXAMPLES,
     show_default=True,
     help="How many combinations of uncertain inputs to try.",
 )

@@ -224,7 +224,9 @@ def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
     return running[:, position[rows], :]
 
 
-def split_funders(amounts: IntArray, plan: Plan, basis: str = "commitment") -> IntArray:
+def split_funders(
+    amounts: IntArray, plan: Plan, basis: str = "commitment", rows: IntArray | None = None
+) -> IntArray:
     """Each commitment's amounts split over its funders: (draws, members, years).
 
     Each year's amount is split by largest remainder, ties to the funder listed first, so
@@ -232,13 +234,19 @@ def split_funders(amounts: IntArray, plan: Plan, basis: str = "commitment") -> I
     front and paid over years (a grant) are split cumulatively instead: each funder's
     payments to date are its largest-remainder share of the payments to date, so that a
     funder pays in the end exactly its share of the commitment.
+
+    rows: split only these commitments (the other members' parts stay zero).
     """
     draws, _, y = amounts.shape
     out = np.zeros((draws, len(plan.member_commitment), y), dtype=np.int64)
     first_member = np.flatnonzero(plan.member_slot == 0)
     cumulative = plan.paid_over_time if basis == "cash" else np.zeros(len(plan.active), bool)
-    for count in np.unique(plan.funder_count):
-        rows = np.flatnonzero(plan.funder_count == count)
+    wanted = np.ones(len(plan.funder_count), dtype=bool)
+    if rows is not None:
+        wanted = np.zeros(len(plan.funder_count), dtype=bool)
+        wanted[rows] = True
+    for count in np.unique(plan.funder_count[wanted]):
+        rows = np.flatnonzero((plan.funder_count == count) & wanted)
         members = first_member[rows][:, None] + np.arange(count)[None, :]
         if count == 1:
             out[:, members[:, 0], :] = amounts[:, rows, :]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from budget.limits import LimitYear
+from budget.money import round_half_away
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ def share_text(share: Fraction | None) -> str:
     if share is None:
         return "-"
     tenths = share * 1000
-    rounded = (tenths.numerator * 2 + tenths.denominator) // (2 * tenths.denominator)
+    rounded = round_half_away(tenths.numerator, tenths.denominator)
     return f"{rounded // 10}.{rounded % 10}%"
 
 

@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from budget.engine import compile_plan, compute, funder_totals
+from budget.engine import compile_plan, compute, funder_totals, project
 from budget.inputs import IntArray
 from budget.kinds import KINDS
-from budget.limits import breach_mask, check_rows
-from budget.model import Dist, Limit, Scenario
+from budget.limits import LimitYear, breach_mask, check_rows
+from budget.model import Dist, Scenario
 from budget.money import round_half_away
 from budget.sampling import AlreadyDrawn, Cell, Cells, by_field, restrict, tied_groups
 
@@ -41,16 +40,6 @@ if TYPE_CHECKING:
 DEFAULT_EXAMPLES = 1000
 DIRECT_LIMIT = 1000  # inputs searched one by one (then by levels); above, by levels only
 PERMILLE = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Breach:
-    """A limit above its ceiling in one year: the funder's amount on the limit's basis."""
-
-    limit: Limit
-    year: int
-    amount: int
-    ceiling: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +70,12 @@ class Found:
     inputs: int
     tried: int
     counterexample: tuple[Input, ...] = ()
-    breaches: tuple[Breach, ...] = ()
+    breaches: tuple[LimitYear, ...] = ()
 
 
-def central_breaches(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Breach]:
-    """The limits that the central projection breaches (`rows`: its tidy rows, if at hand)."""
-    from budget.engine import project
-
-    checked = check_rows(scenario, project(scenario) if rows is None else rows)
-    return [Breach(c.limit, c.year, c.amount, c.ceiling) for c in checked if c.breached]
+def central_breaches(scenario: Scenario) -> list[LimitYear]:
+    """The limits that the central projection breaches."""
+    return [c for c in check_rows(scenario, project(scenario)) if c.breached]
 
 
 class _Space:
@@ -102,7 +88,6 @@ class _Space:
         limited = {plan.funders.index(limit.funder) for limit in scenario.limits}
         searched: list[IntArray] = []
         self.cells: list[Cell] = []
-        self.owned: dict[tuple[int, int], list[Cell]] = {}
         for group in tied_groups(plan):
             members = np.isin(plan.member_commitment, group)
             if not limited & set(plan.member_funder[members].tolist()):
@@ -121,8 +106,6 @@ class _Space:
             if cells:
                 searched.append(group)
                 self.cells += cells
-        for c in self.cells:
-            self.owned.setdefault((c.owner, c.index), []).append(c)
         self.index = index
         self.rows = np.sort(np.concatenate([np.zeros(0, np.int64), *searched]))
         others = np.setdiff1d(np.arange(len(plan.commitments)), self.rows)
@@ -135,7 +118,7 @@ class _Space:
         sub, _, _ = restrict(self.plan, rows, _Chosen(self.index, chosen))
         return funder_totals(sub, compute(sub, AlreadyDrawn(1)))
 
-    def evaluate(self, values: Sequence[int]) -> tuple[list[Breach], float]:
+    def evaluate(self, values: Sequence[int]) -> tuple[list[LimitYear], float]:
         """The limits breached with these values, and the largest relative excess."""
         chosen = dict(zip(self.cells, values, strict=True))
         totals = self._totals(self.rows, chosen)
@@ -147,7 +130,7 @@ class _Space:
             excess = (int(amount[0]) - ceiling) / max(ceiling, 100)
             score = max(score, excess)
             if bool(np.any(breached)):
-                breaches.append(Breach(limit, year, int(amount[0]), ceiling))
+                breaches.append(LimitYear(limit, year, int(amount[0]), ceiling))
         return breaches, float(score)
 
     def inputs(self, values: Sequence[int]) -> tuple[Input, ...]:

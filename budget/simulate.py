@@ -330,7 +330,11 @@ def funder_blocks(amounts: IntArray, rows: IntArray, plan: Plan, basis: str) -> 
         blocks.append(FunderBlock(_take(amounts, one), first[one], one, "one"))
     done = single.copy()
     pairs = (counts == 2) & ~cumulative
-    if pairs.any() and amounts.min(initial=0) >= 0:
+    if pairs.any():
+        # The quick two-way split assumes amounts of at least zero (a given shortfall may
+        # be negative only before the top-up applies it, so this is a guard, per row).
+        pairs &= (amounts[:, rows, :] >= 0).all(axis=(0, 2))
+    if pairs.any():
         weights = plan.member_weight
         lead = first[rows[pairs]]
         table = np.stack([weights[lead], weights[lead + 1]], axis=1)
@@ -343,25 +347,13 @@ def funder_blocks(amounts: IntArray, rows: IntArray, plan: Plan, basis: str) -> 
         done |= pairs
     rest = rows[~done]
     if len(rest):
-        split = split_funders(amounts, plan, basis)
+        split = split_funders(amounts, plan, basis, rows=rest)
         # Slot by slot, so that every slot's parts line up with the block's rows.
         for count in np.unique(plan.funder_count[rest]).tolist():
             alike = rest[plan.funder_count[rest] == count]
             members = np.concatenate([first[alike] + k for k in range(count)])
             blocks.append(FunderBlock(split[:, members, :], members, alike, "engine"))
     return blocks
-
-
-def split_rows(
-    amounts: IntArray, rows: IntArray, plan: Plan, basis: str
-) -> tuple[IntArray, IntArray]:
-    """`funder_blocks` put together: (draws, members, years) and the members, each row's
-    funders in listed order (for checking against `engine.split_funders`)."""
-    blocks = funder_blocks(amounts, rows, plan, basis)
-    member = np.concatenate([b.member for b in blocks])
-    order = np.argsort(member, kind="stable")
-    parts = np.concatenate([b.parts for b in blocks], axis=1)
-    return parts[:, order, :], member[order]
 
 
 def _rows(

@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from budget.limits import LimitYear
 from budget.money import format_euros, format_euros_grouped
-from budget.search import Breach, Found, Input
+from budget.search import Found, Input
 from budget.simulate import Simulation
 
 BANDS = ("mean", "p5", "p50", "p95")
@@ -161,7 +162,7 @@ def _table(title: str, years: Sequence[int], lines: list[list[str]]) -> str:
 # --- budget check -------------------------------------------------------------------------
 
 
-def breach_line(breach: Breach) -> str:
+def breach_line(breach: LimitYear) -> str:
     limit = breach.limit
     return (
         f"{limit.funder} {limit.basis} {breach.year}: {format_euros_grouped(breach.amount)} "

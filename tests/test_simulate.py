@@ -19,7 +19,7 @@ from budget.model import BASES, ByYear, Limit
 from budget.money import round_half_away
 from budget.sampling import AlreadyDrawn, RandomSampler, Streams, restrict
 from budget.scenario import load_scenario
-from budget.simulate import percentile_index, simulate, split_rows
+from budget.simulate import funder_blocks, percentile_index, simulate
 from budget.strategies import scenarios
 
 HEADER = """
@@ -319,39 +319,27 @@ def test_generated_scenarios_agree_with_the_plain_computation(s, seed, data):
     compare_with_reference(replace(s, limits=(limit,)), 60, seed)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.integers(0, 10**12), min_size=1, max_size=30),
-    st.lists(st.integers(0, 12), min_size=1, max_size=3).filter(lambda w: sum(w) > 0),
-)
-def test_the_fast_funder_split_is_the_engines_split(amounts, weights):
-    from budget.kinds.annual import Annual
-    from budget.model import Commitment, Funder, Recipient, Scenario
-    from budget.periods import FiscalCalendar
+def split_rows(amounts, rows, plan, basis):
+    """`funder_blocks` put together: (draws, members, years), each row's funders in order."""
+    blocks = funder_blocks(amounts, rows, plan, basis)
+    member = np.concatenate([b.member for b in blocks])
+    order = np.argsort(member, kind="stable")
+    parts = np.concatenate([b.parts for b in blocks], axis=1)
+    return parts[:, order, :], member[order]
 
-    funders = tuple(f"F{i}" for i in range(len(weights)))
-    total = sum(weights)
-    c = Commitment(
-        "c",
-        "annual",
-        "R",
-        tuple((f, Fraction(w, total)) for f, w in zip(funders, weights, strict=True)),
-        Annual(2015, 2015, ByYear(every=0), Fraction(0)),
-    )
-    s = Scenario(
-        "s",
-        "s.toml",
-        FiscalCalendar(),
-        2015,
-        2015,
-        {f: Funder(f, f) for f in funders},
-        {"R": Recipient("R", "R")},
-        (c,),
-    )
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_commitments=5), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_the_fast_funder_split_is_the_engines_split(s, draws, seed):
+    """Generated scenarios mix one, two and three funders with all kinds of shares, and
+    grants (split cumulatively on the cash basis); the amounts include zeros."""
     plan = compile_plan(s)
-    values = np.array(amounts, dtype=np.int64).reshape(-1, 1, 1)
+    rng = np.random.default_rng(seed)
+    shape = (draws, len(s.commitments), len(plan.years))
+    values = rng.integers(0, 10**9, size=shape) * (rng.random(shape) < 0.7)
     for basis in BASES:
-        fast, _ = split_rows(values, np.array([0]), plan, basis)
+        fast, member = split_rows(values, np.arange(len(s.commitments)), plan, basis)
+        assert np.array_equal(member, np.arange(len(plan.member_commitment)))
         assert np.array_equal(fast, split_funders(values, plan, basis))
 
 
