@@ -88,9 +88,13 @@ class _Space:
         limited = {plan.funders.index(limit.funder) for limit in scenario.limits}
         searched: list[IntArray] = []
         self.cells: list[Cell] = []
+        # Which commitments a limited funder pays into, worked out once for all groups.
+        pays_limited = np.zeros(len(plan.commitments), dtype=bool)
+        np.logical_or.at(
+            pays_limited, plan.member_commitment, np.isin(plan.member_funder, list(limited))
+        )
         for group in tied_groups(plan):
-            members = np.isin(plan.member_commitment, group)
-            if not limited & set(plan.member_funder[members].tolist()):
+            if not pays_limited[group].any():
                 continue
             cells = [c for i in group.tolist() for c in index.of(0, i)]
             derived = [
