@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -105,21 +106,28 @@ class SideRow:
 def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
     """Per basis, funder and year (in the long form's order): amounts, deltas, causes."""
     funder_order = _first_seen(long["funder"])
-    per_cell: dict[tuple[str, str, int], dict[str, list[int]]] = {}
-    causes: dict[tuple[str, str, int, str], dict[str, int]] = {}
     slot = {label: i for i, label in enumerate(labels)}
     n = len(labels)
-    for scenario, commitment, funder, basis, year, amount, delta in long.itertuples(
-        index=False, name=None
+    frame = long.astype({"scenario": str, "commitment": str, "funder": str, "basis": str})
+    cell_keys = ["basis", "funder", "year", "scenario"]
+    # Sums per basis, funder, year and scenario, and per commitment where a delta is not 0:
+    # the Python loops below run once per such sum, not once per row.
+    sums = frame.groupby(cell_keys, sort=False)[["amount_cents", "delta_cents"]].sum()
+    per_cell: dict[tuple[str, str, int], dict[str, list[int]]] = {}
+    for (basis, funder, year, scenario), (amount, delta) in zip(
+        sums.index, sums.to_numpy().tolist(), strict=True
     ):
-        key = (str(basis), str(funder), int(year))
-        cell = per_cell.setdefault(key, {"amounts": [0] * n, "deltas": [0] * n})
-        i = slot[str(scenario)]
-        cell["amounts"][i] += int(amount)
-        cell["deltas"][i] += int(delta)
-        if delta:
-            bucket = causes.setdefault((*key, str(scenario)), {})
-            bucket[str(commitment)] = bucket.get(str(commitment), 0) + int(delta)
+        cell = per_cell.setdefault(
+            (basis, funder, int(year)), {"amounts": [0] * n, "deltas": [0] * n}
+        )
+        cell["amounts"][slot[scenario]] += int(amount)
+        cell["deltas"][slot[scenario]] += int(delta)
+    moved = frame[frame["delta_cents"] != 0]
+    by_commitment = moved.groupby([*cell_keys, "commitment"], sort=False)["delta_cents"].sum()
+    causes: dict[tuple[str, str, int, str], dict[str, int]] = {}
+    for key, delta in by_commitment.items():
+        basis, funder, year, scenario, commitment = cast(tuple[str, str, int, str, str], key)
+        causes.setdefault((basis, funder, int(year), scenario), {})[commitment] = int(delta)
     out = []
     order = sorted(per_cell, key=lambda k: (BASES.index(k[0]), funder_order[k[1]], k[2]))
     for key in order:
