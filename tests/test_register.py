@@ -18,9 +18,9 @@ from budget.scenario import load_scenario, register
 from budget.scenario.register import read_register
 
 
-@pytest.fixture(autouse=True, params=["calamine", "openpyxl"])
+@pytest.fixture(params=["calamine", "openpyxl"])
 def xlsx_engine(request, monkeypatch):
-    """Every test runs with both XLSX readers: calamine, and openpyxl as the fallback."""
+    """XLSX tests run with both readers: calamine, and openpyxl as the fallback."""
     if request.param == "openpyxl":
         monkeypatch.setattr(register, "_read_xlsx", register._read_xlsx_openpyxl)
     return request.param
@@ -112,6 +112,7 @@ def test_csv_register(tmp_path):
     assert cash(scenario_with(tmp_path, "c.csv")) == EXPECTED
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 def test_xlsx_register_with_numbers_and_date_cells(tmp_path):
     rows: list[list[object]] = [list(r) for r in GOOD]
     rows[0][4:7] = [2014, 2017.0, 100000]  # numeric cells, an integral float among them
@@ -134,6 +135,7 @@ def test_semicolon_separated_csv(tmp_path):
     }
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 def test_a_cell_with_two_decimals_is_read_exactly(tmp_path):
     rows: list[list[object]] = [list(GOOD[0])]
     rows[0][6] = 100000.1  # a float that is not exactly 100000.10 in binary
@@ -173,6 +175,7 @@ def bad_row(column: int, cell: str) -> list[str]:
     return row
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 @pytest.mark.parametrize(("column", "cell", "message"), BAD_CELLS)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_bad_rows_exit_1_naming_file_row_and_column(tmp_path, column, cell, message, fmt):
@@ -193,6 +196,7 @@ def test_bad_rows_exit_1_naming_file_row_and_column(tmp_path, column, cell, mess
     assert "Traceback" not in result.output
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 def test_an_xlsx_float_with_noise_is_refused_not_rounded(tmp_path):
     path = tmp_path / "c.xlsx"
     write_xlsx(path, [["x", "annual", "MKI", "VenJ", 2015, 2015, 1.0]], HEADER[:7])
@@ -213,6 +217,7 @@ def test_an_xlsx_float_with_noise_is_refused_not_rounded(tmp_path):
     )
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -267,6 +272,7 @@ def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
     assert "row 4 (commitment 'x'), column 'amount'" in result.stderr
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 def test_xlsx_header_below_blank_rows_and_a_stray_cell(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -288,6 +294,7 @@ def test_xlsx_header_below_blank_rows_and_a_stray_cell(tmp_path):
     assert lines[1].startswith(f"{path}: row 5 (commitment 'x'), column 'amount': '1.001'")
 
 
+@pytest.mark.usefixtures("xlsx_engine")
 def test_numeric_ids_in_a_spreadsheet_are_names(tmp_path):
     write_xlsx(tmp_path / "c.xlsx", [[1042, "annual", "MKI", "VenJ", 2015, 2015, 5]], HEADER[:7])
     assert cash(scenario_with(tmp_path, "c.xlsx")) == {("1042", "VenJ", 2015): 500}
