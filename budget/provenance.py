@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from budget.model import ByYear, Commitment, Dist, Recipient, Scenario
@@ -22,31 +24,51 @@ class Assumed:
     value: str
 
 
-def value_text(value: Any) -> str:
-    """A field's value as a person reads it."""
+# Whole-number fields that are not amounts (years, lags, ranks).
+NOT_AMOUNTS = ("year", "lag", "committed_in", "priority", "order")
+
+
+def value_text(value: Any, name: str = "") -> str:
+    """A field's value as a finance officer reads it (amounts in grouped euros); `name` is
+    the field, which tells amounts from other whole numbers."""
+    if value is None:
+        return "not given"
     if isinstance(value, ByYear | Dist):
         return value.describe()
-    if isinstance(value, bool) or value is None:
-        return str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, int):
-        return format_euros_grouped(value)
-    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        return ", ".join(f"{k} {v}" for k, v in value)
+        return (
+            str(value)
+            if any(part in name for part in NOT_AMOUNTS)
+            else (format_euros_grouped(value))
+        )
+    if isinstance(value, Fraction):
+        return f"{value} ({float(value) * 100:.4g}%)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return "; ".join(f"{k}: {value_text(v, name)}" for k, v in value)
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def funders_text(funders: tuple[tuple[str, Fraction], ...]) -> str:
+    """Funders and their shares: "VenJ 1/2, VWS 1/2"."""
+    return ", ".join(f"{funder} {share}" for funder, share in funders)
 
 
 def commitment_value(c: Commitment, field: str) -> str:
     if field == "funders":
-        return value_text(c.funders)
+        return funders_text(c.funders)
     if field in ("recipient", "priority", "name", "source"):
         return str(getattr(c, field))
-    if field in ("first_year", "last_year", "committed_in", "settlement_lag", "start", "end"):
-        return str(getattr(c.spec, field, ""))
-    return value_text(getattr(c.spec, field, None))
+    return value_text(getattr(c.spec, field, None), field)
 
 
 def recipient_value(r: Recipient, field: str) -> str:
-    return value_text(getattr(r, field, None))
+    return value_text(getattr(r, field, None), field)
 
 
 def assumptions(scenario: Scenario) -> list[Assumed]:

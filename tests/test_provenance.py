@@ -37,3 +37,15 @@ def test_central_values_are_named_on_stderr_with_csv(tmp_path):
     assert result.exit_code == 0
     assert "central value (70,000.00)" in result.stderr
     assert "67600.00" in result.stdout  # min(cap, 70,000.00)
+
+
+def test_values_read_the_same_in_the_terminal_and_the_workbook():
+    """One formatter serves both: an absent field is "not given", a rate a percentage."""
+    from fractions import Fraction
+
+    from budget.provenance import value_text
+
+    assert value_text(None) == "not given"
+    assert value_text(Fraction(1, 50), "indexation") == "1/50 (2%)"
+    assert value_text(2015, "first_year") == "2015"
+    assert value_text(6_760_000, "cap") == "67,600.00"

@@ -10,11 +10,9 @@ set it. A value that the scenario lists under `assumptions` is highlighted.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
@@ -22,7 +20,7 @@ from openpyxl.workbook.workbook import Workbook
 import budget
 from budget.kinds import KINDS
 from budget.model import ByYear, Commitment, Scenario
-from budget.money import format_euros_grouped
+from budget.provenance import funders_text, value_text
 from budget.workbook import styles
 from budget.workbook.cells import finish_sheet, header_row, write_text
 from budget.workbook.quickcells import Entry, QuickCells, text_entry
@@ -30,7 +28,6 @@ from budget.workbook.quickcells import Entry, QuickCells, text_entry
 SHEET = "Assumptions"
 HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
 WIDTHS = (22, 16, 50, 50, 28)
-NOT_AMOUNTS = ("year", "lag", "committed_in", "priority", "order")
 UNCERTAIN_NOTE = "uncertain: the projection uses its central value"
 
 
@@ -45,29 +42,6 @@ class Echo:
     file: str = ""
     assumed: bool = False
     heading: bool = False
-
-
-def readable(name: str, value: Any) -> str:
-    """A field's value as a finance officer reads it (amounts in grouped euros)."""
-    if value is None:
-        return "not given"
-    if isinstance(value, ByYear):
-        return value.describe()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return (
-            str(value) if any(part in name for part in NOT_AMOUNTS) else format_euros_grouped(value)
-        )
-    if isinstance(value, Fraction):
-        return f"{value} ({float(value) * 100:.4g}%)"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
-        return "; ".join(f"{k}: {readable(name, v)}" for k, v in value)
-    if isinstance(value, tuple | list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
@@ -119,8 +93,7 @@ def commitment_echo(c: Commitment) -> Iterator[Echo]:
     yield echo("name", c.title)
     yield echo("kind", c.kind, getattr(kind, "summary", ""))
     yield echo("recipient", c.recipient)
-    shares = ", ".join(f"{funder} {share}" for funder, share in c.funders)
-    yield echo("funders", shares, "funders and their shares of each year's amount")
+    yield echo("funders", funders_text(c.funders), "funders and their shares of each year's amount")
     yield echo("priority", str(c.priority), "lower pays first to the same recipient")
     if dataclasses.is_dataclass(c.spec):
         for spec_field in dataclasses.fields(c.spec):
@@ -128,7 +101,7 @@ def commitment_echo(c: Commitment) -> Iterator[Echo]:
             meaning = meanings.get(spec_field.name, "")
             if isinstance(value, ByYear) and value.is_uncertain:
                 meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
-            yield echo(spec_field.name, readable(spec_field.name, value), meaning)
+            yield echo(spec_field.name, value_text(value, spec_field.name), meaning)
     if c.source:
         yield echo("source", c.source)
 
@@ -155,7 +128,7 @@ def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
                 yield Echo(
                     r.key,
                     name,
-                    readable(name, value),
+                    value_text(value, name),
                     meaning,
                     r.origin,
                     assumed=name in r.assumptions,
@@ -171,7 +144,7 @@ def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
             yield Echo(
                 item,
                 "maximum",
-                readable("maximum", limit.maximum),
+                value_text(limit.maximum, "maximum"),
                 "the ceiling per year; above it is a breach",
                 limit.origin,
             )
