@@ -19,6 +19,7 @@ import pandas as pd
 
 from budget.model import BASES, Scenario
 from budget.money import format_euros_grouped
+from budget.render import amount_text, text_table
 
 KEYS = ["commitment", "funder", "basis", "year"]
 COLUMNS = ["scenario", "commitment", "funder", "basis", "year", "amount_cents", "delta_cents"]
@@ -161,27 +162,18 @@ def comparison_text(long: pd.DataFrame, labels: list[str]) -> str:
             header += [label, "difference"]
         lines = []
         for r in rows:
-            cells = [r.funder, str(r.year), _amount(r.amounts[0])]
+            cells = [r.funder, str(r.year), amount_text(r.amounts[0])]
             for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
-                cells += [_amount(amount), _signed(delta)]
+                cells += [amount_text(amount), _signed(delta)]
             lines.append(cells)
         totals = ["Total", ""]
-        totals.append(_amount(sum(r.amounts[0] for r in rows)))
+        totals.append(amount_text(sum(r.amounts[0] for r in rows)))
         for i in range(1, len(labels)):
             totals += [
-                _amount(sum(r.amounts[i] for r in rows)),
+                amount_text(sum(r.amounts[i] for r in rows)),
                 _signed(sum(r.deltas[i] for r in rows)),
             ]
-        widths = [max(len(c[i]) for c in [header, *lines, totals]) for i in range(len(header))]
-
-        def fmt(cells: list[str], widths: list[int] = widths) -> str:
-            left = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
-            right = [c.rjust(w) for c, w in zip(cells[2:], widths[2:], strict=True)]
-            return "  ".join(left + right).rstrip()
-
-        rule = "-" * len(fmt(header))
-        text = [f"Comparison, {TITLES[basis]} (EUR)", fmt(header), rule]
-        text += [fmt(c) for c in lines] + [rule, fmt(totals)]
+        text = [text_table(f"Comparison, {TITLES[basis]} (EUR)", header, lines, 2, footer=[totals])]
         why = [
             f"  {label}, {r.funder} {r.year}: {_signed(r.deltas[i])} = "
             + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
@@ -195,10 +187,6 @@ def comparison_text(long: pd.DataFrame, labels: list[str]) -> str:
             text += ["", f"No differences on the {basis} basis."]
         parts.append("\n".join(text))
     return "\n\n".join(parts)
-
-
-def _amount(cents: int) -> str:
-    return "-" if cents == 0 else format_euros_grouped(cents)
 
 
 def _signed(cents: int) -> str:

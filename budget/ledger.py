@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from budget.limits import LimitYear
-from budget.money import round_half_away
+from budget.money import format_euros_grouped, round_half_away
+from budget.render import amount_text, text_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,26 +117,21 @@ def share_text(share: Fraction | None) -> str:
 
 def ledger_text(entries: list[LedgerYear], title: str) -> str:
     """The ledger as an aligned text table; funder-years with nothing in them are left out."""
-    from budget.money import format_euros_grouped
-
-    def amount(cents: int) -> str:
-        return "-" if cents == 0 else format_euros_grouped(cents)
-
     header = ["funder", "year", "opening", "entered", "paid", "closing", "paid on earlier"]
     lines = [
         [
             e.funder,
             str(e.year),
-            amount(e.opening),
-            amount(e.entered),
-            amount(e.paid),
-            amount(e.closing),
+            amount_text(e.opening),
+            amount_text(e.entered),
+            amount_text(e.paid),
+            amount_text(e.closing),
             share_text(e.committed_share),
         ]
         for e in entries
         if e.opening or e.entered or e.paid or e.closing
     ]
-    return _table(title, header, lines, left=2) + (
+    return text_table(title, header, lines, left=2) + (
         "\n(opening + entered - paid = closing: commitments outstanding at year end; "
         "'paid on earlier': the share of the year's cash that settles commitments "
         "entered in earlier years)"
@@ -144,8 +140,6 @@ def ledger_text(entries: list[LedgerYear], title: str) -> str:
 
 def headroom_text(checks: list[LimitYear], title: str) -> str:
     """Each limit and year: the funder's amount, the ceiling and the headroom left."""
-    from budget.money import format_euros_grouped
-
     header = ["funder", "basis", "year", "amount", "ceiling", "headroom", ""]
     lines = [
         [
@@ -159,15 +153,14 @@ def headroom_text(checks: list[LimitYear], title: str) -> str:
         ]
         for c in checks
     ]
-    return _table(title, header, lines, left=3) + (
+    return text_table(title, header, lines, left=3) + (
         "\n(headroom = ceiling - amount; a limit is breached when the amount is above it)"
     )
 
 
 def breach_lines(checks: list[LimitYear]) -> list[str]:
     """One warning line per breached limit and year."""
-    from budget.money import format_euros_grouped as f
-
+    f = format_euros_grouped
     return [
         f"warning: {c.limit.origin + ': ' if c.limit.origin else ''}limit on {c.limit.funder}, "
         f"{c.limit.basis} basis, {c.year}: {f(c.amount)} is above the ceiling {f(c.ceiling)} "
@@ -175,15 +168,3 @@ def breach_lines(checks: list[LimitYear]) -> list[str]:
         for c in checks
         if c.breached
     ]
-
-
-def _table(title: str, header: list[str], lines: list[list[str]], left: int) -> str:
-    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-
-    def fmt(cells: list[str]) -> str:
-        out = [c.ljust(w) for c, w in zip(cells[:left], widths[:left], strict=True)]
-        out += [c.rjust(w) for c, w in zip(cells[left:], widths[left:], strict=True)]
-        return "  ".join(out).rstrip()
-
-    rule = "-" * len(fmt(header))
-    return "\n".join([title, fmt(header), rule, *(fmt(c) for c in lines)])

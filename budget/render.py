@@ -23,7 +23,7 @@ def overview_text(table: Overview, title: str) -> str:
             if row.level == "item"
             else (f"  {row.group} total" if row.level == "subtotal" else row.label)
         )
-        lines.append([label, *(_amount(c) for c in row.cents)])
+        lines.append([label, *(amount_text(c) for c in row.cents)])
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
     widths[0] = min(widths[0], 48)
 
@@ -46,8 +46,31 @@ def overview_text(table: Overview, title: str) -> str:
     return "\n".join([title, fmt(header), rule, *body])
 
 
-def _amount(cents: int) -> str:
+def amount_text(cents: int) -> str:
+    """An amount for a text table: grouped euros, "-" for nothing."""
     return "-" if cents == 0 else format_euros_grouped(cents)
+
+
+def text_table(
+    title: str,
+    header: list[str],
+    lines: list[list[str]],
+    left: int,
+    footer: list[list[str]] | None = None,
+) -> str:
+    """An aligned text table: the first `left` columns to the left, the others (amounts)
+    to the right; `footer` lines (totals) go below a rule."""
+    footer = footer or []
+    widths = [max(len(row[i]) for row in [header, *lines, *footer]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        out = [c.ljust(w) for c, w in zip(cells[:left], widths[:left], strict=True)]
+        out += [c.rjust(w) for c, w in zip(cells[left:], widths[left:], strict=True)]
+        return "  ".join(out).rstrip()
+
+    rule = "-" * len(fmt(header))
+    below = [rule, *(fmt(c) for c in footer)] if footer else []
+    return "\n".join([title, fmt(header), rule, *(fmt(c) for c in lines), *below])
 
 
 def with_euros(

@@ -13,6 +13,7 @@ import pandas as pd
 
 from budget.limits import LimitYear
 from budget.money import format_euros, format_euros_grouped
+from budget.render import amount_text, text_table
 from budget.search import Found, Input
 from budget.simulate import Simulation
 
@@ -136,7 +137,7 @@ def _band_lines(label: str, data: pd.DataFrame, years: list[int]) -> list[list[s
 def _euros(cents: Any) -> str:
     if cents is None:
         return ""
-    return "-" if cents == 0 else format_euros_grouped(int(cents))
+    return amount_text(int(cents))
 
 
 def _percent(p: Any) -> str:
@@ -147,16 +148,7 @@ def _percent(p: Any) -> str:
 
 def _table(title: str, years: Sequence[int], lines: list[list[str]]) -> str:
     extra = len(lines[0]) - len(years) if lines else 1
-    header = [""] * extra + [str(y) for y in years]
-    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
-
-    def fmt(cells: list[str]) -> str:
-        labels = [c.ljust(w) for c, w in zip(cells[:extra], widths, strict=False)]
-        values = [c.rjust(w) for c, w in zip(cells[extra:], widths[extra:], strict=True)]
-        return "  ".join(labels + values).rstrip()
-
-    rule = "-" * len(fmt(header))
-    return "\n".join([title, fmt(header), rule, *(fmt(line) for line in lines)])
+    return text_table(title, [""] * extra + [str(y) for y in years], lines, left=extra)
 
 
 # --- budget check -------------------------------------------------------------------------
