@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from budget.model import Commitment, Scenario
 from budget.overview import EARLIER, LATER, Overview, column_of, overview
 from budget.workbook import styles
-from budget.workbook.cells import finish_sheet, fit_columns, write_text
+from budget.workbook.cells import finish_sheet, fit_columns, header_row, write_text
 from budget.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
 
 OVERVIEW = "Overview"
@@ -136,7 +136,6 @@ def _blocks(
     number_format: str = styles.EUROS,
     mirrors: Sequence[YearTablePlacement] = (),
 ) -> list[YearTablePlacement]:
-    from budget.workbook.cells import header_row
 
     header_row(ws, HEADER_ROW, [label, "id", *columns, "Total"], right_from=2)
     row = HEADER_ROW + 1
@@ -223,7 +222,6 @@ def add_cash_chart(ws: Worksheet, cash: YearTablePlacement, anchor_row: int) -> 
     chart.title = "Cash per funder per year (EUR)"
     chart.y_axis.title = "EUR"
     chart.y_axis.numFmt = "#,##0"
-    chart.y_axis.majorGridlines = chart.y_axis.majorGridlines
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "b"
