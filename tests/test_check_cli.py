@@ -267,6 +267,7 @@ def test_the_uncertain_letter_breaches_venj_but_never_vws():
     assert venj[0] == 0 and all(0 < p < 0.5 for p in venj[1:])
 
 
+@pytest.mark.slow
 def test_libreoffice_reads_the_uncertainty_sheet_and_its_charts(tmp_path):
     from tests.workbook_helpers import libreoffice_convert, soffice
 

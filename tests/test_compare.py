@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -191,6 +192,7 @@ def test_compare_needs_two_scenarios():
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
     import openpyxl
 

@@ -147,6 +147,7 @@ def test_run_table_shows_the_ledger():
     ]
 
 
+@pytest.mark.slow
 def test_ledger_sheet_recalculates_in_libreoffice(tmp_path):
     import openpyxl
 

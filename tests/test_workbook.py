@@ -521,6 +521,7 @@ def test_quick_cells_keep_text_as_text_and_yield_to_openpyxl_cells(tmp_path: Pat
     assert sheet.dimensions == "A1:F3"
 
 
+@pytest.mark.slow
 def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,8 @@ from budget.workbook import write_workbook
 from tests.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
+pytestmark = pytest.mark.slow  # LibreOffice: end to end, skipped by -m 'not slow'
+
 SHEETS = (("Overview", "funder"), ("Overview x EUR 1,000", "funder"), ("By recipient", "recipient"))
 
 
