@@ -12,7 +12,7 @@ from budget.engine import project
 from budget.errors import Problem, where_commitment
 from budget.explain.annual import explain_annual
 from budget.explain.data import Explanation, FunderSplit, Working, YearExplanation
-from budget.explain.funders import cumulative_splits, yearly_split
+from budget.explain.funders import cumulative_splits, funder_inputs, yearly_split
 from budget.explain.grant import explain_grant
 from budget.explain.sources import Context
 from budget.explain.top_up import explain_top_up
@@ -99,7 +99,7 @@ def explain(
         recipient.name,
         c.funders,
         c.source,
-        working.inputs,
+        working.inputs + funder_inputs(ctx),
         working.steps,
         tuple(years),
         working.notes,

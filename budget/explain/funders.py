@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from budget.explain.data import FunderPart, FunderSplit
+from budget.explain.data import FunderPart, FunderSplit, Input, share
+from budget.explain.sources import Context, commitment_input
 from budget.money import allocate, share_weights
+
+
+def funder_inputs(ctx: Context) -> tuple[Input, ...]:
+    """Each funder's share, as read from the commitment's `funders` field."""
+    return tuple(
+        commitment_input(ctx, "funders", f"share of {funder}", share(s))
+        for funder, s in ctx.commitment.funders
+    )
 
 
 def yearly_split(basis: str, amount: int, funders: tuple[tuple[str, Fraction], ...]) -> FunderSplit:

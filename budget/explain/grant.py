@@ -147,30 +147,8 @@ def explain_grant(ctx: Context) -> Working:
             spec.total, share_weights([spec.advance, 1 - spec.advance])
         )
         settlement_year = last + spec.settlement_lag
-        exact = spec.total * spec.advance
+        steps += _advance_steps(spec.total, spec.advance, advance_part, settlement)
         steps += [
-            Step(
-                "advance_exact",
-                "advance, exact",
-                "total x advance",
-                f"{eur(spec.total)} x {spec.advance}",
-                exact_money(exact),
-            ),
-            Step(
-                "advance_part",
-                "advance paid in the first year (rounded down, plus a leftover cent "
-                "if its remainder is the larger)",
-                "largest remainder of total over advance and 1 - advance",
-                f"{exact_money(exact).text()} -> {eur(advance_part)}",
-                money(advance_part),
-            ),
-            Step(
-                "settlement",
-                "paid at settlement",
-                "total - advance_part",
-                f"{eur(spec.total)} - {eur(advance_part)}",
-                money(settlement),
-            ),
             Step(
                 "settlement_year",
                 "fiscal year of settlement",
@@ -219,7 +197,13 @@ def explain_grant(ctx: Context) -> Working:
             )
         )
         years[year] = YearWorking(tuple(inputs), tuple(year_steps), committed, cash)
-    return Working(tuple(common), tuple(steps), years)
+    notes: tuple[str, ...] = ()
+    if spec.advance is not None:
+        notes = (
+            "With an advance, the allocation over the period's years shows how the grant "
+            "spreads over the period; the cash follows the advance and the settlement.",
+        )
+    return Working(tuple(common), tuple(steps), years, notes)
 
 
 def _given(ctx: Context, field: str, otherwise: bool) -> bool:
@@ -296,3 +280,64 @@ def _advance_cash_step(
         " + ".join(said) or "nothing (between advance and settlement)",
         money(cash),
     )
+
+
+def _advance_steps(total: int, advance: Fraction, advance_part: int, settlement: int) -> list[Step]:
+    """The total split into the advance and the settlement by largest remainder."""
+    exact = total * advance
+    exact_rest = total - exact
+    floor = exact.numerator // exact.denominator
+    floor_rest = exact_rest.numerator // exact_rest.denominator
+    leftover = total - floor - floor_rest
+    to = "the advance" if advance_part > floor else "the settlement" if leftover else "neither"
+    return [
+        Step(
+            "advance_exact",
+            "advance, exact",
+            "total x advance",
+            f"{eur(total)} x {advance}",
+            exact_money(exact),
+        ),
+        Step(
+            "advance_rounded_down",
+            "advance rounded down",
+            "floor(advance_exact)",
+            exact_money(exact).text(),
+            money(floor),
+        ),
+        Step(
+            "settlement_exact",
+            "settlement, exact",
+            "total x (1 - advance)",
+            f"{eur(total)} x {1 - advance}",
+            exact_money(exact_rest),
+        ),
+        Step(
+            "settlement_rounded_down",
+            "settlement rounded down",
+            "floor(settlement_exact)",
+            exact_money(exact_rest).text(),
+            money(floor_rest),
+        ),
+        Step(
+            "advance_leftover_to",
+            "the leftover cent goes to (largest remainder, ties to the advance)",
+            "larger remainder",
+            f"{leftover} cent(s) to {to}",
+            text(to),
+        ),
+        Step(
+            "advance_part",
+            "advance paid in the first year",
+            "advance_rounded_down + its cent",
+            f"{eur(floor)} + {eur(advance_part - floor)}",
+            money(advance_part),
+        ),
+        Step(
+            "settlement",
+            "paid at settlement",
+            "settlement_rounded_down + its cent",
+            f"{eur(floor_rest)} + {eur(settlement - floor_rest)}",
+            money(settlement),
+        ),
+    ]

@@ -79,7 +79,10 @@ def _steps_text(steps: tuple[Step, ...]) -> str:
         if s.worked and s.worked not in pieces:
             pieces.append(s.worked)
         shown = s.value.text()
-        if shown and shown not in pieces and not s.worked.startswith(shown + ":"):
+        repeated = s.worked.startswith(shown + ":") or (
+            s.value.unit is Unit.TEXT and shown in s.worked
+        )
+        if shown and shown not in pieces and not repeated:
             pieces.append(shown)
         lines.append(f"  {s.label}: " + " = ".join(pieces))
     return "\n".join(lines)
