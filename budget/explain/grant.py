@@ -190,8 +190,8 @@ def explain_grant(ctx: Context) -> Working:
         year_steps.append(
             Step(
                 "committed",
-                "committed in the year (the whole grant, in the year of the decision)",
-                "total if year = committed_in else 0",
+                "committed in the year",
+                "total in the year of the grant decision, else 0",
                 f"the grant of {eur(spec.total)} is committed in {ctx.label(committed_year)}",
                 money(committed),
             )

@@ -28,10 +28,16 @@ from budget.render import text_table
 
 def explanation_text(e: Explanation) -> str:
     funders = ", ".join(f"{f} {s}" for f, s in e.funders)
+    title = e.commitment if e.title == e.commitment else f"{e.title} ({e.commitment})"
+    recipient = (
+        e.recipient
+        if e.recipient_name in ("", e.recipient)
+        else (f"{e.recipient}, {e.recipient_name}")
+    )
     head = [
-        f"{e.title} ({e.commitment}), kind {e.kind}",
+        f"{title}, kind {e.kind}",
         f"Scenario: {e.scenario} ({e.file})",
-        f"Recipient: {e.recipient}, {e.recipient_name}",
+        f"Recipient: {recipient}",
         f"Funders: {funders}",
     ]
     if e.source:
@@ -113,6 +119,8 @@ def _same(a: FunderSplit, b: FunderSplit) -> bool:
 
 def _split_text(split: FunderSplit, title: str) -> str:
     cents = format_euros_grouped
+    if split.amount == 0 and split.method == "yearly":
+        return f"Funder split, {title}: nothing to split (0.00)"
     if len(split.parts) == 1:
         only = split.parts[0]
         return f"Funder, {title}: {only.funder} pays all of it (share 1): {cents(only.part)}"
@@ -129,6 +137,13 @@ def _split_text(split: FunderSplit, title: str) -> str:
             row += [cents(p.leftover_cent), cents(-p.before)]
             row += [cents(p.mended), cents(p.part)] if len(header) == 8 else [cents(p.part)]
             lines.append(row)
+        if len(header) == 8:
+            footnote = (
+                "moved: a part would be negative, so a cent moves between funders in this "
+                "year and back in another year with a 'moved' entry; each funder's total "
+                "and each year's total stay the same"
+            )
+            return text_table(heading, header, lines, left=2) + "\n" + footnote
     else:
         heading = f"Funder split, {title}: {cents(split.amount)} divided by share"
         header = ["funder", "share", "exact part", "rounded down", "leftover cent", "part"]
