@@ -59,8 +59,9 @@ def explain(
             )
         ]
     rows = project(scenario) if rows is None else rows
-    engine = _engine_amounts(rows, c.recipient)
-    paid: Callable[[str, int], int] = lambda cid, y: engine.get((cid, "", "cash", y), 0)  # noqa: E731
+    engine = _engine_amounts(rows[(rows["commitment"] == c.id).to_numpy()])
+    cash_paid = _cash_paid(rows, c.recipient)
+    paid: Callable[[str, int], int] = lambda cid, y: cash_paid.get((cid, y), 0)  # noqa: E731
     ctx = Context(scenario, c, position, (lo, hi), paid)
     working = EXPLAINERS[c.kind](ctx)
 
@@ -124,10 +125,24 @@ def _agree(
             )
 
 
-def _engine_amounts(rows: pd.DataFrame, recipient: str) -> dict[tuple[str, str, str, int], int]:
-    """The engine's amounts of the recipient's commitments: (commitment, funder, basis,
-    year) -> cents, and with funder "" the total over funders."""
-    mine = rows[rows["recipient"] == recipient]
+def _cash_paid(rows: pd.DataFrame, recipient: str) -> dict[tuple[str, int], int]:
+    """The engine's cash of each commitment to `recipient`, per year, over all funders."""
+    mine = rows[((rows["recipient"] == recipient) & (rows["basis"] == "cash")).to_numpy()]
+    totals = mine.groupby(["commitment", "year"], observed=True)["amount_cents"].sum()
+    keys = zip(
+        totals.index.get_level_values(0).astype(str),
+        totals.index.get_level_values(1).tolist(),
+        strict=True,
+    )
+    return {
+        (cid, int(year)): int(cents)
+        for (cid, year), cents in zip(keys, totals.tolist(), strict=True)
+    }
+
+
+def _engine_amounts(mine: pd.DataFrame) -> dict[tuple[str, str, str, int], int]:
+    """The engine's amounts of one commitment's rows: (commitment, funder, basis, year) ->
+    cents, and with funder "" the total over funders."""
     out: dict[tuple[str, str, str, int], int] = {}
     for cid, funder, basis, year, cents in zip(
         mine["commitment"].astype(str),

@@ -91,7 +91,8 @@ def explain_grant(ctx: Context) -> Working:
     weights = period_weights(spec, ctx, first, last)
     whole = sum(weights)
     allocated = allocate(spec.total, weights)
-    floors = [spec.total * w // whole for w in weights]
+    # A schedule may be all zeros (a grant of 0.00): nothing to divide.
+    floors = [spec.total * w // whole if whole else 0 for w in weights]
     leftover = spec.total - sum(floors)
     got = [
         ctx.label(first + i)
