@@ -1,0 +1,362 @@
+"""The scenario as IATI 2.03 activities: one `iati-activity` per commitment.
+
+Per commitment: `iati-identifier` `{reporting_org.ref}-{id}`; the reporting organisation;
+title (name or id) and a description with the source; each funder as participating-org
+role 1 (funding) and the recipient as role 4 (implementing), with `ref` where `iati_ref` is
+given; activity status and the planned start and end; a `budget` per fiscal year of the
+commitment's span (type 1 original, status 1 indicative; its period the fiscal year's first
+and last day, so never longer than a year; its value the commitment's cash that year); a
+`planned-disbursement` per fiscal year and funder with cash (type 1, the funder as provider
+and the recipient as receiver); and, with actuals, a `transaction` per booking (type 2
+outgoing commitment on the commitment basis, type 3 disbursement on the cash basis).
+
+Amounts are written from integer cents with two decimals, never through floats. The file
+carries no time stamps, so the same scenario gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from budget.errors import InputError, Problem, where_commitment, where_entry
+from budget.export.files import check_file, write_chunks
+from budget.export.text import attribute, text, xml_problem
+from budget.model import Commitment, ReportingOrg, Scenario
+from budget.money import format_euros
+from budget.periods import FiscalCalendar
+from budget.publishing import EXAMPLE
+
+VERSION = "2.03"
+LANGUAGE = "en"
+# ActivityStatus codes: 1 pipeline/identification, 2 implementation, 3 finalisation.
+PIPELINE, IMPLEMENTATION, FINALISATION = "1", "2", "3"
+# ActivityDateType codes: 1 planned start, 3 planned end.
+PLANNED_START, PLANNED_END = "1", "3"
+# TransactionType codes per basis: 2 outgoing commitment, 3 disbursement.
+TRANSACTION_TYPES = {"commitment": "2", "cash": "3"}
+# IATI identifiers may not hold white space or any of these (the IATI rules for 2.03).
+_NOT_IN_IDENTIFIER = re.compile(r"[\s/&|?]")
+ACTUALS_COLUMNS = ("commitment", "funder", "basis", "date", "year", "amount_cents", "reference")
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What an export wrote. skipped: bookings of actuals without a commitment here."""
+
+    activities: int
+    skipped: int = 0
+
+
+def write_iati(
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    path: str,
+    inputs: list[str],
+    actuals: pd.DataFrame | None = None,
+    as_of: dt.date | None = None,
+) -> Export:
+    """Write the activities file atomically; InputError when the scenario cannot be
+    published (no reporting_org, text XML cannot hold, ...) or the target is refused."""
+    target = check_file(path, inputs, "choose another output file, e.g. activities.xml")
+    problems = iati_problems(scenario, actuals)
+    if problems:
+        raise InputError(problems)
+    chunks, skipped = activities_xml(scenario, rows, actuals, as_of)
+    write_chunks(target, chunks)
+    return Export(len(scenario.commitments), skipped)
+
+
+def iati_problems(scenario: Scenario, actuals: pd.DataFrame | None = None) -> list[Problem]:
+    """Everything that stops the scenario from being published as IATI activities."""
+    problems: list[Problem] = []
+    main = scenario.path
+    org = scenario.reporting_org
+    head = "[scenario] field 'reporting_org'"
+    if org is None:
+        problems.append(
+            Problem(
+                main,
+                head,
+                "is missing; an IATI file names the organisation that publishes it",
+                f"add to [scenario]: {EXAMPLE}",
+            )
+        )
+    else:
+        for name in ("ref", "name"):
+            _check(problems, getattr(org, name), main, f"{head}, {name}")
+        if _NOT_IN_IDENTIFIER.search(org.ref):
+            problems.append(
+                Problem(
+                    main,
+                    head,
+                    f"ref {org.ref!r} cannot begin an IATI identifier",
+                    "IATI identifiers hold no spaces and none of / & | ?",
+                )
+            )
+    funders = {key for c in scenario.commitments for key, _ in c.funders}
+    for key in funders:
+        funder = scenario.funders[key]
+        for name in ("name", "iati_ref"):
+            _check(problems, getattr(funder, name), main, where_entry("funder", key, name))
+    for key in {c.recipient for c in scenario.commitments}:
+        recipient = scenario.recipients[key]
+        for name in ("name", "iati_ref"):
+            where = where_entry("recipient", key, name)
+            _check(problems, getattr(recipient, name), recipient.origin or main, where)
+    for c in scenario.commitments:
+        file = c.origin or main
+        if _NOT_IN_IDENTIFIER.search(c.id):
+            problems.append(
+                Problem(
+                    file,
+                    where_commitment(c.id, "id"),
+                    "cannot be part of an IATI identifier",
+                    "IATI identifiers hold no spaces and none of / & | ?",
+                )
+            )
+        _check(problems, c.id, file, where_commitment(c.id, "id"))
+        for name in ("name", "source"):
+            _check(problems, getattr(c, name), file, where_commitment(c.id, name))
+    if actuals is not None:
+        for i, reference in enumerate(actuals["reference"].astype(str)):
+            _check(problems, reference, main, f"actuals booking {i + 1}, field 'reference'")
+    return problems
+
+
+def _check(problems: list[Problem], value: str, file: str, where: str) -> None:
+    problem = xml_problem(value, file, where)
+    if problem is not None:
+        problems.append(problem)
+
+
+def activities_xml(
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    actuals: pd.DataFrame | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[Iterator[str], int]:
+    """The file as text chunks (one per activity), and how many bookings had no activity.
+
+    Call `iati_problems` first: this assumes a reporting_org and text that XML can hold.
+    """
+    org = scenario.reporting_org
+    assert org is not None, "iati_problems reports a missing reporting_org"
+    cash = rows[rows["basis"] == "cash"]
+    budgets = _per_commitment_year(cash)
+    disbursements = _disbursements(cash)
+    transactions, skipped = _transactions(scenario, actuals)
+    years = _years(scenario.calendar, rows, actuals)
+
+    def chunks() -> Iterator[str]:
+        yield (f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{VERSION}">\n')
+        for c in scenario.commitments:
+            yield _activity(
+                scenario,
+                org,
+                c,
+                budgets.get(c.id, ()),
+                disbursements.get(c.id, ()),
+                transactions.get(c.id, []),
+                years,
+                as_of,
+            )
+        yield "</iati-activities>\n"
+
+    return chunks(), skipped
+
+
+def _per_commitment_year(cash: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """(year, cents) per commitment, the funders' parts added up, in year order."""
+    sums = cash.groupby(["commitment", "year"], observed=True, sort=True)["amount_cents"].sum()
+    out: dict[str, list[tuple[int, int]]] = {}
+    for (cid, year), cents in zip(sums.index, sums.to_numpy(np.int64).tolist(), strict=True):
+        out.setdefault(str(cid), []).append((int(year), cents))
+    return out
+
+
+def _disbursements(cash: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
+    """(funder, year, cents) per commitment where cash is paid, in row order."""
+    paid = cash[cash["amount_cents"].to_numpy() != 0]
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for cid, funder, year, cents in zip(
+        paid["commitment"].astype(str).tolist(),
+        paid["funder"].astype(str).tolist(),
+        paid["year"].tolist(),
+        paid["amount_cents"].tolist(),
+        strict=True,
+    ):
+        out.setdefault(cid, []).append((funder, int(year), int(cents)))
+    return out
+
+
+def _years(
+    calendar: FiscalCalendar, rows: pd.DataFrame, actuals: pd.DataFrame | None
+) -> dict[int, tuple[str, str]]:
+    """Each fiscal year's first and last day, as ISO dates."""
+    named = set(rows["year"].unique().tolist())
+    if actuals is not None:
+        named |= set(actuals["year"].astype(int).unique().tolist())
+    return {int(y): _first_last(calendar, int(y)) for y in named}
+
+
+def _first_last(calendar: FiscalCalendar, year: int) -> tuple[str, str]:
+    first = calendar.start_of(year)
+    last = calendar.start_of(year + 1) - dt.timedelta(days=1)
+    return first.isoformat(), last.isoformat()
+
+
+def _transactions(
+    scenario: Scenario, actuals: pd.DataFrame | None
+) -> tuple[dict[str, list[tuple[str, str, int, str, str]]], int]:
+    """(type, date, cents, reference, funder) per commitment, by date; and the bookings
+    whose commitment is not in the scenario (they have no activity to belong to)."""
+    if actuals is None or actuals.empty:
+        return {}, 0
+    missing = [c for c in ACTUALS_COLUMNS if c not in actuals.columns]
+    if missing:
+        raise ValueError(f"actuals lack the columns {missing}")
+    ids = {c.id for c in scenario.commitments}
+    out: dict[str, list[tuple[str, str, int, str, str]]] = {}
+    skipped = 0
+    for cid, funder, basis, day, year, cents, reference in zip(
+        *(actuals[c].tolist() for c in ACTUALS_COLUMNS), strict=True
+    ):
+        cid = str(cid)
+        if cid not in ids:
+            skipped += 1
+            continue
+        # A booking known only by its fiscal year is dated on the year's last day.
+        when = (
+            day.isoformat()
+            if isinstance(day, dt.date)
+            else _first_last(scenario.calendar, int(year))[1]
+        )
+        kind = TRANSACTION_TYPES[str(basis)]
+        reference = "" if reference is None or pd.isna(reference) else str(reference)
+        out.setdefault(cid, []).append((kind, when, int(cents), reference, str(funder)))
+    for bookings in out.values():
+        bookings.sort(key=lambda b: (b[1], b[0]))
+    return out, skipped
+
+
+def _activity(
+    scenario: Scenario,
+    org: ReportingOrg,
+    c: Commitment,
+    budgets: list[tuple[int, int]] | tuple[()],
+    disbursements: list[tuple[str, int, int]] | tuple[()],
+    transactions: list[tuple[str, str, int, str, str]],
+    years: dict[int, tuple[str, str]],
+    as_of: dt.date | None,
+) -> str:
+    currency = scenario.currency
+    recipient = scenario.recipients[c.recipient]
+    start, end = planned_dates(c, scenario.calendar, budgets)
+    parts = [
+        f'  <iati-activity xml:lang="{LANGUAGE}" default-currency="{currency}">\n'
+        f"    <iati-identifier>{text(org.ref)}-{text(c.id)}</iati-identifier>\n"
+        f'    <reporting-org ref="{attribute(org.ref)}" type="{org.type}">'
+        f"<narrative>{text(org.name)}</narrative></reporting-org>\n"
+        f"    <title><narrative>{text(c.title)}</narrative></title>\n"
+        f'    <description type="1"><narrative>{text(description(scenario, c))}'
+        "</narrative></description>\n"
+    ]
+    for key, _ in c.funders:
+        funder = scenario.funders[key]
+        parts.append(
+            f'    <participating-org{_ref(funder.iati_ref)} role="1">'
+            f"<narrative>{text(funder.name)}</narrative></participating-org>\n"
+        )
+    receiver = _org(recipient.iati_ref, recipient.name)
+    parts.append(
+        f'    <participating-org{_ref(recipient.iati_ref)} role="4">'
+        f"<narrative>{text(recipient.name)}</narrative></participating-org>\n"
+        f'    <activity-status code="{status(start, end, as_of)}"/>\n'
+        f'    <activity-date type="{PLANNED_START}" iso-date="{start.isoformat()}"/>\n'
+        f'    <activity-date type="{PLANNED_END}" iso-date="{end.isoformat()}"/>\n'
+    )
+    for year, cents in budgets:
+        first, last = years[year]
+        parts.append(
+            f'    <budget type="1" status="1"><period-start iso-date="{first}"/>'
+            f'<period-end iso-date="{last}"/><value currency="{currency}" '
+            f'value-date="{first}">{format_euros(cents)}</value></budget>\n'
+        )
+    for key, year, cents in disbursements:
+        first, last = years[year]
+        funder = scenario.funders[key]
+        parts.append(
+            f'    <planned-disbursement type="1"><period-start iso-date="{first}"/>'
+            f'<period-end iso-date="{last}"/><value currency="{currency}" '
+            f'value-date="{first}">{format_euros(cents)}</value>'
+            f"<provider-org{_org(funder.iati_ref, funder.name)}</provider-org>"
+            f"<receiver-org{receiver}</receiver-org></planned-disbursement>\n"
+        )
+    for kind, when, cents, reference, key in transactions:
+        funder_entry = scenario.funders.get(key)
+        provider = _org(funder_entry.iati_ref, funder_entry.name) if funder_entry else _org("", key)
+        parts.append(
+            f"    <transaction{_ref(reference)}>"
+            f'<transaction-type code="{kind}"/><transaction-date iso-date="{when}"/>'
+            f'<value currency="{currency}" value-date="{when}">{format_euros(cents)}</value>'
+            f"<provider-org{provider}</provider-org>"
+            f"<receiver-org{receiver}</receiver-org></transaction>\n"
+        )
+    parts.append("  </iati-activity>\n")
+    return "".join(parts)
+
+
+def _ref(ref: str) -> str:
+    return f' ref="{attribute(ref)}"' if ref else ""
+
+
+def _org(ref: str, name: str) -> str:
+    """What follows the tag name of a provider-org or receiver-org: its ref and name."""
+    return f"{_ref(ref)}><narrative>{text(name)}</narrative>"
+
+
+def description(scenario: Scenario, c: Commitment) -> str:
+    """One paragraph: what the commitment is, who receives it, its source and assumptions."""
+    recipient = scenario.recipients[c.recipient].name
+    funders = ", ".join(scenario.funders[key].name for key, _ in c.funders)
+    kind = c.kind.replace("_", "-")
+    article = "An" if kind[:1] in "aeiou" else "A"
+    out = f"{article} {kind} commitment to {recipient}, funded by {funders}."
+    if c.source:
+        out += f" Source: {c.source}"
+        out += "" if c.source.endswith(".") else "."
+    if c.assumptions:
+        out += " Assumed, not given by the source: " + ", ".join(c.assumptions) + "."
+    return out
+
+
+def planned_dates(
+    c: Commitment, calendar: FiscalCalendar, budgets: list[tuple[int, int]] | tuple[()] = ()
+) -> tuple[dt.date, dt.date]:
+    """The planned first and last day: a grant's period, else the span's fiscal years."""
+    start = getattr(c.spec, "start", None)
+    end = getattr(c.spec, "end", None)
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        return start, end - dt.timedelta(days=1)
+    first = getattr(c.spec, "first_year", None)
+    last = getattr(c.spec, "last_year", None)
+    if not isinstance(first, int) or not isinstance(last, int):
+        named = [year for year, _ in budgets]
+        first, last = min(named), max(named)
+    return calendar.start_of(first), calendar.start_of(last + 1) - dt.timedelta(days=1)
+
+
+def status(start: dt.date, end: dt.date, as_of: dt.date | None) -> str:
+    """Pipeline before the start, finalisation after the end, else implementation; without
+    a date to judge by (no `as_of`), implementation."""
+    if as_of is None:
+        return IMPLEMENTATION
+    if as_of < start:
+        return PIPELINE
+    return FINALISATION if as_of > end else IMPLEMENTATION
