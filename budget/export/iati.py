@@ -122,7 +122,8 @@ def iati_problems(scenario: Scenario, actuals: pd.DataFrame | None = None) -> li
             )
         _check(problems, c.id, file, where_commitment(c.id, "id"))
         for name in ("name", "source"):
-            _check(problems, getattr(c, name), file, where_commitment(c.id, name))
+            origin = c.field_origins.get(name, file)
+            _check(problems, getattr(c, name), origin, where_commitment(c.id, name))
     if actuals is not None:
         for i, reference in enumerate(actuals["reference"].astype(str)):
             _check(problems, reference, main, f"actuals booking {i + 1}, field 'reference'")
