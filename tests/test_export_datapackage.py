@@ -8,11 +8,17 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
+from budget.currency import parse_currency
+from budget.export.text import decimal_text
+from budget.money import format_euros
 from tests.export_helpers import AMOUNT, ROOT, cents
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -163,3 +169,41 @@ def test_datapackage_refuses_a_file_as_folder_and_writing_over_inputs(tmp_path):
     assert not (folder / "datapackage.json").exists()
     result = export(ROOT / "scenarios" / "letter-2014.toml", tmp_path / "no" / "such")
     assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+@given(st.lists(st.integers(-(10**15), 10**15), max_size=50))
+def test_decimal_text_is_format_euros_for_every_amount(values):
+    """The vectorised amount text agrees with the scalar one (budget.money.format_euros)."""
+    found = decimal_text(np.array(values, dtype=np.int64)).tolist()
+    assert found == [format_euros(v) for v in values]
+
+
+def test_decimal_text_by_hand():
+    values = np.array([0, 1, -1, 99, 100, -123456, 120614035], dtype=np.int64)
+    assert decimal_text(values).tolist() == [
+        "0.00",
+        "0.01",
+        "-0.01",
+        "0.99",
+        "1.00",
+        "-1234.56",
+        "1206140.35",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("EUR", "EUR", ""),
+        (" usd ", "USD", ""),
+        ("JPY", None, "JPY has no decimals"),
+        ("KWD", None, "KWD has three decimals"),
+        ("GPB", None, "not an ISO 4217 currency code"),
+        (978, None, "is not a currency code"),
+    ],
+)
+def test_currency_codes(value, code, message):
+    found, problem, hint = parse_currency(value)
+    assert found == code
+    assert message in problem
+    assert bool(hint) == (code is None)

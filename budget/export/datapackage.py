@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from budget.export.files import check_folder, write_chunks
+from budget.export.text import decimal_text, fiscal_period
 from budget.kinds import KINDS
 from budget.model import BASES, Scenario
-from budget.periods import FiscalCalendar
 from budget.workbook.save import write_atomically
 
 DATA = "projection.csv"
@@ -60,25 +60,27 @@ def package_rows(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
     """The CSV's rows: the tidy rows with names, the fiscal period and the amount."""
     cents = rows["amount_cents"].to_numpy(np.int64)
     years = rows["year"].to_numpy(np.int64)
-    periods = {int(y): fiscal_period(scenario.calendar, int(y)) for y in np.unique(years)}
-    year_series = pd.Series(years)
-    commitment_names = {c.id: c.title for c in scenario.commitments}
+    known, at = np.unique(years, return_inverse=True)
+    periods = [fiscal_period(scenario.calendar, int(y)) for y in known]
+    starts = np.array([p[0] for p in periods], dtype=object)[at]
+    ends = np.array([p[1] for p in periods], dtype=object)[at]
+    titles = {c.id: c.title for c in scenario.commitments}
+    recipients = {k: r.name for k, r in scenario.recipients.items()}
+    funders = {k: f.name for k, f in scenario.funders.items()}
     return pd.DataFrame(
         {
-            "scenario": rows["scenario"].astype(str).to_numpy(),
-            "commitment": rows["commitment"].astype(str).to_numpy(),
-            "commitment_name": _names(rows["commitment"], commitment_names),
-            "recipient": rows["recipient"].astype(str).to_numpy(),
-            "recipient_name": _names(
-                rows["recipient"], {k: r.name for k, r in scenario.recipients.items()}
-            ),
-            "funder": rows["funder"].astype(str).to_numpy(),
-            "funder_name": _names(rows["funder"], {k: f.name for k, f in scenario.funders.items()}),
-            "kind": rows["kind"].astype(str).to_numpy(),
-            "basis": rows["basis"].astype(str).to_numpy(),
+            "scenario": _texts(rows["scenario"]),
+            "commitment": _texts(rows["commitment"]),
+            "commitment_name": _texts(rows["commitment"], titles),
+            "recipient": _texts(rows["recipient"]),
+            "recipient_name": _texts(rows["recipient"], recipients),
+            "funder": _texts(rows["funder"]),
+            "funder_name": _texts(rows["funder"], funders),
+            "kind": _texts(rows["kind"]),
+            "basis": _texts(rows["basis"]),
             "year": years,
-            "period_start": year_series.map({y: p[0] for y, p in periods.items()}).to_numpy(),
-            "period_end": year_series.map({y: p[1] for y, p in periods.items()}).to_numpy(),
+            "period_start": starts,
+            "period_end": ends,
             "currency": scenario.currency,
             "amount": decimal_text(cents),
             "amount_cents": cents,
@@ -86,25 +88,13 @@ def package_rows(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _names(column: pd.Series, names: dict[str, str]) -> Any:
-    return column.astype(str).map(lambda key: names.get(key, key)).to_numpy()
-
-
-def decimal_text(cents: np.ndarray) -> np.ndarray:
-    """Integer cents as decimal text with exactly two places: -123456 -> "-1234.56"."""
-    whole, frac = np.divmod(np.abs(cents), 100)
-    sign = np.where(cents < 0, "-", "")
-    text = np.char.add(sign, whole.astype(str))
-    text = np.char.add(text, ".")
-    return np.char.add(text, np.char.zfill(frac.astype(str), 2)).astype(object)
-
-
-def fiscal_period(calendar: FiscalCalendar, year: int) -> tuple[str, str]:
-    """A fiscal year's first and last day, as ISO dates."""
-    import datetime as dt
-
-    first = calendar.start_of(year)
-    return first.isoformat(), (calendar.start_of(year + 1) - dt.timedelta(days=1)).isoformat()
+def _texts(column: pd.Series, names: dict[str, str] | None = None) -> Any:
+    """A categorical column's text per row (or the name of each key), looked up once per
+    category rather than once per row."""
+    categories = [str(c) for c in column.cat.categories]
+    if names is not None:
+        categories = [names.get(c, c) for c in categories]
+    return np.array(categories, dtype=object)[column.cat.codes.to_numpy(np.int64)]
 
 
 def slug(name: str) -> str:

@@ -22,12 +22,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from budget.errors import InputError, Problem, where_commitment, where_entry
 from budget.export.files import check_file, write_chunks
-from budget.export.text import attribute, text, xml_problem
-from budget.model import Commitment, ReportingOrg, Scenario
+from budget.export.text import attribute, decimal_text, fiscal_period, text, xml_problem
+from budget.kinds import KINDS
+from budget.model import Commitment, Scenario
 from budget.money import format_euros
 from budget.periods import FiscalCalendar
 from budget.publishing import EXAMPLE
@@ -145,55 +147,148 @@ def activities_xml(
     """The file as text chunks (one per activity), and how many bookings had no activity.
 
     Call `iati_problems` first: this assumes a reporting_org and text that XML can hold.
+    The budget and planned-disbursement elements are made for all commitments at once and
+    cut per commitment by offsets; the names of organisations are escaped once each.
     """
     org = scenario.reporting_org
     assert org is not None, "iati_problems reports a missing reporting_org"
+    ids = [c.id for c in scenario.commitments]
     cash = rows[rows["basis"] == "cash"]
-    budgets = _per_commitment_year(cash)
-    disbursements = _disbursements(cash)
-    transactions, skipped = _transactions(scenario, actuals)
+    position = _positions(cash["commitment"], ids)
     years = _years(scenario.calendar, rows, actuals)
+    currency = scenario.currency
+    budgets, budget_at = _budgets(position, cash, years, currency, len(ids))
+    parties = _Parties(scenario)
+    planned, planned_at = _disbursements(position, cash, years, currency, parties, len(ids))
+    transactions, skipped = _transactions(scenario, actuals, parties)
+    reporting = (
+        f'    <reporting-org ref="{attribute(org.ref)}" type="{org.type}">'
+        f"<narrative>{text(org.name)}</narrative></reporting-org>\n"
+    )
+    prefix = text(org.ref)
 
     def chunks() -> Iterator[str]:
-        yield (f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{VERSION}">\n')
-        for c in scenario.commitments:
-            yield _activity(
-                scenario,
-                org,
-                c,
-                budgets.get(c.id, ()),
-                disbursements.get(c.id, ()),
-                transactions.get(c.id, []),
-                years,
-                as_of,
+        yield f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{VERSION}">\n'
+        for i, c in enumerate(scenario.commitments):
+            start, end = planned_dates(c, scenario.calendar)
+            yield "".join(
+                [
+                    f'  <iati-activity xml:lang="{LANGUAGE}" default-currency="{currency}">\n'
+                    f"    <iati-identifier>{prefix}-{text(c.id)}</iati-identifier>\n",
+                    reporting,
+                    f"    <title><narrative>{text(c.title)}</narrative></title>\n"
+                    f'    <description type="1"><narrative>{text(description(scenario, c))}'
+                    "</narrative></description>\n",
+                    *(parties.funding[key] for key, _ in c.funders),
+                    parties.implementing[c.recipient],
+                    f'    <activity-status code="{status(start, end, as_of)}"/>\n'
+                    f'    <activity-date type="{PLANNED_START}" iso-date="{start.isoformat()}"/>\n'
+                    f'    <activity-date type="{PLANNED_END}" iso-date="{end.isoformat()}"/>\n',
+                    *budgets[budget_at[i] : budget_at[i + 1]],
+                    *planned[planned_at[i] : planned_at[i + 1]],
+                    *transactions.get(c.id, ()),
+                    "  </iati-activity>\n",
+                ]
             )
         yield "</iati-activities>\n"
 
     return chunks(), skipped
 
 
-def _per_commitment_year(cash: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
-    """(year, cents) per commitment, the funders' parts added up, in year order."""
-    sums = cash.groupby(["commitment", "year"], observed=True, sort=True)["amount_cents"].sum()
-    out: dict[str, list[tuple[int, int]]] = {}
-    for (cid, year), cents in zip(sums.index, sums.to_numpy(np.int64).tolist(), strict=True):
-        out.setdefault(str(cid), []).append((int(year), cents))
-    return out
+class _Parties:
+    """The organisations' XML, escaped once: participating-org elements per funder (role 1)
+    and recipient (role 4), and the inside of provider-org and receiver-org elements."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.funding: dict[str, str] = {}
+        self.provider: dict[str, str] = {}
+        for key, f in scenario.funders.items():
+            self.funding[key] = _participating(f.iati_ref, f.name, "1")
+            self.provider[key] = _org(f.iati_ref, f.name)
+        self.implementing: dict[str, str] = {}
+        self.receiver: dict[str, str] = {}
+        for key, r in scenario.recipients.items():
+            self.implementing[key] = _participating(r.iati_ref, r.name, "4")
+            self.receiver[key] = _org(r.iati_ref, r.name)
 
 
-def _disbursements(cash: pd.DataFrame) -> dict[str, list[tuple[str, int, int]]]:
-    """(funder, year, cents) per commitment where cash is paid, in row order."""
-    paid = cash[cash["amount_cents"].to_numpy() != 0]
-    out: dict[str, list[tuple[str, int, int]]] = {}
-    for cid, funder, year, cents in zip(
-        paid["commitment"].astype(str).tolist(),
-        paid["funder"].astype(str).tolist(),
-        paid["year"].tolist(),
-        paid["amount_cents"].tolist(),
-        strict=True,
-    ):
-        out.setdefault(cid, []).append((funder, int(year), int(cents)))
-    return out
+def _participating(ref: str, name: str, role: str) -> str:
+    return (
+        f'    <participating-org{_ref(ref)} role="{role}">'
+        f"<narrative>{text(name)}</narrative></participating-org>\n"
+    )
+
+
+def _positions(column: pd.Series, ids: list[str]) -> npt.NDArray[np.int64]:
+    """Each row's commitment as its position in the scenario."""
+    codes = column.cat.codes.to_numpy(np.int64)
+    order = {cid: i for i, cid in enumerate(ids)}
+    lookup = np.array([order[str(c)] for c in column.cat.categories], dtype=np.int64)
+    return lookup[codes]
+
+
+def _budgets(
+    position: npt.NDArray[np.int64],
+    cash: pd.DataFrame,
+    years: dict[int, tuple[str, str]],
+    currency: str,
+    count: int,
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """A budget element per commitment and year (the funders' cash added up), in commitment
+    and year order, and where each commitment's elements start (count + 1 offsets)."""
+    year = cash["year"].to_numpy(np.int64)
+    order = np.lexsort((year, position))
+    pos, year = position[order], year[order]
+    amounts = cash["amount_cents"].to_numpy(np.int64)[order]
+    new = np.ones(len(pos), dtype=bool)
+    new[1:] = (pos[1:] != pos[:-1]) | (year[1:] != year[:-1])
+    starts = np.flatnonzero(new)
+    sums = np.add.reduceat(amounts, starts) if len(starts) else amounts[:0]
+    lines = [
+        f'    <budget type="1" status="1"><period-start iso-date="{years[y][0]}"/>'
+        f'<period-end iso-date="{years[y][1]}"/><value currency="{currency}" '
+        f'value-date="{years[y][0]}">{amount}</value></budget>\n'
+        for y, amount in zip(year[starts].tolist(), decimal_text(sums).tolist(), strict=True)
+    ]
+    return lines, np.searchsorted(pos[starts], np.arange(count + 1))
+
+
+def _disbursements(
+    position: npt.NDArray[np.int64],
+    cash: pd.DataFrame,
+    years: dict[int, tuple[str, str]],
+    currency: str,
+    parties: _Parties,
+    count: int,
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """A planned-disbursement per commitment, funder and year with cash (the funder as
+    provider, the recipient as receiver), in row order within each commitment."""
+    amounts = cash["amount_cents"].to_numpy(np.int64)
+    paid = np.flatnonzero(amounts != 0)
+    paid = paid[np.argsort(position[paid], kind="stable")]
+    funders = _texts(cash["funder"], paid)
+    recipients = _texts(cash["recipient"], paid)
+    lines = [
+        f'    <planned-disbursement type="1"><period-start iso-date="{years[y][0]}"/>'
+        f'<period-end iso-date="{years[y][1]}"/><value currency="{currency}" '
+        f'value-date="{years[y][0]}">{amount}</value>'
+        f"<provider-org{parties.provider[f]}</provider-org>"
+        f"<receiver-org{parties.receiver[r]}</receiver-org></planned-disbursement>\n"
+        for y, amount, f, r in zip(
+            cash["year"].to_numpy(np.int64)[paid].tolist(),
+            decimal_text(amounts[paid]).tolist(),
+            funders,
+            recipients,
+            strict=True,
+        )
+    ]
+    return lines, np.searchsorted(position[paid], np.arange(count + 1))
+
+
+def _texts(column: pd.Series, at: npt.NDArray[np.intp]) -> list[str]:
+    """The text of a categorical column at the rows `at`."""
+    categories = np.array([str(c) for c in column.cat.categories], dtype=object)
+    return list(categories[column.cat.codes.to_numpy(np.int64)[at]])
 
 
 def _years(
@@ -203,28 +298,23 @@ def _years(
     named = set(rows["year"].unique().tolist())
     if actuals is not None:
         named |= set(actuals["year"].astype(int).unique().tolist())
-    return {int(y): _first_last(calendar, int(y)) for y in named}
-
-
-def _first_last(calendar: FiscalCalendar, year: int) -> tuple[str, str]:
-    first = calendar.start_of(year)
-    last = calendar.start_of(year + 1) - dt.timedelta(days=1)
-    return first.isoformat(), last.isoformat()
+    return {int(y): fiscal_period(calendar, int(y)) for y in named}
 
 
 def _transactions(
-    scenario: Scenario, actuals: pd.DataFrame | None
-) -> tuple[dict[str, list[tuple[str, str, int, str, str]]], int]:
-    """(type, date, cents, reference, funder) per commitment, by date; and the bookings
-    whose commitment is not in the scenario (they have no activity to belong to)."""
+    scenario: Scenario, actuals: pd.DataFrame | None, parties: _Parties
+) -> tuple[dict[str, list[str]], int]:
+    """The transaction elements per commitment, in date order; and how many bookings have
+    a commitment that is not in the scenario (they have no activity to belong to)."""
     if actuals is None or actuals.empty:
         return {}, 0
     missing = [c for c in ACTUALS_COLUMNS if c not in actuals.columns]
     if missing:
         raise ValueError(f"actuals lack the columns {missing}")
     ids = {c.id for c in scenario.commitments}
-    out: dict[str, list[tuple[str, str, int, str, str]]] = {}
+    found: dict[str, list[tuple[str, str, str]]] = {}
     skipped = 0
+    currency = scenario.currency
     for cid, funder, basis, day, year, cents, reference in zip(
         *(actuals[c].tolist() for c in ACTUALS_COLUMNS), strict=True
     ):
@@ -236,81 +326,22 @@ def _transactions(
         when = (
             day.isoformat()
             if isinstance(day, dt.date)
-            else _first_last(scenario.calendar, int(year))[1]
+            else fiscal_period(scenario.calendar, int(year))[1]
         )
         kind = TRANSACTION_TYPES[str(basis)]
         reference = "" if reference is None or pd.isna(reference) else str(reference)
-        out.setdefault(cid, []).append((kind, when, int(cents), reference, str(funder)))
-    for bookings in out.values():
-        bookings.sort(key=lambda b: (b[1], b[0]))
-    return out, skipped
-
-
-def _activity(
-    scenario: Scenario,
-    org: ReportingOrg,
-    c: Commitment,
-    budgets: list[tuple[int, int]] | tuple[()],
-    disbursements: list[tuple[str, int, int]] | tuple[()],
-    transactions: list[tuple[str, str, int, str, str]],
-    years: dict[int, tuple[str, str]],
-    as_of: dt.date | None,
-) -> str:
-    currency = scenario.currency
-    recipient = scenario.recipients[c.recipient]
-    start, end = planned_dates(c, scenario.calendar, budgets)
-    parts = [
-        f'  <iati-activity xml:lang="{LANGUAGE}" default-currency="{currency}">\n'
-        f"    <iati-identifier>{text(org.ref)}-{text(c.id)}</iati-identifier>\n"
-        f'    <reporting-org ref="{attribute(org.ref)}" type="{org.type}">'
-        f"<narrative>{text(org.name)}</narrative></reporting-org>\n"
-        f"    <title><narrative>{text(c.title)}</narrative></title>\n"
-        f'    <description type="1"><narrative>{text(description(scenario, c))}'
-        "</narrative></description>\n"
-    ]
-    for key, _ in c.funders:
-        funder = scenario.funders[key]
-        parts.append(
-            f'    <participating-org{_ref(funder.iati_ref)} role="1">'
-            f"<narrative>{text(funder.name)}</narrative></participating-org>\n"
-        )
-    receiver = _org(recipient.iati_ref, recipient.name)
-    parts.append(
-        f'    <participating-org{_ref(recipient.iati_ref)} role="4">'
-        f"<narrative>{text(recipient.name)}</narrative></participating-org>\n"
-        f'    <activity-status code="{status(start, end, as_of)}"/>\n'
-        f'    <activity-date type="{PLANNED_START}" iso-date="{start.isoformat()}"/>\n'
-        f'    <activity-date type="{PLANNED_END}" iso-date="{end.isoformat()}"/>\n'
-    )
-    for year, cents in budgets:
-        first, last = years[year]
-        parts.append(
-            f'    <budget type="1" status="1"><period-start iso-date="{first}"/>'
-            f'<period-end iso-date="{last}"/><value currency="{currency}" '
-            f'value-date="{first}">{format_euros(cents)}</value></budget>\n'
-        )
-    for key, year, cents in disbursements:
-        first, last = years[year]
-        funder = scenario.funders[key]
-        parts.append(
-            f'    <planned-disbursement type="1"><period-start iso-date="{first}"/>'
-            f'<period-end iso-date="{last}"/><value currency="{currency}" '
-            f'value-date="{first}">{format_euros(cents)}</value>'
-            f"<provider-org{_org(funder.iati_ref, funder.name)}</provider-org>"
-            f"<receiver-org{receiver}</receiver-org></planned-disbursement>\n"
-        )
-    for kind, when, cents, reference, key in transactions:
-        funder_entry = scenario.funders.get(key)
-        provider = _org(funder_entry.iati_ref, funder_entry.name) if funder_entry else _org("", key)
-        parts.append(
+        key = str(funder)
+        provider = parties.provider.get(key) or _org("", key)
+        receiver = parties.receiver[scenario.commitment(cid).recipient]
+        element = (
             f"    <transaction{_ref(reference)}>"
             f'<transaction-type code="{kind}"/><transaction-date iso-date="{when}"/>'
-            f'<value currency="{currency}" value-date="{when}">{format_euros(cents)}</value>'
+            f'<value currency="{currency}" value-date="{when}">{format_euros(int(cents))}</value>'
             f"<provider-org{provider}</provider-org>"
             f"<receiver-org{receiver}</receiver-org></transaction>\n"
         )
-    parts.append("  </iati-activity>\n")
-    return "".join(parts)
+        found.setdefault(cid, []).append((when, kind, element))
+    return {cid: [e for *_, e in sorted(items)] for cid, items in found.items()}, skipped
 
 
 def _ref(ref: str) -> str:
@@ -337,10 +368,8 @@ def description(scenario: Scenario, c: Commitment) -> str:
     return out
 
 
-def planned_dates(
-    c: Commitment, calendar: FiscalCalendar, budgets: list[tuple[int, int]] | tuple[()] = ()
-) -> tuple[dt.date, dt.date]:
-    """The planned first and last day: a grant's period, else the span's fiscal years."""
+def planned_dates(c: Commitment, calendar: FiscalCalendar) -> tuple[dt.date, dt.date]:
+    """The planned first and last day: a grant's period, else its span's fiscal years."""
     start = getattr(c.spec, "start", None)
     end = getattr(c.spec, "end", None)
     if isinstance(start, dt.date) and isinstance(end, dt.date):
@@ -348,8 +377,7 @@ def planned_dates(
     first = getattr(c.spec, "first_year", None)
     last = getattr(c.spec, "last_year", None)
     if not isinstance(first, int) or not isinstance(last, int):
-        named = [year for year, _ in budgets]
-        first, last = min(named), max(named)
+        first, last = (int(y) for y in KINDS[c.kind].spans([c.spec], calendar)[0])
     return calendar.start_of(first), calendar.start_of(last + 1) - dt.timedelta(days=1)
 
 
