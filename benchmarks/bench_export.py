@@ -50,7 +50,7 @@ def build(commitments: int):  # type: ignore[no-untyped-def]
             kind = "grant"
         else:
             spec = Annual(2020, 2029, ByYear(every=1000_35 + i * 7), Fraction(0))
-            funders = ((("A", Fraction(1)),) if i % 2 else (("B", Fraction(1)),))
+            funders = (("A", Fraction(1)),) if i % 2 else (("B", Fraction(1)),)
             kind = "annual"
         items.append(
             Commitment(
@@ -100,20 +100,21 @@ def main() -> None:
         f"(built and projected in {time.perf_counter() - start:.1f} s)"
     )
     folder = Path(tempfile.mkdtemp())
-    results: dict[str, list[float]] = {"plain CSV (baseline)": [], "IATI XML": [], "data package": []}
-    sizes: dict[str, int] = {}
+    csv_path, xml_path, package = folder / "rows.csv", folder / "activities.xml", folder / "pkg"
+    actions = {
+        "plain CSV (baseline)": lambda: rows.to_csv(csv_path, index=False),
+        "IATI XML": lambda: write_iati(scenario, rows, str(xml_path), []),
+        "data package": lambda: write_datapackage(scenario, rows, str(package), []),
+    }
+    results: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(args.repeats):
-        csv_path = folder / "rows.csv"
-        results["plain CSV (baseline)"].append(timed(lambda: rows.to_csv(csv_path, index=False)))
-        sizes["plain CSV (baseline)"] = csv_path.stat().st_size
-        xml_path = folder / "activities.xml"
-        results["IATI XML"].append(timed(lambda: write_iati(scenario, rows, str(xml_path), [])))
-        sizes["IATI XML"] = xml_path.stat().st_size
-        package = folder / "package"
-        results["data package"].append(
-            timed(lambda: write_datapackage(scenario, rows, str(package), []))
-        )
-        sizes["data package"] = sum(p.stat().st_size for p in package.iterdir())
+        for name, action in actions.items():
+            results[name].append(timed(action))
+    sizes = {
+        "plain CSV (baseline)": csv_path.stat().st_size,
+        "IATI XML": xml_path.stat().st_size,
+        "data package": sum(p.stat().st_size for p in package.iterdir()),
+    }
     for name, times in results.items():
         print(
             f"{name:22s} median {statistics.median(times):6.2f} s  "
