@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.export.iati import activities_xml, iati_problems
+from budget.export.iati import activities_xml, iati_problems, status
 from budget.model import Funder, ReportingOrg
 from budget.strategies import scenarios
 from tests.export_helpers import ROOT, cents, check_iati_rules, iati_schema
@@ -382,3 +382,11 @@ def test_usage_errors_exit_2(tmp_path):
     for args in (["--to", "pdf", "-o", "x"], ["--to", "iati"], ["-o", "x.xml"]):
         result = CliRunner().invoke(cli, ["export", str(path), *args])
         assert result.exit_code == 2, args
+
+
+def test_activity_status_follows_as_of_when_given():
+    start, end = dt.date(2014, 4, 1), dt.date(2015, 6, 30)
+    assert status(start, end, None) == "2"  # no date to judge by: implementation
+    assert status(start, end, dt.date(2014, 3, 31)) == "1"  # pipeline
+    assert status(start, end, start) == status(start, end, end) == "2"
+    assert status(start, end, dt.date(2015, 7, 1)) == "3"  # finalisation
