@@ -122,11 +122,13 @@ class Funder:
     key: the short name used in the scenario ("VenJ").
     name: the full name for outputs.
     source: where the funder's role is stated.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
     """
 
     key: str
     name: str
     source: str = ""
+    iati_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class Recipient:
     costs, income: per-year inputs that a derived top-up shortfall is computed from.
     assumptions: field names whose values are assumptions rather than facts.
     origin: the file that defined it; field_origins: the file of each field, after merging.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
     """
 
     key: str
@@ -146,6 +149,7 @@ class Recipient:
     assumptions: tuple[str, ...] = ()
     origin: str = ""
     field_origins: Mapping[str, str] = field(default_factory=dict)
+    iati_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,19 @@ class Limit:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportingOrg:
+    """The organisation that publishes the scenario's commitments as open data (IATI).
+
+    ref: its IATI organisation identifier ("XM-DAC-7"); name: its name;
+    type: an IATI OrganisationType code ("10" government).
+    """
+
+    ref: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario, ready to project.
 
@@ -216,6 +233,8 @@ class Scenario:
     files: every file that went into it, the base first.
     calendar: when fiscal years start.
     first_year, last_year: the horizon that overviews show.
+    currency: the ISO 4217 code of every amount (default "EUR").
+    reporting_org: who publishes it as open data; None when not given.
     """
 
     name: str
@@ -230,6 +249,8 @@ class Scenario:
     description: str = ""
     source: str = ""
     files: tuple[str, ...] = ()
+    currency: str = "EUR"
+    reporting_org: ReportingOrg | None = None
 
     @property
     def years(self) -> range:
