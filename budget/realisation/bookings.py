@@ -260,10 +260,10 @@ def _dates_and_years(
     text = _text(dates)
     cells = pd.Series(dates, dtype=object)
     # Spreadsheet date cells arrive as dates; everything else as text.
-    is_date = cells.map(lambda c: isinstance(c, dt.date)).to_numpy()
+    is_date = cells.map(lambda c: isinstance(c, dt.date)).to_numpy(bool)
     timed = cells.map(lambda c: isinstance(c, dt.datetime) and c.time() != dt.time(0))
     check.report(
-        timed.to_numpy(),
+        timed.to_numpy(bool),
         "date",
         lambda i: f"{dates[i]} has a time of day",
         "give a date only, such as 2015-03-31",
@@ -339,7 +339,7 @@ def _amounts(check: _File, cells: Text) -> npt.NDArray[np.int64]:
     series = pd.Series(cells, dtype=object)
     text = _text(cells)
     # A numeric spreadsheet cell is the decimal it shows (100.1 is 100.10).
-    floats = series.map(lambda c: isinstance(c, float)).to_numpy()
+    floats = series.map(lambda c: isinstance(c, float)).to_numpy(bool)
     for j in np.flatnonzero(floats):
         value = cells[j]
         text[j] = format(Decimal(repr(value)), "f") if np.isfinite(value) else repr(value)
@@ -347,7 +347,7 @@ def _amounts(check: _File, cells: Text) -> npt.NDArray[np.int64]:
     cents = np.zeros(n, dtype=np.int64)
     if fast.any():
         shown = pd.Series(text[fast], dtype=object)
-        negative = shown.str.startswith("-").to_numpy()
+        negative = shown.str.startswith("-").to_numpy(bool)
         parts = shown.str.lstrip("+-").str.partition(".")
         whole = parts[0].astype(np.int64).to_numpy()
         frac = parts[2].str.ljust(2, "0").astype(np.int64).to_numpy()

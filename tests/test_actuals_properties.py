@@ -1,0 +1,134 @@
+"""Properties of plan against actual, checked against a plain scalar reference.
+
+For any generated scenario and bookings: the actual column sums to the files' total (nothing
+is lost: unknown and empty ids are counted under (unplanned)), and every row equals the
+reference: forecast = actual in closed years, max(planned, actual) in the current year,
+planned in future years.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget import project
+from budget.model import Scenario
+from budget.realisation.realised import realise
+from budget.strategies import scenarios
+
+UNPLANNED = "(unplanned)"
+
+
+def reference_status(scenario: Scenario, year: int, as_of: dt.date | None) -> str:
+    if as_of is None:
+        return "future"
+    start = scenario.calendar.start_of(year)
+    last = scenario.calendar.start_of(year + 1) - dt.timedelta(days=1)
+    if last <= as_of:
+        return "closed"
+    return "current" if start <= as_of else "future"
+
+
+def reference(scenario, bookings, as_of):
+    """{(commitment, funder, basis, year): (status, planned, actual, variance, forecast)}."""
+    ids = {c.id for c in scenario.commitments}
+    planned: dict[tuple, int] = {}
+    for r in project(scenario).itertuples(index=False):
+        planned[(r.commitment, r.funder, r.basis, int(r.year))] = int(r.amount_cents)
+    actual: dict[tuple, int] = defaultdict(int)
+    latest = []
+    for commitment, funder, basis, when, cents in bookings:
+        if isinstance(when, dt.date):
+            year = scenario.calendar.year_of(when)
+            latest.append(when)
+        else:
+            year = when
+            latest.append(scenario.calendar.start_of(year + 1) - dt.timedelta(days=1))
+        key = (commitment if commitment in ids else UNPLANNED, funder, basis or "cash", year)
+        actual[key] += cents
+    if as_of is None and latest:
+        as_of = max(latest)
+    out = {}
+    for key in set(planned) | set(actual):
+        p, a = planned.get(key, 0), actual.get(key, 0)
+        status = reference_status(scenario, key[3], as_of)
+        forecast = {"closed": a, "current": max(p, a), "future": p}[status]
+        out[key] = (status, p, a, a - p, forecast)
+    return out
+
+
+@st.composite
+def bookings_for(draw, scenario: Scenario):
+    ids = [c.id for c in scenario.commitments]
+    years = list(range(scenario.first_year - 1, scenario.last_year + 2))
+    first = scenario.calendar.start_of(years[0])
+    last = scenario.calendar.start_of(years[-1] + 1) - dt.timedelta(days=1)
+    when = st.one_of(st.sampled_from(years), st.dates(first, last))
+    return draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([*ids, "", "no-such-id"]),
+                st.sampled_from(list(scenario.funders)),
+                st.sampled_from(["cash", "commitment", ""]),
+                when,
+                st.integers(-(10**11), 10**11),
+            ),
+            max_size=25,
+        )
+    )
+
+
+def write(folder: Path, bookings) -> Path:
+    path = folder / "actuals.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["date", "year", "commitment", "funder", "basis", "amount"])
+        for commitment, funder, basis, when, cents in bookings:
+            sign = "-" if cents < 0 else ""
+            amount = f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+            date, year = (when.isoformat(), "") if isinstance(when, dt.date) else ("", when)
+            out.writerow([date, year, commitment, funder, basis, amount])
+    return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), scenario=scenarios(max_commitments=4))
+def test_nothing_is_lost_and_every_row_matches_the_reference(data, scenario):
+    bookings = data.draw(bookings_for(scenario))
+    as_of = data.draw(
+        st.none()
+        | st.dates(
+            scenario.calendar.start_of(scenario.first_year - 1),
+            scenario.calendar.start_of(scenario.last_year + 2),
+        )
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), bookings)
+        frame, problems, warnings = realise(scenario, [str(path)], as_of)
+    assert not problems, problems
+    assert frame is not None
+    assert int(frame["actual_cents"].sum()) == sum(b[4] for b in bookings)
+    got = {
+        (r.commitment, r.funder, r.basis, int(r.year)): (
+            r.status,
+            int(r.planned_cents),
+            int(r.actual_cents),
+            int(r.variance_cents),
+            int(r.forecast_cents),
+        )
+        for r in frame.itertuples(index=False)
+    }
+    assert len(got) == len(frame), "one row per commitment, funder, basis and year"
+    assert got == reference(scenario, bookings, as_of)
+    closed = frame["status"] == "closed"
+    future = frame["status"] == "future"
+    assert (frame.loc[closed, "forecast_cents"] == frame.loc[closed, "actual_cents"]).all()
+    assert (frame.loc[future, "forecast_cents"] == frame.loc[future, "planned_cents"]).all()
+    unknown = any(b[0] == "no-such-id" for b in bookings)
+    assert len(warnings) == (1 if unknown else 0)
