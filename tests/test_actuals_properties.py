@@ -132,3 +132,45 @@ def test_nothing_is_lost_and_every_row_matches_the_reference(data, scenario):
     assert (frame.loc[future, "forecast_cents"] == frame.loc[future, "planned_cents"]).all()
     unknown = any(b[0] == "no-such-id" for b in bookings)
     assert len(warnings) == (1 if unknown else 0)
+
+
+@given(st.lists(st.text(alphabet="0123456789.+-, e", max_size=19), max_size=30))
+def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
+    """The array reader takes only what parse_cents takes, with the same cents."""
+    import numpy as np
+
+    from budget.money import MoneyError, parse_cents
+    from budget.realisation.bookings import _quick_cents
+
+    cents, read = _quick_cents(np.array(texts, dtype=object))
+    for text, value, quick in zip(texts, cents, read, strict=True):
+        if quick:
+            assert parse_cents(text, allow_negative=True) == value, text
+        else:
+            try:
+                parse_cents(text, allow_negative=True)
+            except MoneyError:
+                continue
+            # Taken by the parser but not on arrays: only text with spaces around it (cells
+            # arrive stripped) or more than 15 whole digits.
+            assert text != text.strip() or len(text.strip().lstrip("+-").split(".")[0]) > 15
+
+
+@given(st.lists(st.integers(-(10**17) + 1, 10**17 - 1), max_size=30), st.integers(0, 2))
+def test_every_plain_amount_is_read_on_arrays(values, decimals):
+    import numpy as np
+
+    from budget.realisation.bookings import _quick_cents
+
+    def text(cents: int) -> str:
+        sign = "-" if cents < 0 else ""
+        whole, frac = divmod(abs(cents), 100)
+        return f"{sign}{whole}" + (f".{frac:02d}"[: decimals + 1] if decimals else "")
+
+    shown = [text(v) for v in values]
+    cents, read = _quick_cents(np.array(shown, dtype=object))
+    assert read.all()
+    for v, c in zip(values, cents, strict=True):
+        # The text keeps `decimals` of the two decimal digits; the rest are dropped.
+        kept = abs(v) - abs(v) % 10 ** (2 - decimals)
+        assert c == (-kept if v < 0 else kept)

@@ -28,6 +28,7 @@ from budget.errors import Problem
 from budget.fields import YEAR_MAX, YEAR_MIN
 from budget.model import BASES, Scenario
 from budget.money import MoneyError, parse_cents
+from budget.periods import FiscalCalendar
 
 UNPLANNED = "(unplanned)"
 COLUMNS = ("date", "year", "commitment", "funder", "basis", "amount", "reference", "description")
@@ -36,7 +37,6 @@ REQUIRED = ("commitment", "funder", "amount")
 SHOWN = 20
 # Sums of bookings stay well inside int64 cents (as for scenarios).
 MOST_CENTS = 2**62
-_AMOUNT = r"[+-]?\d{1,15}(?:\.\d{1,2})?"
 
 Text = npt.NDArray[np.object_]
 
@@ -143,24 +143,23 @@ def _read_file(
         cells = read_cells(Path(shown))
     except RegisterError as exc:
         return None, [Problem(shown, "", exc.message, exc.hint)], []
-    top = next((n for n, row in enumerate(cells) if any(_filled(c) for c in row)), None)
+    top = next((n for n, row in enumerate(cells) if any(_cell_text(c) for c in row)), None)
     if top is None:
         return None, [Problem(shown, "", "is empty", "the first row names the columns")], []
-    header = [str(c).strip().lower() if _filled(c) else "" for c in cells[top]]
+    header = [_cell_text(c).lower() for c in cells[top]]
     problems = _check_header(shown, header, top + 1)
     if problems:
         return None, problems, []
     body = cells[top + 1 :]
     width = max([len(header), *(len(r) for r in body)]) if body else len(header)
-    grid = np.full((len(body), width), None, dtype=object)
-    if body and all(len(r) == width for r in body):
-        grid[:] = body
-    else:
-        for i, r in enumerate(body):
-            grid[i, : len(r)] = r
-    filled = _filled_mask(grid)
+    if any(len(r) != width for r in body):
+        body = [[*r, *([None] * (width - len(r)))] for r in body]
+    text = np.empty((len(body), width), dtype=object)
+    for j, cells_of_column in enumerate(zip(*body, strict=True)):
+        text[:, j] = _as_text(cells_of_column)
+    filled = text != ""
     keep = filled.any(axis=1)
-    grid, filled = grid[keep], filled[keep]
+    text, filled = text[keep], filled[keep]
     check = _File(shown, np.flatnonzero(keep).astype(np.int64) + top + 2)
     index = {name: i for i, name in enumerate(header) if name}
     for i in range(width):
@@ -173,21 +172,24 @@ def _read_file(
             )
 
     def column(name: str) -> Text:
-        return grid[:, index[name]] if name in index else np.full(len(grid), None, dtype=object)
+        return text[:, index[name]] if name in index else np.full(len(text), "", dtype=object)
 
-    days, years = _dates_and_years(check, column("date"), column("year"), scenario, index)
+    date_column = "date" if "date" in index else "year"
+    days, years = _dates_and_years(
+        check, column("date"), column("year"), scenario.calendar, date_column
+    )
     cents = _amounts(check, column("amount"))
-    funders = _known(check, _text(column("funder")), "funder", list(scenario.funders))
-    basis = _basis(check, _text(column("basis")))
-    written = _text(column("commitment"))
+    funders = _known(check, column("funder"), "funder", list(scenario.funders))
+    basis = _basis(check, column("basis"))
+    written = column("commitment")
     if check.problems:
         return None, check.problems, []
     ids = [c.id for c in scenario.commitments]
-    known = pd.Series(written, dtype=object).isin(ids).to_numpy()
+    known = pd.Series(written, dtype=object).isin(ids).to_numpy(bool)
     commitment = np.where(known, written, UNPLANNED).astype(object)
     warnings = _unknown_ids(check, written, known, ids)
     part = {
-        "file": np.full(len(grid), shown, dtype=object),
+        "file": np.full(len(text), shown, dtype=object),
         "row": check.rows,
         "commitment": commitment,
         "written": written,
@@ -196,8 +198,8 @@ def _read_file(
         "date": days,
         "year": years,
         "amount_cents": cents,
-        "reference": _text(column("reference")),
-        "description": _text(column("description")),
+        "reference": column("reference"),
+        "description": column("description"),
     }
     return part, [], warnings
 
@@ -223,71 +225,50 @@ def _check_header(shown: str, header: list[str], row: int) -> list[Problem]:
     return problems
 
 
-def _filled(cell: Any) -> bool:
-    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+def _as_text(cells: Sequence[Any]) -> list[str]:
+    """A column's cells as stripped text ("" for empty), so that every later check works
+    on text alone. CSV cells are all text already (the fast path)."""
+    if all(type(c) is str for c in cells):
+        return [c.strip() for c in cells]
+    return [_cell_text(c) for c in cells]
 
 
-def _filled_mask(grid: Text) -> npt.NDArray[np.bool_]:
-    if grid.size == 0:
-        return np.zeros(grid.shape, dtype=bool)
-    flat = pd.Series(grid.ravel(), dtype=object)
-    text = flat.map(lambda c: isinstance(c, str)).to_numpy(bool)
-    out = flat.notna().to_numpy().copy()
-    if text.any():
-        out[text] = flat[text].str.strip().to_numpy() != ""
-    return out.reshape(grid.shape)
-
-
-def _text(values: Text) -> Text:
-    """Cells as stripped text ("" for empty); a number such as 1042 is its digits."""
-    series = pd.Series(values, dtype=object)
-    out = np.full(len(values), "", dtype=object)
-    text = series.map(lambda c: isinstance(c, str)).to_numpy(bool)
-    out[text] = series[text].str.strip().to_numpy()
-    for i in np.flatnonzero(~text & series.notna().to_numpy()):
-        value = values[i]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        out[i] = str(value)
-    return out
+def _cell_text(cell: Any) -> str:
+    """A spreadsheet cell as the text it shows: a date cell as YYYY-MM-DD, a numeric cell
+    as the decimal it holds (100.1 is "100.1"; 2015.0 is "2015")."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, float):
+        if not np.isfinite(cell):
+            return repr(cell)
+        if cell.is_integer() and abs(cell) < 2**53:
+            return str(int(cell))
+        return format(Decimal(repr(cell)), "f")
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time(0) else str(cell)
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell).strip()
 
 
 def _dates_and_years(
-    check: _File, dates: Text, names: Text, scenario: Scenario, index: dict[str, int]
+    check: _File, dates: Text, names: Text, calendar: FiscalCalendar, column: str
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]:
-    n = len(dates)
-    days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    text = _text(dates)
-    cells = pd.Series(dates, dtype=object)
-    # Spreadsheet date cells arrive as dates; everything else as text.
-    is_date = cells.map(lambda c: isinstance(c, dt.date)).to_numpy(bool)
-    timed = cells.map(lambda c: isinstance(c, dt.datetime) and c.time() != dt.time(0))
-    check.report(
-        timed.to_numpy(bool),
-        "date",
-        lambda i: f"{dates[i]} has a time of day",
-        "give a date only, such as 2015-03-31",
-    )
-    if is_date.any():
-        days[is_date] = np.array(
-            [c.date() if isinstance(c, dt.datetime) else c for c in dates[is_date]],
-            dtype="datetime64[D]",
-        )
-    given = (text != "") & ~is_date
-    shaped = pd.Series(text, dtype=object).str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(bool)
-    wanted = text.copy()
+    """Each booking's date (NaT when only a year is given) and fiscal year."""
+    given = dates != ""
+    shaped = (_codes(dates) != 0).sum(axis=1) == 10
+    wanted = dates.copy()
     wanted[~(given & shaped)] = None
     candidates: Any = pd.Series(wanted, dtype=object)
-    parsed = pd.to_datetime(
-        candidates,
-        format="%Y-%m-%d",
-        errors="coerce",
-    ).to_numpy("datetime64[D]")
-    days[given] = parsed[given]
+    days = pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").to_numpy("datetime64[D]")
     check.report(
         given & np.isnat(days),
         "date",
-        lambda i: f"{text[i]!r} is not a date",
+        lambda i: f"{dates[i]!r} is not a date",
         "write dates as YYYY-MM-DD, e.g. 2015-03-31",
     )
     calendar_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -299,34 +280,38 @@ def _dates_and_years(
         f"use a date from {YEAR_MIN} to {YEAR_MAX}",
     )
     days[out_of_range] = np.datetime64("NaT")
-    years = np.zeros(n, dtype=np.int64)
+    years = np.zeros(len(dates), dtype=np.int64)
     dated = ~np.isnat(days)
     if dated.any():
-        years[dated] = scenario.calendar.years_of(days[dated])
+        years[dated] = calendar.years_of(days[dated])
 
-    named = _text(names)
-    has_name = named != ""
-    digits = pd.Series(named, dtype=object).str.fullmatch(r"\d{4}").to_numpy(bool)
-    number = np.zeros(n, dtype=np.int64)
-    number[digits] = pd.Series(named[digits], dtype=object).astype(np.int64).to_numpy()
-    good_name = digits & (number >= YEAR_MIN) & (number <= YEAR_MAX)
+    named = names != ""
+    codes = _codes(names)[:, :4].astype(np.int64)
+    digits = ((names != "") & ((_codes(names) != 0).sum(axis=1) == 4)) & (
+        (codes >= ord("0")) & (codes <= ord("9"))
+    ).all(axis=1)
+    if codes.shape[1] < 4:
+        digits[:] = False
+    number = np.zeros(len(names), dtype=np.int64)
+    if digits.any():
+        number[digits] = (codes[digits] - ord("0")) @ np.array([1000, 100, 10, 1])
+    good = digits & (number >= YEAR_MIN) & (number <= YEAR_MAX)
     check.report(
-        has_name & ~good_name,
+        named & ~good,
         "year",
-        lambda i: f"{named[i]!r} is not a fiscal year",
+        lambda i: f"{names[i]!r} is not a fiscal year",
         "name the fiscal year as a number such as 2015 (the calendar year it ends in)",
     )
     check.report(
-        has_name & good_name & dated & (number != years),
+        named & good & dated & (number != years),
         "year",
         lambda i: f"is {number[i]}, but the date {days[i]} is in fiscal year {years[i]}",
         "give the date or the year, or make them agree",
     )
-    only_year = has_name & good_name & ~dated
+    only_year = named & good & ~dated
     years[only_year] = number[only_year]
-    column = "date" if "date" in index else "year"
     check.report(
-        (text == "") & ~is_date & ~has_name,
+        ~given & ~named,
         column,
         lambda _: "is empty",
         "every booking needs its date (YYYY-MM-DD) or its fiscal year",
@@ -334,43 +319,63 @@ def _dates_and_years(
     return days, years
 
 
-def _amounts(check: _File, cells: Text) -> npt.NDArray[np.int64]:
-    n = len(cells)
-    series = pd.Series(cells, dtype=object)
-    text = _text(cells)
-    # A numeric spreadsheet cell is the decimal it shows (100.1 is 100.10).
-    floats = series.map(lambda c: isinstance(c, float)).to_numpy(bool)
-    for j in np.flatnonzero(floats):
-        value = cells[j]
-        text[j] = format(Decimal(repr(value)), "f") if np.isfinite(value) else repr(value)
-    fast = pd.Series(text, dtype=object).str.fullmatch(_AMOUNT).to_numpy(bool)
-    cents = np.zeros(n, dtype=np.int64)
-    if fast.any():
-        shown = pd.Series(text[fast], dtype=object)
-        negative = shown.str.startswith("-").to_numpy(bool)
-        parts = shown.str.lstrip("+-").str.partition(".")
-        whole = parts[0].astype(np.int64).to_numpy()
-        frac = parts[2].str.ljust(2, "0").astype(np.int64).to_numpy()
-        value = whole * 100 + frac
-        cents[fast] = np.where(negative, -value, value)
+def _amounts(check: _File, amounts: Text) -> npt.NDArray[np.int64]:
+    """Exact cents. Plain amounts (digits, an optional sign and point, at most two
+    decimals) are read on arrays; anything else goes through parse_cents, the one amount
+    parser, which accepts it or says what is wrong."""
+    cents, quick = _quick_cents(amounts)
     messages: dict[int, tuple[str, str]] = {}
-    for i in map(int, np.flatnonzero(~fast)):
-        if text[i] == "":
+    for i in map(int, np.flatnonzero(~quick)):
+        text = amounts[i]
+        if not text:
             messages[i] = ("is empty", 'give the amount booked, e.g. "67600.00" or -250.00')
             continue
         try:
-            cents[i] = parse_cents(text[i], allow_negative=True)
+            cents[i] = parse_cents(text, allow_negative=True)
         except MoneyError as exc:
             messages[i] = (exc.message, exc.hint)
     if messages:
-        bad = np.zeros(n, dtype=bool)
+        bad = np.zeros(len(amounts), dtype=bool)
         bad[list(messages)] = True
         check.report(bad, "amount", lambda i: messages[i][0], lambda i: messages[i][1])
     return cents
 
 
+def _codes(values: Text) -> npt.NDArray[np.uint32]:
+    """The characters of each text as a (rows, longest) array of code points, 0-padded."""
+    wide = np.array(values.tolist() or [""], dtype=str)[: len(values)]
+    longest = max(wide.dtype.itemsize // 4, 1)
+    return np.ascontiguousarray(wide, dtype=f"<U{longest}").view(np.uint32).reshape(-1, longest)
+
+
+def _quick_cents(amounts: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """(cents, read): amounts matching [+-]digits[.digits] with 1-15 whole digits and at
+    most two decimals, read exactly with integer arithmetic on arrays."""
+    codes = _codes(amounts)
+    digit = (codes >= ord("0")) & (codes <= ord("9"))
+    point = codes == ord(".")
+    pad = codes == 0
+    signed = (codes[:, 0] == ord("-")) | (codes[:, 0] == ord("+"))
+    allowed = digit | point | pad
+    allowed[:, 0] |= signed
+    length = (~pad).sum(axis=1)
+    points = point.sum(axis=1)
+    at = np.where(points == 1, point.argmax(axis=1), length)
+    whole = at - signed
+    decimals = np.where(points == 1, length - at - 1, 0)
+    # Padding only at the end: a text never holds a NUL, so this is the text's own length.
+    read = allowed.all(axis=1) & (points <= 1) & (whole >= 1) & (whole <= 15) & (decimals <= 2)
+    value = np.zeros(len(amounts), dtype=np.int64)
+    for column in range(codes.shape[1]):
+        is_digit = digit[:, column] & read
+        value = np.where(is_digit, value * 10 + (codes[:, column].astype(np.int64) - 48), value)
+    value = value * np.array([100, 10, 1], dtype=np.int64)[np.minimum(decimals, 2)]
+    negative = codes[:, 0] == ord("-")
+    return np.where(read, np.where(negative, -value, value), 0).astype(np.int64), read
+
+
 def _known(check: _File, values: Text, column: str, allowed: list[str]) -> Text:
-    known = pd.Series(values, dtype=object).isin(allowed).to_numpy()
+    known = pd.Series(values, dtype=object).isin(allowed).to_numpy(bool)
 
     def hint(i: int) -> str:
         close = difflib.get_close_matches(str(values[i]), allowed, n=1) if values[i] else []
@@ -387,9 +392,9 @@ def _known(check: _File, values: Text, column: str, allowed: list[str]) -> Text:
 
 
 def _basis(check: _File, values: Text) -> Text:
-    out = np.where(values == "", "cash", pd.Series(values, dtype=object).str.lower()).astype(object)
+    out = np.array([v.lower() or "cash" for v in values.tolist()], dtype=object)
     check.report(
-        ~pd.Series(out, dtype=object).isin(BASES).to_numpy(),
+        ~pd.Series(out, dtype=object).isin(BASES).to_numpy(bool),
         "basis",
         lambda i: f"{values[i]!r} is not a basis",
         "use cash (payments) or commitment (obligations entered); empty means cash",
