@@ -453,6 +453,11 @@ BAD = {
         "row 1",
         "has no column 'funder'",
     ),
+    "duplicate-column": (
+        "date,commitment,funder,amount,Amount\n2014-01-01,mki-support,VenJ,5,6\n",
+        "row 1, column 'amount'",
+        "the column 'amount' appears twice",
+    ),
     "unnamed-column": (
         "date,commitment,funder,amount,\n2014-01-01,mki-support,VenJ,5,oops\n",
         "row 2, column 'E'",
@@ -507,6 +512,31 @@ def test_missing_and_unreadable_files(tmp_path):
     assert "is not a table: .txt" in result.stderr
     result = invoke("actuals", str(REALISED), "--as-of", "2015-13-01")
     assert result.exit_code == 2
+
+
+def test_bad_spreadsheets(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = invoke("actuals", str(REALISED), "--actuals", str(broken))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{broken}: is not a readable XLSX workbook")
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["date", "commitment", "funder", "amount"])
+    book.active.append([dt.datetime(2015, 1, 2, 10, 30), "mki-support", "VenJ", 1.005])
+    timed = tmp_path / "timed.xlsx"
+    book.save(timed)
+    result = invoke("actuals", str(REALISED), "--actuals", str(timed))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"{timed}: row 2, column 'date': '2015-01-02 10:30:00' is not a date "
+        "(hint: write dates as YYYY-MM-DD, e.g. 2015-03-31)",
+        f"{timed}: row 2, column 'amount': '1.005' has more than two decimals "
+        "(hint: amounts are exact to the cent; round it yourself to two decimals)",
+    ]
 
 
 def test_bad_scenario_keys(tmp_path):

@@ -140,9 +140,9 @@ def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
     import numpy as np
 
     from budget.money import MoneyError, parse_cents
-    from budget.realisation.bookings import _quick_cents
+    from budget.realisation.cells import quick_cents
 
-    cents, read = _quick_cents(np.array(texts, dtype=object))
+    cents, read = quick_cents(np.array(texts, dtype=object))
     for text, value, quick in zip(texts, cents, read, strict=True):
         if quick:
             assert parse_cents(text, allow_negative=True) == value, text
@@ -160,7 +160,7 @@ def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
 def test_every_plain_amount_is_read_on_arrays(values, decimals):
     import numpy as np
 
-    from budget.realisation.bookings import _quick_cents
+    from budget.realisation.cells import quick_cents
 
     def text(cents: int) -> str:
         sign = "-" if cents < 0 else ""
@@ -168,9 +168,72 @@ def test_every_plain_amount_is_read_on_arrays(values, decimals):
         return f"{sign}{whole}" + (f".{frac:02d}"[: decimals + 1] if decimals else "")
 
     shown = [text(v) for v in values]
-    cents, read = _quick_cents(np.array(shown, dtype=object))
+    cents, read = quick_cents(np.array(shown, dtype=object))
     assert read.all()
     for v, c in zip(values, cents, strict=True):
         # The text keeps `decimals` of the two decimal digits; the rest are dropped.
         kept = abs(v) - abs(v) % 10 ** (2 - decimals)
         assert c == (-kept if v < 0 else kept)
+
+
+LETTER = Path(__file__).parent.parent / "scenarios" / "letter-2014.toml"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(
+            alphabet='date,yearcommitmnfudbsi;"\n\r\ufeff-0123456789.VenJBZ mki-support ',
+            max_size=300,
+        ),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+    ),
+    st.sampled_from(["utf-8", "utf-16", "latin-1"]),
+)
+def test_generated_actuals_files_never_crash(text, encoding):
+    """Any file gives bookings or problems (each naming the file), never an exception."""
+    from budget.realisation.bookings import read_bookings
+    from budget.scenario import load_scenario
+
+    scenario = load_scenario(LETTER)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_bytes(text.encode(encoding, errors="replace"))
+        frame, problems, _ = read_bookings(scenario, [str(path)])
+    assert all(p.file == str(path) for p in problems)
+    if not problems:
+        assert frame["amount_cents"].dtype == "int64"
+
+
+CELLS = st.one_of(
+    st.sampled_from(["", "mki-support", "VenJ", "BZ", "cash", "commitment", "2015", "2014-12-31"]),
+    st.sampled_from(["-0.01", "1e5", "1,000.00", "٣", "2015-02-29", "+", "1.2.3", "NaN"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["date", "year", "commitment", "funder", "basis", "amount",
+                              "reference", "DATE", "", "colour"]), min_size=1, max_size=8),
+    st.lists(st.lists(CELLS, max_size=9), max_size=8),
+)  # fmt: skip
+def test_generated_tables_give_bookings_or_row_and_column_problems(header, rows):
+    """Well-formed CSV with any cells: bookings that add up, or problems naming the file
+    (and, for cells, the row and column); never an exception."""
+    from budget.realisation.bookings import read_bookings
+    from budget.scenario import load_scenario
+
+    scenario = load_scenario(LETTER)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            width = len(header)
+            writer.writerows([(row + [""] * width)[:width] for row in rows])
+        frame, problems, _ = read_bookings(scenario, [str(path)])
+    assert all(p.file == str(path) for p in problems)
+    if not problems:
+        assert len(frame) <= len(rows)
+        assert frame["funder"].isin(list(scenario.funders)).all()

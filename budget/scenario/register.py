@@ -250,7 +250,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)
-        first = head.decode("utf-8-sig", errors="replace").splitlines()[0] if head.strip() else ""
+        # A file of only a byte-order mark has no first line.
+        first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
         # Excel in many European locales saves CSV with semicolons; take them when the
         # header has no comma at all.
         sep = ";" if first and "," not in first and ";" in first else ","
