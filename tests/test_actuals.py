@@ -342,6 +342,13 @@ def test_the_plan_vs_actual_frame_follows_the_conventions():
     assert frame.attrs["bookings"] == 15
     assert frame.attrs["unplanned_bookings"] == 2
     assert frame.attrs["total_cents"] == 418_504_035
+    scenario = load_scenario(REALISED)
+    forecast = budget.forecast_rows(scenario, frame)
+    assert list(forecast.columns) == list(budget.project(scenario).columns)
+    assert forecast["amount_cents"].tolist() == frame["forecast_cents"].tolist()
+    unplanned = forecast[forecast["commitment"] == "(unplanned)"]
+    assert set(unplanned["kind"]) == {"(unplanned)"}
+    assert set(forecast.loc[forecast["commitment"] == "bz-tdh-ecpat", "kind"]) == {"grant"}
 
 
 def test_run_uses_the_forecast_for_the_ledger_and_says_so():

@@ -55,15 +55,17 @@ def year_status(
     Closed: the year's last day is on or before `as_of`; current: it holds `as_of` and is
     not closed; future: it starts after `as_of` (all years when there is no `as_of`).
     """
-    out = np.full(len(years), 2, dtype=np.int8)
-    if as_of is None:
-        return out
-    for year in np.unique(years):
-        if calendar.start_of(int(year) + 1) <= as_of + dt.timedelta(days=1):
-            out[years == year] = 0
-        elif calendar.start_of(int(year)) <= as_of:
-            out[years == year] = 1
-    return out
+    if as_of is None or len(years) == 0:
+        return np.full(len(years), 2, dtype=np.int8)
+    first = int(years.min())
+
+    def status(year: int) -> int:
+        if calendar.start_of(year + 1) <= as_of + dt.timedelta(days=1):
+            return 0
+        return 1 if calendar.start_of(year) <= as_of else 2
+
+    table = np.array([status(y) for y in range(first, int(years.max()) + 1)], dtype=np.int8)
+    return table[years - first]
 
 
 def default_as_of(calendar: FiscalCalendar, bookings: pd.DataFrame) -> dt.date | None:
@@ -106,67 +108,65 @@ def realise(
 def compare(
     scenario: Scenario, plan: pd.DataFrame, bookings: pd.DataFrame, as_of: dt.date | None
 ) -> pd.DataFrame:
-    """The plan-vs-actual rows of a projection and the bookings (see the module text)."""
-    planned = pd.DataFrame(
-        {
-            "commitment": plan["commitment"].astype(object),
-            "funder": plan["funder"].astype(object),
-            "basis": plan["basis"].astype(object),
-            "year": plan["year"].to_numpy(np.int64),
-            "planned_cents": plan["amount_cents"].astype("Int64"),
-        }
-    )
-    actual = (
-        pd.DataFrame(
-            {
-                "commitment": bookings["commitment"].astype(object),
-                "funder": bookings["funder"].astype(object),
-                "basis": bookings["basis"].astype(object),
-                "year": bookings["year"].to_numpy(np.int64),
-                "actual_cents": bookings["amount_cents"].to_numpy(np.int64),
-            }
-        )
-        .groupby(KEYS, sort=False)["actual_cents"]
-        .sum()
-        .astype("Int64")
-        .reset_index()
-    )
-    both = planned.merge(actual, how="outer", on=KEYS, sort=False)
-    planned_cents = both["planned_cents"].fillna(0).to_numpy(np.int64)
-    actual_cents = both["actual_cents"].fillna(0).to_numpy(np.int64)
-    years = both["year"].to_numpy(np.int64)
+    """The plan-vs-actual rows of a projection and the bookings (see the module text),
+    ordered by commitment (scenario order, `(unplanned)` last), funder, basis and year.
+
+    Each (commitment, funder, basis, year) is one int64 key, so that matching the plan and
+    the bookings is sorting and searching arrays; sums are exact (int64 adds, no floats).
+    """
+    commitments = [*(c.id for c in scenario.commitments), UNPLANNED]
+    funders = list(scenario.funders)
+    sides = [
+        _keyed(plan, "amount_cents", commitments, funders),
+        _keyed(bookings, "amount_cents", commitments, funders),
+    ]
+    years = np.concatenate([side[0][3] for side in sides])
+    first = int(years.min()) if len(years) else 0
+    span = int(years.max()) - first + 1 if len(years) else 1
+    keys, sums = [], []
+    for (commitment, funder, basis, year), cents in sides:
+        key = ((commitment * len(funders) + funder) * len(BASES) + basis) * span + (year - first)
+        unique, total = _sum_by_key(key, cents)
+        keys.append(unique)
+        sums.append(total)
+    every = np.concatenate(keys)
+    every.sort()
+    every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
+    planned_cents = np.zeros(len(every), dtype=np.int64)
+    actual_cents = np.zeros(len(every), dtype=np.int64)
+    planned_cents[np.searchsorted(every, keys[0])] = sums[0]
+    actual_cents[np.searchsorted(every, keys[1])] = sums[1]
+    rest, year_index = np.divmod(every, span)
+    rest, basis_code = np.divmod(rest, len(BASES))
+    commitment_code, funder_code = np.divmod(rest, len(funders))
+    years = year_index + first
     status = year_status(scenario.calendar, years, as_of)
     forecast = np.where(
         status == 0,
         actual_cents,
         np.where(status == 1, np.maximum(planned_cents, actual_cents), planned_cents),
     )
+    recipient_of = [c.recipient for c in scenario.commitments]
+    recipients = [*dict.fromkeys(recipient_of), ""]
+    position = {r: i for i, r in enumerate(recipients)}
+    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
 
-    ids = [c.id for c in scenario.commitments]
-    commitment = _categories(both["commitment"], [*ids, UNPLANNED])
-    funder = _categories(both["funder"], list(scenario.funders))
-    basis = _categories(both["basis"], list(BASES))
-    order = np.lexsort((years, basis.codes, funder.codes, commitment.codes))
-    recipients = {c.id: c.recipient for c in scenario.commitments}
-    recipient_names = [*dict.fromkeys(recipients.values()), ""]
-    recipient = pd.Categorical(
-        [recipients.get(c, "") for c in commitment[order]], categories=recipient_names
-    )
+    def labels(codes: npt.NDArray[np.int64], names: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
     out = pd.DataFrame(
         {
-            "scenario": pd.Categorical([scenario.name] * len(order)),
-            "commitment": commitment[order],
-            "recipient": recipient,
-            "funder": funder[order],
-            "basis": basis[order],
-            "year": years[order],
-            "status": pd.Categorical.from_codes(
-                status[order], categories=pd.Index([s.value for s in Status])
-            ),
-            "planned_cents": planned_cents[order],
-            "actual_cents": actual_cents[order],
-            "variance_cents": (actual_cents - planned_cents)[order],
-            "forecast_cents": forecast[order],
+            "scenario": labels(np.zeros(len(every), np.int64), [scenario.name]),
+            "commitment": labels(commitment_code, commitments),
+            "recipient": labels(recipient_code[commitment_code], recipients),
+            "funder": labels(funder_code, funders),
+            "basis": labels(basis_code, list(BASES)),
+            "year": years,
+            "status": labels(status.astype(np.int64), [s.value for s in Status]),
+            "planned_cents": planned_cents,
+            "actual_cents": actual_cents,
+            "variance_cents": actual_cents - planned_cents,
+            "forecast_cents": forecast,
         }
     )
     out.attrs.update(
@@ -181,18 +181,65 @@ def _categories(values: pd.Series, names: list[str]) -> pd.Categorical:
     return pd.Categorical(values.to_numpy(object), categories=names)
 
 
+Codes = npt.NDArray[np.int64]
+
+
+def _keyed(
+    rows: pd.DataFrame, column: str, commitments: list[str], funders: list[str]
+) -> tuple[tuple[Codes, Codes, Codes, Codes], Codes]:
+    """((commitment, funder, basis, year) codes, cents) of tidy rows or bookings; codes
+    follow the scenario's order, so that sorted keys are the order of the output."""
+
+    def codes(name: str, names: list[str]) -> Codes:
+        values = rows[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            series = values.cat.set_categories(names)
+        else:
+            series = pd.Series(pd.Categorical(values.to_numpy(object), categories=names))
+        found: Codes = np.asarray(series.cat.codes, dtype=np.int64)
+        if (found < 0).any():
+            raise ValueError(f"{name}: a value that is not in the scenario")
+        return found
+
+    return (
+        codes("commitment", commitments),
+        codes("funder", funders),
+        codes("basis", list(BASES)),
+        rows["year"].to_numpy(np.int64),
+    ), rows[column].to_numpy(np.int64)
+
+
+def _sum_by_key(key: Codes, cents: Codes) -> tuple[Codes, Codes]:
+    """The distinct keys in order and the exact int64 sum of the cents of each."""
+    if len(key) == 0:
+        return key, cents
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.add.reduceat(cents[order], starts)
+
+
 def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
     """The forecast as tidy projection rows (the columns of `budget.project`, with
     `amount_cents` the forecast), for the ledger, the limits and `check`."""
+    from budget.kinds import KINDS
+
     kinds = {c.id: c.kind for c in scenario.commitments}
-    kind = [kinds.get(c, UNPLANNED) for c in realised["commitment"]]
+    names = [*KINDS, UNPLANNED]
+    commitment = realised["commitment"].cat
+    per_category = np.array(
+        [names.index(kinds.get(c, UNPLANNED)) for c in commitment.categories], dtype=np.int64
+    )
+    kind = pd.Categorical.from_codes(
+        per_category[commitment.codes.to_numpy(np.int64)], categories=pd.Index(names)
+    )
     out = pd.DataFrame(
         {
             "scenario": realised["scenario"],
             "commitment": realised["commitment"],
             "recipient": realised["recipient"],
             "funder": realised["funder"],
-            "kind": pd.Categorical(kind),
+            "kind": kind,
             "basis": realised["basis"],
             "year": realised["year"].to_numpy(np.int64),
             "amount_cents": realised["forecast_cents"].to_numpy(np.int64),
