@@ -7,7 +7,8 @@ Prints medians over several repeats of:
 - plan_vs_actual: the whole `budget actuals` computation (bookings, projection, the
   outer join of plan and actual, status and forecast) for a 1,000-commitment scenario.
 
-    PYTHONPATH=. python benchmarks/bench_actuals.py [--rows 100000] [--repeats 5]
+    PYTHONPATH=. python benchmarks/bench_actuals.py [--rows 100000] [--commitments 1000]
+        [--repeats 5]
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ COMMITMENTS = 1_000
 HEADER = ["date", "commitment", "funder", "basis", "amount", "reference", "description"]
 
 
-def write_scenario(folder: Path) -> Path:
+def write_scenario(folder: Path, commitments: int) -> Path:
     lines = [
         '[scenario]\nname = "Actuals benchmark"\nfiscal_year_start = "04-01"',
         "first_year = 2015\nlast_year = 2024",
         "[funders.VenJ]\n[funders.VWS]\n[funders.BZ]\n[recipients.R]",
     ]
-    for i in range(COMMITMENTS):
+    for i in range(commitments):
         lines.append(
             f'[[commitments]]\nid = "c{i}"\nkind = "annual"\nrecipient = "R"\n'
             'funders = { VenJ = "1/2", VWS = "1/2" }\nfirst_year = 2015\nlast_year = 2024\n'
@@ -49,8 +50,8 @@ def write_scenario(folder: Path) -> Path:
     return path
 
 
-def booking(rng: random.Random, n: int) -> list[object]:
-    commitment = f"c{rng.randrange(COMMITMENTS)}" if n % 50 else rng.choice(["", "c-old"])
+def booking(rng: random.Random, n: int, commitments: int) -> list[object]:
+    commitment = f"c{rng.randrange(commitments)}" if n % 50 else rng.choice(["", "c-old"])
     day = f"{rng.randrange(2015, 2024)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
     cents = rng.randrange(-50_000, 10_000_000)
     amount = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
@@ -58,9 +59,9 @@ def booking(rng: random.Random, n: int) -> list[object]:
     return [day, commitment, rng.choice(["VenJ", "VWS"]), basis, amount, f"R-{n}", "booking"]
 
 
-def write_actuals(folder: Path, rows: int) -> tuple[Path, Path]:
+def write_actuals(folder: Path, rows: int, commitments: int) -> tuple[Path, Path]:
     rng = random.Random(2014)
-    data = [booking(rng, n) for n in range(rows)]
+    data = [booking(rng, n, commitments) for n in range(rows)]
     csv_path = folder / "actuals.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -89,13 +90,17 @@ def median_seconds(run: Callable[[], object], repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--commitments", type=int, default=COMMITMENTS)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        scenario = load_scenario(write_scenario(folder))
-        csv_path, xlsx_path = write_actuals(folder, args.rows)
-        print(f"{args.rows:,} bookings, {COMMITMENTS:,} commitments, {args.repeats} repeats")
+        scenario = load_scenario(write_scenario(folder, args.commitments))
+        csv_path, xlsx_path = write_actuals(folder, args.rows, args.commitments)
+        print(
+            f"{args.rows:,} bookings, {args.commitments:,} commitments over 10 years "
+            f"({40 * args.commitments:,} plan rows), {args.repeats} repeats"
+        )
 
         def checked(path: Path) -> object:
             frame, problems, _ = read_bookings(scenario, [str(path)])
