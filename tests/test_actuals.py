@@ -521,6 +521,15 @@ def test_missing_and_unreadable_files(tmp_path):
     assert result.exit_code == 2
 
 
+def test_a_file_named_twice_would_count_twice_and_is_refused():
+    csv_file = str(SCENARIOS / "letter-2014-actuals.csv")
+    result = invoke("actuals", str(REALISED), "--actuals", csv_file, "--actuals", csv_file)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"{csv_file}: is named twice (hint: name each actuals file once)"
+    )
+
+
 def test_bad_spreadsheets(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")

@@ -49,7 +49,13 @@ def read_bookings(
     parts: list[dict[str, Any]] = []
     problems: list[Problem] = []
     warnings: list[str] = []
+    seen: set[Path] = set()
     for shown in paths:
+        resolved = Path(shown).resolve()
+        if resolved in seen:
+            problems.append(Problem(shown, "", "is named twice", "name each actuals file once"))
+            continue
+        seen.add(resolved)
         part, found, warned = _read_file(scenario, shown)
         problems.extend(found)
         warnings.extend(warned)

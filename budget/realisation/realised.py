@@ -294,7 +294,9 @@ def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.
             "reference": bookings["reference"].astype(object),
             "description": bookings["description"].astype(object),
             "written": bookings["written"].astype(object),
-            "file": pd.Categorical(bookings["file"].to_numpy(object), categories=paths),
+            "file": pd.Categorical(
+                bookings["file"].to_numpy(object), categories=list(dict.fromkeys(paths))
+            ),
             "row": bookings["row"].to_numpy(np.int64),
         }
     )
