@@ -5,6 +5,7 @@ Amounts are integer cents; shares are exact fractions; years are fiscal-year nam
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -225,12 +226,43 @@ class ReportingOrg:
 
 
 @dataclass(frozen=True, slots=True)
+class Indicator:
+    """A performance agreement: a result measured per year against targets.
+
+    base_year, base: the starting point that changes are measured from (base is not 0).
+    targets: (year, value, is_change) in year order; a change is a fraction of the base
+        ("+7.5%" is 3/40), otherwise the value is the target itself.
+    achieved: (year, value) in year order, the results measured so far.
+    decimals: targets are rounded half away from zero to this many decimals.
+    higher_is_better: met means achieved >= target (else achieved <= target).
+    commitments: ids of the commitments whose cash pays for the result.
+    origin: the file that defined it.
+    """
+
+    id: str
+    name: str
+    unit: str
+    base_year: int
+    base: Fraction
+    targets: tuple[tuple[int, Fraction, bool], ...]
+    achieved: tuple[tuple[int, Fraction], ...] = ()
+    decimals: int = 0
+    higher_is_better: bool = True
+    commitments: tuple[str, ...] = ()
+    source: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario, ready to project.
 
     name: the [scenario] name, shown in the `scenario` column of every output.
     path: the file it was loaded from (the extending file, for a chain).
     files: every file that went into it, the base first.
+    actuals: the actuals files (paths as the scenario names them, relative to the folder
+        the program runs in); as_of: the date up to which actuals are complete, or None.
+    indicators: the performance agreements ([[indicators]]).
     calendar: when fiscal years start.
     first_year, last_year: the horizon that overviews show.
     currency: the ISO 4217 code of every amount (default "EUR").
@@ -251,6 +283,9 @@ class Scenario:
     files: tuple[str, ...] = ()
     currency: str = "EUR"
     reporting_org: ReportingOrg | None = None
+    actuals: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def years(self) -> range:

@@ -10,6 +10,8 @@ from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.model import BASES, Commitment, Funder, Limit, Recipient, ReportingOrg, Scenario
 from budget.periods import FiscalCalendar
+from budget.realisation.settings import SCENARIO_FIELDS as REALISATION_FIELDS
+from budget.realisation.settings import read_settings
 from budget.scenario.inherit import Entry, Merged
 
 SCENARIO_FIELDS = {
@@ -24,6 +26,7 @@ SCENARIO_FIELDS = {
     "register": "a CSV or XLSX file of further commitments",
     "currency": 'the ISO 4217 code of every amount (default "EUR")',
     "reporting_org": "who publishes the commitments as open data: { ref, name, type }",
+    **REALISATION_FIELDS,
 }
 FUNDER_FIELDS = {
     "name": "the full name",
@@ -121,6 +124,14 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         if (limit := _limit(key, entry, funders, first_year, last_year, problems)) is not None
     ]
     _check_waterfall(commitments, recipients, merged, problems)
+    actuals, as_of, indicators = read_settings(
+        merged.scenario,
+        merged.scenario_origins,
+        head,
+        merged.indicators,
+        merged.commitments,
+        problems,
+    )
     _check_magnitude(commitments, recipients, main, problems)
 
     if problems or first_year is None or last_year is None:
@@ -137,9 +148,12 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         limits=tuple(limits),
         description=head.text("description") or "",
         source=head.text("source") or "",
-        files=tuple(merged.files),
+        files=(*merged.files, *actuals),
         currency=currency,
         reporting_org=reporting_org,
+        actuals=actuals,
+        as_of=as_of,
+        indicators=indicators,
     )
     return scenario, []
 
