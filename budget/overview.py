@@ -5,12 +5,13 @@ Reports compute tables here; renderers (text, workbook) only draw them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
 import pandas as pd
 
-from budget.model import Scenario
+from budget.model import Commitment, Scenario
 
 EARLIER, LATER = "earlier", "later"
 
@@ -22,6 +23,7 @@ class Row:
     level: "item" (a commitment under a funder), "subtotal" (a funder) or "total".
     group: the funder (or recipient) key; item: the commitment id, or "" for (sub)totals.
     label: what the line shows; cents: one amount per column.
+    funder: by recipient, the funder that pays the item ("" otherwise).
     """
 
     level: str
@@ -29,6 +31,7 @@ class Row:
     item: str
     label: str
     cents: tuple[int, ...]
+    funder: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +54,24 @@ def column_of(year: int, scenario: Scenario) -> str:
     return str(year)
 
 
-def overview(rows: pd.DataFrame, scenario: Scenario, basis: str, by: str = "funder") -> Overview:
-    """Amounts per `by` ("funder" or "recipient") and commitment, for one basis."""
-    data = rows[rows["basis"] == basis]
+def overview_columns(rows: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The horizon's years, with "earlier"/"later" when any of `rows` falls outside it."""
     years = [str(y) for y in scenario.years]
-    outside = {column_of(int(y), scenario) for y in data["year"].unique()}
-    columns = (
-        ([EARLIER] if EARLIER in outside else []) + years + ([LATER] if LATER in outside else [])
-    )
+    outside = {column_of(int(y), scenario) for y in rows["year"].unique()}
+    return ([EARLIER] if EARLIER in outside else []) + years + ([LATER] if LATER in outside else [])
+
+
+def overview(
+    rows: pd.DataFrame,
+    scenario: Scenario,
+    basis: str,
+    by: str = "funder",
+    columns: Sequence[str] | None = None,
+) -> Overview:
+    """Amounts per `by` ("funder" or "recipient") and commitment, for one basis. columns:
+    the columns to show (default: `overview_columns` of this basis's rows)."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
     position = {c: i for i, c in enumerate(columns)}
     groups = list(scenario.funders) if by == "funder" else list(scenario.recipients)
     order = [c.id for c in scenario.commitments]
@@ -98,3 +111,59 @@ def overview(rows: pd.DataFrame, scenario: Scenario, basis: str, by: str = "fund
         out.append(Row("subtotal", group, "", names[group], (*subtotal, sum(subtotal))))
     out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
     return Overview(basis, by, (*columns, "total"), tuple(out), names)
+
+
+def recipient_overview(
+    rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
+) -> Overview:
+    """What each recipient receives, from whom, for one basis: per recipient (in the
+    scenario's order) one item per commitment and funder that has rows (commitments in
+    the scenario's order, funders in the commitment's order), its subtotal, then the
+    total. An item's label is "<commitment title> (from <funder>)"."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    position = {c: i for i, c in enumerate(columns)}
+    sums: dict[tuple[str, str, str], list[int]] = {}
+    if len(data):
+        col_of = {y: position[column_of(int(y), scenario)] for y in pd.unique(data["year"])}
+        frame = pd.DataFrame(
+            {
+                "recipient": data["recipient"].to_numpy(),
+                "commitment": data["commitment"].to_numpy(),
+                "funder": data["funder"].to_numpy(),
+                "col": data["year"].map(col_of).to_numpy(),
+                "cents": data["amount_cents"].to_numpy(),
+            }
+        )
+        keys = ["recipient", "commitment", "funder", "col"]
+        grouped = frame.groupby(keys, sort=False)["cents"].sum()
+        for key, cents in grouped.items():
+            receiver, cid, funder, col = cast(tuple[str, str, str, int], key)
+            place = (str(receiver), str(cid), str(funder))
+            sums.setdefault(place, [0] * len(columns))[int(col)] += int(cents)
+    by_recipient: dict[str, list[Commitment]] = {}
+    for c in scenario.commitments:
+        by_recipient.setdefault(c.recipient, []).append(c)
+    out: list[Row] = []
+    grand = [0] * len(columns)
+    for key in scenario.recipients:
+        items = [
+            (c, funder)
+            for c in by_recipient.get(key, [])
+            for funder, _share in c.funders
+            if (key, c.id, funder) in sums
+        ]
+        if not items:
+            continue
+        subtotal = [0] * len(columns)
+        for c, funder in items:
+            values = sums[(key, c.id, funder)]
+            subtotal = [a + b for a, b in zip(subtotal, values, strict=True)]
+            label = f"{c.title} (from {funder})"
+            out.append(Row("item", key, c.id, label, (*values, sum(values)), funder))
+        grand = [a + b for a, b in zip(grand, subtotal, strict=True)]
+        name = scenario.recipients[key].name
+        out.append(Row("subtotal", key, "", name, (*subtotal, sum(subtotal))))
+    out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
+    names = {k: r.name for k, r in scenario.recipients.items()}
+    return Overview(basis, "recipient", (*columns, "total"), tuple(out), names)

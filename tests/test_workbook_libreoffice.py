@@ -33,7 +33,7 @@ def with_wrong_cached_values(source: Path, target: Path) -> int:
             data = old.read(info.filename)
             if info.filename.startswith("xl/worksheets/sheet"):
                 text, found = re.subn(
-                    r"</f><v></v>|</f><v/>|</f>(?!<v>)", "</f><v>999</v>", data.decode("utf-8")
+                    r"</f><v>[^<]*</v>|</f><v/>|</f>(?!<v>)", "</f><v>999</v>", data.decode("utf-8")
                 )
                 count += found
                 data = text.encode("utf-8")

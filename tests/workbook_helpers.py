@@ -206,3 +206,75 @@ def engine_cents(rows: pd.DataFrame, scenario: Any, cell: TableCell, by: str) ->
     elif cell.column != "Total":
         data = data[years == int(cell.column)]
     return int(data["amount_cents"].sum())
+
+
+# --- Comparing two workbooks cell by cell (used to check a change of the serialiser) -----
+
+
+def workbook_differences(old: Any, new: Any) -> list[str]:
+    """What differs between two workbooks (paths), read with openpyxl: sheet names; per
+    sheet every cell's value, number format, bold, italic, fill colour, quote prefix and
+    alignment, column widths, row heights, frozen panes, print titles, tables and the
+    number of charts. Formulas are compared as text, not by their cached values."""
+    import openpyxl
+
+    a, b = openpyxl.load_workbook(old), openpyxl.load_workbook(new)
+    out: list[str] = []
+    if a.sheetnames != b.sheetnames:
+        return [f"sheets: {a.sheetnames} != {b.sheetnames}"]
+    for name in a.sheetnames:
+        left, right = a[name], b[name]
+
+        def looks(ws: Any) -> dict[str, tuple[Any, ...]]:
+            found = {}
+            for row in ws.iter_rows():
+                for c in row:
+                    fill = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+                    look = (
+                        c.value,
+                        c.number_format if c.value is not None else None,
+                        bool(c.font.b),
+                        bool(c.font.i),
+                        fill,
+                        bool(c.quotePrefix),
+                        c.alignment.horizontal,
+                        bool(c.alignment.wrap_text),
+                        c.alignment.indent,
+                        c.font.sz,
+                    )
+                    if any(x not in (None, False, 0, 0.0) for x in look):
+                        found[c.coordinate] = look
+            return found
+
+        mine, theirs = looks(left), looks(right)
+        for key in sorted(mine.keys() | theirs.keys()):
+            if mine.get(key) != theirs.get(key):
+                out.append(f"{name}!{key}: {mine.get(key)} != {theirs.get(key)}")
+        widths = [
+            {k: d.width for k, d in ws.column_dimensions.items() if d.width} for ws in (left, right)
+        ]
+        if widths[0] != widths[1]:
+            out.append(f"{name}: widths {widths[0]} != {widths[1]}")
+        heights = [
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height} for ws in (left, right)
+        ]
+        if heights[0] != heights[1]:
+            out.append(f"{name}: heights {heights[0]} != {heights[1]}")
+        for attribute in ("freeze_panes", "print_title_rows", "dimensions"):
+            x, y = getattr(left, attribute), getattr(right, attribute)
+            if x != y:
+                out.append(f"{name}: {attribute} {x} != {y}")
+        tables = [{t.name: (t.ref, t.tableStyleInfo.name) for t in ws.tables.values()}
+                  for ws in (left, right)]  # fmt: skip
+        if tables[0] != tables[1]:
+            out.append(f"{name}: tables {tables[0]} != {tables[1]}")
+        charts = [len(ws._charts) for ws in (left, right)]  # openpyxl's only view of charts
+        if charts[0] != charts[1]:
+            out.append(f"{name}: {charts[0]} charts != {charts[1]}")
+        setups = [
+            (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.paperSize)
+            for ws in (left, right)
+        ]
+        if setups[0] != setups[1]:
+            out.append(f"{name}: page setup {setups[0]} != {setups[1]}")
+    return out
