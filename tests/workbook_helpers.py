@@ -189,23 +189,40 @@ def shown(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", text)
 
 
+_INDEXES: dict[tuple[int, str], tuple[pd.DataFrame, dict[tuple[str, ...], int]]] = {}
+
+
+def engine_index(rows: pd.DataFrame, scenario: Any, by: str) -> dict[tuple[str, ...], int]:
+    """The engine's amount of every table cell, computed once from the tidy rows: keys are
+    (basis, level, group, item, funder, column) as `TableCell` names them."""
+    found = _INDEXES.get((id(rows), by))
+    if found is not None and found[0] is rows:
+        return found[1]
+    index: dict[tuple[str, ...], int] = {}
+    first, last = scenario.first_year, scenario.last_year
+    groups = rows.groupby(["basis", by, "commitment", "funder", "year"], observed=True, sort=False)
+    for key, cents in groups["amount_cents"].sum().items():
+        basis, group, item, funder, year = (str(k) for k in key)  # type: ignore[union-attr]
+        group, item, funder = shown(group), shown(item), shown(funder)
+        y = int(year)
+        column = "earlier" if y < first else "later" if y > last else str(y)
+        own_funder = funder if by == "recipient" else ""
+        for level, place in (
+            ("item", (group, item, own_funder)),
+            ("subtotal", (group, "", "")),
+            ("total", ("", "", "")),
+        ):
+            for shown_column in (column, "Total"):
+                name = (basis, level, *place, shown_column)
+                index[name] = index.get(name, 0) + int(cents)
+    _INDEXES[(id(rows), by)] = (rows, index)
+    return index
+
+
 def engine_cents(rows: pd.DataFrame, scenario: Any, cell: TableCell, by: str) -> int:
     """The engine's amount for what a table cell stands for."""
-    data = rows[rows["basis"] == cell.basis]
-    if cell.level != "total":
-        data = data[data[by].map(shown) == cell.group]
-    if cell.level == "item":
-        data = data[data["commitment"].map(shown) == cell.item]
-        if cell.funder:
-            data = data[data["funder"].map(shown) == cell.funder]
-    years = data["year"].astype(int)
-    if cell.column == "earlier":
-        data = data[years < scenario.first_year]
-    elif cell.column == "later":
-        data = data[years > scenario.last_year]
-    elif cell.column != "Total":
-        data = data[years == int(cell.column)]
-    return int(data["amount_cents"].sum())
+    key = (cell.basis, cell.level, cell.group, cell.item, cell.funder, cell.column)
+    return engine_index(rows, scenario, by).get(key, 0)
 
 
 # --- Comparing two workbooks cell by cell (used to check a change of the serialiser) -----
