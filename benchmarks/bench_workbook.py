@@ -7,8 +7,9 @@ time over the repeats and the growth of peak memory (max RSS) while writing:
 
 - openpyxl, normal mode (the baseline: a cell object per cell, all held in memory);
 - openpyxl, write-only mode (rows streamed to a temporary file, styled cells);
-- streamed (what `budget.workbook` does): openpyxl writes the header, table and settings,
-  and the rows are streamed into the sheet's XML at save time;
+- streamed (what `budget.workbook` does): the rows are a block of numpy columns that the
+  one serialiser streams into the sheet's XML at save time, the package around it written
+  by our own code;
 - for scale, pandas `to_csv` of the same rows.
 
 Then the whole `write_workbook` (all sheets) for a scenario with that many rows, at half
