@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import pandas as pd
 
@@ -61,6 +60,30 @@ def overview_columns(rows: pd.DataFrame, scenario: Scenario) -> list[str]:
     return ([EARLIER] if EARLIER in outside else []) + years + ([LATER] if LATER in outside else [])
 
 
+def _sums(
+    data: pd.DataFrame, keys: Sequence[str], columns: Sequence[str], scenario: Scenario
+) -> dict[tuple[str, ...], list[int]]:
+    """Cents per combination of `keys` (as text) and column: {keys: [cents per column]},
+    for the combinations that have rows."""
+    if not len(data):
+        return {}
+    position = {c: i for i, c in enumerate(columns)}
+    years = data["year"].to_numpy()
+    col_of = {int(y): position[column_of(int(y), scenario)] for y in pd.unique(years)}
+    frame = pd.DataFrame({k: data[k].to_numpy(dtype=object) for k in keys})
+    frame["col"] = pd.Series(years).map(col_of).to_numpy()
+    frame["cents"] = data["amount_cents"].to_numpy()
+    table = frame.groupby([*keys, "col"], sort=False)["cents"].sum().unstack("col", fill_value=0)
+    places = [int(c) for c in table.columns]
+    out: dict[tuple[str, ...], list[int]] = {}
+    for key, amounts in zip(table.index, table.to_numpy().tolist(), strict=True):
+        cents = [0] * len(columns)
+        for place, value in zip(places, amounts, strict=True):
+            cents[place] = int(value)
+        out[tuple(str(k) for k in (key if isinstance(key, tuple) else (key,)))] = cents
+    return out
+
+
 def overview(
     rows: pd.DataFrame,
     scenario: Scenario,
@@ -72,7 +95,6 @@ def overview(
     the columns to show (default: `overview_columns` of this basis's rows)."""
     data = rows[rows["basis"] == basis]
     columns = list(columns) if columns is not None else overview_columns(data, scenario)
-    position = {c: i for i, c in enumerate(columns)}
     groups = list(scenario.funders) if by == "funder" else list(scenario.recipients)
     order = [c.id for c in scenario.commitments]
     titles = {c.id: c.title for c in scenario.commitments}
@@ -81,25 +103,15 @@ def overview(
         if by == "funder"
         else {k: r.name for k, r in scenario.recipients.items()}
     )
-    sums: dict[tuple[str, str], list[int]] = {}
-    if len(data):
-        col = [position[column_of(int(y), scenario)] for y in data["year"]]
-        frame = pd.DataFrame(
-            {
-                "group": data[by].to_numpy(),
-                "item": data["commitment"].to_numpy(),
-                "col": col,
-                "cents": data["amount_cents"].to_numpy(),
-            }
-        )
-        grouped = frame.groupby(["group", "item", "col"], sort=False)["cents"].sum()
-        for key, cents in grouped.items():
-            g_key, i_key, c_key = cast(tuple[str, str, int], key)
-            sums.setdefault((str(g_key), str(i_key)), [0] * len(columns))[int(c_key)] += int(cents)
+    sums = _sums(data, [by, "commitment"], columns, scenario)
     out: list[Row] = []
     grand = [0] * len(columns)
+    by_group: dict[str, list[str]] = {}
+    for group, cid in sums:
+        by_group.setdefault(group, []).append(cid)
+    rank = {cid: i for i, cid in enumerate(order)}
     for group in groups:
-        items = [cid for cid in order if (group, cid) in sums]
+        items = sorted((c for c in by_group.get(group, ()) if c in rank), key=rank.__getitem__)
         if not items:
             continue
         subtotal = [0] * len(columns)
@@ -122,25 +134,7 @@ def recipient_overview(
     total. An item's label is "<commitment title> (from <funder>)"."""
     data = rows[rows["basis"] == basis]
     columns = list(columns) if columns is not None else overview_columns(data, scenario)
-    position = {c: i for i, c in enumerate(columns)}
-    sums: dict[tuple[str, str, str], list[int]] = {}
-    if len(data):
-        col_of = {y: position[column_of(int(y), scenario)] for y in pd.unique(data["year"])}
-        frame = pd.DataFrame(
-            {
-                "recipient": data["recipient"].to_numpy(),
-                "commitment": data["commitment"].to_numpy(),
-                "funder": data["funder"].to_numpy(),
-                "col": data["year"].map(col_of).to_numpy(),
-                "cents": data["amount_cents"].to_numpy(),
-            }
-        )
-        keys = ["recipient", "commitment", "funder", "col"]
-        grouped = frame.groupby(keys, sort=False)["cents"].sum()
-        for key, cents in grouped.items():
-            receiver, cid, funder, col = cast(tuple[str, str, str, int], key)
-            place = (str(receiver), str(cid), str(funder))
-            sums.setdefault(place, [0] * len(columns))[int(col)] += int(cents)
+    sums = _sums(data, ["recipient", "commitment", "funder"], columns, scenario)
     by_recipient: dict[str, list[Commitment]] = {}
     for c in scenario.commitments:
         by_recipient.setdefault(c.recipient, []).append(c)

@@ -51,22 +51,36 @@ def euros(cents: int) -> int | float:
     return cents // 100 if cents % 100 == 0 else cents / 100
 
 
-@dataclass(frozen=True, slots=True)
-class Formula:
+class Formula(tuple[str, int | float | str]):
     """A formula built by this program ("=SUM(C5:C9)", never from input text) and its cached
-    value: what the engine computed for it (a number, or text such as "" or "BREACHED")."""
+    value: what the engine computed for it (a number, or text such as "" or "BREACHED").
+    An immutable pair (a tuple, because sheets of thousands of commitments make a hundred
+    thousand of them)."""
 
-    expression: str
-    cached: int | float | str
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if not self.expression.startswith("="):
-            raise ValueError(f"not a formula: {self.expression!r}")
+    def __new__(cls, expression: str, cached: int | float | str) -> Formula:
+        if expression[:1] != "=":
+            raise ValueError(f"not a formula: {expression!r}")
+        return tuple.__new__(cls, (expression, cached))
+
+    @property
+    def expression(self) -> str:
+        return self[0]
+
+    @property
+    def cached(self) -> int | float | str:
+        return self[1]
 
     @classmethod
     def money(cls, expression: str, cents: int) -> Formula:
         """A formula whose value is an amount: cached as euros, exact to the cent."""
-        return cls(expression, euros(cents))
+        if expression[:1] != "=":
+            raise ValueError(f"not a formula: {expression!r}")
+        return tuple.__new__(cls, (expression, cents // 100 if cents % 100 == 0 else cents / 100))
+
+    def __repr__(self) -> str:
+        return f"Formula({self[0]!r}, {self[1]!r})"
 
 
 Value = str | int | float | Formula | None
@@ -240,29 +254,28 @@ def fit_columns(
     largest and smallest numbers decide."""
     skipped = set(skip_rows)
     text: dict[int, int] = {}
-    highest: dict[int, int | float] = {}
-    lowest: dict[int, int | float] = {}
+    found: dict[int, list[int | float]] = {}  # column -> its numbers
     formulas: set[int] = set()
     for row, cells in sheet.rows.items():
         if row in skipped:
             continue
         for column, (value, _look) in cells.items():
             kind = type(value)
-            if kind is str:
+            if kind is int or kind is float:
+                numbers_of = found.get(column)
+                if numbers_of is None:
+                    numbers_of = found[column] = []
+                numbers_of.append(value)  # type: ignore[arg-type]
+            elif kind is Formula:
+                formulas.add(column)
+            elif kind is str:
                 width = shown_width(value)
                 if width > text.get(column, 0):
                     text[column] = width
-            elif kind is Formula:
-                formulas.add(column)
-            elif value is not None:
-                number: int | float = value  # type: ignore[assignment]
-                if number > highest.get(column, number - 1):
-                    highest[column] = number
-                if number < lowest.get(column, number + 1):
-                    lowest[column] = number
-    numbers: dict[int, int] = {}
-    for column, number in (*highest.items(), *lowest.items()):
-        numbers[column] = max(numbers.get(column, 0), shown_width(number))
+    numbers = {
+        column: max(shown_width(max(values)), shown_width(min(values)))
+        for column, values in found.items()
+    }
     for column in formulas:
         numbers[column] = numbers[column] + 2 if column in numbers else formula_width
     for column in text.keys() | numbers.keys():

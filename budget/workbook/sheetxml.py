@@ -188,43 +188,53 @@ class _CellWriter:
         if not cells:
             return f'<row r="{row}"{attributes}/>'
         parts = [f'<row r="{row}"{attributes}>']
-        letters = self.letters
-        attribute = self.styles.attribute
+        append = parts.append
+        letters, texts, seen = self.letters, self.texts, self.styles.seen
         for column in sorted(cells):
             value, look = cells[column]
+            style = seen.get(id(look))
+            if style is None:
+                style = self.styles.attribute(look)
             ref = f"{letters[column]}{row}"
             kind = type(value)
-            if kind is str:
+            if kind is Formula:
+                expression, cached = value  # type: ignore[misc]
+                expression = expression[1:]
+                if "<" in expression or ">" in expression or "&" in expression:
+                    expression = escape(expression)
+                kind = type(cached)
+                if kind is float:
+                    append(f'<c r="{ref}"{style}><f>{expression}</f><v>{cached!r}</v></c>')
+                elif kind is str:
+                    append(
+                        f'<c r="{ref}"{style} t="str"><f>{expression}</f>'
+                        f"<v>{escape(cached)}</v></c>"
+                    )
+                else:
+                    append(f'<c r="{ref}"{style}><f>{expression}</f><v>{int(cached)}</v></c>')
+            elif kind is str:
                 if not value:
-                    parts.append(f'<c r="{ref}"{attribute(look)}/>')
+                    append(f'<c r="{ref}"{style}/>')
                     continue
-                escaped, formula_like = self.text(value)  # type: ignore[arg-type]
-                style = self.styles.quoted_attribute(look) if formula_like else attribute(look)
-                parts.append(
-                    f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{escaped}</t></is></c>"
+                found = texts.get(value)  # type: ignore[arg-type]
+                if found is None:
+                    found = self.text(value)  # type: ignore[arg-type]
+                if found[1]:  # starts like a formula: quote-prefixed
+                    style = self.styles.quoted_attribute(look)
+                append(
+                    f'<c r="{ref}"{style} t="inlineStr"><is>'
+                    f'<t xml:space="preserve">{found[0]}</t></is></c>'
                 )
             elif kind is int:
-                parts.append(f'<c r="{ref}"{attribute(look)}><v>{value}</v></c>')
+                append(f'<c r="{ref}"{style}><v>{value}</v></c>')
             elif kind is float:
-                parts.append(f'<c r="{ref}"{attribute(look)}><v>{value!r}</v></c>')
-            elif kind is Formula:
-                parts.append(_formula(ref, attribute(look), value))  # type: ignore[arg-type]
+                append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
             elif value is None:
-                parts.append(f'<c r="{ref}"{attribute(look)}/>')
+                append(f'<c r="{ref}"{style}/>')
             else:
                 raise TypeError(f"{self.sheet.title}!{ref}: cannot write {value!r}")
-        parts.append("</row>")
+        append("</row>")
         return "".join(parts)
-
-
-def _formula(ref: str, style: str, formula: Formula) -> str:
-    expression = escape(formula.expression[1:])
-    cached = formula.cached
-    if type(cached) is str:
-        return f'<c r="{ref}"{style} t="str"><f>{expression}</f><v>{escape(cached)}</v></c>'
-    shown = repr(cached) if type(cached) is float else str(int(cached))
-    return f'<c r="{ref}"{style}><f>{expression}</f><v>{shown}</v></c>'
 
 
 def block_rows(block: Block, stylesheet: Stylesheet, chunk: int | None = None) -> Iterator[str]:

@@ -30,7 +30,6 @@ from budget.workbook.sheet import (
     Formula,
     Sheet,
     column_letter,
-    euros,
     header_row,
     quote_sheetname,
     sum_formula,
@@ -164,8 +163,8 @@ def write_year_table(
                 for column, letter, cents in zip(value_columns, mirrored, line.cents, strict=True):
                     cells[column] = (Formula.money(f"={source}{letter}${at}", cents), value)
             else:
-                for column, cents in zip(value_columns, line.cents, strict=True):
-                    cells[column] = (euros(cents), value)
+                amounts = [c // 100 if c % 100 == 0 else c / 100 for c in line.cents]
+                cells.update(zip(value_columns, [(a, value) for a in amounts], strict=True))
             group_items.append(row)
             item_rows.append(row)
         else:
