@@ -198,8 +198,8 @@ class _CellWriter:
             ref = f"{letters[column]}{row}"
             kind = type(value)
             if kind is Formula:
-                expression, cached = value  # type: ignore[misc]
-                expression = expression[1:]
+                formula: Formula = value  # type: ignore[assignment]
+                expression, cached = formula[0][1:], formula[1]
                 if "<" in expression or ">" in expression or "&" in expression:
                     expression = escape(expression)
                 kind = type(cached)
@@ -208,7 +208,7 @@ class _CellWriter:
                 elif kind is str:
                     append(
                         f'<c r="{ref}"{style} t="str"><f>{expression}</f>'
-                        f"<v>{escape(cached)}</v></c>"
+                        f"<v>{escape(str(cached))}</v></c>"
                     )
                 else:
                     append(f'<c r="{ref}"{style}><f>{expression}</f><v>{int(cached)}</v></c>')
