@@ -80,7 +80,12 @@ from budget.workbook.assumptions_sheet import add_assumptions_sheet
 from budget.workbook.charts import Chart, Series
 from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
-from budget.workbook.save import check_target, protected_files, save_atomically
+from budget.workbook.save import (
+    check_target,
+    cycle_collector_paused,
+    protected_files,
+    save_atomically,
+)
 from budget.workbook.sheet import (
     Block,
     Book,
@@ -124,14 +129,16 @@ def write_workbook(
     """
     protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
-    book = new_workbook()
-    add_overview_sheets(book, scenario, rows)
-    add_recipient_sheet(book, scenario, rows)
-    overflow = add_data_sheet(book, rows, overflow_path=overflow_csv_path(path), inputs=protected)
-    add_assumptions_sheet(book, scenario)
-    for add_sheet in extra_sheets:
-        add_sheet(book)
-    save_atomically(book, path, protected)
+    with cycle_collector_paused():
+        book = new_workbook()
+        add_overview_sheets(book, scenario, rows)
+        add_recipient_sheet(book, scenario, rows)
+        csv_path = overflow_csv_path(path)
+        overflow = add_data_sheet(book, rows, overflow_path=csv_path, inputs=protected)
+        add_assumptions_sheet(book, scenario)
+        for add_sheet in extra_sheets:
+            add_sheet(book)
+        save_atomically(book, path, protected)
     return [Path(path), *([overflow] if overflow else [])]
 
 

@@ -18,7 +18,12 @@ from budget.compare import TITLES, SideRow, side_by_side
 from budget.model import Scenario
 from budget.workbook import new_workbook, overflow_csv_path, styles
 from budget.workbook.data_sheet import add_data_sheet
-from budget.workbook.save import check_target, protected_files, save_atomically
+from budget.workbook.save import (
+    check_target,
+    cycle_collector_paused,
+    protected_files,
+    save_atomically,
+)
 from budget.workbook.sheet import (
     Book,
     Formula,
@@ -49,11 +54,12 @@ def write_comparison(
     protected = protected_files(scenarios, inputs)
     check_target(path, protected)
     table = side_by_side(long, list(labels))
-    book = new_workbook()
-    add_comparison_sheet(book, table, labels)
-    add_causes_sheet(book, table, labels)
-    add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
-    save_atomically(book, path, protected)
+    with cycle_collector_paused():
+        book = new_workbook()
+        add_comparison_sheet(book, table, labels)
+        add_causes_sheet(book, table, labels)
+        add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
+        save_atomically(book, path, protected)
 
 
 def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) -> None:

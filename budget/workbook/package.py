@@ -163,15 +163,14 @@ class _Parts:
 
 
 class _Zip:
-    """The zip being written: every entry with the same time, level and attributes."""
+    """The zip being written: every entry with the same time (zip's earliest) and level.
+    Entries get zipfile's own attributes (owner read-write; made on this platform)."""
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self.archive = archive
 
     def put(self, name: str, text: str) -> None:
         entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-        entry.create_system = 0
-        entry.external_attr = 0o600 << 16
         self.archive.writestr(entry, text.encode("utf-8"), zipfile.ZIP_DEFLATED, COMPRESSION)
 
     def stream(self, name: str, pieces: Iterable[str]) -> None:
@@ -180,9 +179,6 @@ class _Zip:
         with self.archive.open(name, "w", force_zip64=True) as stream:
             for piece in pieces:
                 stream.write(piece.encode("utf-8"))
-        entry = self.archive.getinfo(name)  # its central directory record, written at close
-        entry.create_system = 0
-        entry.external_attr = 0o600 << 16
 
 
 def write_package(book: Book, out: IO[bytes]) -> None:

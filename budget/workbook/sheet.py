@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 
@@ -164,7 +165,9 @@ class Sheet:
         self.put(row, column, euros(cents), look)
 
     def number(self, row: int, column: int, value: int | float, look: Look) -> None:
-        self.put(row, column, value, look)
+        """A number (numpy's too): a year, a count, a share."""
+        number = int(value) if isinstance(value, Integral) else float(value)
+        self.put(row, column, number, look)
 
     def formula(self, row: int, column: int, formula: Formula, look: Look = styles.MONEY) -> None:
         self.put(row, column, formula, look)

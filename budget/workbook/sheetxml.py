@@ -30,7 +30,8 @@ from budget.workbook.stylesheet import Stylesheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-BLOCK_CHUNK = 10_000  # rows of a block made at a time
+BLOCK_CHUNK = 4_000  # rows of a block made at a time
+BATCH = 1_000_000  # characters of rows handed on at a time
 
 
 class _Letters(dict[int, str]):
@@ -146,20 +147,29 @@ def _rows(sheet: Sheet, stylesheet: Stylesheet) -> Iterator[str]:
         if any(start <= row < stop for row in order):
             raise ValueError(f"{sheet.title}: cells in the rows of a block ({start}-{stop - 1})")
     writer = _CellWriter(sheet, stylesheet)
-    batch: list[str] = []
     position = 0
     for block in blocks:
-        while position < len(order) and order[position] < block.first_row:
-            batch.append(writer.row(order[position]))
-            position += 1
-        yield "".join(batch)
-        batch = []
+        stop = position
+        while stop < len(order) and order[stop] < block.first_row:
+            stop += 1
+        yield from _batches(writer, order[position:stop])
+        position = stop
         yield from block_rows(block, stylesheet)
-    for row in order[position:]:
-        batch.append(writer.row(row))
-        if len(batch) >= BLOCK_CHUNK:
+    yield from _batches(writer, order[position:])
+
+
+def _batches(writer: _CellWriter, rows: Sequence[int]) -> Iterator[str]:
+    """The XML of `rows`, about BATCH characters at a time (memory stays flat)."""
+    batch: list[str] = []
+    size = 0
+    for row in rows:
+        xml = writer.row(row)
+        batch.append(xml)
+        size += len(xml)
+        if size >= BATCH:
             yield "".join(batch)
             batch = []
+            size = 0
     yield "".join(batch)
 
 
