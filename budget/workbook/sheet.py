@@ -180,9 +180,6 @@ class Sheet:
     def add_chart(self, chart: Chart, anchor: str) -> None:
         self.charts.append((chart, anchor))
 
-    def set_width(self, column: int, width: float) -> None:
-        self.widths[column] = width
-
 
 @dataclass(slots=True, weakref_slot=True)
 class Book:
