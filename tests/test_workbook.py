@@ -567,3 +567,27 @@ def test_a_register_is_never_written_over(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 1
     assert "is an input of this scenario" in result.stderr
     assert Path("reg.csv").read_text(encoding="utf-8") == register
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=scenarios(max_commitments=5))
+def test_the_recipient_overview_adds_up_to_the_rows(scenario) -> None:  # type: ignore[no-untyped-def]
+    from budget.overview import overview_columns, recipient_overview
+
+    rows = budget.project(scenario)
+    columns = overview_columns(rows, scenario)
+    for basis in ("cash", "commitment"):
+        table = recipient_overview(rows, scenario, basis, columns)
+        data = rows[rows["basis"] == basis]
+        items = [r for r in table.rows if r.level == "item"]
+        # Each item is one commitment and funder, summed by hand from the rows.
+        for item in items:
+            mine = data[(data["commitment"] == item.item) & (data["funder"] == item.funder)]
+            assert item.cents[-1] == int(mine["amount_cents"].sum())
+            assert str(mine["recipient"].iloc[0]) == item.group
+        for sub in (r for r in table.rows if r.level == "subtotal"):
+            parts = [r.cents for r in items if r.group == sub.group]
+            assert list(sub.cents) == [sum(c) for c in zip(*parts, strict=True)]
+        (total,) = [r for r in table.rows if r.level == "total"]
+        assert total.cents[-1] == int(data["amount_cents"].sum())
+        assert len(items) == data.groupby(["commitment", "funder"], observed=True).ngroups
