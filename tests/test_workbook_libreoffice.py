@@ -33,7 +33,7 @@ def with_wrong_cached_values(source: Path, target: Path) -> int:
             data = old.read(info.filename)
             if info.filename.startswith("xl/worksheets/sheet"):
                 text, found = re.subn(
-                    r"</f><v></v>|</f><v/>|</f>(?!<v>)", "</f><v>999</v>", data.decode("utf-8")
+                    r"</f><v>[^<]*</v>|</f><v/>|</f>(?!<v>)", "</f><v>999</v>", data.decode("utf-8")
                 )
                 count += found
                 data = text.encode("utf-8")
@@ -88,3 +88,66 @@ def test_every_formula_recalculates_to_the_engine_value(recalculated) -> None:  
         names = {c.value for row in values["Overview"].iter_rows() for c in row}
         if scenario.name.startswith("="):
             assert {"=1+1", "=SUM(1,2)", "=c1"} <= names
+
+
+LIMITS = """
+[[limits]]
+funder = "VenJ"
+max = "133799.99"
+[[limits]]
+funder = "BZ"
+basis = "commitment"
+max = "2000000.00"
+"""
+
+
+def test_cached_values_are_what_libreoffice_computes(tmp_path: Path) -> None:
+    """Every formula of every kind of workbook (run with the ledger and limits, compare,
+    simulate) caches the value that LibreOffice's recalculation gives, to the cent."""
+    from click.testing import CliRunner
+
+    from budget.cli import cli
+
+    soffice()
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    limited = tmp_path / "limited.toml"
+    base = (scenarios / "bz-advance-80.toml").as_posix()
+    limited.write_text(f'[scenario]\nextends = "{base}"\n{LIMITS}', encoding="utf-8")
+    compared = ("letter-2014.toml", "sin-eu-grant.toml", "bz-advance-80.toml")
+    uncertain = str(scenarios / "letter-2014-uncertain.toml")
+    commands = {
+        "run": ["run", str(limited)],
+        "compare": ["compare", *(str(scenarios / n) for n in compared)],
+        "simulate": ["simulate", uncertain, "--draws", "20", "--seed", "1"],
+    }
+    written, doctored = [], []
+    for name, command in commands.items():
+        path = tmp_path / f"{name}-written.xlsx"
+        result = CliRunner().invoke(cli, [*command, "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        written.append(path)
+        doctored.append(tmp_path / f"{name}.xlsx")
+        assert with_wrong_cached_values(path, doctored[-1]) > 10
+    converted = libreoffice_convert(doctored, tmp_path / "out", "xlsx", tmp_path / "profile")
+    for ours, theirs in zip(written, converted, strict=True):
+        formulas = openpyxl.load_workbook(ours)
+        cached = openpyxl.load_workbook(ours, data_only=True)
+        values = openpyxl.load_workbook(theirs, data_only=True)
+        checked = 0
+        for ws in formulas.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    mine = cached[ws.title][cell.coordinate].value
+                    got = values[ws.title][cell.coordinate].value
+                    where = (ours.name, ws.title, cell.coordinate, mine, got)
+                    if isinstance(mine, str) or mine is None:
+                        assert (mine or "") == (got or ""), where
+                    elif ws.title == "Commitment vs cash" and cell.column == 8:  # a share
+                        assert got == pytest.approx(mine, rel=1e-12), where
+                    else:
+                        assert isinstance(got, int | float), where
+                        assert round(got * 100) == round(mine * 100), where
+                    checked += 1
+        assert checked > 20, ours.name

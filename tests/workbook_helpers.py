@@ -189,20 +189,109 @@ def shown(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", text)
 
 
+_INDEXES: dict[tuple[int, str], tuple[pd.DataFrame, dict[tuple[str, ...], int]]] = {}
+
+
+def engine_index(rows: pd.DataFrame, scenario: Any, by: str) -> dict[tuple[str, ...], int]:
+    """The engine's amount of every table cell, computed once from the tidy rows: keys are
+    (basis, level, group, item, funder, column) as `TableCell` names them."""
+    found = _INDEXES.get((id(rows), by))
+    if found is not None and found[0] is rows:
+        return found[1]
+    index: dict[tuple[str, ...], int] = {}
+    first, last = scenario.first_year, scenario.last_year
+    groups = rows.groupby(["basis", by, "commitment", "funder", "year"], observed=True, sort=False)
+    for key, cents in groups["amount_cents"].sum().items():
+        basis, group, item, funder, year = (str(k) for k in key)  # type: ignore[union-attr]
+        group, item, funder = shown(group), shown(item), shown(funder)
+        y = int(year)
+        column = "earlier" if y < first else "later" if y > last else str(y)
+        own_funder = funder if by == "recipient" else ""
+        for level, place in (
+            ("item", (group, item, own_funder)),
+            ("subtotal", (group, "", "")),
+            ("total", ("", "", "")),
+        ):
+            for shown_column in (column, "Total"):
+                name = (basis, level, *place, shown_column)
+                index[name] = index.get(name, 0) + int(cents)
+    _INDEXES[(id(rows), by)] = (rows, index)
+    return index
+
+
 def engine_cents(rows: pd.DataFrame, scenario: Any, cell: TableCell, by: str) -> int:
     """The engine's amount for what a table cell stands for."""
-    data = rows[rows["basis"] == cell.basis]
-    if cell.level != "total":
-        data = data[data[by].map(shown) == cell.group]
-    if cell.level == "item":
-        data = data[data["commitment"].map(shown) == cell.item]
-        if cell.funder:
-            data = data[data["funder"].map(shown) == cell.funder]
-    years = data["year"].astype(int)
-    if cell.column == "earlier":
-        data = data[years < scenario.first_year]
-    elif cell.column == "later":
-        data = data[years > scenario.last_year]
-    elif cell.column != "Total":
-        data = data[years == int(cell.column)]
-    return int(data["amount_cents"].sum())
+    key = (cell.basis, cell.level, cell.group, cell.item, cell.funder, cell.column)
+    return engine_index(rows, scenario, by).get(key, 0)
+
+
+# --- Comparing two workbooks cell by cell (used to check a change of the serialiser) -----
+
+
+def workbook_differences(old: Any, new: Any) -> list[str]:
+    """What differs between two workbooks (paths), read with openpyxl: sheet names; per
+    sheet every cell's value, number format, bold, italic, fill colour, quote prefix and
+    alignment, column widths, row heights, frozen panes, print titles, tables and the
+    number of charts. Formulas are compared as text, not by their cached values."""
+    import openpyxl
+
+    a, b = openpyxl.load_workbook(old), openpyxl.load_workbook(new)
+    out: list[str] = []
+    if a.sheetnames != b.sheetnames:
+        return [f"sheets: {a.sheetnames} != {b.sheetnames}"]
+    for name in a.sheetnames:
+        left, right = a[name], b[name]
+
+        def looks(ws: Any) -> dict[str, tuple[Any, ...]]:
+            found = {}
+            for row in ws.iter_rows():
+                for c in row:
+                    fill = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+                    look = (
+                        c.value,
+                        c.number_format if c.value is not None else None,
+                        bool(c.font.b),
+                        bool(c.font.i),
+                        fill,
+                        bool(c.quotePrefix),
+                        c.alignment.horizontal,
+                        bool(c.alignment.wrap_text),
+                        c.alignment.indent,
+                        c.font.sz,
+                    )
+                    if any(x not in (None, False, 0, 0.0) for x in look):
+                        found[c.coordinate] = look
+            return found
+
+        mine, theirs = looks(left), looks(right)
+        for key in sorted(mine.keys() | theirs.keys()):
+            if mine.get(key) != theirs.get(key):
+                out.append(f"{name}!{key}: {mine.get(key)} != {theirs.get(key)}")
+        widths = [
+            {k: d.width for k, d in ws.column_dimensions.items() if d.width} for ws in (left, right)
+        ]
+        if widths[0] != widths[1]:
+            out.append(f"{name}: widths {widths[0]} != {widths[1]}")
+        heights = [
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height} for ws in (left, right)
+        ]
+        if heights[0] != heights[1]:
+            out.append(f"{name}: heights {heights[0]} != {heights[1]}")
+        for attribute in ("freeze_panes", "print_title_rows", "dimensions"):
+            x, y = getattr(left, attribute), getattr(right, attribute)
+            if x != y:
+                out.append(f"{name}: {attribute} {x} != {y}")
+        tables = [{t.name: (t.ref, t.tableStyleInfo.name) for t in ws.tables.values()}
+                  for ws in (left, right)]  # fmt: skip
+        if tables[0] != tables[1]:
+            out.append(f"{name}: tables {tables[0]} != {tables[1]}")
+        charts = [len(ws._charts) for ws in (left, right)]  # openpyxl's only view of charts
+        if charts[0] != charts[1]:
+            out.append(f"{name}: {charts[0]} charts != {charts[1]}")
+        setups = [
+            (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.paperSize)
+            for ws in (left, right)
+        ]
+        if setups[0] != setups[1]:
+            out.append(f"{name}: page setup {setups[0]} != {setups[1]}")
+    return out

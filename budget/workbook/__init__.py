@@ -7,34 +7,64 @@
   live SUM formulas; a stacked column chart of cash per funder per year.
 - "Overview x EUR 1,000": the same cells (formulas referring to the Overview) shown in
   thousands of euros by number format.
-- "By recipient": what each recipient receives, per commitment and funder.
+- "By recipient": what each recipient receives, per commitment and funder
+  (`budget.overview.recipient_overview`; the sheet only lays it out).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
 - "Assumptions": every input, with assumed values highlighted.
-- then each of `extra_sheets`: callables `(workbook) -> None` that add sheets of their own.
+- then each of `extra_sheets`: callables `(book) -> None` that add sheets of their own.
 
-Building blocks for other sheets (comparisons, limits, simulations):
+How a sheet is made
+-------------------
+A sheet is plain data (`budget.workbook.sheet`): a `Book` holds `Sheet`s; a sheet holds
+cells by row and column, each a value and a look, and its settings. Nothing touches a file
+until `save.save_atomically(book, path, inputs)`, whose one serialiser (`sheetxml`) writes
+every sheet and whose `package` writes the rest of the file. A sheet function:
 
-- `budget.workbook.styles`: fonts, fills, borders and number formats (EUROS, THOUSANDS...).
-- `budget.workbook.cells`: `write_text` (input text, never a formula), `write_money` (cents
-  as euros), `write_formula`, `header_row`, `fit_columns`, `finish_sheet` (freeze, print).
-- `budget.workbook.yeartable`: `YearLine`, `write_year_table` (years x lines with SUM
-  subtotals and totals) and the `YearTablePlacement` it returns (for charts and references).
-- `budget.workbook.save`: `save_atomically(workbook, path, inputs)` (refusals, temporary
-  file and rename, byte-stable output), `stream_rows` for very long sheets (consumed by the
-  save), `write_text_atomically` for files beside the workbook.
-- `budget.workbook.quickcells`: `QuickCells.of(ws)` for sheets of many thousands of cells:
-  cells kept as plain tuples with styles made once (no openpyxl Cell per cell), written
-  straight into the sheet's XML by the save; `materialise(ws)` makes openpyxl cells of them.
-- `budget.workbook.sheetxml`: the quick writer of plain sheets' cells that the save uses
-  (nothing to call; sheets with dates, hyperlinks, comments or merged cells are left to
-  openpyxl).
+    from budget.workbook import styles
+    from budget.workbook.sheet import Book, Formula, finish_sheet, fit_columns, header_row
 
-A sheet function should take the workbook and add its sheet with `workbook.create_sheet`,
-writing input text only through `write_text` or `QuickCells.text` (never
-`cell.value = text`, which turns a leading "=" into a formula), amounts through
-`write_money` and totals through `write_formula` or `write_year_table`, then call
-`fit_columns` and `finish_sheet`.
+    def add_plan_sheet(book: Book, ...) -> None:
+        sheet = book.add_sheet("Plan vs actual")
+        sheet.text(1, 1, f"{scenario.name}: plan against actual", styles.TITLE_LOOK)
+        header_row(sheet, 4, ["Funder", "Year", "Planned", "Actual", "Variance"], right_from=2)
+        sheet.text(5, 1, funder_key)                  # input text: always a text cell
+        sheet.number(5, 2, 2015, styles.YEAR_LOOK)
+        sheet.money(5, 3, planned_cents)              # cents, shown as euros (styles.MONEY)
+        sheet.money(5, 4, actual_cents)
+        sheet.formula(5, 5, Formula.money("=D5-C5", actual_cents - planned_cents))
+        fit_columns(sheet, skip_rows=(1, 2))
+        finish_sheet(sheet, freeze="C5", title_rows="4:4")
+
+Rules:
+- Text: any `str` value is written as text, never as a formula, whatever it starts with;
+  the serialiser cleans it of characters a sheet cannot hold and gives text that starts
+  like a formula (= + - @) Excel's quote prefix. Values that are not text (ids that are
+  numbers, enums) go through `sheet.text`, which makes them `str`.
+- Money: integer cents through `sheet.money` (or `euros(cents)` as a cell value), exact to
+  the cent; never floats of euros computed elsewhere.
+- Formulas: only as `Formula(expression, cached)`, built by this program (never from input
+  text), with `cached` the value the engine computed for that cell (`Formula.money` for
+  amounts in cents; text such as "" or "BREACHED" for text results), so that readers that
+  do not recalculate see numbers. The workbook asks spreadsheet programs to recalculate
+  on load.
+- Looks: the named looks of `styles` (TITLE_LOOK, NOTE_LOOK, MONEY, BLOCK_TITLE, ...) or a
+  `styles.Look(font, fill, border, alignment, number_format)` made of its parts, made
+  once per sheet rather than per cell.
+- Many cells: fill a row at once with `sheet.row(r)[column] = (value, look)`; long
+  columnar data as a `Block` of numpy columns (`sheet.blocks`), streamed at save time
+  (see `data_sheet`).
+- Settings: `sheet.widths[column]`, `sheet.heights[row]`, `finish_sheet` (frozen panes,
+  print titles; every sheet prints landscape on A4, one page wide), `sheet.merged`
+  ("A1:C1"), `sheet.row_breaks`, `sheet.tables.append(Table(...))`.
+- Charts: `sheet.add_chart(Chart(kind, title, categories, series, ...), "A30")`, with
+  `charts.Series(name, values, colour)` whose name and values are references to cells
+  ("'Overview'!$B$10", "'Overview'!$C$10:$F$10"); see `overview_sheet.add_cash_chart`.
+
+Building blocks: `yeartable.write_year_table` (years x lines with SUM subtotals and
+totals, their cached values from the lines' amounts) and the `YearTablePlacement` it
+returns (for charts and references); `save.write_text_atomically` for files beside the
+workbook.
 """
 
 from __future__ import annotations
@@ -43,34 +73,39 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
 
 import budget
 from budget.model import Scenario
 from budget.workbook.assumptions_sheet import add_assumptions_sheet
-from budget.workbook.cells import (
+from budget.workbook.charts import Chart, Series
+from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
+from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
+from budget.workbook.save import (
+    check_target,
+    cycle_collector_paused,
+    protected_files,
+    save_atomically,
+)
+from budget.workbook.sheet import (
+    Block,
+    Book,
+    Column,
+    Formula,
+    Sheet,
+    Table,
+    euros,
     finish_sheet,
     fit_columns,
     header_row,
-    write_formula,
-    write_money,
-    write_text,
 )
-from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
-from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
-from budget.workbook.save import check_target, protected_files, save_atomically
 from budget.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
 
-SheetWriter = Callable[[Workbook], None]
+SheetWriter = Callable[[Book], None]
 
 
-def new_workbook() -> Workbook:
-    """An empty workbook (no default sheet) with the document properties set."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    workbook.properties.creator = f"budget {budget.__version__}"
-    workbook.properties.lastModifiedBy = f"budget {budget.__version__}"
-    return workbook
+def new_workbook() -> Book:
+    """An empty workbook (no sheet) whose document properties name this tool."""
+    return Book(creator=f"budget {budget.__version__}")
 
 
 def overflow_csv_path(path: str | Path) -> Path:
@@ -94,34 +129,39 @@ def write_workbook(
     """
     protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
-    workbook = new_workbook()
-    add_overview_sheets(workbook, scenario, rows)
-    add_recipient_sheet(workbook, scenario, rows)
-    overflow = add_data_sheet(
-        workbook, rows, overflow_path=overflow_csv_path(path), inputs=protected
-    )
-    add_assumptions_sheet(workbook, scenario)
-    for add_sheet in extra_sheets:
-        add_sheet(workbook)
-    workbook.active = 0
-    save_atomically(workbook, path, protected)
+    with cycle_collector_paused():
+        book = new_workbook()
+        add_overview_sheets(book, scenario, rows)
+        add_recipient_sheet(book, scenario, rows)
+        csv_path = overflow_csv_path(path)
+        overflow = add_data_sheet(book, rows, overflow_path=csv_path, inputs=protected)
+        add_assumptions_sheet(book, scenario)
+        for add_sheet in extra_sheets:
+            add_sheet(book)
+        save_atomically(book, path, protected)
     return [Path(path), *([overflow] if overflow else [])]
 
 
 __all__ = [
     "MAX_DATA_ROWS",
+    "Block",
+    "Book",
+    "Chart",
+    "Column",
+    "Formula",
+    "Series",
+    "Sheet",
     "SheetWriter",
+    "Table",
     "YearLine",
     "YearTablePlacement",
+    "euros",
     "finish_sheet",
     "fit_columns",
     "header_row",
     "new_workbook",
     "overflow_csv_path",
     "save_atomically",
-    "write_formula",
-    "write_money",
-    "write_text",
     "write_workbook",
     "write_year_table",
 ]

@@ -13,17 +13,14 @@ import dataclasses
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from openpyxl.workbook.workbook import Workbook
 
 import budget
 from budget.kinds import KINDS
 from budget.model import ByYear, Commitment, Scenario
 from budget.provenance import funders_text, value_text
 from budget.workbook import styles
-from budget.workbook.cells import finish_sheet, header_row, write_text
-from budget.workbook.quickcells import Entry, QuickCells, text_entry
+from budget.workbook.sheet import Book, Cell, finish_sheet, header_row
+from budget.workbook.styles import Look
 
 SHEET = "Assumptions"
 HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
@@ -153,62 +150,48 @@ def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
                 yield Echo(item, "source", limit.source, file=limit.origin)
 
 
-def _look(quick: QuickCells, role: str, assumed: bool) -> Any:
-    """The style of a cell of the sheet by its role (a text style, or a blank's token)."""
-    fill = styles.ASSUMPTION_FILL if assumed else None
-    if role == "block":  # the blank cells of a section heading's row
-        return quick.fill_style(styles.BLOCK_FILL)
-    if role == "heading":
-        return quick.text_style(font=styles.BOLD, fill=styles.BLOCK_FILL)
-    if role in ("item", "field"):
-        return quick.text_style(alignment=styles.LEFT, fill=fill)
-    if role == "value":
-        return quick.text_style(alignment=styles.WRAP, fill=fill)
-    if role == "meaning":
-        return quick.text_style(alignment=styles.WRAP, font=styles.NOTE)
-    return quick.text_style(alignment=styles.LEFT, font=styles.NOTE)  # file
+def _looks() -> dict[tuple[str, bool], Look]:
+    """The look of a cell of the sheet by its role, and whether its value is assumed."""
+    out: dict[tuple[str, bool], Look] = {}
+    for assumed in (False, True):
+        fill = styles.ASSUMPTION_FILL if assumed else None
+        out[("item", assumed)] = Look(alignment=styles.LEFT, fill=fill)
+        out[("field", assumed)] = Look(alignment=styles.LEFT, fill=fill)
+        out[("value", assumed)] = Look(alignment=styles.WRAP, fill=fill)
+        out[("meaning", assumed)] = Look(styles.NOTE, alignment=styles.WRAP)
+        out[("file", assumed)] = Look(styles.NOTE, alignment=styles.LEFT)
+    return out
 
 
-def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
+def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
     """Add the Assumptions sheet (see the module docstring)."""
-    ws = workbook.create_sheet(SHEET)
-    write_text(ws, 1, 1, f"{scenario.name}: inputs and assumptions", font=styles.TITLE)
-    write_text(ws, 2, 1, "Highlighted", fill=styles.ASSUMPTION_FILL, font=styles.NOTE)
-    write_text(
-        ws,
+    sheet = book.add_sheet(SHEET)
+    sheet.text(1, 1, f"{scenario.name}: inputs and assumptions", styles.TITLE_LOOK)
+    sheet.text(2, 1, "Highlighted", Look(styles.NOTE, styles.ASSUMPTION_FILL))
+    sheet.text(
         2,
         2,
         "values that the scenario marks as assumptions, not facts (its `assumptions` lists). "
         "'Set in file' names the base file or register that set a value; blank: the scenario "
         "file itself.",
-        font=styles.NOTE,
+        styles.NOTE_LOOK,
     )
-    header_row(ws, 4, HEADERS)
-    quick = QuickCells.of(ws)
-    looks: dict[tuple[str, bool], Any] = {}
-
-    def look(role: str, assumed: bool = False) -> Any:
-        """A style, made when first used (so the workbook registers them in sheet order)."""
-        found = looks.get((role, assumed))
-        if found is None:
-            found = looks[(role, assumed)] = _look(quick, role, assumed)
-        return found
-
+    header_row(sheet, 4, HEADERS)
+    looks = _looks()
     row = 5
     for line in scenario_inputs(scenario):
-        entries: dict[int, Entry] = {}
+        cells: dict[int, Cell] = sheet.row(row)
         if line.heading:
-            block = look("block")
+            cells[1] = (str(line.item), styles.BLOCK_TITLE)
             for column in range(2, len(HEADERS) + 1):
-                entries[column] = ("n", None, block)
-            entries[1] = text_entry(line.item, look("heading"))
+                cells[column] = (None, styles.BLOCK)
         else:
-            entries[1] = text_entry(line.item, look("item"))
-            entries[2] = text_entry(line.field, look("field", line.assumed))
-            entries[3] = text_entry(line.value, look("value", line.assumed))
-            entries[4] = text_entry(line.meaning, look("meaning"))
+            cells[1] = (str(line.item), looks[("item", False)])
+            cells[2] = (str(line.field), looks[("field", line.assumed)])
+            cells[3] = (str(line.value), looks[("value", line.assumed)])
+            cells[4] = (str(line.meaning), looks[("meaning", False)])
             if line.file and line.file != scenario.path:  # a base file, or a register
-                entries[5] = text_entry(line.file, look("file"))
+                cells[5] = (str(line.file), looks[("file", False)])
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
                 math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),
@@ -216,9 +199,8 @@ def add_assumptions_sheet(workbook: Workbook, scenario: Scenario) -> None:
                 1,
             )
             if lines > 1:
-                ws.row_dimensions[row].height = 15 * lines
-        quick.put_row(row, entries)
+                sheet.heights[row] = 15 * lines
         row += 1
-    for index, width in enumerate(WIDTHS):
-        ws.column_dimensions["ABCDE"[index]].width = width
-    finish_sheet(ws, freeze="A5", title_rows="4:4")
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.widths[index] = width
+    finish_sheet(sheet, freeze="A5", title_rows="4:4")

@@ -13,27 +13,33 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.compare import TITLES, SideRow, side_by_side
 from budget.model import Scenario
 from budget.workbook import new_workbook, overflow_csv_path, styles
-from budget.workbook.cells import (
+from budget.workbook.data_sheet import add_data_sheet
+from budget.workbook.save import (
+    check_target,
+    cycle_collector_paused,
+    protected_files,
+    save_atomically,
+)
+from budget.workbook.sheet import (
+    Book,
+    Formula,
+    column_letter,
     finish_sheet,
     fit_columns,
     header_row,
-    write_formula,
-    write_money,
-    write_text,
+    sum_formula,
 )
-from budget.workbook.data_sheet import add_data_sheet
-from budget.workbook.save import check_target, protected_files, save_atomically
-from budget.workbook.yeartable import sum_formula
+from budget.workbook.styles import Look
 
 COMPARISON = "Comparison"
 CAUSES = "Differences by commitment"
+TOTAL_TEXT = Look(styles.BOLD, border=styles.TOTAL_RULE)
+TOTAL_BLANK = Look(border=styles.TOTAL_RULE)
+TOTAL_MONEY = Look(styles.BOLD, border=styles.TOTAL_RULE, number_format=styles.EUROS)
 
 
 def write_comparison(
@@ -48,92 +54,92 @@ def write_comparison(
     protected = protected_files(scenarios, inputs)
     check_target(path, protected)
     table = side_by_side(long, list(labels))
-    workbook = new_workbook()
-    add_comparison_sheet(workbook, table, labels)
-    add_causes_sheet(workbook, table, labels)
-    add_data_sheet(workbook, long, overflow_path=overflow_csv_path(path), inputs=protected)
-    workbook.active = 0
-    save_atomically(workbook, path, protected)
+    with cycle_collector_paused():
+        book = new_workbook()
+        add_comparison_sheet(book, table, labels)
+        add_causes_sheet(book, table, labels)
+        add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
+        save_atomically(book, path, protected)
 
 
-def add_comparison_sheet(workbook: Workbook, table: list[SideRow], labels: Sequence[str]) -> None:
-    ws = workbook.create_sheet(COMPARISON)
+def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) -> None:
+    sheet = book.add_sheet(COMPARISON)
     others = ", ".join(labels[1:])
-    write_text(ws, 1, 1, f"Comparison: {others} against {labels[0]}", font=styles.TITLE)
-    write_text(
-        ws,
+    sheet.text(1, 1, f"Comparison: {others} against {labels[0]}", styles.TITLE_LOOK)
+    sheet.text(
         2,
         1,
         "Amounts in EUR. Difference = scenario - base, per funder and fiscal year; the "
         f"sheet '{CAUSES}' shows which commitments caused each difference.",
-        font=styles.NOTE,
+        styles.NOTE_LOOK,
     )
     header = ["Funder", "Year", labels[0]]
     for label in labels[1:]:
         header += [label, "Difference"]
     row = 4
-    header_row(ws, row, header, right_from=2)
+    header_row(sheet, row, header, right_from=2)
     row += 1
     for basis in ("cash", "commitment"):
         rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
-        for column in range(1, len(header) + 1):
-            ws.cell(row=row, column=column).fill = styles.BLOCK_FILL
-        write_text(ws, row, 1, TITLES[basis].capitalize(), font=styles.BOLD, fill=styles.BLOCK_FILL)
+        for column in range(2, len(header) + 1):
+            sheet.put(row, column, None, styles.BLOCK)
+        sheet.text(row, 1, TITLES[basis].capitalize(), styles.BLOCK_TITLE)
         row += 1
         first = row
+        # What each column adds up to: the base, then each scenario and its difference.
+        totals = [0] * (len(header) - 2)
         for r in rows:
-            write_text(ws, row, 1, r.funder)
-            year = ws.cell(row=row, column=2, value=r.year)
-            year.number_format = styles.YEAR
-            year.font = styles.PLAIN
-            write_money(ws, row, 3, r.amounts[0])
+            sheet.text(row, 1, r.funder)
+            sheet.number(row, 2, int(r.year), styles.YEAR_LOOK)
+            sheet.money(row, 3, r.amounts[0])
+            totals[0] += r.amounts[0]
             for i in range(1, len(labels)):
                 amount_column = 2 + 2 * i
-                write_money(ws, row, amount_column, r.amounts[i])
-                scenario_cell = f"{get_column_letter(amount_column)}{row}"
-                write_formula(ws, row, amount_column + 1, f"={scenario_cell}-C{row}")
+                difference = r.amounts[i] - r.amounts[0]
+                sheet.money(row, amount_column, r.amounts[i])
+                scenario_cell = f"{column_letter(amount_column)}{row}"
+                formula = Formula.money(f"={scenario_cell}-C{row}", difference)
+                sheet.formula(row, amount_column + 1, formula)
+                totals[2 * i - 1] += r.amounts[i]
+                totals[2 * i] += difference
             row += 1
         last = row - 1
-        write_text(ws, row, 1, "Total", font=styles.BOLD, border=styles.TOTAL_RULE)
-        write_text(ws, row, 2, "", border=styles.TOTAL_RULE)
+        sheet.text(row, 1, "Total", TOTAL_TEXT)
+        sheet.text(row, 2, "", TOTAL_BLANK)
         for column in range(3, len(header) + 1):
-            letter = get_column_letter(column)
+            letter = column_letter(column)
             refs = [f"{letter}{first}:{letter}{last}"] if rows else []
-            write_formula(
-                ws, row, column, sum_formula(refs), font=styles.BOLD, border=styles.TOTAL_RULE
-            )
+            total = Formula.money(sum_formula(refs), totals[column - 3])
+            sheet.formula(row, column, total, TOTAL_MONEY)
         row += 2
-    fit_columns(ws, skip_rows=(1, 2))
-    finish_sheet(ws, freeze="C5", title_rows="4:4")
+    fit_columns(sheet, skip_rows=(1, 2))
+    finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
-def add_causes_sheet(workbook: Workbook, table: list[SideRow], labels: Sequence[str]) -> None:
-    ws: Worksheet = workbook.create_sheet(CAUSES)
-    write_text(ws, 1, 1, f"What caused the differences from {labels[0]}", font=styles.TITLE)
-    write_text(
-        ws,
+def add_causes_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) -> None:
+    sheet = book.add_sheet(CAUSES)
+    sheet.text(1, 1, f"What caused the differences from {labels[0]}", styles.TITLE_LOOK)
+    sheet.text(
         2,
         1,
         "Amounts in EUR. Per scenario, basis, funder and year: each commitment's part of the "
         "difference, largest first. The parts add up to the difference on the Comparison sheet.",
-        font=styles.NOTE,
+        styles.NOTE_LOOK,
     )
-    header_row(ws, 4, ["Scenario", "Basis", "Funder", "Year", "Commitment", "Difference"], 1, 5)
+    header_row(sheet, 4, ["Scenario", "Basis", "Funder", "Year", "Commitment", "Difference"], 1, 5)
     row = 5
     order = sorted(table, key=lambda r: r.basis != "cash")  # cash first, as on Comparison
     for i, label in list(enumerate(labels))[1:]:
         for r in order:
             for commitment, delta in r.causes[i]:
-                write_text(ws, row, 1, label)
-                write_text(ws, row, 2, r.basis)
-                write_text(ws, row, 3, r.funder)
-                year = ws.cell(row=row, column=4, value=r.year)
-                year.number_format = styles.YEAR
-                year.font = styles.PLAIN
-                write_text(ws, row, 5, commitment)
-                write_money(ws, row, 6, delta)
+                sheet.text(row, 1, label)
+                sheet.text(row, 2, r.basis)
+                sheet.text(row, 3, r.funder)
+                sheet.number(row, 4, int(r.year), styles.YEAR_LOOK)
+                sheet.text(row, 5, commitment)
+                sheet.money(row, 6, delta)
                 row += 1
     if row == 5:
-        write_text(ws, row, 1, "No differences.", font=styles.NOTE)
-    fit_columns(ws, skip_rows=(1, 2))
-    finish_sheet(ws, freeze="A5", title_rows="4:4")
+        sheet.text(row, 1, "No differences.", styles.NOTE_LOOK)
+    fit_columns(sheet, skip_rows=(1, 2))
+    finish_sheet(sheet, freeze="A5", title_rows="4:4")

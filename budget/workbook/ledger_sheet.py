@@ -12,24 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.ledger import LedgerYear, ledger
 from budget.limits import LimitYear, check_rows
 from budget.model import Scenario
 from budget.workbook import styles
-from budget.workbook.cells import (
-    finish_sheet,
-    fit_columns,
-    header_row,
-    write_formula,
-    write_money,
-    write_text,
-)
+from budget.workbook.sheet import Book, Formula, Sheet, finish_sheet, fit_columns, header_row
+from budget.workbook.styles import Look
 
 SHEET = "Commitment vs cash"
-PERCENT = "0.0%"
+PERCENT = styles.PERCENT
 LEDGER_HEADER = (
     "Funder",
     "Year",
@@ -41,114 +33,111 @@ LEDGER_HEADER = (
     "Share of cash committed earlier",
 )
 LIMIT_HEADER = ("Funder", "Basis", "Year", "Amount", "Ceiling", "Headroom", "Breached")
+SUBTOTAL_TEXT = Look(styles.BOLD, styles.SUBTOTAL_FILL)
+SUBTOTAL_BLANK = Look(fill=styles.SUBTOTAL_FILL)
+SUBTOTAL_MONEY = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=styles.EUROS)
+SUBTOTAL_PERCENT = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=PERCENT)
+FLAG = Look()
 
 
-def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Workbook], None]:
+def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Book], None]:
     """A sheet writer for `write_workbook(extra_sheets=[...])`."""
 
-    def add(workbook: Workbook) -> None:
-        add_ledger_sheet(workbook, scenario, rows)
+    def add(book: Book) -> None:
+        add_ledger_sheet(book, scenario, rows)
 
     return add
 
 
-def add_ledger_sheet(workbook: Workbook, scenario: Scenario, rows: pd.DataFrame) -> None:
+def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None:
     """Add the sheet (see the module docstring)."""
-    ws = workbook.create_sheet(SHEET)
-    write_text(ws, 1, 1, f"{scenario.name}: commitments and cash per funder", font=styles.TITLE)
-    write_text(
-        ws,
+    sheet = book.add_sheet(SHEET)
+    sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
+    sheet.text(
         2,
         1,
         "Amounts in EUR. Closing = opening + entered - paid: commitments outstanding at year "
         "end. 'Paid on earlier commitments': the part of the year's cash that settles "
         "commitments entered in earlier years.",
-        font=styles.NOTE,
+        styles.NOTE_LOOK,
     )
-    row = write_ledger(ws, 4, ledger(rows, list(scenario.funders)))
+    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)))
     checks = check_rows(scenario, rows)
     if checks:
-        write_text(ws, row + 1, 1, "Budget ceilings: headroom per year", font=styles.BOLD)
-        write_text(
-            ws,
+        sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
+        sheet.text(
             row + 2,
             1,
             "Headroom = ceiling - amount; a limit is breached when the amount is above the "
             "ceiling (equal is not a breach).",
-            font=styles.NOTE,
+            styles.NOTE_LOOK,
         )
-        write_limits(ws, row + 3, checks)
-    fit_columns(ws, skip_rows=(1, 2, row + 1, row + 2))
-    finish_sheet(ws, freeze="C5", title_rows="4:4")
+        write_limits(sheet, row + 3, checks)
+    fit_columns(sheet, skip_rows=(1, 2, row + 1, row + 2))
+    finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
-def write_ledger(ws: Worksheet, top: int, entries: list[LedgerYear]) -> int:
+def share(committed_earlier: int, paid: int) -> float | str:
+    """What =IF(E=0,"",G/E) gives: the share of the cash committed earlier, "" without cash."""
+    return committed_earlier / paid if paid else ""
+
+
+def write_ledger(sheet: Sheet, top: int, entries: list[LedgerYear]) -> int:
     """The ledger table from row `top`; returns the first free row below it."""
-    header_row(ws, top, LEDGER_HEADER, right_from=2)
+    header_row(sheet, top, LEDGER_HEADER, right_from=2)
     row = top + 1
     funders = list(dict.fromkeys(e.funder for e in entries))
     for funder in funders:
         mine = [e for e in entries if e.funder == funder]
         first = row
         for index, e in enumerate(mine):
-            write_text(ws, row, 1, funder)
-            write_year(ws, row, 2, e.year)
+            sheet.text(row, 1, funder)
+            sheet.number(row, 2, int(e.year), styles.YEAR_LOOK)
             if index == 0:
-                write_money(ws, row, 3, e.opening)
+                sheet.money(row, 3, e.opening)
             else:
-                write_formula(ws, row, 3, f"=F{row - 1}")
-            write_money(ws, row, 4, e.entered)
-            write_money(ws, row, 5, e.paid)
-            write_formula(ws, row, 6, f"=C{row}+D{row}-E{row}")
-            write_money(ws, row, 7, e.paid_committed_earlier)
-            write_formula(ws, row, 8, f'=IF(E{row}=0,"",G{row}/E{row})', number_format=PERCENT)
+                sheet.formula(row, 3, Formula.money(f"=F{row - 1}", e.opening))
+            sheet.money(row, 4, e.entered)
+            sheet.money(row, 5, e.paid)
+            sheet.formula(row, 6, Formula.money(f"=C{row}+D{row}-E{row}", e.closing))
+            sheet.money(row, 7, e.paid_committed_earlier)
+            ratio = Formula(
+                f'=IF(E{row}=0,"",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
+            )
+            sheet.formula(row, 8, ratio, styles.PERCENT_LOOK)
             row += 1
         last = row - 1
-        write_text(ws, row, 1, f"Total {funder}", font=styles.BOLD, fill=styles.SUBTOTAL_FILL)
-        write_text(ws, row, 2, "", fill=styles.SUBTOTAL_FILL)
-        write_formula(ws, row, 3, f"=C{first}", font=styles.BOLD, fill=styles.SUBTOTAL_FILL)
-        for column in ("D", "E", "G"):
-            write_formula(
-                ws,
-                row,
-                ord(column) - 64,
-                f"=SUM({column}{first}:{column}{last})",
-                font=styles.BOLD,
-                fill=styles.SUBTOTAL_FILL,
-            )
-        write_formula(
-            ws, row, 6, f"=C{row}+D{row}-E{row}", font=styles.BOLD, fill=styles.SUBTOTAL_FILL
-        )
-        write_formula(
-            ws,
-            row,
-            8,
-            f'=IF(E{row}=0,"",G{row}/E{row})',
-            number_format=PERCENT,
-            font=styles.BOLD,
-            fill=styles.SUBTOTAL_FILL,
-        )
+        entered = sum(e.entered for e in mine)
+        paid = sum(e.paid for e in mine)
+        earlier = sum(e.paid_committed_earlier for e in mine)
+        opening = mine[0].opening
+        sheet.text(row, 1, f"Total {funder}", SUBTOTAL_TEXT)
+        sheet.text(row, 2, "", SUBTOTAL_BLANK)
+        sheet.formula(row, 3, Formula.money(f"=C{first}", opening), SUBTOTAL_MONEY)
+        for column, cents in ((4, entered), (5, paid), (7, earlier)):
+            letter = "ABCDEFGH"[column - 1]
+            total = Formula.money(f"=SUM({letter}{first}:{letter}{last})", cents)
+            sheet.formula(row, column, total, SUBTOTAL_MONEY)
+        closing = Formula.money(f"=C{row}+D{row}-E{row}", opening + entered - paid)
+        sheet.formula(row, 6, closing, SUBTOTAL_MONEY)
+        ratio = Formula(f'=IF(E{row}=0,"",G{row}/E{row})', share(earlier, paid))
+        sheet.formula(row, 8, ratio, SUBTOTAL_PERCENT)
         row += 2
     return row
 
 
-def write_limits(ws: Worksheet, top: int, checks: list[LimitYear]) -> int:
+def write_limits(sheet: Sheet, top: int, checks: list[LimitYear]) -> int:
     """The headroom table from row `top`; returns the first free row below it."""
-    header_row(ws, top, LIMIT_HEADER, right_from=3)
+    header_row(sheet, top, LIMIT_HEADER, right_from=3)
     row = top + 1
     for check in checks:
-        write_text(ws, row, 1, check.limit.funder)
-        write_text(ws, row, 2, check.limit.basis)
-        write_year(ws, row, 3, check.year)
-        write_money(ws, row, 4, check.amount)
-        write_money(ws, row, 5, check.ceiling)
-        write_formula(ws, row, 6, f"=E{row}-D{row}")
-        write_formula(ws, row, 7, f'=IF(D{row}>E{row},"BREACHED","")', number_format="General")
+        sheet.text(row, 1, check.limit.funder)
+        sheet.text(row, 2, check.limit.basis)
+        sheet.number(row, 3, int(check.year), styles.YEAR_LOOK)
+        sheet.money(row, 4, check.amount)
+        sheet.money(row, 5, check.ceiling)
+        sheet.formula(row, 6, Formula.money(f"=E{row}-D{row}", check.headroom))
+        flag = Formula(f'=IF(D{row}>E{row},"BREACHED","")', "BREACHED" if check.breached else "")
+        sheet.formula(row, 7, flag, FLAG)
         row += 1
     return row
-
-
-def write_year(ws: Worksheet, row: int, column: int, year: int) -> None:
-    cell = ws.cell(row=row, column=column, value=int(year))
-    cell.number_format = styles.YEAR
-    cell.font = styles.PLAIN

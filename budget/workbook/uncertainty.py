@@ -13,16 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.chart.data_source import StrRef
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.utils import quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.simulate import Simulation
 from budget.workbook import styles
-from budget.workbook.cells import finish_sheet, fit_columns, header_row, write_money, write_text
+from budget.workbook.charts import Chart, Series
+from budget.workbook.sheet import (
+    Book,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    fit_columns,
+    header_row,
+    quote_sheetname,
+)
 
 SHEET = "Uncertainty"
 PERCENT = "0.0%"
@@ -32,38 +35,36 @@ FIRST_YEAR_COLUMN = 4
 MAX_CHARTS = 12
 
 
-def uncertainty_sheet(sim: Simulation) -> Callable[[Workbook], None]:
+def uncertainty_sheet(sim: Simulation) -> Callable[[Book], None]:
     """A sheet writer for `write_workbook(extra_sheets=[...])`."""
 
-    def add(workbook: Workbook) -> None:
-        add_uncertainty_sheet(workbook, sim)
+    def add(book: Book) -> None:
+        add_uncertainty_sheet(book, sim)
 
     return add
 
 
-def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
+def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     """Add the sheet (see the module docstring)."""
-    ws = workbook.create_sheet(SHEET)
+    ws = book.add_sheet(SHEET)
     rows = sim.rows
     years = sorted(int(y) for y in rows.loc[rows["level"] != "limit", "year"].unique())
     limit_years = sorted(int(y) for y in rows.loc[rows["level"] == "limit", "year"].unique())
     years = sorted(set(years) | set(limit_years))
-    write_text(
-        ws,
+    ws.text(
         1,
         1,
         f"{sim.scenario.name}: uncertainty, {sim.draws:,} draws (seed {sim.seed})",
-        font=styles.TITLE,
+        styles.TITLE_LOOK,
     )
-    write_text(
-        ws,
+    ws.text(
         2,
         1,
         "Amounts in EUR. P5, P50 (the median) and P95 are amounts that occurred in the draws "
         "(percentiles of the inverted empirical distribution); the mean is rounded half away "
         "from zero to the cent. Repeat with: budget simulate SCENARIO "
         f"--draws {sim.draws} --seed {sim.seed}",
-        font=styles.NOTE,
+        styles.NOTE_LOOK,
     )
     header_row(ws, HEADER_ROW, ["Item", "Funder", "Band", *map(str, years)], right_from=3)
     column = {year: FIRST_YEAR_COLUMN + i for i, year in enumerate(years)}
@@ -73,7 +74,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
     for basis, title in (("cash", "Funder totals, cash basis"), ("commitment", "commitment")):
         skip.append(row)
         label = title if basis == "cash" else "Funder totals, commitment basis"
-        write_text(ws, row, 1, label, font=styles.BOLD, fill=styles.BLOCK_FILL)
+        ws.text(row, 1, label, styles.BLOCK_TITLE)
         row += 1
         data = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
         for name, group in data.groupby("funder", sort=False):
@@ -90,14 +91,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
     )
     if len(moving):
         skip.append(row)
-        write_text(
-            ws,
-            row,
-            1,
-            "Commitments whose amount varies, cash basis",
-            font=styles.BOLD,
-            fill=styles.BLOCK_FILL,
-        )
+        ws.text(row, 1, "Commitments whose amount varies, cash basis", styles.BLOCK_TITLE)
         row += 1
         for pair, group in moving.groupby(["commitment", "funder"], sort=False):
             cid, funder = map(str, pair)
@@ -108,13 +102,11 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
     caps = caps.drop_duplicates(["commitment", "year"])
     if len(caps):
         skip.append(row)
-        write_text(
-            ws, row, 1, "Probability that the cap binds", font=styles.BOLD, fill=styles.BLOCK_FILL
-        )
+        ws.text(row, 1, "Probability that the cap binds", styles.BLOCK_TITLE)
         row += 1
         for name, group in caps.groupby("commitment", sort=False):
-            write_text(ws, row, 1, str(name))
-            write_text(ws, row, 3, "P(cap binds)")
+            ws.text(row, 1, str(name))
+            ws.text(row, 3, "P(cap binds)")
             for year, p in zip(group["year"], group["p_cap_binds"], strict=True):
                 _percent(ws, row, column[int(year)], float(p))
             row += 1
@@ -122,29 +114,27 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
     limits = rows[rows["level"] == "limit"]
     if len(limits):
         skip.append(row)
-        write_text(
-            ws,
+        ws.text(
             row,
             1,
             "Budget ceilings: probability of a breach (amount above the ceiling)",
-            font=styles.BOLD,
-            fill=styles.BLOCK_FILL,
+            styles.BLOCK_TITLE,
         )
         row += 1
         for pair, group in limits.groupby(["funder", "basis"], sort=False):
             key, basis = map(str, pair)
-            write_text(ws, row, 1, f"Limit, {basis} basis")
-            write_text(ws, row, 2, key)
-            write_text(ws, row, 3, "Ceiling")
-            write_text(ws, row + 1, 3, "P(breached)")
+            ws.text(row, 1, f"Limit, {basis} basis")
+            ws.text(row, 2, key)
+            ws.text(row, 3, "Ceiling")
+            ws.text(row + 1, 3, "P(breached)")
             for year, ceiling, p in zip(
                 group["year"], group["ceiling_cents"], group["p_limit_breached"], strict=True
             ):
-                write_money(ws, row, column[int(year)], int(ceiling))
+                ws.money(row, column[int(year)], int(ceiling))
                 _percent(ws, row + 1, column[int(year)], float(p))
             row += 3
     fit_columns(ws, skip_rows=skip)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 24)
+    ws.widths[1] = max(ws.widths.get(1, 0), 24)
     finish_sheet(ws, freeze=f"D{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     anchor = row + 1
     for number, (key, placed) in enumerate(list(funder_rows.items())[:MAX_CHARTS]):
@@ -153,55 +143,50 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
 
 
 def _bands(
-    ws: Worksheet, row: int, item: str, funder: str, group: pd.DataFrame, column: dict[int, int]
+    ws: Sheet, row: int, item: str, funder: str, group: pd.DataFrame, column: dict[int, int]
 ) -> dict[str, int]:
     """Four lines (mean, P5, P50, P95) for one item; returns the row of each band."""
     placed = {}
     for offset, (band, label) in enumerate(BANDS):
         if offset == 0:
-            write_text(ws, row, 1, item)
-            write_text(ws, row, 2, funder)
-        write_text(ws, row + offset, 3, label)
+            ws.text(row, 1, item)
+            ws.text(row, 2, funder)
+        ws.text(row + offset, 3, label)
         for year, cents in zip(group["year"], group[f"{band}_cents"], strict=True):
-            write_money(ws, row + offset, column[int(year)], int(cents))
+            ws.money(row + offset, column[int(year)], int(cents))
         placed[band] = row + offset
     return placed
 
 
-def _percent(ws: Worksheet, row: int, column: int, value: float) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
-    cell.number_format = PERCENT
-    cell.font = styles.PLAIN
+def _percent(ws: Sheet, row: int, column: int, value: float) -> None:
+    ws.number(row, column, value, styles.PERCENT_LOOK)
 
 
 def _band_chart(
-    ws: Worksheet, funder: str, placed: dict[str, int], years: int, anchor: int, number: int
+    ws: Sheet, funder: str, placed: dict[str, int], years: int, anchor: int, number: int
 ) -> None:
     """P5, P50 and P95 of a funder's cash per year: the median solid, the band dashed."""
-    chart = LineChart()
-    chart.title = f"{funder}: cash per year (EUR)"
-    chart.y_axis.title = "EUR"
-    chart.y_axis.numFmt = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if chart.legend is not None:
-        chart.legend.position = "b"
-    first, last = FIRST_YEAR_COLUMN, FIRST_YEAR_COLUMN + years - 1
+    first = column_letter(FIRST_YEAR_COLUMN)
+    last = column_letter(FIRST_YEAR_COLUMN + years - 1)
     sheet = quote_sheetname(ws.title)
     colour = styles.SERIES_COLOURS[number % len(styles.SERIES_COLOURS)]
-    for band in ("p95", "p50", "p5"):
-        row = placed[band]
-        values = Reference(ws, min_col=first, max_col=last, min_row=row, max_row=row)
-        chart.add_data(values, from_rows=True, titles_from_data=False)
-        series = chart.series[-1]
-        series.tx = SeriesLabel(strRef=StrRef(f"{sheet}!$C${row}"))
-        series.graphicalProperties.line.solidFill = colour
-        series.graphicalProperties.line.width = 28575 if band == "p50" else 15875
-        if band != "p50":
-            series.graphicalProperties.line.dashStyle = "dash"
-        series.smooth = False
-    categories = Reference(ws, min_col=first, max_col=last, min_row=HEADER_ROW, max_row=HEADER_ROW)
-    chart.set_categories(categories)
-    chart.width = max(16, 3 * years + 6)
-    chart.height = 8
+    series = tuple(
+        Series(
+            name=f"{sheet}!$C${placed[band]}",
+            values=f"{sheet}!${first}${placed[band]}:${last}${placed[band]}",
+            colour=colour,
+            line_width=28575 if band == "p50" else 15875,
+            dashed=band != "p50",
+        )
+        for band in ("p95", "p50", "p5")
+    )
+    chart = Chart(
+        kind="lines",
+        title=f"{funder}: cash per year (EUR)",
+        categories=f"{sheet}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
+        series=series,
+        y_title="EUR",
+        width=max(16, 3 * years + 6),
+        height=8,
+    )
     ws.add_chart(chart, f"A{anchor}")

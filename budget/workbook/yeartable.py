@@ -23,14 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.worksheet import Worksheet
 
 from budget.workbook import styles
-from budget.workbook.cells import euros, header_row
-from budget.workbook.quickcells import Entry, QuickCells, text_entry
+from budget.workbook.sheet import (
+    Cell,
+    Formula,
+    Sheet,
+    column_letter,
+    header_row,
+    quote_sheetname,
+    sum_formula,
+)
+from budget.workbook.styles import Look
 
 LEVELS = ("heading", "item", "subtotal", "total")
 
@@ -41,7 +45,8 @@ class YearLine:
 
     level: "heading" (a group's name, no amounts), "item", "subtotal" or "total".
     label: the text shown; key: the id shown beside it (may be empty).
-    cents: one amount per column (items only; (sub)totals are formulas).
+    cents: one amount per column: an item's amounts, or what a (sub)total's formulas give
+    (their cached values); empty for a heading.
     """
 
     level: str
@@ -71,18 +76,8 @@ class YearTablePlacement:
 
     def cell(self, line: int, column: int) -> str:
         """An absolute reference to a value cell, with the sheet's name."""
-        letter = get_column_letter(self.value_columns[column])
+        letter = column_letter(self.value_columns[column])
         return f"{quote_sheetname(self.sheet)}!${letter}${self.rows[line]}"
-
-
-def sum_formula(references: Sequence[str]) -> str:
-    """=SUM(...) of references, nested so that no SUM has more than 255 arguments."""
-    parts = list(references)
-    if not parts:
-        return "=0"
-    while len(parts) > 255:
-        parts = [f"SUM({','.join(parts[i : i + 255])})" for i in range(0, len(parts), 255)]
-    return f"=SUM({','.join(parts)})"
 
 
 def ranges(column: str, rows: Sequence[int]) -> list[str]:
@@ -100,8 +95,24 @@ def ranges(column: str, rows: Sequence[int]) -> list[str]:
     return out
 
 
+def _looks(number_format: str) -> dict[tuple[str, str], Look]:
+    """The look of each (level, role) of a table's cells."""
+    out: dict[tuple[str, str], Look] = {}
+    for level in LEVELS:
+        fill = styles.SUBTOTAL_FILL if level == "subtotal" else None
+        border = styles.TOTAL_RULE if level == "total" else None
+        font = styles.BOLD if level != "item" else styles.PLAIN
+        alignment = styles.INDENT if level == "item" else styles.LEFT
+        out[(level, "label")] = Look(font, fill, border, alignment)
+        out[(level, "key")] = Look(font, fill, border)
+        value_font = styles.PLAIN if level == "item" else font
+        out[(level, "value")] = Look(value_font, fill, border, number_format=number_format)
+        out[(level, "total")] = Look(styles.BOLD, fill, border, number_format=number_format)
+    return out
+
+
 def write_year_table(
-    ws: Worksheet,
+    sheet: Sheet,
     top: int,
     columns: Sequence[str],
     lines: Sequence[YearLine],
@@ -119,85 +130,56 @@ def write_year_table(
     row = top
     header_at = None
     if header:
-        header_row(ws, row, [labels[0], labels[1], *columns, "Total"], right_from=2)
+        header_row(sheet, row, [labels[0], labels[1], *columns, "Total"], right_from=2)
         header_at = row
         row += 1
     rows: list[int] = []
     group_items: list[int] = []
     item_rows: list[int] = []
     subtotal_rows: list[int] = []
-    quick = QuickCells.of(ws)
-    looks: dict[tuple[str, str], Any] = {}  # (level, role) -> style, made on first use
-    letters = [get_column_letter(column) for column in value_columns]
+    looks = _looks(number_format)
+    letters = [column_letter(column) for column in value_columns]
     row_total = f"=SUM({letters[0]}{{row}}:{letters[-1]}{{row}})" if letters else "=0"
     if mirror is not None:
         source = f"{quote_sheetname(mirror.sheet)}!$"
-        mirrored = [get_column_letter(column) for column in mirror.value_columns]
+        mirrored = [column_letter(column) for column in mirror.value_columns]
     for index, line in enumerate(lines):
         level = line.level
         if level not in LEVELS:
             raise ValueError(f"unknown line level {level!r}")
+        if level != "heading" and len(line.cents) != len(columns):
+            raise ValueError(f"line {line.label!r}: {len(line.cents)} amounts, not {len(columns)}")
         rows.append(row)
-        fill = styles.SUBTOTAL_FILL if level == "subtotal" else None
-        border = styles.TOTAL_RULE if level == "total" else None
-        font = styles.BOLD if level != "item" else styles.PLAIN
-        entries: dict[int, Entry] = {}
-        label = looks.get((level, "label"))
-        if label is None:
-            alignment = styles.INDENT if level == "item" else styles.LEFT
-            label = looks[(level, "label")] = quick.text_style(
-                font=font, fill=fill, alignment=alignment, border=border
-            )
-        entries[1] = text_entry(line.label, label)
-        if line.key or fill or border:
-            key = looks.get((level, "key"))
-            if key is None:
-                key = looks[(level, "key")] = quick.text_style(font=font, fill=fill, border=border)
-            entries[2] = text_entry(line.key, key)
+        cells: dict[int, Cell] = sheet.row(row)
+        cells[1] = (line.label, looks[(level, "label")])
+        if line.key or level in ("subtotal", "total"):
+            cells[2] = (line.key, looks[(level, "key")])
+        value = looks[(level, "value")]
         if level == "heading":
             group_items = []
         elif level == "item":
-            if len(line.cents) != len(columns):
-                raise ValueError(
-                    f"line {line.label!r}: {len(line.cents)} amounts, not {len(columns)}"
-                )
-            token = looks.get((level, "value"))
-            if token is None:
-                token = looks[(level, "value")] = quick.style(
-                    font=styles.PLAIN, number_format=number_format
-                )
             if mirror is not None:
                 at = mirror.rows[index]
-                for column, letter in zip(value_columns, mirrored, strict=False):
-                    entries[column] = ("f", f"={source}{letter}${at}", token)
+                for column, letter, cents in zip(value_columns, mirrored, line.cents, strict=True):
+                    cells[column] = (Formula.money(f"={source}{letter}${at}", cents), value)
             else:
-                for column, cents in zip(value_columns, line.cents, strict=True):
-                    entries[column] = ("n", euros(cents), token)
+                amounts = [c // 100 if c % 100 == 0 else c / 100 for c in line.cents]
+                cells.update(zip(value_columns, [(a, value) for a in amounts], strict=True))
             group_items.append(row)
             item_rows.append(row)
         else:
             summed = group_items if level == "subtotal" else (subtotal_rows or item_rows)
-            token = looks.get((level, "value"))
-            if token is None:
-                token = looks[(level, "value")] = quick.style(
-                    font=font, fill=fill, border=border, number_format=number_format
-                )
-            for column, letter in zip(value_columns, letters, strict=True):
-                entries[column] = ("f", sum_formula(ranges(letter, summed)), token)
+            for column, letter, cents in zip(value_columns, letters, line.cents, strict=True):
+                cells[column] = (Formula.money(sum_formula(ranges(letter, summed)), cents), value)
             if level == "subtotal":
                 subtotal_rows.append(row)
                 group_items = []
         if level != "heading":
-            token = looks.get((level, "total"))
-            if token is None:
-                token = looks[(level, "total")] = quick.style(
-                    font=styles.BOLD, fill=fill, border=border, number_format=number_format
-                )
-            entries[total_column] = ("f", row_total.format(row=row), token)
-        quick.put_row(row, entries)
+            total = Formula.money(row_total.format(row=row), sum(line.cents))
+            cells[total_column] = (total, looks[(level, "total")])
         row += 1
     return YearTablePlacement(
-        sheet=ws.title,
+        sheet=sheet.title,
         header_row=header_at,
         columns=tuple(columns),
         value_columns=value_columns,
