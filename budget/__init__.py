@@ -12,6 +12,8 @@ from pathlib import Path
 from budget.engine import project
 from budget.errors import InputError, Problem
 from budget.model import Scenario
+from budget.realisation.indicators import indicator_rows as indicators
+from budget.realisation.realised import actuals_frame, forecast_rows, plan_vs_actual
 from budget.scenario import load_scenario, read_scenario
 
 __version__ = "0.1.0"
@@ -29,8 +31,12 @@ __all__ = [
     "Problem",
     "Scenario",
     "__version__",
+    "actuals_frame",
     "example_path",
+    "forecast_rows",
+    "indicators",
     "load_scenario",
+    "plan_vs_actual",
     "project",
     "read_scenario",
 ]

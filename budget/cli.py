@@ -100,21 +100,22 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
     rows = project(loaded)
+    forecast = forecast_or_none(loaded, rows)
     if output:
         write_workbook_or_fail(loaded, rows, output, path)
     if fmt in ("csv", "json"):
         # The rows are data on stdout; say on stderr which inputs took central values.
-        for note in central_value_notes(loaded):
+        for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
             click.echo(note, err=True)
     if fmt == "csv":
         click.echo(rows_csv(with_euros(rows)), nl=False)
     elif fmt == "json":
         click.echo(rows_json(with_euros(rows)), nl=False)
     else:
-        click.echo(run_table(loaded, rows))
+        click.echo(run_table(loaded, rows, forecast))
     if output:
         click.echo(f"Wrote {output}", err=True)
-    warn_breaches(loaded, rows)
+    warn_breaches(loaded, rows if forecast is None else forecast)
 
 
 def warn_breaches(scenario: Scenario, rows: Any) -> None:
@@ -126,9 +127,11 @@ def warn_breaches(scenario: Scenario, rows: Any) -> None:
         click.echo(line, err=True)
 
 
-def run_table(scenario: Scenario, rows: Any) -> str:
+def run_table(scenario: Scenario, rows: Any, forecast: Any = None) -> str:
     from budget.ledger import headroom_text, ledger, ledger_text
     from budget.limits import check_rows
+
+    projected, rows = rows, (rows if forecast is None else forecast)
 
     parts = []
     for basis, title in (
@@ -136,7 +139,7 @@ def run_table(scenario: Scenario, rows: Any) -> str:
         ("commitment", "commitment basis: obligations entered"),
     ):
         parts.append(
-            overview_text(overview(rows, scenario, basis), f"{scenario.name}, {title} (EUR)")
+            overview_text(overview(projected, scenario, basis), f"{scenario.name}, {title} (EUR)")
         )
     parts.append(
         ledger_text(
@@ -154,7 +157,7 @@ def run_table(scenario: Scenario, rows: Any) -> str:
     provenance = provenance_text(scenario)
     if provenance:
         parts.append(provenance)
-    notes = central_value_notes(scenario)
+    notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
@@ -344,7 +347,15 @@ def check(scenario: str, examples: int) -> None:
         click.echo(f"{loaded.name} has no limits: nothing to check.")
         return
     count = len(loaded.limits)
-    breaches = central_breaches(loaded)
+    if loaded.actuals:
+        from budget.limits import check_rows
+
+        forecast = forecast_or_none(loaded, project(loaded))
+        breaches = [c for c in check_rows(loaded, forecast) if c.breached]
+        for note in forecast_notes(forecast):
+            click.echo(note)
+    else:
+        breaches = central_breaches(loaded)
     if breaches:
         click.echo("The central projection breaches a limit:")
         for breach in breaches:
@@ -368,6 +379,15 @@ def validate(scenarios: tuple[str, ...]) -> None:
     for path in scenarios:
         scenario, found = read_scenario(path)
         problems.extend(found)
+        if scenario is not None and scenario.actuals:
+            from budget.realisation.bookings import read_bookings
+
+            _, found, warnings = read_bookings(scenario, scenario.actuals)
+            problems.extend(found)
+            for line in warnings:
+                click.echo(line, err=True)
+            if found:
+                continue
         if scenario is not None:
             click.echo(
                 f"{path}: ok ({len(scenario.commitments)} commitments, "
@@ -375,6 +395,222 @@ def validate(scenarios: tuple[str, ...]) -> None:
             )
     if problems:
         fail(problems)
+
+
+@cli.command()
+@scenario_argument()
+@click.argument("commitment")
+@click.option(
+    "--year", type=int, help="Explain only this fiscal year (named after the year it ends in)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: a worked calculation; json: the same inputs, steps and results as data.",
+)
+def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
+    """Explain how each amount of COMMITMENT in SCENARIO was computed, step by step.
+
+    For every fiscal year of the commitment (or only --year): each input with the file and
+    field it came from, marked when it is an assumption or the central value of an
+    uncertain input; the working (a top-up's shortfall and caps; an annual amount's
+    indexation and rounding; a grant's days or months per year, exact shares and leftover
+    cents, advance and settlement); the result on the commitment and cash basis; and how
+    it is split over the funders (exact parts, rounded down, the leftover cents).
+
+    \b
+        budget explain scenarios/letter-2014.toml bz-tdh-ecpat
+        budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
+    """
+    from budget.explain import explain as explain_commitment
+    from budget.explain import explanation_json, explanation_text
+
+    loaded = load_or_fail(scenario)
+    explanation, problems = explain_commitment(loaded, commitment, year)
+    if explanation is None:
+        fail(problems)
+    click.echo(
+        explanation_json(explanation) if fmt == "json" else explanation_text(explanation),
+        nl=False,
+    )
+
+
+@cli.command()
+@scenario_argument()
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["iati", "datapackage"]),
+    required=True,
+    help="iati: IATI 2.03 activities (XML); datapackage: CSV and datapackage.json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    required=True,
+    help="The .xml file (iati) or the folder (datapackage) to write.",
+)
+def export(scenario: str, target: str, output: str) -> None:
+    """Publish SCENARIO as open data: IATI activities or a Fiscal Data Package.
+
+    \b
+        budget export my.toml --to iati -o activities.xml
+        budget export my.toml --to datapackage -o my-package
+
+    iati: one iati-activity per commitment, with a budget and planned disbursements per
+    fiscal year of cash; needs [scenario] reporting_org = { ref, name, type }; funders and
+    recipients may carry iati_ref. datapackage: projection.csv (the tidy rows, amounts
+    with two decimals) and datapackage.json (Table Schema and Fiscal Data Package model).
+    Files are written atomically and never over an input.
+    """
+    from budget.export import write_datapackage, write_iati
+    from budget.export.files import inputs_of
+    from budget.realisation.realised import actuals_frame
+
+    loaded = load_or_fail(scenario)
+    rows = project(loaded)
+    inputs = [str(p) for p in inputs_of(loaded, [scenario])]
+    try:
+        # Bookings of the actuals files become IATI transactions.
+        bookings = actuals_frame(loaded) if target == "iati" and loaded.actuals else None
+        if bookings is not None:
+            for line in bookings.attrs.get("warnings", ()):
+                click.echo(line, err=True)
+        if target == "iati":
+            done = write_iati(loaded, rows, output, inputs, actuals=bookings, as_of=loaded.as_of)
+            click.echo(f"Wrote {output} ({done.activities} IATI activities)", err=True)
+        else:
+            folder = write_datapackage(loaded, rows, output, inputs)
+            click.echo(f"Wrote {folder} (projection.csv, datapackage.json)", err=True)
+    except InputError as exc:
+        fail(exc.problems)
+
+
+def realise_or_fail(
+    scenario: Scenario,
+    files: list[str] | None = None,
+    as_of: Any = None,
+    plan: Any = None,
+) -> Any:
+    """Plan against actual for the scenario's actuals (or `files`); warnings on stderr,
+    exit 1 on a bad actuals file."""
+    from budget.realisation.realised import realise
+
+    frame, problems, warnings = realise(scenario, files, as_of, plan)
+    for line in warnings:
+        click.echo(line, err=True)
+    if frame is None:
+        fail(problems)
+    return frame
+
+
+def forecast_or_none(scenario: Scenario, rows: Any) -> Any:
+    """With actuals in the scenario: the forecast as tidy rows (for the ledger, the limits
+    and check); without: None."""
+    if not scenario.actuals:
+        return None
+    from budget.realisation.realised import forecast_rows
+
+    return forecast_rows(scenario, realise_or_fail(scenario, plan=rows))
+
+
+def forecast_notes(forecast: Any) -> list[str]:
+    """The line that says the ledger and the limits use the forecast, not the plan."""
+    if forecast is None:
+        return []
+    files = ", ".join(forecast.attrs.get("files", []))
+    as_of = forecast.attrs.get("as_of") or "no date"
+    return [
+        f"Note: with the actuals in {files} (complete up to {as_of}), commitments and cash "
+        "and the budget ceilings use the forecast: actual in closed years, the larger of "
+        "plan and actual in the current year, plan in later years (see budget actuals)."
+    ]
+
+
+@cli.command()
+@scenario_argument()
+@click.option(
+    "--actuals",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An actuals file (CSV or XLSX); repeat for more. Replaces the scenario's actuals.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date up to which the actuals are complete (default: the scenario's as_of, "
+    "else the latest booking).",
+)
+@format_option("table: plan against actual per year, then the forecast; csv/json: every row.")
+def actuals(scenario: str, files: tuple[str, ...], as_of: Any, fmt: str) -> None:
+    """Plan against actual: what was booked, the variance, and the forecast per year.
+
+    Actuals files (CSV with , or ;, or the first sheet of an XLSX workbook) have a header
+    row with the columns date (YYYY-MM-DD) or year, commitment (empty for a booking that
+    belongs to no commitment), funder, basis (cash or commitment; default cash), amount
+    (negative for a refund), and optionally reference and description.
+
+    Per commitment, funder, basis and fiscal year: planned, actual, variance (actual -
+    planned) and forecast: actual in a closed year (it ended on or before --as-of), the
+    larger of planned and actual in the current year, planned in later years. Bookings
+    without a commitment of the scenario are counted under (unplanned).
+
+    \b
+        budget actuals scenarios/letter-2014-realised.toml
+        budget actuals my.toml --actuals 2015.csv --actuals 2016.xlsx --as-of 2016-06-30
+    """
+    from budget.realisation.realised import COLUMNS
+    from budget.realisation.text import realisation_text
+
+    loaded = load_or_fail(scenario)
+    chosen = list(files) if files else None
+    if chosen is None and not loaded.actuals:
+        raise click.UsageError(
+            f'{scenario} names no actuals: give --actuals FILE, or actuals = "FILE" '
+            "in its [scenario]"
+        )
+    frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None)
+    cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
+    if fmt == "csv":
+        click.echo(rows_csv(with_euros(frame, cents)), nl=False)
+    elif fmt == "json":
+        click.echo(rows_json(with_euros(frame, cents)), nl=False)
+    else:
+        click.echo(realisation_text(frame))
+
+
+@cli.command()
+@scenario_argument(required=False)
+@format_option("table: per indicator and year; csv/json: one row per indicator and year.")
+def indicators(scenario: str | None, fmt: str) -> None:
+    """Performance indicators: targets against what was achieved, per year.
+
+    Per [[indicators]] entry and year: the target (a change from the base such as "+7.5%",
+    or a value; rounded half away from zero to its decimals), what was achieved, the
+    change from the base in percent, whether the target was met, and the cost per unit
+    achieved (the linked commitments' cash that year; with actuals, the forecast).
+    Without SCENARIO, the bundled example (the letter's police agreement, figure 1).
+    """
+    from budget.realisation.indicators import indicator_rows, indicators_text, output_rows
+
+    loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
+    cash = None
+    if loaded.actuals and any(i.commitments for i in loaded.indicators):
+        cash = forecast_or_none(loaded, project(loaded))
+        for note in forecast_notes(cash):
+            click.echo(note, err=True)
+    frame = indicator_rows(loaded, cash)
+    if fmt == "csv":
+        click.echo(rows_csv(output_rows(frame)), nl=False)
+    elif fmt == "json":
+        click.echo(rows_json(output_rows(frame)), nl=False)
+    else:
+        click.echo(indicators_text(loaded, frame))
 
 
 def main() -> None:

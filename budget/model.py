@@ -5,6 +5,7 @@ Amounts are integer cents; shares are exact fractions; years are fiscal-year nam
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -122,11 +123,13 @@ class Funder:
     key: the short name used in the scenario ("VenJ").
     name: the full name for outputs.
     source: where the funder's role is stated.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
     """
 
     key: str
     name: str
     source: str = ""
+    iati_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,8 @@ class Recipient:
 
     costs, income: per-year inputs that a derived top-up shortfall is computed from.
     assumptions: field names whose values are assumptions rather than facts.
-    origin: the file that defined it.
+    origin: the file that defined it; field_origins: the file of each field, after merging.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
     """
 
     key: str
@@ -145,6 +149,8 @@ class Recipient:
     source: str = ""
     assumptions: tuple[str, ...] = ()
     origin: str = ""
+    field_origins: Mapping[str, str] = field(default_factory=dict)
+    iati_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,14 +213,60 @@ class Limit:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportingOrg:
+    """The organisation that publishes the scenario's commitments as open data (IATI).
+
+    ref: its IATI organisation identifier ("XM-DAC-7"); name: its name;
+    type: an IATI OrganisationType code ("10" government).
+    """
+
+    ref: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A performance agreement: a result measured per year against targets.
+
+    base_year, base: the starting point that changes are measured from (base is not 0).
+    targets: (year, value, is_change) in year order; a change is a fraction of the base
+        ("+7.5%" is 3/40), otherwise the value is the target itself.
+    achieved: (year, value) in year order, the results measured so far.
+    decimals: targets are rounded half away from zero to this many decimals.
+    higher_is_better: met means achieved >= target (else achieved <= target).
+    commitments: ids of the commitments whose cash pays for the result.
+    origin: the file that defined it.
+    """
+
+    id: str
+    name: str
+    unit: str
+    base_year: int
+    base: Fraction
+    targets: tuple[tuple[int, Fraction, bool], ...]
+    achieved: tuple[tuple[int, Fraction], ...] = ()
+    decimals: int = 0
+    higher_is_better: bool = True
+    commitments: tuple[str, ...] = ()
+    source: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario, ready to project.
 
     name: the [scenario] name, shown in the `scenario` column of every output.
     path: the file it was loaded from (the extending file, for a chain).
     files: every file that went into it, the base first.
+    actuals: the actuals files (paths as the scenario names them, relative to the folder
+        the program runs in); as_of: the date up to which actuals are complete, or None.
+    indicators: the performance agreements ([[indicators]]).
     calendar: when fiscal years start.
     first_year, last_year: the horizon that overviews show.
+    currency: the ISO 4217 code of every amount (default "EUR").
+    reporting_org: who publishes it as open data; None when not given.
     """
 
     name: str
@@ -229,6 +281,11 @@ class Scenario:
     description: str = ""
     source: str = ""
     files: tuple[str, ...] = ()
+    currency: str = "EUR"
+    reporting_org: ReportingOrg | None = None
+    actuals: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def years(self) -> range:

@@ -17,7 +17,7 @@ from typing import Any
 from budget.errors import Problem, where_commitment, where_entry
 from budget.scenario.read import read_toml
 
-SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits")
+SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits", "indicators")
 FILE_ONLY = ("extends", "remove", "register")
 MAX_CHAIN = 50
 
@@ -50,6 +50,7 @@ class Merged:
     recipients: dict[str, Entry] = field(default_factory=dict)
     commitments: dict[str, Entry] = field(default_factory=dict)
     limits: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    indicators: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -219,6 +220,8 @@ def _merge_file(
             _entry_where("limit", f"{lkey[0]}/{lkey[1]}"),
         )
 
+    _merge_indicators(merged, raw.get("indicators", []), shown)
+
     commitments = raw.get("commitments", [])
     if not isinstance(commitments, list):
         problems.append(
@@ -309,6 +312,30 @@ def _merge_file(
             )
             continue
         del merged.commitments[cid]
+
+
+def _merge_indicators(merged: Merged, items: Any, shown: str) -> None:
+    """[[indicators]] merge by id, patched field by field like commitments."""
+    if not isinstance(items, list):
+        merged.problems.append(
+            Problem(shown, "[[indicators]]", "must be a list of tables", "write [[indicators]]")
+        )
+        return
+    local: set[str] = set()
+    for i, item in enumerate(items, 1):
+        key = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            merged.problems.append(
+                Problem(shown, f"indicator {i}", "needs an id", 'give it an id = "..."')
+            )
+            continue
+        if key in local:
+            merged.problems.append(
+                Problem(shown, where_entry("indicator", key), "the id is used twice")
+            )
+            continue
+        local.add(key)
+        _patch(merged.indicators, key, item, shown, _entry_where("indicator", key))
 
 
 def _toml_where(cid: object, index: int) -> Callable[[str | None], str]:

@@ -8,8 +8,10 @@ from typing import Any
 from budget.errors import Problem, where_entry
 from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS
-from budget.model import BASES, Commitment, Funder, Limit, Recipient, Scenario
+from budget.model import BASES, Commitment, Funder, Limit, Recipient, ReportingOrg, Scenario
 from budget.periods import FiscalCalendar
+from budget.realisation.settings import SCENARIO_FIELDS as REALISATION_FIELDS
+from budget.realisation.settings import read_settings
 from budget.scenario.inherit import Entry, Merged
 
 SCENARIO_FIELDS = {
@@ -22,14 +24,22 @@ SCENARIO_FIELDS = {
     "extends": "a scenario file this one builds on",
     "remove": "ids of inherited commitments to drop",
     "register": "a CSV or XLSX file of further commitments",
+    "currency": 'the ISO 4217 code of every amount (default "EUR")',
+    "reporting_org": "who publishes the commitments as open data: { ref, name, type }",
+    **REALISATION_FIELDS,
 }
-FUNDER_FIELDS = {"name": "the full name", "source": "where the funder's role is stated"}
+FUNDER_FIELDS = {
+    "name": "the full name",
+    "source": "where the funder's role is stated",
+    "iati_ref": "its IATI organisation identifier",
+}
 RECIPIENT_FIELDS = {
     "name": "the full name",
     "costs": "yearly costs (an amount or a table by year)",
     "income": "yearly income from elsewhere (an amount or a table by year)",
     "source": "where the figures come from",
     "assumptions": "the fields whose values are assumptions, not facts",
+    "iati_ref": "its IATI organisation identifier",
 }
 LIMIT_FIELDS = {
     "funder": "the funder the ceiling applies to",
@@ -61,12 +71,15 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
             head.error("fiscal_year_start", str(exc), 'e.g. "04-01" (UK) or "10-01" (US)')
     first_year = head.year("first_year")
     last_year = head.year("last_year")
+    currency, reporting_org = _publishing(head)
 
     funders: dict[str, Funder] = {}
     for key, entry in merged.funders.items():
         reader = _reader(entry, problems)
         _unknown(reader, FUNDER_FIELDS, where_entry("funder", key))
-        funders[key] = Funder(key, reader.text("name") or key, reader.text("source") or "")
+        funders[key] = Funder(
+            key, reader.text("name") or key, reader.text("source") or "", _iati_ref(reader)
+        )
     recipients: dict[str, Recipient] = {}
     for key, entry in merged.recipients.items():
         reader = _reader(entry, problems)
@@ -79,6 +92,8 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
             reader.text("source") or "",
             _assumptions(reader, RECIPIENT_FIELDS),
             entry.file,
+            iati_ref=_iati_ref(reader),
+            field_origins=dict(entry.origins),
         )
 
     commitments: list[Commitment] = []
@@ -109,6 +124,14 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         if (limit := _limit(key, entry, funders, first_year, last_year, problems)) is not None
     ]
     _check_waterfall(commitments, recipients, merged, problems)
+    actuals, as_of, indicators = read_settings(
+        merged.scenario,
+        merged.scenario_origins,
+        head,
+        merged.indicators,
+        merged.commitments,
+        problems,
+    )
     _check_magnitude(commitments, recipients, main, problems)
 
     if problems or first_year is None or last_year is None:
@@ -125,9 +148,33 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         limits=tuple(limits),
         description=head.text("description") or "",
         source=head.text("source") or "",
-        files=tuple(merged.files),
+        files=(*merged.files, *actuals),
+        currency=currency,
+        reporting_org=reporting_org,
+        actuals=actuals,
+        as_of=as_of,
+        indicators=indicators,
     )
     return scenario, []
+
+
+def _publishing(head: FieldReader) -> tuple[str, ReportingOrg | None]:
+    """`[scenario] currency` and `reporting_org` (see budget.currency, budget.publishing)."""
+    from budget.currency import DEFAULT, parse_currency
+    from budget.publishing import read_reporting_org
+
+    currency = DEFAULT
+    if head.has("currency"):
+        code, message, hint = parse_currency(head.raw["currency"])
+        if code is None:
+            head.error("currency", message, hint)
+        else:
+            currency = code
+    return currency, read_reporting_org(head)
+
+
+def _iati_ref(reader: FieldReader) -> str:
+    return reader.text("iati_ref") or ""
 
 
 def _reader(entry: Entry, problems: list[Problem]) -> FieldReader:

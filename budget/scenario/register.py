@@ -250,7 +250,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)
-        first = head.decode("utf-8-sig", errors="replace").splitlines()[0] if head.strip() else ""
+        # A file of only a byte-order mark has no first line.
+        first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
         # Excel in many European locales saves CSV with semicolons; take them when the
         # header has no comma at all.
         sep = ";" if first and "," not in first and ";" in first else ","
@@ -330,3 +331,26 @@ def _read_xlsx_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
     finally:
         book.close()
     return rows
+
+
+def read_cells(path: Path) -> Sequence[Sequence[Any]]:
+    """The cells of a CSV file (`,` or `;`, UTF-8 with or without a byte-order mark) or of
+    an XLSX workbook's first sheet, row by row, as the register reader sees them (CSV cells
+    are text; spreadsheet cells keep their type). Raises RegisterError when the file cannot
+    be read as a table. Other tables (actuals) are read through this."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise RegisterError(
+            f"is not a table: {suffix or 'no extension'}",
+            ".csv files or .xlsx workbooks (the first sheet is read)",
+        )
+    try:
+        if not path.exists():
+            raise RegisterError("no such file", "the path is relative to the scenario's folder")
+        if path.is_dir():
+            raise RegisterError("is a folder, not a table")
+        if path.stat().st_size > MAX_BYTES:
+            raise RegisterError("is too large (over 500 MiB)")
+    except OSError as exc:
+        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+    return _read_csv(path) if suffix == ".csv" else list(_read_xlsx(path))

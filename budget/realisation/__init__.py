@@ -1,0 +1,1 @@
+"""Realisation: actual bookings against the plan, the forecast, and results against targets."""
