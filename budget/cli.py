@@ -589,9 +589,13 @@ def actuals(
     larger of planned and actual in the current year, planned in later years. Bookings
     without a commitment of the scenario are counted under (unplanned).
 
+    With -o, the workbook of `budget run -o` for these actuals: its Plan vs actual sheet has
+    planned, actual, variance and forecast per year as live formulas, with a chart.
+
     \b
         budget actuals scenarios/letter-2014-realised.toml
         budget actuals my.toml --actuals 2015.csv --actuals 2016.xlsx --as-of 2016-06-30
+        budget actuals scenarios/letter-2014-realised.toml -o realised.xlsx
     """
     from budget.realisation.realised import COLUMNS
     from budget.realisation.text import realisation_text
