@@ -384,3 +384,15 @@ def test_libreoffice_recalculates_the_new_formulas(tmp_path: Path) -> None:
                         assert round(got * 100) == want, where
                     checked += 1
         assert checked > (150 if source == REALISED else 20)
+
+
+def test_the_workbook_never_overwrites_an_actuals_file(tmp_path: Path) -> None:
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_bytes((SCENARIOS / "letter-2014-actuals.csv").read_bytes())
+    before = bookings.read_bytes()
+    result = CliRunner().invoke(
+        cli, ["actuals", str(REALISED), "--actuals", str(bookings), "-o", str(bookings)]
+    )
+    assert result.exit_code == 1
+    assert "refusing to write over it" in result.stderr
+    assert bookings.read_bytes() == before
