@@ -100,9 +100,10 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
     rows = project(loaded)
-    forecast = forecast_or_none(loaded, rows)
+    realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
+    forecast = None if realised is None else forecast_from(loaded, realised)
     if output:
-        write_workbook_or_fail(loaded, rows, output, path)
+        write_workbook_or_fail(loaded, rows, output, path, realised=realised, indicators=True)
     if fmt in ("csv", "json"):
         # The rows are data on stdout; say on stderr which inputs took central values.
         for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
@@ -194,18 +195,38 @@ def central_value_notes(scenario: Scenario) -> list[str]:
 
 
 def write_workbook_or_fail(
-    scenario: Scenario, rows: Any, output: str, source: Path, extra: tuple[Any, ...] = ()
+    scenario: Scenario,
+    rows: Any,
+    output: str,
+    source: Path,
+    extra: tuple[Any, ...] = (),
+    realised: Any = None,
+    indicators: bool = False,
 ) -> None:
+    """The workbook of `rows`, with the Commitment vs cash sheet; with `realised` (plan
+    against actual), that sheet from the forecast and a Plan vs actual sheet; with
+    `indicators` and [[indicators]] in the scenario, an Indicators sheet."""
     from budget.workbook import write_workbook
+    from budget.workbook.indicators_sheet import indicators_sheet
     from budget.workbook.ledger_sheet import ledger_sheet
+    from budget.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
 
+    sheets = [ledger_sheet(scenario, rows)]
+    inputs = [source]
+    forecast = None
+    if realised is not None:
+        forecast = forecast_from(scenario, realised)
+        sheets = [forecast_ledger_sheet(scenario, forecast), plan_actual_sheet(scenario, realised)]
+        inputs += realised.attrs.get("files", [])
+    if indicators and scenario.indicators:
+        sheets.append(
+            indicators_sheet(
+                scenario, rows if forecast is None else forecast, bool(realised is not None)
+            )
+        )
     try:
         written = write_workbook(
-            scenario,
-            rows,
-            output,
-            inputs=[source],
-            extra_sheets=[ledger_sheet(scenario, rows), *extra],
+            scenario, rows, output, inputs=inputs, extra_sheets=[*sheets, *extra]
         )
     except InputError as exc:
         fail(exc.problems)
@@ -513,9 +534,14 @@ def forecast_or_none(scenario: Scenario, rows: Any) -> Any:
     and check); without: None."""
     if not scenario.actuals:
         return None
+    return forecast_from(scenario, realise_or_fail(scenario, plan=rows))
+
+
+def forecast_from(scenario: Scenario, realised: Any) -> Any:
+    """The forecast of plan-against-actual rows, as tidy rows."""
     from budget.realisation.realised import forecast_rows
 
-    return forecast_rows(scenario, realise_or_fail(scenario, plan=rows))
+    return forecast_rows(scenario, realised)
 
 
 def forecast_notes(forecast: Any) -> list[str]:
@@ -547,7 +573,10 @@ def forecast_notes(forecast: Any) -> list[str]:
     "else the latest booking).",
 )
 @format_option("table: plan against actual per year, then the forecast; csv/json: every row.")
-def actuals(scenario: str, files: tuple[str, ...], as_of: Any, fmt: str) -> None:
+@output_option("Write the workbook, with a Plan vs actual sheet, to this .xlsx file as well.")
+def actuals(
+    scenario: str, files: tuple[str, ...], as_of: Any, fmt: str, output: str | None
+) -> None:
     """Plan against actual: what was booked, the variance, and the forecast per year.
 
     Actuals files (CSV with , or ;, or the first sheet of an XLSX workbook) have a header
@@ -560,9 +589,13 @@ def actuals(scenario: str, files: tuple[str, ...], as_of: Any, fmt: str) -> None
     larger of planned and actual in the current year, planned in later years. Bookings
     without a commitment of the scenario are counted under (unplanned).
 
+    With -o, the workbook of `budget run -o` for these actuals: its Plan vs actual sheet has
+    planned, actual, variance and forecast per year as live formulas, with a chart.
+
     \b
         budget actuals scenarios/letter-2014-realised.toml
         budget actuals my.toml --actuals 2015.csv --actuals 2016.xlsx --as-of 2016-06-30
+        budget actuals scenarios/letter-2014-realised.toml -o realised.xlsx
     """
     from budget.realisation.realised import COLUMNS
     from budget.realisation.text import realisation_text
@@ -574,7 +607,12 @@ def actuals(scenario: str, files: tuple[str, ...], as_of: Any, fmt: str) -> None
             f'{scenario} names no actuals: give --actuals FILE, or actuals = "FILE" '
             "in its [scenario]"
         )
-    frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None)
+    plan = project(loaded)
+    frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None, plan)
+    if output:
+        write_workbook_or_fail(
+            loaded, plan, output, Path(scenario), realised=frame, indicators=True
+        )
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
     if fmt == "csv":
         click.echo(rows_csv(with_euros(frame, cents)), nl=False)
@@ -582,6 +620,8 @@ def actuals(scenario: str, files: tuple[str, ...], as_of: Any, fmt: str) -> None
         click.echo(rows_json(with_euros(frame, cents)), nl=False)
     else:
         click.echo(realisation_text(frame))
+    if output:
+        click.echo(f"Wrote {output}", err=True)
 
 
 @cli.command()

@@ -68,6 +68,32 @@ def cost_per_unit(cash_cents: int, achieved: Fraction) -> int | None:
     return round_half_away(ratio.numerator, ratio.denominator)
 
 
+def cash_by_commitment(
+    scenario: Scenario, cash: pd.DataFrame | None = None
+) -> dict[tuple[str, int], int]:
+    """The cash basis cents per (commitment, year) of `cash` (tidy rows; without them the
+    projection), for the commitments that indicators name; empty when none do."""
+    if not any(i.commitments for i in scenario.indicators):
+        return {}
+    if cash is None:
+        from budget.engine import project
+
+        cash = project(scenario)
+    on_cash = cash[cash["basis"] == "cash"]
+    sums = (
+        on_cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum().reset_index()
+    )
+    return {
+        (str(c), int(y)): int(v)
+        for c, y, v in zip(sums["commitment"], sums["year"], sums["amount_cents"], strict=True)
+    }
+
+
+def linked_cash(indicator: Indicator, paid: dict[tuple[str, int], int], year: int) -> int:
+    """What the indicator's commitments paid in `year` (`paid`: `cash_by_commitment`)."""
+    return sum(paid.get((c, year), 0) for c in indicator.commitments)
+
+
 def indicator_rows(scenario: Scenario, cash: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator and year that has a target or an achieved value.
 
@@ -77,22 +103,7 @@ def indicator_rows(scenario: Scenario, cash: pd.DataFrame | None = None) -> pd.D
     and change_pct (exact Decimals; achieved and change_pct None where nothing is achieved),
     met (nullable boolean), cost_per_unit_cents (nullable Int64).
     """
-    paid: dict[tuple[str, int], int] = {}
-    if any(i.commitments for i in scenario.indicators):
-        if cash is None:
-            from budget.engine import project
-
-            cash = project(scenario)
-        on_cash = cash[cash["basis"] == "cash"]
-        sums = (
-            on_cash.groupby(["commitment", "year"], observed=True)["amount_cents"]
-            .sum()
-            .reset_index()
-        )
-        paid = {
-            (str(c), int(y)): int(v)
-            for c, y, v in zip(sums["commitment"], sums["year"], sums["amount_cents"], strict=True)
-        }
+    paid = cash_by_commitment(scenario, cash)
     records = []
     for indicator in scenario.indicators:
         targets = {y: (v, change) for y, v, change in indicator.targets}
@@ -105,8 +116,7 @@ def indicator_rows(scenario: Scenario, cash: pd.DataFrame | None = None) -> pd.D
                 met = got >= Fraction(goal) if indicator.higher_is_better else got <= Fraction(goal)
             cost = None
             if got is not None and indicator.commitments:
-                spent = sum(paid.get((c, year), 0) for c in indicator.commitments)
-                cost = cost_per_unit(spent, got)
+                cost = cost_per_unit(linked_cash(indicator, paid, year), got)
             records.append(
                 {
                     "scenario": scenario.name,

@@ -12,7 +12,11 @@
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
 - "Assumptions": every input, with assumed values highlighted.
-- then each of `extra_sheets`: callables `(book) -> None` that add sheets of their own.
+- then each of `extra_sheets`: callables `(book) -> None` that add sheets of their own;
+  `budget run -o` passes "Commitment vs cash" (`ledger_sheet`; with actuals, of the
+  forecast: `plan_actual_sheet.forecast_ledger_sheet`), with actuals "Plan vs actual"
+  (`plan_actual_sheet.plan_actual_sheet`) and with indicators "Indicators"
+  (`indicators_sheet.indicators_sheet`).
 
 How a sheet is made
 -------------------
