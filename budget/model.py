@@ -135,7 +135,7 @@ class Recipient:
 
     costs, income: per-year inputs that a derived top-up shortfall is computed from.
     assumptions: field names whose values are assumptions rather than facts.
-    origin: the file that defined it.
+    origin: the file that defined it; field_origins: the file of each field, after merging.
     """
 
     key: str
@@ -145,6 +145,7 @@ class Recipient:
     source: str = ""
     assumptions: tuple[str, ...] = ()
     origin: str = ""
+    field_origins: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

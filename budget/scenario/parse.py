@@ -79,6 +79,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
             reader.text("source") or "",
             _assumptions(reader, RECIPIENT_FIELDS),
             entry.file,
+            field_origins=dict(entry.origins),
         )
 
     commitments: list[Commitment] = []
