@@ -118,11 +118,13 @@ class Lines:
         self.sheet = sheet
         self.years = list(years)
         self.column = {y: FIRST_YEAR_COLUMN + i for i, y in enumerate(self.years)}
+        self.letter = {y: column_letter(c) for y, c in self.column.items()}
         self.source_column = FIRST_YEAR_COLUMN + len(self.years)
         self.row = HEADER_ROW + 1
         self.parts: dict[tuple[str, str, str, int], tuple[int, int]] = {}
         self.cash_rows: dict[str, int] = {}
         self.payments: list[tuple[int, int, str, int, int]] = []
+        self.files: dict[str, str] = {}  # a file as shown, by its path
 
     def header(self) -> None:
         labels = ["Commitment / line", "Value", *(str(y) for y in self.years), "From / rule"]
@@ -163,7 +165,7 @@ class Lines:
 
     def at(self, row: int, year: int) -> str:
         """The (relative) reference of a line's cell in a year."""
-        return cell(self.column[year], row)
+        return f"{self.letter[year]}{row}"
 
     def span(self, row: int, years: Sequence[int]) -> str:
         """A line's cells over `years` (consecutive): "C9:F9"."""
@@ -203,10 +205,14 @@ class Lines:
 
     def file(self, path: str) -> str:
         path = path or self.scenario.path
-        try:
-            return Path(path).relative_to(Path(self.scenario.path).parent).as_posix()
-        except ValueError:
-            return path
+        found = self.files.get(path)
+        if found is None:
+            try:
+                found = Path(path).relative_to(Path(self.scenario.path).parent).as_posix()
+            except ValueError:
+                found = path
+            self.files[path] = found
+        return found
 
     def common_input(self, item: Input, live: bool = True) -> str:
         """An input that holds for the whole span, in the Value column; returns its

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from budget.explain import Explanation, explain
+from budget.explain import Explanation, explain_all
 from budget.model import Scenario
 from budget.overview import EARLIER, LATER
 from budget.workbook import styles
@@ -67,11 +67,13 @@ NOT_SHOWN = frozenset({"first_year", "last_year"})  # the year columns show them
 @dataclass(slots=True)
 class Layout:
     """The Calculation sheet, laid out: its sheet (not yet in a book) and where each
-    funder's part lies. parts: (commitment, funder, basis, year) -> (row, column)."""
+    funder's part lies. parts: (commitment, funder, basis, year) -> (row, column);
+    years: the sheet's fiscal years."""
 
     scenario: Scenario
     sheet: Sheet
     parts: dict[tuple[str, str, str, int], tuple[int, int]] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)
 
     def reference(self, commitment: str, funder: str, basis: str, column: str) -> str | None:
         """A formula for an Overview cell: the part of `funder` in `commitment` on `basis`
@@ -91,7 +93,7 @@ class Layout:
 
     def _years(self, column: str) -> Iterable[int]:
         first, last = self.scenario.first_year, self.scenario.last_year
-        years = sorted({y for (_, _, _, y) in self.parts})
+        years = self.years
         if column == EARLIER:
             return [y for y in years if y < first]
         if column == LATER:
@@ -99,26 +101,11 @@ class Layout:
         return (int(column),)
 
 
-def explanations(scenario: Scenario, rows: pd.DataFrame) -> list[Explanation]:
-    """`budget explain` of every commitment, from the projection at hand."""
-    by_recipient = {
-        str(key): group for key, group in rows.groupby("recipient", observed=True, sort=False)
-    }
-    out = []
-    for c in scenario.commitments:
-        mine = by_recipient.get(c.recipient, rows.iloc[:0])
-        found, problems = explain(scenario, c.id, rows=mine)
-        if found is None:  # cannot happen for the scenario's own ids
-            raise ValueError(f"{c.id}: {problems}")
-        out.append(found)
-    return out
-
-
 def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
     """Explain every commitment and lay out the sheet; None above MAX_COMMITMENTS."""
     if len(scenario.commitments) > MAX_COMMITMENTS:
         return None
-    explained = explanations(scenario, rows)
+    explained = explain_all(scenario, rows)
     years = sorted({y.year for e in explained for y in e.years})
     w = Lines(scenario, Sheet(SHEET), years)
     _titles(w.sheet, scenario)
@@ -127,7 +114,7 @@ def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
         _block(w, e)
     w.resolve_payments()
     w.finish()
-    return Layout(scenario, w.sheet, w.parts)
+    return Layout(scenario, w.sheet, w.parts, years)
 
 
 def add_calculation_sheet(book: Book, layout: Layout) -> None:
