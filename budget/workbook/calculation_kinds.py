@@ -12,6 +12,7 @@ from budget.workbook import styles
 from budget.workbook.calculation_lines import (
     AMOUNT,
     COUNT,
+    GROUP,
     SHARE,
     VALUE_COLUMN,
     Lines,
@@ -52,7 +53,7 @@ def top_up_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
     amounts = {y.year: y.cash for y in e.years}
     capped = {y: f"MIN({cap[y]},MAX(0,{shortfall[y]}))" for y in years}
     if "total_cap" not in refs:
-        row = w.line("amount", AMOUNT, note="min(cap, max(0, shortfall))")
+        row = w.line("amount", GROUP, note="min(cap, max(0, shortfall))")
         w.amounts(row, {y: (f"={capped[y]}", amounts[y]) for y in years}, AMOUNT)
         return row, row
     capped_row = w.line("after the yearly cap", note="min(cap, max(0, shortfall))")
@@ -66,7 +67,7 @@ def top_up_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
         earlier = f"-SUM({w.span(amount, years[:i])})" if i else ""
         formulas[y] = (f"={refs['total_cap']}{earlier}", left_cents[y])
     w.amounts(left, formulas, styles.MONEY)
-    w.line("amount", AMOUNT, note="min(after the yearly cap, what the total cap had left)")
+    w.line("amount", GROUP, note="min(after the yearly cap, what the total cap had left)")
     w.amounts(
         amount,
         {y: (f"=MIN({w.at(capped_row, y)},{w.at(left, y)})", amounts[y]) for y in years},
@@ -84,7 +85,7 @@ def annual_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
     since = w.line("years since the first year", note="year - first year")
     for y in years:
         w.put(since, y, y - years[0], COUNT)
-    row = w.line("amount", AMOUNT, note="round(base x (1 + rate)^years since the first, 2)")
+    row = w.line("amount", GROUP, note="round(base x (1 + rate)^years since the first, 2)")
     rate = refs["indexation"]
     formulas = {
         y.year: (f"=ROUND({base[y.year]}*(1+{rate})^{w.at(since, y.year)},2)", y.cash)
@@ -110,20 +111,20 @@ def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, in
         common = {s.name: s.value.value for s in e.steps}
         first, settled = common["first_year"], common["settlement_year"]
         cash = w.line(
-            "paid in the year (cash)", AMOUNT, note="the advance, then the rest at settlement"
+            "paid in the year (cash)", GROUP, note="the advance, then the rest at settlement"
         )
         for y in e.years:
             paid = [advance] * (y.year == first) + [settlement] * (y.year == settled)
             value: Value = Formula.money("=" + "+".join(paid), y.cash) if paid else 0
             w.put(cash, y.year, value, AMOUNT)
     else:
-        cash = w.line("paid in the year (cash)", AMOUNT, note="the amount allocated to the year")
+        cash = w.line("paid in the year (cash)", GROUP, note="the amount allocated to the year")
         for y in e.years:
             ref = allocated.get(y.year)
             w.put(cash, y.year, Formula.money(f"={ref}", y.cash) if ref else 0, AMOUNT)
     committed = w.line(
         "committed in the year (commitment)",
-        AMOUNT,
+        GROUP,
         note="the whole grant, in the year of the grant decision",
     )
     for y in e.years:

@@ -9,6 +9,7 @@ from (file and field) or the rule a formula follows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -41,7 +42,13 @@ ROUNDING = Look(Font(styles.FONT_NAME, italic=True, colour="C55A11"), number_for
 COUNT = Look(number_format="0.####")
 SHARE = Look(number_format="0.000000")
 CHECK = Look(Font(styles.FONT_NAME, bold=True, colour="C00000"))
-ABOUT = Look(styles.BOLD, styles.BLOCK_FILL)
+TITLE = Look(styles.BOLD, styles.BLOCK_FILL, alignment=styles.LEFT)
+ABOUT = Look(fill=styles.BLOCK_FILL, alignment=styles.Alignment("left", "top", wrap=True, indent=1))
+SOURCE_HEADER = Look(
+    styles.HEADER, styles.HEADER_FILL, alignment=styles.Alignment("left", indent=1)
+)
+NOTE = Look(styles.NOTE, alignment=styles.Alignment("left", "top", wrap=True, indent=1))
+SOURCE_WIDTH = 60
 _inputs: dict[tuple[str, bool, bool], Look] = {}
 
 
@@ -129,14 +136,14 @@ class Lines:
     def header(self) -> None:
         labels = ["Commitment / line", "Value", *(str(y) for y in self.years), "From / rule"]
         header_row(self.sheet, HEADER_ROW, labels, right_from=1)
-        self.sheet.row(HEADER_ROW)[self.source_column] = (labels[-1], styles.HEADER_LOOK)
+        self.sheet.row(HEADER_ROW)[self.source_column] = (labels[-1], SOURCE_HEADER)
 
     def finish(self) -> None:
         widths = self.sheet.widths
         widths[1], widths[VALUE_COLUMN] = 46, 15
         for column in self.column.values():
             widths[column] = 15
-        widths[self.source_column] = 60
+        widths[self.source_column] = SOURCE_WIDTH
         frozen = f"{column_letter(FIRST_YEAR_COLUMN)}{HEADER_ROW + 1}"
         finish_sheet(self.sheet, freeze=frozen, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
@@ -145,10 +152,11 @@ class Lines:
     def title(self, text: str, about: str) -> None:
         """A commitment's title line, in the block colour across the sheet."""
         row = self.row
-        self.sheet.put(row, 1, text, styles.BLOCK_TITLE)
+        self.sheet.put(row, 1, text, TITLE)
         for column in range(2, self.source_column):
             self.sheet.put(row, column, None, styles.BLOCK)
         self.sheet.put(row, self.source_column, about, ABOUT)
+        self.fit_height(row, about, SOURCE_WIDTH * 1.2)
         self.row += 1
 
     def line(self, label: str, look: Look = LABEL, note: str = "") -> int:
@@ -156,9 +164,20 @@ class Lines:
         row = self.row
         self.sheet.put(row, 1, label, look)
         if note:
-            self.sheet.put(row, self.source_column, note, styles.NOTE_LOOK)
+            self.note(row, note)
         self.row += 1
         return row
+
+    def note(self, row: int, text: str) -> None:
+        """Text in the last column, wrapped within it (it never runs off the page)."""
+        self.sheet.put(row, self.source_column, text, NOTE)
+        self.fit_height(row, text, SOURCE_WIDTH * 1.4)
+
+    def fit_height(self, row: int, text: str, per_line: float) -> None:
+        # LibreOffice does not grow rows for wrapped text on load: size them here.
+        lines = math.ceil(len(text) / per_line)
+        if lines > 1:
+            self.sheet.heights[row] = max(self.sheet.heights.get(row, 0), 12.5 * lines + 2)
 
     def put(self, row: int, year: int, value: Value, look: Look = styles.MONEY) -> None:
         self.sheet.put(row, self.column[year], value, look)

@@ -42,7 +42,7 @@ from budget.model import Scenario
 from budget.overview import EARLIER, LATER
 from budget.workbook import styles
 from budget.workbook.calculation_kinds import annual_lines, grant_lines, top_up_lines
-from budget.workbook.calculation_lines import Lines
+from budget.workbook.calculation_lines import NOTE, Lines
 from budget.workbook.calculation_split import split_lines
 from budget.workbook.sheet import Book, Sheet, column_letter, finish_sheet, quote_sheetname
 
@@ -108,7 +108,7 @@ def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
     explained = explain_all(scenario, rows)
     years = sorted({y.year for e in explained for y in e.years})
     w = Lines(scenario, Sheet(SHEET), years)
-    _titles(w.sheet, scenario)
+    _titles(w.sheet, scenario, w.source_column)
     w.header()
     for e in explained:
         _block(w, e)
@@ -139,23 +139,19 @@ def add_calculation_note(book: Book, scenario: Scenario) -> None:
     finish_sheet(sheet, freeze=None)
 
 
-def _titles(sheet: Sheet, scenario: Scenario) -> None:
+def _titles(sheet: Sheet, scenario: Scenario, last_column: int) -> None:
     sheet.text(1, 1, f"{scenario.name}: how each amount is calculated", styles.TITLE_LOOK)
-    sheet.text(
-        2,
-        1,
+    notes = (
         "Blue cells are inputs (highlighted: assumptions). Every amount is a formula of them, "
         "and the Overview refers to the funders' parts: a what-if typed into an input flows "
         "to every total. Amounts in EUR.",
-        styles.NOTE_LOOK,
-    )
-    sheet.text(
-        3,
-        1,
         "Rounding lines hold the cents that the largest remainder moves, as constants. When a "
         "check cell shows a message after an edit, re-run the tool for exact parts.",
-        styles.NOTE_LOOK,
     )
+    for row, note in enumerate(notes, 2):
+        sheet.text(row, 1, note, NOTE)
+        sheet.merged.append(f"A{row}:{column_letter(last_column)}{row}")
+        sheet.heights[row] = 26
 
 
 def _block(w: Lines, e: Explanation) -> None:
