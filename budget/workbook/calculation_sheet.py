@@ -47,9 +47,11 @@ from budget.workbook.calculation_split import split_lines
 from budget.workbook.sheet import Book, Sheet, column_letter, finish_sheet, quote_sheetname
 
 SHEET = "Calculation"
-# Measured with benchmarks/bench_calculation.py (see the README): above this many
-# commitments the sheet is left out.
-MAX_COMMITMENTS = 5_000
+# Chosen with benchmarks/bench_calculation.py (see the README): the sheet holds about 36
+# formulas per commitment and takes about 2.5 ms per commitment to lay out and write; at
+# 2,000 commitments it adds about 5 s to writing the workbook (3 s without it) and about
+# 4 s to opening it in LibreOffice. Above this many commitments it is left out.
+MAX_COMMITMENTS = 2_000
 
 # Each kind's lines; a new kind adds its entry here (and its explainer in budget.explain).
 KIND_LINES: dict[str, Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]] = {
