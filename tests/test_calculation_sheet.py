@@ -150,6 +150,30 @@ def test_the_letter_is_worked_in_formulas(letter) -> None:  # type: ignore[no-un
     assert check_workbook(scenario, rows, path) > 100
 
 
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_pandas_reads_every_formula_value(letter, engine: str) -> None:  # type: ignore[no-untyped-def]
+    """Readers that do not recalculate see the numbers: no empty cell where a formula
+    stands, except a check cell's empty text."""
+    import pandas as pd
+
+    _, _, path = letter
+    book = openpyxl.load_workbook(path)
+    evaluate = Evaluator(book)
+    frames = pd.read_excel(path, sheet_name=None, header=None, engine=engine)
+    seen = 0
+    for sheet, coordinate in formula_cells(book):
+        cell = book[sheet][coordinate]
+        got = frames[sheet].iat[cell.row - 1, cell.column - 1]
+        want = evaluate.value(sheet, coordinate)
+        if want == "":
+            assert pd.isna(got) or got == "", (sheet, coordinate, got)
+            continue
+        assert isinstance(want, Fraction) and not pd.isna(got), (sheet, coordinate, got)
+        assert got == pytest.approx(float(want), rel=1e-12, abs=1e-9), (sheet, coordinate)
+        seen += sheet == SHEET
+    assert seen > 40  # the letter's Calculation sheet has 46 formulas
+
+
 def test_explain_all_is_explain_of_each(letter) -> None:  # type: ignore[no-untyped-def]
     scenario, rows, _ = letter
     each = [explain(scenario, c.id, rows=rows)[0] for c in scenario.commitments]
