@@ -24,6 +24,7 @@ from budget.errors import InputError
 from budget.render import rows_csv, with_euros
 from budget.strategies import scenarios
 from budget.workbook import save, styles, write_workbook
+from budget.workbook.calculation_split import RE_RUN
 from budget.workbook.sheet import Book, Formula, clean_text
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
@@ -70,6 +71,11 @@ settlement_lag = 2
 """
 HOSTILE_TEXTS = ("=1+1", "-2+3", "@SUM(A1:A9)", "=SUM(1,2)", "=c1", "+cmd|' /C calc'!A0")
 OUR_FORMULA = re.compile(r"^=(0|SUM\([A-Z$0-9:,()SUM]*\)|'[^']+'!\$[A-Z]+\$\d+)$")
+# The Calculation sheet's formulas and the references to it: cells, numbers, operators,
+# ROUND/MIN/MAX/SUM/SUMSQ/IF and the check cell's message; no text from the input.
+CALCULATION = re.compile(
+    r"^=(?:[A-Z$0-9:,()+\-*/^.=!]|'Calculation'|\"\"|\"" + re.escape(RE_RUN) + r"\")*$"
+)
 
 
 def scenario_file(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
@@ -131,12 +137,13 @@ def test_the_overview_sheets_agree_with_the_engine(example) -> None:  # type: ig
     }
 
 
-def test_totals_are_live_formulas_and_items_are_numbers(example) -> None:  # type: ignore[no-untyped-def]
+def test_totals_are_live_formulas_and_items_refer_to_the_calculation_sheet(example) -> None:  # type: ignore[no-untyped-def]
     _, _, _, book = example
     for cell in table_cells(book["Overview"]):
         value = book["Overview"][cell.coordinate]
         if cell.level == "item" and cell.column != "Total":
-            assert value.data_type == "n"
+            # The Calculation sheet's funder part, or 0 outside the commitment's years.
+            assert str(value.value).startswith("='Calculation'!$") or value.value == 0, cell
         else:
             assert str(value.value).startswith("=SUM("), cell
     for cell in table_cells(book["Overview x EUR 1,000"]):
@@ -191,7 +198,8 @@ def test_input_text_never_becomes_a_formula(hostile) -> None:  # type: ignore[no
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
-                    assert OUR_FORMULA.match(str(cell.value)), (
+                    formula = str(cell.value)
+                    assert OUR_FORMULA.match(formula) or CALCULATION.match(formula), (
                         ws.title,
                         cell.coordinate,
                         cell.value,
@@ -260,6 +268,7 @@ def test_presentation(example) -> None:  # type: ignore[no-untyped-def]
         "By recipient",
         "Data",
         "Assumptions",
+        "Calculation",
     ]
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape"

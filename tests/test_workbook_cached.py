@@ -28,6 +28,7 @@ from budget.cli import cli
 from budget.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.ledger import ledger
 from budget.limits import check_rows
+from tests.formulas import sheet_expectations
 from tests.realisation_helpers import indicator_expectations
 from tests.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, table_cells
@@ -57,7 +58,8 @@ def overview_expectations(
     for sheet, by in OVERVIEWS:
         for cell in table_cells(book[sheet]):
             out[(sheet, cell.coordinate)] = engine_cents(rows, scenario, cell, by)
-    return out
+    # The Overview's items refer to the Calculation sheet: its formulas, evaluated.
+    return out | sheet_expectations(book, "Calculation")
 
 
 def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tuple[str, str], Any]:

@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from tests.formulas import evaluator
+
 PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -81,10 +83,11 @@ def evaluate(workbook: Any, sheet: str, coordinate: str, seen: frozenset[str] = 
     formula = str(value)[1:]
     if formula == "0":
         return 0
-    if formula.startswith("SUM(") and formula.endswith(")"):
+    if formula.startswith("SUM(") and formula.endswith(")") and "!" not in formula:
         return sum(_sum_part(workbook, sheet, part, seen | {key}) for part in _split(formula[4:-1]))
     match = REF.match(formula)
-    assert match, f"{key}: unexpected formula {value!r}"
+    if not match:  # the Calculation sheet's formulas (and sums of its cells)
+        return evaluator(workbook).cents(sheet, coordinate)
     other = (match.group(1) or "").replace("''", "'") or match.group(2) or sheet
     return evaluate(workbook, other, f"{match.group(3)}{match.group(4)}", seen | {key})
 

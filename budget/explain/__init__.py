@@ -9,7 +9,13 @@ must reproduce the engine's projection to the cent.
 
 from __future__ import annotations
 
-from budget.explain.build import EXPLAINERS, ExplanationMismatch, explain, unknown_commitment
+from budget.explain.build import (
+    EXPLAINERS,
+    ExplanationMismatch,
+    explain,
+    explain_all,
+    unknown_commitment,
+)
 from budget.explain.data import (
     Explanation,
     FunderPart,
@@ -34,6 +40,7 @@ __all__ = [
     "Unit",
     "YearExplanation",
     "explain",
+    "explain_all",
     "explanation_data",
     "explanation_json",
     "explanation_text",

@@ -61,6 +61,41 @@ def explain(
     rows = project(scenario) if rows is None else rows
     engine = _engine_amounts(rows[(rows["commitment"] == c.id).to_numpy()])
     cash_paid = _cash_paid(rows, c.recipient)
+    return _explanation(scenario, position, (lo, hi), year, engine, cash_paid), []
+
+
+def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Explanation]:
+    """Every commitment explained (all its years), in the scenario's order, reading the
+    projection once: for the workbook's Calculation sheet."""
+    rows = project(scenario) if rows is None else rows
+    engine = _engine_amounts(rows)
+    cash = rows[(rows["basis"] == "cash").to_numpy()]
+    cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
+    spans: dict[str, tuple[int, int]] = {}
+    for kind_name, kind in KINDS.items():
+        mine = [c for c in scenario.commitments if c.kind == kind_name]
+        if mine:
+            found = kind.spans([c.spec for c in mine], scenario.calendar)
+            spans |= {c.id: (int(lo), int(hi)) for c, (lo, hi) in zip(mine, found, strict=True)}
+    return [
+        _explanation(scenario, position, spans[c.id], None, engine, cash_paid)
+        for position, c in enumerate(scenario.commitments)
+    ]
+
+
+def _explanation(
+    scenario: Scenario,
+    position: int,
+    span: tuple[int, int],
+    year: int | None,
+    engine: dict[tuple[str, str, str, int], int],
+    cash_paid: dict[tuple[str, int], int],
+) -> Explanation:
+    """The explanation of the commitment at `position` from the engine's amounts (of at
+    least this commitment) and the cash of the commitments to its recipient."""
+    c = scenario.commitments[position]
+    kind = KINDS[c.kind]
+    lo, hi = span
     paid: Callable[[str, int], int] = lambda cid, y: cash_paid.get((cid, y), 0)  # noqa: E731
     ctx = Context(scenario, c, position, (lo, hi), paid)
     working = EXPLAINERS[c.kind](ctx)
@@ -104,7 +139,7 @@ def explain(
         working.steps,
         tuple(years),
         working.notes,
-    ), []
+    )
 
 
 def _agree(
@@ -128,7 +163,11 @@ def _agree(
 def _cash_paid(rows: pd.DataFrame, recipient: str) -> dict[tuple[str, int], int]:
     """The engine's cash of each commitment to `recipient`, per year, over all funders."""
     mine = rows[((rows["recipient"] == recipient) & (rows["basis"] == "cash")).to_numpy()]
-    totals = mine.groupby(["commitment", "year"], observed=True)["amount_cents"].sum()
+    return _paid(mine.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
+
+
+def _paid(totals: pd.Series) -> dict[tuple[str, int], int]:
+    """Sums by (commitment, year) as a dict."""
     keys = zip(
         totals.index.get_level_values(0).astype(str),
         totals.index.get_level_values(1).tolist(),

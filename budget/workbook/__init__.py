@@ -12,6 +12,9 @@
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
 - "Assumptions": every input, with assumed values highlighted.
+- "Calculation": each commitment's inputs in cells and its amounts as formulas of them
+  (`calculation_sheet`); the Overview's and By recipient's commitment cells refer to it.
+  Above `calculation_sheet.MAX_COMMITMENTS` commitments, a note instead.
 - then each of `extra_sheets`: callables `(book) -> None` that add sheets of their own;
   `budget run -o` passes "Commitment vs cash" (`ledger_sheet`; with actuals, of the
   forecast: `plan_actual_sheet.forecast_ledger_sheet`), with actuals "Plan vs actual"
@@ -81,6 +84,11 @@ import pandas as pd
 import budget
 from budget.model import Scenario
 from budget.workbook.assumptions_sheet import add_assumptions_sheet
+from budget.workbook.calculation_sheet import (
+    add_calculation_note,
+    add_calculation_sheet,
+    calculation_layout,
+)
 from budget.workbook.charts import Chart, Series
 from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
@@ -135,11 +143,17 @@ def write_workbook(
     check_target(path, protected)  # refuse before any work, and before the CSV
     with cycle_collector_paused():
         book = new_workbook()
-        add_overview_sheets(book, scenario, rows)
-        add_recipient_sheet(book, scenario, rows)
+        layout = calculation_layout(scenario, rows)
+        refer = layout.reference if layout is not None else None
+        add_overview_sheets(book, scenario, rows, refer)
+        add_recipient_sheet(book, scenario, rows, refer)
         csv_path = overflow_csv_path(path)
         overflow = add_data_sheet(book, rows, overflow_path=csv_path, inputs=protected)
         add_assumptions_sheet(book, scenario)
+        if layout is not None:
+            add_calculation_sheet(book, layout)
+        else:
+            add_calculation_note(book, scenario)
         for add_sheet in extra_sheets:
             add_sheet(book)
         save_atomically(book, path, protected)

@@ -12,7 +12,7 @@ basis has amounts outside the horizon), so that one frozen header row serves the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -22,6 +22,7 @@ from budget.workbook import styles
 from budget.workbook.charts import Chart, Series
 from budget.workbook.sheet import (
     Book,
+    Formula,
     Sheet,
     column_letter,
     finish_sheet,
@@ -40,6 +41,10 @@ BLOCKS = (
     ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
 )
 HEADER_ROW = 5
+
+# An item cell's formula (commitment, funder, basis, column) -> "='Calculation'!$C$9",
+# or None to keep the amount (see calculation_sheet.Layout.reference).
+ItemReference = Callable[[str, str, str, str], str | None]
 
 
 def table_lines(table: Overview) -> list[YearLine]:
@@ -105,19 +110,38 @@ def _blocks(
     return placements
 
 
+def refer_items(
+    sheet: Sheet, placement: YearTablePlacement, table: Overview, refer: ItemReference
+) -> None:
+    """Make the item cells of a drawn table formulas that `refer` gives (same amounts)."""
+    items = [r for r in table.rows if r.level == "item"]
+    at = [row for line, row in zip(placement.lines, placement.rows, strict=True)
+          if line.level == "item"]  # fmt: skip
+    for item, row in zip(items, at, strict=True):
+        cells = sheet.row(row)
+        for column, name, cents in zip(
+            placement.value_columns, placement.columns, item.cents, strict=False
+        ):
+            expression = refer(item.item, item.funder or item.group, table.basis, name)
+            if expression is not None:
+                cells[column] = (Formula.money(expression, cents), cells[column][1])
+
+
 def add_overview_sheets(
-    book: Book, scenario: Scenario, rows: pd.DataFrame
+    book: Book, scenario: Scenario, rows: pd.DataFrame, refer: ItemReference | None = None
 ) -> list[YearTablePlacement]:
     """Add "Overview" (with its chart) and "Overview x EUR 1,000"; return the placements of
-    the Overview's blocks (cash first, then commitment)."""
+    the Overview's blocks (cash first, then commitment). refer: formulas for the item
+    cells (the Calculation sheet's), else they hold amounts."""
     columns = overview_columns(rows, scenario)
-    lines = [
-        (title, table_lines(overview(rows, scenario, basis, columns=columns)))
-        for basis, title in BLOCKS
-    ]
+    tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
+    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
     sheet = book.add_sheet(OVERVIEW)
     _titles(sheet, scenario, "overview of commitments by funder", "Amounts in EUR")
     placements = _blocks(sheet, columns, lines, "Funder / commitment")
+    for placement, table in zip(placements, tables, strict=True):
+        if refer is not None:
+            refer_items(sheet, placement, table, refer)
     _finish(sheet, placements)
     add_cash_chart(sheet, placements[0], placements[-1].last_row + 3)
 
@@ -136,17 +160,18 @@ def add_overview_sheets(
 
 
 def add_recipient_sheet(
-    book: Book, scenario: Scenario, rows: pd.DataFrame
+    book: Book, scenario: Scenario, rows: pd.DataFrame, refer: ItemReference | None = None
 ) -> list[YearTablePlacement]:
     """Add "By recipient"; return its blocks' placements (cash first)."""
     columns = overview_columns(rows, scenario)
-    lines = [
-        (title, table_lines(recipient_overview(rows, scenario, basis, columns)))
-        for basis, title in BLOCKS
-    ]
+    tables = [recipient_overview(rows, scenario, basis, columns) for basis, _ in BLOCKS]
+    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
     sheet = book.add_sheet(BY_RECIPIENT)
     _titles(sheet, scenario, "what each recipient receives, from whom", "Amounts in EUR")
     placements = _blocks(sheet, columns, lines, "Recipient / commitment (from funder)")
+    for placement, table in zip(placements, tables, strict=True):
+        if refer is not None:
+            refer_items(sheet, placement, table, refer)
     _finish(sheet, placements)
     return placements
 
