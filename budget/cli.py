@@ -20,7 +20,7 @@ from budget.errors import InputError, Problem
 from budget.kinds import KINDS
 from budget.model import Scenario
 from budget.overview import overview
-from budget.render import overview_text, rows_csv, rows_json, with_euros
+from budget.render import rows_csv, rows_json, with_conventions, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
 
@@ -81,7 +81,16 @@ def cli() -> None:
 @scenario_argument(required=False)
 @output_option("Write an Excel workbook to this .xlsx file as well.")
 @format_option("table: overview per basis; csv/json: the tidy rows with euros and cents.")
-def run(scenario: str | None, output: str | None, fmt: str) -> None:
+@click.option("--thousands", is_flag=True, help="Show the overview tables in thousands.")
+@click.option(
+    "--rounding",
+    type=click.Choice(["plain", "controlled"]),
+    default="plain",
+    show_default=True,
+    help="With --thousands: plain rounds each amount by itself; controlled rounds each "
+    "column so that the rows add up to the rounded total.",
+)
+def run(scenario: str | None, output: str | None, fmt: str, thousands: bool, rounding: str) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
 
     The overview shows fiscal years across and funders with their commitments down, on a
@@ -96,6 +105,9 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
     warned about on stderr, one line each; the run still succeeds (exit 0). The workbook
     has the same view on its "Commitment vs cash" sheet.
+
+    With --thousands the overview tables show whole thousands, with a note that totals are
+    rounded from exact amounts; --rounding controlled makes each column add up on paper.
     """
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
@@ -109,11 +121,11 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
         for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
             click.echo(note, err=True)
     if fmt == "csv":
-        click.echo(rows_csv(with_euros(rows)), nl=False)
+        click.echo(rows_csv(data_rows(loaded, rows)), nl=False)
     elif fmt == "json":
-        click.echo(rows_json(with_euros(rows)), nl=False)
+        click.echo(rows_json(data_rows(loaded, rows)), nl=False)
     else:
-        click.echo(run_table(loaded, rows, forecast))
+        click.echo(run_table(loaded, rows, forecast, rounding if thousands else None))
     if output:
         click.echo(f"Wrote {output}", err=True)
     warn_breaches(loaded, rows if forecast is None else forecast)
@@ -128,31 +140,17 @@ def warn_breaches(scenario: Scenario, rows: Any) -> None:
         click.echo(line, err=True)
 
 
-def run_table(scenario: Scenario, rows: Any, forecast: Any = None) -> str:
-    from budget.ledger import headroom_text, ledger, ledger_text
-    from budget.limits import check_rows
+def data_rows(scenario: Scenario, rows: Any) -> Any:
+    """The tidy rows as csv/json print them: euros beside cents, year_label, currency."""
+    return with_conventions(with_euros(rows), scenario.currency, scenario.label)
 
-    projected, rows = rows, (rows if forecast is None else forecast)
 
-    parts = []
-    for basis, title in (
-        ("cash", "cash basis: payments"),
-        ("commitment", "commitment basis: obligations entered"),
-    ):
-        parts.append(
-            overview_text(overview(projected, scenario, basis), f"{scenario.name}, {title} (EUR)")
-        )
-    parts.append(
-        ledger_text(
-            ledger(rows, list(scenario.funders)),
-            f"{scenario.name}, commitments and cash per funder (EUR)",
-        )
-    )
-    checks = check_rows(scenario, rows)
-    if checks:
-        parts.append(
-            headroom_text(checks, f"{scenario.name}, budget ceilings: headroom per year (EUR)")
-        )
+def run_table(
+    scenario: Scenario, rows: Any, forecast: Any = None, thousands: str | None = None
+) -> str:
+    from budget.present import run_tables
+
+    parts = run_tables(scenario, rows, forecast, thousands)
     from budget.provenance import provenance_text
 
     provenance = provenance_text(scenario)

@@ -9,6 +9,7 @@ was committed before that year, so the part covered is min(paid, outstanding at 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -115,13 +116,14 @@ def share_text(share: Fraction | None) -> str:
     return f"{rounded // 10}.{rounded % 10}%"
 
 
-def ledger_text(entries: list[LedgerYear], title: str) -> str:
-    """The ledger as an aligned text table; funder-years with nothing in them are left out."""
+def ledger_text(entries: list[LedgerYear], title: str, label: Callable[[int], str] = str) -> str:
+    """The ledger as an aligned text table; funder-years with nothing in them are left out.
+    label: how a year is named (e.g. Scenario.label)."""
     header = ["funder", "year", "opening", "entered", "paid", "closing", "paid on earlier"]
     lines = [
         [
             e.funder,
-            str(e.year),
+            label(e.year),
             amount_text(e.opening),
             amount_text(e.entered),
             amount_text(e.paid),
@@ -138,14 +140,14 @@ def ledger_text(entries: list[LedgerYear], title: str) -> str:
     )
 
 
-def headroom_text(checks: list[LimitYear], title: str) -> str:
+def headroom_text(checks: list[LimitYear], title: str, label: Callable[[int], str] = str) -> str:
     """Each limit and year: the funder's amount, the ceiling and the headroom left."""
     header = ["funder", "basis", "year", "amount", "ceiling", "headroom", ""]
     lines = [
         [
             c.limit.funder,
             c.limit.basis,
-            str(c.year),
+            label(c.year),
             format_euros_grouped(c.amount),
             format_euros_grouped(c.ceiling),
             format_euros_grouped(c.headroom),

@@ -266,6 +266,8 @@ class Scenario:
     calendar: when fiscal years start.
     first_year, last_year: the horizon that overviews show.
     currency: the ISO 4217 code of every amount (default "EUR").
+    year_label: how years are named in tables and headers: "end" (2015), "span" (2014-15)
+        or "fy" (FY2015); see `budget.periods.year_label`. The data keep the integer year.
     reporting_org: who publishes it as open data; None when not given.
     """
 
@@ -286,10 +288,17 @@ class Scenario:
     actuals: tuple[str, ...] = ()
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
+    year_label: str = "end"
 
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
+
+    def label(self, year: int) -> str:
+        """Fiscal year `year` as tables and headers name it (the scenario's year_label)."""
+        from budget.periods import year_label
+
+        return year_label(year, self.year_label)
 
     def commitment(self, cid: str) -> Commitment:
         for c in self.commitments:

@@ -292,3 +292,25 @@ def _gcd(a: int, b: int) -> int:
     while b:
         a, b = b, a % b
     return a
+
+
+def round_parts_to(shown_total: int, parts: Sequence[int], unit: int) -> list[int]:
+    """Controlled rounding: `parts` (exact amounts, e.g. cents) shown in whole `unit`s (e.g.
+    100_000 cents = 1,000) so that the shown parts add up to `shown_total` (in units).
+
+    Largest remainder on the exact quotas: every part is rounded down to whole units, and
+    the units still missing go one each to the parts with the largest remainders, ties to
+    the earlier part. When `shown_total` is the total of `parts` rounded down or up (as
+    `round_half_away` gives it), each shown part differs from its exact amount by less than
+    one unit. A shown total that needs more (or fewer) units than the parts can give is
+    refused.
+    """
+    floors = [p // unit for p in parts]
+    remainders = [p - f * unit for p, f in zip(parts, floors, strict=True)]
+    missing = shown_total - sum(floors)
+    if not 0 <= missing <= len(parts):
+        raise ValueError(f"cannot show parts adding up to {shown_total} units")
+    ranked = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
+    for i in ranked[:missing]:
+        floors[i] += 1
+    return floors

@@ -87,6 +87,27 @@ class FiscalCalendar:
         )
 
 
+YEAR_LABELS: dict[str, str] = {
+    "end": 'the year it ends in, "2015" (the default)',
+    "span": 'the two calendar years it spans, "2014-15" (a fiscal year not starting 1 January)',
+    "fy": 'FY and the year it ends in, "FY2015"',
+}
+
+
+def year_label(year: int, style: str = "end") -> str:
+    """How fiscal year `year` (named after the calendar year it ends in) is shown:
+    "end" 2015, "span" 2014-15 (the century is written when it changes: 1999-2000),
+    "fy" FY2015. The data keep the integer `year`; only tables and headers use this."""
+    if style == "end":
+        return str(year)
+    if style == "span":
+        end = f"{year % 100:02d}" if (year - 1) // 100 == year // 100 else str(year)
+        return f"{year - 1}-{end}"
+    if style == "fy":
+        return f"FY{year}"
+    raise ValueError(f"unknown year label {style!r}")
+
+
 def period_last_day(end: dt.date) -> dt.date:
     """The last day of the half-open period that ends (exclusive) at `end`."""
     return end - dt.timedelta(days=1)

@@ -5,25 +5,50 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+import textwrap
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from budget.money import format_euros, format_euros_grouped
+from budget.money import format_euros, format_euros_grouped, round_half_away, round_parts_to
 from budget.overview import Overview
 
+THOUSAND_CENTS = 100_000
+ROUNDINGS = ("plain", "controlled")
+THOUSANDS_NOTE = (
+    "Amounts in thousands, rounded from the exact amounts: a total may differ from the sum "
+    "of the rounded rows above it."
+)
+CONTROLLED_NOTE = (
+    "Amounts in thousands, with controlled rounding: in each column the rounded rows add up "
+    "to the rounded total (largest remainder); each differs from its exact amount by less "
+    "than 1 thousand."
+)
 
-def overview_text(table: Overview, title: str) -> str:
-    """An aligned text table: funders with their commitments beneath, totals last."""
-    header = ["", *table.columns]
+
+def overview_text(
+    table: Overview,
+    title: str,
+    label: Callable[[str], str] = str,
+    thousands: str | None = None,
+) -> str:
+    """An aligned text table: funders with their commitments beneath, totals last.
+
+    label: how a column ("2015", "earlier", "total") is headed (see `column_label`).
+    thousands: None (exact amounts), "plain" (each amount rounded to thousands by itself)
+    or "controlled" (`controlled_thousands`); with thousands a note is added below.
+    """
+    header = ["", *(label(c) for c in table.columns)]
+    shown = _shown_amounts(table, thousands)
     lines: list[list[str]] = []
-    for row in table.rows:
-        label = (
+    for row, amounts in zip(table.rows, shown, strict=True):
+        name = (
             f"  {row.item}"
             if row.level == "item"
             else (f"  {row.group} total" if row.level == "subtotal" else row.label)
         )
-        lines.append([label, *(amount_text(c) for c in row.cents)])
+        cells = [amount_text(c) if thousands is None else _whole_text(c) for c in amounts]
+        lines.append([name, *cells])
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
     widths[0] = min(widths[0], 48)
 
@@ -43,7 +68,63 @@ def overview_text(table: Overview, title: str) -> str:
         body.append(fmt(cells))
         if row.level == "subtotal":
             body.append("")
-    return "\n".join([title, fmt(header), rule, *body])
+    note = []
+    if thousands is not None:
+        text = CONTROLLED_NOTE if thousands == "controlled" else THOUSANDS_NOTE
+        note = ["", *textwrap.wrap(text, 88)]
+    return "\n".join([title, fmt(header), rule, *body, *note])
+
+
+def column_label(column: str, label: Callable[[int], str]) -> str:
+    """An overview column's heading: a year by `label` (e.g. Scenario.label), other
+    columns ("earlier", "later", "total") as they are."""
+    return label(int(column)) if column.isdigit() else column
+
+
+def _whole_text(units: int) -> str:
+    return "-" if units == 0 else f"{units:,}"
+
+
+def _shown_amounts(table: Overview, thousands: str | None) -> list[tuple[int, ...]]:
+    """Each row's amounts as shown: cents, or whole thousands (plain or controlled)."""
+    if thousands is None:
+        return [row.cents for row in table.rows]
+    if thousands == "plain":
+        return [tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents) for row in table.rows]
+    return controlled_thousands(table)
+
+
+def controlled_thousands(table: Overview) -> list[tuple[int, ...]]:
+    """The overview in whole thousands, rounded column by column so that it adds up on
+    paper: the total rounded half away from zero; the funders' (groups') subtotals split
+    it by largest remainder (`round_parts_to`); each group's items split its subtotal."""
+    rows = table.rows
+    out: list[list[int]] = [[0] * len(row.cents) for row in rows]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.level == "item":
+            groups.setdefault(row.group, []).append(i)
+    subtotals = [i for i, row in enumerate(rows) if row.level == "subtotal"]
+    totals = [i for i, row in enumerate(rows) if row.level == "total"]
+    for column in range(len(rows[0].cents) if rows else 0):
+        for t in totals:
+            whole = round_half_away(rows[t].cents[column], THOUSAND_CENTS)
+            out[t][column] = whole
+            shown = round_parts_to(
+                whole, [rows[s].cents[column] for s in subtotals], THOUSAND_CENTS
+            )
+            for s, value in zip(subtotals, shown, strict=True):
+                out[s][column] = value
+        for s in subtotals:
+            items = groups.get(rows[s].group, [])
+            if not totals:
+                out[s][column] = round_half_away(rows[s].cents[column], THOUSAND_CENTS)
+            shown = round_parts_to(
+                out[s][column], [rows[i].cents[column] for i in items], THOUSAND_CENTS
+            )
+            for i, value in zip(items, shown, strict=True):
+                out[i][column] = value
+    return [tuple(amounts) for amounts in out]
 
 
 def amount_text(cents: int) -> str:
@@ -83,6 +164,24 @@ def with_euros(
         position = out.columns.get_loc(column)
         assert isinstance(position, int)
         out.insert(position, euros, [format_euros(int(c)) for c in out[column]])
+    return out
+
+
+def with_conventions(
+    rows: pd.DataFrame, currency: str | pd.Series, label: Callable[[int], str]
+) -> pd.DataFrame:
+    """The rows with `year_label` (each year as `label` names it, e.g. Scenario.label)
+    after `year`, and `currency` before the first amount column (or last when none)."""
+    out = rows.copy()
+    columns = list(out.columns)
+    if "year" in columns:
+        names = {int(y): label(int(y)) for y in pd.unique(out["year"])}
+        out.insert(columns.index("year") + 1, "year_label", out["year"].map(names))
+        columns = list(out.columns)
+    money = [c for c in columns if c.endswith("_cents") or f"{c}_cents" in columns]
+    at = columns.index(money[0]) if money else len(columns)
+    value = currency if isinstance(currency, str) else currency.to_numpy()
+    out.insert(at, "currency", value)
     return out
 
 

@@ -25,6 +25,7 @@ SCENARIO_FIELDS = {
     "remove": "ids of inherited commitments to drop",
     "register": "a CSV or XLSX file of further commitments",
     "currency": 'the ISO 4217 code of every amount (default "EUR")',
+    "year_label": 'how years are named: "end" (2015, default), "span" (2014-15) or "fy" (FY2015)',
     "reporting_org": "who publishes the commitments as open data: { ref, name, type }",
     **REALISATION_FIELDS,
 }
@@ -72,6 +73,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
     first_year = head.year("first_year")
     last_year = head.year("last_year")
     currency, reporting_org = _publishing(head)
+    label_style = _year_label(head, calendar)
 
     funders: dict[str, Funder] = {}
     for key, entry in merged.funders.items():
@@ -154,6 +156,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         actuals=actuals,
         as_of=as_of,
         indicators=indicators,
+        year_label=label_style,
     )
     return scenario, []
 
@@ -171,6 +174,28 @@ def _publishing(head: FieldReader) -> tuple[str, ReportingOrg | None]:
         else:
             currency = code
     return currency, read_reporting_org(head)
+
+
+def _year_label(head: FieldReader, calendar: FiscalCalendar) -> str:
+    """`[scenario] year_label`: one of budget.periods.YEAR_LABELS. "span" names two calendar
+    years, so it is refused for a fiscal year that is the calendar year."""
+    from budget.periods import YEAR_LABELS
+
+    if not head.has("year_label"):
+        return "end"
+    value = head.raw["year_label"]
+    allowed = ", ".join(f'"{k}" ({v})' for k, v in YEAR_LABELS.items())
+    if not isinstance(value, str) or value not in YEAR_LABELS:
+        head.error("year_label", f"{value!r} is not a year label", f"use one of {allowed}")
+        return "end"
+    if value == "span" and calendar.is_calendar_year:
+        head.error(
+            "year_label",
+            '"span" names two calendar years, but the fiscal year here is the calendar year',
+            'set fiscal_year_start (e.g. "04-01"), or use "end" (2015) or "fy" (FY2015)',
+        )
+        return "end"
+    return value
 
 
 def _iati_ref(reader: FieldReader) -> str:
