@@ -19,7 +19,6 @@ from budget.engine import project
 from budget.errors import InputError, Problem
 from budget.kinds import KINDS
 from budget.model import Scenario
-from budget.overview import overview
 from budget.render import rows_csv, rows_json, with_conventions, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
@@ -255,7 +254,7 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
         budget compare scenarios/letter-2014.toml scenarios/sin-eu-grant.toml
         budget compare scenarios/mki-through-2015.toml scenarios/letter-2014.toml --format csv
     """
-    from budget.compare import compare_rows, comparison_text, scenario_labels
+    from budget.compare import compare_rows, scenario_labels
 
     paths = [base, *others]
     loaded: list[Scenario] = []
@@ -277,12 +276,19 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
             write_comparison(loaded, long, labels, output, inputs=[Path(p) for p in paths])
         except InputError as exc:
             fail(exc.problems)
-    if fmt == "csv":
-        click.echo(rows_csv(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
+    from budget.compare_summary import compare_report, convention_warnings
+
+    for warning in convention_warnings(loaded, labels):
+        click.echo(warning, err=True)
+    if fmt in ("csv", "json"):
+        currency = long["scenario"].map(
+            dict(zip(labels, (s.currency for s in loaded), strict=True))
+        )
+        shown = with_euros(long, ("amount_cents", "delta_cents"))
+        shown = with_conventions(shown, currency, loaded[0].label)
+        click.echo((rows_csv if fmt == "csv" else rows_json)(shown), nl=False)
     else:
-        click.echo(comparison_text(long, labels))
+        click.echo(compare_report(loaded, rows, long, labels))
     if output:
         click.echo(f"Wrote {output}", err=True)
 
@@ -612,12 +618,13 @@ def actuals(
             loaded, plan, output, Path(scenario), realised=frame, indicators=True
         )
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
+    shown = with_conventions(with_euros(frame, cents), loaded.currency, loaded.label)
     if fmt == "csv":
-        click.echo(rows_csv(with_euros(frame, cents)), nl=False)
+        click.echo(rows_csv(shown), nl=False)
     elif fmt == "json":
-        click.echo(rows_json(with_euros(frame, cents)), nl=False)
+        click.echo(rows_json(shown), nl=False)
     else:
-        click.echo(realisation_text(frame))
+        click.echo(realisation_text(frame, loaded))
     if output:
         click.echo(f"Wrote {output}", err=True)
 

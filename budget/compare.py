@@ -10,7 +10,7 @@ and attributes each difference to the commitments that caused it, largest first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -151,18 +151,24 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
 TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
 
 
-def comparison_text(long: pd.DataFrame, labels: list[str]) -> str:
-    """Side-by-side tables per basis, then what caused each difference, largest first."""
+def comparison_text(
+    long: pd.DataFrame,
+    labels: list[str],
+    unit: str = "EUR",
+    label: Callable[[int], str] = str,
+) -> str:
+    """Side-by-side tables per basis, then what caused each difference, largest first.
+    unit: the currency named in the titles; label: how a year is named."""
     table = side_by_side(long, labels)
     parts = []
     for basis in ("cash", "commitment"):
         rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
         header = ["funder", "year", labels[0]]
-        for label in labels[1:]:
-            header += [label, "difference"]
+        for other in labels[1:]:
+            header += [other, "difference"]
         lines = []
         for r in rows:
-            cells = [r.funder, str(r.year), amount_text(r.amounts[0])]
+            cells = [r.funder, label(r.year), amount_text(r.amounts[0])]
             for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
                 cells += [amount_text(amount), _signed(delta)]
             lines.append(cells)
@@ -173,11 +179,13 @@ def comparison_text(long: pd.DataFrame, labels: list[str]) -> str:
                 amount_text(sum(r.amounts[i] for r in rows)),
                 _signed(sum(r.deltas[i] for r in rows)),
             ]
-        text = [text_table(f"Comparison, {TITLES[basis]} (EUR)", header, lines, 2, footer=[totals])]
+        text = [
+            text_table(f"Comparison, {TITLES[basis]} ({unit})", header, lines, 2, footer=[totals])
+        ]
         why = [
-            f"  {label}, {r.funder} {r.year}: {_signed(r.deltas[i])} = "
+            f"  {name}, {r.funder} {label(r.year)}: {_signed(r.deltas[i])} = "
             + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
-            for i, label in enumerate(labels)
+            for i, name in enumerate(labels)
             for r in rows
             if i and (r.deltas[i] or r.causes[i])
         ]

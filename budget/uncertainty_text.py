@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,7 +24,8 @@ TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis
 def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
     """The rows with euros (two decimals, as text) before each *_cents column; empty cells
     (None) where a value does not apply; probabilities as numbers."""
-    columns = [*TEXT_COLUMNS]
+    columns = [*TEXT_COLUMNS, "year_label", "currency"]
+    label, currency = sim.scenario.label, sim.scenario.currency
     for band in BANDS:
         columns += [band, f"{band}_cents"]
     columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
@@ -32,7 +33,7 @@ def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
     records = []
     for r in frame.to_dict("records"):
         record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
-        record.append(int(r["year"]))
+        record += [int(r["year"]), label(int(r["year"])), currency]
         for band in BANDS:
             cents = int(r[f"{band}_cents"])
             record += [format_euros(cents), cents]
@@ -84,6 +85,7 @@ def simulation_text(sim: Simulation) -> str:
     """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
     rows = sim.rows
     years = sorted(int(y) for y in rows.loc[rows["level"] == "funder", "year"].unique())
+    label, unit = sim.scenario.label, sim.scenario.currency
     parts = [
         f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
         "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
@@ -95,7 +97,7 @@ def simulation_text(sim: Simulation) -> str:
         lines = []
         for key, data in funders.groupby("funder", sort=False):
             lines += _band_lines(str(key), data, years)
-        parts.append(_table(f"Funder totals, {title} (EUR)", years, lines))
+        parts.append(_table(f"Funder totals, {title} ({unit})", years, lines, label))
     commitments = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
     spread = commitments.groupby(["commitment", "funder"], sort=False).filter(
         lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
@@ -104,14 +106,14 @@ def simulation_text(sim: Simulation) -> str:
         lines = []
         for pair, data in spread.groupby(["commitment", "funder"], sort=False):
             lines += _band_lines(" / ".join(map(str, pair)), data, years)
-        parts.append(_table("Uncertain commitments, cash basis (EUR)", years, lines))
+        parts.append(_table(f"Uncertain commitments, cash basis ({unit})", years, lines, label))
     capped = commitments.dropna(subset=["p_cap_binds"]).drop_duplicates(["commitment", "year"])
     if len(capped):
         lines = []
         for cid, data in capped.groupby("commitment", sort=False):
             binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
             lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
-        parts.append(_table("Probability that the cap binds", years, lines))
+        parts.append(_table("Probability that the cap binds", years, lines, label))
     limits = rows[rows["level"] == "limit"]
     if len(limits):
         limit_years = sorted(int(y) for y in limits["year"].unique())
@@ -120,7 +122,7 @@ def simulation_text(sim: Simulation) -> str:
             chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))
             label = " ".join(map(str, pair))
             lines.append([label, *(_percent(chance.get(y)) for y in limit_years)])
-        parts.append(_table("Probability that a limit is breached", limit_years, lines))
+        parts.append(_table("Probability that a limit is breached", limit_years, lines, label))
     return "\n\n".join(parts) + "\n"
 
 
@@ -146,9 +148,14 @@ def _percent(p: Any) -> str:
     return f"{100 * float(p):.1f}%"
 
 
-def _table(title: str, years: Sequence[int], lines: list[list[str]]) -> str:
+def _table(
+    title: str,
+    years: Sequence[int],
+    lines: list[list[str]],
+    label: Callable[[int], str] = str,
+) -> str:
     extra = len(lines[0]) - len(years) if lines else 1
-    return text_table(title, [""] * extra + [str(y) for y in years], lines, left=extra)
+    return text_table(title, [""] * extra + [label(y) for y in years], lines, left=extra)
 
 
 # --- budget check -------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from budget.scenario import load_scenario
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 REALISED = SCENARIOS / "letter-2014-realised.toml"
 COLUMNS = (
-    "scenario,commitment,recipient,funder,basis,year,status,planned,planned_cents,actual,"
+    "scenario,commitment,recipient,funder,basis,year,year_label,status,currency,planned,"
+    "planned_cents,actual,"
     "actual_cents,variance,variance_cents,forecast,forecast_cents"
 )
 

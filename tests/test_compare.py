@@ -100,7 +100,7 @@ def cli_rows(*args: str) -> list[dict[str, str]]:
 def test_compare_csv_on_the_eu_grant():
     rows = cli_rows(str(SCENARIOS / "letter-2014.toml"), str(SCENARIOS / "sin-eu-grant.toml"))
     assert list(rows[0]) == [
-        "scenario", "commitment", "funder", "basis", "year",
+        "scenario", "commitment", "funder", "basis", "year", "year_label", "currency",
         "amount", "amount_cents", "delta", "delta_cents",
     ]  # fmt: skip
 

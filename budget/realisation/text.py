@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from budget.model import Scenario
 from budget.money import format_euros_grouped
 from budget.render import amount_text, text_table
 
@@ -31,10 +34,13 @@ def _variance(cents: int) -> str:
     return f"+{format_euros_grouped(cents)}" if cents > 0 else amount_text(cents)
 
 
-def realisation_text(frame: pd.DataFrame) -> str:
+def realisation_text(frame: pd.DataFrame, scenario: Scenario | None = None) -> str:
     """Per basis: each funder's commitments with planned, actual and variance per year; then
-    the forecast per funder and commitment with totals."""
+    the forecast per funder and commitment with totals. With `scenario`, in its currency
+    and year labels."""
     name = frame.attrs.get("scenario", "")
+    unit = scenario.currency if scenario is not None else "EUR"
+    label: Callable[[int], str] = scenario.label if scenario is not None else str
     years = sorted(set(frame["year"].tolist()))
     parts = [status_line(frame)]
     ordered = frame.assign(
@@ -44,12 +50,12 @@ def realisation_text(frame: pd.DataFrame) -> str:
         mine = ordered[ordered["basis"] == basis]
         if mine.empty:
             continue
-        parts.append(_against(mine, years, f"{name}, {title}: plan against actual (EUR)"))
+        parts.append(_against(mine, years, f"{name}, {title}: plan against actual ({unit})", label))
     for basis, title in BASIS_TITLES:
         mine = ordered[ordered["basis"] == basis]
         if mine.empty:
             continue
-        parts.append(_forecast(mine, years, f"{name}, {title}: forecast (EUR)"))
+        parts.append(_forecast(mine, years, f"{name}, {title}: forecast ({unit})", label))
     parts.append(
         "(variance = actual - planned; forecast = actual in a closed year, the larger of "
         "planned and actual in the current year, planned in a later year)"
@@ -68,8 +74,10 @@ def _grid(rows: pd.DataFrame, years: list[int], column: str) -> list[int]:
     return [int(by_year.get(y, 0)) for y in years]
 
 
-def _against(rows: pd.DataFrame, years: list[int], title: str) -> str:
-    header = ["funder", "commitment", "", *map(str, years), "total"]
+def _against(
+    rows: pd.DataFrame, years: list[int], title: str, label: Callable[[int], str] = str
+) -> str:
+    header = ["funder", "commitment", "", *map(label, years), "total"]
     lines = []
     for (funder, commitment), mine in rows.groupby(
         ["funder", "commitment"], observed=True, sort=False
@@ -92,8 +100,10 @@ def _against(rows: pd.DataFrame, years: list[int], title: str) -> str:
     return text_table(title, header, lines, left=3)
 
 
-def _forecast(rows: pd.DataFrame, years: list[int], title: str) -> str:
-    header = ["funder", "commitment", *map(str, years), "total"]
+def _forecast(
+    rows: pd.DataFrame, years: list[int], title: str, label: Callable[[int], str] = str
+) -> str:
+    header = ["funder", "commitment", *map(label, years), "total"]
     lines = []
     for funder, theirs in rows.groupby("funder", observed=True, sort=False):
         for commitment, mine in theirs.groupby("commitment", observed=True, sort=False):
