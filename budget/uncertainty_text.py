@@ -120,8 +120,8 @@ def simulation_text(sim: Simulation) -> str:
         lines = []
         for pair, data in limits.groupby(["funder", "basis"], sort=False):
             chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))
-            label = " ".join(map(str, pair))
-            lines.append([label, *(_percent(chance.get(y)) for y in limit_years)])
+            name = " ".join(map(str, pair))
+            lines.append([name, *(_percent(chance.get(y)) for y in limit_years)])
         parts.append(_table("Probability that a limit is breached", limit_years, lines, label))
     return "\n\n".join(parts) + "\n"
 

@@ -143,6 +143,8 @@ def test_simulate_csv_is_the_same_for_the_same_seed(tmp_path):
         "funder",
         "basis",
         "year",
+        "year_label",
+        "currency",
         "mean",
         "mean_cents",
         "p5",

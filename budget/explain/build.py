@@ -116,7 +116,7 @@ def _explanation(
         years.append(
             YearExplanation(
                 y,
-                scenario.calendar.label(y),
+                scenario.label(y),
                 w.inputs,
                 w.steps,
                 engine[(c.id, "", "commitment", y)],
@@ -139,6 +139,7 @@ def _explanation(
         working.steps,
         tuple(years),
         working.notes,
+        scenario.currency,
     )
 
 

@@ -214,7 +214,8 @@ class Explanation:
 
     scenario: the scenario's name; file: the scenario file; inputs: the inputs that hold
     for every year (the commitment's own fields); steps: working that spans the years (a
-    grant's allocation); years: the fiscal years explained; notes: remarks in words.
+    grant's allocation); years: the fiscal years explained; notes: remarks in words;
+    currency: the scenario's currency.
     """
 
     scenario: str
@@ -230,3 +231,4 @@ class Explanation:
     steps: tuple[Step, ...]
     years: tuple[YearExplanation, ...]
     notes: tuple[str, ...] = ()
+    currency: str = "EUR"

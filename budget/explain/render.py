@@ -51,7 +51,7 @@ def explanation_text(e: Explanation) -> str:
         parts.append("\n".join(e.notes))
     parts += [_year_text(y) for y in e.years]
     parts.append(
-        "Amounts in EUR. Inputs marked 'assumption' are values the sources do not give; "
+        f"Amounts in {e.currency}. Inputs marked 'assumption' are values the sources do not give; "
         "'central value' marks an uncertain input replaced by its central value."
     )
     return "\n\n".join(parts) + "\n"

@@ -32,7 +32,7 @@ class Context:
         return self.scenario.recipients[self.commitment.recipient]
 
     def label(self, year: int) -> str:
-        return self.scenario.calendar.label(year)
+        return self.scenario.label(year)
 
 
 def _file(origins: Mapping[str, str], origin: str, fallback: str, field: str, given: bool) -> str:

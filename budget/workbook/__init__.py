@@ -5,8 +5,11 @@
 - "Overview": fiscal years across, funders with their commitments down, one block for the
   cash basis and one for the commitment basis; subtotals, totals and the Total column are
   live SUM formulas; a stacked column chart of cash per funder per year.
-- "Overview x EUR 1,000": the same cells (formulas referring to the Overview) shown in
-  thousands of euros by number format.
+- "Overview x EUR 1,000" (the scenario's currency in its name): the same cells (formulas
+  referring to the Overview) shown in thousands by number format, with a note that totals
+  are rounded from the exact amounts. `budget run --rounding controlled` does not change
+  the workbook: its cells stay the exact amounts (formulas must recalculate to the
+  engine's value), so controlled rounding is for the terminal's --thousands table only.
 - "By recipient": what each recipient receives, per commitment and funder
   (`budget.overview.recipient_overview`; the sheet only lays it out).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
@@ -143,6 +146,7 @@ def write_workbook(
     check_target(path, protected)  # refuse before any work, and before the CSV
     with cycle_collector_paused():
         book = new_workbook()
+        book.title, book.currency = scenario.name, scenario.currency
         layout = calculation_layout(scenario, rows)
         refer = layout.reference if layout is not None else None
         add_overview_sheets(book, scenario, rows, refer)

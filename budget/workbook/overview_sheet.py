@@ -18,6 +18,7 @@ import pandas as pd
 
 from budget.model import Scenario
 from budget.overview import Overview, overview, overview_columns, recipient_overview
+from budget.render import column_label
 from budget.workbook import styles
 from budget.workbook.charts import Chart, Series
 from budget.workbook.sheet import (
@@ -34,6 +35,17 @@ from budget.workbook.yeartable import YearLine, YearTablePlacement, write_year_t
 
 OVERVIEW = "Overview"
 THOUSANDS = "Overview x EUR 1,000"
+
+
+def thousands_sheet(currency: str) -> str:
+    """The name of the thousands sheet: "Overview x GBP 1,000"."""
+    return f"Overview {styles.thousands_unit(currency)}"
+
+
+THOUSANDS_NOTE = (
+    "Totals are rounded from the exact amounts, so a total may differ from the sum of the "
+    "rounded rows above it (the cells hold the exact amounts; only their format rounds)."
+)
 BY_RECIPIENT = "By recipient"
 
 BLOCKS = (
@@ -66,7 +78,7 @@ def table_lines(table: Overview) -> list[YearLine]:
     return lines
 
 
-def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str) -> None:
+def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str, note: str = "") -> None:
     sheet.text(1, 1, f"{scenario.name}: {title}", styles.TITLE_LOOK)
     if scenario.description:
         sheet.text(2, 1, scenario.description, styles.SUBTITLE_LOOK)
@@ -74,7 +86,8 @@ def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str) -> None:
         3,
         1,
         f"{unit}. Subtotals and totals are formulas; amounts outside the horizon "
-        f"{scenario.first_year}-{scenario.last_year} show as 'earlier' and 'later'.",
+        f"{scenario.label(scenario.first_year)} to {scenario.label(scenario.last_year)} "
+        f"show as 'earlier' and 'later'.{' ' + note if note else ''}",
         styles.NOTE_LOOK,
     )
 
@@ -86,8 +99,10 @@ def _blocks(
     label: str,
     number_format: str = styles.EUROS,
     mirrors: Sequence[YearTablePlacement] = (),
+    year_name: Callable[[int], str] = str,
 ) -> list[YearTablePlacement]:
-    header_row(sheet, HEADER_ROW, [label, "id", *columns, "Total"], right_from=2)
+    shown = [column_label(c, year_name) for c in columns]
+    header_row(sheet, HEADER_ROW, [label, "id", *shown, "Total"], right_from=2)
     row = HEADER_ROW + 1
     placements = []
     width = len(columns) + 3
@@ -137,23 +152,32 @@ def add_overview_sheets(
     tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
     lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
     sheet = book.add_sheet(OVERVIEW)
-    _titles(sheet, scenario, "overview of commitments by funder", "Amounts in EUR")
-    placements = _blocks(sheet, columns, lines, "Funder / commitment")
+    _titles(sheet, scenario, "overview of commitments by funder", f"Amounts in {scenario.currency}")
+    placements = _blocks(sheet, columns, lines, "Funder / commitment", year_name=scenario.label)
     for placement, table in zip(placements, tables, strict=True):
         if refer is not None:
             refer_items(sheet, placement, table, refer)
     _finish(sheet, placements)
-    add_cash_chart(sheet, placements[0], placements[-1].last_row + 3)
+    add_chart_sheet(book, scenario, sheet, placements[0])
 
-    thousands = book.add_sheet(THOUSANDS)
+    unit = styles.thousands_unit(scenario.currency)
+    thousands = book.add_sheet(thousands_sheet(scenario.currency))
     _titles(
         thousands,
         scenario,
-        "overview by funder (x EUR 1,000)",
-        "Amounts in thousands of EUR (x EUR 1,000), the same cells as on the Overview sheet",
+        f"overview by funder ({unit})",
+        f"Amounts in thousands of {scenario.currency} ({unit}), the same cells as on the "
+        "Overview sheet",
+        THOUSANDS_NOTE,
     )
     mirrored = _blocks(
-        thousands, columns, lines, "Funder / commitment", styles.THOUSANDS, mirrors=placements
+        thousands,
+        columns,
+        lines,
+        "Funder / commitment",
+        styles.THOUSANDS,
+        mirrors=placements,
+        year_name=scenario.label,
     )
     _finish(thousands, mirrored, formula_width=10)
     return placements
@@ -167,8 +191,15 @@ def add_recipient_sheet(
     tables = [recipient_overview(rows, scenario, basis, columns) for basis, _ in BLOCKS]
     lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
     sheet = book.add_sheet(BY_RECIPIENT)
-    _titles(sheet, scenario, "what each recipient receives, from whom", "Amounts in EUR")
-    placements = _blocks(sheet, columns, lines, "Recipient / commitment (from funder)")
+    _titles(
+        sheet,
+        scenario,
+        "what each recipient receives, from whom",
+        f"Amounts in {scenario.currency}",
+    )
+    placements = _blocks(
+        sheet, columns, lines, "Recipient / commitment (from funder)", year_name=scenario.label
+    )
     for placement, table in zip(placements, tables, strict=True):
         if refer is not None:
             refer_items(sheet, placement, table, refer)
@@ -186,8 +217,39 @@ def _finish(
     finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def add_cash_chart(sheet: Sheet, cash: YearTablePlacement, anchor_row: int) -> None:
-    """A stacked column chart of each funder's cash per year (its subtotal row)."""
+CHART_SHEET = "Overview chart"
+
+
+def add_chart_sheet(
+    book: Book, scenario: Scenario, overview_sheet: Sheet, cash: YearTablePlacement
+) -> None:
+    """ "Overview chart": the Overview's chart of cash per funder per year, on a sheet of its
+    own so that, printed, it has its title above it rather than the Overview's repeated
+    column headers (and is never cut across pages)."""
+    if not cash.subtotal_rows or not cash.value_columns:
+        return
+    sheet = book.add_sheet(CHART_SHEET)
+    sheet.text(1, 1, f"{scenario.name}: cash per funder per year", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {scenario.currency}, from the cash block of the Overview sheet.",
+        styles.NOTE_LOOK,
+    )
+    add_cash_chart(overview_sheet, cash, 4, unit=scenario.currency, on=sheet)
+    sheet.widths[1] = 12
+    finish_sheet(sheet, freeze="A4")
+
+
+def add_cash_chart(
+    sheet: Sheet,
+    cash: YearTablePlacement,
+    anchor_row: int,
+    unit: str = "EUR",
+    on: Sheet | None = None,
+) -> None:
+    """A stacked column chart of each funder's cash per year (its subtotal row of
+    `sheet`), placed on `on` (default: `sheet`, below the table on a page of its own)."""
     if not cash.subtotal_rows or not cash.value_columns:
         return
     first = column_letter(cash.value_columns[0])
@@ -203,13 +265,16 @@ def add_cash_chart(sheet: Sheet, cash: YearTablePlacement, anchor_row: int) -> N
     )
     chart = Chart(
         kind="stacked columns",
-        title="Cash per funder per year (EUR)",
+        title=f"Cash per funder per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
-        y_title="EUR",
+        y_title=unit,
         width=max(18, 3 * len(cash.value_columns) + 8),
         height=10,
     )
+    if on is not None:
+        on.add_chart(chart, f"A{anchor_row}")
+        return
     sheet.add_chart(chart, f"A{anchor_row}")
     # Printed, the chart gets a page of its own rather than being cut at a page's end.
     sheet.row_breaks.append(anchor_row - 2)

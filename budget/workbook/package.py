@@ -10,6 +10,8 @@ entry has the same fixed time and compression level.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import zipfile
 from collections.abc import Iterable
 from typing import IO
@@ -24,6 +26,20 @@ from budget.workbook.stylesheet import Stylesheet
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest time; the document says 2000-01-01
 DOCUMENT_TIME = "2000-01-01T00:00:00Z"
+
+
+def document_times() -> tuple[tuple[int, int, int, int, int, int], str]:
+    """(zip entry time, document time): from SOURCE_DATE_EPOCH (seconds since 1970, UTC)
+    when it is set, as reproducible builds do; else the fixed ZIP_TIME and DOCUMENT_TIME,
+    so that the same inputs give the same bytes. Zip cannot hold times before 1980."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return ZIP_TIME, DOCUMENT_TIME
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    zip_time = max(ZIP_TIME, (when.year, when.month, when.day, when.hour, when.minute, when.second))
+    return zip_time, when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 COMPRESSION = 1  # fastest deflate: a quarter larger files, four times quicker
 XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -83,16 +99,17 @@ def _rows(title_rows: str) -> str:
     return f"${first}:${last}"
 
 
-def core_xml(creator: str) -> str:
+def core_xml(creator: str, title: str = "", when: str = DOCUMENT_TIME) -> str:
     who = escape(creator)
+    named = f"<dc:title>{escape(title)}</dc:title>" if title else ""
     return (
         f"{XML}<cp:coreProperties "
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:creator>{who}</dc:creator><cp:lastModifiedBy>{who}</cp:lastModifiedBy>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{DOCUMENT_TIME}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{DOCUMENT_TIME}</dcterms:modified>'
+        f"{named}<dc:creator>{who}</dc:creator><cp:lastModifiedBy>{who}</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
         "</cp:coreProperties>"
     )
 
@@ -166,17 +183,21 @@ class _Zip:
     """The zip being written: every entry with the same time (zip's earliest) and level.
     Entries get zipfile's own attributes (owner read-write; made on this platform)."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, time: tuple[int, ...] = ZIP_TIME) -> None:
         self.archive = archive
+        self.time = time
 
     def put(self, name: str, text: str) -> None:
-        entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+        entry = zipfile.ZipInfo(name, date_time=self.time)
         self.archive.writestr(entry, text.encode("utf-8"), zipfile.ZIP_DEFLATED, COMPRESSION)
 
     def stream(self, name: str, pieces: Iterable[str]) -> None:
         """An entry written piece by piece: open() with a name gives it the zip's
         compression and level and zip's earliest time."""
-        with self.archive.open(name, "w", force_zip64=True) as stream:
+        entry = zipfile.ZipInfo(name, date_time=self.time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry._compresslevel = COMPRESSION  # type: ignore[attr-defined]  # what open() sets
+        with self.archive.open(entry, "w", force_zip64=True) as stream:
             for piece in pieces:
                 stream.write(piece.encode("utf-8"))
 
@@ -184,11 +205,12 @@ class _Zip:
 def write_package(book: Book, out: IO[bytes]) -> None:
     """Write the whole .xlsx file of `book` to `out` (see the module docstring)."""
     parts = _Parts(book)
-    stylesheet = Stylesheet()
+    stylesheet = Stylesheet(book.currency)
+    zip_time, document_time = document_times()
     with zipfile.ZipFile(
         out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESSION
     ) as archive:
-        zip_ = _Zip(archive)
+        zip_ = _Zip(archive, zip_time)
         zip_.put("[Content_Types].xml", parts.content_types(book))
         package_links = [
             (f"{OFFICE}/officeDocument", "xl/workbook.xml"),
@@ -197,7 +219,7 @@ def write_package(book: Book, out: IO[bytes]) -> None:
         ]
         zip_.put("_rels/.rels", _relationships(package_links))
         zip_.put("docProps/app.xml", app_xml("budget"))
-        zip_.put("docProps/core.xml", core_xml(book.creator))
+        zip_.put("docProps/core.xml", core_xml(book.creator, book.title, document_time))
         zip_.put("xl/workbook.xml", workbook_xml(book))
         book_links = [
             (f"{OFFICE}/worksheet", f"worksheets/sheet{n}.xml")

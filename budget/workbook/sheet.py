@@ -183,9 +183,13 @@ class Sheet:
 
 @dataclass(slots=True, weakref_slot=True)
 class Book:
-    """A workbook: sheets in order; `creator` goes into the document's properties."""
+    """A workbook: sheets in order; `creator` and `title` (the scenario's name) go into
+    the document's properties; `currency` (ISO 4217) gives the sign of the number formats
+    that show one (`styles.for_currency`)."""
 
     creator: str = ""
+    title: str = ""
+    currency: str = "EUR"
     sheets: list[Sheet] = field(default_factory=list)
 
     def add_sheet(self, title: str) -> Sheet:

@@ -14,6 +14,11 @@ Number formats:
 - THOUSANDS: the same numbers shown in thousands of euros ("x EUR 1,000") by the format's
   trailing comma, so that the value itself is never rounded away.
 - CENTS, YEAR: whole numbers without separators; PERCENT: one decimal.
+
+Currency: the formats are written with the euro sign; `for_currency` (applied by the
+stylesheet to every format of a book, from `Book.currency`) puts the book's currency in
+its place: its symbol for EUR, GBP, USD and CHF, its ISO code for others. Formats of titled
+tables show no sign: the title and the note above name the unit ("Amounts in GBP").
 """
 
 from __future__ import annotations
@@ -28,6 +33,25 @@ YEAR = "0"
 PERCENT = "0.0%"
 TEXT = "@"
 GENERAL = "General"
+
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
+
+
+def currency_sign(currency: str) -> str:
+    """How a number format names the currency: its symbol, or its ISO code."""
+    return SYMBOLS.get(currency, currency)
+
+
+def for_currency(number_format: str, currency: str) -> str:
+    """`number_format` with the euro sign replaced by `currency`'s sign."""
+    if currency == "EUR":
+        return number_format
+    return number_format.replace('"€"', f'"{currency_sign(currency)}"')
+
+
+def thousands_unit(currency: str) -> str:
+    """ "x EUR 1,000": how titles and the thousands sheet name the unit."""
+    return f"x {currency} 1,000"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from budget.workbook.styles import Alignment, Border, Fill, Font, Look, Side
+from budget.workbook.styles import Alignment, Border, Fill, Font, Look, Side, for_currency
 
 # Number formats that every spreadsheet program knows by number; others get 164 onwards.
 BUILT_IN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
@@ -24,9 +24,20 @@ DEFAULT_FONT = (
 class Stylesheet:
     """The looks of one workbook, numbered in order of first use (0 is the default)."""
 
-    __slots__ = ("borders", "fills", "fonts", "kept", "looks", "numbers", "quoted_seen", "seen")
+    __slots__ = (
+        "borders",
+        "currency",
+        "fills",
+        "fonts",
+        "kept",
+        "looks",
+        "numbers",
+        "quoted_seen",
+        "seen",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, currency: str = "EUR") -> None:
+        self.currency = currency
         self.looks: dict[Look, int] = {}
         self.seen: dict[int, str] = {}  # id(look) -> attribute, for looks met before
         self.kept: list[Look] = []  # keeps every look seen alive, so that its id stays its own
@@ -68,7 +79,7 @@ class Stylesheet:
 
     def xml(self) -> str:
         formats = "".join(
-            f'<numFmt numFmtId="{n}" formatCode={quoteattr(code)}/>'
+            f'<numFmt numFmtId="{n}" formatCode={quoteattr(for_currency(code, self.currency))}/>'
             for code, n in self.numbers.items()
         )
         if formats:
