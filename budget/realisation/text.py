@@ -82,7 +82,7 @@ def _against(
     for (funder, commitment), mine in rows.groupby(
         ["funder", "commitment"], observed=True, sort=False
     ):
-        for label, column, show in (
+        for line, column, show in (
             ("planned", "planned_cents", amount_text),
             ("actual", "actual_cents", amount_text),
             ("variance", "variance_cents", _variance),
@@ -90,9 +90,9 @@ def _against(
             cells = _grid(mine, years, column)
             lines.append(
                 [
-                    str(funder) if label == "planned" else "",
-                    str(commitment) if label == "planned" else "",
-                    label,
+                    str(funder) if line == "planned" else "",
+                    str(commitment) if line == "planned" else "",
+                    line,
                     *(show(c) for c in cells),
                     show(sum(cells)),
                 ]

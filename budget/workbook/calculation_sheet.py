@@ -146,7 +146,7 @@ def _titles(sheet: Sheet, scenario: Scenario, last_column: int) -> None:
     notes = (
         "Blue cells are inputs (highlighted: assumptions). Every amount is a formula of them, "
         "and the Overview refers to the funders' parts: a what-if typed into an input flows "
-        "to every total. Amounts in EUR.",
+        f"to every total. Amounts in {scenario.currency}.",
         "Rounding lines hold the cents that the largest remainder moves, as constants. When a "
         "check cell shows a message after an edit, re-run the tool for exact parts.",
     )

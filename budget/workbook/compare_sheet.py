@@ -56,6 +56,8 @@ def write_comparison(
     table = side_by_side(long, list(labels))
     with cycle_collector_paused():
         book = new_workbook()
+        book.currency = "/".join(dict.fromkeys(s.currency for s in scenarios))
+        book.title = "Comparison: " + ", ".join(labels)
         add_comparison_sheet(book, table, labels)
         add_causes_sheet(book, table, labels)
         add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
@@ -69,7 +71,8 @@ def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]
     sheet.text(
         2,
         1,
-        "Amounts in EUR. Difference = scenario - base, per funder and fiscal year; the "
+        f"Amounts in {book.currency}. Difference = scenario - base, per funder and fiscal "
+        "year; the "
         f"sheet '{CAUSES}' shows which commitments caused each difference.",
         styles.NOTE_LOOK,
     )
@@ -122,7 +125,8 @@ def add_causes_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) ->
     sheet.text(
         2,
         1,
-        "Amounts in EUR. Per scenario, basis, funder and year: each commitment's part of the "
+        f"Amounts in {book.currency}. Per scenario, basis, funder and year: each "
+        "commitment's part of the "
         "difference, largest first. The parts add up to the difference on the Comparison sheet.",
         styles.NOTE_LOOK,
     )

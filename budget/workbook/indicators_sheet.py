@@ -98,7 +98,9 @@ def add_indicators_sheet(
         sheet.text(2 + offset, 1, line, styles.NOTE_LOOK)
     if any(i.commitments for i in scenario.indicators):
         source = "the forecast (plan and actuals)" if forecast else "the projection"
-        sheet.text(6, 1, f"Cash: EUR on the cash basis, from {source}.", styles.NOTE_LOOK)
+        sheet.text(
+            6, 1, f"Cash: {scenario.currency} on the cash basis, from {source}.", styles.NOTE_LOOK
+        )
     header_row(sheet, HEADER_ROW, HEADER, right_from=1)
     row = HEADER_ROW + 1
     skipped = list(range(1, HEADER_ROW))

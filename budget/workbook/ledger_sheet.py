@@ -56,7 +56,8 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
     sheet.text(
         2,
         1,
-        "Amounts in EUR. Closing = opening + entered - paid: commitments outstanding at year "
+        f"Amounts in {scenario.currency}. Closing = opening + entered - paid: commitments "
+        "outstanding at year "
         "end. 'Paid on earlier commitments': the part of the year's cash that settles "
         "commitments entered in earlier years.",
         styles.NOTE_LOOK,

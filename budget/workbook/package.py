@@ -183,7 +183,9 @@ class _Zip:
     """The zip being written: every entry with the same time (zip's earliest) and level.
     Entries get zipfile's own attributes (owner read-write; made on this platform)."""
 
-    def __init__(self, archive: zipfile.ZipFile, time: tuple[int, ...] = ZIP_TIME) -> None:
+    def __init__(
+        self, archive: zipfile.ZipFile, time: tuple[int, int, int, int, int, int] = ZIP_TIME
+    ) -> None:
         self.archive = archive
         self.time = time
 

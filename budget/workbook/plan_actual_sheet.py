@@ -112,7 +112,7 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
     sheet.text(1, 1, f"{scenario.name}: plan against actual", styles.TITLE_LOOK)
     files = ", ".join(str(f) for f in realised.attrs.get("files", ()))
     sheet.text(2, 1, status_line(realised) + (f" Actuals: {files}." if files else ""))
-    sheet.text(3, 1, RULE[0], styles.NOTE_LOOK)
+    sheet.text(3, 1, RULE[0].replace("EUR", scenario.currency, 1), styles.NOTE_LOOK)
     sheet.text(4, 1, RULE[1], styles.NOTE_LOOK)
     unplanned = int(realised.attrs.get("unplanned_bookings", 0))
     if unplanned:
@@ -168,7 +168,7 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"D{STATUS_ROW + 1}", title_rows=f"{HEADER_ROW}:{STATUS_ROW}")
     if cash_totals:
-        add_chart(sheet, cash_totals, len(years), row + 1)
+        add_chart(sheet, cash_totals, len(years), row + 1, scenario.currency)
 
 
 def _line_count(rows: pd.DataFrame) -> int:
@@ -278,7 +278,9 @@ def _measures(
         cells[total_column] = (Formula.money(row_sum, sum(values)), row_total)
 
 
-def add_chart(sheet: Sheet, total_rows: list[int], years: int, anchor_row: int) -> None:
+def add_chart(
+    sheet: Sheet, total_rows: list[int], years: int, anchor_row: int, unit: str = "EUR"
+) -> None:
     """Clustered columns of planned against actual cash per year (the cash block's total
     lines)."""
     name = quote_sheetname(sheet.title)
@@ -294,10 +296,10 @@ def add_chart(sheet: Sheet, total_rows: list[int], years: int, anchor_row: int) 
     )
     chart = Chart(
         kind="columns",
-        title="Cash: planned against actual per year (EUR)",
+        title=f"Cash: planned against actual per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
-        y_title="EUR",
+        y_title=unit,
         width=max(18, 3 * years + 8),
         height=10,
     )

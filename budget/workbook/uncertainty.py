@@ -60,7 +60,8 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     ws.text(
         2,
         1,
-        "Amounts in EUR. P5, P50 (the median) and P95 are amounts that occurred in the draws "
+        f"Amounts in {sim.scenario.currency}. P5, P50 (the median) and P95 are amounts that "
+        "occurred in the draws "
         "(percentiles of the inverted empirical distribution); the mean is rounded half away "
         "from zero to the cent. Repeat with: budget simulate SCENARIO "
         f"--draws {sim.draws} --seed {sim.seed}",
@@ -138,7 +139,7 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     finish_sheet(ws, freeze=f"D{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     anchor = row + 1
     for number, (key, placed) in enumerate(list(funder_rows.items())[:MAX_CHARTS]):
-        _band_chart(ws, key, placed, len(years), anchor, number)
+        _band_chart(ws, key, placed, len(years), anchor, number, sim.scenario.currency)
         anchor += 18
 
 
@@ -163,7 +164,13 @@ def _percent(ws: Sheet, row: int, column: int, value: float) -> None:
 
 
 def _band_chart(
-    ws: Sheet, funder: str, placed: dict[str, int], years: int, anchor: int, number: int
+    ws: Sheet,
+    funder: str,
+    placed: dict[str, int],
+    years: int,
+    anchor: int,
+    number: int,
+    unit: str = "EUR",
 ) -> None:
     """P5, P50 and P95 of a funder's cash per year: the median solid, the band dashed."""
     first = column_letter(FIRST_YEAR_COLUMN)
@@ -182,10 +189,10 @@ def _band_chart(
     )
     chart = Chart(
         kind="lines",
-        title=f"{funder}: cash per year (EUR)",
+        title=f"{funder}: cash per year ({unit})",
         categories=f"{sheet}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
-        y_title="EUR",
+        y_title=unit,
         width=max(16, 3 * years + 6),
         height=8,
     )
