@@ -134,7 +134,12 @@ class Lines:
         self.files: dict[str, str] = {}  # a file as shown, by its path
 
     def header(self) -> None:
-        labels = ["Commitment / line", "Value", *(str(y) for y in self.years), "From / rule"]
+        labels = [
+            "Commitment / line",
+            "Value",
+            *(self.scenario.label(y) for y in self.years),
+            "From / rule",
+        ]
         header_row(self.sheet, HEADER_ROW, labels, right_from=1)
         self.sheet.row(HEADER_ROW)[self.source_column] = (labels[-1], SOURCE_HEADER)
 

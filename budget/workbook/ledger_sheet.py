@@ -17,7 +17,15 @@ from budget.ledger import LedgerYear, ledger
 from budget.limits import LimitYear, check_rows
 from budget.model import Scenario
 from budget.workbook import styles
-from budget.workbook.sheet import Book, Formula, Sheet, finish_sheet, fit_columns, header_row
+from budget.workbook.sheet import (
+    Book,
+    Formula,
+    Sheet,
+    finish_sheet,
+    fit_columns,
+    header_row,
+    year_cell,
+)
 from budget.workbook.styles import Look
 
 SHEET = "Commitment vs cash"
@@ -62,7 +70,7 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
         "commitments entered in earlier years.",
         styles.NOTE_LOOK,
     )
-    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)))
+    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label)
     checks = check_rows(scenario, rows)
     if checks:
         sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
@@ -73,7 +81,7 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
             "ceiling (equal is not a breach).",
             styles.NOTE_LOOK,
         )
-        write_limits(sheet, row + 3, checks)
+        write_limits(sheet, row + 3, checks, scenario.label)
     fit_columns(sheet, skip_rows=(1, 2, row + 1, row + 2))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
@@ -83,7 +91,9 @@ def share(committed_earlier: int, paid: int) -> float | str:
     return committed_earlier / paid if paid else ""
 
 
-def write_ledger(sheet: Sheet, top: int, entries: list[LedgerYear]) -> int:
+def write_ledger(
+    sheet: Sheet, top: int, entries: list[LedgerYear], label: Callable[[int], str] = str
+) -> int:
     """The ledger table from row `top`; returns the first free row below it."""
     header_row(sheet, top, LEDGER_HEADER, right_from=2)
     row = top + 1
@@ -93,7 +103,7 @@ def write_ledger(sheet: Sheet, top: int, entries: list[LedgerYear]) -> int:
         first = row
         for index, e in enumerate(mine):
             sheet.text(row, 1, funder)
-            sheet.number(row, 2, int(e.year), styles.YEAR_LOOK)
+            sheet.row(row)[2] = year_cell(int(e.year), label)
             if index == 0:
                 sheet.money(row, 3, e.opening)
             else:
@@ -127,18 +137,21 @@ def write_ledger(sheet: Sheet, top: int, entries: list[LedgerYear]) -> int:
     return row
 
 
-def write_limits(sheet: Sheet, top: int, checks: list[LimitYear]) -> int:
+def write_limits(
+    sheet: Sheet, top: int, checks: list[LimitYear], label: Callable[[int], str] = str
+) -> int:
     """The headroom table from row `top`; returns the first free row below it."""
     header_row(sheet, top, LIMIT_HEADER, right_from=3)
     row = top + 1
     for check in checks:
         sheet.text(row, 1, check.limit.funder)
         sheet.text(row, 2, check.limit.basis)
-        sheet.number(row, 3, int(check.year), styles.YEAR_LOOK)
+        sheet.row(row)[3] = year_cell(int(check.year), label)
         sheet.money(row, 4, check.amount)
         sheet.money(row, 5, check.ceiling)
-        sheet.formula(row, 6, Formula.money(f"=E{row}-D{row}", check.headroom))
+        headroom = Formula.money(f"=E{row}-D{row}", check.headroom)
+        sheet.formula(row, 6, headroom, styles.BREACH_MONEY if check.breached else styles.MONEY)
         flag = Formula(f'=IF(D{row}>E{row},"BREACHED","")', "BREACHED" if check.breached else "")
-        sheet.formula(row, 7, flag, FLAG)
+        sheet.formula(row, 7, flag, styles.BREACH_FLAG if check.breached else FLAG)
         row += 1
     return row

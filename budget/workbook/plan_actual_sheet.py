@@ -131,7 +131,7 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
     header_row(
         sheet,
         HEADER_ROW,
-        ["Funder / commitment", "id", "", *map(str, years), "Total"],
+        ["Funder / commitment", "id", "", *map(scenario.label, years), "Total"],
         right_from=3,
     )
     status_of = dict(zip(realised["year"].tolist(), realised["status"].astype(str), strict=True))

@@ -18,7 +18,7 @@ files: `save.save_atomically` serialises a Book.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -210,6 +210,15 @@ class Book:
     @property
     def sheetnames(self) -> list[str]:
         return [s.title for s in self.sheets]
+
+
+def year_cell(year: int, label: Callable[[int], str] = str) -> Cell:
+    """A fiscal year in a table's row: the number when `label` (e.g. Scenario.label) names
+    it by its number, else the label as right-aligned text ("2014-15", "FY2015")."""
+    shown = label(year)
+    if shown == str(year):
+        return (year, styles.YEAR_LOOK)
+    return (shown, styles.YEAR_TEXT_LOOK)
 
 
 def header_row(

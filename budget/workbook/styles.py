@@ -158,6 +158,12 @@ BLOCK = Look(fill=BLOCK_FILL)  # the blank cells beside a block title
 MONEY = Look(number_format=EUROS)
 MONEY_BOLD = Look(BOLD, number_format=EUROS)
 YEAR_LOOK = Look(number_format=YEAR)
+YEAR_TEXT_LOOK = Look(alignment=RIGHT)  # a year named "2014-15" or "FY2015", as text
+# A breach: Excel's "bad" colours (red text on a light red fill), not only the word.
+BREACH_FONT = Font(FONT_NAME, bold=True, colour="9C0006")
+BREACH_FILL = Fill("FFC7CE")
+BREACH_MONEY = Look(BREACH_FONT, BREACH_FILL, number_format=EUROS)
+BREACH_FLAG = Look(BREACH_FONT, BREACH_FILL)
 PERCENT_LOOK = Look(number_format=PERCENT)
 ASSUMED = Look(fill=ASSUMPTION_FILL)
 

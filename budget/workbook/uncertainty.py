@@ -67,7 +67,9 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
         f"--draws {sim.draws} --seed {sim.seed}",
         styles.NOTE_LOOK,
     )
-    header_row(ws, HEADER_ROW, ["Item", "Funder", "Band", *map(str, years)], right_from=3)
+    header_row(
+        ws, HEADER_ROW, ["Item", "Funder", "Band", *map(sim.scenario.label, years)], right_from=3
+    )
     column = {year: FIRST_YEAR_COLUMN + i for i, year in enumerate(years)}
     row = HEADER_ROW + 1
     funder_rows: dict[str, dict[str, int]] = {}
