@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import budget
 from budget.kinds import KINDS
@@ -41,6 +43,18 @@ class Echo:
     heading: bool = False
 
 
+def file_name(path: str | os.PathLike[str], scenario: Scenario) -> str:
+    """A file as the workbook names it: relative to the scenario's folder ("base.toml",
+    "../shared/register.csv"), so that no absolute path of the user's machine is shown and
+    the bytes do not depend on the folder the program ran in."""
+    folder = Path(scenario.path).absolute().parent
+    try:
+        name = os.path.relpath(Path(path).absolute(), folder)
+    except ValueError:  # another drive (Windows): the file's own name
+        name = Path(path).name
+    return Path(name).as_posix()
+
+
 def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
     yield Echo("Scenario", heading=True)
     yield Echo("scenario", "name", scenario.name)
@@ -50,18 +64,20 @@ def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
         yield Echo("scenario", "source", scenario.source)
     for number, path in enumerate(scenario.files or (scenario.path,), 1):
         role = "the scenario" if path == scenario.path else "extended or registered"
-        yield Echo("scenario", f"file {number}", path, role)
+        yield Echo("scenario", f"file {number}", file_name(path, scenario), role)
     calendar = scenario.calendar
     yield Echo(
         "scenario",
         "fiscal year",
-        f"starts {calendar.month:02d}-{calendar.day:02d}",
+        f"starts {calendar.month:02d}-{calendar.day:02d}; named "
+        f"{scenario.label(scenario.first_year)} (year_label {scenario.year_label}); "
+        f"amounts in {scenario.currency}",
         "a fiscal year is named after the calendar year in which it ends",
     )
     yield Echo(
         "scenario",
         "horizon",
-        f"{scenario.first_year}-{scenario.last_year}",
+        f"{scenario.label(scenario.first_year)} to {scenario.label(scenario.last_year)}",
         "the years the overviews show; other years show as 'earlier'/'later'",
     )
     yield Echo(
@@ -191,7 +207,7 @@ def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
             cells[3] = (str(line.value), looks[("value", line.assumed)])
             cells[4] = (str(line.meaning), looks[("meaning", False)])
             if line.file and line.file != scenario.path:  # a base file, or a register
-                cells[5] = (str(line.file), looks[("file", False)])
+                cells[5] = (file_name(line.file, scenario), looks[("file", False)])
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
                 math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),

@@ -12,12 +12,12 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from pathlib import Path
 
 from budget.explain import Explanation, Input, Quantity, Step, Unit
 from budget.model import Scenario
 from budget.money import round_half_away
 from budget.workbook import styles
+from budget.workbook.assumptions_sheet import file_name
 from budget.workbook.sheet import (
     Formula,
     Sheet,
@@ -231,11 +231,7 @@ class Lines:
         path = path or self.scenario.path
         found = self.files.get(path)
         if found is None:
-            try:
-                found = Path(path).relative_to(Path(self.scenario.path).parent).as_posix()
-            except ValueError:
-                found = path
-            self.files[path] = found
+            found = self.files[path] = file_name(path, self.scenario)
         return found
 
     def common_input(self, item: Input, live: bool = True) -> str:
