@@ -16,6 +16,7 @@ import pandas as pd
 from budget.ledger import LedgerYear, ledger
 from budget.limits import LimitYear, check_rows
 from budget.model import Scenario
+from budget.shortfall import uncovered_shortfalls
 from budget.workbook import styles
 from budget.workbook.sheet import (
     Book,
@@ -72,6 +73,7 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
     )
     row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label)
     checks = check_rows(scenario, rows)
+    skip = [1, 2]
     if checks:
         sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
         sheet.text(
@@ -81,8 +83,25 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
             "ceiling (equal is not a breach).",
             styles.NOTE_LOOK,
         )
-        write_limits(sheet, row + 3, checks, scenario.label)
-    fit_columns(sheet, skip_rows=(1, 2, row + 1, row + 2))
+        skip += [row + 1, row + 2]
+        row = write_limits(sheet, row + 3, checks, scenario.label)
+    uncovered = uncovered_shortfalls(scenario, rows)
+    if uncovered:
+        sheet.text(row + 1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
+        sheet.text(
+            row + 2,
+            1,
+            "The recipient's shortfall above what its top-ups pay (e.g. above a cap): what "
+            "it still lacks after every payment.",
+            styles.NOTE_LOOK,
+        )
+        skip += [row + 1, row + 2]
+        header_row(sheet, row + 3, ("Recipient", "Year", "Uncovered"), right_from=1)
+        for offset, gap in enumerate(uncovered, row + 4):
+            sheet.text(offset, 1, gap.recipient)
+            sheet.row(offset)[2] = year_cell(gap.year, scenario.label)
+            sheet.money(offset, 3, gap.cents)
+    fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
@@ -95,7 +114,7 @@ def write_ledger(
     sheet: Sheet, top: int, entries: list[LedgerYear], label: Callable[[int], str] = str
 ) -> int:
     """The ledger table from row `top`; returns the first free row below it."""
-    header_row(sheet, top, LEDGER_HEADER, right_from=2)
+    header_row(sheet, top, LEDGER_HEADER, right_from=1)
     row = top + 1
     funders = list(dict.fromkeys(e.funder for e in entries))
     for funder in funders:
@@ -141,7 +160,7 @@ def write_limits(
     sheet: Sheet, top: int, checks: list[LimitYear], label: Callable[[int], str] = str
 ) -> int:
     """The headroom table from row `top`; returns the first free row below it."""
-    header_row(sheet, top, LIMIT_HEADER, right_from=3)
+    header_row(sheet, top, LIMIT_HEADER, right_from=2)
     row = top + 1
     for check in checks:
         sheet.text(row, 1, check.limit.funder)

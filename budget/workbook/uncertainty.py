@@ -3,9 +3,11 @@
 Blocks, fiscal years across: each funder's total (mean, P5, P50, P95) on the cash and the
 commitment basis; the same bands of every commitment whose amount varies between draws
 (per funder, cash basis); the probability that each cap binds; the probability that each
-limit is breached, with its ceiling. Below them, a band chart per funder: P5, P50 and P95
-of its cash per year. Every number is the engine's; nothing here is a formula, since the
-bands come from the draws, which the workbook does not hold.
+limit is breached, with its ceiling. On the sheet "Uncertainty charts", a band chart per
+funder (P5, P50 and P95 of its cash per year), one to a printed page, so that no chart is
+cut across pages nor printed under the Uncertainty sheet's repeated column headers. Every
+number is the engine's; nothing here is a formula, since the bands come from the draws,
+which the workbook does not hold.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from budget.workbook.sheet import (
 )
 
 SHEET = "Uncertainty"
+CHARTS_SHEET = "Uncertainty charts"
+CHART_ROWS = 20  # a chart of 8 cm and the gap below it
 PERCENT = "0.0%"
 BANDS = (("mean", "Mean"), ("p5", "P5"), ("p50", "P50"), ("p95", "P95"))
 HEADER_ROW = 4
@@ -139,10 +143,26 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     fit_columns(ws, skip_rows=skip)
     ws.widths[1] = max(ws.widths.get(1, 0), 24)
     finish_sheet(ws, freeze=f"D{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    anchor = row + 1
-    for number, (key, placed) in enumerate(list(funder_rows.items())[:MAX_CHARTS]):
-        _band_chart(ws, key, placed, len(years), anchor, number, sim.scenario.currency)
-        anchor += 18
+    charted = list(funder_rows.items())[:MAX_CHARTS]
+    if not charted:
+        return
+    on = book.add_sheet(CHARTS_SHEET)
+    on.text(1, 1, f"{sim.scenario.name}: cash per funder per year, P5 to P95", styles.TITLE_LOOK)
+    on.text(
+        2,
+        1,
+        f"Amounts in {sim.scenario.currency}, from the sheet '{SHEET}'; the median (P50) "
+        "solid, P5 and P95 dashed. One chart to a printed page.",
+        styles.NOTE_LOOK,
+    )
+    anchor = 4
+    for number, (key, placed) in enumerate(charted):
+        if number:
+            on.row_breaks.append(anchor - 1)
+        _band_chart(ws, key, placed, len(years), anchor, number, sim.scenario.currency, on)
+        anchor += CHART_ROWS
+    on.widths[1] = 12
+    finish_sheet(on, freeze="A4")
 
 
 def _bands(
@@ -173,6 +193,7 @@ def _band_chart(
     anchor: int,
     number: int,
     unit: str = "EUR",
+    on: Sheet | None = None,
 ) -> None:
     """P5, P50 and P95 of a funder's cash per year: the median solid, the band dashed."""
     first = column_letter(FIRST_YEAR_COLUMN)
@@ -198,4 +219,4 @@ def _band_chart(
         width=max(16, 3 * years + 6),
         height=8,
     )
-    ws.add_chart(chart, f"A{anchor}")
+    (on or ws).add_chart(chart, f"A{anchor}")
