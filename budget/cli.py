@@ -221,10 +221,18 @@ def write_workbook_or_fail(
                 scenario, rows if forecast is None else forecast, bool(realised is not None)
             )
         )
+    from budget.present import workbook_progress
+
     try:
-        written = write_workbook(
-            scenario, rows, output, inputs=inputs, extra_sheets=[*sheets, *extra]
-        )
+        with workbook_progress(output, len(rows)) as progress:
+            written = write_workbook(
+                scenario,
+                rows,
+                output,
+                inputs=inputs,
+                extra_sheets=[*sheets, *extra],
+                progress=progress,
+            )
     except InputError as exc:
         fail(exc.problems)
     for rows_csv_file in written[1:]:

@@ -4,7 +4,12 @@ and fiscal-year labels."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import click
 
 from budget.model import Scenario
 from budget.overview import overview
@@ -62,3 +67,25 @@ def run_tables(
             )
         )
     return parts
+
+
+LONG_WRITE_ROWS = 20_000  # tidy rows from which a workbook write shows progress
+
+
+@contextlib.contextmanager
+def workbook_progress(
+    target: str, rows: int, terminal: bool | None = None
+) -> Iterator[Callable[[int, int], None]]:
+    """A progress(done, total) callback for `write_workbook`: a bar on stderr ("Writing
+    FILE") when stderr is a terminal and the workbook holds at least LONG_WRITE_ROWS rows,
+    as `budget simulate` shows one; otherwise it shows nothing."""
+    show = (sys.stderr.isatty() if terminal is None else terminal) and rows >= LONG_WRITE_ROWS
+    with click.progressbar(
+        length=1, label=f"Writing {target}", hidden=not show, file=sys.stderr
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield progress

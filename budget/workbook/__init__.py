@@ -81,6 +81,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -135,12 +136,14 @@ def write_workbook(
     path: str | Path,
     inputs: Sequence[str | Path] = (),
     extra_sheets: Sequence[SheetWriter] = (),
+    progress: Callable[[int, int], Any] | None = None,
 ) -> list[Path]:
     """Write the workbook of one projection (see the module docstring) atomically to `path`;
     return the files written: the workbook, then the CSV of the rows if they did not fit.
 
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
+    progress(done, total): called after each sheet is written (for a progress bar).
     """
     protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
@@ -160,7 +163,7 @@ def write_workbook(
             add_calculation_note(book, scenario)
         for add_sheet in extra_sheets:
             add_sheet(book)
-        save_atomically(book, path, protected)
+        save_atomically(book, path, protected, progress)
     return [Path(path), *([overflow] if overflow else [])]
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import zipfile
-from collections.abc import Iterable
-from typing import IO
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.writer.theme import theme_xml  # the default Office theme (a public constant)
@@ -204,8 +204,11 @@ class _Zip:
                 stream.write(piece.encode("utf-8"))
 
 
-def write_package(book: Book, out: IO[bytes]) -> None:
-    """Write the whole .xlsx file of `book` to `out` (see the module docstring)."""
+def write_package(
+    book: Book, out: IO[bytes], progress: Callable[[int, int], Any] | None = None
+) -> None:
+    """Write the whole .xlsx file of `book` to `out` (see the module docstring);
+    progress(done, total): called after each sheet."""
     parts = _Parts(book)
     stylesheet = Stylesheet(book.currency)
     zip_time, document_time = document_times()
@@ -231,6 +234,8 @@ def write_package(book: Book, out: IO[bytes]) -> None:
         zip_.put("xl/_rels/workbook.xml.rels", _relationships(book_links))
         for index, sheet in enumerate(book.sheets):
             _write_sheet(zip_, parts, index, sheet, stylesheet)
+            if progress is not None:
+                progress(index + 1, len(book.sheets))
         zip_.put("xl/theme/theme1.xml", theme_xml)
         zip_.put("xl/styles.xml", stylesheet.xml())
 

@@ -104,12 +104,18 @@ def _same_file(target: Path, source: Path) -> bool:
         return False
 
 
-def save_atomically(book: Book, path: str | Path, inputs: Sequence[str | Path]) -> None:
-    """Save `book` at `path` (see the module docstring); raises InputError when refused."""
+def save_atomically(
+    book: Book,
+    path: str | Path,
+    inputs: Sequence[str | Path],
+    progress: Callable[[int, int], Any] | None = None,
+) -> None:
+    """Save `book` at `path` (see the module docstring); raises InputError when refused.
+    progress(done, total) is called after each sheet is written."""
     target = check_target(path, inputs)
 
     def write(out: IO[bytes]) -> None:
-        write_package(book, out)
+        write_package(book, out, progress)
 
     write_atomically(target, write)
 
