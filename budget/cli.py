@@ -135,7 +135,7 @@ def warn_breaches(scenario: Scenario, rows: Any) -> None:
     from budget.ledger import breach_lines
     from budget.limits import check_rows
 
-    for line in breach_lines(check_rows(scenario, rows)):
+    for line in breach_lines(check_rows(scenario, rows), scenario.label):
         click.echo(line, err=True)
 
 

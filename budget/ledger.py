@@ -160,13 +160,13 @@ def headroom_text(checks: list[LimitYear], title: str, label: Callable[[int], st
     )
 
 
-def breach_lines(checks: list[LimitYear]) -> list[str]:
-    """One warning line per breached limit and year."""
+def breach_lines(checks: list[LimitYear], label: Callable[[int], str] = str) -> list[str]:
+    """One warning line per breached limit and year (years named by `label`)."""
     f = format_euros_grouped
     return [
         f"warning: {c.limit.origin + ': ' if c.limit.origin else ''}limit on {c.limit.funder}, "
-        f"{c.limit.basis} basis, {c.year}: {f(c.amount)} is above the ceiling {f(c.ceiling)} "
-        f"(by {f(-c.headroom)})"
+        f"{c.limit.basis} basis, {label(c.year)}: {f(c.amount)} is above the ceiling "
+        f"{f(c.ceiling)} (by {f(-c.headroom)})"
         for c in checks
         if c.breached
     ]

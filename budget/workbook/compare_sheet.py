@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +32,7 @@ from budget.workbook.sheet import (
     fit_columns,
     header_row,
     sum_formula,
+    year_cell,
 )
 from budget.workbook.styles import Look
 
@@ -58,13 +59,18 @@ def write_comparison(
         book = new_workbook()
         book.currency = "/".join(dict.fromkeys(s.currency for s in scenarios))
         book.title = "Comparison: " + ", ".join(labels)
-        add_comparison_sheet(book, table, labels)
-        add_causes_sheet(book, table, labels)
+        add_comparison_sheet(book, table, labels, scenarios[0].label)
+        add_causes_sheet(book, table, labels, scenarios[0].label)
         add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
         save_atomically(book, path, protected)
 
 
-def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) -> None:
+def add_comparison_sheet(
+    book: Book,
+    table: list[SideRow],
+    labels: Sequence[str],
+    year_name: Callable[[int], str] = str,
+) -> None:
     sheet = book.add_sheet(COMPARISON)
     others = ", ".join(labels[1:])
     sheet.text(1, 1, f"Comparison: {others} against {labels[0]}", styles.TITLE_LOOK)
@@ -93,7 +99,7 @@ def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]
         totals = [0] * (len(header) - 2)
         for r in rows:
             sheet.text(row, 1, r.funder)
-            sheet.number(row, 2, int(r.year), styles.YEAR_LOOK)
+            sheet.row(row)[2] = year_cell(int(r.year), year_name)
             sheet.money(row, 3, r.amounts[0])
             totals[0] += r.amounts[0]
             for i in range(1, len(labels)):
@@ -119,7 +125,12 @@ def add_comparison_sheet(book: Book, table: list[SideRow], labels: Sequence[str]
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
-def add_causes_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) -> None:
+def add_causes_sheet(
+    book: Book,
+    table: list[SideRow],
+    labels: Sequence[str],
+    year_name: Callable[[int], str] = str,
+) -> None:
     sheet = book.add_sheet(CAUSES)
     sheet.text(1, 1, f"What caused the differences from {labels[0]}", styles.TITLE_LOOK)
     sheet.text(
@@ -139,7 +150,7 @@ def add_causes_sheet(book: Book, table: list[SideRow], labels: Sequence[str]) ->
                 sheet.text(row, 1, label)
                 sheet.text(row, 2, r.basis)
                 sheet.text(row, 3, r.funder)
-                sheet.number(row, 4, int(r.year), styles.YEAR_LOOK)
+                sheet.row(row)[4] = year_cell(int(r.year), year_name)
                 sheet.text(row, 5, commitment)
                 sheet.money(row, 6, delta)
                 row += 1
