@@ -359,7 +359,7 @@ def test_workbook_title_property_is_the_scenario_name(uk_book: tuple[Path, objec
 
 def test_thousands_sheet_has_the_note(uk_book: tuple[Path, object]) -> None:
     _, book = uk_book
-    note = book["Overview x GBP 1,000"]["A3"].value  # type: ignore[index]
+    note = book["Overview x GBP 1,000"]["A4"].value  # type: ignore[index]
     assert "Totals are rounded from the exact amounts" in note
 
 

@@ -87,9 +87,11 @@ def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str, note: str =
         1,
         f"{unit}. Subtotals and totals are formulas; amounts outside the horizon "
         f"{scenario.label(scenario.first_year)} to {scenario.label(scenario.last_year)} "
-        f"show as 'earlier' and 'later'.{' ' + note if note else ''}",
+        f"show as 'earlier' and 'later'.",
         styles.NOTE_LOOK,
     )
+    if note:  # a line of its own, so that the printed page is not as wide as the note
+        sheet.text(4, 1, note, styles.NOTE_LOOK)
 
 
 def _blocks(
@@ -212,7 +214,9 @@ def _finish(
 ) -> None:
     # Titles and block titles may run over into the empty cells beside them.
     block_titles = [p.rows[0] - 1 for p in placements if p.rows]
-    fit_columns(sheet, maximum=80, skip_rows=(1, 2, 3, *block_titles), formula_width=formula_width)
+    fit_columns(
+        sheet, maximum=80, skip_rows=(1, 2, 3, 4, *block_titles), formula_width=formula_width
+    )
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
