@@ -460,3 +460,13 @@ def test_a_long_write_shows_progress_on_a_terminal(
     with workbook_progress("y.xlsx", LONG_WRITE_ROWS - 1, terminal=True) as progress:
         write_workbook(scenario, rows, tmp_path / "y.xlsx", progress=progress)
     assert "Writing" not in capsys.readouterr().err
+
+
+def test_overview_columns_fit_their_largest_amounts(tmp_path: Path) -> None:
+    """The letter's 2014 column holds only formulas (its items refer to the Calculation
+    sheet): its width must still fit 1,306,140.35 (the cash total), else it prints ###."""
+    target = tmp_path / "letter.xlsx"
+    assert invoke("run", "-o", target).exit_code == 0
+    ws = openpyxl.load_workbook(target)["Overview"]
+    assert ws["C5"].value == "2014"
+    assert ws.column_dimensions["C"].width >= len("1,306,140.35") + 2

@@ -215,7 +215,11 @@ def _finish(
     # Titles and block titles may run over into the empty cells beside them.
     block_titles = [p.rows[0] - 1 for p in placements if p.rows]
     fit_columns(
-        sheet, maximum=80, skip_rows=(1, 2, 3, 4, *block_titles), formula_width=formula_width
+        sheet,
+        maximum=80,
+        skip_rows=(1, 2, 3, 4, *block_titles),
+        formula_width=formula_width,
+        cached=formula_width == 16,  # the thousands sheet shows its formulas in thousands
     )
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")

@@ -258,13 +258,15 @@ def fit_columns(
     maximum: int = 60,
     skip_rows: Iterable[int] = (),
     formula_width: int = FORMULA_WIDTH,
+    cached: bool = True,
 ) -> None:
     """Column widths that fit the cells' contents (within minimum and maximum), with room
     for bold text and indents. `skip_rows` are rows whose text may run over into empty
     neighbours (titles, notes). A column of formulas gets room for its numbers and two
     more characters (a total is wider than what it adds up), or `formula_width` when the
     column holds no numbers. A number's width grows with its size, so each column's
-    largest and smallest numbers decide."""
+    largest and smallest numbers decide; with `cached`, a formula's cached number counts
+    as a number (False for sheets whose format shows it otherwise, e.g. in thousands)."""
     skipped = set(skip_rows)
     text: dict[int, int] = {}
     found: dict[int, list[int | float]] = {}  # column -> its numbers
@@ -281,6 +283,11 @@ def fit_columns(
                 numbers_of.append(value)  # type: ignore[arg-type]
             elif kind is Formula:
                 formulas.add(column)
+                shows = value[1]  # type: ignore[index]
+                if cached and (type(shows) is int or type(shows) is float):
+                    # Room for the formula's cached number (a column whose items refer to
+                    # another sheet holds few plain numbers).
+                    found.setdefault(column, []).append(shows)
             elif kind is str:
                 width = shown_width(value)
                 if width > text.get(column, 0):
