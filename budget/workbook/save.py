@@ -115,7 +115,10 @@ def save_atomically(
     target = check_target(path, inputs)
 
     def write(out: IO[bytes]) -> None:
-        write_package(book, out, progress)
+        if progress is None:
+            write_package(book, out)
+        else:
+            write_package(book, out, progress)
 
     write_atomically(target, write)
 
