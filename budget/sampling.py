@@ -101,10 +101,7 @@ class RandomSampler:
 
 def _to_cents(values: npt.NDArray[np.float64], low: npt.ArrayLike) -> IntArray:
     """Float cents rounded half away from zero (halves up where no value is below zero)."""
-    if np.min(low) < 0:
-        return round_float_cents(values)
-    values += 0.5
-    return np.floor(values, out=values).astype(np.int64)
+    return round_float_cents(values, nonnegative=bool(np.min(low) >= 0))
 
 
 def stream(seed: int, owner: int, index: int) -> np.random.Generator:

@@ -28,6 +28,7 @@ from budget.engine import Plan, compile_plan, compute, split_funders
 from budget.inputs import IntArray
 from budget.limits import breach_mask
 from budget.model import BASES, Scenario
+from budget.money import mean_half_away
 from budget.sampling import AlreadyDrawn, Streams, chunks, restrict, tied_groups
 
 PERCENTILES = (5, 50, 95)
@@ -68,29 +69,10 @@ def percentiles(columns: IntArray) -> IntArray:
     return part[:, ks].T.copy()
 
 
-def mean_of_sums(sums: IntArray, draws: int) -> IntArray:
-    """Sums over draws divided by the draws, rounded half away from zero."""
-    magnitude = np.abs(sums)
-    quotient, remainder = np.divmod(magnitude, draws)
-    quotient = quotient + (2 * remainder >= draws)
-    return np.where(sums < 0, -quotient, quotient).astype(np.int64)
-
-
-def sum_draws(values: IntArray) -> IntArray:
-    """The sum over the first axis, exact: Python integers where int64 could overflow."""
-    draws = values.shape[0]
-    peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
-    if peak > (2**63 - 1) // max(draws, 1):
-        flat = values.reshape(draws, -1)
-        sums = [sum(int(v) for v in flat[:, j]) for j in range(flat.shape[1])]
-        return np.array(sums, dtype=object).reshape(values.shape[1:])
-    return values.sum(axis=0)
-
-
 def band_stats(values: IntArray) -> IntArray:
     """Per column of int64 (draws, columns): mean, p5, p50, p95 as int64 (4, columns)."""
     out = np.empty((4, values.shape[1]), dtype=np.int64)
-    out[0] = mean_of_sums(sum_draws(values), values.shape[0])
+    out[0] = mean_half_away(values)
     out[1:] = percentiles(np.ascontiguousarray(values.T))
     return out
 
@@ -208,7 +190,7 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
             if len(amounts) == 1:
                 stats[:] = block.parts[0, m, y]
             else:
-                stats[0] = mean_of_sums(sum_draws(block.parts)[m, y], draws)
+                stats[0] = mean_half_away(block.parts)[m, y]
                 stats[1:] = block.percentiles(amounts, sub.active)[:, m, y]
             for b in bases:
                 pieces.append((members[block.member[m]], y, BASES.index(b), stats))

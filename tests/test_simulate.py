@@ -377,3 +377,35 @@ def test_draws_stay_within_their_distributions():
 def test_bad_draw_counts_are_refused(tmp_path):
     with pytest.raises(ValueError):
         simulate(scenario(tmp_path, CHOICE), 0, seed=1)
+
+
+# A quadrillion euros a year, for certain: a thousand draws add up beyond int64 cents.
+HUGE = (
+    HEADER
+    + """
+[recipients.X]
+name = "X"
+
+[[commitments]]
+id = "huge"
+kind = "annual"
+recipient = "X"
+funders = { VenJ = "1/2", VWS = "1/2" }
+first_year = 2015
+last_year = 2016
+amount = { dist = "choice", values = ["1000000000000000.01"] }
+"""
+)
+
+
+def test_sums_over_many_draws_of_huge_amounts_stay_exact(tmp_path):
+    sim = simulate(scenario(tmp_path, HUGE), 1000, seed=1)
+    cents = 100_000_000_000_000_001
+    half = {"VenJ": cents // 2 + 1, "VWS": cents // 2}  # the odd cent to the first funder
+    for level in ("commitment", "funder"):
+        rows = rows_of(sim, level)
+        assert len(rows) == 2 * 2 * 2  # funders x bases x years
+        for _, row in rows.iterrows():
+            expected = half[row["funder"]]
+            assert row["mean_cents"] == expected
+            assert row["p5_cents"] == row["p50_cents"] == row["p95_cents"] == expected
