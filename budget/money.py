@@ -184,7 +184,8 @@ def mean_half_away(values: IntArray) -> IntArray:
         raise ValueError("a mean needs at least one draw")
     peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
     if peak <= INT64_MAX // draws:
-        return _rounded_quotient(*np.divmod(values.sum(axis=0), draws), draws)
+        floor, remainder = np.divmod(values.sum(axis=0), draws)
+        return _rounded_quotient(floor, remainder, draws)
     high = np.right_shift(values, _HALF_BITS).sum(axis=0)  # floor(v / 2**32), summed
     low = np.bitwise_and(values, (1 << _HALF_BITS) - 1).sum(axis=0)
     # sum = high x 2**32 + low = draws x (q_high x 2**32 + q_low) + r_low

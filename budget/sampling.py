@@ -19,89 +19,24 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from budget.dists import Dist, draw
 from budget.engine import Block, Plan
 from budget.inputs import IntArray, YearTable
 from budget.kinds import KINDS
-from budget.model import Dist
-from budget.money import round_float_cents
 
 # --- drawing ----------------------------------------------------------------------------
 
 
 class RandomSampler:
-    """A Sampler that draws from a numpy Generator: `draws` values per distribution.
-
-    Uniform draws whole cents from low to high inclusive; triangular and normal draw floats
-    rounded half away to the cent (normal: below zero counts as zero); choice picks a value
-    with its exact probabilities.
-    """
+    """A Sampler that draws from a numpy Generator: `draws` values per distribution, as
+    each distribution kind draws them (see `budget.dists`)."""
 
     def __init__(self, rng: np.random.Generator, draws: int) -> None:
         self.rng = rng
         self.draws = draws
 
     def sample(self, dists: Sequence[Dist]) -> IntArray:
-        out = np.empty((self.draws, len(dists)), dtype=np.int64)
-        by_kind: dict[str, list[int]] = {}
-        for i, d in enumerate(dists):
-            by_kind.setdefault(d.kind, []).append(i)
-        # A fixed order of kinds, so that the stream is used the same way every time.
-        for kind in ("uniform", "triangular", "normal", "choice"):
-            idx = by_kind.get(kind)
-            if idx:
-                out[:, idx] = self._draw(kind, [dists[i] for i in idx])
-        return out
-
-    def _draw(self, kind: str, dists: list[Dist]) -> IntArray:
-        size = (self.draws, len(dists))
-        if kind == "choice":
-            return np.stack([self._choice(d) for d in dists], axis=1)
-        params = np.array([d.params for d in dists], dtype=np.int64).reshape(len(dists), -1)
-        if (params == params[:1]).all():
-            # The same distribution in every cell (typically one given for every year):
-            # numpy draws many times faster with scalar parameters than with arrays.
-            return self._same(kind, dists[0].params, size)
-        if kind == "uniform":
-            return self.rng.integers(params[:, 0], params[:, 1], size=size, endpoint=True)
-        if kind == "triangular":
-            low, high = params[:, 0], params[:, 2]
-            out = np.broadcast_to(low, size).copy()
-            spread = low < high
-            if spread.any():
-                f = params[spread].astype(np.float64).T
-                drawn = self.rng.triangular(f[0], f[1], f[2], size=(self.draws, int(spread.sum())))
-                out[:, spread] = _to_cents(drawn, low[spread])
-            return out
-        mean, sd = params.T.astype(np.float64)
-        # Drawn values below zero count as zero.
-        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
-
-    def _same(self, kind: str, params: tuple[int, ...], size: tuple[int, int]) -> IntArray:
-        """Draws of one distribution for every cell, with scalar parameters."""
-        if kind == "uniform":
-            return self.rng.integers(params[0], params[1], size=size, endpoint=True)
-        if kind == "triangular":
-            low, mode, high = params
-            if low == high:
-                return np.full(size, low, dtype=np.int64)
-            return _to_cents(self.rng.triangular(low, mode, high, size=size), low)
-        mean, sd = params
-        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
-
-    def _choice(self, dist: Dist) -> IntArray:
-        values = np.array(dist.params, dtype=np.int64)
-        common = int(np.lcm.reduce([p.denominator for p in dist.p]))
-        if common < 2**62:
-            # Exact probabilities: a whole number below the common denominator picks the value.
-            thresholds = np.cumsum([int(p * common) for p in dist.p])
-            pick = self.rng.integers(0, common, size=self.draws)
-            return values[np.searchsorted(thresholds, pick, side="right")]
-        return values[self.rng.choice(len(values), size=self.draws, p=[float(p) for p in dist.p])]
-
-
-def _to_cents(values: npt.NDArray[np.float64], low: npt.ArrayLike) -> IntArray:
-    """Float cents rounded half away from zero (halves up where no value is below zero)."""
-    return round_float_cents(values, nonnegative=bool(np.min(low) >= 0))
+        return draw(self.rng, dists, self.draws)
 
 
 def stream(seed: int, owner: int, index: int) -> np.random.Generator:

@@ -183,8 +183,9 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
         return Found(len(space.cells), 0)
 
     def one(dist: Dist) -> st.SearchStrategy[int]:
-        if dist.kind == "choice":
-            return st.sampled_from(sorted(set(dist.params)))
+        options = dist.options()
+        if options is not None:
+            return st.sampled_from(options)
         low, high = dist.bounds()
         return st.integers(low, high)
 
@@ -250,9 +251,9 @@ def _levels(cells: Sequence[Cell]) -> st.SearchStrategy[tuple[int, ...]]:
 
 
 def _at(dist: Dist, permille: int) -> int:
-    """The value at `permille` of a distribution's search range (a choice: of its values)."""
-    if dist.kind == "choice":
-        options = sorted(set(dist.params))
+    """The value at `permille` of a distribution's search range (or of its values)."""
+    options = dist.options()
+    if options is not None:
         return options[round_half_away((len(options) - 1) * permille, PERMILLE)]
     low, high = dist.bounds()
     return low + round_half_away((high - low) * permille, PERMILLE)
