@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from budget.engine import compile_plan, compute
-from budget.sampling import RandomSampler
+from budget.sampling import random_values
 from budget.scenario import read_scenario
 from budget.simulate import simulate
 
@@ -172,7 +172,7 @@ def main() -> None:
     small = max(1, d // 10)
 
     def unchunked() -> None:
-        compute(plan, RandomSampler(np.random.default_rng(1), small))
+        compute(plan, random_values(plan, 1, small))
 
     mib = peak_mib(unchunked)
     wall, _, _ = timed(unchunked, args.repeats)

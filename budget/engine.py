@@ -14,11 +14,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.inputs import CentralValues, Sampler, YearTable, year_table
+from budget.dists import Dist
+from budget.inputs import YearTable, year_table
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import distinct_codes, year_span_mask
 from budget.model import BASES, Commitment, Scenario
-from budget.money import allocate_rows, share_weights
+from budget.money import allocate_rows, share_weights, split_in_two
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -39,6 +40,73 @@ class Block:
     specs: tuple[Any, ...]
     inputs: dict[str, YearTable]
     level: int
+    cells: dict[str, IntArray]
+
+    def subset(self, keep: IntArray, rows: IntArray, moved: IntArray) -> Block:
+        """The block of some of its commitments (`keep`, ascending, local indices), now at
+        `rows` of the new plan; `moved` maps the plan's inputs to the new plan's (-1: gone)."""
+        inputs, cells = {}, {}
+        for field, table in self.inputs.items():
+            position = np.full(len(self.rows), -1, dtype=np.int64)
+            position[keep] = 0
+            inputs[field] = table.subset(keep)
+            cells[field] = moved[self.cells[field][position[table.cell_rows] >= 0]]
+        specs = tuple(self.specs[k] for k in keep.tolist())
+        return Block(self.kind, rows, specs, inputs, self.level, cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The uncertain inputs of a plan: one per uncertain cell (owner, field, year).
+
+    Every way of running the engine fills one int64 array (draws, inputs) in this order:
+    central values for a projection, random draws for a simulation, chosen values for a
+    search. Each owner's cells are together, in the order its random stream draws them:
+    commitments first (the kind's fields in order, years ascending), then recipients
+    (costs, then income, years ascending).
+
+    owner: 0 for a commitment, 1 for a recipient; index: its position in the scenario;
+    field: "shortfall", "amount", "costs", ...; column: the year's index in the plan's
+    years; dists: the distributions; origin: the position in the plan compiled from the
+    whole scenario (a subset keeps it, so that values can be carried over).
+    """
+
+    owner: IntArray
+    index: IntArray
+    field: tuple[str, ...]
+    column: IntArray
+    dists: tuple[Dist, ...]
+    origin: IntArray
+
+    def __len__(self) -> int:
+        return len(self.dists)
+
+    def take(self, positions: IntArray) -> Inputs:
+        picked = positions.tolist()
+        return Inputs(
+            self.owner[positions],
+            self.index[positions],
+            tuple(self.field[i] for i in picked),
+            self.column[positions],
+            tuple(self.dists[i] for i in picked),
+            self.origin[positions],
+        )
+
+    def central(self) -> IntArray:
+        """The central value of every input: the values of a projection, int64 (1, inputs)."""
+        return np.array([[d.central() for d in self.dists]], dtype=np.int64).reshape(1, -1)
+
+    def owners(self) -> list[tuple[int, int, int, int]]:
+        """(owner, index, first, end) of each owner's run of inputs."""
+        if not len(self):
+            return []
+        key = self.owner * (int(self.index.max()) + 1) + self.index
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        ends = np.r_[starts[1:], len(key)]
+        return [
+            (int(self.owner[a]), int(self.index[a]), int(a), int(b))
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +120,10 @@ class Plan:
     member_*: one entry per (commitment, funder), in listed order.
     paid_over_time: commitments recorded up front and paid over years (their cash is split
     over funders cumulatively, see `split_funders`).
+    derived: top-ups whose shortfall the engine derives from their recipient.
+    position: each commitment's position in the scenario (a subset keeps only some).
+    inputs: the uncertain inputs (see Inputs); cost_cells, income_cells: the positions in
+    `inputs` of the uncertain cells of `costs` and `income`, in their order.
     """
 
     scenario: Scenario
@@ -70,10 +142,90 @@ class Plan:
     member_slot: IntArray
     funder_count: IntArray
     paid_over_time: BoolArray
+    derived: BoolArray
+    position: IntArray
+    inputs: Inputs
+    cost_cells: IntArray
+    income_cells: IntArray
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
+        """The scenario's commitments (all of them, also for a subset: see `position`)."""
         return self.scenario.commitments
+
+    def subset(self, rows: IntArray) -> Plan:
+        """The plan of some commitments (`rows`, ascending), with the inputs of those
+        commitments and of their recipients. Commitments whose shortfall is derived need
+        every commitment of their recipient ranked before them (see `tied_groups`)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        pos = np.full(len(self.recipient), -1, dtype=np.int64)
+        pos[rows] = np.arange(len(rows))
+        recipients = np.unique(self.recipient[rows])
+        recipient_pos = np.full(len(self.recipients), -1, dtype=np.int64)
+        recipient_pos[recipients] = np.arange(len(recipients))
+        owner, index = self.inputs.owner, self.inputs.index
+        # Inputs name their owners by scenario position; this plan may hold only some.
+        ours = owner == 0
+        kept = np.zeros(len(owner), dtype=bool)
+        kept[ours] = pos[np.searchsorted(self.position, index[ours])] >= 0
+        theirs = np.searchsorted(self.recipients_index(), index[~ours])
+        kept[~ours] = recipient_pos[theirs] >= 0
+        moved = np.full(len(self.inputs), -1, dtype=np.int64)
+        moved[kept] = np.arange(int(kept.sum()))
+        blocks = []
+        for block in self.blocks:
+            keep = np.flatnonzero(pos[block.rows] >= 0)
+            if len(keep):
+                blocks.append(block.subset(keep, pos[block.rows[keep]], moved))
+        ranked = self.rank[pos[self.rank] >= 0]
+        members = np.flatnonzero(pos[self.member_commitment] >= 0)
+
+        def recipient_table(table: YearTable, cells: IntArray) -> tuple[YearTable, IntArray]:
+            keep = recipient_pos[table.cell_rows] >= 0
+            return table.subset(recipients), moved[cells[keep]]
+
+        costs, cost_cells = recipient_table(self.costs, self.cost_cells)
+        income, income_cells = recipient_table(self.income, self.income_cells)
+        return Plan(
+            scenario=self.scenario,
+            years=self.years,
+            active=self.active[rows],
+            recipients=tuple(self.recipients[int(j)] for j in recipients),
+            recipient=recipient_pos[self.recipient[rows]],
+            rank=pos[ranked],
+            blocks=tuple(blocks),
+            costs=costs,
+            income=income,
+            funders=self.funders,
+            member_commitment=pos[self.member_commitment[members]],
+            member_funder=self.member_funder[members],
+            member_weight=self.member_weight[members],
+            member_slot=self.member_slot[members],
+            funder_count=self.funder_count[rows],
+            paid_over_time=self.paid_over_time[rows],
+            derived=self.derived[rows],
+            position=self.position[rows],
+            inputs=self.inputs.take(np.flatnonzero(kept)),
+            cost_cells=cost_cells,
+            income_cells=income_cells,
+        )
+
+    def varying(self) -> BoolArray:
+        """Which commitments may pay differently from one draw to another: those with
+        uncertain inputs, and derived top-ups of a recipient with an uncertain input (its
+        costs or income, or a commitment to it)."""
+        own = np.zeros(len(self.recipient), dtype=bool)
+        owner, index = self.inputs.owner, self.inputs.index
+        own[np.searchsorted(self.position, index[owner == 0])] = True
+        shaky = np.zeros(len(self.recipients), dtype=bool)
+        shaky[np.searchsorted(self.recipients_index(), index[owner == 1])] = True
+        shaky[self.recipient[own]] = True
+        return own | (self.derived & shaky[self.recipient])
+
+    def recipients_index(self) -> IntArray:
+        """Each recipient's position in the scenario."""
+        order = {key: i for i, key in enumerate(self.scenario.recipients)}
+        return np.array([order[key] for key in self.recipients], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +283,17 @@ def compile_plan(scenario: Scenario) -> Plan:
                 field: year_table([getattr(s, field) for s in block_specs], years, active[rows])
                 for field in kind.year_inputs
             }
-            blocks.append(Block(kind, rows, block_specs, inputs, int(lv)))
+            blocks.append(Block(kind, rows, block_specs, inputs, int(lv), {}))
     blocks.sort(key=lambda block: block.level)
 
     everywhere = np.ones((len(recipients), len(years)), dtype=bool)
     costs = year_table([scenario.recipients[r].costs for r in recipients], years, everywhere)
     income = year_table([scenario.recipients[r].income for r in recipients], years, everywhere)
+    uncertain, cells = _inputs(blocks, costs, income)
+    blocks = [
+        Block(b.kind, b.rows, b.specs, b.inputs, b.level, c)
+        for b, c in zip(blocks, cells[:-2], strict=True)
+    ]
     funders = tuple(scenario.funders)
     return Plan(
         scenario,
@@ -151,7 +308,64 @@ def compile_plan(scenario: Scenario) -> Plan:
         funders,
         *_members(commitments, funders),
         np.array([KINDS[c.kind].commits_up_front for c in commitments], dtype=bool).reshape(n),
+        derived,
+        np.arange(n, dtype=np.int64),
+        uncertain,
+        cells[-2]["costs"],
+        cells[-1]["income"],
     )
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _inputs(
+    blocks: list[Block], costs: YearTable, income: YearTable
+) -> tuple[Inputs, list[dict[str, IntArray]]]:
+    """Every uncertain cell of the blocks and the recipients' tables, in the order of
+    Inputs, and where each table's cells went (per block, then costs, then income)."""
+    tables: list[tuple[int, IntArray, dict[str, YearTable]]] = [
+        (0, b.rows, b.inputs) for b in blocks
+    ]
+    every = np.arange(len(costs.given), dtype=np.int64)
+    tables += [(1, every, {"costs": costs}), (1, every, {"income": income})]
+    field_order = {"costs": 0, "income": 1}
+    for b in blocks:
+        field_order.update({f: i for i, f in enumerate(b.kind.year_inputs)})
+    parts: list[tuple[int, IntArray, str, YearTable]] = [
+        (owner, rows, field, table)
+        for owner, rows, by_field in tables
+        for field, table in by_field.items()
+    ]
+    owner = np.concatenate([np.full(len(t.dists), o, np.int64) for o, _, _, t in parts] or [_NONE])
+    index = np.concatenate([r[t.cell_rows] for _, r, _, t in parts] or [_NONE]).astype(np.int64)
+    order_of = np.concatenate(
+        [np.full(len(t.dists), field_order[f], np.int64) for _, _, f, t in parts] or [_NONE]
+    )
+    column = np.concatenate([t.cell_cols for _, _, _, t in parts] or [_NONE]).astype(np.int64)
+    dists = [d for _, _, _, t in parts for d in t.dists]
+    order = np.lexsort((column, order_of, index, owner)) if len(dists) else np.zeros(0, np.int64)
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    fields = [f for _, _, f, t in parts for _ in range(len(t.dists))]
+    cells: list[dict[str, IntArray]] = []
+    start = 0
+    for _, _, by_field in tables:
+        mine: dict[str, IntArray] = {}
+        for field, table in by_field.items():
+            mine[field] = place[start : start + len(table.dists)]
+            start += len(table.dists)
+        cells.append(mine)
+    picked = order.tolist()
+    inputs = Inputs(
+        owner[order],
+        index[order],
+        tuple(fields[i] for i in picked),
+        column[order],
+        tuple(dists[i] for i in picked),
+        np.arange(len(order), dtype=np.int64),
+    )
+    return inputs, cells
 
 
 def _members(
@@ -179,21 +393,30 @@ def _members(
     return (member_commitment, funder_table[which, slot], weight_table[which, slot], slot, count)
 
 
-def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
-    """What every commitment pays, per draw. Pure: the same plan and draws, the same result."""
-    sampler = sampler or CentralValues()
+def compute(plan: Plan, values: IntArray | None = None) -> Result:
+    """What every commitment pays, per draw. Pure: the same plan and values, the same result.
+
+    values: int64 (draws, inputs), a value for each of `plan.inputs` in each draw; by
+    default their central values (one draw: a projection).
+    """
+    if values is None:
+        values = plan.inputs.central()
     n, y = plan.active.shape
-    draws = sampler.draws
+    draws = values.shape[0]
     cash = np.zeros((draws, n, y), dtype=np.int64)
     committed = np.zeros((draws, n, y), dtype=np.int64)
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
     net_need: IntArray | None = None
     for block in plan.blocks:
-        inputs = {field: table.values(sampler) for field, table in block.inputs.items()}
+        inputs = {
+            field: filled(table, values[:, block.cells[field]])
+            for field, table in block.inputs.items()
+        }
         if block.level > 0:
             if net_need is None:
-                net_need = plan.costs.values(sampler) - plan.income.values(sampler)
+                costs = filled(plan.costs, values[:, plan.cost_cells])
+                net_need = costs - filled(plan.income, values[:, plan.income_cells])
             prior = _paid_before(cash, plan, block.rows)
             inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
         flows = block.kind.compute(
@@ -205,6 +428,23 @@ def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
             binds[:, block.rows, :] = flows.binds
             has_cap[block.rows] = True
     return Result(cash, committed, binds, has_cap)
+
+
+def filled(table: YearTable, values: IntArray) -> IntArray:
+    """A table's int64 (draws, rows, years) with its uncertain cells set to `values`
+    (draws, cells); without uncertain cells, (1, rows, years)."""
+    if not table.dists:
+        return table.fixed[None]
+    rows, years = table.fixed.shape
+    if (
+        len(table.dists) == rows * years
+        and (table.cell_rows * years + table.cell_cols == np.arange(rows * years)).all()
+    ):
+        # Every cell uncertain, in order: the values are the table.
+        return values.reshape(-1, rows, years)
+    out = np.repeat(table.fixed[None], values.shape[0], axis=0)
+    out[:, table.cell_rows, table.cell_cols] = values
+    return out
 
 
 def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
@@ -236,21 +476,29 @@ def split_funders(
     funder pays in the end exactly its share of the commitment.
 
     rows: split only these commitments (the other members' parts stay zero).
+    Fast paths, same parts: one funder takes the amount; two funders split by rounding
+    (`money.split_in_two`), a pair of weights at a time.
     """
     draws, _, y = amounts.shape
     out = np.zeros((draws, len(plan.member_commitment), y), dtype=np.int64)
     first_member = np.flatnonzero(plan.member_slot == 0)
-    cumulative = plan.paid_over_time if basis == "cash" else np.zeros(len(plan.active), bool)
+    cumulative = cumulative_split(plan, basis)
     wanted = np.ones(len(plan.funder_count), dtype=bool)
     if rows is not None:
         wanted = np.zeros(len(plan.funder_count), dtype=bool)
         wanted[rows] = True
-    for count in np.unique(plan.funder_count[wanted]):
+    for count in np.unique(plan.funder_count[wanted]).tolist():
         rows = np.flatnonzero((plan.funder_count == count) & wanted)
         members = first_member[rows][:, None] + np.arange(count)[None, :]
         if count == 1:
             out[:, members[:, 0], :] = amounts[:, rows, :]
             continue
+        if count == 2:
+            plain = ~cumulative[rows]
+            _split_pairs(amounts, plan, rows[plain], members[plain], out)
+            rows, members = rows[~plain], members[~plain]
+            if not len(rows):
+                continue
         block = amounts[:, rows, :]
         spread = cumulative[rows]
         if spread.any():
@@ -265,6 +513,37 @@ def split_funders(
             out[:, spread_members, :] = np.diff(out[:, spread_members, :], axis=-1, prepend=0)
             _lift_negative_parts(out, members[spread])
     return out
+
+
+def cumulative_split(plan: Plan, basis: str) -> BoolArray:
+    """Which commitments' amounts on `basis` are split cumulatively over years."""
+    if basis == "cash":
+        return plan.paid_over_time & (plan.funder_count > 1)
+    return np.zeros(len(plan.active), dtype=bool)
+
+
+def _split_pairs(
+    amounts: IntArray, plan: Plan, rows: IntArray, members: IntArray, out: IntArray
+) -> None:
+    """Two-funder commitments split year by year, grouped by their pair of weights."""
+    if not len(rows):
+        return
+    pairs = plan.member_weight[members]
+    unique, which = np.unique(pairs, axis=0, return_inverse=True)
+    for u, (w0, w1) in enumerate(unique.tolist()):
+        picked = np.flatnonzero(which.reshape(-1) == u)
+        first, second = split_in_two(amounts[:, rows[picked], :], w0, w1)
+        out[:, members[picked, 0], :] = first
+        out[:, members[picked, 1], :] = second
+
+
+def funder_sums(parts: IntArray, plan: Plan) -> dict[int, IntArray]:
+    """Each funder's total of members' parts (draws, members, years): funder index ->
+    int64 (draws, years), for the funders that fund any of the plan's commitments."""
+    present = np.unique(plan.member_funder)
+    if len(present) == 1:
+        return {int(present[0]): parts.sum(axis=1)}
+    return {int(f): parts[:, plan.member_funder == f, :].sum(axis=1) for f in present}
 
 
 def _lift_negative_parts(out: IntArray, groups: IntArray) -> None:
@@ -367,9 +646,8 @@ def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:
     """Per basis, each funder's total per draw and year: int64 (draws, funders, years)."""
     totals = {}
     for basis, amounts in (("commitment", result.commitment), ("cash", result.cash)):
-        parts = split_funders(amounts, plan, basis)
-        out = np.zeros((parts.shape[0], len(plan.funders), parts.shape[2]), dtype=np.int64)
-        for f in range(len(plan.funders)):
-            out[:, f, :] = parts[:, plan.member_funder == f, :].sum(axis=1)
+        out = np.zeros((amounts.shape[0], len(plan.funders), amounts.shape[2]), dtype=np.int64)
+        for f, total in funder_sums(split_funders(amounts, plan, basis), plan).items():
+            out[:, f, :] = total
         totals[basis] = out
     return totals

@@ -255,6 +255,35 @@ def allocate_rows(totals: npt.ArrayLike, weights: npt.ArrayLike) -> IntArray:
     return (parts * sign[..., None]).astype(np.int64)
 
 
+def split_in_two(totals: IntArray, first: int, second: int) -> tuple[IntArray, IntArray]:
+    """`allocate_rows` over the two weights (first, second), elementwise, quickly: with
+    two parts, largest remainder gives the first part total x first / whole rounded half
+    up (the leftover cent goes to it when its remainder is at least half of the whole), so
+    no sorting is needed. Negative totals are split as their magnitude, negated."""
+    whole = first + second
+    if whole <= 0:
+        raise ValueError("cannot split an amount over weights that add up to zero")
+    negative = bool((totals < 0).any())
+    magnitude = np.abs(totals) if negative else totals
+    if 2 * first == whole:
+        second_part = np.right_shift(magnitude, 1)
+        first_part = magnitude - second_part
+    else:
+        # Scalar divisors: numpy divides by a scalar many times faster than by an array;
+        # (q x whole + r) x first / whole = q x first + r x first / whole, without overflow.
+        quotient, scaled = np.divmod(magnitude, whole)
+        scaled *= first
+        floor, remainder = np.divmod(scaled, whole)
+        first_part = quotient * first
+        first_part += floor
+        first_part += 2 * remainder >= whole
+        second_part = magnitude - first_part
+    if negative:
+        sign = np.where(totals < 0, -1, 1)
+        return first_part * sign, second_part * sign
+    return first_part, second_part
+
+
 def _remainder_rank(rem: IntArray) -> IntArray:
     """Each part's place when parts are ordered by remainder, largest first, ties to the
     earlier part."""

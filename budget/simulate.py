@@ -24,12 +24,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.engine import Plan, compile_plan, compute, split_funders
+from budget.engine import (
+    Plan,
+    compile_plan,
+    compute,
+    cumulative_split,
+    funder_sums,
+    split_funders,
+)
 from budget.inputs import IntArray
 from budget.limits import breach_mask
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
-from budget.sampling import AlreadyDrawn, Streams, chunks, restrict, tied_groups
+from budget.sampling import chunks, random_values, tied_groups
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
@@ -103,7 +110,8 @@ class Simulation:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """What one chunk contributes: bands per (member, year, basis) and cap counts."""
+    """What one chunk contributes: bands per (member, year, basis), cap counts, and per
+    basis the totals per draw and year of the funders of its commitments."""
 
     member: IntArray
     year: IntArray
@@ -112,6 +120,7 @@ class _Piece:
     rows: IntArray
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
+    totals: dict[str, dict[int, IntArray]]
 
 
 def simulate(
@@ -133,20 +142,21 @@ def simulate(
     plan = compile_plan(scenario)
     n, years = plan.active.shape
     per_chunk = chunk or max(1, CHUNK_CELLS // (draws * years))
-    streams = Streams(plan, seed, draws)
     totals = {b: np.zeros((draws, len(plan.funders), years), dtype=np.int64) for b in BASES}
     binds = np.zeros((n, years), dtype=np.int64)
     has_cap = np.zeros(n, dtype=bool)
     pieces: list[_Piece] = []
     workers = workers or min(os.cpu_count() or 1, 2)
 
-    def collect(done: tuple[_Piece, dict[str, IntArray]]) -> None:
-        piece, chunk_totals = done
+    def collect(piece: _Piece) -> None:
         pieces.append(piece)
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
-        for b in BASES:
-            totals[b] += chunk_totals[b]
+        # Only the funders of the chunk's commitments: the work stays proportional to the
+        # chunk, so the whole simulation grows linearly with the draws.
+        for b, sums in piece.totals.items():
+            for f, total in sums.items():
+                totals[b][:, f, :] += total
         if progress:
             progress(len(piece.rows))
 
@@ -155,45 +165,48 @@ def simulate(
         # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
         # memory stays bounded; results are collected in chunk order.
         with ThreadPoolExecutor(workers) as pool:
-            pending: deque[Future[tuple[_Piece, dict[str, IntArray]]]] = deque()
+            pending: deque[Future[_Piece]] = deque()
             for rows in work:
-                pending.append(pool.submit(_chunk, plan, rows, streams))
+                pending.append(pool.submit(_chunk, plan, rows, seed, draws))
                 if len(pending) >= workers:
                     collect(pending.popleft().result())
             while pending:
                 collect(pending.popleft().result())
     else:
         for rows in work:
-            collect(_chunk(plan, rows, streams))
+            collect(_chunk(plan, rows, seed, draws))
     frame = _rows(plan, draws, pieces, binds, has_cap, totals)
     return Simulation(scenario, draws, seed, frame, plan.funders, plan.years, totals)
 
 
-def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[str, IntArray]]:
-    sub, members, varying = restrict(plan, rows, streams)
-    draws = streams.draws
-    result = compute(sub, AlreadyDrawn(draws))
-    totals = {b: np.zeros((draws, len(plan.funders), len(plan.years)), np.int64) for b in BASES}
+def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
+    sub = plan.subset(rows)
+    result = compute(sub, random_values(sub, seed, draws))
+    members = np.flatnonzero(np.isin(plan.member_commitment, rows))
+    varying = sub.varying()
+    totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
-        for block in funder_blocks(amounts, selection, sub, bases[0]):
-            funder = sub.member_funder[block.member]
-            present = np.unique(funder)
-            for f in present:
-                parts = block.parts if len(present) == 1 else block.parts[:, funder == f, :]
-                total = parts.sum(axis=1)
-                for b in bases:
-                    totals[b][:, f, :] += total
-            m, y = np.nonzero(sub.active[sub.member_commitment[block.member]])
-            stats = np.empty((4, len(m)), dtype=np.int64)
-            if len(amounts) == 1:
-                stats[:] = block.parts[0, m, y]
-            else:
-                stats[0] = mean_half_away(block.parts)[m, y]
-                stats[1:] = block.percentiles(amounts, sub.active)[:, m, y]
+        parts = split_funders(amounts, sub, bases[0], rows=selection)
+        chosen = np.flatnonzero(np.isin(sub.member_commitment, selection))
+        mine = sub.member_commitment[chosen]
+        # Zero parts of other members add nothing: the sums may run over all members.
+        for f, total in funder_sums(parts, sub).items():
             for b in bases:
-                pieces.append((members[block.member[m]], y, BASES.index(b), stats))
+                if f in totals[b]:
+                    totals[b][f] = totals[b][f] + total
+                else:
+                    totals[b][f] = total
+        m, y = np.nonzero(sub.active[mine])
+        stats = np.empty((4, len(m)), dtype=np.int64)
+        if len(amounts) == 1:
+            stats[:] = parts[0, chosen[m], y]
+        else:
+            stats[0] = mean_half_away(parts[:, chosen, :])[m, y]
+            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, chosen[m], y]
+        for b in bases:
+            pieces.append((members[chosen[m]], y, BASES.index(b), stats))
 
     fixed = np.flatnonzero(~varying)
     if len(fixed):
@@ -202,14 +215,14 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
             add(fixed, (basis,), getattr(result, basis)[:1])
     moving = np.flatnonzero(varying)
     if len(moving):
-        same = (result.cash == result.commitment).all(axis=(0, 2))[moving]
+        same = (result.cash[:, moving] == result.commitment[:, moving]).all()
         # A cash split can differ from a commitment split of the same amounts.
-        if same.all() and not sub.paid_over_time[moving].any():
+        if same and not cumulative_split(sub, "cash")[moving].any():
             add(moving, BASES, result.cash)
         else:
             add(moving, ("cash",), result.cash)
             add(moving, ("commitment",), result.commitment)
-    piece = _Piece(
+    return _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
@@ -217,50 +230,33 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
         rows,
         result.binds.sum(axis=0),
         result.has_cap,
+        totals,
     )
-    return piece, totals
 
 
-def _take(amounts: IntArray, rows: IntArray) -> IntArray:
-    """amounts[:, rows, :], without a copy when rows are all of them in order."""
-    if len(rows) == amounts.shape[1] and (rows == np.arange(len(rows))).all():
-        return amounts
-    return amounts[:, rows, :]
+def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:
+    """P5, P50, P95 of every member's parts over the draws: int64 (3, members, years),
+    zero outside the commitments' active years.
 
-
-@dataclass(frozen=True, slots=True)
-class FunderBlock:
-    """Funders' parts of some commitments: parts (draws, members, years) of `member`.
-
-    rows: the commitments; how: "one" (a single funder: the parts are the amounts),
-    "two" (two funders with weights w0 and w0 + w1 = whole; the first funder's parts come
-    first, then the second's) or "engine" (the engine's own split).
+    With one or two funders (not split cumulatively) a part is a non-decreasing function
+    of the amount, so the percentiles of the parts are the split of the amount's
+    percentiles: one partition per commitment instead of one per part. Otherwise (three
+    or more funders, where largest remainder is not monotone, or a cumulative split) one
+    per part.
     """
-
-    parts: IntArray
-    member: IntArray
-    rows: IntArray
-    how: str
-    w0: int = 0
-    whole: int = 0
-
-    def percentiles(self, amounts: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
-        """P5, P50, P95 of every part in the active years: int64 (3, members, years).
-
-        amounts: (draws, commitments, years); active: (commitments, years). With one or two
-        funders, a part is a non-decreasing function of the amount (a two-way largest
-        remainder split is the amount x share rounded half up), so the percentiles of the
-        parts are the parts of the amount's percentiles: one partition per commitment.
-        Otherwise (three or more funders, where largest remainder is not monotone, or a
-        cumulative split) one per part.
-        """
-        if self.how == "engine":
-            width = len(self.member) // len(self.rows)
-            return _percentiles_by_cell(self.parts, np.tile(active[self.rows], (width, 1)))
-        if self.how == "one":
-            return _percentiles_by_cell(self.parts, active[self.rows])
-        bands = _percentiles_by_cell(_take(amounts, self.rows), active[self.rows])
-        return _two_way(bands, self.w0, self.whole)
+    monotone = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
+    out = np.zeros((3, *parts.shape[1:]), dtype=np.int64)
+    if monotone.any():
+        quick = rows[monotone]
+        bands = np.zeros((3, *amounts.shape[1:]), dtype=np.int64)
+        bands[:, quick, :] = _percentiles_by_cell(amounts[:, quick, :], plan.active[quick])
+        out += split_funders(bands, plan, basis, rows=quick)
+    slow = rows[~monotone]
+    if len(slow):
+        members = np.flatnonzero(np.isin(plan.member_commitment, slow))
+        active = plan.active[plan.member_commitment[members]]
+        out[:, members, :] = _percentiles_by_cell(parts[:, members, :], active)
+    return out
 
 
 def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
@@ -271,71 +267,6 @@ def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> Int
     r, y = np.nonzero(active)
     out[:, r, y] = percentiles(values.reshape(draws, -1).T[r * years + y])
     return out
-
-
-def _two_way(total: IntArray, w0: int, whole: int) -> IntArray:
-    """Split (d, r, y) amounts in two by largest remainder: (d, 2r, y), the first funder's
-    parts then the second's. The leftover cent (at most one) goes to the first funder when
-    its remainder is at least half of `whole`: the first part is total x w0 / whole rounded
-    half up. In place where it can be: this runs over every draw."""
-    d, r, y = total.shape
-    out = np.empty((d, 2 * r, y), dtype=np.int64)
-    first, second = out[:, :r, :], out[:, r:, :]
-    if 2 * w0 == whole:
-        np.right_shift(total, 1, out=second)
-        np.subtract(total, second, out=first)
-        return out
-    # Scalar divisors: numpy divides by a scalar many times faster than by an array.
-    quotient, scaled = np.divmod(total, whole)
-    scaled *= w0
-    floor, remainder = np.divmod(scaled, whole)
-    np.multiply(quotient, w0, out=first)
-    first += floor
-    first += 2 * remainder >= whole
-    np.subtract(total, first, out=second)
-    return out
-
-
-def funder_blocks(amounts: IntArray, rows: IntArray, plan: Plan, basis: str) -> list[FunderBlock]:
-    """The funders' parts of some commitments' amounts on `basis`, exactly as
-    `engine.split_funders` splits them, in blocks of commitments split alike.
-
-    amounts: (draws, commitments of the plan, years); rows: the commitments to split.
-    """
-    counts = plan.funder_count[rows]
-    first = np.flatnonzero(plan.member_slot == 0)
-    cumulative = plan.paid_over_time[rows] & (basis == "cash") & (counts > 1)
-    blocks = []
-    single = counts == 1
-    if single.any():
-        one = rows[single]
-        blocks.append(FunderBlock(_take(amounts, one), first[one], one, "one"))
-    done = single.copy()
-    pairs = (counts == 2) & ~cumulative
-    if pairs.any():
-        # The quick two-way split assumes amounts of at least zero (a given shortfall may
-        # be negative only before the top-up applies it, so this is a guard, per row).
-        pairs &= (amounts[:, rows, :] >= 0).all(axis=(0, 2))
-    if pairs.any():
-        weights = plan.member_weight
-        lead = first[rows[pairs]]
-        table = np.stack([weights[lead], weights[lead + 1]], axis=1)
-        unique, which = np.unique(table, axis=0, return_inverse=True)
-        for u, (w0, w1) in enumerate(unique.tolist()):
-            picked = rows[pairs][which.reshape(-1) == u]
-            members = np.concatenate([first[picked], first[picked] + 1])
-            parts = _two_way(amounts[:, picked, :], w0, w0 + w1)
-            blocks.append(FunderBlock(parts, members, picked, "two", w0, w0 + w1))
-        done |= pairs
-    rest = rows[~done]
-    if len(rest):
-        split = split_funders(amounts, plan, basis, rows=rest)
-        # Slot by slot, so that every slot's parts line up with the block's rows.
-        for count in np.unique(plan.funder_count[rest]).tolist():
-            alike = rest[plan.funder_count[rest] == count]
-            members = np.concatenate([first[alike] + k for k in range(count)])
-            blocks.append(FunderBlock(split[:, members, :], members, alike, "engine"))
-    return blocks
 
 
 def _rows(
