@@ -85,6 +85,7 @@ class DistKind:
     draw: `draws` values of each of some distributions of this kind, int64
         (draws, len(dists)), from one generator.
     strategy: hypothesis examples of this kind, from a strategy of amounts.
+    bounded: no draw falls outside `bounds` (a normal's can, rarely).
     """
 
     name: str
@@ -96,6 +97,7 @@ class DistKind:
     describe: Callable[[Dist], str]
     strategy: Callable[[st.SearchStrategy[int], int], st.SearchStrategy[Dist]]
     options: Callable[[Dist], tuple[int, ...] | None] = lambda dist: None
+    bounded: bool = True
 
 
 Parser = Callable[[Mapping[str, Any], DistReader, bool], "Dist | None"]
@@ -248,6 +250,7 @@ NORMAL = DistKind(
     # mean +- 6 sd, cut at zero
     bounds=lambda d: (max(d.params[0] - 6 * d.params[1], 0), max(d.params[0] + 6 * d.params[1], 0)),
     draw=_draw_normal,
+    bounded=False,
     describe=lambda d: (
         f"normal mean {format_euros_grouped(d.params[0])}, sd {format_euros_grouped(d.params[1])}"
     ),

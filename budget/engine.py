@@ -61,9 +61,9 @@ class Inputs:
 
     Every way of running the engine fills one int64 array (draws, inputs) in this order:
     central values for a projection, random draws for a simulation, chosen values for a
-    search. Each owner's cells are together, in the order its random stream draws them:
-    commitments first (the kind's fields in order, years ascending), then recipients
-    (costs, then income, years ascending).
+    search. The order is the order in which the engine reads them (block by block, field
+    by field, each table's cells in order), so that a table's values are a slice of the
+    array. `in_draw_order` gives the order in which random streams draw them.
 
     owner: 0 for a commitment, 1 for a recipient; index: its position in the scenario;
     field: "shortfall", "amount", "costs", ...; column: the year's index in the plan's
@@ -77,6 +77,7 @@ class Inputs:
     column: IntArray
     dists: tuple[Dist, ...]
     origin: IntArray
+    field_rank: IntArray
 
     def __len__(self) -> int:
         return len(self.dists)
@@ -90,21 +91,29 @@ class Inputs:
             self.column[positions],
             tuple(self.dists[i] for i in picked),
             self.origin[positions],
+            self.field_rank[positions],
         )
 
     def central(self) -> IntArray:
         """The central value of every input: the values of a projection, int64 (1, inputs)."""
         return np.array([[d.central() for d in self.dists]], dtype=np.int64).reshape(1, -1)
 
-    def owners(self) -> list[tuple[int, int, int, int]]:
-        """(owner, index, first, end) of each owner's run of inputs."""
+    def in_draw_order(self) -> IntArray:
+        """The inputs in the order that random streams draw them: by owner (commitments,
+        then recipients, by position), then the owner's fields in order (a kind's fields;
+        costs, then income), then years ascending."""
+        return np.lexsort((self.column, self.field_rank, self.index, self.owner))
+
+    def owners(self) -> list[tuple[int, int, IntArray]]:
+        """(owner, index, its inputs in draw order) for every owner of inputs."""
         if not len(self):
             return []
-        key = self.owner * (int(self.index.max()) + 1) + self.index
+        order = self.in_draw_order()
+        key = (self.owner * (int(self.index.max()) + 1) + self.index)[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         ends = np.r_[starts[1:], len(key)]
         return [
-            (int(self.owner[a]), int(self.index[a]), int(a), int(b))
+            (int(self.owner[order[a]]), int(self.index[order[a]]), order[a:b])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
         ]
 
@@ -344,28 +353,17 @@ def _inputs(
     )
     column = np.concatenate([t.cell_cols for _, _, _, t in parts] or [_NONE]).astype(np.int64)
     dists = [d for _, _, _, t in parts for d in t.dists]
-    order = np.lexsort((column, order_of, index, owner)) if len(dists) else np.zeros(0, np.int64)
-    place = np.empty(len(order), dtype=np.int64)
-    place[order] = np.arange(len(order))
-    fields = [f for _, _, f, t in parts for _ in range(len(t.dists))]
+    fields = tuple(f for _, _, f, t in parts for _ in range(len(t.dists)))
     cells: list[dict[str, IntArray]] = []
     start = 0
     for _, _, by_field in tables:
         mine: dict[str, IntArray] = {}
         for field, table in by_field.items():
-            mine[field] = place[start : start + len(table.dists)]
+            mine[field] = np.arange(start, start + len(table.dists), dtype=np.int64)
             start += len(table.dists)
         cells.append(mine)
-    picked = order.tolist()
-    inputs = Inputs(
-        owner[order],
-        index[order],
-        tuple(fields[i] for i in picked),
-        column[order],
-        tuple(dists[i] for i in picked),
-        np.arange(len(order), dtype=np.int64),
-    )
-    return inputs, cells
+    origin = np.arange(len(dists), dtype=np.int64)
+    return Inputs(owner, index, fields, column, tuple(dists), origin, order_of), cells
 
 
 def _members(
@@ -403,20 +401,21 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
         values = plan.inputs.central()
     n, y = plan.active.shape
     draws = values.shape[0]
-    cash = np.zeros((draws, n, y), dtype=np.int64)
-    committed = np.zeros((draws, n, y), dtype=np.int64)
+    # Every commitment is in one block, so every row is written below.
+    cash = np.empty((draws, n, y), dtype=np.int64)
+    committed = np.empty((draws, n, y), dtype=np.int64)
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
     net_need: IntArray | None = None
     for block in plan.blocks:
         inputs = {
-            field: filled(table, values[:, block.cells[field]])
+            field: filled(table, _take_columns(values, block.cells[field]))
             for field, table in block.inputs.items()
         }
         if block.level > 0:
             if net_need is None:
-                costs = filled(plan.costs, values[:, plan.cost_cells])
-                net_need = costs - filled(plan.income, values[:, plan.income_cells])
+                costs = filled(plan.costs, _take_columns(values, plan.cost_cells))
+                net_need = costs - filled(plan.income, _take_columns(values, plan.income_cells))
             prior = _paid_before(cash, plan, block.rows)
             inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
         flows = block.kind.compute(
@@ -428,6 +427,13 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
             binds[:, block.rows, :] = flows.binds
             has_cap[block.rows] = True
     return Result(cash, committed, binds, has_cap)
+
+
+def _take_columns(values: IntArray, columns: IntArray) -> IntArray:
+    """values[:, columns], a view when the columns are a run (as a table's inputs are)."""
+    if len(columns) and int(columns[-1]) - int(columns[0]) == len(columns) - 1:
+        return values[:, int(columns[0]) : int(columns[-1]) + 1]
+    return values[:, columns]
 
 
 def filled(table: YearTable, values: IntArray) -> IntArray:
@@ -537,13 +543,22 @@ def _split_pairs(
         out[:, members[picked, 1], :] = second
 
 
-def funder_sums(parts: IntArray, plan: Plan) -> dict[int, IntArray]:
+def funder_sums(
+    parts: IntArray, plan: Plan, members: IntArray | None = None
+) -> dict[int, IntArray]:
     """Each funder's total of members' parts (draws, members, years): funder index ->
-    int64 (draws, years), for the funders that fund any of the plan's commitments."""
-    present = np.unique(plan.member_funder)
+    int64 (draws, years), for the funders of `members` (default: all of them)."""
+    chosen = np.arange(parts.shape[1]) if members is None else members
+    funder = plan.member_funder[chosen]
+    present = np.unique(funder)
     if len(present) == 1:
-        return {int(present[0]): parts.sum(axis=1)}
-    return {int(f): parts[:, plan.member_funder == f, :].sum(axis=1) for f in present}
+        picked = parts if members is None else parts[:, chosen, :]
+        return {int(present[0]): picked.sum(axis=1)}
+    # Member by member into each funder's total: no copy of the parts.
+    out = {int(f): np.zeros((parts.shape[0], parts.shape[2]), np.int64) for f in present}
+    for m, f in zip(chosen.tolist(), funder.tolist(), strict=True):
+        out[f] += parts[:, m, :]
+    return out
 
 
 def _lift_negative_parts(out: IntArray, groups: IntArray) -> None:

@@ -171,18 +171,22 @@ def round_float_cents(values: npt.NDArray[np.float64], nonnegative: bool = False
 _HALF_BITS = 32
 
 
-def mean_half_away(values: IntArray) -> IntArray:
+def mean_half_away(values: IntArray, bound: int | None = None) -> IntArray:
     """The mean over the first axis of int64 (draws, ...), rounded half away from zero.
 
     Exact for any int64 values and up to 2**30 draws: the sum over draws may not fit in
     int64 (a hundred draws of 10**17 cents), so each value is split into a high and a low
     half (v = high x 2**32 + low, 0 <= low < 2**32) whose sums do fit, and the quotient is
     put together from them.
+
+    bound: a known bound on the values' magnitude, which spares looking for it.
     """
     draws = values.shape[0]
     if draws == 0:
         raise ValueError("a mean needs at least one draw")
-    peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
+    peak = bound
+    if peak is None:
+        peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
     if peak <= INT64_MAX // draws:
         floor, remainder = np.divmod(values.sum(axis=0), draws)
         return _rounded_quotient(floor, remainder, draws)

@@ -32,8 +32,9 @@ def random_values(plan: Plan, seed: int, draws: int) -> IntArray:
     owner's inputs from its own stream."""
     out = np.empty((draws, len(plan.inputs)), dtype=np.int64)
     dists = plan.inputs.dists
-    for owner, index, first, end in plan.inputs.owners():
-        out[:, first:end] = draw(stream(seed, owner, index), dists[first:end], draws)
+    for owner, index, cells in plan.inputs.owners():
+        mine = [dists[i] for i in cells.tolist()]
+        out[:, cells] = draw(stream(seed, owner, index), mine, draws)
     return out
 
 

@@ -93,6 +93,7 @@ class _Space:
             pays_limited, plan.member_commitment, np.isin(plan.member_funder, list(limited))
         )
         of_commitment = (inputs.owner == 0)[:, None]
+        draw_order = inputs.in_draw_order()
         for group in tied_groups(plan):
             if not pays_limited[group].any():
                 continue
@@ -105,7 +106,7 @@ class _Space:
                 mine |= (inputs.owner == 1) & (inputs.index == recipient) & years[inputs.column]
             if mine.any():
                 searched.append(group)
-                cells.append(np.flatnonzero(mine))
+                cells.append(draw_order[mine[draw_order]])
         # Per owner, in the order of the plan's inputs (the order they are listed).
         self.cells = np.concatenate([np.zeros(0, np.int64), *cells])
         self.rows = np.sort(np.concatenate([np.zeros(0, np.int64), *searched]))

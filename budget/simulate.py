@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from budget.dists import DISTS
 from budget.engine import (
     Plan,
     compile_plan,
@@ -33,6 +34,7 @@ from budget.engine import (
     split_funders,
 )
 from budget.inputs import IntArray
+from budget.kinds import KINDS
 from budget.limits import breach_mask
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
@@ -186,13 +188,17 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
     varying = sub.varying()
     totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
+    # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
+    # can leave its distribution's bounds: then the means need not look for the largest.
+    bound = None
+    if all(DISTS[d.kind].bounded for d in sub.inputs.dists):
+        bound = max(KINDS[c.kind].most(c.spec) for c in (plan.commitments[i] for i in rows))
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
         parts = split_funders(amounts, sub, bases[0], rows=selection)
         chosen = np.flatnonzero(np.isin(sub.member_commitment, selection))
         mine = sub.member_commitment[chosen]
-        # Zero parts of other members add nothing: the sums may run over all members.
-        for f, total in funder_sums(parts, sub).items():
+        for f, total in funder_sums(parts, sub, chosen).items():
             for b in bases:
                 if f in totals[b]:
                     totals[b][f] = totals[b][f] + total
@@ -203,7 +209,9 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         if len(amounts) == 1:
             stats[:] = parts[0, chosen[m], y]
         else:
-            stats[0] = mean_half_away(parts[:, chosen, :])[m, y]
+            everyone = len(chosen) == parts.shape[1]
+            picked = parts if everyone else parts[:, chosen, :]
+            stats[0] = mean_half_away(picked, bound=bound)[m, y]
             stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, chosen[m], y]
         for b in bases:
             pieces.append((members[chosen[m]], y, BASES.index(b), stats))
