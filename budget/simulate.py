@@ -42,22 +42,7 @@ from budget.sampling import chunks, random_values, tied_groups
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
-COLUMNS = [
-    "scenario",
-    "level",
-    "commitment",
-    "recipient",
-    "funder",
-    "basis",
-    "year",
-    "mean_cents",
-    "p5_cents",
-    "p50_cents",
-    "p95_cents",
-    "p_cap_binds",
-    "ceiling_cents",
-    "p_limit_breached",
-]
+BANDS = ("mean_cents", "p5_cents", "p50_cents", "p95_cents")
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -91,23 +76,43 @@ def band_stats(values: IntArray) -> IntArray:
 
 @dataclass(frozen=True, slots=True)
 class Simulation:
-    """The result of a simulation.
+    """The result of a simulation: typed tables, for renderers to lay out.
 
-    rows: the columns of COLUMNS. `commitment` rows per commitment, funder, basis and year
-        of its span; `funder` rows per funder, basis and year in which it funds anything;
-        `limit` rows per limit and year, with the bands of the funder's total on the
-        limit's basis. Bands in cents; p_cap_binds (NaN for kinds without a cap) and
-        p_limit_breached are shares of the draws.
+    Bands are int64 cents: the mean and the inverted-CDF P5, P50 and P95 over the draws
+    (columns BANDS); chances are shares of the draws (float).
+
+    commitment_bands: per commitment, funder, basis and year of its span (in that order):
+        commitment, recipient, funder, basis, year and the bands of the funder's part.
+    funder_bands: per funder (in scenario order), basis and year in which it funds
+        anything: funder, basis, year and the bands of its total.
+    cap_chances: per commitment with a cap and year of its span: commitment, year and
+        p_cap_binds, the chance that the cap binds (the shortfall is above the payment).
+    limit_chances: per limit and year: funder, basis, year, the bands of the funder's
+        total on that basis, ceiling_cents and p_limit_breached.
     totals: per basis, each funder's total per draw and year, int64 (draws, funders, years).
     """
 
     scenario: Scenario
     draws: int
     seed: int
-    rows: pd.DataFrame
+    commitment_bands: pd.DataFrame
+    funder_bands: pd.DataFrame
+    cap_chances: pd.DataFrame
+    limit_chances: pd.DataFrame
     funders: tuple[str, ...]
     years: IntArray
     totals: dict[str, IntArray]
+
+    def varying(self, basis: str = "cash") -> pd.DataFrame:
+        """The commitment bands on `basis` of the (commitment, funder) pairs whose part
+        differs between draws in some year (P5 below P95)."""
+        rows = self.commitment_bands[self.commitment_bands["basis"] == basis]
+        spread = rows["p5_cents"] != rows["p95_cents"]
+        pairs = rows.loc[spread, ["commitment", "funder"]].drop_duplicates()
+        keep = pd.MultiIndex.from_frame(rows[["commitment", "funder"]]).isin(
+            pd.MultiIndex.from_frame(pairs)
+        )
+        return rows[keep].reset_index(drop=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +182,8 @@ def simulate(
     else:
         for rows in work:
             collect(_chunk(plan, rows, seed, draws))
-    frame = _rows(plan, draws, pieces, binds, has_cap, totals)
-    return Simulation(scenario, draws, seed, frame, plan.funders, plan.years, totals)
+    tables = _tables(plan, draws, pieces, binds, has_cap, totals)
+    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, totals)
 
 
 def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
@@ -277,15 +282,15 @@ def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> Int
     return out
 
 
-def _rows(
+def _tables(
     plan: Plan,
     draws: int,
     pieces: list[_Piece],
     binds: IntArray,
     has_cap: npt.NDArray[np.bool_],
     totals: dict[str, IntArray],
-) -> pd.DataFrame:
-    scenario = plan.scenario
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The commitment bands, funder bands, cap chances and limit chances."""
     empty = np.zeros(0, dtype=np.int64)
     member = np.concatenate([empty, *(p.member for p in pieces)])
     year = np.concatenate([empty, *(p.year for p in pieces)])
@@ -294,24 +299,25 @@ def _rows(
     order = np.lexsort((year, basis, member))
     member, year, basis, stats = member[order], year[order], basis[order], stats[:, order]
     which = plan.member_commitment[member]
-    p_binds = np.where(has_cap[which], binds[which, year] / draws, np.nan)
     ids = np.array([c.id for c in plan.commitments], dtype=object)
     recipients = np.array([c.recipient for c in plan.commitments], dtype=object)
     funder_names = np.array(plan.funders, dtype=object)
-    bases = np.array(BASES, dtype=object)
-    commitment_rows = pd.DataFrame(
+    commitment_bands = pd.DataFrame(
         {
-            "level": "commitment",
             "commitment": ids[which],
             "recipient": recipients[which],
             "funder": funder_names[plan.member_funder[member]],
-            "basis": bases[basis],
+            "basis": np.array(BASES, dtype=object)[basis],
             "year": plan.years[year],
-            "mean_cents": stats[0],
-            "p5_cents": stats[1],
-            "p50_cents": stats[2],
-            "p95_cents": stats[3],
-            "p_cap_binds": p_binds,
+            **dict(zip(BANDS, stats, strict=True)),
+        }
+    )
+    capped, cap_year = np.nonzero(plan.active & has_cap[:, None])
+    cap_chances = pd.DataFrame(
+        {
+            "commitment": ids[capped],
+            "year": plan.years[cap_year],
+            "p_cap_binds": binds[capped, cap_year] / draws,
         }
     )
     funds = np.zeros((len(plan.funders), len(plan.years)), dtype=bool)
@@ -322,31 +328,23 @@ def _rows(
         for b in BASES:
             s = band_stats(totals[b][:, f, cols])
             for j, col in enumerate(cols):
-                records.append((name, b, int(plan.years[col]), *s[:, j]))
-    bands = ["mean_cents", "p5_cents", "p50_cents", "p95_cents"]
-    funder_rows = pd.DataFrame(records, columns=["funder", "basis", "year", *bands])
-    funder_rows.insert(0, "level", "funder")
+                records.append((name, b, int(plan.years[col]), *s[:, j].tolist()))
+    funder_bands = pd.DataFrame(records, columns=["funder", "basis", "year", *BANDS])
     limit_records = []
-    limits = breach_mask(scenario, plan.funders, plan.years, totals)
-    for limit, y, ceiling, breached, amount in limits:
+    for limit, y, ceiling, breached, amount in breach_mask(
+        plan.scenario, plan.funders, plan.years, totals
+    ):
         s = band_stats(amount[:, None])[:, 0]
         limit_records.append(
-            (limit.funder, limit.basis, y, *s, ceiling, int(breached.sum()) / draws)
+            (limit.funder, limit.basis, y, *s.tolist(), ceiling, int(breached.sum()) / draws)
         )
-    limit_rows = pd.DataFrame(
+    limit_chances = pd.DataFrame(
         limit_records,
-        columns=["funder", "basis", "year", *bands, "ceiling_cents", "p_limit_breached"],
+        columns=["funder", "basis", "year", *BANDS, "ceiling_cents", "p_limit_breached"],
     )
-    limit_rows.insert(0, "level", "limit")
-    frame = pd.concat([commitment_rows, funder_rows, limit_rows], ignore_index=True)
-    frame.insert(0, "scenario", scenario.name)
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = np.nan
-    frame = frame[COLUMNS]
-    for column in ("year", "mean_cents", "p5_cents", "p50_cents", "p95_cents"):
-        frame[column] = frame[column].astype(np.int64)
-    frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
-    for column in ("commitment", "recipient"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+    for frame in (funder_bands, limit_chances):
+        for column in ("year", *BANDS):
+            frame[column] = frame[column].astype(np.int64)
+    limit_chances["ceiling_cents"] = limit_chances["ceiling_cents"].astype(np.int64)
+    limit_chances["p_limit_breached"] = limit_chances["p_limit_breached"].astype(np.float64)
+    return commitment_bands, funder_bands, cap_chances, limit_chances

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from budget.limits import LimitYear
@@ -19,6 +20,47 @@ from budget.simulate import Simulation
 
 BANDS = ("mean", "p5", "p50", "p95")
 TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
+COLUMNS = [
+    *TEXT_COLUMNS,
+    "mean_cents",
+    "p5_cents",
+    "p50_cents",
+    "p95_cents",
+    "p_cap_binds",
+    "ceiling_cents",
+    "p_limit_breached",
+]
+
+
+def simulation_rows(sim: Simulation) -> pd.DataFrame:
+    """The report's tables one below the other, as the CSV and JSON lay them out: a
+    `level` column ("commitment", "funder", "limit") and the columns of COLUMNS, empty
+    (None or NaN) where a column does not apply to a level."""
+    commitments = sim.commitment_bands
+    caps = sim.cap_chances.set_index(["commitment", "year"])["p_cap_binds"]
+    where = pd.MultiIndex.from_frame(commitments[["commitment", "year"]])
+    commitment_rows = commitments.assign(
+        level="commitment", p_cap_binds=caps.reindex(where).to_numpy(dtype=np.float64)
+    )
+    frame = pd.concat(
+        [
+            commitment_rows,
+            sim.funder_bands.assign(level="funder"),
+            sim.limit_chances.assign(level="limit"),
+        ],
+        ignore_index=True,
+    )
+    frame.insert(0, "scenario", sim.scenario.name)
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = np.nan
+    frame = frame[COLUMNS]
+    for column in ("year", "mean_cents", "p5_cents", "p50_cents", "p95_cents"):
+        frame[column] = frame[column].astype(np.int64)
+    frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
+    for column in ("commitment", "recipient"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
@@ -28,7 +70,7 @@ def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
     for band in BANDS:
         columns += [band, f"{band}_cents"]
     columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
-    frame = sim.rows
+    frame = simulation_rows(sim)
     records = []
     for r in frame.to_dict("records"):
         record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
@@ -82,8 +124,7 @@ def simulation_json(sim: Simulation) -> str:
 
 def simulation_text(sim: Simulation) -> str:
     """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
-    rows = sim.rows
-    years = sorted(int(y) for y in rows.loc[rows["level"] == "funder", "year"].unique())
+    years = sorted(set(sim.funder_bands["year"].tolist()))
     parts = [
         f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
         "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
@@ -91,30 +132,26 @@ def simulation_text(sim: Simulation) -> str:
         "to the cent."
     ]
     for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
-        funders = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
+        funders = sim.funder_bands[sim.funder_bands["basis"] == basis]
         lines = []
         for key, data in funders.groupby("funder", sort=False):
             lines += _band_lines(str(key), data, years)
         parts.append(_table(f"Funder totals, {title} (EUR)", years, lines))
-    commitments = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
-    spread = commitments.groupby(["commitment", "funder"], sort=False).filter(
-        lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
-    )
+    spread = sim.varying("cash")
     if len(spread):
         lines = []
         for pair, data in spread.groupby(["commitment", "funder"], sort=False):
             lines += _band_lines(" / ".join(map(str, pair)), data, years)
         parts.append(_table("Uncertain commitments, cash basis (EUR)", years, lines))
-    capped = commitments.dropna(subset=["p_cap_binds"]).drop_duplicates(["commitment", "year"])
-    if len(capped):
+    if len(sim.cap_chances):
         lines = []
-        for cid, data in capped.groupby("commitment", sort=False):
+        for cid, data in sim.cap_chances.groupby("commitment", sort=False):
             binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
             lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
         parts.append(_table("Probability that the cap binds", years, lines))
-    limits = rows[rows["level"] == "limit"]
+    limits = sim.limit_chances
     if len(limits):
-        limit_years = sorted(int(y) for y in limits["year"].unique())
+        limit_years = sorted(set(limits["year"].tolist()))
         lines = []
         for pair, data in limits.groupby(["funder", "basis"], sort=False):
             chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))

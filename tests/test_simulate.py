@@ -22,6 +22,7 @@ from budget.sampling import random_values
 from budget.scenario import load_scenario
 from budget.simulate import percentile_index, simulate
 from budget.strategies import scenarios
+from budget.uncertainty_text import simulation_rows
 
 HEADER = """
 [scenario]
@@ -170,7 +171,8 @@ def scenario(tmp_path: Path, text: str):
 
 
 def rows_of(sim, level: str) -> pd.DataFrame:
-    return sim.rows[sim.rows["level"] == level].reset_index(drop=True)
+    rows = simulation_rows(sim)
+    return rows[rows["level"] == level].reset_index(drop=True)
 
 
 def test_uniform_shortfall_under_a_cap_agrees_with_the_analytic_values(tmp_path):
@@ -212,7 +214,8 @@ def test_a_choice_behaves_like_its_probabilities(tmp_path):
 
 def test_bands_are_ordered_and_within_the_caps(tmp_path):
     sim = simulate(scenario(tmp_path, MIXED), 3_000, seed=1)
-    rows = sim.rows[sim.rows["level"] != "limit"]
+    rows = simulation_rows(sim)
+    rows = rows[rows["level"] != "limit"]
     assert (rows["p5_cents"] <= rows["p50_cents"]).all()
     assert (rows["p50_cents"] <= rows["p95_cents"]).all()
     assert (rows["p5_cents"] >= 0).all()
@@ -224,9 +227,9 @@ def test_bands_are_ordered_and_within_the_caps(tmp_path):
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows(tmp_path):
     s = scenario(tmp_path, MIXED)
-    first = simulate(s, 2_000, seed=99).rows
-    assert first.equals(simulate(s, 2_000, seed=99).rows)
-    assert not first.equals(simulate(s, 2_000, seed=100).rows)
+    first = simulation_rows(simulate(s, 2_000, seed=99))
+    assert first.equals(simulation_rows(simulate(s, 2_000, seed=99)))
+    assert not first.equals(simulation_rows(simulate(s, 2_000, seed=100)))
 
 
 @pytest.mark.parametrize("chunk, workers", [(1, 1), (2, 2), (3, 1), (1000, 1)])
@@ -234,7 +237,7 @@ def test_chunks_and_workers_change_no_number(tmp_path, chunk, workers):
     s = scenario(tmp_path, MIXED)
     whole = simulate(s, 1_500, seed=5, chunk=1000, workers=1)
     parts = simulate(s, 1_500, seed=5, chunk=chunk, workers=workers)
-    assert whole.rows.equals(parts.rows)
+    assert simulation_rows(whole).equals(simulation_rows(parts))
     for basis in BASES:
         assert np.array_equal(whole.totals[basis], parts.totals[basis])
 
