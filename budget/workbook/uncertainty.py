@@ -44,10 +44,11 @@ def uncertainty_sheet(sim: Simulation) -> Callable[[Workbook], None]:
 def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
     """Add the sheet (see the module docstring)."""
     ws = workbook.create_sheet(SHEET)
-    rows = sim.rows
-    years = sorted(int(y) for y in rows.loc[rows["level"] != "limit", "year"].unique())
-    limit_years = sorted(int(y) for y in rows.loc[rows["level"] == "limit", "year"].unique())
-    years = sorted(set(years) | set(limit_years))
+    years = sorted(
+        set(sim.commitment_bands["year"].tolist())
+        | set(sim.funder_bands["year"].tolist())
+        | set(sim.limit_chances["year"].tolist())
+    )
     write_text(
         ws,
         1,
@@ -75,7 +76,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
         label = title if basis == "cash" else "Funder totals, commitment basis"
         write_text(ws, row, 1, label, font=styles.BOLD, fill=styles.BLOCK_FILL)
         row += 1
-        data = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
+        data = sim.funder_bands[sim.funder_bands["basis"] == basis]
         for name, group in data.groupby("funder", sort=False):
             key = str(name)
             known = sim.scenario.funders.get(key)
@@ -84,10 +85,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
                 funder_rows[key] = placed
             row += len(BANDS)
         row += 1
-    moving = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
-    moving = moving.groupby(["commitment", "funder"], sort=False).filter(
-        lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
-    )
+    moving = sim.varying("cash")
     if len(moving):
         skip.append(row)
         write_text(
@@ -104,8 +102,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
             _bands(ws, row, cid, funder, group, column)
             row += len(BANDS)
         row += 1
-    caps = rows[(rows["level"] == "commitment") & rows["p_cap_binds"].notna()]
-    caps = caps.drop_duplicates(["commitment", "year"])
+    caps = sim.cap_chances
     if len(caps):
         skip.append(row)
         write_text(
@@ -119,7 +116,7 @@ def add_uncertainty_sheet(workbook: Workbook, sim: Simulation) -> None:
                 _percent(ws, row, column[int(year)], float(p))
             row += 1
         row += 1
-    limits = rows[rows["level"] == "limit"]
+    limits = sim.limit_chances
     if len(limits):
         skip.append(row)
         write_text(
