@@ -7,7 +7,9 @@ random draws for a simulation); `project` gives the tidy DataFrame of one projec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -131,6 +133,8 @@ class Plan:
     over funders cumulatively, see `split_funders`).
     derived: top-ups whose shortfall the engine derives from their recipient.
     position: each commitment's position in the scenario (a subset keeps only some).
+    kind_of: each commitment's kind, as its place in KINDS; ids: the scenario's commitment
+    ids (all of them, like `commitments`).
     inputs: the uncertain inputs (see Inputs); cost_cells, income_cells: the positions in
     `inputs` of the uncertain cells of `costs` and `income`, in their order.
     """
@@ -156,6 +160,8 @@ class Plan:
     inputs: Inputs
     cost_cells: IntArray
     income_cells: IntArray
+    kind_of: IntArray
+    ids: tuple[str, ...]
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -217,6 +223,8 @@ class Plan:
             inputs=self.inputs.take(np.flatnonzero(kept)),
             cost_cells=cost_cells,
             income_cells=income_cells,
+            kind_of=self.kind_of[rows],
+            ids=self.ids,
         )
 
     def varying(self) -> BoolArray:
@@ -253,15 +261,19 @@ def compile_plan(scenario: Scenario) -> Plan:
     commitments = scenario.commitments
     n = len(commitments)
     kinds = list(KINDS.values())
-    kind_code = {name: k for k, name in enumerate(KINDS)}
-    rec_code = {key: i for i, key in enumerate(scenario.recipients)}
-    kind_of = np.fromiter((kind_code[c.kind] for c in commitments), np.int64, n)
-    recipient = np.fromiter((rec_code[c.recipient] for c in commitments), np.int64, n)
-    priority = np.fromiter((c.priority for c in commitments), np.int64, n)
+    # The columns the engine reads; attrgetter makes no object per commitment, and codes
+    # come from hashing in C (factorize).
+    ids, kind_names, recipient_keys, priorities, splits, specs = (
+        list(map(attrgetter(name), commitments))
+        for name in ("id", "kind", "recipient", "priority", "funders", "spec")
+    )
+    kind_of = _codes(kind_names, list(KINDS))
+    recipient = _codes(recipient_keys, list(scenario.recipients))
+    priority = np.array(priorities, dtype=np.int64).reshape(n)
     spans = np.zeros((n, 2), dtype=np.int64)
     derived = np.zeros(n, dtype=bool)
     kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
-    kind_specs = [[commitments[i].spec for i in rows] for rows in kind_rows]
+    kind_specs = [[specs[i] for i in rows.tolist()] for rows in kind_rows]
     for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
         if len(rows):
             spans[rows] = kind.spans(specs, scenario.calendar)
@@ -315,13 +327,15 @@ def compile_plan(scenario: Scenario) -> Plan:
         costs,
         income,
         funders,
-        *_members(commitments, funders),
-        np.array([KINDS[c.kind].commits_up_front for c in commitments], dtype=bool).reshape(n),
+        *_members(splits, funders),
+        np.array([k.commits_up_front for k in kinds], dtype=bool)[kind_of],
         derived,
         np.arange(n, dtype=np.int64),
         uncertain,
         cells[-2]["costs"],
         cells[-1]["income"],
+        kind_of,
+        tuple(ids),
     )
 
 
@@ -366,15 +380,23 @@ def _inputs(
     return Inputs(owner, index, fields, column, tuple(dists), origin, order_of), cells
 
 
+def _codes(values: Sequence[str], names: list[str]) -> IntArray:
+    """Each value's place in `names` (every value is one of them)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    index = {name: i for i, name in enumerate(names)}
+    place = np.array([index[u] for u in uniques], dtype=np.int64)
+    return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
 def _members(
-    commitments: tuple[Commitment, ...], funders: tuple[str, ...]
+    splits_of: Sequence[tuple[tuple[str, Any], ...]], funders: tuple[str, ...]
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
     """One entry per (commitment, funder): commitment, funder, weight, slot; and counts.
 
     Many commitments share a split, so each distinct split is worked out once.
     """
     fun_index = {key: i for i, key in enumerate(funders)}
-    split_of, splits = distinct_codes([c.funders for c in commitments])
+    split_of, splits = distinct_codes(splits_of)
     widest = max((len(split) for split in splits), default=1)
     funder_table = np.zeros((len(splits), widest), dtype=np.int64)
     weight_table = np.zeros((len(splits), widest), dtype=np.int64)
@@ -384,7 +406,7 @@ def _members(
         funder_table[d, : len(split)] = [fun_index[key] for key, _ in split]
         weight_table[d, : len(split)] = share_weights([share for _, share in split])
     count = sizes[split_of]
-    member_commitment = np.repeat(np.arange(len(commitments), dtype=np.int64), count)
+    member_commitment = np.repeat(np.arange(len(splits_of), dtype=np.int64), count)
     starts = np.cumsum(count) - count
     slot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(starts, count)
     which = split_of[member_commitment]
@@ -535,9 +557,11 @@ def _split_pairs(
     if not len(rows):
         return
     pairs = plan.member_weight[members]
-    unique, which = np.unique(pairs, axis=0, return_inverse=True)
-    for u, (w0, w1) in enumerate(unique.tolist()):
-        picked = np.flatnonzero(which.reshape(-1) == u)
+    # Weights are below 2**31: one integer per pair of them.
+    unique, which = np.unique(pairs[:, 0] << 32 | pairs[:, 1], return_inverse=True)
+    for u, key in enumerate(unique.tolist()):
+        w0, w1 = key >> 32, key & 0xFFFFFFFF
+        picked = np.flatnonzero(which == u)
         first, second = split_in_two(amounts[:, rows[picked], :], w0, w1)
         out[:, members[picked, 0], :] = first
         out[:, members[picked, 1], :] = second
@@ -615,43 +639,32 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
         committed[members] = split_funders(own, plan, "commitment")[0][members]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
-    member, year = np.nonzero(plan.active[plan.member_commitment])
-    per_member = np.bincount(member, minlength=len(plan.member_commitment))
-    first_row = 2 * (np.cumsum(per_member) - per_member)
-    nth = np.arange(len(member)) - (np.cumsum(per_member) - per_member)[member]
-    at_commitment = first_row[member] + nth
-    at_cash = at_commitment + per_member[member]
-    rows = 2 * len(member)
-
-    def spread(commitment_values: npt.NDArray[Any], cash_values: npt.NDArray[Any]) -> Any:
-        out = np.empty(rows, dtype=np.result_type(commitment_values, cash_values))
-        out[at_commitment] = commitment_values
-        out[at_cash] = cash_values
-        return out
-
-    row_member = spread(member, member)
+    # A boolean mask over (members, bases, years) picks them in that order.
+    members, years = cash.shape
+    keep = np.zeros((members, 2, years), dtype=bool)
+    keep[:] = plan.active[plan.member_commitment][:, None, :]
+    at = np.flatnonzero(keep)
+    row_member, within = np.divmod(at, 2 * years)
+    basis_code, year = np.divmod(within, years)
     which = plan.member_commitment[row_member]
-    commitments = plan.commitments
 
-    def labels(codes: IntArray, names: list[str]) -> Any:
+    def labels(codes: IntArray, names: Sequence[str]) -> Any:
         dtype: Any = pd.CategoricalDtype(pd.Index(names, dtype=object))
         small: Any = codes.astype(np.int32 if len(names) > 32_000 else np.int16)
         return pd.Categorical.from_codes(small, dtype=dtype, validate=False)
 
-    kinds = list(KINDS)
-    kind_code = np.fromiter((kinds.index(c.kind) for c in commitments), np.int64, len(commitments))
-    basis_code = spread(np.zeros(len(member), np.int64), np.ones(len(member), np.int64))
+    rows = len(at)
     # The arrays are this function's own, so the frame may take them without copying.
     return pd.DataFrame(
         {
             "scenario": labels(np.zeros(rows, dtype=np.int64), [plan.scenario.name]),
-            "commitment": labels(which, [c.id for c in commitments]),
+            "commitment": labels(which, plan.ids),
             "recipient": labels(plan.recipient[which], list(plan.recipients)),
             "funder": labels(plan.member_funder[row_member], list(plan.funders)),
-            "kind": labels(kind_code[which], kinds),
+            "kind": labels(plan.kind_of[which], list(KINDS)),
             "basis": labels(basis_code, list(BASES)),
-            "year": spread(plan.years[year], plan.years[year]),
-            "amount_cents": spread(committed[member, year], cash[member, year]),
+            "year": plan.years[year],
+            "amount_cents": np.stack([committed, cash], axis=1).reshape(-1)[at],
         },
         copy=False,
     )
