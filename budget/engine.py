@@ -425,7 +425,7 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
     draws = values.shape[0]
     # Every commitment is in one block, so every row is written below.
     cash = np.empty((draws, n, y), dtype=np.int64)
-    committed = np.empty((draws, n, y), dtype=np.int64)
+    up_front: list[tuple[IntArray, IntArray]] = []
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
     net_need: IntArray | None = None
@@ -444,10 +444,15 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
             block.specs, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
         )
         cash[:, block.rows, :] = flows.cash
-        committed[:, block.rows, :] = flows.commitment
+        if block.kind.commits_up_front:
+            up_front.append((block.rows, flows.commitment))
         if flows.binds is not None:
             binds[:, block.rows, :] = flows.binds
             has_cap[block.rows] = True
+    # The other kinds commit each year what they pay that year (see Kind.commits_up_front).
+    committed = cash.copy()
+    for rows, commitment in up_front:
+        committed[:, rows, :] = commitment
     return Result(cash, committed, binds, has_cap)
 
 

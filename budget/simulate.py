@@ -228,9 +228,8 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
             add(fixed, (basis,), getattr(result, basis)[:1])
     moving = np.flatnonzero(varying)
     if len(moving):
-        same = (result.cash[:, moving] == result.commitment[:, moving]).all()
-        # A cash split can differ from a commitment split of the same amounts.
-        if same and not cumulative_split(sub, "cash")[moving].any():
+        # Kinds that do not commit up front have the same amounts on both bases.
+        if not sub.paid_over_time[moving].any():
             add(moving, BASES, result.cash)
         else:
             add(moving, ("cash",), result.cash)
@@ -257,18 +256,17 @@ def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: Int
     or more funders, where largest remainder is not monotone, or a cumulative split) one
     per part.
     """
-    monotone = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
+    monotone = np.zeros(len(plan.active), dtype=bool)
+    monotone[rows] = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
     out = np.zeros((3, *parts.shape[1:]), dtype=np.int64)
     if monotone.any():
-        quick = rows[monotone]
-        bands = np.zeros((3, *amounts.shape[1:]), dtype=np.int64)
-        bands[:, quick, :] = _percentiles_by_cell(amounts[:, quick, :], plan.active[quick])
-        out += split_funders(bands, plan, basis, rows=quick)
-    slow = rows[~monotone]
-    if len(slow):
-        members = np.flatnonzero(np.isin(plan.member_commitment, slow))
-        active = plan.active[plan.member_commitment[members]]
-        out[:, members, :] = _percentiles_by_cell(parts[:, members, :], active)
+        bands = _percentiles_by_cell(amounts, plan.active & monotone[:, None])
+        out += split_funders(bands, plan, basis, rows=np.flatnonzero(monotone))
+    slow = np.zeros(len(plan.active), dtype=bool)
+    slow[rows] = ~monotone[rows]
+    if slow.any():
+        active = plan.active[plan.member_commitment] & slow[plan.member_commitment][:, None]
+        out += _percentiles_by_cell(parts, active)
     return out
 
 
@@ -277,8 +275,19 @@ def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> Int
     years): int64 (3, rows, years), zero elsewhere."""
     draws, rows, years = values.shape
     out = np.zeros((3, rows, years), dtype=np.int64)
-    r, y = np.nonzero(active)
-    out[:, r, y] = percentiles(values.reshape(draws, -1).T[r * years + y])
+    cells = np.flatnonzero(active)
+    out.reshape(3, -1)[:, cells] = percentiles(_transposed(values.reshape(draws, -1), cells))
+    return out
+
+
+def _transposed(flat: IntArray, columns: IntArray, step: int = 256) -> IntArray:
+    """flat[:, columns].T as a C-ordered array, a few draws at a time: reading whole rows
+    of a few draws is kinder to the cache than reading one column of every draw."""
+    out = np.empty((len(columns), flat.shape[0]), dtype=flat.dtype)
+    every = len(columns) == flat.shape[1]
+    for start in range(0, flat.shape[0], step):
+        block = flat[start : start + step]
+        out[:, start : start + step] = (block if every else block[:, columns]).T
     return out
 
 
