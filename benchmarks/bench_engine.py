@@ -216,14 +216,24 @@ def main() -> None:
 
 
 def million(scenario) -> None:
-    """A projection of 1,000,000 commitments: the scenario's commitments repeated."""
-    copies = -(-1_000_000 // len(scenario.commitments))
+    """A projection of 1,000,000 commitments: the scenario repeated. The first run maps
+    fresh memory from the system; later ones reuse it (see budget/memory.py)."""
+    size = len(scenario.commitments)
+    copies = -(-1_000_000 // size)
+    # Each copy has its own recipients, so that recipients grow with the commitments.
+    recipients = {
+        f"{key}-{k}": dataclasses.replace(r, key=f"{key}-{k}")
+        for k in range(copies)
+        for key, r in scenario.recipients.items()
+    }
     commitments = tuple(
-        dataclasses.replace(c, id=f"{c.id}-{k}", order=k * len(scenario.commitments) + c.order)
+        dataclasses.replace(
+            c, id=f"{c.id}-{k}", recipient=f"{c.recipient}-{k}", order=k * size + c.order
+        )
         for k in range(copies)
         for c in scenario.commitments
     )[:1_000_000]
-    big = dataclasses.replace(scenario, commitments=commitments)
+    big = dataclasses.replace(scenario, commitments=commitments, recipients=recipients)
     for attempt in range(2):
         gc.collect()
         before = resource.getrusage(resource.RUSAGE_SELF)

@@ -20,6 +20,7 @@ from budget.dists import Dist
 from budget.inputs import YearTable, year_table
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import distinct_codes, year_span_mask
+from budget.memory import reuse_freed_memory
 from budget.model import BASES, Commitment, Scenario
 from budget.money import allocate_rows, share_weights, split_in_two
 
@@ -624,6 +625,7 @@ def project(scenario: Scenario) -> pd.DataFrame:
     One row per commitment, funder, basis and fiscal year of the commitment's span, zero
     amounts included, with the columns of COLUMNS (`amount_cents` is int64).
     """
+    reuse_freed_memory()
     plan = compile_plan(scenario)
     return tidy(plan, compute(plan))
 

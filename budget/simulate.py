@@ -36,6 +36,7 @@ from budget.engine import (
 from budget.inputs import IntArray
 from budget.kinds import KINDS
 from budget.limits import breach_mask
+from budget.memory import reuse_freed_memory
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
 from budget.sampling import chunks, random_values, tied_groups
@@ -146,6 +147,7 @@ def simulate(
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
+    reuse_freed_memory()
     plan = compile_plan(scenario)
     n, years = plan.active.shape
     per_chunk = chunk or max(1, CHUNK_CELLS // (draws * years))

@@ -22,6 +22,7 @@ from budget.money import (
     round_half_away,
     scale_round,
     share_weights,
+    split_in_two,
 )
 from tests.reference import largest_remainder
 
@@ -210,3 +211,18 @@ def test_the_mean_of_draws_whose_sum_overflows_int64():
     values = np.full((3, 2), 4 * 10**18, dtype=np.int64)
     values[:, 1] = [-(2**63), -(2**63), -(2**63) + 1]
     assert mean_half_away(values).tolist() == [4 * 10**18, -(2**63) + 0]
+
+
+@given(
+    st.lists(st.integers(-(2**62), 2**62), min_size=1, max_size=20),
+    st.integers(0, 2**31 - 1),
+    st.integers(0, 2**31 - 1),
+)
+def test_the_two_way_split_is_largest_remainder(totals, first, second):
+    if first + second == 0:
+        second = 1
+    values = np.array(totals, dtype=np.int64)
+    a, b = split_in_two(values, first, second)
+    expected = allocate_rows(values, np.array([first, second], dtype=np.int64))
+    assert a.tolist() == expected[:, 0].tolist()
+    assert b.tolist() == expected[:, 1].tolist()

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budget.dists import draw
 from budget.engine import compile_plan, compute, funder_totals, split_funders
 from budget.limits import breach_mask
 from budget.model import BASES, ByYear, Limit
-from budget.dists import draw
 from budget.money import allocate_rows, round_half_away
 from budget.sampling import random_values
 from budget.scenario import load_scenario
