@@ -44,6 +44,19 @@ from budget.sampling import chunks, random_values, tied_groups
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
 BANDS = ("mean_cents", "p5_cents", "p50_cents", "p95_cents")
+ROW_COLUMNS = [
+    "scenario",
+    "level",
+    "commitment",
+    "recipient",
+    "funder",
+    "basis",
+    "year",
+    *BANDS,
+    "p_cap_binds",
+    "ceiling_cents",
+    "p_limit_breached",
+]
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -103,6 +116,38 @@ class Simulation:
     funders: tuple[str, ...]
     years: IntArray
     totals: dict[str, IntArray]
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The tables one below the other, as the CSV and JSON lay them out: a `level`
+        column ("commitment", "funder", "limit") and the columns of ROW_COLUMNS, empty
+        (None or NaN) where a column does not apply to a level; commitment rows carry
+        p_cap_binds (NaN for kinds without a cap)."""
+        commitments = self.commitment_bands
+        caps = self.cap_chances.set_index(["commitment", "year"])["p_cap_binds"]
+        where = pd.MultiIndex.from_frame(commitments[["commitment", "year"]])
+        commitment_rows = commitments.assign(
+            level="commitment", p_cap_binds=caps.reindex(where).to_numpy(dtype=np.float64)
+        )
+        frame = pd.concat(
+            [
+                commitment_rows,
+                self.funder_bands.assign(level="funder"),
+                self.limit_chances.assign(level="limit"),
+            ],
+            ignore_index=True,
+        )
+        frame.insert(0, "scenario", self.scenario.name)
+        for column in ROW_COLUMNS:
+            if column not in frame:
+                frame[column] = np.nan
+        frame = frame[ROW_COLUMNS]
+        for column in ("year", *BANDS):
+            frame[column] = frame[column].astype(np.int64)
+        frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
+        for column in ("commitment", "recipient"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        return frame
 
     def varying(self, basis: str = "cash") -> pd.DataFrame:
         """The commitment bands on `basis` of the (commitment, funder) pairs whose part

@@ -9,7 +9,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from budget.limits import LimitYear
@@ -20,47 +19,12 @@ from budget.simulate import Simulation
 
 BANDS = ("mean", "p5", "p50", "p95")
 TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
-COLUMNS = [
-    *TEXT_COLUMNS,
-    "mean_cents",
-    "p5_cents",
-    "p50_cents",
-    "p95_cents",
-    "p_cap_binds",
-    "ceiling_cents",
-    "p_limit_breached",
-]
 
 
 def simulation_rows(sim: Simulation) -> pd.DataFrame:
-    """The report's tables one below the other, as the CSV and JSON lay them out: a
-    `level` column ("commitment", "funder", "limit") and the columns of COLUMNS, empty
-    (None or NaN) where a column does not apply to a level."""
-    commitments = sim.commitment_bands
-    caps = sim.cap_chances.set_index(["commitment", "year"])["p_cap_binds"]
-    where = pd.MultiIndex.from_frame(commitments[["commitment", "year"]])
-    commitment_rows = commitments.assign(
-        level="commitment", p_cap_binds=caps.reindex(where).to_numpy(dtype=np.float64)
-    )
-    frame = pd.concat(
-        [
-            commitment_rows,
-            sim.funder_bands.assign(level="funder"),
-            sim.limit_chances.assign(level="limit"),
-        ],
-        ignore_index=True,
-    )
-    frame.insert(0, "scenario", sim.scenario.name)
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = np.nan
-    frame = frame[COLUMNS]
-    for column in ("year", "mean_cents", "p5_cents", "p50_cents", "p95_cents"):
-        frame[column] = frame[column].astype(np.int64)
-    frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
-    for column in ("commitment", "recipient"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+    """The report's tables one below the other, as the CSV and JSON lay them out (see
+    `Simulation.rows`)."""
+    return sim.rows
 
 
 def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
