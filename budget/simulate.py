@@ -25,14 +25,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.dists import DISTS
-from budget.engine import (
-    Plan,
-    compile_plan,
-    compute,
-    cumulative_split,
-    funder_sums,
-    split_funders,
-)
+from budget.engine import Plan, compile_plan, compute
+from budget.funder_split import cumulative_split, funder_sums, split_funders
 from budget.inputs import IntArray
 from budget.kinds import KINDS
 from budget.limits import breach_mask
