@@ -22,7 +22,7 @@ from budget.inputs import YearTable, year_table
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import distinct_codes, year_span_mask
 from budget.memory import reuse_freed_memory
-from budget.model import BASES, Commitment, Scenario
+from budget.model import BASES, ByYear, Commitment, Scenario
 from budget.money import share_weights
 
 IntArray = npt.NDArray[np.int64]
@@ -303,7 +303,7 @@ def compile_plan(scenario: Scenario) -> Plan:
             rows = rows_k[picked]
             block_specs = tuple(specs_k[j] for j in picked)
             inputs = {
-                field: year_table([getattr(s, field) for s in block_specs], years, active[rows])
+                field: _year_table(list(map(attrgetter(field), block_specs)), years, active[rows])
                 for field in kind.year_inputs
             }
             blocks.append(Block(kind, rows, block_specs, inputs, int(lv), {}))
@@ -342,6 +342,17 @@ def compile_plan(scenario: Scenario) -> Plan:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+def _year_table(values: list[ByYear | None], years: IntArray, active: BoolArray) -> YearTable:
+    """`inputs.year_table`, with a quick path for the common case of one fixed amount for
+    every year (or none) in every row: then the table is that amount where active."""
+    every = [0 if v is None else v.every for v in values]
+    if not all(type(e) is int for e in every):
+        return year_table(values, years, active)
+    given = np.array([v is not None for v in values], dtype=bool).reshape(len(values))
+    amounts = np.array(every, dtype=np.int64).reshape(len(values), 1)
+    return YearTable(np.where(active, amounts, 0), given, _NONE, _NONE, ())
 
 
 def _inputs(
