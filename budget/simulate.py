@@ -18,7 +18,7 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -197,14 +197,15 @@ def simulate(
     workers = workers or min(os.cpu_count() or 1, 2)
 
     def collect(piece: _Piece) -> None:
-        pieces.append(piece)
-        binds[piece.rows] = piece.binds
-        has_cap[piece.rows] = piece.has_cap
         # Only the funders of the chunk's commitments: the work stays proportional to the
         # chunk, so the whole simulation grows linearly with the draws.
         for b, sums in piece.totals.items():
             for f, total in sums.items():
                 totals[b][:, f, :] += total
+        # The chunk's totals (draws x years per funder) are added in: keep only its bands.
+        pieces.append(replace(piece, totals={}))
+        binds[piece.rows] = piece.binds
+        has_cap[piece.rows] = piece.has_cap
         if progress:
             progress(len(piece.rows))
 
