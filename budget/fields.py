@@ -10,22 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from budget.dists import DISTS
 from budget.errors import Problem
 from budget.model import ByYear, Dist, Value
 from budget.money import MoneyError, parse_cents, parse_share
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
-
-DIST_FIELDS = {
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "normal": ("mean", "sd"),
-    "choice": ("values", "p"),
-}
 
 
 class FieldReader:
@@ -233,104 +226,37 @@ class FieldReader:
         self, name: str, raw: Mapping[str, Any], allow_negative: bool, suffix: str
     ) -> Dist | None:
         kind = raw.get("dist")
-        if kind not in DIST_FIELDS:
+        entry = DISTS.get(kind) if isinstance(kind, str) else None
+        if entry is None:
             self.error(
                 name,
                 f"distribution {_show(kind)} is unknown{suffix}",
-                "use one of " + ", ".join(DIST_FIELDS),
+                "use one of " + ", ".join(DISTS),
             )
             return None
-        expected = DIST_FIELDS[kind]
-        unknown = [k for k in raw if k != "dist" and k not in expected]
+        unknown = [k for k in raw if k != "dist" and k not in entry.fields]
         if unknown:
             self.error(
                 name,
-                f"{kind} has no field {unknown[0]!r}{suffix}",
-                f"a {kind} distribution takes " + ", ".join(expected),
+                f"{entry.name} has no field {unknown[0]!r}{suffix}",
+                f"a {entry.name} distribution takes " + ", ".join(entry.fields),
             )
             return None
-        if kind == "choice":
-            return self._choice(name, raw, allow_negative, suffix)
-        params: list[int] = []
-        for key in expected:
-            if key not in raw:
-                self.error(
-                    name,
-                    f"{kind} needs {key!r}{suffix}",
-                    f"a {kind} distribution takes " + ", ".join(expected),
-                )
-                return None
-            cents = self._cents(name, raw[key], allow_negative and key != "sd", f" ({key}){suffix}")
-            if cents is None:
-                return None
-            params.append(cents)
-        if kind == "uniform" and params[0] > params[1]:
-            self.error(name, f"uniform low is above high{suffix}", "swap them")
-            return None
-        if kind == "triangular" and not params[0] <= params[1] <= params[2]:
-            self.error(name, f"triangular needs low <= mode <= high{suffix}")
-            return None
-        return Dist(kind, tuple(params))
-
-    def _choice(
-        self, name: str, raw: Mapping[str, Any], allow_negative: bool, suffix: str
-    ) -> Dist | None:
-        values = raw.get("values")
-        if not isinstance(values, list) or not values:
-            self.error(
-                name,
-                f"choice needs a list of values{suffix}",
-                'write values = ["0", "50000.00"], p = ["0.4", "0.6"]',
-            )
-            return None
-        cents: list[int] = []
-        for item in values:
-            c = self._cents(name, item, allow_negative, f" (values){suffix}")
-            if c is None:
-                return None
-            cents.append(c)
-        probs = raw.get("p")
-        if probs is None:
-            p = tuple(Fraction(1, len(cents)) for _ in cents)
-        else:
-            if not isinstance(probs, list) or len(probs) != len(cents):
-                self.error(
-                    name,
-                    f"choice needs one probability per value{suffix}",
-                    f"give p as a list of {len(cents)} probabilities",
-                )
-                return None
-            parsed = [probability(x) for x in probs]
-            if any(x is None for x in parsed):
-                self.error(
-                    name,
-                    f"choice probabilities must be numbers from 0 to 1{suffix}",
-                    'write e.g. p = ["0.4", "0.6"]',
-                )
-                return None
-            p = tuple(x for x in parsed if x is not None)
-            if sum(p) != 1:
-                self.error(name, f"choice probabilities add up to {float(sum(p)):g}, not 1{suffix}")
-                return None
-        return Dist("choice", tuple(cents), p)
+        return entry.parse(raw, _DistFields(self, name, suffix), allow_negative)
 
 
-def probability(value: object) -> Fraction | None:
-    """A probability as an exact fraction; a float is taken as the decimal it shows."""
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, float):
-            result = Fraction(Decimal(repr(value)))
-        elif isinstance(value, int):
-            result = Fraction(value)
-        elif isinstance(value, str):
-            result = parse_share(value)
-        else:
-            return None
-    except (MoneyError, InvalidOperation, ValueError):
-        return None
-    return result if 0 <= result <= 1 else None
+class _DistFields:
+    """A DistReader over one field of a FieldReader: problems name the field, the
+    distribution's parameter and the year (`suffix`)."""
+
+    def __init__(self, reader: FieldReader, name: str, suffix: str) -> None:
+        self.reader, self.name, self.suffix = reader, name, suffix
+
+    def cents(self, key: str, value: object, allow_negative: bool) -> int | None:
+        return self.reader._cents(self.name, value, allow_negative, f" ({key}){self.suffix}")
+
+    def error(self, message: str, hint: str = "") -> None:
+        self.reader.error(self.name, message + self.suffix, hint)
 
 
 def as_integer(value: object) -> int | None:
