@@ -1,4 +1,7 @@
-"""Loading scenarios: files -> merged raw tables -> a validated Scenario."""
+"""Loading scenarios: read the files (load), merge them (inherit), check and build (parse).
+
+Only `load.load_files` touches the file system; merging and checking are pure.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,15 @@ from pathlib import Path
 
 from budget.errors import InputError, Problem
 from budget.model import Scenario
-from budget.scenario.inherit import load_merged
+from budget.scenario.inherit import merge
+from budget.scenario.load import load_files
 from budget.scenario.parse import build_scenario
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     """The scenario at `path` and its problems: (scenario, []) or (None, problems)."""
     shown = str(path)
-    from budget.scenario.register import read_register
-
-    merged = load_merged(Path(path), shown, read_register)
-    return build_scenario(merged, shown)
+    return build_scenario(merge(load_files(Path(path), shown)), shown)
 
 
 def load_scenario(path: str | Path) -> Scenario:

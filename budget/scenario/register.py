@@ -14,11 +14,15 @@ one with more than two decimals is refused by the amount parser, never rounded.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from budget.errors import Problem
 from budget.kinds import COMMON_FIELDS, KINDS
@@ -33,11 +37,53 @@ MAX_BYTES = 500 * 2**20
 TEXT_COLUMNS = ("id", "recipient", "name", "source")
 
 
+@dataclass(frozen=True, slots=True)
+class RegisterTable:
+    """A register's data rows, column by column, as read (no field checked yet).
+
+    shown: the file as the user named it.
+    columns: column name -> one cell per data row: stripped text, a number, a date, or None
+        for an empty cell; `funders` already split into a key or a {key: share} table.
+        Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
+    numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
+    """
+
+    shown: str
+    columns: dict[str, list[Any]]
+    numbers: list[int]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row_raw(self, index: int) -> dict[str, Any]:
+        """Row `index` as the raw table a TOML [[commitments]] entry would be."""
+        raw: dict[str, Any] = {}
+        for name, cells in self.columns.items():
+            value = cells[index]
+            if value is None:
+                continue
+            raw[name] = _decimal_text(value) if type(value) is float else value
+        return raw
+
+    def where(self, index: int) -> Where:
+        """How row `index` and its columns are named in messages."""
+        cid = self.columns["id"][index] if "id" in self.columns else None
+        return _where(self.numbers[index], cid)
+
+
 def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
     """The rows of the register at `path` as raw commitment tables, each with its `where`."""
+    table, problems = read_table(path, shown)
+    if table is None:
+        return [], problems
+    return [(table.row_raw(i), table.where(i)) for i in range(len(table))], problems
 
-    def fail(message: str, hint: str = "") -> tuple[list[Row], list[Problem]]:
-        return [], [Problem(shown, "", message, hint)]
+
+def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Problem]]:
+    """The register at `path` as columns, with the problems found while reading it."""
+
+    def fail(message: str, hint: str = "") -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, "", message, hint)]
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -55,10 +101,10 @@ def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
     except OSError as exc:
         return fail(f"cannot be read ({exc.strerror or exc})")
     try:
-        table = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        cells = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
-    return rows_of(table, shown)
+    return table_of(cells, shown)
 
 
 class RegisterError(Exception):
@@ -71,30 +117,39 @@ class RegisterError(Exception):
 
 
 def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list[Problem]]:
-    """Raw commitment tables from a header row and data rows of cell values.
+    """Raw commitment tables from a header row and data rows of cell values."""
+    read, problems = table_of(table, shown)
+    if read is None:
+        return [], problems
+    return [(read.row_raw(i), read.where(i)) for i in range(len(read))], problems
+
+
+def table_of(
+    table: Iterable[Sequence[Any]], shown: str
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """The columns of a header row and data rows of cell values, and the reading problems.
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
-    shows (the first row is 1), blank rows are skipped.
+    shows (the first row is 1), blank rows are skipped. Problems come in row order: the
+    header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    lines = enumerate(table, start=1)
-    header: Sequence[Any] | None = None
-    top = 0
-    for number, cells in lines:
-        if any(_cell(c) is not None for c in cells):
-            header, top = cells, number
-            break
-    if header is None:
-        return [], [
+    rows = table if isinstance(table, list) else list(table)
+    top = next((n for n, cells in enumerate(rows) if any(_cell(c) is not None for c in cells)), -1)
+    if top < 0:
+        return None, [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
+    header = rows[top]
+    body = rows[top + 1 :]
+    first_number = top + 2
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, cell in enumerate(header):
         name = "" if _cell(cell) is None else str(cell).strip().lower()
         if not name:
             continue
-        column = f"row {top}, column {name!r}"
+        column = f"row {top + 1}, column {name!r}"
         if name in seen:
             problems.append(
                 Problem(shown, column, f"the column {name!r} appears twice", "keep one of them")
@@ -112,70 +167,101 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
             columns.append((i, name))
         seen.add(name)
     width = len(header)
-    unnamed = [i for i, c in enumerate(header) if _cell(c) is None]
-    rows: list[Row] = []
-    for number, cells in lines:
-        raw: dict[str, Any] = {}
-        size = len(cells)
-        for i, name in columns:
-            if i >= size:
-                continue
-            value = cells[i]
-            # Text cells are nearly all cells: a fast path for them.
-            if type(value) is str:
-                value = value.strip()
-                if not value:
-                    continue
-            else:
-                value = _cell(value)
-                if value is None:
-                    continue
-            raw[name] = value
-        stray = [i for i in unnamed if i < size and _cell(cells[i]) is not None]
-        if size > width:
-            stray += [i for i in range(width, size) if _cell(cells[i]) is not None]
-        if not raw:
-            if stray:
-                problems.append(
-                    Problem(
-                        shown,
-                        f"row {number}",
-                        f"has values only in column {_letters(stray[0])}, which has no name",
-                        f"name the column in row {top}, or clear the cell",
-                    )
-                )
+    count = len(body)
+    # Column by column: a rectangular body is sliced, a ragged one padded with None.
+    rectangular = all(len(cells) == width for cells in body)
+    if rectangular and body:
+        transposed: list[Sequence[Any]] = list(zip(*body, strict=True))
+    else:
+        longest = max([width, *(len(cells) for cells in body)])
+        transposed = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
+        transposed += [(None,) * count] * (longest - len(transposed))
+    named = {name: [_cell(v) for v in transposed[i]] for i, name in columns}
+    filled = np.zeros(count, dtype=bool)
+    for cells in named.values():
+        filled |= np.fromiter((v is not None for v in cells), dtype=bool, count=count)
+    stray_column = np.full(count, -1, dtype=np.int64)
+    named_at = {i for i, _ in columns}
+    for i in reversed(range(len(transposed))):
+        if i in named_at or (i < width and _cell(header[i]) is not None):
             continue
-        for name in TEXT_COLUMNS:
-            value = raw.get(name)
+        has = np.fromiter((_cell(v) is not None for v in transposed[i]), dtype=bool, count=count)
+        stray_column[has] = i
+    for name in TEXT_COLUMNS:
+        if name in named:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
-            if isinstance(value, int) and not isinstance(value, bool):
-                raw[name] = str(value)
-        where = _where(number, raw.get("id"))
-        if stray:
-            problems.append(
-                Problem(
-                    shown,
-                    where(None),
-                    f"has a value in column {_letters(stray[0])}, which has no name",
-                    f"name the column in row {top}, or clear the cell",
-                )
-            )
-        if "funders" in raw:
-            funders, problem = _funders(raw["funders"])
-            if problem:
-                # The row cannot be a commitment without its funders; one clear problem.
-                problems.append(
-                    Problem(
-                        shown,
-                        where("funders"),
-                        problem,
-                        "write VenJ (one funder pays all) or VenJ=1/2;VWS=1/2",
-                    )
-                )
-                continue
-            raw["funders"] = funders
-        rows.append((raw, where))
-    return rows, problems
+            named[name] = [_text_cell(v) for v in named[name]]
+    if "funders" in named:
+        named["funders"] = [_decimal_text(v) if type(v) is float else v for v in named["funders"]]
+    keep = filled.copy()
+    ordered: list[tuple[int, int, Problem]] = []
+    ids = named.get("id")
+    for row in np.flatnonzero(stray_column >= 0).tolist():
+        number = first_number + row
+        letters = _letters(int(stray_column[row]))
+        hint = f"name the column in row {top + 1}, or clear the cell"
+        if not filled[row]:
+            message = f"has values only in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, f"row {number}", message, hint)))
+        else:
+            cid = ids[row] if ids is not None else None
+            message = f"has a value in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, _where(number, cid)(None), message, hint)))
+    if "funders" in named:
+        named["funders"], bad = _split_funders(named["funders"], filled)
+        for row, problem in bad:
+            cid = ids[row] if ids is not None else None
+            where = _where(first_number + row, cid)("funders")
+            hint = "write VenJ (one funder pays all) or VenJ=1/2;VWS=1/2"
+            ordered.append((row, 1, Problem(shown, where, problem, hint)))
+            # The row cannot be a commitment without its funders; one clear problem.
+            keep[row] = False
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    problems.extend(p for _, _, p in ordered)
+    kept = np.flatnonzero(keep)
+    if len(kept) == count:
+        out = named
+    else:
+        take = kept.tolist()
+        out = {name: [cells[i] for i in take] for name, cells in named.items()}
+    return RegisterTable(shown, out, (kept + first_number).tolist()), problems
+
+
+def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Each distinct funders cell split once; the rows whose cell cannot be split."""
+    cache: dict[Any, tuple[Any, str]] = {}
+    out: list[Any] = []
+    bad: list[tuple[int, str]] = []
+    for row, text in enumerate(cells):
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            found = cache.get(text)
+        except TypeError:  # an unhashable cell
+            found = None
+        if found is None:
+            found = _funders(text)
+            if len(cache) < 100_000:
+                cache[text] = found
+        value, problem = found
+        if problem and filled[row]:
+            bad.append((row, problem))
+        out.append(value)
+    return out, bad
+
+
+def _text_cell(value: Any) -> Any:
+    if type(value) is int:
+        return str(value)
+    return _decimal_text(value) if type(value) is float else value
+
+
+def _decimal_text(value: float) -> str:
+    """The decimal a spreadsheet shows for a numeric cell with decimals."""
+    # The shortest text that reads back as this float is the decimal the cell shows; the
+    # amount parser refuses it if it has more than two decimals.
+    return format(Decimal(repr(value)), "f")
 
 
 def _where(number: int, cid: object) -> Where:
@@ -191,6 +277,8 @@ def _cell(value: Any) -> Any:
     """A cell as the raw value a TOML file would hold; None for an empty cell."""
     if value is None:
         return None
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, str):
         text = value.strip()
         return text or None
@@ -201,9 +289,7 @@ def _cell(value: Any) -> Any:
             return str(value)
         if value.is_integer() and abs(value) < 2**53:
             return int(value)
-        # The shortest text that reads back as this float is the decimal the cell shows;
-        # the amount parser refuses it if it has more than two decimals.
-        return format(Decimal(repr(value)), "f")
+        return value  # its decimal text is made when the row is read (`row_raw`)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date()
