@@ -343,7 +343,7 @@ def _entry_where(noun: str, key: str) -> Callable[[str | None], str]:
 
 
 def _patch(
-    target: dict[Any, Entry],
+    target: dict[Any, Entry] | dict[str, Entry | RowEntry],
     key: Any,
     raw: dict[str, Any],
     shown: str,

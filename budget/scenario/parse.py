@@ -10,7 +10,8 @@ from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.model import BASES, Commitment, Funder, Limit, Recipient, Scenario
 from budget.periods import FiscalCalendar
-from budget.scenario.inherit import Entry, Merged
+from budget.scenario.columns import ColumnReader, Columns, read_columns
+from budget.scenario.inherit import Entry, Merged, RowEntry
 
 SCENARIO_FIELDS = {
     "name": "the scenario's name, shown in every output",
@@ -63,8 +64,8 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
     last_year = head.year("last_year")
 
     funders: dict[str, Funder] = {}
-    for key, entry in merged.funders.items():
-        reader = _reader(entry, problems)
+    for key, funder_entry in merged.funders.items():
+        reader = _reader(funder_entry, problems)
         _unknown(reader, FUNDER_FIELDS, where_entry("funder", key))
         funders[key] = Funder(key, reader.text("name") or key, reader.text("source") or "")
     recipients: dict[str, Recipient] = {}
@@ -82,8 +83,9 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         )
 
     commitments: list[Commitment] = []
-    for order, (cid, entry) in enumerate(merged.commitments.items()):
-        commitment = _commitment(cid, order, entry, funders, recipients, calendar, problems)
+    read = _Readers(problems)
+    for order, (cid, item) in enumerate(merged.commitments.items()):
+        commitment = _commitment(cid, order, item, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
     if not merged.commitments and not problems:
@@ -134,6 +136,38 @@ def _reader(entry: Entry, problems: list[Problem]) -> FieldReader:
     return FieldReader(entry.raw, entry.file_of, entry.where, problems)
 
 
+_NO_RAW: dict[str, Any] = {}
+
+
+class _Readers:
+    """Readers for commitments: a register's rows are read through its columns, which are
+    checked once per register (see columns.py); TOML tables field by field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.columns: dict[int, tuple[Columns, dict[str, str]]] = {}
+        self.splits: dict[int, tuple[tuple[str, Fraction], ...]] = {}
+
+    def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
+        """A reader for the entry, and whether its fields need checking against its kind."""
+        if not isinstance(entry, RowEntry):
+            return _reader(entry, self.problems), True
+        found = self.columns.get(id(entry.table))
+        if found is None:
+            origins = {name: entry.table.shown for name in entry.table.columns}
+            found = self.columns[id(entry.table)] = (read_columns(entry.table), origins)
+        columns = found[0]
+        reader = ColumnReader(columns, entry.index, self.problems)
+        return reader, columns.unknown[entry.index]
+
+    def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
+        """The file of each field and the raw table a commitment keeps."""
+        if isinstance(entry, RowEntry):
+            # Shared by every row of the register: a million rows keep no table each.
+            return self.columns[id(entry.table)][1], _NO_RAW
+        return dict(entry.origins), dict(entry.raw)
+
+
 def _stem(path: str) -> str:
     from pathlib import Path
 
@@ -169,13 +203,14 @@ def _assumptions(reader: FieldReader, allowed: dict[str, str]) -> tuple[str, ...
 def _commitment(
     cid: str,
     order: int,
-    entry: Entry,
+    entry: Entry | RowEntry,
+    read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
     calendar: FiscalCalendar,
-    problems: list[Problem],
 ) -> Commitment | None:
-    reader = _reader(entry, problems)
+    problems = read.problems
+    reader, check_fields = read.reader(entry)
     before = len(problems)
     kind_name = reader.raw.get("kind")
     kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
@@ -189,8 +224,11 @@ def _commitment(
                 "use one of " + ", ".join(KINDS),
             )
         return None
-    allowed = {**COMMON_FIELDS, **kind.fields}
-    _unknown(reader, allowed, f"a {kind.name} commitment")
+    allowed = _ALLOWED.get(kind.name) or _ALLOWED.setdefault(
+        kind.name, {**COMMON_FIELDS, **kind.fields}
+    )
+    if check_fields:
+        _unknown(reader, allowed, f"a {kind.name} commitment")
     recipient = reader.text("recipient", required=True)
     if recipient is not None and recipient not in recipients:
         reader.error(
@@ -198,7 +236,7 @@ def _commitment(
             f"{recipient!r} is not a recipient",
             "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
         )
-    shares = _funders(reader, funders)
+    shares = _shares(reader, funders, read)
     priority = reader.integer("priority", lo=-(10**6), hi=10**6)
     spec = kind.parse(reader)
     if spec is not None and hasattr(kind, "check"):
@@ -207,6 +245,7 @@ def _commitment(
     assumptions = _assumptions(reader, allowed)
     if len(problems) > before or spec is None or recipient is None or shares is None:
         return None
+    field_origins, raw = read.origins(entry)
     return Commitment(
         id=cid,
         kind=kind.name,
@@ -219,9 +258,29 @@ def _commitment(
         source=reader.text("source") or "",
         assumptions=assumptions,
         origin=entry.file,
-        field_origins=dict(entry.origins),
-        raw=dict(entry.raw),
+        field_origins=field_origins,
+        raw=raw,
     )
+
+
+_ALLOWED: dict[str, dict[str, str]] = {}
+
+
+def _shares(
+    reader: FieldReader, funders: dict[str, Funder], read: _Readers
+) -> tuple[tuple[str, Fraction], ...] | None:
+    """A register's funders cells are shared objects for equal text: split each once."""
+    if not isinstance(reader, ColumnReader) or not reader.has("funders"):
+        return _funders(reader, funders)
+    cell = reader.raw["funders"]
+    found = read.splits.get(id(cell))
+    if found is None:
+        before = len(reader.problems)
+        shares = _funders(reader, funders)
+        if shares is not None and len(reader.problems) == before:
+            read.splits[id(cell)] = shares
+        return shares
+    return found
 
 
 def _funders(

@@ -65,6 +65,10 @@ class RegisterTable:
             raw[name] = _decimal_text(value) if type(value) is float else value
         return raw
 
+    def file_of(self, name: str) -> str:
+        """The file every field of the register comes from."""
+        return self.shown
+
     def where(self, index: int) -> Where:
         """How row `index` and its columns are named in messages."""
         cid = self.columns["id"][index] if "id" in self.columns else None
