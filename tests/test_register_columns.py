@@ -68,9 +68,7 @@ def row_strategy(number: int) -> st.SearchStrategy[dict[str, str]]:
     def planted(kind: str) -> st.SearchStrategy[dict[str, str]]:
         base = {"id": f"c{number}", "kind": kind, "recipient": "SIN", "funders": "VenJ"}
         base.update(GOOD[kind])
-        changes = st.dictionaries(
-            st.sampled_from(sorted(CELLS)), st.none(), max_size=3
-        ).flatmap(
+        changes = st.dictionaries(st.sampled_from(sorted(CELLS)), st.none(), max_size=3).flatmap(
             lambda picked: st.fixed_dictionaries({k: st.sampled_from(CELLS[k]) for k in picked})
         )
         return changes.map(lambda c: {**base, **c})

@@ -23,7 +23,7 @@ from budget.errors import Problem
 from budget.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.model import ByYear
-from budget.scenario.register import RegisterTable
+from budget.scenario.register import RegisterTable, filled_cells
 
 AMOUNTS = ("amount", "cap", "shortfall", "total", "total_cap")
 WHOLE_NUMBERS = ("first_year", "last_year", "committed_in", "settlement_lag", "priority")
@@ -76,7 +76,7 @@ def _unknown_fields(table: RegisterTable) -> list[bool]:
     unknown = np.zeros(count, dtype=bool)
     kind_of = np.array([k if type(k) is str else "" for k in kinds], dtype=object)
     for name, cells in table.columns.items():
-        filled = np.fromiter((v is not None for v in cells), dtype=bool, count=count)
+        filled = filled_cells(cells)
         if not filled.any():
             continue
         allowed = [k for k, kind in KINDS.items() if name in COMMON_FIELDS or name in kind.fields]
@@ -208,53 +208,69 @@ class ColumnReader(FieldReader):
     """
 
     def __init__(self, columns: Columns, index: int, problems: list[Problem]) -> None:
+        # FieldReader.__init__'s fields, set here without the bound methods it would make.
         table = columns.table
-        super().__init__(RowView(table, index), table.file_of, self._where, problems)
+        self.view = RowView(table, index)
+        self.raw = self.view
+        self.file_of = table.file_of
+        self.problems = problems
         self.columns = columns
+        self.cells = table.columns
         self.index = index
 
-    def _where(self, name: str | None) -> str:
+    def at(self, index: int) -> ColumnReader:
+        """This reader moved to row `index` (one reader serves a whole register, row by
+        row; what it read for the row before is not kept)."""
+        self.index = index
+        self.view.index = index
+        return self
+
+    def where(self, name: str) -> str:
         return self.columns.table.where(self.index)(name)
 
     def has(self, name: str) -> bool:
-        cells = self.columns.table.columns.get(name)
+        cells = self.cells.get(name)
         return cells is not None and cells[self.index] is not None
 
     def text(self, name: str, required: bool = False) -> str | None:
-        cells = self.columns.texts.get(name)
-        value = None if cells is None else cells[self.index]
-        return value if value is not None else super().text(name, required)
+        value = self._read(self.columns.texts, name)
+        if value is not None:
+            return value
+        return super().text(name, required) if required or self.has(name) else None
 
     def year(self, name: str, required: bool = False) -> int | None:
-        cells = self.columns.numbers.get(name)
-        value = None if cells is None else cells[self.index]
+        value = self._read(self.columns.numbers, name)
         if value is not None and YEAR_MIN <= value <= YEAR_MAX:
             return value
-        return super().year(name, required)
+        return super().year(name, required) if required or self.has(name) else None
 
     def integer(
         self, name: str, required: bool = False, lo: int = 0, hi: int = 10**6
     ) -> int | None:
-        cells = self.columns.numbers.get(name)
-        value = None if cells is None else cells[self.index]
+        value = self._read(self.columns.numbers, name)
         if value is not None and lo <= value <= hi:
             return value
-        return super().integer(name, required, lo, hi)
+        return super().integer(name, required, lo, hi) if required or self.has(name) else None
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
-        cells = self.columns.dates.get(name)
-        value = None if cells is None else cells[self.index]
-        return value if value is not None else super().date(name, required)
+        value = self._read(self.columns.dates, name)
+        if value is not None:
+            return value
+        return super().date(name, required) if required or self.has(name) else None
 
     def share(self, name: str, required: bool = False) -> Fraction | None:
-        cells = self.columns.shares.get(name)
-        value = None if cells is None else cells[self.index]
-        return value if value is not None else super().share(name, required)
+        value = self._read(self.columns.shares, name)
+        if value is not None:
+            return value
+        return super().share(name, required) if required or self.has(name) else None
 
     def amount(self, name: str, required: bool = False, allow_negative: bool = False) -> int | None:
-        cells = self.columns.cents.get(name)
-        value = None if cells is None else cells[self.index]
-        return value if value is not None else super().amount(name, required, allow_negative)
+        value = self._read(self.columns.cents, name)
+        if value is not None:
+            return value
+        if required or self.has(name):
+            return super().amount(name, required, allow_negative)
+        return None
 
     def by_year(
         self,
@@ -265,10 +281,11 @@ class ColumnReader(FieldReader):
         allow_negative: bool = False,
         span: tuple[int, int] | None = None,
     ) -> ByYear | None:
-        cells = self.columns.cents.get(name)
-        value = None if cells is None else cells[self.index]
+        value = self._read(self.columns.cents, name)
         if value is not None:
             return _every(value)
+        if not required and not self.has(name):
+            return None
         return super().by_year(
             name,
             required=required,
@@ -276,3 +293,8 @@ class ColumnReader(FieldReader):
             allow_negative=allow_negative,
             span=span,
         )
+
+    def _read(self, read: Mapping[str, list[Any]], name: str) -> Any:
+        """The value read column-wise for this row's cell, or None."""
+        cells = read.get(name)
+        return None if cells is None else cells[self.index]

@@ -10,7 +10,7 @@ from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.model import BASES, Commitment, Funder, Limit, Recipient, Scenario
 from budget.periods import FiscalCalendar
-from budget.scenario.columns import ColumnReader, Columns, read_columns
+from budget.scenario.columns import ColumnReader, read_columns
 from budget.scenario.inherit import Entry, Merged, RowEntry
 
 SCENARIO_FIELDS = {
@@ -145,20 +145,21 @@ class _Readers:
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        self.columns: dict[int, tuple[Columns, dict[str, str]]] = {}
+        self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
         self.splits: dict[int, tuple[tuple[str, Fraction], ...]] = {}
 
     def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
         """A reader for the entry, and whether its fields need checking against its kind."""
-        if not isinstance(entry, RowEntry):
+        if type(entry) is not RowEntry:
+            assert isinstance(entry, Entry)
             return _reader(entry, self.problems), True
         found = self.columns.get(id(entry.table))
         if found is None:
             origins = {name: entry.table.shown for name in entry.table.columns}
-            found = self.columns[id(entry.table)] = (read_columns(entry.table), origins)
-        columns = found[0]
-        reader = ColumnReader(columns, entry.index, self.problems)
-        return reader, columns.unknown[entry.index]
+            reader = ColumnReader(read_columns(entry.table), 0, self.problems)
+            found = self.columns[id(entry.table)] = (reader, origins)
+        reader = found[0].at(entry.index)
+        return reader, reader.columns.unknown[entry.index]
 
     def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
         """The file of each field and the raw table a commitment keeps."""

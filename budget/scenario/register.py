@@ -180,23 +180,25 @@ def table_of(
         longest = max([width, *(len(cells) for cells in body)])
         transposed = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
         transposed += [(None,) * count] * (longest - len(transposed))
-    named = {name: [_cell(v) for v in transposed[i]] for i, name in columns}
+    # Text cells are nearly all cells: stripped inline, everything else through _cell.
+    named = {
+        name: [(v.strip() or None) if type(v) is str else _cell(v) for v in transposed[i]]
+        for i, name in columns
+    }
     filled = np.zeros(count, dtype=bool)
     for cells in named.values():
-        filled |= np.fromiter((v is not None for v in cells), dtype=bool, count=count)
+        filled |= filled_cells(cells)
     stray_column = np.full(count, -1, dtype=np.int64)
     named_at = {i for i, _ in columns}
     for i in reversed(range(len(transposed))):
         if i in named_at or (i < width and _cell(header[i]) is not None):
             continue
-        has = np.fromiter((_cell(v) is not None for v in transposed[i]), dtype=bool, count=count)
-        stray_column[has] = i
-    for name in TEXT_COLUMNS:
-        if name in named:
+        stray_column[filled_cells([_cell(v) for v in transposed[i]])] = i
+    for name in (*TEXT_COLUMNS, "funders"):
+        text = named.get(name)
+        if text is not None and any(type(v) is not str and v is not None for v in text):
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
-            named[name] = [_text_cell(v) for v in named[name]]
-    if "funders" in named:
-        named["funders"] = [_decimal_text(v) if type(v) is float else v for v in named["funders"]]
+            named[name] = [_text_cell(v, name != "funders") for v in text]
     keep = filled.copy()
     ordered: list[tuple[int, int, Problem]] = []
     ids = named.get("id")
@@ -231,6 +233,13 @@ def table_of(
     return RegisterTable(shown, out, (kept + first_number).tolist()), problems
 
 
+def filled_cells(cells: list[Any]) -> Any:
+    """bool array: which cells hold a value (None is an empty cell)."""
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array != None  # noqa: E711 - elementwise, not identity
+
+
 def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
     """Each distinct funders cell split once; the rows whose cell cannot be split."""
     cache: dict[Any, tuple[Any, str]] = {}
@@ -255,8 +264,8 @@ def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple
     return out, bad
 
 
-def _text_cell(value: Any) -> Any:
-    if type(value) is int:
+def _text_cell(value: Any, whole_numbers: bool = True) -> Any:
+    if type(value) is int and whole_numbers:
         return str(value)
     return _decimal_text(value) if type(value) is float else value
 
