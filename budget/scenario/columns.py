@@ -94,21 +94,25 @@ def _cents(cells: list[Any]) -> list[int | None]:
     if texts:
         index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
         text = np.array([v for _, v in texts], dtype=str)
-        whole, dot, frac = np.strings.partition(text, ".")
-        has_dot = dot == "."
+        parts = [v.partition(".") for _, v in texts]
+        whole = np.array([w for w, _, _ in parts], dtype=str)
+        frac = np.array([f for _, _, f in parts], dtype=str)
+        has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
         # Only ASCII digits: other scripts' digits are read (and worded) field by field.
         ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
+        whole_len = np.char.str_len(whole)
+        frac_len = np.char.str_len(frac)
         ok = (
             ascii_only
-            & np.strings.isdecimal(whole)
-            & (np.strings.str_len(whole) <= 12)
-            & (np.strings.str_len(whole) > 0)
-            & (~has_dot | (np.strings.str_len(frac) <= 2))
-            & (~has_dot | np.strings.isdecimal(frac) | (np.strings.str_len(frac) == 0))
+            & np.char.isdecimal(whole)
+            & (whole_len > 0)
+            & (whole_len <= 12)
+            & (frac_len <= 2)
+            & (np.char.isdecimal(frac) | (frac_len == 0))
         )
         if ok.any():
             units = np.where(ok, whole, "0").astype(np.int64)
-            padded = np.strings.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
+            padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
             hundredths = padded.astype(np.int64)
             values = (units * 100 + hundredths).tolist()
             for i, good, value in zip(index.tolist(), ok.tolist(), values, strict=True):

@@ -146,7 +146,7 @@ class _Readers:
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
-        self.splits: dict[int, tuple[tuple[str, Fraction], ...]] = {}
+        self.splits: dict[Any, tuple[tuple[str, Fraction], ...]] = {}
 
     def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
         """A reader for the entry, and whether its fields need checking against its kind."""
@@ -270,16 +270,21 @@ _ALLOWED: dict[str, dict[str, str]] = {}
 def _shares(
     reader: FieldReader, funders: dict[str, Funder], read: _Readers
 ) -> tuple[tuple[str, Fraction], ...] | None:
-    """A register's funders cells are shared objects for equal text: split each once."""
-    if not isinstance(reader, ColumnReader) or not reader.has("funders"):
+    """The funders' shares; each written split is checked once (registers and large
+    scenarios repeat a few splits many times)."""
+    cell = reader.raw.get("funders")
+    if isinstance(cell, str):
+        key: Any = cell
+    elif isinstance(cell, dict) and all(isinstance(v, str) for v in cell.values()):
+        key = tuple(cell.items())
+    else:
         return _funders(reader, funders)
-    cell = reader.raw["funders"]
-    found = read.splits.get(id(cell))
+    found = read.splits.get(key)
     if found is None:
         before = len(reader.problems)
         shares = _funders(reader, funders)
         if shares is not None and len(reader.problems) == before:
-            read.splits[id(cell)] = shares
+            read.splits[key] = shares
         return shares
     return found
 
