@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -191,8 +191,7 @@ class FieldReader:
 
     def _covers(self, name: str, years: list[int], span: tuple[int, int]) -> bool:
         first, last = span
-        missing = [y for y in range(first, last + 1) if y not in years]
-        extra = [y for y in years if not first <= y <= last]
+        missing, extra = uncovered(years, first, last)
         if missing:
             self.error(
                 name,
@@ -331,6 +330,22 @@ def probability(value: object) -> Fraction | None:
     except (MoneyError, InvalidOperation, ValueError):
         return None
     return result if 0 <= result <= 1 else None
+
+
+def uncovered(
+    values: ByYear | Iterable[int] | None, first: int, last: int
+) -> tuple[list[int], list[int]]:
+    """Whether a table by year covers every year from `first` to `last`: the years it has
+    no value for, and its years outside the span. A value for every year covers them all;
+    None (no values at all) covers none. The one place this rule is written."""
+    if isinstance(values, ByYear):
+        if values.every is not None:
+            return [], []
+        values = values.years()
+    years = set(values) if values is not None else set()
+    missing = [y for y in range(first, last + 1) if y not in years]
+    extra = sorted(y for y in years if not first <= y <= last)
+    return missing, extra
 
 
 def as_integer(value: object) -> int | None:

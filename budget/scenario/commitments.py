@@ -1,0 +1,231 @@
+"""Reading commitments: each merged entry through its kind, into a Commitment.
+
+A register's rows are read through its columns, checked once per register
+(`columns.py`); TOML tables field by field. Both go through the same code below, so a
+problem is worded the same wherever a commitment was written.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from budget.errors import Problem
+from budget.fields import FieldReader
+from budget.kinds import COMMON_FIELDS, KINDS
+from budget.model import Commitment, Funder, Recipient
+from budget.periods import FiscalCalendar
+from budget.scenario.columns import ColumnReader, read_columns
+from budget.scenario.common import assumptions, reader_of, unknown_fields
+from budget.scenario.inherit import Entry, RowEntry
+
+
+def read_commitments(
+    entries: dict[str, Entry | RowEntry],
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+    calendar: FiscalCalendar,
+    problems: list[Problem],
+) -> list[Commitment]:
+    """The commitments that have no problem, in order; problems added to `problems`."""
+    read = _Readers(problems)
+    commitments: list[Commitment] = []
+    for order, (cid, entry) in enumerate(entries.items()):
+        commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
+        if commitment is not None:
+            commitments.append(commitment)
+    return commitments
+
+
+_NO_RAW: dict[str, Any] = {}
+
+
+class _Readers:
+    """Readers for commitments: a register's rows are read through its columns, which are
+    checked once per register (see columns.py); TOML tables field by field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
+        self.splits: dict[Any, tuple[tuple[str, Fraction], ...]] = {}
+
+    def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
+        """A reader for the entry, and whether its fields need checking against its kind."""
+        if type(entry) is not RowEntry:
+            assert isinstance(entry, Entry)
+            return reader_of(entry, self.problems), True
+        found = self.columns.get(id(entry.table))
+        if found is None:
+            origins = {name: entry.table.shown for name in entry.table.columns}
+            reader = ColumnReader(read_columns(entry.table), 0, self.problems)
+            found = self.columns[id(entry.table)] = (reader, origins)
+        reader = found[0].at(entry.index)
+        return reader, reader.columns.unknown[entry.index]
+
+    def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
+        """The file of each field and the raw table a commitment keeps."""
+        if isinstance(entry, RowEntry):
+            # Shared by every row of the register: a million rows keep no table each.
+            return self.columns[id(entry.table)][1], _NO_RAW
+        return dict(entry.origins), dict(entry.raw)
+
+
+def _commitment(
+    cid: str,
+    order: int,
+    entry: Entry | RowEntry,
+    read: _Readers,
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+    calendar: FiscalCalendar,
+) -> Commitment | None:
+    problems = read.problems
+    reader, check_fields = read.reader(entry)
+    before = len(problems)
+    kind_name = reader.raw.get("kind")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        if kind_name is None:
+            reader.error("kind", "is missing", "use one of " + ", ".join(KINDS))
+        else:
+            reader.error(
+                "kind",
+                f"{kind_name!r} is not a kind of commitment",
+                "use one of " + ", ".join(KINDS),
+            )
+        return None
+    allowed = _ALLOWED.get(kind.name) or _ALLOWED.setdefault(
+        kind.name, {**COMMON_FIELDS, **kind.fields}
+    )
+    if check_fields:
+        unknown_fields(reader, allowed, f"a {kind.name} commitment")
+    recipient = reader.text("recipient", required=True)
+    if recipient is not None and recipient not in recipients:
+        reader.error(
+            "recipient",
+            f"{recipient!r} is not a recipient",
+            "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
+        )
+    shares = _shares(reader, funders, read)
+    priority = reader.integer("priority", lo=-(10**6), hi=10**6)
+    spec = kind.parse(reader)
+    if spec is not None and hasattr(kind, "check"):
+        for name, message, hint in kind.check(spec, calendar):
+            reader.error(name, message, hint)
+    assumed = assumptions(reader, allowed)
+    if len(problems) > before or spec is None or recipient is None or shares is None:
+        return None
+    field_origins, raw = read.origins(entry)
+    return Commitment(
+        id=cid,
+        kind=kind.name,
+        recipient=recipient,
+        funders=shares,
+        spec=spec,
+        priority=priority or 0,
+        order=order,
+        name=reader.text("name") or "",
+        source=reader.text("source") or "",
+        assumptions=assumed,
+        origin=entry.file,
+        field_origins=field_origins,
+        raw=raw,
+    )
+
+
+_ALLOWED: dict[str, dict[str, str]] = {}
+
+
+def _shares(
+    reader: FieldReader, funders: dict[str, Funder], read: _Readers
+) -> tuple[tuple[str, Fraction], ...] | None:
+    """The funders' shares; each written split is checked once (registers and large
+    scenarios repeat a few splits many times)."""
+    cell = reader.raw.get("funders")
+    if isinstance(cell, str):
+        key: Any = cell
+    elif isinstance(cell, dict) and all(isinstance(v, str) for v in cell.values()):
+        key = tuple(cell.items())
+    else:
+        return _funders(reader, funders)
+    found = read.splits.get(key)
+    if found is None:
+        before = len(reader.problems)
+        shares = _funders(reader, funders)
+        if shares is not None and len(reader.problems) == before:
+            read.splits[key] = shares
+        return shares
+    return found
+
+
+def _funders(
+    reader: FieldReader, funders: dict[str, Funder]
+) -> tuple[tuple[str, Fraction], ...] | None:
+    if not reader.has("funders"):
+        reader.error("funders", "is missing", 'e.g. funders = { VenJ = "1/2", VWS = "1/2" }')
+        return None
+    raw = reader.raw["funders"]
+    if isinstance(raw, str):
+        raw = {raw: "1"}
+    if not isinstance(raw, dict) or not raw:
+        reader.error(
+            "funders",
+            "must be a table of funder keys and shares",
+            'e.g. funders = { VenJ = "1/2", VWS = "1/2" }',
+        )
+        return None
+    shares: list[tuple[str, Fraction]] = []
+    for key, value in raw.items():
+        if key not in funders:
+            reader.error(
+                "funders",
+                f"{key!r} is not a funder",
+                "funders are " + (", ".join(funders) or "none: add [funders.KEY]"),
+            )
+            continue
+        share = _share(reader, key, value)
+        if share is not None:
+            shares.append((key, share))
+    if len(shares) != len(raw):
+        return None
+    total = sum(s for _, s in shares)
+    if total != 1:
+        reader.error(
+            "funders",
+            f"the shares add up to {total}, not 1",
+            "shares are exact fractions such as 1/2 and 1/3 that add up to 1",
+        )
+        return None
+    from budget.money import MoneyError, share_weights
+
+    try:
+        share_weights([s for _, s in shares])
+    except MoneyError as exc:
+        reader.error("funders", exc.message, exc.hint)
+        return None
+    return _interned(tuple(raw.items()), tuple(shares))
+
+
+_SPLITS: dict[tuple[tuple[str, Any], ...], tuple[tuple[str, Fraction], ...]] = {}
+
+
+def _interned(
+    text: tuple[tuple[str, Any], ...], split: tuple[tuple[str, Fraction], ...]
+) -> tuple[tuple[str, Fraction], ...]:
+    """The same object for the same written split, so that the engine can group
+    commitments by identity instead of hashing fractions."""
+    if not all(isinstance(v, str | int) for _, v in text):
+        return split
+    if len(_SPLITS) > 10_000:
+        _SPLITS.clear()
+    return _SPLITS.setdefault(text, split)
+
+
+def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:
+    from budget.money import MoneyError, parse_share
+
+    try:
+        return parse_share(value)
+    except MoneyError as exc:
+        reader.error("funders", f"share of {key!r}: {exc.message}", exc.hint)
+        return None
