@@ -152,6 +152,10 @@ import pandas, python_calamine  # imported before measuring: not part of a load
 from budget.scenario import read_scenario
 path = sys.argv[1]
 def rss():
+    # The high-water mark of this process's memory (ru_maxrss would carry the parent's).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 before = rss()
 scenario, problems = read_scenario(path)
