@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -105,10 +106,11 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     except OSError as exc:
         return fail(f"cannot be read ({exc.strerror or exc})")
     try:
-        cells = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        if suffix == ".csv":
+            return table_of_columns(_read_csv(path), shown)
+        return table_of(_read_xlsx(path), shown)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
-    return table_of(cells, shown)
 
 
 class RegisterError(Exception):
@@ -131,26 +133,47 @@ def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list
 def table_of(
     table: Iterable[Sequence[Any]], shown: str
 ) -> tuple[RegisterTable | None, list[Problem]]:
-    """The columns of a header row and data rows of cell values, and the reading problems.
+    """The columns of rows of cell values (the first row with anything in it names the
+    columns), and the problems found reading them; see `table_of_columns`."""
+    rows = table if isinstance(table, list) else list(table)
+    width = max((len(cells) for cells in rows), default=0)
+    if all(len(cells) == width for cells in rows):
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    else:
+        columns = list(itertools.zip_longest(*rows, fillvalue=None))
+    return table_of_columns(columns, shown)
+
+
+def table_of_columns(
+    cells_by_column: Sequence[Sequence[Any]], shown: str
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """A register from its columns of cell values, header included.
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
     shows (the first row is 1), blank rows are skipped. Problems come in row order: the
     header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    rows = table if isinstance(table, list) else list(table)
-    top = next((n for n, cells in enumerate(rows) if any(_cell(c) is not None for c in cells)), -1)
-    if top < 0:
+    # Text cells are nearly all cells: stripped inline, everything else through _cell.
+    cleaned = [
+        [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
+        for cells in cells_by_column
+    ]
+    filled_by_column = [filled_cells(cells) for cells in cleaned]
+    anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
+    for filled_here in filled_by_column:
+        anything |= filled_here
+    if not anything.any():
         return None, [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
-    header = rows[top]
-    body = rows[top + 1 :]
+    top = int(np.argmax(anything))
+    header = [cells[top] for cells in cleaned]
     first_number = top + 2
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, cell in enumerate(header):
-        name = "" if _cell(cell) is None else str(cell).strip().lower()
+        name = "" if cell is None else str(cell).strip().lower()
         if not name:
             continue
         column = f"row {top + 1}, column {name!r}"
@@ -170,33 +193,19 @@ def table_of(
         else:
             columns.append((i, name))
         seen.add(name)
-    width = len(header)
-    count = len(body)
-    # Column by column: a rectangular body is sliced, a ragged one padded with None.
-    rectangular = all(len(cells) == width for cells in body)
-    if rectangular and body:
-        transposed: list[Sequence[Any]] = list(zip(*body, strict=True))
-    else:
-        longest = max([width, *(len(cells) for cells in body)])
-        transposed = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
-        transposed += [(None,) * count] * (longest - len(transposed))
-    # Text cells are nearly all cells: stripped inline, everything else through _cell.
-    named = {
-        name: [(v.strip() or None) if type(v) is str else _cell(v) for v in transposed[i]]
-        for i, name in columns
-    }
+    body = slice(top + 1, None)
+    count = len(anything) - top - 1
+    named = {name: cleaned[i][body] for i, name in columns}
     filled = np.zeros(count, dtype=bool)
-    for cells in named.values():
-        filled |= filled_cells(cells)
+    for i, _ in columns:
+        filled |= filled_by_column[i][body]
     stray_column = np.full(count, -1, dtype=np.int64)
-    named_at = {i for i, _ in columns}
-    for i in reversed(range(len(transposed))):
-        if i in named_at or (i < width and _cell(header[i]) is not None):
-            continue
-        stray_column[filled_cells([_cell(v) for v in transposed[i]])] = i
+    for i in reversed(range(len(cleaned))):
+        if header[i] is None:
+            stray_column[filled_by_column[i][body]] = i
     for name in (*TEXT_COLUMNS, "funders"):
         text = named.get(name)
-        if text is not None and any(type(v) is not str and v is not None for v in text):
+        if text is not None and not set(map(type, text)) <= {str, type(None)}:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
             named[name] = [_text_cell(v, name != "funders") for v in text]
     keep = filled.copy()
@@ -235,9 +244,7 @@ def table_of(
 
 def filled_cells(cells: list[Any]) -> Any:
     """bool array: which cells hold a value (None is an empty cell)."""
-    array = np.empty(len(cells), dtype=object)
-    array[:] = cells
-    return array != None  # noqa: E711 - elementwise, not identity
+    return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
 
 
 def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
@@ -344,6 +351,7 @@ def _letters(index: int) -> str:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
+    """The CSV file's cells, column by column."""
     import pandas as pd
 
     try:
@@ -381,7 +389,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise RegisterError(f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     except OSError as exc:
         raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
-    return frame.to_numpy(dtype=object).tolist()
+    return [frame[column].tolist() for column in frame.columns]
 
 
 def _read_xlsx(path: Path) -> Iterable[Sequence[Any]]:
