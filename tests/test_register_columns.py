@@ -33,7 +33,7 @@ last_year = 2020
 HEADER = [
     "id", "kind", "recipient", "funders", "first_year", "last_year", "amount", "cap",
     "shortfall", "total", "total_cap", "start", "end", "advance", "settlement_lag",
-    "committed_in", "priority", "source",
+    "committed_in", "priority", "source", "name", "assumptions",
 ]  # fmt: skip
 
 GOOD = {
@@ -61,6 +61,8 @@ CELLS = {
     "committed_in": ["", "2015", "2030", "x"],
     "priority": ["", "3", "-2", "10000000", "p"],
     "source": ["", "letter", "p. 3"],
+    "name": ["", "A title"],
+    "assumptions": ["", "amount", "cap", "bogus"],
 }
 
 

@@ -7,17 +7,19 @@ problem is worded the same wherever a commitment was written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from budget.errors import Problem
 from budget.fields import FieldReader
-from budget.kinds import COMMON_FIELDS, KINDS
+from budget.kinds import COMMON_FIELDS, KINDS, Kind
 from budget.model import Commitment, Funder, Recipient
 from budget.periods import FiscalCalendar
 from budget.scenario.columns import ColumnReader, read_columns
 from budget.scenario.common import assumptions, reader_of, unknown_fields
 from budget.scenario.inherit import Entry, RowEntry
+from budget.scenario.register import RegisterTable
 
 
 def read_commitments(
@@ -31,10 +33,141 @@ def read_commitments(
     read = _Readers(problems)
     commitments: list[Commitment] = []
     for order, (cid, entry) in enumerate(entries.items()):
+        if type(entry) is RowEntry:
+            rows = read.rows(entry.table, funders, recipients)
+            if rows.kinds[entry.index] is not None:
+                commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
+                if commitment is not None:
+                    commitments.append(commitment)
+                continue
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
     return commitments
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """A register's fields common to every kind, read column by column.
+
+    For each row: its kind, or None when any common field of the row needs reading field
+    by field (a bad kind, recipient, funders, priority, name or source, an assumptions
+    cell, or a column its kind does not have); then the recipient, shares, priority, name
+    and source to use when the kind is given.
+    """
+
+    reader: ColumnReader
+    origins: dict[str, str]
+    kinds: list[Kind | None]
+    recipients: list[str | None]
+    shares: list[tuple[tuple[str, Fraction], ...] | None]
+    priorities: list[int | None]
+    names: list[str | None]
+    sources: list[str | None]
+
+
+def _rows(
+    reader: ColumnReader, funders: dict[str, Funder], recipients: dict[str, Recipient]
+) -> _Rows:
+    columns = reader.columns
+    table = columns.table
+    count = len(table)
+    empty: list[Any] = [None] * count
+    texts = columns.texts
+    kinds = [KINDS.get(k) if k is not None else None for k in texts.get("kind", empty)]
+    to = [r if r in recipients else None for r in texts.get("recipient", empty)]
+    splits: dict[Any, Any] = {}
+    shares: list[Any] = []
+    for cell in table.columns.get("funders", empty):
+        key = cell if isinstance(cell, str) else _split_key(cell)
+        if key not in splits:
+            scratch: list[Problem] = []
+            found = _funders(FieldReader({"funders": cell}, str, str, scratch), funders)
+            splits[key] = None if scratch else found
+        shares.append(splits[key])
+    priorities = columns.numbers.get("priority", empty)
+    cells = table.columns
+    clean = [
+        kind is not None and recipient is not None and split is not None
+        for kind, recipient, split in zip(kinds, to, shares, strict=True)
+    ]
+    for name, read in (
+        ("priority", priorities),
+        ("name", texts.get("name")),
+        ("source", texts.get("source")),
+    ):
+        given = cells.get(name)
+        if given is None or read is None:
+            continue
+        for i, (cell, value) in enumerate(zip(given, read, strict=True)):
+            if cell is not None and (
+                value is None or (name == "priority" and not PRIORITY[0] <= value <= PRIORITY[1])
+            ):
+                clean[i] = False
+    for name in ("assumptions",):
+        for i, cell in enumerate(cells.get(name, empty)):
+            if cell is not None:
+                clean[i] = False
+    for i, unknown in enumerate(columns.unknown):
+        if unknown:
+            clean[i] = False
+    origins = {name: table.shown for name in table.columns}
+    return _Rows(
+        reader,
+        origins,
+        [k if ok else None for k, ok in zip(kinds, clean, strict=True)],
+        to,
+        shares,
+        list(priorities),
+        list(texts.get("name", empty)),
+        list(texts.get("source", empty)),
+    )
+
+
+def _split_key(cell: Any) -> Any:
+    if isinstance(cell, dict) and all(isinstance(v, str) for v in cell.values()):
+        return tuple(cell.items())
+    return ("#", id(cell))
+
+
+PRIORITY = (-(10**6), 10**6)
+
+
+def _row_commitment(
+    cid: str,
+    order: int,
+    index: int,
+    rows: _Rows,
+    calendar: FiscalCalendar,
+    problems: list[Problem],
+) -> Commitment | None:
+    """A register row whose common fields were all read column by column: only the kind's
+    own fields are left to read (the same code and the same problems as _commitment)."""
+    kind = rows.kinds[index]
+    assert kind is not None
+    reader = rows.reader.at(index)
+    before = len(problems)
+    spec = kind.parse(reader)
+    if spec is not None and hasattr(kind, "check"):
+        for name, message, hint in kind.check(spec, calendar):
+            reader.error(name, message, hint)
+    if len(problems) > before or spec is None:
+        return None
+    return Commitment(
+        id=cid,
+        kind=kind.name,
+        recipient=rows.recipients[index],  # type: ignore[arg-type]
+        funders=rows.shares[index],  # type: ignore[arg-type]
+        spec=spec,
+        priority=rows.priorities[index] or 0,
+        order=order,
+        name=rows.names[index] or "",
+        source=rows.sources[index] or "",
+        assumptions=(),
+        origin=rows.reader.columns.table.shown,
+        field_origins=rows.origins,
+        raw=_NO_RAW,
+    )
 
 
 _NO_RAW: dict[str, Any] = {}
@@ -48,18 +181,32 @@ class _Readers:
         self.problems = problems
         self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
         self.splits: dict[Any, tuple[tuple[str, Fraction], ...]] = {}
+        self.tables: dict[int, _Rows] = {}
+
+    def rows(
+        self, table: RegisterTable, funders: dict[str, Funder], recipients: dict[str, Recipient]
+    ) -> _Rows:
+        """The register's common fields, read once per register."""
+        found = self.tables.get(id(table))
+        if found is None:
+            reader, _ = self._columns(table)
+            found = self.tables[id(table)] = _rows(reader, funders, recipients)
+        return found
+
+    def _columns(self, table: RegisterTable) -> tuple[ColumnReader, dict[str, str]]:
+        found = self.columns.get(id(table))
+        if found is None:
+            origins = {name: table.shown for name in table.columns}
+            reader = ColumnReader(read_columns(table), 0, self.problems)
+            found = self.columns[id(table)] = (reader, origins)
+        return found
 
     def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
         """A reader for the entry, and whether its fields need checking against its kind."""
         if type(entry) is not RowEntry:
             assert isinstance(entry, Entry)
             return reader_of(entry, self.problems), True
-        found = self.columns.get(id(entry.table))
-        if found is None:
-            origins = {name: entry.table.shown for name in entry.table.columns}
-            reader = ColumnReader(read_columns(entry.table), 0, self.problems)
-            found = self.columns[id(entry.table)] = (reader, origins)
-        reader = found[0].at(entry.index)
+        reader = self._columns(entry.table)[0].at(entry.index)
         return reader, reader.columns.unknown[entry.index]
 
     def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
@@ -107,7 +254,7 @@ def _commitment(
             "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
         )
     shares = _shares(reader, funders, read)
-    priority = reader.integer("priority", lo=-(10**6), hi=10**6)
+    priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
     spec = kind.parse(reader)
     if spec is not None and hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):
