@@ -17,7 +17,7 @@ import datetime as dt
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -108,7 +108,8 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     try:
         if suffix == ".csv":
             return table_of_columns(_read_csv(path), shown)
-        return table_of(_read_xlsx(path), shown)
+        cells = _read_xlsx(path)
+        return table_of_columns(_columns(cells if isinstance(cells, list) else list(cells)), shown)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
 
@@ -135,19 +136,25 @@ def table_of(
 ) -> tuple[RegisterTable | None, list[Problem]]:
     """The columns of rows of cell values (the first row with anything in it names the
     columns), and the problems found reading them; see `table_of_columns`."""
-    rows = table if isinstance(table, list) else list(table)
+    return table_of_columns(_columns(list(table)), shown)
+
+
+def _columns(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Rows of cells as columns (padded with None); empties `rows` to free its memory."""
     width = max((len(cells) for cells in rows), default=0)
     if all(len(cells) == width for cells in rows):
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
     else:
         columns = list(itertools.zip_longest(*rows, fillvalue=None))
-    return table_of_columns(columns, shown)
+    rows.clear()
+    return columns
 
 
 def table_of_columns(
     cells_by_column: Sequence[Sequence[Any]], shown: str
 ) -> tuple[RegisterTable | None, list[Problem]]:
-    """A register from its columns of cell values, header included.
+    """A register from its columns of cell values, header included (a list of columns is
+    consumed: emptied as its columns are read).
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
     shows (the first row is 1), blank rows are skipped. Problems come in row order: the
@@ -157,7 +164,7 @@ def table_of_columns(
     # Text cells are nearly all cells: stripped inline, everything else through _cell.
     cleaned = [
         [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
-        for cells in cells_by_column
+        for cells in _each_once(cells_by_column)
     ]
     filled_by_column = [filled_cells(cells) for cells in cleaned]
     anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
@@ -240,6 +247,17 @@ def table_of_columns(
         take = kept.tolist()
         out = {name: [cells[i] for i in take] for name, cells in named.items()}
     return RegisterTable(shown, out, (kept + first_number).tolist()), problems
+
+
+def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The columns in order; a list of them is emptied on the way, so that each column's
+    raw cells are freed once cleaned (a million-row register holds one copy at a time)."""
+    if not isinstance(columns, list):
+        yield from columns
+        return
+    columns.reverse()
+    while columns:
+        yield columns.pop()
 
 
 def filled_cells(cells: list[Any]) -> Any:
