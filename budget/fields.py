@@ -84,7 +84,7 @@ class FieldReader:
             self.error(name, f"{_show(self.raw[name])} is not a whole number")
             return None
         if not lo <= number <= hi:
-            self.error(name, f"{number} is out of range", f"use a number from {lo} to {hi}")
+            self.error(name, f"{_show(number)} is out of range", f"use a number from {lo} to {hi}")
             return None
         return number
 
@@ -222,6 +222,11 @@ class FieldReader:
         return self._cents(name, raw, allow_negative, suffix)
 
     def _cents(self, name: str, raw: object, allow_negative: bool, suffix: str = "") -> int | None:
+        too_long = _too_long(raw)
+        if too_long:
+            hint = AMOUNT_HINT if too_long == "is too large" else 'write e.g. "67600.00" or 67600'
+            self.error(name, f"{_show(raw)} {too_long}{suffix}", hint)
+            return None
         try:
             return parse_cents(raw, allow_negative=allow_negative)
         except MoneyError as exc:
@@ -365,10 +370,31 @@ def _years(years: list[int]) -> str:
     return ("year " if len(years) == 1 else "years ") + ", ".join(map(str, years))
 
 
+AMOUNT_HINT = 'amounts must be below 92 quadrillion euros; write e.g. "67600.00"'
+LONGEST_AMOUNT = 40  # characters; 92 quadrillion euros in cents is 21
+
+
+def _too_long(raw: object) -> str:
+    """Why an amount is refused before it is converted ("" if it is not): a number with
+    more digits than Python converts (4,300) must give a message, not an exception."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 80:
+        return "is too large"
+    if isinstance(raw, str) and len(raw.strip()) > LONGEST_AMOUNT:
+        digits = re.fullmatch(r"\s*[+-]?[\d_]+(\.\d*)?\s*", raw)
+        return "is too large" if digits else "is not an amount"
+    return ""
+
+
 def _show(value: object) -> str:
+    """A short, escaped excerpt of a value for a message (at most 40 characters)."""
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str) and len(value) > 40:
+        value = value[:40]  # repr of the excerpt only: a value may be hundreds of MB
+        return repr(value)[:37] + "..."
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

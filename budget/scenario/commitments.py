@@ -324,11 +324,10 @@ def _funders(
     shares: list[tuple[str, Fraction]] = []
     for key, value in raw.items():
         if key not in funders:
-            reader.error(
-                "funders",
-                f"{key!r} is not a funder",
-                "funders are " + (", ".join(funders) or "none: add [funders.KEY]"),
-            )
+            hint = "funders are " + (", ".join(funders) or "none: add [funders.KEY]")
+            if key != key.strip() and key.strip() in funders:
+                hint = f"remove the white space around {key.strip()!r}"
+            reader.error("funders", f"{key!r} is not a funder", hint)
             continue
         share = _share(reader, key, value)
         if share is not None:

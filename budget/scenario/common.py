@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from budget.errors import Problem
@@ -16,10 +17,19 @@ def reader_of(entry: Entry, problems: list[Problem]) -> FieldReader:
     return FieldReader(entry.raw, entry.file_of, entry.where, problems)
 
 
-def unknown_fields(reader: FieldReader, allowed: dict[str, str], what: str) -> None:
+def unknown_fields(reader: FieldReader, allowed: Mapping[str, str], what: str) -> None:
     for key in reader.raw:
         if key not in allowed:
-            reader.error(key, "is not a field here", f"{what} takes " + ", ".join(allowed))
+            reader.error(key, "is not a field here", unknown_hint(key, allowed, what))
+
+
+def unknown_hint(key: str, allowed: Iterable[str], what: str) -> str:
+    """The hint for a name that is not one of `allowed`: white space around a known name
+    is pointed out, as it is invisible in most editors."""
+    names = list(allowed)
+    if key != key.strip() and key.strip() in names:
+        return f"remove the white space around {key.strip()!r}"
+    return f"{what} takes " + ", ".join(names)
 
 
 def assumptions(reader: FieldReader, allowed: dict[str, str]) -> tuple[str, ...]:

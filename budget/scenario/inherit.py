@@ -151,6 +151,16 @@ def _merge_keyed(section: str) -> Callable[[Merged, LoadedFile], None]:
         for key, value in table.items():
             if isinstance(value, str) and section == "funders":
                 value = {"name": value}
+            if key != key.strip() or not key:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        where_entry(noun, key),
+                        "has white space around its key" if key else "has an empty key",
+                        f"nothing could refer to it; write [{section}.{key.strip() or 'KEY'}]",
+                    )
+                )
+                continue
             if not isinstance(value, dict):
                 merged.problems.append(
                     Problem(
@@ -270,6 +280,16 @@ def _commitment_id(
                 where(None),
                 "has no id" if cid is None else f"id {cid!r} is not text",
                 'give every commitment an id = "..."',
+            )
+        )
+        return None
+    if cid != cid.strip():
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {cid!r} has white space around it",
+                f'nothing could refer to it; write id = "{cid.strip()}"',
             )
         )
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,26 @@ def parse_toml(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def not_a_file(path: Path, noun: str) -> str:
+    """Why `path` cannot be read as an input file ("" when it can), looked up before any
+    byte is read: a folder, a device such as /dev/zero (also behind a symlink), a pipe.
+    Raises OSError (FileNotFoundError, a name too long) for the caller to word."""
+    mode = path.stat().st_mode  # follows symlinks: the target is what would be read
+    if stat.S_ISDIR(mode):
+        return f"is a folder, not a {noun}"
+    if not stat.S_ISREG(mode):
+        return f"is not a regular file (a device, pipe or socket), so not a {noun}"
+    return ""
+
+
+def read_limited(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `limit` (its size as stated by
+    the file system is not trusted: reading stops at limit + 1 bytes)."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The file's TOML as a dict, or None with the problem that stopped reading it."""
 
@@ -44,14 +65,15 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(shown, "", message, hint)]
 
     try:
-        if path.is_dir():
-            return fail("is a folder, not a scenario file")
-        if path.stat().st_size > MAX_BYTES:
+        refused = not_a_file(path, "scenario file")
+        if refused:
+            return fail(refused)
+        data = read_limited(path, MAX_BYTES)
+        if data is None:
             return fail(
                 "is too large for a scenario file (over 50 MiB)",
                 "keep large registers in a CSV or XLSX file named by register =",
             )
-        data = path.read_bytes()
     except FileNotFoundError:
         return fail("no such file")
     except OSError as exc:
@@ -80,3 +102,10 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         return fail(f"is not valid TOML: {message}", hint)
     except RecursionError:
         return fail("is nested too deeply to be a scenario")
+    except ValueError as exc:  # after TOMLDecodeError, which is one
+        if "digits" not in str(exc):
+            raise
+        return fail(
+            "has a number with more digits than can be read (over 4,300)",
+            "amounts and years have a few digits; check for a typing error",
+        )

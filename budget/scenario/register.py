@@ -27,6 +27,7 @@ import numpy as np
 
 from budget.errors import Problem
 from budget.kinds import COMMON_FIELDS, KINDS
+from budget.scenario.read import not_a_file
 
 Where = Callable[[str | None], str]
 Row = tuple[dict[str, Any], Where]
@@ -96,13 +97,14 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
             f"is not a register: {suffix or 'no extension'}",
             "registers are .csv files or .xlsx workbooks (the first sheet is read)",
         )
-    if not path.exists():
-        return fail("no such file", "the register path is relative to the scenario's folder")
     try:
-        if path.is_dir():
-            return fail("is a folder, not a register")
+        refused = not_a_file(path, "register")
+        if refused:
+            return fail(refused)
         if path.stat().st_size > MAX_BYTES:
             return fail("is too large for a register (over 500 MiB)")
+    except FileNotFoundError:
+        return fail("no such file", "the register path is relative to the scenario's folder")
     except OSError as exc:
         return fail(f"cannot be read ({exc.strerror or exc})")
     try:

@@ -1,0 +1,123 @@
+"""Hostile inputs to loading (issue 13): a clear problem naming the file and field, never an
+exception, a hang or unbounded memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget.scenario import read_scenario
+
+HEAD = """
+[scenario]
+name = "x"
+[funders.A]
+[recipients.R]
+[[commitments]]
+id = "a"
+kind = "annual"
+recipient = "R"
+funders = { A = "1" }
+first_year = 2015
+last_year = 2016
+"""
+
+
+def problems_of(tmp_path: Path, text: str, name: str = "s.toml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    scenario, problems = read_scenario(path)
+    assert scenario is None and problems
+    assert all(p.file.startswith(str(tmp_path)) for p in problems)
+    return [f"{p.where}: {p.message}" for p in problems]
+
+
+# --- class 1: numbers beyond Python's limits ------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    digits=st.integers(min_value=25, max_value=6000),
+    field=st.sampled_from(["amount", "first_year", "priority"]),
+    quoted=st.booleans(),
+)
+def test_numbers_with_thousands_of_digits_name_the_field(tmp_path_factory, digits, field, quoted):
+    number = "7" * digits
+    value = f'"{number}"' if quoted else number
+    text = HEAD.replace(f"{field} = 2015", f"{field} = {value}") if field == "first_year" else HEAD
+    if field != "first_year":
+        text += f"{field} = {value}\n"
+    if field != "amount":
+        text += 'amount = "1"\n'
+    lines = problems_of(tmp_path_factory.mktemp("digits"), text)
+    if not quoted and digits > 4300:
+        # The TOML reader itself cannot turn it into a number: one problem for the file.
+        assert lines == [": has a number with more digits than can be read (over 4,300)"]
+    else:
+        assert any(line.startswith(f"commitment 'a', field '{field}': ") for line in lines), lines
+    assert all(len(line) < 300 for line in lines)
+
+
+def test_a_long_text_amount_is_quoted_short(tmp_path):
+    lines = problems_of(tmp_path, HEAD + 'amount = "' + "x" * 100_000 + '"\n')
+    assert len(lines) == 1 and len(lines[0]) < 120
+    assert "is not an amount" in lines[0]
+
+
+# --- class 3: files that are not regular files ------------------------------------------------
+
+
+def test_a_pipe_is_refused_before_reading(tmp_path):
+    fifo = tmp_path / "s.toml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    _, problems = read_scenario(fifo)
+    assert [p.message for p in problems] == [
+        "is not a regular file (a device, pipe or socket), so not a scenario file"
+    ]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_symlink_to_a_device_is_refused(tmp_path, device):
+    link = tmp_path / "s.toml"
+    link.symlink_to(device)
+    _, problems = read_scenario(link)
+    assert "not a regular file" in problems[0].message
+    register = tmp_path / "r.csv"
+    register.symlink_to(device)
+    text = HEAD.replace('name = "x"', 'name = "x"\nregister = "r.csv"')
+    lines = problems_of(tmp_path, text, "main.toml")
+    assert any("not a regular file" in line and "register" in line for line in lines), lines
+
+
+def test_a_folder_and_a_name_too_long(tmp_path):
+    assert read_scenario(tmp_path)[1][0].message == "is a folder, not a scenario file"
+    long = tmp_path / ("x" * 300 + ".toml")
+    assert read_scenario(long)[1][0].message == "cannot be read (File name too long)"
+    lines = problems_of(
+        tmp_path, HEAD.replace('name = "x"', f'name = "x"\nregister = "{"r" * 300}.csv"')
+    )
+    assert any("File name too long" in line for line in lines), lines
+
+
+# --- class 10: keys with white space around them ----------------------------------------------
+
+
+def test_keys_with_white_space_are_refused_with_a_hint(tmp_path):
+    text = HEAD.replace("[funders.A]", '[funders.A]\n[funders." B"]').replace(
+        'id = "a"', 'id = "a "'
+    )
+    lines = problems_of(tmp_path, text + 'amount = "1"\n')
+    assert "funder ' B': has white space around its key" in lines
+    assert "commitment 'a ', field 'id': the id 'a ' has white space around it" in lines
+    path = tmp_path / "s.toml"
+    path.write_text(
+        HEAD.replace('funders = { A = "1" }', 'funders = { " A" = "1" }') + '" amount" = "1"\n'
+    )
+    _, problems = read_scenario(path)
+    hints = {p.where: p.hint for p in problems}
+    assert hints["commitment 'a', field ' amount'"] == "remove the white space around 'amount'"
+    assert hints["commitment 'a', field 'funders'"] == "remove the white space around 'A'"
