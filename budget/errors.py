@@ -37,14 +37,29 @@ class InputError(Exception):
         self.problems = problems
 
 
+EXCERPT = 40  # characters of a value quoted in a message
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A value as a message quotes it: its repr (control characters escaped), cut to at
+    most `limit` characters. Only the start of a long text is looked at: one cell may
+    hold hundreds of megabytes."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit])[: limit - 3] + "..."
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def where_commitment(cid: str, field: str | None = None) -> str:
     """'commitment "cid", field "field"'."""
     # Entries without a usable id are named by their position: "commitment #3".
-    text = f"commitment {cid}" if cid.startswith("#") else f"commitment {cid!r}"
-    return f"{text}, field {field!r}" if field else text
+    text = f"commitment {cid}" if cid.startswith("#") else f"commitment {excerpt(cid)}"
+    return f"{text}, field {excerpt(field)}" if field else text
 
 
 def where_entry(section: str, key: str, field: str | None = None) -> str:
     """'recipient "SIN", field "costs"' and the like."""
-    text = f"{section} {key!r}"
-    return f"{text}, field {field!r}" if field else text
+    text = f"{section} {excerpt(key)}"
+    return f"{text}, field {excerpt(field)}" if field else text

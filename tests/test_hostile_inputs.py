@@ -121,3 +121,30 @@ def test_keys_with_white_space_are_refused_with_a_hint(tmp_path):
     hints = {p.where: p.hint for p in problems}
     assert hints["commitment 'a', field ' amount'"] == "remove the white space around 'amount'"
     assert hints["commitment 'a', field 'funders'"] == "remove the white space around 'A'"
+
+
+# --- class 5: errors that quote too much ----------------------------------------------------
+
+
+def test_problems_are_listed_up_to_a_limit_per_file_then_counted(tmp_path):
+    rows = "".join(f"c{i},annual,R,A,2015,2015,bad{i}\n" for i in range(250))
+    (tmp_path / "r.csv").write_text("id,kind,recipient,funders,first_year,last_year,amount\n" + rows)
+    text = '[scenario]\nname = "x"\nregister = "r.csv"\n[funders.A]\n[recipients.R]\n'
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    _, problems = read_scenario(path)
+    assert len(problems) == 101
+    assert problems[99].where == "row 101 (commitment 'c99'), column 'amount'"
+    assert problems[100].file == str(tmp_path / "r.csv")
+    assert problems[100].message == "and 150 more problems"
+
+
+def test_a_huge_cell_is_quoted_as_a_short_excerpt(tmp_path):
+    huge = "VenJ=" + "9" * 1_000_000
+    header = "id,kind,recipient,funders,first_year,last_year,amount\n"
+    (tmp_path / "r.csv").write_text(header + f"{'x' * 500_000},annual,R,{huge};,2015,2015,1\n")
+    text = '[scenario]\nname = "x"\nregister = "r.csv"\n[funders.A]\n[recipients.R]\n'
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    _, problems = read_scenario(path)
+    assert problems and all(len(str(p)) < 400 for p in problems), [len(str(p)) for p in problems]

@@ -5,6 +5,7 @@ Only `load.load_files` touches the file system; merging and checking are pure.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from budget.errors import InputError, Problem
@@ -14,10 +15,37 @@ from budget.scenario.load import load_files
 from budget.scenario.parse import build_scenario
 
 
+MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
+
+
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     """The scenario at `path` and its problems: (scenario, []) or (None, problems)."""
     shown = str(path)
-    return build_scenario(merge(load_files(Path(path), shown)), shown)
+    scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
+    return scenario, bounded(problems)
+
+
+def bounded(problems: list[Problem], most: int = MAX_PROBLEMS) -> list[Problem]:
+    """At most `most` problems per file, then one "and N more problems" line for it."""
+    listed: Counter[str] = Counter()
+    more: Counter[str] = Counter()
+    out: list[Problem] = []
+    for problem in problems:
+        if listed[problem.file] < most:
+            listed[problem.file] += 1
+            out.append(problem)
+        else:
+            more[problem.file] += 1
+    for file, count in more.items():
+        out.append(
+            Problem(
+                file,
+                "",
+                f"and {count} more problem{'s' if count > 1 else ''}",
+                f"only the first {most} problems of a file are listed; fix those first",
+            )
+        )
+    return out
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.fields import uncovered
 from budget.kinds import KINDS
 from budget.scenario.common import Draft
@@ -33,7 +33,7 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
                     Problem(
                         entry.file_of("shortfall"),
                         entry.where("shortfall"),
-                        f"is not given, and recipient {c.recipient!r} has no {label} for "
+                        f"is not given, and recipient {excerpt(c.recipient)} has no {label} for "
                         + ", ".join(map(str, missing)),
                         f"give shortfall, or {label} for every year from {first} to {last} "
                         f"on [recipients.{c.recipient}]",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS, Kind
 from budget.model import Commitment, Funder, Recipient
@@ -237,7 +237,7 @@ def _commitment(
         else:
             reader.error(
                 "kind",
-                f"{kind_name!r} is not a kind of commitment",
+                f"{excerpt(kind_name)} is not a kind of commitment",
                 "use one of " + ", ".join(KINDS),
             )
         return None
@@ -250,7 +250,7 @@ def _commitment(
     if recipient is not None and recipient not in recipients:
         reader.error(
             "recipient",
-            f"{recipient!r} is not a recipient",
+            f"{excerpt(recipient)} is not a recipient",
             "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
         )
     shares = _shares(reader, funders, read)
@@ -326,8 +326,8 @@ def _funders(
         if key not in funders:
             hint = "funders are " + (", ".join(funders) or "none: add [funders.KEY]")
             if key != key.strip() and key.strip() in funders:
-                hint = f"remove the white space around {key.strip()!r}"
-            reader.error("funders", f"{key!r} is not a funder", hint)
+                hint = f"remove the white space around {excerpt(key.strip())}"
+            reader.error("funders", f"{excerpt(key)} is not a funder", hint)
             continue
         share = _share(reader, key, value)
         if share is not None:
@@ -373,5 +373,5 @@ def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:
     try:
         return parse_share(value)
     except MoneyError as exc:
-        reader.error("funders", f"share of {key!r}: {exc.message}", exc.hint)
+        reader.error("funders", f"share of {excerpt(key)}: {exc.message}", exc.hint)
         return None

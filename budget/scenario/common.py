@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.fields import FieldReader
 from budget.model import Commitment, Funder, Limit, Recipient
 from budget.periods import FiscalCalendar
@@ -28,7 +28,7 @@ def unknown_hint(key: str, allowed: Iterable[str], what: str) -> str:
     is pointed out, as it is invisible in most editors."""
     names = list(allowed)
     if key != key.strip() and key.strip() in names:
-        return f"remove the white space around {key.strip()!r}"
+        return f"remove the white space around {excerpt(key.strip())}"
     return f"{what} takes " + ", ".join(names)
 
 
@@ -45,7 +45,7 @@ def assumptions(reader: FieldReader, allowed: dict[str, str]) -> tuple[str, ...]
         if name not in allowed or name in ("assumptions", "id", "kind"):
             reader.error(
                 "assumptions",
-                f"{name!r} is not a field that can be assumed",
+                f"{excerpt(name)} is not a field that can be assumed",
                 "name fields such as "
                 + ", ".join(k for k in allowed if k not in ("assumptions", "id", "kind")),
             )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from budget.errors import Problem, where_commitment, where_entry
+from budget.errors import Problem, excerpt, where_commitment, where_entry
 from budget.scenario.load import Loaded, LoadedFile
 from budget.scenario.register import RegisterTable
 
@@ -236,7 +236,7 @@ def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
                 Problem(
                     shown,
                     "[scenario] field 'register'",
-                    f"{register!r} is not a file name",
+                    f"{excerpt(register)} is not a file name",
                     'write register = "commitments.csv"',
                 )
             )
@@ -278,7 +278,7 @@ def _commitment_id(
             Problem(
                 shown,
                 where(None),
-                "has no id" if cid is None else f"id {cid!r} is not text",
+                "has no id" if cid is None else f"id {excerpt(cid)} is not text",
                 'give every commitment an id = "..."',
             )
         )
@@ -288,7 +288,7 @@ def _commitment_id(
             Problem(
                 shown,
                 where("id"),
-                f"the id {cid!r} has white space around it",
+                f"the id {excerpt(cid)} has white space around it",
                 f'nothing could refer to it; write id = "{cid.strip()}"',
             )
         )
@@ -298,7 +298,7 @@ def _commitment_id(
             Problem(
                 shown,
                 where("id"),
-                f"the id {cid!r} is used twice",
+                f"the id {excerpt(cid)} is used twice",
                 "every commitment needs its own id",
             )
         )
@@ -325,7 +325,7 @@ def _remove(merged: Merged, shown: str, head: dict[str, Any], local_ids: set[str
                 Problem(
                     shown,
                     "[scenario] field 'remove'",
-                    f"no inherited commitment has the id {cid!r}",
+                    f"no inherited commitment has the id {excerpt(cid)}",
                     "inherited ids: "
                     + (", ".join(k for k in merged.commitments if k not in local_ids) or "none"),
                 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.scenario.read import read_toml
 from budget.scenario.register import RegisterTable, read_table
 
@@ -91,7 +91,7 @@ def load_files(path: Path, shown: str) -> Loaded:
                 Problem(
                     current_shown,
                     "[scenario] field 'extends'",
-                    f"{base!r} is not a file name",
+                    f"{excerpt(base)} is not a file name",
                     'write extends = "base.toml"',
                 )
             )
@@ -101,7 +101,7 @@ def load_files(path: Path, shown: str) -> Loaded:
                 Problem(
                     current_shown,
                     "[scenario] field 'extends'",
-                    f"the base scenario {base!r} does not exist",
+                    f"the base scenario {excerpt(base)} does not exist",
                     "the path is relative to this file's folder",
                 )
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from budget.errors import Problem, where_entry
+from budget.errors import Problem, excerpt, where_entry
 from budget.fields import FieldReader, uncovered
 from budget.kinds import KINDS
 from budget.model import BASES, Basis, Funder, Limit, Recipient, Scenario
@@ -56,7 +56,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
     head = FieldReader(
         merged.scenario,
         lambda f: merged.scenario_origins.get(f, main),
-        lambda f: f"[scenario] field {f!r}",
+        lambda f: f"[scenario] field {excerpt(f)}",
         problems,
     )
     draft = Draft(merged, path, main, problems, head)
@@ -178,7 +178,9 @@ def _limit(
     unknown_fields(reader, LIMIT_FIELDS, "a limit")
     funder = reader.text("funder", required=True)
     if funder is not None and funder not in funders:
-        reader.error("funder", f"{funder!r} is not a funder", "funders are " + ", ".join(funders))
+        reader.error(
+            "funder", f"{excerpt(funder)} is not a funder", "funders are " + ", ".join(funders)
+        )
     basis = reader.choice("basis", BASES, Basis.CASH)
     lo = reader.year("first_year")
     hi = reader.year("last_year")

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.scenario.read import not_a_file
 
@@ -185,17 +185,19 @@ def table_of_columns(
         name = "" if cell is None else str(cell).strip().lower()
         if not name:
             continue
-        column = f"row {top + 1}, column {name!r}"
+        column = f"row {top + 1}, column {excerpt(name)}"
         if name in seen:
             problems.append(
-                Problem(shown, column, f"the column {name!r} appears twice", "keep one of them")
+                Problem(
+                    shown, column, f"the column {excerpt(name)} appears twice", "keep one of them"
+                )
             )
         elif name not in COLUMNS:
             problems.append(
                 Problem(
                     shown,
                     column,
-                    f"{name!r} is not a commitment field",
+                    f"{excerpt(name)} is not a commitment field",
                     "columns are named like the TOML fields: " + ", ".join(COLUMNS),
                 )
             )
@@ -305,10 +307,10 @@ def _decimal_text(value: float) -> str:
 
 
 def _where(number: int, cid: object) -> Where:
-    who = f"row {number} (commitment {cid!r})" if isinstance(cid, str) else f"row {number}"
+    who = f"row {number} (commitment {excerpt(cid)})" if isinstance(cid, str) else f"row {number}"
 
     def where(name: str | None) -> str:
-        return f"{who}, column {name!r}" if name else who
+        return f"{who}, column {excerpt(name)}" if name else who
 
     return where
 
@@ -340,7 +342,7 @@ def _cell(value: Any) -> Any:
 def _funders(text: Any) -> tuple[Any, str]:
     """`VenJ` -> "VenJ"; `VenJ=1/2;VWS=1/2` -> {"VenJ": "1/2", "VWS": "1/2"}; and a problem."""
     if not isinstance(text, str):
-        return None, f"{text!r} is not a list of funders"
+        return None, f"{excerpt(text)} is not a list of funders"
     if "=" not in text and ";" not in text:
         return text, ""
     shares: dict[str, str] = {}
@@ -351,12 +353,12 @@ def _funders(text: Any) -> tuple[Any, str]:
         key, sep, share = part.partition("=")
         key, share = key.strip(), share.strip()
         if not sep or not key or not share:
-            return None, f"{part!r} is not funder=share"
+            return None, f"{excerpt(part)} is not funder=share"
         if key in shares:
-            return None, f"the funder {key!r} is named twice"
+            return None, f"the funder {excerpt(key)} is named twice"
         shares[key] = share
     if not shares:
-        return None, f"{text!r} names no funder"
+        return None, f"{excerpt(text)} names no funder"
     return shares, ""
 
 
