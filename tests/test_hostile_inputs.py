@@ -128,7 +128,9 @@ def test_keys_with_white_space_are_refused_with_a_hint(tmp_path):
 
 def test_problems_are_listed_up_to_a_limit_per_file_then_counted(tmp_path):
     rows = "".join(f"c{i},annual,R,A,2015,2015,bad{i}\n" for i in range(250))
-    (tmp_path / "r.csv").write_text("id,kind,recipient,funders,first_year,last_year,amount\n" + rows)
+    (tmp_path / "r.csv").write_text(
+        "id,kind,recipient,funders,first_year,last_year,amount\n" + rows
+    )
     text = '[scenario]\nname = "x"\nregister = "r.csv"\n[funders.A]\n[recipients.R]\n'
     path = tmp_path / "s.toml"
     path.write_text(text)
@@ -148,3 +150,50 @@ def test_a_huge_cell_is_quoted_as_a_short_excerpt(tmp_path):
     path.write_text(text)
     _, problems = read_scenario(path)
     assert problems and all(len(str(p)) < 400 for p in problems), [len(str(p)) for p in problems]
+
+
+# --- class 4: spreadsheets that lie about their size ---------------------------------------
+
+
+def register_scenario(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text(f'[scenario]\nname = "x"\nregister = "{name}"\n[funders.A]\n[recipients.R]\n')
+    return path
+
+
+def test_a_workbook_with_one_far_away_cell_is_refused_before_reading(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "id"
+    book.active["XFD1048576"] = 1  # a reader would allocate 17 billion cells
+    book.save(tmp_path / "r.xlsx")
+    _, problems = read_scenario(register_scenario(tmp_path, "r.xlsx"))
+    assert [p.message for p in problems] == [
+        "has a first sheet that spans 1,048,576 rows and 16,384 columns, more than a "
+        "register may (30,000,000 cells)"
+    ]
+
+
+def test_a_workbook_that_unpacks_to_a_huge_text_is_refused(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "id"
+    book.save(tmp_path / "small.xlsx")
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as small:
+        parts = {name: small.read(name) for name in small.namelist()}
+    huge = b"a" * (20 * 2**20)  # 20 MiB of one letter: stored in about 20 KB
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        b"</sheetData>",
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + huge + b"</t></is></c></row></sheetData>",
+    )
+    with zipfile.ZipFile(tmp_path / "r.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        for name, data in parts.items():
+            bomb.writestr(name, data)
+    _, problems = read_scenario(register_scenario(tmp_path, "r.xlsx"))
+    assert len(problems) == 1
+    assert "times larger than it is stored, which a register never does" in problems[0].message

@@ -14,7 +14,6 @@ from budget.scenario.inherit import merge
 from budget.scenario.load import load_files
 from budget.scenario.parse import build_scenario
 
-
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 
 
