@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -50,6 +51,22 @@ def excerpt(value: object, limit: int = EXCERPT) -> str:
         return f"a number of about {int(value.bit_length() * 0.30103)} digits"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+LISTED = 20  # names listed in a hint; more are counted
+
+
+def listing(names: Iterable[str], most: int = LISTED) -> str:
+    """Names for a hint, "A, B, C": the first `most`, then how many more (a scenario may
+    have ten thousand funders, and a hint is repeated on every line that needs it)."""
+    shown: list[str] = []
+    more = 0
+    for name in names:
+        if len(shown) < most:
+            shown.append(excerpt(name)[1:-1] if len(name) > EXCERPT else name)
+        else:
+            more += 1
+    return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
 def where_commitment(cid: str, field: str | None = None) -> str:

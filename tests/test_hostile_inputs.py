@@ -197,3 +197,26 @@ def test_a_workbook_that_unpacks_to_a_huge_text_is_refused(tmp_path):
     _, problems = read_scenario(register_scenario(tmp_path, "r.xlsx"))
     assert len(problems) == 1
     assert "times larger than it is stored, which a register never does" in problems[0].message
+
+
+# --- class 9: slow paths ---------------------------------------------------------------------
+
+
+def test_ten_thousand_funders_give_short_hints(tmp_path):
+    funders = "".join(f"[funders.F{i}]\n" for i in range(10_000))
+    commitments = "".join(
+        f'[[commitments]]\nid = "a{j}"\nkind = "annual"\nrecipient = "R"\n'
+        f'funders = {{ X{j} = "1" }}\nfirst_year = 2015\nlast_year = 2015\namount = "1"\n'
+        for j in range(300)
+    )
+    text = f'[scenario]\nname = "x"\n{funders}[recipients.R]\n{commitments}'
+    lines = problems_of(tmp_path, text)
+    assert lines[0] == "commitment 'a0', field 'funders': 'X0' is not a funder"
+    path = tmp_path / "s.toml"
+    _, problems = read_scenario(path)
+    assert problems[0].hint.endswith("F18, F19 and 9980 more")
+
+
+def test_a_header_nested_a_hundred_thousand_levels_is_refused(tmp_path):
+    text = "[" + ".".join(["a"] * 100_000) + "]\nx = 1\n"
+    assert problems_of(tmp_path, text) == [": is nested too deeply to be a scenario"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from budget.errors import Problem, excerpt
+from budget.errors import Problem, excerpt, listing
 from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS, Kind
 from budget.model import Commitment, Funder, Recipient
@@ -251,7 +251,7 @@ def _commitment(
         reader.error(
             "recipient",
             f"{excerpt(recipient)} is not a recipient",
-            "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
+            "recipients are " + (listing(recipients) or "none: add [recipients.KEY]"),
         )
     shares = _shares(reader, funders, read)
     priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
@@ -324,7 +324,7 @@ def _funders(
     shares: list[tuple[str, Fraction]] = []
     for key, value in raw.items():
         if key not in funders:
-            hint = "funders are " + (", ".join(funders) or "none: add [funders.KEY]")
+            hint = "funders are " + (listing(funders) or "none: add [funders.KEY]")
             if key != key.strip() and key.strip() in funders:
                 hint = f"remove the white space around {excerpt(key.strip())}"
             reader.error("funders", f"{excerpt(key)} is not a funder", hint)

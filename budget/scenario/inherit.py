@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from budget.errors import Problem, excerpt, where_commitment, where_entry
+from budget.errors import Problem, excerpt, listing, where_commitment, where_entry
 from budget.scenario.load import Loaded, LoadedFile
 from budget.scenario.register import RegisterTable
 
@@ -327,7 +327,7 @@ def _remove(merged: Merged, shown: str, head: dict[str, Any], local_ids: set[str
                     "[scenario] field 'remove'",
                     f"no inherited commitment has the id {excerpt(cid)}",
                     "inherited ids: "
-                    + (", ".join(k for k in merged.commitments if k not in local_ids) or "none"),
+                    + (listing(k for k in merged.commitments if k not in local_ids) or "none"),
                 )
             )
             continue

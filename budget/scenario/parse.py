@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from budget.errors import Problem, excerpt, where_entry
+from budget.errors import Problem, excerpt, listing, where_entry
 from budget.fields import FieldReader, uncovered
 from budget.kinds import KINDS
 from budget.model import BASES, Basis, Funder, Limit, Recipient, Scenario
@@ -179,7 +179,7 @@ def _limit(
     funder = reader.text("funder", required=True)
     if funder is not None and funder not in funders:
         reader.error(
-            "funder", f"{excerpt(funder)} is not a funder", "funders are " + ", ".join(funders)
+            "funder", f"{excerpt(funder)} is not a funder", "funders are " + listing(funders)
         )
     basis = reader.choice("basis", BASES, Basis.CASH)
     lo = reader.year("first_year")
