@@ -10,12 +10,13 @@ same order, and build the same commitments.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.scenario import inherit, read_scenario
+from budget.scenario import inherit, read_scenario, register
 from budget.scenario.inherit import Entry, RowEntry
 
 SCENARIO = """
@@ -143,3 +144,51 @@ def test_every_planted_error_is_found_with_its_row_and_column(tmp_path, monkeypa
         "row 301 (commitment 'c299'), column 'recipient'",
     ]
     assert problems == row_by_row(tmp_path / "s.toml", monkeypatch)[1]
+
+
+KINDS = ("annual", "top_up", "grant")
+# Spreadsheet cells are typed: numbers arrive as floats (or ints), dates as datetimes.
+TYPED = {
+    "amount": [1000.5, 1000.0, 0.1 + 0.2, -5.0, 1e20, 2**60, 7, 12.345, "12.5", True, None],
+    "cap": [67600.0, 67600.25, 2.0**45, 0.5, None],
+    "total": [200000.0, 1e-3, None, 3],
+    "first_year": [2015.0, 2015, 2015.5, "2015", None],
+    "last_year": [2016.0, 2014.0, None],
+    "start": [dt.datetime(2015, 4, 1), dt.datetime(2015, 4, 1, 10, 30), "2015-04-01", None],
+    "end": [dt.datetime(2016, 7, 1), 42.0, None],
+    "id": ["x", 1042.0, 1042.5, None],
+    "recipient": ["SIN", 3.0, None],
+    "funders": ["VenJ", 1.5, None],
+}
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in TYPED.items()}).map(
+            lambda cells: (
+                {"kind": "annual", "id": "a", "recipient": "SIN", "funders": "VenJ"} | cells
+            )
+        ),
+        min_size=1,
+        max_size=8,
+    ).map(
+        lambda rows: [
+            {**r, "kind": KINDS[i % 3], "id": f"c{i}" if r["id"] == "a" else r["id"]}
+            for i, r in enumerate(rows)
+        ]
+    )
+)
+def test_typed_spreadsheet_cells_give_the_same_problems(tmp_path, monkeypatch, rows):
+    names = sorted({name for row in rows for name in row})
+    table = [names, *([row.get(name) for name in names] for row in rows)]
+    monkeypatch.setattr(register, "_read_xlsx", lambda path: [list(r) for r in table])
+    (tmp_path / "r.xlsx").write_bytes(b"")
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO.replace("r.csv", "r.xlsx"), encoding="utf-8")
+    scenario, problems = read_scenario(path)
+    reference, expected = row_by_row(path, monkeypatch)
+    assert problems == expected
+    assert facts(scenario) == facts(reference)

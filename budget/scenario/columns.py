@@ -118,21 +118,23 @@ def _cents(cells: list[Any]) -> list[int | None]:
             for i, good, value in zip(index.tolist(), ok.tolist(), values, strict=True):
                 if good:
                     out[i] = value
-    numbers = [(i, v) for i, v in enumerate(cells) if type(v) is int or type(v) is float]
+    numbers = [i for i, v in enumerate(cells) if type(v) is float or type(v) is int]
     if numbers:
-        index = np.fromiter((i for i, _ in numbers), dtype=np.int64, count=len(numbers))
-        value = np.array([float(v) for _, v in numbers], dtype=np.float64)
+        # Whole numbers below 2**45 are exact as doubles, so one rule serves both types: a
+        # number is taken when it is exactly a decimal with at most two places.
+        value = np.array(
+            [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in map(cells.__getitem__, numbers)],
+            dtype=np.float64,
+        )
         scaled = np.round(value * 100)
         ok = (value >= 0) & (scaled < EXACT_CENTS) & (scaled / 100 == value)
-        exact_ints = [type(v) is int for _, v in numbers]
-        for i, good, c, is_int, (_, v) in zip(
-            index.tolist(), ok.tolist(), scaled.tolist(), exact_ints, numbers, strict=True
+        taken = np.flatnonzero(ok)
+        for i, c in zip(
+            np.asarray(numbers)[taken].tolist(),
+            scaled[taken].astype(np.int64).tolist(),
+            strict=True,
         ):
-            if is_int:
-                if 0 <= v < EXACT_CENTS // 100:
-                    out[i] = int(v) * 100
-            elif good:
-                out[i] = int(c)
+            out[i] = c
     return out
 
 
