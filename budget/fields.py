@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.model import ByYear, Dist, Value
 from budget.money import MoneyError, parse_cents, parse_share
 
@@ -391,10 +391,4 @@ def _show(value: object) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    if isinstance(value, str) and len(value) > 40:
-        value = value[:40]  # repr of the excerpt only: a value may be hundreds of MB
-        return repr(value)[:37] + "..."
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return excerpt(value)
