@@ -5,7 +5,10 @@ Only `load.load_files` touches the file system; merging and checking are pure.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from budget.errors import InputError, Problem
@@ -20,8 +23,23 @@ MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     """The scenario at `path` and its problems: (scenario, []) or (None, problems)."""
     shown = str(path)
-    scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
+    with _collector_paused():
+        scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
     return scenario, bounded(problems)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a load makes millions of small objects that
+    form no cycles: each collection walks all of them again, and at a million
+    commitments the pauses took longer than the load (collected afterwards as usual)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def bounded(problems: list[Problem], most: int = MAX_PROBLEMS) -> list[Problem]:
