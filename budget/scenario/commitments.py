@@ -118,9 +118,9 @@ def _rows(
         [k if ok else None for k, ok in zip(kinds, clean, strict=True)],
         to,
         shares,
-        list(priorities),
-        list(texts.get("name", empty)),
-        list(texts.get("source", empty)),
+        priorities,
+        texts.get("name", empty),
+        texts.get("source", empty),
     )
 
 

@@ -163,7 +163,7 @@ def table_of_columns(
     header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    cleaned = [_shared(_clean(cells)) for cells in _each_once(cells_by_column)]
+    cleaned = [_clean(cells) for cells in _each_once(cells_by_column)]
     filled_by_column = [filled_cells(cells) for cells in cleaned]
     anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
     for filled_here in filled_by_column:
@@ -252,17 +252,6 @@ def table_of_columns(
 def _clean(cells: Sequence[Any]) -> list[Any]:
     # Text cells are nearly all cells: stripped inline, everything else through _cell.
     return [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
-
-
-def _shared(cells: list[Any]) -> list[Any]:
-    """The column with equal texts as one object, when it repeats a few values (kind,
-    recipient, funders, years): a million rows then keep a handful of strings, not a
-    million copies."""
-    sample = cells[:1000]
-    if len(set(v for v in sample if type(v) is str)) > len(sample) // 4:
-        return cells
-    one: dict[Any, Any] = {}
-    return [one.setdefault(v, v) if type(v) is str else v for v in cells]
 
 
 def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
