@@ -38,6 +38,15 @@ def parse_toml(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+class RegisterError(Exception):
+    """A register that cannot be read at all (not a table, bad encoding, corrupt file)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 def not_a_file(path: Path, noun: str) -> str:
     """Why `path` cannot be read as an input file ("" when it can), looked up before any
     byte is read: a folder, a device such as /dev/zero (also behind a symlink), a pipe.
