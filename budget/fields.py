@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
 from budget.dists import DISTS
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.model import ByYear, Dist, Value
 from budget.money import MoneyError, parse_cents, parse_share
 
@@ -77,7 +77,7 @@ class FieldReader:
             self.error(name, f"{_show(self.raw[name])} is not a whole number")
             return None
         if not lo <= number <= hi:
-            self.error(name, f"{number} is out of range", f"use a number from {lo} to {hi}")
+            self.error(name, f"{_show(number)} is out of range", f"use a number from {lo} to {hi}")
             return None
         return number
 
@@ -184,8 +184,7 @@ class FieldReader:
 
     def _covers(self, name: str, years: list[int], span: tuple[int, int]) -> bool:
         first, last = span
-        missing = [y for y in range(first, last + 1) if y not in years]
-        extra = [y for y in years if not first <= y <= last]
+        missing, extra = uncovered(years, first, last)
         if missing:
             self.error(
                 name,
@@ -216,6 +215,11 @@ class FieldReader:
         return self._cents(name, raw, allow_negative, suffix)
 
     def _cents(self, name: str, raw: object, allow_negative: bool, suffix: str = "") -> int | None:
+        too_long = _too_long(raw)
+        if too_long:
+            hint = AMOUNT_HINT if too_long == "is too large" else 'write e.g. "67600.00" or 67600'
+            self.error(name, f"{_show(raw)} {too_long}{suffix}", hint)
+            return None
         try:
             return parse_cents(raw, allow_negative=allow_negative)
         except MoneyError as exc:
@@ -259,6 +263,22 @@ class _DistFields:
         self.reader.error(self.name, message + self.suffix, hint)
 
 
+def uncovered(
+    values: ByYear | Iterable[int] | None, first: int, last: int
+) -> tuple[list[int], list[int]]:
+    """Whether a table by year covers every year from `first` to `last`: the years it has
+    no value for, and its years outside the span. A value for every year covers them all;
+    None (no values at all) covers none. The one place this rule is written."""
+    if isinstance(values, ByYear):
+        if values.every is not None:
+            return [], []
+        values = values.years()
+    years = set(values) if values is not None else set()
+    missing = [y for y in range(first, last + 1) if y not in years]
+    extra = sorted(y for y in years if not first <= y <= last)
+    return missing, extra
+
+
 def as_integer(value: object) -> int | None:
     """A whole number from an int or a string of digits (registers hold text)."""
     if isinstance(value, bool):
@@ -276,10 +296,25 @@ def _years(years: list[int]) -> str:
     return ("year " if len(years) == 1 else "years ") + ", ".join(map(str, years))
 
 
+AMOUNT_HINT = 'amounts must be below 92 quadrillion euros; write e.g. "67600.00"'
+LONGEST_AMOUNT = 40  # characters; 92 quadrillion euros in cents is 21
+
+
+def _too_long(raw: object) -> str:
+    """Why an amount is refused before it is converted ("" if it is not): a number with
+    more digits than Python converts (4,300) must give a message, not an exception."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 80:
+        return "is too large"
+    if isinstance(raw, str) and len(raw.strip()) > LONGEST_AMOUNT:
+        digits = re.fullmatch(r"\s*[+-]?[\d_]+(\.\d*)?\s*", raw)
+        return "is too large" if digits else "is not an amount"
+    return ""
+
+
 def _show(value: object) -> str:
+    """A short, escaped excerpt of a value for a message (at most 40 characters)."""
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return excerpt(value)

@@ -8,13 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from budget.dists import Dist
 from budget.periods import FiscalCalendar
 
-BASES = ("commitment", "cash")
+
+class Basis(StrEnum):
+    """The two ways amounts are counted: when obligations are entered into, and when cash
+    is paid. Members compare equal to their plain strings ("cash")."""
+
+    COMMITMENT = "commitment"
+    CASH = "cash"
+
+
+# In this order everywhere (tables list the commitment basis first).
+BASES: tuple[str, ...] = tuple(b.value for b in Basis)
 
 
 Value = int | Dist
@@ -141,7 +152,7 @@ class Limit:
     """
 
     funder: str
-    basis: str
+    basis: Basis
     maximum: ByYear
     first_year: int
     last_year: int
