@@ -193,11 +193,19 @@ def rows_csv(rows: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def rows_csv_chunks(rows: pd.DataFrame, chunk: int = 10_000) -> Iterator[str]:
+def rows_csv_chunks(
+    rows: pd.DataFrame,
+    chunk: int = 10_000,
+    conventions: tuple[str, Callable[[int], str]] | None = None,
+) -> Iterator[str]:
     """The tidy rows with euros, as `budget run --format csv` prints them, a chunk of rows at
-    a time (for files too large to build as one string)."""
+    a time (for files too large to build as one string). conventions: (currency, year
+    label) to add the `currency` and `year_label` columns (`with_conventions`)."""
     for start in range(0, max(len(rows), 1), chunk):
-        text = rows_csv(with_euros(rows.iloc[start : start + chunk]))
+        part = with_euros(rows.iloc[start : start + chunk])
+        if conventions is not None:
+            part = with_conventions(part, *conventions)
+        text = rows_csv(part)
         yield text if start == 0 else text.split("\n", 1)[1]
 
 

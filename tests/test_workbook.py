@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 import budget
 from budget.cli import cli
 from budget.errors import InputError
-from budget.render import rows_csv, with_euros
 from budget.strategies import scenarios
 from budget.workbook import save, styles, write_workbook
 from budget.workbook.calculation_split import RE_RUN
@@ -323,14 +322,16 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
     assert f"{len(rows):,} rows" in note and "big.data.csv" in note
     with (tmp_path / "big.data.csv").open(encoding="utf-8", newline="") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == [*rows.columns[:-1], "amount", "amount_cents"]
+    assert lines[0] == [*rows.columns[:-1], "year_label", "currency", "amount", "amount_cents"]
     assert len(lines) == len(rows) + 1
     for line, want in zip(lines[1:], rows.itertuples(index=False, name=None), strict=True):
         cents = want[7]
         assert line[:6] == list(want[:6])
-        assert line[7] == f"{cents // 100}.{cents % 100:02d}" and int(line[8]) == cents
+        assert line[7:9] == [str(want[6]), "EUR"]
+        assert line[9] == f"{cents // 100}.{cents % 100:02d}" and int(line[10]) == cents
     # Exactly what `budget run --format csv` prints.
-    assert (tmp_path / "big.data.csv").read_text(encoding="utf-8") == rows_csv(with_euros(rows))
+    printed = CliRunner().invoke(cli, ["run", "--format", "csv"]).stdout
+    assert (tmp_path / "big.data.csv").read_text(encoding="utf-8") == printed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.data.csv", "big.xlsx"]
     result = CliRunner().invoke(cli, ["run", "-o", str(path)])
     assert result.exit_code == 0

@@ -155,7 +155,9 @@ def write_workbook(
         add_overview_sheets(book, scenario, rows, refer)
         add_recipient_sheet(book, scenario, rows, refer)
         csv_path = overflow_csv_path(path)
-        overflow = add_data_sheet(book, rows, overflow_path=csv_path, inputs=protected)
+        overflow = add_data_sheet(
+            book, rows, overflow_path=csv_path, inputs=protected, year_name=scenario.label
+        )
         add_assumptions_sheet(book, scenario)
         if layout is not None:
             add_calculation_sheet(book, layout)

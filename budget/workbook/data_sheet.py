@@ -14,7 +14,7 @@ the rows go to a CSV file beside the workbook (`overflow_path`), written atomica
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,16 +85,19 @@ def add_data_sheet(
     overflow_path: Path | None = None,
     inputs: Sequence[str | Path] = (),
     limit: int | None = None,
+    year_name: Callable[[int], str] | None = None,
 ) -> Path | None:
     """Add the Data sheet; returns the CSV file written when the rows did not fit (more
-    than `limit` rows, by default MAX_DATA_ROWS)."""
+    than `limit` rows, by default MAX_DATA_ROWS). year_name: the scenario's year label; with
+    it, the CSV has the columns of `--format csv` (year_label and currency too)."""
     limit = MAX_DATA_ROWS if limit is None else limit
     sheet = book.add_sheet(SHEET)
     columns = data_columns(rows)
     if len(rows) > limit:
         if overflow_path is None:
             raise ValueError("the rows do not fit on a sheet and no CSV path was given")
-        write_text_atomically(overflow_path, inputs, rows_csv_chunks(rows))
+        conventions = None if year_name is None else (book.currency, year_name)
+        write_text_atomically(overflow_path, inputs, rows_csv_chunks(rows, conventions=conventions))
         _overflow_note(sheet, len(rows), limit, overflow_path)
         return overflow_path
     headers = [c.header for c in columns]
