@@ -192,7 +192,10 @@ def indicators_text(scenario: Scenario, frame: pd.DataFrame) -> str:
             f"{indicator.name}{unit}: base {_grouped(exact(indicator.base))} in "
             f"{indicator.base_year}{better}"
         )
-        header = ["year", "target", "achieved", "change", "met", "cost per unit (EUR)"]
+        header = [
+            "year", "target", "achieved", "change", "met",
+            f"cost per unit ({scenario.currency})",
+        ]  # fmt: skip
         if not indicator.commitments:
             header, lines = header[:-1], [line[:-1] for line in lines]
         parts.append(text_table(title, header, lines, left=1))
