@@ -86,8 +86,8 @@ def cli() -> None:
     type=click.Choice(["plain", "controlled"]),
     default="plain",
     show_default=True,
-    help="With --thousands: plain rounds each amount by itself; controlled rounds each "
-    "column so that the rows add up to the rounded total.",
+    help="With --thousands: plain rounds each amount by itself; controlled (which implies "
+    "--thousands) rounds each column so that the rows add up to the rounded total.",
 )
 def run(scenario: str | None, output: str | None, fmt: str, thousands: bool, rounding: str) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
@@ -124,7 +124,8 @@ def run(scenario: str | None, output: str | None, fmt: str, thousands: bool, rou
     elif fmt == "json":
         click.echo(rows_json(data_rows(loaded, rows)), nl=False)
     else:
-        click.echo(run_table(loaded, rows, forecast, rounding if thousands else None))
+        shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
+        click.echo(run_table(loaded, rows, forecast, rounding if shown_in_thousands else None))
     if output:
         click.echo(f"Wrote {output}", err=True)
     warn_breaches(loaded, rows if forecast is None else forecast)

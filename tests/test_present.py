@@ -470,3 +470,7 @@ def test_overview_columns_fit_their_largest_amounts(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(target)["Overview"]
     assert ws["C5"].value == "2014"
     assert ws.column_dimensions["C"].width >= len("1,306,140.35") + 2
+
+
+def test_controlled_rounding_implies_thousands() -> None:
+    assert "(x GBP 1,000)" in invoke("run", UK, "--rounding", "controlled").stdout
