@@ -198,7 +198,7 @@ def test_controlled_rounding_adds_up_on_paper() -> None:
     assert table["Council/Council total"][2] == 101 and table["Lottery/Lottery total"][2] == 16
 
 
-def test_rounding_needs_thousands_to_show() -> None:
+def test_a_plain_run_shows_exact_amounts() -> None:
     plain = invoke("run", UK).stdout
     assert "Amounts in thousands" not in plain
 
