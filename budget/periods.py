@@ -74,12 +74,6 @@ class FiscalCalendar:
         after = (month > self.month) | ((month == self.month) & (day >= self.day))
         return year + after
 
-    def label(self, year: int) -> str:
-        """How a fiscal year is shown: 2015, or 2014/15 for a year that straddles two."""
-        if self.is_calendar_year:
-            return str(year)
-        return f"{year - 1}/{year % 100:02d}"
-
     def boundaries(self, first_year: int, last_year: int) -> npt.NDArray[np.datetime64]:
         """Start dates of fiscal years first_year .. last_year + 1 (as datetime64[D])."""
         return np.array(
