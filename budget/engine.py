@@ -350,7 +350,7 @@ def _year_table(values: list[ByYear | None], years: IntArray, active: BoolArray)
     """`inputs.year_table`, with a quick path for the common case of one fixed amount for
     every year (or none) in every row: then the table is that amount where active."""
     given = np.fromiter(map(is_not, values, repeat(None)), bool, len(values))
-    every = [v.every for v in compress(values, given)]
+    every = [v.every for v in compress(values, given) if v is not None]
     if set(map(type, every)) - {int}:
         return year_table(values, years, active)
     amounts = np.zeros((len(values), 1), dtype=np.int64)
