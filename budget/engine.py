@@ -277,11 +277,11 @@ def compile_plan(scenario: Scenario) -> Plan:
     spans = np.zeros((n, 2), dtype=np.int64)
     derived = np.zeros(n, dtype=bool)
     kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
-    kind_specs = [[specs[i] for i in rows.tolist()] for rows in kind_rows]
+    kind_specs = [list(map(specs.__getitem__, rows.tolist())) for rows in kind_rows]
     for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
         if len(rows):
             spans[rows] = kind.spans(specs, scenario.calendar)
-            derived[rows] = [kind.derives_shortfall(spec) for spec in specs]
+            derived[rows] = list(map(kind.derives_shortfall, specs))
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
@@ -291,11 +291,13 @@ def compile_plan(scenario: Scenario) -> Plan:
     rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
 
     # Derived top-ups depend on what is paid before them: number them within recipients.
+    # Ranked by recipient first, so each recipient's derived top-ups are a run: 1, 2, ...
     level = np.zeros(n, dtype=np.int64)
-    depth: dict[int, int] = {}
-    for i in rank[derived[rank]]:
-        d = depth.get(int(recipient[i]), 0) + 1
-        level[i] = depth[int(recipient[i])] = d
+    ranked = rank[derived[rank]]
+    group = recipient[ranked]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(ranked) else _NONE
+    runs = np.diff(np.r_[starts, len(ranked)])
+    level[ranked] = np.arange(1, len(ranked) + 1) - np.repeat(starts, runs)
 
     blocks = []
     for kind, rows_k, specs_k in zip(kinds, kind_rows, kind_specs, strict=True):
@@ -303,7 +305,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         for lv in np.unique(levels):
             picked = np.flatnonzero(levels == lv)
             rows = rows_k[picked]
-            block_specs = tuple(specs_k[j] for j in picked)
+            block_specs = tuple(map(specs_k.__getitem__, picked.tolist()))
             inputs = {
                 field: _year_table(list(map(attrgetter(field), block_specs)), years, active[rows])
                 for field in kind.year_inputs
