@@ -537,10 +537,10 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
     committed = cash.copy()
     up_front = plan.paid_over_time
     if up_front.any():
-        rows = np.flatnonzero(up_front)
+        recorded = np.flatnonzero(up_front)
         members = up_front[plan.member_commitment]
         own = result.commitment[draw : draw + 1]
-        committed[members] = split_funders(own, plan, "commitment", rows)[0][members]
+        committed[members] = split_funders(own, plan, "commitment", recorded)[0][members]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
     # A boolean mask over (members, bases, years) picks them in that order; the labels of a
