@@ -350,14 +350,17 @@ def _parse_share_text(value: str) -> Fraction:
 def _parse_share(value: object) -> Fraction:
     if isinstance(value, bool | float):
         raise MoneyError(
-            f"{excerpt(value)} is not an exact share", 'quote it as a fraction or decimal: "1/2", "0.25"'
+            f"{excerpt(value)} is not an exact share",
+            'quote it as a fraction or decimal: "1/2", "0.25"',
         )
     if isinstance(value, int):
         share = Fraction(value)
     elif isinstance(value, str):
         match = _SHARE.match(value)
         if match is None:
-            raise MoneyError(f"{excerpt(value)} is not a share", 'write e.g. "1/2", "1/3" or "0.25"')
+            raise MoneyError(
+                f"{excerpt(value)} is not a share", 'write e.g. "1/2", "1/3" or "0.25"'
+            )
         num = Fraction(Decimal(match["num"]))
         den = Fraction(Decimal(match["den"])) if match["den"] else Fraction(1)
         if den == 0:
@@ -366,7 +369,9 @@ def _parse_share(value: object) -> Fraction:
     else:
         raise MoneyError(f"{_describe(value)} is not a share", 'write e.g. "1/2" or "0.25"')
     if share < 0 or share > 1:
-        raise MoneyError(f"{excerpt(value)} is not between 0 and 1", 'a share is e.g. "1/2" or "0.25"')
+        raise MoneyError(
+            f"{excerpt(value)} is not between 0 and 1", 'a share is e.g. "1/2" or "0.25"'
+        )
     if share.denominator > 10**9:
         raise MoneyError(f"{excerpt(value)} is too fine a share", "use at most nine decimals")
     return share

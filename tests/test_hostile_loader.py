@@ -120,7 +120,7 @@ TABLE_FIELDS = [
 ]
 # Distributions: their tables and lists, inside a field that may be uncertain.
 DIST_FIELDS = {
-    "costs": '{{ dist = {x} }}',
+    "costs": "{{ dist = {x} }}",
     "amount": '{{ 2015 = "1", 2016 = {{ dist = "choice", values = {x}, p = ["1"] }} }}',
     "shortfall": '{{ dist = "choice", values = ["1", "2"], p = {x} }}',
     "income": '{{ dist = "uniform", low = {x}, high = "2" }}',
@@ -137,12 +137,12 @@ WRONG_SHAPES = [
     "-" + "9" * 30,
     "nan",
     "-inf",
-    '{ 2015 = [] }',
-    '{ 2015 = {} , 2016 = [[]] }',
-    '{ dist = [] }',
-    '{ dist = {} }',
+    "{ 2015 = [] }",
+    "{ 2015 = {} , 2016 = [[]] }",
+    "{ dist = [] }",
+    "{ dist = {} }",
     '{ dist = "choice", values = {} }',
-    '{ x = { y = { z = [] } } }',
+    "{ x = { y = { z = [] } } }",
 ]
 
 
