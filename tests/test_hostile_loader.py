@@ -6,6 +6,7 @@ a hang or a line broken in two."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,61 @@ def test_control_characters_in_register_ids_and_keys(tmp_path):
     lines = [str(p) for p in problems]
     assert any("row 2" in line and "'id'" in line and "control character" in line for line in lines)
     assert all("\n" not in line and "\r" not in line and "\x1b" not in line for line in lines)
+
+
+# --- class 4: a large sheet without a dimension and one far-away cell ----------------------
+
+
+def _sheet_book(tmp_path: Path, rows: bytes) -> Path:
+    """A workbook whose first sheet holds `rows` (sheetData XML) and no dimension."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "id"
+    book.save(tmp_path / "small.xlsx")
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as small:
+        parts = {name: small.read(name) for name in small.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", parts[name])
+    parts[name] = re.sub(
+        rb"<sheetData>.*</sheetData>", b"<sheetData>" + rows + b"</sheetData>", sheet, flags=re.S
+    )
+    with zipfile.ZipFile(tmp_path / "r.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for part, data in parts.items():
+            out.writestr(part, data)
+    (tmp_path / "s.toml").write_text(
+        '[scenario]\nname = "x"\nregister = "r.xlsx"\n[funders.A]\n[recipients.R]\n'
+    )
+    return tmp_path / "s.toml"
+
+
+def _filler(count: int, columns: Sequence[str] = ("A", "B")) -> bytes:
+    return b"".join(
+        f'<row r="{i}">'.encode()
+        + b"".join(f'<c r="{c}{i}" t="inlineStr"><is><t>x</t></is></c>'.encode() for c in columns)
+        + b"</row>"
+        for i in range(2, count + 2)
+    )
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "A99999999", "AD1048576"])
+def test_a_large_sheet_without_a_dimension_and_a_far_cell_is_refused(tmp_path, far):
+    rows = _filler(20_000)  # over 1 MiB: too large to check every cell the simple way
+    assert len(rows) > 2**20
+    row = re.sub(r"[A-Z]", "", far)
+    far_row = f'<row r="{row}"><c r="{far}"><v>1</v></c></row>'.encode()
+    _, problems = read_scenario(_sheet_book(tmp_path, rows + far_row))
+    assert len(problems) == 1 and "more than a register may (30,000,000 cells)" in str(problems[0])
+
+
+def test_a_large_wide_sheet_within_the_limits_is_read(tmp_path):
+    columns = ["A", "B", *(f"A{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
+    header = (
+        b'<row r="1">'
+        + b"".join(f'<c r="{c}1" t="inlineStr"><is><t>h{c}</t></is></c>'.encode() for c in columns)
+        + b"</row>"
+    )
+    _, problems = read_scenario(_sheet_book(tmp_path, header + _filler(3_000, columns)))
+    assert problems and all("30,000,000" not in str(p) for p in problems)
