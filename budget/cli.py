@@ -23,6 +23,7 @@ from budget.overview import overview
 from budget.render import overview_text, rows_csv, rows_json, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
+from budget.terminal import escaping_streams, one_line
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -58,7 +59,8 @@ def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(budget.__version__, prog_name="budget")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Project multi-year funding commitments exactly, to the cent.
 
     A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
@@ -75,6 +77,8 @@ def cli() -> None:
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
+    # Names and keys from input files may hold control characters: shown, never obeyed.
+    ctx.with_resource(escaping_streams())
 
 
 @cli.command()
@@ -666,7 +670,7 @@ def main() -> None:
         if os.environ.get("BUDGET_DEBUG"):
             raise
         click.echo(
-            f"budget: internal error: {type(exc).__name__}: {exc} "
+            f"budget: internal error: {type(exc).__name__}: {one_line(str(exc))[:300]} "
             "(this is a bug; set BUDGET_DEBUG=1 for details)",
             err=True,
         )

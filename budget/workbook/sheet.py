@@ -17,7 +17,6 @@ files: `save.save_atomically` serialises a Book.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -27,13 +26,14 @@ import numpy as np
 from budget.workbook import styles
 from budget.workbook.charts import Chart
 from budget.workbook.styles import Look
+from budget.workbook.xmltext import ILLEGAL as XML_ILLEGAL
 
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 EXCEL_TEXT_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@")
 FORMULA_WIDTH = 16  # room for a formula's result up to 9,999,999,999.99
-ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+ILLEGAL = XML_ILLEGAL  # characters XML forbids (budget/workbook/xmltext.py)
 
 
 def clean_text(value: object) -> str:

@@ -27,6 +27,7 @@ from budget.workbook.sheet import (
     column_letter,
 )
 from budget.workbook.stylesheet import Stylesheet
+from budget.workbook.xmltext import ILLEGAL, xml_clean, xml_text
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -211,14 +212,16 @@ class _CellWriter:
                 formula: Formula = value  # type: ignore[assignment]
                 expression, cached = formula[0][1:], formula[1]
                 if "<" in expression or ">" in expression or "&" in expression:
-                    expression = escape(expression)
+                    expression = xml_text(expression)
+                elif ILLEGAL.search(expression):
+                    expression = xml_clean(expression)
                 kind = type(cached)
                 if kind is float:
                     append(f'<c r="{ref}"{style}><f>{expression}</f><v>{cached!r}</v></c>')
                 elif kind is str:
                     append(
                         f'<c r="{ref}"{style} t="str"><f>{expression}</f>'
-                        f"<v>{escape(str(cached))}</v></c>"
+                        f"<v>{xml_text(cached)}</v></c>"
                     )
                 else:
                     append(f'<c r="{ref}"{style}><f>{expression}</f><v>{int(cached)}</v></c>')
