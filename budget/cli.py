@@ -7,6 +7,7 @@ found; 2 wrong usage.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -659,6 +660,9 @@ def indicators(scenario: str | None, fmt: str) -> None:
 
 def main() -> None:
     """The console script: never a traceback for the user, unless BUDGET_DEBUG is set."""
+    from budget.atomic import Terminated, raise_terminated
+
+    signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
     try:
         cli(standalone_mode=True)
     except SystemExit:
@@ -666,6 +670,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("budget: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("budget: terminated (SIGTERM); no output file was left half-written", err=True)
+        sys.exit(143)
     except Exception as exc:  # a bug, not the user's fault: say so in one line
         if os.environ.get("BUDGET_DEBUG"):
             raise
