@@ -78,7 +78,7 @@ def remove_stale(folder: Path, now: float | None = None) -> list[Path]:
     """Remove temporary files of our pattern in `folder` whose process is gone or that are
     older than STALE_SECONDS; return what was removed. Nothing else is touched."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -99,8 +99,8 @@ class EscapingStream:
 def escaping_streams() -> Iterator[None]:
     """sys.stdout and sys.stderr escape control characters while the block runs."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = EscapingStream(out)  # type: ignore[assignment]
-    sys.stderr = EscapingStream(err)  # type: ignore[assignment]
+    sys.stdout = EscapingStream(out)
+    sys.stderr = EscapingStream(err)
     try:
         yield
     finally:

@@ -83,12 +83,11 @@ def test_the_stream_escapes_and_stays_a_text_stream():
 def test_run_and_simulate_print_no_control_characters_and_write_valid_workbooks(tmp_path):
     scenario = hostile_letter(tmp_path)
     runner = CliRunner()
+    sim, cmp = str(tmp_path / "sim.xlsx"), str(tmp_path / "cmp.xlsx")
     for args in (
         ["run", str(scenario), "-o", str(tmp_path / "run.xlsx")],
-        ["simulate", str(tmp_path / "unc.toml"), "--draws", "50", "--seed", "1"]
-        + ["-o", str(tmp_path / "sim.xlsx")],
-        ["compare", str(SCENARIOS / "letter-2014.toml"), str(scenario)]
-        + ["-o", str(tmp_path / "cmp.xlsx")],
+        ["simulate", str(tmp_path / "unc.toml"), "--draws", "50", "--seed", "1", "-o", sim],
+        ["compare", str(SCENARIOS / "letter-2014.toml"), str(scenario), "-o", cmp],
         ["run", str(scenario), "--format", "csv"],
     ):
         result = runner.invoke(cli, args)
