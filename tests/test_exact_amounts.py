@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
+from budget.errors import InputError
+from budget.workbook import Formula, new_workbook, save_atomically, styles
 from budget.workbook.exact import WORKBOOK_LIMIT_CENTS, check_exact
 
 LETTER = Path(__file__).resolve().parent.parent / "scenarios" / "letter-2014.toml"
@@ -123,3 +125,36 @@ def test_libreoffice_recalculates_amounts_just_below_the_limit_to_the_cent(tmp_p
                     assert round(got * 100) == want, (sheet, cell.coordinate, got, want)
                     checked += 1
     assert checked > 50
+
+
+@pytest.mark.parametrize(
+    "put",
+    [
+        lambda s: s.money(2, 2, 10**14 + 1),  # EUR 1,000,000,000,000.01
+        lambda s: s.money(2, 2, -(10**14) - 1),
+        lambda s: s.formula(2, 2, Formula.money("=B1*2", 10**14 + 1)),
+        lambda s: s.number(2, 2, 2.0**53 + 2, styles.MONEY),
+    ],
+)
+def test_the_writer_refuses_any_number_it_cannot_show_to_the_cent(tmp_path, put):
+    book = new_workbook()
+    sheet = book.add_sheet("Sheet")
+    sheet.money(1, 2, 12345)
+    put(sheet)
+    target = tmp_path / "b.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(InputError) as caught:
+        save_atomically(book, target, [])
+    [problem] = caught.value.problems
+    assert problem.where == "sheet 'Sheet', cell B2" and "EUR 999,999,999,999.99" in str(problem)
+    assert target.read_bytes() == b"old" and len(list(tmp_path.iterdir())) == 1
+
+
+def test_the_writer_writes_the_largest_amounts_it_can_show(tmp_path):
+    book = new_workbook()
+    sheet = book.add_sheet("Sheet")
+    sheet.money(1, 1, WORKBOOK_LIMIT_CENTS)
+    sheet.money(2, 1, -WORKBOOK_LIMIT_CENTS)
+    save_atomically(book, tmp_path / "b.xlsx", [])
+    values = openpyxl.load_workbook(tmp_path / "b.xlsx")["Sheet"]
+    assert [values["A1"].value, values["A2"].value] == [999999999999.99, -999999999999.99]
