@@ -319,7 +319,10 @@ def run_commands(folder: Path, path: Path) -> list[Finding]:
         problem = internal_error(result)
         if problem:
             findings.append(
-                Finding(" ".join(a if a != str(path) else "FILE" for a in args), problem)
+                Finding(
+                    " ".join(args).replace(str(path), "FILE").replace(str(folder), "DIR"),
+                    problem,
+                )
             )
     leftovers = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
     if leftovers:
