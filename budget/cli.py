@@ -80,6 +80,7 @@ def cli(ctx: click.Context) -> None:
     """
     # Names and keys from input files may hold control characters: shown, never obeyed.
     ctx.with_resource(escaping_streams())
+    ctx.color = True  # click would strip ESC sequences from data on a pipe (CSV, JSON)
 
 
 @cli.command()

@@ -9,8 +9,11 @@ per problem"). Everything the command line prints passes through here:
 - `terminal_text(text)`: the same, but newlines and tabs of the text itself are kept (a
   table is many lines); a carriage return is kept only at the very start of what is
   written (how a progress bar redraws its line).
-- `escaping_streams()`: for the length of a command, sys.stdout and sys.stderr write
-  through `terminal_text`, so that no table, note or warning needs to remember it.
+- `escaping_streams()`: for the length of a command, sys.stderr (messages, never data)
+  writes through `terminal_text`, and so does sys.stdout when it is a terminal, so that
+  no table, note or warning needs to remember it. Standard output sent to a file or a
+  pipe is data (`--format csv` or `json`) and is written exactly as made: CSV quotes
+  its fields, JSON escapes control characters itself.
 
 Escaped: C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and
 bidirectional overrides (which reorder what a reader sees).
@@ -99,9 +102,17 @@ class EscapingStream:
 def escaping_streams() -> Iterator[None]:
     """sys.stdout and sys.stderr escape control characters while the block runs."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout = EscapingStream(out)
+    if _is_terminal(out):
+        sys.stdout = EscapingStream(out)
     sys.stderr = EscapingStream(err)
     try:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False

@@ -88,13 +88,12 @@ def test_run_and_simulate_print_no_control_characters_and_write_valid_workbooks(
         ["run", str(scenario), "-o", str(tmp_path / "run.xlsx")],
         ["simulate", str(tmp_path / "unc.toml"), "--draws", "50", "--seed", "1", "-o", sim],
         ["compare", str(SCENARIOS / "letter-2014.toml"), str(scenario), "-o", cmp],
-        ["run", str(scenario), "--format", "csv"],
     ):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
-        printed = result.stdout + result.stderr
-        assert "\x1b" not in printed and "\x07" not in printed and "\x9b" not in printed
-        assert "\x00" not in printed and "\u202e" not in printed
+        messages = result.stderr  # always escaped; stdout only on a terminal (below)
+        assert "\x1b" not in messages and "\x07" not in messages and "\x9b" not in messages
+        assert "\x00" not in messages and "\u202e" not in messages
     for name in ("run.xlsx", "sim.xlsx", "cmp.xlsx"):
         assert_parts_parse(tmp_path / name)  # the chart of sim.xlsx was rejected before
 
@@ -113,3 +112,56 @@ def test_xml_text_cleans_what_xml_forbids():
     assert xml_text("a\x1b<b>\ufffe\x00") == "a\ufffd&lt;b&gt;\ufffd\ufffd"
     assert xml_attribute('k"\x07') == "'k\"\ufffd'"
     minidom.parseString(f"<a b={xml_attribute(KEY)}>{xml_text(KEY)}</a>")
+
+
+def test_csv_and_json_on_a_pipe_keep_the_text_exactly(tmp_path):
+    import csv
+    import json
+
+    scenario = hostile_letter(tmp_path)
+    runner = CliRunner()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(runner.invoke(cli, ["run", str(scenario), "--format", "csv"]).stdout)
+        )
+    )
+    assert KEY in {row["funder"] for row in rows}
+    records = json.loads(runner.invoke(cli, ["run", str(scenario), "--format", "json"]).stdout)
+    assert KEY in {record["funder"] for record in records}
+
+
+def on_a_terminal(args: list[str]) -> bytes:
+    """What `python -m budget ARGS` prints with its stdout and stderr on a terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "budget", *args],
+        cwd=SCENARIOS.parent,
+        stdout=secondary,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closed: the program ended
+            break
+        if not chunk:
+            break
+        out += chunk
+    process.wait(timeout=60)
+    os.close(main)
+    return out
+
+
+def test_on_a_terminal_the_table_shows_control_characters_escaped(tmp_path):
+    scenario = hostile_letter(tmp_path)
+    shown = on_a_terminal(["run", str(scenario)])
+    assert b"Ministry \\x1b]0;title\\x07 of" in shown
+    assert b"\x1b" not in shown and b"\x07" not in shown and b"\xc2\x9b" not in shown
+    assert b"\xe2\x80\xae" not in shown  # U+202E
