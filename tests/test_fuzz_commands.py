@@ -7,8 +7,17 @@ from __future__ import annotations
 import random
 
 import pytest
+from click.testing import CliRunner
 
-from tests.fuzz_files import CLASSES, hostile_file, prepare_folder, run_commands
+from budget.cli import cli
+from tests.fuzz_files import (
+    CLASSES,
+    SCENARIOS,
+    hostile_file,
+    internal_error,
+    prepare_folder,
+    run_commands,
+)
 
 FILES = 160
 
@@ -35,3 +44,41 @@ def test_the_generator_makes_every_class_and_is_seeded():
     assert {c for h in made for c in h.classes} == set(CLASSES)
     again = random.Random(7)
     assert [hostile_file(again).text for _ in range(200)] == [h.text for h in made]
+
+
+LETTER = (SCENARIOS / "letter-2014.toml").read_text(encoding="utf-8")
+UNCERTAIN = (SCENARIOS / "letter-2014-uncertain.toml").read_text(encoding="utf-8")
+
+
+def no_internal_error(folder, text, *commands):
+    prepare_folder(folder)
+    path = folder / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    results = []
+    for args in commands:
+        result = CliRunner().invoke(cli, [a.replace("FILE", str(path)) for a in args])
+        assert internal_error(result) is None, (args, result.output)
+        results.append(result)
+    return results
+
+
+def test_a_ceiling_at_the_int64_edge_in_simulate(tmp_path):
+    # Found by the long fuzz run: the ceiling went through a float column (TypeError).
+    text = UNCERTAIN.replace('max = "33800"', 'max = "92233720368547758.07"')
+    [csv] = no_internal_error(
+        tmp_path, text, ["simulate", "FILE", "--draws", "8", "--seed", "1", "--format", "csv"]
+    )
+    assert csv.exit_code == 0 and ",9223372036854775807," in csv.stdout
+
+
+def test_an_indicator_base_of_hundreds_of_digits_in_a_workbook(tmp_path):
+    # Found by the long fuzz run: a column's width went through float (OverflowError).
+    text = LETTER.replace("base = 475", "base = " + "9" * 400)
+    no_internal_error(tmp_path, text, ["run", "FILE", "-o", str(tmp_path / "o.xlsx")])
+
+
+def test_an_actuals_file_name_with_a_nul(tmp_path):
+    # Found by the long fuzz run: resolving the name raised ValueError.
+    text = LETTER.replace("[scenario]\n", '[scenario]\nactuals = "a\\u0000.csv"\n', 1)
+    [result] = no_internal_error(tmp_path, text, ["validate", "FILE"])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1

@@ -233,7 +233,9 @@ def shown_width(value: object) -> int:
         return 0
     if isinstance(value, bool):
         return 5
-    if isinstance(value, int | float):
+    if isinstance(value, int):  # exact: an int may be beyond what a float holds
+        return len(f"{value:,}") + 5
+    if isinstance(value, float):
         return len(f"{value:,.2f}") + 2
     text = str(value)
     return max(len(line) for line in text.splitlines()) if "\n" in text else len(text)
