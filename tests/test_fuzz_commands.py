@@ -73,8 +73,9 @@ def test_a_ceiling_at_the_int64_edge_in_simulate(tmp_path):
 
 def test_an_indicator_base_of_hundreds_of_digits_in_a_workbook(tmp_path):
     # Found by the long fuzz run: a column's width went through float (OverflowError).
-    text = LETTER.replace("base = 475", "base = " + "9" * 400)
-    no_internal_error(tmp_path, text, ["run", "FILE", "-o", str(tmp_path / "o.xlsx")])
+    for digits in (400, 5000):
+        text = LETTER.replace("base = 475", "base = " + "9" * digits)
+        no_internal_error(tmp_path, text, ["run", "FILE", "-o", str(tmp_path / "o.xlsx")])
 
 
 def test_an_actuals_file_name_with_a_nul(tmp_path):
@@ -82,3 +83,10 @@ def test_an_actuals_file_name_with_a_nul(tmp_path):
     text = LETTER.replace("[scenario]\n", '[scenario]\nactuals = "a\\u0000.csv"\n', 1)
     [result] = no_internal_error(tmp_path, text, ["validate", "FILE"])
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+
+
+def test_an_indicator_base_of_thousands_of_digits_is_refused_for_a_workbook(tmp_path):
+    # Found by the long fuzz run: the writer's own refusal could not print the number.
+    text = LETTER.replace("base = 475", 'base = "' + "9" * 5000 + '"')
+    [result] = no_internal_error(tmp_path, text, ["run", "FILE", "-o", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 1 and "of about 5000 digits" in result.stderr

@@ -105,9 +105,16 @@ def exact_number(value: float | int, where: str, file: str) -> None:
                 Problem(
                     file,
                     where,
-                    f"the number {value!r} is beyond the largest a workbook holds to the cent "
+                    f"the number {_shown(value)} is beyond the largest a workbook holds "
+                    "to the cent "
                     f"(EUR {LIMIT_TEXT})",
                     HINT,
                 )
             ]
         )
+
+
+def _shown(value: float | int) -> str:
+    if type(value) is not float and value.bit_length() > 200:  # str() stops at 4,300 digits
+        return f"of about {int(value.bit_length() * 0.30103)} digits"
+    return repr(value)

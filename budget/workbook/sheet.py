@@ -233,8 +233,9 @@ def shown_width(value: object) -> int:
         return 0
     if isinstance(value, bool):
         return 5
-    if isinstance(value, int):  # exact: an int may be beyond what a float holds
-        return len(f"{value:,}") + 5
+    if isinstance(value, int):  # an int may be beyond a float, or beyond str() (4,300 digits)
+        digits = int(value.bit_length() * 0.30103) + 1
+        return digits + digits // 3 + 5
     if isinstance(value, float):
         return len(f"{value:,.2f}") + 2
     text = str(value)
