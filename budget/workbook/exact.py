@@ -115,6 +115,6 @@ def exact_number(value: float | int, where: str, file: str) -> None:
 
 
 def _shown(value: float | int) -> str:
-    if type(value) is not float and value.bit_length() > 200:  # str() stops at 4,300 digits
+    if isinstance(value, int) and value.bit_length() > 200:  # str() stops at 4,300 digits
         return f"of about {int(value.bit_length() * 0.30103)} digits"
     return repr(value)
