@@ -19,7 +19,7 @@ from tests.fuzz_files import (
     run_commands,
 )
 
-FILES = 160
+FILES = 320
 
 
 @pytest.mark.parametrize("seed", range(4))
