@@ -19,7 +19,7 @@ from tests.fuzz_files import (
     run_commands,
 )
 
-FILES = 320
+FILES = 160
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -90,3 +90,15 @@ def test_an_indicator_base_of_thousands_of_digits_is_refused_for_a_workbook(tmp_
     text = LETTER.replace("base = 475", 'base = "' + "9" * 5000 + '"')
     [result] = no_internal_error(tmp_path, text, ["run", "FILE", "-o", str(tmp_path / "o.xlsx")])
     assert result.exit_code == 1 and "of about 5000 digits" in result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known loader bug, owned by the loader: budget/scenario/load.py calls "
+    "target.is_file() on an extends name longer than the file system allows "
+    "(OSError: File name too long); remove this marker when it is fixed",
+)
+def test_an_extends_name_too_long_for_the_file_system(tmp_path):
+    text = LETTER.replace("[scenario]\n", '[scenario]\nextends = "' + "x" * 300 + '.toml"\n', 1)
+    [result] = no_internal_error(tmp_path, text, ["validate", "FILE"])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
