@@ -7,6 +7,7 @@ found; 2 wrong usage.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from budget.model import Scenario
 from budget.render import rows_csv, rows_json, with_conventions, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
+from budget.terminal import escaping_streams, one_line
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -57,7 +59,8 @@ def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(budget.__version__, prog_name="budget")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Project multi-year funding commitments exactly, to the cent.
 
     A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
@@ -74,6 +77,9 @@ def cli() -> None:
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
+    # Names and keys from input files may hold control characters: shown, never obeyed.
+    ctx.with_resource(escaping_streams())
+    ctx.color = True  # click would strip ESC sequences from data on a pipe (CSV, JSON)
 
 
 @cli.command()
@@ -669,6 +675,9 @@ def indicators(scenario: str | None, fmt: str) -> None:
 
 def main() -> None:
     """The console script: never a traceback for the user, unless BUDGET_DEBUG is set."""
+    from budget.atomic import Terminated, raise_terminated
+
+    signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
     try:
         cli(standalone_mode=True)
     except SystemExit:
@@ -676,11 +685,14 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("budget: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        click.echo("budget: terminated (SIGTERM); no output file was left half-written", err=True)
+        sys.exit(143)
     except Exception as exc:  # a bug, not the user's fault: say so in one line
         if os.environ.get("BUDGET_DEBUG"):
             raise
         click.echo(
-            f"budget: internal error: {type(exc).__name__}: {exc} "
+            f"budget: internal error: {type(exc).__name__}: {one_line(str(exc))[:300]} "
             "(this is a bug; set BUDGET_DEBUG=1 for details)",
             err=True,
         )

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from budget.terminal import one_line
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -28,7 +30,8 @@ class Problem:
             if self.where
             else (f"{self.file}: {self.message}")
         )
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        # One line per problem, whatever the input's names hold (budget/terminal.py).
+        return one_line(f"{text} (hint: {self.hint})" if self.hint else text)
 
 
 class InputError(Exception):
