@@ -176,7 +176,10 @@ def _number(
             number = Fraction(Decimal(repr(value)))
         except (InvalidOperation, ValueError, OverflowError):
             number = None
-    elif isinstance(value, str) and len(value) <= 40 and _NUMBER.fullmatch(value.strip()):
+    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        if len(value) > 40:  # digits enough to be out of range, too many to convert
+            reader.error(name, f"{excerpt(value)} is too large{suffix}", "use a number below 10^15")
+            return None
         number = Fraction(Decimal(value.strip()))
     if number is None:
         reader.error(

@@ -96,7 +96,19 @@ def load_files(path: Path, shown: str) -> Loaded:
                 )
             )
         target = current.parent / base
-        if not target.is_file():
+        try:
+            found = target.is_file()
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            return stop(
+                Problem(
+                    current_shown,
+                    "[scenario] field 'extends'",
+                    f"the base scenario {excerpt(base)} cannot be opened "
+                    f"({exc.strerror or type(exc).__name__})",
+                    'write extends = "base.toml", relative to this file\'s folder',
+                )
+            )
+        if not found:
             return stop(
                 Problem(
                     current_shown,
