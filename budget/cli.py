@@ -1,7 +1,8 @@
 """The `budget` command line: parse arguments, call the stages, print, set exit codes.
 
-Exit status: 0 success; 1 invalid input (one line per problem on stderr) or a breach
-found; 2 wrong usage.
+Exit status: 0 success; 1 invalid input (one line per problem on stderr); 2 wrong usage;
+3 a breach found by `check` (or by `run`/`actuals` with --strict); 70 an internal error (a
+bug: one line, the traceback with --debug or BUDGET_DEBUG=1); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -19,18 +20,22 @@ from budget.engine import project
 from budget.errors import InputError, Problem
 from budget.kinds import KINDS
 from budget.model import Scenario
+from budget.outputs import FORMATS as FORMAT_NAMES
+from budget.outputs import Output, emit, open_elsewhere, parse_output, rows_text, text_for_file
 from budget.overview import overview
-from budget.render import overview_text, rows_csv, rows_json, with_euros
+from budget.render import overview_text, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
 
-FORMATS = click.Choice(["table", "csv", "json"])
+FORMATS = click.Choice(list(FORMAT_NAMES))
+TEXT_FORMATS = ("csv", "excel-csv", "json")
+INVALID_INPUT, WRONG_USAGE, BREACH_FOUND, INTERNAL_ERROR, INTERRUPTED = 1, 2, 3, 70, 130
 
 
 def fail(problems: list[Problem]) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)
-    sys.exit(1)
+    sys.exit(INVALID_INPUT)
 
 
 def load_or_fail(path: str | Path) -> Scenario:
@@ -41,24 +46,100 @@ def load_or_fail(path: str | Path) -> Scenario:
 
 
 def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:
-    return click.argument("scenario", required=required, type=click.Path(dir_okay=False))
-
-
-def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
-    """-o/--output FILE.xlsx, the same on every command that writes a workbook."""
-    return click.option("-o", "--output", type=click.Path(dir_okay=False), help=help)
-
-
-def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
-    """--format table|csv|json, the same on every command that prints results."""
-    return click.option(
-        "--format", "fmt", type=FORMATS, default="table", show_default=True, help=help
+    return click.argument(
+        "scenario", required=required, type=click.Path(dir_okay=False, allow_dash=True)
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """-o/--output FILE, the same on every command that writes a file: by the extension a
+    workbook (.xlsx), the CSV rows (.csv) or the JSON rows (.json); see budget.outputs."""
+    return click.option(
+        "-o",
+        "--output",
+        callback=parse_output,
+        metavar="FILE",
+        help=help + " By extension: .xlsx a workbook, .csv the CSV rows, .json the JSON rows.",
+    )
+
+
+def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """--format table|csv|excel-csv|json, the same on every command that prints results."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=FORMATS,
+        default="table",
+        show_default=True,
+        help=help + " excel-csv: the csv rows for Excel in a European locale (; and 1234,50).",
+    )
+
+
+def strict_option() -> Callable[[Callable[..., Any]], Any]:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Exit with status 3 when a [[limits]] ceiling is breached (after all output).",
+    )
+
+
+def refuse_open_target(output: Output | None) -> None:
+    """Exit 1 before any work when a spreadsheet program holds the -o target open."""
+    if output is not None:
+        problem = open_elsewhere(output.path)
+        if problem is not None:
+            fail([problem])
+
+
+def write_rows_or_fail(
+    output: Output, fmt: str, render: Callable[[str], str], scenarios: list[Scenario]
+) -> None:
+    """Write a .csv or .json target: `render(format)`, atomically, never over an input."""
+    from budget.outputs import write_text_output
+    from budget.workbook.save import protected_files
+
+    try:
+        inputs = protected_files(scenarios)
+        write_text_output(output, text_for_file(output, fmt, render), inputs)
+    except InputError as exc:
+        fail(exc.problems)
+
+
+class BudgetGroup(click.Group):
+    """Turns a bug into exit status 70 and one line, unless --debug or BUDGET_DEBUG."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            raise  # click ends quietly when the reader of the output went away
+        except Exception as exc:  # a bug, not the user's fault: say so in one line
+            if ctx.params.get("debug") or os.environ.get("BUDGET_DEBUG"):
+                raise
+            click.echo(internal_error_line(exc), err=True)
+            ctx.exit(INTERNAL_ERROR)
+
+
+def internal_error_line(exc: BaseException) -> str:
+    return (
+        f"budget: internal error: {type(exc).__name__}: {exc} (this is a bug; please "
+        "report it with the command you ran; run it again with --debug for details)"
+    )
+
+
+@click.group(
+    cls=BudgetGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(budget.__version__, prog_name="budget")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the traceback of an internal error (as BUDGET_DEBUG=1 does).",
+)
+def cli(debug: bool) -> None:
     """Project multi-year funding commitments exactly, to the cent.
 
     A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
@@ -72,6 +153,20 @@ def cli() -> None:
         budget simulate my.toml --draws 10000   ranges (P5/P50/P95), chance a cap binds
         budget check my.toml                    search the inputs for a ceiling breach
         budget validate scenarios/*.toml        check files only
+        budget init                             write a commented starter scenario.toml
+
+    SCENARIO may be - to read the scenario from standard input (paths in it are then
+    relative to the working folder). -o FILE writes by the extension: .xlsx a workbook,
+    .csv the CSV rows, .json the JSON rows.
+
+    \b
+    Exit status:
+        0   success
+        1   invalid input (one line per problem on stderr)
+        2   wrong usage
+        3   a breach found by check (or by run/actuals with --strict)
+        70  an internal error (a bug; --debug shows the traceback)
+        130 interrupted
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
@@ -79,9 +174,10 @@ def cli() -> None:
 
 @cli.command()
 @scenario_argument(required=False)
-@output_option("Write an Excel workbook to this .xlsx file as well.")
+@output_option("Write a file as well.")
 @format_option("table: overview per basis; csv/json: the tidy rows with euros and cents.")
-def run(scenario: str | None, output: str | None, fmt: str) -> None:
+@strict_option()
+def run(scenario: str | None, output: Output | None, fmt: str, strict: bool) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
 
     The overview shows fiscal years across and funders with their commitments down, on a
@@ -94,38 +190,43 @@ def run(scenario: str | None, output: str | None, fmt: str) -> None:
     the cash paid and the commitments outstanding at year end (opening + entered - paid =
     closing), with the share of each year's cash that settles commitments of earlier years;
     and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
-    warned about on stderr, one line each; the run still succeeds (exit 0). The workbook
-    has the same view on its "Commitment vs cash" sheet.
+    warned about on stderr, one line each; the run still succeeds (exit 0), unless
+    --strict is given (exit 3). The workbook has the same view on its "Commitment vs cash"
+    sheet.
     """
+    refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
     rows = project(loaded)
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
-    if output:
-        write_workbook_or_fail(loaded, rows, output, path, realised=realised, indicators=True)
-    if fmt in ("csv", "json"):
+    if output and output.kind == "xlsx":
+        write_workbook_or_fail(loaded, rows, output.path, path, realised=realised, indicators=True)
+    elif output:
+        write_rows_or_fail(output, fmt, lambda f: rows_text(with_euros(rows), f), [loaded])
+    if fmt in TEXT_FORMATS:
         # The rows are data on stdout; say on stderr which inputs took central values.
         for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
             click.echo(note, err=True)
-    if fmt == "csv":
-        click.echo(rows_csv(with_euros(rows)), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(with_euros(rows)), nl=False)
+        emit(rows_text(with_euros(rows), fmt), fmt)
     else:
         click.echo(run_table(loaded, rows, forecast))
     if output:
-        click.echo(f"Wrote {output}", err=True)
-    warn_breaches(loaded, rows if forecast is None else forecast)
+        click.echo(f"Wrote {output.path}", err=True)
+    breached = warn_breaches(loaded, rows if forecast is None else forecast)
+    if strict and breached:
+        sys.exit(BREACH_FOUND)
 
 
-def warn_breaches(scenario: Scenario, rows: Any) -> None:
-    """One line on stderr per limit breached in a year; the run still succeeds."""
+def warn_breaches(scenario: Scenario, rows: Any) -> int:
+    """One line on stderr per limit breached in a year; the number of such lines."""
     from budget.ledger import breach_lines
     from budget.limits import check_rows
 
-    for line in breach_lines(check_rows(scenario, rows)):
+    lines = breach_lines(check_rows(scenario, rows))
+    for line in lines:
         click.echo(line, err=True)
+    return len(lines)
 
 
 def run_table(scenario: Scenario, rows: Any, forecast: Any = None) -> str:
@@ -237,14 +338,14 @@ def write_workbook_or_fail(
 
 
 @cli.command()
-@click.argument("base", type=click.Path(dir_okay=False))
-@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@output_option("Write a comparison workbook to this .xlsx file as well.")
+@click.argument("base", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@output_option("Write a comparison file as well.")
 @format_option(
     "table: side by side per funder and year; csv/json: one row per scenario, "
     "commitment, funder, basis and year with amount and delta."
 )
-def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) -> None:
+def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str) -> None:
     """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
 
     The table shows, per basis, funder and fiscal year, each scenario beside the base with
@@ -260,6 +361,9 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     from budget.compare import compare_rows, comparison_text, scenario_labels
 
     paths = [base, *others]
+    if paths.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    refuse_open_target(output)
     loaded: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
@@ -272,21 +376,25 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     rows = [project(s) for s in loaded]
     long = compare_rows(loaded, rows)
     labels = scenario_labels(loaded)
-    if output:
+
+    def render(chosen: str) -> str:
+        return rows_text(with_euros(long, ("amount_cents", "delta_cents")), chosen)
+
+    if output and output.kind == "xlsx":
         from budget.workbook.compare_sheet import write_comparison
 
         try:
-            write_comparison(loaded, long, labels, output, inputs=[Path(p) for p in paths])
+            write_comparison(loaded, long, labels, output.path, inputs=[Path(p) for p in paths])
         except InputError as exc:
             fail(exc.problems)
-    if fmt == "csv":
-        click.echo(rows_csv(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(with_euros(long, ("amount_cents", "delta_cents"))), nl=False)
+    elif output:
+        write_rows_or_fail(output, fmt, render, loaded)
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(comparison_text(long, labels))
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
 
 
 @cli.command()
@@ -298,8 +406,8 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     help="Seed of the random draws; without it one is picked and printed on stderr.",
 )
 @format_option("table: bands per funder, cap and limit chances; csv/json: every row.")
-@output_option("Write the workbook, with an Uncertainty sheet, to this .xlsx file as well.")
-def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str | None) -> None:
+@output_option("Write the workbook (with an Uncertainty sheet) or the rows as well.")
+def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Output | None) -> None:
     """Monte Carlo: draw every uncertain input DRAWS times and project each draw.
 
     Prints the mean, P5, P50 and P95 of each commitment (per funder, basis and year), of
@@ -313,8 +421,15 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str 
     from budget.simulate import simulate as run_simulation
     from budget.uncertainty_text import simulation_csv, simulation_json, simulation_text
 
+    refuse_open_target(output)
     path = Path(scenario)
     loaded = load_or_fail(path)
+    if not central_value_notes(loaded):
+        click.echo(
+            f"Note: {loaded.name} has no uncertain inputs: every draw is the same projection "
+            '(give a range, e.g. shortfall = { uniform = ["0", "100000"] }).',
+            err=True,
+        )
     if seed is None:
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
@@ -327,19 +442,23 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str 
         file=sys.stderr,
     ) as bar:
         sim = run_simulation(loaded, draws, seed, progress=bar.update)
-    if output:
+
+    def render(chosen: str) -> str:
+        return simulation_json(sim) if chosen == "json" else simulation_csv(sim, chosen)
+
+    if output and output.kind == "xlsx":
         from budget.workbook.uncertainty import uncertainty_sheet
 
         rows = project(loaded)
-        write_workbook_or_fail(loaded, rows, output, path, (uncertainty_sheet(sim),))
-    if fmt == "csv":
-        click.echo(simulation_csv(sim), nl=False)
-    elif fmt == "json":
-        click.echo(simulation_json(sim), nl=False)
+        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(sim),))
+    elif output:
+        write_rows_or_fail(output, fmt, render, [loaded])
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(simulation_text(sim), nl=False)
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
 
 
 @cli.command()
@@ -357,7 +476,7 @@ def check(scenario: str, examples: int) -> None:
     First the central projection is checked against every limit. Then hypothesis searches
     the uncertain inputs, each within its range (uniform, triangular: low to high; normal:
     mean +- 6 sd, cut at zero; choice: its values), for a combination that breaches a
-    limit, and shrinks it to the smallest one. Exit 1 when a limit is breached, else 0.
+    limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
     The search is deterministic: the same scenario and --examples give the same answer.
     """
     from budget.search import central_breaches, search
@@ -381,7 +500,7 @@ def check(scenario: str, examples: int) -> None:
         click.echo("The central projection breaches a limit:")
         for breach in breaches:
             click.echo(f"  {breach_line(breach)}")
-        sys.exit(1)
+        sys.exit(BREACH_FOUND)
     click.echo(
         f"The central projection is within {'its' if count == 1 else 'all'} {count} "
         f"limit{'s' if count != 1 else ''}."
@@ -389,11 +508,13 @@ def check(scenario: str, examples: int) -> None:
     found = search(loaded, examples)
     click.echo(search_text(found, examples))
     if found.counterexample:
-        sys.exit(1)
+        sys.exit(BREACH_FOUND)
 
 
 @cli.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument(
+    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
+)
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check SCENARIOS without projecting them; list every problem found."""
     problems: list[Problem] = []
@@ -573,9 +694,15 @@ def forecast_notes(forecast: Any) -> list[str]:
     "else the latest booking).",
 )
 @format_option("table: plan against actual per year, then the forecast; csv/json: every row.")
-@output_option("Write the workbook, with a Plan vs actual sheet, to this .xlsx file as well.")
+@output_option("Write the workbook (with a Plan vs actual sheet) or the rows as well.")
+@strict_option()
 def actuals(
-    scenario: str, files: tuple[str, ...], as_of: Any, fmt: str, output: str | None
+    scenario: str,
+    files: tuple[str, ...],
+    as_of: Any,
+    fmt: str,
+    output: Output | None,
+    strict: bool,
 ) -> None:
     """Plan against actual: what was booked, the variance, and the forecast per year.
 
@@ -600,6 +727,7 @@ def actuals(
     from budget.realisation.realised import COLUMNS
     from budget.realisation.text import realisation_text
 
+    refuse_open_target(output)
     loaded = load_or_fail(scenario)
     chosen = list(files) if files else None
     if chosen is None and not loaded.actuals:
@@ -609,19 +737,27 @@ def actuals(
         )
     plan = project(loaded)
     frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None, plan)
-    if output:
-        write_workbook_or_fail(
-            loaded, plan, output, Path(scenario), realised=frame, indicators=True
-        )
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
-    if fmt == "csv":
-        click.echo(rows_csv(with_euros(frame, cents)), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(with_euros(frame, cents)), nl=False)
+
+    def render(chosen: str) -> str:
+        return rows_text(with_euros(frame, cents), chosen)
+
+    if output and output.kind == "xlsx":
+        write_workbook_or_fail(
+            loaded, plan, output.path, Path(scenario), realised=frame, indicators=True
+        )
+    elif output:
+        write_rows_or_fail(output, fmt, render, [loaded])
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(realisation_text(frame))
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
+    if strict:
+        breached = warn_breaches(loaded, forecast_from(loaded, frame))
+        if breached:
+            sys.exit(BREACH_FOUND)
 
 
 @cli.command()
@@ -645,29 +781,29 @@ def indicators(scenario: str | None, fmt: str) -> None:
         for note in forecast_notes(cash):
             click.echo(note, err=True)
     frame = indicator_rows(loaded, cash)
-    if fmt == "csv":
-        click.echo(rows_csv(output_rows(frame)), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(output_rows(frame)), nl=False)
+    if fmt in TEXT_FORMATS:
+        emit(rows_text(output_rows(frame), fmt), fmt)
     else:
         click.echo(indicators_text(loaded, frame))
 
 
 def main() -> None:
-    """The console script: never a traceback for the user, unless BUDGET_DEBUG is set."""
+    """The console script: exit statuses as documented; never a traceback for the user
+    unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130."""
     try:
-        cli(standalone_mode=True)
-    except SystemExit:
-        raise
+        code = cli.main(standalone_mode=False)
+    except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
+        click.echo("budget: interrupted", err=True)
+        sys.exit(INTERRUPTED)
     except KeyboardInterrupt:
         click.echo("budget: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug, not the user's fault: say so in one line
-        if os.environ.get("BUDGET_DEBUG"):
+        sys.exit(INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # outside a command (the group's own options)
+        if "--debug" in sys.argv[1:] or os.environ.get("BUDGET_DEBUG"):
             raise
-        click.echo(
-            f"budget: internal error: {type(exc).__name__}: {exc} "
-            "(this is a bug; set BUDGET_DEBUG=1 for details)",
-            err=True,
-        )
-        sys.exit(1)
+        click.echo(internal_error_line(exc), err=True)
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
 import pandas as pd
 
+from budget.csvtext import frame_csv
 from budget.money import format_euros, format_euros_grouped
 from budget.overview import Overview
 
@@ -86,12 +85,9 @@ def with_euros(
     return out
 
 
-def rows_csv(rows: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(rows.columns))
-    writer.writerows(rows.itertuples(index=False, name=None))
-    return buffer.getvalue()
+def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
+    """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.csvtext)."""
+    return frame_csv(rows, flavour)
 
 
 def rows_csv_chunks(rows: pd.DataFrame, chunk: int = 10_000) -> Iterator[str]:

@@ -11,8 +11,11 @@ from budget.scenario.parse import build_scenario
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
-    """The scenario at `path` and its problems: (scenario, []) or (None, problems)."""
-    shown = str(path)
+    """The scenario at `path` and its problems: (scenario, []) or (None, problems).
+    `path` "-" reads standard input, shown as "<stdin>" in messages."""
+    from budget.scenario.read import STDIN, STDIN_SHOWN
+
+    shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
     from budget.scenario.register import read_register
 
     merged = load_merged(Path(path), shown, read_register)

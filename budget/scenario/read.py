@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,10 @@ from typing import Any
 from budget.errors import Problem
 
 MAX_BYTES = 50 * 2**20
+# `-` is standard input; its folder is the working folder, so that paths in it (extends,
+# register, actuals) are relative to where the command runs.
+STDIN = Path("-")
+STDIN_SHOWN = "<stdin>"
 
 
 def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -18,14 +23,19 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(shown, "", message, hint)]
 
     try:
-        if path.is_dir():
+        if path == STDIN:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                return fail("is too large for a scenario (over 50 MiB)")
+        elif path.is_dir():
             return fail("is a folder, not a scenario file")
-        if path.stat().st_size > MAX_BYTES:
+        elif path.stat().st_size > MAX_BYTES:
             return fail(
                 "is too large for a scenario file (over 50 MiB)",
                 "keep large registers in a CSV or XLSX file named by register =",
             )
-        data = path.read_bytes()
+        else:
+            data = path.read_bytes()
     except FileNotFoundError:
         return fail("no such file")
     except OSError as exc:
