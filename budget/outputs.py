@@ -11,10 +11,12 @@ an input of the scenario (budget.workbook.save).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 import pandas as pd
@@ -22,6 +24,7 @@ import pandas as pd
 from budget.errors import Problem
 from budget.render import rows_csv, rows_json
 
+STARTER = Path(__file__).parent / "data" / "starter.toml"
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
 FORMATS = ("table", "csv", "excel-csv", "json")
 
@@ -111,5 +114,32 @@ def text_for_file(output: Output, fmt: str, render: Callable[[str], str]) -> str
     return render("json")
 
 
-def choice_help() -> Any:
-    return click.Choice(list(FORMATS))
+def write_new_file(path: Path, text: str) -> Problem | None:
+    """Write `text` to `path`, which must not exist yet; atomically (a temporary file beside
+    it, linked to its name, which fails if the name was taken meanwhile). A problem when
+    refused or not written, else None."""
+    shown = str(path)
+    if path.exists() or path.is_symlink():
+        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
+    if not path.parent.is_dir():
+        return Problem(shown, "", f"the folder {str(path.parent)!r} does not exist")
+    try:
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
+    temporary = Path(name)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.link(temporary, path)
+    except FileExistsError:
+        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
+    except OSError as exc:
+        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    return None
