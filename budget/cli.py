@@ -427,7 +427,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     if not central_value_notes(loaded):
         click.echo(
             f"Note: {loaded.name} has no uncertain inputs: every draw is the same projection "
-            '(give a range, e.g. shortfall = { uniform = ["0", "100000"] }).',
+            '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
             err=True,
         )
     if seed is None:
