@@ -357,6 +357,16 @@ def test_allocation_with_advance_is_an_error(tmp_path):
         assert invoke("validate", write(tmp_path, GRANT + fine)).exit_code == 0
 
 
+def test_an_advance_may_replace_an_inherited_allocation(tmp_path):
+    write(tmp_path, GRANT + 'allocation = "months"\n', "base.toml")
+    child = '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "g"\nadvance = "0.8"\n'
+    result = invoke("run", write(tmp_path, child), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    cash = [line.rsplit(",", 1)[1] for line in result.stdout.splitlines() if ",cash," in line]
+    # 80% of 1,000.00 in the first year; the rest in the year after the period's last.
+    assert cash == ["80000", "0", "20000"]
+
+
 def test_check_reports_examples_and_shrinking_steps_apart(tmp_path):
     result = invoke("check", UNCERTAIN, "--examples", "10")
     assert result.exit_code == 3

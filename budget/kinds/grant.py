@@ -81,7 +81,13 @@ class GrantKind:
                 "is set without advance, so it would do nothing",
                 "add advance (the share paid up front) or remove settlement_lag",
             )
-        if reader.has("allocation") and reader.has("advance"):
+        # Both in one file: the allocation would be ignored. A scenario that extends another
+        # may add an advance to an inherited grant: it then replaces the allocation's cash.
+        if (
+            reader.has("allocation")
+            and reader.has("advance")
+            and reader.file_of("allocation") == reader.file_of("advance")
+        ):
             reader.error(
                 "allocation",
                 "is set together with advance, which decides the cash instead: the advance "
