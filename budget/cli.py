@@ -517,6 +517,8 @@ def check(scenario: str, examples: int) -> None:
 )
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check SCENARIOS without projecting them; list every problem found."""
+    if scenarios.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
     problems: list[Problem] = []
     for path in scenarios:
         scenario, found = read_scenario(path)

@@ -174,8 +174,9 @@ def test_problems_in_standard_input_are_named_stdin():
     assert result.stderr.startswith("<stdin>: commitment 'a', field 'amount': ")
 
 
-def test_standard_input_is_read_once_only():
-    result = invoke("compare", "-", "-", input=small())
+@pytest.mark.parametrize("command", ["compare", "validate"])
+def test_standard_input_is_read_once_only(command):
+    result = invoke(command, "-", "-", input=small())
     assert result.exit_code == 2
     assert "standard input (-) can be read only once" in result.stderr
 
