@@ -36,13 +36,11 @@ def scenario_facts(scenario: Scenario) -> dict[str, Any]:
         "currency": getattr(scenario, "currency", "EUR"),
     }
     style = getattr(scenario, "year_label", None)
+    label = getattr(scenario, "label", None)
     if style is not None:
         facts["year_label"] = str(style)
-        labels = getattr(scenario, "year_labels", None)
-        if callable(labels):
-            facts["year_labels"] = dict(labels())
-        elif isinstance(labels, dict):
-            facts["year_labels"] = dict(labels)
+        if callable(label):
+            facts["year_labels"] = {year: label(year) for year in scenario.years}
     return facts
 
 
