@@ -92,14 +92,19 @@ def refuse_open_target(output: Output | None) -> None:
 
 
 def write_rows_or_fail(
-    output: Output, fmt: str, render: Callable[[str], str], scenarios: list[Scenario]
+    output: Output,
+    fmt: str,
+    render: Callable[[str], str],
+    scenarios: list[Scenario],
+    extra_inputs: list[str] | None = None,
 ) -> None:
-    """Write a .csv or .json target: `render(format)`, atomically, never over an input."""
+    """Write a .csv or .json target: `render(format)`, atomically, never over an input
+    (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
     from budget.outputs import write_text_output
     from budget.workbook.save import protected_files
 
     try:
-        inputs = protected_files(scenarios)
+        inputs = protected_files(scenarios, extra_inputs or [])
         write_text_output(output, text_for_file(output, fmt, render), inputs)
     except InputError as exc:
         fail(exc.problems)
@@ -749,7 +754,7 @@ def actuals(
             loaded, plan, output.path, Path(scenario), realised=frame, indicators=True
         )
     elif output:
-        write_rows_or_fail(output, fmt, render, [loaded])
+        write_rows_or_fail(output, fmt, render, [loaded], [*(chosen or []), scenario])
     if fmt in TEXT_FORMATS:
         emit(render(fmt), fmt)
     else:
