@@ -22,6 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -79,7 +80,7 @@ def _column(values: pd.Series, excel: bool) -> list[Any]:
     if values.dtype.kind == "f":
         return [_cell(repr(v), excel) if v == v else "" for v in values.tolist()]
     if not excel:
-        return ["" if v is None else v for v in values.tolist()]
+        return ["" if _missing(v) else v for v in values.tolist()]
     seen: dict[Any, Any] = {}
     out = []
     for v in values.tolist():
@@ -92,8 +93,10 @@ def _column(values: pd.Series, excel: bool) -> list[Any]:
 def _cell(value: Any, excel: bool) -> Any:
     """One field: for excel-csv, a decimal comma in numbers and a ' before a text that a
     spreadsheet would take for a formula."""
-    if value is None:
+    if _missing(value):
         return ""
+    if excel and isinstance(value, Decimal):
+        value = str(value)
     if not excel or not isinstance(value, str):
         return value
     if _DECIMAL.fullmatch(value):
@@ -103,6 +106,11 @@ def _cell(value: Any, excel: bool) -> Any:
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _missing(value: Any) -> bool:
+    """None, or a missing value as pandas gives it (NaN, NA, NaT)."""
+    return value is None or (not isinstance(value, str | int) and bool(pd.isna(value)))
 
 
 def _has_line_break(values: pd.Series | list[str]) -> bool:
