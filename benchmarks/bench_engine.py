@@ -1,16 +1,21 @@
-"""Engine benchmark: load and project N commitments over 10 years, beside a plain loop.
+"""Engine benchmark: load and project N commitments over 10 years, beside its floors.
 
-    python benchmarks/bench_engine.py [--commitments 100000] [--repeats 5]
+    python benchmarks/bench_engine.py [--commitments 100000] [--repeats 5] [--million]
 
-Prints medians over the repeats for loading (TOML parse + validation) and projection
-(compile, compute, funder splits and the tidy DataFrame), peak memory at several sizes, and
-the same rules computed by the plain per-commitment loop of tests/reference.py.
+Prints medians over the repeats for loading (TOML parse + validation) and projection, and
+each stage of the projection (compile, compute, funder split and tidy DataFrame) beside
+its floor in the same run: the bare numpy arithmetic of the same rules on arrays of the
+same shape. Then peak memory at several sizes, the same rules computed by the plain
+per-commitment loop of tests/reference.py, and with --million a projection of 1,000,000
+commitments (the scenario repeated), with its user and system CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
+import resource
 import statistics
 import sys
 import tempfile
@@ -87,6 +92,62 @@ def median_time(fn, repeats: int) -> tuple[float, object]:
     return statistics.median(times), value
 
 
+def bare_floor(n: int, years: int = 10) -> dict[str, float]:
+    """The floor of each stage: the rules' arithmetic in bare numpy on (n, years) arrays."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    cap = rng.integers(1, 10**8, (n, 1))
+    shortfall = rng.integers(0, 10**8, (n, years))
+    active = rng.random((n, years)) < 0.55
+    out = {}
+    start = time.process_time()
+    # compile: the columns a plan holds (spans, codes, members)
+    first, last = rng.integers(0, years, n), rng.integers(0, years, n)
+    spans = (np.arange(years)[None, :] >= first[:, None]) & (np.arange(years) <= last[:, None])
+    rank = np.lexsort((np.arange(n), rng.integers(0, 10, n), rng.integers(0, n // 10, n)))
+    out["compile"] = time.process_time() - start
+    start = time.process_time()
+    top_up = np.where(active, np.minimum(cap, np.maximum(shortfall, 0)), 0)
+    annual = np.floor(shortfall * 1.02 + 0.5).astype(np.int64)
+    total = shortfall.sum(axis=1)
+    grant = np.floor_divide(shortfall * 7, 11) + (top_up + annual + total[:, None]) % 3
+    out["compute"] = time.process_time() - start
+    start = time.process_time()
+    half = top_up >> 1
+    parts = np.stack([top_up - half, half], axis=1)
+    out["split"] = time.process_time() - start
+    start = time.process_time()
+    keep = np.repeat(active[:, None, :], 2, axis=1)
+    at = np.flatnonzero(np.repeat(keep, 2, axis=1))
+    amounts = np.repeat(parts, 2, axis=1).reshape(-1)[at]
+    member, within = np.divmod(at, 4 * years)
+    out["tidy"] = time.process_time() - start
+    assert len(amounts) == len(member) == len(within) and spans.shape == grant.shape
+    assert len(rank) == n
+    return out
+
+
+def stages(scenario, repeats: int) -> dict[str, float]:
+    """Median CPU seconds of each stage of budget.project."""
+    from budget.engine import compile_plan, compute, tidy
+
+    times: dict[str, list[float]] = {"compile": [], "compute": [], "split + tidy": []}
+    for _ in range(repeats):
+        gc.collect()
+        a = time.process_time()
+        plan = compile_plan(scenario)
+        b = time.process_time()
+        result = compute(plan)
+        c = time.process_time()
+        tidy(plan, result)
+        d = time.process_time()
+        times["compile"].append(b - a)
+        times["compute"].append(c - b)
+        times["split + tidy"].append(d - c)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def peak_memory(fn) -> int:
     gc.collect()
     tracemalloc.start()
@@ -106,6 +167,7 @@ def main() -> None:
         default=10_000,
         help="commitments for the plain-loop baseline (it is slow)",
     )
+    parser.add_argument("--million", action="store_true", help="also 1,000,000 commitments")
     args = parser.parse_args()
     n = args.commitments
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,7 +177,15 @@ def main() -> None:
         project_s, rows = median_time(lambda: budget.project(scenario), args.repeats)
         print(f"engine: {n:,} commitments, 10 years, {len(rows):,} tidy rows")
         print(f"  load (TOML + validation), median: {load_s:8.3f} s")
-        print(f"  projection incl. DataFrame, median: {project_s:8.3f} s")
+        print(f"  projection incl. DataFrame, median: {project_s:8.3f} s wall")
+        floor = bare_floor(n)
+        measured = stages(scenario, args.repeats)
+        print("  stages, median CPU s (floor: the bare numpy arithmetic of the stage):")
+        floors = [floor["compile"], floor["compute"], floor["split"] + floor["tidy"]]
+        for (name, seconds), bare in zip(measured.items(), floors, strict=True):
+            print(f"    {name:<13} {seconds:8.3f} s   floor {bare:8.3f} s")
+        total_floor = sum(floor.values())
+        print(f"    {'total':<13} {sum(measured.values()):8.3f} s   floor {total_floor:8.3f} s")
 
         print("memory of the projection (tracemalloc peak), to check linear growth:")
         for size in (n // 4, n // 2, n):
@@ -140,6 +210,41 @@ def main() -> None:
         print(
             f"  plain loop: {loop_s:8.3f} s   vectorised engine: {vec_s:8.3f} s "
             f"(x{loop_s / vec_s:,.0f})"
+        )
+        if args.million:
+            million(scenario)
+
+
+def million(scenario) -> None:
+    """A projection of 1,000,000 commitments: the scenario repeated. The first run maps
+    fresh memory from the system; later ones reuse it (see budget/memory.py)."""
+    size = len(scenario.commitments)
+    copies = -(-1_000_000 // size)
+    # Each copy has its own recipients, so that recipients grow with the commitments.
+    recipients = {
+        f"{key}-{k}": dataclasses.replace(r, key=f"{key}-{k}")
+        for k in range(copies)
+        for key, r in scenario.recipients.items()
+    }
+    commitments = tuple(
+        dataclasses.replace(
+            c, id=f"{c.id}-{k}", recipient=f"{c.recipient}-{k}", order=k * size + c.order
+        )
+        for k in range(copies)
+        for c in scenario.commitments
+    )[:1_000_000]
+    big = dataclasses.replace(scenario, commitments=commitments, recipients=recipients)
+    for attempt in range(2):
+        gc.collect()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        start = time.perf_counter()
+        budget.project(big)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        print(
+            f"  1,000,000 commitments, run {attempt + 1}: {wall:.2f} s wall, "
+            f"user {after.ru_utime - before.ru_utime:.2f} s, "
+            f"system {after.ru_stime - before.ru_stime:.2f} s"
         )
 
 

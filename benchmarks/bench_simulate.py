@@ -1,9 +1,11 @@
 """Benchmark: Monte Carlo of a 1,000-commitment scenario over 10 years.
 
-Prints medians over repeats for `simulate` (10,000 draws, chunked), its peak traced
-memory for two chunk sizes, and two baselines measured in the same run: the unchunked
-engine on all draws at once (small case, to show memory grows with draws x commitments)
-and one central projection repeated in a loop (the per-draw cost without vectorising).
+Prints medians over repeats for `simulate` (10,000 draws, chunked), with its floor in the
+same run: the same draws, rules and statistics (mean, P5, P50, P95 per commitment-year
+and funder-year) written in bare numpy for this scenario only. Then linear growth (CPU
+seconds per 1,000 draws at --draws / 4 and --draws), peak traced memory for chunk sizes,
+and two baselines: the unchunked engine on all draws at once (small case, to show memory
+grows with draws x commitments) and one central projection repeated in a loop.
 
     python benchmarks/bench_simulate.py [--draws N] [--repeats R]
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from budget.engine import compile_plan, compute
-from budget.sampling import RandomSampler
+from budget.sampling import random_values
 from budget.scenario import read_scenario
 from budget.simulate import simulate
 
@@ -113,6 +115,37 @@ def scenario_text(commitments: int = 1000) -> str:
     return "\n".join(lines + recipients + body + limits) + "\n"
 
 
+def bare_numpy(draws: int, commitments: int = 1000, seed: int = 1) -> None:
+    """The floor: this scenario's draws, rules and statistics in plain numpy, 100
+    commitments at a time (the same memory bound as simulate's chunks)."""
+    rng = np.random.default_rng(seed)
+    years = LAST - FIRST + 1
+    growth = 1.02 ** np.arange(years)
+    ks = [max(-(-draws * p // 100) - 1, 0) for p in (5, 50, 95)]
+    totals = np.zeros((draws, 5, years), dtype=np.int64)
+
+    def stats(values: np.ndarray) -> None:
+        flat = values.reshape(draws, -1)
+        flat.sum(axis=0)
+        np.partition(np.ascontiguousarray(flat.T), ks, axis=1)
+
+    for _ in range(commitments // 100):
+        shortfall = rng.integers(0, 10_000_000, size=(draws, 40, years), endpoint=True)
+        top_up = np.minimum(shortfall, 6_760_000)
+        half = top_up >> 1
+        stats(np.concatenate([top_up - half, half], axis=1))
+        amount = rng.triangular(8e6, 1e7, 1.5e7, size=(draws, 30, years))
+        annual = np.floor(amount * growth + 0.5).astype(np.int64)
+        stats(annual)
+        costs = np.maximum(np.floor(rng.normal(6e6, 1.5e6, (draws, 10, years)) + 0.5), 0)
+        income = np.where(rng.integers(0, 10, (draws, 10, years)) < 7, 0, 2_500_000)
+        derived = np.clip(costs.astype(np.int64) - income - 2_000_000, 0, 5_000_000)
+        stats(derived)
+        totals[:, 0] += top_up.sum(axis=1) + annual.sum(axis=1)
+        totals[:, 1] += derived.sum(axis=1)
+    stats(totals)
+
+
 def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float, list[float]]:
     """Median wall and CPU seconds over `repeats` runs, and the wall times."""
     walls, cpus = [], []
@@ -151,6 +184,8 @@ def main() -> None:
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
 
+    wall, cpu, _ = timed(lambda: bare_numpy(d, n), args.repeats)
+    print(f"floor: the same draws, rules and statistics in bare numpy: {cpu:.2f} s CPU")
     for workers in (1, 2):
         wall, cpu, walls = timed(
             lambda w=workers: simulate(scenario, d, 1, workers=w), args.repeats
@@ -160,6 +195,10 @@ def main() -> None:
             f"simulate, {workers} worker(s), default chunks: median {wall:.2f} s wall, "
             f"{cpu:.2f} s CPU (runs: {runs})"
         )
+    print("linear growth with the draws (1 worker, CPU seconds per 1,000 draws):")
+    for count in (max(1, d // 4), d):
+        _, cpu, _ = timed(lambda c=count: simulate(scenario, c, 1, workers=1), 1)
+        print(f"  {count:>9,} draws: {cpu:.2f} s CPU, {cpu / count * 1000:.3f} s per 1,000")
     for chunk in (5, 20, 80):
         wall, _, _ = timed(lambda c=chunk: simulate(scenario, d, 1, chunk=c, workers=1), 1)
         mib = peak_mib(lambda c=chunk: simulate(scenario, d, 1, chunk=c, workers=1))
@@ -172,7 +211,7 @@ def main() -> None:
     small = max(1, d // 10)
 
     def unchunked() -> None:
-        compute(plan, RandomSampler(np.random.default_rng(1), small))
+        compute(plan, random_values(plan, 1, small))
 
     mib = peak_mib(unchunked)
     wall, _, _ = timed(unchunked, args.repeats)

@@ -7,18 +7,23 @@ random draws for a simulation); `project` gives the tidy DataFrame of one projec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.inputs import CentralValues, Sampler, YearTable, year_table
+from budget.dists import Dist
+from budget.funder_split import funder_sums, split_funders
+from budget.inputs import YearTable, year_table
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import distinct_codes, year_span_mask
-from budget.model import BASES, Commitment, Scenario
-from budget.money import allocate_rows, share_weights
+from budget.memory import reuse_freed_memory
+from budget.model import BASES, ByYear, Commitment, Scenario
+from budget.money import share_weights
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -39,6 +44,82 @@ class Block:
     specs: tuple[Any, ...]
     inputs: dict[str, YearTable]
     level: int
+    cells: dict[str, IntArray]
+
+    def subset(self, keep: IntArray, rows: IntArray, moved: IntArray) -> Block:
+        """The block of some of its commitments (`keep`, ascending, local indices), now at
+        `rows` of the new plan; `moved` maps the plan's inputs to the new plan's (-1: gone)."""
+        inputs, cells = {}, {}
+        for field, table in self.inputs.items():
+            position = np.full(len(self.rows), -1, dtype=np.int64)
+            position[keep] = 0
+            inputs[field] = table.subset(keep)
+            cells[field] = moved[self.cells[field][position[table.cell_rows] >= 0]]
+        specs = tuple(self.specs[k] for k in keep.tolist())
+        return Block(self.kind, rows, specs, inputs, self.level, cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The uncertain inputs of a plan: one per uncertain cell (owner, field, year).
+
+    Every way of running the engine fills one int64 array (draws, inputs) in this order:
+    central values for a projection, random draws for a simulation, chosen values for a
+    search. The order is the order in which the engine reads them (block by block, field
+    by field, each table's cells in order), so that a table's values are a slice of the
+    array. `in_draw_order` gives the order in which random streams draw them.
+
+    owner: 0 for a commitment, 1 for a recipient; index: its position in the scenario;
+    field: "shortfall", "amount", "costs", ...; column: the year's index in the plan's
+    years; dists: the distributions; origin: the position in the plan compiled from the
+    whole scenario (a subset keeps it, so that values can be carried over).
+    """
+
+    owner: IntArray
+    index: IntArray
+    field: tuple[str, ...]
+    column: IntArray
+    dists: tuple[Dist, ...]
+    origin: IntArray
+    field_rank: IntArray
+
+    def __len__(self) -> int:
+        return len(self.dists)
+
+    def take(self, positions: IntArray) -> Inputs:
+        picked = positions.tolist()
+        return Inputs(
+            self.owner[positions],
+            self.index[positions],
+            tuple(self.field[i] for i in picked),
+            self.column[positions],
+            tuple(self.dists[i] for i in picked),
+            self.origin[positions],
+            self.field_rank[positions],
+        )
+
+    def central(self) -> IntArray:
+        """The central value of every input: the values of a projection, int64 (1, inputs)."""
+        return np.array([[d.central() for d in self.dists]], dtype=np.int64).reshape(1, -1)
+
+    def in_draw_order(self) -> IntArray:
+        """The inputs in the order that random streams draw them: by owner (commitments,
+        then recipients, by position), then the owner's fields in order (a kind's fields;
+        costs, then income), then years ascending."""
+        return np.lexsort((self.column, self.field_rank, self.index, self.owner))
+
+    def owners(self) -> list[tuple[int, int, IntArray]]:
+        """(owner, index, its inputs in draw order) for every owner of inputs."""
+        if not len(self):
+            return []
+        order = self.in_draw_order()
+        key = (self.owner * (int(self.index.max()) + 1) + self.index)[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        ends = np.r_[starts[1:], len(key)]
+        return [
+            (int(self.owner[order[a]]), int(self.index[order[a]]), order[a:b])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +133,12 @@ class Plan:
     member_*: one entry per (commitment, funder), in listed order.
     paid_over_time: commitments recorded up front and paid over years (their cash is split
     over funders cumulatively, see `split_funders`).
+    derived: top-ups whose shortfall the engine derives from their recipient.
+    position: each commitment's position in the scenario (a subset keeps only some).
+    kind_of: each commitment's kind, as its place in KINDS; ids: the scenario's commitment
+    ids (all of them, like `commitments`).
+    inputs: the uncertain inputs (see Inputs); cost_cells, income_cells: the positions in
+    `inputs` of the uncertain cells of `costs` and `income`, in their order.
     """
 
     scenario: Scenario
@@ -70,10 +157,94 @@ class Plan:
     member_slot: IntArray
     funder_count: IntArray
     paid_over_time: BoolArray
+    derived: BoolArray
+    position: IntArray
+    inputs: Inputs
+    cost_cells: IntArray
+    income_cells: IntArray
+    kind_of: IntArray
+    ids: tuple[str, ...]
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
+        """The scenario's commitments (all of them, also for a subset: see `position`)."""
         return self.scenario.commitments
+
+    def subset(self, rows: IntArray) -> Plan:
+        """The plan of some commitments (`rows`, ascending), with the inputs of those
+        commitments and of their recipients. Commitments whose shortfall is derived need
+        every commitment of their recipient ranked before them (see `tied_groups`)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        pos = np.full(len(self.recipient), -1, dtype=np.int64)
+        pos[rows] = np.arange(len(rows))
+        recipients = np.unique(self.recipient[rows])
+        recipient_pos = np.full(len(self.recipients), -1, dtype=np.int64)
+        recipient_pos[recipients] = np.arange(len(recipients))
+        owner, index = self.inputs.owner, self.inputs.index
+        # Inputs name their owners by scenario position; this plan may hold only some.
+        ours = owner == 0
+        kept = np.zeros(len(owner), dtype=bool)
+        kept[ours] = pos[np.searchsorted(self.position, index[ours])] >= 0
+        theirs = np.searchsorted(self.recipients_index(), index[~ours])
+        kept[~ours] = recipient_pos[theirs] >= 0
+        moved = np.full(len(self.inputs), -1, dtype=np.int64)
+        moved[kept] = np.arange(int(kept.sum()))
+        blocks = []
+        for block in self.blocks:
+            keep = np.flatnonzero(pos[block.rows] >= 0)
+            if len(keep):
+                blocks.append(block.subset(keep, pos[block.rows[keep]], moved))
+        ranked = self.rank[pos[self.rank] >= 0]
+        members = np.flatnonzero(pos[self.member_commitment] >= 0)
+
+        def recipient_table(table: YearTable, cells: IntArray) -> tuple[YearTable, IntArray]:
+            keep = recipient_pos[table.cell_rows] >= 0
+            return table.subset(recipients), moved[cells[keep]]
+
+        costs, cost_cells = recipient_table(self.costs, self.cost_cells)
+        income, income_cells = recipient_table(self.income, self.income_cells)
+        return Plan(
+            scenario=self.scenario,
+            years=self.years,
+            active=self.active[rows],
+            recipients=tuple(self.recipients[int(j)] for j in recipients),
+            recipient=recipient_pos[self.recipient[rows]],
+            rank=pos[ranked],
+            blocks=tuple(blocks),
+            costs=costs,
+            income=income,
+            funders=self.funders,
+            member_commitment=pos[self.member_commitment[members]],
+            member_funder=self.member_funder[members],
+            member_weight=self.member_weight[members],
+            member_slot=self.member_slot[members],
+            funder_count=self.funder_count[rows],
+            paid_over_time=self.paid_over_time[rows],
+            derived=self.derived[rows],
+            position=self.position[rows],
+            inputs=self.inputs.take(np.flatnonzero(kept)),
+            cost_cells=cost_cells,
+            income_cells=income_cells,
+            kind_of=self.kind_of[rows],
+            ids=self.ids,
+        )
+
+    def varying(self) -> BoolArray:
+        """Which commitments may pay differently from one draw to another: those with
+        uncertain inputs, and derived top-ups of a recipient with an uncertain input (its
+        costs or income, or a commitment to it)."""
+        own = np.zeros(len(self.recipient), dtype=bool)
+        owner, index = self.inputs.owner, self.inputs.index
+        own[np.searchsorted(self.position, index[owner == 0])] = True
+        shaky = np.zeros(len(self.recipients), dtype=bool)
+        shaky[np.searchsorted(self.recipients_index(), index[owner == 1])] = True
+        shaky[self.recipient[own]] = True
+        return own | (self.derived & shaky[self.recipient])
+
+    def recipients_index(self) -> IntArray:
+        """Each recipient's position in the scenario."""
+        order = {key: i for i, key in enumerate(self.scenario.recipients)}
+        return np.array([order[key] for key in self.recipients], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +263,19 @@ def compile_plan(scenario: Scenario) -> Plan:
     commitments = scenario.commitments
     n = len(commitments)
     kinds = list(KINDS.values())
-    kind_code = {name: k for k, name in enumerate(KINDS)}
-    rec_code = {key: i for i, key in enumerate(scenario.recipients)}
-    kind_of = np.fromiter((kind_code[c.kind] for c in commitments), np.int64, n)
-    recipient = np.fromiter((rec_code[c.recipient] for c in commitments), np.int64, n)
-    priority = np.fromiter((c.priority for c in commitments), np.int64, n)
+    # The columns the engine reads; attrgetter makes no object per commitment, and codes
+    # come from hashing in C (factorize).
+    ids, kind_names, recipient_keys, priorities, splits, specs = (
+        list(map(attrgetter(name), commitments))
+        for name in ("id", "kind", "recipient", "priority", "funders", "spec")
+    )
+    kind_of = _codes(kind_names, list(KINDS))
+    recipient = _codes(recipient_keys, list(scenario.recipients))
+    priority = np.array(priorities, dtype=np.int64).reshape(n)
     spans = np.zeros((n, 2), dtype=np.int64)
     derived = np.zeros(n, dtype=bool)
     kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
-    kind_specs = [[commitments[i].spec for i in rows] for rows in kind_rows]
+    kind_specs = [[specs[i] for i in rows.tolist()] for rows in kind_rows]
     for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
         if len(rows):
             spans[rows] = kind.spans(specs, scenario.calendar)
@@ -128,15 +303,20 @@ def compile_plan(scenario: Scenario) -> Plan:
             rows = rows_k[picked]
             block_specs = tuple(specs_k[j] for j in picked)
             inputs = {
-                field: year_table([getattr(s, field) for s in block_specs], years, active[rows])
+                field: _year_table(list(map(attrgetter(field), block_specs)), years, active[rows])
                 for field in kind.year_inputs
             }
-            blocks.append(Block(kind, rows, block_specs, inputs, int(lv)))
+            blocks.append(Block(kind, rows, block_specs, inputs, int(lv), {}))
     blocks.sort(key=lambda block: block.level)
 
     everywhere = np.ones((len(recipients), len(years)), dtype=bool)
     costs = year_table([scenario.recipients[r].costs for r in recipients], years, everywhere)
     income = year_table([scenario.recipients[r].income for r in recipients], years, everywhere)
+    uncertain, cells = _inputs(blocks, costs, income)
+    blocks = [
+        Block(b.kind, b.rows, b.specs, b.inputs, b.level, c)
+        for b, c in zip(blocks, cells[:-2], strict=True)
+    ]
     funders = tuple(scenario.funders)
     return Plan(
         scenario,
@@ -149,20 +329,87 @@ def compile_plan(scenario: Scenario) -> Plan:
         costs,
         income,
         funders,
-        *_members(commitments, funders),
-        np.array([KINDS[c.kind].commits_up_front for c in commitments], dtype=bool).reshape(n),
+        *_members(splits, funders),
+        np.array([k.commits_up_front for k in kinds], dtype=bool)[kind_of],
+        derived,
+        np.arange(n, dtype=np.int64),
+        uncertain,
+        cells[-2]["costs"],
+        cells[-1]["income"],
+        kind_of,
+        tuple(ids),
     )
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _year_table(values: list[ByYear | None], years: IntArray, active: BoolArray) -> YearTable:
+    """`inputs.year_table`, with a quick path for the common case of one fixed amount for
+    every year (or none) in every row: then the table is that amount where active."""
+    every = [0 if v is None else v.every for v in values]
+    if not all(type(e) is int for e in every):
+        return year_table(values, years, active)
+    given = np.array([v is not None for v in values], dtype=bool).reshape(len(values))
+    amounts = np.array(every, dtype=np.int64).reshape(len(values), 1)
+    return YearTable(np.where(active, amounts, 0), given, _NONE, _NONE, ())
+
+
+def _inputs(
+    blocks: list[Block], costs: YearTable, income: YearTable
+) -> tuple[Inputs, list[dict[str, IntArray]]]:
+    """Every uncertain cell of the blocks and the recipients' tables, in the order of
+    Inputs, and where each table's cells went (per block, then costs, then income)."""
+    tables: list[tuple[int, IntArray, dict[str, YearTable]]] = [
+        (0, b.rows, b.inputs) for b in blocks
+    ]
+    every = np.arange(len(costs.given), dtype=np.int64)
+    tables += [(1, every, {"costs": costs}), (1, every, {"income": income})]
+    field_order = {"costs": 0, "income": 1}
+    for b in blocks:
+        field_order.update({f: i for i, f in enumerate(b.kind.year_inputs)})
+    parts: list[tuple[int, IntArray, str, YearTable]] = [
+        (owner, rows, field, table)
+        for owner, rows, by_field in tables
+        for field, table in by_field.items()
+    ]
+    owner = np.concatenate([np.full(len(t.dists), o, np.int64) for o, _, _, t in parts] or [_NONE])
+    index = np.concatenate([r[t.cell_rows] for _, r, _, t in parts] or [_NONE]).astype(np.int64)
+    order_of = np.concatenate(
+        [np.full(len(t.dists), field_order[f], np.int64) for _, _, f, t in parts] or [_NONE]
+    )
+    column = np.concatenate([t.cell_cols for _, _, _, t in parts] or [_NONE]).astype(np.int64)
+    dists = [d for _, _, _, t in parts for d in t.dists]
+    fields = tuple(f for _, _, f, t in parts for _ in range(len(t.dists)))
+    cells: list[dict[str, IntArray]] = []
+    start = 0
+    for _, _, by_field in tables:
+        mine: dict[str, IntArray] = {}
+        for field, table in by_field.items():
+            mine[field] = np.arange(start, start + len(table.dists), dtype=np.int64)
+            start += len(table.dists)
+        cells.append(mine)
+    origin = np.arange(len(dists), dtype=np.int64)
+    return Inputs(owner, index, fields, column, tuple(dists), origin, order_of), cells
+
+
+def _codes(values: Sequence[str], names: list[str]) -> IntArray:
+    """Each value's place in `names` (every value is one of them)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    index = {name: i for i, name in enumerate(names)}
+    place = np.array([index[u] for u in uniques], dtype=np.int64)
+    return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
 def _members(
-    commitments: tuple[Commitment, ...], funders: tuple[str, ...]
+    splits_of: Sequence[tuple[tuple[str, Any], ...]], funders: tuple[str, ...]
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
     """One entry per (commitment, funder): commitment, funder, weight, slot; and counts.
 
     Many commitments share a split, so each distinct split is worked out once.
     """
     fun_index = {key: i for i, key in enumerate(funders)}
-    split_of, splits = distinct_codes([c.funders for c in commitments])
+    split_of, splits = distinct_codes(splits_of)
     widest = max((len(split) for split in splits), default=1)
     funder_table = np.zeros((len(splits), widest), dtype=np.int64)
     weight_table = np.zeros((len(splits), widest), dtype=np.int64)
@@ -172,39 +419,78 @@ def _members(
         funder_table[d, : len(split)] = [fun_index[key] for key, _ in split]
         weight_table[d, : len(split)] = share_weights([share for _, share in split])
     count = sizes[split_of]
-    member_commitment = np.repeat(np.arange(len(commitments), dtype=np.int64), count)
+    member_commitment = np.repeat(np.arange(len(splits_of), dtype=np.int64), count)
     starts = np.cumsum(count) - count
     slot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(starts, count)
     which = split_of[member_commitment]
     return (member_commitment, funder_table[which, slot], weight_table[which, slot], slot, count)
 
 
-def compute(plan: Plan, sampler: Sampler | None = None) -> Result:
-    """What every commitment pays, per draw. Pure: the same plan and draws, the same result."""
-    sampler = sampler or CentralValues()
+def compute(plan: Plan, values: IntArray | None = None) -> Result:
+    """What every commitment pays, per draw. Pure: the same plan and values, the same result.
+
+    values: int64 (draws, inputs), a value for each of `plan.inputs` in each draw; by
+    default their central values (one draw: a projection).
+    """
+    if values is None:
+        values = plan.inputs.central()
     n, y = plan.active.shape
-    draws = sampler.draws
-    cash = np.zeros((draws, n, y), dtype=np.int64)
-    committed = np.zeros((draws, n, y), dtype=np.int64)
+    draws = values.shape[0]
+    # Every commitment is in one block, so every row is written below.
+    cash = np.empty((draws, n, y), dtype=np.int64)
+    up_front: list[tuple[IntArray, IntArray]] = []
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
     net_need: IntArray | None = None
     for block in plan.blocks:
-        inputs = {field: table.values(sampler) for field, table in block.inputs.items()}
+        inputs = {
+            field: filled(table, _take_columns(values, block.cells[field]))
+            for field, table in block.inputs.items()
+        }
         if block.level > 0:
             if net_need is None:
-                net_need = plan.costs.values(sampler) - plan.income.values(sampler)
+                costs = filled(plan.costs, _take_columns(values, plan.cost_cells))
+                net_need = costs - filled(plan.income, _take_columns(values, plan.income_cells))
             prior = _paid_before(cash, plan, block.rows)
             inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
         flows = block.kind.compute(
             block.specs, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
         )
         cash[:, block.rows, :] = flows.cash
-        committed[:, block.rows, :] = flows.commitment
+        if block.kind.commits_up_front:
+            up_front.append((block.rows, flows.commitment))
         if flows.binds is not None:
             binds[:, block.rows, :] = flows.binds
             has_cap[block.rows] = True
+    # The other kinds commit each year what they pay that year (see Kind.commits_up_front).
+    committed = cash.copy()
+    for rows, commitment in up_front:
+        committed[:, rows, :] = commitment
     return Result(cash, committed, binds, has_cap)
+
+
+def _take_columns(values: IntArray, columns: IntArray) -> IntArray:
+    """values[:, columns], a view when the columns are a run (as a table's inputs are)."""
+    if len(columns) and int(columns[-1]) - int(columns[0]) == len(columns) - 1:
+        return values[:, int(columns[0]) : int(columns[-1]) + 1]
+    return values[:, columns]
+
+
+def filled(table: YearTable, values: IntArray) -> IntArray:
+    """A table's int64 (draws, rows, years) with its uncertain cells set to `values`
+    (draws, cells); without uncertain cells, (1, rows, years)."""
+    if not table.dists:
+        return table.fixed[None]
+    rows, years = table.fixed.shape
+    if (
+        len(table.dists) == rows * years
+        and (table.cell_rows * years + table.cell_cols == np.arange(rows * years)).all()
+    ):
+        # Every cell uncertain, in order: the values are the table.
+        return values.reshape(-1, rows, years)
+    out = np.repeat(table.fixed[None], values.shape[0], axis=0)
+    out[:, table.cell_rows, table.cell_cols] = values
+    return out
 
 
 def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
@@ -224,83 +510,13 @@ def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
     return running[:, position[rows], :]
 
 
-def split_funders(
-    amounts: IntArray, plan: Plan, basis: str = "commitment", rows: IntArray | None = None
-) -> IntArray:
-    """Each commitment's amounts split over its funders: (draws, members, years).
-
-    Each year's amount is split by largest remainder, ties to the funder listed first, so
-    the parts add up. On the cash basis, the payments of a commitment that is recorded up
-    front and paid over years (a grant) are split cumulatively instead: each funder's
-    payments to date are its largest-remainder share of the payments to date, so that a
-    funder pays in the end exactly its share of the commitment.
-
-    rows: split only these commitments (the other members' parts stay zero).
-    """
-    draws, _, y = amounts.shape
-    out = np.zeros((draws, len(plan.member_commitment), y), dtype=np.int64)
-    first_member = np.flatnonzero(plan.member_slot == 0)
-    cumulative = plan.paid_over_time if basis == "cash" else np.zeros(len(plan.active), bool)
-    wanted = np.ones(len(plan.funder_count), dtype=bool)
-    if rows is not None:
-        wanted = np.zeros(len(plan.funder_count), dtype=bool)
-        wanted[rows] = True
-    for count in np.unique(plan.funder_count[wanted]):
-        rows = np.flatnonzero((plan.funder_count == count) & wanted)
-        members = first_member[rows][:, None] + np.arange(count)[None, :]
-        if count == 1:
-            out[:, members[:, 0], :] = amounts[:, rows, :]
-            continue
-        block = amounts[:, rows, :]
-        spread = cumulative[rows]
-        if spread.any():
-            block = block.copy()
-            block[:, spread, :] = np.cumsum(block[:, spread, :], axis=-1)
-        # Zero splits into zeros: divide only the non-zero amounts.
-        draw, row, year = np.nonzero(block)
-        parts = allocate_rows(block[draw, row, year], plan.member_weight[members][row])
-        out[draw[:, None], members[row], year[:, None]] = parts
-        if spread.any():
-            spread_members = members[spread].reshape(-1)
-            out[:, spread_members, :] = np.diff(out[:, spread_members, :], axis=-1, prepend=0)
-            _lift_negative_parts(out, members[spread])
-    return out
-
-
-def _lift_negative_parts(out: IntArray, groups: IntArray) -> None:
-    """Mend the rare cent that a cumulative split takes back (largest remainder is not
-    monotone: a larger total can give a part one cent less).
-
-    A part of -1 cent for funder f in year y becomes 0: f takes a cent from the first listed
-    funder g with a positive part that year, and gives it back to g in the nearest earlier
-    year in which f was paid (else the nearest later one). Year sums and funder totals stay
-    exact; no part is negative.
-    """
-    flat = groups.reshape(-1)
-    negative = np.argwhere(out[:, flat, :] < 0)
-    if not len(negative):
-        return
-    group_of = np.repeat(np.arange(len(groups)), groups.shape[1])
-    for d, m, y in negative.tolist():
-        f = int(flat[m])
-        if out[d, f, y] >= 0:
-            continue
-        g = next(int(x) for x in groups[group_of[m]] if out[d, x, y] > 0)
-        paid = np.flatnonzero(out[d, f] > 0)
-        earlier = paid[paid < y]
-        other = int(earlier[-1]) if len(earlier) else int(paid[paid > y][0])
-        out[d, f, y] += 1
-        out[d, g, y] -= 1
-        out[d, f, other] -= 1
-        out[d, g, other] += 1
-
-
 def project(scenario: Scenario) -> pd.DataFrame:
     """The tidy rows of one projection (central values for uncertain inputs).
 
     One row per commitment, funder, basis and fiscal year of the commitment's span, zero
     amounts included, with the columns of COLUMNS (`amount_cents` is int64).
     """
+    reuse_freed_memory()
     plan = compile_plan(scenario)
     return tidy(plan, compute(plan))
 
@@ -321,43 +537,32 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
         committed[members] = split_funders(own, plan, "commitment")[0][members]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
-    member, year = np.nonzero(plan.active[plan.member_commitment])
-    per_member = np.bincount(member, minlength=len(plan.member_commitment))
-    first_row = 2 * (np.cumsum(per_member) - per_member)
-    nth = np.arange(len(member)) - (np.cumsum(per_member) - per_member)[member]
-    at_commitment = first_row[member] + nth
-    at_cash = at_commitment + per_member[member]
-    rows = 2 * len(member)
-
-    def spread(commitment_values: npt.NDArray[Any], cash_values: npt.NDArray[Any]) -> Any:
-        out = np.empty(rows, dtype=np.result_type(commitment_values, cash_values))
-        out[at_commitment] = commitment_values
-        out[at_cash] = cash_values
-        return out
-
-    row_member = spread(member, member)
+    # A boolean mask over (members, bases, years) picks them in that order.
+    members, years = cash.shape
+    keep = np.zeros((members, 2, years), dtype=bool)
+    keep[:] = plan.active[plan.member_commitment][:, None, :]
+    at = np.flatnonzero(keep)
+    row_member, within = np.divmod(at, 2 * years)
+    basis_code, year = np.divmod(within, years)
     which = plan.member_commitment[row_member]
-    commitments = plan.commitments
 
-    def labels(codes: IntArray, names: list[str]) -> Any:
+    def labels(codes: IntArray, names: Sequence[str]) -> Any:
         dtype: Any = pd.CategoricalDtype(pd.Index(names, dtype=object))
         small: Any = codes.astype(np.int32 if len(names) > 32_000 else np.int16)
         return pd.Categorical.from_codes(small, dtype=dtype, validate=False)
 
-    kinds = list(KINDS)
-    kind_code = np.fromiter((kinds.index(c.kind) for c in commitments), np.int64, len(commitments))
-    basis_code = spread(np.zeros(len(member), np.int64), np.ones(len(member), np.int64))
+    rows = len(at)
     # The arrays are this function's own, so the frame may take them without copying.
     return pd.DataFrame(
         {
             "scenario": labels(np.zeros(rows, dtype=np.int64), [plan.scenario.name]),
-            "commitment": labels(which, [c.id for c in commitments]),
+            "commitment": labels(which, plan.ids),
             "recipient": labels(plan.recipient[which], list(plan.recipients)),
             "funder": labels(plan.member_funder[row_member], list(plan.funders)),
-            "kind": labels(kind_code[which], kinds),
+            "kind": labels(plan.kind_of[which], list(KINDS)),
             "basis": labels(basis_code, list(BASES)),
-            "year": spread(plan.years[year], plan.years[year]),
-            "amount_cents": spread(committed[member, year], cash[member, year]),
+            "year": plan.years[year],
+            "amount_cents": np.stack([committed, cash], axis=1).reshape(-1)[at],
         },
         copy=False,
     )
@@ -367,9 +572,8 @@ def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:
     """Per basis, each funder's total per draw and year: int64 (draws, funders, years)."""
     totals = {}
     for basis, amounts in (("commitment", result.commitment), ("cash", result.cash)):
-        parts = split_funders(amounts, plan, basis)
-        out = np.zeros((parts.shape[0], len(plan.funders), parts.shape[2]), dtype=np.int64)
-        for f in range(len(plan.funders)):
-            out[:, f, :] = parts[:, plan.member_funder == f, :].sum(axis=1)
+        out = np.zeros((amounts.shape[0], len(plan.funders), amounts.shape[2]), dtype=np.int64)
+        for f, total in funder_sums(split_funders(amounts, plan, basis), plan).items():
+            out[:, f, :] = total
         totals[basis] = out
     return totals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -37,14 +38,45 @@ class InputError(Exception):
         self.problems = problems
 
 
+EXCERPT = 40  # characters of a value quoted in a message
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """A value as a message quotes it: its repr (control characters escaped), cut to at
+    most `limit` characters. Only the start of a long text is looked at: one cell may
+    hold hundreds of megabytes."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit])[: limit - 3] + "..."
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+LISTED = 20  # names listed in a hint; more are counted
+
+
+def listing(names: Iterable[str], most: int = LISTED) -> str:
+    """Names for a hint, "A, B, C": the first `most`, then how many more (a scenario may
+    have ten thousand funders, and a hint is repeated on every line that needs it)."""
+    shown: list[str] = []
+    more = 0
+    for name in names:
+        if len(shown) < most:
+            shown.append(excerpt(name)[1:-1] if len(name) > EXCERPT else name)
+        else:
+            more += 1
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
 def where_commitment(cid: str, field: str | None = None) -> str:
     """'commitment "cid", field "field"'."""
     # Entries without a usable id are named by their position: "commitment #3".
-    text = f"commitment {cid}" if cid.startswith("#") else f"commitment {cid!r}"
-    return f"{text}, field {field!r}" if field else text
+    text = f"commitment {cid}" if cid.startswith("#") else f"commitment {excerpt(cid)}"
+    return f"{text}, field {excerpt(field)}" if field else text
 
 
 def where_entry(section: str, key: str, field: str | None = None) -> str:
     """'recipient "SIN", field "costs"' and the like."""
-    text = f"{section} {key!r}"
-    return f"{text}, field {field!r}" if field else text
+    text = f"{section} {excerpt(key)}"
+    return f"{text}, field {excerpt(field)}" if field else text

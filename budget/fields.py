@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from budget.errors import Problem
+from budget.dists import DISTS
+from budget.errors import Problem, excerpt
 from budget.model import ByYear, Dist, Value
 from budget.money import MoneyError, parse_cents, parse_share
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
-
-DIST_FIELDS = {
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "normal": ("mean", "sd"),
-    "choice": ("values", "p"),
-}
 
 
 class FieldReader:
@@ -84,7 +77,7 @@ class FieldReader:
             self.error(name, f"{_show(self.raw[name])} is not a whole number")
             return None
         if not lo <= number <= hi:
-            self.error(name, f"{number} is out of range", f"use a number from {lo} to {hi}")
+            self.error(name, f"{_show(number)} is out of range", f"use a number from {lo} to {hi}")
             return None
         return number
 
@@ -191,8 +184,7 @@ class FieldReader:
 
     def _covers(self, name: str, years: list[int], span: tuple[int, int]) -> bool:
         first, last = span
-        missing = [y for y in range(first, last + 1) if y not in years]
-        extra = [y for y in years if not first <= y <= last]
+        missing, extra = uncovered(years, first, last)
         if missing:
             self.error(
                 name,
@@ -223,6 +215,11 @@ class FieldReader:
         return self._cents(name, raw, allow_negative, suffix)
 
     def _cents(self, name: str, raw: object, allow_negative: bool, suffix: str = "") -> int | None:
+        too_long = _too_long(raw)
+        if too_long:
+            hint = AMOUNT_HINT if too_long == "is too large" else 'write e.g. "67600.00" or 67600'
+            self.error(name, f"{_show(raw)} {too_long}{suffix}", hint)
+            return None
         try:
             return parse_cents(raw, allow_negative=allow_negative)
         except MoneyError as exc:
@@ -233,104 +230,53 @@ class FieldReader:
         self, name: str, raw: Mapping[str, Any], allow_negative: bool, suffix: str
     ) -> Dist | None:
         kind = raw.get("dist")
-        if kind not in DIST_FIELDS:
+        entry = DISTS.get(kind) if isinstance(kind, str) else None
+        if entry is None:
             self.error(
                 name,
                 f"distribution {_show(kind)} is unknown{suffix}",
-                "use one of " + ", ".join(DIST_FIELDS),
+                "use one of " + ", ".join(DISTS),
             )
             return None
-        expected = DIST_FIELDS[kind]
-        unknown = [k for k in raw if k != "dist" and k not in expected]
+        unknown = [k for k in raw if k != "dist" and k not in entry.fields]
         if unknown:
             self.error(
                 name,
-                f"{kind} has no field {unknown[0]!r}{suffix}",
-                f"a {kind} distribution takes " + ", ".join(expected),
+                f"{entry.name} has no field {unknown[0]!r}{suffix}",
+                f"a {entry.name} distribution takes " + ", ".join(entry.fields),
             )
             return None
-        if kind == "choice":
-            return self._choice(name, raw, allow_negative, suffix)
-        params: list[int] = []
-        for key in expected:
-            if key not in raw:
-                self.error(
-                    name,
-                    f"{kind} needs {key!r}{suffix}",
-                    f"a {kind} distribution takes " + ", ".join(expected),
-                )
-                return None
-            cents = self._cents(name, raw[key], allow_negative and key != "sd", f" ({key}){suffix}")
-            if cents is None:
-                return None
-            params.append(cents)
-        if kind == "uniform" and params[0] > params[1]:
-            self.error(name, f"uniform low is above high{suffix}", "swap them")
-            return None
-        if kind == "triangular" and not params[0] <= params[1] <= params[2]:
-            self.error(name, f"triangular needs low <= mode <= high{suffix}")
-            return None
-        return Dist(kind, tuple(params))
-
-    def _choice(
-        self, name: str, raw: Mapping[str, Any], allow_negative: bool, suffix: str
-    ) -> Dist | None:
-        values = raw.get("values")
-        if not isinstance(values, list) or not values:
-            self.error(
-                name,
-                f"choice needs a list of values{suffix}",
-                'write values = ["0", "50000.00"], p = ["0.4", "0.6"]',
-            )
-            return None
-        cents: list[int] = []
-        for item in values:
-            c = self._cents(name, item, allow_negative, f" (values){suffix}")
-            if c is None:
-                return None
-            cents.append(c)
-        probs = raw.get("p")
-        if probs is None:
-            p = tuple(Fraction(1, len(cents)) for _ in cents)
-        else:
-            if not isinstance(probs, list) or len(probs) != len(cents):
-                self.error(
-                    name,
-                    f"choice needs one probability per value{suffix}",
-                    f"give p as a list of {len(cents)} probabilities",
-                )
-                return None
-            parsed = [probability(x) for x in probs]
-            if any(x is None for x in parsed):
-                self.error(
-                    name,
-                    f"choice probabilities must be numbers from 0 to 1{suffix}",
-                    'write e.g. p = ["0.4", "0.6"]',
-                )
-                return None
-            p = tuple(x for x in parsed if x is not None)
-            if sum(p) != 1:
-                self.error(name, f"choice probabilities add up to {float(sum(p)):g}, not 1{suffix}")
-                return None
-        return Dist("choice", tuple(cents), p)
+        return entry.parse(raw, _DistFields(self, name, suffix), allow_negative)
 
 
-def probability(value: object) -> Fraction | None:
-    """A probability as an exact fraction; a float is taken as the decimal it shows."""
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, float):
-            result = Fraction(Decimal(repr(value)))
-        elif isinstance(value, int):
-            result = Fraction(value)
-        elif isinstance(value, str):
-            result = parse_share(value)
-        else:
-            return None
-    except (MoneyError, InvalidOperation, ValueError):
-        return None
-    return result if 0 <= result <= 1 else None
+class _DistFields:
+    """A DistReader over one field of a FieldReader: problems name the field, the
+    distribution's parameter and the year (`suffix`)."""
+
+    def __init__(self, reader: FieldReader, name: str, suffix: str) -> None:
+        self.reader, self.name, self.suffix = reader, name, suffix
+
+    def cents(self, key: str, value: object, allow_negative: bool) -> int | None:
+        return self.reader._cents(self.name, value, allow_negative, f" ({key}){self.suffix}")
+
+    def error(self, message: str, hint: str = "") -> None:
+        self.reader.error(self.name, message + self.suffix, hint)
+
+
+def uncovered(
+    values: ByYear | Iterable[int] | None, first: int, last: int
+) -> tuple[list[int], list[int]]:
+    """Whether a table by year covers every year from `first` to `last`: the years it has
+    no value for, and its years outside the span. A value for every year covers them all;
+    None (no values at all) covers none. The one place this rule is written."""
+    if isinstance(values, ByYear):
+        if values.every is not None:
+            return [], []
+        values = values.years()
+    years = set(values) if values is not None else set()
+    missing = [y for y in range(first, last + 1) if y not in years]
+    extra = sorted(y for y in years if not first <= y <= last)
+    return missing, extra
 
 
 def as_integer(value: object) -> int | None:
@@ -350,10 +296,25 @@ def _years(years: list[int]) -> str:
     return ("year " if len(years) == 1 else "years ") + ", ".join(map(str, years))
 
 
+AMOUNT_HINT = 'amounts must be below 92 quadrillion euros; write e.g. "67600.00"'
+LONGEST_AMOUNT = 40  # characters; 92 quadrillion euros in cents is 21
+
+
+def _too_long(raw: object) -> str:
+    """Why an amount is refused before it is converted ("" if it is not): a number with
+    more digits than Python converts (4,300) must give a message, not an exception."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 80:
+        return "is too large"
+    if isinstance(raw, str) and len(raw.strip()) > LONGEST_AMOUNT:
+        digits = re.fullmatch(r"\s*[+-]?[\d_]+(\.\d*)?\s*", raw)
+        return "is too large" if digits else "is not an amount"
+    return ""
+
+
 def _show(value: object) -> str:
+    """A short, escaped excerpt of a value for a message (at most 40 characters)."""
     if isinstance(value, Mapping):
         return "a table"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return excerpt(value)

@@ -8,70 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from budget.dists import Dist
 from budget.periods import FiscalCalendar
 
-BASES = ("commitment", "cash")
+
+class Basis(StrEnum):
+    """The two ways amounts are counted: when obligations are entered into, and when cash
+    is paid. Members compare equal to their plain strings ("cash")."""
+
+    COMMITMENT = "commitment"
+    CASH = "cash"
 
 
-@dataclass(frozen=True, slots=True)
-class Dist:
-    """An uncertain amount: a distribution of cents.
-
-    kind: "uniform" (low, high), "triangular" (low, mode, high), "normal" (mean, sd; drawn
-        values below zero count as zero) or "choice" (values with probabilities p).
-    params: the cents parameters in the order above (for choice: the values).
-    p: the probabilities of a choice (they add up to 1); empty for the other kinds.
-    """
-
-    kind: str
-    params: tuple[int, ...]
-    p: tuple[Fraction, ...] = ()
-
-    def central(self) -> int:
-        """The value a projection uses: midpoint, mode, mean (at least 0), most likely."""
-        if self.kind == "uniform":
-            low, high = self.params
-            total = low + high
-            # Halves away from zero, as everywhere.
-            return (abs(total) + 1) // 2 * (1 if total >= 0 else -1)
-        if self.kind == "triangular":
-            return self.params[1]
-        if self.kind == "normal":
-            return max(self.params[0], 0)
-        if self.kind == "choice":
-            best = max(self.p)
-            return self.params[self.p.index(best)]
-        raise ValueError(f"unknown distribution {self.kind!r}")
-
-    def bounds(self) -> tuple[int, int]:
-        """The range that a search for extreme inputs explores (normal: mean +- 6 sd, >= 0)."""
-        if self.kind == "uniform":
-            return self.params[0], self.params[1]
-        if self.kind == "triangular":
-            return self.params[0], self.params[2]
-        if self.kind == "normal":
-            mean, sd = self.params
-            return max(mean - 6 * sd, 0), max(mean + 6 * sd, 0)
-        if self.kind == "choice":
-            return min(self.params), max(self.params)
-        raise ValueError(f"unknown distribution {self.kind!r}")
-
-    def describe(self) -> str:
-        """A short text for tables and workbooks."""
-        from budget.money import format_euros_grouped as f
-
-        if self.kind == "uniform":
-            return f"uniform {f(self.params[0])} to {f(self.params[1])}"
-        if self.kind == "triangular":
-            low, mode, high = self.params
-            return f"triangular {f(low)} / {f(mode)} / {f(high)}"
-        if self.kind == "normal":
-            return f"normal mean {f(self.params[0])}, sd {f(self.params[1])}"
-        options = ", ".join(f"{f(v)} (p {p})" for v, p in zip(self.params, self.p, strict=True))
-        return f"choice of {options}"
+# In this order everywhere (tables list the commitment basis first).
+BASES: tuple[str, ...] = tuple(b.value for b in Basis)
 
 
 Value = int | Dist
@@ -198,7 +152,7 @@ class Limit:
     """
 
     funder: str
-    basis: str
+    basis: Basis
     maximum: ByYear
     first_year: int
     last_year: int

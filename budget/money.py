@@ -155,10 +155,54 @@ def scale_round(amounts: npt.ArrayLike, factor: Fraction) -> IntArray:
     return out
 
 
-def round_float_cents(values: npt.ArrayLike) -> IntArray:
-    """Float cents (e.g. random draws) to integer cents, halves away from zero."""
+def round_float_cents(values: npt.NDArray[np.float64], nonnegative: bool = False) -> IntArray:
+    """Float cents (e.g. random draws) to integer cents, halves away from zero.
+
+    nonnegative: the caller knows no value is below zero (then halves go up, in place:
+    `values` is overwritten, which spares a copy of large draws).
+    """
+    if nonnegative:
+        values += 0.5
+        return np.floor(values, out=values).astype(np.int64)
     x = np.asarray(values, dtype=np.float64)
     return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5)).astype(np.int64)
+
+
+_HALF_BITS = 32
+
+
+def mean_half_away(values: IntArray, bound: int | None = None) -> IntArray:
+    """The mean over the first axis of int64 (draws, ...), rounded half away from zero.
+
+    Exact for any int64 values and up to 2**30 draws: the sum over draws may not fit in
+    int64 (a hundred draws of 10**17 cents), so each value is split into a high and a low
+    half (v = high x 2**32 + low, 0 <= low < 2**32) whose sums do fit, and the quotient is
+    put together from them.
+
+    bound: a known bound on the values' magnitude, which spares looking for it.
+    """
+    draws = values.shape[0]
+    if draws == 0:
+        raise ValueError("a mean needs at least one draw")
+    peak = bound
+    if peak is None:
+        peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
+    if peak <= INT64_MAX // draws:
+        floor, remainder = np.divmod(values.sum(axis=0), draws)
+        return _rounded_quotient(floor, remainder, draws)
+    high = np.right_shift(values, _HALF_BITS).sum(axis=0)  # floor(v / 2**32), summed
+    low = np.bitwise_and(values, (1 << _HALF_BITS) - 1).sum(axis=0)
+    # sum = high x 2**32 + low = draws x (q_high x 2**32 + q_low) + r_low
+    q_high, r_high = np.divmod(high, draws)
+    q_low, r_low = np.divmod(np.left_shift(r_high, _HALF_BITS) + low, draws)
+    return _rounded_quotient(np.left_shift(q_high, _HALF_BITS) + q_low, r_low, draws)
+
+
+def _rounded_quotient(floor: IntArray, remainder: IntArray, draws: int) -> IntArray:
+    """floor + remainder / draws (0 <= remainder < draws) rounded half away from zero."""
+    # Non-negative: a half goes up. Negative: a half goes down, so only more than half up.
+    up = np.where(floor >= 0, 2 * remainder >= draws, 2 * remainder > draws)
+    return (floor + up).astype(np.int64)
 
 
 # --- splitting ------------------------------------------------------------------------
@@ -213,6 +257,35 @@ def allocate_rows(totals: npt.ArrayLike, weights: npt.ArrayLike) -> IntArray:
     rank = _remainder_rank(rem)
     parts = parts + (rank < leftover[..., None])
     return (parts * sign[..., None]).astype(np.int64)
+
+
+def split_in_two(totals: IntArray, first: int, second: int) -> tuple[IntArray, IntArray]:
+    """`allocate_rows` over the two weights (first, second), elementwise, quickly: with
+    two parts, largest remainder gives the first part total x first / whole rounded half
+    up (the leftover cent goes to it when its remainder is at least half of the whole), so
+    no sorting is needed. Negative totals are split as their magnitude, negated."""
+    whole = first + second
+    if whole <= 0:
+        raise ValueError("cannot split an amount over weights that add up to zero")
+    negative = bool((totals < 0).any())
+    magnitude = np.abs(totals) if negative else totals
+    if 2 * first == whole:
+        second_part = np.right_shift(magnitude, 1)
+        first_part = magnitude - second_part
+    else:
+        # Scalar divisors: numpy divides by a scalar many times faster than by an array;
+        # (q x whole + r) x first / whole = q x first + r x first / whole, without overflow.
+        quotient, scaled = np.divmod(magnitude, whole)
+        scaled *= first
+        floor, remainder = np.divmod(scaled, whole)
+        first_part = quotient * first
+        first_part += floor
+        first_part += 2 * remainder >= whole
+        second_part = magnitude - first_part
+    if negative:
+        sign = np.where(totals < 0, -1, 1)
+        return first_part * sign, second_part * sign
+    return first_part, second_part
 
 
 def _remainder_rank(rem: IntArray) -> IntArray:

@@ -3,8 +3,8 @@
 Randomness: one stream per commitment (its own uncertain inputs) and one per recipient (its
 costs and income), each a numpy Generator seeded by `SeedSequence(seed, spawn_key=...)`
 with the commitment's or recipient's position in the scenario. A stream draws its cells in
-a fixed order (the kind's fields in order, years ascending), so a draw depends on the seed
-and the scenario only: not on how the work is split into chunks.
+a fixed order (the order of `engine.Inputs`), so a draw depends on the seed and the
+scenario only: not on how the work is split into chunks.
 
 Chunks: the commitments of a recipient with a derived top-up stay together (the waterfall
 ties them); any other commitment may go alone.
@@ -12,99 +12,13 @@ ties them); any other commitment may go alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
-
 import numpy as np
-import numpy.typing as npt
 
-from budget.engine import Block, Plan
-from budget.inputs import IntArray, YearTable
-from budget.kinds import KINDS
-from budget.model import Dist
-from budget.money import round_float_cents
+from budget.dists import draw
+from budget.engine import Plan
+from budget.inputs import IntArray
 
 # --- drawing ----------------------------------------------------------------------------
-
-
-class RandomSampler:
-    """A Sampler that draws from a numpy Generator: `draws` values per distribution.
-
-    Uniform draws whole cents from low to high inclusive; triangular and normal draw floats
-    rounded half away to the cent (normal: below zero counts as zero); choice picks a value
-    with its exact probabilities.
-    """
-
-    def __init__(self, rng: np.random.Generator, draws: int) -> None:
-        self.rng = rng
-        self.draws = draws
-
-    def sample(self, dists: Sequence[Dist]) -> IntArray:
-        out = np.empty((self.draws, len(dists)), dtype=np.int64)
-        by_kind: dict[str, list[int]] = {}
-        for i, d in enumerate(dists):
-            by_kind.setdefault(d.kind, []).append(i)
-        # A fixed order of kinds, so that the stream is used the same way every time.
-        for kind in ("uniform", "triangular", "normal", "choice"):
-            idx = by_kind.get(kind)
-            if idx:
-                out[:, idx] = self._draw(kind, [dists[i] for i in idx])
-        return out
-
-    def _draw(self, kind: str, dists: list[Dist]) -> IntArray:
-        size = (self.draws, len(dists))
-        if kind == "choice":
-            return np.stack([self._choice(d) for d in dists], axis=1)
-        params = np.array([d.params for d in dists], dtype=np.int64).reshape(len(dists), -1)
-        if (params == params[:1]).all():
-            # The same distribution in every cell (typically one given for every year):
-            # numpy draws many times faster with scalar parameters than with arrays.
-            return self._same(kind, dists[0].params, size)
-        if kind == "uniform":
-            return self.rng.integers(params[:, 0], params[:, 1], size=size, endpoint=True)
-        if kind == "triangular":
-            low, high = params[:, 0], params[:, 2]
-            out = np.broadcast_to(low, size).copy()
-            spread = low < high
-            if spread.any():
-                f = params[spread].astype(np.float64).T
-                drawn = self.rng.triangular(f[0], f[1], f[2], size=(self.draws, int(spread.sum())))
-                out[:, spread] = _to_cents(drawn, low[spread])
-            return out
-        mean, sd = params.T.astype(np.float64)
-        # Drawn values below zero count as zero.
-        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
-
-    def _same(self, kind: str, params: tuple[int, ...], size: tuple[int, int]) -> IntArray:
-        """Draws of one distribution for every cell, with scalar parameters."""
-        if kind == "uniform":
-            return self.rng.integers(params[0], params[1], size=size, endpoint=True)
-        if kind == "triangular":
-            low, mode, high = params
-            if low == high:
-                return np.full(size, low, dtype=np.int64)
-            return _to_cents(self.rng.triangular(low, mode, high, size=size), low)
-        mean, sd = params
-        return np.maximum(_to_cents(self.rng.normal(mean, sd, size=size), 0), 0)
-
-    def _choice(self, dist: Dist) -> IntArray:
-        values = np.array(dist.params, dtype=np.int64)
-        common = int(np.lcm.reduce([p.denominator for p in dist.p]))
-        if common < 2**62:
-            # Exact probabilities: a whole number below the common denominator picks the value.
-            thresholds = np.cumsum([int(p * common) for p in dist.p])
-            pick = self.rng.integers(0, common, size=self.draws)
-            return values[np.searchsorted(thresholds, pick, side="right")]
-        return values[self.rng.choice(len(values), size=self.draws, p=[float(p) for p in dist.p])]
-
-
-def _to_cents(values: npt.NDArray[np.float64], low: npt.ArrayLike) -> IntArray:
-    """Float cents rounded half away from zero (halves up where no value is below zero)."""
-    if np.min(low) < 0:
-        return round_float_cents(values)
-    values += 0.5
-    return np.floor(values, out=values).astype(np.int64)
 
 
 def stream(seed: int, owner: int, index: int) -> np.random.Generator:
@@ -113,41 +27,15 @@ def stream(seed: int, owner: int, index: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-@dataclass(frozen=True, slots=True)
-class DrawnTable(YearTable):
-    """A YearTable whose uncertain cells are already drawn: `drawn` is (draws, cells)."""
-
-    drawn: IntArray
-
-    def values(self, sampler: object = None) -> IntArray:
-        if not self.dists:
-            return self.fixed[None]
-        rows, years = self.fixed.shape
-        if (
-            len(self.dists) == rows * years
-            and (self.cell_rows * years + self.cell_cols == np.arange(rows * years)).all()
-        ):
-            # Every cell uncertain, in order: the draws are the table.
-            return self.drawn.reshape(-1, rows, years)
-        out = np.repeat(self.fixed[None], self.drawn.shape[0], axis=0)
-        out[:, self.cell_rows, self.cell_cols] = self.drawn
-        return out
-
-
-def drawn(table: YearTable, values: IntArray) -> DrawnTable:
-    return DrawnTable(
-        table.fixed, table.given, table.cell_rows, table.cell_cols, table.dists, values
-    )
-
-
-class AlreadyDrawn:
-    """The sampler handed to the engine once every uncertain cell is drawn."""
-
-    def __init__(self, draws: int) -> None:
-        self.draws = draws
-
-    def sample(self, dists: Sequence[Dist]) -> IntArray:
-        raise AssertionError("every uncertain cell should have been drawn in advance")
+def random_values(plan: Plan, seed: int, draws: int) -> IntArray:
+    """`draws` random values of every input of the plan: int64 (draws, inputs), each
+    owner's inputs from its own stream."""
+    out = np.empty((draws, len(plan.inputs)), dtype=np.int64)
+    dists = plan.inputs.dists
+    for owner, index, cells in plan.inputs.owners():
+        mine = [dists[i] for i in cells.tolist()]
+        out[:, cells] = draw(stream(seed, owner, index), mine, draws)
+    return out
 
 
 # --- chunks -----------------------------------------------------------------------------
@@ -159,13 +47,9 @@ def tied_groups(plan: Plan) -> list[IntArray]:
     alone, each in order of first appearance. (Putting the waterfalls together spares the
     other chunks the work of a waterfall; the order changes no number.)
     """
-    derived = {
-        int(plan.recipient[i])
-        for i, c in enumerate(plan.commitments)
-        if KINDS[c.kind].derives_shortfall(c.spec)
-    }
+    derived = set(plan.recipient[plan.derived].tolist())
     groups: dict[tuple[int, int], list[int]] = {}
-    for i in range(len(plan.commitments)):
+    for i in range(len(plan.recipient)):
         r = int(plan.recipient[i])
         groups.setdefault((0, r) if r in derived else (1, i), []).append(i)
     ordered = sorted(groups.items(), key=lambda item: item[0][0])
@@ -186,160 +70,3 @@ def chunks(groups: list[IntArray], per_chunk: int) -> list[IntArray]:
     if current:
         out.append(np.sort(np.concatenate(current)))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One uncertain input of one commitment (owner 0) or recipient (owner 1) in one year.
-
-    field: "shortfall", "amount", "costs", "income", ...; column: the year's index in the
-    plan's years; dist: its distribution.
-    """
-
-    owner: int
-    index: int
-    field: str
-    column: int
-    dist: Dist
-
-
-class Cells:
-    """Where each commitment's and recipient's uncertain cells are in a plan's tables, in
-    the order they are drawn: the kind's fields in order (costs, then income), years
-    ascending."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self._known: dict[tuple[int, int], list[Cell]] = {}
-        self.place: dict[int, tuple[Block, int]] = {}
-        for block in plan.blocks:
-            for local, i in enumerate(block.rows):
-                self.place[int(i)] = (block, local)
-
-    def of(self, owner: int, index: int) -> list[Cell]:
-        key = (owner, index)
-        if key not in self._known:
-            self._known[key] = self._cells(owner, index)
-        return self._known[key]
-
-    def _cells(self, owner: int, index: int) -> list[Cell]:
-        if owner == 0:
-            block, row = self.place[index]
-            tables = block.inputs
-        else:
-            row = index
-            tables = {"costs": self.plan.costs, "income": self.plan.income}
-        cells = []
-        for field, table in tables.items():
-            lo, hi = np.searchsorted(table.cell_rows, [row, row + 1])
-            for k in range(int(lo), int(hi)):
-                cells.append(Cell(owner, index, field, int(table.cell_cols[k]), table.dists[k]))
-        return cells
-
-
-class CellSource(Protocol):
-    """Values for the uncertain cells of a commitment or recipient: per field, an int64
-    array (draws, cells of that field) in the order of `Cells.of`."""
-
-    draws: int
-
-    def commitment(self, i: int) -> dict[str, IntArray]: ...
-
-    def recipient(self, j: int) -> dict[str, IntArray]: ...
-
-
-class Streams:
-    """A CellSource drawing each commitment's and recipient's cells from its own stream."""
-
-    def __init__(self, plan: Plan, seed: int, draws: int) -> None:
-        self.cells = Cells(plan)
-        self.seed, self.draws = seed, draws
-
-    def commitment(self, i: int) -> dict[str, IntArray]:
-        return self._draw(0, i)
-
-    def recipient(self, j: int) -> dict[str, IntArray]:
-        return self._draw(1, j)
-
-    def _draw(self, owner: int, index: int) -> dict[str, IntArray]:
-        cells = self.cells.of(owner, index)
-        values = np.empty((self.draws, 0), dtype=np.int64)
-        if cells:
-            sampler = RandomSampler(stream(self.seed, owner, index), self.draws)
-            values = sampler.sample([c.dist for c in cells])
-        return by_field(cells, values, owner)
-
-
-def by_field(cells: Sequence[Cell], values: IntArray, owner: int) -> dict[str, IntArray]:
-    """Values of `cells` (draws, cells) split by field (every field present, maybe empty)."""
-    fields = [c.field for c in cells]
-    names = ("costs", "income") if owner == 1 else ()
-    out = {name: values[:, :0] for name in names}
-    for name in dict.fromkeys(fields):
-        out[name] = values[:, [k for k, f in enumerate(fields) if f == name]]
-    return out
-
-
-def restrict(
-    plan: Plan, rows: IntArray, source: CellSource
-) -> tuple[Plan, IntArray, npt.NDArray[np.bool_]]:
-    """The plan of some commitments (ascending) with their uncertain cells filled in.
-
-    Also returns the scenario-wide index of each (commitment, funder) member, and which
-    commitments may vary between draws: those with uncertain inputs, and derived top-ups of
-    a recipient with any uncertain input (its costs, income or commitments).
-    """
-    pos = np.full(len(plan.recipient), -1, dtype=np.int64)
-    pos[rows] = np.arange(len(rows))
-    blocks = []
-    varying = np.zeros(len(rows), dtype=bool)
-    for block in plan.blocks:
-        keep = np.flatnonzero(pos[block.rows] >= 0)
-        if not len(keep):
-            continue
-        own = {int(k): source.commitment(int(block.rows[k])) for k in keep}
-        inputs: dict[str, YearTable] = {}
-        for field, table in block.inputs.items():
-            part = table.subset(keep)
-            if part.dists:
-                none = np.zeros((source.draws, 0), dtype=np.int64)
-                values = [own[int(k)].get(field, none) for k in keep]
-                part = drawn(part, np.concatenate(values, axis=1))
-            inputs[field] = part
-        uncertain = [any(v.shape[1] for v in own[int(k)].values()) for k in keep]
-        varying[pos[block.rows[keep]]] = uncertain
-        specs = tuple(block.specs[int(k)] for k in keep)
-        blocks.append(Block(block.kind, pos[block.rows[keep]], specs, inputs, block.level))
-    recipients = np.unique(plan.recipient[rows])
-    recipient = np.searchsorted(recipients, plan.recipient[rows]).astype(np.int64)
-    costs, income = plan.costs.subset(recipients), plan.income.subset(recipients)
-    if any(b.level > 0 for b in blocks):
-        per = [source.recipient(int(j)) for j in recipients]
-        if costs.dists:
-            costs = drawn(costs, np.concatenate([p["costs"] for p in per], axis=1))
-        if income.dists:
-            income = drawn(income, np.concatenate([p["income"] for p in per], axis=1))
-        shaky = np.array([p["costs"].shape[1] + p["income"].shape[1] > 0 for p in per])
-        shaky[np.unique(recipient[varying])] = True
-        for b in blocks:
-            if b.level > 0:
-                varying[b.rows] |= shaky[recipient[b.rows]]
-    ranked = plan.rank[pos[plan.rank] >= 0]
-    members = np.flatnonzero(pos[plan.member_commitment] >= 0)
-    restricted = replace(
-        plan,
-        active=plan.active[rows],
-        recipients=tuple(plan.recipients[int(j)] for j in recipients),
-        recipient=recipient,
-        rank=pos[ranked],
-        blocks=tuple(blocks),
-        costs=costs,
-        income=income,
-        member_commitment=pos[plan.member_commitment[members]],
-        member_funder=plan.member_funder[members],
-        member_weight=plan.member_weight[members],
-        member_slot=plan.member_slot[members],
-        funder_count=plan.funder_count[rows],
-        paid_over_time=plan.paid_over_time[rows],
-    )
-    return restricted, members, varying

@@ -26,13 +26,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from budget.engine import compile_plan, compute, funder_totals, project
-from budget.inputs import IntArray
-from budget.kinds import KINDS
+from budget.engine import Plan, compile_plan, compute, funder_totals, project
+from budget.inputs import BoolArray, IntArray
 from budget.limits import LimitYear, breach_mask, check_rows
 from budget.model import Dist, Scenario
 from budget.money import round_half_away
-from budget.sampling import AlreadyDrawn, Cell, Cells, by_field, restrict, tied_groups
+from budget.sampling import tied_groups
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -92,50 +91,58 @@ class _Space:
     def __init__(self, scenario: Scenario) -> None:
         plan = compile_plan(scenario)
         self.scenario, self.plan = scenario, plan
-        index = Cells(plan)
+        inputs = plan.inputs
         limited = {plan.funders.index(limit.funder) for limit in scenario.limits}
         searched: list[IntArray] = []
-        self.cells: list[Cell] = []
+        cells: list[IntArray] = []
         # Which commitments a limited funder pays into, worked out once for all groups.
         pays_limited = np.zeros(len(plan.commitments), dtype=bool)
         np.logical_or.at(
             pays_limited, plan.member_commitment, np.isin(plan.member_funder, list(limited))
         )
+        of_commitment = (inputs.owner == 0)[:, None]
+        draw_order = inputs.in_draw_order()
         for group in tied_groups(plan):
             if not pays_limited[group].any():
                 continue
-            cells = [c for i in group.tolist() for c in index.of(0, i)]
-            derived = [
-                i
-                for i in group.tolist()
-                if KINDS[plan.commitments[i].kind].derives_shortfall(plan.commitments[i].spec)
-            ]
-            if derived:
+            mine = of_commitment[:, 0] & np.isin(inputs.index, group)
+            derived = group[plan.derived[group]]
+            if len(derived):
                 # Costs and income matter only in the years of the derived top-ups.
-                years: list[bool] = plan.active[np.array(derived)].any(axis=0).tolist()
+                years: BoolArray = np.any(plan.active[derived], axis=0)
                 recipient = int(plan.recipient[derived[0]])
-                cells += [c for c in index.of(1, recipient) if years[c.column]]
-            if cells:
+                mine |= (inputs.owner == 1) & (inputs.index == recipient) & years[inputs.column]
+            if mine.any():
                 searched.append(group)
-                self.cells += cells
-        self.index = index
+                cells.append(draw_order[mine[draw_order]])
+        # Per owner, in the order of the plan's inputs (the order they are listed).
+        self.cells = np.concatenate([np.zeros(0, np.int64), *cells])
         self.rows = np.sort(np.concatenate([np.zeros(0, np.int64), *searched]))
+        self.sub = plan.subset(self.rows)
+        self.central = self.sub.inputs.central()
+        self.where = np.searchsorted(self.sub.inputs.origin, self.cells)
         others = np.setdiff1d(np.arange(len(plan.commitments)), self.rows)
-        self.base = self._totals(others, {})
+        self.base = self._totals(plan.subset(others), None) if len(others) else None
 
-    def _totals(self, rows: IntArray, chosen: dict[Cell, int]) -> dict[str, IntArray]:
-        if not len(rows):
-            zeros = np.zeros((1, len(self.plan.funders), len(self.plan.years)), np.int64)
-            return {"commitment": zeros, "cash": zeros.copy()}
-        sub, _, _ = restrict(self.plan, rows, _Chosen(self.index, chosen))
-        return funder_totals(sub, compute(sub, AlreadyDrawn(1)))
+    @property
+    def fields(self) -> list[str]:
+        return [self.plan.inputs.field[i] for i in self.cells.tolist()]
+
+    @property
+    def dists(self) -> list[Dist]:
+        return [self.plan.inputs.dists[i] for i in self.cells.tolist()]
+
+    def _totals(self, sub: Plan, values: IntArray | None) -> dict[str, IntArray]:
+        return funder_totals(sub, compute(sub, values))
 
     def evaluate(self, values: Sequence[int]) -> tuple[list[LimitYear], float]:
         """The limits breached with these values, and the largest relative excess."""
-        chosen = dict(zip(self.cells, values, strict=True))
-        totals = self._totals(self.rows, chosen)
-        for basis in totals:
-            totals[basis] = totals[basis] + self.base[basis]
+        chosen = self.central.copy()
+        chosen[0, self.where] = values
+        totals = self._totals(self.sub, chosen)
+        if self.base is not None:
+            for basis in totals:
+                totals[basis] = totals[basis] + self.base[basis]
         breaches, score = [], -np.inf
         masks = breach_mask(self.scenario, self.plan.funders, self.plan.years, totals)
         for limit, year, ceiling, breached, amount in masks:
@@ -147,37 +154,19 @@ class _Space:
 
     def inputs(self, values: Sequence[int]) -> tuple[Input, ...]:
         out = []
+        inputs = self.plan.inputs
         for cell, value in sorted(
-            zip(self.cells, values, strict=True),
-            key=lambda item: (item[0].owner, item[0].index),
+            zip(self.cells.tolist(), values, strict=True),
+            key=lambda item: (int(inputs.owner[item[0]]), int(inputs.index[item[0]])),
         ):
-            if cell.owner == 0:
-                owner, key = "commitment", self.plan.commitments[cell.index].id
+            index = int(inputs.index[cell])
+            if inputs.owner[cell] == 0:
+                owner, key = "commitment", self.plan.commitments[index].id
             else:
-                owner, key = "recipient", self.plan.recipients[cell.index]
-            year = int(self.plan.years[cell.column])
-            out.append(Input(owner, key, cell.field, year, cell.dist, int(value)))
+                owner, key = "recipient", self.plan.recipients[index]
+            year = int(self.plan.years[inputs.column[cell]])
+            out.append(Input(owner, key, inputs.field[cell], year, inputs.dists[cell], int(value)))
         return tuple(out)
-
-
-class _Chosen:
-    """A CellSource of one draw: the chosen values, the central value for the others."""
-
-    draws = 1
-
-    def __init__(self, index: Cells, chosen: dict[Cell, int]) -> None:
-        self.index, self.chosen = index, chosen
-
-    def commitment(self, i: int) -> dict[str, IntArray]:
-        return self._values(0, i)
-
-    def recipient(self, j: int) -> dict[str, IntArray]:
-        return self._values(1, j)
-
-    def _values(self, owner: int, index: int) -> dict[str, IntArray]:
-        cells = self.index.of(owner, index)
-        values = [self.chosen.get(c, c.dist.central()) for c in cells]
-        return by_field(cells, np.array([values], dtype=np.int64).reshape(1, -1), owner)
 
 
 def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
@@ -187,26 +176,30 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
     from hypothesis.errors import NoSuchExample, Unsatisfiable
 
     space = _Space(scenario)
-    if not space.cells or not scenario.limits:
+    if not len(space.cells) or not scenario.limits:
         return Found(len(space.cells), 0)
 
     def one(dist: Dist) -> st.SearchStrategy[int]:
-        if dist.kind == "choice":
-            return st.sampled_from(sorted(set(dist.params)))
+        options = dist.options()
+        if options is not None:
+            return st.sampled_from(options)
         low, high = dist.bounds()
         return st.integers(low, high)
 
     rounds: list[tuple[st.SearchStrategy[tuple[int, ...]], int]] = []
     if len(space.cells) <= DIRECT_LIMIT:
-        direct = st.tuples(*(one(c.dist) for c in space.cells))
+        direct = st.tuples(*(one(d) for d in space.dists))
         if len(space.cells) == 1:
             rounds.append((direct, examples))
         else:
             # Input by input first (the smallest counterexample is then per input); then,
             # for breaches that need many inputs high together, by levels.
-            rounds += [(direct, examples - examples // 2), (_levels(space.cells), examples // 2)]
+            rounds += [
+                (direct, examples - examples // 2),
+                (_levels(space.fields, space.dists), examples // 2),
+            ]
     else:
-        rounds.append((_levels(space.cells), examples))
+        rounds.append((_levels(space.fields, space.dists), examples))
 
     tried = 0
     first_breach = 0  # the count of combinations tried when the first breach was found
@@ -247,29 +240,29 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
     return Found(len(space.cells), tried)
 
 
-def _levels(cells: Sequence[Cell]) -> st.SearchStrategy[tuple[int, ...]]:
+def _levels(cells: Sequence[str], dists: Sequence[Dist]) -> st.SearchStrategy[tuple[int, ...]]:
     """A search space that stays small however many inputs there are: one level per field
     (a position from 0 to 1000 permille within each input's range, the same for every
     input of that field), and up to 20 inputs set apart at a level of their own."""
     from hypothesis import strategies as st
 
-    fields = sorted({c.field for c in cells})
+    fields = sorted(set(cells))
     permille = st.integers(0, PERMILLE)
     overrides = st.lists(st.tuples(st.integers(0, len(cells) - 1), permille), max_size=20)
 
     def values(levels: tuple[int, ...], apart: list[tuple[int, int]]) -> tuple[int, ...]:
-        position = [levels[fields.index(c.field)] for c in cells]
+        position = [levels[fields.index(field)] for field in cells]
         for i, p in apart:
             position[i] = p
-        return tuple(_at(c.dist, p) for c, p in zip(cells, position, strict=True))
+        return tuple(_at(d, p) for d, p in zip(dists, position, strict=True))
 
     return st.builds(values, st.tuples(*(permille for _ in fields)), overrides)
 
 
 def _at(dist: Dist, permille: int) -> int:
-    """The value at `permille` of a distribution's search range (a choice: of its values)."""
-    if dist.kind == "choice":
-        options = sorted(set(dist.params))
+    """The value at `permille` of a distribution's search range (or of its values)."""
+    options = dist.options()
+    if options is not None:
         return options[round_half_away((len(options) - 1) * permille, PERMILLE)]
     low, high = dist.bounds()
     return low + round_half_away((high - low) * permille, PERMILLE)

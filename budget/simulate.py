@@ -18,21 +18,27 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.engine import Plan, compile_plan, compute, split_funders
+from budget.dists import DISTS
+from budget.engine import Plan, compile_plan, compute
+from budget.funder_split import cumulative_split, funder_sums, split_funders
 from budget.inputs import IntArray
+from budget.kinds import KINDS
 from budget.limits import breach_mask
+from budget.memory import reuse_freed_memory
 from budget.model import BASES, Scenario
-from budget.sampling import AlreadyDrawn, Streams, chunks, restrict, tied_groups
+from budget.money import mean_half_away
+from budget.sampling import chunks, random_values, tied_groups
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
-COLUMNS = [
+BANDS = ("mean_cents", "p5_cents", "p50_cents", "p95_cents")
+ROW_COLUMNS = [
     "scenario",
     "level",
     "commitment",
@@ -40,10 +46,7 @@ COLUMNS = [
     "funder",
     "basis",
     "year",
-    "mean_cents",
-    "p5_cents",
-    "p50_cents",
-    "p95_cents",
+    *BANDS,
     "p_cap_binds",
     "ceiling_cents",
     "p_limit_breached",
@@ -68,29 +71,10 @@ def percentiles(columns: IntArray) -> IntArray:
     return part[:, ks].T.copy()
 
 
-def mean_of_sums(sums: IntArray, draws: int) -> IntArray:
-    """Sums over draws divided by the draws, rounded half away from zero."""
-    magnitude = np.abs(sums)
-    quotient, remainder = np.divmod(magnitude, draws)
-    quotient = quotient + (2 * remainder >= draws)
-    return np.where(sums < 0, -quotient, quotient).astype(np.int64)
-
-
-def sum_draws(values: IntArray) -> IntArray:
-    """The sum over the first axis, exact: Python integers where int64 could overflow."""
-    draws = values.shape[0]
-    peak = max(int(values.max(initial=0)), -int(values.min(initial=0)))
-    if peak > (2**63 - 1) // max(draws, 1):
-        flat = values.reshape(draws, -1)
-        sums = [sum(int(v) for v in flat[:, j]) for j in range(flat.shape[1])]
-        return np.array(sums, dtype=object).reshape(values.shape[1:])
-    return values.sum(axis=0)
-
-
 def band_stats(values: IntArray) -> IntArray:
     """Per column of int64 (draws, columns): mean, p5, p50, p95 as int64 (4, columns)."""
     out = np.empty((4, values.shape[1]), dtype=np.int64)
-    out[0] = mean_of_sums(sum_draws(values), values.shape[0])
+    out[0] = mean_half_away(values)
     out[1:] = percentiles(np.ascontiguousarray(values.T))
     return out
 
@@ -100,28 +84,81 @@ def band_stats(values: IntArray) -> IntArray:
 
 @dataclass(frozen=True, slots=True)
 class Simulation:
-    """The result of a simulation.
+    """The result of a simulation: typed tables, for renderers to lay out.
 
-    rows: the columns of COLUMNS. `commitment` rows per commitment, funder, basis and year
-        of its span; `funder` rows per funder, basis and year in which it funds anything;
-        `limit` rows per limit and year, with the bands of the funder's total on the
-        limit's basis. Bands in cents; p_cap_binds (NaN for kinds without a cap) and
-        p_limit_breached are shares of the draws.
+    Bands are int64 cents: the mean and the inverted-CDF P5, P50 and P95 over the draws
+    (columns BANDS); chances are shares of the draws (float).
+
+    commitment_bands: per commitment, funder, basis and year of its span (in that order):
+        commitment, recipient, funder, basis, year and the bands of the funder's part.
+    funder_bands: per funder (in scenario order), basis and year in which it funds
+        anything: funder, basis, year and the bands of its total.
+    cap_chances: per commitment with a cap and year of its span: commitment, year and
+        p_cap_binds, the chance that the cap binds (the shortfall is above the payment).
+    limit_chances: per limit and year: funder, basis, year, the bands of the funder's
+        total on that basis, ceiling_cents and p_limit_breached.
     totals: per basis, each funder's total per draw and year, int64 (draws, funders, years).
     """
 
     scenario: Scenario
     draws: int
     seed: int
-    rows: pd.DataFrame
+    commitment_bands: pd.DataFrame
+    funder_bands: pd.DataFrame
+    cap_chances: pd.DataFrame
+    limit_chances: pd.DataFrame
     funders: tuple[str, ...]
     years: IntArray
     totals: dict[str, IntArray]
 
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The tables one below the other, as the CSV and JSON lay them out: a `level`
+        column ("commitment", "funder", "limit") and the columns of ROW_COLUMNS, empty
+        (None or NaN) where a column does not apply to a level; commitment rows carry
+        p_cap_binds (NaN for kinds without a cap)."""
+        commitments = self.commitment_bands
+        caps = self.cap_chances.set_index(["commitment", "year"])["p_cap_binds"]
+        where = pd.MultiIndex.from_frame(commitments[["commitment", "year"]])
+        commitment_rows = commitments.assign(
+            level="commitment", p_cap_binds=caps.reindex(where).to_numpy(dtype=np.float64)
+        )
+        frame = pd.concat(
+            [
+                commitment_rows,
+                self.funder_bands.assign(level="funder"),
+                self.limit_chances.assign(level="limit"),
+            ],
+            ignore_index=True,
+        )
+        frame.insert(0, "scenario", self.scenario.name)
+        for column in ROW_COLUMNS:
+            if column not in frame:
+                frame[column] = np.nan
+        frame = frame[ROW_COLUMNS]
+        for column in ("year", *BANDS):
+            frame[column] = frame[column].astype(np.int64)
+        frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
+        for column in ("commitment", "recipient"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        return frame
+
+    def varying(self, basis: str = "cash") -> pd.DataFrame:
+        """The commitment bands on `basis` of the (commitment, funder) pairs whose part
+        differs between draws in some year (P5 below P95)."""
+        rows = self.commitment_bands[self.commitment_bands["basis"] == basis]
+        spread = rows["p5_cents"] != rows["p95_cents"]
+        pairs = rows.loc[spread, ["commitment", "funder"]].drop_duplicates()
+        keep = pd.MultiIndex.from_frame(rows[["commitment", "funder"]]).isin(
+            pd.MultiIndex.from_frame(pairs)
+        )
+        return rows[keep].reset_index(drop=True)
+
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """What one chunk contributes: bands per (member, year, basis) and cap counts."""
+    """What one chunk contributes: bands per (member, year, basis), cap counts, and per
+    basis the totals per draw and year of the funders of its commitments."""
 
     member: IntArray
     year: IntArray
@@ -130,6 +167,7 @@ class _Piece:
     rows: IntArray
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
+    totals: dict[str, dict[int, IntArray]]
 
 
 def simulate(
@@ -148,23 +186,26 @@ def simulate(
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
+    reuse_freed_memory()
     plan = compile_plan(scenario)
     n, years = plan.active.shape
     per_chunk = chunk or max(1, CHUNK_CELLS // (draws * years))
-    streams = Streams(plan, seed, draws)
     totals = {b: np.zeros((draws, len(plan.funders), years), dtype=np.int64) for b in BASES}
     binds = np.zeros((n, years), dtype=np.int64)
     has_cap = np.zeros(n, dtype=bool)
     pieces: list[_Piece] = []
     workers = workers or min(os.cpu_count() or 1, 2)
 
-    def collect(done: tuple[_Piece, dict[str, IntArray]]) -> None:
-        piece, chunk_totals = done
-        pieces.append(piece)
+    def collect(piece: _Piece) -> None:
+        # Only the funders of the chunk's commitments: the work stays proportional to the
+        # chunk, so the whole simulation grows linearly with the draws.
+        for b, sums in piece.totals.items():
+            for f, total in sums.items():
+                totals[b][:, f, :] += total
+        # The chunk's totals (draws x years per funder) are added in: keep only its bands.
+        pieces.append(replace(piece, totals={}))
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
-        for b in BASES:
-            totals[b] += chunk_totals[b]
         if progress:
             progress(len(piece.rows))
 
@@ -173,45 +214,54 @@ def simulate(
         # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
         # memory stays bounded; results are collected in chunk order.
         with ThreadPoolExecutor(workers) as pool:
-            pending: deque[Future[tuple[_Piece, dict[str, IntArray]]]] = deque()
+            pending: deque[Future[_Piece]] = deque()
             for rows in work:
-                pending.append(pool.submit(_chunk, plan, rows, streams))
+                pending.append(pool.submit(_chunk, plan, rows, seed, draws))
                 if len(pending) >= workers:
                     collect(pending.popleft().result())
             while pending:
                 collect(pending.popleft().result())
     else:
         for rows in work:
-            collect(_chunk(plan, rows, streams))
-    frame = _rows(plan, draws, pieces, binds, has_cap, totals)
-    return Simulation(scenario, draws, seed, frame, plan.funders, plan.years, totals)
+            collect(_chunk(plan, rows, seed, draws))
+    tables = _tables(plan, draws, pieces, binds, has_cap, totals)
+    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, totals)
 
 
-def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[str, IntArray]]:
-    sub, members, varying = restrict(plan, rows, streams)
-    draws = streams.draws
-    result = compute(sub, AlreadyDrawn(draws))
-    totals = {b: np.zeros((draws, len(plan.funders), len(plan.years)), np.int64) for b in BASES}
+def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
+    sub = plan.subset(rows)
+    result = compute(sub, random_values(sub, seed, draws))
+    members = np.flatnonzero(np.isin(plan.member_commitment, rows))
+    varying = sub.varying()
+    totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
+    # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
+    # can leave its distribution's bounds: then the means need not look for the largest.
+    bound = None
+    if all(DISTS[d.kind].bounded for d in sub.inputs.dists):
+        bound = max(KINDS[c.kind].most(c.spec) for c in (plan.commitments[i] for i in rows))
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
-        for block in funder_blocks(amounts, selection, sub, bases[0]):
-            funder = sub.member_funder[block.member]
-            present = np.unique(funder)
-            for f in present:
-                parts = block.parts if len(present) == 1 else block.parts[:, funder == f, :]
-                total = parts.sum(axis=1)
-                for b in bases:
-                    totals[b][:, f, :] += total
-            m, y = np.nonzero(sub.active[sub.member_commitment[block.member]])
-            stats = np.empty((4, len(m)), dtype=np.int64)
-            if len(amounts) == 1:
-                stats[:] = block.parts[0, m, y]
-            else:
-                stats[0] = mean_of_sums(sum_draws(block.parts)[m, y], draws)
-                stats[1:] = block.percentiles(amounts, sub.active)[:, m, y]
+        parts = split_funders(amounts, sub, bases[0], rows=selection)
+        chosen = np.flatnonzero(np.isin(sub.member_commitment, selection))
+        mine = sub.member_commitment[chosen]
+        for f, total in funder_sums(parts, sub, chosen).items():
             for b in bases:
-                pieces.append((members[block.member[m]], y, BASES.index(b), stats))
+                if f in totals[b]:
+                    totals[b][f] = totals[b][f] + total
+                else:
+                    totals[b][f] = total
+        m, y = np.nonzero(sub.active[mine])
+        stats = np.empty((4, len(m)), dtype=np.int64)
+        if len(amounts) == 1:
+            stats[:] = parts[0, chosen[m], y]
+        else:
+            everyone = len(chosen) == parts.shape[1]
+            picked = parts if everyone else parts[:, chosen, :]
+            stats[0] = mean_half_away(picked, bound=bound)[m, y]
+            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, chosen[m], y]
+        for b in bases:
+            pieces.append((members[chosen[m]], y, BASES.index(b), stats))
 
     fixed = np.flatnonzero(~varying)
     if len(fixed):
@@ -220,14 +270,13 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
             add(fixed, (basis,), getattr(result, basis)[:1])
     moving = np.flatnonzero(varying)
     if len(moving):
-        same = (result.cash == result.commitment).all(axis=(0, 2))[moving]
-        # A cash split can differ from a commitment split of the same amounts.
-        if same.all() and not sub.paid_over_time[moving].any():
+        # Kinds that do not commit up front have the same amounts on both bases.
+        if not sub.paid_over_time[moving].any():
             add(moving, BASES, result.cash)
         else:
             add(moving, ("cash",), result.cash)
             add(moving, ("commitment",), result.commitment)
-    piece = _Piece(
+    return _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
@@ -235,50 +284,32 @@ def _chunk(plan: Plan, rows: IntArray, streams: Streams) -> tuple[_Piece, dict[s
         rows,
         result.binds.sum(axis=0),
         result.has_cap,
+        totals,
     )
-    return piece, totals
 
 
-def _take(amounts: IntArray, rows: IntArray) -> IntArray:
-    """amounts[:, rows, :], without a copy when rows are all of them in order."""
-    if len(rows) == amounts.shape[1] and (rows == np.arange(len(rows))).all():
-        return amounts
-    return amounts[:, rows, :]
+def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:
+    """P5, P50, P95 of every member's parts over the draws: int64 (3, members, years),
+    zero outside the commitments' active years.
 
-
-@dataclass(frozen=True, slots=True)
-class FunderBlock:
-    """Funders' parts of some commitments: parts (draws, members, years) of `member`.
-
-    rows: the commitments; how: "one" (a single funder: the parts are the amounts),
-    "two" (two funders with weights w0 and w0 + w1 = whole; the first funder's parts come
-    first, then the second's) or "engine" (the engine's own split).
+    With one or two funders (not split cumulatively) a part is a non-decreasing function
+    of the amount, so the percentiles of the parts are the split of the amount's
+    percentiles: one partition per commitment instead of one per part. Otherwise (three
+    or more funders, where largest remainder is not monotone, or a cumulative split) one
+    per part.
     """
-
-    parts: IntArray
-    member: IntArray
-    rows: IntArray
-    how: str
-    w0: int = 0
-    whole: int = 0
-
-    def percentiles(self, amounts: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
-        """P5, P50, P95 of every part in the active years: int64 (3, members, years).
-
-        amounts: (draws, commitments, years); active: (commitments, years). With one or two
-        funders, a part is a non-decreasing function of the amount (a two-way largest
-        remainder split is the amount x share rounded half up), so the percentiles of the
-        parts are the parts of the amount's percentiles: one partition per commitment.
-        Otherwise (three or more funders, where largest remainder is not monotone, or a
-        cumulative split) one per part.
-        """
-        if self.how == "engine":
-            width = len(self.member) // len(self.rows)
-            return _percentiles_by_cell(self.parts, np.tile(active[self.rows], (width, 1)))
-        if self.how == "one":
-            return _percentiles_by_cell(self.parts, active[self.rows])
-        bands = _percentiles_by_cell(_take(amounts, self.rows), active[self.rows])
-        return _two_way(bands, self.w0, self.whole)
+    monotone = np.zeros(len(plan.active), dtype=bool)
+    monotone[rows] = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
+    out = np.zeros((3, *parts.shape[1:]), dtype=np.int64)
+    if monotone.any():
+        bands = _percentiles_by_cell(amounts, plan.active & monotone[:, None])
+        out += split_funders(bands, plan, basis, rows=np.flatnonzero(monotone))
+    slow = np.zeros(len(plan.active), dtype=bool)
+    slow[rows] = ~monotone[rows]
+    if slow.any():
+        active = plan.active[plan.member_commitment] & slow[plan.member_commitment][:, None]
+        out += _percentiles_by_cell(parts, active)
+    return out
 
 
 def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
@@ -286,85 +317,31 @@ def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> Int
     years): int64 (3, rows, years), zero elsewhere."""
     draws, rows, years = values.shape
     out = np.zeros((3, rows, years), dtype=np.int64)
-    r, y = np.nonzero(active)
-    out[:, r, y] = percentiles(values.reshape(draws, -1).T[r * years + y])
+    cells = np.flatnonzero(active)
+    out.reshape(3, -1)[:, cells] = percentiles(_transposed(values.reshape(draws, -1), cells))
     return out
 
 
-def _two_way(total: IntArray, w0: int, whole: int) -> IntArray:
-    """Split (d, r, y) amounts in two by largest remainder: (d, 2r, y), the first funder's
-    parts then the second's. The leftover cent (at most one) goes to the first funder when
-    its remainder is at least half of `whole`: the first part is total x w0 / whole rounded
-    half up. In place where it can be: this runs over every draw."""
-    d, r, y = total.shape
-    out = np.empty((d, 2 * r, y), dtype=np.int64)
-    first, second = out[:, :r, :], out[:, r:, :]
-    if 2 * w0 == whole:
-        np.right_shift(total, 1, out=second)
-        np.subtract(total, second, out=first)
-        return out
-    # Scalar divisors: numpy divides by a scalar many times faster than by an array.
-    quotient, scaled = np.divmod(total, whole)
-    scaled *= w0
-    floor, remainder = np.divmod(scaled, whole)
-    np.multiply(quotient, w0, out=first)
-    first += floor
-    first += 2 * remainder >= whole
-    np.subtract(total, first, out=second)
+def _transposed(flat: IntArray, columns: IntArray, step: int = 256) -> IntArray:
+    """flat[:, columns].T as a C-ordered array, a few draws at a time: reading whole rows
+    of a few draws is kinder to the cache than reading one column of every draw."""
+    out = np.empty((len(columns), flat.shape[0]), dtype=flat.dtype)
+    every = len(columns) == flat.shape[1]
+    for start in range(0, flat.shape[0], step):
+        block = flat[start : start + step]
+        out[:, start : start + step] = (block if every else block[:, columns]).T
     return out
 
 
-def funder_blocks(amounts: IntArray, rows: IntArray, plan: Plan, basis: str) -> list[FunderBlock]:
-    """The funders' parts of some commitments' amounts on `basis`, exactly as
-    `engine.split_funders` splits them, in blocks of commitments split alike.
-
-    amounts: (draws, commitments of the plan, years); rows: the commitments to split.
-    """
-    counts = plan.funder_count[rows]
-    first = np.flatnonzero(plan.member_slot == 0)
-    cumulative = plan.paid_over_time[rows] & (basis == "cash") & (counts > 1)
-    blocks = []
-    single = counts == 1
-    if single.any():
-        one = rows[single]
-        blocks.append(FunderBlock(_take(amounts, one), first[one], one, "one"))
-    done = single.copy()
-    pairs = (counts == 2) & ~cumulative
-    if pairs.any():
-        # The quick two-way split assumes amounts of at least zero (a given shortfall may
-        # be negative only before the top-up applies it, so this is a guard, per row).
-        pairs &= (amounts[:, rows, :] >= 0).all(axis=(0, 2))
-    if pairs.any():
-        weights = plan.member_weight
-        lead = first[rows[pairs]]
-        table = np.stack([weights[lead], weights[lead + 1]], axis=1)
-        unique, which = np.unique(table, axis=0, return_inverse=True)
-        for u, (w0, w1) in enumerate(unique.tolist()):
-            picked = rows[pairs][which.reshape(-1) == u]
-            members = np.concatenate([first[picked], first[picked] + 1])
-            parts = _two_way(amounts[:, picked, :], w0, w0 + w1)
-            blocks.append(FunderBlock(parts, members, picked, "two", w0, w0 + w1))
-        done |= pairs
-    rest = rows[~done]
-    if len(rest):
-        split = split_funders(amounts, plan, basis, rows=rest)
-        # Slot by slot, so that every slot's parts line up with the block's rows.
-        for count in np.unique(plan.funder_count[rest]).tolist():
-            alike = rest[plan.funder_count[rest] == count]
-            members = np.concatenate([first[alike] + k for k in range(count)])
-            blocks.append(FunderBlock(split[:, members, :], members, alike, "engine"))
-    return blocks
-
-
-def _rows(
+def _tables(
     plan: Plan,
     draws: int,
     pieces: list[_Piece],
     binds: IntArray,
     has_cap: npt.NDArray[np.bool_],
     totals: dict[str, IntArray],
-) -> pd.DataFrame:
-    scenario = plan.scenario
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The commitment bands, funder bands, cap chances and limit chances."""
     empty = np.zeros(0, dtype=np.int64)
     member = np.concatenate([empty, *(p.member for p in pieces)])
     year = np.concatenate([empty, *(p.year for p in pieces)])
@@ -373,24 +350,25 @@ def _rows(
     order = np.lexsort((year, basis, member))
     member, year, basis, stats = member[order], year[order], basis[order], stats[:, order]
     which = plan.member_commitment[member]
-    p_binds = np.where(has_cap[which], binds[which, year] / draws, np.nan)
     ids = np.array([c.id for c in plan.commitments], dtype=object)
     recipients = np.array([c.recipient for c in plan.commitments], dtype=object)
     funder_names = np.array(plan.funders, dtype=object)
-    bases = np.array(BASES, dtype=object)
-    commitment_rows = pd.DataFrame(
+    commitment_bands = pd.DataFrame(
         {
-            "level": "commitment",
             "commitment": ids[which],
             "recipient": recipients[which],
             "funder": funder_names[plan.member_funder[member]],
-            "basis": bases[basis],
+            "basis": np.array(BASES, dtype=object)[basis],
             "year": plan.years[year],
-            "mean_cents": stats[0],
-            "p5_cents": stats[1],
-            "p50_cents": stats[2],
-            "p95_cents": stats[3],
-            "p_cap_binds": p_binds,
+            **dict(zip(BANDS, stats, strict=True)),
+        }
+    )
+    capped, cap_year = np.nonzero(plan.active & has_cap[:, None])
+    cap_chances = pd.DataFrame(
+        {
+            "commitment": ids[capped],
+            "year": plan.years[cap_year],
+            "p_cap_binds": binds[capped, cap_year] / draws,
         }
     )
     funds = np.zeros((len(plan.funders), len(plan.years)), dtype=bool)
@@ -401,31 +379,23 @@ def _rows(
         for b in BASES:
             s = band_stats(totals[b][:, f, cols])
             for j, col in enumerate(cols):
-                records.append((name, b, int(plan.years[col]), *s[:, j]))
-    bands = ["mean_cents", "p5_cents", "p50_cents", "p95_cents"]
-    funder_rows = pd.DataFrame(records, columns=["funder", "basis", "year", *bands])
-    funder_rows.insert(0, "level", "funder")
+                records.append((name, b, int(plan.years[col]), *s[:, j].tolist()))
+    funder_bands = pd.DataFrame(records, columns=["funder", "basis", "year", *BANDS])
     limit_records = []
-    limits = breach_mask(scenario, plan.funders, plan.years, totals)
-    for limit, y, ceiling, breached, amount in limits:
+    for limit, y, ceiling, breached, amount in breach_mask(
+        plan.scenario, plan.funders, plan.years, totals
+    ):
         s = band_stats(amount[:, None])[:, 0]
         limit_records.append(
-            (limit.funder, limit.basis, y, *s, ceiling, int(breached.sum()) / draws)
+            (limit.funder, limit.basis, y, *s.tolist(), ceiling, int(breached.sum()) / draws)
         )
-    limit_rows = pd.DataFrame(
+    limit_chances = pd.DataFrame(
         limit_records,
-        columns=["funder", "basis", "year", *bands, "ceiling_cents", "p_limit_breached"],
+        columns=["funder", "basis", "year", *BANDS, "ceiling_cents", "p_limit_breached"],
     )
-    limit_rows.insert(0, "level", "limit")
-    frame = pd.concat([commitment_rows, funder_rows, limit_rows], ignore_index=True)
-    frame.insert(0, "scenario", scenario.name)
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = np.nan
-    frame = frame[COLUMNS]
-    for column in ("year", "mean_cents", "p5_cents", "p50_cents", "p95_cents"):
-        frame[column] = frame[column].astype(np.int64)
-    frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
-    for column in ("commitment", "recipient"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    return frame
+    for frame in (funder_bands, limit_chances):
+        for column in ("year", *BANDS):
+            frame[column] = frame[column].astype(np.int64)
+    limit_chances["ceiling_cents"] = limit_chances["ceiling_cents"].astype(np.int64)
+    limit_chances["p_limit_breached"] = limit_chances["p_limit_breached"].astype(np.float64)
+    return commitment_bands, funder_bands, cap_chances, limit_chances

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+from budget.dists import DISTS
 from budget.kinds.annual import Annual
 from budget.kinds.grant import Grant
 from budget.kinds.top_up import TopUp
@@ -44,26 +45,9 @@ def shares(draw: st.DrawFn, count: int | None = None, max_count: int = 4) -> lis
 
 
 def dists(min_cents: int = 0, max_cents: int = 10**8) -> st.SearchStrategy[Dist]:
-    """Uncertain amounts: uniform, triangular, normal or choice."""
+    """Uncertain amounts of every distribution kind in the registry."""
     cents = amounts(min_cents, max_cents)
-
-    def uniform(pair: tuple[int, int]) -> Dist:
-        return Dist("uniform", (min(pair), max(pair)))
-
-    def triangular(triple: list[int]) -> Dist:
-        return Dist("triangular", tuple(sorted(triple)))
-
-    @st.composite
-    def choice(draw: st.DrawFn) -> Dist:
-        values = draw(st.lists(cents, min_size=1, max_size=4))
-        return Dist("choice", tuple(values), tuple(draw(shares(count=len(values)))))
-
-    return st.one_of(
-        st.tuples(cents, cents).map(uniform),
-        st.lists(cents, min_size=3, max_size=3).map(triangular),
-        st.tuples(cents, amounts(0, max_cents // 4)).map(lambda p: Dist("normal", p)),
-        choice(),
-    )
+    return st.one_of(*(kind.strategy(cents, max_cents) for kind in DISTS.values()))
 
 
 @st.composite

@@ -20,6 +20,12 @@ BANDS = ("mean", "p5", "p50", "p95")
 TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
 
 
+def simulation_rows(sim: Simulation) -> pd.DataFrame:
+    """The report's tables one below the other, as the CSV and JSON lay them out (see
+    `Simulation.rows`)."""
+    return sim.rows
+
+
 def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
     """The rows with euros (two decimals, as text) before each *_cents column; empty cells
     (None) where a value does not apply; probabilities as numbers."""
@@ -27,7 +33,7 @@ def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
     for band in BANDS:
         columns += [band, f"{band}_cents"]
     columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
-    frame = sim.rows
+    frame = simulation_rows(sim)
     records = []
     for r in frame.to_dict("records"):
         record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
@@ -77,8 +83,7 @@ def simulation_json(sim: Simulation) -> str:
 
 def simulation_text(sim: Simulation) -> str:
     """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
-    rows = sim.rows
-    years = sorted(int(y) for y in rows.loc[rows["level"] == "funder", "year"].unique())
+    years = sorted(set(sim.funder_bands["year"].tolist()))
     parts = [
         f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
         "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
@@ -86,30 +91,26 @@ def simulation_text(sim: Simulation) -> str:
         "to the cent."
     ]
     for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
-        funders = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
+        funders = sim.funder_bands[sim.funder_bands["basis"] == basis]
         lines = []
         for key, data in funders.groupby("funder", sort=False):
             lines += _band_lines(str(key), data, years)
         parts.append(_table(f"Funder totals, {title} (EUR)", years, lines))
-    commitments = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
-    spread = commitments.groupby(["commitment", "funder"], sort=False).filter(
-        lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
-    )
+    spread = sim.varying("cash")
     if len(spread):
         lines = []
         for pair, data in spread.groupby(["commitment", "funder"], sort=False):
             lines += _band_lines(" / ".join(map(str, pair)), data, years)
         parts.append(_table("Uncertain commitments, cash basis (EUR)", years, lines))
-    capped = commitments.dropna(subset=["p_cap_binds"]).drop_duplicates(["commitment", "year"])
-    if len(capped):
+    if len(sim.cap_chances):
         lines = []
-        for cid, data in capped.groupby("commitment", sort=False):
+        for cid, data in sim.cap_chances.groupby("commitment", sort=False):
             binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
             lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
         parts.append(_table("Probability that the cap binds", years, lines))
-    limits = rows[rows["level"] == "limit"]
+    limits = sim.limit_chances
     if len(limits):
-        limit_years = sorted(int(y) for y in limits["year"].unique())
+        limit_years = sorted(set(limits["year"].tolist()))
         lines = []
         for pair, data in limits.groupby(["funder", "basis"], sort=False):
             chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))

@@ -45,6 +45,11 @@ TOKENS = st.sampled_from(
         "{ a = { b = { c = 1 } } }",
         '"\\u0000"',
         '"=HYPERLINK(1)"',
+        "9" * 5000,  # more digits than Python converts
+        "9" * 1000,
+        '"' + "1" * 5000 + '"',
+        '"' + "x" * 20_000 + '"',
+        "1e400",
     ]
 )
 

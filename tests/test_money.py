@@ -16,11 +16,13 @@ from budget.money import (
     allocate,
     allocate_rows,
     format_euros,
+    mean_half_away,
     parse_cents,
     parse_share,
     round_half_away,
     scale_round,
     share_weights,
+    split_in_two,
 )
 from tests.reference import largest_remainder
 
@@ -174,3 +176,53 @@ def test_share_weights_keep_proportions(nums):
     shares = [Fraction(n, sum(nums)) for n in nums]
     weights = share_weights(shares)
     assert [Fraction(w, sum(weights)) for w in weights] == shares
+
+
+def _mean_by_hand(column: list[int]) -> int:
+    """The exact mean of Python integers, halves away from zero."""
+    return round_half_away(sum(column), len(column))
+
+
+int64s = st.integers(-(2**63), 2**63 - 1)
+
+
+@given(st.lists(st.lists(int64s, min_size=3, max_size=3), min_size=1, max_size=40))
+def test_the_mean_over_draws_is_exact_for_any_int64_values(rows):
+    values = np.array(rows, dtype=np.int64)
+    expected = [_mean_by_hand([row[j] for row in rows]) for j in range(3)]
+    assert mean_half_away(values).tolist() == expected
+
+
+@given(st.integers(1, 1000), st.integers(-(10**4), 10**4), st.data())
+def test_the_mean_rounds_halves_away_from_zero(draws, total, data):
+    # Small values (the fast path): spread `total` over the draws in any way.
+    cuts = sorted(data.draw(st.lists(st.integers(0, draws), min_size=1, max_size=1)))
+    values = np.zeros((draws, 1), dtype=np.int64)
+    values[cuts[0] % draws, 0] = total
+    expected = Fraction(total, draws)
+    got = int(mean_half_away(values)[0])
+    assert abs(got - expected) <= Fraction(1, 2)
+    if abs(got - expected) == Fraction(1, 2):
+        assert abs(got) > abs(expected)  # a half goes away from zero
+
+
+def test_the_mean_of_draws_whose_sum_overflows_int64():
+    # Three draws of 4 x 10**18 cents: the sum, 1.2 x 10**19, is beyond int64.
+    values = np.full((3, 2), 4 * 10**18, dtype=np.int64)
+    values[:, 1] = [-(2**63), -(2**63), -(2**63) + 1]
+    assert mean_half_away(values).tolist() == [4 * 10**18, -(2**63) + 0]
+
+
+@given(
+    st.lists(st.integers(-(2**62), 2**62), min_size=1, max_size=20),
+    st.integers(0, 2**31 - 1),
+    st.integers(0, 2**31 - 1),
+)
+def test_the_two_way_split_is_largest_remainder(totals, first, second):
+    if first + second == 0:
+        second = 1
+    values = np.array(totals, dtype=np.int64)
+    a, b = split_in_two(values, first, second)
+    expected = allocate_rows(values, np.array([first, second], dtype=np.int64))
+    assert a.tolist() == expected[:, 0].tolist()
+    assert b.tolist() == expected[:, 1].tolist()

@@ -99,7 +99,7 @@ class AnnualKind:
             for k in np.unique(offset[rows][active[rows]]):
                 cells = active & rows[:, None] & (offset == k)
                 amount[:, cells] = scale_round(amount[:, cells], (1 + rate) ** int(k))
-        return Flows(cash=amount, commitment=amount.copy())
+        return Flows(cash=amount, commitment=amount)
 
 
 def _parse_rate(raw: object) -> Fraction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -94,7 +95,9 @@ def largest(values: Any) -> int:
 
 def year_spans(specs: Sequence[Any]) -> IntArray:
     """(first_year, last_year) of specs that carry them, as int64 (K, 2)."""
-    return np.array([(s.first_year, s.last_year) for s in specs], dtype=np.int64).reshape(-1, 2)
+    first = np.fromiter(map(attrgetter("first_year"), specs), np.int64, len(specs))
+    last = np.fromiter(map(attrgetter("last_year"), specs), np.int64, len(specs))
+    return np.stack([first, last], axis=1)
 
 
 def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:

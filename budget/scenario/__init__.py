@@ -1,13 +1,23 @@
-"""Loading scenarios: files -> merged raw tables -> a validated Scenario."""
+"""Loading scenarios: read the files (load), merge them (inherit), check and build (parse).
+
+Only `load.load_files` touches the file system; merging and checking are pure.
+"""
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from budget.errors import InputError, Problem
 from budget.model import Scenario
-from budget.scenario.inherit import load_merged
+from budget.scenario.inherit import merge
+from budget.scenario.load import load_files
 from budget.scenario.parse import build_scenario
+
+MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
@@ -16,10 +26,46 @@ def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     from budget.scenario.read import STDIN, STDIN_SHOWN
 
     shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
-    from budget.scenario.register import read_register
+    with _collector_paused():
+        scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
+    return scenario, bounded(problems)
 
-    merged = load_merged(Path(path), shown, read_register)
-    return build_scenario(merged, shown)
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a load makes millions of small objects that
+    form no cycles: each collection walks all of them again, and at a million
+    commitments the pauses took longer than the load (collected afterwards as usual)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def bounded(problems: list[Problem], most: int = MAX_PROBLEMS) -> list[Problem]:
+    """At most `most` problems per file, then one "and N more problems" line for it."""
+    listed: Counter[str] = Counter()
+    more: Counter[str] = Counter()
+    out: list[Problem] = []
+    for problem in problems:
+        if listed[problem.file] < most:
+            listed[problem.file] += 1
+            out.append(problem)
+        else:
+            more[problem.file] += 1
+    for file, count in more.items():
+        out.append(
+            Problem(
+                file,
+                "",
+                f"and {count} more problem{'s' if count > 1 else ''}",
+                f"only the first {most} problems of a file are listed; fix those first",
+            )
+        )
+    return out
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -5,21 +5,25 @@
 are added, and `remove` drops inherited ones. `extends`, `remove` and `register` apply only
 to the file that states them. Every field remembers the file it came from, so that an error
 names the file that caused it.
+
+Merging is pure: the files come already read (`load.load_files`), and each section of a
+file is merged by its own function in `MERGERS`, in order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from budget.errors import Problem, where_commitment, where_entry
-from budget.scenario.read import read_toml
+from budget.errors import Problem, excerpt, listing, where_commitment, where_entry
+from budget.scenario.load import Loaded, LoadedFile
+from budget.scenario.register import RegisterTable
 
-SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits", "indicators")
 FILE_ONLY = ("extends", "remove", "register")
-MAX_CHAIN = 50
+
+
+Where = Callable[[str | None], str]
 
 
 @dataclass
@@ -39,6 +43,43 @@ class Entry:
         return self.origins.get(name, self.file)
 
 
+class RowEntry:
+    """A commitment that is one row of a register, not patched by any other file.
+
+    Its raw table is made from the register's columns when asked for, so that a register of
+    a million rows is not copied into a million dictionaries.
+    """
+
+    __slots__ = ("index", "table")
+
+    def __init__(self, table: RegisterTable, index: int) -> None:
+        self.table = table
+        self.index = index
+
+    @property
+    def file(self) -> str:
+        return self.table.shown
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.table.row_raw(self.index)
+
+    @property
+    def origins(self) -> dict[str, str]:
+        return {name: self.table.shown for name in self.raw}
+
+    @property
+    def where(self) -> Where:
+        return self.table.where(self.index)
+
+    def file_of(self, name: str) -> str:
+        return self.table.shown
+
+    def entry(self) -> Entry:
+        """The same commitment as an Entry, to be patched."""
+        return Entry(self.raw, self.origins, self.file, self.where)
+
+
 @dataclass
 class Merged:
     """A scenario's raw tables after inheritance, in the order they appeared."""
@@ -48,152 +89,104 @@ class Merged:
     scenario_origins: dict[str, str] = field(default_factory=dict)
     funders: dict[str, Entry] = field(default_factory=dict)
     recipients: dict[str, Entry] = field(default_factory=dict)
-    commitments: dict[str, Entry] = field(default_factory=dict)
+    commitments: dict[str, Entry | RowEntry] = field(default_factory=dict)
     limits: dict[tuple[str, str], Entry] = field(default_factory=dict)
     indicators: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
-RegisterReader = Callable[
-    [Path, str], tuple[list[tuple[dict[str, Any], Callable[[str | None], str]]], list[Problem]]
-]
-
-
-def load_merged(path: Path, shown: str, read_register: RegisterReader | None = None) -> Merged:
-    """Read `path` and every file it extends, and merge them base first."""
-    merged = Merged()
-    chain: list[tuple[Path, str, dict[str, Any]]] = []
-    seen: list[Path] = []
-    current, current_shown = path, shown
-    while True:
-        resolved = current.resolve()
-        if resolved in seen:
-            names = " -> ".join(str(p.name) for p in [*seen, resolved])
-            merged.problems.append(
-                Problem(
-                    current_shown,
-                    "[scenario] field 'extends'",
-                    f"the chain of extends is a cycle: {names}",
-                    "a scenario cannot extend itself",
+def merge(loaded: Loaded) -> Merged:
+    """The files of a scenario merged base first: pure, no file is read here."""
+    merged = Merged(problems=list(loaded.problems))
+    for file in loaded.files:
+        merged.files.append(file.shown)
+        for key in file.raw:
+            if key not in SECTIONS:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        f"[{key}]",
+                        "is not a section of a scenario",
+                        "sections are " + ", ".join(SECTIONS),
+                    )
                 )
-            )
-            return merged
-        if len(seen) >= MAX_CHAIN:
-            merged.problems.append(
-                Problem(
-                    current_shown,
-                    "[scenario] field 'extends'",
-                    f"more than {MAX_CHAIN} files extend each other",
-                )
-            )
-            return merged
-        seen.append(resolved)
-        raw, problems = read_toml(current, current_shown)
-        if raw is None:
-            merged.problems.extend(problems)
-            return merged
-        chain.append((current, current_shown, raw))
-        head = raw.get("scenario")
-        base = head.get("extends") if isinstance(head, dict) else None
-        if base is None:
-            break
-        if not isinstance(base, str) or not base.strip():
-            merged.problems.append(
-                Problem(
-                    current_shown,
-                    "[scenario] field 'extends'",
-                    f"{base!r} is not a file name",
-                    'write extends = "base.toml"',
-                )
-            )
-            return merged
-        target = current.parent / base
-        if not target.is_file():
-            merged.problems.append(
-                Problem(
-                    current_shown,
-                    "[scenario] field 'extends'",
-                    f"the base scenario {base!r} does not exist",
-                    "the path is relative to this file's folder",
-                )
-            )
-            return merged
-        current, current_shown = target, _shown(target, current_shown, base)
-    for file_path, file_shown, raw in reversed(chain):
-        _merge_file(merged, file_path, file_shown, raw, read_register)
+        for _, merge_section in MERGERS:
+            merge_section(merged, file)
     return merged
 
 
-def _shown(target: Path, parent_shown: str, relative: str) -> str:
-    parent = Path(parent_shown).parent
-    return str(parent / relative) if str(parent) != "." else relative
+def _head(file: LoadedFile) -> dict[str, Any]:
+    head = file.raw.get("scenario", {})
+    return head if isinstance(head, dict) else {}
 
 
-def _merge_file(
-    merged: Merged,
-    path: Path,
-    shown: str,
-    raw: dict[str, Any],
-    read_register: RegisterReader | None,
-) -> None:
-    problems = merged.problems
-    merged.files.append(shown)
-    for key in raw:
-        if key not in SECTIONS:
-            problems.append(
-                Problem(
-                    shown,
-                    f"[{key}]",
-                    "is not a section of a scenario",
-                    "sections are " + ", ".join(SECTIONS),
-                )
-            )
-    head = raw.get("scenario", {})
-    if not isinstance(head, dict):
-        problems.append(Problem(shown, "[scenario]", "must be a table", "write [scenario]"))
-        head = {}
-    for key, value in head.items():
+def _merge_scenario(merged: Merged, file: LoadedFile) -> None:
+    if not isinstance(file.raw.get("scenario", {}), dict):
+        merged.problems.append(
+            Problem(file.shown, "[scenario]", "must be a table", "write [scenario]")
+        )
+    for key, value in _head(file).items():
         if key in FILE_ONLY:
             continue
         merged.scenario[key] = value
-        merged.scenario_origins[key] = shown
+        merged.scenario_origins[key] = file.shown
 
-    for section, target in (("funders", merged.funders), ("recipients", merged.recipients)):
-        table = raw.get(section, {})
+
+def _merge_keyed(section: str) -> Callable[[Merged, LoadedFile], None]:
+    """The merger of a table of entries by key ([funders.KEY], [recipients.KEY])."""
+    noun = section[:-1]
+
+    def merge_section(merged: Merged, file: LoadedFile) -> None:
+        target: dict[Any, Entry] = getattr(merged, section)
+        table = file.raw.get(section, {})
         if not isinstance(table, dict):
-            problems.append(
+            merged.problems.append(
                 Problem(
-                    shown,
+                    file.shown,
                     f"[{section}]",
                     "must be a table of entries",
                     f"write [{section}.KEY] with its fields",
                 )
             )
-            continue
-        noun = section[:-1]
+            return
         for key, value in table.items():
             if isinstance(value, str) and section == "funders":
                 value = {"name": value}
-            if not isinstance(value, dict):
-                problems.append(
+            if key != key.strip() or not key:
+                merged.problems.append(
                     Problem(
-                        shown,
+                        file.shown,
+                        where_entry(noun, key),
+                        "has white space around its key" if key else "has an empty key",
+                        f"nothing could refer to it; write [{section}.{key.strip() or 'KEY'}]",
+                    )
+                )
+                continue
+            if not isinstance(value, dict):
+                merged.problems.append(
+                    Problem(
+                        file.shown,
                         where_entry(noun, key),
                         "must be a table of fields",
                         f'write [{section}.{key}] with name = "..."',
                     )
                 )
                 continue
-            _patch(target, key, value, shown, _entry_where(noun, key))
+            _patch(target, key, value, file.shown, _entry_where(noun, key))
 
-    limits = raw.get("limits", [])
+    return merge_section
+
+
+def _merge_limits(merged: Merged, file: LoadedFile) -> None:
+    shown, problems = file.shown, merged.problems
+    limits = file.raw.get("limits", [])
     if not isinstance(limits, list):
         problems.append(
             Problem(
                 shown, "[[limits]]", "must be a list of tables", "write each ceiling as [[limits]]"
             )
         )
-        limits = []
+        return
     local_limits: set[tuple[str, str]] = set()
     for i, item in enumerate(limits, 1):
         if not isinstance(item, dict):
@@ -212,110 +205,12 @@ def _merge_file(
             )
             continue
         local_limits.add(lkey)
-        _patch(
-            merged.limits,
-            lkey,
-            item,
-            shown,
-            _entry_where("limit", f"{lkey[0]}/{lkey[1]}"),
-        )
-
-    _merge_indicators(merged, raw.get("indicators", []), shown)
-
-    commitments = raw.get("commitments", [])
-    if not isinstance(commitments, list):
-        problems.append(
-            Problem(
-                shown,
-                "[[commitments]]",
-                "must be a list of tables",
-                "write each commitment as [[commitments]]",
-            )
-        )
-        commitments = []
-    local_ids: set[str] = set()
-    entries: list[tuple[dict[str, Any], Callable[[str | None], str], str]] = []
-    for i, item in enumerate(commitments, 1):
-        if not isinstance(item, dict):
-            problems.append(Problem(shown, f"commitment {i}", "must be a table of fields"))
-            continue
-        entries.append((item, _toml_where(item.get("id"), i), shown))
-    register = head.get("register")
-    if register is not None:
-        if not isinstance(register, str) or not register.strip():
-            problems.append(
-                Problem(
-                    shown,
-                    "[scenario] field 'register'",
-                    f"{register!r} is not a file name",
-                    'write register = "commitments.csv"',
-                )
-            )
-        elif read_register is None:
-            problems.append(
-                Problem(shown, "[scenario] field 'register'", "registers cannot be read here")
-            )
-        else:
-            rows, reg_problems = read_register(
-                path.parent / register, _shown(path.parent / register, shown, register)
-            )
-            problems.extend(reg_problems)
-            reg_shown = _shown(path.parent / register, shown, register)
-            merged.files.append(reg_shown)  # an input too: never written over
-            entries.extend((row, where, reg_shown) for row, where in rows)
-    for item, where, origin in entries:
-        cid = item.get("id")
-        if not isinstance(cid, str) or not cid.strip():
-            problems.append(
-                Problem(
-                    origin,
-                    where(None),
-                    "has no id" if cid is None else f"id {cid!r} is not text",
-                    'give every commitment an id = "..."',
-                )
-            )
-            continue
-        if cid in local_ids:
-            problems.append(
-                Problem(
-                    origin,
-                    where("id"),
-                    f"the id {cid!r} is used twice",
-                    "every commitment needs its own id",
-                )
-            )
-            continue
-        local_ids.add(cid)
-        _patch(merged.commitments, cid, item, origin, where)
-
-    remove = head.get("remove", [])
-    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
-        problems.append(
-            Problem(
-                shown,
-                "[scenario] field 'remove'",
-                "must be a list of commitment ids",
-                'write remove = ["mki"]',
-            )
-        )
-        remove = []
-    for cid in remove:
-        if cid not in merged.commitments or cid in local_ids:
-            problems.append(
-                Problem(
-                    shown,
-                    "[scenario] field 'remove'",
-                    f"no inherited commitment has the id {cid!r}",
-                    "inherited ids: "
-                    + (", ".join(k for k in merged.commitments if k not in local_ids) or "none"),
-                )
-            )
-            continue
-        del merged.commitments[cid]
+        _patch(merged.limits, lkey, item, shown, _entry_where("limit", f"{lkey[0]}/{lkey[1]}"))
 
 
-def _merge_indicators(merged: Merged, items: Any, shown: str) -> None:
+def _merge_indicators(merged: Merged, file: LoadedFile) -> None:
     """[[indicators]] merge by id, patched field by field like commitments."""
+    shown, items = file.shown, file.raw.get("indicators", [])
     if not isinstance(items, list):
         merged.problems.append(
             Problem(shown, "[[indicators]]", "must be a list of tables", "write [[indicators]]")
@@ -338,6 +233,146 @@ def _merge_indicators(merged: Merged, items: Any, shown: str) -> None:
         _patch(merged.indicators, key, item, shown, _entry_where("indicator", key))
 
 
+def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
+    """[[commitments]], then the register's rows, then `remove`."""
+    shown, problems = file.shown, merged.problems
+    head = _head(file)
+    commitments = file.raw.get("commitments", [])
+    if not isinstance(commitments, list):
+        problems.append(
+            Problem(
+                shown,
+                "[[commitments]]",
+                "must be a list of tables",
+                "write each commitment as [[commitments]]",
+            )
+        )
+        commitments = []
+    items: list[tuple[dict[str, Any], Where]] = []
+    for i, item in enumerate(commitments, 1):
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, f"commitment {i}", "must be a table of fields"))
+            continue
+        items.append((item, _toml_where(item.get("id"), i)))
+    table: RegisterTable | None = None
+    register = head.get("register")
+    if register is not None:
+        if not isinstance(register, str) or not register.strip():
+            problems.append(
+                Problem(
+                    shown,
+                    "[scenario] field 'register'",
+                    f"{excerpt(register)} is not a file name",
+                    'write register = "commitments.csv"',
+                )
+            )
+        elif file.register is not None:
+            problems.extend(file.register.problems)
+            merged.files.append(file.register.shown)  # an input too: never written over
+            table = file.register.table
+    local_ids: set[str] = set()
+    for item, where in items:
+        cid = _commitment_id(item.get("id"), where, shown, local_ids, problems)
+        if cid is not None:
+            _patch(merged.commitments, cid, item, shown, where)
+    if table is not None:
+        _merge_rows(merged, table, local_ids)
+    _remove(merged, shown, head, local_ids)
+
+
+def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> None:
+    """A register's rows: new ids stay rows of the register; known ids patch field by field."""
+    ids = table.columns.get("id") or [None] * len(table)
+    target = merged.commitments
+    for index, cid in enumerate(ids):
+        if isinstance(cid, str) and cid not in local_ids and cid not in target:
+            local_ids.add(cid)
+            target[cid] = RowEntry(table, index)
+            continue
+        where = table.where(index)
+        found = _commitment_id(cid, where, table.shown, local_ids, merged.problems)
+        if found is not None:
+            _patch(target, found, table.row_raw(index), table.shown, where)
+
+
+def _commitment_id(
+    cid: object, where: Where, shown: str, local_ids: set[str], problems: list[Problem]
+) -> str | None:
+    """The commitment's id, once per file; None after recording a problem."""
+    if not isinstance(cid, str) or not cid.strip():
+        problems.append(
+            Problem(
+                shown,
+                where(None),
+                "has no id" if cid is None else f"id {excerpt(cid)} is not text",
+                'give every commitment an id = "..."',
+            )
+        )
+        return None
+    if cid != cid.strip():
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} has white space around it",
+                f'nothing could refer to it; write id = "{cid.strip()}"',
+            )
+        )
+        return None
+    if cid in local_ids:
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} is used twice",
+                "every commitment needs its own id",
+            )
+        )
+        return None
+    local_ids.add(cid)
+    return cid
+
+
+def _remove(merged: Merged, shown: str, head: dict[str, Any], local_ids: set[str]) -> None:
+    remove = head.get("remove", [])
+    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+        merged.problems.append(
+            Problem(
+                shown,
+                "[scenario] field 'remove'",
+                "must be a list of commitment ids",
+                'write remove = ["mki"]',
+            )
+        )
+        return
+    for cid in remove:
+        if cid not in merged.commitments or cid in local_ids:
+            merged.problems.append(
+                Problem(
+                    shown,
+                    "[scenario] field 'remove'",
+                    f"no inherited commitment has the id {excerpt(cid)}",
+                    "inherited ids: "
+                    + (listing(k for k in merged.commitments if k not in local_ids) or "none"),
+                )
+            )
+            continue
+        del merged.commitments[cid]
+
+
+# Each section of a file is merged by one function, in this order (problems come out in
+# the same order). A new section is one entry here and one reader in parse.py.
+MERGERS: tuple[tuple[str, Callable[[Merged, LoadedFile], None]], ...] = (
+    ("scenario", _merge_scenario),
+    ("funders", _merge_keyed("funders")),
+    ("recipients", _merge_keyed("recipients")),
+    ("limits", _merge_limits),
+    ("indicators", _merge_indicators),
+    ("commitments", _merge_commitments),
+)
+SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits", "indicators")
+
+
 def _toml_where(cid: object, index: int) -> Callable[[str | None], str]:
     label = cid if isinstance(cid, str) and cid.strip() else f"#{index}"
 
@@ -355,7 +390,7 @@ def _entry_where(noun: str, key: str) -> Callable[[str | None], str]:
 
 
 def _patch(
-    target: dict[Any, Entry],
+    target: dict[Any, Entry] | dict[str, Entry | RowEntry],
     key: Any,
     raw: dict[str, Any],
     shown: str,
@@ -364,6 +399,8 @@ def _patch(
     """Add a new entry, or patch an existing one field by field (keeping its place)."""
     if key in target:
         entry = target[key]
+        if isinstance(entry, RowEntry):
+            entry = target[key] = entry.entry()
         for name, value in raw.items():
             entry.raw[name] = value
             entry.origins[name] = shown

@@ -1,17 +1,25 @@
-"""From merged raw tables to a validated Scenario, collecting every problem."""
+"""From merged raw tables to a validated Scenario, collecting every problem.
+
+The section readers in `READERS` read the merged tables into a draft, in order; then the
+whole-scenario checks in `checks.CHECKS` run on it. A Scenario is made only when no
+problem was found. A new `[scenario]` key is a line in SCENARIO_FIELDS and a line in
+`_read_head`; a new section is a merger in inherit.MERGERS and a reader here.
+"""
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
+from collections.abc import Callable
 
-from budget.errors import Problem, where_entry
-from budget.fields import FieldReader
-from budget.kinds import COMMON_FIELDS, KINDS
-from budget.model import BASES, Commitment, Funder, Limit, Recipient, ReportingOrg, Scenario
+from budget.errors import Problem, excerpt, listing, where_entry
+from budget.fields import FieldReader, uncovered
+from budget.kinds import KINDS
+from budget.model import BASES, Basis, Funder, Limit, Recipient, ReportingOrg, Scenario
 from budget.periods import FiscalCalendar
 from budget.realisation.settings import SCENARIO_FIELDS as REALISATION_FIELDS
 from budget.realisation.settings import read_settings
+from budget.scenario.checks import CHECKS
+from budget.scenario.commitments import read_commitments
+from budget.scenario.common import Draft, assumptions, reader_of, unknown_fields
 from budget.scenario.inherit import Entry, Merged
 
 SCENARIO_FIELDS = {
@@ -58,104 +66,50 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
     head = FieldReader(
         merged.scenario,
         lambda f: merged.scenario_origins.get(f, main),
-        lambda f: f"[scenario] field {f!r}",
+        lambda f: f"[scenario] field {excerpt(f)}",
         problems,
     )
-    _unknown(head, SCENARIO_FIELDS, "[scenario]")
-    name = head.text("name") or _stem(main)
-    calendar = FiscalCalendar()
-    if head.has("fiscal_year_start"):
-        try:
-            calendar = FiscalCalendar.parse(merged.scenario["fiscal_year_start"])
-        except ValueError as exc:
-            head.error("fiscal_year_start", str(exc), 'e.g. "04-01" (UK) or "10-01" (US)')
-    first_year = head.year("first_year")
-    last_year = head.year("last_year")
-    currency, reporting_org = _publishing(head)
-
-    funders: dict[str, Funder] = {}
-    for key, entry in merged.funders.items():
-        reader = _reader(entry, problems)
-        _unknown(reader, FUNDER_FIELDS, where_entry("funder", key))
-        funders[key] = Funder(
-            key, reader.text("name") or key, reader.text("source") or "", _iati_ref(reader)
-        )
-    recipients: dict[str, Recipient] = {}
-    for key, entry in merged.recipients.items():
-        reader = _reader(entry, problems)
-        _unknown(reader, RECIPIENT_FIELDS, where_entry("recipient", key))
-        recipients[key] = Recipient(
-            key,
-            reader.text("name") or key,
-            reader.by_year("costs", uncertain=True),
-            reader.by_year("income", uncertain=True),
-            reader.text("source") or "",
-            _assumptions(reader, RECIPIENT_FIELDS),
-            entry.file,
-            iati_ref=_iati_ref(reader),
-            field_origins=dict(entry.origins),
-        )
-
-    commitments: list[Commitment] = []
-    for order, (cid, entry) in enumerate(merged.commitments.items()):
-        commitment = _commitment(cid, order, entry, funders, recipients, calendar, problems)
-        if commitment is not None:
-            commitments.append(commitment)
-    if not merged.commitments and not problems:
-        problems.append(
-            Problem(main, "", "has no commitments", "add [[commitments]] entries, or a register")
-        )
-
-    spans = [
-        kind.spans(specs, calendar)
-        for name, kind in KINDS.items()
-        if (specs := [c.spec for c in commitments if c.kind == name])
-    ]
-    if first_year is None and not head.has("first_year"):
-        first_year = min((int(s[:, 0].min()) for s in spans), default=None)
-    if last_year is None and not head.has("last_year"):
-        last_year = max((int(s[:, 1].max()) for s in spans), default=None)
-    if first_year is not None and last_year is not None and first_year > last_year:
-        head.error("last_year", f"{last_year} is before first_year {first_year}")
-
-    limits = [
-        limit
-        for key, entry in merged.limits.items()
-        if (limit := _limit(key, entry, funders, first_year, last_year, problems)) is not None
-    ]
-    _check_waterfall(commitments, recipients, merged, problems)
-    actuals, as_of, indicators = read_settings(
-        merged.scenario,
-        merged.scenario_origins,
-        head,
-        merged.indicators,
-        merged.commitments,
-        problems,
-    )
-    _check_magnitude(commitments, recipients, main, problems)
-
-    if problems or first_year is None or last_year is None:
+    draft = Draft(merged, path, main, problems, head)
+    for read in READERS:
+        read(draft)
+    for check in CHECKS:
+        problems.extend(check(draft))
+    if problems or draft.first_year is None or draft.last_year is None:
         return None, problems
     scenario = Scenario(
-        name=name,
+        name=draft.name,
         path=path,
-        calendar=calendar,
-        first_year=first_year,
-        last_year=last_year,
-        funders=funders,
-        recipients=recipients,
-        commitments=tuple(commitments),
-        limits=tuple(limits),
-        description=head.text("description") or "",
-        source=head.text("source") or "",
-        files=(*merged.files, *actuals),
-        currency=currency,
-        reporting_org=reporting_org,
-        actuals=actuals,
-        as_of=as_of,
-        indicators=indicators,
+        calendar=draft.calendar,
+        first_year=draft.first_year,
+        last_year=draft.last_year,
+        funders=draft.funders,
+        recipients=draft.recipients,
+        commitments=tuple(draft.commitments),
+        limits=tuple(draft.limits),
+        description=draft.description,
+        source=draft.source,
+        files=(*merged.files, *draft.actuals),
+        currency=draft.currency,
+        reporting_org=draft.reporting_org,
+        actuals=draft.actuals,
+        as_of=draft.as_of,
+        indicators=draft.indicators,
     )
     return scenario, []
+
+
+def _read_head(draft: Draft) -> None:
+    head = draft.head
+    unknown_fields(head, SCENARIO_FIELDS, "[scenario]")
+    draft.name = head.text("name") or _stem(draft.main)
+    if head.has("fiscal_year_start"):
+        try:
+            draft.calendar = FiscalCalendar.parse(draft.merged.scenario["fiscal_year_start"])
+        except ValueError as exc:
+            head.error("fiscal_year_start", str(exc), 'e.g. "04-01" (UK) or "10-01" (US)')
+    draft.first_year = head.year("first_year")
+    draft.last_year = head.year("last_year")
+    draft.currency, draft.reporting_org = _publishing(head)
 
 
 def _publishing(head: FieldReader) -> tuple[str, ReportingOrg | None]:
@@ -177,171 +131,90 @@ def _iati_ref(reader: FieldReader) -> str:
     return reader.text("iati_ref") or ""
 
 
-def _reader(entry: Entry, problems: list[Problem]) -> FieldReader:
-    return FieldReader(entry.raw, entry.file_of, entry.where, problems)
+def _read_funders(draft: Draft) -> None:
+    for key, entry in draft.merged.funders.items():
+        reader = reader_of(entry, draft.problems)
+        unknown_fields(reader, FUNDER_FIELDS, where_entry("funder", key))
+        draft.funders[key] = Funder(
+            key, reader.text("name") or key, reader.text("source") or "", _iati_ref(reader)
+        )
+
+
+def _read_recipients(draft: Draft) -> None:
+    for key, entry in draft.merged.recipients.items():
+        reader = reader_of(entry, draft.problems)
+        unknown_fields(reader, RECIPIENT_FIELDS, where_entry("recipient", key))
+        draft.recipients[key] = Recipient(
+            key,
+            reader.text("name") or key,
+            reader.by_year("costs", uncertain=True),
+            reader.by_year("income", uncertain=True),
+            reader.text("source") or "",
+            assumptions(reader, RECIPIENT_FIELDS),
+            entry.file,
+            iati_ref=_iati_ref(reader),
+            field_origins=dict(entry.origins),
+        )
+
+
+def _read_commitments(draft: Draft) -> None:
+    draft.commitments = read_commitments(
+        draft.merged.commitments, draft.funders, draft.recipients, draft.calendar, draft.problems
+    )
+    if not draft.merged.commitments and not draft.problems:
+        draft.problems.append(
+            Problem(
+                draft.main, "", "has no commitments", "add [[commitments]] entries, or a register"
+            )
+        )
+
+
+def _read_horizon(draft: Draft) -> None:
+    """The years overviews show: as given, or the span of the commitments."""
+    spans = [
+        kind.spans(specs, draft.calendar)
+        for name, kind in KINDS.items()
+        if (specs := [c.spec for c in draft.commitments if c.kind == name])
+    ]
+    head = draft.head
+    if draft.first_year is None and not head.has("first_year"):
+        draft.first_year = min((int(s[:, 0].min()) for s in spans), default=None)
+    if draft.last_year is None and not head.has("last_year"):
+        draft.last_year = max((int(s[:, 1].max()) for s in spans), default=None)
+    first, last = draft.first_year, draft.last_year
+    if first is not None and last is not None and first > last:
+        head.error("last_year", f"{last} is before first_year {first}")
+
+
+def _read_limits(draft: Draft) -> None:
+    for key, entry in draft.merged.limits.items():
+        limit = _limit(key, entry, draft.funders, draft.first_year, draft.last_year, draft.problems)
+        if limit is not None:
+            draft.limits.append(limit)
+
+
+def _read_texts(draft: Draft) -> None:
+    draft.description = draft.head.text("description") or ""
+    draft.source = draft.head.text("source") or ""
+
+
+def _read_realisation(draft: Draft) -> None:
+    """`actuals`, `as_of` and [[indicators]] (see budget.realisation.settings)."""
+    merged = draft.merged
+    draft.actuals, draft.as_of, draft.indicators = read_settings(
+        merged.scenario,
+        merged.scenario_origins,
+        draft.head,
+        merged.indicators,
+        merged.commitments,
+        draft.problems,
+    )
 
 
 def _stem(path: str) -> str:
     from pathlib import Path
 
     return Path(path).stem
-
-
-def _unknown(reader: FieldReader, allowed: dict[str, str], what: str) -> None:
-    for key in reader.raw:
-        if key not in allowed:
-            reader.error(key, "is not a field here", f"{what} takes " + ", ".join(allowed))
-
-
-def _assumptions(reader: FieldReader, allowed: dict[str, str]) -> tuple[str, ...]:
-    if not reader.has("assumptions"):
-        return ()
-    raw = reader.raw["assumptions"]
-    if isinstance(raw, str):
-        raw = [part.strip() for part in raw.split(";") if part.strip()]
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        reader.error("assumptions", "must be a list of field names", 'e.g. ["amount"]')
-        return ()
-    for name in raw:
-        if name not in allowed or name in ("assumptions", "id", "kind"):
-            reader.error(
-                "assumptions",
-                f"{name!r} is not a field that can be assumed",
-                "name fields such as "
-                + ", ".join(k for k in allowed if k not in ("assumptions", "id", "kind")),
-            )
-    return tuple(raw)
-
-
-def _commitment(
-    cid: str,
-    order: int,
-    entry: Entry,
-    funders: dict[str, Funder],
-    recipients: dict[str, Recipient],
-    calendar: FiscalCalendar,
-    problems: list[Problem],
-) -> Commitment | None:
-    reader = _reader(entry, problems)
-    before = len(problems)
-    kind_name = reader.raw.get("kind")
-    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
-    if kind is None:
-        if kind_name is None:
-            reader.error("kind", "is missing", "use one of " + ", ".join(KINDS))
-        else:
-            reader.error(
-                "kind",
-                f"{kind_name!r} is not a kind of commitment",
-                "use one of " + ", ".join(KINDS),
-            )
-        return None
-    allowed = {**COMMON_FIELDS, **kind.fields}
-    _unknown(reader, allowed, f"a {kind.name} commitment")
-    recipient = reader.text("recipient", required=True)
-    if recipient is not None and recipient not in recipients:
-        reader.error(
-            "recipient",
-            f"{recipient!r} is not a recipient",
-            "recipients are " + (", ".join(recipients) or "none: add [recipients.KEY]"),
-        )
-    shares = _funders(reader, funders)
-    priority = reader.integer("priority", lo=-(10**6), hi=10**6)
-    spec = kind.parse(reader)
-    if spec is not None and hasattr(kind, "check"):
-        for name, message, hint in kind.check(spec, calendar):
-            reader.error(name, message, hint)
-    assumptions = _assumptions(reader, allowed)
-    if len(problems) > before or spec is None or recipient is None or shares is None:
-        return None
-    return Commitment(
-        id=cid,
-        kind=kind.name,
-        recipient=recipient,
-        funders=shares,
-        spec=spec,
-        priority=priority or 0,
-        order=order,
-        name=reader.text("name") or "",
-        source=reader.text("source") or "",
-        assumptions=assumptions,
-        origin=entry.file,
-        field_origins=dict(entry.origins),
-        raw=dict(entry.raw),
-    )
-
-
-def _funders(
-    reader: FieldReader, funders: dict[str, Funder]
-) -> tuple[tuple[str, Fraction], ...] | None:
-    if not reader.has("funders"):
-        reader.error("funders", "is missing", 'e.g. funders = { VenJ = "1/2", VWS = "1/2" }')
-        return None
-    raw = reader.raw["funders"]
-    if isinstance(raw, str):
-        raw = {raw: "1"}
-    if not isinstance(raw, dict) or not raw:
-        reader.error(
-            "funders",
-            "must be a table of funder keys and shares",
-            'e.g. funders = { VenJ = "1/2", VWS = "1/2" }',
-        )
-        return None
-    shares: list[tuple[str, Fraction]] = []
-    for key, value in raw.items():
-        if key not in funders:
-            reader.error(
-                "funders",
-                f"{key!r} is not a funder",
-                "funders are " + (", ".join(funders) or "none: add [funders.KEY]"),
-            )
-            continue
-        share = _share(reader, key, value)
-        if share is not None:
-            shares.append((key, share))
-    if len(shares) != len(raw):
-        return None
-    total = sum(s for _, s in shares)
-    if total != 1:
-        reader.error(
-            "funders",
-            f"the shares add up to {total}, not 1",
-            "shares are exact fractions such as 1/2 and 1/3 that add up to 1",
-        )
-        return None
-    from budget.money import MoneyError, share_weights
-
-    try:
-        share_weights([s for _, s in shares])
-    except MoneyError as exc:
-        reader.error("funders", exc.message, exc.hint)
-        return None
-    return _interned(tuple(raw.items()), tuple(shares))
-
-
-_SPLITS: dict[tuple[tuple[str, Any], ...], tuple[tuple[str, Fraction], ...]] = {}
-
-
-def _interned(
-    text: tuple[tuple[str, Any], ...], split: tuple[tuple[str, Fraction], ...]
-) -> tuple[tuple[str, Fraction], ...]:
-    """The same object for the same written split, so that the engine can group
-    commitments by identity instead of hashing fractions."""
-    if not all(isinstance(v, str | int) for _, v in text):
-        return split
-    if len(_SPLITS) > 10_000:
-        _SPLITS.clear()
-    return _SPLITS.setdefault(text, split)
-
-
-def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:
-    from budget.money import MoneyError, parse_share
-
-    try:
-        return parse_share(value)
-    except MoneyError as exc:
-        reader.error("funders", f"share of {key!r}: {exc.message}", exc.hint)
-        return None
 
 
 def _limit(
@@ -352,13 +225,15 @@ def _limit(
     last: int | None,
     problems: list[Problem],
 ) -> Limit | None:
-    reader = _reader(entry, problems)
+    reader = reader_of(entry, problems)
     before = len(problems)
-    _unknown(reader, LIMIT_FIELDS, "a limit")
+    unknown_fields(reader, LIMIT_FIELDS, "a limit")
     funder = reader.text("funder", required=True)
     if funder is not None and funder not in funders:
-        reader.error("funder", f"{funder!r} is not a funder", "funders are " + ", ".join(funders))
-    basis = reader.choice("basis", BASES, "cash")
+        reader.error(
+            "funder", f"{excerpt(funder)} is not a funder", "funders are " + listing(funders)
+        )
+    basis = reader.choice("basis", BASES, Basis.CASH)
     lo = reader.year("first_year")
     hi = reader.year("last_year")
     maximum = reader.by_year("max", required=True)
@@ -376,7 +251,7 @@ def _limit(
         reader.error("last_year", f"{hi} is before first_year {lo}")
         return None
     if maximum.every is None:
-        missing = [y for y in range(lo, hi + 1) if maximum.at(y) is None]
+        missing, _ = uncovered(maximum, lo, hi)
         if missing:
             reader.error(
                 "max",
@@ -384,62 +259,17 @@ def _limit(
                 f"give a ceiling for every year from {lo} to {hi}",
             )
             return None
-    return Limit(funder, basis, maximum, lo, hi, reader.text("source") or "", entry.file)
+    return Limit(funder, Basis(basis), maximum, lo, hi, reader.text("source") or "", entry.file)
 
 
-def _check_waterfall(
-    commitments: list[Commitment],
-    recipients: dict[str, Recipient],
-    merged: Merged,
-    problems: list[Problem],
-) -> None:
-    """A derived top-up needs the recipient's costs (and income, if any) in each year."""
-    for c in commitments:
-        kind = KINDS[c.kind]
-        if not kind.derives_shortfall(c.spec):
-            continue
-        recipient = recipients[c.recipient]
-        first, last = c.spec.first_year, c.spec.last_year
-        entry = merged.commitments[c.id]
-        for label, values in (("costs", recipient.costs), ("income", recipient.income)):
-            if values is None and label == "income":
-                continue
-            missing = [y for y in range(first, last + 1) if values is None or values.at(y) is None]
-            if missing:
-                problems.append(
-                    Problem(
-                        entry.file_of("shortfall"),
-                        entry.where("shortfall"),
-                        f"is not given, and recipient {c.recipient!r} has no {label} for "
-                        + ", ".join(map(str, missing)),
-                        f"give shortfall, or {label} for every year from {first} to {last} "
-                        f"on [recipients.{c.recipient}]",
-                    )
-                )
-
-
-# Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
-MOST_CENTS = 2**62
-
-
-def _check_magnitude(
-    commitments: list[Commitment],
-    recipients: dict[str, Recipient],
-    main: str,
-    problems: list[Problem],
-) -> None:
-    from budget.kinds.base import largest
-    from budget.money import format_euros_grouped
-
-    total = sum(KINDS[c.kind].most(c.spec) for c in commitments)
-    total += sum(largest(r.costs) + largest(r.income) for r in recipients.values())
-    if total > MOST_CENTS:
-        problems.append(
-            Problem(
-                main,
-                "",
-                f"its amounts could add up to {format_euros_grouped(total)}, more than can be "
-                f"added up exactly (at most {format_euros_grouped(MOST_CENTS)})",
-                "check the amounts for a typing error; amounts are in euros",
-            )
-        )
+# The sections of a merged scenario, read in this order (problems come out in this order).
+READERS: tuple[Callable[[Draft], None], ...] = (
+    _read_head,
+    _read_funders,
+    _read_recipients,
+    _read_commitments,
+    _read_horizon,
+    _read_limits,
+    _read_texts,
+    _read_realisation,
+)

@@ -14,14 +14,21 @@ one with more than two decimals is refused by the amount parser, never rounded.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from budget.errors import Problem
+import numpy as np
+
+from budget.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
+from budget.scenario.read import RegisterError, not_a_file
+from budget.scenario.xlsx import read_xlsx_rows, read_xlsx_rows_openpyxl
 
 Where = Callable[[str | None], str]
 Row = tuple[dict[str, Any], Where]
@@ -30,14 +37,63 @@ COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys([*COMMON_FIELDS, *(f for kind in KINDS.values() for f in kind.fields)])
 )
 MAX_BYTES = 500 * 2**20
+# The XLSX readers, by these names so that tests can swap calamine for openpyxl.
+_read_xlsx = read_xlsx_rows
+_read_xlsx_openpyxl = read_xlsx_rows_openpyxl
 TEXT_COLUMNS = ("id", "recipient", "name", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterTable:
+    """A register's data rows, column by column, as read (no field checked yet).
+
+    shown: the file as the user named it.
+    columns: column name -> one cell per data row: stripped text, a number, a date, or None
+        for an empty cell; `funders` already split into a key or a {key: share} table.
+        Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
+    numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
+    """
+
+    shown: str
+    columns: dict[str, list[Any]]
+    numbers: list[int]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def row_raw(self, index: int) -> dict[str, Any]:
+        """Row `index` as the raw table a TOML [[commitments]] entry would be."""
+        raw: dict[str, Any] = {}
+        for name, cells in self.columns.items():
+            value = cells[index]
+            if value is None:
+                continue
+            raw[name] = _decimal_text(value) if type(value) is float else value
+        return raw
+
+    def file_of(self, name: str) -> str:
+        """The file every field of the register comes from."""
+        return self.shown
+
+    def where(self, index: int) -> Where:
+        """How row `index` and its columns are named in messages."""
+        cid = self.columns["id"][index] if "id" in self.columns else None
+        return _where(self.numbers[index], cid)
 
 
 def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
     """The rows of the register at `path` as raw commitment tables, each with its `where`."""
+    table, problems = read_table(path, shown)
+    if table is None:
+        return [], problems
+    return [(table.row_raw(i), table.where(i)) for i in range(len(table))], problems
 
-    def fail(message: str, hint: str = "") -> tuple[list[Row], list[Problem]]:
-        return [], [Problem(shown, "", message, hint)]
+
+def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Problem]]:
+    """The register at `path` as columns, with the problems found while reading it."""
+
+    def fail(message: str, hint: str = "") -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, "", message, hint)]
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -45,144 +101,212 @@ def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
             f"is not a register: {suffix or 'no extension'}",
             "registers are .csv files or .xlsx workbooks (the first sheet is read)",
         )
-    if not path.exists():
-        return fail("no such file", "the register path is relative to the scenario's folder")
     try:
-        if path.is_dir():
-            return fail("is a folder, not a register")
+        refused = not_a_file(path, "register")
+        if refused:
+            return fail(refused)
         if path.stat().st_size > MAX_BYTES:
             return fail("is too large for a register (over 500 MiB)")
+    except FileNotFoundError:
+        return fail("no such file", "the register path is relative to the scenario's folder")
     except OSError as exc:
         return fail(f"cannot be read ({exc.strerror or exc})")
     try:
-        table = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        if suffix == ".csv":
+            return table_of_columns(_read_csv(path), shown)
+        cells = _read_xlsx(path)
+        return table_of_columns(_columns(cells if isinstance(cells, list) else list(cells)), shown)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
-    return rows_of(table, shown)
-
-
-class RegisterError(Exception):
-    """A register that cannot be read at all (not a table, bad encoding, corrupt file)."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list[Problem]]:
-    """Raw commitment tables from a header row and data rows of cell values.
+    """Raw commitment tables from a header row and data rows of cell values."""
+    read, problems = table_of(table, shown)
+    if read is None:
+        return [], problems
+    return [(read.row_raw(i), read.where(i)) for i in range(len(read))], problems
+
+
+def table_of(
+    table: Iterable[Sequence[Any]], shown: str
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """The columns of rows of cell values (the first row with anything in it names the
+    columns), and the problems found reading them; see `table_of_columns`."""
+    return table_of_columns(_columns(list(table)), shown)
+
+
+def _columns(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Rows of cells as columns (padded with None); empties `rows` to free its memory."""
+    width = max((len(cells) for cells in rows), default=0)
+    if all(len(cells) == width for cells in rows):
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    else:
+        columns = list(itertools.zip_longest(*rows, fillvalue=None))
+    rows.clear()
+    return columns
+
+
+def table_of_columns(
+    cells_by_column: Sequence[Sequence[Any]], shown: str
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """A register from its columns of cell values, header included (a list of columns is
+    consumed: emptied as its columns are read).
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
-    shows (the first row is 1), blank rows are skipped.
+    shows (the first row is 1), blank rows are skipped. Problems come in row order: the
+    header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    lines = enumerate(table, start=1)
-    header: Sequence[Any] | None = None
-    top = 0
-    for number, cells in lines:
-        if any(_cell(c) is not None for c in cells):
-            header, top = cells, number
-            break
-    if header is None:
-        return [], [
+    cleaned = [_clean(cells) for cells in _each_once(cells_by_column)]
+    filled_by_column = [filled_cells(cells) for cells in cleaned]
+    anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
+    for filled_here in filled_by_column:
+        anything |= filled_here
+    if not anything.any():
+        return None, [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
+    top = int(np.argmax(anything))
+    header = [cells[top] for cells in cleaned]
+    first_number = top + 2
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, cell in enumerate(header):
-        name = "" if _cell(cell) is None else str(cell).strip().lower()
+        name = "" if cell is None else str(cell).strip().lower()
         if not name:
             continue
-        column = f"row {top}, column {name!r}"
+        column = f"row {top + 1}, column {excerpt(name)}"
         if name in seen:
             problems.append(
-                Problem(shown, column, f"the column {name!r} appears twice", "keep one of them")
+                Problem(
+                    shown, column, f"the column {excerpt(name)} appears twice", "keep one of them"
+                )
             )
         elif name not in COLUMNS:
             problems.append(
                 Problem(
                     shown,
                     column,
-                    f"{name!r} is not a commitment field",
+                    f"{excerpt(name)} is not a commitment field",
                     "columns are named like the TOML fields: " + ", ".join(COLUMNS),
                 )
             )
         else:
             columns.append((i, name))
         seen.add(name)
-    width = len(header)
-    unnamed = [i for i, c in enumerate(header) if _cell(c) is None]
-    rows: list[Row] = []
-    for number, cells in lines:
-        raw: dict[str, Any] = {}
-        size = len(cells)
-        for i, name in columns:
-            if i >= size:
-                continue
-            value = cells[i]
-            # Text cells are nearly all cells: a fast path for them.
-            if type(value) is str:
-                value = value.strip()
-                if not value:
-                    continue
-            else:
-                value = _cell(value)
-                if value is None:
-                    continue
-            raw[name] = value
-        stray = [i for i in unnamed if i < size and _cell(cells[i]) is not None]
-        if size > width:
-            stray += [i for i in range(width, size) if _cell(cells[i]) is not None]
-        if not raw:
-            if stray:
-                problems.append(
-                    Problem(
-                        shown,
-                        f"row {number}",
-                        f"has values only in column {_letters(stray[0])}, which has no name",
-                        f"name the column in row {top}, or clear the cell",
-                    )
-                )
-            continue
-        for name in TEXT_COLUMNS:
-            value = raw.get(name)
+    body = slice(top + 1, None)
+    count = len(anything) - top - 1
+    named = {name: cleaned[i][body] for i, name in columns}
+    filled = np.zeros(count, dtype=bool)
+    for i, _ in columns:
+        filled |= filled_by_column[i][body]
+    stray_column = np.full(count, -1, dtype=np.int64)
+    for i in reversed(range(len(cleaned))):
+        if header[i] is None:
+            stray_column[filled_by_column[i][body]] = i
+    for name in (*TEXT_COLUMNS, "funders"):
+        text = named.get(name)
+        if text is not None and not set(map(type, text)) <= {str, type(None)}:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
-            if isinstance(value, int) and not isinstance(value, bool):
-                raw[name] = str(value)
-        where = _where(number, raw.get("id"))
-        if stray:
-            problems.append(
-                Problem(
-                    shown,
-                    where(None),
-                    f"has a value in column {_letters(stray[0])}, which has no name",
-                    f"name the column in row {top}, or clear the cell",
-                )
-            )
-        if "funders" in raw:
-            funders, problem = _funders(raw["funders"])
-            if problem:
-                # The row cannot be a commitment without its funders; one clear problem.
-                problems.append(
-                    Problem(
-                        shown,
-                        where("funders"),
-                        problem,
-                        "write VenJ (one funder pays all) or VenJ=1/2;VWS=1/2",
-                    )
-                )
-                continue
-            raw["funders"] = funders
-        rows.append((raw, where))
-    return rows, problems
+            named[name] = [_text_cell(v, name != "funders") for v in text]
+    keep = filled.copy()
+    ordered: list[tuple[int, int, Problem]] = []
+    ids = named.get("id")
+    for row in np.flatnonzero(stray_column >= 0).tolist():
+        number = first_number + row
+        letters = _letters(int(stray_column[row]))
+        hint = f"name the column in row {top + 1}, or clear the cell"
+        if not filled[row]:
+            message = f"has values only in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, f"row {number}", message, hint)))
+        else:
+            cid = ids[row] if ids is not None else None
+            message = f"has a value in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, _where(number, cid)(None), message, hint)))
+    if "funders" in named:
+        named["funders"], bad = _split_funders(named["funders"], filled)
+        for row, problem in bad:
+            cid = ids[row] if ids is not None else None
+            where = _where(first_number + row, cid)("funders")
+            hint = "write VenJ (one funder pays all) or VenJ=1/2;VWS=1/2"
+            ordered.append((row, 1, Problem(shown, where, problem, hint)))
+            # The row cannot be a commitment without its funders; one clear problem.
+            keep[row] = False
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    problems.extend(p for _, _, p in ordered)
+    kept = np.flatnonzero(keep)
+    if len(kept) == count:
+        out = named
+    else:
+        take = kept.tolist()
+        out = {name: [cells[i] for i in take] for name, cells in named.items()}
+    return RegisterTable(shown, out, (kept + first_number).tolist()), problems
+
+
+def _clean(cells: Sequence[Any]) -> list[Any]:
+    # Text cells are nearly all cells: stripped inline, everything else through _cell.
+    return [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
+
+
+def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The columns in order; a list of them is emptied on the way, so that each column's
+    raw cells are freed once cleaned (a million-row register holds one copy at a time)."""
+    if not isinstance(columns, list):
+        yield from columns
+        return
+    columns.reverse()
+    while columns:
+        yield columns.pop()
+
+
+def filled_cells(cells: list[Any]) -> Any:
+    """bool array: which cells hold a value (None is an empty cell)."""
+    return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
+
+
+def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Each distinct funders cell split once; the rows whose cell cannot be split."""
+    cache: dict[Any, tuple[Any, str]] = {}
+    out: list[Any] = []
+    bad: list[tuple[int, str]] = []
+    for row, text in enumerate(cells):
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            found = cache.get(text)
+        except TypeError:  # an unhashable cell
+            found = None
+        if found is None:
+            found = _funders(text)
+            if len(cache) < 100_000:
+                cache[text] = found
+        value, problem = found
+        if problem and filled[row]:
+            bad.append((row, problem))
+        out.append(value)
+    return out, bad
+
+
+def _text_cell(value: Any, whole_numbers: bool = True) -> Any:
+    if type(value) is int and whole_numbers:
+        return str(value)
+    return _decimal_text(value) if type(value) is float else value
+
+
+def _decimal_text(value: float) -> str:
+    """The decimal a spreadsheet shows for a numeric cell with decimals."""
+    # The shortest text that reads back as this float is the decimal the cell shows; the
+    # amount parser refuses it if it has more than two decimals.
+    return format(Decimal(repr(value)), "f")
 
 
 def _where(number: int, cid: object) -> Where:
-    who = f"row {number} (commitment {cid!r})" if isinstance(cid, str) else f"row {number}"
+    who = f"row {number} (commitment {excerpt(cid)})" if isinstance(cid, str) else f"row {number}"
 
     def where(name: str | None) -> str:
-        return f"{who}, column {name!r}" if name else who
+        return f"{who}, column {excerpt(name)}" if name else who
 
     return where
 
@@ -191,6 +315,8 @@ def _cell(value: Any) -> Any:
     """A cell as the raw value a TOML file would hold; None for an empty cell."""
     if value is None:
         return None
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, str):
         text = value.strip()
         return text or None
@@ -201,9 +327,7 @@ def _cell(value: Any) -> Any:
             return str(value)
         if value.is_integer() and abs(value) < 2**53:
             return int(value)
-        # The shortest text that reads back as this float is the decimal the cell shows;
-        # the amount parser refuses it if it has more than two decimals.
-        return format(Decimal(repr(value)), "f")
+        return value  # its decimal text is made when the row is read (`row_raw`)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date()
@@ -214,7 +338,7 @@ def _cell(value: Any) -> Any:
 def _funders(text: Any) -> tuple[Any, str]:
     """`VenJ` -> "VenJ"; `VenJ=1/2;VWS=1/2` -> {"VenJ": "1/2", "VWS": "1/2"}; and a problem."""
     if not isinstance(text, str):
-        return None, f"{text!r} is not a list of funders"
+        return None, f"{excerpt(text)} is not a list of funders"
     if "=" not in text and ";" not in text:
         return text, ""
     shares: dict[str, str] = {}
@@ -225,12 +349,12 @@ def _funders(text: Any) -> tuple[Any, str]:
         key, sep, share = part.partition("=")
         key, share = key.strip(), share.strip()
         if not sep or not key or not share:
-            return None, f"{part!r} is not funder=share"
+            return None, f"{excerpt(part)} is not funder=share"
         if key in shares:
-            return None, f"the funder {key!r} is named twice"
+            return None, f"the funder {excerpt(key)} is named twice"
         shares[key] = share
     if not shares:
-        return None, f"{text!r} names no funder"
+        return None, f"{excerpt(text)} names no funder"
     return shares, ""
 
 
@@ -245,6 +369,7 @@ def _letters(index: int) -> str:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
+    """The CSV file's cells, column by column."""
     import pandas as pd
 
     try:
@@ -283,61 +408,15 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise RegisterError(f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     except OSError as exc:
         raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
-    return frame.to_numpy(dtype=object).tolist()
-
-
-def _read_xlsx(path: Path) -> Iterable[Sequence[Any]]:
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl still works
-        return _read_xlsx_openpyxl(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        if not book.sheet_names:
-            raise RegisterError("has no sheets")
-        # Keep leading empty rows and columns, so that row and column numbers are Excel's.
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except RegisterError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise RegisterError(
-            f"is not a readable XLSX workbook ({type(exc).__name__})",
-            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
-        ) from None
-
-
-def _read_xlsx_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise RegisterError(
-            f"is not a readable XLSX workbook ({type(exc).__name__})",
-            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
-        ) from None
-    if not book.worksheets:
-        book.close()
-        raise RegisterError("has no sheets")
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise RegisterError(
-            f"has a first sheet that cannot be read ({type(exc).__name__})",
-            "save it again from Excel or LibreOffice, or export it as CSV",
-        ) from None
-    finally:
-        book.close()
-    return rows
+    return [frame[column].tolist() for column in frame.columns]
 
 
 def read_cells(path: Path) -> Sequence[Sequence[Any]]:
     """The cells of a CSV file (`,` or `;`, UTF-8 with or without a byte-order mark) or of
     an XLSX workbook's first sheet, row by row, as the register reader sees them (CSV cells
-    are text; spreadsheet cells keep their type). Raises RegisterError when the file cannot
-    be read as a table. Other tables (actuals) are read through this."""
+    are text; spreadsheet cells keep their type), with the same checks of the file as a
+    register. Raises RegisterError when the file cannot be read as a table. Other tables
+    (actuals) are read through this."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise RegisterError(
@@ -345,12 +424,18 @@ def read_cells(path: Path) -> Sequence[Sequence[Any]]:
             ".csv files or .xlsx workbooks (the first sheet is read)",
         )
     try:
-        if not path.exists():
-            raise RegisterError("no such file", "the path is relative to the scenario's folder")
-        if path.is_dir():
-            raise RegisterError("is a folder, not a table")
+        refused = not_a_file(path, "table")
+        if refused:
+            raise RegisterError(refused)
         if path.stat().st_size > MAX_BYTES:
             raise RegisterError("is too large (over 500 MiB)")
+    except FileNotFoundError:
+        raise RegisterError(
+            "no such file", "the path is relative to the scenario's folder"
+        ) from None
     except OSError as exc:
         raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
-    return _read_csv(path) if suffix == ".csv" else list(_read_xlsx(path))
+    if suffix == ".csv":
+        return [list(row) for row in zip(*_read_csv(path), strict=True)]
+    cells = _read_xlsx(path)
+    return cells if isinstance(cells, list) else list(cells)

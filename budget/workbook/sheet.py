@@ -249,8 +249,9 @@ def fit_columns(
     """Column widths that fit the cells' contents (within minimum and maximum), with room
     for bold text and indents. `skip_rows` are rows whose text may run over into empty
     neighbours (titles, notes). A column of formulas gets room for its numbers and two
-    more characters (a total is wider than what it adds up), or `formula_width` when the
-    column holds no numbers. A number's width grows with its size, so each column's
+    more characters (a total is wider than what it adds up); a formula's cached value counts
+    as one of its column's numbers, and `formula_width` serves a column of formulas without
+    numbers. A number's width grows with its size, so each column's
     largest and smallest numbers decide."""
     skipped = set(skip_rows)
     text: dict[int, int] = {}
@@ -268,6 +269,12 @@ def fit_columns(
                 numbers_of.append(value)  # type: ignore[arg-type]
             elif kind is Formula:
                 formulas.add(column)
+                cached = value[1]  # type: ignore[index]
+                if type(cached) is int or type(cached) is float:
+                    numbers_of = found.get(column)
+                    if numbers_of is None:
+                        numbers_of = found[column] = []
+                    numbers_of.append(cached)
             elif kind is str:
                 width = shown_width(value)
                 if width > text.get(column, 0):

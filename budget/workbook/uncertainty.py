@@ -47,10 +47,11 @@ def uncertainty_sheet(sim: Simulation) -> Callable[[Book], None]:
 def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     """Add the sheet (see the module docstring)."""
     ws = book.add_sheet(SHEET)
-    rows = sim.rows
-    years = sorted(int(y) for y in rows.loc[rows["level"] != "limit", "year"].unique())
-    limit_years = sorted(int(y) for y in rows.loc[rows["level"] == "limit", "year"].unique())
-    years = sorted(set(years) | set(limit_years))
+    years = sorted(
+        set(sim.commitment_bands["year"].tolist())
+        | set(sim.funder_bands["year"].tolist())
+        | set(sim.limit_chances["year"].tolist())
+    )
     ws.text(
         1,
         1,
@@ -76,7 +77,7 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
         label = title if basis == "cash" else "Funder totals, commitment basis"
         ws.text(row, 1, label, styles.BLOCK_TITLE)
         row += 1
-        data = rows[(rows["level"] == "funder") & (rows["basis"] == basis)]
+        data = sim.funder_bands[sim.funder_bands["basis"] == basis]
         for name, group in data.groupby("funder", sort=False):
             key = str(name)
             known = sim.scenario.funders.get(key)
@@ -85,10 +86,7 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
                 funder_rows[key] = placed
             row += len(BANDS)
         row += 1
-    moving = rows[(rows["level"] == "commitment") & (rows["basis"] == "cash")]
-    moving = moving.groupby(["commitment", "funder"], sort=False).filter(
-        lambda g: bool((g["p5_cents"] != g["p95_cents"]).any())
-    )
+    moving = sim.varying("cash")
     if len(moving):
         skip.append(row)
         ws.text(row, 1, "Commitments whose amount varies, cash basis", styles.BLOCK_TITLE)
@@ -98,8 +96,7 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
             _bands(ws, row, cid, funder, group, column)
             row += len(BANDS)
         row += 1
-    caps = rows[(rows["level"] == "commitment") & rows["p_cap_binds"].notna()]
-    caps = caps.drop_duplicates(["commitment", "year"])
+    caps = sim.cap_chances
     if len(caps):
         skip.append(row)
         ws.text(row, 1, "Probability that the cap binds", styles.BLOCK_TITLE)
@@ -111,7 +108,7 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
                 _percent(ws, row, column[int(year)], float(p))
             row += 1
         row += 1
-    limits = rows[rows["level"] == "limit"]
+    limits = sim.limit_chances
     if len(limits):
         skip.append(row)
         ws.text(

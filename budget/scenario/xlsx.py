@@ -1,0 +1,144 @@
+"""XLSX registers: the first sheet's rows, read by python-calamine (openpyxl as the
+fallback), after checking that the workbook does not lie about its size."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from budget.scenario.read import RegisterError
+
+MAX_UNZIPPED = 2 * 2**30  # bytes of XML in a register workbook, all parts together
+MAX_RATIO = 100  # how much larger than stored a large part may unpack to
+MAX_CELLS = 30_000_000  # rows x columns of the first sheet's area
+SCANNED = 2**20  # a first sheet up to this size has every cell's position checked
+_EXTENT = re.compile(rb'<dimension ref="[A-Z]*[0-9]*:?([A-Z]+)([0-9]+)"')
+_CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a workbook that would take far more memory than its size suggests, before
+    a reader allocates it: parts that unpack to huge text, or a first sheet whose area
+    (the declared dimension, or for a small sheet every cell's position) is vast."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+            total = sum(part.file_size for part in parts)
+            if total > MAX_UNZIPPED:
+                raise RegisterError(
+                    f"unpacks to {total / 2**30:.1f} GiB, more than a register may "
+                    f"({MAX_UNZIPPED // 2**30} GiB)",
+                    "split it, or export it as CSV",
+                )
+            for part in parts:
+                if part.file_size > 10 * 2**20 and part.file_size > MAX_RATIO * max(
+                    part.compress_size, 1
+                ):
+                    raise RegisterError(
+                        f"has a part that unpacks {part.file_size // max(part.compress_size, 1)} "
+                        "times larger than it is stored, which a register never does",
+                        "save it again from Excel or LibreOffice, or export it as CSV",
+                    )
+            sheet = _first_sheet(book)
+            if sheet is None:
+                return
+            info = book.getinfo(sheet)
+            with book.open(info) as stream:
+                head = stream.read(SCANNED if info.file_size <= SCANNED else 65536)
+    except RegisterError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise RegisterError(
+            f"is not a readable XLSX workbook ({type(exc).__name__})",
+            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
+        ) from None
+    extents = [m.groups() for m in _EXTENT.finditer(head)]
+    if info.file_size <= SCANNED:
+        extents += [m.groups() for m in _CELL.finditer(head)]
+    rows = max((int(r) for _, r in extents), default=0)
+    columns = max((_column_number(c) for c, _ in extents), default=0)
+    if rows * columns > MAX_CELLS:
+        raise RegisterError(
+            f"has a first sheet that spans {rows:,} rows and {columns:,} columns, more than "
+            f"a register may ({MAX_CELLS:,} cells)",
+            "clear the cells far outside the table, or export it as CSV",
+        )
+
+
+def _first_sheet(book: Any) -> str | None:
+    """The path inside the workbook of its first sheet (as Excel orders them)."""
+    try:
+        workbook = book.read("xl/workbook.xml")[:1_000_000]
+        rels = book.read("xl/_rels/workbook.xml.rels")[:1_000_000]
+    except KeyError:
+        return None
+    first = re.search(rb'<sheet [^>]*?r:id="([^"]+)"', workbook)
+    if first is None:
+        return None
+    for rel in re.finditer(rb"<Relationship [^>]*>", rels):
+        if b'Id="' + first[1] + b'"' in rel[0]:
+            target = re.search(rb'Target="([^"]+)"', rel[0])
+            if target is not None:
+                name = target[1].decode("utf-8", "replace").lstrip("/")
+                return name if name.startswith("xl/") else "xl/" + name
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def read_xlsx_rows(path: Path) -> Iterable[Sequence[Any]]:
+    check_xlsx(path)
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl still works
+        return read_xlsx_rows_openpyxl(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if not book.sheet_names:
+            raise RegisterError("has no sheets")
+        # Keep leading empty rows and columns, so that row and column numbers are Excel's.
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except RegisterError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise RegisterError(
+            f"is not a readable XLSX workbook ({type(exc).__name__})",
+            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
+        ) from None
+
+
+def read_xlsx_rows_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
+    import zipfile
+
+    check_xlsx(path)
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise RegisterError(
+            f"is not a readable XLSX workbook ({type(exc).__name__})",
+            "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
+        ) from None
+    if not book.worksheets:
+        book.close()
+        raise RegisterError("has no sheets")
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise RegisterError(
+            f"has a first sheet that cannot be read ({type(exc).__name__})",
+            "save it again from Excel or LibreOffice, or export it as CSV",
+        ) from None
+    finally:
+        book.close()
+    return rows

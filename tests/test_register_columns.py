@@ -1,0 +1,194 @@
+"""The column-wise register checks report exactly what the row-wise ones do.
+
+The reference is the plain path: every register row turned into a raw table (as a TOML
+[[commitments]] entry would be) and read field by field by the FieldReader. The loader reads
+registers column by column instead (budget/scenario/columns.py). On generated registers with
+planted bad cells both must find the same problems (file, row, column, message, hint) in the
+same order, and build the same commitments.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budget.scenario import inherit, read_scenario, register
+from budget.scenario.inherit import Entry, RowEntry
+
+SCENARIO = """
+[scenario]
+name = "Columns"
+register = "r.csv"
+first_year = 2014
+last_year = 2020
+[funders.VenJ]
+[funders.VWS]
+[recipients.SIN]
+[recipients.MKI]
+"""
+
+HEADER = [
+    "id", "kind", "recipient", "funders", "first_year", "last_year", "amount", "cap",
+    "shortfall", "total", "total_cap", "start", "end", "advance", "settlement_lag",
+    "committed_in", "priority", "source", "name", "assumptions",
+]  # fmt: skip
+
+GOOD = {
+    "annual": {"first_year": "2015", "last_year": "2017", "amount": "1000.50"},
+    "top_up": {"first_year": "2015", "last_year": "2016", "cap": "67600", "shortfall": "500.5"},
+    "grant": {"total": "200000.00", "start": "2015-04-01", "end": "2016-07-01", "advance": "0.8"},
+}
+
+# Cells that each column may hold: good ones, and the bad ones a person could type.
+CELLS = {
+    "kind": ["annual", "top_up", "grant", "anual", "", "7"],
+    "recipient": ["SIN", "MKI", "SINN", ""],
+    "funders": ["VenJ", "VenJ=1/2;VWS=1/2", "VenJ=1/2;VWS=1/3", "Nobody", "VenJ=", ""],
+    "first_year": ["2015", "2016", "20x5", "1800", "2015.0", "", " 2015"],
+    "last_year": ["2016", "2014", "3000", "", "2017"],
+    "amount": ["1000.50", "5", "1.005", "-5", "1,000.00", "abc", "", "12.", "٣", "1_0"],
+    "cap": ["67600", "67600.00", "-1", "0.001", "", "9" * 20],
+    "shortfall": ["500", "-500", "x", "", "500.50"],
+    "total": ["200000.00", "0", "1e5", "", "+5"],
+    "total_cap": ["", "100", "oops"],
+    "start": ["2015-04-01", "2015-13-01", "2015-04-01T10:00", "", "1800-01-01"],
+    "end": ["2016-07-01", "2015-01-01", "never", ""],
+    "advance": ["0.8", "1/2", "2", "", "x"],
+    "settlement_lag": ["", "1", "99", "-1", "a"],
+    "committed_in": ["", "2015", "2030", "x"],
+    "priority": ["", "3", "-2", "10000000", "p"],
+    "source": ["", "letter", "p. 3"],
+    "name": ["", "A title"],
+    "assumptions": ["", "amount", "cap", "bogus"],
+}
+
+
+def row_strategy(number: int) -> st.SearchStrategy[dict[str, str]]:
+    def planted(kind: str) -> st.SearchStrategy[dict[str, str]]:
+        base = {"id": f"c{number}", "kind": kind, "recipient": "SIN", "funders": "VenJ"}
+        base.update(GOOD[kind])
+        changes = st.dictionaries(st.sampled_from(sorted(CELLS)), st.none(), max_size=3).flatmap(
+            lambda picked: st.fixed_dictionaries({k: st.sampled_from(CELLS[k]) for k in picked})
+        )
+        return changes.map(lambda c: {**base, **c})
+
+    return st.sampled_from(sorted(GOOD)).flatmap(planted)
+
+
+registers = st.integers(min_value=1, max_value=12).flatmap(
+    lambda n: st.tuples(*(row_strategy(i) for i in range(n)))
+)
+
+
+def write(folder: Path, rows: tuple[dict[str, str], ...]) -> Path:
+    with (folder / "r.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows([row.get(name, "") for name in HEADER] for row in rows)
+    path = folder / "s.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+def row_by_row(path: Path, monkeypatch) -> tuple[object, list[object]]:
+    """The reference: every register row as a plain Entry, read by the FieldReader."""
+    original = inherit._merge_rows
+
+    def plain_rows(merged, table, local_ids):
+        original(merged, table, local_ids)
+        for key, entry in list(merged.commitments.items()):
+            if isinstance(entry, RowEntry):
+                merged.commitments[key] = Entry(entry.raw, entry.origins, entry.file, entry.where)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(inherit, "_merge_rows", plain_rows)
+        return read_scenario(path)
+
+
+def facts(scenario) -> list[tuple[object, ...]]:
+    if scenario is None:
+        return []
+    return [
+        (c.id, c.kind, c.recipient, c.funders, c.spec, c.priority, c.order, c.name, c.source)
+        for c in scenario.commitments
+    ]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(registers)
+def test_column_checks_report_what_row_checks_report(tmp_path, monkeypatch, rows):
+    path = write(tmp_path, rows)
+    scenario, problems = read_scenario(path)
+    reference, expected = row_by_row(path, monkeypatch)
+    assert problems == expected
+    assert facts(scenario) == facts(reference)
+
+
+def test_every_planted_error_is_found_with_its_row_and_column(tmp_path, monkeypatch):
+    rows = tuple(
+        {"id": f"c{i}", "kind": "annual", "recipient": "SIN", "funders": "VenJ", **GOOD["annual"]}
+        for i in range(300)
+    )
+    bad = {17: ("amount", "1.005"), 120: ("first_year", "20x5"), 299: ("recipient", "SINN")}
+    rows = tuple({**r, bad[i][0]: bad[i][1]} if i in bad else r for i, r in enumerate(rows))
+    _, problems = read_scenario(write(tmp_path, rows))
+    assert [p.where for p in problems] == [
+        "row 19 (commitment 'c17'), column 'amount'",
+        "row 122 (commitment 'c120'), column 'first_year'",
+        "row 301 (commitment 'c299'), column 'recipient'",
+    ]
+    assert problems == row_by_row(tmp_path / "s.toml", monkeypatch)[1]
+
+
+KINDS = ("annual", "top_up", "grant")
+# Spreadsheet cells are typed: numbers arrive as floats (or ints), dates as datetimes.
+TYPED = {
+    "amount": [1000.5, 1000.0, 0.1 + 0.2, -5.0, 1e20, 2**60, 7, 12.345, "12.5", True, None],
+    "cap": [67600.0, 67600.25, 2.0**45, 0.5, None],
+    "total": [200000.0, 1e-3, None, 3],
+    "first_year": [2015.0, 2015, 2015.5, "2015", None],
+    "last_year": [2016.0, 2014.0, None],
+    "start": [dt.datetime(2015, 4, 1), dt.datetime(2015, 4, 1, 10, 30), "2015-04-01", None],
+    "end": [dt.datetime(2016, 7, 1), 42.0, None],
+    "id": ["x", 1042.0, 1042.5, None],
+    "recipient": ["SIN", 3.0, None],
+    "funders": ["VenJ", 1.5, None],
+}
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.fixed_dictionaries({}, optional={k: st.sampled_from(v) for k, v in TYPED.items()}).map(
+            lambda cells: (
+                {"kind": "annual", "id": "a", "recipient": "SIN", "funders": "VenJ"} | cells
+            )
+        ),
+        min_size=1,
+        max_size=8,
+    ).map(
+        lambda rows: [
+            {**r, "kind": KINDS[i % 3], "id": f"c{i}" if r["id"] == "a" else r["id"]}
+            for i, r in enumerate(rows)
+        ]
+    )
+)
+def test_typed_spreadsheet_cells_give_the_same_problems(tmp_path, monkeypatch, rows):
+    names = sorted({name for row in rows for name in row})
+    table = [names, *([row.get(name) for name in names] for row in rows)]
+    monkeypatch.setattr(register, "_read_xlsx", lambda path: [list(r) for r in table])
+    (tmp_path / "r.xlsx").write_bytes(b"")
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO.replace("r.csv", "r.xlsx"), encoding="utf-8")
+    scenario, problems = read_scenario(path)
+    reference, expected = row_by_row(path, monkeypatch)
+    assert problems == expected
+    assert facts(scenario) == facts(reference)
