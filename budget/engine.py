@@ -7,9 +7,11 @@ random draws for a simulation); `project` gives the tidy DataFrame of one projec
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import Any
 
 import numpy as np
@@ -275,11 +277,11 @@ def compile_plan(scenario: Scenario) -> Plan:
     spans = np.zeros((n, 2), dtype=np.int64)
     derived = np.zeros(n, dtype=bool)
     kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
-    kind_specs = [[specs[i] for i in rows.tolist()] for rows in kind_rows]
+    kind_specs = [list(map(specs.__getitem__, rows.tolist())) for rows in kind_rows]
     for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
         if len(rows):
             spans[rows] = kind.spans(specs, scenario.calendar)
-            derived[rows] = [kind.derives_shortfall(spec) for spec in specs]
+            derived[rows] = list(map(kind.derives_shortfall, specs))
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
@@ -289,11 +291,13 @@ def compile_plan(scenario: Scenario) -> Plan:
     rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
 
     # Derived top-ups depend on what is paid before them: number them within recipients.
+    # Ranked by recipient first, so each recipient's derived top-ups are a run: 1, 2, ...
     level = np.zeros(n, dtype=np.int64)
-    depth: dict[int, int] = {}
-    for i in rank[derived[rank]]:
-        d = depth.get(int(recipient[i]), 0) + 1
-        level[i] = depth[int(recipient[i])] = d
+    ranked = rank[derived[rank]]
+    group = recipient[ranked]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(ranked) else _NONE
+    runs = np.diff(np.r_[starts, len(ranked)])
+    level[ranked] = np.arange(1, len(ranked) + 1) - np.repeat(starts, runs)
 
     blocks = []
     for kind, rows_k, specs_k in zip(kinds, kind_rows, kind_specs, strict=True):
@@ -301,7 +305,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         for lv in np.unique(levels):
             picked = np.flatnonzero(levels == lv)
             rows = rows_k[picked]
-            block_specs = tuple(specs_k[j] for j in picked)
+            block_specs = tuple(map(specs_k.__getitem__, picked.tolist()))
             inputs = {
                 field: _year_table(list(map(attrgetter(field), block_specs)), years, active[rows])
                 for field in kind.year_inputs
@@ -347,11 +351,12 @@ _NONE = np.zeros(0, dtype=np.int64)
 def _year_table(values: list[ByYear | None], years: IntArray, active: BoolArray) -> YearTable:
     """`inputs.year_table`, with a quick path for the common case of one fixed amount for
     every year (or none) in every row: then the table is that amount where active."""
-    every = [0 if v is None else v.every for v in values]
-    if not all(type(e) is int for e in every):
+    given = np.fromiter(map(is_not, values, repeat(None)), bool, len(values))
+    every = [v.every for v in compress(values, given) if v is not None]
+    if set(map(type, every)) - {int}:
         return year_table(values, years, active)
-    given = np.array([v is not None for v in values], dtype=bool).reshape(len(values))
-    amounts = np.array(every, dtype=np.int64).reshape(len(values), 1)
+    amounts = np.zeros((len(values), 1), dtype=np.int64)
+    amounts[given, 0] = np.fromiter(every, np.int64, len(every))
     return YearTable(np.where(active, amounts, 0), given, _NONE, _NONE, ())
 
 
@@ -532,40 +537,56 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
     committed = cash.copy()
     up_front = plan.paid_over_time
     if up_front.any():
-        own = np.where(up_front[None, :, None], result.commitment[draw : draw + 1], 0)
+        recorded = np.flatnonzero(up_front)
         members = up_front[plan.member_commitment]
-        committed[members] = split_funders(own, plan, "commitment")[0][members]
+        own = result.commitment[draw : draw + 1]
+        committed[members] = split_funders(own, plan, "commitment", recorded)[0][members]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
-    # A boolean mask over (members, bases, years) picks them in that order.
+    # A boolean mask over (members, bases, years) picks them in that order; the labels of a
+    # member are the same on each of its rows, so they are repeated, in small integers.
     members, years = cash.shape
-    keep = np.zeros((members, 2, years), dtype=bool)
-    keep[:] = plan.active[plan.member_commitment][:, None, :]
-    at = np.flatnonzero(keep)
-    row_member, within = np.divmod(at, 2 * years)
-    basis_code, year = np.divmod(within, years)
-    which = plan.member_commitment[row_member]
+    active = plan.active[plan.member_commitment]
+    shape = (members, 2, years)
+    keep = np.broadcast_to(active[:, None, :], shape)
+    per_member = 2 * np.count_nonzero(active, axis=1)
+    commitment = plan.member_commitment
 
-    def labels(codes: IntArray, names: Sequence[str]) -> Any:
-        dtype: Any = pd.CategoricalDtype(pd.Index(names, dtype=object))
-        small: Any = codes.astype(np.int32 if len(names) > 32_000 else np.int16)
-        return pd.Categorical.from_codes(small, dtype=dtype, validate=False)
+    def labels(codes: IntArray, names: tuple[str, ...], repeated: bool = True) -> Any:
+        small: Any = codes.astype(_code_type(len(names)))
+        if repeated:
+            small = np.repeat(small, per_member)
+        return pd.Categorical.from_codes(small, dtype=_categories(names), validate=False)
 
-    rows = len(at)
+    amounts = np.stack([committed, cash], axis=1)[keep]
+    rows = len(amounts)
+    basis = np.broadcast_to(np.arange(2, dtype=np.int64)[None, :, None], shape)[keep]
     # The arrays are this function's own, so the frame may take them without copying.
     return pd.DataFrame(
         {
-            "scenario": labels(np.zeros(rows, dtype=np.int64), [plan.scenario.name]),
-            "commitment": labels(which, plan.ids),
-            "recipient": labels(plan.recipient[which], list(plan.recipients)),
-            "funder": labels(plan.member_funder[row_member], list(plan.funders)),
-            "kind": labels(plan.kind_of[which], list(KINDS)),
-            "basis": labels(basis_code, list(BASES)),
-            "year": plan.years[year],
-            "amount_cents": np.stack([committed, cash], axis=1).reshape(-1)[at],
+            "scenario": labels(np.zeros(rows, dtype=np.int64), (plan.scenario.name,), False),
+            "commitment": labels(commitment, plan.ids),
+            "recipient": labels(plan.recipient[commitment], plan.recipients),
+            "funder": labels(plan.member_funder, plan.funders),
+            "kind": labels(plan.kind_of[commitment], tuple(KINDS)),
+            "basis": labels(basis, tuple(BASES), False),
+            "year": np.broadcast_to(plan.years[None, None, :], shape)[keep],
+            "amount_cents": amounts,
         },
         copy=False,
     )
+
+
+def _code_type(names: int) -> type[np.signedinteger[Any]]:
+    """The integer type pandas keeps a categorical's codes in (so it makes no copy)."""
+    return np.int8 if names < 127 else np.int16 if names < 32_767 else np.int32
+
+
+@functools.lru_cache(maxsize=16)
+def _categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categorical dtype of some names, made once per set of names: checking that a
+    hundred thousand commitment ids are distinct takes longer than the rest of a column."""
+    return pd.CategoricalDtype(pd.Index(names, dtype=object))
 
 
 def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:

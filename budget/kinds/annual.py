@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -89,16 +90,26 @@ class AnnualKind:
         active: BoolArray,
     ) -> Flows:
         amount = np.where(active, inputs["amount"], 0)
-        rate_of, rates = distinct_codes([s.indexation for s in specs])
-        first = np.array([s.first_year for s in specs], dtype=np.int64)
+        rate_of, rates = distinct_codes(list(map(attrgetter("indexation"), specs)))
+        first = np.fromiter(map(attrgetter("first_year"), specs), np.int64, len(specs))
         offset = years[None, :] - first[:, None]
-        for code, rate in enumerate(rates):
-            if rate == 0:
-                continue
-            rows = rate_of == code
-            for k in np.unique(offset[rows][active[rows]]):
-                cells = active & rows[:, None] & (offset == k)
-                amount[:, cells] = scale_round(amount[:, cells], (1 + rate) ** int(k))
+        # The indexed cells grouped by (rate, years since the first): one sort, then one
+        # scaling per group.
+        indexed = np.array([rate != 0 for rate in rates], dtype=bool).reshape(len(rates))
+        cells = np.flatnonzero(active & indexed[rate_of][:, None])
+        if not len(cells):
+            return Flows(cash=amount, commitment=amount)
+        row, year = np.divmod(cells, len(years))
+        span = len(years)  # an active cell is at most len(years) - 1 years after the first
+        key = rate_of[row] * span + offset[row, year]
+        order = np.argsort(key, kind="stable")
+        cells, key = cells[order], key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        flat = amount.reshape(amount.shape[0], -1)
+        for a, b in zip(starts.tolist(), np.r_[starts[1:], len(key)].tolist(), strict=True):
+            code, k = divmod(int(key[a]), span)
+            group = cells[a:b]
+            flat[:, group] = scale_round(flat[:, group], (1 + rates[code]) ** k)
         return Flows(cash=amount, commitment=amount)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from budget.fields import FieldReader
 from budget.periods import FiscalCalendar
@@ -80,6 +81,9 @@ class Kind(Protocol):
         ...
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 def year_span_mask(first: IntArray, last: IntArray, years: IntArray) -> BoolArray:
     """active[k, y]: year y lies within first[k] .. last[k]."""
     return (years[None, :] >= first[:, None]) & (years[None, :] <= last[:, None])
@@ -101,21 +105,25 @@ def year_spans(specs: Sequence[Any]) -> IntArray:
 
 
 def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:
-    """A code per value and the distinct values, equal values sharing a code.
+    """A code per value and the distinct values, equal values sharing a code, codes in
+    order of first appearance.
 
-    Looks values up by identity first: parsed scenarios share objects for equal inputs,
-    and hashing exact fractions one by one is slow.
+    Codes values by identity first (hashing object addresses in C): parsed scenarios share
+    objects for equal inputs, and hashing exact fractions one by one is slow. Only the
+    distinct objects are then compared by value.
     """
-    by_id: dict[int, int] = {}
+    addresses = np.fromiter(map(id, values), np.int64, len(values))
+    by_object, objects = pd.factorize(addresses, sort=False)
     by_value: dict[Any, int] = {}
     distinct: list[Any] = []
-    codes = np.empty(len(values), dtype=np.int64)
-    for i, value in enumerate(values):
-        code = by_id.get(id(value))
-        if code is None:
-            code = by_value.setdefault(value, len(distinct))
-            if code == len(distinct):
-                distinct.append(value)
-            by_id[id(value)] = code
-        codes[i] = code
-    return codes, distinct
+    code_of_object = np.empty(len(objects), dtype=np.int64)
+    # Codes are numbered as objects first appear: a code is new where it exceeds all before.
+    seen = np.maximum.accumulate(by_object)
+    firsts = np.flatnonzero(np.r_[True, by_object[1:] > seen[:-1]]) if len(values) else _NONE
+    for k, i in enumerate(firsts.tolist()):
+        value = values[i]
+        code = by_value.setdefault(value, len(distinct))
+        if code == len(distinct):
+            distinct.append(value)
+        code_of_object[k] = code
+    return code_of_object[by_object].astype(np.int64, copy=False), distinct
