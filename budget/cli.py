@@ -8,6 +8,7 @@ bug: one line, the traceback with --debug or BUDGET_DEBUG=1); 130 interrupted (C
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from budget.overview import overview
 from budget.render import overview_text, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
+from budget.terminal import escaping_streams, one_line
 
 FORMATS = click.Choice(list(FORMAT_NAMES))
 TEXT_FORMATS = ("csv", "excel-csv", "json")
@@ -129,7 +131,8 @@ class BudgetGroup(click.Group):
 
 def internal_error_line(exc: BaseException) -> str:
     return (
-        f"budget: internal error: {type(exc).__name__}: {exc} (this is a bug; please "
+        f"budget: internal error: {type(exc).__name__}: {one_line(str(exc))[:300]} "
+        "(this is a bug; please "
         "report it with the command you ran; run it again with --debug for details)"
     )
 
@@ -144,7 +147,8 @@ def internal_error_line(exc: BaseException) -> str:
     is_flag=True,
     help="Show the traceback of an internal error (as BUDGET_DEBUG=1 does).",
 )
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Project multi-year funding commitments exactly, to the cent.
 
     A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
@@ -175,6 +179,9 @@ def cli(debug: bool) -> None:
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
+    # Names and keys from input files may hold control characters: shown, never obeyed.
+    ctx.with_resource(escaping_streams())
+    ctx.color = True  # click would strip ESC sequences from data on a pipe (CSV, JSON)
 
 
 @cli.command()
@@ -817,7 +824,10 @@ def init(file: str) -> None:
 
 def main() -> None:
     """The console script: exit statuses as documented; never a traceback for the user
-    unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130."""
+    unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130, SIGTERM 143."""
+    from budget.atomic import Terminated, raise_terminated
+
+    signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
     try:
         code = cli.main(standalone_mode=False)
     except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
@@ -826,6 +836,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("budget: interrupted", err=True)
         sys.exit(INTERRUPTED)
+    except Terminated:
+        click.echo("budget: terminated (SIGTERM); no output file was left half-written", err=True)
+        sys.exit(143)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -314,7 +314,8 @@ def probability(value: object) -> Fraction | None:
             result = parse_share(value)
         else:
             return None
-    except (MoneyError, InvalidOperation, ValueError):
+    except (MoneyError, InvalidOperation, ValueError, OverflowError):
+        # inf is an OverflowError, nan a ValueError: neither is a probability.
         return None
     return result if 0 <= result <= 1 else None
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from budget.terminal import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,8 @@ class Problem:
             if self.where
             else (f"{self.file}: {self.message}")
         )
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        # One line per problem, whatever the input's names hold (budget/terminal.py).
+        return one_line(f"{text} (hint: {self.hint})" if self.hint else text)
 
 
 class InputError(Exception):
@@ -80,3 +84,17 @@ def where_entry(section: str, key: str, field: str | None = None) -> str:
     """'recipient "SIN", field "costs"' and the like."""
     text = f"{section} {excerpt(key)}"
     return f"{text}, field {excerpt(field)}" if field else text
+
+
+# Line breaks (also Unicode's), escapes, tabs, NUL and DEL: in a key or id they would split
+# a problem's line, reach the terminal raw or break a CSV row or an XML file.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_HINT = (
+    "keys and ids may not hold control characters (line breaks, tabs, escapes); remove it"
+)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text`, escaped for a message ('\\n'), or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else repr(found[0])[1:-1]

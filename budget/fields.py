@@ -155,6 +155,14 @@ class FieldReader:
             self._missing(name, required, 'give an amount such as "67600.00" or a table by year')
             return None
         raw = self.raw[name]
+        if isinstance(raw, Mapping) and not raw:
+            self.error(
+                name,
+                "is an empty table",
+                'give an amount such as "67600.00" or a table by year '
+                'such as { 2015 = "67600.00" }',
+            )
+            return None
         if isinstance(raw, Mapping) and "dist" not in raw:
             table: list[tuple[int, Value]] = []
             ok = True

@@ -17,6 +17,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from budget.errors import excerpt
+
 INT64_MAX = 2**63 - 1
 CENTS_MAX = INT64_MAX
 
@@ -44,8 +46,10 @@ def parse_cents(value: object, *, allow_negative: bool = False) -> int:
     if isinstance(value, bool):
         raise MoneyError(f"{value!r} is not an amount", 'write an amount such as "67600.00"')
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise MoneyError(f"{value!r} is not an amount", 'write e.g. "67600.00" or 67600')
         raise MoneyError(
-            f"{value!r} is a floating-point number",
+            f"{excerpt(value)} is a floating-point number",
             f'quote it, e.g. "{value:.2f}", so that it is read exactly',
         )
     if isinstance(value, int):
@@ -54,18 +58,25 @@ def parse_cents(value: object, *, allow_negative: bool = False) -> int:
         cents = _decimal_to_cents(value, str(value))
     elif isinstance(value, str):
         text = value.strip().replace("_", "")
-        match = _AMOUNT.match(text)
+        match = _AMOUNT.match(text) if len(text) <= LONGEST_TEXT else None
+        if match is None and len(text) > LONGEST_TEXT:
+            # int() refuses more than 4,300 digits; nothing this long is an amount anyway.
+            digits = re.fullmatch(r"[+-]?\d+(\.\d*)?", text[:LONGEST_TEXT])
+            raise MoneyError(
+                f"{excerpt(value)} is {'too large' if digits else 'not an amount'}",
+                TOO_LARGE_HINT if digits else 'write e.g. "67600.00" or 67600',
+            )
         if match is None:
             if re.match(r"^[+-]?\d{1,3}([,.]\d{3})+([.,]\d{1,2})?$", text):
                 raise MoneyError(
-                    f"{value!r} has thousands separators",
+                    f"{excerpt(value)} has thousands separators",
                     'write the amount without them, with a point for cents: "67600.00"',
                 )
-            raise MoneyError(f"{value!r} is not an amount", 'write e.g. "67600.00" or 67600')
+            raise MoneyError(f"{excerpt(value)} is not an amount", 'write e.g. "67600.00" or 67600')
         frac = match["frac"] or ""
         if len(frac) > 2:
             raise MoneyError(
-                f"{value!r} has more than two decimals",
+                f"{excerpt(value)} has more than two decimals",
                 "amounts are exact to the cent; round it yourself to two decimals",
             )
         cents = int(match["whole"]) * 100 + int(frac.ljust(2, "0") or "0")
@@ -74,23 +85,30 @@ def parse_cents(value: object, *, allow_negative: bool = False) -> int:
     else:
         raise MoneyError(f"{_describe(value)} is not an amount", 'write e.g. "67600.00" or 67600')
     if abs(cents) > CENTS_MAX:
-        raise MoneyError(f"{value!r} is too large", "amounts must be below 92 quadrillion euros")
+        raise MoneyError(f"{excerpt(value)} is too large", TOO_LARGE_HINT)
     if cents < 0 and not allow_negative:
-        raise MoneyError(f"{value!r} is negative", "amounts are never negative here")
+        raise MoneyError(f"{excerpt(value)} is negative", "amounts are never negative here")
     return cents
 
 
+LONGEST_TEXT = 40  # characters of an amount as text (92 quadrillion euros in cents is 21)
+TOO_LARGE_HINT = "amounts must be below 92 quadrillion euros"
+
+
 def _decimal_to_cents(value: Decimal, shown: str) -> int:
+    if not value.is_finite() or value.adjusted() > 18:
+        # int() of Decimal("1e999999999") would build a billion-digit number.
+        raise MoneyError(f"{excerpt(shown)} is not a finite amount below 92 quadrillion euros")
     try:
         scaled = value * 100
         if scaled != scaled.to_integral_value():
             raise MoneyError(
-                f"{shown!r} has more than two decimals",
+                f"{excerpt(shown)} has more than two decimals",
                 "amounts are exact to the cent; round it yourself to two decimals",
             )
         return int(scaled)
     except (InvalidOperation, OverflowError) as exc:
-        raise MoneyError(f"{shown!r} is not a finite amount") from exc
+        raise MoneyError(f"{excerpt(shown)} is not a finite amount") from exc
 
 
 def _describe(value: object) -> str:
@@ -313,8 +331,11 @@ _SHARE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?:/\s*(?P<den>\d+(?:\.\d+)?)
 
 
 def parse_share(value: object) -> Fraction:
-    """An exact share: "1/2", "0.25", "1", 1. Floats are refused like amounts are."""
-    if isinstance(value, str) and len(value) < 40:
+    """An exact share: "1/2", "0.25", "1", 1. Floats are refused like amounts are; so is
+    a text longer than 40 characters (no share needs more than nine decimals)."""
+    if isinstance(value, str):
+        if len(value) > LONGEST_TEXT:
+            raise MoneyError(f"{excerpt(value)} is not a share", 'write e.g. "1/2" or "0.25"')
         return _parse_share_text(value)
     return _parse_share(value)
 
@@ -329,25 +350,30 @@ def _parse_share_text(value: str) -> Fraction:
 def _parse_share(value: object) -> Fraction:
     if isinstance(value, bool | float):
         raise MoneyError(
-            f"{value!r} is not an exact share", 'quote it as a fraction or decimal: "1/2", "0.25"'
+            f"{excerpt(value)} is not an exact share",
+            'quote it as a fraction or decimal: "1/2", "0.25"',
         )
     if isinstance(value, int):
         share = Fraction(value)
     elif isinstance(value, str):
         match = _SHARE.match(value)
         if match is None:
-            raise MoneyError(f"{value!r} is not a share", 'write e.g. "1/2", "1/3" or "0.25"')
+            raise MoneyError(
+                f"{excerpt(value)} is not a share", 'write e.g. "1/2", "1/3" or "0.25"'
+            )
         num = Fraction(Decimal(match["num"]))
         den = Fraction(Decimal(match["den"])) if match["den"] else Fraction(1)
         if den == 0:
-            raise MoneyError(f"{value!r} divides by zero", 'write e.g. "1/2"')
+            raise MoneyError(f"{excerpt(value)} divides by zero", 'write e.g. "1/2"')
         share = num / den
     else:
         raise MoneyError(f"{_describe(value)} is not a share", 'write e.g. "1/2" or "0.25"')
     if share < 0 or share > 1:
-        raise MoneyError(f"{value!r} is not between 0 and 1", 'a share is e.g. "1/2" or "0.25"')
+        raise MoneyError(
+            f"{excerpt(value)} is not between 0 and 1", 'a share is e.g. "1/2" or "0.25"'
+        )
     if share.denominator > 10**9:
-        raise MoneyError(f"{value!r} is too fine a share", "use at most nine decimals")
+        raise MoneyError(f"{excerpt(value)} is too fine a share", "use at most nine decimals")
     return share
 
 

@@ -75,7 +75,11 @@ def lock_files(path: str | Path) -> list[Path]:
 def open_elsewhere(path: str | Path) -> Problem | None:
     """A problem when a spreadsheet program holds `path` open, else None."""
     for lock in lock_files(path):
-        if lock.exists():
+        try:
+            present = lock.exists()
+        except OSError:  # e.g. a name too long: the write itself says what is wrong
+            present = False
+        if present:
             return Problem(
                 str(path),
                 "",

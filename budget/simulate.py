@@ -123,11 +123,12 @@ class Simulation:
         commitment_rows = commitments.assign(
             level="commitment", p_cap_binds=caps.reindex(where).to_numpy(dtype=np.float64)
         )
+        limits = self.limit_chances
         frame = pd.concat(
             [
                 commitment_rows,
                 self.funder_bands.assign(level="funder"),
-                self.limit_chances.assign(level="limit"),
+                limits.drop(columns="ceiling_cents").assign(level="limit"),
             ],
             ignore_index=True,
         )
@@ -138,7 +139,9 @@ class Simulation:
         frame = frame[ROW_COLUMNS]
         for column in ("year", *BANDS):
             frame[column] = frame[column].astype(np.int64)
-        frame["ceiling_cents"] = frame["ceiling_cents"].astype("Int64")
+        # Set apart, not through a float column: ceilings near the int64 edge stay exact.
+        ceilings = [None] * (len(frame) - len(limits)) + limits["ceiling_cents"].tolist()
+        frame["ceiling_cents"] = pd.array(ceilings, dtype="Int64")
         for column in ("commitment", "recipient"):
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         return frame

@@ -298,6 +298,7 @@ def test_ctrl_c_is_130(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(budget.cli.cli, "main", interrupted)
+    monkeypatch.setattr(budget.cli.signal, "signal", lambda *args: None)  # keep SIGTERM as is
     with pytest.raises(SystemExit) as stopped:
         budget.cli.main()
     assert stopped.value.code == 130

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
+from budget.atomic import check_regular
 from budget.errors import InputError, Problem
 from budget.model import Scenario
 from budget.workbook.save import protected_files, write_atomically
@@ -24,6 +25,7 @@ def inputs_of(scenario: Scenario, extra: Sequence[str | Path] = ()) -> list[str 
 def check_file(path: str | Path, inputs: Sequence[str | Path], hint: str) -> Path:
     """`path` as a Path when a file may be written there, else InputError."""
     target = Path(path)
+    check_regular(target, str(path))  # first: also refuses names the system cannot look up
     if not target.parent.is_dir():
         _refuse(path, f"the folder {str(target.parent)!r} does not exist", "create it first")
     _check_not_input(target, inputs, hint)

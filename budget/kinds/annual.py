@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from budget.errors import excerpt
 from budget.fields import FieldReader
 from budget.kinds.base import BoolArray, Flows, IntArray, distinct_codes, largest, year_spans
 from budget.model import ByYear
@@ -117,7 +118,9 @@ def _parse_rate(raw: object) -> Fraction:
     """A yearly rate: "0.02" or "2%"; a negative rate (a cut) must stay above -100%."""
     if isinstance(raw, str | int) and not isinstance(raw, bool):
         return _parse_rate_text(str(raw))
-    raise MoneyError(f"{raw!r} is not a rate", 'write it in quotes, e.g. "0.02" for 2% a year')
+    raise MoneyError(
+        f"{excerpt(raw)} is not a rate", 'write it in quotes, e.g. "0.02" for 2% a year'
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -126,9 +129,14 @@ def _parse_rate_text(raw: str) -> Fraction:
     text = raw.strip()
     percent = text.endswith("%")
     try:
-        rate = Fraction(Decimal(text.rstrip("%").strip()))
-    except (InvalidOperation, ValueError, OverflowError) as exc:
-        raise MoneyError(f"{raw!r} is not a rate", 'write e.g. "0.02" or "2%"') from exc
+        number = Decimal(text.rstrip("%").strip()) if len(text) <= 40 else Decimal("NaN")
+    except (InvalidOperation, ValueError) as exc:
+        raise MoneyError(f"{excerpt(raw)} is not a rate", 'write e.g. "0.02" or "2%"') from exc
+    # An exponent such as 1e999999999 would make a billion-digit fraction: no sensible
+    # rate is that large or that small.
+    if not number.is_finite() or not -40 <= number.adjusted() <= 40:
+        raise MoneyError(f"{excerpt(raw)} is not a rate", 'write e.g. "0.02" or "2%"')
+    rate = Fraction(number)
     if percent:
         rate /= 100
     elif rate > 1:
@@ -138,7 +146,9 @@ def _parse_rate_text(raw: str) -> Fraction:
             f'did you mean {text}%? a rate above 1 must be written with %, e.g. "150%"',
         )
     if not -1 < rate <= 10 or rate.denominator > 10**9:
-        raise MoneyError(f"{raw!r} is not a sensible yearly rate", 'write e.g. "0.02" for 2%')
+        raise MoneyError(
+            f"{excerpt(raw)} is not a sensible yearly rate", 'write e.g. "0.02" for 2%'
+        )
     return rate
 
 

@@ -51,7 +51,12 @@ def read_bookings(
     warnings: list[str] = []
     seen: set[Path] = set()
     for shown in paths:
-        resolved = Path(shown).resolve()
+        try:
+            resolved = Path(shown).resolve()
+        except (OSError, ValueError) as exc:  # a NUL in the name, a name too long
+            reason = getattr(exc, "strerror", None) or "not a usable file name"
+            problems.append(Problem(str(shown)[:200], "", f"cannot be read ({reason})"))
+            continue
         if resolved in seen:
             problems.append(Problem(shown, "", "is named twice", "name each actuals file once"))
             continue

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from budget.errors import Problem
+from budget.errors import Problem, excerpt
 from budget.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
 from budget.model import Indicator
 
@@ -37,6 +37,7 @@ INDICATOR_FIELDS = {
     "source": "where the agreement is made",
 }
 MAX_DECIMALS = 6
+LARGEST = 10**15  # the magnitude of an indicator's numbers
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
@@ -133,7 +134,9 @@ def _table(reader: FieldReader, name: str) -> list[tuple[int, Any]]:
     for key, item in raw.items():
         year = as_integer(key)
         if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-            reader.error(name, f"{key!r} is not a year", "tables by year look like { 2012 = 511 }")
+            reader.error(
+                name, f"{excerpt(key)} is not a year", "tables by year look like { 2012 = 511 }"
+            )
             continue
         out.append((year, item))
     return sorted(out, key=lambda pair: pair[0])
@@ -173,14 +176,19 @@ def _number(
             number = Fraction(Decimal(repr(value)))
         except (InvalidOperation, ValueError, OverflowError):
             number = None
-    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+    elif isinstance(value, str) and len(value) <= 40 and _NUMBER.fullmatch(value.strip()):
         number = Fraction(Decimal(value.strip()))
     if number is None:
         reader.error(
             name,
-            f"{value!r} is not a number{suffix}",
+            f"{excerpt(value)} is not a number{suffix}",
             'write a number such as 475 or 7.5, or a change such as "+7.5%"',
         )
+    elif abs(number) >= LARGEST:
+        # Targets are rounded and printed as decimals: a number of thousands of digits
+        # could not be printed (Python refuses more than 4,300 digits).
+        reader.error(name, f"{excerpt(value)} is too large{suffix}", "use a number below 10^15")
+        return None
     return number
 
 

@@ -16,7 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from budget.errors import Problem, excerpt, listing, where_commitment, where_entry
+from budget.errors import (
+    CONTROL_HINT,
+    Problem,
+    control_character,
+    excerpt,
+    listing,
+    where_commitment,
+    where_entry,
+)
 from budget.scenario.load import Loaded, LoadedFile
 from budget.scenario.register import RegisterTable
 
@@ -152,6 +160,16 @@ def _merge_keyed(section: str) -> Callable[[Merged, LoadedFile], None]:
         for key, value in table.items():
             if isinstance(value, str) and section == "funders":
                 value = {"name": value}
+            if (control := control_character(key)) is not None:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        where_entry(noun, key),
+                        f"has a control character ({control}) in its key",
+                        CONTROL_HINT,
+                    )
+                )
+                continue
             if key != key.strip() or not key:
                 merged.problems.append(
                     Problem(
@@ -229,6 +247,16 @@ def _merge_indicators(merged: Merged, file: LoadedFile) -> None:
                 Problem(shown, where_entry("indicator", key), "the id is used twice")
             )
             continue
+        if (control := control_character(key)) is not None:
+            merged.problems.append(
+                Problem(
+                    shown,
+                    where_entry("indicator", key, "id"),
+                    f"the id has a control character ({control})",
+                    CONTROL_HINT,
+                )
+            )
+            continue
         local.add(key)
         _patch(merged.indicators, key, item, shown, _entry_where("indicator", key))
 
@@ -284,8 +312,15 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
     """A register's rows: new ids stay rows of the register; known ids patch field by field."""
     ids = table.columns.get("id") or [None] * len(table)
     target = merged.commitments
+    # One search over all ids: a row by row check only when some id has a control character.
+    clean = control_character("".join(c for c in ids if isinstance(c, str))) is None
     for index, cid in enumerate(ids):
-        if isinstance(cid, str) and cid not in local_ids and cid not in target:
+        if (
+            isinstance(cid, str)
+            and cid not in local_ids
+            and cid not in target
+            and (clean or control_character(cid) is None)
+        ):
             local_ids.add(cid)
             target[cid] = RowEntry(table, index)
             continue
@@ -306,6 +341,16 @@ def _commitment_id(
                 where(None),
                 "has no id" if cid is None else f"id {excerpt(cid)} is not text",
                 'give every commitment an id = "..."',
+            )
+        )
+        return None
+    if (control := control_character(cid)) is not None:
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} has a control character ({control})",
+                CONTROL_HINT,
             )
         )
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from budget.errors import Problem, excerpt, listing, where_entry
+from budget.errors import CONTROL_HINT, Problem, control_character, excerpt, listing, where_entry
 from budget.fields import FieldReader, uncovered
 from budget.kinds import KINDS
 from budget.model import BASES, Basis, Funder, Limit, Recipient, ReportingOrg, Scenario
@@ -229,7 +229,12 @@ def _limit(
     before = len(problems)
     unknown_fields(reader, LIMIT_FIELDS, "a limit")
     funder = reader.text("funder", required=True)
-    if funder is not None and funder not in funders:
+    written = reader.raw.get("funder")
+    if isinstance(written, str) and (control := control_character(written)) is not None:
+        reader.error(
+            "funder", f"{excerpt(written)} has a control character ({control})", CONTROL_HINT
+        )
+    elif funder is not None and funder not in funders:
         reader.error(
             "funder", f"{excerpt(funder)} is not a funder", "funders are " + listing(funders)
         )

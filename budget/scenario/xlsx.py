@@ -16,6 +16,12 @@ MAX_CELLS = 30_000_000  # rows x columns of the first sheet's area
 SCANNED = 2**20  # a first sheet up to this size has every cell's position checked
 _EXTENT = re.compile(rb'<dimension ref="[A-Z]*[0-9]*:?([A-Z]+)([0-9]+)"')
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+# For a larger sheet, only the references far from A1: columns past Z, rows past 999,999.
+# (XML allows white space around "=" and single quotes; the reader accepts both.)
+_WIDE = re.compile(rb'r\s*=\s*["\']([A-Z]{2,3})[0-9]+["\']')
+_HIGH = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]{7,})["\']')
+_ROW = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]+)["\']')
+CHUNK = 4 * 2**20  # bytes of a large sheet scanned at a time
 
 
 def check_xlsx(path: Path) -> None:
@@ -49,6 +55,7 @@ def check_xlsx(path: Path) -> None:
             info = book.getinfo(sheet)
             with book.open(info) as stream:
                 head = stream.read(SCANNED if info.file_size <= SCANNED else 65536)
+            far = _far_cells(book, info) if info.file_size > SCANNED else []
     except RegisterError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
@@ -56,10 +63,10 @@ def check_xlsx(path: Path) -> None:
             f"is not a readable XLSX workbook ({type(exc).__name__})",
             "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
         ) from None
-    extents = [m.groups() for m in _EXTENT.finditer(head)]
+    extents = [m.groups() for m in _EXTENT.finditer(head)] + far
     if info.file_size <= SCANNED:
         extents += [m.groups() for m in _CELL.finditer(head)]
-    rows = max((int(r) for _, r in extents), default=0)
+    rows = max((_row_number(r) for _, r in extents), default=0)
     columns = max((_column_number(c) for c, _ in extents), default=0)
     if rows * columns > MAX_CELLS:
         raise RegisterError(
@@ -67,6 +74,43 @@ def check_xlsx(path: Path) -> None:
             f"a register may ({MAX_CELLS:,} cells)",
             "clear the cells far outside the table, or export it as CSV",
         )
+
+
+def _far_cells(book: Any, info: Any) -> list[tuple[bytes, bytes]]:
+    """The sheet's farthest extent (column letters, row digits) read from every cell
+    reference, in chunks: without it, a large sheet with no dimension and one cell at
+    XFD1048576 would make the reader allocate 17 billion cells.
+
+    Cheap for the usual register: only references past column Z or row 999,999 match. A
+    sheet no wider than Z spans at most 26 x 999,999 cells below row 1,000,000; a wider
+    one is scanned again for its last row."""
+    widest, highest = b"A", 0
+    for chunk in _chunks(book, info):
+        for letters in _WIDE.findall(chunk):
+            if (len(letters), letters) > (len(widest), widest):
+                widest = letters
+        highest = max([highest, *map(_row_number, _HIGH.findall(chunk))])
+    if len(widest) > 1:
+        for chunk in _chunks(book, info):
+            highest = max([highest, *map(_row_number, _ROW.findall(chunk))])
+    else:
+        widest, highest = b"Z", max(highest, 999_999)
+    return [(widest, str(highest).encode())]
+
+
+def _row_number(digits: bytes) -> int:
+    # int() refuses more than 4,300 digits; any row past 10^12 is as far as it matters.
+    return int(digits) if len(digits) <= 12 else 10**12
+
+
+def _chunks(book: Any, info: Any) -> Iterable[bytes]:
+    """The part in pieces of CHUNK bytes, each starting with the last few bytes of the one
+    before, so that no reference is cut in two."""
+    tail = b""
+    with book.open(info) as stream:
+        while piece := stream.read(CHUNK):
+            yield tail + piece
+            tail = piece[-40:]
 
 
 def _first_sheet(book: Any) -> str | None:

@@ -91,6 +91,7 @@ from budget.workbook.calculation_sheet import (
 )
 from budget.workbook.charts import Chart, Series
 from budget.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
+from budget.workbook.exact import raise_if_inexact
 from budget.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
 from budget.workbook.save import (
     check_target,
@@ -141,6 +142,7 @@ def write_workbook(
     """
     protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
+    raise_if_inexact(rows, ("amount_cents",), str(path))  # amounts beyond EUR 10^12
     with cycle_collector_paused():
         book = new_workbook()
         layout = calculation_layout(scenario, rows)

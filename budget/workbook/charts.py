@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+
+from budget.workbook.xmltext import xml_attribute as quoteattr
+from budget.workbook.xmltext import xml_text as escape
 
 EMU_PER_CM = 360_000
 

@@ -18,6 +18,7 @@ from budget.compare import TITLES, SideRow, side_by_side
 from budget.model import Scenario
 from budget.workbook import new_workbook, overflow_csv_path, styles
 from budget.workbook.data_sheet import add_data_sheet
+from budget.workbook.exact import raise_if_inexact
 from budget.workbook.save import (
     check_target,
     cycle_collector_paused,
@@ -53,6 +54,7 @@ def write_comparison(
     refused (an input file, a missing folder)."""
     protected = protected_files(scenarios, inputs)
     check_target(path, protected)
+    raise_if_inexact(long, ("amount_cents", "delta_cents"), str(path))
     table = side_by_side(long, list(labels))
     with cycle_collector_paused():
         book = new_workbook()

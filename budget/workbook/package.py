@@ -13,7 +13,6 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.writer.theme import theme_xml  # the default Office theme (a public constant)
 
@@ -21,6 +20,8 @@ from budget.workbook.charts import chart_xml, drawing_xml
 from budget.workbook.sheet import Book, Sheet, Table, quote_sheetname
 from budget.workbook.sheetxml import MAIN, sheet_xml
 from budget.workbook.stylesheet import Stylesheet
+from budget.workbook.xmltext import xml_attribute as quoteattr
+from budget.workbook.xmltext import xml_text as escape
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest time; the document says 2000-01-01
 DOCUMENT_TIME = "2000-01-01T00:00:00Z"

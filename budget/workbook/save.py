@@ -7,7 +7,8 @@
   document times and one compression level, so that the same inputs give the same bytes)
   to a temporary file beside the target, streaming long sheets as they are made, and
   renames it over the target (`os.replace`), so a failure never leaves a half-written
-  workbook or a stray temporary.
+  workbook or a stray temporary (budget/atomic.py: SIGTERM, stale temporary files of a
+  killed run, targets that are devices).
 
 `write_text_atomically` gives other files (the overflow CSV) the same atomic treatment.
 """
@@ -17,11 +18,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
+from budget.atomic import check_regular, write_atomically
 from budget.errors import InputError, Problem
 from budget.model import Scenario
 from budget.workbook.package import COMPRESSION, ZIP_TIME, write_package
@@ -34,6 +35,7 @@ __all__ = [
     "cycle_collector_paused",
     "protected_files",
     "save_atomically",
+    "write_atomically",
 ]
 
 
@@ -66,6 +68,7 @@ def check_target(path: str | Path, inputs: Sequence[str | Path]) -> Path:
     """The target as a Path, or InputError when it may not be written."""
     target = Path(path)
     shown = str(path)
+    check_regular(target, shown)  # first: also refuses names the system cannot look up
     folder = target.parent
     if not folder.is_dir():
         raise InputError(
@@ -125,29 +128,3 @@ def write_text_atomically(
             out.write(line.encode("utf-8"))
 
     write_atomically(target, write)
-
-
-def write_atomically(target: Path, write: Callable[[IO[bytes]], Any]) -> None:
-    """Call `write` on a temporary file beside `target`, then rename it to `target`."""
-    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temporary = Path(name)
-    try:
-        with open(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(exc, OSError):
-            reason = exc.strerror or str(exc)
-            raise InputError([Problem(str(target), "", f"cannot be written ({reason})")]) from exc
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current

@@ -17,7 +17,6 @@ files: `save.save_atomically` serialises a Book.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -27,13 +26,14 @@ import numpy as np
 from budget.workbook import styles
 from budget.workbook.charts import Chart
 from budget.workbook.styles import Look
+from budget.workbook.xmltext import ILLEGAL as XML_ILLEGAL
 
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 EXCEL_TEXT_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@")
 FORMULA_WIDTH = 16  # room for a formula's result up to 9,999,999,999.99
-ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+ILLEGAL = XML_ILLEGAL  # characters XML forbids (budget/workbook/xmltext.py)
 
 
 def clean_text(value: object) -> str:
@@ -233,7 +233,10 @@ def shown_width(value: object) -> int:
         return 0
     if isinstance(value, bool):
         return 5
-    if isinstance(value, int | float):
+    if isinstance(value, int):  # an int may be beyond a float, or beyond str() (4,300 digits)
+        digits = int(value.bit_length() * 0.30103) + 1
+        return digits + digits // 3 + 5
+    if isinstance(value, float):
         return len(f"{value:,.2f}") + 2
     text = str(value)
     return max(len(line) for line in text.splitlines()) if "\n" in text else len(text)

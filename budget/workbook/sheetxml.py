@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from budget.money import format_euros
+from budget.workbook.exact import FLOAT_LIMIT, INT_LIMIT, WORKBOOK_LIMIT_CENTS, exact_number
 from budget.workbook.sheet import (
     FORMULA_STARTS,
     Block,
@@ -27,6 +28,7 @@ from budget.workbook.sheet import (
     column_letter,
 )
 from budget.workbook.stylesheet import Stylesheet
+from budget.workbook.xmltext import ILLEGAL, xml_clean, xml_text
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -191,6 +193,10 @@ class _CellWriter:
             found = self.texts[value] = (escape(shown), shown.startswith(FORMULA_STARTS))
         return found
 
+    def inexact(self, value: float | int, ref: str) -> None:
+        """Refuse a number the sheet cannot show to the cent (budget/workbook/exact.py)."""
+        exact_number(value, f"sheet {self.sheet.title!r}, cell {ref}", "workbook")
+
     def row(self, row: int) -> str:
         height = self.sheet.heights.get(row)
         attributes = f' ht="{height:g}" customHeight="1"' if height else ""
@@ -211,14 +217,18 @@ class _CellWriter:
                 formula: Formula = value  # type: ignore[assignment]
                 expression, cached = formula[0][1:], formula[1]
                 if "<" in expression or ">" in expression or "&" in expression:
-                    expression = escape(expression)
+                    expression = xml_text(expression)
+                elif ILLEGAL.search(expression):
+                    expression = xml_clean(expression)
                 kind = type(cached)
+                if kind is not str and not -FLOAT_LIMIT <= cached <= FLOAT_LIMIT:  # type: ignore[operator]
+                    self.inexact(cached, ref)  # type: ignore[arg-type]
                 if kind is float:
                     append(f'<c r="{ref}"{style}><f>{expression}</f><v>{cached!r}</v></c>')
                 elif kind is str:
                     append(
                         f'<c r="{ref}"{style} t="str"><f>{expression}</f>'
-                        f"<v>{escape(str(cached))}</v></c>"
+                        f"<v>{xml_text(cached)}</v></c>"
                     )
                 else:
                     append(f'<c r="{ref}"{style}><f>{expression}</f><v>{int(cached)}</v></c>')
@@ -236,8 +246,12 @@ class _CellWriter:
                     f'<t xml:space="preserve">{found[0]}</t></is></c>'
                 )
             elif kind is int:
+                if not -INT_LIMIT <= value <= INT_LIMIT:  # type: ignore[operator]
+                    self.inexact(value, ref)  # type: ignore[arg-type]
                 append(f'<c r="{ref}"{style}><v>{value}</v></c>')
             elif kind is float:
+                if not -FLOAT_LIMIT <= value <= FLOAT_LIMIT:  # type: ignore[operator]
+                    self.inexact(value, ref)  # type: ignore[arg-type]
                 append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
             elif value is None:
                 append(f'<c r="{ref}"{style}/>')
@@ -271,6 +285,8 @@ def block_rows(block: Block, stylesheet: Stylesheet, chunk: int | None = None) -
     def amount(cents: int, style: str) -> str:
         found = amounts.get(cents)
         if found is None:
+            if not -WORKBOOK_LIMIT_CENTS <= cents <= WORKBOOK_LIMIT_CENTS:
+                exact_number(cents / 100, "a row of the data", "workbook")
             if len(amounts) >= 100_000:
                 amounts.clear()
             found = amounts[cents] = f'"{style}><v>{format_euros(cents)}</v></c>'

@@ -8,9 +8,8 @@ once, in order of first use, so that the same workbook gives the same part.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from budget.workbook.styles import Alignment, Border, Fill, Font, Look, Side
+from budget.workbook.xmltext import xml_attribute as quoteattr
 
 # Number formats that every spreadsheet program knows by number; others get 164 onwards.
 BUILT_IN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
