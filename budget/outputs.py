@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ def rows_text(frame: pd.DataFrame, fmt: str) -> str:
 def emit(text: str, fmt: str) -> None:
     """Text on standard output; excel-csv as UTF-8 bytes whatever the terminal's encoding
     (its byte-order mark tells Excel so)."""
-    if fmt == "excel-csv":
+    # A terminal's stream may be a text-only wrapper (budget.terminal escapes control
+    # characters there): then the text goes as text.
+    if fmt == "excel-csv" and hasattr(sys.stdout, "buffer"):
         click.echo(text.encode("utf-8"), nl=False)
     else:
         click.echo(text, nl=False)
