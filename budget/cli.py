@@ -1,7 +1,8 @@
 """The `budget` command line: parse arguments, call the stages, print, set exit codes.
 
-Exit status: 0 success; 1 invalid input (one line per problem on stderr) or a breach
-found; 2 wrong usage.
+Exit status: 0 success; 1 invalid input (one line per problem on stderr); 2 wrong usage;
+3 a breach found by `check` (or by `run`/`actuals` with --strict); 70 an internal error (a
+bug: one line, the traceback with --debug or BUDGET_DEBUG=1); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -20,18 +21,22 @@ from budget.engine import project
 from budget.errors import InputError, Problem
 from budget.kinds import KINDS
 from budget.model import Scenario
-from budget.render import rows_csv, rows_json, with_conventions, with_euros
+from budget.outputs import FORMATS as FORMAT_NAMES
+from budget.outputs import Output, emit, open_elsewhere, parse_output, rows_text, text_for_file
+from budget.render import with_conventions, with_euros
 from budget.scenario import read_scenario
 from budget.search import DEFAULT_EXAMPLES
 from budget.terminal import escaping_streams, one_line
 
-FORMATS = click.Choice(["table", "csv", "json"])
+FORMATS = click.Choice(list(FORMAT_NAMES))
+TEXT_FORMATS = ("csv", "excel-csv", "json")
+INVALID_INPUT, WRONG_USAGE, BREACH_FOUND, INTERNAL_ERROR, INTERRUPTED = 1, 2, 3, 70, 130
 
 
 def fail(problems: list[Problem]) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)
-    sys.exit(1)
+    sys.exit(INVALID_INPUT)
 
 
 def load_or_fail(path: str | Path) -> Scenario:
@@ -42,25 +47,107 @@ def load_or_fail(path: str | Path) -> Scenario:
 
 
 def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:
-    return click.argument("scenario", required=required, type=click.Path(dir_okay=False))
-
-
-def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
-    """-o/--output FILE.xlsx, the same on every command that writes a workbook."""
-    return click.option("-o", "--output", type=click.Path(dir_okay=False), help=help)
-
-
-def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
-    """--format table|csv|json, the same on every command that prints results."""
-    return click.option(
-        "--format", "fmt", type=FORMATS, default="table", show_default=True, help=help
+    return click.argument(
+        "scenario", required=required, type=click.Path(dir_okay=False, allow_dash=True)
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """-o/--output FILE, the same on every command that writes a file: by the extension a
+    workbook (.xlsx), the CSV rows (.csv) or the JSON rows (.json); see budget.outputs."""
+    return click.option(
+        "-o",
+        "--output",
+        callback=parse_output,
+        metavar="FILE",
+        help=help + " By extension: .xlsx a workbook, .csv the CSV rows, .json the JSON rows.",
+    )
+
+
+def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """--format table|csv|excel-csv|json, the same on every command that prints results."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=FORMATS,
+        default="table",
+        show_default=True,
+        help=help + " excel-csv: the csv rows for Excel in a European locale (; and 1234,50).",
+    )
+
+
+def strict_option() -> Callable[[Callable[..., Any]], Any]:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Exit with status 3 when a [[limits]] ceiling is breached (after all output).",
+    )
+
+
+def refuse_open_target(output: Output | None) -> None:
+    """Exit 1 before any work when a spreadsheet program holds the -o target open."""
+    if output is not None:
+        problem = open_elsewhere(output.path)
+        if problem is not None:
+            fail([problem])
+
+
+def write_rows_or_fail(
+    output: Output,
+    fmt: str,
+    render: Callable[[str], str],
+    scenarios: list[Scenario],
+    extra_inputs: list[str] | None = None,
+) -> None:
+    """Write a .csv or .json target: `render(format)`, atomically, never over an input
+    (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
+    from budget.outputs import write_text_output
+    from budget.workbook.save import protected_files
+
+    try:
+        inputs = protected_files(scenarios, extra_inputs or [])
+        write_text_output(output, text_for_file(output, fmt, render), inputs)
+    except InputError as exc:
+        fail(exc.problems)
+
+
+class BudgetGroup(click.Group):
+    """Turns a bug into exit status 70 and one line, unless --debug or BUDGET_DEBUG."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            raise  # click ends quietly when the reader of the output went away
+        except Exception as exc:  # a bug, not the user's fault: say so in one line
+            if ctx.params.get("debug") or os.environ.get("BUDGET_DEBUG"):
+                raise
+            click.echo(internal_error_line(exc), err=True)
+            ctx.exit(INTERNAL_ERROR)
+
+
+def internal_error_line(exc: BaseException) -> str:
+    return (
+        f"budget: internal error: {type(exc).__name__}: {one_line(str(exc))[:300]} "
+        "(this is a bug; please "
+        "report it with the command you ran; run it again with --debug for details)"
+    )
+
+
+@click.group(
+    cls=BudgetGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(budget.__version__, prog_name="budget")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the traceback of an internal error (as BUDGET_DEBUG=1 does).",
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, debug: bool) -> None:
     """Project multi-year funding commitments exactly, to the cent.
 
     A scenario is a TOML file of funders, recipients and commitments (top_up, annual,
@@ -74,6 +161,20 @@ def cli(ctx: click.Context) -> None:
         budget simulate my.toml --draws 10000   ranges (P5/P50/P95), chance a cap binds
         budget check my.toml                    search the inputs for a ceiling breach
         budget validate scenarios/*.toml        check files only
+        budget init                             write a commented starter scenario.toml
+
+    SCENARIO may be - to read the scenario from standard input (paths in it are then
+    relative to the working folder). -o FILE writes by the extension: .xlsx a workbook,
+    .csv the CSV rows, .json the JSON rows.
+
+    \b
+    Exit status:
+        0   success
+        1   invalid input (one line per problem on stderr)
+        2   wrong usage
+        3   a breach found by check (or by run/actuals with --strict)
+        70  an internal error (a bug; --debug shows the traceback)
+        130 interrupted
 
     Amounts are integer cents; splits use largest remainder, so parts always add up.
     """
@@ -84,7 +185,7 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @scenario_argument(required=False)
-@output_option("Write an Excel workbook to this .xlsx file as well.")
+@output_option("Write a file as well.")
 @format_option("table: overview per basis; csv/json: the tidy rows with euros and cents.")
 @click.option("--thousands", is_flag=True, help="Show the overview tables in thousands.")
 @click.option(
@@ -95,7 +196,15 @@ def cli(ctx: click.Context) -> None:
     help="With --thousands: plain rounds each amount by itself; controlled (which implies "
     "--thousands) rounds each column so that the rows add up to the rounded total.",
 )
-def run(scenario: str | None, output: str | None, fmt: str, thousands: bool, rounding: str) -> None:
+@strict_option()
+def run(
+    scenario: str | None,
+    output: Output | None,
+    fmt: str,
+    thousands: bool,
+    rounding: str,
+    strict: bool,
+) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
 
     The overview shows fiscal years across and funders with their commitments down, on a
@@ -108,42 +217,47 @@ def run(scenario: str | None, output: str | None, fmt: str, thousands: bool, rou
     the cash paid and the commitments outstanding at year end (opening + entered - paid =
     closing), with the share of each year's cash that settles commitments of earlier years;
     and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
-    warned about on stderr, one line each; the run still succeeds (exit 0). The workbook
-    has the same view on its "Commitment vs cash" sheet.
+    warned about on stderr, one line each; the run still succeeds (exit 0), unless
+    --strict is given (exit 3). The workbook has the same view on its "Commitment vs cash"
+    sheet.
 
     With --thousands the overview tables show whole thousands, with a note that totals are
     rounded from exact amounts; --rounding controlled makes each column add up on paper.
     """
+    refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
     rows = project(loaded)
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
-    if output:
-        write_workbook_or_fail(loaded, rows, output, path, realised=realised, indicators=True)
-    if fmt in ("csv", "json"):
+    if output and output.kind == "xlsx":
+        write_workbook_or_fail(loaded, rows, output.path, path, realised=realised, indicators=True)
+    elif output:
+        write_rows_or_fail(output, fmt, lambda f: rows_text(data_rows(loaded, rows), f), [loaded])
+    if fmt in TEXT_FORMATS:
         # The rows are data on stdout; say on stderr which inputs took central values.
         for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
             click.echo(note, err=True)
-    if fmt == "csv":
-        click.echo(rows_csv(data_rows(loaded, rows)), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(data_rows(loaded, rows)), nl=False)
+        emit(rows_text(data_rows(loaded, rows), fmt), fmt)
     else:
         shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
         click.echo(run_table(loaded, rows, forecast, rounding if shown_in_thousands else None))
     if output:
-        click.echo(f"Wrote {output}", err=True)
-    warn_breaches(loaded, rows if forecast is None else forecast)
+        click.echo(f"Wrote {output.path}", err=True)
+    breached = warn_breaches(loaded, rows if forecast is None else forecast)
+    if strict and breached:
+        sys.exit(BREACH_FOUND)
 
 
-def warn_breaches(scenario: Scenario, rows: Any) -> None:
-    """One line on stderr per limit breached in a year; the run still succeeds."""
+def warn_breaches(scenario: Scenario, rows: Any) -> int:
+    """One line on stderr per limit breached in a year; the number of such lines."""
     from budget.ledger import breach_lines
     from budget.limits import check_rows
 
-    for line in breach_lines(check_rows(scenario, rows), scenario.label):
+    lines = breach_lines(check_rows(scenario, rows), scenario.label)
+    for line in lines:
         click.echo(line, err=True)
+    return len(lines)
 
 
 def data_rows(scenario: Scenario, rows: Any) -> Any:
@@ -249,14 +363,14 @@ def write_workbook_or_fail(
 
 
 @cli.command()
-@click.argument("base", type=click.Path(dir_okay=False))
-@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@output_option("Write a comparison workbook to this .xlsx file as well.")
+@click.argument("base", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@output_option("Write a comparison file as well.")
 @format_option(
     "table: side by side per funder and year; csv/json: one row per scenario, "
     "commitment, funder, basis and year with amount and delta."
 )
-def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) -> None:
+def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str) -> None:
     """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
 
     The table shows, per basis, funder and fiscal year, each scenario beside the base with
@@ -272,6 +386,9 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     from budget.compare import compare_rows, scenario_labels
 
     paths = [base, *others]
+    if paths.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
+    refuse_open_target(output)
     loaded: list[Scenario] = []
     problems: list[Problem] = []
     for path in paths:
@@ -284,28 +401,33 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     rows = [project(s) for s in loaded]
     long = compare_rows(loaded, rows)
     labels = scenario_labels(loaded)
-    if output:
-        from budget.workbook.compare_sheet import write_comparison
 
-        try:
-            write_comparison(loaded, long, labels, output, inputs=[Path(p) for p in paths])
-        except InputError as exc:
-            fail(exc.problems)
-    from budget.compare_summary import compare_report, convention_warnings
-
-    for warning in convention_warnings(loaded, labels):
-        click.echo(warning, err=True)
-    if fmt in ("csv", "json"):
+    def render(chosen: str) -> str:
         currency = long["scenario"].map(
             dict(zip(labels, (s.currency for s in loaded), strict=True))
         )
         shown = with_euros(long, ("amount_cents", "delta_cents"))
-        shown = with_conventions(shown, currency, loaded[0].label)
-        click.echo((rows_csv if fmt == "csv" else rows_json)(shown), nl=False)
+        return rows_text(with_conventions(shown, currency, loaded[0].label), chosen)
+
+    if output and output.kind == "xlsx":
+        from budget.workbook.compare_sheet import write_comparison
+
+        try:
+            write_comparison(loaded, long, labels, output.path, inputs=[Path(p) for p in paths])
+        except InputError as exc:
+            fail(exc.problems)
+    elif output:
+        write_rows_or_fail(output, fmt, render, loaded)
+    from budget.compare_summary import compare_report, convention_warnings
+
+    for warning in convention_warnings(loaded, labels):
+        click.echo(warning, err=True)
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(compare_report(loaded, rows, long, labels))
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
 
 
 @cli.command()
@@ -317,8 +439,8 @@ def compare(base: str, others: tuple[str, ...], output: str | None, fmt: str) ->
     help="Seed of the random draws; without it one is picked and printed on stderr.",
 )
 @format_option("table: bands per funder, cap and limit chances; csv/json: every row.")
-@output_option("Write the workbook, with an Uncertainty sheet, to this .xlsx file as well.")
-def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str | None) -> None:
+@output_option("Write the workbook (with an Uncertainty sheet) or the rows as well.")
+def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Output | None) -> None:
     """Monte Carlo: draw every uncertain input DRAWS times and project each draw.
 
     Prints the mean, P5, P50 and P95 of each commitment (per funder, basis and year), of
@@ -332,8 +454,15 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str 
     from budget.simulate import simulate as run_simulation
     from budget.uncertainty_text import simulation_csv, simulation_json, simulation_text
 
+    refuse_open_target(output)
     path = Path(scenario)
     loaded = load_or_fail(path)
+    if not central_value_notes(loaded):
+        click.echo(
+            f"Note: {loaded.name} has no uncertain inputs: every draw is the same projection "
+            '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
+            err=True,
+        )
     if seed is None:
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
@@ -346,19 +475,23 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: str 
         file=sys.stderr,
     ) as bar:
         sim = run_simulation(loaded, draws, seed, progress=bar.update)
-    if output:
+
+    def render(chosen: str) -> str:
+        return simulation_json(sim) if chosen == "json" else simulation_csv(sim, chosen)
+
+    if output and output.kind == "xlsx":
         from budget.workbook.uncertainty import uncertainty_sheet
 
         rows = project(loaded)
-        write_workbook_or_fail(loaded, rows, output, path, (uncertainty_sheet(sim),))
-    if fmt == "csv":
-        click.echo(simulation_csv(sim), nl=False)
-    elif fmt == "json":
-        click.echo(simulation_json(sim), nl=False)
+        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(sim),))
+    elif output:
+        write_rows_or_fail(output, fmt, render, [loaded])
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(simulation_text(sim), nl=False)
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
 
 
 @cli.command()
@@ -376,7 +509,7 @@ def check(scenario: str, examples: int) -> None:
     First the central projection is checked against every limit. Then hypothesis searches
     the uncertain inputs, each within its range (uniform, triangular: low to high; normal:
     mean +- 6 sd, cut at zero; choice: its values), for a combination that breaches a
-    limit, and shrinks it to the smallest one. Exit 1 when a limit is breached, else 0.
+    limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
     The search is deterministic: the same scenario and --examples give the same answer.
     """
     from budget.search import central_breaches, search
@@ -400,7 +533,7 @@ def check(scenario: str, examples: int) -> None:
         click.echo("The central projection breaches a limit:")
         for breach in breaches:
             click.echo(f"  {breach_line(breach)}")
-        sys.exit(1)
+        sys.exit(BREACH_FOUND)
     click.echo(
         f"The central projection is within {'its' if count == 1 else 'all'} {count} "
         f"limit{'s' if count != 1 else ''}."
@@ -408,13 +541,17 @@ def check(scenario: str, examples: int) -> None:
     found = search(loaded, examples)
     click.echo(search_text(found, examples))
     if found.counterexample:
-        sys.exit(1)
+        sys.exit(BREACH_FOUND)
 
 
 @cli.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument(
+    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
+)
 def validate(scenarios: tuple[str, ...]) -> None:
     """Check SCENARIOS without projecting them; list every problem found."""
+    if scenarios.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read only once")
     problems: list[Problem] = []
     for path in scenarios:
         scenario, found = read_scenario(path)
@@ -592,9 +729,15 @@ def forecast_notes(forecast: Any) -> list[str]:
     "else the latest booking).",
 )
 @format_option("table: plan against actual per year, then the forecast; csv/json: every row.")
-@output_option("Write the workbook, with a Plan vs actual sheet, to this .xlsx file as well.")
+@output_option("Write the workbook (with a Plan vs actual sheet) or the rows as well.")
+@strict_option()
 def actuals(
-    scenario: str, files: tuple[str, ...], as_of: Any, fmt: str, output: str | None
+    scenario: str,
+    files: tuple[str, ...],
+    as_of: Any,
+    fmt: str,
+    output: Output | None,
+    strict: bool,
 ) -> None:
     """Plan against actual: what was booked, the variance, and the forecast per year.
 
@@ -619,6 +762,7 @@ def actuals(
     from budget.realisation.realised import COLUMNS
     from budget.realisation.text import realisation_text
 
+    refuse_open_target(output)
     loaded = load_or_fail(scenario)
     chosen = list(files) if files else None
     if chosen is None and not loaded.actuals:
@@ -628,20 +772,29 @@ def actuals(
         )
     plan = project(loaded)
     frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None, plan)
-    if output:
-        write_workbook_or_fail(
-            loaded, plan, output, Path(scenario), realised=frame, indicators=True
-        )
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
-    shown = with_conventions(with_euros(frame, cents), loaded.currency, loaded.label)
-    if fmt == "csv":
-        click.echo(rows_csv(shown), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(shown), nl=False)
+
+    def render(chosen: str) -> str:
+        return rows_text(
+            with_conventions(with_euros(frame, cents), loaded.currency, loaded.label), chosen
+        )
+
+    if output and output.kind == "xlsx":
+        write_workbook_or_fail(
+            loaded, plan, output.path, Path(scenario), realised=frame, indicators=True
+        )
+    elif output:
+        write_rows_or_fail(output, fmt, render, [loaded], [*(chosen or []), scenario])
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
     else:
         click.echo(realisation_text(frame, loaded))
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {output.path}", err=True)
+    if strict:
+        breached = warn_breaches(loaded, forecast_from(loaded, frame))
+        if breached:
+            sys.exit(BREACH_FOUND)
 
 
 @cli.command()
@@ -665,35 +818,56 @@ def indicators(scenario: str | None, fmt: str) -> None:
         for note in forecast_notes(cash):
             click.echo(note, err=True)
     frame = indicator_rows(loaded, cash)
-    if fmt == "csv":
-        click.echo(rows_csv(output_rows(frame)), nl=False)
-    elif fmt == "json":
-        click.echo(rows_json(output_rows(frame)), nl=False)
+    if fmt in TEXT_FORMATS:
+        emit(rows_text(output_rows(frame), fmt), fmt)
     else:
         click.echo(indicators_text(loaded, frame))
 
 
+@cli.command()
+@click.argument("file", default="scenario.toml", type=click.Path(allow_dash=True))
+def init(file: str) -> None:
+    """Write a commented starter scenario to FILE (default scenario.toml; - for stdout).
+
+    The starter has two funders, three recipients, one commitment of each kind (top_up,
+    annual, grant), a budget ceiling and an assumption, each explained in a comment.
+    `budget run FILE` runs it as it is. An existing FILE is never overwritten.
+    """
+    from budget.outputs import STARTER, write_new_file
+
+    text = STARTER.read_text(encoding="utf-8")
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    problem = write_new_file(Path(file), text)
+    if problem is not None:
+        fail([problem])
+    click.echo(f"Wrote {file}; run it with: budget run {file}", err=True)
+
+
 def main() -> None:
-    """The console script: never a traceback for the user, unless BUDGET_DEBUG is set."""
+    """The console script: exit statuses as documented; never a traceback for the user
+    unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130, SIGTERM 143."""
     from budget.atomic import Terminated, raise_terminated
 
     signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
     try:
-        cli(standalone_mode=True)
-    except SystemExit:
-        raise
+        code = cli.main(standalone_mode=False)
+    except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
+        click.echo("budget: interrupted", err=True)
+        sys.exit(INTERRUPTED)
     except KeyboardInterrupt:
         click.echo("budget: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except Terminated:
         click.echo("budget: terminated (SIGTERM); no output file was left half-written", err=True)
         sys.exit(143)
-    except Exception as exc:  # a bug, not the user's fault: say so in one line
-        if os.environ.get("BUDGET_DEBUG"):
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # outside a command (the group's own options)
+        if "--debug" in sys.argv[1:] or os.environ.get("BUDGET_DEBUG"):
             raise
-        click.echo(
-            f"budget: internal error: {type(exc).__name__}: {one_line(str(exc))[:300]} "
-            "(this is a bug; set BUDGET_DEBUG=1 for details)",
-            err=True,
-        )
-        sys.exit(1)
+        click.echo(internal_error_line(exc), err=True)
+        sys.exit(INTERNAL_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import textwrap
 from collections.abc import Callable, Iterator
 
 import pandas as pd
 
+from budget.csvtext import frame_csv
 from budget.money import format_euros, format_euros_grouped, round_half_away, round_parts_to
 from budget.overview import Overview
 
@@ -185,12 +184,9 @@ def with_conventions(
     return out
 
 
-def rows_csv(rows: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(rows.columns))
-    writer.writerows(rows.itertuples(index=False, name=None))
-    return buffer.getvalue()
+def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
+    """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.csvtext)."""
+    return frame_csv(rows, flavour)
 
 
 def rows_csv_chunks(

@@ -63,13 +63,21 @@ class Found:
 
     inputs: the number of uncertain inputs searched; tried: the combinations run through
     the engine (shrinking included); counterexample and breaches: the smallest combination
-    found that breaches a limit, and the limits it breaches, or empty when none was found.
+    found that breaches a limit, and the limits it breaches, or empty when none was found;
+    shrink_steps: of `tried`, the combinations tried after the first breach was found, to
+    make it smaller (so `tried - shrink_steps` examples were searched).
     """
 
     inputs: int
     tried: int
     counterexample: tuple[Input, ...] = ()
     breaches: tuple[LimitYear, ...] = ()
+    shrink_steps: int = 0
+
+    @property
+    def searched(self) -> int:
+        """The examples searched until the first breach (or all of them, without one)."""
+        return self.tried - self.shrink_steps
 
 
 def central_breaches(scenario: Scenario) -> list[LimitYear]:
@@ -194,12 +202,15 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
         rounds.append((_levels(space.fields, space.dists), examples))
 
     tried = 0
+    first_breach = 0  # the count of combinations tried when the first breach was found
 
     def breaches_a_limit(values: tuple[int, ...]) -> bool:
-        nonlocal tried
+        nonlocal tried, first_breach
         tried += 1
         breaches, score = space.evaluate(values)
         target(score, label="largest excess over a ceiling")
+        if breaches and not first_breach:
+            first_breach = tried
         return bool(breaches)
 
     for strategy, allowed in rounds:
@@ -219,7 +230,13 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
         except (NoSuchExample, Unsatisfiable):
             continue
         breaches, _ = space.evaluate(values)
-        return Found(len(space.cells), tried, space.inputs(values), tuple(breaches))
+        return Found(
+            len(space.cells),
+            tried,
+            space.inputs(values),
+            tuple(breaches),
+            shrink_steps=tried - first_breach,
+        )
     return Found(len(space.cells), tried)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -11,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from budget.csvtext import records_csv
 from budget.limits import LimitYear
 from budget.money import format_euros, format_euros_grouped
 from budget.render import amount_text, text_table
@@ -59,14 +58,10 @@ def _probability(value: Any) -> float | None:
     return round(float(value), 6)
 
 
-def simulation_csv(sim: Simulation) -> str:
+def simulation_csv(sim: Simulation, flavour: str = "csv") -> str:
+    """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.csvtext)."""
     columns, records = simulation_records(sim)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for record in records:
-        writer.writerow(["" if v is None else _csv_number(v) for v in record])
-    return buffer.getvalue()
+    return records_csv(columns, [[_csv_number(v) for v in r] for r in records], flavour)
 
 
 def _csv_number(value: Any) -> Any:
@@ -199,8 +194,9 @@ def search_text(found: Found, examples: int) -> str:
     if found.counterexample:
         return "\n".join(
             [
-                f"Found inputs that breach a limit after {found.tried:,} combinations, "
-                "shrunk to the smallest:",
+                f"Found inputs that breach a limit after searching {_count(found.searched)} "
+                f"(of at most {examples:,}; --examples), then shrunk them to the smallest "
+                f"in {found.shrink_steps:,} step{'' if found.shrink_steps == 1 else 's'}:",
                 *counterexample_lines(found.counterexample),
                 "With these inputs:",
                 *(f"  {breach_line(b)}" for b in found.breaches),
@@ -210,5 +206,9 @@ def search_text(found: Found, examples: int) -> str:
         return "No uncertain input moves a funder that has a limit: nothing to search."
     return (
         f"Searched {found.inputs:,} uncertain inputs within their ranges: "
-        f"{found.tried:,} combinations tried (--examples {examples}), none breaches a limit."
+        f"{_count(found.searched)} tried (--examples {examples}), none breaches a limit."
     )
+
+
+def _count(examples: int) -> str:
+    return f"{examples:,} example{'' if examples == 1 else 's'}"

@@ -380,7 +380,7 @@ def test_limits_and_check_use_the_forecast(tmp_path):
         result.stderr
     )
     checked = invoke("check", str(path))
-    assert checked.exit_code == 1
+    assert checked.exit_code == 3
     assert "use the forecast" in checked.stdout
     assert "146,300.00" in checked.stdout
 

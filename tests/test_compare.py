@@ -241,9 +241,11 @@ def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
 
 
 def test_compare_output_refuses_to_overwrite_an_input(tmp_path):
-    base = tmp_path / "base.toml"
+    # A scenario in a file named .csv: -o would write CSV rows there, but it is an input.
+    base = tmp_path / "base.csv"
     base.write_bytes((SCENARIOS / "letter-2014.toml").read_bytes())
     other = SCENARIOS / "mki-through-2015.toml"
     result = CliRunner().invoke(cli, ["compare", str(base), str(other), "-o", str(base)])
     assert result.exit_code == 1
+    assert "refusing to write over it" in result.stderr
     assert base.read_bytes() == (SCENARIOS / "letter-2014.toml").read_bytes()

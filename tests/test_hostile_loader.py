@@ -63,6 +63,15 @@ total = {total}
 start = 2015-01-01
 end = 2017-01-01
 allocation = {allocation}
+
+[[commitments]]
+id = "grant-advance"
+kind = "grant"
+recipient = "R"
+funders = {{ B = "1" }}
+total = "1000.00"
+start = 2015-01-01
+end = 2017-01-01
 advance = {advance}
 settlement_lag = {settlement_lag}
 committed_in = {committed_in}

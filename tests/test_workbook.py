@@ -392,8 +392,9 @@ amount = "10.00"
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("base.toml", "is an input of this scenario"),
-        ("child.toml", "is an input of this scenario"),
+        # Scenario files under names that -o writes (.csv, .json): refused as inputs.
+        ("base.csv", "is an input of this scenario"),
+        ("child.json", "is an input of this scenario"),
         ("missing/out.xlsx", "does not exist"),
     ],
 )
@@ -401,10 +402,10 @@ def test_refused_targets_exit_1_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, message: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("base.toml").write_text(BASE, encoding="utf-8")
-    Path("child.toml").write_text('[scenario]\nextends = "base.toml"\nname = "child"\n')
+    Path("base.csv").write_text(BASE, encoding="utf-8")
+    Path("child.json").write_text('[scenario]\nextends = "base.csv"\nname = "child"\n')
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    result = CliRunner().invoke(cli, ["run", "child.toml", "-o", target])
+    result = CliRunner().invoke(cli, ["run", "child.json", "-o", target])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()

@@ -42,7 +42,7 @@ class AnnualKind:
         "first_year": "the first fiscal year",
         "last_year": "the last fiscal year",
         "amount": "the amount per year (before indexation)",
-        "indexation": 'the yearly rate, e.g. "0.02" for 2%',
+        "indexation": 'the yearly rate, e.g. "2%" or "0.02"; above 1 only with %',
     }
     year_inputs: tuple[str, ...] = ("amount",)
     commits_up_front: bool = False
@@ -139,6 +139,12 @@ def _parse_rate_text(raw: str) -> Fraction:
     rate = Fraction(number)
     if percent:
         rate /= 100
+    elif rate > 1:
+        # "2" would be 200% a year: almost always a percentage without its sign.
+        raise MoneyError(
+            f"{raw!r} is a rate above 100% a year",
+            f'did you mean {text}%? a rate above 1 must be written with %, e.g. "150%"',
+        )
     if not -1 < rate <= 10 or rate.denominator > 10**9:
         raise MoneyError(
             f"{excerpt(raw)} is not a sensible yearly rate", 'write e.g. "0.02" for 2%'

@@ -81,6 +81,21 @@ class GrantKind:
                 "is set without advance, so it would do nothing",
                 "add advance (the share paid up front) or remove settlement_lag",
             )
+        # Both in one file: the allocation would be ignored. A scenario that extends another
+        # may add an advance to an inherited grant: it then replaces the allocation's cash.
+        if (
+            reader.has("allocation")
+            and reader.has("advance")
+            and reader.file_of("allocation") == reader.file_of("advance")
+        ):
+            reader.error(
+                "allocation",
+                "is set together with advance, which decides the cash instead: the advance "
+                "share is paid in the first fiscal year and the rest at settlement",
+                "remove allocation (the whole total is committed in committed_in either "
+                "way), or remove advance to pay the cash by the allocation",
+            )
+            return None
         if start is not None and end is not None and end <= start:
             reader.error(
                 "end",

@@ -21,8 +21,11 @@ MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 
 
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
-    """The scenario at `path` and its problems: (scenario, []) or (None, problems)."""
-    shown = str(path)
+    """The scenario at `path` and its problems: (scenario, []) or (None, problems).
+    `path` "-" reads standard input, shown as "<stdin>" in messages."""
+    from budget.scenario.read import STDIN, STDIN_SHOWN
+
+    shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
     with _collector_paused():
         scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
     return scenario, bounded(problems)

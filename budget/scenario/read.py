@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,10 @@ from typing import Any
 from budget.errors import Problem
 
 MAX_BYTES = 50 * 2**20
+# `-` is standard input; its folder is the working folder, so that paths in it (extends,
+# register, actuals) are relative to where the command runs.
+STDIN = Path("-")
+STDIN_SHOWN = "<stdin>"
 
 try:  # A parser in Rust, about five times as fast as tomllib on large scenarios.
     import rtoml
@@ -74,15 +79,21 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(shown, "", message, hint)]
 
     try:
-        refused = not_a_file(path, "scenario file")
-        if refused:
-            return fail(refused)
-        data = read_limited(path, MAX_BYTES)
-        if data is None:
-            return fail(
-                "is too large for a scenario file (over 50 MiB)",
-                "keep large registers in a CSV or XLSX file named by register =",
-            )
+        if path == STDIN:
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                return fail("is too large for a scenario (over 50 MiB)")
+        else:
+            refused = not_a_file(path, "scenario file")
+            if refused:
+                return fail(refused)
+            limited = read_limited(path, MAX_BYTES)
+            if limited is None:
+                return fail(
+                    "is too large for a scenario file (over 50 MiB)",
+                    "keep large registers in a CSV or XLSX file named by register =",
+                )
+            data = limited
     except FileNotFoundError:
         return fail("no such file")
     except OSError as exc:
