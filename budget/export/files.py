@@ -6,7 +6,6 @@ workbook's `write_atomically`), so a failure never leaves a half-written export.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
@@ -14,7 +13,7 @@ from typing import IO
 from budget.atomic import check_regular
 from budget.errors import InputError, Problem
 from budget.model import Scenario
-from budget.workbook.save import protected_files, write_atomically
+from budget.workbook.save import protected_files, same_file, write_atomically
 
 
 def inputs_of(scenario: Scenario, extra: Sequence[str | Path] = ()) -> list[str | Path]:
@@ -52,7 +51,7 @@ def _check_not_input(target: Path, inputs: Sequence[str | Path], hint: str) -> N
     if target.is_dir():
         _refuse(target, "is a folder", hint)
     for source in inputs:
-        if _same_file(target, Path(source)):
+        if same_file(target, Path(source)):
             _refuse(
                 target, f"is an input of this scenario ({source}); refusing to write over it", hint
             )
@@ -70,12 +69,3 @@ def write_chunks(target: Path, chunks: Iterable[str]) -> None:
 
 def _refuse(path: str | Path, message: str, hint: str) -> None:
     raise InputError([Problem(str(path), "", message, hint)])
-
-
-def _same_file(target: Path, source: Path) -> bool:
-    try:
-        if target.exists() and source.exists():
-            return os.path.samefile(target, source)
-        return target.resolve() == source.resolve()
-    except OSError:
-        return False

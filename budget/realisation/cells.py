@@ -245,10 +245,7 @@ def basis_of(check: Checker, values: Text) -> Text:
 
 
 def letters(index: int) -> str:
-    """0 -> "A", 26 -> "AA": the spreadsheet name of a column."""
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
+    """0 -> "A", 26 -> "AA": the spreadsheet name of a column (as registers name them)."""
+    from budget.scenario.register import column_letters
+
+    return column_letters(index)

@@ -215,7 +215,7 @@ def table_of_columns(
     ids = named.get("id")
     for row in np.flatnonzero(stray_column >= 0).tolist():
         number = first_number + row
-        letters = _letters(int(stray_column[row]))
+        letters = column_letters(int(stray_column[row]))
         hint = f"name the column in row {top + 1}, or clear the cell"
         if not filled[row]:
             message = f"has values only in column {letters}, which has no name"
@@ -358,7 +358,7 @@ def _funders(text: Any) -> tuple[Any, str]:
     return shares, ""
 
 
-def _letters(index: int) -> str:
+def column_letters(index: int) -> str:
     """0 -> "A", 26 -> "AA": the spreadsheet name of a column."""
     name = ""
     index += 1

@@ -84,7 +84,7 @@ def check_target(path: str | Path, inputs: Sequence[str | Path]) -> Path:
     if target.is_dir():
         raise InputError([Problem(shown, "", "is a folder", "name an .xlsx file to write")])
     for source in inputs:
-        if _same_file(target, Path(source)):
+        if same_file(target, Path(source)):
             raise InputError(
                 [
                     Problem(
@@ -98,7 +98,8 @@ def check_target(path: str | Path, inputs: Sequence[str | Path]) -> Path:
     return target
 
 
-def _same_file(target: Path, source: Path) -> bool:
+def same_file(target: Path, source: Path) -> bool:
+    """Whether writing `target` would write over `source` (links and relative names too)."""
     try:
         if target.exists() and source.exists():
             return os.path.samefile(target, source)
