@@ -24,7 +24,7 @@ from budget.explain import explain, explain_all
 from budget.kinds.top_up import TopUp
 from budget.strategies import scenarios
 from budget.workbook import calculation_sheet, write_workbook
-from budget.workbook.calculation_split import RE_RUN
+from budget.workbook.calculation_split import ADDS_UP, RE_RUN
 from tests.formulas import Evaluator
 from tests.test_workbook_libreoffice import with_wrong_cached_values
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
@@ -67,7 +67,7 @@ def formula_cells(book: Any) -> list[tuple[str, str]]:
 def check_workbook(scenario: Any, rows: Any, path: Path) -> int:
     """Every formula of the Calculation sheet evaluates exactly to its cached value; every
     Overview-like table cell to the engine's amount; rounding constants are single cents;
-    every check cell is empty. Returns the number of formulas checked."""
+    every check cell says "ok". Returns the number of formulas checked."""
     book = openpyxl.load_workbook(path)
     cached = openpyxl.load_workbook(path, data_only=True)
     evaluate = Evaluator(book)
@@ -93,7 +93,7 @@ def check_workbook(scenario: Any, rows: Any, path: Path) -> int:
             cents = {round(c.value * 100) for c in row[2:] if isinstance(c.value, int | float)}
             assert cents and cents <= {-1, 1}, (label, cents)
         if label.startswith("check:"):
-            assert evaluate.value(SHEET, row[1].coordinate) == ""
+            assert evaluate.value(SHEET, row[1].coordinate) == ADDS_UP
     return checked
 
 
@@ -153,7 +153,7 @@ def test_the_letter_is_worked_in_formulas(letter) -> None:  # type: ignore[no-un
 @pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
 def test_pandas_reads_every_formula_value(letter, engine: str) -> None:  # type: ignore[no-untyped-def]
     """Readers that do not recalculate see the numbers: no empty cell where a formula
-    stands, except a check cell's empty text."""
+    stands (a check cell shows "ok")."""
     import pandas as pd
 
     _, _, path = letter
@@ -165,8 +165,8 @@ def test_pandas_reads_every_formula_value(letter, engine: str) -> None:  # type:
         cell = book[sheet][coordinate]
         got = frames[sheet].iat[cell.row - 1, cell.column - 1]
         want = evaluate.value(sheet, coordinate)
-        if want == "":
-            assert pd.isna(got) or got == "", (sheet, coordinate, got)
+        if isinstance(want, str):
+            assert got == want, (sheet, coordinate, got)
             continue
         assert isinstance(want, Fraction) and not pd.isna(got), (sheet, coordinate, got)
         assert got == pytest.approx(float(want), rel=1e-12, abs=1e-9), (sheet, coordinate)
@@ -234,7 +234,7 @@ def test_a_what_if_flows_to_every_total(letter, tmp_path: Path, name: str) -> No
     assert moved > 10
     checks = [r[1].coordinate for r in book[SHEET].iter_rows() if r[0].value == "check: "
               "the parts add up to the amounts"]  # fmt: skip
-    assert checks and all(evaluate.value(SHEET, c) == "" for c in checks)
+    assert checks and all(evaluate.value(SHEET, c) == ADDS_UP for c in checks)
 
 
 def test_the_check_cell_asks_for_a_re_run_when_parts_no_longer_add_up(
@@ -253,7 +253,7 @@ def test_the_check_cell_asks_for_a_re_run_when_parts_no_longer_add_up(
     )
     assert evaluate.value(SHEET, f"B{sin['check: the parts add up to the amounts']}") == RE_RUN
     mki = block(book[SHEET], scenario, "mki-support")
-    assert evaluate.value(SHEET, f"B{mki['check: the parts add up to the amounts']}") == ""
+    assert evaluate.value(SHEET, f"B{mki['check: the parts add up to the amounts']}") == ADDS_UP
 
 
 GENERATED = settings(
@@ -389,4 +389,4 @@ def test_libreoffice_recalculates_the_sheet_to_the_engine(tmp_path: Path) -> Non
                 assert round(got * 100) == want, (name, sheet, cell, got)
         checks = [r[1].value for r in values[SHEET].iter_rows() if r[0].value == "check: the "
                   "parts add up to the amounts"]  # fmt: skip
-        assert checks and all(not c for c in checks), (name, checks)
+        assert checks and all(c == ADDS_UP for c in checks), (name, checks)

@@ -366,7 +366,7 @@ def test_thousands_sheet_has_the_note(uk_book: tuple[Path, object]) -> None:
 def test_the_headroom_breach_is_red(uk_book: tuple[Path, object]) -> None:
     _, book = uk_book
     ws = book["Commitment vs cash"]  # type: ignore[index]
-    flags = [row for row in ws.iter_rows() if row[6].value == "=IF(D{0}>E{0},\"BREACHED\",\"\")"
+    flags = [row for row in ws.iter_rows() if row[6].value == "=IF(D{0}>E{0},\"BREACHED\",\"ok\")"
              .format(row[0].row)]  # fmt: skip
     assert len(flags) == 4
     red = [r for r in flags if r[5].fill.fgColor.rgb.endswith("FFC7CE")]

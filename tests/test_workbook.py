@@ -74,7 +74,7 @@ OUR_FORMULA = re.compile(r"^=(0|SUM\([A-Z$0-9:,()SUM]*\)|'[^']+'!\$[A-Z]+\$\d+)$
 # The Calculation sheet's formulas and the references to it: cells, numbers, operators,
 # ROUND/MIN/MAX/SUM/SUMSQ/IF and the check cell's message; no text from the input.
 CALCULATION = re.compile(
-    r"^=(?:[A-Z$0-9:,()+\-*/^.=!]|'Calculation'|\"\"|\"" + re.escape(RE_RUN) + r"\")*$"
+    r"^=(?:[A-Z$0-9:,()+\-*/^.=!]|'Calculation'|\"ok\"|\"" + re.escape(RE_RUN) + r"\")*$"
 )
 
 

@@ -7,8 +7,8 @@ simulate -o) is read with `pd.read_excel(path, sheet_name=None)` by both engines
 cell where a formula stands must hold the engine's value: the overview tables' amounts
 from the tidy rows (tests/workbook_helpers.engine_cents), the ledger's and the limits'
 from `budget.ledger` and `budget.limits`, the comparison's from `budget.compare`. The only
-formula cells that read as empty are those whose value is the empty text: the breach
-flag of a limit that holds and the share of cash in a year without cash.
+formula cell reads as empty: the breach flag of a limit that holds shows "ok", and the
+share of cash in a year without cash shows "-".
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from budget.cli import cli
 from budget.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.ledger import ledger
 from budget.limits import check_rows
+from budget.workbook.ledger_sheet import NO_CASH, WITHIN
 from tests.formulas import sheet_expectations
 from tests.realisation_helpers import indicator_expectations
 from tests.test_workbook import HOSTILE, scenario_file
@@ -76,7 +77,7 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
         r = row[0].row
         if (a, b) in by_year:
             e = by_year[(a, b)]
-            share = Fraction(e.paid_committed_earlier, e.paid) if e.paid else ""
+            share = Fraction(e.paid_committed_earlier, e.paid) if e.paid else NO_CASH
             out |= {(sheet, f"C{r}"): e.opening, (sheet, f"F{r}"): e.closing}
             out[(sheet, f"H{r}")] = share
         elif isinstance(a, str) and a.startswith("Total "):
@@ -89,12 +90,12 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
                 (sheet, f"E{r}"): paid,
                 (sheet, f"F{r}"): mine[0].opening + entered - paid,
                 (sheet, f"G{r}"): earlier,
-                (sheet, f"H{r}"): Fraction(earlier, paid) if paid else "",
+                (sheet, f"H{r}"): Fraction(earlier, paid) if paid else NO_CASH,
             }
         elif (a, b, c) in limits:
             check = limits[(a, b, c)]
             out[(sheet, f"F{r}")] = check.ceiling - check.amount
-            out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else ""
+            out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
     return out
 
 
@@ -103,7 +104,7 @@ def same(got: Any, want: Any) -> bool:
     if isinstance(want, Fraction):
         return isinstance(got, int | float) and math.isclose(got, float(want), rel_tol=1e-12)
     if isinstance(want, str):
-        return got == want or (want == "" and (got is None or pd.isna(got)))
+        return got == want
     return isinstance(got, int | float) and not pd.isna(got) and round(got * 100) == want
 
 
@@ -128,8 +129,7 @@ def check_cached(path: Path, expected: dict[tuple[str, str], Any]) -> int:
             got = frame.iat[row - 1, column - 1]
             want = expected[(sheet, coordinate)]
             assert same(got, want), (engine, sheet, coordinate, got, want)
-            if want != "":
-                assert not pd.isna(got), (engine, sheet, coordinate)
+            assert not pd.isna(got), (engine, sheet, coordinate)  # no formula reads empty
     return len(places)
 
 
@@ -159,7 +159,7 @@ def test_run_workbooks_carry_the_engine_values(tmp_path: Path, case: str) -> Non
             for (s, c), v in expected.items()
             if s == "Commitment vs cash" and c.startswith("G") and isinstance(v, str)
         }
-        assert flags == {"BREACHED", ""}
+        assert flags == {"BREACHED", WITHIN}
 
 
 def test_comparison_workbook_carries_the_engine_values(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ block per commitment in the scenario's order:
       VenJ (share 1/2)                                  =ROUND(amount*share,2)+rounding
       rounding VenJ (largest remainder)                 0.01 where a cent moved
       difference: amount - sum of parts                 =ROUND(amount-SUM(parts),2)
-      check                                   =IF(SUMSQ(differences)=0,"",message)
+      check                                   =IF(SUMSQ(differences)=0,"ok",message)
 
 Input cells are blue, assumptions also highlighted; an input that holds for every year
 sits once in the Value column. The formulas: MIN/MAX for a top-up (the payments of the

@@ -15,6 +15,7 @@ from budget.workbook.calculation_lines import CHECK, GROUP, ROUNDING, VALUE_COLU
 from budget.workbook.calculation_lines import rounded as round_cents
 from budget.workbook.sheet import Formula, euros
 
+ADDS_UP = "ok"  # what the check cell shows while the parts add up (never empty)
 RE_RUN = "The parts no longer add up to the amounts: re-run budget run for exact parts"
 
 
@@ -44,9 +45,11 @@ def split_lines(w: Lines, e: Explanation, shares: list[str], cash: int, committe
             rows = _cumulative(w, e, shares, cash, splits["cash"])
         _remember(w, e, ("cash",), rows)
         differences.append(_difference(w, cash, rows, years))
-    check = w.line("check: the parts add up to the amounts", GROUP, note="empty while they do")
+    check = w.line(
+        "check: the parts add up to the amounts", GROUP, note=f"{ADDS_UP!r} while they do"
+    )
     ranges = ",".join(w.span(row, years) for row in differences)
-    formula = Formula(f'=IF(SUMSQ({ranges})=0,"","{RE_RUN}")', "")
+    formula = Formula(f'=IF(SUMSQ({ranges})=0,"{ADDS_UP}","{RE_RUN}")', ADDS_UP)
     w.sheet.put(check, VALUE_COLUMN, formula, CHECK)
 
 

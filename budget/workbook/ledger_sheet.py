@@ -105,9 +105,14 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
+NO_CASH = "-"  # the share of a year without cash (a formula cell is never empty)
+WITHIN = "ok"  # the flag of a ceiling that holds
+
+
 def share(committed_earlier: int, paid: int) -> float | str:
-    """What =IF(E=0,"",G/E) gives: the share of the cash committed earlier, "" without cash."""
-    return committed_earlier / paid if paid else ""
+    """What =IF(E=0,"-",G/E) gives: the share of the cash committed earlier, "-" without
+    cash."""
+    return committed_earlier / paid if paid else NO_CASH
 
 
 def write_ledger(
@@ -132,7 +137,7 @@ def write_ledger(
             sheet.formula(row, 6, Formula.money(f"=C{row}+D{row}-E{row}", e.closing))
             sheet.money(row, 7, e.paid_committed_earlier)
             ratio = Formula(
-                f'=IF(E{row}=0,"",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
+                f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
             )
             sheet.formula(row, 8, ratio, styles.PERCENT_LOOK)
             row += 1
@@ -150,7 +155,7 @@ def write_ledger(
             sheet.formula(row, column, total, SUBTOTAL_MONEY)
         closing = Formula.money(f"=C{row}+D{row}-E{row}", opening + entered - paid)
         sheet.formula(row, 6, closing, SUBTOTAL_MONEY)
-        ratio = Formula(f'=IF(E{row}=0,"",G{row}/E{row})', share(earlier, paid))
+        ratio = Formula(f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(earlier, paid))
         sheet.formula(row, 8, ratio, SUBTOTAL_PERCENT)
         row += 2
     return row
@@ -170,7 +175,9 @@ def write_limits(
         sheet.money(row, 5, check.ceiling)
         headroom = Formula.money(f"=E{row}-D{row}", check.headroom)
         sheet.formula(row, 6, headroom, styles.BREACH_MONEY if check.breached else styles.MONEY)
-        flag = Formula(f'=IF(D{row}>E{row},"BREACHED","")', "BREACHED" if check.breached else "")
+        flag = Formula(
+            f'=IF(D{row}>E{row},"BREACHED","{WITHIN}")', "BREACHED" if check.breached else WITHIN
+        )
         sheet.formula(row, 7, flag, styles.BREACH_FLAG if check.breached else FLAG)
         row += 1
     return row
