@@ -195,12 +195,17 @@ class _Zip:
         self.archive.writestr(entry, text.encode("utf-8"), zipfile.ZIP_DEFLATED, COMPRESSION)
 
     def stream(self, name: str, pieces: Iterable[str]) -> None:
-        """An entry written piece by piece: open() with a name gives it the zip's
-        compression and level and zip's earliest time."""
-        entry = zipfile.ZipInfo(name, date_time=self.time)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry._compresslevel = COMPRESSION  # type: ignore[attr-defined]  # what open() sets
-        with self.archive.open(entry, "w", force_zip64=True) as stream:
+        """An entry written piece by piece. open() with a name gives it the zip's
+        compression and level and zip's earliest time; for another time (SOURCE_DATE_EPOCH)
+        the entry is made here, and its level is set where zipfile has a public name for it
+        (Python 3.13's `compress_level`; before that, zlib's default level)."""
+        target: str | zipfile.ZipInfo = name
+        if self.time != ZIP_TIME:
+            target = zipfile.ZipInfo(name, date_time=self.time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            if hasattr(target, "compress_level"):
+                setattr(target, "compress_level", COMPRESSION)  # noqa: B010 (3.13+ only)
+        with self.archive.open(target, "w", force_zip64=True) as stream:
             for piece in pieces:
                 stream.write(piece.encode("utf-8"))
 
