@@ -5,13 +5,11 @@ Only `load.load_files` touches the file system; merging and checking are pure.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from budget.errors import InputError, Problem
+from budget.memory import cycle_collector_paused
 from budget.model import Scenario
 from budget.scenario.inherit import merge
 from budget.scenario.load import load_files
@@ -26,23 +24,9 @@ def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     from budget.scenario.read import STDIN, STDIN_SHOWN
 
     shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
-    with _collector_paused():
+    with cycle_collector_paused():
         scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
     return scenario, bounded(problems)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a load makes millions of small objects that
-    form no cycles: each collection walks all of them again, and at a million
-    commitments the pauses took longer than the load (collected afterwards as usual)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def bounded(problems: list[Problem], most: int = MAX_PROBLEMS) -> list[Problem]:

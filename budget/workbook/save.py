@@ -15,15 +15,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from budget.atomic import check_regular, write_atomically
 from budget.errors import InputError, Problem
+from budget.memory import cycle_collector_paused
 from budget.model import Scenario
 from budget.workbook.package import COMPRESSION, ZIP_TIME, write_package
 from budget.workbook.sheet import Book
@@ -37,21 +36,6 @@ __all__ = [
     "save_atomically",
     "write_atomically",
 ]
-
-
-@contextlib.contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a workbook is built and written. A workbook of
-    100,000 rows holds about a million cells, each a tuple that refers to its look; the
-    collector would scan them again and again (a quarter of the time) although they form
-    no cycles. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def protected_files(
