@@ -95,29 +95,52 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     def fail(message: str, hint: str = "") -> tuple[None, list[Problem]]:
         return None, [Problem(shown, "", message, hint)]
 
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        return fail(
-            f"is not a register: {suffix or 'no extension'}",
-            "registers are .csv files or .xlsx workbooks (the first sheet is read)",
-        )
     try:
-        refused = not_a_file(path, "register")
-        if refused:
-            return fail(refused)
-        if path.stat().st_size > MAX_BYTES:
-            return fail("is too large for a register (over 500 MiB)")
-    except FileNotFoundError:
-        return fail("no such file", "the register path is relative to the scenario's folder")
-    except OSError as exc:
-        return fail(f"cannot be read ({exc.strerror or exc})")
-    try:
+        suffix = _checked(path, "register")
         if suffix == ".csv":
             return table_of_columns(_read_csv(path), shown)
         cells = _read_xlsx(path)
         return table_of_columns(_columns(cells if isinstance(cells, list) else list(cells)), shown)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
+
+
+# How a file that cannot be read is named: (what it is not, its hint, the size phrase, the
+# hint for a missing file), for registers and for other tables (actuals).
+_WORDS = {
+    "register": (
+        "is not a register",
+        "registers are .csv files or .xlsx workbooks (the first sheet is read)",
+        "is too large for a register (over 500 MiB)",
+        "the register path is relative to the scenario's folder",
+    ),
+    "table": (
+        "is not a table",
+        ".csv files or .xlsx workbooks (the first sheet is read)",
+        "is too large (over 500 MiB)",
+        "the path is relative to the scenario's folder",
+    ),
+}
+
+
+def _checked(path: Path, what: str) -> str:
+    """The file's suffix when it may be read as a `what` ("register" or "table"): a CSV or
+    XLSX file, regular, at most MAX_BYTES; else RegisterError saying why."""
+    not_one, kinds, too_large, missing = _WORDS[what]
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise RegisterError(f"{not_one}: {suffix or 'no extension'}", kinds)
+    try:
+        refused = not_a_file(path, what)
+        if refused:
+            raise RegisterError(refused)
+        if path.stat().st_size > MAX_BYTES:
+            raise RegisterError(too_large)
+    except FileNotFoundError:
+        raise RegisterError("no such file", missing) from None
+    except OSError as exc:
+        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+    return suffix
 
 
 def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list[Problem]]:
@@ -417,24 +440,7 @@ def read_cells(path: Path) -> Sequence[Sequence[Any]]:
     are text; spreadsheet cells keep their type), with the same checks of the file as a
     register. Raises RegisterError when the file cannot be read as a table. Other tables
     (actuals) are read through this."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".xlsm"):
-        raise RegisterError(
-            f"is not a table: {suffix or 'no extension'}",
-            ".csv files or .xlsx workbooks (the first sheet is read)",
-        )
-    try:
-        refused = not_a_file(path, "table")
-        if refused:
-            raise RegisterError(refused)
-        if path.stat().st_size > MAX_BYTES:
-            raise RegisterError("is too large (over 500 MiB)")
-    except FileNotFoundError:
-        raise RegisterError(
-            "no such file", "the path is relative to the scenario's folder"
-        ) from None
-    except OSError as exc:
-        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+    suffix = _checked(path, "table")
     if suffix == ".csv":
         return [list(row) for row in zip(*_read_csv(path), strict=True)]
     cells = _read_xlsx(path)
