@@ -130,11 +130,14 @@ def fiscal_year_weights(
     weights are exact integers; a month that straddles a fiscal-year boundary is split by
     its days. Returns an int64 array of shape (len(starts), len(bounds) - 1).
     """
-    lo = np.maximum(starts[:, None], bounds[None, :-1])
-    hi = np.minimum(ends[:, None], bounds[None, 1:])
-    hi = np.maximum(hi, lo)
     if by == "days":
-        return (hi - lo).astype(np.int64)
-    if by == "months":
-        return _month_position(hi) - _month_position(lo)
-    raise ValueError(f"unknown allocation {by!r}")
+        start, end, bound = (a.astype(np.int64) for a in (starts, ends, bounds))
+    elif by == "months":
+        # A date's month position rises with the date, so the position of the later of two
+        # dates is the larger position: each date is converted once, not once per year.
+        start, end, bound = map(_month_position, (starts, ends, bounds))
+    else:
+        raise ValueError(f"unknown allocation {by!r}")
+    lo = np.maximum(start[:, None], bound[None, :-1])
+    hi = np.minimum(end[:, None], bound[None, 1:])
+    return np.maximum(hi, lo) - lo
