@@ -8,10 +8,7 @@ random draws for a simulation); `project` gives the tidy DataFrame of one projec
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import attrgetter, is_not
 from typing import Any
 
 import numpy as np
@@ -20,12 +17,13 @@ import pandas as pd
 
 from budget.dists import Dist
 from budget.funder_split import funder_sums, split_funders
-from budget.inputs import YearTable, year_table
+from budget.inputs import ByYearColumn, YearTable
 from budget.kinds import KINDS, Kind
-from budget.kinds.base import distinct_codes, year_span_mask
+from budget.kinds.base import Columns, take, year_span_mask
 from budget.memory import reuse_freed_memory
-from budget.model import BASES, ByYear, Commitment, Scenario
+from budget.model import BASES, Commitment, Scenario
 from budget.money import share_weights
+from budget.table import CommitmentTable
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -43,7 +41,7 @@ class Block:
 
     kind: Kind
     rows: IntArray
-    specs: tuple[Any, ...]
+    columns: Columns
     inputs: dict[str, YearTable]
     level: int
     cells: dict[str, IntArray]
@@ -57,8 +55,7 @@ class Block:
             position[keep] = 0
             inputs[field] = table.subset(keep)
             cells[field] = moved[self.cells[field][position[table.cell_rows] >= 0]]
-        specs = tuple(self.specs[k] for k in keep.tolist())
-        return Block(self.kind, rows, specs, inputs, self.level, cells)
+        return Block(self.kind, rows, take(self.columns, keep), inputs, self.level, cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,34 +258,25 @@ class Result:
 
 
 def compile_plan(scenario: Scenario) -> Plan:
-    """The scenario as arrays, ready for `compute` (any number of times)."""
-    commitments = scenario.commitments
-    n = len(commitments)
+    """The scenario as arrays, ready for `compute` (any number of times). Reads the
+    scenario's columns (`Scenario.table`, built when it was loaded)."""
+    table = scenario.table
+    n = len(table)
     kinds = list(KINDS.values())
-    # The columns the engine reads; attrgetter makes no object per commitment, and codes
-    # come from hashing in C (factorize).
-    ids, kind_names, recipient_keys, priorities, splits, specs = (
-        list(map(attrgetter(name), commitments))
-        for name in ("id", "kind", "recipient", "priority", "funders", "spec")
-    )
-    kind_of = _codes(kind_names, list(KINDS))
-    recipient = _codes(recipient_keys, list(scenario.recipients))
-    priority = np.array(priorities, dtype=np.int64).reshape(n)
+    kind_of, recipient = table.kind, table.recipient
     spans = np.zeros((n, 2), dtype=np.int64)
     derived = np.zeros(n, dtype=bool)
-    kind_rows = [np.flatnonzero(kind_of == k) for k in range(len(kinds))]
-    kind_specs = [list(map(specs.__getitem__, rows.tolist())) for rows in kind_rows]
-    for kind, rows, specs in zip(kinds, kind_rows, kind_specs, strict=True):
+    for kind, rows, columns in zip(kinds, table.rows, table.columns, strict=True):
         if len(rows):
-            spans[rows] = kind.spans(specs, scenario.calendar)
-            derived[rows] = list(map(kind.derives_shortfall, specs))
+            spans[rows] = kind.span_of(columns, scenario.calendar)
+            derived[rows] = kind.derived(columns)
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
     active = year_span_mask(spans[:, 0], spans[:, 1], years)
 
     recipients = tuple(scenario.recipients)
-    rank = np.lexsort((np.arange(n), priority, recipient)).astype(np.int64)
+    rank = np.lexsort((np.arange(n), table.priority, recipient)).astype(np.int64)
 
     # Derived top-ups depend on what is paid before them: number them within recipients.
     # Ranked by recipient first, so each recipient's derived top-ups are a run: 1, 2, ...
@@ -300,25 +288,25 @@ def compile_plan(scenario: Scenario) -> Plan:
     level[ranked] = np.arange(1, len(ranked) + 1) - np.repeat(starts, runs)
 
     blocks = []
-    for kind, rows_k, specs_k in zip(kinds, kind_rows, kind_specs, strict=True):
+    for kind, rows_k, columns_k in zip(kinds, table.rows, table.columns, strict=True):
         levels = level[rows_k]
         for lv in np.unique(levels):
             picked = np.flatnonzero(levels == lv)
             rows = rows_k[picked]
-            block_specs = tuple(map(specs_k.__getitem__, picked.tolist()))
+            columns = columns_k if len(picked) == len(rows_k) else take(columns_k, picked)
             inputs = {
-                field: _year_table(list(map(attrgetter(field), block_specs)), years, active[rows])
-                for field in kind.year_inputs
+                field: columns[field].table(years, active[rows]) for field in kind.year_inputs
             }
-            blocks.append(Block(kind, rows, block_specs, inputs, int(lv), {}))
+            blocks.append(Block(kind, rows, columns, inputs, int(lv), {}))
     blocks.sort(key=lambda block: block.level)
 
     everywhere = np.ones((len(recipients), len(years)), dtype=bool)
-    costs = year_table([scenario.recipients[r].costs for r in recipients], years, everywhere)
-    income = year_table([scenario.recipients[r].income for r in recipients], years, everywhere)
+    people = scenario.recipients.values()
+    costs = ByYearColumn.of([r.costs for r in people]).table(years, everywhere)
+    income = ByYearColumn.of([r.income for r in people]).table(years, everywhere)
     uncertain, cells = _inputs(blocks, costs, income)
     blocks = [
-        Block(b.kind, b.rows, b.specs, b.inputs, b.level, c)
+        Block(b.kind, b.rows, b.columns, b.inputs, b.level, c)
         for b, c in zip(blocks, cells[:-2], strict=True)
     ]
     funders = tuple(scenario.funders)
@@ -333,7 +321,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         costs,
         income,
         funders,
-        *_members(splits, funders),
+        *_members(table, funders),
         np.array([k.commits_up_front for k in kinds], dtype=bool)[kind_of],
         derived,
         np.arange(n, dtype=np.int64),
@@ -341,23 +329,11 @@ def compile_plan(scenario: Scenario) -> Plan:
         cells[-2]["costs"],
         cells[-1]["income"],
         kind_of,
-        tuple(ids),
+        table.ids,
     )
 
 
 _NONE = np.zeros(0, dtype=np.int64)
-
-
-def _year_table(values: list[ByYear | None], years: IntArray, active: BoolArray) -> YearTable:
-    """`inputs.year_table`, with a quick path for the common case of one fixed amount for
-    every year (or none) in every row: then the table is that amount where active."""
-    given = np.fromiter(map(is_not, values, repeat(None)), bool, len(values))
-    every = [v.every for v in compress(values, given) if v is not None]
-    if set(map(type, every)) - {int}:
-        return year_table(values, years, active)
-    amounts = np.zeros((len(values), 1), dtype=np.int64)
-    amounts[given, 0] = np.fromiter(every, np.int64, len(every))
-    return YearTable(np.where(active, amounts, 0), given, _NONE, _NONE, ())
 
 
 def _inputs(
@@ -398,23 +374,13 @@ def _inputs(
     return Inputs(owner, index, fields, column, tuple(dists), origin, order_of), cells
 
 
-def _codes(values: Sequence[str], names: list[str]) -> IntArray:
-    """Each value's place in `names` (every value is one of them)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=False)
-    index = {name: i for i, name in enumerate(names)}
-    place = np.array([index[u] for u in uniques], dtype=np.int64)
-    return place[codes] if len(codes) else np.zeros(0, dtype=np.int64)
-
-
 def _members(
-    splits_of: Sequence[tuple[tuple[str, Any], ...]], funders: tuple[str, ...]
+    table: CommitmentTable, funders: tuple[str, ...]
 ) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
     """One entry per (commitment, funder): commitment, funder, weight, slot; and counts.
-
-    Many commitments share a split, so each distinct split is worked out once.
-    """
+    Each distinct split is worked out once."""
     fun_index = {key: i for i, key in enumerate(funders)}
-    split_of, splits = distinct_codes(splits_of)
+    splits = table.splits
     widest = max((len(split) for split in splits), default=1)
     funder_table = np.zeros((len(splits), widest), dtype=np.int64)
     weight_table = np.zeros((len(splits), widest), dtype=np.int64)
@@ -423,11 +389,11 @@ def _members(
         sizes[d] = len(split)
         funder_table[d, : len(split)] = [fun_index[key] for key, _ in split]
         weight_table[d, : len(split)] = share_weights([share for _, share in split])
-    count = sizes[split_of]
-    member_commitment = np.repeat(np.arange(len(splits_of), dtype=np.int64), count)
+    count = sizes[table.split]
+    member_commitment = np.repeat(np.arange(len(table), dtype=np.int64), count)
     starts = np.cumsum(count) - count
     slot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(starts, count)
-    which = split_of[member_commitment]
+    which = table.split[member_commitment]
     return (member_commitment, funder_table[which, slot], weight_table[which, slot], slot, count)
 
 
@@ -447,21 +413,25 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
     net_need: IntArray | None = None
+    waterfall: _Waterfall | None = None
     for block in plan.blocks:
         inputs = {
             field: filled(table, _take_columns(values, block.cells[field]))
             for field, table in block.inputs.items()
         }
         if block.level > 0:
-            if net_need is None:
+            if net_need is None or waterfall is None:
                 costs = filled(plan.costs, _take_columns(values, plan.cost_cells))
                 net_need = costs - filled(plan.income, _take_columns(values, plan.income_cells))
-            prior = _paid_before(cash, plan, block.rows)
+                waterfall = _Waterfall(cash, plan)
+            prior = waterfall.paid_before(block.rows)
             inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
         flows = block.kind.compute(
-            block.specs, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
+            block.columns, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
         )
         cash[:, block.rows, :] = flows.cash
+        if waterfall is not None:
+            waterfall.add(block.rows, flows.cash)
         if block.kind.commits_up_front:
             up_front.append((block.rows, flows.commitment))
         if flows.binds is not None:
@@ -498,21 +468,46 @@ def filled(table: YearTable, values: IntArray) -> IntArray:
     return out
 
 
-def _paid_before(cash: IntArray, plan: Plan, rows: IntArray) -> IntArray:
-    """For commitments `rows`, the cash that commitments ranked before them pay their
-    recipients: int64 (draws, len(rows), years). Only those recipients are summed."""
-    involved = np.zeros(len(plan.recipients), dtype=bool)
-    involved[plan.recipient[rows]] = True
-    order = plan.rank[involved[plan.recipient[plan.rank]]]
-    ranked = cash[:, order, :]
-    running = np.cumsum(ranked, axis=1) - ranked
-    group = plan.recipient[order]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    first_of = np.repeat(starts, np.diff(np.r_[starts, len(group)]))
-    running -= running[:, first_of, :]
-    position = np.empty(len(plan.recipient), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    return running[:, position[rows], :]
+class _Waterfall:
+    """What commitments ranked before each derived top-up pay its recipient.
+
+    Made once the commitments that derive nothing are computed (level 0): for each derived
+    top-up, their payments ranked before it (a running sum over the recipient's ranked
+    commitments). The derived top-ups of a recipient are ranked in level order, one per
+    level, so what they paid before a level is the sum of the levels done: `add` keeps it
+    per recipient.
+    """
+
+    def __init__(self, cash: IntArray, plan: Plan) -> None:
+        derived, recipient = plan.derived, plan.recipient
+        involved = np.zeros(len(plan.recipients), dtype=bool)
+        involved[recipient[derived]] = True
+        order = plan.rank[involved[recipient[plan.rank]]]
+        ranked = cash[:, order, :]
+        mine = derived[order]
+        ranked[:, mine, :] = 0  # not computed yet: added level by level
+        running = np.cumsum(ranked, axis=1) - ranked
+        group = recipient[order]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        first_of = np.repeat(starts, np.diff(np.r_[starts, len(group)]))
+        self.before = running[:, mine, :] - running[:, first_of[mine], :]
+        self.slot = np.full(len(recipient), -1, dtype=np.int64)
+        self.slot[order[mine]] = np.arange(int(mine.sum()))
+        self.compact = np.cumsum(involved) - 1
+        self.recipient = recipient
+        self.derived_paid = np.zeros(
+            (cash.shape[0], int(involved.sum()), cash.shape[2]), dtype=np.int64
+        )
+
+    def paid_before(self, rows: IntArray) -> IntArray:
+        """int64 (draws, len(rows), years) for derived top-ups `rows` of one level."""
+        at = self.compact[self.recipient[rows]]
+        return self.before[:, self.slot[rows], :] + self.derived_paid[:, at, :]
+
+    def add(self, rows: IntArray, cash: IntArray) -> None:
+        """Count what commitments `rows` pay (at most one per recipient, as in a level)."""
+        if self.slot[rows[0]] >= 0:
+            self.derived_paid[:, self.compact[self.recipient[rows]], :] += cash
 
 
 def project(scenario: Scenario) -> pd.DataFrame:
@@ -543,24 +538,36 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
         committed[members] = split_funders(own, plan, "commitment", recorded)[0][members]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
-    # A boolean mask over (members, bases, years) picks them in that order; the labels of a
-    # member are the same on each of its rows, so they are repeated, in small integers.
-    members, years = cash.shape
+    # A member's n active cells, the a-th to (a+n-1)-th of all, are rows a + s .. a + s + n - 1
+    # on the commitment basis and n rows later on the cash basis, where s is the number of
+    # active cells of the members before it. The labels of a member are the same on each
+    # of its rows, so they are repeated, in small integers.
     active = plan.active[plan.member_commitment]
-    shape = (members, 2, years)
-    keep = np.broadcast_to(active[:, None, :], shape)
-    per_member = 2 * np.count_nonzero(active, axis=1)
+    cells = np.flatnonzero(active)
+    per_member = np.count_nonzero(active, axis=1)
+    before = np.cumsum(per_member) - per_member
+    at = np.arange(len(cells)) + np.repeat(before, per_member)
+    rows = 2 * len(cells)
+    amounts = np.empty(rows, dtype=np.int64)
+    years = np.empty(rows, dtype=np.int64)
+    year = plan.years[cells % len(plan.years)]
+    basis = np.zeros(rows, dtype=np.int8)
+    amounts[at] = committed.reshape(-1)[cells]
+    years[at] = year
+    at += np.repeat(per_member, per_member)  # now the rows on the cash basis
+    amounts[at] = cash.reshape(-1)[cells]
+    years[at] = year
+    basis[at] = 1
     commitment = plan.member_commitment
 
-    def labels(codes: IntArray, names: tuple[str, ...], repeated: bool = True) -> Any:
-        small: Any = codes.astype(_code_type(len(names)))
+    def labels(
+        codes: npt.NDArray[np.integer[Any]], names: tuple[str, ...], repeated: bool = True
+    ) -> Any:
+        small: Any = codes.astype(_code_type(len(names)), copy=False)
         if repeated:
-            small = np.repeat(small, per_member)
+            small = np.repeat(small, 2 * per_member)
         return pd.Categorical.from_codes(small, dtype=_categories(names), validate=False)
 
-    amounts = np.stack([committed, cash], axis=1)[keep]
-    rows = len(amounts)
-    basis = np.broadcast_to(np.arange(2, dtype=np.int64)[None, :, None], shape)[keep]
     # The arrays are this function's own, so the frame may take them without copying.
     return pd.DataFrame(
         {
@@ -570,7 +577,7 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
             "funder": labels(plan.member_funder, plan.funders),
             "kind": labels(plan.kind_of[commitment], tuple(KINDS)),
             "basis": labels(basis, tuple(BASES), False),
-            "year": np.broadcast_to(plan.years[None, None, :], shape)[keep],
+            "year": years,
             "amount_cents": amounts,
         },
         copy=False,

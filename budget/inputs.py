@@ -121,3 +121,47 @@ def year_table(values: Sequence[ByYear | None], years: IntArray, active: BoolArr
         np.array(cols, dtype=np.int64),
         tuple(dists),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ByYearColumn:
+    """One per-year input (ByYear or None) of many commitments, as columns.
+
+    values: the inputs themselves (an object array); given: whether a row has one; plain:
+    rows whose input is one fixed amount for every year (or absent), the common case that
+    needs no Python per row; every: that amount (0 elsewhere).
+    """
+
+    values: npt.NDArray[np.object_]
+    given: BoolArray
+    plain: BoolArray
+    every: IntArray
+
+    @classmethod
+    def of(cls, values: Sequence[ByYear | None]) -> ByYearColumn:
+        n = len(values)
+        column = np.fromiter(values, dtype=object, count=n)
+        given = np.fromiter((v is not None for v in values), bool, n)
+        every = [v.every if v is not None else 0 for v in values]
+        plain = np.fromiter((type(e) is int for e in every), bool, n)
+        amounts = np.fromiter((e if type(e) is int else 0 for e in every), np.int64, n)
+        return cls(column, given, plain, amounts)
+
+    def __len__(self) -> int:
+        return len(self.given)
+
+    def __getitem__(self, rows: IntArray) -> ByYearColumn:
+        return ByYearColumn(self.values[rows], self.given[rows], self.plain[rows], self.every[rows])
+
+    def table(self, years: IntArray, active: BoolArray) -> YearTable:
+        """`year_table` of these inputs: the plain rows in bulk, the others one by one."""
+        fixed = np.where(active & self.given[:, None], self.every[:, None], 0)
+        others = np.flatnonzero(~self.plain)
+        if not len(others):
+            return YearTable(fixed, self.given, _NONE, _NONE, ())
+        part = year_table(self.values[others].tolist(), years, active[others])
+        fixed[others] = part.fixed
+        return YearTable(fixed, self.given, others[part.cell_rows], part.cell_cols, part.dists)
+
+
+_NONE = np.zeros(0, dtype=np.int64)

@@ -10,10 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from budget.dists import Dist
 from budget.periods import FiscalCalendar
+
+if TYPE_CHECKING:
+    from budget.table import CommitmentTable
 
 
 class Basis(StrEnum):
@@ -243,6 +246,19 @@ class Scenario:
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
     year_label: str = "end"
+    # The commitments as columns (budget.table), made on first use: see `table`. Not an
+    # argument, so that `dataclasses.replace` with other commitments makes a new one.
+    _table: Any = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def table(self) -> CommitmentTable:
+        """The commitments as columns, what the engine compiles a plan from. The loader
+        makes it when it reads a scenario, so that projections only read arrays."""
+        if self._table is None:
+            from budget.table import CommitmentTable
+
+            object.__setattr__(self, "_table", CommitmentTable.of(self))
+        return self._table
 
     @property
     def years(self) -> range:

@@ -18,7 +18,18 @@ import numpy as np
 
 from budget.errors import excerpt
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray, distinct_codes, largest, year_spans
+from budget.inputs import ByYearColumn
+from budget.kinds.base import (
+    BoolArray,
+    Columns,
+    Flows,
+    IntArray,
+    column_of,
+    distinct_codes,
+    ints,
+    largest,
+    year_spans,
+)
 from budget.model import ByYear
 from budget.money import MoneyError, scale_round
 from budget.periods import FiscalCalendar
@@ -71,8 +82,19 @@ class AnnualKind:
             return None
         return Annual(first, last, amount, rate)
 
+    def columns(self, specs: Sequence[Annual]) -> Columns:
+        return {
+            "first_year": ints(specs, "first_year"),
+            "last_year": ints(specs, "last_year"),
+            "amount": ByYearColumn.of(list(map(attrgetter("amount"), specs))),
+            "indexation": column_of(list(map(attrgetter("indexation"), specs))),
+        }
+
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        return year_spans(specs)
+        return self.span_of(self.columns(specs), calendar)
+
+    def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
+        return year_spans(columns)
 
     def most(self, spec: Annual) -> int:
         years = spec.last_year - spec.first_year + 1
@@ -82,17 +104,20 @@ class AnnualKind:
     def derives_shortfall(self, spec: Annual) -> bool:
         return False
 
+    def derived(self, columns: Columns) -> BoolArray:
+        return np.zeros(len(columns["first_year"]), dtype=bool)
+
     def compute(
         self,
-        specs: Sequence[Annual],
+        columns: Columns,
         years: IntArray,
         calendar: FiscalCalendar,
         inputs: Mapping[str, IntArray],
         active: BoolArray,
     ) -> Flows:
         amount = np.where(active, inputs["amount"], 0)
-        rate_of, rates = distinct_codes(list(map(attrgetter("indexation"), specs)))
-        first = np.fromiter(map(attrgetter("first_year"), specs), np.int64, len(specs))
+        rate_of, rates = distinct_codes(columns["indexation"])
+        first = columns["first_year"]
         offset = years[None, :] - first[:, None]
         # The indexed cells grouped by (rate, years since the first): one sort, then one
         # scaling per group.

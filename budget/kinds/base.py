@@ -54,9 +54,18 @@ class Kind(Protocol):
         """The kind's spec from its fields, or None when a problem was recorded."""
         ...
 
+    def columns(self, specs: Sequence[Any]) -> Columns:
+        """The specs as columns, one entry per row: what `span_of`, `derived` and `compute`
+        read. Built once when a scenario is loaded (see budget/table.py)."""
+        ...
+
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
         """The first and last fiscal year in which each commitment has any amount:
         int64 (K, 2)."""
+        ...
+
+    def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
+        """`spans`, from columns."""
         ...
 
     def most(self, spec: Any) -> int:
@@ -69,9 +78,13 @@ class Kind(Protocol):
         """True when the engine must derive the `shortfall` input from the recipient."""
         ...
 
+    def derived(self, columns: Columns) -> BoolArray:
+        """`derives_shortfall` of every row, from columns."""
+        ...
+
     def compute(
         self,
-        specs: Sequence[Any],
+        columns: Columns,
         years: IntArray,
         calendar: FiscalCalendar,
         inputs: Mapping[str, IntArray],
@@ -82,6 +95,26 @@ class Kind(Protocol):
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+# A kind's columns: name -> an array (or ByYearColumn) with one entry per commitment.
+Columns = dict[str, Any]
+
+
+def take(columns: Columns, rows: IntArray) -> Columns:
+    """The columns of some rows (in the order given)."""
+    return {name: column[rows] for name, column in columns.items()}
+
+
+def column_of(values: Sequence[Any]) -> npt.NDArray[np.object_]:
+    """A one-dimensional object array of `values` (numpy would nest tuples as rows)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def ints(specs: Sequence[Any], name: str, missing: int = -1) -> IntArray:
+    """An int64 column of one attribute of the specs, `missing` where it is None."""
+    return np.fromiter(
+        (missing if v is None else v for v in map(attrgetter(name), specs)), np.int64, len(specs)
+    )
 
 
 def year_span_mask(first: IntArray, last: IntArray, years: IntArray) -> BoolArray:
@@ -97,11 +130,9 @@ def largest(values: Any) -> int:
     return max((v if isinstance(v, int) else v.bounds()[1] for v in items), default=0)
 
 
-def year_spans(specs: Sequence[Any]) -> IntArray:
-    """(first_year, last_year) of specs that carry them, as int64 (K, 2)."""
-    first = np.fromiter(map(attrgetter("first_year"), specs), np.int64, len(specs))
-    last = np.fromiter(map(attrgetter("last_year"), specs), np.int64, len(specs))
-    return np.stack([first, last], axis=1)
+def year_spans(columns: Columns) -> IntArray:
+    """(first_year, last_year) of kinds that carry them, as int64 (K, 2)."""
+    return np.stack([columns["first_year"], columns["last_year"]], axis=1)
 
 
 def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:

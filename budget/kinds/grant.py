@@ -9,14 +9,15 @@ the period ends. The whole total is committed in `committed_in` (default: the fi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray
+from budget.kinds.base import BoolArray, Columns, Flows, IntArray, column_of, ints
 from budget.money import allocate_rows, share_weights
 from budget.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 
@@ -192,18 +193,33 @@ class GrantKind:
             )
         return problems
 
+    def columns(self, specs: Sequence[Grant]) -> Columns:
+        allocations = list(map(attrgetter("allocation"), specs))
+        methods = {m: i for i, m in enumerate(ALLOCATIONS)}
+        return {
+            "total": ints(specs, "total"),
+            "start": _days(map(attrgetter("start"), specs), len(specs)),
+            "end": _days(map(attrgetter("end"), specs), len(specs)),
+            # A schedule's method is -1; its (year, cents) pairs are in `schedule`.
+            "method": np.fromiter(
+                (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations),
+                np.int64,
+                len(specs),
+            ),
+            "schedule": column_of([None if isinstance(a, str) else a for a in allocations]),
+            "advance": column_of(list(map(attrgetter("advance"), specs))),
+            "settlement_lag": ints(specs, "settlement_lag"),
+            "committed_in": ints(specs, "committed_in"),
+        }
+
     def spans(self, specs: Sequence[Grant], calendar: FiscalCalendar) -> IntArray:
-        first, last = _period_years(specs, calendar)
-        lag = np.array(
-            [0 if s.advance is None else s.settlement_lag for s in specs], dtype=np.int64
-        )
-        committed = np.array(
-            [
-                first_i if s.committed_in is None else s.committed_in
-                for s, first_i in zip(specs, first.tolist(), strict=True)
-            ],
-            dtype=np.int64,
-        )
+        return self.span_of(self.columns(specs), calendar)
+
+    def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
+        first, last = _fiscal_years(columns, calendar)
+        with_advance = columns["advance"] != None  # noqa: E711 (elementwise)
+        lag = np.where(with_advance, columns["settlement_lag"], 0)
+        committed = np.where(columns["committed_in"] < 0, first, columns["committed_in"])
         return np.stack([np.minimum(first, committed), last + lag], axis=1)
 
     def most(self, spec: Grant) -> int:
@@ -212,73 +228,66 @@ class GrantKind:
     def derives_shortfall(self, spec: Grant) -> bool:
         return False
 
+    def derived(self, columns: Columns) -> BoolArray:
+        return np.zeros(len(columns["total"]), dtype=bool)
+
     def compute(
         self,
-        specs: Sequence[Grant],
+        columns: Columns,
         years: IntArray,
         calendar: FiscalCalendar,
         inputs: Mapping[str, IntArray],
         active: BoolArray,
     ) -> Flows:
-        k, y0 = len(specs), int(years[0])
-        totals = np.fromiter((s.total for s in specs), np.int64, k)
+        totals, y0 = columns["total"], int(years[0])
+        k = len(totals)
         bounds = calendar.boundaries(y0, int(years[-1]))
         weights = np.zeros((k, len(years)), dtype=np.int64)
-        starts, ends = _dates(specs)
-        method_of = np.array([s.allocation if isinstance(s.allocation, str) else "" for s in specs])
-        first, last = _fiscal_years(starts, ends, calendar)
-        for method in ALLOCATIONS:
-            rows = method_of == method
+        starts, ends = _dates(columns)
+        first, last = _fiscal_years(columns, calendar)
+        for code, method in enumerate(ALLOCATIONS):
+            rows = columns["method"] == code
             if rows.any():
                 weights[rows] = fiscal_year_weights(starts[rows], ends[rows], bounds, method)
-        for i, spec in enumerate(specs):
-            if isinstance(spec.allocation, tuple):
-                for year, cents in spec.allocation:
-                    weights[i, year - y0] = cents
+        scheduled = np.flatnonzero(columns["method"] < 0)
+        for i, schedule in zip(scheduled.tolist(), columns["schedule"][scheduled], strict=True):
+            for year, cents in schedule:
+                weights[i, year - y0] = cents
         allocated = allocate_rows(totals, weights)
 
         cash = allocated
-        with_advance = np.fromiter((s.advance is not None for s in specs), bool, k)
-        if with_advance.any():
-            rows = np.flatnonzero(with_advance)
-            shares = [
-                share_weights([specs[i].advance, 1 - specs[i].advance])  # type: ignore[list-item,operator]
-                for i in rows.tolist()
-            ]
+        advances = columns["advance"]
+        rows = np.flatnonzero(advances != None)  # noqa: E711 (elementwise)
+        if len(rows):
+            shares = [share_weights([a, 1 - a]) for a in advances[rows].tolist()]
             up_front = allocate_rows(totals[rows], np.array(shares, dtype=np.int64))
-            lag = np.array([specs[i].settlement_lag for i in rows.tolist()], dtype=np.int64)
+            lag = columns["settlement_lag"][rows]
             cash = allocated.copy()
             cash[rows] = 0
             cash[rows, first[rows] - y0] += up_front[:, 0]
             cash[rows, last[rows] + lag - y0] += up_front[:, 1]
         commitment = np.zeros_like(cash)
-        committed_in = np.fromiter(
-            (-1 if s.committed_in is None else s.committed_in for s in specs), np.int64, k
-        )
+        committed_in = columns["committed_in"]
         committed = np.where(committed_in < 0, first, committed_in) - y0
         commitment[np.arange(k), committed] = totals
         return Flows(cash=cash[None], commitment=commitment[None])
 
 
-def _dates(specs: Sequence[Grant]) -> tuple[np.ndarray, np.ndarray]:
+def _days(dates: Iterable[dt.date], count: int) -> IntArray:
+    """Dates as days since 1970-01-01."""
+    return np.fromiter(map(dt.date.toordinal, dates), np.int64, count) - _ORDINAL_1970
+
+
+def _dates(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     """Start and end dates as datetime64[D] arrays."""
-    k = len(specs)
-    starts = np.fromiter((s.start.toordinal() for s in specs), np.int64, k) - _ORDINAL_1970
-    ends = np.fromiter((s.end.toordinal() for s in specs), np.int64, k) - _ORDINAL_1970
-    return starts.astype("datetime64[D]"), ends.astype("datetime64[D]")
+    return columns["start"].astype("datetime64[D]"), columns["end"].astype("datetime64[D]")
 
 
-def _fiscal_years(
-    starts: np.ndarray, ends: np.ndarray, calendar: FiscalCalendar
-) -> tuple[IntArray, IntArray]:
+def _fiscal_years(columns: Columns, calendar: FiscalCalendar) -> tuple[IntArray, IntArray]:
     """The fiscal years of each period's first and last day."""
-    last_days = (ends.astype(np.int64) - 1).astype("datetime64[D]")
-    return calendar.years_of(starts), calendar.years_of(last_days)
-
-
-def _period_years(specs: Sequence[Grant], calendar: FiscalCalendar) -> tuple[IntArray, IntArray]:
-    """The fiscal years of each period's first and last day."""
-    return _fiscal_years(*_dates(specs), calendar)
+    first_days = columns["start"].astype("datetime64[D]")
+    last_days = (columns["end"] - 1).astype("datetime64[D]")
+    return calendar.years_of(first_days), calendar.years_of(last_days)
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()

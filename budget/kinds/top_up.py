@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Flows, IntArray, largest, year_spans
+from budget.inputs import ByYearColumn
+from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints, largest, year_spans
 from budget.model import ByYear
 from budget.periods import FiscalCalendar
 
@@ -66,8 +68,20 @@ class TopUpKind:
             return None
         return TopUp(first, last, cap, shortfall, total_cap)
 
+    def columns(self, specs: Sequence[TopUp]) -> Columns:
+        return {
+            "first_year": ints(specs, "first_year"),
+            "last_year": ints(specs, "last_year"),
+            "cap": ByYearColumn.of(list(map(attrgetter("cap"), specs))),
+            "shortfall": ByYearColumn.of(list(map(attrgetter("shortfall"), specs))),
+            "total_cap": ints(specs, "total_cap"),
+        }
+
     def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        return year_spans(specs)
+        return self.span_of(self.columns(specs), calendar)
+
+    def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
+        return year_spans(columns)
 
     def most(self, spec: TopUp) -> int:
         years = spec.last_year - spec.first_year + 1
@@ -77,9 +91,12 @@ class TopUpKind:
     def derives_shortfall(self, spec: TopUp) -> bool:
         return spec.shortfall is None
 
+    def derived(self, columns: Columns) -> BoolArray:
+        return ~columns["shortfall"].given
+
     def compute(
         self,
-        specs: Sequence[TopUp],
+        columns: Columns,
         years: IntArray,
         calendar: FiscalCalendar,
         inputs: Mapping[str, IntArray],
@@ -88,9 +105,7 @@ class TopUpKind:
         shortfall = inputs["shortfall"]
         due = np.maximum(shortfall, 0)
         pay = np.where(active, np.minimum(inputs["cap"], due), 0)
-        limits = np.array(
-            [-1 if s.total_cap is None else s.total_cap for s in specs], dtype=np.int64
-        )
+        limits = columns["total_cap"]
         capped = limits >= 0
         if capped.any():
             # Years are in time order, so a cumulative minimum stops payments once reached.

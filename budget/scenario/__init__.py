@@ -26,6 +26,8 @@ def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
     with cycle_collector_paused():
         scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
+        if scenario is not None:
+            scenario.table  # noqa: B018 (the columns a projection reads, made once here)
     return scenario, bounded(problems)
 
 

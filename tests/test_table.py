@@ -1,0 +1,78 @@
+"""The commitments as columns (budget/table.py): the same inputs as the objects they came from."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget import project
+from budget.inputs import ByYearColumn, year_table
+from budget.kinds import KINDS
+from budget.strategies import by_year, scenarios
+
+FIRST, LAST = 2014, 2020
+
+
+@st.composite
+def inputs_and_spans(draw):
+    """Per-year inputs (or none) of some rows, and which years each row is active."""
+    rows = draw(st.integers(0, 8))
+    values = [
+        draw(st.one_of(st.none(), by_year(FIRST, LAST, uncertain=draw(st.booleans()))))
+        for _ in range(rows)
+    ]
+    active = np.array(
+        [[draw(st.booleans()) for _ in range(LAST - FIRST + 1)] for _ in range(rows)], dtype=bool
+    ).reshape(rows, LAST - FIRST + 1)
+    return values, active
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs_and_spans())
+def test_a_column_gives_the_same_year_table_as_the_inputs_one_by_one(case):
+    values, active = case
+    years = np.arange(FIRST, LAST + 1, dtype=np.int64)
+    expected = year_table(values, years, active)
+    got = ByYearColumn.of(values).table(years, active)
+    assert got.fixed.tolist() == expected.fixed.tolist()
+    assert got.given.tolist() == expected.given.tolist() == [v is not None for v in values]
+    # The uncertain cells in the same order: the engine's inputs are numbered by it.
+    assert got.cell_rows.tolist() == expected.cell_rows.tolist()
+    assert got.cell_cols.tolist() == expected.cell_cols.tolist()
+    assert got.dists == expected.dists
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(max_commitments=8, uncertain=True))
+def test_the_table_holds_each_commitment_in_its_kind(scenario):
+    table = scenario.table
+    assert table.ids == tuple(c.id for c in scenario.commitments)
+    recipients = list(scenario.recipients)
+    for i, c in enumerate(scenario.commitments):
+        assert list(KINDS)[table.kind[i]] == c.kind
+        assert recipients[table.recipient[i]] == c.recipient
+        assert table.priority[i] == c.priority
+        assert table.splits[table.split[i]] == c.funders
+    for kind, rows, columns in zip(KINDS.values(), table.rows, table.columns, strict=True):
+        specs = [scenario.commitments[r].spec for r in rows.tolist()]
+        assert all(len(column) == len(rows) for column in columns.values())
+        # The span read from columns is the span of each spec on its own.
+        spans = kind.span_of(columns, scenario.calendar).tolist() if len(rows) else []
+        assert spans == [kind.spans([s], scenario.calendar)[0].tolist() for s in specs]
+        derived = kind.derived(columns).tolist() if len(rows) else []
+        assert derived == [kind.derives_shortfall(s) for s in specs]
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenarios(max_commitments=6), st.data())
+def test_other_commitments_make_a_new_table(scenario, data):
+    """The table is made from the commitments it is read with: a scenario changed with
+    dataclasses.replace never reads the columns of the one it was made from."""
+    assert len(scenario.table) == len(scenario.commitments)
+    kept = tuple(c for c in scenario.commitments if data.draw(st.booleans()))
+    other = dataclasses.replace(scenario, commitments=kept)
+    assert other.table.ids == tuple(c.id for c in kept)
+    assert set(project(other)["commitment"].astype(str)) == {c.id for c in kept}
