@@ -15,9 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.dists import Dist
 from budget.funder_split import funder_sums, split_funders
-from budget.inputs import ByYearColumn, YearTable
+from budget.inputs import ByYearColumn, Inputs, YearTable
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import Columns, take, year_span_mask
 from budget.memory import reuse_freed_memory
@@ -56,69 +55,6 @@ class Block:
             inputs[field] = table.subset(keep)
             cells[field] = moved[self.cells[field][position[table.cell_rows] >= 0]]
         return Block(self.kind, rows, take(self.columns, keep), inputs, self.level, cells)
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    """The uncertain inputs of a plan: one per uncertain cell (owner, field, year).
-
-    Every way of running the engine fills one int64 array (draws, inputs) in this order:
-    central values for a projection, random draws for a simulation, chosen values for a
-    search. The order is the order in which the engine reads them (block by block, field
-    by field, each table's cells in order), so that a table's values are a slice of the
-    array. `in_draw_order` gives the order in which random streams draw them.
-
-    owner: 0 for a commitment, 1 for a recipient; index: its position in the scenario;
-    field: "shortfall", "amount", "costs", ...; column: the year's index in the plan's
-    years; dists: the distributions; origin: the position in the plan compiled from the
-    whole scenario (a subset keeps it, so that values can be carried over).
-    """
-
-    owner: IntArray
-    index: IntArray
-    field: tuple[str, ...]
-    column: IntArray
-    dists: tuple[Dist, ...]
-    origin: IntArray
-    field_rank: IntArray
-
-    def __len__(self) -> int:
-        return len(self.dists)
-
-    def take(self, positions: IntArray) -> Inputs:
-        picked = positions.tolist()
-        return Inputs(
-            self.owner[positions],
-            self.index[positions],
-            tuple(self.field[i] for i in picked),
-            self.column[positions],
-            tuple(self.dists[i] for i in picked),
-            self.origin[positions],
-            self.field_rank[positions],
-        )
-
-    def central(self) -> IntArray:
-        """The central value of every input: the values of a projection, int64 (1, inputs)."""
-        return np.array([[d.central() for d in self.dists]], dtype=np.int64).reshape(1, -1)
-
-    def in_draw_order(self) -> IntArray:
-        """The inputs in the order that random streams draw them: by owner (commitments,
-        then recipients, by position), then the owner's fields in order (a kind's fields;
-        costs, then income), then years ascending."""
-        return np.lexsort((self.column, self.field_rank, self.index, self.owner))
-
-    def owners(self) -> list[tuple[int, int, IntArray]]:
-        """(owner, index, its inputs in draw order) for every owner of inputs."""
-        if not len(self):
-            return []
-        order = self.in_draw_order()
-        key = (self.owner * (int(self.index.max()) + 1) + self.index)[order]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        ends = np.r_[starts[1:], len(key)]
-        return [
-            (int(self.owner[order[a]]), int(self.index[order[a]]), order[a:b])
-            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
-        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,32 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from budget.model import ByYear, Dist
+from budget.dists import Dist
+from budget.model import ByYear
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-class Sampler(Protocol):
-    """Gives values for uncertain cells: an array of shape (draws, len(dists))."""
-
-    draws: int
-
-    def sample(self, dists: Sequence[Dist]) -> IntArray: ...
-
-
-class CentralValues:
-    """The sampler of a projection: one draw, each distribution's central value."""
-
-    draws = 1
-
-    def sample(self, dists: Sequence[Dist]) -> IntArray:
-        return np.array([[d.central() for d in dists]], dtype=np.int64).reshape(1, len(dists))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +37,6 @@ class YearTable:
     @property
     def is_uncertain(self) -> bool:
         return bool(self.dists)
-
-    def values(self, sampler: Sampler) -> IntArray:
-        """int64 (draws or 1, rows, years): fixed values with the uncertain cells filled."""
-        if not self.dists:
-            return self.fixed[None]
-        draws = sampler.sample(self.dists)
-        out = np.repeat(self.fixed[None], draws.shape[0], axis=0)
-        out[:, self.cell_rows, self.cell_cols] = draws
-        return out
 
     def subset(self, rows: IntArray) -> YearTable:
         """The table for some of its rows (in the order given)."""
@@ -165,3 +139,66 @@ class ByYearColumn:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The uncertain inputs of a plan: one per uncertain cell (owner, field, year).
+
+    Every way of running the engine fills one int64 array (draws, inputs) in this order:
+    central values for a projection, random draws for a simulation, chosen values for a
+    search. The order is the order in which the engine reads them (block by block, field
+    by field, each table's cells in order), so that a table's values are a slice of the
+    array. `in_draw_order` gives the order in which random streams draw them.
+
+    owner: 0 for a commitment, 1 for a recipient; index: its position in the scenario;
+    field: "shortfall", "amount", "costs", ...; column: the year's index in the plan's
+    years; dists: the distributions; origin: the position in the plan compiled from the
+    whole scenario (a subset keeps it, so that values can be carried over).
+    """
+
+    owner: IntArray
+    index: IntArray
+    field: tuple[str, ...]
+    column: IntArray
+    dists: tuple[Dist, ...]
+    origin: IntArray
+    field_rank: IntArray
+
+    def __len__(self) -> int:
+        return len(self.dists)
+
+    def take(self, positions: IntArray) -> Inputs:
+        picked = positions.tolist()
+        return Inputs(
+            self.owner[positions],
+            self.index[positions],
+            tuple(self.field[i] for i in picked),
+            self.column[positions],
+            tuple(self.dists[i] for i in picked),
+            self.origin[positions],
+            self.field_rank[positions],
+        )
+
+    def central(self) -> IntArray:
+        """The central value of every input: the values of a projection, int64 (1, inputs)."""
+        return np.array([[d.central() for d in self.dists]], dtype=np.int64).reshape(1, -1)
+
+    def in_draw_order(self) -> IntArray:
+        """The inputs in the order that random streams draw them: by owner (commitments,
+        then recipients, by position), then the owner's fields in order (a kind's fields;
+        costs, then income), then years ascending."""
+        return np.lexsort((self.column, self.field_rank, self.index, self.owner))
+
+    def owners(self) -> list[tuple[int, int, IntArray]]:
+        """(owner, index, its inputs in draw order) for every owner of inputs."""
+        if not len(self):
+            return []
+        order = self.in_draw_order()
+        key = (self.owner * (int(self.index.max()) + 1) + self.index)[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        ends = np.r_[starts[1:], len(key)]
+        return [
+            (int(self.owner[order[a]]), int(self.index[order[a]]), order[a:b])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
