@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import budget.cli
+import budget.commands.run
 from budget.cli import cli
 
 ROOT = Path(__file__).parent.parent
@@ -262,7 +263,7 @@ def test_an_internal_error_is_exit_70_and_one_line(monkeypatch):
     def broken(scenario):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(budget.cli, "project", broken)
+    monkeypatch.setattr(budget.commands.run, "project", broken)
     monkeypatch.delenv("BUDGET_DEBUG", raising=False)
     result = invoke("run", LETTER)
     assert result.exit_code == 70
