@@ -217,3 +217,26 @@ def test_an_extending_scenario_patches_indicators_by_id(tmp_path):
     # 590 / 475 - 1 = 24.21...% -> 24.2; 590 < 594: not met.
     assert (rows[2]["achieved"], rows[2]["change_pct"], rows[2]["met"]) == ("590", "24.2", "no")
     assert rows[0]["target"] == "511"  # the inherited targets
+
+
+def test_indicator_years_follow_the_scenarios_year_label(tmp_path):
+    """With year_label = "fy" every year of the indicators is named FY..., in the terminal
+    table and on the Indicators sheet, as on every other table."""
+    import openpyxl
+
+    text = (SCENARIOS / "letter-2014.toml").read_text(encoding="utf-8")
+    assert "year_label" not in text
+    path = tmp_path / "fy.toml"
+    path.write_text(text.replace("[scenario]\n", '[scenario]\nyear_label = "fy"\n', 1))
+    result = invoke("indicators", str(path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("(suspects): base 475 in FY2010")
+    assert lines[3].split()[:2] == ["FY2012", "511"]
+    book = tmp_path / "fy.xlsx"
+    assert invoke("run", str(path), "-o", str(book)).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    column_a = [c.value for c in sheet["A"] if c.value is not None]
+    assert [v for v in column_a if str(v).startswith("FY")] == ["FY2012", "FY2013", "FY2014"]
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and "base 475" in c.value]
+    assert notes and all("in FY2010" in n for n in notes)

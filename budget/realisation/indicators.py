@@ -178,7 +178,7 @@ def indicators_text(scenario: Scenario, frame: pd.DataFrame) -> str:
             met, cost = row["met"], row["cost_per_unit_cents"]
             lines.append(
                 [
-                    str(year),
+                    scenario.label(year),
                     goal,
                     "" if row["achieved"] is None else _grouped(row["achieved"]),
                     "" if row["change_pct"] is None else _signed(row["change_pct"]),
@@ -190,7 +190,7 @@ def indicators_text(scenario: Scenario, frame: pd.DataFrame) -> str:
         better = "" if indicator.higher_is_better else "; lower is better"
         title = (
             f"{indicator.name}{unit}: base {_grouped(exact(indicator.base))} in "
-            f"{indicator.base_year}{better}"
+            f"{scenario.label(indicator.base_year)}{better}"
         )
         header = [
             "year", "target", "achieved", "change", "met",

@@ -31,6 +31,7 @@ from budget.workbook.sheet import (
     fit_columns,
     header_row,
     quote_sheetname,
+    year_cell,
 )
 from budget.workbook.styles import Look
 
@@ -107,7 +108,7 @@ def add_indicators_sheet(
     for indicator in scenario.indicators:
         mine = frame[frame["indicator"] == indicator.id]
         skipped += [row, row + 1]  # the title and the note may run over
-        row = write_indicator(sheet, row, indicator, mine, paid)
+        row = write_indicator(sheet, row, indicator, mine, paid, scenario.label)
         row = add_chart(sheet, indicator, row - len(mine), row - 1, row + 1)
     fit_columns(sheet, skip_rows=skipped)
     sheet.widths[1] = max(sheet.widths.get(1, 0), 10)
@@ -120,9 +121,10 @@ def write_indicator(
     indicator: Indicator,
     rows: pd.DataFrame,
     paid: dict[tuple[str, int], int],
+    label: Callable[[int], str] = str,
 ) -> int:
-    """The indicator's title line and one line per year from row `top`; returns the row
-    after the last year."""
+    """The indicator's title line and one line per year from row `top`, years named by
+    `label` (the scenario's year_label); returns the row after the last year."""
     unit = f" ({indicator.unit})" if indicator.unit else ""
     better = "higher is better" if indicator.higher_is_better else "lower is better"
     title = sheet.row(top)
@@ -133,7 +135,7 @@ def write_indicator(
     sheet.text(
         top + 1,
         1,
-        f"{indicator.id}: base {base:,} in {indicator.base_year}; {better}"
+        f"{indicator.id}: base {base:,} in {label(indicator.base_year)}; {better}"
         + ("" if indicator.commitments else "; no commitments linked, so no cost per unit"),
         styles.NOTE_LOOK,
     )
@@ -145,7 +147,7 @@ def write_indicator(
     for record in rows.to_dict("records"):
         year = int(record["year"])
         cells: dict[int, Cell] = sheet.row(row)
-        cells[1] = (year, styles.YEAR_LOOK)
+        cells[1] = year_cell(year, label)
         cells[2] = (number(base), base_look)
         target, achieved = record["target"], record["achieved"]
         if target is not None:
