@@ -185,6 +185,8 @@ def test_the_letters_indicators_by_hand(realised_book: Any) -> None:
     assert formulas[f"D{row}"].value == f"=ROUND(B{row}*(1+C{row}),0)"
     assert all(formulas[f"{c}{row}"].value is None for c in "EFGHI")  # nothing achieved yet
     assert len(formulas._charts) == 1 and len(formulas._charts[0].series) == 2
+    # Columns start at zero, so that 522 against 511 looks like the 2% it is.
+    assert formulas._charts[0].y_axis.scaling.min == 0
 
 
 LINKED = """

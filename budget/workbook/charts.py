@@ -31,7 +31,8 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """kind: "stacked columns", "columns" or "lines"; width and height in centimetres."""
+    """kind: "stacked columns", "columns" or "lines"; width and height in centimetres;
+    y_minimum: where the value axis starts (None: where the spreadsheet program chooses)."""
 
     kind: str
     title: str
@@ -41,6 +42,7 @@ class Chart:
     y_number_format: str = "#,##0"
     width: float = 15.0
     height: float = 7.5
+    y_minimum: int | None = None
 
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -88,6 +90,7 @@ def chart_xml(chart: Chart) -> str:
             f"{axes}</c:barChart>"
         )
     y_title = f"<c:title>{_text(chart.y_title)}</c:title>" if chart.y_title else ""
+    minimum = "" if chart.y_minimum is None else f'<c:min val="{chart.y_minimum}"/>'
     return (
         f'<c:chartSpace xmlns:c="{C}" xmlns:a="{A}" xmlns:r="{R}">'
         f"<c:chart><c:title>{_text(chart.title)}</c:title>"
@@ -97,7 +100,8 @@ def chart_xml(chart: Chart) -> str:
         '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="100"/>'
         '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
         '<c:lblOffset val="100"/></c:catAx>'
-        '<c:valAx><c:axId val="100"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
+        f'<c:valAx><c:axId val="100"/><c:scaling><c:orientation val="minMax"/>{minimum}'
+        "</c:scaling>"
         f'<c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/>{y_title}'
         f'<c:numFmt formatCode={quoteattr(chart.y_number_format)} sourceLinked="0"/>'
         '<c:majorTickMark val="none"/><c:minorTickMark val="none"/>'

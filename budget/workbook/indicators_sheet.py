@@ -197,6 +197,9 @@ def add_chart(sheet: Sheet, indicator: Indicator, first: int, last: int, anchor:
         y_title=unit,
         width=18,
         height=CHART_HEIGHT,
+        # Columns measured from zero: an axis starting at 460 would make 522 look like
+        # twice 511.
+        y_minimum=0,
     )
     sheet.add_chart(chart, f"A{anchor}")
     return anchor + CHART_ROWS
