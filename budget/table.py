@@ -36,7 +36,8 @@ class CommitmentTable:
     scenario's recipients; priority: as given; split: its place in `splits`, the distinct
     funder splits in order of first appearance; rows: per kind (in KINDS order) the
     positions of its commitments; columns: per kind, its columns for those rows (see
-    `Kind.columns`).
+    `Kind.columns`); by_recipient: the positions grouped by recipient (in scenario order
+    within each), recipient_starts: where each recipient's group begins in it.
     """
 
     ids: tuple[str, ...]
@@ -47,9 +48,16 @@ class CommitmentTable:
     splits: tuple[Split, ...]
     rows: tuple[IntArray, ...]
     columns: tuple[Columns, ...]
+    by_recipient: IntArray
+    recipient_starts: IntArray
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def of_recipient(self, recipient: int) -> IntArray:
+        """The positions of the commitments to one recipient (its place), in order."""
+        start, end = self.recipient_starts[recipient : recipient + 2].tolist()
+        return self.by_recipient[start:end]
 
     @classmethod
     def of(cls, scenario: Scenario) -> CommitmentTable:
@@ -66,15 +74,20 @@ class CommitmentTable:
             k.columns(list(map(specs.__getitem__, r.tolist())))
             for k, r in zip(KINDS.values(), rows, strict=True)
         )
+        recipient = codes(recipients, list(scenario.recipients))
+        by_recipient = np.argsort(recipient, kind="stable")
+        starts = np.searchsorted(recipient[by_recipient], np.arange(len(scenario.recipients) + 1))
         return cls(
             tuple(ids),
             kind,
-            codes(recipients, list(scenario.recipients)),
+            recipient,
             np.array(priorities, dtype=np.int64).reshape(n),
             split,
             tuple(splits),
             rows,
             columns,
+            by_recipient.astype(np.int64),
+            starts.astype(np.int64),
         )
 
 

@@ -56,6 +56,9 @@ def test_the_table_holds_each_commitment_in_its_kind(scenario):
         assert recipients[table.recipient[i]] == c.recipient
         assert table.priority[i] == c.priority
         assert table.splits[table.split[i]] == c.funders
+    for r, key in enumerate(recipients):
+        mine = [i for i, c in enumerate(scenario.commitments) if c.recipient == key]
+        assert table.of_recipient(r).tolist() == mine
     for kind, rows, columns in zip(KINDS.values(), table.rows, table.columns, strict=True):
         specs = [scenario.commitments[r].spec for r in rows.tolist()]
         assert all(len(column) == len(rows) for column in columns.values())

@@ -72,11 +72,12 @@ def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Ex
     cash = rows[(rows["basis"] == "cash").to_numpy()]
     cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
     spans: dict[str, tuple[int, int]] = {}
-    for kind_name, kind in KINDS.items():
-        mine = [c for c in scenario.commitments if c.kind == kind_name]
-        if mine:
-            found = kind.spans([c.spec for c in mine], scenario.calendar)
-            spans |= {c.id: (int(lo), int(hi)) for c, (lo, hi) in zip(mine, found, strict=True)}
+    table = scenario.table
+    for kind, of_kind, columns in zip(KINDS.values(), table.rows, table.columns, strict=True):
+        if len(of_kind):
+            found = kind.span_of(columns, scenario.calendar).tolist()
+            pairs = zip(of_kind.tolist(), found, strict=True)
+            spans |= {table.ids[i]: (lo, hi) for i, (lo, hi) in pairs}
     return [
         _explanation(scenario, position, spans[c.id], None, engine, cash_paid)
         for position, c in enumerate(scenario.commitments)

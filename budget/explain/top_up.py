@@ -18,13 +18,12 @@ from budget.money import format_euros_grouped as eur
 
 def ranked_before(ctx: Context) -> list[str]:
     """Ids of the commitments to the same recipient that pay before this one: lower
-    priority, or the same priority and earlier in the scenario."""
-    c = ctx.commitment
-    return [
-        d.id
-        for i, d in enumerate(ctx.scenario.commitments)
-        if d.recipient == c.recipient and (d.priority, i) < (c.priority, ctx.position)
-    ]
+    priority, or the same priority and earlier in the scenario (in scenario order)."""
+    table = ctx.scenario.table
+    mine = table.of_recipient(int(table.recipient[ctx.position]))
+    priority, own = table.priority[mine], int(table.priority[ctx.position])
+    before = (priority < own) | ((priority == own) & (mine < ctx.position))
+    return [table.ids[i] for i in mine[before].tolist()]
 
 
 def explain_top_up(ctx: Context) -> Working:
