@@ -28,7 +28,7 @@ import numpy as np
 from budget.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.scenario.read import RegisterError, not_a_file
-from budget.scenario.xlsx import read_xlsx_rows, read_xlsx_rows_openpyxl
+from budget.scenario.xlsx import columns_of, read_xlsx_columns, read_xlsx_columns_openpyxl
 
 Where = Callable[[str | None], str]
 Row = tuple[dict[str, Any], Where]
@@ -37,9 +37,10 @@ COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys([*COMMON_FIELDS, *(f for kind in KINDS.values() for f in kind.fields)])
 )
 MAX_BYTES = 500 * 2**20
-# The XLSX readers, by these names so that tests can swap calamine for openpyxl.
-_read_xlsx = read_xlsx_rows
-_read_xlsx_openpyxl = read_xlsx_rows_openpyxl
+# The XLSX readers (path -> the first sheet's columns), by these names so that tests can
+# swap calamine for openpyxl.
+_read_xlsx = read_xlsx_columns
+_read_xlsx_openpyxl = read_xlsx_columns_openpyxl
 TEXT_COLUMNS = ("id", "recipient", "name", "source")
 
 
@@ -99,8 +100,7 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
         suffix = _checked(path, "register")
         if suffix == ".csv":
             return table_of_columns(_read_csv(path), shown)
-        cells = _read_xlsx(path)
-        return table_of_columns(_columns(cells if isinstance(cells, list) else list(cells)), shown)
+        return table_of_columns(_read_xlsx(path, Cleaner()), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
 
@@ -156,22 +156,11 @@ def table_of(
 ) -> tuple[RegisterTable | None, list[Problem]]:
     """The columns of rows of cell values (the first row with anything in it names the
     columns), and the problems found reading them; see `table_of_columns`."""
-    return table_of_columns(_columns(list(table)), shown)
-
-
-def _columns(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
-    """Rows of cells as columns (padded with None); empties `rows` to free its memory."""
-    width = max((len(cells) for cells in rows), default=0)
-    if all(len(cells) == width for cells in rows):
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    else:
-        columns = list(itertools.zip_longest(*rows, fillvalue=None))
-    rows.clear()
-    return columns
+    return table_of_columns(columns_of(list(table)), shown)
 
 
 def table_of_columns(
-    cells_by_column: Sequence[Sequence[Any]], shown: str
+    cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
     """A register from its columns of cell values, header included (a list of columns is
     consumed: emptied as its columns are read).
@@ -181,9 +170,13 @@ def table_of_columns(
     header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    cleaned = [_clean(cells) for cells in _each_once(cells_by_column)]
-    filled_by_column = [filled_cells(cells) for cells in cleaned]
-    anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
+    if cleaned:
+        columns_read = list(cells_by_column)
+    else:
+        clean = Cleaner()
+        columns_read = [clean(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
+    filled_by_column = [filled_cells(cells) for cells in columns_read]
+    anything = np.zeros(len(columns_read[0]) if columns_read else 0, dtype=bool)
     for filled_here in filled_by_column:
         anything |= filled_here
     if not anything.any():
@@ -191,7 +184,7 @@ def table_of_columns(
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
     top = int(np.argmax(anything))
-    header = [cells[top] for cells in cleaned]
+    header = [cells[top] for cells in columns_read]
     first_number = top + 2
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -220,12 +213,12 @@ def table_of_columns(
         seen.add(name)
     body = slice(top + 1, None)
     count = len(anything) - top - 1
-    named = {name: cleaned[i][body] for i, name in columns}
+    named = {name: columns_read[i][body] for i, name in columns}
     filled = np.zeros(count, dtype=bool)
     for i, _ in columns:
         filled |= filled_by_column[i][body]
     stray_column = np.full(count, -1, dtype=np.int64)
-    for i in reversed(range(len(cleaned))):
+    for i in reversed(range(len(columns_read))):
         if header[i] is None:
             stray_column[filled_by_column[i][body]] = i
     for name in (*TEXT_COLUMNS, "funders"):
@@ -268,8 +261,94 @@ def table_of_columns(
 
 
 def _clean(cells: Sequence[Any]) -> list[Any]:
-    # Text cells are nearly all cells: stripped inline, everything else through _cell.
-    return [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
+    """A column's cells as the raw values a TOML file would hold (see `_cell`), worked out
+    for many cells at once: texts stripped, whole numbers as int."""
+    kinds = set(map(type, cells))
+    if str in kinds:
+        out = [(v.strip() or None) if type(v) is str else v for v in cells]
+    else:
+        out = list(cells)
+    if float in kinds:
+        _whole_numbers(out)
+    odd = kinds - _PLAIN
+    if odd:
+        return [_cell(v) if type(v) in odd else v for v in out]
+    return out
+
+
+class _Cleaned(dict[Any, Any]):
+    """A column's cells as read -> as cleaned (`_cell`), each distinct cell cleaned once;
+    equal cleaned values are one object (a million rows of "annual" hold one string).
+
+    Only for cells of types that are never equal to one another (texts and floats: a
+    float is never equal to a text, and no True == 1.0 can meet here)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[Any, Any] = {}
+
+    def __missing__(self, cell: Any) -> Any:
+        value = _cell(cell)
+        value = self[cell] = self.values.setdefault(value, value)
+        return value
+
+
+_SHAREABLE = frozenset({str, float})
+# A column is cleaned distinct cell by distinct cell while at most this share of its
+# cells is new: a column of few values ("annual", "top_up", 2015); not ids or amounts.
+NEW_SHARE = 0.1
+
+
+def _repeats(cells: Sequence[Any]) -> bool:
+    """Whether a column's first cells repeat themselves (then cleaning each distinct cell
+    once pays)."""
+    sample = list(itertools.islice(cells, SAMPLE))
+    try:
+        return len(set(sample)) <= NEW_SHARE * len(sample)
+    except TypeError:  # an unhashable cell
+        return False
+
+
+class Cleaner:
+    """Cleans a register's columns as their rows arrive, a batch at a time: column `index`
+    of each batch by `cleaner(index, cells)`, so that a large sheet's raw cells are never
+    all held at once. A column that repeats itself (as its first batch shows) has each
+    distinct cell cleaned once, and equal cells share one object."""
+
+    def __init__(self) -> None:
+        self.shared: dict[int, _Cleaned | None] = {}
+
+    def __call__(self, index: int, cells: Sequence[Any]) -> list[Any]:
+        if index not in self.shared:
+            self.shared[index] = _Cleaned() if _repeats(cells) else None
+        shared = self.shared[index]
+        if shared is None or not set(map(type, cells)) <= _SHAREABLE:
+            return _clean(cells)
+        known = len(shared)
+        out = list(map(shared.__getitem__, cells))
+        if len(shared) - known > NEW_SHARE * len(cells):
+            self.shared[index] = None  # the column has become one of many values
+        return out
+
+
+_PLAIN = frozenset({str, float, int, type(None)})
+SAMPLE = 4096  # cells that decide whether a column repeats itself
+
+
+def _whole_numbers(cells: list[Any]) -> None:
+    """Numeric cells (floats) in place: whole ones below 2**53 as int, NaN and infinities as
+    their text, the rest as they are; what `_cell` does, for a column at once."""
+    at = [i for i, v in enumerate(cells) if type(v) is float]
+    values = np.array([cells[i] for i in at], dtype=np.float64)
+    where = np.array(at, dtype=np.intp)
+    finite = np.isfinite(values)
+    whole = finite & (np.abs(values) < 2**53) & (np.trunc(values) == values)
+    for i, number in zip(
+        where[whole].tolist(), values[whole].astype(np.int64).tolist(), strict=True
+    ):
+        cells[i] = number
+    for i in where[~finite].tolist():
+        cells[i] = str(cells[i])
 
 
 def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
@@ -285,6 +364,9 @@ def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 
 def filled_cells(cells: list[Any]) -> Any:
     """bool array: which cells hold a value (None is an empty cell)."""
+    empty = cells.count(None)
+    if empty in (0, len(cells)):
+        return np.full(len(cells), not empty, dtype=bool)
     return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
 
 
@@ -441,7 +523,5 @@ def read_cells(path: Path) -> Sequence[Sequence[Any]]:
     register. Raises RegisterError when the file cannot be read as a table. Other tables
     (actuals) are read through this."""
     suffix = _checked(path, "table")
-    if suffix == ".csv":
-        return [list(row) for row in zip(*_read_csv(path), strict=True)]
-    cells = _read_xlsx(path)
-    return cells if isinstance(cells, list) else list(cells)
+    columns = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    return [list(row) for row in zip(*columns, strict=True)]
