@@ -61,26 +61,36 @@ def read_columns(table: RegisterTable) -> Columns:
     }
     dates = {name: _each_distinct(columns[name], _date) for name in DATES if name in columns}
     shares = {name: _each_distinct(columns[name], _share) for name in SHARES if name in columns}
-    texts = {
-        name: [v if type(v) is str else None for v in columns[name]]
-        for name in TEXTS
-        if name in columns
-    }
+    texts = {name: _texts(columns[name]) for name in TEXTS if name in columns}
     return Columns(table, cents, numbers, dates, shares, texts, _unknown_fields(table))
+
+
+def _texts(cells: list[Any]) -> list[Any]:
+    """The text cells (None for any other): the column itself when it holds only text."""
+    if set(map(type, cells)) <= {str, type(None)}:
+        return cells
+    return [v if type(v) is str else None for v in cells]
 
 
 def _unknown_fields(table: RegisterTable) -> list[bool]:
     """Rows with a filled cell in a column that is not a field of their kind."""
     count = len(table)
     kinds = table.columns.get("kind") or [None] * count
-    unknown = np.zeros(count, dtype=bool)
-    kind_of = np.array([k if type(k) is str else "" for k in kinds], dtype=object)
+    # Each row's kind as a number: its place in KINDS, or len(KINDS) for any other cell.
+    places = {name: i for i, name in enumerate(KINDS)}
+    other = len(KINDS)
+    kind_of = np.fromiter(
+        (places.get(k, other) if type(k) is str else other for k in kinds), np.intp, count
+    )
+    # Every row of a register has a filled cell in some column, which a row of no known
+    # kind does not have.
+    unknown = kind_of == other
     for name, cells in table.columns.items():
-        filled = filled_cells(cells)
-        if not filled.any():
+        if name in COMMON_FIELDS or cells.count(None) == count:
             continue
-        allowed = [k for k, kind in KINDS.items() if name in COMMON_FIELDS or name in kind.fields]
-        unknown |= filled & ~np.isin(kind_of, allowed)
+        # Which kinds have the field (the last place: no known kind).
+        allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
+        unknown |= filled_cells(cells) & ~allowed[kind_of]
     return unknown.tolist()
 
 
@@ -140,6 +150,16 @@ def _cents(cells: list[Any]) -> list[int | None]:
 
 def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:
     """`read` applied once per distinct cell (None where it gives None)."""
+    kinds = set(map(type, cells))
+    kinds.discard(type(None))
+    if len(kinds) == 1:
+        # One type of cell: equal cells are the same value (no 1 == 1.0 == True to tell
+        # apart), so a table by cell serves the whole column.
+        found: dict[Any, Any] = {None: None}
+        for v in dict.fromkeys(cells):
+            if v is not None:
+                found[v] = read(v)
+        return list(map(found.__getitem__, cells))
     seen: dict[Any, Any] = {}
     out: list[Any] = []
     for v in cells:
@@ -223,6 +243,9 @@ class ColumnReader(FieldReader):
         self.columns = columns
         self.cells = table.columns
         self.index = index
+        # The values read column-wise, by kind (one lookup per field read).
+        self.cents, self.numbers = columns.cents, columns.numbers
+        self.dates, self.shares, self.texts = columns.dates, columns.shares, columns.texts
 
     def at(self, index: int) -> ColumnReader:
         """This reader moved to row `index` (one reader serves a whole register, row by
@@ -239,13 +262,15 @@ class ColumnReader(FieldReader):
         return cells is not None and cells[self.index] is not None
 
     def text(self, name: str, required: bool = False) -> str | None:
-        value = self._read(self.columns.texts, name)
+        read = self.texts.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().text(name, required) if required or self.has(name) else None
 
     def year(self, name: str, required: bool = False) -> int | None:
-        value = self._read(self.columns.numbers, name)
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
         if value is not None and YEAR_MIN <= value <= YEAR_MAX:
             return value
         return super().year(name, required) if required or self.has(name) else None
@@ -253,25 +278,29 @@ class ColumnReader(FieldReader):
     def integer(
         self, name: str, required: bool = False, lo: int = 0, hi: int = 10**6
     ) -> int | None:
-        value = self._read(self.columns.numbers, name)
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
         if value is not None and lo <= value <= hi:
             return value
         return super().integer(name, required, lo, hi) if required or self.has(name) else None
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
-        value = self._read(self.columns.dates, name)
+        read = self.dates.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().date(name, required) if required or self.has(name) else None
 
     def share(self, name: str, required: bool = False) -> Fraction | None:
-        value = self._read(self.columns.shares, name)
+        read = self.shares.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().share(name, required) if required or self.has(name) else None
 
     def amount(self, name: str, required: bool = False, allow_negative: bool = False) -> int | None:
-        value = self._read(self.columns.cents, name)
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         if required or self.has(name):
@@ -287,7 +316,8 @@ class ColumnReader(FieldReader):
         allow_negative: bool = False,
         span: tuple[int, int] | None = None,
     ) -> ByYear | None:
-        value = self._read(self.columns.cents, name)
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return _every(value)
         if not required and not self.has(name):
@@ -299,8 +329,3 @@ class ColumnReader(FieldReader):
             allow_negative=allow_negative,
             span=span,
         )
-
-    def _read(self, read: Mapping[str, list[Any]], name: str) -> Any:
-        """The value read column-wise for this row's cell, or None."""
-        cells = read.get(name)
-        return None if cells is None else cells[self.index]

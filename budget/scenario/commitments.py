@@ -32,9 +32,12 @@ def read_commitments(
     """The commitments that have no problem, in order; problems added to `problems`."""
     read = _Readers(problems)
     commitments: list[Commitment] = []
+    table: RegisterTable | None = None
     for order, (cid, entry) in enumerate(entries.items()):
         if type(entry) is RowEntry:
-            rows = read.rows(entry.table, funders, recipients)
+            if entry.table is not table:
+                table = entry.table
+                rows = read.rows(table, funders, recipients)
             if rows.kinds[entry.index] is not None:
                 commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
                 if commitment is not None:

@@ -17,10 +17,10 @@ MAX_CELLS = 30_000_000  # rows x columns of the first sheet's area
 SCANNED = 2**20  # a first sheet up to this size has every cell's position checked
 _EXTENT = re.compile(rb'<dimension ref="[A-Z]*[0-9]*:?([A-Z]+)([0-9]+)"')
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-# For a larger sheet, only the references far from A1: columns past Z, rows past 999,999.
-# (XML allows white space around "=" and single quotes; the reader accepts both.)
-_WIDE = re.compile(rb'r\s*=\s*["\']([A-Z]{2,3})[0-9]+["\']')
-_HIGH = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]{7,})["\']')
+# For a larger sheet, only the references far from A1: columns past Z or rows past 999,999
+# (the letters and the digits of each, in one pass). XML allows white space around "=" and
+# single quotes; the reader accepts both.
+_FAR = re.compile(rb'r\s*=\s*["\'](?=[A-Z]{2}|[A-Z]{0,3}[0-9]{7})([A-Z]{0,3})([0-9]+)["\']')
 _ROW = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]+)["\']')
 CHUNK = 4 * 2**20  # bytes of a large sheet scanned at a time
 
@@ -87,10 +87,11 @@ def _far_cells(book: Any, info: Any) -> list[tuple[bytes, bytes]]:
     one is scanned again for its last row."""
     widest, highest = b"A", 0
     for chunk in _chunks(book, info):
-        for letters in _WIDE.findall(chunk):
+        for letters, digits in _FAR.findall(chunk):
             if (len(letters), letters) > (len(widest), widest):
                 widest = letters
-        highest = max([highest, *map(_row_number, _HIGH.findall(chunk))])
+            if len(digits) >= 7:
+                highest = max(highest, _row_number(digits))
     if len(widest) > 1:
         for chunk in _chunks(book, info):
             highest = max([highest, *map(_row_number, _ROW.findall(chunk))])
