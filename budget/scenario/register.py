@@ -28,7 +28,13 @@ import numpy as np
 from budget.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.scenario.read import RegisterError, not_a_file
-from budget.scenario.xlsx import columns_of, read_xlsx_columns, read_xlsx_columns_openpyxl
+from budget.scenario.xlsx import (
+    Clean,
+    as_read,
+    columns_of,
+    read_xlsx_columns,
+    read_xlsx_columns_openpyxl,
+)
 
 Where = Callable[[str | None], str]
 Row = tuple[dict[str, Any], Where]
@@ -98,9 +104,8 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
 
     try:
         suffix = _checked(path, "register")
-        if suffix == ".csv":
-            return table_of_columns(_read_csv(path), shown)
-        return table_of_columns(_read_xlsx(path, Cleaner()), shown, cleaned=True)
+        read = _read_csv if suffix == ".csv" else _read_xlsx
+        return table_of_columns(read(path, Cleaner()), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
 
@@ -473,8 +478,12 @@ def column_letters(index: int) -> str:
     return name
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
-    """The CSV file's cells, column by column."""
+CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
+
+
+def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
+    """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
+    it is read (so that a large file's raw cells are never all held at once)."""
     import pandas as pd
 
     try:
@@ -485,7 +494,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
         # Excel in many European locales saves CSV with semicolons; take them when the
         # header has no comma at all.
         sep = ";" if first and "," not in first and ";" in first else ","
-        frame = pd.read_csv(
+        columns: list[list[Any]] = []
+        with pd.read_csv(
             path,
             sep=sep,
             header=None,
@@ -495,7 +505,13 @@ def _read_csv(path: Path) -> list[list[Any]]:
             skip_blank_lines=False,
             encoding="utf-8-sig",
             engine="c",
-        )
+            chunksize=CSV_ROWS,
+        ) as frames:
+            for frame in frames:
+                if not columns:
+                    columns = [[] for _ in frame.columns]
+                for index, name in enumerate(frame.columns):
+                    columns[index].extend(clean(index, frame[name].tolist()))
     except pd.errors.EmptyDataError:
         raise RegisterError("is empty", "the first row names the columns: id, kind, ...") from None
     except pd.errors.ParserError as exc:
@@ -513,7 +529,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise RegisterError(f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     except OSError as exc:
         raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
-    return [frame[column].tolist() for column in frame.columns]
+    return columns
 
 
 def read_cells(path: Path) -> Sequence[Sequence[Any]]:
