@@ -12,6 +12,7 @@ file is merged by its own function in `MERGERS`, in order.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -314,6 +315,18 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
     target = merged.commitments
     # One search over all ids: a row by row check only when some id has a control character.
     clean = control_character("".join(c for c in ids if isinstance(c, str))) is None
+    if clean and set(map(type, ids)) == {str}:
+        distinct = set(ids)
+        if (
+            len(distinct) == len(ids)
+            and distinct.isdisjoint(local_ids)
+            and distinct.isdisjoint(target)
+        ):
+            # The usual register: every id new and given once, so every row is a commitment.
+            local_ids |= distinct
+            rows = map(RowEntry, itertools.repeat(table), range(len(ids)))
+            target.update(zip(ids, rows, strict=True))
+            return
     for index, cid in enumerate(ids):
         if (
             isinstance(cid, str)
