@@ -12,6 +12,7 @@ registers).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -98,54 +99,60 @@ def _cents(cells: list[Any]) -> list[int | None]:
     """Cents of the cells that are plain non-negative amounts: digits with at most two
     decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal."""
     count = len(cells)
-    out: list[int | None] = [None] * count
-    # Longer texts are not plain amounts; leaving them out keeps the text array small.
-    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
-    if texts:
-        index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
-        text = np.array([v for _, v in texts], dtype=str)
-        parts = [v.partition(".") for _, v in texts]
-        whole = np.array([w for w, _, _ in parts], dtype=str)
-        frac = np.array([f for _, _, f in parts], dtype=str)
-        has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
-        # Only ASCII digits: other scripts' digits are read (and worded) field by field.
-        ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
-        whole_len = np.char.str_len(whole)
-        frac_len = np.char.str_len(frac)
-        ok = (
-            ascii_only
-            & np.char.isdecimal(whole)
-            & (whole_len > 0)
-            & (whole_len <= 12)
-            & (frac_len <= 2)
-            & (np.char.isdecimal(frac) | (frac_len == 0))
-        )
-        if ok.any():
-            units = np.where(ok, whole, "0").astype(np.int64)
-            padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
-            hundredths = padded.astype(np.int64)
-            values = (units * 100 + hundredths).tolist()
-            for i, good, value in zip(index.tolist(), ok.tolist(), values, strict=True):
-                if good:
-                    out[i] = value
-    numbers = [i for i, v in enumerate(cells) if type(v) is float or type(v) is int]
+    out = np.full(count, None, dtype=object)
+    kinds = set(map(type, cells))
+    if str in kinds:
+        _text_cents(cells, out)
+    if kinds <= {int, float, type(None)}:
+        at = np.flatnonzero(filled_cells(cells))
+        numbers = list(itertools.compress(cells, filled_cells(cells)))
+    else:
+        at = np.array([i for i, v in enumerate(cells) if type(v) is float or type(v) is int])
+        numbers = [cells[i] for i in at.tolist()]
     if numbers:
         # Whole numbers below 2**45 are exact as doubles, so one rule serves both types: a
         # number is taken when it is exactly a decimal with at most two places.
-        value = np.array(
-            [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in map(cells.__getitem__, numbers)],
-            dtype=np.float64,
-        )
+        try:
+            value = np.array(numbers, dtype=np.float64)
+        except OverflowError:  # an int too large for a double: not an amount here
+            value = np.array(
+                [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in numbers], dtype=np.float64
+            )
         scaled = np.round(value * 100)
         ok = (value >= 0) & (scaled < EXACT_CENTS) & (scaled / 100 == value)
-        taken = np.flatnonzero(ok)
-        for i, c in zip(
-            np.asarray(numbers)[taken].tolist(),
-            scaled[taken].astype(np.int64).tolist(),
-            strict=True,
-        ):
-            out[i] = c
-    return out
+        out[at[ok]] = scaled[ok].astype(np.int64).tolist()
+    return out.tolist()  # type: ignore[no-any-return]
+
+
+def _text_cents(cells: list[Any], out: Any) -> None:
+    """The cents of the text cells that are plain amounts, into `out` (an object array)."""
+    # Longer texts are not plain amounts; leaving them out keeps the text array small.
+    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
+    if not texts:
+        return
+    index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
+    text = np.array([v for _, v in texts], dtype=str)
+    parts = [v.partition(".") for _, v in texts]
+    whole = np.array([w for w, _, _ in parts], dtype=str)
+    frac = np.array([f for _, _, f in parts], dtype=str)
+    has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
+    # Only ASCII digits: other scripts' digits are read (and worded) field by field.
+    ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
+    whole_len = np.char.str_len(whole)
+    frac_len = np.char.str_len(frac)
+    ok = (
+        ascii_only
+        & np.char.isdecimal(whole)
+        & (whole_len > 0)
+        & (whole_len <= 12)
+        & (frac_len <= 2)
+        & (np.char.isdecimal(frac) | (frac_len == 0))
+    )
+    if ok.any():
+        units = np.where(ok, whole, "0").astype(np.int64)
+        padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
+        hundredths = padded.astype(np.int64)
+        out[index[ok]] = (units * 100 + hundredths)[ok].tolist()
 
 
 def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:

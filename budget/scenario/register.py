@@ -377,6 +377,17 @@ def filled_cells(cells: list[Any]) -> Any:
 
 def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
     """Each distinct funders cell split once; the rows whose cell cannot be split."""
+    if set(map(type, cells)) <= {str, type(None)}:
+        split = {text: _funders(text) for text in dict.fromkeys(cells) if text is not None}
+        values = {text: value for text, (value, _) in split.items()}
+        values[None] = None
+        wrong = {text: problem for text, (_, problem) in split.items() if problem}
+        bad = (
+            [(row, wrong[text]) for row, text in enumerate(cells) if text in wrong and filled[row]]
+            if wrong
+            else []
+        )
+        return list(map(values.__getitem__, cells)), bad
     cache: dict[Any, tuple[Any, str]] = {}
     out: list[Any] = []
     bad: list[tuple[int, str]] = []
