@@ -314,8 +314,9 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
     ids = table.columns.get("id") or [None] * len(table)
     target = merged.commitments
     # One search over all ids: a row by row check only when some id has a control character.
-    clean = control_character("".join(c for c in ids if isinstance(c, str))) is None
-    if clean and set(map(type, ids)) == {str}:
+    texts = set(map(type, ids)) == {str}
+    clean = control_character("".join(ids if texts else filter(_is_text, ids))) is None
+    if clean and texts:
         distinct = set(ids)
         if (
             len(distinct) == len(ids)
@@ -341,6 +342,10 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
         found = _commitment_id(cid, where, table.shown, local_ids, merged.problems)
         if found is not None:
             _patch(target, found, table.row_raw(index), table.shown, where)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def _commitment_id(
