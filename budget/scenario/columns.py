@@ -80,9 +80,14 @@ def _unknown_fields(table: RegisterTable) -> list[bool]:
     # Each row's kind as a number: its place in KINDS, or len(KINDS) for any other cell.
     places = {name: i for i, name in enumerate(KINDS)}
     other = len(KINDS)
-    kind_of = np.fromiter(
-        (places.get(k, other) if type(k) is str else other for k in kinds), np.intp, count
-    )
+    try:
+        # One lookup per distinct cell (a text is never equal to a cell of another type).
+        place_of = {k: places.get(k, other) if type(k) is str else other for k in set(kinds)}
+        kind_of = np.fromiter(map(place_of.__getitem__, kinds), np.intp, count)
+    except TypeError:  # an unhashable cell
+        kind_of = np.fromiter(
+            (places.get(k, other) if type(k) is str else other for k in kinds), np.intp, count
+        )
     # Every row of a register has a filled cell in some column, which a row of no known
     # kind does not have.
     unknown = kind_of == other
@@ -104,8 +109,9 @@ def _cents(cells: list[Any]) -> list[int | None]:
     if str in kinds:
         _text_cents(cells, out)
     if kinds <= {int, float, type(None)}:
-        at = np.flatnonzero(filled_cells(cells))
-        numbers = list(itertools.compress(cells, filled_cells(cells)))
+        filled = filled_cells(cells)
+        at = np.flatnonzero(filled)
+        numbers = list(itertools.compress(cells, filled))
     else:
         at = np.array([i for i, v in enumerate(cells) if type(v) is float or type(v) is int])
         numbers = [cells[i] for i in at.tolist()]
