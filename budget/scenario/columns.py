@@ -127,7 +127,8 @@ def _cents(cells: list[Any]) -> list[int | None]:
         scaled = np.round(value * 100)
         ok = (value >= 0) & (scaled < EXACT_CENTS) & (scaled / 100 == value)
         out[at[ok]] = scaled[ok].astype(np.int64).tolist()
-    return out.tolist()  # type: ignore[no-any-return]
+    cents: list[int | None] = out.tolist()
+    return cents
 
 
 def _text_cents(cells: list[Any], out: Any) -> None:

@@ -175,8 +175,11 @@ def table_of_columns(
     header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
+    columns_read: list[list[Any]]
     if cleaned:
-        columns_read = list(cells_by_column)
+        columns_read = [
+            list(cells) if type(cells) is not list else cells for cells in cells_by_column
+        ]
     else:
         clean = Cleaner()
         columns_read = [clean(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
@@ -290,11 +293,11 @@ class _Cleaned(dict[Any, Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.values: dict[Any, Any] = {}
+        self.cleaned: dict[Any, Any] = {}
 
     def __missing__(self, cell: Any) -> Any:
         value = _cell(cell)
-        value = self[cell] = self.values.setdefault(value, value)
+        value = self[cell] = self.cleaned.setdefault(value, value)
         return value
 
 
@@ -382,12 +385,10 @@ def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple
         values = {text: value for text, (value, _) in split.items()}
         values[None] = None
         wrong = {text: problem for text, (_, problem) in split.items() if problem}
-        bad = (
-            [(row, wrong[text]) for row, text in enumerate(cells) if text in wrong and filled[row]]
-            if wrong
-            else []
-        )
-        return list(map(values.__getitem__, cells)), bad
+        rows = enumerate(cells) if wrong else iter(())
+        return list(map(values.__getitem__, cells)), [
+            (row, wrong[text]) for row, text in rows if text in wrong and filled[row]
+        ]
     cache: dict[Any, tuple[Any, str]] = {}
     out: list[Any] = []
     bad: list[tuple[int, str]] = []
