@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from budget.errors import Problem
 from budget.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
@@ -31,6 +32,7 @@ WHOLE_NUMBERS = ("first_year", "last_year", "committed_in", "settlement_lag", "p
 DATES = ("start", "end")
 SHARES = ("advance",)
 TEXTS = ("id", "kind", "recipient", "name", "source")
+BoolArray = npt.NDArray[np.bool_]
 # Amounts below this many cents are exact in a binary double, with room for the cents.
 EXACT_CENTS = 2**45
 
@@ -50,7 +52,7 @@ class Columns:
     dates: dict[str, list[dt.date | None]]
     shares: dict[str, list[Fraction | None]]
     texts: dict[str, list[str | None]]
-    unknown: list[bool]
+    unknown: BoolArray
 
 
 def read_columns(table: RegisterTable) -> Columns:
@@ -73,7 +75,7 @@ def _texts(cells: list[Any]) -> list[Any]:
     return [v if type(v) is str else None for v in cells]
 
 
-def _unknown_fields(table: RegisterTable) -> list[bool]:
+def _unknown_fields(table: RegisterTable) -> BoolArray:
     """Rows with a filled cell in a column that is not a field of their kind."""
     count = len(table)
     kinds = table.columns.get("kind") or [None] * count
@@ -97,7 +99,7 @@ def _unknown_fields(table: RegisterTable) -> list[bool]:
         # Which kinds have the field (the last place: no known kind).
         allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
         unknown |= filled_cells(cells) & ~allowed[kind_of]
-    return unknown.tolist()
+    return unknown
 
 
 def _cents(cells: list[Any]) -> list[int | None]:

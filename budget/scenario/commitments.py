@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from budget.errors import Problem, excerpt, listing
 from budget.fields import FieldReader
 from budget.kinds import COMMON_FIELDS, KINDS, Kind
@@ -86,7 +84,7 @@ def _rows(
     shares = _splits(table.columns.get("funders", empty), funders)
     priorities = columns.numbers.get("priority", empty)
     cells = table.columns
-    clean = _given(kinds) & _given(to) & _given(shares) & ~np.asarray(columns.unknown, dtype=bool)
+    clean = _given(kinds) & _given(to) & _given(shares) & ~columns.unknown
     for name, read in (
         ("priority", priorities),
         ("name", texts.get("name")),
@@ -211,7 +209,7 @@ class _Readers:
             assert isinstance(entry, Entry)
             return reader_of(entry, self.problems), True
         reader = self._columns(entry.table)[0].at(entry.index)
-        return reader, reader.columns.unknown[entry.index]
+        return reader, bool(reader.columns.unknown[entry.index])
 
     def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
         """The file of each field and the raw table a commitment keeps."""
