@@ -5,7 +5,8 @@ Prints CPU-second medians of each loading stage beside its floor, measured in th
 - read: file -> columns (budget.scenario.load.load_files, with the register);
 - merge: the pure merge of the files;
 - columns: the register's columns checked and read as wholes (columns.read_columns);
-- build: every commitment checked and built (parse.build_scenario, columns included);
+- build: merged, then every commitment checked and built (parse.build_scenario, columns
+  included);
 - whole: read_scenario from the path, all of the above;
 - row by row: the reference path, every row read field by field (100,000 rows only);
 then the memory a loaded commitment takes: retained (tracemalloc, after the load, only the
@@ -41,7 +42,7 @@ from budget.memory import cycle_collector_paused
 from budget.scenario import inherit, read_scenario
 from budget.scenario.columns import read_columns
 from budget.scenario.inherit import Entry, RowEntry, merge
-from budget.scenario.load import Loaded, load_files
+from budget.scenario.load import load_files
 from budget.scenario.parse import build_scenario
 
 HEADER = [
@@ -125,17 +126,14 @@ def write_toml(folder: Path, rows: int) -> Path:
     return path
 
 
-def built(files: Loaded, shown: str) -> object:
-    """Merge and build, with the cycle collector paused as read_scenario pauses it."""
-    with cycle_collector_paused():
-        return build_scenario(merge(files), shown)
-
-
 def median_cpu(run: Callable[[], object], repeats: int) -> float:
+    """Median CPU seconds of `run`, with the cycle collector paused as read_scenario pauses
+    it while loading."""
     times = []
     for _ in range(repeats):
         start = time.process_time()
-        run()
+        with cycle_collector_paused():
+            run()
         times.append(time.process_time() - start)
     return statistics.median(times)
 
@@ -237,7 +235,7 @@ def bench_register(folder: Path, fmt: str, rows: int, repeats: int, reference: b
         ("read (file -> columns)", lambda: load_files(scenario, shown)),
         ("merge", lambda: merge(files)),
         ("columns (checked as wholes)", lambda: read_columns(table)),
-        ("build (check and build all)", lambda: built(files, shown)),
+        ("build (check and build all)", lambda: build_scenario(merge(files), shown)),
         ("whole read_scenario", lambda: read_scenario(scenario)),
     ]
     del merged
