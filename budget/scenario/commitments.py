@@ -60,6 +60,7 @@ class _Rows:
     """
 
     reader: ColumnReader
+    origin: str
     origins: dict[str, str]
     kinds: list[Kind | None]
     recipients: list[str | None]
@@ -105,6 +106,7 @@ def _rows(
         kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]
     return _Rows(
         reader,
+        table.shown,
         origins,
         kinds,
         to,
@@ -150,10 +152,12 @@ def _row_commitment(
     reader = rows.reader.at(index)
     before = len(problems)
     spec = kind.parse(reader)
-    if spec is not None and hasattr(kind, "check"):
+    if spec is None:
+        return None
+    if hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):
             reader.error(name, message, hint)
-    if len(problems) > before or spec is None:
+    if len(problems) > before:
         return None
     return Commitment(
         id=cid,
@@ -166,7 +170,7 @@ def _row_commitment(
         name=rows.names[index] or "",
         source=rows.sources[index] or "",
         assumptions=(),
-        origin=rows.reader.columns.table.shown,
+        origin=rows.origin,
         field_origins=rows.origins,
         raw=_NO_RAW,
     )
