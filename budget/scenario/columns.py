@@ -58,7 +58,9 @@ class Columns:
 def read_columns(table: RegisterTable) -> Columns:
     """Every column of `table` read as a whole (pure)."""
     columns = table.columns
-    cents = {name: _cents(columns[name]) for name in AMOUNTS if name in columns}
+    cents = {
+        name: _cents(columns[name], table.filled_of(name)) for name in AMOUNTS if name in columns
+    }
     numbers = {
         name: _each_distinct(columns[name], as_integer) for name in WHOLE_NUMBERS if name in columns
     }
@@ -98,11 +100,11 @@ def _unknown_fields(table: RegisterTable) -> BoolArray:
             continue
         # Which kinds have the field (the last place: no known kind).
         allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
-        unknown |= filled_cells(cells) & ~allowed[kind_of]
+        unknown |= table.filled_of(name) & ~allowed[kind_of]
     return unknown
 
 
-def _cents(cells: list[Any]) -> list[int | None]:
+def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
     """Cents of the cells that are plain non-negative amounts: digits with at most two
     decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal."""
     count = len(cells)
@@ -111,7 +113,7 @@ def _cents(cells: list[Any]) -> list[int | None]:
     if str in kinds:
         _text_cents(cells, out)
     if kinds <= {int, float, type(None)}:
-        filled = filled_cells(cells)
+        filled = filled_cells(cells) if filled is None else filled
         at = np.flatnonzero(filled)
         numbers = list(itertools.compress(cells, filled))
     else:

@@ -18,7 +18,7 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -59,14 +59,21 @@ class RegisterTable:
         for an empty cell; `funders` already split into a key or a {key: share} table.
         Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
     numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
+    filled: column name -> which of its cells hold a value (a bool array), as far as known.
     """
 
     shown: str
     columns: dict[str, list[Any]]
     numbers: list[int]
+    filled: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    def filled_of(self, name: str) -> Any:
+        """bool array: which cells of column `name` hold a value."""
+        found = self.filled.get(name)
+        return filled_cells(self.columns[name]) if found is None else found
 
     def row_raw(self, index: int) -> dict[str, Any]:
         """Row `index` as the raw table a TOML [[commitments]] entry would be."""
@@ -221,7 +228,10 @@ def table_of_columns(
         seen.add(name)
     body = slice(top + 1, None)
     count = len(anything) - top - 1
-    named = {name: columns_read[i][body] for i, name in columns}
+    named: dict[str, list[Any]] = {}
+    for i, name in columns:
+        del columns_read[i][: top + 1]  # the header and the rows above it, in place
+        named[name] = columns_read[i]
     filled = np.zeros(count, dtype=bool)
     for i, _ in columns:
         filled |= filled_by_column[i][body]
@@ -260,12 +270,14 @@ def table_of_columns(
     ordered.sort(key=lambda item: (item[0], item[1]))
     problems.extend(p for _, _, p in ordered)
     kept = np.flatnonzero(keep)
+    filled_named = {name: filled_by_column[i][body] for i, name in columns}
     if len(kept) == count:
         out = named
     else:
         take = kept.tolist()
         out = {name: [cells[i] for i in take] for name, cells in named.items()}
-    return RegisterTable(shown, out, (kept + first_number).tolist()), problems
+        filled_named = {name: cells[kept] for name, cells in filled_named.items()}
+    return RegisterTable(shown, out, (kept + first_number).tolist(), filled_named), problems
 
 
 def _clean(cells: Sequence[Any]) -> list[Any]:
