@@ -174,8 +174,9 @@ def table_of(
 def table_of_columns(
     cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
-    """A register from its columns of cell values, header included (a list of columns is
-    consumed: emptied as its columns are read).
+    """A register from its columns of cell values, header included: cleaned as they come
+    (a list of columns is consumed: emptied as its columns are read), or already `cleaned`
+    by a reader (`Cleaner`); the columns' lists become the register's.
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
     shows (the first row is 1), blank rows are skipped. Problems come in row order: the
@@ -300,8 +301,7 @@ class _Cleaned(dict[Any, Any]):
     """A column's cells as read -> as cleaned (`_cell`), each distinct cell cleaned once;
     equal cleaned values are one object (a million rows of "annual" hold one string).
 
-    Only for cells of types that are never equal to one another (texts and floats: a
-    float is never equal to a text, and no True == 1.0 can meet here)."""
+    Only for cells of the _SHAREABLE types."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -313,10 +313,13 @@ class _Cleaned(dict[Any, Any]):
         return value
 
 
-_SHAREABLE = frozenset({str, float})
+# Cells of these types are never equal to one of another type (a float is never equal to
+# a text, and no True == 1.0 can meet here): a table by cell may clean them.
+_SHAREABLE = frozenset({str, float, type(None)})
 # A column is cleaned distinct cell by distinct cell while at most this share of its
 # cells is new: a column of few values ("annual", "top_up", 2015); not ids or amounts.
 NEW_SHARE = 0.1
+SAMPLE = 4096  # cells that decide whether a column repeats itself
 
 
 def _repeats(cells: Sequence[Any]) -> bool:
@@ -352,7 +355,6 @@ class Cleaner:
 
 
 _PLAIN = frozenset({str, float, int, type(None)})
-SAMPLE = 4096  # cells that decide whether a column repeats itself
 
 
 def _whole_numbers(cells: list[Any]) -> None:

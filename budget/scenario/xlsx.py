@@ -191,7 +191,7 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     return columns
 
 
-BATCH = 8192  # rows turned into columns at a time (their cells stay in the processor's cache)
+BATCH = 2048  # rows of a sheet turned into columns and cleaned at a time
 
 
 def _columns_of_rows(rows: Iterator[Sequence[Any]], clean: Clean) -> list[list[Any]]:
