@@ -281,10 +281,11 @@ def table_of_columns(
     return RegisterTable(shown, out, (kept + first_number).tolist(), filled_named), problems
 
 
-def _clean(cells: Sequence[Any]) -> list[Any]:
+def _clean(cells: Sequence[Any], kinds: set[type] | None = None) -> list[Any]:
     """A column's cells as the raw values a TOML file would hold (see `_cell`), worked out
-    for many cells at once: texts stripped, whole numbers as int."""
-    kinds = set(map(type, cells))
+    for many cells at once: texts stripped, whole numbers as int. `kinds`: the types of
+    the cells, when known."""
+    kinds = set(map(type, cells)) if kinds is None else kinds
     if str in kinds:
         out = [(v.strip() or None) if type(v) is str else v for v in cells]
     else:
@@ -345,8 +346,9 @@ class Cleaner:
         if index not in self.shared:
             self.shared[index] = _Cleaned() if _repeats(cells) else None
         shared = self.shared[index]
-        if shared is None or not set(map(type, cells)) <= _SHAREABLE:
-            return _clean(cells)
+        kinds = set(map(type, cells))
+        if shared is None or not kinds <= _SHAREABLE:
+            return _clean(cells, kinds)
         known = len(shared)
         out = list(map(shared.__getitem__, cells))
         if len(shared) - known > NEW_SHARE * len(cells):
