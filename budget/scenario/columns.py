@@ -66,7 +66,11 @@ def read_columns(table: RegisterTable) -> Columns:
     }
     dates = {name: _each_distinct(columns[name], _date) for name in DATES if name in columns}
     shares = {name: _each_distinct(columns[name], _share) for name in SHARES if name in columns}
-    texts = {name: _texts(columns[name]) for name in TEXTS if name in columns}
+    texts = {
+        name: columns[name] if name in table.texts else _texts(columns[name])
+        for name in TEXTS
+        if name in columns
+    }
     return Columns(table, cents, numbers, dates, shares, texts, _unknown_fields(table))
 
 

@@ -314,7 +314,7 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
     ids = table.columns.get("id") or [None] * len(table)
     target = merged.commitments
     # One search over all ids: a row by row check only when some id has a control character.
-    texts = set(map(type, ids)) == {str}
+    texts = ("id" in table.texts and None not in ids) or set(map(type, ids)) == {str}
     clean = control_character("".join(ids if texts else filter(_is_text, ids))) is None
     if clean and texts:
         distinct = set(ids)

@@ -60,12 +60,14 @@ class RegisterTable:
         Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
     numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
     filled: column name -> which of its cells hold a value (a bool array), as far as known.
+    texts: the columns known to hold only text (or empty cells).
     """
 
     shown: str
     columns: dict[str, list[Any]]
     numbers: list[int]
     filled: dict[str, Any] = field(default_factory=dict)
+    texts: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -240,9 +242,14 @@ def table_of_columns(
     for i in reversed(range(len(columns_read))):
         if header[i] is None:
             stray_column[filled_by_column[i][body]] = i
+    texts: set[str] = set()  # the columns of text (or empty cells) only
     for name in (*TEXT_COLUMNS, "funders"):
         text = named.get(name)
-        if text is not None and not set(map(type, text)) <= {str, type(None)}:
+        if text is None:
+            continue
+        if set(map(type, text)) <= {str, type(None)}:
+            texts.add(name)
+        else:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
             named[name] = [_text_cell(v, name != "funders") for v in text]
     keep = filled.copy()
@@ -260,7 +267,8 @@ def table_of_columns(
             message = f"has a value in column {letters}, which has no name"
             ordered.append((row, 0, Problem(shown, _where(number, cid)(None), message, hint)))
     if "funders" in named:
-        named["funders"], bad = _split_funders(named["funders"], filled)
+        named["funders"], bad = _split_funders(named["funders"], filled, "funders" in texts)
+        texts.discard("funders")  # now keys and tables of shares
         for row, problem in bad:
             cid = ids[row] if ids is not None else None
             where = _where(first_number + row, cid)("funders")
@@ -278,7 +286,8 @@ def table_of_columns(
         take = kept.tolist()
         out = {name: [cells[i] for i in take] for name, cells in named.items()}
         filled_named = {name: cells[kept] for name, cells in filled_named.items()}
-    return RegisterTable(shown, out, (kept + first_number).tolist(), filled_named), problems
+    numbers = (kept + first_number).tolist()
+    return RegisterTable(shown, out, numbers, filled_named, frozenset(texts)), problems
 
 
 def _clean(cells: Sequence[Any], kinds: set[type] | None = None) -> list[Any]:
@@ -394,9 +403,12 @@ def filled_cells(cells: list[Any]) -> Any:
     return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
 
 
-def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
-    """Each distinct funders cell split once; the rows whose cell cannot be split."""
-    if set(map(type, cells)) <= {str, type(None)}:
+def _split_funders(
+    cells: list[Any], filled: Any, text_only: bool = False
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Each distinct funders cell split once; the rows whose cell cannot be split.
+    `text_only`: the cells are known to be text or None."""
+    if text_only or set(map(type, cells)) <= {str, type(None)}:
         split = {text: _funders(text) for text in dict.fromkeys(cells) if text is not None}
         values = {text: value for text, (value, _) in split.items()}
         values[None] = None
