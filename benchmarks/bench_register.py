@@ -5,13 +5,17 @@ Prints CPU-second medians of each loading stage beside its floor, measured in th
 - read: file -> columns (budget.scenario.load.load_files, with the register);
 - merge: the pure merge of the files;
 - columns: the register's columns checked and read as wholes (columns.read_columns);
-- build: every commitment checked and built (parse.build_scenario, columns included);
+- build: merged, then every commitment checked and built (parse.build_scenario, columns
+  included);
 - whole: read_scenario from the path, all of the above;
 - row by row: the reference path, every row read field by field (100,000 rows only);
 then the memory a loaded commitment takes: retained (tracemalloc, after the load, only the
 Scenario kept) and peak (tracemalloc peak, and the process's peak RSS growth, in a fresh
-process), per commitment. Last, a TOML scenario of 100,000 commitments: tomllib and rtoml
-alone, and the whole load.
+process), per commitment, beside the floor's peak RSS growth (the bare file read, in a
+fresh process: calamine holds its own copy of the sheet, outside tracemalloc's view). Last,
+a TOML scenario of 100,000 commitments: tomllib and rtoml alone, and the whole load. The
+machine's load average is printed at the start and the end (the figures are CPU seconds,
+but a busy machine still slows them).
 
     python benchmarks/bench_register.py [--rows 100000] [--big 1000000] [--repeats 5]
         [--big-repeats 1] [--formats csv,xlsx] [--no-big] [--no-toml]
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -33,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from budget.memory import cycle_collector_paused
 from budget.scenario import inherit, read_scenario
 from budget.scenario.columns import read_columns
 from budget.scenario.inherit import Entry, RowEntry, merge
@@ -121,10 +127,13 @@ def write_toml(folder: Path, rows: int) -> Path:
 
 
 def median_cpu(run: Callable[[], object], repeats: int) -> float:
+    """Median CPU seconds of `run`, with the cycle collector paused as read_scenario pauses
+    it while loading."""
     times = []
     for _ in range(repeats):
         start = time.process_time()
-        run()
+        with cycle_collector_paused():
+            run()
         times.append(time.process_time() - start)
     return statistics.median(times)
 
@@ -150,7 +159,7 @@ MEMORY = """
 import json, resource, sys, tracemalloc
 import pandas, python_calamine  # imported before measuring: not part of a load
 from budget.scenario import read_scenario
-path = sys.argv[1]
+path, floor = sys.argv[1], sys.argv[2]
 def rss():
     # The high-water mark of this process's memory (ru_maxrss would carry the parent's).
     for line in open("/proc/self/status"):
@@ -158,6 +167,14 @@ def rss():
             return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 before = rss()
+if floor:  # the bare file read only
+    if floor.endswith(".csv"):
+        pandas.read_csv(floor, dtype=str, keep_default_na=False, na_filter=False)
+    else:
+        book = python_calamine.CalamineWorkbook.from_path(floor)
+        book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    print(json.dumps({"rss_peak": rss() - before}))
+    sys.exit()
 scenario, problems = read_scenario(path)
 assert not problems
 grown = rss() - before
@@ -170,9 +187,11 @@ print(json.dumps({"count": count, "rss_peak": grown, "retained": retained, "peak
 """
 
 
-def memory(scenario: Path) -> dict[str, float]:
+def memory(scenario: Path, floor: str = "") -> dict[str, float]:
+    """Memory of a load of `scenario` (or, with `floor`, of only reading that file) in a
+    fresh process."""
     out = subprocess.run(
-        [sys.executable, "-c", MEMORY, str(scenario)],
+        [sys.executable, "-c", MEMORY, str(scenario), floor],
         check=True,
         capture_output=True,
         text=True,
@@ -228,11 +247,13 @@ def bench_register(folder: Path, fmt: str, rows: int, repeats: int, reference: b
         took = median_cpu(lambda: row_by_row(scenario), 1)
         print(f"  {'row by row (reference, 1 run)':30s} {took:6.2f} s  ({took / base:5.1f}x floor)")
     used = memory(scenario)
+    bare = memory(scenario, str(path))
     count = used["count"]
     print(
         f"  memory per commitment: retained {used['retained'] / count:4.0f} B, "
         f"tracemalloc peak {used['peak'] / count:4.0f} B, "
-        f"peak RSS growth {used['rss_peak'] / count:4.0f} B"
+        f"peak RSS growth {used['rss_peak'] / count:4.0f} B "
+        f"(floor {floor_name}: {bare['rss_peak'] / count:4.0f} B)"
     )
 
 
@@ -266,6 +287,7 @@ def main() -> None:
     parser.add_argument("--no-big", action="store_true")
     parser.add_argument("--no-toml", action="store_true")
     args = parser.parse_args()
+    print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -276,6 +298,7 @@ def main() -> None:
                 bench_register(folder, fmt, args.big, args.big_repeats, reference=False)
         if not args.no_toml:
             bench_toml(folder, args.rows, max(1, args.repeats // 2))
+    print("\nload average (1, 5, 15 min) at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -45,11 +45,19 @@ def cycle_collector_paused() -> Iterator[None]:
     are made (a million register commitments; a workbook's million cells, each a tuple that
     refers to its look): each collection would walk all of them again, a quarter of a
     workbook's time and more than a large load's. Reference counting still frees
-    everything as usual; the collector is enabled again afterwards, even on failure."""
+    everything as usual; the collector is enabled again afterwards, even on failure.
+
+    The objects still alive then join the oldest generation (gc.freeze, then unfreeze):
+    otherwise the first allocation after the pause would walk every one of them at once, as
+    the youngest generation (a tenth of a second per 100,000 commitments). They are what
+    the run goes on to use, so the collector looks at them again only in its rare full
+    collections, as at any long-lived object."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from budget.scenario import inherit, read_scenario, register
 from budget.scenario.inherit import Entry, RowEntry
+from budget.scenario.xlsx import columns_of
 
 SCENARIO = """
 [scenario]
@@ -184,7 +185,11 @@ TYPED = {
 def test_typed_spreadsheet_cells_give_the_same_problems(tmp_path, monkeypatch, rows):
     names = sorted({name for row in rows for name in row})
     table = [names, *([row.get(name) for name in names] for row in rows)]
-    monkeypatch.setattr(register, "_read_xlsx", lambda path: [list(r) for r in table])
+    monkeypatch.setattr(
+        register,
+        "_read_xlsx",
+        lambda path, clean: [clean(i, c) for i, c in enumerate(columns_of(table))],
+    )
     (tmp_path / "r.xlsx").write_bytes(b"")
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO.replace("r.csv", "r.xlsx"), encoding="utf-8")

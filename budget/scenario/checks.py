@@ -4,6 +4,7 @@ that returns the problems it finds (Beancount's plugins, without the rewriting).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from budget.errors import Problem, excerpt
 from budget.fields import uncovered
@@ -47,7 +48,10 @@ def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
     from budget.kinds.base import largest
     from budget.money import format_euros_grouped
 
-    total = sum(KINDS[c.kind].most(c.spec) for c in draft.commitments)
+    specs: dict[str, list[Any]] = {name: [] for name in KINDS}
+    for c in draft.commitments:
+        specs[c.kind].append(c.spec)
+    total = sum(sum(map(KINDS[name].most, of_kind)) for name, of_kind in specs.items())
     total += sum(largest(r.costs) + largest(r.income) for r in draft.recipients.values())
     if total <= MOST_CENTS:
         return []

@@ -12,12 +12,14 @@ registers).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from budget.errors import Problem
 from budget.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
@@ -30,6 +32,7 @@ WHOLE_NUMBERS = ("first_year", "last_year", "committed_in", "settlement_lag", "p
 DATES = ("start", "end")
 SHARES = ("advance",)
 TEXTS = ("id", "kind", "recipient", "name", "source")
+BoolArray = npt.NDArray[np.bool_]
 # Amounts below this many cents are exact in a binary double, with room for the cents.
 EXACT_CENTS = 2**45
 
@@ -49,97 +52,136 @@ class Columns:
     dates: dict[str, list[dt.date | None]]
     shares: dict[str, list[Fraction | None]]
     texts: dict[str, list[str | None]]
-    unknown: list[bool]
+    unknown: BoolArray
 
 
 def read_columns(table: RegisterTable) -> Columns:
     """Every column of `table` read as a whole (pure)."""
     columns = table.columns
-    cents = {name: _cents(columns[name]) for name in AMOUNTS if name in columns}
+    cents = {
+        name: _cents(columns[name], table.filled_of(name)) for name in AMOUNTS if name in columns
+    }
     numbers = {
         name: _each_distinct(columns[name], as_integer) for name in WHOLE_NUMBERS if name in columns
     }
     dates = {name: _each_distinct(columns[name], _date) for name in DATES if name in columns}
     shares = {name: _each_distinct(columns[name], _share) for name in SHARES if name in columns}
     texts = {
-        name: [v if type(v) is str else None for v in columns[name]]
+        name: columns[name] if name in table.texts else _texts(columns[name])
         for name in TEXTS
         if name in columns
     }
     return Columns(table, cents, numbers, dates, shares, texts, _unknown_fields(table))
 
 
-def _unknown_fields(table: RegisterTable) -> list[bool]:
+def _texts(cells: list[Any]) -> list[Any]:
+    """The text cells (None for any other): the column itself when it holds only text."""
+    if set(map(type, cells)) <= {str, type(None)}:
+        return cells
+    return [v if type(v) is str else None for v in cells]
+
+
+def _unknown_fields(table: RegisterTable) -> BoolArray:
     """Rows with a filled cell in a column that is not a field of their kind."""
     count = len(table)
     kinds = table.columns.get("kind") or [None] * count
-    unknown = np.zeros(count, dtype=bool)
-    kind_of = np.array([k if type(k) is str else "" for k in kinds], dtype=object)
+    # Each row's kind as a number: its place in KINDS, or len(KINDS) for any other cell.
+    places = {name: i for i, name in enumerate(KINDS)}
+    other = len(KINDS)
+    try:
+        # One lookup per distinct cell (a text is never equal to a cell of another type).
+        place_of = {k: places.get(k, other) if type(k) is str else other for k in set(kinds)}
+        kind_of = np.fromiter(map(place_of.__getitem__, kinds), np.intp, count)
+    except TypeError:  # an unhashable cell
+        kind_of = np.fromiter(
+            (places.get(k, other) if type(k) is str else other for k in kinds), np.intp, count
+        )
+    # Every row of a register has a filled cell in some column, which a row of no known
+    # kind does not have.
+    unknown = kind_of == other
     for name, cells in table.columns.items():
-        filled = filled_cells(cells)
-        if not filled.any():
+        if name in COMMON_FIELDS or cells.count(None) == count:
             continue
-        allowed = [k for k, kind in KINDS.items() if name in COMMON_FIELDS or name in kind.fields]
-        unknown |= filled & ~np.isin(kind_of, allowed)
-    return unknown.tolist()
+        # Which kinds have the field (the last place: no known kind).
+        allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
+        unknown |= table.filled_of(name) & ~allowed[kind_of]
+    return unknown
 
 
-def _cents(cells: list[Any]) -> list[int | None]:
+def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
     """Cents of the cells that are plain non-negative amounts: digits with at most two
     decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal."""
     count = len(cells)
-    out: list[int | None] = [None] * count
-    # Longer texts are not plain amounts; leaving them out keeps the text array small.
-    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
-    if texts:
-        index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
-        text = np.array([v for _, v in texts], dtype=str)
-        parts = [v.partition(".") for _, v in texts]
-        whole = np.array([w for w, _, _ in parts], dtype=str)
-        frac = np.array([f for _, _, f in parts], dtype=str)
-        has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
-        # Only ASCII digits: other scripts' digits are read (and worded) field by field.
-        ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
-        whole_len = np.char.str_len(whole)
-        frac_len = np.char.str_len(frac)
-        ok = (
-            ascii_only
-            & np.char.isdecimal(whole)
-            & (whole_len > 0)
-            & (whole_len <= 12)
-            & (frac_len <= 2)
-            & (np.char.isdecimal(frac) | (frac_len == 0))
-        )
-        if ok.any():
-            units = np.where(ok, whole, "0").astype(np.int64)
-            padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
-            hundredths = padded.astype(np.int64)
-            values = (units * 100 + hundredths).tolist()
-            for i, good, value in zip(index.tolist(), ok.tolist(), values, strict=True):
-                if good:
-                    out[i] = value
-    numbers = [i for i, v in enumerate(cells) if type(v) is float or type(v) is int]
+    out = np.full(count, None, dtype=object)
+    kinds = set(map(type, cells))
+    if str in kinds:
+        _text_cents(cells, out)
+    if kinds <= {int, float, type(None)}:
+        filled = filled_cells(cells) if filled is None else filled
+        at = np.flatnonzero(filled)
+        numbers = list(itertools.compress(cells, filled))
+    else:
+        at = np.array([i for i, v in enumerate(cells) if type(v) is float or type(v) is int])
+        numbers = [cells[i] for i in at.tolist()]
     if numbers:
         # Whole numbers below 2**45 are exact as doubles, so one rule serves both types: a
         # number is taken when it is exactly a decimal with at most two places.
-        value = np.array(
-            [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in map(cells.__getitem__, numbers)],
-            dtype=np.float64,
-        )
+        try:
+            value = np.array(numbers, dtype=np.float64)
+        except OverflowError:  # an int too large for a double: not an amount here
+            value = np.array(
+                [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in numbers], dtype=np.float64
+            )
         scaled = np.round(value * 100)
         ok = (value >= 0) & (scaled < EXACT_CENTS) & (scaled / 100 == value)
-        taken = np.flatnonzero(ok)
-        for i, c in zip(
-            np.asarray(numbers)[taken].tolist(),
-            scaled[taken].astype(np.int64).tolist(),
-            strict=True,
-        ):
-            out[i] = c
-    return out
+        out[at[ok]] = scaled[ok].astype(np.int64).tolist()
+    cents: list[int | None] = out.tolist()
+    return cents
+
+
+def _text_cents(cells: list[Any], out: Any) -> None:
+    """The cents of the text cells that are plain amounts, into `out` (an object array)."""
+    # Longer texts are not plain amounts; leaving them out keeps the text array small.
+    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
+    if not texts:
+        return
+    index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
+    text = np.array([v for _, v in texts], dtype=str)
+    parts = [v.partition(".") for _, v in texts]
+    whole = np.array([w for w, _, _ in parts], dtype=str)
+    frac = np.array([f for _, _, f in parts], dtype=str)
+    has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
+    # Only ASCII digits: other scripts' digits are read (and worded) field by field.
+    ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
+    whole_len = np.char.str_len(whole)
+    frac_len = np.char.str_len(frac)
+    ok = (
+        ascii_only
+        & np.char.isdecimal(whole)
+        & (whole_len > 0)
+        & (whole_len <= 12)
+        & (frac_len <= 2)
+        & (np.char.isdecimal(frac) | (frac_len == 0))
+    )
+    if ok.any():
+        units = np.where(ok, whole, "0").astype(np.int64)
+        padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
+        hundredths = padded.astype(np.int64)
+        out[index[ok]] = (units * 100 + hundredths)[ok].tolist()
 
 
 def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:
     """`read` applied once per distinct cell (None where it gives None)."""
+    kinds = set(map(type, cells))
+    kinds.discard(type(None))
+    if len(kinds) == 1:
+        # One type of cell: equal cells are the same value (no 1 == 1.0 == True to tell
+        # apart), so a table by cell serves the whole column.
+        found: dict[Any, Any] = {None: None}
+        for v in dict.fromkeys(cells):
+            if v is not None:
+                found[v] = read(v)
+        return list(map(found.__getitem__, cells))
     seen: dict[Any, Any] = {}
     out: list[Any] = []
     for v in cells:
@@ -223,6 +265,9 @@ class ColumnReader(FieldReader):
         self.columns = columns
         self.cells = table.columns
         self.index = index
+        # The values read column-wise, by kind (one lookup per field read).
+        self.cents, self.numbers = columns.cents, columns.numbers
+        self.dates, self.shares, self.texts = columns.dates, columns.shares, columns.texts
 
     def at(self, index: int) -> ColumnReader:
         """This reader moved to row `index` (one reader serves a whole register, row by
@@ -239,13 +284,15 @@ class ColumnReader(FieldReader):
         return cells is not None and cells[self.index] is not None
 
     def text(self, name: str, required: bool = False) -> str | None:
-        value = self._read(self.columns.texts, name)
+        read = self.texts.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().text(name, required) if required or self.has(name) else None
 
     def year(self, name: str, required: bool = False) -> int | None:
-        value = self._read(self.columns.numbers, name)
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
         if value is not None and YEAR_MIN <= value <= YEAR_MAX:
             return value
         return super().year(name, required) if required or self.has(name) else None
@@ -253,25 +300,29 @@ class ColumnReader(FieldReader):
     def integer(
         self, name: str, required: bool = False, lo: int = 0, hi: int = 10**6
     ) -> int | None:
-        value = self._read(self.columns.numbers, name)
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
         if value is not None and lo <= value <= hi:
             return value
         return super().integer(name, required, lo, hi) if required or self.has(name) else None
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
-        value = self._read(self.columns.dates, name)
+        read = self.dates.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().date(name, required) if required or self.has(name) else None
 
     def share(self, name: str, required: bool = False) -> Fraction | None:
-        value = self._read(self.columns.shares, name)
+        read = self.shares.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         return super().share(name, required) if required or self.has(name) else None
 
     def amount(self, name: str, required: bool = False, allow_negative: bool = False) -> int | None:
-        value = self._read(self.columns.cents, name)
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return value
         if required or self.has(name):
@@ -287,7 +338,8 @@ class ColumnReader(FieldReader):
         allow_negative: bool = False,
         span: tuple[int, int] | None = None,
     ) -> ByYear | None:
-        value = self._read(self.columns.cents, name)
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
         if value is not None:
             return _every(value)
         if not required and not self.has(name):
@@ -299,8 +351,3 @@ class ColumnReader(FieldReader):
             allow_negative=allow_negative,
             span=span,
         )
-
-    def _read(self, read: Mapping[str, list[Any]], name: str) -> Any:
-        """The value read column-wise for this row's cell, or None."""
-        cells = read.get(name)
-        return None if cells is None else cells[self.index]

@@ -19,7 +19,7 @@ from budget.periods import FiscalCalendar
 from budget.scenario.columns import ColumnReader, read_columns
 from budget.scenario.common import assumptions, reader_of, unknown_fields
 from budget.scenario.inherit import Entry, RowEntry
-from budget.scenario.register import RegisterTable
+from budget.scenario.register import RegisterTable, filled_cells
 
 
 def read_commitments(
@@ -32,9 +32,12 @@ def read_commitments(
     """The commitments that have no problem, in order; problems added to `problems`."""
     read = _Readers(problems)
     commitments: list[Commitment] = []
+    table: RegisterTable | None = None
     for order, (cid, entry) in enumerate(entries.items()):
         if type(entry) is RowEntry:
-            rows = read.rows(entry.table, funders, recipients)
+            if entry.table is not table:
+                table = entry.table
+                rows = read.rows(table, funders, recipients)
             if rows.kinds[entry.index] is not None:
                 commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
                 if commitment is not None:
@@ -57,6 +60,7 @@ class _Rows:
     """
 
     reader: ColumnReader
+    origin: str
     origins: dict[str, str]
     kinds: list[Kind | None]
     recipients: list[str | None]
@@ -74,48 +78,37 @@ def _rows(
     count = len(table)
     empty: list[Any] = [None] * count
     texts = columns.texts
-    kinds = [KINDS.get(k) if k is not None else None for k in texts.get("kind", empty)]
-    to = [r if r in recipients else None for r in texts.get("recipient", empty)]
-    splits: dict[Any, Any] = {}
-    shares: list[Any] = []
-    for cell in table.columns.get("funders", empty):
-        key = cell if isinstance(cell, str) else _split_key(cell)
-        if key not in splits:
-            scratch: list[Problem] = []
-            found = _funders(FieldReader({"funders": cell}, str, str, scratch), funders)
-            splits[key] = None if scratch else found
-        shares.append(splits[key])
+    kinds: list[Kind | None] = list(map(KINDS.get, texts.get("kind", empty)))
+    to = texts.get("recipient", empty)
+    if not set(to) - {None} <= recipients.keys():
+        to = [r if r in recipients else None for r in to]
+    shares = _splits(table.columns.get("funders", empty), funders)
     priorities = columns.numbers.get("priority", empty)
     cells = table.columns
-    clean = [
-        kind is not None and recipient is not None and split is not None
-        for kind, recipient, split in zip(kinds, to, shares, strict=True)
-    ]
+    clean = _given(kinds) & _given(to) & _given(shares) & ~columns.unknown
     for name, read in (
         ("priority", priorities),
         ("name", texts.get("name")),
         ("source", texts.get("source")),
     ):
         given = cells.get(name)
-        if given is None or read is None:
-            continue
+        if given is None or read is None or given is read:
+            continue  # the column itself: every cell given was read
         for i, (cell, value) in enumerate(zip(given, read, strict=True)):
             if cell is not None and (
                 value is None or (name == "priority" and not PRIORITY[0] <= value <= PRIORITY[1])
             ):
                 clean[i] = False
-    for name in ("assumptions",):
-        for i, cell in enumerate(cells.get(name, empty)):
-            if cell is not None:
-                clean[i] = False
-    for i, unknown in enumerate(columns.unknown):
-        if unknown:
-            clean[i] = False
+    if "assumptions" in cells:
+        clean &= ~filled_cells(cells["assumptions"])
     origins = {name: table.shown for name in table.columns}
+    if not clean.all():
+        kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]
     return _Rows(
         reader,
+        table.shown,
         origins,
-        [k if ok else None for k, ok in zip(kinds, clean, strict=True)],
+        kinds,
         to,
         shares,
         priorities,
@@ -124,10 +117,21 @@ def _rows(
     )
 
 
-def _split_key(cell: Any) -> Any:
-    if isinstance(cell, dict) and all(isinstance(v, str) for v in cell.values()):
-        return tuple(cell.items())
-    return ("#", id(cell))
+def _given(values: list[Any]) -> Any:
+    """bool array: which values are not None."""
+    return filled_cells(values)
+
+
+def _splits(cells: list[Any], funders: dict[str, Funder]) -> list[Any]:
+    """Each row's funders split, or None when its cell needs reading field by field: each
+    distinct cell object read once (equal cells of a register are one object)."""
+    first = dict(zip(map(id, cells), cells, strict=True))
+    found: dict[int, Any] = {}
+    for key, cell in first.items():
+        scratch: list[Problem] = []
+        split = _funders(FieldReader({"funders": cell}, str, str, scratch), funders)
+        found[key] = None if scratch else split
+    return list(map(found.__getitem__, map(id, cells)))
 
 
 PRIORITY = (-(10**6), 10**6)
@@ -148,10 +152,12 @@ def _row_commitment(
     reader = rows.reader.at(index)
     before = len(problems)
     spec = kind.parse(reader)
-    if spec is not None and hasattr(kind, "check"):
+    if spec is None:
+        return None
+    if hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):
             reader.error(name, message, hint)
-    if len(problems) > before or spec is None:
+    if len(problems) > before:
         return None
     return Commitment(
         id=cid,
@@ -164,7 +170,7 @@ def _row_commitment(
         name=rows.names[index] or "",
         source=rows.sources[index] or "",
         assumptions=(),
-        origin=rows.reader.columns.table.shown,
+        origin=rows.origin,
         field_origins=rows.origins,
         raw=_NO_RAW,
     )
@@ -207,7 +213,7 @@ class _Readers:
             assert isinstance(entry, Entry)
             return reader_of(entry, self.problems), True
         reader = self._columns(entry.table)[0].at(entry.index)
-        return reader, reader.columns.unknown[entry.index]
+        return reader, bool(reader.columns.unknown[entry.index])
 
     def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
         """The file of each field and the raw table a commitment keeps."""

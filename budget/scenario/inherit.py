@@ -12,6 +12,7 @@ file is merged by its own function in `MERGERS`, in order.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -313,7 +314,20 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
     ids = table.columns.get("id") or [None] * len(table)
     target = merged.commitments
     # One search over all ids: a row by row check only when some id has a control character.
-    clean = control_character("".join(c for c in ids if isinstance(c, str))) is None
+    texts = ("id" in table.texts and None not in ids) or set(map(type, ids)) == {str}
+    clean = control_character("".join(ids if texts else filter(_is_text, ids))) is None
+    if clean and texts:
+        distinct = set(ids)
+        if (
+            len(distinct) == len(ids)
+            and distinct.isdisjoint(local_ids)
+            and distinct.isdisjoint(target)
+        ):
+            # The usual register: every id new and given once, so every row is a commitment.
+            local_ids |= distinct
+            rows = map(RowEntry, itertools.repeat(table), range(len(ids)))
+            target.update(zip(ids, rows, strict=True))
+            return
     for index, cid in enumerate(ids):
         if (
             isinstance(cid, str)
@@ -328,6 +342,10 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
         found = _commitment_id(cid, where, table.shown, local_ids, merged.problems)
         if found is not None:
             _patch(target, found, table.row_raw(index), table.shown, where)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def _commitment_id(

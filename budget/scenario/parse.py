@@ -9,6 +9,7 @@ problem was found. A new `[scenario]` key is a line in SCENARIO_FIELDS and a lin
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from budget.errors import CONTROL_HINT, Problem, control_character, excerpt, listing, where_entry
 from budget.fields import FieldReader, uncovered
@@ -196,16 +197,20 @@ def _read_commitments(draft: Draft) -> None:
 
 def _read_horizon(draft: Draft) -> None:
     """The years overviews show: as given, or the span of the commitments."""
-    spans = [
-        kind.spans(specs, draft.calendar)
-        for name, kind in KINDS.items()
-        if (specs := [c.spec for c in draft.commitments if c.kind == name])
-    ]
     head = draft.head
-    if draft.first_year is None and not head.has("first_year"):
-        draft.first_year = min((int(s[:, 0].min()) for s in spans), default=None)
-    if draft.last_year is None and not head.has("last_year"):
-        draft.last_year = max((int(s[:, 1].max()) for s in spans), default=None)
+    first_missing = draft.first_year is None and not head.has("first_year")
+    last_missing = draft.last_year is None and not head.has("last_year")
+    if first_missing or last_missing:
+        specs: dict[str, list[Any]] = {name: [] for name in KINDS}
+        for c in draft.commitments:
+            specs[c.kind].append(c.spec)
+        spans = [
+            kind.spans(specs[name], draft.calendar) for name, kind in KINDS.items() if specs[name]
+        ]
+        if first_missing:
+            draft.first_year = min((int(s[:, 0].min()) for s in spans), default=None)
+        if last_missing:
+            draft.last_year = max((int(s[:, 1].max()) for s in spans), default=None)
     first, last = draft.first_year, draft.last_year
     if first is not None and last is not None and first > last:
         head.error("last_year", f"{last} is before first_year {first}")

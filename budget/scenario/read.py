@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 import tomllib
@@ -66,10 +67,21 @@ def not_a_file(path: Path, noun: str) -> str:
 
 def read_limited(path: Path, limit: int) -> bytes | None:
     """The file's bytes, or None when it holds more than `limit` (its size as stated by
-    the file system is not trusted: reading stops at limit + 1 bytes)."""
+    the file system is not trusted: reading stops at limit + 1 bytes).
+
+    Read in pieces the size the file states (at least 64 KiB): one read of limit + 1
+    bytes would first allocate all of them, 50 MiB for every small scenario file."""
+    pieces: list[bytes] = []
+    total = 0
     with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    return None if len(data) > limit else data
+        piece_size = max(os.fstat(handle.fileno()).st_size + 1, 65536)
+        while total <= limit:
+            piece = handle.read(min(piece_size, limit + 1 - total))
+            if not piece:
+                break
+            pieces.append(piece)
+            total += len(piece)
+    return None if total > limit else b"".join(pieces)
 
 
 def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:

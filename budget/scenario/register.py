@@ -18,7 +18,7 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,13 @@ import numpy as np
 from budget.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.scenario.read import RegisterError, not_a_file
-from budget.scenario.xlsx import read_xlsx_rows, read_xlsx_rows_openpyxl
+from budget.scenario.xlsx import (
+    Clean,
+    as_read,
+    columns_of,
+    read_xlsx_columns,
+    read_xlsx_columns_openpyxl,
+)
 
 Where = Callable[[str | None], str]
 Row = tuple[dict[str, Any], Where]
@@ -37,9 +43,10 @@ COLUMNS: tuple[str, ...] = tuple(
     dict.fromkeys([*COMMON_FIELDS, *(f for kind in KINDS.values() for f in kind.fields)])
 )
 MAX_BYTES = 500 * 2**20
-# The XLSX readers, by these names so that tests can swap calamine for openpyxl.
-_read_xlsx = read_xlsx_rows
-_read_xlsx_openpyxl = read_xlsx_rows_openpyxl
+# The XLSX readers (path -> the first sheet's columns), by these names so that tests can
+# swap calamine for openpyxl.
+_read_xlsx = read_xlsx_columns
+_read_xlsx_openpyxl = read_xlsx_columns_openpyxl
 TEXT_COLUMNS = ("id", "recipient", "name", "source")
 
 
@@ -52,14 +59,23 @@ class RegisterTable:
         for an empty cell; `funders` already split into a key or a {key: share} table.
         Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
     numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
+    filled: column name -> which of its cells hold a value (a bool array), as far as known.
+    texts: the columns known to hold only text (or empty cells).
     """
 
     shown: str
     columns: dict[str, list[Any]]
     numbers: list[int]
+    filled: dict[str, Any] = field(default_factory=dict)
+    texts: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    def filled_of(self, name: str) -> Any:
+        """bool array: which cells of column `name` hold a value."""
+        found = self.filled.get(name)
+        return filled_cells(self.columns[name]) if found is None else found
 
     def row_raw(self, index: int) -> dict[str, Any]:
         """Row `index` as the raw table a TOML [[commitments]] entry would be."""
@@ -97,10 +113,8 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
 
     try:
         suffix = _checked(path, "register")
-        if suffix == ".csv":
-            return table_of_columns(_read_csv(path), shown)
-        cells = _read_xlsx(path)
-        return table_of_columns(_columns(cells if isinstance(cells, list) else list(cells)), shown)
+        read = _read_csv if suffix == ".csv" else _read_xlsx
+        return table_of_columns(read(path, Cleaner()), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
 
@@ -156,34 +170,31 @@ def table_of(
 ) -> tuple[RegisterTable | None, list[Problem]]:
     """The columns of rows of cell values (the first row with anything in it names the
     columns), and the problems found reading them; see `table_of_columns`."""
-    return table_of_columns(_columns(list(table)), shown)
-
-
-def _columns(rows: list[Sequence[Any]]) -> list[Sequence[Any]]:
-    """Rows of cells as columns (padded with None); empties `rows` to free its memory."""
-    width = max((len(cells) for cells in rows), default=0)
-    if all(len(cells) == width for cells in rows):
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    else:
-        columns = list(itertools.zip_longest(*rows, fillvalue=None))
-    rows.clear()
-    return columns
+    return table_of_columns(columns_of(list(table)), shown)
 
 
 def table_of_columns(
-    cells_by_column: Sequence[Sequence[Any]], shown: str
+    cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
-    """A register from its columns of cell values, header included (a list of columns is
-    consumed: emptied as its columns are read).
+    """A register from its columns of cell values, header included: cleaned as they come
+    (a list of columns is consumed: emptied as its columns are read), or already `cleaned`
+    by a reader (`Cleaner`); the columns' lists become the register's.
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
     shows (the first row is 1), blank rows are skipped. Problems come in row order: the
     header's, then cells outside named columns and funders that cannot be split.
     """
     problems: list[Problem] = []
-    cleaned = [_clean(cells) for cells in _each_once(cells_by_column)]
-    filled_by_column = [filled_cells(cells) for cells in cleaned]
-    anything = np.zeros(len(cleaned[0]) if cleaned else 0, dtype=bool)
+    columns_read: list[list[Any]]
+    if cleaned:
+        columns_read = [
+            list(cells) if type(cells) is not list else cells for cells in cells_by_column
+        ]
+    else:
+        clean = Cleaner()
+        columns_read = [clean(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
+    filled_by_column = [filled_cells(cells) for cells in columns_read]
+    anything = np.zeros(len(columns_read[0]) if columns_read else 0, dtype=bool)
     for filled_here in filled_by_column:
         anything |= filled_here
     if not anything.any():
@@ -191,7 +202,7 @@ def table_of_columns(
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
     top = int(np.argmax(anything))
-    header = [cells[top] for cells in cleaned]
+    header = [cells[top] for cells in columns_read]
     first_number = top + 2
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -220,17 +231,25 @@ def table_of_columns(
         seen.add(name)
     body = slice(top + 1, None)
     count = len(anything) - top - 1
-    named = {name: cleaned[i][body] for i, name in columns}
+    named: dict[str, list[Any]] = {}
+    for i, name in columns:
+        del columns_read[i][: top + 1]  # the header and the rows above it, in place
+        named[name] = columns_read[i]
     filled = np.zeros(count, dtype=bool)
     for i, _ in columns:
         filled |= filled_by_column[i][body]
     stray_column = np.full(count, -1, dtype=np.int64)
-    for i in reversed(range(len(cleaned))):
+    for i in reversed(range(len(columns_read))):
         if header[i] is None:
             stray_column[filled_by_column[i][body]] = i
+    texts: set[str] = set()  # the columns of text (or empty cells) only
     for name in (*TEXT_COLUMNS, "funders"):
         text = named.get(name)
-        if text is not None and not set(map(type, text)) <= {str, type(None)}:
+        if text is None:
+            continue
+        if set(map(type, text)) <= {str, type(None)}:
+            texts.add(name)
+        else:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
             named[name] = [_text_cell(v, name != "funders") for v in text]
     keep = filled.copy()
@@ -248,7 +267,8 @@ def table_of_columns(
             message = f"has a value in column {letters}, which has no name"
             ordered.append((row, 0, Problem(shown, _where(number, cid)(None), message, hint)))
     if "funders" in named:
-        named["funders"], bad = _split_funders(named["funders"], filled)
+        named["funders"], bad = _split_funders(named["funders"], filled, "funders" in texts)
+        texts.discard("funders")  # now keys and tables of shares
         for row, problem in bad:
             cid = ids[row] if ids is not None else None
             where = _where(first_number + row, cid)("funders")
@@ -259,17 +279,109 @@ def table_of_columns(
     ordered.sort(key=lambda item: (item[0], item[1]))
     problems.extend(p for _, _, p in ordered)
     kept = np.flatnonzero(keep)
+    filled_named = {name: filled_by_column[i][body] for i, name in columns}
     if len(kept) == count:
         out = named
     else:
         take = kept.tolist()
         out = {name: [cells[i] for i in take] for name, cells in named.items()}
-    return RegisterTable(shown, out, (kept + first_number).tolist()), problems
+        filled_named = {name: cells[kept] for name, cells in filled_named.items()}
+    numbers = (kept + first_number).tolist()
+    return RegisterTable(shown, out, numbers, filled_named, frozenset(texts)), problems
 
 
-def _clean(cells: Sequence[Any]) -> list[Any]:
-    # Text cells are nearly all cells: stripped inline, everything else through _cell.
-    return [(v.strip() or None) if type(v) is str else _cell(v) for v in cells]
+def _clean(cells: Sequence[Any], kinds: set[type] | None = None) -> list[Any]:
+    """A column's cells as the raw values a TOML file would hold (see `_cell`), worked out
+    for many cells at once: texts stripped, whole numbers as int. `kinds`: the types of
+    the cells, when known."""
+    kinds = set(map(type, cells)) if kinds is None else kinds
+    if str in kinds:
+        out = [(v.strip() or None) if type(v) is str else v for v in cells]
+    else:
+        out = list(cells)
+    if float in kinds:
+        _whole_numbers(out)
+    odd = kinds - _PLAIN
+    if odd:
+        return [_cell(v) if type(v) in odd else v for v in out]
+    return out
+
+
+class _Cleaned(dict[Any, Any]):
+    """A column's cells as read -> as cleaned (`_cell`), each distinct cell cleaned once;
+    equal cleaned values are one object (a million rows of "annual" hold one string).
+
+    Only for cells of the _SHAREABLE types."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cleaned: dict[Any, Any] = {}
+
+    def __missing__(self, cell: Any) -> Any:
+        value = _cell(cell)
+        value = self[cell] = self.cleaned.setdefault(value, value)
+        return value
+
+
+# Cells of these types are never equal to one of another type (a float is never equal to
+# a text, and no True == 1.0 can meet here): a table by cell may clean them.
+_SHAREABLE = frozenset({str, float, type(None)})
+# A column is cleaned distinct cell by distinct cell while at most this share of its
+# cells is new: a column of few values ("annual", "top_up", 2015); not ids or amounts.
+NEW_SHARE = 0.1
+SAMPLE = 4096  # cells that decide whether a column repeats itself
+
+
+def _repeats(cells: Sequence[Any]) -> bool:
+    """Whether a column's first cells repeat themselves (then cleaning each distinct cell
+    once pays)."""
+    sample = list(itertools.islice(cells, SAMPLE))
+    try:
+        return len(set(sample)) <= NEW_SHARE * len(sample)
+    except TypeError:  # an unhashable cell
+        return False
+
+
+class Cleaner:
+    """Cleans a register's columns as their rows arrive, a batch at a time: column `index`
+    of each batch by `cleaner(index, cells)`, so that a large sheet's raw cells are never
+    all held at once. A column that repeats itself (as its first batch shows) has each
+    distinct cell cleaned once, and equal cells share one object."""
+
+    def __init__(self) -> None:
+        self.shared: dict[int, _Cleaned | None] = {}
+
+    def __call__(self, index: int, cells: Sequence[Any]) -> list[Any]:
+        if index not in self.shared:
+            self.shared[index] = _Cleaned() if _repeats(cells) else None
+        shared = self.shared[index]
+        kinds = set(map(type, cells))
+        if shared is None or not kinds <= _SHAREABLE:
+            return _clean(cells, kinds)
+        known = len(shared)
+        out = list(map(shared.__getitem__, cells))
+        if len(shared) - known > NEW_SHARE * len(cells):
+            self.shared[index] = None  # the column has become one of many values
+        return out
+
+
+_PLAIN = frozenset({str, float, int, type(None)})
+
+
+def _whole_numbers(cells: list[Any]) -> None:
+    """Numeric cells (floats) in place: whole ones below 2**53 as int, NaN and infinities as
+    their text, the rest as they are; what `_cell` does, for a column at once."""
+    at = [i for i, v in enumerate(cells) if type(v) is float]
+    values = np.array([cells[i] for i in at], dtype=np.float64)
+    where = np.array(at, dtype=np.intp)
+    finite = np.isfinite(values)
+    whole = finite & (np.abs(values) < 2**53) & (np.trunc(values) == values)
+    for i, number in zip(
+        where[whole].tolist(), values[whole].astype(np.int64).tolist(), strict=True
+    ):
+        cells[i] = number
+    for i in where[~finite].tolist():
+        cells[i] = str(cells[i])
 
 
 def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
@@ -285,11 +397,26 @@ def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
 
 def filled_cells(cells: list[Any]) -> Any:
     """bool array: which cells hold a value (None is an empty cell)."""
+    empty = cells.count(None)
+    if empty in (0, len(cells)):
+        return np.full(len(cells), not empty, dtype=bool)
     return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
 
 
-def _split_funders(cells: list[Any], filled: Any) -> tuple[list[Any], list[tuple[int, str]]]:
-    """Each distinct funders cell split once; the rows whose cell cannot be split."""
+def _split_funders(
+    cells: list[Any], filled: Any, text_only: bool = False
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Each distinct funders cell split once; the rows whose cell cannot be split.
+    `text_only`: the cells are known to be text or None."""
+    if text_only or set(map(type, cells)) <= {str, type(None)}:
+        split = {text: _funders(text) for text in dict.fromkeys(cells) if text is not None}
+        values = {text: value for text, (value, _) in split.items()}
+        values[None] = None
+        wrong = {text: problem for text, (_, problem) in split.items() if problem}
+        rows = enumerate(cells) if wrong else iter(())
+        return list(map(values.__getitem__, cells)), [
+            (row, wrong[text]) for row, text in rows if text in wrong and filled[row]
+        ]
     cache: dict[Any, tuple[Any, str]] = {}
     out: list[Any] = []
     bad: list[tuple[int, str]] = []
@@ -391,8 +518,12 @@ def column_letters(index: int) -> str:
     return name
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
-    """The CSV file's cells, column by column."""
+CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
+
+
+def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
+    """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
+    it is read (so that a large file's raw cells are never all held at once)."""
     import pandas as pd
 
     try:
@@ -403,7 +534,8 @@ def _read_csv(path: Path) -> list[list[Any]]:
         # Excel in many European locales saves CSV with semicolons; take them when the
         # header has no comma at all.
         sep = ";" if first and "," not in first and ";" in first else ","
-        frame = pd.read_csv(
+        columns: list[list[Any]] = []
+        with pd.read_csv(
             path,
             sep=sep,
             header=None,
@@ -413,7 +545,13 @@ def _read_csv(path: Path) -> list[list[Any]]:
             skip_blank_lines=False,
             encoding="utf-8-sig",
             engine="c",
-        )
+            chunksize=CSV_ROWS,
+        ) as frames:
+            for frame in frames:
+                if not columns:
+                    columns = [[] for _ in frame.columns]
+                for index, name in enumerate(frame.columns):
+                    columns[index].extend(clean(index, frame[name].tolist()))
     except pd.errors.EmptyDataError:
         raise RegisterError("is empty", "the first row names the columns: id, kind, ...") from None
     except pd.errors.ParserError as exc:
@@ -431,7 +569,7 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise RegisterError(f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
     except OSError as exc:
         raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
-    return [frame[column].tolist() for column in frame.columns]
+    return columns
 
 
 def read_cells(path: Path) -> Sequence[Sequence[Any]]:
@@ -441,7 +579,5 @@ def read_cells(path: Path) -> Sequence[Sequence[Any]]:
     register. Raises RegisterError when the file cannot be read as a table. Other tables
     (actuals) are read through this."""
     suffix = _checked(path, "table")
-    if suffix == ".csv":
-        return [list(row) for row in zip(*_read_csv(path), strict=True)]
-    cells = _read_xlsx(path)
-    return cells if isinstance(cells, list) else list(cells)
+    columns = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    return [list(row) for row in zip(*columns, strict=True)]

@@ -3,8 +3,9 @@ fallback), after checking that the workbook does not lie about its size."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,10 @@ MAX_CELLS = 30_000_000  # rows x columns of the first sheet's area
 SCANNED = 2**20  # a first sheet up to this size has every cell's position checked
 _EXTENT = re.compile(rb'<dimension ref="[A-Z]*[0-9]*:?([A-Z]+)([0-9]+)"')
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-# For a larger sheet, only the references far from A1: columns past Z, rows past 999,999.
-# (XML allows white space around "=" and single quotes; the reader accepts both.)
-_WIDE = re.compile(rb'r\s*=\s*["\']([A-Z]{2,3})[0-9]+["\']')
-_HIGH = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]{7,})["\']')
+# For a larger sheet, only the references far from A1: columns past Z or rows past 999,999
+# (the letters and the digits of each, in one pass). XML allows white space around "=" and
+# single quotes; the reader accepts both.
+_FAR = re.compile(rb'r\s*=\s*["\'](?=[A-Z]{2}|[A-Z]{0,3}[0-9]{7})([A-Z]{0,3})([0-9]+)["\']')
 _ROW = re.compile(rb'r\s*=\s*["\'][A-Z]{0,3}([0-9]+)["\']')
 CHUNK = 4 * 2**20  # bytes of a large sheet scanned at a time
 
@@ -86,10 +87,11 @@ def _far_cells(book: Any, info: Any) -> list[tuple[bytes, bytes]]:
     one is scanned again for its last row."""
     widest, highest = b"A", 0
     for chunk in _chunks(book, info):
-        for letters in _WIDE.findall(chunk):
+        for letters, digits in _FAR.findall(chunk):
             if (len(letters), letters) > (len(widest), widest):
                 widest = letters
-        highest = max([highest, *map(_row_number, _HIGH.findall(chunk))])
+            if len(digits) >= 7:
+                highest = max(highest, _row_number(digits))
     if len(widest) > 1:
         for chunk in _chunks(book, info):
             highest = max([highest, *map(_row_number, _ROW.findall(chunk))])
@@ -139,18 +141,37 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def read_xlsx_rows(path: Path) -> Iterable[Sequence[Any]]:
+# Cleans column `index` of a batch of rows: (index, cells) -> the cells to keep.
+Clean = Callable[[int, Sequence[Any]], Sequence[Any]]
+
+
+def as_read(index: int, cells: Sequence[Any]) -> Sequence[Any]:
+    return cells
+
+
+def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
+    """The first sheet's cells, column by column, from A1 (so that row and column numbers
+    are Excel's), read by python-calamine; an empty cell is "" or None (`clean` may make it
+    anything).
+
+    The sheet's rows are turned into columns and cleaned a batch at a time, so that only
+    calamine's copy of the sheet and the cleaned columns are held, never a Python list per
+    row or every raw cell as well."""
     check_xlsx(path)
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl still works
-        return read_xlsx_rows_openpyxl(path)
+        return read_xlsx_columns_openpyxl(path, clean)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        if not book.sheet_names:
-            raise RegisterError("has no sheets")
-        # Keep leading empty rows and columns, so that row and column numbers are Excel's.
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        with CalamineWorkbook.from_path(str(path)) as book:
+            if not book.sheet_names:
+                raise RegisterError("has no sheets")
+            sheet = book.get_sheet_by_index(0)
+            end = sheet.end
+            rows = sheet.iter_rows()
+            del sheet  # the rows' iterator holds the sheet; freed with it
+            columns = _columns_of_rows(rows, clean)
+            del rows
     except RegisterError:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -158,9 +179,34 @@ def read_xlsx_rows(path: Path) -> Iterable[Sequence[Any]]:
             f"is not a readable XLSX workbook ({type(exc).__name__})",
             "save it from Excel or LibreOffice as .xlsx, or export it as CSV",
         ) from None
+    if end is None or not columns:
+        return []
+    # calamine's rows may leave out the empty rows above and columns left of the data.
+    height, width = end[0] + 1, end[1] + 1
+    above, left = height - len(columns[0]), width - len(columns)
+    if above > 0:
+        columns = [[None] * above + column for column in columns]
+    if left > 0:
+        columns = [[None] * height for _ in range(left)] + columns
+    return columns
 
 
-def read_xlsx_rows_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
+BATCH = 2048  # rows of a sheet turned into columns and cleaned at a time
+
+
+def _columns_of_rows(rows: Iterator[Sequence[Any]], clean: Clean) -> list[list[Any]]:
+    """Rows of cells (all as wide as the first) as cleaned columns, a batch at a time."""
+    columns: list[list[Any]] = []
+    while batch := list(itertools.islice(rows, BATCH)):
+        if not columns:
+            columns = [[] for _ in batch[0]]
+        for index, cells in enumerate(zip(*batch, strict=True)):
+            columns[index].extend(clean(index, cells))
+    return columns
+
+
+def read_xlsx_columns_openpyxl(path: Path, clean: Clean = as_read) -> list[list[Any]]:
+    """The first sheet's cells column by column, read by openpyxl (the fallback)."""
     import zipfile
 
     check_xlsx(path)
@@ -185,4 +231,12 @@ def read_xlsx_rows_openpyxl(path: Path) -> Iterable[Sequence[Any]]:
         ) from None
     finally:
         book.close()
-    return rows
+    return [list(clean(index, cells)) for index, cells in enumerate(columns_of(rows))]
+
+
+def columns_of(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Rows of cells as columns, the shorter rows padded with None."""
+    width = max((len(cells) for cells in rows), default=0)
+    return (
+        [list(column) for column in itertools.zip_longest(*rows, fillvalue=None)] if width else []
+    )
