@@ -115,10 +115,15 @@ class ByYearColumn:
     def of(cls, values: Sequence[ByYear | None]) -> ByYearColumn:
         n = len(values)
         column = np.fromiter(values, dtype=object, count=n)
-        given = np.fromiter((v is not None for v in values), bool, n)
-        every = [v.every if v is not None else 0 for v in values]
-        plain = np.fromiter((type(e) is int for e in every), bool, n)
-        amounts = np.fromiter((e if type(e) is int else 0 for e in every), np.int64, n)
+        given = np.array([v is not None for v in values], dtype=bool).reshape(n)
+        every = [0 if v is None else v.every for v in values]
+        try:
+            # One fixed amount in every row (the common case): converted in C.
+            amounts = np.array(every, dtype=np.int64).reshape(n)
+            plain = np.ones(n, dtype=bool)
+        except TypeError:  # a table (every is None) or a distribution somewhere
+            plain = np.array([type(e) is int for e in every], dtype=bool).reshape(n)
+            amounts = np.array([e if type(e) is int else 0 for e in every], dtype=np.int64)
         return cls(column, given, plain, amounts)
 
     def __len__(self) -> int:

@@ -98,6 +98,8 @@ class AnnualKind:
 
     def most(self, spec: Annual) -> int:
         years = spec.last_year - spec.first_year + 1
+        if not spec.indexation:  # no growth: each year at most the largest amount
+            return largest(spec.amount) * years
         growth = max(Fraction(1), (1 + spec.indexation) ** (years - 1))
         return -(-largest(spec.amount) * growth // 1) * years  # each year at most the ceiling
 

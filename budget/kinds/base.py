@@ -112,9 +112,11 @@ def column_of(values: Sequence[Any]) -> npt.NDArray[np.object_]:
 
 def ints(specs: Sequence[Any], name: str, missing: int = -1) -> IntArray:
     """An int64 column of one attribute of the specs, `missing` where it is None."""
-    return np.fromiter(
-        (missing if v is None else v for v in map(attrgetter(name), specs)), np.int64, len(specs)
-    )
+    values = list(map(attrgetter(name), specs))
+    try:
+        return np.array(values, dtype=np.int64).reshape(len(values))  # no None: in C
+    except TypeError:
+        return np.array([missing if v is None else v for v in values], dtype=np.int64)
 
 
 def year_span_mask(first: IntArray, last: IntArray, years: IntArray) -> BoolArray:
@@ -126,6 +128,8 @@ def largest(values: Any) -> int:
     """The largest value a per-year input (ByYear) can take, 0 when absent."""
     if values is None:
         return 0
+    if type(values.every) is int:
+        return values.every
     items = [values.every] if values.every is not None else [v for _, v in values.table]
     return max((v if isinstance(v, int) else v.bounds()[1] for v in items), default=0)
 

@@ -76,7 +76,9 @@ class GrantKind:
         advance = reader.share("advance")
         lag = reader.integer("settlement_lag", lo=0, hi=50)
         committed_in = reader.year("committed_in")
-        if reader.has("settlement_lag") and not reader.has("advance"):
+        has_advance = reader.has("advance")
+        lag_alone = not has_advance and reader.has("settlement_lag")
+        if lag_alone:
             reader.error(
                 "settlement_lag",
                 "is set without advance, so it would do nothing",
@@ -85,8 +87,8 @@ class GrantKind:
         # Both in one file: the allocation would be ignored. A scenario that extends another
         # may add an advance to an inherited grant: it then replaces the allocation's cash.
         if (
-            reader.has("allocation")
-            and reader.has("advance")
+            has_advance
+            and reader.has("allocation")
             and reader.file_of("allocation") == reader.file_of("advance")
         ):
             reader.error(
@@ -109,15 +111,13 @@ class GrantKind:
             return None
         if total is None or start is None or end is None:
             return None
-        if reader.has("settlement_lag") and not reader.has("advance"):
+        if lag_alone:
             return None
-        if any(
-            reader.has(k) and v is None
-            for k, v in (
-                ("advance", advance),
-                ("settlement_lag", lag),
-                ("committed_in", committed_in),
-            )
+        # A field that is given but could not be read (its problem is recorded).
+        if (
+            (advance is None and has_advance)
+            or (lag is None and reader.has("settlement_lag"))
+            or (committed_in is None and reader.has("committed_in"))
         ):
             return None
         allocation = self._allocation(reader, total, start, end)
@@ -160,7 +160,9 @@ class GrantKind:
 
     def check(self, spec: Grant, calendar: FiscalCalendar) -> list[tuple[str, str, str]]:
         """Rules that need the fiscal calendar: (field, message, hint) for each problem."""
-        problems = []
+        problems: list[tuple[str, str, str]] = []
+        if spec.committed_in is None and not isinstance(spec.allocation, tuple):
+            return problems  # nothing here depends on the calendar
         first, last = spec.years(calendar)
         if isinstance(spec.allocation, tuple):
             years = [y for y, _ in spec.allocation]
