@@ -378,12 +378,26 @@ def draw(rng: np.random.Generator, dists: Sequence[Dist], draws: int) -> IntArra
     The kinds are drawn in the order of DISTS, each kind's distributions together, so
     the stream is used the same way every time.
     """
+    pieces = draw_by_kind(rng, dists, draws)
+    if len(pieces) == 1 and len(pieces[0][0]) == len(dists):
+        return pieces[0][1]
     out = np.empty((draws, len(dists)), dtype=np.int64)
+    for positions, values in pieces:
+        out[:, positions] = values
+    return out
+
+
+def draw_by_kind(
+    rng: np.random.Generator, dists: Sequence[Dist], draws: int
+) -> list[tuple[list[int], IntArray]]:
+    """`draw` kind by kind: (the positions in `dists` of a kind's distributions, their
+    values int64 (draws, len(positions))), in the order in which they are drawn. For a
+    caller that puts the values straight where it wants them."""
     by_kind: dict[str, list[int]] = {}
     for i, d in enumerate(dists):
         by_kind.setdefault(d.kind, []).append(i)
-    for name, kind in DISTS.items():
-        idx = by_kind.get(name)
-        if idx:
-            out[:, idx] = kind.draw(rng, [dists[i] for i in idx], draws)
-    return out
+    return [
+        (positions, kind.draw(rng, [dists[i] for i in positions], draws))
+        for name, kind in DISTS.items()
+        if (positions := by_kind.get(name))
+    ]

@@ -26,7 +26,13 @@ import pandas as pd
 
 from budget.dists import DISTS
 from budget.engine import Plan, compile_plan, compute
-from budget.funder_split import cumulative_split, funder_sums, split_funders
+from budget.funder_split import (
+    draws_last,
+    members_of,
+    monotone_split,
+    split_commitments,
+    sum_by_funder,
+)
 from budget.inputs import IntArray
 from budget.kinds import KINDS
 from budget.limits import breach_mask
@@ -61,13 +67,16 @@ def percentile_index(draws: int, percent: int) -> int:
     return max(-(-draws * percent // 100) - 1, 0)
 
 
-def percentiles(columns: IntArray) -> IntArray:
-    """P5, P50, P95 of each row of int64 (columns, draws): int64 (3, columns)."""
+def percentiles(columns: IntArray, in_place: bool = False) -> IntArray:
+    """P5, P50, P95 of each row of int64 (columns, draws): int64 (3, columns).
+
+    in_place: put the rows of `columns` (C-ordered) out of order instead of a copy."""
     draws = columns.shape[1]
     ks = [percentile_index(draws, p) for p in PERCENTILES]
     if not len(columns):
         return np.zeros((3, 0), dtype=np.int64)
-    part = np.partition(columns, sorted(set(ks)), axis=1)
+    part = columns if in_place else columns.copy()
+    part.partition(sorted(set(ks)), axis=1)
     return part[:, ks].T.copy()
 
 
@@ -161,7 +170,8 @@ class Simulation:
 @dataclass(frozen=True, slots=True)
 class _Piece:
     """What one chunk contributes: bands per (member, year, basis), cap counts, and per
-    basis the totals per draw and year of the funders of its commitments."""
+    basis the totals of the funders of its commitments: per draw and year of those whose
+    amounts vary (funder -> int64 (years, draws)), and of the others (funders, years)."""
 
     member: IntArray
     year: IntArray
@@ -171,6 +181,7 @@ class _Piece:
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
     totals: dict[str, dict[int, IntArray]]
+    fixed_totals: IntArray
 
 
 def simulate(
@@ -193,7 +204,10 @@ def simulate(
     plan = compile_plan(scenario)
     n, years = plan.active.shape
     per_chunk = chunk or max(1, CHUNK_CELLS // (draws * years))
-    totals = {b: np.zeros((draws, len(plan.funders), years), dtype=np.int64) for b in BASES}
+    # Funder totals with each funder-year's draws side by side (see funder_split): a
+    # chunk's totals are added in whole rows.
+    totals = np.zeros((len(BASES), len(plan.funders), years, draws), dtype=np.int64)
+    fixed_totals = np.zeros((len(BASES), len(plan.funders), years), dtype=np.int64)
     binds = np.zeros((n, years), dtype=np.int64)
     has_cap = np.zeros(n, dtype=bool)
     pieces: list[_Piece] = []
@@ -204,8 +218,8 @@ def simulate(
         # chunk, so the whole simulation grows linearly with the draws.
         for b, sums in piece.totals.items():
             for f, total in sums.items():
-                totals[b][:, f, :] += total
-        # The chunk's totals (draws x years per funder) are added in: keep only its bands.
+                totals[BASES.index(b), f] += total
+        fixed_totals[...] += piece.fixed_totals
         pieces.append(replace(piece, totals={}))
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
@@ -227,16 +241,19 @@ def simulate(
     else:
         for rows in work:
             collect(_chunk(plan, rows, seed, draws))
-    tables = _tables(plan, draws, pieces, binds, has_cap, totals)
-    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, totals)
+    totals += fixed_totals[..., None]
+    by_draw = {b: np.ascontiguousarray(totals[i].transpose(2, 0, 1)) for i, b in enumerate(BASES)}
+    tables = _tables(plan, draws, pieces, binds, has_cap, by_draw)
+    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, by_draw)
 
 
 def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
+    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`)."""
     sub = plan.subset(rows)
     result = compute(sub, random_values(sub, seed, draws))
-    members = np.flatnonzero(np.isin(plan.member_commitment, rows))
-    varying = sub.varying()
+    members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
     totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
+    fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
     # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
     # can leave its distribution's bounds: then the means need not look for the largest.
@@ -245,40 +262,43 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         bound = max(KINDS[c.kind].most(c.spec) for c in (plan.commitments[i] for i in rows))
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
-        parts = split_funders(amounts, sub, bases[0], rows=selection)
-        chosen = np.flatnonzero(np.isin(sub.member_commitment, selection))
-        mine = sub.member_commitment[chosen]
-        for f, total in funder_sums(parts, sub, chosen).items():
-            for b in bases:
-                if f in totals[b]:
-                    totals[b][f] = totals[b][f] + total
-                else:
-                    totals[b][f] = total
-        m, y = np.nonzero(sub.active[mine])
+        """Bands and funder totals of the commitments `selection` (of the chunk) on
+        `bases`, from their amounts (len(selection), years, draws)."""
+        parts = split_commitments(amounts, sub, bases[0], selection)
+        chosen = members_of(sub, selection)
+        funder = sub.member_funder[chosen]
+        m, y = np.nonzero(sub.active[sub.member_commitment[chosen]])
         stats = np.empty((4, len(m)), dtype=np.int64)
-        if len(amounts) == 1:
-            stats[:] = parts[0, chosen[m], y]
+        if amounts.shape[2] == 1:
+            # The same amounts in every draw.
+            stats[:] = parts[m, y, 0]
+            for f, total in sum_by_funder(parts, funder).items():
+                for b in bases:
+                    fixed_totals[BASES.index(b), f] += total[:, 0]
         else:
-            everyone = len(chosen) == parts.shape[1]
-            picked = parts if everyone else parts[:, chosen, :]
-            stats[0] = mean_half_away(picked, bound=bound)[m, y]
-            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, chosen[m], y]
+            for f, total in sum_by_funder(parts, funder).items():
+                for b in bases:
+                    # Bases with the same amounts share the array: collect adds it to each.
+                    totals[b][f] = total
+            stats[0] = mean_half_away(parts.transpose(2, 0, 1), bound=bound)[m, y]
+            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, m, y]
         for b in bases:
             pieces.append((members[chosen[m]], y, BASES.index(b), stats))
 
+    varying = sub.varying()
     fixed = np.flatnonzero(~varying)
     if len(fixed):
         # The same amounts in every draw: split one draw.
         for basis in BASES:
-            add(fixed, (basis,), getattr(result, basis)[:1])
+            add(fixed, (basis,), draws_last(getattr(result, basis)[:1], fixed))
     moving = np.flatnonzero(varying)
     if len(moving):
         # Kinds that do not commit up front have the same amounts on both bases.
         if not sub.paid_over_time[moving].any():
-            add(moving, BASES, result.cash)
+            add(moving, BASES, draws_last(result.cash, moving))
         else:
-            add(moving, ("cash",), result.cash)
-            add(moving, ("commitment",), result.commitment)
+            add(moving, ("cash",), draws_last(result.cash, moving))
+            add(moving, ("commitment",), draws_last(result.commitment, moving))
     return _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
@@ -288,51 +308,42 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         result.binds.sum(axis=0),
         result.has_cap,
         totals,
+        fixed_totals,
     )
 
 
 def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:
-    """P5, P50, P95 of every member's parts over the draws: int64 (3, members, years),
-    zero outside the commitments' active years.
+    """P5, P50, P95 of the parts (members, years, draws) of the commitments `rows`, whose
+    amounts are (len(rows), years, draws): int64 (3, members, years), zero outside the
+    commitments' active years. Puts the amounts' and the parts' draws out of order.
 
-    With one or two funders (not split cumulatively) a part is a non-decreasing function
-    of the amount, so the percentiles of the parts are the split of the amount's
-    percentiles: one partition per commitment instead of one per part. Otherwise (three
-    or more funders, where largest remainder is not monotone, or a cumulative split) one
-    per part.
+    Where the split is monotone (`monotone_split`) the percentiles of the parts are the
+    split of the amount's percentiles: one partition per commitment-year instead of one
+    per part. Otherwise one per part.
     """
-    monotone = np.zeros(len(plan.active), dtype=bool)
-    monotone[rows] = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
-    out = np.zeros((3, *parts.shape[1:]), dtype=np.int64)
-    if monotone.any():
-        bands = _percentiles_by_cell(amounts, plan.active & monotone[:, None])
-        out += split_funders(bands, plan, basis, rows=np.flatnonzero(monotone))
-    slow = np.zeros(len(plan.active), dtype=bool)
-    slow[rows] = ~monotone[rows]
+    members = members_of(plan, rows)
+    active = plan.active[rows]
+    monotone = monotone_split(plan, basis)[rows]
+    bands = _percentiles_by_cell(amounts, active & monotone[:, None])
+    out = split_commitments(bands, plan, basis, rows)
+    owner = np.searchsorted(rows, plan.member_commitment[members])  # its place in rows
+    slow = ~monotone[owner]
     if slow.any():
-        active = plan.active[plan.member_commitment] & slow[plan.member_commitment][:, None]
-        out += _percentiles_by_cell(parts, active)
-    return out
+        out += _percentiles_by_cell(parts, active[owner] & slow[:, None])
+    return out.transpose(2, 0, 1)
 
 
 def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
-    """P5, P50, P95 over the draws of int64 (draws, rows, years), where `active` (rows,
-    years): int64 (3, rows, years), zero elsewhere."""
-    draws, rows, years = values.shape
-    out = np.zeros((3, rows, years), dtype=np.int64)
+    """P5, P50, P95 over the draws of int64 (rows, years, draws), where `active` (rows,
+    years): int64 (rows, years, 3), zero elsewhere. Partitions `values` in place."""
+    rows, years, draws = values.shape
+    out = np.zeros((rows, years, 3), dtype=np.int64)
+    flat = values.reshape(rows * years, draws)
     cells = np.flatnonzero(active)
-    out.reshape(3, -1)[:, cells] = percentiles(_transposed(values.reshape(draws, -1), cells))
-    return out
-
-
-def _transposed(flat: IntArray, columns: IntArray, step: int = 256) -> IntArray:
-    """flat[:, columns].T as a C-ordered array, a few draws at a time: reading whole rows
-    of a few draws is kinder to the cache than reading one column of every draw."""
-    out = np.empty((len(columns), flat.shape[0]), dtype=flat.dtype)
-    every = len(columns) == flat.shape[1]
-    for start in range(0, flat.shape[0], step):
-        block = flat[start : start + step]
-        out[:, start : start + step] = (block if every else block[:, columns]).T
+    if len(cells) == len(flat):
+        out.reshape(-1, 3)[:] = percentiles(flat, in_place=True).T
+    elif len(cells):
+        out.reshape(-1, 3)[cells] = percentiles(flat[cells], in_place=True).T
     return out
 
 
