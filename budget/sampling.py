@@ -41,14 +41,19 @@ def random_values(plan: Plan, seed: int, draws: int) -> IntArray:
 
 
 def _put_columns(out: IntArray, columns: IntArray, values: IntArray) -> None:
-    """out[:, columns] = values, a run of adjacent columns at a time (an owner's inputs
-    are a run or a few): numpy copies a slice many times faster than picked columns."""
+    """out[:, columns] = values (int64), a run of adjacent columns at a time (an owner's
+    inputs are a run or a few). Each draw's run is copied as one item of its bytes
+    (a numpy void view): many times faster than picked columns, twice as fast as a
+    slice of a few numbers a row."""
     breaks = np.flatnonzero(np.diff(columns) != 1) + 1
     starts = [0, *breaks.tolist()]
     ends = [*breaks.tolist(), len(columns)]
     for a, b in zip(starts, ends, strict=True):
         first = int(columns[a])
-        out[:, first : first + b - a] = values[:, a:b]
+        run = np.dtype((np.void, (b - a) * out.itemsize))
+        target = out[:, first : first + b - a]
+        source = np.ascontiguousarray(values[:, a:b])
+        target.view(run)[:, 0] = source.view(run)[:, 0]
 
 
 # --- chunks -----------------------------------------------------------------------------
