@@ -226,7 +226,13 @@ def simulate(
         if progress:
             progress(len(piece.rows))
 
-    work = chunks(tied_groups(plan), per_chunk)
+    # Commitments whose amounts are the same in every draw are projected once, in chunks
+    # of as many cells as the others.
+    varying = plan.varying()
+    groups = tied_groups(plan)
+    steady = [g for g in groups if not varying[g].any()]
+    moving = [g for g in groups if varying[g].any()]
+    work = chunks(steady, per_chunk * draws) + chunks(moving, per_chunk)
     if workers > 1 and len(work) > 1:
         # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
         # memory stays bounded; results are collected in chunk order.
@@ -250,7 +256,10 @@ def simulate(
 def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
     """Draw, project, split and summarise the commitments `rows` (see `tied_groups`)."""
     sub = plan.subset(rows)
-    result = compute(sub, random_values(sub, seed, draws))
+    varying = sub.varying()
+    # The same amounts in every draw: one projection stands for all of them.
+    computed = draws if varying.any() else 1
+    result = compute(sub, random_values(sub, seed, computed))
     members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
     totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
     fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
@@ -285,7 +294,6 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         for b in bases:
             pieces.append((members[chosen[m]], y, BASES.index(b), stats))
 
-    varying = sub.varying()
     fixed = np.flatnonzero(~varying)
     if len(fixed):
         # The same amounts in every draw: split one draw.
@@ -305,7 +313,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
         np.concatenate([p[3] for p in pieces], axis=1),
         rows,
-        result.binds.sum(axis=0),
+        result.binds.sum(axis=0) * (draws // computed),
         result.has_cap,
         totals,
         fixed_totals,
