@@ -15,10 +15,8 @@ memory and speed, never a number.
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +38,7 @@ from budget.memory import reuse_freed_memory
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
 from budget.sampling import chunks, random_values, tied_groups
+from budget.workers import run_chunks
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
@@ -169,9 +168,9 @@ class Simulation:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """What one chunk contributes: bands per (member, year, basis), cap counts, and per
-    basis the totals of the funders of its commitments: per draw and year of those whose
-    amounts vary (funder -> int64 (years, draws)), and of the others (funders, years)."""
+    """What one chunk contributes besides the funder totals per draw: bands per (member,
+    year, basis), cap counts, and per basis the funder totals of its commitments whose
+    amounts are the same in every draw, int64 (bases, funders, years)."""
 
     member: IntArray
     year: IntArray
@@ -180,7 +179,6 @@ class _Piece:
     rows: IntArray
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
-    totals: dict[str, dict[int, IntArray]]
     fixed_totals: IntArray
 
 
@@ -213,14 +211,9 @@ def simulate(
     pieces: list[_Piece] = []
     workers = workers or min(os.cpu_count() or 1, 2)
 
-    def collect(piece: _Piece) -> None:
-        # Only the funders of the chunk's commitments: the work stays proportional to the
-        # chunk, so the whole simulation grows linearly with the draws.
-        for b, sums in piece.totals.items():
-            for f, total in sums.items():
-                totals[BASES.index(b), f] += total
+    def collect(_: int, piece: _Piece) -> None:
         fixed_totals[...] += piece.fixed_totals
-        pieces.append(replace(piece, totals={}))
+        pieces.append(piece)
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
         if progress:
@@ -233,35 +226,31 @@ def simulate(
     steady = [g for g in groups if not varying[g].any()]
     moving = [g for g in groups if varying[g].any()]
     work = chunks(steady, per_chunk * draws) + chunks(moving, per_chunk)
-    if workers > 1 and len(work) > 1:
-        # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
-        # memory stays bounded; results are collected in chunk order.
-        with ThreadPoolExecutor(workers) as pool:
-            pending: deque[Future[_Piece]] = deque()
-            for rows in work:
-                pending.append(pool.submit(_chunk, plan, rows, seed, draws))
-                if len(pending) >= workers:
-                    collect(pending.popleft().result())
-            while pending:
-                collect(pending.popleft().result())
-    else:
-        for rows in work:
-            collect(_chunk(plan, rows, seed, draws))
+    # Each chunk adds its funders' totals per draw into its worker's array (see
+    # budget.workers): the work stays proportional to the chunk, so the whole simulation
+    # grows linearly with the draws. At most `workers` chunks are in memory at once.
+    run_chunks(
+        len(work),
+        lambda i, into: _chunk(plan, work[i], seed, draws, into),
+        totals,
+        workers,
+        collect,
+    )
     totals += fixed_totals[..., None]
     by_draw = {b: np.ascontiguousarray(totals[i].transpose(2, 0, 1)) for i, b in enumerate(BASES)}
     tables = _tables(plan, draws, pieces, binds, has_cap, by_draw)
     return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, by_draw)
 
 
-def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
-    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`)."""
+def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) -> _Piece:
+    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`);
+    add the totals per draw of their funders to `totals` (bases, funders, years, draws)."""
     sub = plan.subset(rows)
     varying = sub.varying()
     # The same amounts in every draw: one projection stands for all of them.
     computed = draws if varying.any() else 1
     result = compute(sub, random_values(sub, seed, computed))
     members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
-    totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
     fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
     # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
@@ -287,8 +276,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         else:
             for f, total in sum_by_funder(parts, funder).items():
                 for b in bases:
-                    # Bases with the same amounts share the array: collect adds it to each.
-                    totals[b][f] = total
+                    totals[BASES.index(b), f] += total
             stats[0] = mean_half_away(parts.transpose(2, 0, 1), bound=bound)[m, y]
             stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, m, y]
         for b in bases:
@@ -315,7 +303,6 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         rows,
         result.binds.sum(axis=0) * (draws // computed),
         result.has_cap,
-        totals,
         fixed_totals,
     )
 
