@@ -8,6 +8,7 @@ described. Adding a distribution is one entry here; nothing else names the kinds
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -325,14 +326,24 @@ def _draw_choice(rng: np.random.Generator, dists: Sequence[Dist], draws: int) ->
 
 
 def _draw_one_choice(rng: np.random.Generator, dist: Dist, draws: int) -> IntArray:
-    values = np.array(dist.params, dtype=np.int64)
-    common = int(np.lcm.reduce([p.denominator for p in dist.p]))
-    if common < 2**62:
+    values, thresholds, common = _choice_table(dist)
+    if thresholds is not None:
         # Exact probabilities: a whole number below the common denominator picks the value.
-        thresholds = np.cumsum([int(p * common) for p in dist.p])
         pick = rng.integers(0, common, size=draws)
         return values[np.searchsorted(thresholds, pick, side="right")]
     return values[rng.choice(len(values), size=draws, p=[float(p) for p in dist.p])]
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_table(dist: Dist) -> tuple[IntArray, IntArray | None, int]:
+    """A choice's values, the running sums of its probabilities over their common
+    denominator (None when that is 2**62 or more) and the denominator. Worked out once
+    per distribution: a recipient's income is often the same choice every year."""
+    values = np.array(dist.params, dtype=np.int64)
+    common = int(np.lcm.reduce([p.denominator for p in dist.p]))
+    if common >= 2**62:
+        return values, None, common
+    return values, np.cumsum([int(p * common) for p in dist.p]), common
 
 
 def _choice_text(d: Dist) -> str:
