@@ -38,6 +38,7 @@ from budget.model import Scenario
 from budget.sampling import random_values
 from budget.scenario import read_scenario
 from budget.simulate import simulate
+from budget.workers import can_fork
 
 # The module (the package's `budget.simulate` is the function).
 SIMULATE = sys.modules["budget.simulate"]
@@ -163,7 +164,8 @@ class Clock:
 
 
 # The functions of each stage of `simulate`, as its module names them; the rest of its
-# time (compiling the plan, cutting chunks, collecting pieces, building tables) is gather.
+# time (compiling the plan and each chunk's plan, collecting pieces, building tables) is
+# gather.
 SIMULATE_STAGES = {
     "draw": ("random_values",),
     "compute": ("compute",),
@@ -231,14 +233,20 @@ def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in STAGES}
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float, list[float]]:
     """Median wall and CPU seconds over `repeats` runs, and the wall times."""
     walls, cpus = [], []
     for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         fn()
         walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        cpus.append(cpu_seconds() - cpu)
     return statistics.median(walls), statistics.median(cpus), walls
 
 
@@ -278,7 +286,9 @@ def main() -> None:
         print(f"  {stage:<12}{stages[stage]:>10.2f}{floor[stage]:>10.2f}")
     print(f"  {'total':<12}{sum(stages.values()):>10.2f}{sum(floor.values()):>10.2f}")
     print("  (floor: the same draws, rules and statistics in bare numpy, one generator;")
-    print("   simulate's gather: plan, chunks, collecting the pieces and the tables)")
+    print("   simulate's gather: the plan and each chunk's plan, collecting, the tables)")
+    way = "forked processes" if can_fork() else "threads"
+    print(f"workers run as {way} (budget.workers); CPU includes the workers'")
     for workers in (1, 2):
         wall, cpu, walls = timed(
             lambda w=workers: simulate(scenario, d, 1, workers=w), args.repeats
