@@ -1,9 +1,13 @@
 """Monte Carlo: every uncertain input drawn many times, every draw projected by the engine.
 
 How draws are made and the work is chunked: see `budget.sampling`. Per chunk the engine
-works on arrays of (draws, commitments, years); across chunks only each funder's total per
-draw, basis and year is kept, for the funder bands and the limits. So memory is bounded by
-the chunk size (and the largest recipient with a derived top-up, which is never split).
+works on arrays of (draws, commitments, years); the split, the funder totals and the
+statistics on (commitments, years, draws), each commitment-year's draws side by side (see
+`budget.funder_split`). Across chunks only each funder's total per draw, basis and year is
+kept, for the funder bands and the limits. So memory is bounded by the chunk size (and the
+largest recipient with a derived top-up, which is never split). Commitments without any
+uncertainty are projected once, not once per draw. Chunks run a few at a time in worker
+processes (see `budget.workers`).
 
 Statistics, all exact in cents: the mean is the sum over draws divided by the number of
 draws, rounded half away from zero; percentiles use the inverted empirical distribution
