@@ -113,7 +113,8 @@ def split_commitments(
     first = np.cumsum(count) - count  # each row's first member, among the rows' members
     weight = plan.member_weight[members_of(plan, rows)]
     cumulative = cumulative_split(plan, basis)[rows]
-    out = np.zeros((int(count.sum()), years, draws), dtype=np.int64)
+    # Every member is written below (zeros first where only the non-zero cells are).
+    out = np.empty((int(count.sum()), years, draws), dtype=np.int64)
     for funders in np.unique(count).tolist():
         local = np.flatnonzero(count == funders)
         members = first[local][:, None] + np.arange(funders)[None, :]
@@ -131,6 +132,7 @@ def split_commitments(
         if spread.any():
             block[spread] = np.cumsum(block[spread], axis=1)
         # Zero splits into zeros: divide only the non-zero amounts.
+        out[members.reshape(-1)] = 0
         row, year, draw = np.nonzero(block)
         parts = allocate_rows(block[row, year, draw], weight[members][row])
         out[members[row], year[:, None], draw[:, None]] = parts
