@@ -42,7 +42,7 @@ from budget.memory import reuse_freed_memory
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
 from budget.sampling import chunks, random_values, tied_groups
-from budget.workers import run_chunks
+from budget.workers import Additions, run_chunks
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
@@ -230,25 +230,20 @@ def simulate(
     steady = [g for g in groups if not varying[g].any()]
     moving = [g for g in groups if varying[g].any()]
     work = chunks(steady, per_chunk * draws) + chunks(moving, per_chunk)
-    # Each chunk adds its funders' totals per draw into its worker's array (see
-    # budget.workers): the work stays proportional to the chunk, so the whole simulation
-    # grows linearly with the draws. At most `workers` chunks are in memory at once.
-    run_chunks(
-        len(work),
-        lambda i, into: _chunk(plan, work[i], seed, draws, into),
-        totals,
-        workers,
-        collect,
-    )
+    # Each chunk's funders' totals per draw are added in (see budget.workers): the work
+    # stays proportional to the chunk, so the whole simulation grows linearly with the
+    # draws. At most `workers` chunks are in memory at once.
+    run_chunks(len(work), lambda i: _chunk(plan, work[i], seed, draws), totals, workers, collect)
     totals += fixed_totals[..., None]
     by_draw = {b: np.ascontiguousarray(totals[i].transpose(2, 0, 1)) for i, b in enumerate(BASES)}
     tables = _tables(plan, draws, pieces, binds, has_cap, by_draw)
     return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, by_draw)
 
 
-def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) -> _Piece:
-    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`);
-    add the totals per draw of their funders to `totals` (bases, funders, years, draws)."""
+def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, Additions]:
+    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`): the
+    piece, and the totals per draw of their funders, to be added at (basis, funder) of
+    the simulation's totals (bases, funders, years, draws)."""
     sub = plan.subset(rows)
     varying = sub.varying()
     # The same amounts in every draw: one projection stands for all of them.
@@ -256,6 +251,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) 
     result = compute(sub, random_values(sub, seed, computed))
     members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
     fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
+    totals: Additions = []
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
     # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
     # can leave its distribution's bounds: then the means need not look for the largest.
@@ -279,8 +275,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) 
                     fixed_totals[BASES.index(b), f] += total[:, 0]
         else:
             for f, total in sum_by_funder(parts, funder).items():
-                for b in bases:
-                    totals[BASES.index(b), f] += total
+                totals.extend(((BASES.index(b), f), total) for b in bases)
             stats[0] = mean_half_away(parts.transpose(2, 0, 1), bound=bound)[m, y]
             stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, m, y]
         for b in bases:
@@ -299,7 +294,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) 
         else:
             add(moving, ("cash",), draws_last(result.cash, moving))
             add(moving, ("commitment",), draws_last(result.commitment, moving))
-    return _Piece(
+    piece = _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
@@ -309,6 +304,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int, totals: IntArray) 
         result.has_cap,
         fixed_totals,
     )
+    return piece, totals
 
 
 def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:

@@ -11,16 +11,16 @@ from budget import workers
 from budget.workers import WorkerFailed, run_chunks
 
 
-def square_and_add(i: int, into: np.ndarray) -> int:
-    """A chunk: adds i to row i % 3 of its worker's array and returns i squared."""
-    into[i % 3] += i
-    return i * i
+def square_and_add(i: int) -> tuple[int, list]:
+    """A chunk: i squared, and i to be added to row i % 3 (twice: once to column 1)."""
+    return i * i, [((i % 3,), np.full(4, i, dtype=np.int64)), ((i % 3, 1), np.int64(i))]
 
 
 def expected_sums(count: int) -> np.ndarray:
     sums = np.zeros((3, 4), dtype=np.int64)
     for i in range(count):
         sums[i % 3] += i
+        sums[i % 3, 1] += i
     return sums
 
 
@@ -51,10 +51,10 @@ def test_every_chunk_runs_once_and_the_sums_add_up(mode, count, n):
 
 
 def test_a_failing_chunk_stops_the_run(mode):
-    def fail_at_four(i: int, into: np.ndarray) -> int:
+    def fail_at_four(i: int) -> tuple[int, list]:
         if i == 4:
             raise ValueError("chunk four")
-        return i
+        return i, []
 
     expected = WorkerFailed if mode == "processes" else ValueError
     with pytest.raises(expected, match="chunk four"):
@@ -65,7 +65,7 @@ def test_a_worker_process_that_dies_is_reported():
     if not workers.can_fork():
         pytest.skip("forked processes need Linux and no other thread")
 
-    def die(i: int, into: np.ndarray) -> int:
+    def die(i: int) -> tuple[int, list]:
         os._exit(3)
 
     with pytest.raises(WorkerFailed, match="stopped unexpectedly"):
