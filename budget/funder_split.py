@@ -87,8 +87,12 @@ def split_funders(
 
 
 def members_of(plan: Plan, rows: IntArray) -> IntArray:
-    """The members (commitment, funder) of the commitments `rows`, in member order."""
-    return np.flatnonzero(np.isin(plan.member_commitment, rows))
+    """The members (commitment, funder) of the commitments `rows` (ascending), in member
+    order. Members are listed by commitment, so each commitment's are a run: the work is
+    proportional to the rows, not to the plan."""
+    first = np.searchsorted(plan.member_commitment, rows)
+    count = plan.funder_count[rows]
+    return np.repeat(first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
 
 
 def split_commitments(
