@@ -1,32 +1,47 @@
 """Benchmark: Monte Carlo of a 1,000-commitment scenario over 10 years.
 
-Prints medians over repeats for `simulate` (10,000 draws, chunked), with its floor in the
-same run: the same draws, rules and statistics (mean, P5, P50, P95 per commitment-year
-and funder-year) written in bare numpy for this scenario only. Then linear growth (CPU
-seconds per 1,000 draws at --draws / 4 and --draws), peak traced memory for chunk sizes,
-and two baselines: the unchunked engine on all draws at once (small case, to show memory
-grows with draws x commitments) and one central projection repeated in a loop.
+Prints, as medians over repeats, the CPU seconds of each stage of `simulate` (10,000
+draws, chunked; draw, compute, split, statistics, gather) beside its floor in the same
+run: the same draws, rules and statistics (mean, P5, P50, P95 per commitment-year and
+funder-year) written in bare numpy for this scenario only; then the wall and CPU seconds
+of `simulate` on 1 and 2 workers, with the load average before and after. Then (unless
+--stages) linear growth (CPU seconds per 1,000 draws at --draws / 4 and --draws), peak
+traced memory for chunk sizes, and two baselines: the unchunked engine on all draws at
+once (small case, to show memory grows with draws x commitments) and one central
+projection repeated in a loop.
 
-    python benchmarks/bench_simulate.py [--draws N] [--repeats R]
+    python benchmarks/bench_simulate.py [--draws N] [--repeats R] [--stages]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import statistics
+import sys
 import tempfile
+import threading
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import numpy as np
 
 from budget.engine import compile_plan, compute
+from budget.model import Scenario
 from budget.sampling import random_values
 from budget.scenario import read_scenario
 from budget.simulate import simulate
+from budget.workers import can_fork
+
+# The module (the package's `budget.simulate` is the function).
+SIMULATE = sys.modules["budget.simulate"]
 
 FIRST, LAST = 2020, 2029
 
@@ -115,9 +130,68 @@ def scenario_text(commitments: int = 1000) -> str:
     return "\n".join(lines + recipients + body + limits) + "\n"
 
 
-def bare_numpy(draws: int, commitments: int = 1000, seed: int = 1) -> None:
+STAGES = ("draw", "compute", "split", "statistics", "gather")
+
+
+class Clock:
+    """CPU seconds per stage, each stage's own (a stage called inside another is not
+    counted twice), per thread (time.thread_time)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        stack: list[float] = self._local.__dict__.setdefault("stack", [])
+        start = time.thread_time()
+        stack.append(0.0)
+        try:
+            yield
+        finally:
+            spent = time.thread_time() - start
+            self.seconds[name] += spent - stack.pop()
+            if stack:
+                stack[-1] += spent
+
+    def timed(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self.stage(name):
+                return fn(*args, **kwargs)
+
+        return run
+
+
+# The functions of each stage of `simulate`, as its module names them; the rest of its
+# time (compiling the plan and each chunk's plan, collecting pieces, building tables) is
+# gather.
+SIMULATE_STAGES = {
+    "draw": ("random_values",),
+    "compute": ("compute",),
+    "split": ("split_commitments", "sum_by_funder", "draws_last"),
+    "statistics": ("_bands", "mean_half_away", "band_stats"),
+}
+
+
+def simulate_stages(scenario: Scenario, draws: int) -> dict[str, float]:
+    """CPU seconds of each stage of one run of simulate (1 worker)."""
+    clock = Clock()
+    with contextlib.ExitStack() as patches:
+        for stage, names in SIMULATE_STAGES.items():
+            for name in names:
+                fn = getattr(SIMULATE, name)
+                patches.enter_context(mock.patch.object(SIMULATE, name, clock.timed(stage, fn)))
+        with clock.stage("gather"):
+            simulate(scenario, draws, 1, workers=1)
+    return dict(clock.seconds)
+
+
+def bare_numpy(draws: int, commitments: int = 1000, seed: int = 1) -> dict[str, float]:
     """The floor: this scenario's draws, rules and statistics in plain numpy, 100
-    commitments at a time (the same memory bound as simulate's chunks)."""
+    commitments at a time (the same memory bound as simulate's chunks). CPU seconds per
+    stage."""
+    clock = Clock()
     rng = np.random.default_rng(seed)
     years = LAST - FIRST + 1
     growth = 1.02 ** np.arange(years)
@@ -125,35 +199,54 @@ def bare_numpy(draws: int, commitments: int = 1000, seed: int = 1) -> None:
     totals = np.zeros((draws, 5, years), dtype=np.int64)
 
     def stats(values: np.ndarray) -> None:
-        flat = values.reshape(draws, -1)
-        flat.sum(axis=0)
-        np.partition(np.ascontiguousarray(flat.T), ks, axis=1)
+        with clock.stage("statistics"):
+            flat = values.reshape(draws, -1)
+            flat.sum(axis=0)
+            np.partition(np.ascontiguousarray(flat.T), ks, axis=1)
 
     for _ in range(commitments // 100):
-        shortfall = rng.integers(0, 10_000_000, size=(draws, 40, years), endpoint=True)
-        top_up = np.minimum(shortfall, 6_760_000)
-        half = top_up >> 1
-        stats(np.concatenate([top_up - half, half], axis=1))
-        amount = rng.triangular(8e6, 1e7, 1.5e7, size=(draws, 30, years))
-        annual = np.floor(amount * growth + 0.5).astype(np.int64)
+        with clock.stage("draw"):
+            shortfall = rng.integers(0, 10_000_000, size=(draws, 40, years), endpoint=True)
+            amount = rng.triangular(8e6, 1e7, 1.5e7, size=(draws, 30, years))
+            normal = rng.normal(6e6, 1.5e6, (draws, 10, years))
+            choice = rng.integers(0, 10, (draws, 10, years))
+        with clock.stage("compute"):
+            top_up = np.minimum(shortfall, 6_760_000)
+            annual = np.floor(amount * growth + 0.5).astype(np.int64)
+            costs = np.maximum(np.floor(normal + 0.5), 0)
+            income = np.where(choice < 7, 0, 2_500_000)
+            derived = np.clip(costs.astype(np.int64) - income - 2_000_000, 0, 5_000_000)
+        with clock.stage("split"):
+            half = top_up >> 1
+            halves = np.concatenate([top_up - half, half], axis=1)
+        stats(halves)
         stats(annual)
-        costs = np.maximum(np.floor(rng.normal(6e6, 1.5e6, (draws, 10, years)) + 0.5), 0)
-        income = np.where(rng.integers(0, 10, (draws, 10, years)) < 7, 0, 2_500_000)
-        derived = np.clip(costs.astype(np.int64) - income - 2_000_000, 0, 5_000_000)
         stats(derived)
-        totals[:, 0] += top_up.sum(axis=1) + annual.sum(axis=1)
-        totals[:, 1] += derived.sum(axis=1)
+        with clock.stage("gather"):
+            totals[:, 0] += top_up.sum(axis=1) + annual.sum(axis=1)
+            totals[:, 1] += derived.sum(axis=1)
     stats(totals)
+    return dict(clock.seconds)
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {stage: statistics.median(run.get(stage, 0.0) for run in runs) for stage in STAGES}
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float, list[float]]:
     """Median wall and CPU seconds over `repeats` runs, and the wall times."""
     walls, cpus = [], []
     for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         fn()
         walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        cpus.append(cpu_seconds() - cpu)
     return statistics.median(walls), statistics.median(cpus), walls
 
 
@@ -172,6 +265,7 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--commitments", type=int, default=1000)
+    parser.add_argument("--stages", action="store_true", help="only the stages and workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.toml"
@@ -184,8 +278,17 @@ def main() -> None:
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
 
-    wall, cpu, _ = timed(lambda: bare_numpy(d, n), args.repeats)
-    print(f"floor: the same draws, rules and statistics in bare numpy: {cpu:.2f} s CPU")
+    floor = medians([bare_numpy(d, n) for _ in range(args.repeats)])
+    stages = medians([simulate_stages(scenario, d) for _ in range(args.repeats)])
+    print(f"stages, CPU seconds (medians of {args.repeats}; simulate with 1 worker):")
+    print(f"  {'stage':<12}{'simulate':>10}{'floor':>10}")
+    for stage in STAGES:
+        print(f"  {stage:<12}{stages[stage]:>10.2f}{floor[stage]:>10.2f}")
+    print(f"  {'total':<12}{sum(stages.values()):>10.2f}{sum(floor.values()):>10.2f}")
+    print("  (floor: the same draws, rules and statistics in bare numpy, one generator;")
+    print("   simulate's gather: the plan and each chunk's plan, collecting, the tables)")
+    way = "forked processes" if can_fork() else "threads"
+    print(f"workers run as {way} (budget.workers); CPU includes the workers'")
     for workers in (1, 2):
         wall, cpu, walls = timed(
             lambda w=workers: simulate(scenario, d, 1, workers=w), args.repeats
@@ -195,6 +298,9 @@ def main() -> None:
             f"simulate, {workers} worker(s), default chunks: median {wall:.2f} s wall, "
             f"{cpu:.2f} s CPU (runs: {runs})"
         )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.stages:
+        return
     print("linear growth with the draws (1 worker, CPU seconds per 1,000 draws):")
     for count in (max(1, d // 4), d):
         _, cpu, _ = timed(lambda c=count: simulate(scenario, c, 1, workers=1), 1)

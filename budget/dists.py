@@ -8,6 +8,7 @@ described. Adding a distribution is one entry here; nothing else names the kinds
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -325,14 +326,24 @@ def _draw_choice(rng: np.random.Generator, dists: Sequence[Dist], draws: int) ->
 
 
 def _draw_one_choice(rng: np.random.Generator, dist: Dist, draws: int) -> IntArray:
-    values = np.array(dist.params, dtype=np.int64)
-    common = int(np.lcm.reduce([p.denominator for p in dist.p]))
-    if common < 2**62:
+    values, thresholds, common = _choice_table(dist)
+    if thresholds is not None:
         # Exact probabilities: a whole number below the common denominator picks the value.
-        thresholds = np.cumsum([int(p * common) for p in dist.p])
         pick = rng.integers(0, common, size=draws)
         return values[np.searchsorted(thresholds, pick, side="right")]
     return values[rng.choice(len(values), size=draws, p=[float(p) for p in dist.p])]
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_table(dist: Dist) -> tuple[IntArray, IntArray | None, int]:
+    """A choice's values, the running sums of its probabilities over their common
+    denominator (None when that is 2**62 or more) and the denominator. Worked out once
+    per distribution: a recipient's income is often the same choice every year."""
+    values = np.array(dist.params, dtype=np.int64)
+    common = int(np.lcm.reduce([p.denominator for p in dist.p]))
+    if common >= 2**62:
+        return values, None, common
+    return values, np.cumsum([int(p * common) for p in dist.p]), common
 
 
 def _choice_text(d: Dist) -> str:
@@ -378,12 +389,26 @@ def draw(rng: np.random.Generator, dists: Sequence[Dist], draws: int) -> IntArra
     The kinds are drawn in the order of DISTS, each kind's distributions together, so
     the stream is used the same way every time.
     """
+    pieces = draw_by_kind(rng, dists, draws)
+    if len(pieces) == 1 and len(pieces[0][0]) == len(dists):
+        return pieces[0][1]
     out = np.empty((draws, len(dists)), dtype=np.int64)
+    for positions, values in pieces:
+        out[:, positions] = values
+    return out
+
+
+def draw_by_kind(
+    rng: np.random.Generator, dists: Sequence[Dist], draws: int
+) -> list[tuple[list[int], IntArray]]:
+    """`draw` kind by kind: (the positions in `dists` of a kind's distributions, their
+    values int64 (draws, len(positions))), in the order in which they are drawn. For a
+    caller that puts the values straight where it wants them."""
     by_kind: dict[str, list[int]] = {}
     for i, d in enumerate(dists):
         by_kind.setdefault(d.kind, []).append(i)
-    for name, kind in DISTS.items():
-        idx = by_kind.get(name)
-        if idx:
-            out[:, idx] = kind.draw(rng, [dists[i] for i in idx], draws)
-    return out
+    return [
+        (positions, kind.draw(rng, [dists[i] for i in positions], draws))
+        for name, kind in DISTS.items()
+        if (positions := by_kind.get(name))
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from budget.dists import draw
+from budget.dists import draw_by_kind
 from budget.engine import Plan
 from budget.inputs import IntArray
 
@@ -33,9 +33,29 @@ def random_values(plan: Plan, seed: int, draws: int) -> IntArray:
     out = np.empty((draws, len(plan.inputs)), dtype=np.int64)
     dists = plan.inputs.dists
     for owner, index, cells in plan.inputs.owners():
-        mine = [dists[i] for i in cells.tolist()]
-        out[:, cells] = draw(stream(seed, owner, index), mine, draws)
+        mine = cells.tolist()
+        rng = stream(seed, owner, index)
+        for positions, values in draw_by_kind(rng, [dists[i] for i in mine], draws):
+            _put_columns(out, cells[positions], values)
     return out
+
+
+def _put_columns(out: IntArray, columns: IntArray, values: IntArray) -> None:
+    """out[:, columns] = values (int64), a run of adjacent columns at a time (an owner's
+    inputs are a run or a few). Each draw's run is copied as one item of its bytes
+    (a numpy void view): many times faster than picked columns, twice as fast as a
+    slice of a few numbers a row."""
+    if int(columns[-1]) - int(columns[0]) == len(columns) - 1 and (np.diff(columns) == 1).all():
+        runs = [(0, len(columns))]
+    else:
+        breaks = np.flatnonzero(np.diff(columns) != 1) + 1
+        runs = list(zip([0, *breaks.tolist()], [*breaks.tolist(), len(columns)], strict=True))
+    for a, b in runs:
+        first = int(columns[a])
+        run = np.dtype((np.void, (b - a) * out.itemsize))
+        target = out[:, first : first + b - a]
+        source = np.ascontiguousarray(values[:, a:b])
+        target.view(run)[:, 0] = source.view(run)[:, 0]
 
 
 # --- chunks -----------------------------------------------------------------------------

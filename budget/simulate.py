@@ -1,9 +1,13 @@
 """Monte Carlo: every uncertain input drawn many times, every draw projected by the engine.
 
 How draws are made and the work is chunked: see `budget.sampling`. Per chunk the engine
-works on arrays of (draws, commitments, years); across chunks only each funder's total per
-draw, basis and year is kept, for the funder bands and the limits. So memory is bounded by
-the chunk size (and the largest recipient with a derived top-up, which is never split).
+works on arrays of (draws, commitments, years); the split, the funder totals and the
+statistics on (commitments, years, draws), each commitment-year's draws side by side (see
+`budget.funder_split`). Across chunks only each funder's total per draw, basis and year is
+kept, for the funder bands and the limits. So memory is bounded by the chunk size (and the
+largest recipient with a derived top-up, which is never split). Commitments without any
+uncertainty are projected once, not once per draw. Chunks run a few at a time in worker
+processes (see `budget.workers`).
 
 Statistics, all exact in cents: the mean is the sum over draws divided by the number of
 draws, rounded half away from zero; percentiles use the inverted empirical distribution
@@ -15,10 +19,8 @@ memory and speed, never a number.
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +28,13 @@ import pandas as pd
 
 from budget.dists import DISTS
 from budget.engine import Plan, compile_plan, compute
-from budget.funder_split import cumulative_split, funder_sums, split_funders
+from budget.funder_split import (
+    draws_last,
+    members_of,
+    monotone_split,
+    split_commitments,
+    sum_by_funder,
+)
 from budget.inputs import IntArray
 from budget.kinds import KINDS
 from budget.limits import breach_mask
@@ -34,6 +42,7 @@ from budget.memory import reuse_freed_memory
 from budget.model import BASES, Scenario
 from budget.money import mean_half_away
 from budget.sampling import chunks, random_values, tied_groups
+from budget.workers import Additions, run_chunks
 
 PERCENTILES = (5, 50, 95)
 CHUNK_CELLS = 2_000_000  # draws x commitments x years per chunk: 16 MB per int64 array
@@ -61,13 +70,16 @@ def percentile_index(draws: int, percent: int) -> int:
     return max(-(-draws * percent // 100) - 1, 0)
 
 
-def percentiles(columns: IntArray) -> IntArray:
-    """P5, P50, P95 of each row of int64 (columns, draws): int64 (3, columns)."""
+def percentiles(columns: IntArray, in_place: bool = False) -> IntArray:
+    """P5, P50, P95 of each row of int64 (columns, draws): int64 (3, columns).
+
+    in_place: put the rows of `columns` (C-ordered) out of order instead of a copy."""
     draws = columns.shape[1]
     ks = [percentile_index(draws, p) for p in PERCENTILES]
     if not len(columns):
         return np.zeros((3, 0), dtype=np.int64)
-    part = np.partition(columns, sorted(set(ks)), axis=1)
+    part = columns if in_place else columns.copy()
+    part.partition(sorted(set(ks)), axis=1)
     return part[:, ks].T.copy()
 
 
@@ -160,8 +172,9 @@ class Simulation:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """What one chunk contributes: bands per (member, year, basis), cap counts, and per
-    basis the totals per draw and year of the funders of its commitments."""
+    """What one chunk contributes besides the funder totals per draw: bands per (member,
+    year, basis), cap counts, and per basis the funder totals of its commitments whose
+    amounts are the same in every draw, int64 (bases, funders, years)."""
 
     member: IntArray
     year: IntArray
@@ -170,7 +183,7 @@ class _Piece:
     rows: IntArray
     binds: IntArray
     has_cap: npt.NDArray[np.bool_]
-    totals: dict[str, dict[int, IntArray]]
+    fixed_totals: IntArray
 
 
 def simulate(
@@ -193,50 +206,52 @@ def simulate(
     plan = compile_plan(scenario)
     n, years = plan.active.shape
     per_chunk = chunk or max(1, CHUNK_CELLS // (draws * years))
-    totals = {b: np.zeros((draws, len(plan.funders), years), dtype=np.int64) for b in BASES}
+    # Funder totals with each funder-year's draws side by side (see funder_split): a
+    # chunk's totals are added in whole rows.
+    totals = np.zeros((len(BASES), len(plan.funders), years, draws), dtype=np.int64)
+    fixed_totals = np.zeros((len(BASES), len(plan.funders), years), dtype=np.int64)
     binds = np.zeros((n, years), dtype=np.int64)
     has_cap = np.zeros(n, dtype=bool)
     pieces: list[_Piece] = []
     workers = workers or min(os.cpu_count() or 1, 2)
 
-    def collect(piece: _Piece) -> None:
-        # Only the funders of the chunk's commitments: the work stays proportional to the
-        # chunk, so the whole simulation grows linearly with the draws.
-        for b, sums in piece.totals.items():
-            for f, total in sums.items():
-                totals[b][:, f, :] += total
-        # The chunk's totals (draws x years per funder) are added in: keep only its bands.
-        pieces.append(replace(piece, totals={}))
+    def collect(_: int, piece: _Piece) -> None:
+        fixed_totals[...] += piece.fixed_totals
+        pieces.append(piece)
         binds[piece.rows] = piece.binds
         has_cap[piece.rows] = piece.has_cap
         if progress:
             progress(len(piece.rows))
 
-    work = chunks(tied_groups(plan), per_chunk)
-    if workers > 1 and len(work) > 1:
-        # numpy releases the GIL in its loops. At most `workers` chunks are in flight, so
-        # memory stays bounded; results are collected in chunk order.
-        with ThreadPoolExecutor(workers) as pool:
-            pending: deque[Future[_Piece]] = deque()
-            for rows in work:
-                pending.append(pool.submit(_chunk, plan, rows, seed, draws))
-                if len(pending) >= workers:
-                    collect(pending.popleft().result())
-            while pending:
-                collect(pending.popleft().result())
-    else:
-        for rows in work:
-            collect(_chunk(plan, rows, seed, draws))
-    tables = _tables(plan, draws, pieces, binds, has_cap, totals)
-    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, totals)
+    # Commitments whose amounts are the same in every draw are projected once, in chunks
+    # of as many cells as the others.
+    varying = plan.varying()
+    groups = tied_groups(plan)
+    steady = [g for g in groups if not varying[g].any()]
+    moving = [g for g in groups if varying[g].any()]
+    work = chunks(steady, per_chunk * draws) + chunks(moving, per_chunk)
+    # Each chunk's funders' totals per draw are added in (see budget.workers): the work
+    # stays proportional to the chunk, so the whole simulation grows linearly with the
+    # draws. At most `workers` chunks are in memory at once.
+    run_chunks(len(work), lambda i: _chunk(plan, work[i], seed, draws), totals, workers, collect)
+    totals += fixed_totals[..., None]
+    by_draw = {b: np.ascontiguousarray(totals[i].transpose(2, 0, 1)) for i, b in enumerate(BASES)}
+    tables = _tables(plan, draws, pieces, binds, has_cap, by_draw)
+    return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, by_draw)
 
 
-def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
+def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, Additions]:
+    """Draw, project, split and summarise the commitments `rows` (see `tied_groups`): the
+    piece, and the totals per draw of their funders, to be added at (basis, funder) of
+    the simulation's totals (bases, funders, years, draws)."""
     sub = plan.subset(rows)
-    result = compute(sub, random_values(sub, seed, draws))
-    members = np.flatnonzero(np.isin(plan.member_commitment, rows))
     varying = sub.varying()
-    totals: dict[str, dict[int, IntArray]] = {b: {} for b in BASES}
+    # The same amounts in every draw: one projection stands for all of them.
+    computed = draws if varying.any() else 1
+    result = compute(sub, random_values(sub, seed, computed))
+    members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
+    fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
+    totals: Additions = []
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
     # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
     # can leave its distribution's bounds: then the means need not look for the largest.
@@ -245,24 +260,24 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
         bound = max(KINDS[c.kind].most(c.spec) for c in (plan.commitments[i] for i in rows))
 
     def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
-        parts = split_funders(amounts, sub, bases[0], rows=selection)
-        chosen = np.flatnonzero(np.isin(sub.member_commitment, selection))
-        mine = sub.member_commitment[chosen]
-        for f, total in funder_sums(parts, sub, chosen).items():
-            for b in bases:
-                if f in totals[b]:
-                    totals[b][f] = totals[b][f] + total
-                else:
-                    totals[b][f] = total
-        m, y = np.nonzero(sub.active[mine])
+        """Bands and funder totals of the commitments `selection` (of the chunk) on
+        `bases`, from their amounts (len(selection), years, draws)."""
+        parts = split_commitments(amounts, sub, bases[0], selection)
+        chosen = members_of(sub, selection)
+        funder = sub.member_funder[chosen]
+        m, y = np.nonzero(sub.active[sub.member_commitment[chosen]])
         stats = np.empty((4, len(m)), dtype=np.int64)
-        if len(amounts) == 1:
-            stats[:] = parts[0, chosen[m], y]
+        if amounts.shape[2] == 1:
+            # The same amounts in every draw.
+            stats[:] = parts[m, y, 0]
+            for f, total in sum_by_funder(parts, funder).items():
+                for b in bases:
+                    fixed_totals[BASES.index(b), f] += total[:, 0]
         else:
-            everyone = len(chosen) == parts.shape[1]
-            picked = parts if everyone else parts[:, chosen, :]
-            stats[0] = mean_half_away(picked, bound=bound)[m, y]
-            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, chosen[m], y]
+            for f, total in sum_by_funder(parts, funder).items():
+                totals.extend(((BASES.index(b), f), total) for b in bases)
+            stats[0] = mean_half_away(parts.transpose(2, 0, 1), bound=bound)[m, y]
+            stats[1:] = _bands(amounts, parts, sub, bases[0], selection)[:, m, y]
         for b in bases:
             pieces.append((members[chosen[m]], y, BASES.index(b), stats))
 
@@ -270,69 +285,60 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> _Piece:
     if len(fixed):
         # The same amounts in every draw: split one draw.
         for basis in BASES:
-            add(fixed, (basis,), getattr(result, basis)[:1])
+            add(fixed, (basis,), draws_last(getattr(result, basis)[:1], fixed))
     moving = np.flatnonzero(varying)
     if len(moving):
         # Kinds that do not commit up front have the same amounts on both bases.
         if not sub.paid_over_time[moving].any():
-            add(moving, BASES, result.cash)
+            add(moving, BASES, draws_last(result.cash, moving))
         else:
-            add(moving, ("cash",), result.cash)
-            add(moving, ("commitment",), result.commitment)
-    return _Piece(
+            add(moving, ("cash",), draws_last(result.cash, moving))
+            add(moving, ("commitment",), draws_last(result.commitment, moving))
+    piece = _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
         np.concatenate([np.full(len(p[0]), p[2]) for p in pieces]),
         np.concatenate([p[3] for p in pieces], axis=1),
         rows,
-        result.binds.sum(axis=0),
+        result.binds.sum(axis=0) * (draws // computed),
         result.has_cap,
-        totals,
+        fixed_totals,
     )
+    return piece, totals
 
 
 def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:
-    """P5, P50, P95 of every member's parts over the draws: int64 (3, members, years),
-    zero outside the commitments' active years.
+    """P5, P50, P95 of the parts (members, years, draws) of the commitments `rows`, whose
+    amounts are (len(rows), years, draws): int64 (3, members, years), zero outside the
+    commitments' active years. Puts the amounts' and the parts' draws out of order.
 
-    With one or two funders (not split cumulatively) a part is a non-decreasing function
-    of the amount, so the percentiles of the parts are the split of the amount's
-    percentiles: one partition per commitment instead of one per part. Otherwise (three
-    or more funders, where largest remainder is not monotone, or a cumulative split) one
-    per part.
+    Where the split is monotone (`monotone_split`) the percentiles of the parts are the
+    split of the amount's percentiles: one partition per commitment-year instead of one
+    per part. Otherwise one per part.
     """
-    monotone = np.zeros(len(plan.active), dtype=bool)
-    monotone[rows] = (plan.funder_count[rows] <= 2) & ~cumulative_split(plan, basis)[rows]
-    out = np.zeros((3, *parts.shape[1:]), dtype=np.int64)
-    if monotone.any():
-        bands = _percentiles_by_cell(amounts, plan.active & monotone[:, None])
-        out += split_funders(bands, plan, basis, rows=np.flatnonzero(monotone))
-    slow = np.zeros(len(plan.active), dtype=bool)
-    slow[rows] = ~monotone[rows]
+    members = members_of(plan, rows)
+    active = plan.active[rows]
+    monotone = monotone_split(plan, basis)[rows]
+    bands = _percentiles_by_cell(amounts, active & monotone[:, None])
+    out = split_commitments(bands, plan, basis, rows)
+    owner = np.searchsorted(rows, plan.member_commitment[members])  # its place in rows
+    slow = ~monotone[owner]
     if slow.any():
-        active = plan.active[plan.member_commitment] & slow[plan.member_commitment][:, None]
-        out += _percentiles_by_cell(parts, active)
-    return out
+        out += _percentiles_by_cell(parts, active[owner] & slow[:, None])
+    return out.transpose(2, 0, 1)
 
 
 def _percentiles_by_cell(values: IntArray, active: npt.NDArray[np.bool_]) -> IntArray:
-    """P5, P50, P95 over the draws of int64 (draws, rows, years), where `active` (rows,
-    years): int64 (3, rows, years), zero elsewhere."""
-    draws, rows, years = values.shape
-    out = np.zeros((3, rows, years), dtype=np.int64)
+    """P5, P50, P95 over the draws of int64 (rows, years, draws), where `active` (rows,
+    years): int64 (rows, years, 3), zero elsewhere. Partitions `values` in place."""
+    rows, years, draws = values.shape
+    out = np.zeros((rows, years, 3), dtype=np.int64)
+    flat = values.reshape(rows * years, draws)
     cells = np.flatnonzero(active)
-    out.reshape(3, -1)[:, cells] = percentiles(_transposed(values.reshape(draws, -1), cells))
-    return out
-
-
-def _transposed(flat: IntArray, columns: IntArray, step: int = 256) -> IntArray:
-    """flat[:, columns].T as a C-ordered array, a few draws at a time: reading whole rows
-    of a few draws is kinder to the cache than reading one column of every draw."""
-    out = np.empty((len(columns), flat.shape[0]), dtype=flat.dtype)
-    every = len(columns) == flat.shape[1]
-    for start in range(0, flat.shape[0], step):
-        block = flat[start : start + step]
-        out[:, start : start + step] = (block if every else block[:, columns]).T
+    if len(cells) == len(flat):
+        out.reshape(-1, 3)[:] = percentiles(flat, in_place=True).T
+    elif len(cells):
+        out.reshape(-1, 3)[cells] = percentiles(flat[cells], in_place=True).T
     return out
 
 

@@ -428,3 +428,45 @@ def test_sums_over_many_draws_of_huge_amounts_stay_exact(tmp_path):
             expected = half[row["funder"]]
             assert row["mean_cents"] == expected
             assert row["p5_cents"] == row["p50_cents"] == row["p95_cents"] == expected
+
+
+# Two top-ups with a fixed shortfall beside an uncertain one: the same in every draw.
+STEADY = (
+    UNIFORM_TOP_UP
+    + """
+[[commitments]]
+id = "binds"
+kind = "top_up"
+recipient = "SIN"
+funders = { VenJ = "1/3", VWS = "2/3" }
+first_year = 2015
+last_year = 2016
+cap = "67600.00"
+shortfall = "100000"
+
+[[commitments]]
+id = "free"
+kind = "top_up"
+recipient = "SIN"
+funders = { BZ = "1" }
+first_year = 2016
+last_year = 2017
+cap = "67600.00"
+shortfall = "100"
+"""
+)
+
+
+@pytest.mark.parametrize("chunk, workers", [(None, 1), (1, 2)])
+def test_commitments_without_uncertainty_have_one_value_in_every_draw(tmp_path, chunk, workers):
+    sim = simulate(scenario(tmp_path, STEADY), 7, seed=3, chunk=chunk, workers=workers)
+    rows = rows_of(sim, "commitment").query("basis == 'cash'")
+    parts = {("binds", "VenJ"): 2_253_333, ("binds", "VWS"): 4_506_667, ("free", "BZ"): 10_000}
+    for (commitment, funder), cents in parts.items():
+        mine = rows.query(f"commitment == '{commitment}' and funder == '{funder}'")
+        assert len(mine) == 2
+        for band in ("mean_cents", "p5_cents", "p50_cents", "p95_cents"):
+            assert mine[band].tolist() == [cents, cents]
+        assert mine["p_cap_binds"].tolist() == ([1.0, 1.0] if commitment == "binds" else [0, 0])
+    vws = sim.totals["cash"][:, sim.funders.index("VWS"), :]
+    assert (vws == [4_506_667, 4_506_667, 0]).all()  # every draw, 2015-2017
