@@ -48,7 +48,8 @@ class YearTable:
             self.given[rows],
             position[self.cell_rows[keep]],
             self.cell_cols[keep],
-            tuple(d for d, k in zip(self.dists, keep, strict=True) if k),
+            # Only the kept cells in Python: a plan's chunks each take a few of many.
+            tuple(map(self.dists.__getitem__, np.flatnonzero(keep).tolist())),
         )
 
 

@@ -3,7 +3,7 @@
 Randomness: one stream per commitment (its own uncertain inputs) and one per recipient (its
 costs and income), each a numpy Generator seeded by `SeedSequence(seed, spawn_key=...)`
 with the commitment's or recipient's position in the scenario. A stream draws its cells in
-a fixed order (the order of `engine.Inputs`), so a draw depends on the seed and the
+a fixed order (the order of `inputs.Inputs`), so a draw depends on the seed and the
 scenario only: not on how the work is split into chunks.
 
 Chunks: the commitments of a recipient with a derived top-up stay together (the waterfall
