@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.funder_split import funder_sums, split_funders
+from budget.funder_split import funder_sums, members_of, split_commitments, split_funders
 from budget.inputs import ByYearColumn, Inputs, YearTable
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import Columns, take, year_span_mask
@@ -462,16 +462,16 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
 
     Text columns are categoricals: a million rows name only a few commitments and funders.
     """
-    cash = split_funders(result.cash[draw : draw + 1], plan, "cash")[0]
+    # One draw: (commitments, years, 1), the layout of the split (see funder_split).
+    cash = split_commitments(result.cash[draw][..., None], plan, "cash")[..., 0]
     # Kinds that do not commit up front commit each year what they pay that year, so their
     # split is the same on both bases; only the others are split again.
     committed = cash.copy()
-    up_front = plan.paid_over_time
-    if up_front.any():
-        recorded = np.flatnonzero(up_front)
-        members = up_front[plan.member_commitment]
-        own = result.commitment[draw : draw + 1]
-        committed[members] = split_funders(own, plan, "commitment", recorded)[0][members]
+    recorded = np.flatnonzero(plan.paid_over_time)
+    if len(recorded):
+        own = result.commitment[draw, recorded][..., None]
+        parts = split_commitments(own, plan, "commitment", recorded)
+        committed[members_of(plan, recorded)] = parts[..., 0]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
     # A member's n active cells, the a-th to (a+n-1)-th of all, are rows a + s .. a + s + n - 1
