@@ -62,9 +62,9 @@ class TopUpKind:
         total_cap = reader.amount("total_cap")
         if span is None or cap is None or first is None or last is None:
             return None
-        if reader.has("shortfall") and shortfall is None:
+        if shortfall is None and reader.has("shortfall"):
             return None
-        if reader.has("total_cap") and total_cap is None:
+        if total_cap is None and reader.has("total_cap"):
             return None
         return TopUp(first, last, cap, shortfall, total_cap)
 
