@@ -200,11 +200,10 @@ def compile_plan(scenario: Scenario) -> Plan:
     n = len(table)
     kinds = list(KINDS.values())
     kind_of, recipient = table.kind, table.recipient
-    spans = np.zeros((n, 2), dtype=np.int64)
+    spans = table.spans(scenario.calendar)
     derived = np.zeros(n, dtype=bool)
     for kind, rows, columns in zip(kinds, table.rows, table.columns, strict=True):
         if len(rows):
-            spans[rows] = kind.span_of(columns, scenario.calendar)
             derived[rows] = kind.derived(columns)
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
@@ -348,7 +347,6 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
     up_front: list[tuple[IntArray, IntArray]] = []
     binds = np.zeros((draws, n, y), dtype=bool)
     has_cap = np.zeros(n, dtype=bool)
-    net_need: IntArray | None = None
     waterfall: _Waterfall | None = None
     for block in plan.blocks:
         inputs = {
@@ -356,12 +354,9 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
             for field, table in block.inputs.items()
         }
         if block.level > 0:
-            if net_need is None or waterfall is None:
-                costs = filled(plan.costs, _take_columns(values, plan.cost_cells))
-                net_need = costs - filled(plan.income, _take_columns(values, plan.income_cells))
-                waterfall = _Waterfall(cash, plan)
-            prior = waterfall.paid_before(block.rows)
-            inputs["shortfall"] = net_need[:, plan.recipient[block.rows], :] - prior
+            # Blocks come in level order: every commitment of level 0 is computed by now.
+            waterfall = waterfall or _Waterfall(cash, plan, values)
+            inputs["shortfall"] = waterfall.shortfall(block.rows)
         flows = block.kind.compute(
             block.columns, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
         )
@@ -405,7 +400,8 @@ def filled(table: YearTable, values: IntArray) -> IntArray:
 
 
 class _Waterfall:
-    """What commitments ranked before each derived top-up pay its recipient.
+    """The derived shortfall of each derived top-up: its recipient's costs minus income
+    minus what commitments ranked before it pay the recipient.
 
     Made once the commitments that derive nothing are computed (level 0): for each derived
     top-up, their payments ranked before it (a running sum over the recipient's ranked
@@ -414,7 +410,9 @@ class _Waterfall:
     per recipient.
     """
 
-    def __init__(self, cash: IntArray, plan: Plan) -> None:
+    def __init__(self, cash: IntArray, plan: Plan, values: IntArray) -> None:
+        costs = filled(plan.costs, _take_columns(values, plan.cost_cells))
+        self.net_need = costs - filled(plan.income, _take_columns(values, plan.income_cells))
         derived, recipient = plan.derived, plan.recipient
         involved = np.zeros(len(plan.recipients), dtype=bool)
         involved[recipient[derived]] = True
@@ -435,15 +433,15 @@ class _Waterfall:
             (cash.shape[0], int(involved.sum()), cash.shape[2]), dtype=np.int64
         )
 
-    def paid_before(self, rows: IntArray) -> IntArray:
+    def shortfall(self, rows: IntArray) -> IntArray:
         """int64 (draws, len(rows), years) for derived top-ups `rows` of one level."""
         at = self.compact[self.recipient[rows]]
-        return self.before[:, self.slot[rows], :] + self.derived_paid[:, at, :]
+        paid_before = self.before[:, self.slot[rows], :] + self.derived_paid[:, at, :]
+        return self.net_need[:, self.recipient[rows], :] - paid_before
 
     def add(self, rows: IntArray, cash: IntArray) -> None:
-        """Count what commitments `rows` pay (at most one per recipient, as in a level)."""
-        if self.slot[rows[0]] >= 0:
-            self.derived_paid[:, self.compact[self.recipient[rows]], :] += cash
+        """Count what derived top-ups `rows` of one level pay (one per recipient)."""
+        self.derived_paid[:, self.compact[self.recipient[rows]], :] += cash
 
 
 def project(scenario: Scenario) -> pd.DataFrame:

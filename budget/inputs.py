@@ -98,6 +98,11 @@ def year_table(values: Sequence[ByYear | None], years: IntArray, active: BoolArr
     )
 
 
+def column_of(values: Sequence[object]) -> npt.NDArray[np.object_]:
+    """A one-dimensional object array of `values` (numpy would nest tuples as rows)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
 @dataclass(frozen=True, slots=True)
 class ByYearColumn:
     """One per-year input (ByYear or None) of many commitments, as columns.
@@ -115,7 +120,7 @@ class ByYearColumn:
     @classmethod
     def of(cls, values: Sequence[ByYear | None]) -> ByYearColumn:
         n = len(values)
-        column = np.fromiter(values, dtype=object, count=n)
+        column = column_of(values)
         given = np.array([v is not None for v in values], dtype=bool).reshape(n)
         every = [0 if v is None else v.every for v in values]
         try:

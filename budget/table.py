@@ -22,6 +22,7 @@ from budget.kinds.base import Columns, distinct_codes
 
 if TYPE_CHECKING:
     from budget.model import Scenario
+    from budget.periods import FiscalCalendar
 
 IntArray = npt.NDArray[np.int64]
 
@@ -53,6 +54,14 @@ class CommitmentTable:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def spans(self, calendar: FiscalCalendar) -> IntArray:
+        """The first and last fiscal year of every commitment, int64 (commitments, 2)."""
+        out = np.zeros((len(self), 2), dtype=np.int64)
+        for kind, rows, columns in zip(KINDS.values(), self.rows, self.columns, strict=True):
+            if len(rows):
+                out[rows] = kind.span_of(columns, calendar)
+        return out
 
     def of_recipient(self, recipient: int) -> IntArray:
         """The positions of the commitments to one recipient (its place), in order."""

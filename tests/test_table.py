@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from budget import project
 from budget.inputs import ByYearColumn, year_table
 from budget.kinds import KINDS
+from budget.kinds.base import spans
 from budget.strategies import by_year, scenarios
 
 FIRST, LAST = 2014, 2020
@@ -63,8 +64,8 @@ def test_the_table_holds_each_commitment_in_its_kind(scenario):
         specs = [scenario.commitments[r].spec for r in rows.tolist()]
         assert all(len(column) == len(rows) for column in columns.values())
         # The span read from columns is the span of each spec on its own.
-        spans = kind.span_of(columns, scenario.calendar).tolist() if len(rows) else []
-        assert spans == [kind.spans([s], scenario.calendar)[0].tolist() for s in specs]
+        found = kind.span_of(columns, scenario.calendar).tolist() if len(rows) else []
+        assert found == [spans(kind, [s], scenario.calendar)[0].tolist() for s in specs]
         derived = kind.derived(columns).tolist() if len(rows) else []
         assert derived == [kind.derives_shortfall(s) for s in specs]
 

@@ -17,6 +17,7 @@ from budget.explain.grant import explain_grant
 from budget.explain.sources import Context
 from budget.explain.top_up import explain_top_up
 from budget.kinds import KINDS
+from budget.kinds.base import spans
 from budget.model import Scenario
 
 # One explainer per commitment kind; a new kind adds its entry here.
@@ -48,7 +49,7 @@ def explain(
     position = ids.index(commitment_id)
     c = scenario.commitments[position]
     kind = KINDS[c.kind]
-    lo, hi = (int(v) for v in kind.spans([c.spec], scenario.calendar)[0])
+    lo, hi = (int(v) for v in spans(kind, [c.spec], scenario.calendar)[0])
     if year is not None and not lo <= year <= hi:
         return None, [
             Problem(
@@ -71,16 +72,10 @@ def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Ex
     engine = _engine_amounts(rows)
     cash = rows[(rows["basis"] == "cash").to_numpy()]
     cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
-    spans: dict[str, tuple[int, int]] = {}
-    table = scenario.table
-    for kind, of_kind, columns in zip(KINDS.values(), table.rows, table.columns, strict=True):
-        if len(of_kind):
-            found = kind.span_of(columns, scenario.calendar).tolist()
-            pairs = zip(of_kind.tolist(), found, strict=True)
-            spans |= {table.ids[i]: (lo, hi) for i, (lo, hi) in pairs}
+    found = scenario.table.spans(scenario.calendar).tolist()
     return [
-        _explanation(scenario, position, spans[c.id], None, engine, cash_paid)
-        for position, c in enumerate(scenario.commitments)
+        _explanation(scenario, position, (lo, hi), None, engine, cash_paid)
+        for position, (lo, hi) in enumerate(found)
     ]
 
 

@@ -29,6 +29,7 @@ from budget.errors import InputError, Problem, where_commitment, where_entry
 from budget.export.files import check_file, write_chunks
 from budget.export.text import attribute, decimal_text, fiscal_period, text, xml_problem
 from budget.kinds import KINDS
+from budget.kinds.base import spans
 from budget.model import Commitment, Scenario
 from budget.money import format_euros
 from budget.periods import FiscalCalendar
@@ -377,7 +378,7 @@ def planned_dates(c: Commitment, calendar: FiscalCalendar) -> tuple[dt.date, dt.
     first = getattr(c.spec, "first_year", None)
     last = getattr(c.spec, "last_year", None)
     if not isinstance(first, int) or not isinstance(last, int):
-        first, last = (int(y) for y in KINDS[c.kind].spans([c.spec], calendar)[0])
+        first, last = (int(y) for y in spans(KINDS[c.kind], [c.spec], calendar)[0])
     return calendar.start_of(first), calendar.start_of(last + 1) - dt.timedelta(days=1)
 
 

@@ -12,19 +12,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from operator import attrgetter
-from typing import Any
 
 import numpy as np
 
 from budget.errors import excerpt
 from budget.fields import FieldReader
-from budget.inputs import ByYearColumn
+from budget.inputs import ByYearColumn, column_of
 from budget.kinds.base import (
     BoolArray,
     Columns,
     Flows,
     IntArray,
-    column_of,
     distinct_codes,
     ints,
     largest,
@@ -89,9 +87,6 @@ class AnnualKind:
             "amount": ByYearColumn.of(list(map(attrgetter("amount"), specs))),
             "indexation": column_of(list(map(attrgetter("indexation"), specs))),
         }
-
-    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        return self.span_of(self.columns(specs), calendar)
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
         return year_spans(columns)

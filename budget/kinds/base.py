@@ -59,13 +59,9 @@ class Kind(Protocol):
         read. Built once when a scenario is loaded (see budget/table.py)."""
         ...
 
-    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        """The first and last fiscal year in which each commitment has any amount:
-        int64 (K, 2)."""
-        ...
-
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
-        """`spans`, from columns."""
+        """The first and last fiscal year in which each commitment has any amount:
+        int64 (K, 2). For specs rather than columns, see `spans`."""
         ...
 
     def most(self, spec: Any) -> int:
@@ -105,9 +101,9 @@ def take(columns: Columns, rows: IntArray) -> Columns:
     return {name: column[rows] for name, column in columns.items()}
 
 
-def column_of(values: Sequence[Any]) -> npt.NDArray[np.object_]:
-    """A one-dimensional object array of `values` (numpy would nest tuples as rows)."""
-    return np.fromiter(values, dtype=object, count=len(values))
+def spans(kind: Kind, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
+    """`Kind.span_of` for some specs of the kind (not a loaded scenario's columns)."""
+    return kind.span_of(kind.columns(specs), calendar)
 
 
 def ints(specs: Sequence[Any], name: str, missing: int = -1) -> IntArray:

@@ -17,7 +17,8 @@ from operator import attrgetter
 import numpy as np
 
 from budget.fields import FieldReader
-from budget.kinds.base import BoolArray, Columns, Flows, IntArray, column_of, ints
+from budget.inputs import column_of
+from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints
 from budget.money import allocate_rows, share_weights
 from budget.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 
@@ -201,7 +202,7 @@ class GrantKind:
         return {
             "total": ints(specs, "total"),
             "start": _days(map(attrgetter("start"), specs), len(specs)),
-            "end": _days(map(attrgetter("end"), specs), len(specs)),
+            "end": _days(map(attrgetter("end"), specs), len(specs)),  # exclusive
             # A schedule's method is -1; its (year, cents) pairs are in `schedule`.
             "method": np.fromiter(
                 (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations),
@@ -214,15 +215,10 @@ class GrantKind:
             "committed_in": ints(specs, "committed_in"),
         }
 
-    def spans(self, specs: Sequence[Grant], calendar: FiscalCalendar) -> IntArray:
-        return self.span_of(self.columns(specs), calendar)
-
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
         first, last = _fiscal_years(columns, calendar)
-        with_advance = columns["advance"] != None  # noqa: E711 (elementwise)
-        lag = np.where(with_advance, columns["settlement_lag"], 0)
-        committed = np.where(columns["committed_in"] < 0, first, columns["committed_in"])
-        return np.stack([np.minimum(first, committed), last + lag], axis=1)
+        lag = np.where(_with_advance(columns), columns["settlement_lag"], 0)
+        return np.stack([np.minimum(first, _committed_in(columns, first)), last + lag], axis=1)
 
     def most(self, spec: Grant) -> int:
         return spec.total
@@ -245,7 +241,7 @@ class GrantKind:
         k = len(totals)
         bounds = calendar.boundaries(y0, int(years[-1]))
         weights = np.zeros((k, len(years)), dtype=np.int64)
-        starts, ends = _dates(columns)
+        starts, ends = columns["start"], columns["end"]
         first, last = _fiscal_years(columns, calendar)
         for code, method in enumerate(ALLOCATIONS):
             rows = columns["method"] == code
@@ -258,10 +254,9 @@ class GrantKind:
         allocated = allocate_rows(totals, weights)
 
         cash = allocated
-        advances = columns["advance"]
-        rows = np.flatnonzero(advances != None)  # noqa: E711 (elementwise)
+        rows = np.flatnonzero(_with_advance(columns))
         if len(rows):
-            shares = [share_weights([a, 1 - a]) for a in advances[rows].tolist()]
+            shares = [share_weights([a, 1 - a]) for a in columns["advance"][rows].tolist()]
             up_front = allocate_rows(totals[rows], np.array(shares, dtype=np.int64))
             lag = columns["settlement_lag"][rows]
             cash = allocated.copy()
@@ -269,27 +264,31 @@ class GrantKind:
             cash[rows, first[rows] - y0] += up_front[:, 0]
             cash[rows, last[rows] + lag - y0] += up_front[:, 1]
         commitment = np.zeros_like(cash)
-        committed_in = columns["committed_in"]
-        committed = np.where(committed_in < 0, first, committed_in) - y0
-        commitment[np.arange(k), committed] = totals
+        commitment[np.arange(k), _committed_in(columns, first) - y0] = totals
         return Flows(cash=cash[None], commitment=commitment[None])
 
 
-def _days(dates: Iterable[dt.date], count: int) -> IntArray:
-    """Dates as days since 1970-01-01."""
-    return np.fromiter(map(dt.date.toordinal, dates), np.int64, count) - _ORDINAL_1970
-
-
-def _dates(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end dates as datetime64[D] arrays."""
-    return columns["start"].astype("datetime64[D]"), columns["end"].astype("datetime64[D]")
+def _days(dates: Iterable[dt.date], count: int) -> np.ndarray:
+    """Dates as datetime64[D]."""
+    days = np.fromiter(map(dt.date.toordinal, dates), np.int64, count) - _ORDINAL_1970
+    return days.astype("datetime64[D]")
 
 
 def _fiscal_years(columns: Columns, calendar: FiscalCalendar) -> tuple[IntArray, IntArray]:
-    """The fiscal years of each period's first and last day."""
-    first_days = columns["start"].astype("datetime64[D]")
-    last_days = (columns["end"] - 1).astype("datetime64[D]")
-    return calendar.years_of(first_days), calendar.years_of(last_days)
+    """The fiscal years of each period's first and last day (the end is exclusive)."""
+    last_days = columns["end"] - np.timedelta64(1, "D")
+    return calendar.years_of(columns["start"]), calendar.years_of(last_days)
+
+
+def _with_advance(columns: Columns) -> BoolArray:
+    """Which grants pay an advance share up front."""
+    return columns["advance"] != None  # noqa: E711 (elementwise over the object column)
+
+
+def _committed_in(columns: Columns, first: IntArray) -> IntArray:
+    """The fiscal year each grant is committed in: as given, else its first year."""
+    given = columns["committed_in"]
+    return np.where(given < 0, first, given)
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()

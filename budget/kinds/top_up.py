@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
 
 import numpy as np
 
@@ -76,9 +75,6 @@ class TopUpKind:
             "shortfall": ByYearColumn.of(list(map(attrgetter("shortfall"), specs))),
             "total_cap": ints(specs, "total_cap"),
         }
-
-    def spans(self, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArray:
-        return self.span_of(self.columns(specs), calendar)
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
         return year_spans(columns)

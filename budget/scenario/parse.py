@@ -14,6 +14,7 @@ from typing import Any
 from budget.errors import CONTROL_HINT, Problem, control_character, excerpt, listing, where_entry
 from budget.fields import FieldReader, uncovered
 from budget.kinds import KINDS
+from budget.kinds.base import spans
 from budget.model import BASES, Basis, Funder, Limit, Recipient, ReportingOrg, Scenario
 from budget.periods import FiscalCalendar
 from budget.realisation.settings import SCENARIO_FIELDS as REALISATION_FIELDS
@@ -204,13 +205,13 @@ def _read_horizon(draft: Draft) -> None:
         specs: dict[str, list[Any]] = {name: [] for name in KINDS}
         for c in draft.commitments:
             specs[c.kind].append(c.spec)
-        spans = [
-            kind.spans(specs[name], draft.calendar) for name, kind in KINDS.items() if specs[name]
+        found = [
+            spans(kind, specs[name], draft.calendar) for name, kind in KINDS.items() if specs[name]
         ]
         if first_missing:
-            draft.first_year = min((int(s[:, 0].min()) for s in spans), default=None)
+            draft.first_year = min((int(s[:, 0].min()) for s in found), default=None)
         if last_missing:
-            draft.last_year = max((int(s[:, 1].max()) for s in spans), default=None)
+            draft.last_year = max((int(s[:, 1].max()) for s in found), default=None)
     first, last = draft.first_year, draft.last_year
     if first is not None and last is not None and first > last:
         head.error("last_year", f"{last} is before first_year {first}")
