@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from budget.realisation.bookings import read_bookings
-from budget.realisation.realised import plan_vs_actual
-from budget.scenario import load_scenario
+from budget.engine.realised import plan_vs_actual
+from budget.load import load_scenario
+from budget.load.bookings import read_bookings
 
 COMMITMENTS = 1_000
 HEADER = ["date", "commitment", "funder", "basis", "amount", "reference", "description"]

@@ -96,7 +96,7 @@ def libreoffice_seconds(path: Path, folder: Path) -> float:
 
 def main() -> None:
     import budget
-    from budget.workbook import calculation_sheet, write_workbook
+    from budget.render.workbook import calculation_sheet, write_workbook
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,1000,2000,5000")

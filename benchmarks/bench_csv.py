@@ -1,6 +1,6 @@
-"""CSV text of tidy rows: the machine csv and the excel-csv flavour (budget.csvtext),
+"""CSV text of tidy rows: the machine csv and the excel-csv flavour (budget.render.csvtext),
 against a baseline measured in the same run (csv.writer over itertuples, the writer that
-budget.render used before). Prints medians of five runs.
+budget.render.text used before). Prints medians of five runs.
 
     PYTHONPATH=. python benchmarks/bench_csv.py [ROWS]
 """
@@ -17,8 +17,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from budget.csvtext import frame_csv
-from budget.render import with_euros
+from budget.render.csvtext import frame_csv
+from budget.render.text import with_euros
 
 
 def baseline(rows: pd.DataFrame) -> str:

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import budget  # noqa: E402
-from budget.scenario import load_scenario  # noqa: E402
+from budget.kinds.table import commitment_table  # noqa: E402
+from budget.load import load_scenario  # noqa: E402
 
 
 def scenario_text(n: int, seed: int = 7) -> str:
@@ -131,7 +132,7 @@ def bare_floor(n: int, years: int = 10) -> dict[str, float]:
 
 def stages(scenario, repeats: int) -> dict[str, float]:
     """Median CPU seconds of each stage of budget.project."""
-    from budget.engine import compile_plan, compute, tidy
+    from budget.engine.projection import compile_plan, compute, tidy
 
     times: dict[str, list[float]] = {"compile": [], "compute": [], "split + tidy": []}
     for _ in range(repeats):
@@ -177,11 +178,11 @@ def main() -> None:
         load_s, scenario = median_time(lambda: load_scenario(path), max(1, args.repeats // 2))
         project_s, rows = median_time(lambda: budget.project(scenario), args.repeats)
         print(f"engine: {n:,} commitments, 10 years, {len(rows):,} tidy rows")
-        from budget.table import CommitmentTable
+        from budget.kinds.table import CommitmentTable
 
         table_s, _ = median_time(lambda: CommitmentTable.of(scenario), args.repeats)
         print(f"  load (TOML + validation), median: {load_s:8.3f} s")
-        print(f"    of which the commitments' columns (budget/table.py): {table_s:8.3f} s")
+        print(f"    of which the commitments' columns (budget/kinds/table.py): {table_s:8.3f} s")
         print(f"  projection incl. DataFrame, median: {project_s:8.3f} s wall")
         floor = bare_floor(n)
         measured = stages(scenario, args.repeats)
@@ -222,7 +223,7 @@ def main() -> None:
 
 def million(scenario) -> None:
     """A projection of 1,000,000 commitments: the scenario repeated. The first run maps
-    fresh memory from the system; later ones reuse it (see budget/memory.py)."""
+    fresh memory from the system; later ones reuse it (see budget/core/memory.py)."""
     size = len(scenario.commitments)
     copies = -(-1_000_000 // size)
     # Each copy has its own recipients, so that recipients grow with the commitments.
@@ -240,7 +241,7 @@ def million(scenario) -> None:
     )[:1_000_000]
     big = dataclasses.replace(scenario, commitments=commitments, recipients=recipients)
     start = time.perf_counter()
-    big.table  # noqa: B018 (the columns, made at load for a loaded scenario)
+    commitment_table(big)  # the columns, made at load for a loaded scenario
     print(f"  1,000,000 commitments: columns made in {time.perf_counter() - start:.2f} s")
     for attempt in range(2):
         gc.collect()

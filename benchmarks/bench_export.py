@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def build(commitments: int):  # type: ignore[no-untyped-def]
+    from budget.core.model import ByYear, Commitment, Funder, Recipient, ReportingOrg, Scenario
+    from budget.core.periods import FiscalCalendar
     from budget.kinds.annual import Annual
     from budget.kinds.grant import Grant
-    from budget.model import ByYear, Commitment, Funder, Recipient, ReportingOrg, Scenario
-    from budget.periods import FiscalCalendar
 
     recipients = {
         f"R{r}": Recipient(f"R{r}", f"Recipient {r}", iati_ref=f"XM-R-{r}")
@@ -89,8 +89,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    from budget.engine import project
-    from budget.export import write_datapackage, write_iati
+    from budget.engine.projection import project
+    from budget.render.export import write_datapackage, write_iati
 
     start = time.perf_counter()
     scenario = build(args.commitments)

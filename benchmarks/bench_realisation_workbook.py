@@ -17,12 +17,12 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.bench_actuals import median_seconds, write_actuals, write_scenario
-from budget.engine import project
-from budget.realisation.realised import forecast_rows, plan_vs_actual
-from budget.scenario import load_scenario
-from budget.workbook import write_workbook
-from budget.workbook.ledger_sheet import ledger_sheet
-from budget.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
+from budget.engine.projection import project
+from budget.engine.realised import forecast_rows, plan_vs_actual
+from budget.load import load_scenario
+from budget.render.workbook import write_workbook
+from budget.render.workbook.ledger_sheet import ledger_sheet
+from budget.render.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
 
 
 def main() -> None:

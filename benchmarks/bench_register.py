@@ -2,7 +2,7 @@
 
 Prints CPU-second medians of each loading stage beside its floor, measured in the same run:
 - floor: the bare file read (pandas.read_csv with dtype=str; python-calamine's rows);
-- read: file -> columns (budget.scenario.load.load_files, with the register);
+- read: file -> columns (budget.load.files.load_files, with the register);
 - merge: the pure merge of the files;
 - columns: the register's columns checked and read as wholes (columns.read_columns);
 - build: merged, then every commitment checked and built (parse.build_scenario, columns
@@ -38,12 +38,12 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from budget.memory import cycle_collector_paused
-from budget.scenario import inherit, read_scenario
-from budget.scenario.columns import read_columns
-from budget.scenario.inherit import Entry, RowEntry, merge
-from budget.scenario.load import load_files
-from budget.scenario.parse import build_scenario
+from budget.core.memory import cycle_collector_paused
+from budget.load import inherit, read_scenario
+from budget.load.columns import read_columns
+from budget.load.files import load_files
+from budget.load.inherit import Entry, RowEntry, merge
+from budget.load.parse import build_scenario
 
 HEADER = [
     "id", "kind", "recipient", "funders", "first_year", "last_year", "amount", "cap",
@@ -158,7 +158,7 @@ def row_by_row(scenario: Path) -> object:
 MEMORY = """
 import json, resource, sys, tracemalloc
 import pandas, python_calamine  # imported before measuring: not part of a load
-from budget.scenario import read_scenario
+from budget.load import read_scenario
 path, floor = sys.argv[1], sys.argv[2]
 def rss():
     # The high-water mark of this process's memory (ru_maxrss would carry the parent's).

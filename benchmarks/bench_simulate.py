@@ -33,15 +33,15 @@ from unittest import mock
 
 import numpy as np
 
-from budget.engine import compile_plan, compute
-from budget.model import Scenario
-from budget.sampling import random_values
-from budget.scenario import read_scenario
-from budget.simulate import simulate
-from budget.workers import can_fork
+from budget.core.model import Scenario
+from budget.engine.projection import compile_plan, compute
+from budget.load import read_scenario
+from budget.uncertainty.sampling import random_values
+from budget.uncertainty.simulate import simulate
+from budget.uncertainty.workers import can_fork
 
-# The module (the package's `budget.simulate` is the function).
-SIMULATE = sys.modules["budget.simulate"]
+# The module (the package's `budget.uncertainty.simulate` is the function).
+SIMULATE = sys.modules["budget.uncertainty.simulate"]
 
 FIRST, LAST = 2020, 2029
 
@@ -288,7 +288,7 @@ def main() -> None:
     print("  (floor: the same draws, rules and statistics in bare numpy, one generator;")
     print("   simulate's gather: the plan and each chunk's plan, collecting, the tables)")
     way = "forked processes" if can_fork() else "threads"
-    print(f"workers run as {way} (budget.workers); CPU includes the workers'")
+    print(f"workers run as {way} (budget.uncertainty.workers); CPU includes the workers'")
     for workers in (1, 2):
         wall, cpu, walls = timed(
             lambda w=workers: simulate(scenario, d, 1, workers=w), args.repeats

@@ -8,7 +8,7 @@ wall and CPU time over the repeats and the growth of peak memory (max RSS) while
 
 - openpyxl, normal mode (the baseline: a cell object per cell, all held in memory);
 - openpyxl, write-only mode (rows streamed to a temporary file, styled cells);
-- streamed (what `budget.workbook` does): the rows are a block of numpy columns that the
+- streamed (what `budget.render.workbook` does): the rows are a block of numpy columns that the
   one serialiser streams into the sheet's XML at save time, the package around it written
   by our own code;
 - for scale, pandas `to_csv` of the same rows.
@@ -97,8 +97,8 @@ def data_write_only(frame, target: Path) -> None:  # type: ignore[no-untyped-def
 
 
 def data_streamed(frame, target: Path) -> None:  # type: ignore[no-untyped-def]
-    from budget.workbook import new_workbook, save_atomically
-    from budget.workbook.data_sheet import add_data_sheet
+    from budget.render.workbook import new_workbook, save_atomically
+    from budget.render.workbook.data_sheet import add_data_sheet
 
     workbook = new_workbook()
     add_data_sheet(workbook, frame)
@@ -110,7 +110,7 @@ def data_csv(frame, target: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def whole_workbook(scenario, frame, target: Path) -> None:  # type: ignore[no-untyped-def]
-    from budget.workbook import write_workbook
+    from budget.render.workbook import write_workbook
 
     write_workbook(scenario, frame, target, inputs=[])
 

@@ -13,7 +13,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from budget.scenario import xlsx
+from budget.load import xlsx
 
 COLUMNS = "ABCDEFGHIJKLMN"
 

@@ -4,7 +4,7 @@
 >>> scenario = budget.load_scenario(budget.example_path())
 >>> rows = budget.project(scenario)
 
-Every function that returns a DataFrame follows one convention (see budget.frames):
+Every function that returns a DataFrame follows one convention (see budget.reports.frames):
 categorical text, int64 `year` and `*_cents`, the scenario's facts in `df.attrs`.
 """
 
@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The modules budget.compare and budget.simulate are loaded first, so that the functions of
-# the same name below stay bound here (importing a loaded module does not rebind it).
-import budget.compare
-import budget.simulate  # noqa: F401
-from budget.errors import InputError, Problem
-from budget.frames import (
+from budget.core.errors import InputError, Problem
+from budget.core.model import Scenario
+from budget.load import load_scenario, read_scenario
+from budget.reports.frames import (
     actuals_frame,
     compare,
     forecast_rows,
@@ -26,8 +24,6 @@ from budget.frames import (
     project,
     simulate,
 )
-from budget.model import Scenario
-from budget.scenario import load_scenario, read_scenario
 
 __version__ = "0.1.0"
 

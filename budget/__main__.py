@@ -1,3 +1,3 @@
-from budget.cli import main
+from budget.cli.group import main
 
 main()

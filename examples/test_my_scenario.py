@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import budget
-from budget.model import ByYear
-from budget.simulate import simulate
+from budget.core.model import ByYear
 from budget.strategies import amounts, scenarios, shares
+from budget.uncertainty.simulate import simulate
 
 # Your scenario file; here the bundled example, the 2014 letter to parliament.
 MY_SCENARIO = Path(budget.example_path())

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from budget.realisation.indicators import indicator_rows
+from budget.reports.indicators import indicator_rows
 from tests.workbook_helpers import shown
 
 PLAN = "Plan vs actual"

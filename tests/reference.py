@@ -11,7 +11,7 @@ import calendar as cal
 import datetime as dt
 from fractions import Fraction
 
-from budget.model import ByYear, Dist, Scenario
+from budget.core.model import ByYear, Dist, Scenario
 
 Key = tuple[str, str, str, int]  # commitment, funder, basis, year
 

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 import budget
 from budget.cli import cli
-from budget.periods import FiscalCalendar
-from budget.realisation.realised import year_status
-from budget.scenario import load_scenario
+from budget.core.periods import FiscalCalendar
+from budget.engine.realised import year_status
+from budget.load import load_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 REALISED = SCENARIOS / "letter-2014-realised.toml"

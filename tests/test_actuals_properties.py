@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import project
-from budget.model import Scenario
-from budget.realisation.realised import realise
-from budget.strategies import scenarios
+from budget.core.model import Scenario
+from budget.engine.realised import realise
+from budget.testing.strategies import scenarios
 
 UNPLANNED = "(unplanned)"
 
@@ -139,8 +139,8 @@ def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
     """The array reader takes only what parse_cents takes, with the same cents."""
     import numpy as np
 
-    from budget.money import MoneyError, parse_cents
-    from budget.realisation.cells import quick_cents
+    from budget.core.money import MoneyError, parse_cents
+    from budget.load.booking_cells import quick_cents
 
     cents, read = quick_cents(np.array(texts, dtype=object))
     for text, value, quick in zip(texts, cents, read, strict=True):
@@ -160,7 +160,7 @@ def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
 def test_every_plain_amount_is_read_on_arrays(values, decimals):
     import numpy as np
 
-    from budget.realisation.cells import quick_cents
+    from budget.load.booking_cells import quick_cents
 
     def text(cents: int) -> str:
         sign = "-" if cents < 0 else ""
@@ -192,8 +192,8 @@ LETTER = Path(__file__).parent.parent / "scenarios" / "letter-2014.toml"
 )
 def test_generated_actuals_files_never_crash(text, encoding):
     """Any file gives bookings or problems (each naming the file), never an exception."""
-    from budget.realisation.bookings import read_bookings
-    from budget.scenario import load_scenario
+    from budget.load import load_scenario
+    from budget.load.bookings import read_bookings
 
     scenario = load_scenario(LETTER)
     with tempfile.TemporaryDirectory() as folder:
@@ -221,8 +221,8 @@ CELLS = st.one_of(
 def test_generated_tables_give_bookings_or_row_and_column_problems(header, rows):
     """Well-formed CSV with any cells: bookings that add up, or problems naming the file
     (and, for cells, the row and column); never an exception."""
-    from budget.realisation.bookings import read_bookings
-    from budget.scenario import load_scenario
+    from budget.load import load_scenario
+    from budget.load.bookings import read_bookings
 
     scenario = load_scenario(LETTER)
     with tempfile.TemporaryDirectory() as folder:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from budget import atomic
-from budget.atomic import STALE_SECONDS, TEMPORARY, remove_stale, temporary_name
 from budget.cli import cli
-from budget.errors import InputError
+from budget.core.errors import InputError
+from budget.render import atomic
+from budget.render.atomic import STALE_SECONDS, TEMPORARY, remove_stale, temporary_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "scenarios" / "letter-2014.toml"

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import budget
-from budget.explain import explain, explain_all
 from budget.kinds.top_up import TopUp
-from budget.strategies import scenarios
-from budget.workbook import calculation_sheet, write_workbook
-from budget.workbook.calculation_split import ADDS_UP, RE_RUN
+from budget.render.workbook import calculation_sheet, write_workbook
+from budget.render.workbook.calculation_split import ADDS_UP, RE_RUN
+from budget.reports.explain import explain, explain_all
+from budget.testing.strategies import scenarios
 from tests.formulas import Evaluator
 from tests.test_workbook_libreoffice import with_wrong_cached_values
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells

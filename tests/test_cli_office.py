@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import budget.cli
-import budget.commands.run
+import budget.cli.group
+import budget.cli.run
 from budget.cli import cli
 
 ROOT = Path(__file__).parent.parent
@@ -203,7 +203,7 @@ def test_excel_csv_bom_semicolons_decimal_comma_and_no_formulas(tmp_path):
 def test_excel_csv_keeps_negative_amounts_numbers(tmp_path):
     import pandas as pd
 
-    from budget.csvtext import frame_csv
+    from budget.render.csvtext import frame_csv
 
     frame = pd.DataFrame(
         {"who": ["@SUM(A1)", "\tx", "plain", "+1"], "amount": ["-12.50", "0.00", "7.00", "-1"]}
@@ -263,7 +263,7 @@ def test_an_internal_error_is_exit_70_and_one_line(monkeypatch):
     def broken(scenario):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(budget.commands.run, "project", broken)
+    monkeypatch.setattr(budget.cli.run, "project", broken)
     monkeypatch.delenv("BUDGET_DEBUG", raising=False)
     result = invoke("run", LETTER)
     assert result.exit_code == 70
@@ -280,7 +280,7 @@ def test_an_internal_error_is_exit_70_and_one_line(monkeypatch):
 def test_the_console_script_exit_statuses(tmp_path):
     def status(*args: object, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-c", "from budget.cli import main; main()", *map(str, args)],
+            [sys.executable, "-c", "from budget.cli.group import main; main()", *map(str, args)],
             input=stdin,
             capture_output=True,
             text=True,
@@ -301,10 +301,10 @@ def test_ctrl_c_is_130(monkeypatch, capsys):
     def interrupted(**kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(budget.cli.cli, "main", interrupted)
-    monkeypatch.setattr(budget.cli.signal, "signal", lambda *args: None)  # keep SIGTERM as is
+    monkeypatch.setattr(budget.cli.group.cli, "main", interrupted)
+    monkeypatch.setattr(budget.cli.group.signal, "signal", lambda *args: None)  # keep SIGTERM as is
     with pytest.raises(SystemExit) as stopped:
-        budget.cli.main()
+        budget.cli.group.main()
     assert stopped.value.code == 130
     assert "budget: interrupted" in capsys.readouterr().err
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 import budget
-from budget.workbook import write_workbook
+from budget.render.workbook import write_workbook
 
 
 def test_a_column_of_formulas_fits_its_largest_cached_total(tmp_path: Path) -> None:

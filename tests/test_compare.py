@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.cli import cli
-from budget.compare import compare_rows, scenario_labels, side_by_side
-from budget.scenario import load_scenario
-from budget.strategies import scenarios
+from budget.load import load_scenario
+from budget.reports.compare import compare_rows, scenario_labels, side_by_side
+from budget.testing.strategies import scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 
@@ -196,8 +196,8 @@ def test_compare_needs_two_scenarios():
 def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
     import openpyxl
 
-    from budget.compare import side_by_side
-    from budget.workbook.compare_sheet import CAUSES, COMPARISON, write_comparison
+    from budget.render.workbook.compare_sheet import CAUSES, COMPARISON, write_comparison
+    from budget.reports.compare import side_by_side
     from tests.workbook_helpers import libreoffice_convert, soffice
 
     soffice()

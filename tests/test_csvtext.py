@@ -11,8 +11,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budget.csvtext import FORMULA_STARTS, frame_csv
-from budget.render import with_euros
+from budget.render.csvtext import FORMULA_STARTS, frame_csv
+from budget.render.text import with_euros
 
 CENTS = st.integers(-(2**63) + 1, 2**63 - 1)
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.errors import InputError
-from budget.workbook import Formula, new_workbook, save_atomically, styles
-from budget.workbook.exact import WORKBOOK_LIMIT_CENTS, check_exact
+from budget.core.errors import InputError
+from budget.render.workbook import Formula, new_workbook, save_atomically, styles
+from budget.render.workbook.exact import WORKBOOK_LIMIT_CENTS, check_exact
 
 LETTER = Path(__file__).resolve().parent.parent / "scenarios" / "letter-2014.toml"
 
@@ -97,7 +97,7 @@ def test_check_exact_agrees_with_a_plain_reference(entries):
 
 @pytest.mark.slow
 def test_libreoffice_recalculates_amounts_just_below_the_limit_to_the_cent(tmp_path):
-    from budget.workbook import write_workbook
+    from budget.render.workbook import write_workbook
     from tests.test_workbook_libreoffice import SHEETS, with_wrong_cached_values
     from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 

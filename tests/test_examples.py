@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget.cli import cli
-from budget.scenario import load_scenario
+from budget.load import load_scenario
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 # The what-ifs of the letter; uk-april-gbp.toml stands alone (tests/test_present.py).

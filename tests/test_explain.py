@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.engine import compile_plan, compute
-from budget.explain import Explanation, Unit, explain, explanation_data, explanation_text
-from budget.strategies import scenarios
+from budget.engine.projection import compile_plan, compute
+from budget.reports.explain import Explanation, Unit, explain, explanation_data, explanation_text
+from budget.testing.strategies import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

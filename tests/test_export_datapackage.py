@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.currency import parse_currency
-from budget.export.text import decimal_text
-from budget.money import format_euros
+from budget.core.currency import parse_currency
+from budget.core.money import format_euros
+from budget.render.export.text import decimal_text
 from tests.export_helpers import AMOUNT, ROOT, cents
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
@@ -173,7 +173,7 @@ def test_datapackage_refuses_a_file_as_folder_and_writing_over_inputs(tmp_path):
 
 @given(st.lists(st.integers(-(10**15), 10**15), max_size=50))
 def test_decimal_text_is_format_euros_for_every_amount(values):
-    """The vectorised amount text agrees with the scalar one (budget.money.format_euros)."""
+    """The vectorised amount text agrees with the scalar one (budget.core.money.format_euros)."""
     found = decimal_text(np.array(values, dtype=np.int64)).tolist()
     assert found == [format_euros(v) for v in values]
 

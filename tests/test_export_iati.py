@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.export.iati import activities_xml, iati_problems, status
-from budget.model import Funder, ReportingOrg
-from budget.strategies import scenarios
+from budget.core.model import Funder, ReportingOrg
+from budget.render.export.iati import activities_xml, iati_problems, status
+from budget.testing.strategies import scenarios
 from tests.export_helpers import ROOT, cents, check_iati_rules, iati_schema
 
 LETTER = ROOT / "scenarios" / "letter-2014.toml"

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.engine import compile_plan
-from budget.funder_split import (
+from budget.core.model import BASES
+from budget.engine.funder_split import (
     draws_first,
     draws_last,
     funder_sums,
@@ -17,8 +17,8 @@ from budget.funder_split import (
     split_funders,
     sum_by_funder,
 )
-from budget.model import BASES
-from budget.strategies import scenarios
+from budget.engine.projection import compile_plan
+from budget.testing.strategies import scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.scenario import read_scenario
+from budget.load import read_scenario
 
 HEAD = """
 [scenario]

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.money import MoneyError, parse_cents, parse_share
-from budget.scenario import read_scenario
+from budget.core.money import MoneyError, parse_cents, parse_share
+from budget.load import read_scenario
 
 # One scenario with every field that takes a table or a list, each marked by its place
 # holder; a test puts a hostile value in one of them and the valid value in the others.

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from budget.cli import cli
-from budget.errors import Problem
-from budget.terminal import CONTROL, EscapingStream, one_line, terminal_text
-from budget.workbook.xmltext import xml_attribute, xml_text
+from budget.core.errors import Problem
+from budget.core.terminal import CONTROL, EscapingStream, one_line, terminal_text
+from budget.render.workbook.xmltext import xml_attribute, xml_text
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 KEY = "Ven\x1b[31mJ\n\r\x07\x9b"

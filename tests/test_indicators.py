@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.model import Indicator
-from budget.realisation.indicators import change_pct, cost_per_unit, rounded, target
+from budget.core.model import Indicator
+from budget.reports.indicators import change_pct, cost_per_unit, rounded, target
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 HEADER = "scenario,indicator,unit,year,base,target,achieved,change_pct,met,cost_per_unit"

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from budget.cli import cli
-from budget.scenario import load_scenario, read_scenario
+from budget.load import load_scenario, read_scenario
 
 BASE = """
 [scenario]

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.scenario import read_scenario
+from budget.load import read_scenario
 
 LETTER = (Path(__file__).resolve().parent.parent / "scenarios" / "letter-2014.toml").read_text()
 LINES = LETTER.splitlines()

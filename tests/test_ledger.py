@@ -13,9 +13,9 @@ from hypothesis import given, settings
 
 from budget import project
 from budget.cli import cli
-from budget.ledger import ledger, share_text
-from budget.scenario import load_scenario
-from budget.strategies import scenarios
+from budget.load import load_scenario
+from budget.reports.ledger import ledger, share_text
+from budget.testing.strategies import scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 
@@ -151,8 +151,8 @@ def test_run_table_shows_the_ledger():
 def test_ledger_sheet_recalculates_in_libreoffice(tmp_path):
     import openpyxl
 
-    from budget.limits import check_rows
-    from budget.workbook.ledger_sheet import SHEET
+    from budget.engine.limits import check_rows
+    from budget.render.workbook.ledger_sheet import SHEET
     from tests.workbook_helpers import libreoffice_convert, soffice
 
     soffice()

@@ -135,7 +135,7 @@ def test_python_api_columns():
 
 
 def test_csv_in_chunks_is_the_same_text():
-    from budget.render import rows_csv, rows_csv_chunks, with_euros
+    from budget.render.text import rows_csv, rows_csv_chunks, with_euros
 
     rows = budget.project(budget.load_scenario(LETTER))
     assert "".join(rows_csv_chunks(rows, chunk=5)) == rows_csv(with_euros(rows))

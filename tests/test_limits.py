@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.cli import cli
-from budget.limits import check_rows
-from budget.scenario import load_scenario, read_scenario
+from budget.engine.limits import check_rows
+from budget.load import load_scenario, read_scenario
 
 LETTER = Path(__file__).parent.parent / "scenarios" / "letter-2014.toml"
 
@@ -134,7 +134,7 @@ def test_breached_exactly_when_the_amount_is_above_the_ceiling(ceiling):
     rows = project(scenario)
     from dataclasses import replace
 
-    from budget.model import ByYear, Limit
+    from budget.core.model import ByYear, Limit
 
     limit = Limit("VenJ", "cash", ByYear(every=ceiling), 2014, 2017)
     checks = check_rows(replace(scenario, limits=(limit,)), rows)

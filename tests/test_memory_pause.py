@@ -1,4 +1,4 @@
-"""The cycle collector's pause (budget.memory.cycle_collector_paused): enabled again
+"""The cycle collector's pause (budget.core.memory.cycle_collector_paused): enabled again
 afterwards, and a cycle made during the pause is still collected later."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import weakref
 
 import pytest
 
-from budget.memory import cycle_collector_paused
+from budget.core.memory import cycle_collector_paused
 
 
 class Node:

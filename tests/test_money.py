@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.money import (
+from budget.core.money import (
     INT64_MAX,
     MoneyError,
     allocate,

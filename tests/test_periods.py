@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budget.money import allocate
-from budget.periods import MONTH_UNITS, FiscalCalendar, fiscal_year_weights
+from budget.core.money import allocate
+from budget.core.periods import MONTH_UNITS, FiscalCalendar, fiscal_year_weights
 from tests.reference import fiscal_year, grant_flows
 
 

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.money import round_half_away, round_parts_to
-from budget.overview import Overview, Row
-from budget.periods import year_label
-from budget.render import THOUSAND_CENTS, controlled_thousands
-from budget.scenario import read_scenario
-from budget.workbook import write_workbook
+from budget.core.money import round_half_away, round_parts_to
+from budget.core.periods import year_label
+from budget.load import read_scenario
+from budget.render.text import THOUSAND_CENTS, controlled_thousands
+from budget.render.workbook import write_workbook
+from budget.reports.overview import Overview, Row
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -447,7 +447,7 @@ def test_the_workbook_names_files_relative_to_the_scenario(
 def test_a_long_write_shows_progress_on_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from budget.present import LONG_WRITE_ROWS, workbook_progress
+    from budget.render.present import LONG_WRITE_ROWS, workbook_progress
 
     scenario = budget.load_scenario(LETTER)
     rows = budget.project(scenario)

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 import budget
 from budget.cli import cli
-from budget.provenance import assumptions
+from budget.reports.provenance import assumptions
 
 
 def test_the_example_declares_its_assumptions():
@@ -43,7 +43,7 @@ def test_values_read_the_same_in_the_terminal_and_the_workbook():
     """One formatter serves both: an absent field is "not given", a rate a percentage."""
     from fractions import Fraction
 
-    from budget.provenance import value_text
+    from budget.reports.provenance import value_text
 
     assert value_text(None) == "not given"
     assert value_text(Fraction(1, 50), "indexation") == "1/50 (2%)"

@@ -1,7 +1,7 @@
 """The workbook's realisation sheets: "Plan vs actual" (with actuals) and "Indicators".
 
 The sheets' cells, read back with openpyxl and pandas, must hold the numbers of
-`budget.realisation` (worked out here independently by grouping its rows, and for the
+`budget.engine.realised` (worked out here independently by grouping its rows, and for the
 letter by hand); every formula carries its value; input text never becomes a formula; and
 LibreOffice recalculates every formula to the same value (slow).
 """
@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import budget
 from budget.cli import cli
-from budget.realisation.realised import forecast_rows, realise
+from budget.engine.realised import forecast_rows, realise
 from tests.realisation_helpers import (
     INDICATORS,
     PLAN,

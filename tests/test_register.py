@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.cli import cli
-from budget.scenario import load_scenario, register
-from budget.scenario.register import read_register
+from budget.load import load_scenario, register
+from budget.load.register import read_register
 
 
 @pytest.fixture(params=["calamine", "openpyxl"])

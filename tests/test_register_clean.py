@@ -16,7 +16,7 @@ import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.scenario import register, xlsx
+from budget.load import register, xlsx
 
 CELLS = st.one_of(
     st.none(),

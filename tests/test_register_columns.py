@@ -2,7 +2,7 @@
 
 The reference is the plain path: every register row turned into a raw table (as a TOML
 [[commitments]] entry would be) and read field by field by the FieldReader. The loader reads
-registers column by column instead (budget/scenario/columns.py). On generated registers with
+registers column by column instead (budget/load/columns.py). On generated registers with
 planted bad cells both must find the same problems (file, row, column, message, hint) in the
 same order, and build the same commitments.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.scenario import inherit, read_scenario, register
-from budget.scenario.inherit import Entry, RowEntry
-from budget.scenario.xlsx import columns_of
+from budget.load import inherit, read_scenario, register
+from budget.load.inherit import Entry, RowEntry
+from budget.load.xlsx import columns_of
 
 SCENARIO = """
 [scenario]

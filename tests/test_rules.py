@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from budget.engine import compile_plan, compute, split_funders
-from budget.strategies import scenarios
+from budget.engine.projection import compile_plan, compute, split_funders
+from budget.testing.strategies import scenarios
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.dists import draw
-from budget.engine import compile_plan
-from budget.sampling import chunks, random_values, stream, tied_groups
-from budget.strategies import scenarios
+from budget.core.dists import draw
+from budget.engine.projection import compile_plan
+from budget.testing.strategies import scenarios
+from budget.uncertainty.sampling import chunks, random_values, stream, tied_groups
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -87,7 +87,7 @@ cap = "1000"
 def test_an_owners_inputs_in_several_places_each_get_their_values(tmp_path):
     """A recipient's costs and income are two tables, so its inputs are two runs of the
     engine's columns (costs of every recipient, then income), some of one kind."""
-    from budget.scenario import load_scenario
+    from budget.load import load_scenario
 
     path = tmp_path / "runs.toml"
     path.write_text(TWO_RECIPIENTS, encoding="utf-8")

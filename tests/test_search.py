@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from budget import search as search_module
-from budget.scenario import load_scenario
-from budget.search import _Space, central_breaches, search
+from budget.load import load_scenario
+from budget.uncertainty import search as search_module
+from budget.uncertainty.search import _Space, central_breaches, search
 
 HEADER = """
 [scenario]

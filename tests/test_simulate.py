@@ -13,16 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.dists import draw
-from budget.engine import compile_plan, compute, funder_totals, split_funders
-from budget.limits import breach_mask
-from budget.model import BASES, ByYear, Limit
-from budget.money import allocate_rows, round_half_away
-from budget.sampling import random_values
-from budget.scenario import load_scenario
-from budget.simulate import percentile_index, simulate
-from budget.strategies import scenarios
-from budget.uncertainty_text import simulation_rows
+from budget.core.dists import draw
+from budget.core.model import BASES, ByYear, Limit
+from budget.core.money import allocate_rows, round_half_away
+from budget.engine.limits import breach_mask
+from budget.engine.projection import compile_plan, compute, funder_totals, split_funders
+from budget.load import load_scenario
+from budget.render.uncertainty_text import simulation_rows
+from budget.testing.strategies import scenarios
+from budget.uncertainty.sampling import random_values
+from budget.uncertainty.simulate import percentile_index, simulate
 
 HEADER = """
 [scenario]
@@ -373,7 +373,7 @@ def test_percentile_positions_are_numpys_inverted_cdf():
 
 
 def test_draws_stay_within_their_distributions():
-    from budget.model import Dist
+    from budget.core.model import Dist
 
     dists = [
         Dist("uniform", (100, 200)),

@@ -1,4 +1,5 @@
-"""The commitments as columns (budget/table.py): the same inputs as the objects they came from."""
+"""The commitments as columns (budget/kinds/table.py): the same inputs as the objects they
+came from."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import project
-from budget.inputs import ByYearColumn, year_table
+from budget.core.inputs import ByYearColumn, year_table
 from budget.kinds import KINDS
 from budget.kinds.base import spans
-from budget.strategies import by_year, scenarios
+from budget.kinds.table import commitment_table
+from budget.testing.strategies import by_year, scenarios
 
 FIRST, LAST = 2014, 2020
 
@@ -49,7 +51,7 @@ def test_a_column_gives_the_same_year_table_as_the_inputs_one_by_one(case):
 @settings(max_examples=60, deadline=None)
 @given(scenarios(max_commitments=8, uncertain=True))
 def test_the_table_holds_each_commitment_in_its_kind(scenario):
-    table = scenario.table
+    table = commitment_table(scenario)
     assert table.ids == tuple(c.id for c in scenario.commitments)
     recipients = list(scenario.recipients)
     for i, c in enumerate(scenario.commitments):
@@ -75,8 +77,8 @@ def test_the_table_holds_each_commitment_in_its_kind(scenario):
 def test_other_commitments_make_a_new_table(scenario, data):
     """The table is made from the commitments it is read with: a scenario changed with
     dataclasses.replace never reads the columns of the one it was made from."""
-    assert len(scenario.table) == len(scenario.commitments)
+    assert len(commitment_table(scenario)) == len(scenario.commitments)
     kept = tuple(c for c in scenario.commitments if data.draw(st.booleans()))
     other = dataclasses.replace(scenario, commitments=kept)
-    assert other.table.ids == tuple(c.id for c in kept)
+    assert commitment_table(other).ids == tuple(c.id for c in kept)
     assert set(project(other)["commitment"].astype(str)) == {c.id for c in kept}

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 
 import budget
 from budget.cli import cli
-from budget.errors import InputError
-from budget.strategies import scenarios
-from budget.workbook import save, styles, write_workbook
-from budget.workbook.calculation_split import RE_RUN
-from budget.workbook.sheet import Book, Formula, clean_text
+from budget.core.errors import InputError
+from budget.render.workbook import save, styles, write_workbook
+from budget.render.workbook.calculation_split import RE_RUN
+from budget.render.workbook.sheet import Book, Formula, clean_text
+from budget.testing.strategies import scenarios
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
 HOSTILE = r"""
@@ -314,7 +314,7 @@ def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
 def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("budget.workbook.data_sheet.MAX_DATA_ROWS", 10)
+    monkeypatch.setattr("budget.render.workbook.data_sheet.MAX_DATA_ROWS", 10)
     scenario = budget.load_scenario(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "big.xlsx"
@@ -443,7 +443,7 @@ def test_generated_scenarios_add_up_in_the_workbook(scenario) -> None:  # type: 
 
 
 def test_the_serialiser_writes_what_the_sheet_holds(tmp_path: Path) -> None:
-    from budget.workbook import new_workbook
+    from budget.render.workbook import new_workbook
 
     book = new_workbook()
     sheet = book.add_sheet("Cells")
@@ -530,7 +530,7 @@ def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
     scenario = budget.load_scenario(source)
     rows = budget.project(scenario)
     whole, chunked = tmp_path / "whole.xlsx", tmp_path / "chunked.xlsx"
-    from budget.workbook import sheetxml
+    from budget.render.workbook import sheetxml
 
     write_workbook(scenario, rows, whole)
     monkeypatch.setattr(sheetxml, "BLOCK_CHUNK", 500)  # many small pieces of rows per sheet
@@ -543,8 +543,8 @@ def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
 
 
 def test_a_folder_is_refused(tmp_path: Path) -> None:
-    from budget.errors import InputError
-    from budget.workbook import write_workbook
+    from budget.core.errors import InputError
+    from budget.render.workbook import write_workbook
 
     scenario = budget.load_scenario(budget.example_path())
     with pytest.raises(InputError, match="is a folder"):
@@ -556,8 +556,8 @@ def test_an_unsaved_workbook_with_data_rows_is_freed() -> None:
     import gc
     import weakref
 
-    from budget.workbook import new_workbook
-    from budget.workbook.data_sheet import add_data_sheet
+    from budget.render.workbook import new_workbook
+    from budget.render.workbook.data_sheet import add_data_sheet
 
     scenario = budget.load_scenario(budget.example_path())
     workbook = new_workbook()
@@ -585,7 +585,7 @@ def test_a_register_is_never_written_over(tmp_path: Path, monkeypatch: pytest.Mo
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios(max_commitments=5))
 def test_the_recipient_overview_adds_up_to_the_rows(scenario) -> None:  # type: ignore[no-untyped-def]
-    from budget.overview import overview_columns, recipient_overview
+    from budget.reports.overview import overview_columns, recipient_overview
 
     rows = budget.project(scenario)
     columns = overview_columns(rows, scenario)

@@ -6,7 +6,8 @@ Each kind of workbook (run -o with the Commitment vs cash sheet and limits, comp
 simulate -o) is read with `pd.read_excel(path, sheet_name=None)` by both engines; every
 cell where a formula stands must hold the engine's value: the overview tables' amounts
 from the tidy rows (tests/workbook_helpers.engine_cents), the ledger's and the limits'
-from `budget.ledger` and `budget.limits`, the comparison's from `budget.compare`. The only
+from `budget.reports.ledger` and `budget.engine.limits`, the comparison's from
+`budget.reports.compare`. The only
 formula cell reads as empty: the breach flag of a limit that holds shows "ok", and the
 share of cash in a year without cash shows "-".
 """
@@ -25,10 +26,10 @@ from click.testing import CliRunner
 
 import budget
 from budget.cli import cli
-from budget.compare import TITLES, compare_rows, scenario_labels, side_by_side
-from budget.ledger import ledger
-from budget.limits import check_rows
-from budget.workbook.ledger_sheet import NO_CASH, WITHIN
+from budget.engine.limits import check_rows
+from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN
+from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
+from budget.reports.ledger import ledger
 from tests.formulas import sheet_expectations
 from tests.realisation_helpers import indicator_expectations
 from tests.test_workbook import HOSTILE, scenario_file

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 import budget
-from budget.workbook import write_workbook
+from budget.render.workbook import write_workbook
 from tests.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
@@ -106,7 +106,7 @@ def test_cached_values_are_what_libreoffice_computes(tmp_path: Path) -> None:
     simulate) caches the value that LibreOffice's recalculation gives, to the cent."""
     from click.testing import CliRunner
 
-    from budget.cli import cli
+    from budget.cli.group import cli
 
     soffice()
     scenarios = Path(__file__).resolve().parent.parent / "scenarios"

@@ -7,8 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from budget import workers
-from budget.workers import WorkerFailed, run_chunks
+from budget.uncertainty import workers
+from budget.uncertainty.workers import WorkerFailed, run_chunks
 
 
 def square_and_add(i: int) -> tuple[int, list]:

@@ -15,9 +15,12 @@ from operator import attrgetter
 
 import numpy as np
 
-from budget.errors import excerpt
-from budget.fields import FieldReader
-from budget.inputs import ByYearColumn, column_of
+from budget.core.errors import excerpt
+from budget.core.fields import FieldReader
+from budget.core.inputs import ByYearColumn, column_of
+from budget.core.model import ByYear
+from budget.core.money import MoneyError, scale_round
+from budget.core.periods import FiscalCalendar
 from budget.kinds.base import (
     BoolArray,
     Columns,
@@ -28,9 +31,6 @@ from budget.kinds.base import (
     largest,
     year_spans,
 )
-from budget.model import ByYear
-from budget.money import MoneyError, scale_round
-from budget.periods import FiscalCalendar
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.fields import FieldReader
-from budget.periods import FiscalCalendar
+from budget.core.fields import FieldReader
+from budget.core.periods import FiscalCalendar
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -56,7 +56,7 @@ class Kind(Protocol):
 
     def columns(self, specs: Sequence[Any]) -> Columns:
         """The specs as columns, one entry per row: what `span_of`, `derived` and `compute`
-        read. Built once when a scenario is loaded (see budget/table.py)."""
+        read. Built once when a scenario is loaded (see budget/kinds/table.py)."""
         ...
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:

@@ -16,11 +16,11 @@ from operator import attrgetter
 
 import numpy as np
 
-from budget.fields import FieldReader
-from budget.inputs import column_of
+from budget.core.fields import FieldReader
+from budget.core.inputs import column_of
+from budget.core.money import allocate_rows, share_weights
+from budget.core.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints
-from budget.money import allocate_rows, share_weights
-from budget.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 
 ALLOCATIONS = ("days", "months")
 MAX_YEARS = 100
@@ -149,7 +149,7 @@ class GrantKind:
             return None
         pairs = tuple((y, v) for y, v in schedule.table if isinstance(v, int))
         if sum(c for _, c in pairs) != total:
-            from budget.money import format_euros_grouped as f
+            from budget.core.money import format_euros_grouped as f
 
             reader.error(
                 "allocation",

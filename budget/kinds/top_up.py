@@ -14,11 +14,11 @@ from operator import attrgetter
 
 import numpy as np
 
-from budget.fields import FieldReader
-from budget.inputs import ByYearColumn
+from budget.core.fields import FieldReader
+from budget.core.inputs import ByYearColumn
+from budget.core.model import ByYear
+from budget.core.periods import FiscalCalendar
 from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints, largest, year_spans
-from budget.model import ByYear
-from budget.periods import FiscalCalendar
 
 
 @dataclass(frozen=True, slots=True)

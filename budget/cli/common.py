@@ -1,0 +1,199 @@
+"""What every command shares: exit statuses, options, loading, writing outputs, notes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from budget.cli.outputs import FORMATS as FORMAT_NAMES
+from budget.cli.outputs import Output, open_elsewhere, parse_output, text_for_file
+from budget.core.errors import InputError, Problem
+from budget.core.model import Scenario
+from budget.kinds import KINDS
+from budget.load import read_scenario
+from budget.render.text import with_conventions, with_euros
+
+FORMATS = click.Choice(list(FORMAT_NAMES))
+TEXT_FORMATS = ("csv", "excel-csv", "json")
+INVALID_INPUT, WRONG_USAGE, BREACH_FOUND, INTERNAL_ERROR, INTERRUPTED = 1, 2, 3, 70, 130
+
+
+def fail(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    sys.exit(INVALID_INPUT)
+
+
+def load_or_fail(path: str | Path) -> Scenario:
+    scenario, problems = read_scenario(path)
+    if scenario is None:
+        fail(problems)
+    return scenario
+
+
+def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:
+    return click.argument(
+        "scenario", required=required, type=click.Path(dir_okay=False, allow_dash=True)
+    )
+
+
+def output_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """-o/--output FILE, the same on every command that writes a file: by the extension a
+    workbook (.xlsx), the CSV rows (.csv) or the JSON rows (.json); see budget.cli.outputs."""
+    return click.option(
+        "-o",
+        "--output",
+        callback=parse_output,
+        metavar="FILE",
+        help=help + " By extension: .xlsx a workbook, .csv the CSV rows, .json the JSON rows.",
+    )
+
+
+def format_option(help: str) -> Callable[[Callable[..., Any]], Any]:
+    """--format table|csv|excel-csv|json, the same on every command that prints results."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=FORMATS,
+        default="table",
+        show_default=True,
+        help=help + " excel-csv: the csv rows for Excel in a European locale (; and 1234,50).",
+    )
+
+
+def strict_option() -> Callable[[Callable[..., Any]], Any]:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Exit with status 3 when a [[limits]] ceiling is breached (after all output).",
+    )
+
+
+def refuse_open_target(output: Output | None) -> None:
+    """Exit 1 before any work when a spreadsheet program holds the -o target open."""
+    if output is not None:
+        problem = open_elsewhere(output.path)
+        if problem is not None:
+            fail([problem])
+
+
+def write_rows_or_fail(
+    output: Output,
+    fmt: str,
+    render: Callable[[str], str],
+    scenarios: list[Scenario],
+    extra_inputs: list[str] | None = None,
+) -> None:
+    """Write a .csv or .json target: `render(format)`, atomically, never over an input
+    (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
+    from budget.cli.outputs import write_text_output
+    from budget.render.workbook.save import protected_files
+
+    try:
+        inputs = protected_files(scenarios, extra_inputs or [])
+        write_text_output(output, text_for_file(output, fmt, render), inputs)
+    except InputError as exc:
+        fail(exc.problems)
+
+
+def warn_breaches(scenario: Scenario, rows: Any) -> int:
+    """One line on stderr per limit breached in a year; the number of such lines."""
+    from budget.engine.limits import check_rows
+    from budget.reports.ledger import breach_lines
+
+    lines = breach_lines(check_rows(scenario, rows), scenario.label)
+    for line in lines:
+        click.echo(line, err=True)
+    return len(lines)
+
+
+def data_rows(scenario: Scenario, rows: Any) -> Any:
+    """The tidy rows as csv/json print them: euros beside cents, year_label, currency."""
+    return with_conventions(with_euros(rows), scenario.currency, scenario.label)
+
+
+def central_value_notes(scenario: Scenario) -> list[str]:
+    """One line per uncertain input, saying which value the projection used."""
+    from budget.core.model import ByYear, Dist
+    from budget.core.money import format_euros_grouped
+
+    def note(owner: str, field: str, value: ByYear) -> str:
+        if isinstance(value.every, Dist):
+            used = format_euros_grouped(value.every.central())
+        else:
+            used = "; ".join(
+                f"{y}: {format_euros_grouped(v.central() if isinstance(v, Dist) else v)}"
+                for y, v in value.table
+            )
+        return (
+            f"Note: {owner} {field} is uncertain ({value.describe()}); "
+            f"the projection uses its central value ({used})."
+        )
+
+    notes = []
+    for c in scenario.commitments:
+        for field in KINDS[c.kind].year_inputs:
+            value = getattr(c.spec, field, None)
+            if value is not None and value.is_uncertain:
+                notes.append(note(c.id, field, value))
+    for r in scenario.recipients.values():
+        for field in ("costs", "income"):
+            value = getattr(r, field)
+            if value is not None and value.is_uncertain:
+                notes.append(note(f"recipient {r.key}", field, value))
+    return notes
+
+
+def write_workbook_or_fail(
+    scenario: Scenario,
+    rows: Any,
+    output: str,
+    source: Path,
+    extra: tuple[Any, ...] = (),
+    realised: Any = None,
+    indicators: bool = False,
+) -> None:
+    """The workbook of `rows`, with the Commitment vs cash sheet; with `realised` (plan
+    against actual), that sheet from the forecast and a Plan vs actual sheet; with
+    `indicators` and [[indicators]] in the scenario, an Indicators sheet."""
+    from budget.engine.realised import forecast_rows
+    from budget.render.workbook import write_workbook
+    from budget.render.workbook.indicators_sheet import indicators_sheet
+    from budget.render.workbook.ledger_sheet import ledger_sheet
+    from budget.render.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
+
+    sheets = [ledger_sheet(scenario, rows)]
+    inputs = [source]
+    forecast = None
+    if realised is not None:
+        forecast = forecast_rows(scenario, realised)
+        sheets = [forecast_ledger_sheet(scenario, forecast), plan_actual_sheet(scenario, realised)]
+        inputs += realised.attrs.get("files", [])
+    if indicators and scenario.indicators:
+        sheets.append(
+            indicators_sheet(
+                scenario, rows if forecast is None else forecast, bool(realised is not None)
+            )
+        )
+    from budget.render.present import workbook_progress
+
+    try:
+        with workbook_progress(output, len(rows)) as progress:
+            written = write_workbook(
+                scenario,
+                rows,
+                output,
+                inputs=inputs,
+                extra_sheets=[*sheets, *extra],
+                progress=progress,
+            )
+    except InputError as exc:
+        fail(exc.problems)
+    for rows_csv_file in written[1:]:
+        click.echo(
+            f"The rows do not fit on the Data sheet; wrote them to {rows_csv_file}", err=True
+        )

@@ -1,0 +1,48 @@
+"""budget explain: how each amount of one commitment was computed, step by step."""
+
+from __future__ import annotations
+
+import click
+
+from budget.cli.common import fail, load_or_fail, scenario_argument
+
+
+@click.command()
+@scenario_argument()
+@click.argument("commitment")
+@click.option(
+    "--year", type=int, help="Explain only this fiscal year (named after the year it ends in)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: a worked calculation; json: the same inputs, steps and results as data.",
+)
+def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
+    """Explain how each amount of COMMITMENT in SCENARIO was computed, step by step.
+
+    For every fiscal year of the commitment (or only --year): each input with the file and
+    field it came from, marked when it is an assumption or the central value of an
+    uncertain input; the working (a top-up's shortfall and caps; an annual amount's
+    indexation and rounding; a grant's days or months per year, exact shares and leftover
+    cents, advance and settlement); the result on the commitment and cash basis; and how
+    it is split over the funders (exact parts, rounded down, the leftover cents).
+
+    \b
+        budget explain scenarios/letter-2014.toml bz-tdh-ecpat
+        budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
+    """
+    from budget.reports.explain import explain as explain_commitment
+    from budget.reports.explain import explanation_json, explanation_text
+
+    loaded = load_or_fail(scenario)
+    explanation, problems = explain_commitment(loaded, commitment, year)
+    if explanation is None:
+        fail(problems)
+    click.echo(
+        explanation_json(explanation) if fmt == "json" else explanation_text(explanation),
+        nl=False,
+    )

@@ -1,0 +1,61 @@
+"""budget export: the scenario as open data (IATI activities, a Fiscal Data Package)."""
+
+from __future__ import annotations
+
+import click
+
+from budget.cli.common import fail, load_or_fail, scenario_argument
+from budget.core.errors import InputError
+from budget.engine.projection import project
+
+
+@click.command()
+@scenario_argument()
+@click.option(
+    "--to",
+    "target",
+    type=click.Choice(["iati", "datapackage"]),
+    required=True,
+    help="iati: IATI 2.03 activities (XML); datapackage: CSV and datapackage.json.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    required=True,
+    help="The .xml file (iati) or the folder (datapackage) to write.",
+)
+def export(scenario: str, target: str, output: str) -> None:
+    """Publish SCENARIO as open data: IATI activities or a Fiscal Data Package.
+
+    \b
+        budget export my.toml --to iati -o activities.xml
+        budget export my.toml --to datapackage -o my-package
+
+    iati: one iati-activity per commitment, with a budget and planned disbursements per
+    fiscal year of cash; needs [scenario] reporting_org = { ref, name, type }; funders and
+    recipients may carry iati_ref. datapackage: projection.csv (the tidy rows, amounts
+    with two decimals) and datapackage.json (Table Schema and Fiscal Data Package model).
+    Files are written atomically and never over an input.
+    """
+    from budget.engine.realised import actuals_frame
+    from budget.render.export import write_datapackage, write_iati
+    from budget.render.export.files import inputs_of
+
+    loaded = load_or_fail(scenario)
+    rows = project(loaded)
+    inputs = [str(p) for p in inputs_of(loaded, [scenario])]
+    try:
+        # Bookings of the actuals files become IATI transactions.
+        bookings = actuals_frame(loaded) if target == "iati" and loaded.actuals else None
+        if bookings is not None:
+            for line in bookings.attrs.get("warnings", ()):
+                click.echo(line, err=True)
+        if target == "iati":
+            done = write_iati(loaded, rows, output, inputs, actuals=bookings, as_of=loaded.as_of)
+            click.echo(f"Wrote {output} ({done.activities} IATI activities)", err=True)
+        else:
+            folder = write_datapackage(loaded, rows, output, inputs)
+            click.echo(f"Wrote {folder} (projection.csv, datapackage.json)", err=True)
+    except InputError as exc:
+        fail(exc.problems)

@@ -1,0 +1,152 @@
+"""Where the command line writes: `-o FILE` by its extension, and the text formats.
+
+`-o FILE` writes by the extension: `.xlsx` a workbook, `.csv` the CSV rows (the flavour of
+`--format excel-csv` when that is chosen, else the exact machine CSV), `.json` the JSON
+rows. Anything else, `-o -`, an empty name or a name ending in a slash is wrong usage
+(exit 2). A target that a spreadsheet program holds open (Excel's `~$NAME` or
+LibreOffice's `.~lock.NAME#` beside it) is refused (exit 1): replacing it would either fail
+or be lost when the program saves its copy. Every file is written atomically and never over
+an input of the scenario (budget.render.workbook.save).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from budget.core.errors import Problem
+from budget.render.text import rows_csv, rows_json
+
+STARTER = Path(__file__).parent.parent / "data" / "starter.toml"
+EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+FORMATS = ("table", "csv", "excel-csv", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """An `-o` target. path: the file as typed; kind: "xlsx", "csv" or "json"."""
+
+    path: str
+    kind: str
+
+
+def parse_output(ctx: click.Context, param: click.Parameter, value: str | None) -> Output | None:
+    """The click callback of `-o`: the target and what to write there, or wrong usage."""
+    if value is None:
+        return None
+    if value == "-":
+        raise click.BadParameter(
+            "'-' (standard output) is not a file: the rows go to standard output with "
+            "--format csv, excel-csv or json",
+            ctx,
+            param,
+        )
+    if not value.strip():
+        raise click.BadParameter("the file name is empty", ctx, param)
+    if value.endswith(("/", "\\")) or Path(value).name in ("", ".", ".."):
+        raise click.BadParameter(f"{value!r} names a folder, not a file", ctx, param)
+    kind = EXTENSIONS.get(Path(value).suffix.lower())
+    if kind is None:
+        raise click.BadParameter(
+            f"{value!r} has no known extension: write a workbook (.xlsx), the CSV rows "
+            "(.csv) or the JSON rows (.json)",
+            ctx,
+            param,
+        )
+    return Output(value, kind)
+
+
+def lock_files(path: str | Path) -> list[Path]:
+    """The lock files that Excel and LibreOffice keep beside a file they have open."""
+    target = Path(path)
+    name = target.name
+    # Excel writes ~$NAME, or for long names replaces the first two characters.
+    candidates = [f"~${name}", f"~${name[2:]}", f".~lock.{name}#"]
+    return [target.with_name(c) for c in dict.fromkeys(candidates)]
+
+
+def open_elsewhere(path: str | Path) -> Problem | None:
+    """A problem when a spreadsheet program holds `path` open, else None."""
+    for lock in lock_files(path):
+        try:
+            present = lock.exists()
+        except OSError:  # e.g. a name too long: the write itself says what is wrong
+            present = False
+        if present:
+            return Problem(
+                str(path),
+                "",
+                f"is it open in a spreadsheet program? ({lock.name} is beside it)",
+                "close it there and try again, or choose another output file",
+            )
+    return None
+
+
+def rows_text(frame: pd.DataFrame, fmt: str) -> str:
+    """Tidy rows (with their euro columns) in a text format: csv, excel-csv or json."""
+    return rows_json(frame) if fmt == "json" else rows_csv(frame, fmt)
+
+
+def emit(text: str, fmt: str) -> None:
+    """Text on standard output; excel-csv as UTF-8 bytes whatever the terminal's encoding
+    (its byte-order mark tells Excel so)."""
+    # A terminal's stream may be a text-only wrapper (budget.core.terminal escapes control
+    # characters there): then the text goes as text.
+    if fmt == "excel-csv" and hasattr(sys.stdout, "buffer"):
+        click.echo(text.encode("utf-8"), nl=False)
+    else:
+        click.echo(text, nl=False)
+
+
+def write_text_output(output: Output, text: str, inputs: Sequence[str | Path]) -> None:
+    """Write `text` (UTF-8) to the target atomically; raises InputError when refused."""
+    from budget.render.workbook.save import write_text_atomically
+
+    write_text_atomically(output.path, inputs, [text])
+
+
+def text_for_file(output: Output, fmt: str, render: Callable[[str], str]) -> str:
+    """The text an .csv or .json target gets: `render` of its format (excel-csv when that
+    was asked for on a .csv target)."""
+    if output.kind == "csv":
+        return render("excel-csv" if fmt == "excel-csv" else "csv")
+    return render("json")
+
+
+def write_new_file(path: Path, text: str) -> Problem | None:
+    """Write `text` to `path`, which must not exist yet; atomically (a temporary file beside
+    it, linked to its name, which fails if the name was taken meanwhile). A problem when
+    refused or not written, else None."""
+    shown = str(path)
+    if path.exists() or path.is_symlink():
+        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
+    if not path.parent.is_dir():
+        return Problem(shown, "", f"the folder {str(path.parent)!r} does not exist")
+    try:
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
+    temporary = Path(name)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.link(temporary, path)
+    except FileExistsError:
+        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
+    except OSError as exc:
+        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    return None

@@ -1,0 +1,111 @@
+"""budget run: project a scenario and print the overview, or write it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import budget
+from budget.cli.common import (
+    BREACH_FOUND,
+    TEXT_FORMATS,
+    central_value_notes,
+    data_rows,
+    format_option,
+    load_or_fail,
+    output_option,
+    refuse_open_target,
+    scenario_argument,
+    strict_option,
+    warn_breaches,
+    write_rows_or_fail,
+    write_workbook_or_fail,
+)
+from budget.cli.forecast import forecast_from, forecast_notes, realise_or_fail
+from budget.cli.outputs import Output, emit, rows_text
+from budget.core.model import Scenario
+from budget.engine.projection import project
+
+
+@click.command()
+@scenario_argument(required=False)
+@output_option("Write a file as well.")
+@format_option("table: overview per basis; csv/json: the tidy rows with euros and cents.")
+@click.option("--thousands", is_flag=True, help="Show the overview tables in thousands.")
+@click.option(
+    "--rounding",
+    type=click.Choice(["plain", "controlled"]),
+    default="plain",
+    show_default=True,
+    help="With --thousands: plain rounds each amount by itself; controlled (which implies "
+    "--thousands) rounds each column so that the rows add up to the rounded total.",
+)
+@strict_option()
+def run(
+    scenario: str | None,
+    output: Output | None,
+    fmt: str,
+    thousands: bool,
+    rounding: str,
+    strict: bool,
+) -> None:
+    """Project SCENARIO (default: the bundled 2014 example) and print the overview.
+
+    The overview shows fiscal years across and funders with their commitments down, on a
+    cash basis (payments) and a commitment basis (obligations entered). Amounts outside
+    the horizon are shown as "earlier" and "later", never dropped. Uncertain inputs take
+    their central value (uniform: midpoint, triangular: mode, normal: mean, choice: the
+    most likely value).
+
+    Below the overview, the table format shows per funder and year the commitments entered,
+    the cash paid and the commitments outstanding at year end (opening + entered - paid =
+    closing), with the share of each year's cash that settles commitments of earlier years;
+    and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
+    warned about on stderr, one line each; the run still succeeds (exit 0), unless
+    --strict is given (exit 3). The workbook has the same view on its "Commitment vs cash"
+    sheet.
+
+    With --thousands the overview tables show whole thousands, with a note that totals are
+    rounded from exact amounts; --rounding controlled makes each column add up on paper.
+    """
+    refuse_open_target(output)
+    path = Path(scenario) if scenario else budget.example_path()
+    loaded = load_or_fail(path)
+    rows = project(loaded)
+    realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
+    forecast = None if realised is None else forecast_from(loaded, realised)
+    if output and output.kind == "xlsx":
+        write_workbook_or_fail(loaded, rows, output.path, path, realised=realised, indicators=True)
+    elif output:
+        write_rows_or_fail(output, fmt, lambda f: rows_text(data_rows(loaded, rows), f), [loaded])
+    if fmt in TEXT_FORMATS:
+        # The rows are data on stdout; say on stderr which inputs took central values.
+        for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
+            click.echo(note, err=True)
+        emit(rows_text(data_rows(loaded, rows), fmt), fmt)
+    else:
+        shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
+        click.echo(run_table(loaded, rows, forecast, rounding if shown_in_thousands else None))
+    if output:
+        click.echo(f"Wrote {output.path}", err=True)
+    breached = warn_breaches(loaded, rows if forecast is None else forecast)
+    if strict and breached:
+        sys.exit(BREACH_FOUND)
+
+
+def run_table(
+    scenario: Scenario, rows: Any, forecast: Any = None, thousands: str | None = None
+) -> str:
+    from budget.render.present import run_tables
+
+    parts = run_tables(scenario, rows, forecast, thousands)
+    from budget.reports.provenance import provenance_text
+
+    provenance = provenance_text(scenario)
+    if provenance:
+        parts.append(provenance)
+    notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
+    return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")

@@ -1,0 +1,86 @@
+"""budget simulate: Monte Carlo bands of every uncertain input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from budget.cli.common import (
+    TEXT_FORMATS,
+    central_value_notes,
+    format_option,
+    load_or_fail,
+    output_option,
+    refuse_open_target,
+    scenario_argument,
+    write_rows_or_fail,
+    write_workbook_or_fail,
+)
+from budget.cli.outputs import Output, emit
+from budget.engine.projection import project
+
+
+@click.command()
+@scenario_argument()
+@click.option("--draws", type=click.IntRange(min=1), required=True, help="How many draws.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Seed of the random draws; without it one is picked and printed on stderr.",
+)
+@format_option("table: bands per funder, cap and limit chances; csv/json: every row.")
+@output_option("Write the workbook (with an Uncertainty sheet) or the rows as well.")
+def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Output | None) -> None:
+    """Monte Carlo: draw every uncertain input DRAWS times and project each draw.
+
+    Prints the mean, P5, P50 and P95 of each commitment (per funder, basis and year), of
+    each funder's total, the probability that each cap binds (the shortfall was above what
+    was paid) and that each limit is breached. Percentiles are amounts that occurred in
+    the draws (inverted empirical distribution); means are rounded half away to the cent.
+    The same seed gives the same output, byte for byte.
+    """
+    import secrets
+
+    from budget.render.uncertainty_text import simulation_csv, simulation_json, simulation_text
+    from budget.uncertainty.simulate import simulate as run_simulation
+
+    refuse_open_target(output)
+    path = Path(scenario)
+    loaded = load_or_fail(path)
+    if not central_value_notes(loaded):
+        click.echo(
+            f"Note: {loaded.name} has no uncertain inputs: every draw is the same projection "
+            '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
+            err=True,
+        )
+    if seed is None:
+        seed = secrets.randbits(63)
+        click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
+    cells = draws * max(len(loaded.commitments), 1) * len(loaded.years)
+    show = sys.stderr.isatty() or cells > 20_000_000
+    with click.progressbar(
+        length=len(loaded.commitments),
+        label=f"Simulating {draws:,} draws",
+        hidden=not show,
+        file=sys.stderr,
+    ) as bar:
+        sim = run_simulation(loaded, draws, seed, progress=bar.update)
+
+    def render(chosen: str) -> str:
+        return simulation_json(sim) if chosen == "json" else simulation_csv(sim, chosen)
+
+    if output and output.kind == "xlsx":
+        from budget.render.workbook.uncertainty import uncertainty_sheet
+
+        rows = project(loaded)
+        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(sim),))
+    elif output:
+        write_rows_or_fail(output, fmt, render, [loaded])
+    if fmt in TEXT_FORMATS:
+        emit(render(fmt), fmt)
+    else:
+        click.echo(simulation_text(sim), nl=False)
+    if output:
+        click.echo(f"Wrote {output.path}", err=True)

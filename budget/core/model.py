@@ -1,0 +1,263 @@
+"""The scenario as data: immutable types that the loader builds and the engine reads.
+
+Amounts are integer cents; shares are exact fractions; years are fiscal-year names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from budget.core.dists import Dist
+from budget.core.periods import FiscalCalendar, year_label
+
+
+class Basis(StrEnum):
+    """The two ways amounts are counted: when obligations are entered into, and when cash
+    is paid. Members compare equal to their plain strings ("cash")."""
+
+    COMMITMENT = "commitment"
+    CASH = "cash"
+
+
+# In this order everywhere (tables list the commitment basis first).
+BASES: tuple[str, ...] = tuple(b.value for b in Basis)
+
+
+Value = int | Dist
+
+
+@dataclass(frozen=True, slots=True)
+class ByYear:
+    """A per-year input: one value for every year, or a table by fiscal year.
+
+    every: the value for every year, or None when a table is given.
+    table: (year, value) pairs in year order; empty when `every` is given.
+    """
+
+    every: Value | None = None
+    table: tuple[tuple[int, Value], ...] = ()
+
+    def at(self, year: int) -> Value | None:
+        if self.every is not None:
+            return self.every
+        for y, value in self.table:
+            if y == year:
+                return value
+        return None
+
+    def years(self) -> tuple[int, ...]:
+        return tuple(y for y, _ in self.table)
+
+    @property
+    def is_uncertain(self) -> bool:
+        if isinstance(self.every, Dist):
+            return True
+        return any(isinstance(v, Dist) for _, v in self.table)
+
+    def describe(self) -> str:
+        from budget.core.money import format_euros_grouped as f
+
+        def one(v: Value) -> str:
+            return v.describe() if isinstance(v, Dist) else f(v)
+
+        if self.every is not None:
+            return f"{one(self.every)} every year"
+        return "; ".join(f"{y}: {one(v)}" for y, v in self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class Funder:
+    """Who pays: a ministry or fund.
+
+    key: the short name used in the scenario ("VenJ").
+    name: the full name for outputs.
+    source: where the funder's role is stated.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
+    """
+
+    key: str
+    name: str
+    source: str = ""
+    iati_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who receives: an organisation and, optionally, its yearly costs and other income.
+
+    costs, income: per-year inputs that a derived top-up shortfall is computed from.
+    assumptions: field names whose values are assumptions rather than facts.
+    origin: the file that defined it; field_origins: the file of each field, after merging.
+    iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
+    """
+
+    key: str
+    name: str
+    costs: ByYear | None = None
+    income: ByYear | None = None
+    source: str = ""
+    assumptions: tuple[str, ...] = ()
+    origin: str = ""
+    field_origins: Mapping[str, str] = field(default_factory=dict)
+    iati_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """One funding promise.
+
+    id: unique within the scenario.
+    kind: the name of its kind in the registry ("top_up", "annual", "grant").
+    recipient: a key of the scenario's recipients.
+    funders: (funder key, exact share) pairs in listed order; the shares add up to 1.
+    priority: lower pays first among commitments to the same recipient.
+    order: position in the scenario (ties of priority go to the lower order).
+    spec: the kind's own fields, as the kind parsed them.
+    name: a readable title (defaults to the id).
+    source: where the promise is made (letter and passage).
+    assumptions: field names whose values are assumptions rather than facts.
+    origin: the file that defined it; field_origins: the file of each field, after patching.
+    """
+
+    id: str
+    kind: str
+    recipient: str
+    funders: tuple[tuple[str, Fraction], ...]
+    spec: Any
+    priority: int = 0
+    order: int = 0
+    name: str = ""
+    source: str = ""
+    assumptions: tuple[str, ...] = ()
+    origin: str = ""
+    field_origins: Mapping[str, str] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A budget ceiling: the most that a funder may spend on one basis per year.
+
+    maximum: per-year ceilings (no distributions).
+    first_year, last_year: the years it covers; by default the scenario's horizon.
+    """
+
+    funder: str
+    basis: Basis
+    maximum: ByYear
+    first_year: int
+    last_year: int
+    source: str = ""
+    origin: str = ""
+
+    def ceiling(self, year: int) -> int | None:
+        if not self.first_year <= year <= self.last_year:
+            return None
+        value = self.maximum.at(year)
+        return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingOrg:
+    """The organisation that publishes the scenario's commitments as open data (IATI).
+
+    ref: its IATI organisation identifier ("XM-DAC-7"); name: its name;
+    type: an IATI OrganisationType code ("10" government).
+    """
+
+    ref: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A performance agreement: a result measured per year against targets.
+
+    base_year, base: the starting point that changes are measured from (base is not 0).
+    targets: (year, value, is_change) in year order; a change is a fraction of the base
+        ("+7.5%" is 3/40), otherwise the value is the target itself.
+    achieved: (year, value) in year order, the results measured so far.
+    decimals: targets are rounded half away from zero to this many decimals.
+    higher_is_better: met means achieved >= target (else achieved <= target).
+    commitments: ids of the commitments whose cash pays for the result.
+    origin: the file that defined it.
+    """
+
+    id: str
+    name: str
+    unit: str
+    base_year: int
+    base: Fraction
+    targets: tuple[tuple[int, Fraction, bool], ...]
+    achieved: tuple[tuple[int, Fraction], ...] = ()
+    decimals: int = 0
+    higher_is_better: bool = True
+    commitments: tuple[str, ...] = ()
+    source: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole scenario, ready to project.
+
+    name: the [scenario] name, shown in the `scenario` column of every output.
+    path: the file it was loaded from (the extending file, for a chain).
+    files: every file that went into it, the base first.
+    actuals: the actuals files (paths as the scenario names them, relative to the folder
+        the program runs in); as_of: the date up to which actuals are complete, or None.
+    indicators: the performance agreements ([[indicators]]).
+    calendar: when fiscal years start.
+    first_year, last_year: the horizon that overviews show.
+    currency: the ISO 4217 code of every amount (default "EUR").
+    year_label: how years are named in tables and headers: "end" (2015), "span" (2014-15)
+        or "fy" (FY2015); see `budget.core.periods.year_label`. The data keep the integer year.
+    reporting_org: who publishes it as open data; None when not given.
+    """
+
+    name: str
+    path: str
+    calendar: FiscalCalendar
+    first_year: int
+    last_year: int
+    funders: Mapping[str, Funder]
+    recipients: Mapping[str, Recipient]
+    commitments: tuple[Commitment, ...]
+    limits: tuple[Limit, ...] = ()
+    description: str = ""
+    source: str = ""
+    files: tuple[str, ...] = ()
+    currency: str = "EUR"
+    reporting_org: ReportingOrg | None = None
+    actuals: tuple[str, ...] = ()
+    as_of: dt.date | None = None
+    indicators: tuple[Indicator, ...] = ()
+    year_label: str = "end"
+    # Where `budget.kinds.table.commitment_table` keeps the commitments as columns, made
+    # once. Not an argument, so that `dataclasses.replace` with other commitments starts
+    # without one and makes its own.
+    table_cache: Any = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def label(self, year: int) -> str:
+        """Fiscal year `year` as tables and headers name it (the scenario's year_label)."""
+        return year_label(year, self.year_label)
+
+    def commitment(self, cid: str) -> Commitment:
+        for c in self.commitments:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)

@@ -1,0 +1,304 @@
+"""Plan against actual, and the forecast that follows from them.
+
+Per commitment (or `(unplanned)`), funder, basis and fiscal year: `planned` (the
+projection), `actual` (the sum of the bookings), `variance` = actual - planned, and
+`forecast`: the actual in a closed year (its last day is on or before `as_of`), the larger
+of planned and actual in the current year (it holds `as_of`), the plan in a later year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from budget.core.errors import InputError, Problem
+from budget.core.model import BASES, Scenario
+from budget.core.periods import FiscalCalendar
+from budget.engine.projection import COLUMNS as TIDY_COLUMNS
+from budget.engine.projection import project
+from budget.load.bookings import UNPLANNED, read_bookings
+
+KEYS = ["commitment", "funder", "basis", "year"]
+COLUMNS = [
+    "scenario",
+    "commitment",
+    "recipient",
+    "funder",
+    "basis",
+    "year",
+    "status",
+    "planned_cents",
+    "actual_cents",
+    "variance_cents",
+    "forecast_cents",
+]
+
+
+class Status(StrEnum):
+    """Where a fiscal year stands on the `as_of` date."""
+
+    CLOSED = "closed"
+    CURRENT = "current"
+    FUTURE = "future"
+
+
+def year_status(
+    calendar: FiscalCalendar, years: npt.NDArray[np.int64], as_of: dt.date | None
+) -> npt.NDArray[np.int8]:
+    """Per year, the position of its Status (0 closed, 1 current, 2 future).
+
+    Closed: the year's last day is on or before `as_of`; current: it holds `as_of` and is
+    not closed; future: it starts after `as_of` (all years when there is no `as_of`).
+    """
+    if as_of is None or len(years) == 0:
+        return np.full(len(years), 2, dtype=np.int8)
+    first = int(years.min())
+
+    def status(year: int) -> int:
+        if calendar.start_of(year + 1) <= as_of + dt.timedelta(days=1):
+            return 0
+        return 1 if calendar.start_of(year) <= as_of else 2
+
+    table = np.array([status(y) for y in range(first, int(years.max()) + 1)], dtype=np.int8)
+    return table[years - first]
+
+
+def default_as_of(calendar: FiscalCalendar, bookings: pd.DataFrame) -> dt.date | None:
+    """The latest booking date; a booking with only a year counts as that year's last day."""
+    dates = bookings["date"].to_numpy("datetime64[D]")
+    latest: list[dt.date] = []
+    if (~np.isnat(dates)).any():
+        latest.append(dates[~np.isnat(dates)].max().astype(dt.date))
+    years = bookings["year"].to_numpy()[np.isnat(dates)]
+    if len(years):
+        latest.append(calendar.start_of(int(years.max()) + 1) - dt.timedelta(days=1))
+    return max(latest, default=None)
+
+
+def realise(
+    scenario: Scenario,
+    files: Sequence[str] | None = None,
+    as_of: dt.date | None = None,
+    plan: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
+    """(plan-vs-actual rows, problems, warnings) for the scenario's actuals, or for `files`
+    (paths as the user names them) and `as_of` when given. `plan` is the projection, when
+    the caller has it already."""
+    paths = list(scenario.actuals if files is None else files)
+    bookings, problems, warnings = read_bookings(scenario, paths)
+    if problems:
+        return None, problems, warnings
+    as_of = as_of or scenario.as_of or default_as_of(scenario.calendar, bookings)
+    frame = compare(scenario, project(scenario) if plan is None else plan, bookings, as_of)
+    frame.attrs.update(
+        files=paths,
+        bookings=len(bookings),
+        unplanned_bookings=int((bookings["commitment"] == UNPLANNED).sum()),
+        total_cents=int(bookings["amount_cents"].sum()),
+        warnings=warnings,
+    )
+    return frame, [], warnings
+
+
+def compare(
+    scenario: Scenario, plan: pd.DataFrame, bookings: pd.DataFrame, as_of: dt.date | None
+) -> pd.DataFrame:
+    """The plan-vs-actual rows of a projection and the bookings (see the module text),
+    ordered by commitment (scenario order, `(unplanned)` last), funder, basis and year.
+
+    Each (commitment, funder, basis, year) is one int64 key, so that matching the plan and
+    the bookings is sorting and searching arrays; sums are exact (int64 adds, no floats).
+    """
+    commitments = [*(c.id for c in scenario.commitments), UNPLANNED]
+    funders = list(scenario.funders)
+    sides = [
+        _keyed(plan, "amount_cents", commitments, funders),
+        _keyed(bookings, "amount_cents", commitments, funders),
+    ]
+    years = np.concatenate([side[0][3] for side in sides])
+    first = int(years.min()) if len(years) else 0
+    span = int(years.max()) - first + 1 if len(years) else 1
+    keys, sums = [], []
+    for (commitment, funder, basis, year), cents in sides:
+        key = ((commitment * len(funders) + funder) * len(BASES) + basis) * span + (year - first)
+        unique, total = _sum_by_key(key, cents)
+        keys.append(unique)
+        sums.append(total)
+    every = np.concatenate(keys)
+    every.sort()
+    every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
+    planned_cents = np.zeros(len(every), dtype=np.int64)
+    actual_cents = np.zeros(len(every), dtype=np.int64)
+    planned_cents[np.searchsorted(every, keys[0])] = sums[0]
+    actual_cents[np.searchsorted(every, keys[1])] = sums[1]
+    rest, year_index = np.divmod(every, span)
+    rest, basis_code = np.divmod(rest, len(BASES))
+    commitment_code, funder_code = np.divmod(rest, len(funders))
+    years = year_index + first
+    status = year_status(scenario.calendar, years, as_of)
+    forecast = np.where(
+        status == 0,
+        actual_cents,
+        np.where(status == 1, np.maximum(planned_cents, actual_cents), planned_cents),
+    )
+    recipient_of = [c.recipient for c in scenario.commitments]
+    recipients = [*dict.fromkeys(recipient_of), ""]
+    position = {r: i for i, r in enumerate(recipients)}
+    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
+
+    def labels(codes: npt.NDArray[np.int64], names: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    out = pd.DataFrame(
+        {
+            "scenario": labels(np.zeros(len(every), np.int64), [scenario.name]),
+            "commitment": labels(commitment_code, commitments),
+            "recipient": labels(recipient_code[commitment_code], recipients),
+            "funder": labels(funder_code, funders),
+            "basis": labels(basis_code, list(BASES)),
+            "year": years,
+            "status": labels(status.astype(np.int64), [s.value for s in Status]),
+            "planned_cents": planned_cents,
+            "actual_cents": actual_cents,
+            "variance_cents": actual_cents - planned_cents,
+            "forecast_cents": forecast,
+        }
+    )
+    out.attrs.update(
+        scenario=scenario.name,
+        as_of=as_of.isoformat() if as_of else None,
+        fiscal_year_start=str(scenario.calendar),
+    )
+    return out
+
+
+def _categories(values: pd.Series, names: list[str]) -> pd.Categorical:
+    return pd.Categorical(values.to_numpy(object), categories=names)
+
+
+Codes = npt.NDArray[np.int64]
+
+
+def _keyed(
+    rows: pd.DataFrame, column: str, commitments: list[str], funders: list[str]
+) -> tuple[tuple[Codes, Codes, Codes, Codes], Codes]:
+    """((commitment, funder, basis, year) codes, cents) of tidy rows or bookings; codes
+    follow the scenario's order, so that sorted keys are the order of the output."""
+
+    def codes(name: str, names: list[str]) -> Codes:
+        values = rows[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            series = values.cat.set_categories(names)
+        else:
+            series = pd.Series(pd.Categorical(values.to_numpy(object), categories=names))
+        found: Codes = np.asarray(series.cat.codes, dtype=np.int64)
+        if (found < 0).any():
+            raise ValueError(f"{name}: a value that is not in the scenario")
+        return found
+
+    return (
+        codes("commitment", commitments),
+        codes("funder", funders),
+        codes("basis", list(BASES)),
+        rows["year"].to_numpy(np.int64),
+    ), rows[column].to_numpy(np.int64)
+
+
+def _sum_by_key(key: Codes, cents: Codes) -> tuple[Codes, Codes]:
+    """The distinct keys in order and the exact int64 sum of the cents of each."""
+    if len(key) == 0:
+        return key, cents
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return ordered[starts], np.add.reduceat(cents[order], starts)
+
+
+def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
+    """The forecast as tidy projection rows (the columns of `budget.project`, with
+    `amount_cents` the forecast), for the ledger, the limits and `check`."""
+    from budget.kinds import KINDS
+
+    kinds = {c.id: c.kind for c in scenario.commitments}
+    names = [*KINDS, UNPLANNED]
+    commitment = realised["commitment"].cat
+    per_category = np.array(
+        [names.index(kinds.get(c, UNPLANNED)) for c in commitment.categories], dtype=np.int64
+    )
+    kind = pd.Categorical.from_codes(
+        per_category[commitment.codes.to_numpy(np.int64)], categories=pd.Index(names)
+    )
+    out = pd.DataFrame(
+        {
+            "scenario": realised["scenario"],
+            "commitment": realised["commitment"],
+            "recipient": realised["recipient"],
+            "funder": realised["funder"],
+            "kind": kind,
+            "basis": realised["basis"],
+            "year": realised["year"].to_numpy(np.int64),
+            "amount_cents": realised["forecast_cents"].to_numpy(np.int64),
+        }
+    )
+    out.attrs.update(realised.attrs)
+    return out[TIDY_COLUMNS]
+
+
+def plan_vs_actual(
+    scenario: Scenario, files: Sequence[str] | None = None, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Plan against actual and the forecast, per commitment, funder, basis and year.
+
+    `files`: actuals files (default: the scenario's `actuals`); `as_of`: the date up to
+    which they are complete (default: the scenario's, else the latest booking). Columns:
+    scenario, commitment, recipient, funder, basis, year, status, planned_cents,
+    actual_cents, variance_cents, forecast_cents (int64). Text columns are categorical;
+    `attrs` holds scenario, as_of, files, bookings, unplanned_bookings, total_cents and the
+    warnings. Raises InputError on a bad file.
+    """
+    frame, problems, _ = realise(scenario, files, as_of)
+    if frame is None:
+        raise InputError(problems)
+    return frame
+
+
+def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.DataFrame:
+    """The bookings of the actuals files, one row each, in file and row order.
+
+    Columns: commitment (a scenario id or "(unplanned)"), funder, basis (categorical),
+    date (a datetime.date, or None when the file gives only the year), year (int64,
+    the fiscal year), amount_cents (int64, negative for a refund), reference,
+    description, written (the commitment id as the file wrote it), file and row (where
+    the booking is). `attrs`: scenario, files, warnings. Raises InputError on a bad file.
+    """
+    paths = list(scenario.actuals if files is None else files)
+    bookings, problems, warnings = read_bookings(scenario, paths)
+    if problems:
+        raise InputError(problems)
+    dates = bookings["date"].to_numpy("datetime64[D]")
+    out = pd.DataFrame(
+        {
+            "commitment": _categories(
+                bookings["commitment"], [*(c.id for c in scenario.commitments), UNPLANNED]
+            ),
+            "funder": _categories(bookings["funder"], list(scenario.funders)),
+            "basis": _categories(bookings["basis"], list(BASES)),
+            "date": dates.astype(object),  # datetime.date, None where NaT
+            "year": bookings["year"].to_numpy(np.int64),
+            "amount_cents": bookings["amount_cents"].to_numpy(np.int64),
+            "reference": bookings["reference"].astype(object),
+            "description": bookings["description"].astype(object),
+            "written": bookings["written"].astype(object),
+            "file": pd.Categorical(
+                bookings["file"].to_numpy(object), categories=list(dict.fromkeys(paths))
+            ),
+            "row": bookings["row"].to_numpy(np.int64),
+        }
+    )
+    out.attrs.update(scenario=scenario.name, files=paths, warnings=warnings)
+    return out

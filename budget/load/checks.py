@@ -1,0 +1,73 @@
+"""Checks of a whole scenario, once its parts are read: each a pure function of the draft
+that returns the problems it finds (Beancount's plugins, without the rewriting)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from budget.core.errors import Problem, excerpt
+from budget.core.fields import uncovered
+from budget.kinds import KINDS
+from budget.load.common import Draft
+
+# Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
+MOST_CENTS = 2**62
+
+
+def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
+    """A derived top-up needs the recipient's costs (and income, if any) in each year."""
+    problems: list[Problem] = []
+    for c in draft.commitments:
+        kind = KINDS[c.kind]
+        if not kind.derives_shortfall(c.spec):
+            continue
+        recipient = draft.recipients[c.recipient]
+        first, last = c.spec.first_year, c.spec.last_year
+        entry = draft.merged.commitments[c.id]
+        for label, values in (("costs", recipient.costs), ("income", recipient.income)):
+            if values is None and label == "income":
+                continue
+            missing, _ = uncovered(values, first, last)
+            if missing:
+                problems.append(
+                    Problem(
+                        entry.file_of("shortfall"),
+                        entry.where("shortfall"),
+                        f"is not given, and recipient {excerpt(c.recipient)} has no {label} for "
+                        + ", ".join(map(str, missing)),
+                        f"give shortfall, or {label} for every year from {first} to {last} "
+                        f"on [recipients.{c.recipient}]",
+                    )
+                )
+    return problems
+
+
+def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
+    """Every sum the engine forms stays inside int64 cents."""
+    from budget.core.money import format_euros_grouped
+    from budget.kinds.base import largest
+
+    specs: dict[str, list[Any]] = {name: [] for name in KINDS}
+    for c in draft.commitments:
+        specs[c.kind].append(c.spec)
+    total = sum(sum(map(KINDS[name].most, of_kind)) for name, of_kind in specs.items())
+    total += sum(largest(r.costs) + largest(r.income) for r in draft.recipients.values())
+    if total <= MOST_CENTS:
+        return []
+    return [
+        Problem(
+            draft.main,
+            "",
+            f"its amounts could add up to {format_euros_grouped(total)}, more than can be "
+            f"added up exactly (at most {format_euros_grouped(MOST_CENTS)})",
+            "check the amounts for a typing error; amounts are in euros",
+        )
+    ]
+
+
+# Run in order after the section readers; a new whole-scenario rule is one function here.
+CHECKS: tuple[Callable[[Draft], list[Problem]], ...] = (
+    derived_shortfalls_have_costs,
+    amounts_add_up_exactly,
+)

@@ -1,0 +1,353 @@
+"""Checking a register column by column, so that a million rows load in seconds.
+
+Each column is checked as a whole: amounts with numpy, years, dates, shares and texts once
+per distinct value. The result holds, for every cell that passed, the value the
+`FieldReader` would have read from it; `ColumnReader` serves those values to the kinds'
+parsers and hands every other cell to the `FieldReader` itself. So per-row Python only
+reads the cells that fail, and a problem is worded by the one `FieldReader` whether it is
+found here or row by row (tests/test_register_columns.py checks that on generated
+registers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from budget.core.errors import Problem
+from budget.core.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
+from budget.core.model import ByYear
+from budget.kinds import COMMON_FIELDS, KINDS
+from budget.load.register import RegisterTable, filled_cells
+
+AMOUNTS = ("amount", "cap", "shortfall", "total", "total_cap")
+WHOLE_NUMBERS = ("first_year", "last_year", "committed_in", "settlement_lag", "priority")
+DATES = ("start", "end")
+SHARES = ("advance",)
+TEXTS = ("id", "kind", "recipient", "name", "source")
+BoolArray = npt.NDArray[np.bool_]
+# Amounts below this many cents are exact in a binary double, with room for the cents.
+EXACT_CENTS = 2**45
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The values read from a register's columns; None where a cell was not read here.
+
+    cents: amount columns -> cents; numbers: whole-number columns -> int; dates; shares;
+    texts: text columns -> the text; unknown: per row, True when a filled column is not a
+    field of the row's kind (those rows are checked field by field).
+    """
+
+    table: RegisterTable
+    cents: dict[str, list[int | None]]
+    numbers: dict[str, list[int | None]]
+    dates: dict[str, list[dt.date | None]]
+    shares: dict[str, list[Fraction | None]]
+    texts: dict[str, list[str | None]]
+    unknown: BoolArray
+
+
+def read_columns(table: RegisterTable) -> Columns:
+    """Every column of `table` read as a whole (pure)."""
+    columns = table.columns
+    cents = {
+        name: _cents(columns[name], table.filled_of(name)) for name in AMOUNTS if name in columns
+    }
+    numbers = {
+        name: _each_distinct(columns[name], as_integer) for name in WHOLE_NUMBERS if name in columns
+    }
+    dates = {name: _each_distinct(columns[name], _date) for name in DATES if name in columns}
+    shares = {name: _each_distinct(columns[name], _share) for name in SHARES if name in columns}
+    texts = {
+        name: columns[name] if name in table.texts else _texts(columns[name])
+        for name in TEXTS
+        if name in columns
+    }
+    return Columns(table, cents, numbers, dates, shares, texts, _unknown_fields(table))
+
+
+def _texts(cells: list[Any]) -> list[Any]:
+    """The text cells (None for any other): the column itself when it holds only text."""
+    if set(map(type, cells)) <= {str, type(None)}:
+        return cells
+    return [v if type(v) is str else None for v in cells]
+
+
+def _unknown_fields(table: RegisterTable) -> BoolArray:
+    """Rows with a filled cell in a column that is not a field of their kind."""
+    count = len(table)
+    kinds = table.columns.get("kind") or [None] * count
+    # Each row's kind as a number: its place in KINDS, or len(KINDS) for any other cell.
+    places = {name: i for i, name in enumerate(KINDS)}
+    other = len(KINDS)
+    try:
+        # One lookup per distinct cell (a text is never equal to a cell of another type).
+        place_of = {k: places.get(k, other) if type(k) is str else other for k in set(kinds)}
+        kind_of = np.fromiter(map(place_of.__getitem__, kinds), np.intp, count)
+    except TypeError:  # an unhashable cell
+        kind_of = np.fromiter(
+            (places.get(k, other) if type(k) is str else other for k in kinds), np.intp, count
+        )
+    # Every row of a register has a filled cell in some column, which a row of no known
+    # kind does not have.
+    unknown = kind_of == other
+    for name, cells in table.columns.items():
+        if name in COMMON_FIELDS or cells.count(None) == count:
+            continue
+        # Which kinds have the field (the last place: no known kind).
+        allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
+        unknown |= table.filled_of(name) & ~allowed[kind_of]
+    return unknown
+
+
+def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
+    """Cents of the cells that are plain non-negative amounts: digits with at most two
+    decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal."""
+    count = len(cells)
+    out = np.full(count, None, dtype=object)
+    kinds = set(map(type, cells))
+    if str in kinds:
+        _text_cents(cells, out)
+    if kinds <= {int, float, type(None)}:
+        filled = filled_cells(cells) if filled is None else filled
+        at = np.flatnonzero(filled)
+        numbers = list(itertools.compress(cells, filled))
+    else:
+        at = np.array([i for i, v in enumerate(cells) if type(v) is float or type(v) is int])
+        numbers = [cells[i] for i in at.tolist()]
+    if numbers:
+        # Whole numbers below 2**45 are exact as doubles, so one rule serves both types: a
+        # number is taken when it is exactly a decimal with at most two places.
+        try:
+            value = np.array(numbers, dtype=np.float64)
+        except OverflowError:  # an int too large for a double: not an amount here
+            value = np.array(
+                [float(v) if abs(v) < EXACT_CENTS else -1.0 for v in numbers], dtype=np.float64
+            )
+        scaled = np.round(value * 100)
+        ok = (value >= 0) & (scaled < EXACT_CENTS) & (scaled / 100 == value)
+        out[at[ok]] = scaled[ok].astype(np.int64).tolist()
+    cents: list[int | None] = out.tolist()
+    return cents
+
+
+def _text_cents(cells: list[Any], out: Any) -> None:
+    """The cents of the text cells that are plain amounts, into `out` (an object array)."""
+    # Longer texts are not plain amounts; leaving them out keeps the text array small.
+    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
+    if not texts:
+        return
+    index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
+    text = np.array([v for _, v in texts], dtype=str)
+    parts = [v.partition(".") for _, v in texts]
+    whole = np.array([w for w, _, _ in parts], dtype=str)
+    frac = np.array([f for _, _, f in parts], dtype=str)
+    has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
+    # Only ASCII digits: other scripts' digits are read (and worded) field by field.
+    ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
+    whole_len = np.char.str_len(whole)
+    frac_len = np.char.str_len(frac)
+    ok = (
+        ascii_only
+        & np.char.isdecimal(whole)
+        & (whole_len > 0)
+        & (whole_len <= 12)
+        & (frac_len <= 2)
+        & (np.char.isdecimal(frac) | (frac_len == 0))
+    )
+    if ok.any():
+        units = np.where(ok, whole, "0").astype(np.int64)
+        padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
+        hundredths = padded.astype(np.int64)
+        out[index[ok]] = (units * 100 + hundredths)[ok].tolist()
+
+
+def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:
+    """`read` applied once per distinct cell (None where it gives None)."""
+    kinds = set(map(type, cells))
+    kinds.discard(type(None))
+    if len(kinds) == 1:
+        # One type of cell: equal cells are the same value (no 1 == 1.0 == True to tell
+        # apart), so a table by cell serves the whole column.
+        found: dict[Any, Any] = {None: None}
+        for v in dict.fromkeys(cells):
+            if v is not None:
+                found[v] = read(v)
+        return list(map(found.__getitem__, cells))
+    seen: dict[Any, Any] = {}
+    out: list[Any] = []
+    for v in cells:
+        if v is None:
+            out.append(None)
+            continue
+        key = (type(v), v)
+        if key not in seen:
+            seen[key] = read(v)
+        out.append(seen[key])
+    return out
+
+
+def _date(value: Any) -> dt.date | None:
+    """The date FieldReader.date reads from a cell, or None when it would complain."""
+    problems: list[Problem] = []
+    reader = FieldReader({"d": value}, lambda _: "", lambda _: "", problems)
+    day = reader.date("d")
+    return None if problems else day
+
+
+def _share(value: Any) -> Fraction | None:
+    problems: list[Problem] = []
+    reader = FieldReader({"s": value}, lambda _: "", lambda _: "", problems)
+    share = reader.share("s")
+    return None if problems else share
+
+
+class RowView(Mapping[str, Any]):
+    """One register row as a read-only raw table (the cells a TOML table would hold)."""
+
+    __slots__ = ("index", "table")
+
+    def __init__(self, table: RegisterTable, index: int) -> None:
+        self.table = table
+        self.index = index
+
+    def __getitem__(self, name: str) -> Any:
+        cells = self.table.columns.get(name)
+        if cells is None or cells[self.index] is None:
+            raise KeyError(name)
+        value = cells[self.index]
+        return self.table.row_raw(self.index)[name] if type(value) is float else value
+
+    def __iter__(self) -> Iterator[str]:
+        i = self.index
+        return iter([n for n, cells in self.table.columns.items() if cells[i] is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_EVERY: dict[int, ByYear] = {}
+
+
+def _every(cents: int) -> ByYear:
+    """One ByYear object for equal amounts (registers repeat caps and amounts)."""
+    found = _EVERY.get(cents)
+    if found is None:
+        if len(_EVERY) > 100_000:
+            _EVERY.clear()
+        found = _EVERY.setdefault(cents, ByYear(every=cents))
+    return found
+
+
+class ColumnReader(FieldReader):
+    """A FieldReader for one register row that takes the values read column by column and
+    reads any other cell field by field, so that both give the same values and problems.
+
+    Made once per row of a large register: it keeps two references and builds the row's
+    raw table and its names for messages only when asked.
+    """
+
+    def __init__(self, columns: Columns, index: int, problems: list[Problem]) -> None:
+        # FieldReader.__init__'s fields, set here without the bound methods it would make.
+        table = columns.table
+        self.view = RowView(table, index)
+        self.raw = self.view
+        self.file_of = table.file_of
+        self.problems = problems
+        self.columns = columns
+        self.cells = table.columns
+        self.index = index
+        # The values read column-wise, by kind (one lookup per field read).
+        self.cents, self.numbers = columns.cents, columns.numbers
+        self.dates, self.shares, self.texts = columns.dates, columns.shares, columns.texts
+
+    def at(self, index: int) -> ColumnReader:
+        """This reader moved to row `index` (one reader serves a whole register, row by
+        row; what it read for the row before is not kept)."""
+        self.index = index
+        self.view.index = index
+        return self
+
+    def where(self, name: str) -> str:
+        return self.columns.table.where(self.index)(name)
+
+    def has(self, name: str) -> bool:
+        cells = self.cells.get(name)
+        return cells is not None and cells[self.index] is not None
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        read = self.texts.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None:
+            return value
+        return super().text(name, required) if required or self.has(name) else None
+
+    def year(self, name: str, required: bool = False) -> int | None:
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None and YEAR_MIN <= value <= YEAR_MAX:
+            return value
+        return super().year(name, required) if required or self.has(name) else None
+
+    def integer(
+        self, name: str, required: bool = False, lo: int = 0, hi: int = 10**6
+    ) -> int | None:
+        read = self.numbers.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None and lo <= value <= hi:
+            return value
+        return super().integer(name, required, lo, hi) if required or self.has(name) else None
+
+    def date(self, name: str, required: bool = False) -> dt.date | None:
+        read = self.dates.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None:
+            return value
+        return super().date(name, required) if required or self.has(name) else None
+
+    def share(self, name: str, required: bool = False) -> Fraction | None:
+        read = self.shares.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None:
+            return value
+        return super().share(name, required) if required or self.has(name) else None
+
+    def amount(self, name: str, required: bool = False, allow_negative: bool = False) -> int | None:
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None:
+            return value
+        if required or self.has(name):
+            return super().amount(name, required, allow_negative)
+        return None
+
+    def by_year(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        uncertain: bool = False,
+        allow_negative: bool = False,
+        span: tuple[int, int] | None = None,
+    ) -> ByYear | None:
+        read = self.cents.get(name)
+        value = None if read is None else read[self.index]
+        if value is not None:
+            return _every(value)
+        if not required and not self.has(name):
+            return None
+        return super().by_year(
+            name,
+            required=required,
+            uncertain=uncertain,
+            allow_negative=allow_negative,
+            span=span,
+        )

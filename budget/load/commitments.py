@@ -1,0 +1,386 @@
+"""Reading commitments: each merged entry through its kind, into a Commitment.
+
+A register's rows are read through its columns, checked once per register
+(`columns.py`); TOML tables field by field. Both go through the same code below, so a
+problem is worded the same wherever a commitment was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from budget.core.errors import Problem, excerpt, listing
+from budget.core.fields import FieldReader
+from budget.core.model import Commitment, Funder, Recipient
+from budget.core.periods import FiscalCalendar
+from budget.kinds import COMMON_FIELDS, KINDS, Kind
+from budget.load.columns import ColumnReader, read_columns
+from budget.load.common import assumptions, reader_of, unknown_fields
+from budget.load.inherit import Entry, RowEntry
+from budget.load.register import RegisterTable, filled_cells
+
+
+def read_commitments(
+    entries: dict[str, Entry | RowEntry],
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+    calendar: FiscalCalendar,
+    problems: list[Problem],
+) -> list[Commitment]:
+    """The commitments that have no problem, in order; problems added to `problems`."""
+    read = _Readers(problems)
+    commitments: list[Commitment] = []
+    table: RegisterTable | None = None
+    for order, (cid, entry) in enumerate(entries.items()):
+        if type(entry) is RowEntry:
+            if entry.table is not table:
+                table = entry.table
+                rows = read.rows(table, funders, recipients)
+            if rows.kinds[entry.index] is not None:
+                commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
+                if commitment is not None:
+                    commitments.append(commitment)
+                continue
+        commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
+        if commitment is not None:
+            commitments.append(commitment)
+    return commitments
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """A register's fields common to every kind, read column by column.
+
+    For each row: its kind, or None when any common field of the row needs reading field
+    by field (a bad kind, recipient, funders, priority, name or source, an assumptions
+    cell, or a column its kind does not have); then the recipient, shares, priority, name
+    and source to use when the kind is given.
+    """
+
+    reader: ColumnReader
+    origin: str
+    origins: dict[str, str]
+    kinds: list[Kind | None]
+    recipients: list[str | None]
+    shares: list[tuple[tuple[str, Fraction], ...] | None]
+    priorities: list[int | None]
+    names: list[str | None]
+    sources: list[str | None]
+
+
+def _rows(
+    reader: ColumnReader, funders: dict[str, Funder], recipients: dict[str, Recipient]
+) -> _Rows:
+    columns = reader.columns
+    table = columns.table
+    count = len(table)
+    empty: list[Any] = [None] * count
+    texts = columns.texts
+    kinds: list[Kind | None] = list(map(KINDS.get, texts.get("kind", empty)))
+    to = texts.get("recipient", empty)
+    if not set(to) - {None} <= recipients.keys():
+        to = [r if r in recipients else None for r in to]
+    shares = _splits(table.columns.get("funders", empty), funders)
+    priorities = columns.numbers.get("priority", empty)
+    cells = table.columns
+    clean = _given(kinds) & _given(to) & _given(shares) & ~columns.unknown
+    for name, read in (
+        ("priority", priorities),
+        ("name", texts.get("name")),
+        ("source", texts.get("source")),
+    ):
+        given = cells.get(name)
+        if given is None or read is None or given is read:
+            continue  # the column itself: every cell given was read
+        for i, (cell, value) in enumerate(zip(given, read, strict=True)):
+            if cell is not None and (
+                value is None or (name == "priority" and not PRIORITY[0] <= value <= PRIORITY[1])
+            ):
+                clean[i] = False
+    if "assumptions" in cells:
+        clean &= ~filled_cells(cells["assumptions"])
+    origins = {name: table.shown for name in table.columns}
+    if not clean.all():
+        kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]
+    return _Rows(
+        reader,
+        table.shown,
+        origins,
+        kinds,
+        to,
+        shares,
+        priorities,
+        texts.get("name", empty),
+        texts.get("source", empty),
+    )
+
+
+def _given(values: list[Any]) -> Any:
+    """bool array: which values are not None."""
+    return filled_cells(values)
+
+
+def _splits(cells: list[Any], funders: dict[str, Funder]) -> list[Any]:
+    """Each row's funders split, or None when its cell needs reading field by field: each
+    distinct cell object read once (equal cells of a register are one object)."""
+    first = dict(zip(map(id, cells), cells, strict=True))
+    found: dict[int, Any] = {}
+    for key, cell in first.items():
+        scratch: list[Problem] = []
+        split = _funders(FieldReader({"funders": cell}, str, str, scratch), funders)
+        found[key] = None if scratch else split
+    return list(map(found.__getitem__, map(id, cells)))
+
+
+PRIORITY = (-(10**6), 10**6)
+
+
+def _row_commitment(
+    cid: str,
+    order: int,
+    index: int,
+    rows: _Rows,
+    calendar: FiscalCalendar,
+    problems: list[Problem],
+) -> Commitment | None:
+    """A register row whose common fields were all read column by column: only the kind's
+    own fields are left to read (the same code and the same problems as _commitment)."""
+    kind = rows.kinds[index]
+    assert kind is not None
+    reader = rows.reader.at(index)
+    before = len(problems)
+    spec = kind.parse(reader)
+    if spec is None:
+        return None
+    if hasattr(kind, "check"):
+        for name, message, hint in kind.check(spec, calendar):
+            reader.error(name, message, hint)
+    if len(problems) > before:
+        return None
+    # Positional, in the order of Commitment's fields (a third faster than by keyword
+    # for a register's hundred thousand rows); test_register_columns compares the
+    # fields with those the row-by-row path builds.
+    return Commitment(
+        cid,  # id
+        kind.name,  # kind
+        rows.recipients[index],  # type: ignore[arg-type]  # recipient
+        rows.shares[index],  # type: ignore[arg-type]  # funders
+        spec,
+        rows.priorities[index] or 0,  # priority
+        order,
+        rows.names[index] or "",  # name
+        rows.sources[index] or "",  # source
+        (),  # assumptions
+        rows.origin,  # origin
+        rows.origins,  # field_origins
+        _NO_RAW,  # raw
+    )
+
+
+_NO_RAW: dict[str, Any] = {}
+
+
+class _Readers:
+    """Readers for commitments: a register's rows are read through its columns, which are
+    checked once per register (see columns.py); TOML tables field by field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
+        self.splits: dict[Any, tuple[tuple[str, Fraction], ...]] = {}
+        self.tables: dict[int, _Rows] = {}
+
+    def rows(
+        self, table: RegisterTable, funders: dict[str, Funder], recipients: dict[str, Recipient]
+    ) -> _Rows:
+        """The register's common fields, read once per register."""
+        found = self.tables.get(id(table))
+        if found is None:
+            reader, _ = self._columns(table)
+            found = self.tables[id(table)] = _rows(reader, funders, recipients)
+        return found
+
+    def _columns(self, table: RegisterTable) -> tuple[ColumnReader, dict[str, str]]:
+        found = self.columns.get(id(table))
+        if found is None:
+            origins = {name: table.shown for name in table.columns}
+            reader = ColumnReader(read_columns(table), 0, self.problems)
+            found = self.columns[id(table)] = (reader, origins)
+        return found
+
+    def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
+        """A reader for the entry, and whether its fields need checking against its kind."""
+        if type(entry) is not RowEntry:
+            assert isinstance(entry, Entry)
+            return reader_of(entry, self.problems), True
+        reader = self._columns(entry.table)[0].at(entry.index)
+        return reader, bool(reader.columns.unknown[entry.index])
+
+    def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
+        """The file of each field and the raw table a commitment keeps."""
+        if isinstance(entry, RowEntry):
+            # Shared by every row of the register: a million rows keep no table each.
+            return self.columns[id(entry.table)][1], _NO_RAW
+        return dict(entry.origins), dict(entry.raw)
+
+
+def _commitment(
+    cid: str,
+    order: int,
+    entry: Entry | RowEntry,
+    read: _Readers,
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+    calendar: FiscalCalendar,
+) -> Commitment | None:
+    problems = read.problems
+    reader, check_fields = read.reader(entry)
+    before = len(problems)
+    kind_name = reader.raw.get("kind")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        if kind_name is None:
+            reader.error("kind", "is missing", "use one of " + ", ".join(KINDS))
+        else:
+            reader.error(
+                "kind",
+                f"{excerpt(kind_name)} is not a kind of commitment",
+                "use one of " + ", ".join(KINDS),
+            )
+        return None
+    allowed = _ALLOWED.get(kind.name) or _ALLOWED.setdefault(
+        kind.name, {**COMMON_FIELDS, **kind.fields}
+    )
+    if check_fields:
+        unknown_fields(reader, allowed, f"a {kind.name} commitment")
+    recipient = reader.text("recipient", required=True)
+    if recipient is not None and recipient not in recipients:
+        reader.error(
+            "recipient",
+            f"{excerpt(recipient)} is not a recipient",
+            "recipients are " + (listing(recipients) or "none: add [recipients.KEY]"),
+        )
+    shares = _shares(reader, funders, read)
+    priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
+    spec = kind.parse(reader)
+    if spec is not None and hasattr(kind, "check"):
+        for name, message, hint in kind.check(spec, calendar):
+            reader.error(name, message, hint)
+    assumed = assumptions(reader, allowed)
+    if len(problems) > before or spec is None or recipient is None or shares is None:
+        return None
+    field_origins, raw = read.origins(entry)
+    return Commitment(
+        id=cid,
+        kind=kind.name,
+        recipient=recipient,
+        funders=shares,
+        spec=spec,
+        priority=priority or 0,
+        order=order,
+        name=reader.text("name") or "",
+        source=reader.text("source") or "",
+        assumptions=assumed,
+        origin=entry.file,
+        field_origins=field_origins,
+        raw=raw,
+    )
+
+
+_ALLOWED: dict[str, dict[str, str]] = {}
+
+
+def _shares(
+    reader: FieldReader, funders: dict[str, Funder], read: _Readers
+) -> tuple[tuple[str, Fraction], ...] | None:
+    """The funders' shares; each written split is checked once (registers and large
+    scenarios repeat a few splits many times)."""
+    cell = reader.raw.get("funders")
+    if isinstance(cell, str):
+        key: Any = cell
+    elif isinstance(cell, dict) and all(isinstance(v, str) for v in cell.values()):
+        key = tuple(cell.items())
+    else:
+        return _funders(reader, funders)
+    found = read.splits.get(key)
+    if found is None:
+        before = len(reader.problems)
+        shares = _funders(reader, funders)
+        if shares is not None and len(reader.problems) == before:
+            read.splits[key] = shares
+        return shares
+    return found
+
+
+def _funders(
+    reader: FieldReader, funders: dict[str, Funder]
+) -> tuple[tuple[str, Fraction], ...] | None:
+    if not reader.has("funders"):
+        reader.error("funders", "is missing", 'e.g. funders = { VenJ = "1/2", VWS = "1/2" }')
+        return None
+    raw = reader.raw["funders"]
+    if isinstance(raw, str):
+        raw = {raw: "1"}
+    if not isinstance(raw, dict) or not raw:
+        reader.error(
+            "funders",
+            "must be a table of funder keys and shares",
+            'e.g. funders = { VenJ = "1/2", VWS = "1/2" }',
+        )
+        return None
+    shares: list[tuple[str, Fraction]] = []
+    for key, value in raw.items():
+        if key not in funders:
+            hint = "funders are " + (listing(funders) or "none: add [funders.KEY]")
+            if key != key.strip() and key.strip() in funders:
+                hint = f"remove the white space around {excerpt(key.strip())}"
+            reader.error("funders", f"{excerpt(key)} is not a funder", hint)
+            continue
+        share = _share(reader, key, value)
+        if share is not None:
+            shares.append((key, share))
+    if len(shares) != len(raw):
+        return None
+    total = sum(s for _, s in shares)
+    if total != 1:
+        reader.error(
+            "funders",
+            f"the shares add up to {total}, not 1",
+            "shares are exact fractions such as 1/2 and 1/3 that add up to 1",
+        )
+        return None
+    from budget.core.money import MoneyError, share_weights
+
+    try:
+        share_weights([s for _, s in shares])
+    except MoneyError as exc:
+        reader.error("funders", exc.message, exc.hint)
+        return None
+    return _interned(tuple(raw.items()), tuple(shares))
+
+
+_SPLITS: dict[tuple[tuple[str, Any], ...], tuple[tuple[str, Fraction], ...]] = {}
+
+
+def _interned(
+    text: tuple[tuple[str, Any], ...], split: tuple[tuple[str, Fraction], ...]
+) -> tuple[tuple[str, Fraction], ...]:
+    """The same object for the same written split, so that the engine can group
+    commitments by identity instead of hashing fractions."""
+    if not all(isinstance(v, str | int) for _, v in text):
+        return split
+    if len(_SPLITS) > 10_000:
+        _SPLITS.clear()
+    return _SPLITS.setdefault(text, split)
+
+
+def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:
+    from budget.core.money import MoneyError, parse_share
+
+    try:
+        return parse_share(value)
+    except MoneyError as exc:
+        reader.error("funders", f"share of {excerpt(key)}: {exc.message}", exc.hint)
+        return None

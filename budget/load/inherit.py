@@ -1,0 +1,485 @@
+"""Scenarios that extend others: resolving the chain and merging the raw tables.
+
+`[scenario]` keys are inherited key by key; funders, recipients and limits merge by key
+(patched field by field); commitments with the same id are patched field by field, new ids
+are added, and `remove` drops inherited ones. `extends`, `remove` and `register` apply only
+to the file that states them. Every field remembers the file it came from, so that an error
+names the file that caused it.
+
+Merging is pure: the files come already read (`load.load_files`), and each section of a
+file is merged by its own function in `MERGERS`, in order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from budget.core.errors import (
+    CONTROL_HINT,
+    Problem,
+    control_character,
+    excerpt,
+    listing,
+    where_commitment,
+    where_entry,
+)
+from budget.load.files import Loaded, LoadedFile
+from budget.load.register import RegisterTable
+
+FILE_ONLY = ("extends", "remove", "register")
+
+
+Where = Callable[[str | None], str]
+
+
+@dataclass
+class Entry:
+    """One merged table and where each of its fields came from.
+
+    raw: the fields; origins: field -> file; file: the file that first defined it;
+    where: how a field is named in messages (for register rows: row and column).
+    """
+
+    raw: dict[str, Any]
+    origins: dict[str, str]
+    file: str
+    where: Callable[[str | None], str]
+
+    def file_of(self, name: str) -> str:
+        return self.origins.get(name, self.file)
+
+
+class RowEntry:
+    """A commitment that is one row of a register, not patched by any other file.
+
+    Its raw table is made from the register's columns when asked for, so that a register of
+    a million rows is not copied into a million dictionaries.
+    """
+
+    __slots__ = ("index", "table")
+
+    def __init__(self, table: RegisterTable, index: int) -> None:
+        self.table = table
+        self.index = index
+
+    @property
+    def file(self) -> str:
+        return self.table.shown
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.table.row_raw(self.index)
+
+    @property
+    def origins(self) -> dict[str, str]:
+        return {name: self.table.shown for name in self.raw}
+
+    @property
+    def where(self) -> Where:
+        return self.table.where(self.index)
+
+    def file_of(self, name: str) -> str:
+        return self.table.shown
+
+    def entry(self) -> Entry:
+        """The same commitment as an Entry, to be patched."""
+        return Entry(self.raw, self.origins, self.file, self.where)
+
+
+@dataclass
+class Merged:
+    """A scenario's raw tables after inheritance, in the order they appeared."""
+
+    files: list[str] = field(default_factory=list)
+    scenario: dict[str, Any] = field(default_factory=dict)
+    scenario_origins: dict[str, str] = field(default_factory=dict)
+    funders: dict[str, Entry] = field(default_factory=dict)
+    recipients: dict[str, Entry] = field(default_factory=dict)
+    commitments: dict[str, Entry | RowEntry] = field(default_factory=dict)
+    limits: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    indicators: dict[str, Entry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def merge(loaded: Loaded) -> Merged:
+    """The files of a scenario merged base first: pure, no file is read here."""
+    merged = Merged(problems=list(loaded.problems))
+    for file in loaded.files:
+        merged.files.append(file.shown)
+        for key in file.raw:
+            if key not in SECTIONS:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        f"[{key}]",
+                        "is not a section of a scenario",
+                        "sections are " + ", ".join(SECTIONS),
+                    )
+                )
+        for _, merge_section in MERGERS:
+            merge_section(merged, file)
+    return merged
+
+
+def _head(file: LoadedFile) -> dict[str, Any]:
+    head = file.raw.get("scenario", {})
+    return head if isinstance(head, dict) else {}
+
+
+def _merge_scenario(merged: Merged, file: LoadedFile) -> None:
+    if not isinstance(file.raw.get("scenario", {}), dict):
+        merged.problems.append(
+            Problem(file.shown, "[scenario]", "must be a table", "write [scenario]")
+        )
+    for key, value in _head(file).items():
+        if key in FILE_ONLY:
+            continue
+        merged.scenario[key] = value
+        merged.scenario_origins[key] = file.shown
+
+
+def _merge_keyed(section: str) -> Callable[[Merged, LoadedFile], None]:
+    """The merger of a table of entries by key ([funders.KEY], [recipients.KEY])."""
+    noun = section[:-1]
+
+    def merge_section(merged: Merged, file: LoadedFile) -> None:
+        target: dict[Any, Entry] = getattr(merged, section)
+        table = file.raw.get(section, {})
+        if not isinstance(table, dict):
+            merged.problems.append(
+                Problem(
+                    file.shown,
+                    f"[{section}]",
+                    "must be a table of entries",
+                    f"write [{section}.KEY] with its fields",
+                )
+            )
+            return
+        for key, value in table.items():
+            if isinstance(value, str) and section == "funders":
+                value = {"name": value}
+            if (control := control_character(key)) is not None:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        where_entry(noun, key),
+                        f"has a control character ({control}) in its key",
+                        CONTROL_HINT,
+                    )
+                )
+                continue
+            if key != key.strip() or not key:
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        where_entry(noun, key),
+                        "has white space around its key" if key else "has an empty key",
+                        f"nothing could refer to it; write [{section}.{key.strip() or 'KEY'}]",
+                    )
+                )
+                continue
+            if not isinstance(value, dict):
+                merged.problems.append(
+                    Problem(
+                        file.shown,
+                        where_entry(noun, key),
+                        "must be a table of fields",
+                        f'write [{section}.{key}] with name = "..."',
+                    )
+                )
+                continue
+            _patch(target, key, value, file.shown, _entry_where(noun, key))
+
+    return merge_section
+
+
+def _merge_limits(merged: Merged, file: LoadedFile) -> None:
+    shown, problems = file.shown, merged.problems
+    limits = file.raw.get("limits", [])
+    if not isinstance(limits, list):
+        problems.append(
+            Problem(
+                shown, "[[limits]]", "must be a list of tables", "write each ceiling as [[limits]]"
+            )
+        )
+        return
+    local_limits: set[tuple[str, str]] = set()
+    for i, item in enumerate(limits, 1):
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, f"limit {i}", "must be a table of fields"))
+            continue
+        lkey = (str(item.get("funder", "")), str(item.get("basis", "cash")))
+        if lkey in local_limits:
+            problems.append(
+                Problem(
+                    shown,
+                    f"limit {i} ({lkey[0]}, {lkey[1]})",
+                    "is a second ceiling for the same funder and basis",
+                    "give one [[limits]] per funder and basis; use a table by "
+                    "year for different ceilings",
+                )
+            )
+            continue
+        local_limits.add(lkey)
+        _patch(merged.limits, lkey, item, shown, _entry_where("limit", f"{lkey[0]}/{lkey[1]}"))
+
+
+def _merge_indicators(merged: Merged, file: LoadedFile) -> None:
+    """[[indicators]] merge by id, patched field by field like commitments."""
+    shown, items = file.shown, file.raw.get("indicators", [])
+    if not isinstance(items, list):
+        merged.problems.append(
+            Problem(shown, "[[indicators]]", "must be a list of tables", "write [[indicators]]")
+        )
+        return
+    local: set[str] = set()
+    for i, item in enumerate(items, 1):
+        key = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            merged.problems.append(
+                Problem(shown, f"indicator {i}", "needs an id", 'give it an id = "..."')
+            )
+            continue
+        if key in local:
+            merged.problems.append(
+                Problem(shown, where_entry("indicator", key), "the id is used twice")
+            )
+            continue
+        if (control := control_character(key)) is not None:
+            merged.problems.append(
+                Problem(
+                    shown,
+                    where_entry("indicator", key, "id"),
+                    f"the id has a control character ({control})",
+                    CONTROL_HINT,
+                )
+            )
+            continue
+        local.add(key)
+        _patch(merged.indicators, key, item, shown, _entry_where("indicator", key))
+
+
+def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
+    """[[commitments]], then the register's rows, then `remove`."""
+    shown, problems = file.shown, merged.problems
+    head = _head(file)
+    commitments = file.raw.get("commitments", [])
+    if not isinstance(commitments, list):
+        problems.append(
+            Problem(
+                shown,
+                "[[commitments]]",
+                "must be a list of tables",
+                "write each commitment as [[commitments]]",
+            )
+        )
+        commitments = []
+    items: list[tuple[dict[str, Any], Where]] = []
+    for i, item in enumerate(commitments, 1):
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, f"commitment {i}", "must be a table of fields"))
+            continue
+        items.append((item, _toml_where(item.get("id"), i)))
+    table: RegisterTable | None = None
+    register = head.get("register")
+    if register is not None:
+        if not isinstance(register, str) or not register.strip():
+            problems.append(
+                Problem(
+                    shown,
+                    "[scenario] field 'register'",
+                    f"{excerpt(register)} is not a file name",
+                    'write register = "commitments.csv"',
+                )
+            )
+        elif file.register is not None:
+            problems.extend(file.register.problems)
+            merged.files.append(file.register.shown)  # an input too: never written over
+            table = file.register.table
+    local_ids: set[str] = set()
+    for item, where in items:
+        cid = _commitment_id(item.get("id"), where, shown, local_ids, problems)
+        if cid is not None:
+            _patch(merged.commitments, cid, item, shown, where)
+    if table is not None:
+        _merge_rows(merged, table, local_ids)
+    _remove(merged, shown, head, local_ids)
+
+
+def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> None:
+    """A register's rows: new ids stay rows of the register; known ids patch field by field."""
+    ids = table.columns.get("id") or [None] * len(table)
+    target = merged.commitments
+    # One search over all ids: a row by row check only when some id has a control character.
+    texts = ("id" in table.texts and None not in ids) or set(map(type, ids)) == {str}
+    clean = control_character("".join(ids if texts else filter(_is_text, ids))) is None
+    if clean and texts:
+        distinct = set(ids)
+        if (
+            len(distinct) == len(ids)
+            and distinct.isdisjoint(local_ids)
+            and distinct.isdisjoint(target)
+        ):
+            # The usual register: every id new and given once, so every row is a commitment.
+            local_ids |= distinct
+            rows = map(RowEntry, itertools.repeat(table), range(len(ids)))
+            target.update(zip(ids, rows, strict=True))
+            return
+    for index, cid in enumerate(ids):
+        if (
+            isinstance(cid, str)
+            and cid not in local_ids
+            and cid not in target
+            and (clean or control_character(cid) is None)
+        ):
+            local_ids.add(cid)
+            target[cid] = RowEntry(table, index)
+            continue
+        where = table.where(index)
+        found = _commitment_id(cid, where, table.shown, local_ids, merged.problems)
+        if found is not None:
+            _patch(target, found, table.row_raw(index), table.shown, where)
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _commitment_id(
+    cid: object, where: Where, shown: str, local_ids: set[str], problems: list[Problem]
+) -> str | None:
+    """The commitment's id, once per file; None after recording a problem."""
+    if not isinstance(cid, str) or not cid.strip():
+        problems.append(
+            Problem(
+                shown,
+                where(None),
+                "has no id" if cid is None else f"id {excerpt(cid)} is not text",
+                'give every commitment an id = "..."',
+            )
+        )
+        return None
+    if (control := control_character(cid)) is not None:
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} has a control character ({control})",
+                CONTROL_HINT,
+            )
+        )
+        return None
+    if cid != cid.strip():
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} has white space around it",
+                f'nothing could refer to it; write id = "{cid.strip()}"',
+            )
+        )
+        return None
+    if cid in local_ids:
+        problems.append(
+            Problem(
+                shown,
+                where("id"),
+                f"the id {excerpt(cid)} is used twice",
+                "every commitment needs its own id",
+            )
+        )
+        return None
+    local_ids.add(cid)
+    return cid
+
+
+def _remove(merged: Merged, shown: str, head: dict[str, Any], local_ids: set[str]) -> None:
+    remove = head.get("remove", [])
+    if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+        merged.problems.append(
+            Problem(
+                shown,
+                "[scenario] field 'remove'",
+                "must be a list of commitment ids",
+                'write remove = ["mki"]',
+            )
+        )
+        return
+    for cid in remove:
+        if cid not in merged.commitments or cid in local_ids:
+            merged.problems.append(
+                Problem(
+                    shown,
+                    "[scenario] field 'remove'",
+                    f"no inherited commitment has the id {excerpt(cid)}",
+                    "inherited ids: "
+                    + (listing(k for k in merged.commitments if k not in local_ids) or "none"),
+                )
+            )
+            continue
+        del merged.commitments[cid]
+
+
+# Each section of a file is merged by one function, in this order (problems come out in
+# the same order). A new section is one entry here and one reader in parse.py.
+MERGERS: tuple[tuple[str, Callable[[Merged, LoadedFile], None]], ...] = (
+    ("scenario", _merge_scenario),
+    ("funders", _merge_keyed("funders")),
+    ("recipients", _merge_keyed("recipients")),
+    ("limits", _merge_limits),
+    ("indicators", _merge_indicators),
+    ("commitments", _merge_commitments),
+)
+SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits", "indicators")
+
+
+def _toml_where(cid: object, index: int) -> Callable[[str | None], str]:
+    label = cid if isinstance(cid, str) and cid.strip() else f"#{index}"
+
+    def where(name: str | None) -> str:
+        return where_commitment(str(label), name)
+
+    return where
+
+
+def _entry_where(noun: str, key: str) -> Callable[[str | None], str]:
+    def where(name: str | None) -> str:
+        return where_entry(noun, key, name)
+
+    return where
+
+
+def _patch(
+    target: dict[Any, Entry] | dict[str, Entry | RowEntry],
+    key: Any,
+    raw: dict[str, Any],
+    shown: str,
+    where: Callable[[str | None], str],
+) -> None:
+    """Add a new entry, or patch an existing one field by field (keeping its place)."""
+    if key in target:
+        entry = target[key]
+        if isinstance(entry, RowEntry):
+            entry = target[key] = entry.entry()
+        for name, value in raw.items():
+            entry.raw[name] = value
+            entry.origins[name] = shown
+        # A patched field is named the way its own file names it (a register's row and
+        # column); the others keep their names.
+        entry.where = _patched_where(entry.where, where, frozenset(raw))
+        return
+    target[key] = Entry(dict(raw), {name: shown for name in raw}, shown, where)
+
+
+def _patched_where(
+    before: Callable[[str | None], str],
+    patch: Callable[[str | None], str],
+    fields: frozenset[str],
+) -> Callable[[str | None], str]:
+    def where(name: str | None) -> str:
+        return patch(name) if name in fields else before(name)
+
+    return where

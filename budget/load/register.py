@@ -1,0 +1,583 @@
+"""Registers of commitments: CSV files or the first sheet of an XLSX workbook.
+
+One row per commitment, the first row naming the columns like the TOML fields (`id, kind,
+recipient, funders, first_year, ..., priority`). `funders` is written `VenJ` (one funder
+paying all) or `VenJ=1/2;VWS=1/2`. Empty cells are absent fields.
+
+The reader only turns cells into the raw values a TOML file would hold; `parse.py` then
+validates register rows exactly like `[[commitments]]` tables, and every problem names the
+file, the row (as the spreadsheet numbers it: the header is row 1) and the column.
+Numeric spreadsheet cells are accepted as the decimal they show (67600.1 is "67600.1");
+one with more than two decimals is refused by the amount parser, never rounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from budget.core.errors import Problem, excerpt
+from budget.kinds import COMMON_FIELDS, KINDS
+from budget.load.read import RegisterError, not_a_file
+from budget.load.xlsx import (
+    Clean,
+    as_read,
+    columns_of,
+    read_xlsx_columns,
+    read_xlsx_columns_openpyxl,
+)
+
+Where = Callable[[str | None], str]
+Row = tuple[dict[str, Any], Where]
+
+COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys([*COMMON_FIELDS, *(f for kind in KINDS.values() for f in kind.fields)])
+)
+MAX_BYTES = 500 * 2**20
+# The XLSX readers (path -> the first sheet's columns), by these names so that tests can
+# swap calamine for openpyxl.
+_read_xlsx = read_xlsx_columns
+_read_xlsx_openpyxl = read_xlsx_columns_openpyxl
+TEXT_COLUMNS = ("id", "recipient", "name", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterTable:
+    """A register's data rows, column by column, as read (no field checked yet).
+
+    shown: the file as the user named it.
+    columns: column name -> one cell per data row: stripped text, a number, a date, or None
+        for an empty cell; `funders` already split into a key or a {key: share} table.
+        Numeric cells with decimals stay floats here; `row_raw` gives their decimal text.
+    numbers: the row number of each data row as a spreadsheet shows it (the header is 1).
+    filled: column name -> which of its cells hold a value (a bool array), as far as known.
+    texts: the columns known to hold only text (or empty cells).
+    """
+
+    shown: str
+    columns: dict[str, list[Any]]
+    numbers: list[int]
+    filled: dict[str, Any] = field(default_factory=dict)
+    texts: frozenset[str] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def filled_of(self, name: str) -> Any:
+        """bool array: which cells of column `name` hold a value."""
+        found = self.filled.get(name)
+        return filled_cells(self.columns[name]) if found is None else found
+
+    def row_raw(self, index: int) -> dict[str, Any]:
+        """Row `index` as the raw table a TOML [[commitments]] entry would be."""
+        raw: dict[str, Any] = {}
+        for name, cells in self.columns.items():
+            value = cells[index]
+            if value is None:
+                continue
+            raw[name] = _decimal_text(value) if type(value) is float else value
+        return raw
+
+    def file_of(self, name: str) -> str:
+        """The file every field of the register comes from."""
+        return self.shown
+
+    def where(self, index: int) -> Where:
+        """How row `index` and its columns are named in messages."""
+        cid = self.columns["id"][index] if "id" in self.columns else None
+        return _where(self.numbers[index], cid)
+
+
+def read_register(path: Path, shown: str) -> tuple[list[Row], list[Problem]]:
+    """The rows of the register at `path` as raw commitment tables, each with its `where`."""
+    table, problems = read_table(path, shown)
+    if table is None:
+        return [], problems
+    return [(table.row_raw(i), table.where(i)) for i in range(len(table))], problems
+
+
+def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Problem]]:
+    """The register at `path` as columns, with the problems found while reading it."""
+
+    def fail(message: str, hint: str = "") -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, "", message, hint)]
+
+    try:
+        suffix = _checked(path, "register")
+        read = _read_csv if suffix == ".csv" else _read_xlsx
+        return table_of_columns(read(path, Cleaner()), shown, cleaned=True)
+    except RegisterError as exc:
+        return fail(exc.message, exc.hint)
+
+
+# How a file that cannot be read is named: (what it is not, its hint, the size phrase, the
+# hint for a missing file), for registers and for other tables (actuals).
+_WORDS = {
+    "register": (
+        "is not a register",
+        "registers are .csv files or .xlsx workbooks (the first sheet is read)",
+        "is too large for a register (over 500 MiB)",
+        "the register path is relative to the scenario's folder",
+    ),
+    "table": (
+        "is not a table",
+        ".csv files or .xlsx workbooks (the first sheet is read)",
+        "is too large (over 500 MiB)",
+        "the path is relative to the scenario's folder",
+    ),
+}
+
+
+def _checked(path: Path, what: str) -> str:
+    """The file's suffix when it may be read as a `what` ("register" or "table"): a CSV or
+    XLSX file, regular, at most MAX_BYTES; else RegisterError saying why."""
+    not_one, kinds, too_large, missing = _WORDS[what]
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise RegisterError(f"{not_one}: {suffix or 'no extension'}", kinds)
+    try:
+        refused = not_a_file(path, what)
+        if refused:
+            raise RegisterError(refused)
+        if path.stat().st_size > MAX_BYTES:
+            raise RegisterError(too_large)
+    except FileNotFoundError:
+        raise RegisterError("no such file", missing) from None
+    except OSError as exc:
+        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+    return suffix
+
+
+def rows_of(table: Iterable[Sequence[Any]], shown: str) -> tuple[list[Row], list[Problem]]:
+    """Raw commitment tables from a header row and data rows of cell values."""
+    read, problems = table_of(table, shown)
+    if read is None:
+        return [], problems
+    return [(read.row_raw(i), read.where(i)) for i in range(len(read))], problems
+
+
+def table_of(
+    table: Iterable[Sequence[Any]], shown: str
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """The columns of rows of cell values (the first row with anything in it names the
+    columns), and the problems found reading them; see `table_of_columns`."""
+    return table_of_columns(columns_of(list(table)), shown)
+
+
+def table_of_columns(
+    cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
+) -> tuple[RegisterTable | None, list[Problem]]:
+    """A register from its columns of cell values, header included: cleaned as they come
+    (a list of columns is consumed: emptied as its columns are read), or already `cleaned`
+    by a reader (`Cleaner`); the columns' lists become the register's.
+
+    The header is the first row with anything in it; rows keep the numbers a spreadsheet
+    shows (the first row is 1), blank rows are skipped. Problems come in row order: the
+    header's, then cells outside named columns and funders that cannot be split.
+    """
+    problems: list[Problem] = []
+    columns_read: list[list[Any]]
+    if cleaned:
+        columns_read = [
+            list(cells) if type(cells) is not list else cells for cells in cells_by_column
+        ]
+    else:
+        clean = Cleaner()
+        columns_read = [clean(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
+    filled_by_column = [filled_cells(cells) for cells in columns_read]
+    anything = np.zeros(len(columns_read[0]) if columns_read else 0, dtype=bool)
+    for filled_here in filled_by_column:
+        anything |= filled_here
+    if not anything.any():
+        return None, [
+            Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
+        ]
+    top = int(np.argmax(anything))
+    header = [cells[top] for cells in columns_read]
+    first_number = top + 2
+    columns: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(header):
+        name = "" if cell is None else str(cell).strip().lower()
+        if not name:
+            continue
+        column = f"row {top + 1}, column {excerpt(name)}"
+        if name in seen:
+            problems.append(
+                Problem(
+                    shown, column, f"the column {excerpt(name)} appears twice", "keep one of them"
+                )
+            )
+        elif name not in COLUMNS:
+            problems.append(
+                Problem(
+                    shown,
+                    column,
+                    f"{excerpt(name)} is not a commitment field",
+                    "columns are named like the TOML fields: " + ", ".join(COLUMNS),
+                )
+            )
+        else:
+            columns.append((i, name))
+        seen.add(name)
+    body = slice(top + 1, None)
+    count = len(anything) - top - 1
+    named: dict[str, list[Any]] = {}
+    for i, name in columns:
+        del columns_read[i][: top + 1]  # the header and the rows above it, in place
+        named[name] = columns_read[i]
+    filled = np.zeros(count, dtype=bool)
+    for i, _ in columns:
+        filled |= filled_by_column[i][body]
+    stray_column = np.full(count, -1, dtype=np.int64)
+    for i in reversed(range(len(columns_read))):
+        if header[i] is None:
+            stray_column[filled_by_column[i][body]] = i
+    texts: set[str] = set()  # the columns of text (or empty cells) only
+    for name in (*TEXT_COLUMNS, "funders"):
+        text = named.get(name)
+        if text is None:
+            continue
+        if set(map(type, text)) <= {str, type(None)}:
+            texts.add(name)
+        else:
+            # A spreadsheet stores an id such as 1042 as a number; it is still a name.
+            named[name] = [_text_cell(v, name != "funders") for v in text]
+    keep = filled.copy()
+    ordered: list[tuple[int, int, Problem]] = []
+    ids = named.get("id")
+    for row in np.flatnonzero(stray_column >= 0).tolist():
+        number = first_number + row
+        letters = column_letters(int(stray_column[row]))
+        hint = f"name the column in row {top + 1}, or clear the cell"
+        if not filled[row]:
+            message = f"has values only in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, f"row {number}", message, hint)))
+        else:
+            cid = ids[row] if ids is not None else None
+            message = f"has a value in column {letters}, which has no name"
+            ordered.append((row, 0, Problem(shown, _where(number, cid)(None), message, hint)))
+    if "funders" in named:
+        named["funders"], bad = _split_funders(named["funders"], filled, "funders" in texts)
+        texts.discard("funders")  # now keys and tables of shares
+        for row, problem in bad:
+            cid = ids[row] if ids is not None else None
+            where = _where(first_number + row, cid)("funders")
+            hint = "write VenJ (one funder pays all) or VenJ=1/2;VWS=1/2"
+            ordered.append((row, 1, Problem(shown, where, problem, hint)))
+            # The row cannot be a commitment without its funders; one clear problem.
+            keep[row] = False
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    problems.extend(p for _, _, p in ordered)
+    kept = np.flatnonzero(keep)
+    filled_named = {name: filled_by_column[i][body] for i, name in columns}
+    if len(kept) == count:
+        out = named
+    else:
+        take = kept.tolist()
+        out = {name: [cells[i] for i in take] for name, cells in named.items()}
+        filled_named = {name: cells[kept] for name, cells in filled_named.items()}
+    numbers = (kept + first_number).tolist()
+    return RegisterTable(shown, out, numbers, filled_named, frozenset(texts)), problems
+
+
+def _clean(cells: Sequence[Any], kinds: set[type] | None = None) -> list[Any]:
+    """A column's cells as the raw values a TOML file would hold (see `_cell`), worked out
+    for many cells at once: texts stripped, whole numbers as int. `kinds`: the types of
+    the cells, when known."""
+    kinds = set(map(type, cells)) if kinds is None else kinds
+    if str in kinds:
+        out = [(v.strip() or None) if type(v) is str else v for v in cells]
+    else:
+        out = list(cells)
+    if float in kinds:
+        _whole_numbers(out)
+    odd = kinds - _PLAIN
+    if odd:
+        return [_cell(v) if type(v) in odd else v for v in out]
+    return out
+
+
+class _Cleaned(dict[Any, Any]):
+    """A column's cells as read -> as cleaned (`_cell`), each distinct cell cleaned once;
+    equal cleaned values are one object (a million rows of "annual" hold one string).
+
+    Only for cells of the _SHAREABLE types."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cleaned: dict[Any, Any] = {}
+
+    def __missing__(self, cell: Any) -> Any:
+        value = _cell(cell)
+        value = self[cell] = self.cleaned.setdefault(value, value)
+        return value
+
+
+# Cells of these types are never equal to one of another type (a float is never equal to
+# a text, and no True == 1.0 can meet here): a table by cell may clean them.
+_SHAREABLE = frozenset({str, float, type(None)})
+# A column is cleaned distinct cell by distinct cell while at most this share of its
+# cells is new: a column of few values ("annual", "top_up", 2015); not ids or amounts.
+NEW_SHARE = 0.1
+SAMPLE = 4096  # cells that decide whether a column repeats itself
+
+
+def _repeats(cells: Sequence[Any]) -> bool:
+    """Whether a column's first cells repeat themselves (then cleaning each distinct cell
+    once pays)."""
+    sample = list(itertools.islice(cells, SAMPLE))
+    try:
+        return len(set(sample)) <= NEW_SHARE * len(sample)
+    except TypeError:  # an unhashable cell
+        return False
+
+
+class Cleaner:
+    """Cleans a register's columns as their rows arrive, a batch at a time: column `index`
+    of each batch by `cleaner(index, cells)`, so that a large sheet's raw cells are never
+    all held at once. A column that repeats itself (as its first batch shows) has each
+    distinct cell cleaned once, and equal cells share one object."""
+
+    def __init__(self) -> None:
+        self.shared: dict[int, _Cleaned | None] = {}
+
+    def __call__(self, index: int, cells: Sequence[Any]) -> list[Any]:
+        if index not in self.shared:
+            self.shared[index] = _Cleaned() if _repeats(cells) else None
+        shared = self.shared[index]
+        kinds = set(map(type, cells))
+        if shared is None or not kinds <= _SHAREABLE:
+            return _clean(cells, kinds)
+        known = len(shared)
+        out = list(map(shared.__getitem__, cells))
+        if len(shared) - known > NEW_SHARE * len(cells):
+            self.shared[index] = None  # the column has become one of many values
+        return out
+
+
+_PLAIN = frozenset({str, float, int, type(None)})
+
+
+def _whole_numbers(cells: list[Any]) -> None:
+    """Numeric cells (floats) in place: whole ones below 2**53 as int, NaN and infinities as
+    their text, the rest as they are; what `_cell` does, for a column at once."""
+    at = [i for i, v in enumerate(cells) if type(v) is float]
+    values = np.array([cells[i] for i in at], dtype=np.float64)
+    where = np.array(at, dtype=np.intp)
+    finite = np.isfinite(values)
+    whole = finite & (np.abs(values) < 2**53) & (np.trunc(values) == values)
+    for i, number in zip(
+        where[whole].tolist(), values[whole].astype(np.int64).tolist(), strict=True
+    ):
+        cells[i] = number
+    for i in where[~finite].tolist():
+        cells[i] = str(cells[i])
+
+
+def _each_once(columns: Sequence[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The columns in order; a list of them is emptied on the way, so that each column's
+    raw cells are freed once cleaned (a million-row register holds one copy at a time)."""
+    if not isinstance(columns, list):
+        yield from columns
+        return
+    columns.reverse()
+    while columns:
+        yield columns.pop()
+
+
+def filled_cells(cells: list[Any]) -> Any:
+    """bool array: which cells hold a value (None is an empty cell)."""
+    empty = cells.count(None)
+    if empty in (0, len(cells)):
+        return np.full(len(cells), not empty, dtype=bool)
+    return np.fromiter(map(operator.is_not, cells, itertools.repeat(None)), bool, len(cells))
+
+
+def _split_funders(
+    cells: list[Any], filled: Any, text_only: bool = False
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Each distinct funders cell split once; the rows whose cell cannot be split.
+    `text_only`: the cells are known to be text or None."""
+    if text_only or set(map(type, cells)) <= {str, type(None)}:
+        split = {text: _funders(text) for text in dict.fromkeys(cells) if text is not None}
+        values = {text: value for text, (value, _) in split.items()}
+        values[None] = None
+        wrong = {text: problem for text, (_, problem) in split.items() if problem}
+        rows = enumerate(cells) if wrong else iter(())
+        return list(map(values.__getitem__, cells)), [
+            (row, wrong[text]) for row, text in rows if text in wrong and filled[row]
+        ]
+    cache: dict[Any, tuple[Any, str]] = {}
+    out: list[Any] = []
+    bad: list[tuple[int, str]] = []
+    for row, text in enumerate(cells):
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            found = cache.get(text)
+        except TypeError:  # an unhashable cell
+            found = None
+        if found is None:
+            found = _funders(text)
+            if len(cache) < 100_000:
+                cache[text] = found
+        value, problem = found
+        if problem and filled[row]:
+            bad.append((row, problem))
+        out.append(value)
+    return out, bad
+
+
+def _text_cell(value: Any, whole_numbers: bool = True) -> Any:
+    if type(value) is int and whole_numbers:
+        return str(value)
+    return _decimal_text(value) if type(value) is float else value
+
+
+def _decimal_text(value: float) -> str:
+    """The decimal a spreadsheet shows for a numeric cell with decimals."""
+    # The shortest text that reads back as this float is the decimal the cell shows; the
+    # amount parser refuses it if it has more than two decimals.
+    return format(Decimal(repr(value)), "f")
+
+
+def _where(number: int, cid: object) -> Where:
+    who = f"row {number} (commitment {excerpt(cid)})" if isinstance(cid, str) else f"row {number}"
+
+    def where(name: str | None) -> str:
+        return f"{who}, column {excerpt(name)}" if name else who
+
+    return where
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the raw value a TOML file would hold; None for an empty cell."""
+    if value is None:
+        return None
+    if type(value) is str:
+        return value.strip() or None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value  # its decimal text is made when the row is read (`row_raw`)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date()
+        return value
+    return value
+
+
+def _funders(text: Any) -> tuple[Any, str]:
+    """`VenJ` -> "VenJ"; `VenJ=1/2;VWS=1/2` -> {"VenJ": "1/2", "VWS": "1/2"}; and a problem."""
+    if not isinstance(text, str):
+        return None, f"{excerpt(text)} is not a list of funders"
+    if "=" not in text and ";" not in text:
+        return text, ""
+    shares: dict[str, str] = {}
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, share = part.partition("=")
+        key, share = key.strip(), share.strip()
+        if not sep or not key or not share:
+            return None, f"{excerpt(part)} is not funder=share"
+        if key in shares:
+            return None, f"the funder {excerpt(key)} is named twice"
+        shares[key] = share
+    if not shares:
+        return None, f"{excerpt(text)} names no funder"
+    return shares, ""
+
+
+def column_letters(index: int) -> str:
+    """0 -> "A", 26 -> "AA": the spreadsheet name of a column."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
+
+
+def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
+    """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
+    it is read (so that a large file's raw cells are never all held at once)."""
+    import pandas as pd
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+        # A file of only a byte-order mark has no first line.
+        first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
+        # Excel in many European locales saves CSV with semicolons; take them when the
+        # header has no comma at all.
+        sep = ";" if first and "," not in first and ";" in first else ","
+        columns: list[list[Any]] = []
+        with pd.read_csv(
+            path,
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+            engine="c",
+            chunksize=CSV_ROWS,
+        ) as frames:
+            for frame in frames:
+                if not columns:
+                    columns = [[] for _ in frame.columns]
+                for index, name in enumerate(frame.columns):
+                    columns[index].extend(clean(index, frame[name].tolist()))
+    except pd.errors.EmptyDataError:
+        raise RegisterError("is empty", "the first row names the columns: id, kind, ...") from None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        detail = (
+            f"row {found[2]} has {found[3]} cells, the header {found[1]}"
+            if found
+            else str(exc).strip()
+        )
+        raise RegisterError(
+            f"is not a well-formed CSV file: {detail}",
+            "every row needs as many cells as the header; quote cells that hold commas",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise RegisterError(f"is not UTF-8 text (byte {exc.start})", "save it as UTF-8") from None
+    except OSError as exc:
+        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+    return columns
+
+
+def read_cells(path: Path) -> Sequence[Sequence[Any]]:
+    """The cells of a CSV file (`,` or `;`, UTF-8 with or without a byte-order mark) or of
+    an XLSX workbook's first sheet, row by row, as the register reader sees them (CSV cells
+    are text; spreadsheet cells keep their type), with the same checks of the file as a
+    register. Raises RegisterError when the file cannot be read as a table. Other tables
+    (actuals) are read through this."""
+    suffix = _checked(path, "table")
+    columns = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    return [list(row) for row in zip(*columns, strict=True)]

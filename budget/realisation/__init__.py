@@ -1,1 +1,0 @@
-"""Realisation: actual bookings against the plan, the forecast, and results against targets."""

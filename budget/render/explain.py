@@ -1,0 +1,273 @@
+"""An explanation laid out: as a worked calculation for people, as JSON for programs.
+
+Both only lay out the data of `Explanation`; neither computes or filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from fractions import Fraction
+from typing import Any
+
+from budget.core.money import format_euros, format_euros_grouped
+from budget.render.text import text_table
+from budget.reports.explain.data import (
+    Explanation,
+    FunderSplit,
+    Input,
+    Quantity,
+    Step,
+    Unit,
+    YearExplanation,
+    exact_euros,
+)
+
+# --- text -------------------------------------------------------------------------------
+
+
+def explanation_text(e: Explanation) -> str:
+    funders = ", ".join(f"{f} {s}" for f, s in e.funders)
+    title = e.commitment if e.title == e.commitment else f"{e.title} ({e.commitment})"
+    recipient = (
+        e.recipient
+        if e.recipient_name in ("", e.recipient)
+        else (f"{e.recipient}, {e.recipient_name}")
+    )
+    head = [
+        f"{title}, kind {e.kind}",
+        f"Scenario: {e.scenario} ({e.file})",
+        f"Recipient: {recipient}",
+        f"Funders: {funders}",
+    ]
+    if e.source:
+        head.append(f"Source: {e.source}")
+    parts = ["\n".join(head)]
+    if e.inputs:
+        parts.append("Inputs for every year\n" + _inputs_text(e.inputs))
+    if e.steps:
+        parts.append("Working for the whole period\n" + _steps_text(e.steps))
+    if e.notes:
+        parts.append("\n".join(e.notes))
+    parts += [_year_text(y) for y in e.years]
+    parts.append(
+        f"Amounts in {e.currency}. Inputs marked 'assumption' are values the sources do not give; "
+        "'central value' marks an uncertain input replaced by its central value."
+    )
+    return "\n\n".join(parts) + "\n"
+
+
+def _inputs_text(inputs: tuple[Input, ...]) -> str:
+    width = max(len(i.label) for i in inputs)
+    value_width = max(len(i.value.text()) for i in inputs)
+    lines = []
+    for i in inputs:
+        marks = [
+            m
+            for m, on in (("assumption", i.assumption), ("central value", bool(i.central_of)))
+            if on
+        ]
+        line = f"  {i.label.ljust(width)}  {i.value.text().rjust(value_width)}"
+        if marks:
+            line += f"  [{', '.join(marks)}]"
+        origin = f"{i.file}: {i.where}" if i.file else i.where
+        line += f"  ({origin})"
+        if i.central_of:
+            line += f"\n  {'':{width}}  {'':{value_width}}  central value of {i.central_of}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _steps_text(steps: tuple[Step, ...]) -> str:
+    lines = []
+    for s in steps:
+        pieces = [s.rule]
+        if s.worked and s.worked not in pieces:
+            pieces.append(s.worked)
+        shown = s.value.text()
+        repeated = s.worked.startswith(shown + ":") or (
+            s.value.unit is Unit.TEXT and shown in s.worked
+        )
+        if shown and shown not in pieces and not repeated:
+            pieces.append(shown)
+        lines.append(f"  {s.label}: " + " = ".join(pieces))
+    return "\n".join(lines)
+
+
+def _year_text(y: YearExplanation) -> str:
+    out = [f"Fiscal year {y.label}"]
+    if y.inputs:
+        out.append(" Inputs\n" + _indent(_inputs_text(y.inputs)))
+    if y.steps:
+        out.append(" Working\n" + _indent(_steps_text(y.steps)))
+    out.append(
+        f" Result: {format_euros_grouped(y.commitment)} on the commitment basis, "
+        f"{format_euros_grouped(y.cash)} on the cash basis"
+    )
+    commitment, cash = y.splits
+    if _same(commitment, cash):
+        out.append(_indent(_split_text(commitment, "commitment and cash basis")))
+    else:
+        out.append(_indent(_split_text(commitment, "commitment basis")))
+        out.append(_indent(_split_text(cash, "cash basis")))
+    return "\n".join(out)
+
+
+def _same(a: FunderSplit, b: FunderSplit) -> bool:
+    return a.method == b.method and a.amount == b.amount and a.parts == b.parts
+
+
+def _split_text(split: FunderSplit, title: str) -> str:
+    cents = format_euros_grouped
+    if split.amount == 0 and split.method == "yearly":
+        return f"Funder split, {title}: nothing to split (0.00)"
+    if len(split.parts) == 1:
+        only = split.parts[0]
+        return f"Funder, {title}: {only.funder} pays all of it (share 1): {cents(only.part)}"
+    if split.method == "cumulative":
+        heading = (
+            f"Funder split, {title}: payments to date {cents(split.parts[0].split)} "
+            f"divided by share, minus each funder's part of the payments before"
+        )
+        header = ["funder", "share", "exact part", "rounded down", "leftover cent", "minus before"]
+        header += ["moved", "part"] if any(p.mended for p in split.parts) else ["part"]
+        lines = []
+        for p in split.parts:
+            row = [p.funder, str(p.share), exact_euros(p.exact), cents(p.rounded_down)]
+            row += [cents(p.leftover_cent), cents(-p.before)]
+            row += [cents(p.mended), cents(p.part)] if len(header) == 8 else [cents(p.part)]
+            lines.append(row)
+        if len(header) == 8:
+            footnote = (
+                "moved: a part would be negative, so a cent moves between funders in this "
+                "year and back in another year with a 'moved' entry; each funder's total "
+                "and each year's total stay the same"
+            )
+            return text_table(heading, header, lines, left=2) + "\n" + footnote
+    else:
+        heading = f"Funder split, {title}: {cents(split.amount)} divided by share"
+        header = ["funder", "share", "exact part", "rounded down", "leftover cent", "part"]
+        lines = [
+            [
+                p.funder,
+                str(p.share),
+                exact_euros(p.exact),
+                cents(p.rounded_down),
+                cents(p.leftover_cent),
+                cents(p.part),
+            ]
+            for p in split.parts
+        ]
+    return text_table(heading, header, lines, left=2)
+
+
+def _indent(block: str) -> str:
+    return "\n".join(" " + line if line else line for line in block.split("\n"))
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def amount_json(cents: int) -> dict[str, Any]:
+    """An amount for other programs: euros as text with two decimals, and the cents."""
+    return {"amount": format_euros(cents), "cents": int(cents)}
+
+
+def quantity_json(q: Quantity) -> Any:
+    v = q.value
+    if q.unit is Unit.MONEY:
+        return {"unit": "money", **amount_json(int(v))}  # type: ignore[arg-type]
+    if q.unit is Unit.EXACT_MONEY:
+        return {"unit": "exact_money", **_exact_json(Fraction(v))}  # type: ignore[arg-type]
+    if q.unit in (Unit.SHARE, Unit.NUMBER):
+        if isinstance(v, Fraction) and v.denominator != 1:
+            return {"unit": str(q.unit), "fraction": str(v), "decimal": f"{float(v):.10g}"}
+        return {"unit": str(q.unit), "value": int(v)}  # type: ignore[arg-type]
+    if isinstance(v, dt.date):
+        return {"unit": "date", "value": v.isoformat()}
+    return {"unit": str(q.unit), "value": v}
+
+
+def _exact_json(cents: Fraction) -> dict[str, Any]:
+    """Exact cents: as a fraction of cents, and as euros rounded down to the cent."""
+    return {
+        "exact_cents": str(cents),
+        "amount_rounded_down": format_euros(cents.numerator // cents.denominator),
+    }
+
+
+def _input_json(i: Input) -> dict[str, Any]:
+    return {
+        "name": i.name,
+        "label": i.label,
+        "value": quantity_json(i.value),
+        "file": i.file or None,
+        "where": i.where,
+        "assumption": i.assumption,
+        "central_value_of": i.central_of or None,
+    }
+
+
+def _step_json(s: Step) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "label": s.label,
+        "rule": s.rule,
+        "worked": s.worked,
+        "value": quantity_json(s.value),
+    }
+
+
+def _split_json(split: FunderSplit) -> dict[str, Any]:
+    return {
+        "basis": split.basis,
+        "method": split.method,
+        **amount_json(split.amount),
+        "leftover_cents": split.leftover,
+        "funders": [
+            {
+                "funder": p.funder,
+                "share": str(p.share),
+                "split": amount_json(p.split),
+                "exact": _exact_json(p.exact),
+                "rounded_down": amount_json(p.rounded_down),
+                "leftover_cent": p.leftover_cent,
+                "before": amount_json(p.before),
+                "moved": p.mended,
+                "part": amount_json(p.part),
+            }
+            for p in split.parts
+        ],
+    }
+
+
+def explanation_data(e: Explanation) -> dict[str, Any]:
+    """The explanation as JSON-ready data with stable keys."""
+    return {
+        "scenario": e.scenario,
+        "file": e.file,
+        "commitment": e.commitment,
+        "name": e.title,
+        "kind": e.kind,
+        "recipient": e.recipient,
+        "funders": [{"funder": f, "share": str(s)} for f, s in e.funders],
+        "source": e.source,
+        "inputs": [_input_json(i) for i in e.inputs],
+        "steps": [_step_json(s) for s in e.steps],
+        "notes": list(e.notes),
+        "years": [
+            {
+                "year": y.year,
+                "label": y.label,
+                "inputs": [_input_json(i) for i in y.inputs],
+                "steps": [_step_json(s) for s in y.steps],
+                "result": {"commitment": amount_json(y.commitment), "cash": amount_json(y.cash)},
+                "funder_split": [_split_json(s) for s in y.splits],
+            }
+            for y in e.years
+        ],
+    }
+
+
+def explanation_json(e: Explanation) -> str:
+    return json.dumps(explanation_data(e), indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,91 @@
+"""The tables of `budget run` as text: overviews per basis (exact, or in thousands), the
+shortfall top-ups leave, the ledger and the headroom, named in the scenario's currency
+and fiscal-year labels."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from budget.core.model import Scenario
+from budget.render.text import column_label, overview_text
+from budget.reports.overview import overview
+
+BASIS_TITLES = (
+    ("cash", "cash basis: payments"),
+    ("commitment", "commitment basis: obligations entered"),
+)
+
+
+def unit(scenario: Scenario, thousands: str | None = None) -> str:
+    """How a title names the amounts' unit: "(GBP)", or "(x GBP 1,000)"."""
+    return f"(x {scenario.currency} 1,000)" if thousands else f"({scenario.currency})"
+
+
+def run_tables(
+    scenario: Scenario, rows: Any, forecast: Any = None, thousands: str | None = None
+) -> list[str]:
+    """The text tables of `budget run`: the overview per basis (in thousands when
+    `thousands` is "plain" or "controlled"), the shortfall not covered by top-ups, the
+    ledger (of the forecast, with actuals) and, with limits, the headroom."""
+    from budget.engine.limits import check_rows
+    from budget.reports.ledger import headroom_text, ledger, ledger_text
+    from budget.reports.shortfall import uncovered_shortfalls, uncovered_text
+
+    projected, rows = rows, (rows if forecast is None else forecast)
+    parts = []
+    for basis, title in BASIS_TITLES:
+        parts.append(
+            overview_text(
+                overview(projected, scenario, basis),
+                f"{scenario.name}, {title} {unit(scenario, thousands)}",
+                lambda c: column_label(c, scenario.label),
+                thousands,
+            )
+        )
+    uncovered = uncovered_text(scenario, uncovered_shortfalls(scenario, projected), scenario.label)
+    if uncovered:
+        parts.append(uncovered)
+    parts.append(
+        ledger_text(
+            ledger(rows, list(scenario.funders)),
+            f"{scenario.name}, commitments and cash per funder {unit(scenario)}",
+            scenario.label,
+        )
+    )
+    checks = check_rows(scenario, rows)
+    if checks:
+        parts.append(
+            headroom_text(
+                checks,
+                f"{scenario.name}, budget ceilings: headroom per year {unit(scenario)}",
+                scenario.label,
+            )
+        )
+    return parts
+
+
+LONG_WRITE_ROWS = 20_000  # tidy rows from which a workbook write shows progress
+
+
+@contextlib.contextmanager
+def workbook_progress(
+    target: str, rows: int, terminal: bool | None = None
+) -> Iterator[Callable[[int, int], None]]:
+    """A progress(done, total) callback for `write_workbook`: a bar on stderr ("Writing
+    FILE") when stderr is a terminal and the workbook holds at least LONG_WRITE_ROWS rows,
+    as `budget simulate` shows one; otherwise it shows nothing."""
+    show = (sys.stderr.isatty() if terminal is None else terminal) and rows >= LONG_WRITE_ROWS
+    with click.progressbar(
+        length=1, label=f"Writing {target}", hidden=not show, file=sys.stderr
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield progress

@@ -1,0 +1,216 @@
+"""Text renderings for the terminal: overview tables, tidy rows as CSV and JSON."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+
+from budget.core.money import format_euros, format_euros_grouped, round_half_away, round_parts_to
+from budget.render.csvtext import frame_csv
+from budget.reports.overview import Overview
+
+THOUSAND_CENTS = 100_000
+ROUNDINGS = ("plain", "controlled")
+THOUSANDS_NOTE = (
+    "Amounts in thousands, rounded from the exact amounts: a total may differ from the sum "
+    "of the rounded rows above it."
+)
+CONTROLLED_NOTE = (
+    "Amounts in thousands, with controlled rounding: in each column the rounded rows add up "
+    "to the rounded total (largest remainder); each differs from its exact amount by less "
+    "than 1 thousand."
+)
+
+
+def overview_text(
+    table: Overview,
+    title: str,
+    label: Callable[[str], str] = str,
+    thousands: str | None = None,
+) -> str:
+    """An aligned text table: funders with their commitments beneath, totals last.
+
+    label: how a column ("2015", "earlier", "total") is headed (see `column_label`).
+    thousands: None (exact amounts), "plain" (each amount rounded to thousands by itself)
+    or "controlled" (`controlled_thousands`); with thousands a note is added below.
+    """
+    header = ["", *(label(c) for c in table.columns)]
+    shown = _shown_amounts(table, thousands)
+    lines: list[list[str]] = []
+    for row, amounts in zip(table.rows, shown, strict=True):
+        name = (
+            f"  {row.item}"
+            if row.level == "item"
+            else (f"  {row.group} total" if row.level == "subtotal" else row.label)
+        )
+        cells = [amount_text(c) if thousands is None else _whole_text(c) for c in amounts]
+        lines.append([name, *cells])
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+    widths[0] = min(widths[0], 48)
+
+    def fmt(cells: list[str]) -> str:
+        first = cells[0][: widths[0]].ljust(widths[0])
+        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    rule = "-" * len(fmt(header))
+    body = []
+    group = None
+    for row, cells in zip(table.rows, lines, strict=True):
+        if row.level == "total":
+            body.append(rule)
+        elif row.group != group:
+            group = row.group
+            body.append(f"{group}: {table.names.get(group, group)}")
+        body.append(fmt(cells))
+        if row.level == "subtotal":
+            body.append("")
+    note = []
+    if thousands is not None:
+        text = CONTROLLED_NOTE if thousands == "controlled" else THOUSANDS_NOTE
+        note = ["", *textwrap.wrap(text, 88)]
+    return "\n".join([title, fmt(header), rule, *body, *note])
+
+
+def column_label(column: str, label: Callable[[int], str]) -> str:
+    """An overview column's heading: a year by `label` (e.g. Scenario.label), other
+    columns ("earlier", "later", "total") as they are."""
+    return label(int(column)) if column.isdigit() else column
+
+
+def _whole_text(units: int) -> str:
+    return "-" if units == 0 else f"{units:,}"
+
+
+def _shown_amounts(table: Overview, thousands: str | None) -> list[tuple[int, ...]]:
+    """Each row's amounts as shown: cents, or whole thousands (plain or controlled)."""
+    if thousands is None:
+        return [row.cents for row in table.rows]
+    if thousands == "plain":
+        return [tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents) for row in table.rows]
+    return controlled_thousands(table)
+
+
+def controlled_thousands(table: Overview) -> list[tuple[int, ...]]:
+    """The overview in whole thousands, rounded column by column so that it adds up on
+    paper: the total rounded half away from zero; the funders' (groups') subtotals split
+    it by largest remainder (`round_parts_to`); each group's items split its subtotal."""
+    rows = table.rows
+    out: list[list[int]] = [[0] * len(row.cents) for row in rows]
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.level == "item":
+            groups.setdefault(row.group, []).append(i)
+    subtotals = [i for i, row in enumerate(rows) if row.level == "subtotal"]
+    totals = [i for i, row in enumerate(rows) if row.level == "total"]
+    for column in range(len(rows[0].cents) if rows else 0):
+        for t in totals:
+            whole = round_half_away(rows[t].cents[column], THOUSAND_CENTS)
+            out[t][column] = whole
+            shown = round_parts_to(
+                whole, [rows[s].cents[column] for s in subtotals], THOUSAND_CENTS
+            )
+            for s, value in zip(subtotals, shown, strict=True):
+                out[s][column] = value
+        for s in subtotals:
+            items = groups.get(rows[s].group, [])
+            if not totals:
+                out[s][column] = round_half_away(rows[s].cents[column], THOUSAND_CENTS)
+            shown = round_parts_to(
+                out[s][column], [rows[i].cents[column] for i in items], THOUSAND_CENTS
+            )
+            for i, value in zip(items, shown, strict=True):
+                out[i][column] = value
+    return [tuple(amounts) for amounts in out]
+
+
+def amount_text(cents: int) -> str:
+    """An amount for a text table: grouped euros, "-" for nothing."""
+    return "-" if cents == 0 else format_euros_grouped(cents)
+
+
+def text_table(
+    title: str,
+    header: list[str],
+    lines: list[list[str]],
+    left: int,
+    footer: list[list[str]] | None = None,
+) -> str:
+    """An aligned text table: the first `left` columns to the left, the others (amounts)
+    to the right; `footer` lines (totals) go below a rule."""
+    footer = footer or []
+    widths = [max(len(row[i]) for row in [header, *lines, *footer]) for i in range(len(header))]
+
+    def fmt(cells: list[str]) -> str:
+        out = [c.ljust(w) for c, w in zip(cells[:left], widths[:left], strict=True)]
+        out += [c.rjust(w) for c, w in zip(cells[left:], widths[left:], strict=True)]
+        return "  ".join(out).rstrip()
+
+    rule = "-" * len(fmt(header))
+    below = [rule, *(fmt(c) for c in footer)] if footer else []
+    return "\n".join([title, fmt(header), rule, *(fmt(c) for c in lines), *below])
+
+
+def with_euros(
+    rows: pd.DataFrame, cents_columns: tuple[str, ...] = ("amount_cents",)
+) -> pd.DataFrame:
+    """The rows with a euro column (two decimals, as text) before each *_cents column."""
+    out = rows.copy()
+    for column in cents_columns:
+        euros = column.removesuffix("_cents")
+        position = out.columns.get_loc(column)
+        assert isinstance(position, int)
+        out.insert(position, euros, [format_euros(int(c)) for c in out[column]])
+    return out
+
+
+def with_conventions(
+    rows: pd.DataFrame, currency: str | pd.Series, label: Callable[[int], str]
+) -> pd.DataFrame:
+    """The rows with `year_label` (each year as `label` names it, e.g. Scenario.label)
+    after `year`, and `currency` before the first amount column (or last when none)."""
+    out = rows.copy()
+    columns = list(out.columns)
+    if "year" in columns:
+        names = {int(y): label(int(y)) for y in pd.unique(out["year"])}
+        out.insert(columns.index("year") + 1, "year_label", out["year"].map(names))
+        columns = list(out.columns)
+    money = [c for c in columns if c.endswith("_cents") or f"{c}_cents" in columns]
+    at = columns.index(money[0]) if money else len(columns)
+    value = currency if isinstance(currency, str) else currency.to_numpy()
+    out.insert(at, "currency", value)
+    return out
+
+
+def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
+    """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.render.csvtext)."""
+    return frame_csv(rows, flavour)
+
+
+def rows_csv_chunks(
+    rows: pd.DataFrame,
+    chunk: int = 10_000,
+    conventions: tuple[str, Callable[[int], str]] | None = None,
+) -> Iterator[str]:
+    """The tidy rows with euros, as `budget run --format csv` prints them, a chunk of rows at
+    a time (for files too large to build as one string). conventions: (currency, year
+    label) to add the `currency` and `year_label` columns (`with_conventions`)."""
+    for start in range(0, max(len(rows), 1), chunk):
+        part = with_euros(rows.iloc[start : start + chunk])
+        if conventions is not None:
+            part = with_conventions(part, *conventions)
+        text = rows_csv(part)
+        yield text if start == 0 else text.split("\n", 1)[1]
+
+
+def rows_json(rows: pd.DataFrame) -> str:
+    records = [
+        {
+            k: (int(v) if hasattr(v, "item") and not isinstance(v, str) else v)
+            for k, v in zip(rows.columns, values, strict=True)
+        }
+        for values in rows.itertuples(index=False, name=None)
+    ]
+    return json.dumps(records, indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,214 @@
+"""Text renderings of a simulation (table, CSV, JSON) and of a search for limit breaches."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from budget.core.money import format_euros, format_euros_grouped
+from budget.engine.limits import LimitYear
+from budget.render.csvtext import records_csv
+from budget.render.text import amount_text, text_table
+from budget.uncertainty.search import Found, Input
+from budget.uncertainty.simulate import Simulation
+
+BANDS = ("mean", "p5", "p50", "p95")
+TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
+
+
+def simulation_rows(sim: Simulation) -> pd.DataFrame:
+    """The report's tables one below the other, as the CSV and JSON lay them out (see
+    `Simulation.rows`)."""
+    return sim.rows
+
+
+def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
+    """The rows with euros (two decimals, as text) before each *_cents column; empty cells
+    (None) where a value does not apply; probabilities as numbers."""
+    columns = [*TEXT_COLUMNS, "year_label", "currency"]
+    label, currency = sim.scenario.label, sim.scenario.currency
+    for band in BANDS:
+        columns += [band, f"{band}_cents"]
+    columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
+    frame = simulation_rows(sim)
+    records = []
+    for r in frame.to_dict("records"):
+        record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
+        record += [int(r["year"]), label(int(r["year"])), currency]
+        for band in BANDS:
+            cents = int(r[f"{band}_cents"])
+            record += [format_euros(cents), cents]
+        record.append(_probability(r["p_cap_binds"]))
+        ceiling = r["ceiling_cents"]
+        has_ceiling = ceiling is not None and not pd.isna(ceiling)
+        record += [format_euros(int(ceiling)), int(ceiling)] if has_ceiling else [None, None]
+        record.append(_probability(r["p_limit_breached"]))
+        records.append(record)
+    return columns, records
+
+
+def _probability(value: Any) -> float | None:
+    """A share of the draws, to six decimals (exact for up to a million draws)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 6)
+
+
+def simulation_csv(sim: Simulation, flavour: str = "csv") -> str:
+    """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.render.csvtext)."""
+    columns, records = simulation_records(sim)
+    return records_csv(columns, [[_csv_number(v) for v in r] for r in records], flavour)
+
+
+def _csv_number(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".") if value else "0"
+    return value
+
+
+def simulation_json(sim: Simulation) -> str:
+    columns, records = simulation_records(sim)
+    out = {
+        "scenario": sim.scenario.name,
+        "draws": sim.draws,
+        "seed": sim.seed,
+        "percentiles": "inverted_cdf",
+        "rows": [dict(zip(columns, record, strict=True)) for record in records],
+    }
+    return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
+
+
+def simulation_text(sim: Simulation) -> str:
+    """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
+    years = sorted(set(sim.funder_bands["year"].tolist()))
+    label, unit = sim.scenario.label, sim.scenario.currency
+    parts = [
+        f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
+        "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
+        "the inverted\nempirical distribution); the mean is rounded half away from zero "
+        "to the cent."
+    ]
+    for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
+        funders = sim.funder_bands[sim.funder_bands["basis"] == basis]
+        lines = []
+        for key, data in funders.groupby("funder", sort=False):
+            lines += _band_lines(str(key), data, years)
+        parts.append(_table(f"Funder totals, {title} ({unit})", years, lines, label))
+    spread = sim.varying("cash")
+    if len(spread):
+        lines = []
+        for pair, data in spread.groupby(["commitment", "funder"], sort=False):
+            lines += _band_lines(" / ".join(map(str, pair)), data, years)
+        parts.append(_table(f"Uncertain commitments, cash basis ({unit})", years, lines, label))
+    if len(sim.cap_chances):
+        lines = []
+        for cid, data in sim.cap_chances.groupby("commitment", sort=False):
+            binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
+            lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
+        parts.append(_table("Probability that the cap binds", years, lines, label))
+    limits = sim.limit_chances
+    if len(limits):
+        limit_years = sorted(set(limits["year"].tolist()))
+        lines = []
+        for pair, data in limits.groupby(["funder", "basis"], sort=False):
+            chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))
+            name = " ".join(map(str, pair))
+            lines.append([name, *(_percent(chance.get(y)) for y in limit_years)])
+        parts.append(_table("Probability that a limit is breached", limit_years, lines, label))
+    return "\n\n".join(parts) + "\n"
+
+
+def _band_lines(label: str, data: pd.DataFrame, years: list[int]) -> list[list[str]]:
+    lines = []
+    for band in BANDS:
+        by_year = dict(zip(data["year"], data[f"{band}_cents"], strict=True))
+        cells = [_euros(by_year.get(y)) for y in years]
+        lines.append([label if band == "mean" else "", band.upper() if band != "mean" else band])
+        lines[-1] += cells
+    return lines
+
+
+def _euros(cents: Any) -> str:
+    if cents is None:
+        return ""
+    return amount_text(int(cents))
+
+
+def _percent(p: Any) -> str:
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return ""
+    return f"{100 * float(p):.1f}%"
+
+
+def _table(
+    title: str,
+    years: Sequence[int],
+    lines: list[list[str]],
+    label: Callable[[int], str] = str,
+) -> str:
+    extra = len(lines[0]) - len(years) if lines else 1
+    return text_table(title, [""] * extra + [label(y) for y in years], lines, left=extra)
+
+
+# --- budget check -------------------------------------------------------------------------
+
+
+def breach_line(breach: LimitYear) -> str:
+    limit = breach.limit
+    return (
+        f"{limit.funder} {limit.basis} {breach.year}: {format_euros_grouped(breach.amount)} "
+        f"above the ceiling of {format_euros_grouped(breach.ceiling)}"
+    )
+
+
+def counterexample_lines(inputs: Sequence[Input]) -> list[str]:
+    """Each input's value; consecutive years with the same value of one field on one line."""
+    lines: list[str] = []
+    groups: list[list[Input]] = []
+    for item in inputs:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and (last.owner, last.key, last.field, last.dist, last.value)
+            == (item.owner, item.key, item.field, item.dist, item.value)
+            and item.year == last.year + 1
+        ):
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    for group in groups:
+        first, last = group[0], group[-1]
+        years = str(first.year) if len(group) == 1 else f"{first.year}-{last.year}"
+        lines.append(
+            f"  {first.owner} {first.key} {first.field} {years}: "
+            f"{format_euros_grouped(first.value)}  ({first.dist.describe()})"
+        )
+    return lines
+
+
+def search_text(found: Found, examples: int) -> str:
+    if found.counterexample:
+        return "\n".join(
+            [
+                f"Found inputs that breach a limit after searching {_count(found.searched)} "
+                f"(of at most {examples:,}; --examples), then shrunk them to the smallest "
+                f"in {found.shrink_steps:,} step{'' if found.shrink_steps == 1 else 's'}:",
+                *counterexample_lines(found.counterexample),
+                "With these inputs:",
+                *(f"  {breach_line(b)}" for b in found.breaches),
+            ]
+        )
+    if not found.inputs:
+        return "No uncertain input moves a funder that has a limit: nothing to search."
+    return (
+        f"Searched {found.inputs:,} uncertain inputs within their ranges: "
+        f"{_count(found.searched)} tried (--examples {examples}), none breaches a limit."
+    )
+
+
+def _count(examples: int) -> str:
+    return f"{examples:,} example{'' if examples == 1 else 's'}"

@@ -1,0 +1,222 @@
+"""The Assumptions sheet: every input echoed in readable form, assumptions highlighted.
+
+One table, read top to bottom: the scenario (name, description, source, files, fiscal
+year, horizon, the tool's version), the funders, the recipients (costs, income), each
+commitment (name, kind, recipient, funders and shares, priority, every field of its kind,
+source) and the limits. Columns: item, field, value, what the field means, the file that
+set it. A value that the scenario lists under `assumptions` is highlighted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import budget
+from budget.core.model import ByYear, Commitment, Scenario
+from budget.kinds import KINDS
+from budget.render.workbook import styles
+from budget.render.workbook.sheet import Book, Cell, finish_sheet, header_row
+from budget.render.workbook.styles import Look
+from budget.reports.provenance import funders_text, value_text
+
+SHEET = "Assumptions"
+HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
+WIDTHS = (22, 16, 50, 50, 28)
+UNCERTAIN_NOTE = "uncertain: the projection uses its central value"
+
+
+@dataclass(frozen=True, slots=True)
+class Echo:
+    """One line of the sheet: a section heading (field empty) or an input's value."""
+
+    item: str
+    field: str = ""
+    value: str = ""
+    meaning: str = ""
+    file: str = ""
+    assumed: bool = False
+    heading: bool = False
+
+
+def file_name(path: str | os.PathLike[str], scenario: Scenario) -> str:
+    """A file as the workbook names it: relative to the scenario's folder ("base.toml",
+    "../shared/register.csv"), so that no absolute path of the user's machine is shown and
+    the bytes do not depend on the folder the program ran in."""
+    folder = Path(scenario.path).absolute().parent
+    try:
+        name = os.path.relpath(Path(path).absolute(), folder)
+    except ValueError:  # another drive (Windows): the file's own name
+        name = Path(path).name
+    return Path(name).as_posix()
+
+
+def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
+    yield Echo("Scenario", heading=True)
+    yield Echo("scenario", "name", scenario.name)
+    if scenario.description:
+        yield Echo("scenario", "description", scenario.description)
+    if scenario.source:
+        yield Echo("scenario", "source", scenario.source)
+    for number, path in enumerate(scenario.files or (scenario.path,), 1):
+        role = "the scenario" if path == scenario.path else "extended or registered"
+        yield Echo("scenario", f"file {number}", file_name(path, scenario), role)
+    calendar = scenario.calendar
+    yield Echo(
+        "scenario",
+        "fiscal year",
+        f"starts {calendar.month:02d}-{calendar.day:02d}; named "
+        f"{scenario.label(scenario.first_year)} (year_label {scenario.year_label}); "
+        f"amounts in {scenario.currency}",
+        "a fiscal year is named after the calendar year in which it ends",
+    )
+    yield Echo(
+        "scenario",
+        "horizon",
+        f"{scenario.label(scenario.first_year)} to {scenario.label(scenario.last_year)}",
+        "the years the overviews show; other years show as 'earlier'/'later'",
+    )
+    yield Echo(
+        "scenario",
+        "written by",
+        f"budget {budget.__version__}",
+        "the tool that computed this workbook",
+    )
+
+
+def commitment_echo(c: Commitment) -> Iterator[Echo]:
+    kind = KINDS.get(c.kind)
+    meanings: dict[str, str] = dict(getattr(kind, "fields", {}))
+
+    def echo(field: str, value: str, meaning: str = "") -> Echo:
+        return Echo(
+            c.id,
+            field,
+            value,
+            meaning,
+            c.field_origins.get(field, c.origin),
+            assumed=field in c.assumptions,
+        )
+
+    yield Echo(f"Commitment {c.id}", heading=True)
+    yield echo("name", c.title)
+    yield echo("kind", c.kind, getattr(kind, "summary", ""))
+    yield echo("recipient", c.recipient)
+    yield echo("funders", funders_text(c.funders), "funders and their shares of each year's amount")
+    yield echo("priority", str(c.priority), "lower pays first to the same recipient")
+    if dataclasses.is_dataclass(c.spec):
+        for spec_field in dataclasses.fields(c.spec):
+            value = getattr(c.spec, spec_field.name)
+            meaning = meanings.get(spec_field.name, "")
+            if isinstance(value, ByYear) and value.is_uncertain:
+                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+            yield echo(spec_field.name, value_text(value, spec_field.name), meaning)
+    if c.source:
+        yield echo("source", c.source)
+
+
+def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
+    """Every line of the sheet, in order."""
+    yield from scenario_echo(scenario)
+    yield Echo("Funders", heading=True)
+    for f in scenario.funders.values():
+        yield Echo(f.key, "name", f.name)
+        if f.source:
+            yield Echo(f.key, "source", f.source)
+    yield Echo("Recipients", heading=True)
+    for r in scenario.recipients.values():
+        yield Echo(r.key, "name", r.name, file=r.origin, assumed="name" in r.assumptions)
+        for name, meaning in (
+            ("costs", "yearly costs, from which a top-up's shortfall is derived"),
+            ("income", "yearly other income, which lowers a derived shortfall"),
+        ):
+            value = getattr(r, name)
+            if value is not None:
+                if value.is_uncertain:
+                    meaning = f"{meaning}; {UNCERTAIN_NOTE}"
+                yield Echo(
+                    r.key,
+                    name,
+                    value_text(value, name),
+                    meaning,
+                    r.origin,
+                    assumed=name in r.assumptions,
+                )
+        if r.source:
+            yield Echo(r.key, "source", r.source, file=r.origin)
+    for c in scenario.commitments:
+        yield from commitment_echo(c)
+    if scenario.limits:
+        yield Echo("Limits (budget ceilings)", heading=True)
+        for limit in scenario.limits:
+            item = f"{limit.funder} ({limit.basis})"
+            yield Echo(
+                item,
+                "maximum",
+                value_text(limit.maximum, "maximum"),
+                "the ceiling per year; above it is a breach",
+                limit.origin,
+            )
+            yield Echo(item, "years", f"{limit.first_year}-{limit.last_year}", file=limit.origin)
+            if limit.source:
+                yield Echo(item, "source", limit.source, file=limit.origin)
+
+
+def _looks() -> dict[tuple[str, bool], Look]:
+    """The look of a cell of the sheet by its role, and whether its value is assumed."""
+    out: dict[tuple[str, bool], Look] = {}
+    for assumed in (False, True):
+        fill = styles.ASSUMPTION_FILL if assumed else None
+        out[("item", assumed)] = Look(alignment=styles.LEFT, fill=fill)
+        out[("field", assumed)] = Look(alignment=styles.LEFT, fill=fill)
+        out[("value", assumed)] = Look(alignment=styles.WRAP, fill=fill)
+        out[("meaning", assumed)] = Look(styles.NOTE, alignment=styles.WRAP)
+        out[("file", assumed)] = Look(styles.NOTE, alignment=styles.LEFT)
+    return out
+
+
+def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
+    """Add the Assumptions sheet (see the module docstring)."""
+    sheet = book.add_sheet(SHEET)
+    sheet.text(1, 1, f"{scenario.name}: inputs and assumptions", styles.TITLE_LOOK)
+    sheet.text(2, 1, "Highlighted", Look(styles.NOTE, styles.ASSUMPTION_FILL))
+    sheet.text(
+        2,
+        2,
+        "values that the scenario marks as assumptions, not facts (its `assumptions` lists). "
+        "'Set in file' names the base file or register that set a value; blank: the scenario "
+        "file itself.",
+        styles.NOTE_LOOK,
+    )
+    header_row(sheet, 4, HEADERS)
+    looks = _looks()
+    row = 5
+    for line in scenario_inputs(scenario):
+        cells: dict[int, Cell] = sheet.row(row)
+        if line.heading:
+            cells[1] = (str(line.item), styles.BLOCK_TITLE)
+            for column in range(2, len(HEADERS) + 1):
+                cells[column] = (None, styles.BLOCK)
+        else:
+            cells[1] = (str(line.item), looks[("item", False)])
+            cells[2] = (str(line.field), looks[("field", line.assumed)])
+            cells[3] = (str(line.value), looks[("value", line.assumed)])
+            cells[4] = (str(line.meaning), looks[("meaning", False)])
+            if line.file and line.file != scenario.path:  # a base file, or a register
+                cells[5] = (file_name(line.file, scenario), looks[("file", False)])
+            # LibreOffice does not grow rows for wrapped text on load: size them here.
+            lines = max(
+                math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),
+                math.ceil(len(line.meaning) / ((WIDTHS[3] - 2) * 1.4)),
+                1,
+            )
+            if lines > 1:
+                sheet.heights[row] = 15 * lines
+        row += 1
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.widths[index] = width
+    finish_sheet(sheet, freeze="A5", title_rows="4:4")

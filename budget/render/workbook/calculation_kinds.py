@@ -1,0 +1,187 @@
+"""The Calculation sheet's lines for each commitment kind: the working of `budget explain`
+as formulas. Each function writes a commitment's lines after its span-wide inputs (refs:
+their references by input name) and returns its cash line and its commitment line.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from budget.render.workbook import styles
+from budget.render.workbook.calculation_lines import (
+    AMOUNT,
+    COUNT,
+    GROUP,
+    SHARE,
+    VALUE_COLUMN,
+    Lines,
+    cell,
+    cell_value,
+    rounded,
+    step_cents,
+    steps_by_year,
+)
+from budget.render.workbook.sheet import Formula, Value
+from budget.reports.explain import Explanation, Quantity
+
+
+def top_up_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
+    """Shortfall (given, or costs - income - what those ranked before pay), then
+    MIN(cap, MAX(0, shortfall)), then what the total cap had left."""
+    years = [y.year for y in e.years]
+    shortfall = w.year_inputs(e, "shortfall")
+    if shortfall is None:
+        costs, income = w.year_inputs(e, "costs"), w.year_inputs(e, "income")
+        assert costs is not None and income is not None
+        paid_rows = []
+        first_steps = e.years[0].steps
+        for cid in [s.name.split(":", 1)[1] for s in first_steps if s.name.startswith("paid_by:")]:
+            row = w.line(f"paid to {e.recipient} by {cid} (ranked before)", note=f"{cid}'s cash")
+            for year, cents in step_cents(e, f"paid_by:{cid}").items():
+                w.payments.append((row, w.column[year], cid, year, cents))
+            paid_rows.append(row)
+        row = w.line("shortfall", note="costs - income - what those ranked before pay")
+        cached = step_cents(e, "shortfall")
+        formulas = {}
+        for y in years:
+            paid = "".join(f"-{w.at(r, y)}" for r in paid_rows)
+            formulas[y] = (f"={costs[y]}-{income[y]}{paid}", cached[y])
+        w.amounts(row, formulas, styles.MONEY)
+        shortfall = {y: w.at(row, y) for y in years}
+    cap = w.year_inputs(e, "cap")
+    assert cap is not None
+    amounts = {y.year: y.cash for y in e.years}
+    capped = {y: f"MIN({cap[y]},MAX(0,{shortfall[y]}))" for y in years}
+    if "total_cap" not in refs:
+        row = w.line("amount", GROUP, note="min(cap, max(0, shortfall))")
+        w.amounts(row, {y: (f"={capped[y]}", amounts[y]) for y in years}, AMOUNT)
+        return row, row
+    capped_row = w.line("after the yearly cap", note="min(cap, max(0, shortfall))")
+    capped_cents = step_cents(e, "capped")
+    w.amounts(capped_row, {y: (f"={capped[y]}", capped_cents[y]) for y in years}, styles.MONEY)
+    left = w.line("what the total cap had left", note="total cap - the amounts of earlier years")
+    amount = w.row  # the next line
+    left_cents = step_cents(e, "total_cap_left")
+    formulas = {}
+    for i, y in enumerate(years):
+        earlier = f"-SUM({w.span(amount, years[:i])})" if i else ""
+        formulas[y] = (f"={refs['total_cap']}{earlier}", left_cents[y])
+    w.amounts(left, formulas, styles.MONEY)
+    w.line("amount", GROUP, note="min(after the yearly cap, what the total cap had left)")
+    w.amounts(
+        amount,
+        {y: (f"=MIN({w.at(capped_row, y)},{w.at(left, y)})", amounts[y]) for y in years},
+        AMOUNT,
+    )
+    return amount, amount
+
+
+def annual_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
+    """ROUND(base x (1 + rate)^years since the first, 2): computed from the base each
+    year and rounded once."""
+    years = [y.year for y in e.years]
+    base = w.year_inputs(e, "amount")
+    assert base is not None
+    since = w.line("years since the first year", note="year - first year")
+    for y in years:
+        w.put(since, y, y - years[0], COUNT)
+    row = w.line("amount", GROUP, note="round(base x (1 + rate)^years since the first, 2)")
+    rate = refs["indexation"]
+    formulas = {
+        y.year: (f"=ROUND({base[y.year]}*(1+{rate})^{w.at(since, y.year)},2)", y.cash)
+        for y in e.years
+    }
+    w.amounts(row, formulas, AMOUNT)
+    return row, row
+
+
+def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
+    """The allocation over the period's years (days or month shares, or the schedule);
+    the cash (the allocation, or the advance and the settlement); the whole grant
+    committed in the year of the decision."""
+    method = next(str(i.value.value) for i in e.inputs if i.name == "allocation")
+    steps = steps_by_year(e)
+    allocated_years = [y for y, found in steps.items() if "allocated" in found]
+    if method == "schedule":
+        allocated = w.year_inputs(e, "allocation") or {}
+    else:
+        allocated = _allocation(w, e, method, refs["total"], allocated_years)
+    if "advance" in refs:
+        advance, settlement = _advance(w, e, refs)
+        common = {s.name: s.value.value for s in e.steps}
+        first, settled = common["first_year"], common["settlement_year"]
+        cash = w.line(
+            "paid in the year (cash)", GROUP, note="the advance, then the rest at settlement"
+        )
+        for y in e.years:
+            paid = [advance] * (y.year == first) + [settlement] * (y.year == settled)
+            value: Value = Formula.money("=" + "+".join(paid), y.cash) if paid else 0
+            w.put(cash, y.year, value, AMOUNT)
+    else:
+        cash = w.line("paid in the year (cash)", GROUP, note="the amount allocated to the year")
+        for y in e.years:
+            ref = allocated.get(y.year)
+            w.put(cash, y.year, Formula.money(f"={ref}", y.cash) if ref else 0, AMOUNT)
+    committed = w.line(
+        "committed in the year (commitment)",
+        GROUP,
+        note="the whole grant, in the year of the grant decision",
+    )
+    for y in e.years:
+        value = Formula.money(f"={refs['total']}", y.commitment) if y.commitment else 0
+        w.put(committed, y.year, value, AMOUNT)
+    return cash, committed
+
+
+def _shown(quantity: Quantity) -> Value:
+    return cell_value(quantity)[0]
+
+
+def _allocation(
+    w: Lines, e: Explanation, method: str, total: str, years: list[int]
+) -> dict[int, str]:
+    """Days (or months) per year, their share of the period, the part allocated."""
+    steps = steps_by_year(e)
+    unit = "days" if method == "days" else "months"
+    weights = w.line(f"{unit} of the period in the year", note=f"{unit} in the fiscal year")
+    for y in years:
+        w.put(weights, y, _shown(steps[y][f"{method}_in_year"].value), COUNT)
+    in_all = w.line(f"{unit} of the period in all", note=f"sum of {unit} per year")
+    whole = next(s for s in e.steps if s.name == f"{method}_in_all")
+    cached = _shown(whole.value)
+    assert isinstance(cached, int | float)
+    w.sheet.put(in_all, VALUE_COLUMN, Formula(f"=SUM({w.span(weights, years)})", cached), COUNT)
+    whole_ref = cell(VALUE_COLUMN, in_all, absolute=True)
+    share = w.line("share of the period", note=f"{unit} in the year / {unit} in all")
+    moved = {}
+    for y in years:
+        fraction = steps[y]["share"].value.value
+        assert isinstance(fraction, Fraction)
+        w.put(share, y, Formula(f"={w.at(weights, y)}/{whole_ref}", float(fraction)), SHARE)
+        exact, allocated = steps[y]["exact"].value.value, steps[y]["allocated"].value.value
+        assert isinstance(exact, Fraction) and isinstance(allocated, int)
+        moved[y] = allocated - rounded(exact)
+    rounding = w.rounding("rounding (largest remainder over the years)", moved)
+    row = w.line("allocated to the year", note="round(total x share, 2) + rounding")
+    for y in years:
+        expression = f"=ROUND({total}*{w.at(share, y)},2){w.plus(rounding, y)}"
+        cents = steps[y]["allocated"].value.value
+        assert isinstance(cents, int)
+        w.put(row, y, Formula.money(expression, cents))
+    return {y: w.at(row, y) for y in years}
+
+
+def _advance(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[str, str]:
+    """The advance (total x advance share, rounded: the largest remainder of two parts
+    is ordinary rounding) and the settlement (the rest)."""
+    cents = {s.name: s.value.value for s in e.steps}
+    advance, settlement = cents["advance_part"], cents["settlement"]
+    assert isinstance(advance, int) and isinstance(settlement, int)
+    row = w.line("advance paid in the first year", note="round(total x advance share, 2)")
+    formula = Formula.money(f"=ROUND({refs['total']}*{refs['advance']},2)", advance)
+    w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
+    advance_ref = cell(VALUE_COLUMN, row, absolute=True)
+    row = w.line("paid at settlement", note="total - advance")
+    formula = Formula.money(f"={refs['total']}-{advance_ref}", settlement)
+    w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
+    return advance_ref, cell(VALUE_COLUMN, row, absolute=True)

@@ -1,0 +1,175 @@
+"""The Calculation sheet: each commitment's inputs in cells and every projected amount as a
+live formula of them, laid out from `budget explain`'s plain data (never recomputed here).
+
+Fiscal years run across (one column each, the same for every commitment), lines down, one
+block per commitment in the scenario's order:
+
+    sin-top-up: Stop It Now!: top-up ...        Value   2015   2016   2017   From / rule
+      costs of SIN                                      67,600 ...           file: field
+      paid to SIN by mki (ranked before)                =ref to mki's cash line
+      shortfall                                         =costs-income-paid
+      cap for the year                        67,600                          file: field
+      amount                                            =MIN(cap,MAX(0,shortfall))
+      Funder parts (cash and commitment basis)
+      VenJ (share 1/2)                                  =ROUND(amount*share,2)+rounding
+      rounding VenJ (largest remainder)                 0.01 where a cent moved
+      difference: amount - sum of parts                 =ROUND(amount-SUM(parts),2)
+      check                                   =IF(SUMSQ(differences)=0,"ok",message)
+
+Input cells are blue, assumptions also highlighted; an input that holds for every year
+sits once in the Value column. The formulas: MIN/MAX for a top-up (the payments of the
+commitments ranked before it refer to their own cash lines), ROUND(base*(1+rate)^n, 2) for
+indexation, days or month shares for a grant, ROUND(amount*share, 2) per funder. A cent
+that the largest remainder moves is a constant on a "rounding" line, so that the parts
+add up; after a what-if edit those constants may no longer fit, and the check cell says
+to re-run the tool. Every formula caches the engine's value.
+
+`calculation_layout(scenario, rows)` explains every commitment and places its lines; the
+layout's `reference` gives the cell of any funder's part, for the Overview to refer to;
+`add_calculation_sheet(book, layout)` adds the sheet. Above MAX_COMMITMENTS commitments
+the layout is None and `add_calculation_note` adds a one-cell sheet saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from budget.core.model import Scenario
+from budget.render.workbook import styles
+from budget.render.workbook.calculation_kinds import annual_lines, grant_lines, top_up_lines
+from budget.render.workbook.calculation_lines import NOTE, Lines
+from budget.render.workbook.calculation_split import split_lines
+from budget.render.workbook.sheet import Book, Sheet, column_letter, finish_sheet, quote_sheetname
+from budget.reports.explain import Explanation, explain_all
+from budget.reports.overview import EARLIER, LATER
+
+SHEET = "Calculation"
+# Chosen with benchmarks/bench_calculation.py (see the README): the sheet holds about 36
+# formulas per commitment and takes about 2.5 ms per commitment to lay out and write; at
+# 2,000 commitments it adds about 5 s to writing the workbook (3 s without it) and about
+# 4 s to opening it in LibreOffice. Above this many commitments it is left out.
+MAX_COMMITMENTS = 2_000
+
+# Each kind's lines; a new kind adds its entry here (and its explainer in budget.reports.explain).
+KIND_LINES: dict[str, Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]] = {
+    "top_up": top_up_lines,
+    "annual": annual_lines,
+    "grant": grant_lines,
+}
+# The span-wide inputs that formulas use; the others (dates, the allocation method, the
+# settlement lag, the year of the decision) shape the lines themselves: only a re-run
+# redoes them.
+LIVE = frozenset({"total_cap", "indexation", "total", "advance", "funders"})
+NOT_SHOWN = frozenset({"first_year", "last_year"})  # the year columns show them
+
+
+@dataclass(slots=True)
+class Layout:
+    """The Calculation sheet, laid out: its sheet (not yet in a book) and where each
+    funder's part lies. parts: (commitment, funder, basis, year) -> (row, column);
+    years: the sheet's fiscal years."""
+
+    scenario: Scenario
+    sheet: Sheet
+    parts: dict[tuple[str, str, str, int], tuple[int, int]] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)
+
+    def reference(self, commitment: str, funder: str, basis: str, column: str) -> str | None:
+        """A formula for an Overview cell: the part of `funder` in `commitment` on `basis`
+        in `column` (a year, "earlier" or "later"); None when the sheet has no such part."""
+        found = [self.parts.get((commitment, funder, basis, y)) for y in self._years(column)]
+        cells = [f for f in found if f is not None]
+        if not cells:
+            return None
+        name = quote_sheetname(SHEET)
+        refs = [f"{name}!${column_letter(c)}${r}" for r, c in cells]
+        if len(refs) == 1:
+            return "=" + refs[0]
+        (row, first), (_, last) = cells[0], cells[-1]
+        if all(r == row for r, _ in cells) and last - first == len(cells) - 1:
+            return f"=SUM({name}!${column_letter(first)}${row}:${column_letter(last)}${row})"
+        return "=SUM(" + ",".join(refs) + ")"
+
+    def _years(self, column: str) -> Iterable[int]:
+        first, last = self.scenario.first_year, self.scenario.last_year
+        years = self.years
+        if column == EARLIER:
+            return [y for y in years if y < first]
+        if column == LATER:
+            return [y for y in years if y > last]
+        return (int(column),)
+
+
+def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
+    """Explain every commitment and lay out the sheet; None above MAX_COMMITMENTS."""
+    if len(scenario.commitments) > MAX_COMMITMENTS:
+        return None
+    explained = explain_all(scenario, rows)
+    years = sorted({y.year for e in explained for y in e.years})
+    w = Lines(scenario, Sheet(SHEET), years)
+    _titles(w.sheet, scenario, w.source_column)
+    w.header()
+    for e in explained:
+        _block(w, e)
+    w.resolve_payments()
+    w.finish()
+    return Layout(scenario, w.sheet, w.parts, years)
+
+
+def add_calculation_sheet(book: Book, layout: Layout) -> None:
+    """Add the laid-out sheet to the book, after the sheets already there."""
+    if SHEET in book.sheetnames:
+        raise ValueError(f"a sheet named {SHEET!r} exists already")
+    book.sheets.append(layout.sheet)
+
+
+def add_calculation_note(book: Book, scenario: Scenario) -> None:
+    """Where the sheet would be: why it is left out, and where to look instead."""
+    sheet = book.add_sheet(SHEET)
+    sheet.text(
+        1,
+        1,
+        f"This scenario has {len(scenario.commitments):,} commitments, more than the "
+        f"{MAX_COMMITMENTS:,} for which this sheet stays quick to write, open and "
+        "recalculate: it is left out, and the Overview holds amounts instead of formulas. "
+        "`budget explain SCENARIO COMMITMENT` shows how any amount is calculated.",
+        styles.NOTE_LOOK,
+    )
+    finish_sheet(sheet, freeze=None)
+
+
+def _titles(sheet: Sheet, scenario: Scenario, last_column: int) -> None:
+    sheet.text(1, 1, f"{scenario.name}: how each amount is calculated", styles.TITLE_LOOK)
+    notes = (
+        "Blue cells are inputs (highlighted: assumptions). Every amount is a formula of them, "
+        "and the Overview refers to the funders' parts: a what-if typed into an input flows "
+        f"to every total. Amounts in {scenario.currency}.",
+        "Rounding lines hold the cents that the largest remainder moves, as constants. When a "
+        "check cell shows a message after an edit, re-run the tool for exact parts.",
+    )
+    for row, note in enumerate(notes, 2):
+        sheet.text(row, 1, note, NOTE)
+        sheet.merged.append(f"A{row}:{column_letter(last_column)}{row}")
+        sheet.heights[row] = 26
+
+
+def _block(w: Lines, e: Explanation) -> None:
+    """One commitment: its title, its inputs, its working, its funder parts."""
+    funders = ", ".join(f"{f} {share}" for f, share in e.funders)
+    about = f"{e.kind} to {e.recipient} ({e.recipient_name}); funders {funders}"
+    w.title(f"{e.commitment}: {e.title}", about + (f". Source: {e.source}" if e.source else ""))
+    refs = {
+        i.name: w.common_input(i, i.name in LIVE)
+        for i in e.inputs
+        if i.name not in NOT_SHOWN and i.name != "funders"
+    }
+    shares = [w.common_input(i) for i in e.inputs if i.name == "funders"]
+    cash, committed = KIND_LINES[e.kind](w, e, refs)
+    w.cash_rows[e.commitment] = cash
+    split_lines(w, e, shares, cash, committed)
+    for note in e.notes:
+        w.line("", note=note)
+    w.row += 1

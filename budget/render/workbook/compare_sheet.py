@@ -1,0 +1,162 @@
+"""The comparison workbook of `budget compare BASE OTHER... -o FILE.xlsx`.
+
+- "Comparison": per basis (cash, then commitment), one line per funder and year with the
+  base and each other scenario side by side; each difference is a live formula (scenario
+  minus base), and the Total line sums every column with SUM formulas.
+- "Differences by commitment": which commitments caused each difference, largest first.
+- "Data": the long comparison rows as an Excel table (amount and delta, in euros and cents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from budget.core.model import Scenario
+from budget.render.workbook import new_workbook, overflow_csv_path, styles
+from budget.render.workbook.data_sheet import add_data_sheet
+from budget.render.workbook.exact import raise_if_inexact
+from budget.render.workbook.save import (
+    check_target,
+    cycle_collector_paused,
+    protected_files,
+    save_atomically,
+)
+from budget.render.workbook.sheet import (
+    Book,
+    Formula,
+    column_letter,
+    finish_sheet,
+    fit_columns,
+    header_row,
+    sum_formula,
+    year_cell,
+)
+from budget.render.workbook.styles import Look
+from budget.reports.compare import TITLES, SideRow, side_by_side
+
+COMPARISON = "Comparison"
+CAUSES = "Differences by commitment"
+TOTAL_TEXT = Look(styles.BOLD, border=styles.TOTAL_RULE)
+TOTAL_BLANK = Look(border=styles.TOTAL_RULE)
+TOTAL_MONEY = Look(styles.BOLD, border=styles.TOTAL_RULE, number_format=styles.EUROS)
+
+
+def write_comparison(
+    scenarios: Sequence[Scenario],
+    long: pd.DataFrame,
+    labels: Sequence[str],
+    path: str | Path,
+    inputs: Sequence[str | Path] = (),
+) -> None:
+    """Write the comparison workbook atomically; raises InputError when the target is
+    refused (an input file, a missing folder)."""
+    protected = protected_files(scenarios, inputs)
+    check_target(path, protected)
+    raise_if_inexact(long, ("amount_cents", "delta_cents"), str(path))
+    table = side_by_side(long, list(labels))
+    with cycle_collector_paused():
+        book = new_workbook()
+        book.currency = "/".join(dict.fromkeys(s.currency for s in scenarios))
+        book.title = "Comparison: " + ", ".join(labels)
+        add_comparison_sheet(book, table, labels, scenarios[0].label)
+        add_causes_sheet(book, table, labels, scenarios[0].label)
+        add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
+        save_atomically(book, path, protected)
+
+
+def add_comparison_sheet(
+    book: Book,
+    table: list[SideRow],
+    labels: Sequence[str],
+    year_name: Callable[[int], str] = str,
+) -> None:
+    sheet = book.add_sheet(COMPARISON)
+    others = ", ".join(labels[1:])
+    sheet.text(1, 1, f"Comparison: {others} against {labels[0]}", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {book.currency}. Difference = scenario - base, per funder and fiscal "
+        "year; the "
+        f"sheet '{CAUSES}' shows which commitments caused each difference.",
+        styles.NOTE_LOOK,
+    )
+    header = ["Funder", "Year", labels[0]]
+    for label in labels[1:]:
+        header += [label, "Difference"]
+    row = 4
+    header_row(sheet, row, header, right_from=2)
+    row += 1
+    for basis in ("cash", "commitment"):
+        rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
+        for column in range(2, len(header) + 1):
+            sheet.put(row, column, None, styles.BLOCK)
+        sheet.text(row, 1, TITLES[basis].capitalize(), styles.BLOCK_TITLE)
+        row += 1
+        first = row
+        # What each column adds up to: the base, then each scenario and its difference.
+        totals = [0] * (len(header) - 2)
+        for r in rows:
+            sheet.text(row, 1, r.funder)
+            sheet.row(row)[2] = year_cell(int(r.year), year_name)
+            sheet.money(row, 3, r.amounts[0])
+            totals[0] += r.amounts[0]
+            for i in range(1, len(labels)):
+                amount_column = 2 + 2 * i
+                difference = r.amounts[i] - r.amounts[0]
+                sheet.money(row, amount_column, r.amounts[i])
+                scenario_cell = f"{column_letter(amount_column)}{row}"
+                formula = Formula.money(f"={scenario_cell}-C{row}", difference)
+                sheet.formula(row, amount_column + 1, formula)
+                totals[2 * i - 1] += r.amounts[i]
+                totals[2 * i] += difference
+            row += 1
+        last = row - 1
+        sheet.text(row, 1, "Total", TOTAL_TEXT)
+        sheet.text(row, 2, "", TOTAL_BLANK)
+        for column in range(3, len(header) + 1):
+            letter = column_letter(column)
+            refs = [f"{letter}{first}:{letter}{last}"] if rows else []
+            total = Formula.money(sum_formula(refs), totals[column - 3])
+            sheet.formula(row, column, total, TOTAL_MONEY)
+        row += 2
+    fit_columns(sheet, skip_rows=(1, 2))
+    finish_sheet(sheet, freeze="C5", title_rows="4:4")
+
+
+def add_causes_sheet(
+    book: Book,
+    table: list[SideRow],
+    labels: Sequence[str],
+    year_name: Callable[[int], str] = str,
+) -> None:
+    sheet = book.add_sheet(CAUSES)
+    sheet.text(1, 1, f"What caused the differences from {labels[0]}", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {book.currency}. Per scenario, basis, funder and year: each "
+        "commitment's part of the "
+        "difference, largest first. The parts add up to the difference on the Comparison sheet.",
+        styles.NOTE_LOOK,
+    )
+    header_row(sheet, 4, ["Scenario", "Basis", "Funder", "Year", "Commitment", "Difference"], 1, 5)
+    row = 5
+    order = sorted(table, key=lambda r: r.basis != "cash")  # cash first, as on Comparison
+    for i, label in list(enumerate(labels))[1:]:
+        for r in order:
+            for commitment, delta in r.causes[i]:
+                sheet.text(row, 1, label)
+                sheet.text(row, 2, r.basis)
+                sheet.text(row, 3, r.funder)
+                sheet.row(row)[4] = year_cell(int(r.year), year_name)
+                sheet.text(row, 5, commitment)
+                sheet.money(row, 6, delta)
+                row += 1
+    if row == 5:
+        sheet.text(row, 1, "No differences.", styles.NOTE_LOOK)
+    fit_columns(sheet, skip_rows=(1, 2))
+    finish_sheet(sheet, freeze="A5", title_rows="4:4")

@@ -1,0 +1,288 @@
+"""The Overview sheets: years across, funders (or recipients) down, cash and commitment basis.
+
+- `add_overview_sheets(workbook, scenario, rows)` adds "Overview" (euros, with a stacked
+  column chart of cash per funder per year) and "Overview x EUR 1,000" (the same cells,
+  referred to by formula and shown in thousands by number format only).
+- `add_recipient_sheet(workbook, scenario, rows)` adds "By recipient": what each recipient
+  receives, per commitment and funder.
+
+Both bases use the same columns (the horizon's years, plus "earlier" and "later" when either
+basis has amounts outside the horizon), so that one frozen header row serves the sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from budget.core.model import Scenario
+from budget.render.text import column_label
+from budget.render.workbook import styles
+from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.sheet import (
+    Book,
+    Formula,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    fit_columns,
+    header_row,
+    quote_sheetname,
+)
+from budget.render.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
+from budget.reports.overview import Overview, overview, overview_columns, recipient_overview
+
+OVERVIEW = "Overview"
+THOUSANDS = "Overview x EUR 1,000"
+
+
+def thousands_sheet(currency: str) -> str:
+    """The name of the thousands sheet: "Overview x GBP 1,000"."""
+    return f"Overview {styles.thousands_unit(currency)}"
+
+
+THOUSANDS_NOTE = (
+    "Totals are rounded from the exact amounts, so a total may differ from the sum of the "
+    "rounded rows above it (the cells hold the exact amounts; only their format rounds)."
+)
+BY_RECIPIENT = "By recipient"
+
+BLOCKS = (
+    ("cash", "Cash basis: payments, in the fiscal year they are made"),
+    ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
+)
+HEADER_ROW = 5
+
+# An item cell's formula (commitment, funder, basis, column) -> "='Calculation'!$C$9",
+# or None to keep the amount (see calculation_sheet.Layout.reference).
+ItemReference = Callable[[str, str, str, str], str | None]
+
+
+def table_lines(table: Overview) -> list[YearLine]:
+    """An overview's rows as year-table lines, each group headed by its full name; the
+    (sub)totals carry their amounts, which their formulas give."""
+    lines: list[YearLine] = []
+    group = None
+    for row in table.rows:
+        amounts = row.cents[:-1]  # without the total column, which is a formula
+        if row.level == "item" and row.group != group:
+            group = row.group
+            lines.append(YearLine("heading", table.names.get(group, group), group))
+        if row.level == "item":
+            lines.append(YearLine("item", row.label, row.item, amounts))
+        elif row.level == "subtotal":
+            lines.append(YearLine("subtotal", f"Total {row.group}", row.group, amounts))
+        else:
+            lines.append(YearLine("total", "Total", "", amounts))
+    return lines
+
+
+def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str, note: str = "") -> None:
+    sheet.text(1, 1, f"{scenario.name}: {title}", styles.TITLE_LOOK)
+    if scenario.description:
+        sheet.text(2, 1, scenario.description, styles.SUBTITLE_LOOK)
+    sheet.text(
+        3,
+        1,
+        f"{unit}. Subtotals and totals are formulas; amounts outside the horizon "
+        f"{scenario.label(scenario.first_year)} to {scenario.label(scenario.last_year)} "
+        f"show as 'earlier' and 'later'.",
+        styles.NOTE_LOOK,
+    )
+    if note:  # a line of its own, so that the printed page is not as wide as the note
+        sheet.text(4, 1, note, styles.NOTE_LOOK)
+
+
+def _blocks(
+    sheet: Sheet,
+    columns: Sequence[str],
+    lines_by_basis: Sequence[tuple[str, list[YearLine]]],
+    label: str,
+    number_format: str = styles.EUROS,
+    mirrors: Sequence[YearTablePlacement] = (),
+    year_name: Callable[[int], str] = str,
+) -> list[YearTablePlacement]:
+    shown = [column_label(c, year_name) for c in columns]
+    header_row(sheet, HEADER_ROW, [label, "id", *shown, "Total"], right_from=2)
+    row = HEADER_ROW + 1
+    placements = []
+    width = len(columns) + 3
+    for index, (title, lines) in enumerate(lines_by_basis):
+        cells = sheet.row(row)
+        for column in range(2, width + 1):
+            cells[column] = (None, styles.BLOCK)
+        cells[1] = (title, styles.BLOCK_TITLE)
+        placement = write_year_table(
+            sheet,
+            row + 1,
+            columns,
+            lines,
+            header=False,
+            number_format=number_format,
+            mirror=mirrors[index] if mirrors else None,
+        )
+        placements.append(placement)
+        row = placement.last_row + 2
+    return placements
+
+
+def refer_items(
+    sheet: Sheet, placement: YearTablePlacement, table: Overview, refer: ItemReference
+) -> None:
+    """Make the item cells of a drawn table formulas that `refer` gives (same amounts)."""
+    items = [r for r in table.rows if r.level == "item"]
+    at = [row for line, row in zip(placement.lines, placement.rows, strict=True)
+          if line.level == "item"]  # fmt: skip
+    for item, row in zip(items, at, strict=True):
+        cells = sheet.row(row)
+        for column, name, cents in zip(
+            placement.value_columns, placement.columns, item.cents, strict=False
+        ):
+            expression = refer(item.item, item.funder or item.group, table.basis, name)
+            if expression is not None:
+                cells[column] = (Formula.money(expression, cents), cells[column][1])
+
+
+def add_overview_sheets(
+    book: Book, scenario: Scenario, rows: pd.DataFrame, refer: ItemReference | None = None
+) -> list[YearTablePlacement]:
+    """Add "Overview" (with its chart) and "Overview x EUR 1,000"; return the placements of
+    the Overview's blocks (cash first, then commitment). refer: formulas for the item
+    cells (the Calculation sheet's), else they hold amounts."""
+    columns = overview_columns(rows, scenario)
+    tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
+    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    sheet = book.add_sheet(OVERVIEW)
+    _titles(sheet, scenario, "overview of commitments by funder", f"Amounts in {scenario.currency}")
+    placements = _blocks(sheet, columns, lines, "Funder / commitment", year_name=scenario.label)
+    for placement, table in zip(placements, tables, strict=True):
+        if refer is not None:
+            refer_items(sheet, placement, table, refer)
+    _finish(sheet, placements)
+    add_chart_sheet(book, scenario, sheet, placements[0])
+
+    unit = styles.thousands_unit(scenario.currency)
+    thousands = book.add_sheet(thousands_sheet(scenario.currency))
+    _titles(
+        thousands,
+        scenario,
+        f"overview by funder ({unit})",
+        f"Amounts in thousands of {scenario.currency} ({unit}), the same cells as on the "
+        "Overview sheet",
+        THOUSANDS_NOTE,
+    )
+    mirrored = _blocks(
+        thousands,
+        columns,
+        lines,
+        "Funder / commitment",
+        styles.THOUSANDS,
+        mirrors=placements,
+        year_name=scenario.label,
+    )
+    _finish(thousands, mirrored, formula_width=10)
+    return placements
+
+
+def add_recipient_sheet(
+    book: Book, scenario: Scenario, rows: pd.DataFrame, refer: ItemReference | None = None
+) -> list[YearTablePlacement]:
+    """Add "By recipient"; return its blocks' placements (cash first)."""
+    columns = overview_columns(rows, scenario)
+    tables = [recipient_overview(rows, scenario, basis, columns) for basis, _ in BLOCKS]
+    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    sheet = book.add_sheet(BY_RECIPIENT)
+    _titles(
+        sheet,
+        scenario,
+        "what each recipient receives, from whom",
+        f"Amounts in {scenario.currency}",
+    )
+    placements = _blocks(
+        sheet, columns, lines, "Recipient / commitment (from funder)", year_name=scenario.label
+    )
+    for placement, table in zip(placements, tables, strict=True):
+        if refer is not None:
+            refer_items(sheet, placement, table, refer)
+    _finish(sheet, placements)
+    return placements
+
+
+def _finish(
+    sheet: Sheet, placements: Sequence[YearTablePlacement], formula_width: int = 16
+) -> None:
+    # Titles and block titles may run over into the empty cells beside them.
+    block_titles = [p.rows[0] - 1 for p in placements if p.rows]
+    fit_columns(
+        sheet,
+        maximum=80,
+        skip_rows=(1, 2, 3, 4, *block_titles),
+        formula_width=formula_width,
+        cached=formula_width == 16,  # the thousands sheet shows its formulas in thousands
+    )
+    sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
+    finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+CHART_SHEET = "Overview chart"
+
+
+def add_chart_sheet(
+    book: Book, scenario: Scenario, overview_sheet: Sheet, cash: YearTablePlacement
+) -> None:
+    """ "Overview chart": the Overview's chart of cash per funder per year, on a sheet of its
+    own so that, printed, it has its title above it rather than the Overview's repeated
+    column headers (and is never cut across pages)."""
+    if not cash.subtotal_rows or not cash.value_columns:
+        return
+    sheet = book.add_sheet(CHART_SHEET)
+    sheet.text(1, 1, f"{scenario.name}: cash per funder per year", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {scenario.currency}, from the cash block of the Overview sheet.",
+        styles.NOTE_LOOK,
+    )
+    add_cash_chart(overview_sheet, cash, 4, unit=scenario.currency, on=sheet)
+    sheet.widths[1] = 12
+    finish_sheet(sheet, freeze="A4")
+
+
+def add_cash_chart(
+    sheet: Sheet,
+    cash: YearTablePlacement,
+    anchor_row: int,
+    unit: str = "EUR",
+    on: Sheet | None = None,
+) -> None:
+    """A stacked column chart of each funder's cash per year (its subtotal row of
+    `sheet`), placed on `on` (default: `sheet`, below the table on a page of its own)."""
+    if not cash.subtotal_rows or not cash.value_columns:
+        return
+    first = column_letter(cash.value_columns[0])
+    last = column_letter(cash.value_columns[-1])
+    name = quote_sheetname(sheet.title)
+    series = tuple(
+        Series(
+            name=f"{name}!$B${row}",
+            values=f"{name}!${first}${row}:${last}${row}",
+            colour=styles.SERIES_COLOURS[number % len(styles.SERIES_COLOURS)],
+        )
+        for number, row in enumerate(cash.subtotal_rows)
+    )
+    chart = Chart(
+        kind="stacked columns",
+        title=f"Cash per funder per year ({unit})",
+        categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
+        series=series,
+        y_title=unit,
+        width=max(18, 3 * len(cash.value_columns) + 8),
+        height=10,
+    )
+    if on is not None:
+        on.add_chart(chart, f"A{anchor_row}")
+        return
+    sheet.add_chart(chart, f"A{anchor_row}")
+    # Printed, the chart gets a page of its own rather than being cut at a page's end.
+    sheet.row_breaks.append(anchor_row - 2)

@@ -1,0 +1,307 @@
+"""The "Plan vs actual" sheet: per basis, funder and commitment (and `(unplanned)`), the
+planned, actual, variance and forecast of every fiscal year, with the year's status.
+
+The rows are `budget.engine.realised.compare`'s (the sheet only lays them out):
+
+    Funder / commitment     id           2014       2015  ...  Total
+    Status of the year                   closed     current      <- the formulas read it
+    Cash basis ...
+    Ministerie van VenJ     VenJ
+      MKI support           mki-support  Planned    100,000.00 ...  =SUM(row)
+                            mki-support  Actual      95,000.00 ...
+                            mki-support  Variance   =actual-planned
+                            mki-support  Forecast   =IF(status="closed",actual,IF(..MAX..),planned)
+    Total VenJ              VenJ         Planned    =SUM(the items' planned) ...
+    ...
+    Total                                Planned    =SUM(the funders' planned) ...
+
+Planned and actual are numbers; variance, forecast, the subtotals, totals and the Total
+column are live formulas carrying the values `compare` computed. Below: a clustered column
+chart of planned against actual cash per year. `forecast_ledger_sheet` adds the "Commitment
+vs cash" sheet computed from the forecast, saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from budget.core.model import Scenario
+from budget.render.realisation_text import status_line
+from budget.render.workbook import styles
+from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.ledger_sheet import SHEET as LEDGER_SHEET
+from budget.render.workbook.ledger_sheet import add_ledger_sheet
+from budget.render.workbook.sheet import (
+    MAX_ROWS,
+    Book,
+    Cell,
+    Formula,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    fit_columns,
+    header_row,
+    quote_sheetname,
+    sum_formula,
+)
+from budget.render.workbook.styles import Look
+from budget.render.workbook.yeartable import ranges
+
+SHEET = "Plan vs actual"
+HEADER_ROW = 7
+STATUS_ROW = 8
+FIRST_YEAR_COLUMN = 4
+MEASURES = ("Planned", "Actual", "Variance", "Forecast")
+BLOCKS = (
+    ("cash", "Cash basis: payments, in the fiscal year they are made"),
+    ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
+)
+RULE = (  # two short lines, so that the printed page is as wide as the table, not the note
+    "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
+    "on or before the actuals date),",
+    "the larger of planned and actual in the current year, planned in a later year. "
+    "Variances, forecasts, subtotals and totals are formulas.",
+)
+CHART_ROWS = 22  # rows a chart of 10 cm covers, with room below
+
+ITEM = Look(alignment=styles.INDENT)
+ITEM_MONEY = styles.MONEY
+HEADING = styles.BOLD_LOOK
+SUBTOTAL = Look(styles.BOLD, styles.SUBTOTAL_FILL)
+SUBTOTAL_MONEY = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=styles.EUROS)
+TOTAL = Look(styles.BOLD, border=styles.TOP_RULE)
+TOTAL_MONEY = Look(styles.BOLD, border=styles.TOP_RULE, number_format=styles.EUROS)
+STATUS = Look(styles.NOTE, alignment=styles.RIGHT)
+STATUS_LABEL = Look(styles.NOTE)
+
+
+def plan_actual_sheet(scenario: Scenario, realised: pd.DataFrame) -> Callable[[Book], None]:
+    """A sheet writer for `write_workbook(extra_sheets=[...])`."""
+
+    def add(book: Book) -> None:
+        add_plan_actual_sheet(book, scenario, realised)
+
+    return add
+
+
+def forecast_ledger_sheet(scenario: Scenario, forecast: pd.DataFrame) -> Callable[[Book], None]:
+    """The "Commitment vs cash" sheet of the forecast (`forecast_rows`), which says so."""
+
+    def add(book: Book) -> None:
+        add_ledger_sheet(book, scenario, forecast)
+        as_of = forecast.attrs.get("as_of") or "no date"
+        # Row 3 is free on that sheet; the note may run over into the empty cells beside it.
+        book[LEDGER_SHEET].text(
+            3,
+            1,
+            f"With the actuals (complete up to {as_of}), these are the forecast's amounts: "
+            "actual in closed years, the larger of plan and actual in the current year, plan "
+            "in later years (see the Plan vs actual sheet).",
+            styles.NOTE_LOOK,
+        )
+
+    return add
+
+
+def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame) -> None:
+    """Add the sheet (see the module docstring)."""
+    sheet = book.add_sheet(SHEET)
+    sheet.text(1, 1, f"{scenario.name}: plan against actual", styles.TITLE_LOOK)
+    files = ", ".join(str(f) for f in realised.attrs.get("files", ()))
+    sheet.text(2, 1, status_line(realised) + (f" Actuals: {files}." if files else ""))
+    sheet.text(3, 1, RULE[0].replace("EUR", scenario.currency, 1), styles.NOTE_LOOK)
+    sheet.text(4, 1, RULE[1], styles.NOTE_LOOK)
+    unplanned = int(realised.attrs.get("unplanned_bookings", 0))
+    if unplanned:
+        sheet.text(
+            5,
+            1,
+            f"{unplanned:,} booking{' has' if unplanned == 1 else 's have'} no commitment of "
+            "this scenario; counted under (unplanned).",
+            styles.NOTE_LOOK,
+        )
+    years = sorted({int(y) for y in realised["year"].unique()})
+    if not years:
+        sheet.text(HEADER_ROW, 1, "Nothing is planned or booked.")
+        finish_sheet(sheet, freeze=None)
+        return
+    header_row(
+        sheet,
+        HEADER_ROW,
+        ["Funder / commitment", "id", "", *map(scenario.label, years), "Total"],
+        right_from=3,
+    )
+    status_of = dict(zip(realised["year"].tolist(), realised["status"].astype(str), strict=True))
+    cells = sheet.row(STATUS_ROW)
+    cells[1] = ("Status of the year", STATUS_LABEL)
+    for offset, year in enumerate(years):
+        cells[FIRST_YEAR_COLUMN + offset] = (status_of[year], STATUS)
+    row = STATUS_ROW + 1
+    block_titles: list[int] = []
+    cash_totals: list[int] = []
+    for basis, title in BLOCKS:
+        mine = realised[realised["basis"] == basis]
+        if mine.empty:
+            continue
+        lines = _line_count(mine)
+        if row + lines > MAX_ROWS:
+            sheet.text(
+                row, 1, f"{title}: too many lines for a sheet; see budget actuals --format csv"
+            )
+            row += 2
+            continue
+        if block_titles:  # printed, each basis starts a page
+            sheet.row_breaks.append(row - 1)
+        block_titles.append(row)
+        block = sheet.row(row)
+        block[1] = (title, styles.BLOCK_TITLE)
+        for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
+            block[column] = (None, styles.BLOCK)
+        totals, row = write_block(sheet, row + 1, scenario, mine, years)
+        if basis == "cash":
+            cash_totals = totals
+        row += 1
+    fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, *block_titles))
+    sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
+    finish_sheet(sheet, freeze=f"D{STATUS_ROW + 1}", title_rows=f"{HEADER_ROW}:{STATUS_ROW}")
+    if cash_totals:
+        add_chart(sheet, cash_totals, len(years), row + 1, scenario.currency)
+
+
+def _line_count(rows: pd.DataFrame) -> int:
+    pairs = rows.groupby(["funder", "commitment"], observed=True).ngroups
+    funders = rows["funder"].nunique()
+    return 4 * pairs + 5 * funders + 4 + 2
+
+
+def write_block(
+    sheet: Sheet, top: int, scenario: Scenario, rows: pd.DataFrame, years: Sequence[int]
+) -> tuple[list[int], int]:
+    """One basis' lines from row `top`: per funder a heading, four lines per commitment and
+    four subtotal lines; then four total lines. Returns the total lines' rows and the first
+    free row."""
+    funder = rows["funder"].cat.codes.to_numpy(np.int64)
+    commitment = rows["commitment"].cat.codes.to_numpy(np.int64)
+    commitments = list(rows["commitment"].cat.categories)
+    funders = list(rows["funder"].cat.categories)
+    pair = funder * len(commitments) + commitment
+    pairs, line_of = np.unique(pair, return_inverse=True)  # funder order, then commitment order
+    column_of = np.searchsorted(np.asarray(years, dtype=np.int64), rows["year"].to_numpy(np.int64))
+    grid = np.zeros((len(pairs), 3, len(years)), dtype=np.int64)  # planned, actual, forecast
+    for index, name in enumerate(("planned_cents", "actual_cents", "forecast_cents")):
+        grid[line_of, index, column_of] = rows[name].to_numpy(np.int64)
+    names = {c.id: c.name or c.id for c in scenario.commitments}
+    letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(len(years))]
+    total_column = FIRST_YEAR_COLUMN + len(years)
+    row = top
+    subtotal_rows: list[int] = []  # the Planned line of each funder's subtotal
+    pair_funder = pairs // len(commitments)
+    for funder_code in np.unique(pair_funder):
+        key = str(funders[funder_code])
+        heading = sheet.row(row)
+        full = scenario.funders[key].name if key in scenario.funders else key
+        heading[1] = (full, HEADING)
+        heading[2] = (key, HEADING)
+        row += 1
+        item_rows: list[int] = []
+        for line in np.flatnonzero(pair_funder == funder_code):
+            commitment_id = str(commitments[pairs[line] % len(commitments)])
+            label = names.get(commitment_id, commitment_id)
+            amounts = grid[line]
+            _measures(sheet, row, (label, commitment_id), letters, total_column, amounts, None)
+            item_rows.append(row)
+            row += 4
+        sums = grid[pair_funder == funder_code].sum(axis=0)
+        _measures(
+            sheet, row, (f"Total {key}", key), letters, total_column, sums, item_rows, SUBTOTAL
+        )
+        subtotal_rows.append(row)
+        row += 5
+    sums = grid.sum(axis=0)
+    _measures(sheet, row, ("Total", ""), letters, total_column, sums, subtotal_rows, TOTAL)
+    return [row, row + 1], row + 4
+
+
+def _measures(
+    sheet: Sheet,
+    top: int,
+    names: tuple[str, str],
+    letters: Sequence[str],
+    total_column: int,
+    amounts: np.ndarray,
+    summed: list[int] | None,
+    look: Look | None = None,
+) -> None:
+    """Four lines from row `top`: planned, actual, variance, forecast of one commitment
+    (`summed` None: planned and actual are numbers, the forecast follows the year's status)
+    or of a (sub)total, whose lines sum the same line of each of the `summed` blocks."""
+    planned, actual, forecast = (amounts[i].tolist() for i in range(3))
+    variance = [a - p for p, a in zip(planned, actual, strict=True)]
+    if look is None:
+        first_label, label, money, row_total = ITEM, styles.TEXT_LOOK, ITEM_MONEY, styles.MONEY_BOLD
+    else:
+        first_label = label = look
+        money = row_total = SUBTOTAL_MONEY if look is SUBTOTAL else TOTAL_MONEY
+    p, a = top, top + 1
+    for offset, (measure, values) in enumerate(
+        zip(MEASURES, (planned, actual, variance, forecast), strict=True)
+    ):
+        r = top + offset
+        cells: dict[int, Cell] = sheet.row(r)
+        if offset == 0:
+            cells[1] = (names[0], first_label)
+        elif look is not None:
+            cells[1] = (None, label)  # the fill of a subtotal runs across
+        if names[1] or look is not None:
+            cells[2] = (names[1] or None, label)
+        cells[3] = (measure, label)
+        for index, (letter, cents) in enumerate(zip(letters, values, strict=True)):
+            if measure == "Variance":
+                value: Formula | int | float = Formula.money(f"={letter}{a}-{letter}{p}", cents)
+            elif summed is not None:
+                parts = ranges(letter, [s + offset for s in summed])
+                value = Formula.money(sum_formula(parts), cents)
+            elif measure == "Forecast":
+                status = f"{letter}${STATUS_ROW}"
+                value = Formula.money(
+                    f'=IF({status}="closed",{letter}{a},'
+                    f'IF({status}="current",MAX({letter}{p},{letter}{a}),{letter}{p}))',
+                    cents,
+                )
+            else:
+                value = cents // 100 if cents % 100 == 0 else cents / 100
+            cells[FIRST_YEAR_COLUMN + index] = (value, money)
+        row_sum = f"=SUM({letters[0]}{r}:{letters[-1]}{r})"
+        cells[total_column] = (Formula.money(row_sum, sum(values)), row_total)
+
+
+def add_chart(
+    sheet: Sheet, total_rows: list[int], years: int, anchor_row: int, unit: str = "EUR"
+) -> None:
+    """Clustered columns of planned against actual cash per year (the cash block's total
+    lines)."""
+    name = quote_sheetname(sheet.title)
+    first = column_letter(FIRST_YEAR_COLUMN)
+    last = column_letter(FIRST_YEAR_COLUMN + years - 1)
+    series = tuple(
+        Series(
+            name=f"{name}!$C${row}",
+            values=f"{name}!${first}${row}:${last}${row}",
+            colour=styles.SERIES_COLOURS[number],
+        )
+        for number, row in enumerate(total_rows)
+    )
+    chart = Chart(
+        kind="columns",
+        title=f"Cash: planned against actual per year ({unit})",
+        categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
+        series=series,
+        y_title=unit,
+        width=max(18, 3 * years + 8),
+        height=10,
+    )
+    sheet.add_chart(chart, f"A{anchor_row}")
+    sheet.row_breaks.append(anchor_row - 1)

@@ -1,0 +1,203 @@
+"""What-if comparison: each scenario's amounts against a base, and what caused the differences.
+
+The long form has one row per scenario, commitment, funder, basis and year, with the
+scenario's amount and its delta from the base (the scenario's amount minus the base's for the
+same commitment, funder, basis and year; a commitment missing on one side counts as 0 there;
+the base's own rows have delta 0). The side-by-side form sums it per basis, funder and year,
+and attributes each difference to the commitments that caused it, largest first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import pandas as pd
+
+from budget.core.model import BASES, Scenario
+from budget.core.money import format_euros_grouped
+from budget.render.text import amount_text, text_table
+
+KEYS = ["commitment", "funder", "basis", "year"]
+COLUMNS = ["scenario", "commitment", "funder", "basis", "year", "amount_cents", "delta_cents"]
+
+
+def scenario_labels(scenarios: list[Scenario]) -> list[str]:
+    """Each scenario's name; where two share a name, the file stem (or path) is added, and
+    where even that is shared (the same file twice), its position in the list."""
+    names = Counter(s.name for s in scenarios)
+    labels = [
+        s.name if names[s.name] == 1 else f"{s.name} ({Path(s.path).stem})" for s in scenarios
+    ]
+    again = Counter(labels)
+    labels = [
+        label if again[label] == 1 else f"{s.name} ({s.path})"
+        for s, label in zip(scenarios, labels, strict=True)
+    ]
+    third = Counter(labels)
+    return [label if third[label] == 1 else f"{label} #{i + 1}" for i, label in enumerate(labels)]
+
+
+def compare_rows(scenarios: list[Scenario], rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """The long comparison: the base (first) and every other scenario against it.
+
+    Columns: scenario, commitment, funder, basis, year, amount_cents, delta_cents (int64).
+    Rows are ordered by scenario (as given), commitment (in order of first appearance),
+    funder (likewise), basis (commitment, cash) and year.
+    """
+    labels = scenario_labels(scenarios)
+    commitments = _first_seen(c.id for s in scenarios for c in s.commitments)
+    funders = _first_seen(f for s in scenarios for f in s.funders)
+    base = _sums(rows[0])
+    frames = []
+    for index, (label, frame) in enumerate(zip(labels, rows, strict=True)):
+        mine = _sums(frame)
+        if index == 0:
+            joined = mine.assign(delta_cents=0)
+        else:
+            joined = mine.merge(base, on=KEYS, how="outer", suffixes=("", "_base"))
+            joined = joined.fillna({"amount_cents": 0, "amount_cents_base": 0})
+            joined["delta_cents"] = joined["amount_cents"] - joined["amount_cents_base"]
+            joined = joined.drop(columns="amount_cents_base")
+        joined.insert(0, "scenario", label)
+        joined["_s"] = index
+        frames.append(joined)
+    out = pd.concat(frames, ignore_index=True)
+    out["_c"] = out["commitment"].map(commitments)
+    out["_f"] = out["funder"].map(funders)
+    out["_b"] = out["basis"].map({b: i for i, b in enumerate(BASES)})
+    out = out.sort_values(["_s", "_c", "_f", "_b", "year"], kind="stable")
+    out = out[COLUMNS].reset_index(drop=True)
+    for column in ("year", "amount_cents", "delta_cents"):
+        out[column] = out[column].astype("int64")
+    return out
+
+
+def _first_seen(items: Iterable[object]) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for item in items:
+        order.setdefault(str(item), len(order))
+    return order
+
+
+def _sums(rows: pd.DataFrame) -> pd.DataFrame:
+    grouped = rows.groupby(KEYS, sort=False)["amount_cents"].sum()
+    return grouped.reset_index()
+
+
+@dataclass(frozen=True, slots=True)
+class SideRow:
+    """One funder and year on one basis: every scenario's amount side by side.
+
+    amounts: one per scenario, the base first; deltas: amount minus the base's;
+    causes: per scenario, (commitment, delta) pairs with a non-zero delta, largest first.
+    """
+
+    basis: str
+    funder: str
+    year: int
+    amounts: tuple[int, ...]
+    deltas: tuple[int, ...]
+    causes: tuple[tuple[tuple[str, int], ...], ...]
+
+
+def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
+    """Per basis, funder and year (in the long form's order): amounts, deltas, causes."""
+    funder_order = _first_seen(long["funder"])
+    slot = {label: i for i, label in enumerate(labels)}
+    n = len(labels)
+    frame = long.astype({"scenario": str, "commitment": str, "funder": str, "basis": str})
+    cell_keys = ["basis", "funder", "year", "scenario"]
+    # Sums per basis, funder, year and scenario, and per commitment where a delta is not 0:
+    # the Python loops below run once per such sum, not once per row.
+    sums = frame.groupby(cell_keys, sort=False)[["amount_cents", "delta_cents"]].sum()
+    per_cell: dict[tuple[str, str, int], dict[str, list[int]]] = {}
+    for (basis, funder, year, scenario), (amount, delta) in zip(
+        sums.index, sums.to_numpy().tolist(), strict=True
+    ):
+        cell = per_cell.setdefault(
+            (basis, funder, int(year)), {"amounts": [0] * n, "deltas": [0] * n}
+        )
+        cell["amounts"][slot[scenario]] += int(amount)
+        cell["deltas"][slot[scenario]] += int(delta)
+    moved = frame[frame["delta_cents"] != 0]
+    by_commitment = moved.groupby([*cell_keys, "commitment"], sort=False)["delta_cents"].sum()
+    causes: dict[tuple[str, str, int, str], dict[str, int]] = {}
+    for key, delta in by_commitment.items():
+        basis, funder, year, scenario, commitment = cast(tuple[str, str, int, str, str], key)
+        causes.setdefault((basis, funder, int(year), scenario), {})[commitment] = int(delta)
+    out = []
+    order = sorted(per_cell, key=lambda k: (BASES.index(k[0]), funder_order[k[1]], k[2]))
+    for key in order:
+        cell = per_cell[key]
+        why = []
+        for label in labels:
+            found = causes.get((*key, label), {})
+            ranked = sorted(
+                ((c, d) for c, d in found.items() if d), key=lambda cd: (-abs(cd[1]), cd[0])
+            )
+            why.append(tuple(ranked))
+        out.append(
+            SideRow(
+                key[0], key[1], key[2], tuple(cell["amounts"]), tuple(cell["deltas"]), tuple(why)
+            )
+        )
+    return out
+
+
+TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
+
+
+def comparison_text(
+    long: pd.DataFrame,
+    labels: list[str],
+    unit: str = "EUR",
+    label: Callable[[int], str] = str,
+) -> str:
+    """Side-by-side tables per basis, then what caused each difference, largest first.
+    unit: the currency named in the titles; label: how a year is named."""
+    table = side_by_side(long, labels)
+    parts = []
+    for basis in ("cash", "commitment"):
+        rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
+        header = ["funder", "year", labels[0]]
+        for other in labels[1:]:
+            header += [other, "difference"]
+        lines = []
+        for r in rows:
+            cells = [r.funder, label(r.year), amount_text(r.amounts[0])]
+            for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
+                cells += [amount_text(amount), _signed(delta)]
+            lines.append(cells)
+        totals = ["Total", ""]
+        totals.append(amount_text(sum(r.amounts[0] for r in rows)))
+        for i in range(1, len(labels)):
+            totals += [
+                amount_text(sum(r.amounts[i] for r in rows)),
+                _signed(sum(r.deltas[i] for r in rows)),
+            ]
+        text = [
+            text_table(f"Comparison, {TITLES[basis]} ({unit})", header, lines, 2, footer=[totals])
+        ]
+        why = [
+            f"  {name}, {r.funder} {label(r.year)}: {_signed(r.deltas[i])} = "
+            + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
+            for i, name in enumerate(labels)
+            for r in rows
+            if i and (r.deltas[i] or r.causes[i])
+        ]
+        if why:
+            text += ["", f"What caused the differences ({basis} basis), largest first:", *why]
+        else:
+            text += ["", f"No differences on the {basis} basis."]
+        parts.append("\n".join(text))
+    return "\n\n".join(parts)
+
+
+def _signed(cents: int) -> str:
+    if cents == 0:
+        return "-"
+    return ("+" if cents > 0 else "") + format_euros_grouped(cents)

@@ -1,0 +1,209 @@
+"""Put an explanation together: the kind's working, the funder split, and the engine's
+amounts, which the working must reproduce exactly."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+import pandas as pd
+
+from budget.core.errors import Problem, where_commitment
+from budget.core.model import Scenario
+from budget.engine.projection import project
+from budget.kinds import KINDS
+from budget.kinds.base import spans
+from budget.kinds.table import commitment_table
+from budget.reports.explain.annual import explain_annual
+from budget.reports.explain.data import Explanation, FunderSplit, Working, YearExplanation
+from budget.reports.explain.funders import cumulative_splits, funder_inputs, yearly_split
+from budget.reports.explain.grant import explain_grant
+from budget.reports.explain.sources import Context
+from budget.reports.explain.top_up import explain_top_up
+
+# One explainer per commitment kind; a new kind adds its entry here.
+EXPLAINERS: dict[str, Callable[[Context], Working]] = {
+    "top_up": explain_top_up,
+    "annual": explain_annual,
+    "grant": explain_grant,
+}
+
+
+class ExplanationMismatch(AssertionError):
+    """The step-by-step working does not reproduce the engine's amount: a bug."""
+
+
+def explain(
+    scenario: Scenario,
+    commitment_id: str,
+    year: int | None = None,
+    rows: pd.DataFrame | None = None,
+) -> tuple[Explanation | None, list[Problem]]:
+    """How each amount of one commitment was computed, per fiscal year (all of them, or
+    `year`), or the problems that stop it (an unknown id, a year outside its span).
+
+    rows: the scenario's projection (`budget.project`), if already at hand.
+    """
+    ids = [c.id for c in scenario.commitments]
+    if commitment_id not in ids:
+        return None, [unknown_commitment(scenario, commitment_id)]
+    position = ids.index(commitment_id)
+    c = scenario.commitments[position]
+    kind = KINDS[c.kind]
+    lo, hi = (int(v) for v in spans(kind, [c.spec], scenario.calendar)[0])
+    if year is not None and not lo <= year <= hi:
+        return None, [
+            Problem(
+                scenario.path,
+                where_commitment(c.id),
+                f"has no amounts in fiscal year {year}",
+                f"its years are {lo} to {hi}; leave out --year to see them all",
+            )
+        ]
+    rows = project(scenario) if rows is None else rows
+    engine = _engine_amounts(rows[(rows["commitment"] == c.id).to_numpy()])
+    cash_paid = _cash_paid(rows, c.recipient)
+    return _explanation(scenario, position, (lo, hi), year, engine, cash_paid), []
+
+
+def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Explanation]:
+    """Every commitment explained (all its years), in the scenario's order, reading the
+    projection once: for the workbook's Calculation sheet."""
+    rows = project(scenario) if rows is None else rows
+    engine = _engine_amounts(rows)
+    cash = rows[(rows["basis"] == "cash").to_numpy()]
+    cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
+    found = commitment_table(scenario).spans(scenario.calendar).tolist()
+    return [
+        _explanation(scenario, position, (lo, hi), None, engine, cash_paid)
+        for position, (lo, hi) in enumerate(found)
+    ]
+
+
+def _explanation(
+    scenario: Scenario,
+    position: int,
+    span: tuple[int, int],
+    year: int | None,
+    engine: dict[tuple[str, str, str, int], int],
+    cash_paid: dict[tuple[str, int], int],
+) -> Explanation:
+    """The explanation of the commitment at `position` from the engine's amounts (of at
+    least this commitment) and the cash of the commitments to its recipient."""
+    c = scenario.commitments[position]
+    kind = KINDS[c.kind]
+    lo, hi = span
+    paid: Callable[[str, int], int] = lambda cid, y: cash_paid.get((cid, y), 0)  # noqa: E731
+    ctx = Context(scenario, c, position, (lo, hi), paid)
+    working = EXPLAINERS[c.kind](ctx)
+
+    wanted = range(lo, hi + 1) if year is None else range(year, year + 1)
+    cash_splits: dict[int, FunderSplit]
+    if kind.commits_up_front:
+        all_years = list(range(lo, hi + 1))
+        cumulative = cumulative_splits([working.years[y].cash for y in all_years], c.funders)
+        cash_splits = dict(zip(all_years, cumulative, strict=True))
+    else:
+        cash_splits = {y: yearly_split("cash", working.years[y].cash, c.funders) for y in wanted}
+    years = []
+    for y in wanted:
+        w = working.years[y]
+        splits = (yearly_split("commitment", w.commitment, c.funders), cash_splits[y])
+        _agree(engine, c.id, y, {"commitment": w.commitment, "cash": w.cash}, splits)
+        years.append(
+            YearExplanation(
+                y,
+                scenario.label(y),
+                w.inputs,
+                w.steps,
+                engine[(c.id, "", "commitment", y)],
+                engine[(c.id, "", "cash", y)],
+                splits,
+            )
+        )
+    recipient = scenario.recipients[c.recipient]
+    return Explanation(
+        scenario.name,
+        scenario.path,
+        c.id,
+        c.title,
+        c.kind,
+        c.recipient,
+        recipient.name,
+        c.funders,
+        c.source,
+        working.inputs + funder_inputs(ctx),
+        working.steps,
+        tuple(years),
+        working.notes,
+        scenario.currency,
+    )
+
+
+def _agree(
+    engine: dict[tuple[str, str, str, int], int],
+    cid: str,
+    year: int,
+    amounts: dict[str, int],
+    splits: tuple[FunderSplit, ...],
+) -> None:
+    """The working's amounts and funder parts must be the engine's, to the cent."""
+    found = [((cid, "", basis, year), cents) for basis, cents in amounts.items()]
+    found += [((cid, p.funder, s.basis, year), p.part) for s in splits for p in s.parts]
+    for key, cents in found:
+        if engine.get(key) != cents:
+            raise ExplanationMismatch(
+                f"{cid}, {year}, {key[2]} basis{', ' + key[1] if key[1] else ''}: the working "
+                f"gives {cents} cents, the engine {engine.get(key)} (this is a bug)"
+            )
+
+
+def _cash_paid(rows: pd.DataFrame, recipient: str) -> dict[tuple[str, int], int]:
+    """The engine's cash of each commitment to `recipient`, per year, over all funders."""
+    mine = rows[((rows["recipient"] == recipient) & (rows["basis"] == "cash")).to_numpy()]
+    return _paid(mine.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
+
+
+def _paid(totals: pd.Series) -> dict[tuple[str, int], int]:
+    """Sums by (commitment, year) as a dict."""
+    keys = zip(
+        totals.index.get_level_values(0).astype(str),
+        totals.index.get_level_values(1).tolist(),
+        strict=True,
+    )
+    return {
+        (cid, int(year)): int(cents)
+        for (cid, year), cents in zip(keys, totals.tolist(), strict=True)
+    }
+
+
+def _engine_amounts(mine: pd.DataFrame) -> dict[tuple[str, str, str, int], int]:
+    """The engine's amounts of one commitment's rows: (commitment, funder, basis, year) ->
+    cents, and with funder "" the total over funders."""
+    out: dict[tuple[str, str, str, int], int] = {}
+    for cid, funder, basis, year, cents in zip(
+        mine["commitment"].astype(str),
+        mine["funder"].astype(str),
+        mine["basis"].astype(str),
+        mine["year"].tolist(),
+        mine["amount_cents"].tolist(),
+        strict=True,
+    ):
+        out[(cid, funder, basis, year)] = int(cents)
+        total = (cid, "", basis, year)
+        out[total] = out.get(total, 0) + int(cents)
+    return out
+
+
+def unknown_commitment(scenario: Scenario, commitment_id: str) -> Problem:
+    """No such commitment: name the ids that are close, or else a few that exist."""
+    ids = [c.id for c in scenario.commitments]
+    close = difflib.get_close_matches(commitment_id, ids, n=5, cutoff=0.5)
+    if close:
+        hint = "did you mean " + " or ".join(repr(i) for i in close) + "?"
+    elif ids:
+        shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        hint = f"the commitments are {shown}"
+    else:
+        hint = "the scenario has no commitments"
+    return Problem(scenario.path, where_commitment(commitment_id), "no such commitment", hint)

@@ -1,0 +1,180 @@
+"""The public DataFrame API: every function returns frames with one convention.
+
+- text columns are categorical (a column whose values are all text, or missing);
+- `year` and every `*_cents` column are int64; a `*_cents` column that can have no value in
+  a row (an indicator's cost per unit where nothing was achieved, a simulation row without
+  a ceiling) is the nullable Int64 instead, never float;
+- `df.attrs` holds the scenario's facts: `scenario` (its name), `first_year` and
+  `last_year` (the horizon), `fiscal_year_start` ("MM-DD"), `currency` (ISO 4217) and,
+  when the scenario names its years another way, `year_label` and `year_labels` (year ->
+  label); plus what each function adds (see its docstring).
+
+The frames are the same on every pandas version that pyproject allows: the columns are
+built from numpy arrays of fixed dtypes, and categoricals keep the order of the scenario.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from budget.core.model import Scenario
+
+
+def scenario_facts(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's facts as a frame's attrs carry them."""
+    calendar = scenario.calendar
+    facts: dict[str, Any] = {
+        "scenario": scenario.name,
+        "first_year": scenario.first_year,
+        "last_year": scenario.last_year,
+        "fiscal_year_start": f"{calendar.month:02d}-{calendar.day:02d}",
+        "currency": getattr(scenario, "currency", "EUR"),
+    }
+    style = getattr(scenario, "year_label", None)
+    label = getattr(scenario, "label", None)
+    if style is not None:
+        facts["year_label"] = str(style)
+        if callable(label):
+            facts["year_labels"] = {year: label(year) for year in scenario.years}
+    return facts
+
+
+def conform(frame: pd.DataFrame, scenario: Scenario, **extra: Any) -> pd.DataFrame:
+    """`frame` in the convention of the module docstring (a new frame; attrs merged)."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if name == "year" or (name.endswith("_cents") and not column.isna().any()):
+            if column.dtype != np.int64:
+                out[name] = column.astype(np.int64)
+        elif name.endswith("_cents"):
+            out[name] = column.astype("Int64")
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            if column.cat.categories.dtype != object:
+                out[name] = pd.Categorical.from_codes(
+                    column.cat.codes.to_numpy(), dtype=_text_categories(column.cat.categories)
+                )
+        elif isinstance(column.dtype, pd.StringDtype) or (
+            column.dtype == object and _all_text(column)
+        ):
+            names = list(dict.fromkeys(column.dropna()))
+            out[name] = pd.Categorical(column.astype(object), dtype=_text_categories(names))
+    attrs = dict(frame.attrs)
+    attrs.update(scenario_facts(scenario))
+    attrs.update(extra)
+    out.attrs = attrs
+    return out
+
+
+def _text_categories(names: Any) -> pd.CategoricalDtype:
+    """Categories held as Python strings (object), as on every pandas version."""
+    return pd.CategoricalDtype(pd.Index(list(names), dtype=object))
+
+
+def _all_text(column: pd.Series) -> bool:
+    values = column.dropna()
+    return len(values) > 0 and all(isinstance(v, str) for v in values)
+
+
+def project(scenario: Scenario) -> pd.DataFrame:
+    """The projection of `scenario` as tidy rows (central values for uncertain inputs).
+
+    One row per commitment, funder, basis and fiscal year of the commitment's span, zero
+    amounts included. Columns: scenario, commitment, recipient, funder, kind, basis
+    (categorical), year (int64, the year the fiscal year ends in), amount_cents (int64).
+    """
+    from budget.engine.projection import project as project_rows
+
+    return conform(project_rows(scenario), scenario)
+
+
+def compare(base: Scenario, *others: Scenario) -> pd.DataFrame:
+    """Every scenario against `base`, per commitment, funder, basis and year.
+
+    Columns: scenario (a label: the name, or the name and file where names repeat),
+    commitment, funder, basis (categorical), year, amount_cents and delta_cents (int64;
+    delta = scenario minus base, 0 for the base itself, a commitment missing on one side
+    counting as 0 there). attrs: the base's facts, and `scenarios`: the labels in order.
+    """
+    from budget.engine.projection import project as project_rows
+    from budget.reports.compare import compare_rows, scenario_labels
+
+    scenarios = [base, *others]
+    long = compare_rows(scenarios, [project_rows(s) for s in scenarios])
+    return conform(long, base, scenarios=scenario_labels(scenarios))
+
+
+def simulate(scenario: Scenario, draws: int, seed: int) -> pd.DataFrame:
+    """Monte Carlo: every uncertain input drawn `draws` times (from `seed`), each draw
+    projected; the bands and chances per commitment, funder and limit.
+
+    Columns: scenario, level ("commitment", "funder" or "limit"), commitment, recipient,
+    funder, basis (categorical), year, mean_cents, p5_cents, p50_cents, p95_cents (int64),
+    p_cap_binds (float; NaN for kinds without a cap), ceiling_cents (Int64; missing
+    outside limit rows), p_limit_breached (float). attrs: draws, seed. The typed report
+    (with every draw's funder totals) is `budget.uncertainty.simulate.simulate` in the module of
+    that name: `from budget.uncertainty.simulate import simulate`.
+    """
+    from budget.uncertainty.simulate import simulate as run_simulation
+
+    report = run_simulation(scenario, draws, seed)
+    return conform(report.rows, scenario, draws=draws, seed=seed)
+
+
+def plan_vs_actual(
+    scenario: Scenario, files: Sequence[str] | None = None, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """Plan against actual and the forecast, per commitment, funder, basis and year.
+
+    `files`: actuals files (default: the scenario's `actuals`); `as_of`: the date up to
+    which they are complete (default: the scenario's, else the latest booking). Columns:
+    scenario, commitment, recipient, funder, basis, status (categorical), year,
+    planned_cents, actual_cents, variance_cents, forecast_cents (int64). attrs also hold
+    as_of, files, bookings, unplanned_bookings, total_cents and warnings. Raises
+    InputError on a bad file.
+    """
+    from budget.engine.realised import plan_vs_actual as realised
+
+    return conform(realised(scenario, files, as_of), scenario)
+
+
+def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.DataFrame:
+    """The bookings of the actuals files, one row each, in file and row order.
+
+    Columns: commitment (a scenario id or "(unplanned)"), funder, basis, reference,
+    description, written (the id as the file wrote it), file (categorical), date (a
+    datetime.date, or None when the file gives only the year), year (int64, the fiscal
+    year), amount_cents (int64, negative for a refund), row (where the booking is).
+    attrs also hold files and warnings. Raises InputError on a bad file.
+    """
+    from budget.engine.realised import actuals_frame as bookings
+
+    return conform(bookings(scenario, files), scenario)
+
+
+def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
+    """The forecast of plan-against-actual rows (`plan_vs_actual`) as tidy rows, the
+    columns of `project`: actual in closed years, the larger of plan and actual in the
+    current year, plan in later years."""
+    from budget.engine.realised import forecast_rows as forecast
+
+    return conform(forecast(scenario, realised), scenario)
+
+
+def indicators(scenario: Scenario, cash: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per [[indicators]] entry and year with a target or an achieved value.
+
+    `cash`: tidy rows (the projection, or the forecast) the cost per unit is taken from;
+    without it the scenario is projected when an indicator names commitments. Columns:
+    scenario, indicator, unit (categorical), year (int64), base, target, achieved and
+    change_pct (exact Decimals; achieved and change_pct None where nothing is achieved),
+    met (nullable boolean), cost_per_unit_cents (Int64, missing where nothing is achieved).
+    """
+    from budget.reports.indicators import indicator_rows
+
+    return conform(indicator_rows(scenario, cash), scenario)

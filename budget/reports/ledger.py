@@ -1,0 +1,172 @@
+"""The commitment-cash view, as the Dutch state (and the EU budget) keep it.
+
+Per funder and fiscal year: the commitments (obligations) entered, the cash paid, and the
+commitments still outstanding at year end, rolled forward as
+opening + entered - paid = closing. And how much of each year's cash was already legally
+committed in earlier years: per commitment and funder, a year's payment first settles what
+was committed before that year, so the part covered is min(paid, outstanding at opening).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from budget.core.money import format_euros_grouped, round_half_away
+from budget.engine.limits import LimitYear
+from budget.render.text import amount_text, text_table
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerYear:
+    """One funder in one fiscal year (amounts in cents).
+
+    opening: outstanding commitments at the start of the year (the previous closing).
+    entered: commitments entered into this year (commitment basis).
+    paid: cash paid this year (cash basis).
+    closing: opening + entered - paid, outstanding at year end.
+    paid_committed_earlier: the part of `paid` that settles commitments of earlier years.
+    """
+
+    funder: str
+    year: int
+    opening: int
+    entered: int
+    paid: int
+    closing: int
+    paid_committed_earlier: int
+
+    @property
+    def committed_share(self) -> Fraction | None:
+        """The share of this year's cash already committed in earlier years (None: no cash)."""
+        return Fraction(self.paid_committed_earlier, self.paid) if self.paid else None
+
+
+def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerYear]:
+    """The ledger of the tidy rows, per funder (in `funders` order) and every year from the
+    first to the last year that holds any row."""
+    if rows.empty:
+        return []
+    years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    groups = rows.groupby(["commitment", "funder"], sort=False)
+    pair_of = groups.ngroup().to_numpy(dtype=np.int64)
+    firsts = np.unique(pair_of, return_index=True)[1]
+    pairs = list(
+        zip(
+            rows["commitment"].to_numpy()[firsts],
+            rows["funder"].to_numpy()[firsts],
+            strict=True,
+        )
+    )
+    column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
+    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
+    grids = {}
+    for basis in ("commitment", "cash"):
+        mask = (rows["basis"] == basis).to_numpy()
+        grid = np.zeros((len(pairs), len(years)), dtype=np.int64)
+        np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
+        grids[basis] = grid
+    entered, paid = grids["commitment"], grids["cash"]
+    closing = np.cumsum(entered - paid, axis=1)
+    opening = closing - entered + paid
+    covered = np.minimum(paid, np.maximum(opening, 0))
+
+    order = funders if funders is not None else list(dict.fromkeys(f for _, f in pairs))
+    pair_funder = np.array([f for _, f in pairs], dtype=object)
+    out = []
+    for funder in order:
+        mine = pair_funder == funder
+        if not mine.any():
+            continue
+        sums = {
+            name: grid[mine].sum(axis=0)
+            for name, grid in (
+                ("opening", opening),
+                ("entered", entered),
+                ("paid", paid),
+                ("closing", closing),
+                ("covered", covered),
+            )
+        }
+        for j, year in enumerate(years):
+            out.append(
+                LedgerYear(
+                    funder,
+                    int(year),
+                    int(sums["opening"][j]),
+                    int(sums["entered"][j]),
+                    int(sums["paid"][j]),
+                    int(sums["closing"][j]),
+                    int(sums["covered"][j]),
+                )
+            )
+    return out
+
+
+def share_text(share: Fraction | None) -> str:
+    """A share as a percentage with one decimal ("62.5%"), or "-" when there is no cash."""
+    if share is None:
+        return "-"
+    tenths = share * 1000
+    rounded = round_half_away(tenths.numerator, tenths.denominator)
+    return f"{rounded // 10}.{rounded % 10}%"
+
+
+def ledger_text(entries: list[LedgerYear], title: str, label: Callable[[int], str] = str) -> str:
+    """The ledger as an aligned text table; funder-years with nothing in them are left out.
+    label: how a year is named (e.g. Scenario.label)."""
+    header = ["funder", "year", "opening", "entered", "paid", "closing", "paid on earlier"]
+    lines = [
+        [
+            e.funder,
+            label(e.year),
+            amount_text(e.opening),
+            amount_text(e.entered),
+            amount_text(e.paid),
+            amount_text(e.closing),
+            share_text(e.committed_share),
+        ]
+        for e in entries
+        if e.opening or e.entered or e.paid or e.closing
+    ]
+    return text_table(title, header, lines, left=2) + (
+        "\n(opening + entered - paid = closing: commitments outstanding at year end; "
+        "'paid on earlier': the share of the year's cash that settles commitments "
+        "entered in earlier years)"
+    )
+
+
+def headroom_text(checks: list[LimitYear], title: str, label: Callable[[int], str] = str) -> str:
+    """Each limit and year: the funder's amount, the ceiling and the headroom left."""
+    header = ["funder", "basis", "year", "amount", "ceiling", "headroom", ""]
+    lines = [
+        [
+            c.limit.funder,
+            c.limit.basis,
+            label(c.year),
+            format_euros_grouped(c.amount),
+            format_euros_grouped(c.ceiling),
+            format_euros_grouped(c.headroom),
+            "BREACHED" if c.breached else "",
+        ]
+        for c in checks
+    ]
+    return text_table(title, header, lines, left=3) + (
+        "\n(headroom = ceiling - amount; a limit is breached when the amount is above it)"
+    )
+
+
+def breach_lines(checks: list[LimitYear], label: Callable[[int], str] = str) -> list[str]:
+    """One warning line per breached limit and year (years named by `label`)."""
+    f = format_euros_grouped
+    return [
+        f"warning: {c.limit.origin + ': ' if c.limit.origin else ''}limit on {c.limit.funder}, "
+        f"{c.limit.basis} basis, {label(c.year)}: {f(c.amount)} is above the ceiling "
+        f"{f(c.ceiling)} (by {f(-c.headroom)})"
+        for c in checks
+        if c.breached
+    ]

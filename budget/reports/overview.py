@@ -1,0 +1,163 @@
+"""Overview tables computed from tidy rows: years across, funders and commitments down.
+
+Reports compute tables here; renderers (text, workbook) only draw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from budget.core.model import Commitment, Scenario
+
+EARLIER, LATER = "earlier", "later"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of an overview.
+
+    level: "item" (a commitment under a funder), "subtotal" (a funder) or "total".
+    group: the funder (or recipient) key; item: the commitment id, or "" for (sub)totals.
+    label: what the line shows; cents: one amount per column.
+    funder: by recipient, the funder that pays the item ("" otherwise).
+    """
+
+    level: str
+    group: str
+    item: str
+    label: str
+    cents: tuple[int, ...]
+    funder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """columns: "earlier", the horizon's years, "later" (the outer two only when they hold
+    amounts), then "total"."""
+
+    basis: str
+    by: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    names: dict[str, str]
+
+
+def column_of(year: int, scenario: Scenario) -> str:
+    if year < scenario.first_year:
+        return EARLIER
+    if year > scenario.last_year:
+        return LATER
+    return str(year)
+
+
+def overview_columns(rows: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The horizon's years, with "earlier"/"later" when any of `rows` falls outside it."""
+    years = [str(y) for y in scenario.years]
+    outside = {column_of(int(y), scenario) for y in rows["year"].unique()}
+    return ([EARLIER] if EARLIER in outside else []) + years + ([LATER] if LATER in outside else [])
+
+
+def _sums(
+    data: pd.DataFrame, keys: Sequence[str], columns: Sequence[str], scenario: Scenario
+) -> dict[tuple[str, ...], list[int]]:
+    """Cents per combination of `keys` (as text) and column: {keys: [cents per column]},
+    for the combinations that have rows."""
+    if not len(data):
+        return {}
+    position = {c: i for i, c in enumerate(columns)}
+    years = data["year"].to_numpy()
+    col_of = {int(y): position[column_of(int(y), scenario)] for y in pd.unique(years)}
+    frame = pd.DataFrame({k: data[k].to_numpy(dtype=object) for k in keys})
+    frame["col"] = pd.Series(years).map(col_of).to_numpy()
+    frame["cents"] = data["amount_cents"].to_numpy()
+    table = frame.groupby([*keys, "col"], sort=False)["cents"].sum().unstack("col", fill_value=0)
+    places = [int(c) for c in table.columns]
+    out: dict[tuple[str, ...], list[int]] = {}
+    for key, amounts in zip(table.index, table.to_numpy().tolist(), strict=True):
+        cents = [0] * len(columns)
+        for place, value in zip(places, amounts, strict=True):
+            cents[place] = int(value)
+        out[tuple(str(k) for k in (key if isinstance(key, tuple) else (key,)))] = cents
+    return out
+
+
+def overview(
+    rows: pd.DataFrame,
+    scenario: Scenario,
+    basis: str,
+    by: str = "funder",
+    columns: Sequence[str] | None = None,
+) -> Overview:
+    """Amounts per `by` ("funder" or "recipient") and commitment, for one basis. columns:
+    the columns to show (default: `overview_columns` of this basis's rows)."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    groups = list(scenario.funders) if by == "funder" else list(scenario.recipients)
+    order = [c.id for c in scenario.commitments]
+    titles = {c.id: c.title for c in scenario.commitments}
+    names = (
+        {k: f.name for k, f in scenario.funders.items()}
+        if by == "funder"
+        else {k: r.name for k, r in scenario.recipients.items()}
+    )
+    sums = _sums(data, [by, "commitment"], columns, scenario)
+    out: list[Row] = []
+    grand = [0] * len(columns)
+    by_group: dict[str, list[str]] = {}
+    for group, cid in sums:
+        by_group.setdefault(group, []).append(cid)
+    rank = {cid: i for i, cid in enumerate(order)}
+    for group in groups:
+        items = sorted((c for c in by_group.get(group, ()) if c in rank), key=rank.__getitem__)
+        if not items:
+            continue
+        subtotal = [0] * len(columns)
+        for cid in items:
+            values = sums[(group, cid)]
+            subtotal = [a + b for a, b in zip(subtotal, values, strict=True)]
+            out.append(Row("item", group, cid, titles[cid], (*values, sum(values))))
+        grand = [a + b for a, b in zip(grand, subtotal, strict=True)]
+        out.append(Row("subtotal", group, "", names[group], (*subtotal, sum(subtotal))))
+    out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
+    return Overview(basis, by, (*columns, "total"), tuple(out), names)
+
+
+def recipient_overview(
+    rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
+) -> Overview:
+    """What each recipient receives, from whom, for one basis: per recipient (in the
+    scenario's order) one item per commitment and funder that has rows (commitments in
+    the scenario's order, funders in the commitment's order), its subtotal, then the
+    total. An item's label is "<commitment title> (from <funder>)"."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    sums = _sums(data, ["recipient", "commitment", "funder"], columns, scenario)
+    by_recipient: dict[str, list[Commitment]] = {}
+    for c in scenario.commitments:
+        by_recipient.setdefault(c.recipient, []).append(c)
+    out: list[Row] = []
+    grand = [0] * len(columns)
+    for key in scenario.recipients:
+        items = [
+            (c, funder)
+            for c in by_recipient.get(key, [])
+            for funder, _share in c.funders
+            if (key, c.id, funder) in sums
+        ]
+        if not items:
+            continue
+        subtotal = [0] * len(columns)
+        for c, funder in items:
+            values = sums[(key, c.id, funder)]
+            subtotal = [a + b for a, b in zip(subtotal, values, strict=True)]
+            label = f"{c.title} (from {funder})"
+            out.append(Row("item", key, c.id, label, (*values, sum(values)), funder))
+        grand = [a + b for a, b in zip(grand, subtotal, strict=True)]
+        name = scenario.recipients[key].name
+        out.append(Row("subtotal", key, "", name, (*subtotal, sum(subtotal))))
+    out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
+    names = {k: r.name for k, r in scenario.recipients.items()}
+    return Overview(basis, "recipient", (*columns, "total"), tuple(out), names)

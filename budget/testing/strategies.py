@@ -1,0 +1,179 @@
+"""Hypothesis strategies for property tests of your own scenarios and rules.
+
+    from hypothesis import given
+    from budget import project
+    from budget.strategies import scenarios
+
+    @given(scenarios())
+    def test_nothing_is_negative(scenario):
+        assert (project(scenario)["amount_cents"] >= 0).all()
+
+Every strategy builds valid objects by construction, so `budget.project` accepts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from budget.core.model import ByYear, Commitment, Dist, Funder, Recipient, Scenario
+from budget.core.money import allocate
+from budget.core.periods import FiscalCalendar
+from budget.kinds.annual import Annual
+from budget.kinds.grant import Grant
+from budget.kinds.top_up import TopUp
+from budget.testing.dists import DIST_STRATEGIES
+from budget.testing.values import amounts, shares
+
+CALENDARS = ("01-01", "04-01", "10-01", "04-06")
+RATES = ("0", "0.02", "0.015", "0.1", "-0.01", "0.035")
+
+
+def dists(min_cents: int = 0, max_cents: int = 10**8) -> st.SearchStrategy[Dist]:
+    """Uncertain amounts of every distribution kind in the registry."""
+    cents = amounts(min_cents, max_cents)
+    return st.one_of(*(strategy(cents, max_cents) for strategy in DIST_STRATEGIES.values()))
+
+
+@st.composite
+def by_year(
+    draw: st.DrawFn,
+    first: int,
+    last: int,
+    values: st.SearchStrategy[int] | None = None,
+    uncertain: bool = False,
+) -> ByYear:
+    """A per-year input over first..last: one value for every year or a full table."""
+    value: st.SearchStrategy[int | Dist] = values if values is not None else amounts(0, 10**8)
+    if uncertain:
+        value = st.one_of(value, dists())
+    if draw(st.booleans()):
+        return ByYear(every=draw(value))
+    return ByYear(table=tuple((y, draw(value)) for y in range(first, last + 1)))
+
+
+@st.composite
+def commitments(
+    draw: st.DrawFn,
+    cid: str = "c0",
+    funders: tuple[str, ...] = ("F0",),
+    recipients: tuple[str, ...] = ("R0",),
+    years: tuple[int, int] = (2014, 2020),
+    calendar: FiscalCalendar | None = None,
+    uncertain: bool = False,
+) -> Commitment:
+    """One valid commitment of any kind, funded by some of `funders`."""
+    calendar = calendar or FiscalCalendar()
+    lo, hi = years
+    kind = draw(st.sampled_from(("top_up", "annual", "grant")))
+    first = draw(st.integers(lo, hi))
+    last = draw(st.integers(first, min(hi, first + 5)))
+    spec: TopUp | Annual | Grant
+    if kind == "top_up":
+        shortfall = draw(
+            st.one_of(
+                st.none(),
+                by_year(first, last, amounts(-(10**7), 10**8), uncertain=uncertain),
+            )
+        )
+        total_cap = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
+        spec = TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap)
+    elif kind == "annual":
+        rate = Fraction(draw(st.sampled_from(RATES)))
+        spec = Annual(first, last, draw(by_year(first, last, uncertain=uncertain)), rate)
+    else:
+        spec = draw(grants(calendar, years))
+    chosen = draw(
+        st.lists(st.sampled_from(funders), min_size=1, max_size=len(funders), unique=True)
+    )
+    split = draw(shares(count=len(chosen)))
+    return Commitment(
+        id=cid,
+        kind=kind,
+        recipient=draw(st.sampled_from(recipients)),
+        funders=tuple(zip(chosen, split, strict=True)),
+        spec=spec,
+        priority=draw(st.integers(-2, 2)),
+    )
+
+
+@st.composite
+def grants(draw: st.DrawFn, calendar: FiscalCalendar, years: tuple[int, int]) -> Grant:
+    """A valid grant whose period starts within `years`."""
+    lo, hi = years
+    start = dt.date(lo, 1, 1) + dt.timedelta(days=draw(st.integers(0, (hi - lo) * 365)))
+    end = start + dt.timedelta(days=draw(st.integers(1, 1200)))
+    total = draw(amounts(0, 10**10))
+    first = calendar.year_of(start)
+    last = calendar.year_of(end - dt.timedelta(days=1))
+    method = draw(st.sampled_from(("days", "months", "schedule")))
+    allocation: str | tuple[tuple[int, int], ...] = method
+    if method == "schedule":
+        weights = draw(
+            st.lists(st.integers(0, 5), min_size=last - first + 1, max_size=last - first + 1)
+        )
+        if sum(weights) == 0:
+            weights[0] = 1
+        parts = allocate(total, weights)
+        allocation = tuple(zip(range(first, last + 1), parts, strict=True))
+    advance = draw(
+        st.one_of(
+            st.none(),
+            st.sampled_from(
+                [Fraction(0), Fraction(1, 2), Fraction(4, 5), Fraction(1), Fraction(1, 3)]
+            ),
+        )
+    )
+    lag = draw(st.integers(0, 2)) if advance is not None else 1
+    grant = Grant(total, start, end, allocation, advance, lag, None)
+    committed = draw(st.integers(first - 2, grant.first_payment(calendar)))
+    return Grant(total, start, end, allocation, advance, lag, committed)
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn,
+    max_commitments: int = 6,
+    uncertain: bool = False,
+    years: tuple[int, int] = (2014, 2020),
+) -> Scenario:
+    """A valid scenario: 1-3 funders, 1-3 recipients, up to `max_commitments` commitments."""
+    calendar = FiscalCalendar.parse(draw(st.sampled_from(CALENDARS)))
+    funder_keys = tuple(f"F{i}" for i in range(draw(st.integers(1, 3))))
+    recipient_keys = tuple(f"R{i}" for i in range(draw(st.integers(1, 3))))
+    recipients = {}
+    for key in recipient_keys:
+        # Costs and income for every year, so that any top-up may derive its shortfall.
+        cost: st.SearchStrategy[int | Dist] = amounts(0, 10**8)
+        if uncertain:
+            cost = st.one_of(cost, dists())
+        costs = ByYear(every=draw(cost))
+        income = draw(st.one_of(st.none(), amounts(0, 5 * 10**7).map(lambda c: ByYear(every=c))))
+        recipients[key] = Recipient(key, f"Recipient {key}", costs, income)
+    n = draw(st.integers(1, max_commitments))
+    items = []
+    for i in range(n):
+        c = draw(commitments(f"c{i}", funder_keys, recipient_keys, years, calendar, uncertain))
+        items.append(
+            Commitment(
+                id=c.id,
+                kind=c.kind,
+                recipient=c.recipient,
+                funders=c.funders,
+                spec=c.spec,
+                priority=c.priority,
+                order=i,
+            )
+        )
+    return Scenario(
+        name=draw(st.sampled_from(("Base", "Scenario A", "what-if"))),
+        path="generated.toml",
+        calendar=calendar,
+        first_year=years[0],
+        last_year=years[1],
+        funders={k: Funder(k, f"Funder {k}") for k in funder_keys},
+        recipients=recipients,
+        commitments=tuple(items),
+    )
