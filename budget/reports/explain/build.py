@@ -21,8 +21,13 @@ from budget.reports.explain.grant import explain_grant
 from budget.reports.explain.sources import Context
 from budget.reports.explain.top_up import explain_top_up
 
-# One explainer per commitment kind; a new kind adds its entry here.
-EXPLAINERS: dict[str, Callable[[Context], Working]] = {
+# A kind's explainer: the working of one commitment, every amount it gives reproducing the
+# engine's (checked by `_agree`).
+Explainer = Callable[[Context], Working]
+
+# One explainer per entry of `budget.kinds.KINDS`; tests/test_registries.py checks that
+# this table names exactly those kinds.
+EXPLAINERS: dict[str, Explainer] = {
     "top_up": explain_top_up,
     "annual": explain_annual,
     "grant": explain_grant,
