@@ -6,11 +6,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
 
-BASIS_TITLES = (("cash", "cash basis: payments"), ("commitment", "commitment basis: obligations"))
+BASIS_TITLES = (
+    (Basis.CASH, "cash basis: payments"),
+    (Basis.COMMITMENT, "commitment basis: obligations"),
+)
 
 
 def status_line(frame: pd.DataFrame) -> str:

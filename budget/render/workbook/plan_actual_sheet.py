@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.render.realisation_text import status_line
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, Series
@@ -56,8 +56,8 @@ STATUS_ROW = 8
 FIRST_YEAR_COLUMN = 4
 MEASURES = ("Planned", "Actual", "Variance", "Forecast")
 BLOCKS = (
-    ("cash", "Cash basis: payments, in the fiscal year they are made"),
-    ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
+    (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
+    (Basis.COMMITMENT, "Commitment basis: obligations, in the fiscal year they are entered into"),
 )
 RULE = (  # two short lines, so that the printed page is as wide as the table, not the note
     "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
@@ -161,7 +161,7 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
         totals, row = write_block(sheet, row + 1, scenario, mine, years)
-        if basis == "cash":
+        if basis == Basis.CASH:
             cash_totals = totals
         row += 1
     fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, *block_titles))
