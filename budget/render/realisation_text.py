@@ -8,6 +8,7 @@ import pandas as pd
 
 from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
+from budget.engine.realised import Status
 from budget.render.text import amount_text, text_table
 
 BASIS_TITLES = (
@@ -22,7 +23,7 @@ def status_line(frame: pd.DataFrame) -> str:
     if not as_of:
         return "No actuals date: every year is still plan (forecast = planned)."
     parts = []
-    for status in ("closed", "current", "future"):
+    for status in Status:
         years = sorted(set(frame.loc[frame["status"] == status, "year"].tolist()))
         if years:
             parts.append(f"{status} {_years(years)}")

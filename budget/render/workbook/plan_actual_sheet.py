@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from budget.core.model import Basis, Scenario
+from budget.engine.realised import Status
 from budget.render.realisation_text import status_line
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, Series
@@ -267,8 +268,8 @@ def _measures(
             elif measure == "Forecast":
                 status = f"{letter}${STATUS_ROW}"
                 value = Formula.money(
-                    f'=IF({status}="closed",{letter}{a},'
-                    f'IF({status}="current",MAX({letter}{p},{letter}{a}),{letter}{p}))',
+                    f'=IF({status}="{Status.CLOSED}",{letter}{a},'
+                    f'IF({status}="{Status.CURRENT}",MAX({letter}{p},{letter}{a}),{letter}{p}))',
                     cents,
                 )
             else:
