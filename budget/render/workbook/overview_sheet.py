@@ -19,7 +19,7 @@ import pandas as pd
 from budget.core.model import Basis, Scenario
 from budget.render.text import column_label
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -272,7 +272,7 @@ def add_cash_chart(
         for number, row in enumerate(cash.subtotal_rows)
     )
     chart = Chart(
-        kind="stacked columns",
+        kind=ChartKind.STACKED_COLUMNS,
         title=f"Cash per funder per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,

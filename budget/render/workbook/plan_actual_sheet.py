@@ -32,7 +32,7 @@ from budget.core.model import Basis, Scenario
 from budget.engine.realised import Status
 from budget.render.realisation_text import status_line
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.ledger_sheet import SHEET as LEDGER_SHEET
 from budget.render.workbook.ledger_sheet import add_ledger_sheet
 from budget.render.workbook.sheet import (
@@ -296,7 +296,7 @@ def add_chart(
         for number, row in enumerate(total_rows)
     )
     chart = Chart(
-        kind="columns",
+        kind=ChartKind.COLUMNS,
         title=f"Cash: planned against actual per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,

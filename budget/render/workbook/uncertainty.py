@@ -18,7 +18,7 @@ import pandas as pd
 
 from budget.core.model import Basis
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.sheet import (
     Book,
     Sheet,
@@ -211,7 +211,7 @@ def _band_chart(
         for band in ("p95", "p50", "p5")
     )
     chart = Chart(
-        kind="lines",
+        kind=ChartKind.LINES,
         title=f"{funder}: cash per year ({unit})",
         categories=f"{sheet}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
