@@ -2,18 +2,22 @@
 
 It loops over commitments, years and even single days, uses Fractions for every quotient
 and shares no code with the vectorised engine, so that the two can be checked against each
-other on generated scenarios.
+other on generated scenarios. Each commitment kind has its entry in REFERENCES.
 """
 
 from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
-from budget.core.model import ByYear, Dist, Scenario
+from budget.core.model import ByYear, Commitment, Dist, Scenario
 
 Key = tuple[str, str, str, int]  # commitment, funder, basis, year
+# A commitment's flows: (commitment by year, cash by year, first year of span, last year).
+Flows = tuple[dict[int, int], dict[int, int], int, int]
 
 
 def round_half_away(x: Fraction) -> int:
@@ -63,7 +67,7 @@ def at(values: ByYear | None, year: int) -> int:
     return central(dict(values.table)[year])
 
 
-def grant_flows(spec, start_md: tuple[int, int]) -> tuple[dict[int, int], dict[int, int], int, int]:
+def grant_flows(spec, start_md: tuple[int, int]) -> Flows:
     """(commitment by year, cash by year, first year of span, last year of span)."""
     first = fiscal_year(spec.start, start_md)
     last = fiscal_year(spec.end - dt.timedelta(days=1), start_md)
@@ -93,37 +97,66 @@ def grant_flows(spec, start_md: tuple[int, int]) -> tuple[dict[int, int], dict[i
     return {committed_year: spec.total}, cash, min(first, committed_year), span_last
 
 
+def top_up_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
+    """The shortfall (given, or costs - income - what `before` pays), capped per year and
+    in all."""
+    spec = c.spec
+    recipient = s.recipients[c.recipient]
+    pay: dict[int, int] = {}
+    paid_so_far = 0
+    for y in range(spec.first_year, spec.last_year + 1):
+        if spec.shortfall is not None:
+            shortfall = at(spec.shortfall, y)
+        else:
+            paid = sum(flows[1].get(y, 0) for flows in before)
+            shortfall = at(recipient.costs, y) - at(recipient.income, y) - paid
+        amount = min(at(spec.cap, y), max(0, shortfall))
+        if spec.total_cap is not None:
+            amount = min(amount, spec.total_cap - paid_so_far)
+        paid_so_far += amount
+        pay[y] = amount
+    return dict(pay), dict(pay), spec.first_year, spec.last_year
+
+
+def annual_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
+    """The amount indexed from the first year, rounded each year."""
+    spec = c.spec
+    pay: dict[int, int] = {}
+    for y in range(spec.first_year, spec.last_year + 1):
+        factor = (1 + spec.indexation) ** (y - spec.first_year)
+        pay[y] = round_half_away(at(spec.amount, y) * factor)
+    return dict(pay), dict(pay), spec.first_year, spec.last_year
+
+
+def grant_reference(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
+    return grant_flows(c.spec, (s.calendar.month, s.calendar.day))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A kind's reference: flows(scenario, commitment, flows of the commitments to the same
+    recipient ranked before it); cumulative: whether the funders' cash parts are split on
+    the payments to date (a grant paid over years after one commitment)."""
+
+    flows: Callable[[Scenario, Commitment, list[Flows]], Flows]
+    cumulative: bool = False
+
+
+# One reference per entry of `budget.kinds.KINDS`; tests/test_registries.py checks it.
+REFERENCES: dict[str, Reference] = {
+    "top_up": Reference(top_up_flows),
+    "annual": Reference(annual_flows),
+    "grant": Reference(grant_reference, cumulative=True),
+}
+
+
 def reference_project(s: Scenario) -> dict[Key, int]:
     """Every (commitment, funder, basis, year) amount of a projection, computed plainly."""
-    start_md = (s.calendar.month, s.calendar.day)
-    flows: dict[str, tuple[dict[int, int], dict[int, int], int, int]] = {}
+    flows: dict[str, Flows] = {}
     ranked = sorted(s.commitments, key=lambda c: (c.recipient, c.priority, c.order))
     for c in ranked:
-        spec = c.spec
-        if c.kind == "grant":
-            flows[c.id] = grant_flows(spec, start_md)
-            continue
-        pay: dict[int, int] = {}
-        if c.kind == "annual":
-            for y in range(spec.first_year, spec.last_year + 1):
-                factor = (1 + spec.indexation) ** (y - spec.first_year)
-                pay[y] = round_half_away(at(spec.amount, y) * factor)
-        else:  # top_up
-            paid_so_far = 0
-            recipient = s.recipients[c.recipient]
-            earlier = [d for d in ranked if d.recipient == c.recipient and d.id in flows]
-            for y in range(spec.first_year, spec.last_year + 1):
-                if spec.shortfall is not None:
-                    shortfall = at(spec.shortfall, y)
-                else:
-                    before = sum(flows[d.id][1].get(y, 0) for d in earlier)
-                    shortfall = at(recipient.costs, y) - at(recipient.income, y) - before
-                amount = min(at(spec.cap, y), max(0, shortfall))
-                if spec.total_cap is not None:
-                    amount = min(amount, spec.total_cap - paid_so_far)
-                paid_so_far += amount
-                pay[y] = amount
-        flows[c.id] = (dict(pay), dict(pay), spec.first_year, spec.last_year)
+        before = [flows[d.id] for d in ranked if d.recipient == c.recipient and d.id in flows]
+        flows[c.id] = REFERENCES[c.kind].flows(s, c, before)
 
     out: dict[Key, int] = {}
     for c in s.commitments:
@@ -132,7 +165,7 @@ def reference_project(s: Scenario) -> dict[Key, int]:
         shares = [share for _, share in c.funders]
         years = list(range(first, last + 1))
         for basis, amounts in (("commitment", committed), ("cash", cash)):
-            if basis == "cash" and c.kind == "grant":
+            if basis == "cash" and REFERENCES[c.kind].cumulative:
                 parts = cumulative_split([amounts.get(y, 0) for y in years], shares)
             else:
                 parts = [largest_remainder(amounts.get(y, 0), shares) for y in years]

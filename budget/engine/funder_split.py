@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from budget.core.model import Basis
 from budget.core.money import allocate_rows, split_in_two
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def draws_first(values: IntArray) -> IntArray:
 
 
 def split_funders(
-    amounts: IntArray, plan: Plan, basis: str = "commitment", rows: IntArray | None = None
+    amounts: IntArray, plan: Plan, basis: Basis = Basis.COMMITMENT, rows: IntArray | None = None
 ) -> IntArray:
     """Each commitment's amounts split over its funders: int64 (draws, commitments, years)
     to (draws, members, years), by the rule of `split_commitments`.
@@ -96,7 +97,7 @@ def members_of(plan: Plan, rows: IntArray) -> IntArray:
 
 
 def split_commitments(
-    amounts: IntArray, plan: Plan, basis: str = "commitment", rows: IntArray | None = None
+    amounts: IntArray, plan: Plan, basis: Basis = Basis.COMMITMENT, rows: IntArray | None = None
 ) -> IntArray:
     """The amounts of some commitments split over their funders: int64 (len(rows), years,
     draws), the amounts of commitments `rows` (ascending; default all) on `basis`, to
@@ -148,14 +149,14 @@ def split_commitments(
     return out
 
 
-def cumulative_split(plan: Plan, basis: str) -> BoolArray:
+def cumulative_split(plan: Plan, basis: Basis) -> BoolArray:
     """Which commitments' amounts on `basis` are split cumulatively over years."""
-    if basis == "cash":
+    if basis == Basis.CASH:
         return plan.paid_over_time & (plan.funder_count > 1)
     return np.zeros(len(plan.active), dtype=bool)
 
 
-def monotone_split(plan: Plan, basis: str) -> BoolArray:
+def monotone_split(plan: Plan, basis: Basis) -> BoolArray:
     """Which commitments' parts on `basis` never fall when the amount rises: those of one
     or two funders, split year by year (with three or more, largest remainder can give a
     part one cent less for a larger amount; a cumulative split depends on other years).

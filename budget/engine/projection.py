@@ -17,7 +17,7 @@ import pandas as pd
 
 from budget.core.inputs import ByYearColumn, Inputs, YearTable
 from budget.core.memory import reuse_freed_memory
-from budget.core.model import BASES, Commitment, Scenario
+from budget.core.model import BASES, Basis, Commitment, Scenario
 from budget.core.money import share_weights
 from budget.engine.funder_split import funder_sums, members_of, split_commitments, split_funders
 from budget.kinds import KINDS, Kind
@@ -461,14 +461,14 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
     Text columns are categoricals: a million rows name only a few commitments and funders.
     """
     # One draw: (commitments, years, 1), the layout of the split (see funder_split).
-    cash = split_commitments(result.cash[draw][..., None], plan, "cash")[..., 0]
+    cash = split_commitments(result.cash[draw][..., None], plan, Basis.CASH)[..., 0]
     # Kinds that do not commit up front commit each year what they pay that year, so their
     # split is the same on both bases; only the others are split again.
     committed = cash.copy()
     recorded = np.flatnonzero(plan.paid_over_time)
     if len(recorded):
         own = result.commitment[draw, recorded][..., None]
-        parts = split_commitments(own, plan, "commitment", recorded)
+        parts = split_commitments(own, plan, Basis.COMMITMENT, recorded)
         committed[members_of(plan, recorded)] = parts[..., 0]
     # Rows run by member (commitment, funder), then basis (as BASES), then year: each
     # member's active years once on the commitment basis, then once on the cash basis.
@@ -532,8 +532,8 @@ def _categories(names: tuple[str, ...]) -> pd.CategoricalDtype:
 
 def funder_totals(plan: Plan, result: Result) -> dict[str, IntArray]:
     """Per basis, each funder's total per draw and year: int64 (draws, funders, years)."""
-    totals = {}
-    for basis, amounts in (("commitment", result.commitment), ("cash", result.cash)):
+    totals: dict[str, IntArray] = {}
+    for basis, amounts in ((Basis.COMMITMENT, result.commitment), (Basis.CASH, result.cash)):
         out = np.zeros((amounts.shape[0], len(plan.funders), amounts.shape[2]), dtype=np.int64)
         for f, total in funder_sums(split_funders(amounts, plan, basis), plan).items():
             out[:, f, :] = total

@@ -47,22 +47,26 @@ class Status(StrEnum):
     FUTURE = "future"
 
 
+# A year's status as an int8 code: its position in Status (the status column's codes).
+CODE = {status: code for code, status in enumerate(Status)}
+
+
 def year_status(
     calendar: FiscalCalendar, years: npt.NDArray[np.int64], as_of: dt.date | None
 ) -> npt.NDArray[np.int8]:
-    """Per year, the position of its Status (0 closed, 1 current, 2 future).
+    """Per year, the code of its Status (see CODE: 0 closed, 1 current, 2 future).
 
     Closed: the year's last day is on or before `as_of`; current: it holds `as_of` and is
     not closed; future: it starts after `as_of` (all years when there is no `as_of`).
     """
     if as_of is None or len(years) == 0:
-        return np.full(len(years), 2, dtype=np.int8)
+        return np.full(len(years), CODE[Status.FUTURE], dtype=np.int8)
     first = int(years.min())
 
     def status(year: int) -> int:
         if calendar.start_of(year + 1) <= as_of + dt.timedelta(days=1):
-            return 0
-        return 1 if calendar.start_of(year) <= as_of else 2
+            return CODE[Status.CLOSED]
+        return CODE[Status.CURRENT] if calendar.start_of(year) <= as_of else CODE[Status.FUTURE]
 
     table = np.array([status(y) for y in range(first, int(years.max()) + 1)], dtype=np.int8)
     return table[years - first]
@@ -142,9 +146,11 @@ def compare(
     years = year_index + first
     status = year_status(scenario.calendar, years, as_of)
     forecast = np.where(
-        status == 0,
+        status == CODE[Status.CLOSED],
         actual_cents,
-        np.where(status == 1, np.maximum(planned_cents, actual_cents), planned_cents),
+        np.where(
+            status == CODE[Status.CURRENT], np.maximum(planned_cents, actual_cents), planned_cents
+        ),
     )
     recipient_of = [c.recipient for c in scenario.commitments]
     recipients = [*dict.fromkeys(recipient_of), ""]

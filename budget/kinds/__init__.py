@@ -1,4 +1,19 @@
-"""The registry of commitment kinds. A new kind is one module here and one line below."""
+"""The registry of commitment kinds: KINDS, name -> the kind (see `base.Kind`).
+
+The layers above cannot be named from here, so each keeps its own table keyed by the
+names of KINDS. Adding a kind touches, besides its test file:
+
+- its module here (the spec, its parsing and one pure vectorised `compute`) and its line
+  in KINDS below;
+- its explainer, in `budget.reports.explain.build.EXPLAINERS`;
+- its Calculation sheet lines, in `budget.render.workbook.calculation_sheet.KIND_LINES`
+  (the functions in `calculation_kinds`);
+- its hypothesis strategy, in `budget.testing.strategies.KIND_STRATEGIES`;
+- its plain scalar reference, in `tests.reference.REFERENCES`.
+
+tests/test_registries.py fails while any of these tables lacks a kind of KINDS or names
+one that is not there.
+"""
 
 from __future__ import annotations
 

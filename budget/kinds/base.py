@@ -3,7 +3,8 @@
 A kind is one module with one object: the fields it reads, how it parses them, which years
 it spans and one pure vectorised `compute` over arrays of shape (draws, commitments, years).
 The engine materialises the per-year inputs a kind names in `year_inputs`; a projection has
-one draw, a simulation many.
+one draw, a simulation many. What a kind needs in the layers above (its explainer,
+calculation lines, strategy and reference) is listed in `budget/kinds/__init__.py`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ import pandas as pd
 
 from budget.core.errors import Problem
 from budget.core.fields import YEAR_MAX, YEAR_MIN
-from budget.core.model import BASES
+from budget.core.model import BASES, Basis
 from budget.core.money import MoneyError, parse_cents
 from budget.core.periods import FiscalCalendar
 
@@ -234,7 +234,8 @@ def known(check: Checker, values: Text, column: str, allowed: list[str]) -> Text
 
 
 def basis_of(check: Checker, values: Text) -> Text:
-    out = np.array([v.lower() or "cash" for v in values.tolist()], dtype=object)
+    # The plain value, not the member: these become the bookings' basis column.
+    out = np.array([v.lower() or Basis.CASH.value for v in values.tolist()], dtype=object)
     check.report(
         ~pd.Series(out, dtype=object).isin(BASES).to_numpy(bool),
         "basis",

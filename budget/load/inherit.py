@@ -26,6 +26,7 @@ from budget.core.errors import (
     where_commitment,
     where_entry,
 )
+from budget.core.model import Basis
 from budget.load.files import Loaded, LoadedFile
 from budget.load.register import RegisterTable
 
@@ -211,7 +212,7 @@ def _merge_limits(merged: Merged, file: LoadedFile) -> None:
         if not isinstance(item, dict):
             problems.append(Problem(shown, f"limit {i}", "must be a table of fields"))
             continue
-        lkey = (str(item.get("funder", "")), str(item.get("basis", "cash")))
+        lkey = (str(item.get("funder", "")), str(item.get("basis", Basis.CASH)))
         if lkey in local_limits:
             problems.append(
                 Problem(

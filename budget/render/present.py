@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.render.text import column_label, overview_text
 from budget.reports.overview import overview
 
 BASIS_TITLES = (
-    ("cash", "cash basis: payments"),
-    ("commitment", "commitment basis: obligations entered"),
+    (Basis.CASH, "cash basis: payments"),
+    (Basis.COMMITMENT, "commitment basis: obligations entered"),
 )
 
 

@@ -6,11 +6,15 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
+from budget.engine.realised import Status
 from budget.render.text import amount_text, text_table
 
-BASIS_TITLES = (("cash", "cash basis: payments"), ("commitment", "commitment basis: obligations"))
+BASIS_TITLES = (
+    (Basis.CASH, "cash basis: payments"),
+    (Basis.COMMITMENT, "commitment basis: obligations"),
+)
 
 
 def status_line(frame: pd.DataFrame) -> str:
@@ -19,7 +23,7 @@ def status_line(frame: pd.DataFrame) -> str:
     if not as_of:
         return "No actuals date: every year is still plan (forecast = planned)."
     parts = []
-    for status in ("closed", "current", "future"):
+    for status in Status:
         years = sorted(set(frame.loc[frame["status"] == status, "year"].tolist()))
         if years:
             parts.append(f"{status} {_years(years)}")

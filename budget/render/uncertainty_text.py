@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from budget.core.model import Basis
 from budget.core.money import format_euros, format_euros_grouped
 from budget.engine.limits import LimitYear
 from budget.render.csvtext import records_csv
@@ -92,13 +93,16 @@ def simulation_text(sim: Simulation) -> str:
         "the inverted\nempirical distribution); the mean is rounded half away from zero "
         "to the cent."
     ]
-    for basis, title in (("cash", "cash basis: payments"), ("commitment", "commitment basis")):
+    for basis, title in (
+        (Basis.CASH, "cash basis: payments"),
+        (Basis.COMMITMENT, "commitment basis"),
+    ):
         funders = sim.funder_bands[sim.funder_bands["basis"] == basis]
         lines = []
         for key, data in funders.groupby("funder", sort=False):
             lines += _band_lines(str(key), data, years)
         parts.append(_table(f"Funder totals, {title} ({unit})", years, lines, label))
-    spread = sim.varying("cash")
+    spread = sim.varying(Basis.CASH)
     if len(spread):
         lines = []
         for pair, data in spread.groupby(["commitment", "funder"], sort=False):

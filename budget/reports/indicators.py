@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from budget.core.model import Indicator, Scenario
+from budget.core.model import Basis, Indicator, Scenario
 from budget.core.money import format_euros, format_euros_grouped, round_half_away
 from budget.render.text import text_table
 
@@ -79,7 +79,7 @@ def cash_by_commitment(
         from budget.engine.projection import project
 
         cash = project(scenario)
-    on_cash = cash[cash["basis"] == "cash"]
+    on_cash = cash[cash["basis"] == Basis.CASH]
     sums = (
         on_cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum().reset_index()
     )

@@ -16,6 +16,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from budget.core.model import Basis
 from budget.core.money import format_euros_grouped, round_half_away
 from budget.engine.limits import LimitYear
 from budget.render.text import amount_text, text_table
@@ -65,12 +66,12 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
     column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
     amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
     grids = {}
-    for basis in ("commitment", "cash"):
+    for basis in Basis:
         mask = (rows["basis"] == basis).to_numpy()
         grid = np.zeros((len(pairs), len(years)), dtype=np.int64)
         np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
         grids[basis] = grid
-    entered, paid = grids["commitment"], grids["cash"]
+    entered, paid = grids[Basis.COMMITMENT], grids[Basis.CASH]
     closing = np.cumsum(entered - paid, axis=1)
     opening = closing - entered + paid
     covered = np.minimum(paid, np.maximum(opening, 0))

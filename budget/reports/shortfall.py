@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from budget.core.model import ByYear, Dist, Scenario
+from budget.core.model import Basis, ByYear, Dist, Scenario
 from budget.render.text import text_table
 
 
@@ -41,7 +41,7 @@ def _value(by_year: ByYear | None, year: int) -> int:
 
 def uncovered_shortfalls(scenario: Scenario, rows: pd.DataFrame) -> list[Uncovered]:
     """Per recipient (in the scenario's order) and year: the shortfall top-ups leave."""
-    cash = rows[rows["basis"] == "cash"]
+    cash = rows[rows["basis"] == Basis.CASH]
     received = cash.groupby(["recipient", "year"], observed=True)["amount_cents"].sum()
     by_commitment = cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum()
     gaps: dict[tuple[str, int], int] = {}

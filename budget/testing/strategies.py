@@ -14,7 +14,10 @@ Every strategy builds valid objects by construction, so `budget.project` accepts
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -67,24 +70,10 @@ def commitments(
     """One valid commitment of any kind, funded by some of `funders`."""
     calendar = calendar or FiscalCalendar()
     lo, hi = years
-    kind = draw(st.sampled_from(("top_up", "annual", "grant")))
+    kind = draw(st.sampled_from(tuple(KIND_STRATEGIES)))
     first = draw(st.integers(lo, hi))
     last = draw(st.integers(first, min(hi, first + 5)))
-    spec: TopUp | Annual | Grant
-    if kind == "top_up":
-        shortfall = draw(
-            st.one_of(
-                st.none(),
-                by_year(first, last, amounts(-(10**7), 10**8), uncertain=uncertain),
-            )
-        )
-        total_cap = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
-        spec = TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap)
-    elif kind == "annual":
-        rate = Fraction(draw(st.sampled_from(RATES)))
-        spec = Annual(first, last, draw(by_year(first, last, uncertain=uncertain)), rate)
-    else:
-        spec = draw(grants(calendar, years))
+    spec = draw(KIND_STRATEGIES[kind](SpecContext(first, last, years, calendar, uncertain)))
     chosen = draw(
         st.lists(st.sampled_from(funders), min_size=1, max_size=len(funders), unique=True)
     )
@@ -97,6 +86,56 @@ def commitments(
         spec=spec,
         priority=draw(st.integers(-2, 2)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SpecContext:
+    """What a kind's strategy may use: first..last, the fiscal years drawn for the
+    commitment; years, the scenario's; calendar, its fiscal calendar; uncertain, whether
+    per-year inputs may be distributions."""
+
+    first: int
+    last: int
+    years: tuple[int, int]
+    calendar: FiscalCalendar
+    uncertain: bool
+
+
+@st.composite
+def _top_up(draw: st.DrawFn, ctx: SpecContext) -> TopUp:
+    first, last = ctx.first, ctx.last
+    shortfall = draw(
+        st.one_of(
+            st.none(),
+            by_year(first, last, amounts(-(10**7), 10**8), uncertain=ctx.uncertain),
+        )
+    )
+    total_cap = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
+    return TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap)
+
+
+@st.composite
+def _annual(draw: st.DrawFn, ctx: SpecContext) -> Annual:
+    rate = Fraction(draw(st.sampled_from(RATES)))
+    amount = draw(by_year(ctx.first, ctx.last, uncertain=ctx.uncertain))
+    return Annual(ctx.first, ctx.last, amount, rate)
+
+
+def _grant(ctx: SpecContext) -> st.SearchStrategy[Grant]:
+    # A grant's years follow from its period, drawn within the scenario's years.
+    return grants(ctx.calendar, ctx.years)
+
+
+# A kind's strategy: valid specs of the kind for a commitment drawn in the context.
+KindStrategy = Callable[[SpecContext], st.SearchStrategy[Any]]
+
+# One strategy per entry of `budget.kinds.KINDS`, in its order; tests/test_registries.py
+# checks that this table names exactly those kinds.
+KIND_STRATEGIES: dict[str, KindStrategy] = {
+    "top_up": _top_up,
+    "annual": _annual,
+    "grant": _grant,
+}
 
 
 @st.composite

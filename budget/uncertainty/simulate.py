@@ -29,7 +29,7 @@ import pandas as pd
 from budget.core.dists import DISTS
 from budget.core.inputs import IntArray
 from budget.core.memory import reuse_freed_memory
-from budget.core.model import BASES, Scenario
+from budget.core.model import BASES, Basis, Scenario
 from budget.core.money import mean_half_away
 from budget.engine.funder_split import (
     draws_last,
@@ -158,7 +158,7 @@ class Simulation:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         return frame
 
-    def varying(self, basis: str = "cash") -> pd.DataFrame:
+    def varying(self, basis: Basis = Basis.CASH) -> pd.DataFrame:
         """The commitment bands on `basis` of the (commitment, funder) pairs whose part
         differs between draws in some year (P5 below P95)."""
         rows = self.commitment_bands[self.commitment_bands["basis"] == basis]
@@ -259,7 +259,7 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     if all(DISTS[d.kind].bounded for d in sub.inputs.dists):
         bound = max(KINDS[c.kind].most(c.spec) for c in (plan.commitments[i] for i in rows))
 
-    def add(selection: IntArray, bases: tuple[str, ...], amounts: IntArray) -> None:
+    def add(selection: IntArray, bases: tuple[Basis, ...], amounts: IntArray) -> None:
         """Bands and funder totals of the commitments `selection` (of the chunk) on
         `bases`, from their amounts (len(selection), years, draws)."""
         parts = split_commitments(amounts, sub, bases[0], selection)
@@ -284,16 +284,16 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     fixed = np.flatnonzero(~varying)
     if len(fixed):
         # The same amounts in every draw: split one draw.
-        for basis in BASES:
+        for basis in Basis:
             add(fixed, (basis,), draws_last(getattr(result, basis)[:1], fixed))
     moving = np.flatnonzero(varying)
     if len(moving):
         # Kinds that do not commit up front have the same amounts on both bases.
         if not sub.paid_over_time[moving].any():
-            add(moving, BASES, draws_last(result.cash, moving))
+            add(moving, tuple(Basis), draws_last(result.cash, moving))
         else:
-            add(moving, ("cash",), draws_last(result.cash, moving))
-            add(moving, ("commitment",), draws_last(result.commitment, moving))
+            add(moving, (Basis.CASH,), draws_last(result.cash, moving))
+            add(moving, (Basis.COMMITMENT,), draws_last(result.commitment, moving))
     piece = _Piece(
         np.concatenate([p[0] for p in pieces]),
         np.concatenate([p[1] for p in pieces]),
@@ -307,7 +307,9 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     return piece, totals
 
 
-def _bands(amounts: IntArray, parts: IntArray, plan: Plan, basis: str, rows: IntArray) -> IntArray:
+def _bands(
+    amounts: IntArray, parts: IntArray, plan: Plan, basis: Basis, rows: IntArray
+) -> IntArray:
     """P5, P50, P95 of the parts (members, years, draws) of the commitments `rows`, whose
     amounts are (len(rows), years, draws): int64 (3, members, years), zero outside the
     commitments' active years. Puts the amounts' and the parts' draws out of order.

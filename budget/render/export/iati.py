@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import InputError, Problem, where_commitment, where_entry
-from budget.core.model import Commitment, Scenario
+from budget.core.model import Basis, Commitment, Scenario
 from budget.core.money import format_euros
 from budget.core.periods import FiscalCalendar
 from budget.kinds import KINDS
@@ -42,7 +42,7 @@ PIPELINE, IMPLEMENTATION, FINALISATION = "1", "2", "3"
 # ActivityDateType codes: 1 planned start, 3 planned end.
 PLANNED_START, PLANNED_END = "1", "3"
 # TransactionType codes per basis: 2 outgoing commitment, 3 disbursement.
-TRANSACTION_TYPES = {"commitment": "2", "cash": "3"}
+TRANSACTION_TYPES: dict[str, str] = {Basis.COMMITMENT: "2", Basis.CASH: "3"}
 # IATI identifiers may not hold white space or any of these (the IATI rules for 2.03).
 _NOT_IN_IDENTIFIER = re.compile(r"[\s/&|?]")
 ACTUALS_COLUMNS = ("commitment", "funder", "basis", "date", "year", "amount_cents", "reference")
@@ -154,7 +154,7 @@ def activities_xml(
     org = scenario.reporting_org
     assert org is not None, "iati_problems reports a missing reporting_org"
     ids = [c.id for c in scenario.commitments]
-    cash = rows[rows["basis"] == "cash"]
+    cash = rows[rows["basis"] == Basis.CASH]
     position = _positions(cash["commitment"], ids)
     years = _years(scenario.calendar, rows, actuals)
     currency = scenario.currency

@@ -67,7 +67,8 @@ Rules:
 - Settings: `sheet.widths[column]`, `sheet.heights[row]`, `finish_sheet` (frozen panes,
   print titles; every sheet prints landscape on A4, one page wide), `sheet.merged`
   ("A1:C1"), `sheet.row_breaks`, `sheet.tables.append(Table(...))`.
-- Charts: `sheet.add_chart(Chart(kind, title, categories, series, ...), "A30")`, with
+- Charts: `sheet.add_chart(Chart(kind, title, categories, series, ...), "A30")` (kind: a
+  `charts.ChartKind`), with
   `charts.Series(name, values, colour)` whose name and values are references to cells
   ("'Overview'!$B$10", "'Overview'!$C$10:$F$10"); see `overview_sheet.add_cash_chart`.
 
@@ -93,7 +94,7 @@ from budget.render.workbook.calculation_sheet import (
     add_calculation_sheet,
     calculation_layout,
 )
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.render.workbook.exact import raise_if_inexact
 from budget.render.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
@@ -107,6 +108,7 @@ from budget.render.workbook.sheet import (
     Block,
     Book,
     Column,
+    ColumnKind,
     Formula,
     Sheet,
     Table,
@@ -176,7 +178,9 @@ __all__ = [
     "Block",
     "Book",
     "Chart",
+    "ChartKind",
     "Column",
+    "ColumnKind",
     "Formula",
     "Series",
     "Sheet",

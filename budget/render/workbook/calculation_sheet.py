@@ -53,8 +53,13 @@ SHEET = "Calculation"
 # 4 s to opening it in LibreOffice. Above this many commitments it is left out.
 MAX_COMMITMENTS = 2_000
 
-# Each kind's lines; a new kind adds its entry here (and its explainer in budget.reports.explain).
-KIND_LINES: dict[str, Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]] = {
+# A kind's lines: they write a commitment's working after its span-wide inputs (the refs by
+# input name) and return its cash line and its commitment line (see calculation_kinds).
+KindLines = Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]
+
+# One entry per entry of `budget.kinds.KINDS`, as `EXPLAINERS` has (the lines draw the
+# explainer's working); tests/test_registries.py checks that this table names exactly those.
+KIND_LINES: dict[str, KindLines] = {
     "top_up": top_up_lines,
     "annual": annual_lines,
     "grant": grant_lines,

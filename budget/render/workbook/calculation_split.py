@@ -9,6 +9,7 @@ funder pays exactly its share of the grant.
 
 from __future__ import annotations
 
+from budget.core.model import Basis
 from budget.render.workbook import styles
 from budget.render.workbook.calculation_lines import (
     CHECK,
@@ -32,25 +33,25 @@ def split_lines(w: Lines, e: Explanation, shares: list[str], cash: int, committe
     years = [y.year for y in e.years]
     splits = {
         basis: {y.year: next(s for s in y.splits if s.basis == basis) for y in e.years}
-        for basis in ("commitment", "cash")
+        for basis in Basis
     }
     differences = []
     if cash == committed:
         w.line("Funder parts (cash and commitment basis alike)", GROUP)
-        rows = _yearly(w, e, shares, cash, splits["cash"])
-        _remember(w, e, ("cash", "commitment"), rows)
+        rows = _yearly(w, e, shares, cash, splits[Basis.CASH])
+        _remember(w, e, (Basis.CASH, Basis.COMMITMENT), rows)
         differences.append(_difference(w, cash, rows, years))
     else:
         w.line("Funder parts, commitment basis", GROUP)
-        rows = _yearly(w, e, shares, committed, splits["commitment"])
-        _remember(w, e, ("commitment",), rows)
+        rows = _yearly(w, e, shares, committed, splits[Basis.COMMITMENT])
+        _remember(w, e, (Basis.COMMITMENT,), rows)
         differences.append(_difference(w, committed, rows, years))
         w.line("Funder parts, cash basis", GROUP)
         if len(e.funders) == 1:
-            rows = _yearly(w, e, shares, cash, splits["cash"])
+            rows = _yearly(w, e, shares, cash, splits[Basis.CASH])
         else:
-            rows = _cumulative(w, e, shares, cash, splits["cash"])
-        _remember(w, e, ("cash",), rows)
+            rows = _cumulative(w, e, shares, cash, splits[Basis.CASH])
+        _remember(w, e, (Basis.CASH,), rows)
         differences.append(_difference(w, cash, rows, years))
     check = w.line(
         "check: the parts add up to the amounts", GROUP, note=f"{ADDS_UP!r} while they do"
@@ -60,7 +61,7 @@ def split_lines(w: Lines, e: Explanation, shares: list[str], cash: int, committe
     w.sheet.put(check, VALUE_COLUMN, formula, CHECK)
 
 
-def _remember(w: Lines, e: Explanation, bases: tuple[str, ...], rows: list[int]) -> None:
+def _remember(w: Lines, e: Explanation, bases: tuple[Basis, ...], rows: list[int]) -> None:
     for (funder, _), row in zip(e.funders, rows, strict=True):
         for y in e.years:
             for basis in bases:

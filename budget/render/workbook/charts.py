@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from budget.render.workbook.xmltext import xml_attribute as quoteattr
 from budget.render.workbook.xmltext import xml_text as escape
@@ -29,12 +30,20 @@ class Series:
     dashed: bool = False
 
 
+class ChartKind(StrEnum):
+    """How a chart draws its series: columns stacked or side by side, or lines."""
+
+    STACKED_COLUMNS = "stacked columns"
+    COLUMNS = "columns"
+    LINES = "lines"
+
+
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """kind: "stacked columns", "columns" or "lines"; width and height in centimetres;
-    y_minimum: where the value axis starts (None: where the spreadsheet program chooses)."""
+    """kind: a ChartKind; width and height in centimetres; y_minimum: where the value axis
+    starts (None: where the spreadsheet program chooses)."""
 
-    kind: str
+    kind: ChartKind
     title: str
     categories: str
     series: tuple[Series, ...]
@@ -75,13 +84,13 @@ def _series(index: int, series: Series, categories: str, lines: bool) -> str:
 
 def chart_xml(chart: Chart) -> str:
     """The chart part (xl/charts/chartN.xml)."""
-    lines = chart.kind == "lines"
+    lines = chart.kind == ChartKind.LINES
     series = "".join(_series(i, s, chart.categories, lines) for i, s in enumerate(chart.series))
     axes = '<c:axId val="10"/><c:axId val="100"/>'
     if lines:
         plot = f'<c:lineChart><c:grouping val="standard"/>{series}{axes}</c:lineChart>'
     else:
-        stacked = chart.kind == "stacked columns"
+        stacked = chart.kind == ChartKind.STACKED_COLUMNS
         overlap = '<c:overlap val="100"/>' if stacked else ""
         plot = (
             '<c:barChart><c:barDir val="col"/>'

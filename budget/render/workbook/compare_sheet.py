@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.render.workbook import new_workbook, overflow_csv_path, styles
 from budget.render.workbook.data_sheet import add_data_sheet
 from budget.render.workbook.exact import raise_if_inexact
@@ -90,7 +90,7 @@ def add_comparison_sheet(
     row = 4
     header_row(sheet, row, header, right_from=2)
     row += 1
-    for basis in ("cash", "commitment"):
+    for basis in (Basis.CASH, Basis.COMMITMENT):
         rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
         for column in range(2, len(header) + 1):
             sheet.put(row, column, None, styles.BLOCK)
@@ -145,7 +145,7 @@ def add_causes_sheet(
     )
     header_row(sheet, 4, ["Scenario", "Basis", "Funder", "Year", "Commitment", "Difference"], 1, 5)
     row = 5
-    order = sorted(table, key=lambda r: r.basis != "cash")  # cash first, as on Comparison
+    order = sorted(table, key=lambda r: r.basis != Basis.CASH)  # cash first, as on Comparison
     for i, label in list(enumerate(labels))[1:]:
         for r in order:
             for commitment, delta in r.causes[i]:

@@ -28,6 +28,7 @@ from budget.render.workbook.sheet import (
     Block,
     Book,
     Column,
+    ColumnKind,
     Sheet,
     Table,
     column_letter,
@@ -43,13 +44,10 @@ MAX_DATA_ROWS = 1_048_575  # a sheet's 1,048,576 rows, less the header
 
 @dataclass(frozen=True, slots=True)
 class DataColumn:
-    """One column of the Data sheet: its header, values and how they are shown.
-
-    kind: "text", "number" (integers) or "euros" (cents shown as euros).
-    """
+    """One column of the Data sheet: its header, what its values are and the values."""
 
     header: str
-    kind: str
+    kind: ColumnKind
     values: np.ndarray
 
 
@@ -60,22 +58,21 @@ def data_columns(rows: pd.DataFrame) -> list[DataColumn]:
         series = rows[name]
         if str(name).endswith("_cents"):
             cents = series.to_numpy(dtype=np.int64)
-            out.append(DataColumn(str(name).removesuffix("_cents"), "euros", cents))
-            out.append(DataColumn(str(name), "number", cents))
+            out.append(DataColumn(str(name).removesuffix("_cents"), ColumnKind.MONEY, cents))
+            out.append(DataColumn(str(name), ColumnKind.INTEGER, cents))
         elif pd.api.types.is_integer_dtype(series.dtype):
-            out.append(DataColumn(str(name), "number", series.to_numpy(dtype=np.int64)))
+            out.append(DataColumn(str(name), ColumnKind.INTEGER, series.to_numpy(dtype=np.int64)))
         else:
-            out.append(DataColumn(str(name), "text", series.to_numpy(dtype=object)))
+            out.append(DataColumn(str(name), ColumnKind.TEXT, series.to_numpy(dtype=object)))
     return out
 
 
 # The looks of the data cells: text (format "@"), whole numbers, euros with their sign.
 LOOKS = {
-    "text": Look(number_format=styles.TEXT),
-    "number": Look(number_format=styles.CENTS),
-    "euros": Look(number_format=styles.EUROS_SIGN),
+    ColumnKind.TEXT: Look(number_format=styles.TEXT),
+    ColumnKind.INTEGER: Look(number_format=styles.CENTS),
+    ColumnKind.MONEY: Look(number_format=styles.EUROS_SIGN),
 }
-KINDS = {"text": "text", "number": "integer", "euros": "money"}
 
 
 def add_data_sheet(
@@ -106,7 +103,7 @@ def add_data_sheet(
     sheet.tables.append(Table(TABLE, ref, tuple(headers)))
     for index, column in enumerate(columns, 1):
         sheet.widths[index] = _width(column)
-    block = tuple(Column(c.values, KINDS[c.kind], LOOKS[c.kind]) for c in columns)
+    block = tuple(Column(c.values, c.kind, LOOKS[c.kind]) for c in columns)
     sheet.blocks.append(Block(2, block))
     finish_sheet(sheet, freeze="A2", title_rows="1:1")
     return None
@@ -115,12 +112,14 @@ def add_data_sheet(
 def _width(column: DataColumn) -> float:
     longest = len(column.header) + 4  # room for the filter button
     if len(column.values):
-        if column.kind == "text":
+        if column.kind == ColumnKind.TEXT:
             longest = max(longest, max(len(str(v)) for v in pd.unique(column.values)))
         else:
             extreme = int(np.abs(column.values).max())
             digits = len(str(extreme))
-            longest = max(longest, digits + digits // 3 + 5 if column.kind == "euros" else digits)
+            longest = max(
+                longest, digits + digits // 3 + 5 if column.kind == ColumnKind.MONEY else digits
+            )
     return float(min(longest + 2, 60))
 
 

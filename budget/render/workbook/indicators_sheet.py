@@ -19,7 +19,7 @@ import pandas as pd
 
 from budget.core.model import Indicator, Scenario
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.sheet import (
     Book,
     Cell,
@@ -190,7 +190,7 @@ def add_chart(sheet: Sheet, indicator: Indicator, first: int, last: int, anchor:
     )
     unit = indicator.unit or "units"
     chart = Chart(
-        kind="columns",
+        kind=ChartKind.COLUMNS,
         title=f"{indicator.id}: target and achieved",
         categories=f"{name}!$A${first}:$A${last}",
         series=series,

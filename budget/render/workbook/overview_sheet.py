@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.render.text import column_label
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -49,8 +49,8 @@ THOUSANDS_NOTE = (
 BY_RECIPIENT = "By recipient"
 
 BLOCKS = (
-    ("cash", "Cash basis: payments, in the fiscal year they are made"),
-    ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
+    (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
+    (Basis.COMMITMENT, "Commitment basis: obligations, in the fiscal year they are entered into"),
 )
 HEADER_ROW = 5
 
@@ -272,7 +272,7 @@ def add_cash_chart(
         for number, row in enumerate(cash.subtotal_rows)
     )
     chart = Chart(
-        kind="stacked columns",
+        kind=ChartKind.STACKED_COLUMNS,
         title=f"Cash per funder per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,

@@ -28,10 +28,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
+from budget.engine.realised import Status
 from budget.render.realisation_text import status_line
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.ledger_sheet import SHEET as LEDGER_SHEET
 from budget.render.workbook.ledger_sheet import add_ledger_sheet
 from budget.render.workbook.sheet import (
@@ -56,8 +57,8 @@ STATUS_ROW = 8
 FIRST_YEAR_COLUMN = 4
 MEASURES = ("Planned", "Actual", "Variance", "Forecast")
 BLOCKS = (
-    ("cash", "Cash basis: payments, in the fiscal year they are made"),
-    ("commitment", "Commitment basis: obligations, in the fiscal year they are entered into"),
+    (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
+    (Basis.COMMITMENT, "Commitment basis: obligations, in the fiscal year they are entered into"),
 )
 RULE = (  # two short lines, so that the printed page is as wide as the table, not the note
     "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
@@ -161,7 +162,7 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
         totals, row = write_block(sheet, row + 1, scenario, mine, years)
-        if basis == "cash":
+        if basis == Basis.CASH:
             cash_totals = totals
         row += 1
     fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, *block_titles))
@@ -267,8 +268,8 @@ def _measures(
             elif measure == "Forecast":
                 status = f"{letter}${STATUS_ROW}"
                 value = Formula.money(
-                    f'=IF({status}="closed",{letter}{a},'
-                    f'IF({status}="current",MAX({letter}{p},{letter}{a}),{letter}{p}))',
+                    f'=IF({status}="{Status.CLOSED}",{letter}{a},'
+                    f'IF({status}="{Status.CURRENT}",MAX({letter}{p},{letter}{a}),{letter}{p}))',
                     cents,
                 )
             else:
@@ -295,7 +296,7 @@ def add_chart(
         for number, row in enumerate(total_rows)
     )
     chart = Chart(
-        kind="columns",
+        kind=ChartKind.COLUMNS,
         title=f"Cash: planned against actual per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,

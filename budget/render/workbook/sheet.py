@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from numbers import Integral
 
 import numpy as np
@@ -88,13 +89,20 @@ Value = str | int | float | Formula | None
 Cell = tuple[Value, Look]
 
 
+class ColumnKind(StrEnum):
+    """What the values of a Block's column are, and so how they are written."""
+
+    TEXT = "text"  # any values, written as text
+    INTEGER = "integer"  # whole numbers
+    MONEY = "money"  # integer cents, written as euros
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column of a Block. kind: "text" (any values, written as text), "integer", or
-    "money" (integer cents, written as euros)."""
+    """One column of a Block: its values, their ColumnKind and their look."""
 
     values: np.ndarray
-    kind: str
+    kind: ColumnKind
     look: Look
 
 

@@ -22,6 +22,7 @@ from budget.render.workbook.exact import FLOAT_LIMIT, INT_LIMIT, WORKBOOK_LIMIT_
 from budget.render.workbook.sheet import (
     FORMULA_STARTS,
     Block,
+    ColumnKind,
     Formula,
     Sheet,
     clean_text,
@@ -300,7 +301,8 @@ def block_rows(block: Block, stylesheet: Stylesheet, chunk: int | None = None) -
     ).format
     styles = [stylesheet.attribute(c.look) for c in block.columns]
     quoted = [
-        stylesheet.quoted_attribute(c.look) if c.kind == "text" else "" for c in block.columns
+        stylesheet.quoted_attribute(c.look) if c.kind == ColumnKind.TEXT else ""
+        for c in block.columns
     ]
     for start in range(0, count, chunk):
         stop = min(start + chunk, count)
@@ -308,10 +310,10 @@ def block_rows(block: Block, stylesheet: Stylesheet, chunk: int | None = None) -
         for index, column in enumerate(block.columns):
             values = column.values[start:stop]
             style = styles[index]
-            if column.kind == "text":
+            if column.kind == ColumnKind.TEXT:
                 cache, plain, quote = caches[index], style, quoted[index]
                 cells.append([text(v, cache, plain, quote) for v in values])
-            elif column.kind == "money":
+            elif column.kind == ColumnKind.MONEY:
                 cells.append([amount(v, style) for v in np.asarray(values).tolist()])
             else:
                 cells.append([f'"{style}><v>{v}</v></c>' for v in np.asarray(values).tolist()])

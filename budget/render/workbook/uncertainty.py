@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from budget.core.model import Basis
 from budget.render.workbook import styles
-from budget.render.workbook.charts import Chart, Series
+from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.sheet import (
     Book,
     Sheet,
@@ -79,21 +80,23 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     row = HEADER_ROW + 1
     funder_rows: dict[str, dict[str, int]] = {}
     skip = [1, 2]
-    for basis, title in (("cash", "Funder totals, cash basis"), ("commitment", "commitment")):
+    for basis, title in (
+        (Basis.CASH, "Funder totals, cash basis"),
+        (Basis.COMMITMENT, "Funder totals, commitment basis"),
+    ):
         skip.append(row)
-        label = title if basis == "cash" else "Funder totals, commitment basis"
-        ws.text(row, 1, label, styles.BLOCK_TITLE)
+        ws.text(row, 1, title, styles.BLOCK_TITLE)
         row += 1
         data = sim.funder_bands[sim.funder_bands["basis"] == basis]
         for name, group in data.groupby("funder", sort=False):
             key = str(name)
             known = sim.scenario.funders.get(key)
             placed = _bands(ws, row, known.name if known else key, key, group, column)
-            if basis == "cash":
+            if basis == Basis.CASH:
                 funder_rows[key] = placed
             row += len(BANDS)
         row += 1
-    moving = sim.varying("cash")
+    moving = sim.varying(Basis.CASH)
     if len(moving):
         skip.append(row)
         ws.text(row, 1, "Commitments whose amount varies, cash basis", styles.BLOCK_TITLE)
@@ -126,8 +129,8 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
         )
         row += 1
         for pair, group in limits.groupby(["funder", "basis"], sort=False):
-            key, basis = map(str, pair)
-            ws.text(row, 1, f"Limit, {basis} basis")
+            key, limit_basis = map(str, pair)
+            ws.text(row, 1, f"Limit, {limit_basis} basis")
             ws.text(row, 2, key)
             ws.text(row, 3, "Ceiling")
             ws.text(row + 1, 3, "P(breached)")
@@ -208,7 +211,7 @@ def _band_chart(
         for band in ("p95", "p50", "p5")
     )
     chart = Chart(
-        kind="lines",
+        kind=ChartKind.LINES,
         title=f"{funder}: cash per year ({unit})",
         categories=f"{sheet}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,

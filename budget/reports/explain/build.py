@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from budget.core.errors import Problem, where_commitment
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.engine.projection import project
 from budget.kinds import KINDS
 from budget.kinds.base import spans
@@ -21,8 +21,13 @@ from budget.reports.explain.grant import explain_grant
 from budget.reports.explain.sources import Context
 from budget.reports.explain.top_up import explain_top_up
 
-# One explainer per commitment kind; a new kind adds its entry here.
-EXPLAINERS: dict[str, Callable[[Context], Working]] = {
+# A kind's explainer: the working of one commitment, every amount it gives reproducing the
+# engine's (checked by `_agree`).
+Explainer = Callable[[Context], Working]
+
+# One explainer per entry of `budget.kinds.KINDS`; tests/test_registries.py checks that
+# this table names exactly those kinds.
+EXPLAINERS: dict[str, Explainer] = {
     "top_up": explain_top_up,
     "annual": explain_annual,
     "grant": explain_grant,
@@ -71,7 +76,7 @@ def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Ex
     projection once: for the workbook's Calculation sheet."""
     rows = project(scenario) if rows is None else rows
     engine = _engine_amounts(rows)
-    cash = rows[(rows["basis"] == "cash").to_numpy()]
+    cash = rows[(rows["basis"] == Basis.CASH).to_numpy()]
     cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
     found = commitment_table(scenario).spans(scenario.calendar).tolist()
     return [
@@ -104,20 +109,22 @@ def _explanation(
         cumulative = cumulative_splits([working.years[y].cash for y in all_years], c.funders)
         cash_splits = dict(zip(all_years, cumulative, strict=True))
     else:
-        cash_splits = {y: yearly_split("cash", working.years[y].cash, c.funders) for y in wanted}
+        cash_splits = {
+            y: yearly_split(Basis.CASH, working.years[y].cash, c.funders) for y in wanted
+        }
     years = []
     for y in wanted:
         w = working.years[y]
-        splits = (yearly_split("commitment", w.commitment, c.funders), cash_splits[y])
-        _agree(engine, c.id, y, {"commitment": w.commitment, "cash": w.cash}, splits)
+        splits = (yearly_split(Basis.COMMITMENT, w.commitment, c.funders), cash_splits[y])
+        _agree(engine, c.id, y, {Basis.COMMITMENT: w.commitment, Basis.CASH: w.cash}, splits)
         years.append(
             YearExplanation(
                 y,
                 scenario.label(y),
                 w.inputs,
                 w.steps,
-                engine[(c.id, "", "commitment", y)],
-                engine[(c.id, "", "cash", y)],
+                engine[(c.id, "", Basis.COMMITMENT, y)],
+                engine[(c.id, "", Basis.CASH, y)],
                 splits,
             )
         )
@@ -144,7 +151,7 @@ def _agree(
     engine: dict[tuple[str, str, str, int], int],
     cid: str,
     year: int,
-    amounts: dict[str, int],
+    amounts: dict[Basis, int],
     splits: tuple[FunderSplit, ...],
 ) -> None:
     """The working's amounts and funder parts must be the engine's, to the cent."""
@@ -160,7 +167,7 @@ def _agree(
 
 def _cash_paid(rows: pd.DataFrame, recipient: str) -> dict[tuple[str, int], int]:
     """The engine's cash of each commitment to `recipient`, per year, over all funders."""
-    mine = rows[((rows["recipient"] == recipient) & (rows["basis"] == "cash")).to_numpy()]
+    mine = rows[((rows["recipient"] == recipient) & (rows["basis"] == Basis.CASH)).to_numpy()]
     return _paid(mine.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from budget.core.model import Basis
 from budget.core.money import format_euros_grouped
 
 
@@ -157,12 +158,12 @@ class FunderPart:
 class FunderSplit:
     """How one year's amount on one basis is divided over the funders.
 
-    basis: "commitment" or "cash"; method: "yearly" (the year's amount is split) or
-    "cumulative" (a grant's payments to date are split, and the year's part is the
-    difference); amount: the year's amount; leftover: cents left after rounding down.
+    basis: the basis; method: "yearly" (the year's amount is split) or "cumulative" (a
+    grant's payments to date are split, and the year's part is the difference); amount:
+    the year's amount; leftover: cents left after rounding down.
     """
 
-    basis: str
+    basis: Basis
     method: str
     amount: int
     leftover: int

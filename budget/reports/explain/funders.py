@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from budget.core.model import Basis
 from budget.core.money import allocate, share_weights
 from budget.reports.explain.data import FunderPart, FunderSplit, Input, share
 from budget.reports.explain.sources import Context, commitment_input
@@ -23,7 +24,9 @@ def funder_inputs(ctx: Context) -> tuple[Input, ...]:
     )
 
 
-def yearly_split(basis: str, amount: int, funders: tuple[tuple[str, Fraction], ...]) -> FunderSplit:
+def yearly_split(
+    basis: Basis, amount: int, funders: tuple[tuple[str, Fraction], ...]
+) -> FunderSplit:
     """One year's amount divided over the funders by largest remainder."""
     weights = share_weights([s for _, s in funders])
     whole = sum(weights)
@@ -78,7 +81,7 @@ def cumulative_splits(
                 )
             )
         leftover = to_date - sum(floors_by_year[y])
-        out.append(FunderSplit("cash", "cumulative", amount, leftover, tuple(rows)))
+        out.append(FunderSplit(Basis.CASH, "cumulative", amount, leftover, tuple(rows)))
     return out
 
 
