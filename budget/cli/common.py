@@ -102,8 +102,9 @@ def write_rows_or_fail(
 
 def warn_breaches(scenario: Scenario, rows: Any) -> int:
     """One line on stderr per limit breached in a year; the number of such lines."""
+    # imported here: start-up time
     from budget.engine.limits import check_rows
-    from budget.reports.ledger import breach_lines
+    from budget.render.ledger_text import breach_lines
 
     lines = breach_lines(check_rows(scenario, rows), scenario.label)
     for line in lines:

@@ -78,7 +78,9 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
             fail(exc.problems)
     elif output:
         write_rows_or_fail(output, fmt, render, loaded)
-    from budget.reports.compare_summary import compare_report, convention_warnings
+    # imported here: start-up time
+    from budget.render.compare_text import compare_report
+    from budget.reports.compare_summary import convention_warnings
 
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)

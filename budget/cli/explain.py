@@ -35,8 +35,9 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
         budget explain scenarios/letter-2014.toml bz-tdh-ecpat
         budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
     """
+    # imported here: start-up time
+    from budget.render.explain import explanation_json, explanation_text
     from budget.reports.explain import explain as explain_commitment
-    from budget.reports.explain import explanation_json, explanation_text
 
     loaded = load_or_fail(scenario)
     explanation, problems = explain_commitment(loaded, commitment, year)

@@ -25,7 +25,9 @@ def indicators(scenario: str | None, fmt: str) -> None:
     achieved (the linked commitments' cash that year; with actuals, the forecast).
     Without SCENARIO, the bundled example (the letter's police agreement, figure 1).
     """
-    from budget.reports.indicators import indicator_rows, indicators_text, output_rows
+    # imported here: start-up time
+    from budget.render.indicators_text import indicators_text
+    from budget.reports.indicators import indicator_rows, output_rows
 
     loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
     cash = None

@@ -102,7 +102,8 @@ def run_table(
     from budget.render.present import run_tables
 
     parts = run_tables(scenario, rows, forecast, thousands)
-    from budget.reports.provenance import provenance_text
+    # imported here: start-up time
+    from budget.render.provenance_text import provenance_text
 
     provenance = provenance_text(scenario)
     if provenance:

@@ -10,7 +10,7 @@ and attributes each difference to the commitments that caused it, largest first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -18,8 +18,6 @@ from typing import cast
 import pandas as pd
 
 from budget.core.model import BASES, Scenario
-from budget.core.money import format_euros_grouped
-from budget.render.text import amount_text, text_table
 
 KEYS = ["commitment", "funder", "basis", "year"]
 COLUMNS = ["scenario", "commitment", "funder", "basis", "year", "amount_cents", "delta_cents"]
@@ -149,55 +147,3 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
 
 
 TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
-
-
-def comparison_text(
-    long: pd.DataFrame,
-    labels: list[str],
-    unit: str = "EUR",
-    label: Callable[[int], str] = str,
-) -> str:
-    """Side-by-side tables per basis, then what caused each difference, largest first.
-    unit: the currency named in the titles; label: how a year is named."""
-    table = side_by_side(long, labels)
-    parts = []
-    for basis in ("cash", "commitment"):
-        rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
-        header = ["funder", "year", labels[0]]
-        for other in labels[1:]:
-            header += [other, "difference"]
-        lines = []
-        for r in rows:
-            cells = [r.funder, label(r.year), amount_text(r.amounts[0])]
-            for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
-                cells += [amount_text(amount), _signed(delta)]
-            lines.append(cells)
-        totals = ["Total", ""]
-        totals.append(amount_text(sum(r.amounts[0] for r in rows)))
-        for i in range(1, len(labels)):
-            totals += [
-                amount_text(sum(r.amounts[i] for r in rows)),
-                _signed(sum(r.deltas[i] for r in rows)),
-            ]
-        text = [
-            text_table(f"Comparison, {TITLES[basis]} ({unit})", header, lines, 2, footer=[totals])
-        ]
-        why = [
-            f"  {name}, {r.funder} {label(r.year)}: {_signed(r.deltas[i])} = "
-            + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
-            for i, name in enumerate(labels)
-            for r in rows
-            if i and (r.deltas[i] or r.causes[i])
-        ]
-        if why:
-            text += ["", f"What caused the differences ({basis} basis), largest first:", *why]
-        else:
-            text += ["", f"No differences on the {basis} basis."]
-        parts.append("\n".join(text))
-    return "\n\n".join(parts)
-
-
-def _signed(cents: int) -> str:
-    if cents == 0:
-        return "-"
-    return ("+" if cents > 0 else "") + format_euros_grouped(cents)
