@@ -44,6 +44,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     import secrets
 
     from budget.render.uncertainty_text import simulation_csv, simulation_json, simulation_text
+    from budget.reports.simulation import simulation_report
     from budget.uncertainty.simulate import simulate as run_simulation
 
     refuse_open_target(output)
@@ -68,19 +69,21 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     ) as bar:
         sim = run_simulation(loaded, draws, seed, progress=bar.update)
 
+    report = simulation_report(sim)
+
     def render(chosen: str) -> str:
-        return simulation_json(sim) if chosen == "json" else simulation_csv(sim, chosen)
+        return simulation_json(report) if chosen == "json" else simulation_csv(report, chosen)
 
     if output and output.kind == "xlsx":
         from budget.render.workbook.uncertainty import uncertainty_sheet
 
         rows = project(loaded)
-        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(sim),))
+        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(report),))
     elif output:
         write_rows_or_fail(output, fmt, render, [loaded])
     if fmt in TEXT_FORMATS:
         emit(render(fmt), fmt)
     else:
-        click.echo(simulation_text(sim), nl=False)
+        click.echo(simulation_text(report), nl=False)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
