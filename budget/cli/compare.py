@@ -43,7 +43,8 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
         budget compare scenarios/letter-2014.toml scenarios/sin-eu-grant.toml
         budget compare scenarios/mki-through-2015.toml scenarios/letter-2014.toml --format csv
     """
-    from budget.reports.compare import compare_rows, scenario_labels
+    # imported here: start-up time
+    from budget.reports.compare import compare_rows, comparison, scenario_labels
 
     paths = [base, *others]
     if paths.count("-") > 1:
@@ -69,24 +70,29 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
         shown = with_euros(long, ("amount_cents", "delta_cents"))
         return rows_text(with_conventions(shown, currency, loaded[0].label), chosen)
 
-    if output and output.kind == "xlsx":
+    # The side-by-side report only for the outputs that lay it out.
+    laid_out = fmt not in TEXT_FORMATS or (output is not None and output.kind == "xlsx")
+    report = comparison(loaded, long, labels) if laid_out else None
+    if output and output.kind == "xlsx" and report is not None:
+        # imported here: start-up time
         from budget.render.workbook.compare_sheet import write_comparison
 
         try:
-            write_comparison(loaded, long, labels, output.path, inputs=[Path(p) for p in paths])
+            write_comparison(loaded, long, report, output.path, inputs=[Path(p) for p in paths])
         except InputError as exc:
             fail(exc.problems)
     elif output:
         write_rows_or_fail(output, fmt, render, loaded)
     # imported here: start-up time
-    from budget.render.compare_text import compare_report
-    from budget.reports.compare_summary import convention_warnings
+    from budget.render.compare_text import compare_text
+    from budget.reports.compare_summary import compare_summary, convention_warnings
 
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
     if fmt in TEXT_FORMATS:
         emit(render(fmt), fmt)
     else:
-        click.echo(compare_report(loaded, rows, long, labels))
+        assert report is not None  # built above for the table
+        click.echo(compare_text(report, compare_summary(loaded, rows, long, labels)))
     if output:
         click.echo(f"Wrote {output.path}", err=True)

@@ -1,158 +1,113 @@
 """`budget compare` as terminal text: the side-by-side tables with what caused each
-difference, the totals per year and per funder, and every scenario's limits."""
+difference (`budget.reports.compare.Comparison`), the totals per year and per funder and
+every scenario's limits (`budget.reports.compare_summary.CompareSummary`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-import pandas as pd
-
-from budget.core.model import BASES, Scenario
 from budget.core.money import format_euros_grouped
-from budget.engine.limits import check_rows
 from budget.render.text import amount_text, text_table
-from budget.reports.compare import TITLES, side_by_side
-from budget.reports.compare_summary import unit_of
+from budget.reports.compare import Comparison
+from budget.reports.compare_summary import CompareSummary, LimitsTable, TotalsTable
 
 
-def comparison_text(
-    long: pd.DataFrame,
-    labels: list[str],
-    unit: str = "EUR",
-    label: Callable[[int], str] = str,
-) -> str:
-    """Side-by-side tables per basis, then what caused each difference, largest first.
-    unit: the currency named in the titles; label: how a year is named."""
-    table = side_by_side(long, labels)
+def comparison_text(report: Comparison) -> str:
+    """Side-by-side tables per basis, then what caused each difference, largest first."""
+    labels, label = report.labels, report.year_label
     parts = []
-    for basis in ("cash", "commitment"):
-        rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
+    for section in report.sections:
         header = ["funder", "year", labels[0]]
         for other in labels[1:]:
             header += [other, "difference"]
         lines = []
-        for r in rows:
+        for r in section.rows:
             cells = [r.funder, label(r.year), amount_text(r.amounts[0])]
             for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
-                cells += [amount_text(amount), _signed(delta)]
+                cells += [amount_text(amount), signed(delta)]
             lines.append(cells)
-        totals = ["Total", ""]
-        totals.append(amount_text(sum(r.amounts[0] for r in rows)))
-        for i in range(1, len(labels)):
-            totals += [
-                amount_text(sum(r.amounts[i] for r in rows)),
-                _signed(sum(r.deltas[i] for r in rows)),
-            ]
-        text = [
-            text_table(f"Comparison, {TITLES[basis]} ({unit})", header, lines, 2, footer=[totals])
-        ]
+        totals = ["Total", "", amount_text(section.totals[0])]
+        for amount, delta in zip(section.totals[1:], section.total_deltas[1:], strict=True):
+            totals += [amount_text(amount), signed(delta)]
+        text = [text_table(section.title, header, lines, 2, footer=[totals])]
         why = [
-            f"  {name}, {r.funder} {label(r.year)}: {_signed(r.deltas[i])} = "
-            + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
+            f"  {name}, {r.funder} {label(r.year)}: {signed(r.deltas[i])} = "
+            + ", ".join(f"{c} {signed(d)}" for c, d in r.causes[i])
             for i, name in enumerate(labels)
-            for r in rows
+            for r in section.rows
             if i and (r.deltas[i] or r.causes[i])
         ]
         if why:
-            text += ["", f"What caused the differences ({basis} basis), largest first:", *why]
+            text += ["", section.causes_title, *why]
         else:
-            text += ["", f"No differences on the {basis} basis."]
+            text += ["", f"No differences on the {section.basis} basis."]
         parts.append("\n".join(text))
     return "\n\n".join(parts)
 
 
-def _signed(cents: int) -> str:
+def signed(cents: int) -> str:
+    """A difference with its sign ("+1,000.00", "-5.00"), or "-" for none."""
     if cents == 0:
         return "-"
     return ("+" if cents > 0 else "") + format_euros_grouped(cents)
 
 
-def totals_text(long: pd.DataFrame, scenarios: Sequence[Scenario], labels: Sequence[str]) -> str:
+def totals_text(tables: tuple[TotalsTable, ...], report: Comparison) -> str:
     """Per basis: every scenario's total per year, then per funder (all years), each other
     scenario with its difference from the base."""
-    base = scenarios[0]
-    unit = unit_of(scenarios)
-    header_amounts = [labels[0]]
-    for label in labels[1:]:
+    header_amounts = [report.labels[0]]
+    for label in report.labels[1:]:
         header_amounts += [label, "difference"]
     parts = []
-    for basis in reversed(BASES):
-        mine = long[long["basis"] == basis]
-        for by, title in (("year", "per year"), ("funder", "per funder")):
-            sums = mine.groupby([by, "scenario"], observed=True, sort=False)["amount_cents"].sum()
-            keys = sorted(set(mine[by])) if by == "year" else list(dict.fromkeys(mine[by]))
-            lines = []
-            for key in keys:
-                amounts = [int(sums.get((key, label), 0)) for label in labels]
-                cells = [base.label(int(key)) if by == "year" else str(key)]
-                cells.append(amount_text(amounts[0]))
-                for amount in amounts[1:]:
-                    cells += [amount_text(amount), _signed(amount - amounts[0])]
-                lines.append(cells)
-            grand = [
-                int(mine.loc[mine["scenario"] == label, "amount_cents"].sum()) for label in labels
-            ]
-            footer = ["Total", amount_text(grand[0])]
-            for amount in grand[1:]:
-                footer += [amount_text(amount), _signed(amount - grand[0])]
-            parts.append(
-                text_table(
-                    f"Totals {title}, {TITLES[basis]} ({unit})",
-                    [by, *header_amounts],
-                    lines,
-                    1,
-                    footer=[footer],
-                )
-            )
+    for table in tables:
+        lines = []
+        for line in table.lines:
+            key = line.key
+            cells = [report.year_label(key) if isinstance(key, int) else str(key)]
+            cells += _amounts(line.amounts, line.differences)
+            lines.append(cells)
+        footer = ["Total", *_amounts(table.total.amounts, table.total.differences)]
+        parts.append(text_table(table.title, [table.by, *header_amounts], lines, 1, [footer]))
     return "\n\n".join(parts)
 
 
-def limits_text(
-    scenarios: Sequence[Scenario], rows: Sequence[pd.DataFrame], labels: Sequence[str]
-) -> str:
-    """Every scenario's limits, each year checked against its own projection; breaches
-    marked BREACHED. "" when no scenario has limits."""
-    lines = []
-    for scenario, frame, label in zip(scenarios, rows, labels, strict=True):
-        for c in check_rows(scenario, frame):
-            lines.append(
-                [
-                    label,
-                    c.limit.funder,
-                    c.limit.basis,
-                    scenario.label(c.year),
-                    format_euros_grouped(c.amount),
-                    format_euros_grouped(c.ceiling),
-                    format_euros_grouped(c.headroom),
-                    "BREACHED" if c.breached else "",
-                ]
-            )
-    if not lines:
+def _amounts(amounts: tuple[int, ...], differences: tuple[int, ...]) -> list[str]:
+    cells = [amount_text(amounts[0])]
+    for amount, difference in zip(amounts[1:], differences[1:], strict=True):
+        cells += [amount_text(amount), signed(difference)]
+    return cells
+
+
+def limits_text(limits: LimitsTable) -> str:
+    """Every scenario's limits per year; breaches marked BREACHED. "" when there are none."""
+    if not limits.lines:
         return ""
-    breached = sum(1 for line in lines if line[-1])
+    f = format_euros_grouped
+    lines = [
+        [
+            line.scenario,
+            line.check.limit.funder,
+            line.check.limit.basis,
+            line.year_label,
+            f(line.check.amount),
+            f(line.check.ceiling),
+            f(line.check.headroom),
+            "BREACHED" if line.check.breached else "",
+        ]
+        for line in limits.lines
+    ]
+    breached = limits.breached
     header = ["scenario", "funder", "basis", "year", "amount", "ceiling", "headroom", ""]
     verdict = (
         f"{breached} limit-year{'s' if breached != 1 else ''} breached."
         if breached
         else "Every scenario is within its limits."
     )
-    title = f"Limits of every scenario: headroom per year ({unit_of(scenarios)})"
-    return text_table(title, header, lines, left=4) + f"\n{verdict}"
+    return text_table(limits.title, header, lines, left=4) + f"\n{verdict}"
 
 
-def compare_report(
-    scenarios: Sequence[Scenario],
-    rows: Sequence[pd.DataFrame],
-    long: pd.DataFrame,
-    labels: Sequence[str],
-) -> str:
+def compare_text(report: Comparison, summary: CompareSummary) -> str:
     """`budget compare`'s table output: side by side with causes, totals, limits."""
-    base = scenarios[0]
-    parts = [
-        comparison_text(long, list(labels), unit_of(scenarios), base.label),
-        totals_text(long, scenarios, labels),
-    ]
-    limits = limits_text(scenarios, rows, labels)
+    parts = [comparison_text(report), totals_text(summary.totals, report)]
+    limits = limits_text(summary.limits)
     if limits:
         parts.append(limits)
     return "\n\n".join(parts)

@@ -10,7 +10,7 @@ and attributes each difference to the commitments that caused it, largest first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -147,3 +147,75 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
 
 
 TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
+
+
+@dataclass(frozen=True, slots=True)
+class SideSection:
+    """One basis of the side-by-side comparison.
+
+    basis: "cash" or "commitment"; title: the terminal table's title (with the unit);
+    sheet_title: the block's title on the Comparison sheet; causes_title: the heading of
+    the terminal's list of causes; rows: the funder-years with an amount or a difference;
+    totals: per scenario, the sum of its amounts over `rows`; total_deltas: likewise of
+    its differences from the base (0 for the base).
+    """
+
+    basis: str
+    title: str
+    sheet_title: str
+    causes_title: str
+    rows: tuple[SideRow, ...]
+    totals: tuple[int, ...]
+    total_deltas: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The side-by-side comparison of `budget compare`, for the terminal and the workbook.
+
+    labels: the scenarios' names, the base first; unit: their currencies ("EUR/GBP");
+    year_label: how the base names a fiscal year; sheet_title: the Comparison sheet's
+    title; causes_sheet_title: the title of the sheet of causes; sections: the cash, then
+    the commitment basis; causes: every SideRow, cash basis first (the sheet of causes
+    lists each one's causes).
+    """
+
+    labels: tuple[str, ...]
+    unit: str
+    year_label: Callable[[int], str]
+    sheet_title: str
+    causes_sheet_title: str
+    sections: tuple[SideSection, ...]
+    causes: tuple[SideRow, ...]
+
+
+def comparison(
+    scenarios: Sequence[Scenario], long: pd.DataFrame, labels: Sequence[str]
+) -> Comparison:
+    """The comparison of the long rows (`compare_rows`) of `scenarios`, named by `labels`."""
+    table = side_by_side(long, list(labels))
+    unit = "/".join(dict.fromkeys(s.currency for s in scenarios))
+    sections = []
+    for basis in ("cash", "commitment"):
+        rows = tuple(r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas)))
+        sections.append(
+            SideSection(
+                basis=basis,
+                title=f"Comparison, {TITLES[basis]} ({unit})",
+                sheet_title=TITLES[basis].capitalize(),
+                causes_title=f"What caused the differences ({basis} basis), largest first:",
+                rows=rows,
+                totals=tuple(sum(r.amounts[i] for r in rows) for i in range(len(labels))),
+                total_deltas=tuple(sum(r.deltas[i] for r in rows) for i in range(len(labels))),
+            )
+        )
+    others = ", ".join(labels[1:])
+    return Comparison(
+        labels=tuple(labels),
+        unit=unit,
+        year_label=scenarios[0].label,
+        sheet_title=f"Comparison: {others} against {labels[0]}",
+        causes_sheet_title=f"What caused the differences from {labels[0]}",
+        sections=tuple(sections),
+        causes=tuple(sorted(table, key=lambda r: r.basis != "cash")),  # cash first, as above
+    )
