@@ -73,8 +73,10 @@ def actuals(
         budget actuals my.toml --actuals 2015.csv --actuals 2016.xlsx --as-of 2016-06-30
         budget actuals scenarios/letter-2014-realised.toml -o realised.xlsx
     """
+    # imported here: start-up time
     from budget.engine.realised import COLUMNS
     from budget.render.realisation_text import realisation_text
+    from budget.reports.realisation import plan_vs_actual_report
 
     refuse_open_target(output)
     loaded = load_or_fail(scenario)
@@ -102,7 +104,7 @@ def actuals(
     if fmt in TEXT_FORMATS:
         emit(render(fmt), fmt)
     else:
-        click.echo(realisation_text(frame, loaded))
+        click.echo(realisation_text(plan_vs_actual_report(loaded, frame)))
     if output:
         click.echo(f"Wrote {output.path}", err=True)
     if strict:
