@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pandas as pd
 from budget.core.money import format_euros, format_euros_grouped
 from budget.engine.limits import LimitYear
 from budget.render.csvtext import records_csv
+from budget.render.formats import Format, Renderers
 from budget.render.text import amount_text, text_table
 from budget.reports.simulation import BANDS, BandItem, SimulationReport
 from budget.uncertainty.search import Found, Input
@@ -139,6 +141,14 @@ def _table(
 ) -> str:
     extra = len(lines[0]) - len(years) if lines else 1
     return text_table(title, [""] * extra + [label(y) for y in years], lines, left=extra)
+
+
+SIMULATION: Renderers[SimulationReport] = {
+    Format.TABLE: simulation_text,
+    Format.CSV: simulation_csv,
+    Format.EXCEL_CSV: partial(simulation_csv, flavour="excel-csv"),
+    Format.JSON: simulation_json,
+}
 
 
 # --- budget check -------------------------------------------------------------------------
