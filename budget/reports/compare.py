@@ -4,7 +4,8 @@ The long form has one row per scenario, commitment, funder, basis and year, with
 scenario's amount and its delta from the base (the scenario's amount minus the base's for the
 same commitment, funder, basis and year; a commitment missing on one side counts as 0 there;
 the base's own rows have delta 0). The side-by-side form sums it per basis, funder and year,
-and attributes each difference to the commitments that caused it, largest first.
+and attributes each difference to the commitments that caused it, largest first;
+`comparison` groups it per basis with the titles, for the terminal and the workbook.
 """
 
 from __future__ import annotations
