@@ -23,6 +23,7 @@ from budget.load import load_scenario
 from budget.render.workbook import write_workbook
 from budget.render.workbook.ledger_sheet import ledger_sheet
 from budget.render.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
+from budget.reports.realisation import plan_vs_actual_report
 
 
 def main() -> None:
@@ -52,7 +53,7 @@ def main() -> None:
         def realisation() -> object:
             sheets = [
                 forecast_ledger_sheet(scenario, forecast),
-                plan_actual_sheet(scenario, realised),
+                plan_actual_sheet(plan_vs_actual_report(scenario, realised)),
             ]
             return write_workbook(scenario, rows, target, extra_sheets=sheets)
 

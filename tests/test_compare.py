@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from budget import project
 from budget.cli import cli
 from budget.load import load_scenario
-from budget.reports.compare import compare_rows, scenario_labels, side_by_side
+from budget.reports.compare import compare_rows, comparison, scenario_labels, side_by_side
 from budget.testing.strategies import scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
@@ -206,7 +206,7 @@ def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
     long = compare_rows(items, [project(s) for s in items])
     labels = scenario_labels(items)
     written = tmp_path / "compare.xlsx"
-    write_comparison(items, long, labels, written)
+    write_comparison(items, long, comparison(items, long, labels), written)
     (result,) = libreoffice_convert([written], tmp_path / "out", "xlsx", tmp_path / "profile")
     values = openpyxl.load_workbook(result, data_only=True)
     ws = values[COMPARISON]
@@ -249,3 +249,47 @@ def test_compare_output_refuses_to_overwrite_an_input(tmp_path):
     assert result.exit_code == 1
     assert "refusing to write over it" in result.stderr
     assert base.read_bytes() == (SCENARIOS / "letter-2014.toml").read_bytes()
+
+
+def test_the_terminal_and_the_sheet_take_their_titles_from_the_report():
+    from dataclasses import replace
+
+    from budget.render.compare_text import comparison_text
+    from budget.render.workbook import new_workbook
+    from budget.render.workbook.compare_sheet import (
+        CAUSES,
+        COMPARISON,
+        add_causes_sheet,
+        add_comparison_sheet,
+    )
+
+    items = [load_scenario(SCENARIOS / n) for n in ("letter-2014.toml", "sin-eu-grant.toml")]
+    long = compare_rows(items, [project(s) for s in items])
+    report = comparison(items, long, scenario_labels(items))
+    report = replace(
+        report,
+        sheet_title="S-top",
+        causes_sheet_title="S-causes",
+        sections=tuple(
+            replace(s, title=f"T-{s.basis}", sheet_title=f"S-{s.basis}", causes_title="T-why")
+            for s in report.sections
+        ),
+    )
+    text = comparison_text(report).splitlines()
+    assert [line for line in text if line.startswith("T-")] == [
+        "T-cash",
+        "T-why",
+        "T-commitment",
+        "T-why",
+    ]
+    book = new_workbook()
+    add_comparison_sheet(book, report)
+    add_causes_sheet(book, report)
+    titles = [
+        value
+        for name in (COMPARISON, CAUSES)
+        for _, cells in sorted(book[name].rows.items())
+        for value, _ in cells.values()
+        if isinstance(value, str) and value.startswith("S-")
+    ]
+    assert titles == ["S-top", "S-cash", "S-commitment", "S-causes"]

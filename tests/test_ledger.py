@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from budget import project
 from budget.cli import cli
 from budget.load import load_scenario
-from budget.reports.ledger import ledger, share_text
+from budget.render.ledger_text import share_text
+from budget.reports.ledger import ledger
 from budget.testing.strategies import scenarios
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"

@@ -19,7 +19,6 @@ from budget.core.money import allocate_rows, round_half_away
 from budget.engine.limits import breach_mask
 from budget.engine.projection import compile_plan, compute, funder_totals, split_funders
 from budget.load import load_scenario
-from budget.render.uncertainty_text import simulation_rows
 from budget.testing.strategies import scenarios
 from budget.uncertainty.sampling import random_values
 from budget.uncertainty.simulate import percentile_index, simulate
@@ -171,7 +170,7 @@ def scenario(tmp_path: Path, text: str):
 
 
 def rows_of(sim, level: str) -> pd.DataFrame:
-    rows = simulation_rows(sim)
+    rows = sim.rows
     return rows[rows["level"] == level].reset_index(drop=True)
 
 
@@ -214,7 +213,7 @@ def test_a_choice_behaves_like_its_probabilities(tmp_path):
 
 def test_bands_are_ordered_and_within_the_caps(tmp_path):
     sim = simulate(scenario(tmp_path, MIXED), 3_000, seed=1)
-    rows = simulation_rows(sim)
+    rows = sim.rows
     rows = rows[rows["level"] != "limit"]
     assert (rows["p5_cents"] <= rows["p50_cents"]).all()
     assert (rows["p50_cents"] <= rows["p95_cents"]).all()
@@ -227,9 +226,9 @@ def test_bands_are_ordered_and_within_the_caps(tmp_path):
 
 def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows(tmp_path):
     s = scenario(tmp_path, MIXED)
-    first = simulation_rows(simulate(s, 2_000, seed=99))
-    assert first.equals(simulation_rows(simulate(s, 2_000, seed=99)))
-    assert not first.equals(simulation_rows(simulate(s, 2_000, seed=100)))
+    first = simulate(s, 2_000, seed=99).rows
+    assert first.equals(simulate(s, 2_000, seed=99).rows)
+    assert not first.equals(simulate(s, 2_000, seed=100).rows)
 
 
 @pytest.mark.parametrize("chunk, workers", [(1, 1), (2, 2), (3, 1), (1000, 1)])
@@ -237,7 +236,7 @@ def test_chunks_and_workers_change_no_number(tmp_path, chunk, workers):
     s = scenario(tmp_path, MIXED)
     whole = simulate(s, 1_500, seed=5, chunk=1000, workers=1)
     parts = simulate(s, 1_500, seed=5, chunk=chunk, workers=workers)
-    assert simulation_rows(whole).equals(simulation_rows(parts))
+    assert whole.rows.equals(parts.rows)
     for basis in BASES:
         assert np.array_equal(whole.totals[basis], parts.totals[basis])
 

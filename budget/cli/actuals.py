@@ -10,7 +10,6 @@ import click
 
 from budget.cli.common import (
     BREACH_FOUND,
-    TEXT_FORMATS,
     format_option,
     load_or_fail,
     output_option,
@@ -22,7 +21,7 @@ from budget.cli.common import (
     write_workbook_or_fail,
 )
 from budget.cli.forecast import forecast_from, realise_or_fail
-from budget.cli.outputs import Output, emit, rows_text
+from budget.cli.outputs import Output, show, table_and_rows
 from budget.engine.projection import project
 from budget.render.text import with_conventions, with_euros
 
@@ -73,8 +72,10 @@ def actuals(
         budget actuals my.toml --actuals 2015.csv --actuals 2016.xlsx --as-of 2016-06-30
         budget actuals scenarios/letter-2014-realised.toml -o realised.xlsx
     """
+    # imported here: start-up time
     from budget.engine.realised import COLUMNS
     from budget.render.realisation_text import realisation_text
+    from budget.reports.realisation import plan_vs_actual_report
 
     refuse_open_target(output)
     loaded = load_or_fail(scenario)
@@ -88,21 +89,17 @@ def actuals(
     frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None, plan)
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
 
-    def render(chosen: str) -> str:
-        return rows_text(
-            with_conventions(with_euros(frame, cents), loaded.currency, loaded.label), chosen
-        )
-
+    shown = table_and_rows(
+        lambda: realisation_text(plan_vs_actual_report(loaded, frame)),
+        lambda: with_conventions(with_euros(frame, cents), loaded.currency, loaded.label),
+    )
     if output and output.kind == "xlsx":
         write_workbook_or_fail(
             loaded, plan, output.path, Path(scenario), realised=frame, indicators=True
         )
     elif output:
-        write_rows_or_fail(output, fmt, render, [loaded], [*(chosen or []), scenario])
-    if fmt in TEXT_FORMATS:
-        emit(render(fmt), fmt)
-    else:
-        click.echo(realisation_text(frame, loaded))
+        write_rows_or_fail(output, fmt, shown, [loaded], [*(chosen or []), scenario])
+    show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
     if strict:

@@ -9,16 +9,15 @@ from typing import Any, NoReturn
 
 import click
 
-from budget.cli.outputs import FORMATS as FORMAT_NAMES
-from budget.cli.outputs import Output, open_elsewhere, parse_output, text_for_file
+from budget.cli.outputs import Output, Shown, open_elsewhere, parse_output, text_for_file
 from budget.core.errors import InputError, Problem
 from budget.core.model import Scenario
 from budget.kinds import KINDS
 from budget.load import read_scenario
+from budget.render.formats import Format
 from budget.render.text import with_conventions, with_euros
 
-FORMATS = click.Choice(list(FORMAT_NAMES))
-TEXT_FORMATS = ("csv", "excel-csv", "json")
+FORMATS = click.Choice([f.value for f in Format])
 INVALID_INPUT, WRONG_USAGE, BREACH_FOUND, INTERNAL_ERROR, INTERRUPTED = 1, 2, 3, 70, 130
 
 
@@ -84,26 +83,27 @@ def refuse_open_target(output: Output | None) -> None:
 def write_rows_or_fail(
     output: Output,
     fmt: str,
-    render: Callable[[str], str],
+    shown: Shown,
     scenarios: list[Scenario],
     extra_inputs: list[str] | None = None,
 ) -> None:
-    """Write a .csv or .json target: `render(format)`, atomically, never over an input
+    """Write a .csv or .json target: `shown` in its format, atomically, never over an input
     (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
     from budget.cli.outputs import write_text_output
     from budget.render.workbook.save import protected_files
 
     try:
         inputs = protected_files(scenarios, extra_inputs or [])
-        write_text_output(output, text_for_file(output, fmt, render), inputs)
+        write_text_output(output, text_for_file(output, fmt, shown), inputs)
     except InputError as exc:
         fail(exc.problems)
 
 
 def warn_breaches(scenario: Scenario, rows: Any) -> int:
     """One line on stderr per limit breached in a year; the number of such lines."""
+    # imported here: start-up time
     from budget.engine.limits import check_rows
-    from budget.reports.ledger import breach_lines
+    from budget.render.ledger_text import breach_lines
 
     lines = breach_lines(check_rows(scenario, rows), scenario.label)
     for line in lines:
@@ -165,13 +165,17 @@ def write_workbook_or_fail(
     from budget.render.workbook.indicators_sheet import indicators_sheet
     from budget.render.workbook.ledger_sheet import ledger_sheet
     from budget.render.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
+    from budget.reports.realisation import plan_vs_actual_report
 
     sheets = [ledger_sheet(scenario, rows)]
     inputs = [source]
     forecast = None
     if realised is not None:
         forecast = forecast_rows(scenario, realised)
-        sheets = [forecast_ledger_sheet(scenario, forecast), plan_actual_sheet(scenario, realised)]
+        sheets = [
+            forecast_ledger_sheet(scenario, forecast),
+            plan_actual_sheet(plan_vs_actual_report(scenario, realised)),
+        ]
         inputs += realised.attrs.get("files", [])
     if indicators and scenario.indicators:
         sheets.append(

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from budget.cli.common import (
-    TEXT_FORMATS,
     fail,
     format_option,
     output_option,
     refuse_open_target,
     write_rows_or_fail,
 )
-from budget.cli.outputs import Output, emit, rows_text
+from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.errors import InputError, Problem
 from budget.core.model import Scenario
 from budget.engine.projection import project
@@ -43,7 +44,10 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
         budget compare scenarios/letter-2014.toml scenarios/sin-eu-grant.toml
         budget compare scenarios/mki-through-2015.toml scenarios/letter-2014.toml --format csv
     """
-    from budget.reports.compare import compare_rows, scenario_labels
+    # imported here: start-up time
+    from budget.render.compare_text import compare_text
+    from budget.reports.compare import compare_rows, comparison, scenario_labels
+    from budget.reports.compare_summary import compare_summary, convention_warnings
 
     paths = [base, *others]
     if paths.count("-") > 1:
@@ -62,29 +66,30 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
     long = compare_rows(loaded, rows)
     labels = scenario_labels(loaded)
 
-    def render(chosen: str) -> str:
+    def shown_rows() -> pd.DataFrame:
         currency = long["scenario"].map(
             dict(zip(labels, (s.currency for s in loaded), strict=True))
         )
-        shown = with_euros(long, ("amount_cents", "delta_cents"))
-        return rows_text(with_conventions(shown, currency, loaded[0].label), chosen)
+        amounts = with_euros(long, ("amount_cents", "delta_cents"))
+        return with_conventions(amounts, currency, loaded[0].label)
 
+    # The side-by-side report is built once, and only for the outputs that lay it out.
+    report = functools.cache(lambda: comparison(loaded, long, labels))
+    shown = table_and_rows(
+        lambda: compare_text(report(), compare_summary(loaded, rows, long, labels)), shown_rows
+    )
     if output and output.kind == "xlsx":
+        # imported here: start-up time
         from budget.render.workbook.compare_sheet import write_comparison
 
         try:
-            write_comparison(loaded, long, labels, output.path, inputs=[Path(p) for p in paths])
+            write_comparison(loaded, long, report(), output.path, inputs=[Path(p) for p in paths])
         except InputError as exc:
             fail(exc.problems)
     elif output:
-        write_rows_or_fail(output, fmt, render, loaded)
-    from budget.reports.compare_summary import compare_report, convention_warnings
-
+        write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
-    if fmt in TEXT_FORMATS:
-        emit(render(fmt), fmt)
-    else:
-        click.echo(compare_report(loaded, rows, long, labels))
+    show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

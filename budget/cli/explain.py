@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from budget.cli.common import fail, load_or_fail, scenario_argument
+from budget.cli.outputs import show
+from budget.render.explain import EXPLANATION
+from budget.render.formats import laid_out
 
 
 @click.command()
@@ -16,7 +19,7 @@ from budget.cli.common import fail, load_or_fail, scenario_argument
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice([f.value for f in EXPLANATION]),
     default="table",
     show_default=True,
     help="table: a worked calculation; json: the same inputs, steps and results as data.",
@@ -35,14 +38,12 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
         budget explain scenarios/letter-2014.toml bz-tdh-ecpat
         budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
     """
+    # imported here: start-up time
     from budget.reports.explain import explain as explain_commitment
-    from budget.reports.explain import explanation_json, explanation_text
 
     loaded = load_or_fail(scenario)
     explanation, problems = explain_commitment(loaded, commitment, year)
     if explanation is None:
         fail(problems)
-    click.echo(
-        explanation_json(explanation) if fmt == "json" else explanation_text(explanation),
-        nl=False,
-    )
+    found = explanation
+    show(laid_out(EXPLANATION, lambda: found), fmt)

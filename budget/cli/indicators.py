@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 import budget
-from budget.cli.common import TEXT_FORMATS, format_option, load_or_fail, scenario_argument
+from budget.cli.common import format_option, load_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
-from budget.cli.outputs import emit, rows_text
+from budget.cli.outputs import show, table_and_rows
 from budget.engine.projection import project
 
 
@@ -25,7 +25,9 @@ def indicators(scenario: str | None, fmt: str) -> None:
     achieved (the linked commitments' cash that year; with actuals, the forecast).
     Without SCENARIO, the bundled example (the letter's police agreement, figure 1).
     """
-    from budget.reports.indicators import indicator_rows, indicators_text, output_rows
+    # imported here: start-up time
+    from budget.render.indicators_text import indicators_text
+    from budget.reports.indicators import indicator_rows, output_rows
 
     loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
     cash = None
@@ -34,7 +36,4 @@ def indicators(scenario: str | None, fmt: str) -> None:
         for note in forecast_notes(cash):
             click.echo(note, err=True)
     frame = indicator_rows(loaded, cash)
-    if fmt in TEXT_FORMATS:
-        emit(rows_text(output_rows(frame), fmt), fmt)
-    else:
-        click.echo(indicators_text(loaded, frame))
+    show(table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame)), fmt)

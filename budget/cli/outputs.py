@@ -15,7 +15,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +23,12 @@ import click
 import pandas as pd
 
 from budget.core.errors import Problem
-from budget.render.text import rows_csv, rows_json
+from budget.render.formats import FORMATS, ROWS, Format, file_extensions, file_format, laid_out
 
 STARTER = Path(__file__).parent.parent / "data" / "starter.toml"
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
-FORMATS = ("table", "csv", "excel-csv", "json")
+EXTENSIONS = {".xlsx": "xlsx", **file_extensions()}
+# What a command prints or writes: per format, a function that gives the text.
+Shown = Mapping[Format, Callable[[], str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +92,27 @@ def open_elsewhere(path: str | Path) -> Problem | None:
 
 
 def rows_text(frame: pd.DataFrame, fmt: str) -> str:
-    """Tidy rows (with their euro columns) in a text format: csv, excel-csv or json."""
-    return rows_json(frame) if fmt == "json" else rows_csv(frame, fmt)
+    """Tidy rows (with their euro columns) in a format that prints rows (see ROWS)."""
+    return ROWS[Format(fmt)](frame)
+
+
+def table_and_rows(table: Callable[[], str], rows: Callable[[], pd.DataFrame]) -> Shown:
+    """What a command shows whose table is `table()` (one line is added after it) and whose
+    rows are `rows()` in every format of ROWS; each is built only when asked for."""
+    return {Format.TABLE: lambda: table() + "\n", **laid_out(ROWS, rows)}
+
+
+def show(shown: Shown, fmt: str) -> None:
+    """The text of format `fmt` on standard output."""
+    emit(shown[Format(fmt)](), fmt)
 
 
 def emit(text: str, fmt: str) -> None:
-    """Text on standard output; excel-csv as UTF-8 bytes whatever the terminal's encoding
-    (its byte-order mark tells Excel so)."""
+    """Text on standard output; a format `as_bytes` (excel-csv) as UTF-8 bytes whatever the
+    terminal's encoding (its byte-order mark tells Excel so)."""
     # A terminal's stream may be a text-only wrapper (budget.core.terminal escapes control
     # characters there): then the text goes as text.
-    if fmt == "excel-csv" and hasattr(sys.stdout, "buffer"):
+    if FORMATS[Format(fmt)].as_bytes and hasattr(sys.stdout, "buffer"):
         click.echo(text.encode("utf-8"), nl=False)
     else:
         click.echo(text, nl=False)
@@ -113,12 +125,10 @@ def write_text_output(output: Output, text: str, inputs: Sequence[str | Path]) -
     write_text_atomically(output.path, inputs, [text])
 
 
-def text_for_file(output: Output, fmt: str, render: Callable[[str], str]) -> str:
-    """The text an .csv or .json target gets: `render` of its format (excel-csv when that
-    was asked for on a .csv target)."""
-    if output.kind == "csv":
-        return render("excel-csv" if fmt == "excel-csv" else "csv")
-    return render("json")
+def text_for_file(output: Output, fmt: str, shown: Shown) -> str:
+    """The text a .csv or .json target gets: the format written to its extension (the
+    chosen one when it writes there, as excel-csv on a .csv target; see `file_format`)."""
+    return shown[file_format("." + output.kind, Format(fmt))]()
 
 
 def write_new_file(path: Path, text: str) -> Problem | None:

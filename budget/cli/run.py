@@ -11,7 +11,6 @@ import click
 import budget
 from budget.cli.common import (
     BREACH_FOUND,
-    TEXT_FORMATS,
     central_value_notes,
     data_rows,
     format_option,
@@ -25,9 +24,10 @@ from budget.cli.common import (
     write_workbook_or_fail,
 )
 from budget.cli.forecast import forecast_from, forecast_notes, realise_or_fail
-from budget.cli.outputs import Output, emit, rows_text
+from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.model import Scenario
 from budget.engine.projection import project
+from budget.render.formats import FORMATS, Format
 
 
 @click.command()
@@ -77,18 +77,20 @@ def run(
     rows = project(loaded)
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
+    shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
+    shown = table_and_rows(
+        lambda: run_table(loaded, rows, forecast, rounding if shown_in_thousands else None),
+        lambda: data_rows(loaded, rows),
+    )
     if output and output.kind == "xlsx":
         write_workbook_or_fail(loaded, rows, output.path, path, realised=realised, indicators=True)
     elif output:
-        write_rows_or_fail(output, fmt, lambda f: rows_text(data_rows(loaded, rows), f), [loaded])
-    if fmt in TEXT_FORMATS:
+        write_rows_or_fail(output, fmt, shown, [loaded])
+    if FORMATS[Format(fmt)].rows:
         # The rows are data on stdout; say on stderr which inputs took central values.
         for note in [*central_value_notes(loaded), *forecast_notes(forecast)]:
             click.echo(note, err=True)
-        emit(rows_text(data_rows(loaded, rows), fmt), fmt)
-    else:
-        shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
-        click.echo(run_table(loaded, rows, forecast, rounding if shown_in_thousands else None))
+    show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
     breached = warn_breaches(loaded, rows if forecast is None else forecast)
@@ -102,7 +104,8 @@ def run_table(
     from budget.render.present import run_tables
 
     parts = run_tables(scenario, rows, forecast, thousands)
-    from budget.reports.provenance import provenance_text
+    # imported here: start-up time
+    from budget.render.provenance_text import provenance_text
 
     provenance = provenance_text(scenario)
     if provenance:

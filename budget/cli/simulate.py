@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from budget.cli.common import (
-    TEXT_FORMATS,
     central_value_notes,
     format_option,
     load_or_fail,
@@ -18,8 +17,9 @@ from budget.cli.common import (
     write_rows_or_fail,
     write_workbook_or_fail,
 )
-from budget.cli.outputs import Output, emit
+from budget.cli.outputs import Output, show
 from budget.engine.projection import project
+from budget.render.formats import laid_out
 
 
 @click.command()
@@ -43,7 +43,8 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     """
     import secrets
 
-    from budget.render.uncertainty_text import simulation_csv, simulation_json, simulation_text
+    from budget.render.uncertainty_text import SIMULATION
+    from budget.reports.simulation import simulation_report
     from budget.uncertainty.simulate import simulate as run_simulation
 
     refuse_open_target(output)
@@ -59,28 +60,25 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
     cells = draws * max(len(loaded.commitments), 1) * len(loaded.years)
-    show = sys.stderr.isatty() or cells > 20_000_000
+    visible = sys.stderr.isatty() or cells > 20_000_000
     with click.progressbar(
         length=len(loaded.commitments),
         label=f"Simulating {draws:,} draws",
-        hidden=not show,
+        hidden=not visible,
         file=sys.stderr,
     ) as bar:
         sim = run_simulation(loaded, draws, seed, progress=bar.update)
 
-    def render(chosen: str) -> str:
-        return simulation_json(sim) if chosen == "json" else simulation_csv(sim, chosen)
-
+    report = simulation_report(sim)
+    shown = laid_out(SIMULATION, lambda: report)
     if output and output.kind == "xlsx":
+        # imported here: start-up time
         from budget.render.workbook.uncertainty import uncertainty_sheet
 
         rows = project(loaded)
-        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(sim),))
+        write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(report),))
     elif output:
-        write_rows_or_fail(output, fmt, render, [loaded])
-    if fmt in TEXT_FORMATS:
-        emit(render(fmt), fmt)
-    else:
-        click.echo(simulation_text(sim), nl=False)
+        write_rows_or_fail(output, fmt, shown, [loaded])
+    show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from budget.core.money import format_euros, format_euros_grouped
+from budget.render.formats import Format, Renderers
 from budget.render.text import text_table
 from budget.reports.explain.data import (
     Explanation,
@@ -271,3 +272,10 @@ def explanation_data(e: Explanation) -> dict[str, Any]:
 
 def explanation_json(e: Explanation) -> str:
     return json.dumps(explanation_data(e), indent=1, ensure_ascii=False) + "\n"
+
+
+# The formats `budget explain` offers: the worked calculation and its data.
+EXPLANATION: Renderers[Explanation] = {
+    Format.TABLE: explanation_text,
+    Format.JSON: explanation_json,
+}

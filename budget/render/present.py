@@ -12,8 +12,13 @@ from typing import Any
 import click
 
 from budget.core.model import Basis, Scenario
+from budget.engine.limits import check_rows
+from budget.render.ledger_text import headroom_text, ledger_text
+from budget.render.shortfall_text import uncovered_text
 from budget.render.text import column_label, overview_text
+from budget.reports.ledger import ledger
 from budget.reports.overview import overview
+from budget.reports.shortfall import uncovered_shortfalls
 
 BASIS_TITLES = (
     (Basis.CASH, "cash basis: payments"),
@@ -32,10 +37,6 @@ def run_tables(
     """The text tables of `budget run`: the overview per basis (in thousands when
     `thousands` is "plain" or "controlled"), the shortfall not covered by top-ups, the
     ledger (of the forecast, with actuals) and, with limits, the headroom."""
-    from budget.engine.limits import check_rows
-    from budget.reports.ledger import headroom_text, ledger, ledger_text
-    from budget.reports.shortfall import uncovered_shortfalls, uncovered_text
-
     projected, rows = rows, (rows if forecast is None else forecast)
     parts = []
     for basis, title in BASIS_TITLES:

@@ -5,37 +5,31 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
-from budget.core.model import Basis
 from budget.core.money import format_euros, format_euros_grouped
 from budget.engine.limits import LimitYear
 from budget.render.csvtext import records_csv
+from budget.render.formats import Format, Renderers
 from budget.render.text import amount_text, text_table
+from budget.reports.simulation import BANDS, BandItem, SimulationReport
 from budget.uncertainty.search import Found, Input
-from budget.uncertainty.simulate import Simulation
 
-BANDS = ("mean", "p5", "p50", "p95")
 TEXT_COLUMNS = ["scenario", "level", "commitment", "recipient", "funder", "basis", "year"]
 
 
-def simulation_rows(sim: Simulation) -> pd.DataFrame:
-    """The report's tables one below the other, as the CSV and JSON lay them out (see
-    `Simulation.rows`)."""
-    return sim.rows
-
-
-def simulation_records(sim: Simulation) -> tuple[list[str], list[list[Any]]]:
+def simulation_records(report: SimulationReport) -> tuple[list[str], list[list[Any]]]:
     """The rows with euros (two decimals, as text) before each *_cents column; empty cells
     (None) where a value does not apply; probabilities as numbers."""
     columns = [*TEXT_COLUMNS, "year_label", "currency"]
-    label, currency = sim.scenario.label, sim.scenario.currency
+    label, currency = report.scenario.label, report.scenario.currency
     for band in BANDS:
         columns += [band, f"{band}_cents"]
     columns += ["p_cap_binds", "ceiling", "ceiling_cents", "p_limit_breached"]
-    frame = simulation_rows(sim)
+    frame = report.rows
     records = []
     for r in frame.to_dict("records"):
         record: list[Any] = [r[c] if isinstance(r[c], str) else None for c in TEXT_COLUMNS[:-1]]
@@ -59,9 +53,9 @@ def _probability(value: Any) -> float | None:
     return round(float(value), 6)
 
 
-def simulation_csv(sim: Simulation, flavour: str = "csv") -> str:
+def simulation_csv(report: SimulationReport, flavour: str = "csv") -> str:
     """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.render.csvtext)."""
-    columns, records = simulation_records(sim)
+    columns, records = simulation_records(report)
     return records_csv(columns, [[_csv_number(v) for v in r] for r in records], flavour)
 
 
@@ -71,67 +65,58 @@ def _csv_number(value: Any) -> Any:
     return value
 
 
-def simulation_json(sim: Simulation) -> str:
-    columns, records = simulation_records(sim)
+def simulation_json(report: SimulationReport) -> str:
+    """The rows as JSON, with the scenario, the draws and the seed."""
+    columns, records = simulation_records(report)
     out = {
-        "scenario": sim.scenario.name,
-        "draws": sim.draws,
-        "seed": sim.seed,
+        "scenario": report.scenario.name,
+        "draws": report.draws,
+        "seed": report.seed,
         "percentiles": "inverted_cdf",
         "rows": [dict(zip(columns, record, strict=True)) for record in records],
     }
     return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
 
 
-def simulation_text(sim: Simulation) -> str:
+def simulation_text(report: SimulationReport) -> str:
     """Funder bands per basis, the uncertain commitments' bands, cap and limit chances."""
-    years = sorted(set(sim.funder_bands["year"].tolist()))
-    label, unit = sim.scenario.label, sim.scenario.currency
+    years, label = report.years, report.scenario.label
     parts = [
-        f"{sim.scenario.name}: {sim.draws:,} draws, seed {sim.seed}\n"
+        f"{report.title}\n"
         "P5, P50 (the median) and P95 are amounts that occurred in the draws (percentiles of "
         "the inverted\nempirical distribution); the mean is rounded half away from zero "
         "to the cent."
     ]
-    for basis, title in (
-        (Basis.CASH, "cash basis: payments"),
-        (Basis.COMMITMENT, "commitment basis"),
-    ):
-        funders = sim.funder_bands[sim.funder_bands["basis"] == basis]
-        lines = []
-        for key, data in funders.groupby("funder", sort=False):
-            lines += _band_lines(str(key), data, years)
-        parts.append(_table(f"Funder totals, {title} ({unit})", years, lines, label))
-    spread = sim.varying(Basis.CASH)
-    if len(spread):
-        lines = []
-        for pair, data in spread.groupby(["commitment", "funder"], sort=False):
-            lines += _band_lines(" / ".join(map(str, pair)), data, years)
-        parts.append(_table(f"Uncertain commitments, cash basis ({unit})", years, lines, label))
-    if len(sim.cap_chances):
-        lines = []
-        for cid, data in sim.cap_chances.groupby("commitment", sort=False):
-            binds = dict(zip(data["year"], data["p_cap_binds"], strict=True))
-            lines.append([str(cid), *(_percent(binds.get(y)) for y in years)])
-        parts.append(_table("Probability that the cap binds", years, lines, label))
-    limits = sim.limit_chances
-    if len(limits):
-        limit_years = sorted(set(limits["year"].tolist()))
-        lines = []
-        for pair, data in limits.groupby(["funder", "basis"], sort=False):
-            chance = dict(zip(data["year"], data["p_limit_breached"], strict=True))
-            name = " ".join(map(str, pair))
-            lines.append([name, *(_percent(chance.get(y)) for y in limit_years)])
-        parts.append(_table("Probability that a limit is breached", limit_years, lines, label))
+    for section in report.funder_totals:
+        lines = [line for item in section.items for line in _band_lines(item.funder, item, years)]
+        parts.append(_table(section.title, years, lines, label))
+    varying = report.varying
+    if varying.items:
+        lines = [
+            line
+            for item in varying.items
+            for line in _band_lines(f"{item.commitment} / {item.funder}", item, years)
+        ]
+        parts.append(_table(varying.title, years, lines, label))
+    caps = report.caps
+    if caps.items:
+        lines = [[c.commitment, *(_percent(c.chances.get(y)) for y in years)] for c in caps.items]
+        parts.append(_table(caps.title, years, lines, label))
+    limits = report.limits
+    if limits.items:
+        lines = [
+            [f"{c.funder} {c.basis}", *(_percent(c.chances.get(y)) for y in limits.years)]
+            for c in limits.items
+        ]
+        parts.append(_table(limits.title, limits.years, lines, label))
     return "\n\n".join(parts) + "\n"
 
 
-def _band_lines(label: str, data: pd.DataFrame, years: list[int]) -> list[list[str]]:
+def _band_lines(name: str, item: BandItem, years: Sequence[int]) -> list[list[str]]:
     lines = []
-    for band in BANDS:
-        by_year = dict(zip(data["year"], data[f"{band}_cents"], strict=True))
+    for band, by_year in zip(BANDS, item.bands, strict=True):
         cells = [_euros(by_year.get(y)) for y in years]
-        lines.append([label if band == "mean" else "", band.upper() if band != "mean" else band])
+        lines.append([name if band == "mean" else "", band.upper() if band != "mean" else band])
         lines[-1] += cells
     return lines
 
@@ -156,6 +141,14 @@ def _table(
 ) -> str:
     extra = len(lines[0]) - len(years) if lines else 1
     return text_table(title, [""] * extra + [label(y) for y in years], lines, left=extra)
+
+
+SIMULATION: Renderers[SimulationReport] = {
+    Format.TABLE: simulation_text,
+    Format.CSV: simulation_csv,
+    Format.EXCEL_CSV: partial(simulation_csv, flavour="excel-csv"),
+    Format.JSON: simulation_json,
+}
 
 
 # --- budget check -------------------------------------------------------------------------

@@ -4,22 +4,21 @@ The long form has one row per scenario, commitment, funder, basis and year, with
 scenario's amount and its delta from the base (the scenario's amount minus the base's for the
 same commitment, funder, basis and year; a commitment missing on one side counts as 0 there;
 the base's own rows have delta 0). The side-by-side form sums it per basis, funder and year,
-and attributes each difference to the commitments that caused it, largest first.
+and attributes each difference to the commitments that caused it, largest first;
+`comparison` groups it per basis with the titles, for the terminal and the workbook.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pandas as pd
 
-from budget.core.model import BASES, Scenario
-from budget.core.money import format_euros_grouped
-from budget.render.text import amount_text, text_table
+from budget.core.model import BASES, Basis, Scenario
 
 KEYS = ["commitment", "funder", "basis", "year"]
 COLUMNS = ["scenario", "commitment", "funder", "basis", "year", "amount_cents", "delta_cents"]
@@ -151,53 +150,73 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
 TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
 
 
-def comparison_text(
-    long: pd.DataFrame,
-    labels: list[str],
-    unit: str = "EUR",
-    label: Callable[[int], str] = str,
-) -> str:
-    """Side-by-side tables per basis, then what caused each difference, largest first.
-    unit: the currency named in the titles; label: how a year is named."""
-    table = side_by_side(long, labels)
-    parts = []
+@dataclass(frozen=True, slots=True)
+class SideSection:
+    """One basis of the side-by-side comparison.
+
+    basis: "cash" or "commitment"; title: the terminal table's title (with the unit);
+    sheet_title: the block's title on the Comparison sheet; causes_title: the heading of
+    the terminal's list of causes; rows: the funder-years with an amount or a difference;
+    totals: per scenario, the sum of its amounts over `rows`; total_deltas: likewise of
+    its differences from the base (0 for the base).
+    """
+
+    basis: str
+    title: str
+    sheet_title: str
+    causes_title: str
+    rows: tuple[SideRow, ...]
+    totals: tuple[int, ...]
+    total_deltas: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The side-by-side comparison of `budget compare`, for the terminal and the workbook.
+
+    labels: the scenarios' names, the base first; unit: their currencies ("EUR/GBP");
+    year_label: how the base names a fiscal year; sheet_title: the Comparison sheet's
+    title; causes_sheet_title: the title of the sheet of causes; sections: the cash, then
+    the commitment basis; causes: every SideRow, cash basis first (the sheet of causes
+    lists each one's causes).
+    """
+
+    labels: tuple[str, ...]
+    unit: str
+    year_label: Callable[[int], str]
+    sheet_title: str
+    causes_sheet_title: str
+    sections: tuple[SideSection, ...]
+    causes: tuple[SideRow, ...]
+
+
+def comparison(
+    scenarios: Sequence[Scenario], long: pd.DataFrame, labels: Sequence[str]
+) -> Comparison:
+    """The comparison of the long rows (`compare_rows`) of `scenarios`, named by `labels`."""
+    table = side_by_side(long, list(labels))
+    unit = "/".join(dict.fromkeys(s.currency for s in scenarios))
+    sections = []
     for basis in ("cash", "commitment"):
-        rows = [r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas))]
-        header = ["funder", "year", labels[0]]
-        for other in labels[1:]:
-            header += [other, "difference"]
-        lines = []
-        for r in rows:
-            cells = [r.funder, label(r.year), amount_text(r.amounts[0])]
-            for amount, delta in zip(r.amounts[1:], r.deltas[1:], strict=True):
-                cells += [amount_text(amount), _signed(delta)]
-            lines.append(cells)
-        totals = ["Total", ""]
-        totals.append(amount_text(sum(r.amounts[0] for r in rows)))
-        for i in range(1, len(labels)):
-            totals += [
-                amount_text(sum(r.amounts[i] for r in rows)),
-                _signed(sum(r.deltas[i] for r in rows)),
-            ]
-        text = [
-            text_table(f"Comparison, {TITLES[basis]} ({unit})", header, lines, 2, footer=[totals])
-        ]
-        why = [
-            f"  {name}, {r.funder} {label(r.year)}: {_signed(r.deltas[i])} = "
-            + ", ".join(f"{c} {_signed(d)}" for c, d in r.causes[i])
-            for i, name in enumerate(labels)
-            for r in rows
-            if i and (r.deltas[i] or r.causes[i])
-        ]
-        if why:
-            text += ["", f"What caused the differences ({basis} basis), largest first:", *why]
-        else:
-            text += ["", f"No differences on the {basis} basis."]
-        parts.append("\n".join(text))
-    return "\n\n".join(parts)
-
-
-def _signed(cents: int) -> str:
-    if cents == 0:
-        return "-"
-    return ("+" if cents > 0 else "") + format_euros_grouped(cents)
+        rows = tuple(r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas)))
+        sections.append(
+            SideSection(
+                basis=basis,
+                title=f"Comparison, {TITLES[basis]} ({unit})",
+                sheet_title=TITLES[basis].capitalize(),
+                causes_title=f"What caused the differences ({basis} basis), largest first:",
+                rows=rows,
+                totals=tuple(sum(r.amounts[i] for r in rows) for i in range(len(labels))),
+                total_deltas=tuple(sum(r.deltas[i] for r in rows) for i in range(len(labels))),
+            )
+        )
+    others = ", ".join(labels[1:])
+    return Comparison(
+        labels=tuple(labels),
+        unit=unit,
+        year_label=scenarios[0].label,
+        sheet_title=f"Comparison: {others} against {labels[0]}",
+        causes_sheet_title=f"What caused the differences from {labels[0]}",
+        sections=tuple(sections),
+        causes=tuple(sorted(table, key=lambda r: r.basis != Basis.CASH)),  # cash first, as above
+    )

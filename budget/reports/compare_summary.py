@@ -6,14 +6,13 @@ fiscal years or currency."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from budget.core.model import BASES, Scenario
-from budget.core.money import format_euros_grouped
-from budget.engine.limits import check_rows
-from budget.render.text import amount_text, text_table
-from budget.reports.compare import TITLES, _signed, comparison_text
+from budget.engine.limits import LimitYear, check_rows
+from budget.reports.compare import TITLES
 
 
 def convention_warnings(scenarios: Sequence[Scenario], labels: Sequence[str]) -> list[str]:
@@ -34,97 +33,111 @@ def convention_warnings(scenarios: Sequence[Scenario], labels: Sequence[str]) ->
     return out
 
 
-def _unit(scenarios: Sequence[Scenario]) -> str:
+def unit_of(scenarios: Sequence[Scenario]) -> str:
+    """The currencies of the scenarios, as titles name them ("EUR", or "EUR/GBP")."""
     currencies = list(dict.fromkeys(s.currency for s in scenarios))
     return "/".join(currencies)
 
 
-def totals_text(long: pd.DataFrame, scenarios: Sequence[Scenario], labels: Sequence[str]) -> str:
-    """Per basis: every scenario's total per year, then per funder (all years), each other
-    scenario with its difference from the base."""
-    base = scenarios[0]
-    unit = _unit(scenarios)
-    header_amounts = [labels[0]]
-    for label in labels[1:]:
-        header_amounts += [label, "difference"]
-    parts = []
+@dataclass(frozen=True, slots=True)
+class TotalLine:
+    """One line of totals. key: a fiscal year (int) or a funder's key (str), None for the
+    grand total; amounts: per scenario, the base first; differences: each amount minus the
+    base's (0 for the base)."""
+
+    key: int | str | None
+    amounts: tuple[int, ...]
+    differences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TotalsTable:
+    """Every scenario's totals on one basis. basis; by: "year" or "funder"; title: the
+    table's title (with the unit); lines: per year (in order) or per funder (in order of
+    first appearance); total: the grand total of every line."""
+
+    basis: str
+    by: str
+    title: str
+    lines: tuple[TotalLine, ...]
+    total: TotalLine
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioLimit:
+    """scenario: the scenario's label; year_label: the year as that scenario names it;
+    check: the limit in that year against the scenario's own projection."""
+
+    scenario: str
+    year_label: str
+    check: LimitYear
+
+
+@dataclass(frozen=True, slots=True)
+class LimitsTable:
+    """title: with the unit; lines: every scenario's limits per year, in scenario order;
+    breached: how many of the lines are breached."""
+
+    title: str
+    lines: tuple[ScenarioLimit, ...]
+    breached: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompareSummary:
+    """Beside the side-by-side tables: totals (per basis, cash first: per year, then per
+    funder) and every scenario's limits."""
+
+    totals: tuple[TotalsTable, ...]
+    limits: LimitsTable
+
+
+def compare_summary(
+    scenarios: Sequence[Scenario],
+    rows: Sequence[pd.DataFrame],
+    long: pd.DataFrame,
+    labels: Sequence[str],
+) -> CompareSummary:
+    """The totals of the long rows (`compare_rows`) and the limits of each scenario checked
+    against its own tidy rows (`rows`, in the order of `scenarios`)."""
+    unit = unit_of(scenarios)
+    totals = []
     for basis in reversed(BASES):
         mine = long[long["basis"] == basis]
         for by, title in (("year", "per year"), ("funder", "per funder")):
             sums = mine.groupby([by, "scenario"], observed=True, sort=False)["amount_cents"].sum()
             keys = sorted(set(mine[by])) if by == "year" else list(dict.fromkeys(mine[by]))
-            lines = []
-            for key in keys:
-                amounts = [int(sums.get((key, label), 0)) for label in labels]
-                cells = [base.label(int(key)) if by == "year" else str(key)]
-                cells.append(amount_text(amounts[0]))
-                for amount in amounts[1:]:
-                    cells += [amount_text(amount), _signed(amount - amounts[0])]
-                lines.append(cells)
+            lines = tuple(
+                _line(
+                    int(key) if by == "year" else str(key),
+                    [int(sums.get((key, label), 0)) for label in labels],
+                )
+                for key in keys
+            )
             grand = [
                 int(mine.loc[mine["scenario"] == label, "amount_cents"].sum()) for label in labels
             ]
-            footer = ["Total", amount_text(grand[0])]
-            for amount in grand[1:]:
-                footer += [amount_text(amount), _signed(amount - grand[0])]
-            parts.append(
-                text_table(
+            totals.append(
+                TotalsTable(
+                    basis,
+                    by,
                     f"Totals {title}, {TITLES[basis]} ({unit})",
-                    [by, *header_amounts],
                     lines,
-                    1,
-                    footer=[footer],
+                    _line(None, grand),
                 )
             )
-    return "\n\n".join(parts)
-
-
-def limits_text(
-    scenarios: Sequence[Scenario], rows: Sequence[pd.DataFrame], labels: Sequence[str]
-) -> str:
-    """Every scenario's limits, each year checked against its own projection; breaches
-    marked BREACHED. "" when no scenario has limits."""
-    lines = []
-    for scenario, frame, label in zip(scenarios, rows, labels, strict=True):
-        for c in check_rows(scenario, frame):
-            lines.append(
-                [
-                    label,
-                    c.limit.funder,
-                    c.limit.basis,
-                    scenario.label(c.year),
-                    format_euros_grouped(c.amount),
-                    format_euros_grouped(c.ceiling),
-                    format_euros_grouped(c.headroom),
-                    "BREACHED" if c.breached else "",
-                ]
-            )
-    if not lines:
-        return ""
-    breached = sum(1 for line in lines if line[-1])
-    header = ["scenario", "funder", "basis", "year", "amount", "ceiling", "headroom", ""]
-    verdict = (
-        f"{breached} limit-year{'s' if breached != 1 else ''} breached."
-        if breached
-        else "Every scenario is within its limits."
+    checked = tuple(
+        ScenarioLimit(label, scenario.label(c.year), c)
+        for scenario, frame, label in zip(scenarios, rows, labels, strict=True)
+        for c in check_rows(scenario, frame)
     )
-    title = f"Limits of every scenario: headroom per year ({_unit(scenarios)})"
-    return text_table(title, header, lines, left=4) + f"\n{verdict}"
+    limits = LimitsTable(
+        f"Limits of every scenario: headroom per year ({unit})",
+        checked,
+        sum(1 for line in checked if line.check.breached),
+    )
+    return CompareSummary(tuple(totals), limits)
 
 
-def compare_report(
-    scenarios: Sequence[Scenario],
-    rows: Sequence[pd.DataFrame],
-    long: pd.DataFrame,
-    labels: Sequence[str],
-) -> str:
-    """`budget compare`'s table output: side by side with causes, totals, limits."""
-    base = scenarios[0]
-    parts = [
-        comparison_text(long, list(labels), _unit(scenarios), base.label),
-        totals_text(long, scenarios, labels),
-    ]
-    limits = limits_text(scenarios, rows, labels)
-    if limits:
-        parts.append(limits)
-    return "\n\n".join(parts)
+def _line(key: int | str | None, amounts: list[int]) -> TotalLine:
+    return TotalLine(key, tuple(amounts), tuple(a - amounts[0] for a in amounts))

@@ -84,17 +84,3 @@ def assumptions(scenario: Scenario) -> list[Assumed]:
         for field in r.assumptions
     ]
     return out
-
-
-def provenance_text(scenario: Scenario) -> str:
-    """Assumptions and sources, for the end of `budget run`'s table."""
-    lines = []
-    assumed = assumptions(scenario)
-    if assumed:
-        lines.append("Assumptions (values the sources do not give):")
-        lines += [f"  {a.owner} {a.key}, {a.field}: {a.value}" for a in assumed]
-    sourced = [c for c in scenario.commitments if c.source]
-    if sourced:
-        lines.append("Sources:")
-        lines += [f"  {c.id}: {c.source}" for c in sourced]
-    return "\n".join(lines)

@@ -14,13 +14,11 @@ Uncertain inputs take their central value, as in `budget run`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from budget.core.model import Basis, ByYear, Dist, Scenario
-from budget.render.text import text_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +67,3 @@ def uncovered_shortfalls(scenario: Scenario, rows: pd.DataFrame) -> list[Uncover
         Uncovered(r, y, cents)
         for (r, y), cents in sorted(gaps.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
     ]
-
-
-def uncovered_text(
-    scenario: Scenario, found: list[Uncovered], label: Callable[[int], str] = str
-) -> str:
-    """The uncovered shortfalls as a text table, or "" when there are none."""
-    from budget.render.text import amount_text
-
-    if not found:
-        return ""
-    lines = [
-        [u.recipient, scenario.recipients[u.recipient].name, label(u.year), amount_text(u.cents)]
-        for u in found
-    ]
-    title = f"{scenario.name}, shortfall not covered by top-ups ({scenario.currency})"
-    return text_table(title, ["recipient", "name", "year", "uncovered"], lines, left=3) + (
-        "\n(the recipient's shortfall above what its top-ups pay, e.g. above a cap)"
-    )

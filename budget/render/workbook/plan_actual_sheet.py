@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from budget.core.model import Basis, Scenario
 from budget.engine.realised import Status
-from budget.render.realisation_text import status_line
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.ledger_sheet import SHEET as LEDGER_SHEET
@@ -50,16 +48,13 @@ from budget.render.workbook.sheet import (
 )
 from budget.render.workbook.styles import Look
 from budget.render.workbook.yeartable import ranges
+from budget.reports.realisation import BasisPlan, Measures, PlanVsActual
 
 SHEET = "Plan vs actual"
 HEADER_ROW = 7
 STATUS_ROW = 8
 FIRST_YEAR_COLUMN = 4
 MEASURES = ("Planned", "Actual", "Variance", "Forecast")
-BLOCKS = (
-    (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
-    (Basis.COMMITMENT, "Commitment basis: obligations, in the fiscal year they are entered into"),
-)
 RULE = (  # two short lines, so that the printed page is as wide as the table, not the note
     "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
     "on or before the actuals date),",
@@ -79,11 +74,11 @@ STATUS = Look(styles.NOTE, alignment=styles.RIGHT)
 STATUS_LABEL = Look(styles.NOTE)
 
 
-def plan_actual_sheet(scenario: Scenario, realised: pd.DataFrame) -> Callable[[Book], None]:
+def plan_actual_sheet(report: PlanVsActual) -> Callable[[Book], None]:
     """A sheet writer for `write_workbook(extra_sheets=[...])`."""
 
     def add(book: Book) -> None:
-        add_plan_actual_sheet(book, scenario, realised)
+        add_plan_actual_sheet(book, report)
 
     return add
 
@@ -107,24 +102,17 @@ def forecast_ledger_sheet(scenario: Scenario, forecast: pd.DataFrame) -> Callabl
     return add
 
 
-def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame) -> None:
+def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
     """Add the sheet (see the module docstring)."""
     sheet = book.add_sheet(SHEET)
-    sheet.text(1, 1, f"{scenario.name}: plan against actual", styles.TITLE_LOOK)
-    files = ", ".join(str(f) for f in realised.attrs.get("files", ()))
-    sheet.text(2, 1, status_line(realised) + (f" Actuals: {files}." if files else ""))
-    sheet.text(3, 1, RULE[0].replace("EUR", scenario.currency, 1), styles.NOTE_LOOK)
+    sheet.text(1, 1, report.sheet_title, styles.TITLE_LOOK)
+    files = ", ".join(report.files)
+    sheet.text(2, 1, report.status + (f" Actuals: {files}." if files else ""))
+    sheet.text(3, 1, RULE[0].replace("EUR", report.currency, 1), styles.NOTE_LOOK)
     sheet.text(4, 1, RULE[1], styles.NOTE_LOOK)
-    unplanned = int(realised.attrs.get("unplanned_bookings", 0))
-    if unplanned:
-        sheet.text(
-            5,
-            1,
-            f"{unplanned:,} booking{' has' if unplanned == 1 else 's have'} no commitment of "
-            "this scenario; counted under (unplanned).",
-            styles.NOTE_LOOK,
-        )
-    years = sorted({int(y) for y in realised["year"].unique()})
+    if report.unplanned_note:
+        sheet.text(5, 1, report.unplanned_note, styles.NOTE_LOOK)
+    years = report.years
     if not years:
         sheet.text(HEADER_ROW, 1, "Nothing is planned or booked.")
         finish_sheet(sheet, freeze=None)
@@ -132,25 +120,23 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
     header_row(
         sheet,
         HEADER_ROW,
-        ["Funder / commitment", "id", "", *map(scenario.label, years), "Total"],
+        ["Funder / commitment", "id", "", *map(report.year_label, years), "Total"],
         right_from=3,
     )
-    status_of = dict(zip(realised["year"].tolist(), realised["status"].astype(str), strict=True))
     cells = sheet.row(STATUS_ROW)
     cells[1] = ("Status of the year", STATUS_LABEL)
-    for offset, year in enumerate(years):
-        cells[FIRST_YEAR_COLUMN + offset] = (status_of[year], STATUS)
+    for offset, status in enumerate(report.statuses):
+        cells[FIRST_YEAR_COLUMN + offset] = (status, STATUS)
     row = STATUS_ROW + 1
     block_titles: list[int] = []
     cash_totals: list[int] = []
-    for basis, title in BLOCKS:
-        mine = realised[realised["basis"] == basis]
-        if mine.empty:
-            continue
-        lines = _line_count(mine)
+    for basis in report.bases:
+        lines = 4 * sum(len(f.commitments) for f in basis.funders) + 5 * len(basis.funders) + 6
         if row + lines > MAX_ROWS:
             sheet.text(
-                row, 1, f"{title}: too many lines for a sheet; see budget actuals --format csv"
+                row,
+                1,
+                f"{basis.sheet_title}: too many lines for a sheet; see budget actuals --format csv",
             )
             row += 2
             continue
@@ -158,71 +144,44 @@ def add_plan_actual_sheet(book: Book, scenario: Scenario, realised: pd.DataFrame
             sheet.row_breaks.append(row - 1)
         block_titles.append(row)
         block = sheet.row(row)
-        block[1] = (title, styles.BLOCK_TITLE)
+        block[1] = (basis.sheet_title, styles.BLOCK_TITLE)
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
-        totals, row = write_block(sheet, row + 1, scenario, mine, years)
-        if basis == Basis.CASH:
+        totals, row = write_block(sheet, row + 1, basis, len(years))
+        if basis.basis == Basis.CASH:
             cash_totals = totals
         row += 1
     fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, *block_titles))
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"D{STATUS_ROW + 1}", title_rows=f"{HEADER_ROW}:{STATUS_ROW}")
     if cash_totals:
-        add_chart(sheet, cash_totals, len(years), row + 1, scenario.currency)
+        add_chart(sheet, cash_totals, len(years), row + 1, report.currency)
 
 
-def _line_count(rows: pd.DataFrame) -> int:
-    pairs = rows.groupby(["funder", "commitment"], observed=True).ngroups
-    funders = rows["funder"].nunique()
-    return 4 * pairs + 5 * funders + 4 + 2
-
-
-def write_block(
-    sheet: Sheet, top: int, scenario: Scenario, rows: pd.DataFrame, years: Sequence[int]
-) -> tuple[list[int], int]:
+def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[list[int], int]:
     """One basis' lines from row `top`: per funder a heading, four lines per commitment and
     four subtotal lines; then four total lines. Returns the total lines' rows and the first
     free row."""
-    funder = rows["funder"].cat.codes.to_numpy(np.int64)
-    commitment = rows["commitment"].cat.codes.to_numpy(np.int64)
-    commitments = list(rows["commitment"].cat.categories)
-    funders = list(rows["funder"].cat.categories)
-    pair = funder * len(commitments) + commitment
-    pairs, line_of = np.unique(pair, return_inverse=True)  # funder order, then commitment order
-    column_of = np.searchsorted(np.asarray(years, dtype=np.int64), rows["year"].to_numpy(np.int64))
-    grid = np.zeros((len(pairs), 3, len(years)), dtype=np.int64)  # planned, actual, forecast
-    for index, name in enumerate(("planned_cents", "actual_cents", "forecast_cents")):
-        grid[line_of, index, column_of] = rows[name].to_numpy(np.int64)
-    names = {c.id: c.name or c.id for c in scenario.commitments}
-    letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(len(years))]
-    total_column = FIRST_YEAR_COLUMN + len(years)
+    letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(years)]
+    total_column = FIRST_YEAR_COLUMN + years
     row = top
     subtotal_rows: list[int] = []  # the Planned line of each funder's subtotal
-    pair_funder = pairs // len(commitments)
-    for funder_code in np.unique(pair_funder):
-        key = str(funders[funder_code])
+    for funder in basis.funders:
         heading = sheet.row(row)
-        full = scenario.funders[key].name if key in scenario.funders else key
-        heading[1] = (full, HEADING)
-        heading[2] = (key, HEADING)
+        heading[1] = (funder.name, HEADING)
+        heading[2] = (funder.funder, HEADING)
         row += 1
         item_rows: list[int] = []
-        for line in np.flatnonzero(pair_funder == funder_code):
-            commitment_id = str(commitments[pairs[line] % len(commitments)])
-            label = names.get(commitment_id, commitment_id)
-            amounts = grid[line]
-            _measures(sheet, row, (label, commitment_id), letters, total_column, amounts, None)
+        for item in funder.commitments:
+            names = (item.name, item.commitment)
+            _measures(sheet, row, names, letters, total_column, item.measures, None)
             item_rows.append(row)
             row += 4
-        sums = grid[pair_funder == funder_code].sum(axis=0)
-        _measures(
-            sheet, row, (f"Total {key}", key), letters, total_column, sums, item_rows, SUBTOTAL
-        )
+        names = (f"Total {funder.funder}", funder.funder)
+        _measures(sheet, row, names, letters, total_column, funder.total, item_rows, SUBTOTAL)
         subtotal_rows.append(row)
         row += 5
-    sums = grid.sum(axis=0)
-    _measures(sheet, row, ("Total", ""), letters, total_column, sums, subtotal_rows, TOTAL)
+    _measures(sheet, row, ("Total", ""), letters, total_column, basis.total, subtotal_rows, TOTAL)
     return [row, row + 1], row + 4
 
 
@@ -232,15 +191,15 @@ def _measures(
     names: tuple[str, str],
     letters: Sequence[str],
     total_column: int,
-    amounts: np.ndarray,
+    amounts: Measures,
     summed: list[int] | None,
     look: Look | None = None,
 ) -> None:
     """Four lines from row `top`: planned, actual, variance, forecast of one commitment
     (`summed` None: planned and actual are numbers, the forecast follows the year's status)
     or of a (sub)total, whose lines sum the same line of each of the `summed` blocks."""
-    planned, actual, forecast = (amounts[i].tolist() for i in range(3))
-    variance = [a - p for p, a in zip(planned, actual, strict=True)]
+    planned, actual = amounts.planned, amounts.actual
+    variance, forecast = amounts.variance, amounts.forecast
     if look is None:
         first_label, label, money, row_total = ITEM, styles.TEXT_LOOK, ITEM_MONEY, styles.MONEY_BOLD
     else:

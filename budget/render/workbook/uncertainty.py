@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
 from budget.core.model import Basis
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, ChartKind, Series
@@ -28,7 +26,7 @@ from budget.render.workbook.sheet import (
     header_row,
     quote_sheetname,
 )
-from budget.uncertainty.simulate import Simulation
+from budget.reports.simulation import BandItem, SimulationReport
 
 SHEET = "Uncertainty"
 CHARTS_SHEET = "Uncertainty charts"
@@ -40,105 +38,81 @@ FIRST_YEAR_COLUMN = 4
 MAX_CHARTS = 12
 
 
-def uncertainty_sheet(sim: Simulation) -> Callable[[Book], None]:
+def uncertainty_sheet(report: SimulationReport) -> Callable[[Book], None]:
     """A sheet writer for `write_workbook(extra_sheets=[...])`."""
 
     def add(book: Book) -> None:
-        add_uncertainty_sheet(book, sim)
+        add_uncertainty_sheet(book, report)
 
     return add
 
 
-def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
+def add_uncertainty_sheet(book: Book, report: SimulationReport) -> None:
     """Add the sheet (see the module docstring)."""
     ws = book.add_sheet(SHEET)
-    years = sorted(
-        set(sim.commitment_bands["year"].tolist())
-        | set(sim.funder_bands["year"].tolist())
-        | set(sim.limit_chances["year"].tolist())
-    )
-    ws.text(
-        1,
-        1,
-        f"{sim.scenario.name}: uncertainty, {sim.draws:,} draws (seed {sim.seed})",
-        styles.TITLE_LOOK,
-    )
+    scenario, years = report.scenario, report.sheet_years
+    ws.text(1, 1, report.sheet_title, styles.TITLE_LOOK)
     ws.text(
         2,
         1,
-        f"Amounts in {sim.scenario.currency}. P5, P50 (the median) and P95 are amounts that "
+        f"Amounts in {scenario.currency}. P5, P50 (the median) and P95 are amounts that "
         "occurred in the draws "
         "(percentiles of the inverted empirical distribution); the mean is rounded half away "
         "from zero to the cent. Repeat with: budget simulate SCENARIO "
-        f"--draws {sim.draws} --seed {sim.seed}",
+        f"--draws {report.draws} --seed {report.seed}",
         styles.NOTE_LOOK,
     )
     header_row(
-        ws, HEADER_ROW, ["Item", "Funder", "Band", *map(sim.scenario.label, years)], right_from=3
+        ws, HEADER_ROW, ["Item", "Funder", "Band", *map(scenario.label, years)], right_from=3
     )
     column = {year: FIRST_YEAR_COLUMN + i for i, year in enumerate(years)}
     row = HEADER_ROW + 1
     funder_rows: dict[str, dict[str, int]] = {}
     skip = [1, 2]
-    for basis, title in (
-        (Basis.CASH, "Funder totals, cash basis"),
-        (Basis.COMMITMENT, "Funder totals, commitment basis"),
-    ):
+    for section in report.funder_totals:
         skip.append(row)
-        ws.text(row, 1, title, styles.BLOCK_TITLE)
+        ws.text(row, 1, section.sheet_title, styles.BLOCK_TITLE)
         row += 1
-        data = sim.funder_bands[sim.funder_bands["basis"] == basis]
-        for name, group in data.groupby("funder", sort=False):
-            key = str(name)
-            known = sim.scenario.funders.get(key)
-            placed = _bands(ws, row, known.name if known else key, key, group, column)
-            if basis == Basis.CASH:
-                funder_rows[key] = placed
+        for item in section.items:
+            placed = _bands(ws, row, item.funder_name, item, column)
+            if section.basis == Basis.CASH:
+                funder_rows[item.funder] = placed
             row += len(BANDS)
         row += 1
-    moving = sim.varying(Basis.CASH)
-    if len(moving):
+    varying = report.varying
+    if varying.items:
         skip.append(row)
-        ws.text(row, 1, "Commitments whose amount varies, cash basis", styles.BLOCK_TITLE)
+        ws.text(row, 1, varying.sheet_title, styles.BLOCK_TITLE)
         row += 1
-        for pair, group in moving.groupby(["commitment", "funder"], sort=False):
-            cid, funder = map(str, pair)
-            _bands(ws, row, cid, funder, group, column)
+        for item in varying.items:
+            _bands(ws, row, str(item.commitment), item, column)
             row += len(BANDS)
         row += 1
-    caps = sim.cap_chances
-    if len(caps):
+    caps = report.caps
+    if caps.items:
         skip.append(row)
-        ws.text(row, 1, "Probability that the cap binds", styles.BLOCK_TITLE)
+        ws.text(row, 1, caps.sheet_title, styles.BLOCK_TITLE)
         row += 1
-        for name, group in caps.groupby("commitment", sort=False):
-            ws.text(row, 1, str(name))
+        for cap in caps.items:
+            ws.text(row, 1, cap.commitment)
             ws.text(row, 3, "P(cap binds)")
-            for year, p in zip(group["year"], group["p_cap_binds"], strict=True):
-                _percent(ws, row, column[int(year)], float(p))
+            for year, p in cap.chances.items():
+                _percent(ws, row, column[year], p)
             row += 1
         row += 1
-    limits = sim.limit_chances
-    if len(limits):
+    limits = report.limits
+    if limits.items:
         skip.append(row)
-        ws.text(
-            row,
-            1,
-            "Budget ceilings: probability of a breach (amount above the ceiling)",
-            styles.BLOCK_TITLE,
-        )
+        ws.text(row, 1, limits.sheet_title, styles.BLOCK_TITLE)
         row += 1
-        for pair, group in limits.groupby(["funder", "basis"], sort=False):
-            key, limit_basis = map(str, pair)
-            ws.text(row, 1, f"Limit, {limit_basis} basis")
-            ws.text(row, 2, key)
+        for limit in limits.items:
+            ws.text(row, 1, f"Limit, {limit.basis} basis")
+            ws.text(row, 2, limit.funder)
             ws.text(row, 3, "Ceiling")
             ws.text(row + 1, 3, "P(breached)")
-            for year, ceiling, p in zip(
-                group["year"], group["ceiling_cents"], group["p_limit_breached"], strict=True
-            ):
-                ws.money(row, column[int(year)], int(ceiling))
-                _percent(ws, row + 1, column[int(year)], float(p))
+            for year, ceiling in limit.ceilings.items():
+                ws.money(row, column[year], ceiling)
+                _percent(ws, row + 1, column[year], limit.chances[year])
             row += 3
     fit_columns(ws, skip_rows=skip)
     ws.widths[1] = max(ws.widths.get(1, 0), 24)
@@ -147,11 +121,11 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     if not charted:
         return
     on = book.add_sheet(CHARTS_SHEET)
-    on.text(1, 1, f"{sim.scenario.name}: cash per funder per year, P5 to P95", styles.TITLE_LOOK)
+    on.text(1, 1, f"{scenario.name}: cash per funder per year, P5 to P95", styles.TITLE_LOOK)
     on.text(
         2,
         1,
-        f"Amounts in {sim.scenario.currency}, from the sheet '{SHEET}'; the median (P50) "
+        f"Amounts in {scenario.currency}, from the sheet '{SHEET}'; the median (P50) "
         "solid, P5 and P95 dashed. One chart to a printed page.",
         styles.NOTE_LOOK,
     )
@@ -159,24 +133,24 @@ def add_uncertainty_sheet(book: Book, sim: Simulation) -> None:
     for number, (key, placed) in enumerate(charted):
         if number:
             on.row_breaks.append(anchor - 1)
-        _band_chart(ws, key, placed, len(years), anchor, number, sim.scenario.currency, on)
+        _band_chart(ws, key, placed, len(years), anchor, number, scenario.currency, on)
         anchor += CHART_ROWS
     on.widths[1] = 12
     finish_sheet(on, freeze="A4")
 
 
 def _bands(
-    ws: Sheet, row: int, item: str, funder: str, group: pd.DataFrame, column: dict[int, int]
+    ws: Sheet, row: int, name: str, item: BandItem, column: dict[int, int]
 ) -> dict[str, int]:
     """Four lines (mean, P5, P50, P95) for one item; returns the row of each band."""
     placed = {}
-    for offset, (band, label) in enumerate(BANDS):
+    for offset, ((band, label), by_year) in enumerate(zip(BANDS, item.bands, strict=True)):
         if offset == 0:
-            ws.text(row, 1, item)
-            ws.text(row, 2, funder)
+            ws.text(row, 1, name)
+            ws.text(row, 2, item.funder)
         ws.text(row + offset, 3, label)
-        for year, cents in zip(group["year"], group[f"{band}_cents"], strict=True):
-            ws.money(row + offset, column[int(year)], int(cents))
+        for year, cents in by_year.items():
+            ws.money(row + offset, column[year], cents)
         placed[band] = row + offset
     return placed
 

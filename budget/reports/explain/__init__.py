@@ -2,14 +2,13 @@
 
 `explain(scenario, commitment_id, year=None)` returns an `Explanation` (plain data: inputs
 with their file and field, the working, the result per fiscal year and basis, the funder
-split) or the problems that stop it; `explanation_text` and `explanation_json` lay it out.
+split) or the problems that stop it; `budget.render.explain` lays it out (text, JSON).
 The working is done in exact arithmetic with the money and period rules of the engine, and
 must reproduce the engine's projection to the cent.
 """
 
 from __future__ import annotations
 
-from budget.render.explain import explanation_data, explanation_json, explanation_text
 from budget.reports.explain.build import (
     EXPLAINERS,
     ExplanationMismatch,
@@ -41,8 +40,5 @@ __all__ = [
     "YearExplanation",
     "explain",
     "explain_all",
-    "explanation_data",
-    "explanation_json",
-    "explanation_text",
     "unknown_commitment",
 ]
