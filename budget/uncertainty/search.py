@@ -29,8 +29,10 @@ import numpy as np
 from budget.core.inputs import BoolArray, IntArray
 from budget.core.model import Dist, Scenario
 from budget.core.money import round_half_away
+from budget.engine.compute import compute
 from budget.engine.limits import LimitYear, breach_mask, check_rows
-from budget.engine.projection import Plan, compile_plan, compute, funder_totals, project
+from budget.engine.plan import Plan, compile_plan
+from budget.engine.projection import funder_totals, project
 from budget.uncertainty.sampling import tied_groups
 
 if TYPE_CHECKING:
