@@ -108,9 +108,11 @@ def main() -> None:
     limit = calculation_sheet.MAX_COMMITMENTS
     folder = Path(tempfile.mkdtemp())
     print(f"MAX_COMMITMENTS = {limit:,}; medians of {args.repeats} runs")
+    # sheet: what the Calculation sheet adds to writing the workbook (with - without), also
+    # per commitment (ms each); per commitment: its formulas. The limit is chosen from these.
     print(
-        f"{'commitments':>11} {'formulas':>9} {'without (s)':>12} {'with (s)':>9} "
-        f"{'sheet (s)':>9} {'layout (s)':>10} {'LO without':>10} {'LO with':>8}"
+        f"{'commitments':>11} {'formulas':>9} {'each':>5} {'without (s)':>12} {'with (s)':>9} "
+        f"{'sheet (s)':>9} {'ms each':>8} {'layout (s)':>10} {'LO without':>10} {'LO with':>8}"
     )
     for size in sizes:
         source = folder / f"bench-{size}.toml"
@@ -137,9 +139,11 @@ def main() -> None:
         if size in opened:
             lo_without = f"{libreoffice_seconds(without, folder / 'lo-without'):.1f}"
             lo_with = f"{libreoffice_seconds(with_sheet, folder / 'lo-with'):.1f}"
+        each = f"{formulas / size:.0f}" if formulas else "-"
         print(
-            f"{size:>11,} {formulas or '-':>9} {base:>12.2f} {full:>9.2f} {full - base:>9.2f} "
-            f"{layout:>10.2f} {lo_without:>10} {lo_with:>8}"
+            f"{size:>11,} {formulas or '-':>9} {each:>5} {base:>12.2f} {full:>9.2f} "
+            f"{full - base:>9.2f} {(full - base) / size * 1000:>8.2f} {layout:>10.2f} "
+            f"{lo_without:>10} {lo_with:>8}"
         )
 
 

@@ -132,7 +132,9 @@ def bare_floor(n: int, years: int = 10) -> dict[str, float]:
 
 def stages(scenario, repeats: int) -> dict[str, float]:
     """Median CPU seconds of each stage of budget.project."""
-    from budget.engine.projection import compile_plan, compute, tidy
+    from budget.engine.compute import compute
+    from budget.engine.plan import compile_plan
+    from budget.engine.projection import tidy
 
     times: dict[str, list[float]] = {"compile": [], "compute": [], "split + tidy": []}
     for _ in range(repeats):

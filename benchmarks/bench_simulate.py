@@ -34,7 +34,8 @@ from unittest import mock
 import numpy as np
 
 from budget.core.model import Scenario
-from budget.engine.projection import compile_plan, compute
+from budget.engine.compute import compute
+from budget.engine.plan import compile_plan
 from budget.load import read_scenario
 from budget.uncertainty.sampling import random_values
 from budget.uncertainty.simulate import simulate

@@ -1,4 +1,4 @@
-"""The cost of scanning a large XLSX sheet's cell references (scenario/xlsx.py `_far_cells`),
+"""The cost of scanning a large XLSX sheet's cell references (load/xlsx.py `_far_cells`),
 against the baseline of only unpacking the sheet, from the same run.
 
     PYTHONPATH=. python benchmarks/bench_xlsx_scan.py [ROWS]

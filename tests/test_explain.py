@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 
 import budget
 from budget.cli import cli
-from budget.engine.projection import compile_plan, compute
+from budget.engine.compute import compute
+from budget.engine.plan import compile_plan
 from budget.render.explain import explanation_data, explanation_text
 from budget.reports.explain import Explanation, Unit, explain
 from budget.testing.strategies import scenarios

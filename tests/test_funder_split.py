@@ -17,7 +17,7 @@ from budget.engine.funder_split import (
     split_funders,
     sum_by_funder,
 )
-from budget.engine.projection import compile_plan
+from budget.engine.plan import compile_plan
 from budget.testing.strategies import scenarios
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

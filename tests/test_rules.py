@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
-from budget.engine.projection import compile_plan, compute, split_funders
+from budget.engine.compute import compute
+from budget.engine.funder_split import split_funders
+from budget.engine.plan import compile_plan
 from budget.testing.strategies import scenarios
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

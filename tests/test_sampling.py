@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.core.dists import draw
-from budget.engine.projection import compile_plan
+from budget.engine.plan import compile_plan
 from budget.testing.strategies import scenarios
 from budget.uncertainty.sampling import chunks, random_values, stream, tied_groups
 

@@ -16,8 +16,11 @@ from hypothesis import strategies as st
 from budget.core.dists import draw
 from budget.core.model import BASES, ByYear, Limit
 from budget.core.money import allocate_rows, round_half_away
+from budget.engine.compute import compute
+from budget.engine.funder_split import split_funders
 from budget.engine.limits import breach_mask
-from budget.engine.projection import compile_plan, compute, funder_totals, split_funders
+from budget.engine.plan import compile_plan
+from budget.engine.projection import funder_totals
 from budget.load import load_scenario
 from budget.testing.strategies import scenarios
 from budget.uncertainty.sampling import random_values

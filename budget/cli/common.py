@@ -9,12 +9,23 @@ from typing import Any, NoReturn
 
 import click
 
-from budget.cli.outputs import Output, Shown, open_elsewhere, parse_output, text_for_file
+from budget.cli.outputs import (
+    Output,
+    Shown,
+    open_elsewhere,
+    parse_output,
+    text_for_file,
+    write_text_output,
+)
 from budget.core.errors import InputError, Problem
-from budget.core.model import Scenario
+from budget.core.model import ByYear, Dist, Scenario
+from budget.core.money import format_euros_grouped
+from budget.engine.limits import check_rows
 from budget.kinds import KINDS
 from budget.load import read_scenario
 from budget.render.formats import Format
+from budget.render.ledger_text import breach_lines
+from budget.render.present import workbook_progress
 from budget.render.text import with_conventions, with_euros
 
 FORMATS = click.Choice([f.value for f in Format])
@@ -89,7 +100,7 @@ def write_rows_or_fail(
 ) -> None:
     """Write a .csv or .json target: `shown` in its format, atomically, never over an input
     (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
-    from budget.cli.outputs import write_text_output
+    # imported here: start-up time (the workbook package loads openpyxl)
     from budget.render.workbook.save import protected_files
 
     try:
@@ -101,10 +112,6 @@ def write_rows_or_fail(
 
 def warn_breaches(scenario: Scenario, rows: Any) -> int:
     """One line on stderr per limit breached in a year; the number of such lines."""
-    # imported here: start-up time
-    from budget.engine.limits import check_rows
-    from budget.render.ledger_text import breach_lines
-
     lines = breach_lines(check_rows(scenario, rows), scenario.label)
     for line in lines:
         click.echo(line, err=True)
@@ -118,8 +125,6 @@ def data_rows(scenario: Scenario, rows: Any) -> Any:
 
 def central_value_notes(scenario: Scenario) -> list[str]:
     """One line per uncertain input, saying which value the projection used."""
-    from budget.core.model import ByYear, Dist
-    from budget.core.money import format_euros_grouped
 
     def note(owner: str, field: str, value: ByYear) -> str:
         if isinstance(value.every, Dist):
@@ -160,7 +165,10 @@ def write_workbook_or_fail(
     """The workbook of `rows`, with the Commitment vs cash sheet; with `realised` (plan
     against actual), that sheet from the forecast and a Plan vs actual sheet; with
     `indicators` and [[indicators]] in the scenario, an Indicators sheet."""
+    # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import forecast_rows
+
+    # imported here: start-up time (the workbook package loads openpyxl)
     from budget.render.workbook import write_workbook
     from budget.render.workbook.indicators_sheet import indicators_sheet
     from budget.render.workbook.ledger_sheet import ledger_sheet
@@ -183,7 +191,6 @@ def write_workbook_or_fail(
                 scenario, rows if forecast is None else forecast, bool(realised is not None)
             )
         )
-    from budget.render.present import workbook_progress
 
     try:
         with workbook_progress(output, len(rows)) as progress:

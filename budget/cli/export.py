@@ -38,7 +38,10 @@ def export(scenario: str, target: str, output: str) -> None:
     with two decimals) and datapackage.json (Table Schema and Fiscal Data Package model).
     Files are written atomically and never over an input.
     """
+    # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import actuals_frame
+
+    # imported here: start-up time (the exports load openpyxl via the workbook package)
     from budget.render.export import write_datapackage, write_iati
     from budget.render.export.files import inputs_of
 

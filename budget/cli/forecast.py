@@ -18,6 +18,7 @@ def realise_or_fail(
 ) -> Any:
     """Plan against actual for the scenario's actuals (or `files`); warnings on stderr,
     exit 1 on a bad actuals file."""
+    # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import realise
 
     frame, problems, warnings = realise(scenario, files, as_of, plan)
@@ -38,6 +39,7 @@ def forecast_or_none(scenario: Scenario, rows: Any) -> Any:
 
 def forecast_from(scenario: Scenario, realised: Any) -> Any:
     """The forecast of plan-against-actual rows, as tidy rows."""
+    # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import forecast_rows
 
     return forecast_rows(scenario, realised)

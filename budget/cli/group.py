@@ -20,6 +20,7 @@ from budget.cli import actuals, check, compare, explain, export, indicators, ini
 from budget.cli import simulate as simulate_command
 from budget.cli.common import INTERNAL_ERROR, INTERRUPTED
 from budget.core.terminal import escaping_streams, one_line
+from budget.render.atomic import Terminated, raise_terminated
 
 
 class BudgetGroup(click.Group):
@@ -112,8 +113,6 @@ for command in (
 def main() -> None:
     """The console script: exit statuses as documented; never a traceback for the user
     unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130, SIGTERM 143."""
-    from budget.render.atomic import Terminated, raise_terminated
-
     signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
     try:
         code = cli.main(standalone_mode=False)

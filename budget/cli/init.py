@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from budget.cli.common import fail
+from budget.cli.outputs import STARTER, write_new_file
 
 
 @click.command()
@@ -18,8 +19,6 @@ def init(file: str) -> None:
     annual, grant), a budget ceiling and an assumption, each explained in a comment.
     `budget run FILE` runs it as it is. An existing FILE is never overwritten.
     """
-    from budget.cli.outputs import STARTER, write_new_file
-
     text = STARTER.read_text(encoding="utf-8")
     if file == "-":
         click.echo(text, nl=False)

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from budget.core.dists import Dist
+from budget.core.money import format_euros_grouped
 from budget.core.periods import FiscalCalendar, year_label
 
 
@@ -60,10 +61,8 @@ class ByYear:
         return any(isinstance(v, Dist) for _, v in self.table)
 
     def describe(self) -> str:
-        from budget.core.money import format_euros_grouped as f
-
         def one(v: Value) -> str:
-            return v.describe() if isinstance(v, Dist) else f(v)
+            return v.describe() if isinstance(v, Dist) else format_euros_grouped(v)
 
         if self.every is not None:
             return f"{one(self.every)} every year"

@@ -15,16 +15,12 @@ projection) neither copies anything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import numpy.typing as npt
 
 from budget.core.model import Basis
 from budget.core.money import allocate_rows, split_in_two
-
-if TYPE_CHECKING:
-    from budget.engine.projection import Plan
+from budget.engine.plan import Plan
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

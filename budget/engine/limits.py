@@ -59,7 +59,7 @@ def breach_mask(
 ) -> list[tuple[Limit, int, int, npt.NDArray[np.bool_], IntArray]]:
     """Per limit and year: (limit, year, ceiling, breached per draw, amount per draw).
 
-    `totals[basis]` is int64 (draws, funders, years), as `engine.funder_totals` gives it.
+    `totals[basis]` is int64 (draws, funders, years), as `projection.funder_totals` gives it.
     """
     index = {f: i for i, f in enumerate(funders)}
     out = []

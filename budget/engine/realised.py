@@ -21,6 +21,7 @@ from budget.core.model import BASES, Scenario
 from budget.core.periods import FiscalCalendar
 from budget.engine.projection import COLUMNS as TIDY_COLUMNS
 from budget.engine.projection import project
+from budget.kinds import KINDS
 from budget.load.bookings import UNPLANNED, read_bookings
 
 KEYS = ["commitment", "funder", "basis", "year"]
@@ -228,8 +229,6 @@ def _sum_by_key(key: Codes, cents: Codes) -> tuple[Codes, Codes]:
 def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
     """The forecast as tidy projection rows (the columns of `budget.project`, with
     `amount_cents` the forecast), for the ledger, the limits and `check`."""
-    from budget.kinds import KINDS
-
     kinds = {c.id: c.kind for c in scenario.commitments}
     names = [*KINDS, UNPLANNED]
     commitment = realised["commitment"].cat

@@ -47,7 +47,7 @@ class Kind(Protocol):
     fields: Mapping[str, str]
     year_inputs: tuple[str, ...]
     uncertain: frozenset[str]
-    # True: recorded in one year and paid over others (see engine.split_funders). False:
+    # True: recorded in one year and paid over others (see funder_split.split_commitments). False:
     # the commitment basis equals the cash basis in every year (the engine relies on it).
     commits_up_front: bool
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from budget.core.fields import FieldReader
 from budget.core.inputs import column_of
-from budget.core.money import allocate_rows, share_weights
+from budget.core.money import allocate_rows, format_euros_grouped, share_weights
 from budget.core.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints
 
@@ -149,11 +149,10 @@ class GrantKind:
             return None
         pairs = tuple((y, v) for y, v in schedule.table if isinstance(v, int))
         if sum(c for _, c in pairs) != total:
-            from budget.core.money import format_euros_grouped as f
-
+            added = format_euros_grouped(sum(c for _, c in pairs))
             reader.error(
                 "allocation",
-                f"the schedule adds up to {f(sum(c for _, c in pairs))}, not the total {f(total)}",
+                f"the schedule adds up to {added}, not the total {format_euros_grouped(total)}",
                 "make the years add up to the total",
             )
             return None

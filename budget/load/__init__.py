@@ -15,6 +15,7 @@ from budget.kinds.table import commitment_table
 from budget.load.files import load_files
 from budget.load.inherit import merge
 from budget.load.parse import build_scenario
+from budget.load.read import STDIN, STDIN_SHOWN
 
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 
@@ -22,8 +23,6 @@ MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
     """The scenario at `path` and its problems: (scenario, []) or (None, problems).
     `path` "-" reads standard input, shown as "<stdin>" in messages."""
-    from budget.load.read import STDIN, STDIN_SHOWN
-
     shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
     with cycle_collector_paused():
         scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)

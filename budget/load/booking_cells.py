@@ -23,6 +23,7 @@ from budget.core.fields import YEAR_MAX, YEAR_MIN
 from budget.core.model import BASES, Basis
 from budget.core.money import MoneyError, parse_cents
 from budget.core.periods import FiscalCalendar
+from budget.load.register import column_letters
 
 # At most this many lines per column and kind of problem; then one line counts the rest.
 SHOWN = 20
@@ -247,6 +248,4 @@ def basis_of(check: Checker, values: Text) -> Text:
 
 def letters(index: int) -> str:
     """0 -> "A", 26 -> "AA": the spreadsheet name of a column (as registers name them)."""
-    from budget.load.register import column_letters
-
     return column_letters(index)

@@ -26,6 +26,7 @@ from budget.core.errors import Problem
 from budget.core.model import Scenario
 from budget.load import booking_cells as cells
 from budget.load.booking_cells import SHOWN, Checker, Text
+from budget.load.register import RegisterError, read_cells
 
 UNPLANNED = "(unplanned)"
 COLUMNS = ("date", "year", "commitment", "funder", "basis", "amount", "reference", "description")
@@ -107,8 +108,6 @@ def _frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
 def _read_file(
     scenario: Scenario, shown: str
 ) -> tuple[dict[str, Any] | None, list[Problem], list[str]]:
-    from budget.load.register import RegisterError, read_cells
-
     try:
         table = read_cells(Path(shown))
     except RegisterError as exc:

@@ -8,7 +8,9 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt
 from budget.core.fields import uncovered
+from budget.core.money import format_euros_grouped
 from budget.kinds import KINDS
+from budget.kinds.base import largest
 from budget.load.common import Draft
 
 # Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
@@ -45,9 +47,6 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
 
 def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
     """Every sum the engine forms stays inside int64 cents."""
-    from budget.core.money import format_euros_grouped
-    from budget.kinds.base import largest
-
     specs: dict[str, list[Any]] = {name: [] for name in KINDS}
     for c in draft.commitments:
         specs[c.kind].append(c.spec)

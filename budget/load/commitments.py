@@ -14,6 +14,7 @@ from typing import Any
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
 from budget.core.model import Commitment, Funder, Recipient
+from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
 from budget.kinds import COMMON_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
@@ -351,7 +352,6 @@ def _funders(
             "shares are exact fractions such as 1/2 and 1/3 that add up to 1",
         )
         return None
-    from budget.core.money import MoneyError, share_weights
 
     try:
         share_weights([s for _, s in shares])
@@ -377,8 +377,6 @@ def _interned(
 
 
 def _share(reader: FieldReader, key: str, value: Any) -> Fraction | None:
-    from budget.core.money import MoneyError, parse_share
-
     try:
         return parse_share(value)
     except MoneyError as exc:

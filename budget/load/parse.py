@@ -9,8 +9,10 @@ problem was found. A new `[scenario]` key is a line in SCENARIO_FIELDS and a lin
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from budget.core.currency import DEFAULT, parse_currency
 from budget.core.errors import (
     CONTROL_HINT,
     Problem,
@@ -21,7 +23,7 @@ from budget.core.errors import (
 )
 from budget.core.fields import FieldReader, uncovered
 from budget.core.model import BASES, Basis, Funder, Limit, Recipient, ReportingOrg, Scenario
-from budget.core.periods import FiscalCalendar
+from budget.core.periods import YEAR_LABELS, FiscalCalendar
 from budget.kinds import KINDS
 from budget.kinds.base import spans
 from budget.load.actuals_settings import SCENARIO_FIELDS as REALISATION_FIELDS
@@ -30,6 +32,7 @@ from budget.load.checks import CHECKS
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
 from budget.load.inherit import Entry, Merged
+from budget.load.publishing import read_reporting_org
 
 SCENARIO_FIELDS = {
     "name": "the scenario's name, shown in every output",
@@ -127,8 +130,6 @@ def _read_head(draft: Draft) -> None:
 def _year_label(head: FieldReader, calendar: FiscalCalendar) -> str:
     """`[scenario] year_label`: one of budget.core.periods.YEAR_LABELS. "span" names two calendar
     years, so it is refused for a fiscal year that is the calendar year."""
-    from budget.core.periods import YEAR_LABELS
-
     if not head.has("year_label"):
         return "end"
     value = head.raw["year_label"]
@@ -149,9 +150,6 @@ def _year_label(head: FieldReader, calendar: FiscalCalendar) -> str:
 def _publishing(head: FieldReader) -> tuple[str, ReportingOrg | None]:
     """`[scenario] currency` and `reporting_org` (see budget.core.currency and
     budget.load.publishing)."""
-    from budget.core.currency import DEFAULT, parse_currency
-    from budget.load.publishing import read_reporting_org
-
     currency = DEFAULT
     if head.has("currency"):
         code, message, hint = parse_currency(head.raw["currency"])
@@ -251,8 +249,6 @@ def _read_realisation(draft: Draft) -> None:
 
 
 def _stem(path: str) -> str:
-    from pathlib import Path
-
     return Path(path).stem
 
 

@@ -17,7 +17,7 @@ MAX_BYTES = 50 * 2**20
 STDIN = Path("-")
 STDIN_SHOWN = "<stdin>"
 
-try:  # A parser in Rust, about five times as fast as tomllib on large scenarios.
+try:  # A parser in Rust, much faster than tomllib on large scenarios (see bench_register).
     import rtoml
 except ImportError:  # pragma: no cover - tomllib reads the same files, more slowly
     rtoml = None  # type: ignore[assignment]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from budget.core.errors import Problem, excerpt
 from budget.kinds import COMMON_FIELDS, KINDS
@@ -524,8 +525,6 @@ CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
 def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
     it is read (so that a large file's raw cells are never all held at once)."""
-    import pandas as pd
-
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,6 @@ def check_xlsx(path: Path) -> None:
     """Refuse a workbook that would take far more memory than its size suggests, before
     a reader allocates it: parts that unpack to huge text, or a first sheet whose area
     (the declared dimension, or for a small sheet every cell's position) is vast."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as book:
             parts = book.infolist()
@@ -158,7 +157,7 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     calamine's copy of the sheet and the cleaned columns are held, never a Python list per
     row or every raw cell as well."""
     check_xlsx(path)
-    try:
+    try:  # imported here: only XLSX registers need it, and openpyxl stands in without it
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl still works
         return read_xlsx_columns_openpyxl(path, clean)
@@ -207,10 +206,8 @@ def _columns_of_rows(rows: Iterator[Sequence[Any]], clean: Clean) -> list[list[A
 
 def read_xlsx_columns_openpyxl(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     """The first sheet's cells column by column, read by openpyxl (the fallback)."""
-    import zipfile
-
     check_xlsx(path)
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # imported here: start-up time (openpyxl is large)
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from budget.core.dists import draw_by_kind
 from budget.core.inputs import IntArray
-from budget.engine.projection import Plan
+from budget.engine.plan import Plan
 
 # --- drawing ----------------------------------------------------------------------------
 

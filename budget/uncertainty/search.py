@@ -29,8 +29,10 @@ import numpy as np
 from budget.core.inputs import BoolArray, IntArray
 from budget.core.model import Dist, Scenario
 from budget.core.money import round_half_away
+from budget.engine.compute import compute
 from budget.engine.limits import LimitYear, breach_mask, check_rows
-from budget.engine.projection import Plan, compile_plan, compute, funder_totals, project
+from budget.engine.plan import Plan, compile_plan
+from budget.engine.projection import funder_totals, project
 from budget.uncertainty.sampling import tied_groups
 
 if TYPE_CHECKING:
@@ -171,6 +173,7 @@ class _Space:
 
 def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
     """Search the uncertain inputs for a limit breach (see the module docstring)."""
+    # imported here: start-up time (hypothesis is slow to import; only `check` searches)
     from hypothesis import HealthCheck, Phase, Verbosity, find, settings, target
     from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample, Unsatisfiable
@@ -244,7 +247,7 @@ def _levels(cells: Sequence[str], dists: Sequence[Dist]) -> st.SearchStrategy[tu
     """A search space that stays small however many inputs there are: one level per field
     (a position from 0 to 1000 permille within each input's range, the same for every
     input of that field), and up to 20 inputs set apart at a level of their own."""
-    from hypothesis import strategies as st
+    from hypothesis import strategies as st  # imported here: start-up time, as in `search`
 
     fields = sorted(set(cells))
     permille = st.integers(0, PERMILLE)

@@ -31,6 +31,7 @@ from budget.core.inputs import IntArray
 from budget.core.memory import reuse_freed_memory
 from budget.core.model import BASES, Basis, Scenario
 from budget.core.money import mean_half_away
+from budget.engine.compute import compute
 from budget.engine.funder_split import (
     draws_last,
     members_of,
@@ -39,7 +40,7 @@ from budget.engine.funder_split import (
     sum_by_funder,
 )
 from budget.engine.limits import breach_mask
-from budget.engine.projection import Plan, compile_plan, compute
+from budget.engine.plan import Plan, compile_plan
 from budget.kinds import KINDS
 from budget.uncertainty.sampling import chunks, random_values, tied_groups
 from budget.uncertainty.workers import Additions, run_chunks

@@ -47,10 +47,9 @@ from budget.reports.explain import Explanation, explain_all
 from budget.reports.overview import EARLIER, LATER
 
 SHEET = "Calculation"
-# Chosen with benchmarks/bench_calculation.py (see the README): the sheet holds about 36
-# formulas per commitment and takes about 2.5 ms per commitment to lay out and write; at
-# 2,000 commitments it adds about 5 s to writing the workbook (3 s without it) and about
-# 4 s to opening it in LibreOffice. Above this many commitments it is left out.
+# Chosen with benchmarks/bench_calculation.py, which prints what the sheet adds to writing
+# a workbook (and to opening it in LibreOffice) beside the same workbook without it, per
+# number of commitments. Above this many commitments it is left out.
 MAX_COMMITMENTS = 2_000
 
 # A kind's lines: they write a commitment's working after its span-wide inputs (the refs by

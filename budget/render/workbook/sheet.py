@@ -316,8 +316,9 @@ def fit_columns(
 
 def finish_sheet(sheet: Sheet, freeze: str | None, title_rows: str | None = None) -> None:
     """Freeze panes at `freeze` (e.g. "C5": rows above and columns left stay in view) and
-    repeat `title_rows` ("4:4") on every printed page. Every sheet prints landscape on A4,
-    fitted to one page wide, with the sheet's name and page number in the footer."""
+    repeat `title_rows` ("4:4") on every printed page. The rest of the print setup is the
+    same for every sheet, finished or not, and written by `sheetxml.tail_xml`: landscape
+    A4, one page wide, no gridlines, "<sheet name>, page P of N" in the footer."""
     sheet.freeze = freeze
     sheet.title_rows = title_rows
 

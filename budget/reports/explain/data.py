@@ -1,6 +1,6 @@
 """An explanation as plain data: inputs, steps and results per fiscal year and basis.
 
-Renderers (the terminal table, JSON, later a Calculation sheet) only lay these out. Every
+Renderers (the terminal table, JSON, the Calculation sheet) only lay these out. Every
 amount is exact: integer cents, or a Fraction of cents before rounding.
 """
 
@@ -139,7 +139,7 @@ class FunderPart:
     payments to date); exact: split x share; rounded_down: exact rounded down to the
     cent; leftover_cent: the cent it got by largest remainder (0 or 1); before: for a
     cumulative split, the funder's part of the payments up to the year before (else 0);
-    mended: a cent moved so that no part is negative (see engine.split_funders);
+    mended: a cent moved so that no part is negative (see funder_split.split_commitments);
     part: what the funder pays that year = rounded_down + leftover_cent - before + mended.
     """
 

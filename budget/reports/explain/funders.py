@@ -1,7 +1,7 @@
 """The funder split, step by step: each funder's share, exact part, part rounded down and
 the cent it got by largest remainder, on the commitment and the cash basis.
 
-The split rules are the engine's (`engine.split_funders`): each year's amount is divided
+The split rules are the engine's (`funder_split.split_commitments`): each year's amount is divided
 by `money.allocate`; a grant's cash (recorded up front, paid over years) is divided
 cumulatively, so that each funder ends up paying exactly its share of the grant.
 """
