@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
+from importlib import resources
 
 import pytest
 from click.testing import CliRunner
@@ -17,11 +17,10 @@ from click.testing import CliRunner
 import budget.cli.group
 import budget.cli.run
 from budget.cli import cli
+from tests.helpers import LETTER, SCENARIOS, child_env, invoke, write_file
 
-ROOT = Path(__file__).parent.parent
-LETTER = ROOT / "scenarios" / "letter-2014.toml"
-UNCERTAIN = ROOT / "scenarios" / "letter-2014-uncertain.toml"
-REALISED = ROOT / "scenarios" / "letter-2014-realised.toml"
+UNCERTAIN = SCENARIOS / "letter-2014-uncertain.toml"
+REALISED = SCENARIOS / "letter-2014-realised.toml"
 
 SMALL = """
 [scenario]
@@ -48,21 +47,11 @@ def small(id: str = "a", amount: str = "1234.50", extra: str = "") -> str:
     return SMALL.format(id=id, amount=amount, extra=extra)
 
 
-def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def invoke(*args: object, input: str | None = None):
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
-
-
 # --- -o by extension ------------------------------------------------------------------------
 
 COMMANDS = {
     "run": [LETTER],
-    "compare": [LETTER, ROOT / "scenarios" / "sin-eu-grant.toml"],
+    "compare": [LETTER, SCENARIOS / "sin-eu-grant.toml"],
     "simulate": [UNCERTAIN, "--draws", "20", "--seed", "3"],
     "actuals": [REALISED],
 }
@@ -115,12 +104,12 @@ def test_o_wrong_usage_is_exit_2(tmp_path, command, name, says):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_o_never_writes_over_an_input(tmp_path):
+def test_o_never_writes_over_an_input(tmp_path, scenario_file):
     actuals = tmp_path / "actuals.csv"
     actuals.write_text("date,commitment,funder,amount\n2015-02-01,a,VenJ,10.00\n")
     before = actuals.read_bytes()
     text = small().replace("[funders", f'actuals = "{actuals}"\n[funders', 1)
-    result = invoke("run", write(tmp_path, text), "-o", actuals)
+    result = invoke("run", scenario_file(text), "-o", actuals)
     assert result.exit_code == 1
     assert f"{actuals}: is an input of this scenario" in result.stderr
     assert actuals.read_bytes() == before
@@ -159,9 +148,11 @@ def test_scenario_from_standard_input(tmp_path, monkeypatch):
     assert from_stdin.stdout == from_file.stdout
 
 
-def test_paths_in_standard_input_are_relative_to_the_working_folder(tmp_path, monkeypatch):
+def test_paths_in_standard_input_are_relative_to_the_working_folder(
+    tmp_path, scenario_file, monkeypatch
+):
     (tmp_path / "base").mkdir()
-    write(tmp_path / "base", small(), "base.toml")
+    write_file(tmp_path / "base", small(), "base.toml")
     monkeypatch.chdir(tmp_path)
     child = '[scenario]\nextends = "base/base.toml"\nname = "child"\n'
     result = invoke("run", "-", "--format", "csv", input=child)
@@ -185,9 +176,9 @@ def test_standard_input_is_read_once_only(command):
 # --- CSV for spreadsheet users --------------------------------------------------------------
 
 
-def test_excel_csv_bom_semicolons_decimal_comma_and_no_formulas(tmp_path):
+def test_excel_csv_bom_semicolons_decimal_comma_and_no_formulas(scenario_file):
     text = small(id="=cmd|calc", amount="1234.50").replace('name = "Small"', 'name = "-2+3"')
-    result = invoke("run", write(tmp_path, text), "--format", "excel-csv")
+    result = invoke("run", scenario_file(text), "--format", "excel-csv")
     assert result.exit_code == 0, result.output
     data = result.stdout_bytes
     assert data.startswith(b"\xef\xbb\xbf")
@@ -213,10 +204,10 @@ def test_excel_csv_keeps_negative_amounts_numbers(tmp_path):
     )
 
 
-def test_a_carriage_return_in_a_text_field_is_quoted(tmp_path):
+def test_a_carriage_return_in_a_text_field_is_quoted(scenario_file):
     text = small().replace('name = "Small"', 'name = "Plan\\rB"')
     for fmt in ("csv", "excel-csv"):
-        result = invoke("run", write(tmp_path, text), "--format", fmt)
+        result = invoke("run", scenario_file(text), "--format", fmt)
         assert result.exit_code == 0, result.output
         body = result.stdout_bytes.decode("utf-8-sig")
         assert '"Plan\rB"' in body
@@ -240,19 +231,19 @@ def test_simulation_csv_in_excel_flavour(tmp_path):
 # --- exit statuses --------------------------------------------------------------------------
 
 
-def test_strict_run_exits_3_on_a_breach(tmp_path):
-    path = write(tmp_path, small(extra='[[limits]]\nfunder = "VenJ"\nmax = "1000.00"\n'))
+def test_strict_run_exits_3_on_a_breach(scenario_file):
+    path = scenario_file(small(extra='[[limits]]\nfunder = "VenJ"\nmax = "1000.00"\n'))
     assert invoke("run", path).exit_code == 0
     result = invoke("run", path, "--strict")
     assert result.exit_code == 3
     assert "is above the ceiling" in result.stderr
-    fine = write(tmp_path, small(extra='[[limits]]\nfunder = "VenJ"\nmax = "1234.50"\n'), "ok.toml")
+    fine = scenario_file(small(extra='[[limits]]\nfunder = "VenJ"\nmax = "1234.50"\n'), "ok.toml")
     assert invoke("run", fine, "--strict").exit_code == 0
 
 
-def test_strict_actuals_exits_3_on_a_breach(tmp_path):
+def test_strict_actuals_exits_3_on_a_breach(scenario_file):
     text = f'[scenario]\nextends = "{REALISED}"\nname = "strict"\n'
-    path = write(tmp_path, text + '[[limits]]\nfunder = "VenJ"\nmax = "1.00"\n', "r.toml")
+    path = scenario_file(text + '[[limits]]\nfunder = "VenJ"\nmax = "1.00"\n', "r.toml")
     assert invoke("actuals", path).exit_code == 0
     result = invoke("actuals", path, "--strict")
     assert result.exit_code == 3
@@ -284,7 +275,8 @@ def test_the_console_script_exit_statuses(tmp_path):
             input=stdin,
             capture_output=True,
             text=True,
-            cwd=ROOT,
+            cwd=tmp_path,
+            env=child_env(),
             check=False,
         )
 
@@ -318,18 +310,18 @@ def test_help_documents_the_exit_statuses():
 # --- rough edges ----------------------------------------------------------------------------
 
 
-def test_indexation_above_1_without_percent_is_an_error(tmp_path):
-    result = invoke("validate", write(tmp_path, small(extra='indexation = "2"')))
+def test_indexation_above_1_without_percent_is_an_error(scenario_file):
+    result = invoke("validate", scenario_file(small(extra='indexation = "2"')))
     assert result.exit_code == 1
     assert "field 'indexation': '2' is a rate above 100% a year" in result.stderr
     assert "did you mean 2%?" in result.stderr
     for fine in ('"150%"', '"2%"', '"0.02"', '"1"'):
-        ok = invoke("validate", write(tmp_path, small(extra=f"indexation = {fine}")))
+        ok = invoke("validate", scenario_file(small(extra=f"indexation = {fine}")))
         assert ok.exit_code == 0, (fine, ok.output)
 
 
-def test_indexation_150_percent_is_applied(tmp_path):
-    result = invoke("run", write(tmp_path, small(extra='indexation = "150%"')), "--format", "csv")
+def test_indexation_150_percent_is_applied(scenario_file):
+    result = invoke("run", scenario_file(small(extra='indexation = "150%"')), "--format", "csv")
     amounts = [line.split(",")[-1] for line in result.stdout.splitlines()[1:]]
     # 1,234.50 in 2015, then 2.5 times that: 3,086.25.
     assert amounts == ["123450", "308625", "123450", "308625"]
@@ -353,20 +345,20 @@ end = 2017-01-01
 """
 
 
-def test_allocation_with_advance_is_an_error(tmp_path):
-    both = write(tmp_path, GRANT + 'allocation = "months"\nadvance = "0.8"\n')
+def test_allocation_with_advance_is_an_error(scenario_file):
+    both = scenario_file(GRANT + 'allocation = "months"\nadvance = "0.8"\n')
     result = invoke("validate", both)
     assert result.exit_code == 1
     assert "commitment 'g', field 'allocation': is set together with advance" in result.stderr
     assert "the advance share is paid in the first fiscal year" in result.stderr
     for fine in ('advance = "0.8"\n', 'allocation = "months"\n'):
-        assert invoke("validate", write(tmp_path, GRANT + fine)).exit_code == 0
+        assert invoke("validate", scenario_file(GRANT + fine)).exit_code == 0
 
 
-def test_an_advance_may_replace_an_inherited_allocation(tmp_path):
-    write(tmp_path, GRANT + 'allocation = "months"\n', "base.toml")
+def test_an_advance_may_replace_an_inherited_allocation(scenario_file):
+    scenario_file(GRANT + 'allocation = "months"\n', "base.toml")
     child = '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "g"\nadvance = "0.8"\n'
-    result = invoke("run", write(tmp_path, child), "--format", "csv")
+    result = invoke("run", scenario_file(child), "--format", "csv")
     assert result.exit_code == 0, result.output
     cash = [line.rsplit(",", 1)[1] for line in result.stdout.splitlines() if ",cash," in line]
     # 80% of 1,000.00 in the first year; the rest in the year after the period's last.
@@ -383,8 +375,8 @@ def test_check_reports_examples_and_shrinking_steps_apart(tmp_path):
     assert " step" in line.split("smallest in ")[1]
 
 
-def test_simulate_without_uncertain_inputs_says_so(tmp_path):
-    result = invoke("simulate", write(tmp_path, small()), "--draws", "5", "--seed", "1")
+def test_simulate_without_uncertain_inputs_says_so(scenario_file):
+    result = invoke("simulate", scenario_file(small()), "--draws", "5", "--seed", "1")
     assert result.exit_code == 0
     assert "Note: Small has no uncertain inputs: every draw is the same projection" in (
         result.stderr
@@ -423,4 +415,5 @@ def test_init_never_overwrites(tmp_path):
 def test_init_to_standard_output():
     result = invoke("init", "-")
     assert result.exit_code == 0
-    assert result.stdout == (ROOT / "budget" / "data" / "starter.toml").read_text(encoding="utf-8")
+    starter = resources.files("budget").joinpath("data", "starter.toml")
+    assert result.stdout == starter.read_text(encoding="utf-8")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+import budget
 from budget.cli import cli
 from budget.load import load_scenario
+from tests.helpers import SCENARIOS
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
-# The what-ifs of the letter; uk-april-gbp.toml stands alone (tests/test_present.py).
+# The what-ifs of the letter; uk-april-gbp.toml stands alone (tests/render/test_conventions.py).
 STANDALONE = ("letter-2014.toml", "uk-april-gbp.toml")
 EXAMPLES = sorted(p for p in SCENARIOS.glob("*.toml") if p.name not in STANDALONE)
 
@@ -113,5 +113,5 @@ def test_every_example_validates_and_compares():
 
 
 def test_the_bundled_copy_is_the_same_as_the_scenarios_folder():
-    bundled = Path(__file__).parent.parent / "budget" / "data" / "letter-2014.toml"
+    bundled = budget.example_path()  # inside the installed package, not the checkout
     assert bundled.read_bytes() == (SCENARIOS / "letter-2014.toml").read_bytes()

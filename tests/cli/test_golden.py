@@ -3,7 +3,7 @@
 The pinned files were read line by line against the letter's worked figures (PRODUCT.md):
 BZ 1,206,140.35 / 793,859.65 by days, SIN 33,800.00 a year for each of VenJ and VWS, MKI's
 assumed 100,000.00 a year, and the BZ commitment of 2,000,000.00 in 2014 paid off in 2015.
-To update after an intended change: BUDGET_UPDATE_GOLDEN=1 pytest tests/test_golden.py, then
+To update after an intended change: BUDGET_UPDATE_GOLDEN=1 pytest tests/cli/test_golden.py, then
 read the diff.
 """
 
@@ -16,9 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from budget.cli import cli
+from tests.helpers import SCENARIOS
 
 GOLDEN = Path(__file__).parent / "golden"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = SCENARIOS.parent  # the commands name scenarios/... from here
 
 
 @pytest.mark.parametrize(

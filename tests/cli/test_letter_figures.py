@@ -14,16 +14,13 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import budget
 from budget.cli import cli
-
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "scenarios" / "letter-2014.toml"
+from tests.helpers import LETTER
 
 
 def run_csv(*args: str) -> list[dict[str, str]]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from budget.cli import cli
+from tests.helpers import SCENARIOS, invoke
 
 SCENARIO = """
 [scenario]
@@ -51,16 +49,6 @@ amount = "100000.00"
 """
 
 
-def write(tmp_path: Path, text: str, name: str = "scenario.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 def limit(funder: str, maximum: str) -> str:
     return f'\n[[limits]]\nfunder = "{funder}"\nmax = "{maximum}"\n'
 
@@ -68,15 +56,15 @@ def limit(funder: str, maximum: str) -> str:
 # --- budget check -----------------------------------------------------------------------
 
 
-def test_check_without_limits_says_so(tmp_path):
-    result = invoke("check", write(tmp_path, SCENARIO))
+def test_check_without_limits_says_so(scenario_file):
+    result = invoke("check", scenario_file(SCENARIO))
     assert result.exit_code == 0
     assert result.stdout == "Check has no limits: nothing to check.\n"
 
 
-def test_check_reports_a_breach_of_the_central_projection(tmp_path):
+def test_check_reports_a_breach_of_the_central_projection(scenario_file):
     # VenJ pays 100,000.00 to MKI plus half the top-up at the midpoint (25,000.00) in 2015.
-    result = invoke("check", write(tmp_path, SCENARIO + limit("VenJ", "120000.00")))
+    result = invoke("check", scenario_file(SCENARIO + limit("VenJ", "120000.00")))
     assert result.exit_code == 3
     assert result.stdout.splitlines() == [
         "The central projection breaches a limit:",
@@ -85,8 +73,8 @@ def test_check_reports_a_breach_of_the_central_projection(tmp_path):
     ]
 
 
-def test_check_finds_and_prints_the_smallest_counterexample(tmp_path):
-    path = write(tmp_path, SCENARIO + limit("VWS", "30000.00"))
+def test_check_finds_and_prints_the_smallest_counterexample(scenario_file):
+    path = scenario_file(SCENARIO + limit("VWS", "30000.00"))
     result = invoke("check", path, "--examples", "200")
     assert result.exit_code == 3
     lines = result.stdout.splitlines()
@@ -102,31 +90,31 @@ def test_check_finds_and_prints_the_smallest_counterexample(tmp_path):
     assert invoke("check", path, "--examples", "200").stdout == result.stdout
 
 
-def test_check_says_how_many_combinations_were_tried(tmp_path):
-    path = write(tmp_path, SCENARIO + limit("VWS", "33800.00"))
+def test_check_says_how_many_combinations_were_tried(scenario_file):
+    path = scenario_file(SCENARIO + limit("VWS", "33800.00"))
     result = invoke("check", path, "--examples", "150")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1].startswith("Searched 3 uncertain inputs")
     assert "150 examples tried (--examples 150), none breaches a limit." in result.stdout
 
 
-def test_check_of_a_bad_file_names_the_problem(tmp_path):
+def test_check_of_a_bad_file_names_the_problem(scenario_file):
     bad = SCENARIO.replace('cap = "67600.00"', "cap = 67600.5")
-    result = invoke("check", write(tmp_path, bad))
+    result = invoke("check", scenario_file(bad))
     assert result.exit_code == 1
     assert "sin" in result.stderr and "cap" in result.stderr
     assert "Traceback" not in result.output
 
 
-def test_check_refuses_a_bad_number_of_examples(tmp_path):
-    assert invoke("check", write(tmp_path, SCENARIO), "--examples", "0").exit_code == 2
+def test_check_refuses_a_bad_number_of_examples(scenario_file):
+    assert invoke("check", scenario_file(SCENARIO), "--examples", "0").exit_code == 2
 
 
 # --- budget simulate --------------------------------------------------------------------
 
 
-def test_simulate_csv_is_the_same_for_the_same_seed(tmp_path):
-    path = write(tmp_path, SCENARIO + limit("VWS", "30000.00"))
+def test_simulate_csv_is_the_same_for_the_same_seed(scenario_file):
+    path = scenario_file(SCENARIO + limit("VWS", "30000.00"))
     first = invoke("simulate", path, "--draws", "500", "--seed", "11", "--format", "csv")
     second = invoke("simulate", path, "--draws", "500", "--seed", "11", "--format", "csv")
     other = invoke("simulate", path, "--draws", "500", "--seed", "12", "--format", "csv")
@@ -175,8 +163,8 @@ def test_simulate_csv_is_the_same_for_the_same_seed(tmp_path):
     assert all(r["commitment"] == "" for r in limit_rows)
 
 
-def test_simulate_json_has_euros_as_strings(tmp_path):
-    path = write(tmp_path, SCENARIO)
+def test_simulate_json_has_euros_as_strings(scenario_file):
+    path = scenario_file(SCENARIO)
     result = invoke("simulate", path, "--draws", "200", "--seed", "3", "--format", "json")
     data = json.loads(result.stdout)
     assert (data["draws"], data["seed"], data["percentiles"]) == (200, 3, "inverted_cdf")
@@ -186,8 +174,8 @@ def test_simulate_json_has_euros_as_strings(tmp_path):
     assert row["ceiling"] is None and row["p_limit_breached"] is None
 
 
-def test_simulate_without_a_seed_prints_the_one_it_picked(tmp_path):
-    path = write(tmp_path, SCENARIO)
+def test_simulate_without_a_seed_prints_the_one_it_picked(scenario_file):
+    path = scenario_file(SCENARIO)
     result = invoke("simulate", path, "--draws", "100", "--format", "csv")
     assert result.exit_code == 0
     seed = result.stderr.split()[2]
@@ -196,8 +184,8 @@ def test_simulate_without_a_seed_prints_the_one_it_picked(tmp_path):
     assert again.stdout == result.stdout
 
 
-def test_simulate_table(tmp_path):
-    path = write(tmp_path, SCENARIO + limit("VWS", "30000.00"))
+def test_simulate_table(scenario_file):
+    path = scenario_file(SCENARIO + limit("VWS", "30000.00"))
     result = invoke("simulate", path, "--draws", "1000", "--seed", "1")
     assert result.exit_code == 0
     text = result.stdout
@@ -212,8 +200,8 @@ def test_simulate_table(tmp_path):
     assert "mki" not in text.split("Uncertain commitments")[1]  # a fixed amount
 
 
-def test_simulate_workbook_has_the_uncertainty_sheet(tmp_path):
-    path = write(tmp_path, SCENARIO + limit("VWS", "30000.00"))
+def test_simulate_workbook_has_the_uncertainty_sheet(tmp_path, scenario_file):
+    path = scenario_file(SCENARIO + limit("VWS", "30000.00"))
     target = tmp_path / "out.xlsx"
     result = invoke("simulate", path, "--draws", "300", "--seed", "8", "-o", target)
     assert result.exit_code == 0, result.output
@@ -244,15 +232,15 @@ def test_simulate_workbook_has_the_uncertainty_sheet(tmp_path):
 @pytest.mark.parametrize(
     "args", [("--draws", "0"), ("--draws", "10", "--seed", "-1"), ("--format", "xml")]
 )
-def test_simulate_refuses_wrong_usage(tmp_path, args):
-    path = write(tmp_path, SCENARIO)
+def test_simulate_refuses_wrong_usage(scenario_file, args):
+    path = scenario_file(SCENARIO)
     extra = () if "--draws" in args else ("--draws", "10")
     assert invoke("simulate", path, *extra, *args).exit_code == 2
 
 
 # --- the bundled example with ranges and ceilings -----------------------------------------
 
-UNCERTAIN = Path(__file__).parent.parent / "scenarios" / "letter-2014-uncertain.toml"
+UNCERTAIN = SCENARIOS / "letter-2014-uncertain.toml"
 
 
 def test_the_uncertain_letter_breaches_venj_but_never_vws():

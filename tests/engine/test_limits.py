@@ -5,16 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import project
-from budget.cli import cli
 from budget.engine.limits import check_rows
 from budget.load import load_scenario, read_scenario
-
-LETTER = Path(__file__).parent.parent / "scenarios" / "letter-2014.toml"
+from tests.helpers import LETTER, invoke
 
 # Letter 2014, cash: VenJ pays 100,000.00 in 2014 and 133,800.00 in 2015-2017 (MKI 100,000.00
 # plus half of SIN's 67,600.00); BZ commits 2,000,000.00 in 2014.
@@ -26,13 +23,9 @@ def with_limits(tmp_path: Path, limits: str) -> Path:
     return path
 
 
-def run(path: Path, *args: str):
-    return CliRunner().invoke(cli, ["run", str(path), *args])
-
-
 def test_equal_is_not_a_breach(tmp_path):
     path = with_limits(tmp_path, '[[limits]]\nfunder = "VenJ"\nmax = "133800.00"\n')
-    result = run(path)
+    result = invoke("run", path)
     assert result.exit_code == 0
     assert result.stderr == ""
     checks = check_rows(load_scenario(path), project(load_scenario(path)))
@@ -46,7 +39,7 @@ def test_equal_is_not_a_breach(tmp_path):
 
 def test_one_cent_over_is_a_breach_warned_per_year_and_still_exit_0(tmp_path):
     path = with_limits(tmp_path, '[[limits]]\nfunder = "VenJ"\nmax = "133799.99"\n')
-    result = run(path)
+    result = invoke("run", path)
     assert result.exit_code == 0
     lines = result.stderr.strip().splitlines()
     assert lines == [
@@ -75,7 +68,7 @@ def test_years_and_tables(tmp_path):
         ("VWS", "cash", 2016, True),
         ("BZ", "commitment", 2014, True),
     ]
-    result = run(path)
+    result = invoke("run", path)
     assert result.exit_code == 0
     assert len(result.stderr.strip().splitlines()) == 4
     assert "limit on BZ, commitment basis, 2014: 2,000,000.00 is above the ceiling" in (
@@ -85,7 +78,7 @@ def test_years_and_tables(tmp_path):
 
 def test_csv_output_is_not_mixed_with_warnings(tmp_path):
     path = with_limits(tmp_path, '[[limits]]\nfunder = "BZ"\nmax = "0"\n')
-    result = run(path, "--format", "csv")
+    result = invoke("run", path, "--format", "csv")
     assert result.exit_code == 0
     assert result.stdout.startswith("scenario,commitment,")
     assert "warning" not in result.stdout

@@ -21,6 +21,7 @@ from budget import project
 from budget.core.model import Scenario
 from budget.engine.realised import realise
 from budget.testing.strategies import scenarios
+from tests.helpers import LETTER
 
 UNPLANNED = "(unplanned)"
 
@@ -174,9 +175,6 @@ def test_every_plain_amount_is_read_on_arrays(values, decimals):
         # The text keeps `decimals` of the two decimal digits; the rest are dropped.
         kept = abs(v) - abs(v) % 10 ** (2 - decimals)
         assert c == (-kept if v < 0 else kept)
-
-
-LETTER = Path(__file__).parent.parent / "scenarios" / "letter-2014.toml"
 
 
 @settings(max_examples=150, deadline=None)

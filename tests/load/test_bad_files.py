@@ -1,6 +1,6 @@
 """One bad file per error kind: exit 1 and one clear line naming file, commitment and field.
 
-Each file under tests/bad/ states the message it must produce on its first line
+Each file under tests/load/bad/ states the message it must produce on its first line
 (`# expect: ...`); files that cannot hold a comment are listed here.
 """
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.load import read_scenario
+from tests.helpers import LETTER as LETTER_FILE
 
-LETTER = (Path(__file__).resolve().parent.parent / "scenarios" / "letter-2014.toml").read_text()
+LETTER = LETTER_FILE.read_text(encoding="utf-8")
 LINES = LETTER.splitlines()
 VALUE_LINES = [i for i, line in enumerate(LINES) if " = " in line and not line.startswith("#")]
 

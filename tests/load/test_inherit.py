@@ -53,26 +53,18 @@ max = "200000.00"
 """
 
 
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def problems_of(path: Path) -> list[str]:
     scenario, problems = read_scenario(path)
     assert scenario is None
     return [str(p) for p in problems]
 
 
-def test_patching_replaces_only_the_fields_given(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    child = write(
-        tmp_path,
-        "child.toml",
+def test_patching_replaces_only_the_fields_given(tmp_path, scenario_file):
+    scenario_file(BASE, "base.toml")
+    child = scenario_file(
         '[scenario]\nextends = "base.toml"\nname = "Child"\n'
         '[[commitments]]\nid = "mki"\nlast_year = 2016\n',
+        "child.toml",
     )
     scenario = load_scenario(child)
     mki = scenario.commitment("mki")
@@ -86,31 +78,28 @@ def test_patching_replaces_only_the_fields_given(tmp_path):
     assert [c.id for c in scenario.commitments] == ["sin", "mki"]
 
 
-def test_funders_are_replaced_as_a_whole(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    child = write(
-        tmp_path,
-        "child.toml",
+def test_funders_are_replaced_as_a_whole(scenario_file):
+    scenario_file(BASE, "base.toml")
+    child = scenario_file(
         '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "sin"\nfunders = "VWS"\n',
+        "child.toml",
     )
     sin = load_scenario(child).commitment("sin")
     assert [k for k, _ in sin.funders] == ["VWS"]
 
 
-def test_a_chain_of_three_files_in_subfolders(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    write(
-        tmp_path,
-        "a/middle.toml",
+def test_a_chain_of_three_files_in_subfolders(scenario_file):
+    scenario_file(BASE, "base.toml")
+    scenario_file(
         '[scenario]\nextends = "../base.toml"\nname = "Middle"\n'
         '[recipients.SIN]\ncosts = "50000.00"\n',
+        "a/middle.toml",
     )
-    top = write(
-        tmp_path,
-        "a/b/top.toml",
+    top = scenario_file(
         '[scenario]\nextends = "../middle.toml"\nremove = ["mki"]\n'
         '[[commitments]]\nid = "new"\nkind = "annual"\nrecipient = "MKI"\nfunders = "VWS"\n'
         'first_year = 2016\nlast_year = 2016\namount = "5.00"\n',
+        "a/b/top.toml",
     )
     scenario = load_scenario(top)
     assert scenario.name == "Middle"
@@ -120,29 +109,27 @@ def test_a_chain_of_three_files_in_subfolders(tmp_path):
     assert len(scenario.files) == 3
 
 
-def test_limits_merge_by_funder_and_basis(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    child = write(
-        tmp_path,
-        "child.toml",
+def test_limits_merge_by_funder_and_basis(scenario_file):
+    scenario_file(BASE, "base.toml")
+    child = scenario_file(
         '[scenario]\nextends = "base.toml"\n'
         '[[limits]]\nfunder = "VenJ"\nmax = "150000.00"\n'
         '[[limits]]\nfunder = "VenJ"\nbasis = "commitment"\nmax = "1.00"\n',
+        "child.toml",
     )
     limits = {(x.funder, x.basis): x.maximum.every for x in load_scenario(child).limits}
     assert limits == {("VenJ", "cash"): 15_000_000, ("VenJ", "commitment"): 100}
 
 
-def test_remove_and_extends_apply_only_to_the_file_that_states_them(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    write(tmp_path, "middle.toml", '[scenario]\nextends = "base.toml"\nremove = ["mki"]\n')
+def test_remove_and_extends_apply_only_to_the_file_that_states_them(scenario_file):
+    scenario_file(BASE, "base.toml")
+    scenario_file('[scenario]\nextends = "base.toml"\nremove = ["mki"]\n', "middle.toml")
     # The top file re-adds "mki" under the same id: the middle file's remove does not apply.
-    top = write(
-        tmp_path,
-        "top.toml",
+    top = scenario_file(
         '[scenario]\nextends = "middle.toml"\n'
         '[[commitments]]\nid = "mki"\nkind = "annual"\nrecipient = "MKI"\nfunders = "VenJ"\n'
         'first_year = 2015\nlast_year = 2015\namount = "1.00"\n',
+        "top.toml",
     )
     scenario = load_scenario(top)
     assert scenario.commitment("mki").spec.last_year == 2015
@@ -208,19 +195,19 @@ def test_remove_and_extends_apply_only_to_the_file_that_states_them(tmp_path):
         "not-a-name",
     ],
 )
-def test_errors_name_the_file_that_caused_them(tmp_path, files, culprit, message):
-    write(tmp_path, "base.toml", BASE)
+def test_errors_name_the_file_that_caused_them(tmp_path, scenario_file, files, culprit, message):
+    scenario_file(BASE, "base.toml")
     for name, text in files.items():
-        write(tmp_path, name, text)
+        scenario_file(text, name)
     lines = problems_of(tmp_path / "child.toml")
     assert any(line.startswith(str(tmp_path / culprit)) and message in line for line in lines), (
         lines
     )
 
 
-def test_an_error_in_an_inherited_field_names_the_base(tmp_path):
-    write(tmp_path, "base.toml", BASE.replace('amount = "100000.00"', 'amount = "1.005"'))
-    child = write(tmp_path, "child.toml", '[scenario]\nextends = "base.toml"\n')
+def test_an_error_in_an_inherited_field_names_the_base(tmp_path, scenario_file):
+    scenario_file(BASE.replace('amount = "100000.00"', 'amount = "1.005"'), "base.toml")
+    child = scenario_file('[scenario]\nextends = "base.toml"\n', "child.toml")
     lines = problems_of(child)
     assert lines == [
         f"{tmp_path / 'base.toml'}: commitment 'mki', field 'amount': '1.005' has more than "
@@ -228,21 +215,19 @@ def test_an_error_in_an_inherited_field_names_the_base(tmp_path):
     ]
 
 
-def test_a_register_id_that_repeats_a_commitment_of_the_same_file(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    write(
-        tmp_path,
-        "more.csv",
+def test_a_register_id_that_repeats_a_commitment_of_the_same_file(tmp_path, scenario_file):
+    scenario_file(BASE, "base.toml")
+    scenario_file(
         "id,kind,recipient,funders,first_year,last_year,amount\n"
         "extra,annual,MKI,VenJ,2015,2015,1.00\n"
         "own,annual,MKI,VenJ,2015,2015,2.00\n",
+        "more.csv",
     )
-    child = write(
-        tmp_path,
-        "child.toml",
+    child = scenario_file(
         '[scenario]\nextends = "base.toml"\nregister = "more.csv"\n'
         '[[commitments]]\nid = "own"\nkind = "annual"\nrecipient = "MKI"\nfunders = "VenJ"\n'
         'first_year = 2015\nlast_year = 2015\namount = "3.00"\n',
+        "child.toml",
     )
     lines = problems_of(child)
     assert len(lines) == 1
@@ -250,30 +235,30 @@ def test_a_register_id_that_repeats_a_commitment_of_the_same_file(tmp_path):
     assert "used twice" in lines[0]
 
 
-def test_a_register_row_may_patch_an_inherited_commitment(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    write(tmp_path, "patch.csv", "id,last_year\nmki,2016\n")
-    child = write(
-        tmp_path, "child.toml", '[scenario]\nextends = "base.toml"\nregister = "patch.csv"\n'
+def test_a_register_row_may_patch_an_inherited_commitment(tmp_path, scenario_file):
+    scenario_file(BASE, "base.toml")
+    scenario_file("id,last_year\nmki,2016\n", "patch.csv")
+    child = scenario_file(
+        '[scenario]\nextends = "base.toml"\nregister = "patch.csv"\n', "child.toml"
     )
     mki = load_scenario(child).commitment("mki")
     assert mki.spec.last_year == 2016
     assert mki.field_origins["last_year"] == str(tmp_path / "patch.csv")
 
 
-def test_validate_through_the_cli_reports_the_extending_file(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    child = write(tmp_path, "child.toml", '[scenario]\nextends = "missing.toml"\n')
+def test_validate_through_the_cli_reports_the_extending_file(scenario_file):
+    scenario_file(BASE, "base.toml")
+    child = scenario_file('[scenario]\nextends = "missing.toml"\n', "child.toml")
     result = CliRunner().invoke(cli, ["validate", str(child)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{child}: [scenario] field 'extends': the base scenario")
 
 
-def test_an_error_in_a_register_patch_names_its_row_and_column(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    write(tmp_path, "patch.csv", "id,last_year,amount\nmki,20x6,\n")
-    child = write(
-        tmp_path, "child.toml", '[scenario]\nextends = "base.toml"\nregister = "patch.csv"\n'
+def test_an_error_in_a_register_patch_names_its_row_and_column(tmp_path, scenario_file):
+    scenario_file(BASE, "base.toml")
+    scenario_file("id,last_year,amount\nmki,20x6,\n", "patch.csv")
+    child = scenario_file(
+        '[scenario]\nextends = "base.toml"\nregister = "patch.csv"\n', "child.toml"
     )
     lines = problems_of(child)
     assert len(lines) == 1
@@ -282,12 +267,11 @@ def test_an_error_in_a_register_patch_names_its_row_and_column(tmp_path):
     )
 
 
-def test_an_error_in_a_toml_patch_names_the_child_and_the_field(tmp_path):
-    write(tmp_path, "base.toml", BASE)
-    child = write(
-        tmp_path,
-        "child.toml",
+def test_an_error_in_a_toml_patch_names_the_child_and_the_field(scenario_file):
+    scenario_file(BASE, "base.toml")
+    child = scenario_file(
         '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "mki"\nlast_year = "x"\n',
+        "child.toml",
     )
     (line,) = problems_of(child)
     assert line.startswith(f"{child}: commitment 'mki', field 'last_year': 'x' is not a year")

@@ -18,11 +18,11 @@ from budget.cli import cli
 from budget.core.errors import InputError
 from budget.render import atomic
 from budget.render.atomic import STALE_SECONDS, TEMPORARY, remove_stale, temporary_name
+from tests.helpers import LETTER, SCENARIOS, child_env
 
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = ROOT / "scenarios" / "letter-2014.toml"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_workbook import scenario_text  # noqa: E402
+# The benchmarks are not part of the package; they stand beside scenarios/.
+sys.path.insert(0, str(SCENARIOS.parent / "benchmarks"))
+from bench_workbook import scenario_text
 
 
 def temporaries(folder: Path) -> list[str]:
@@ -36,7 +36,8 @@ def test_sigterm_mid_write_removes_the_temporary_file_and_keeps_the_old_target(t
     target.write_bytes(b"the old workbook")
     process = subprocess.Popen(
         [sys.executable, "-m", "budget", "run", str(scenario), "-o", str(target)],
-        cwd=ROOT,
+        cwd=tmp_path,
+        env=child_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -15,8 +15,8 @@ from budget.cli import cli
 from budget.core.errors import Problem
 from budget.core.terminal import CONTROL, EscapingStream, one_line, terminal_text
 from budget.render.workbook.xmltext import xml_attribute, xml_text
+from tests.helpers import SCENARIOS
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 KEY = "Ven\x1b[31mJ\n\r\x07\x9b"
 KEY_TOML = "Ven\\u001b[31mJ\\n\\r\\u0007\\u009b"
 SCENARIO_NAME = "Letter\x1b[2J 2014\x07"

@@ -16,27 +16,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import budget
-from budget.cli import cli
 from budget.core.money import round_half_away, round_parts_to
 from budget.core.periods import year_label
-from budget.load import read_scenario
 from budget.render.text import THOUSAND_CENTS, controlled_thousands
 from budget.render.workbook import write_workbook
 from budget.reports.overview import Overview, Row
+from tests.helpers import LETTER, SCENARIOS, invoke
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
+ROOT = SCENARIOS.parent
 UK = SCENARIOS / "uk-april-gbp.toml"
-LETTER = SCENARIOS / "letter-2014.toml"
-
-
-def invoke(*args: object) -> object:
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 # --- fiscal-year labels ---------------------------------------------------------------------
@@ -75,30 +67,23 @@ amount = "1000.00"
 """
 
 
-def load_text(tmp_path: Path, text: str) -> tuple[object, list[str]]:
-    path = tmp_path / "s.toml"
-    path.write_text(text, encoding="utf-8")
-    scenario, problems = read_scenario(path)
-    return scenario, [str(p) for p in problems]
-
-
 @pytest.mark.parametrize("style", ["end", "span", "fy"])
-def test_year_label_is_read(tmp_path: Path, style: str) -> None:
-    scenario, problems = load_text(tmp_path, scenario_text(f'year_label = "{style}"'))
+def test_year_label_is_read(load, style: str) -> None:
+    scenario, problems = load(scenario_text(f'year_label = "{style}"'))
     assert not problems
     assert scenario.year_label == style  # type: ignore[attr-defined]
 
 
-def test_an_unknown_year_label_lists_the_allowed_values(tmp_path: Path) -> None:
-    _, problems = load_text(tmp_path, scenario_text('year_label = "start"'))
+def test_an_unknown_year_label_lists_the_allowed_values(load) -> None:
+    _, problems = load(scenario_text('year_label = "start"'))
     (problem,) = problems
     assert "year_label" in problem and "'start'" in problem
     for allowed in ('"end"', '"span"', '"fy"'):
         assert allowed in problem
 
 
-def test_span_is_refused_for_a_calendar_fiscal_year(tmp_path: Path) -> None:
-    _, problems = load_text(tmp_path, scenario_text('year_label = "span"', fiscal=""))
+def test_span_is_refused_for_a_calendar_fiscal_year(load) -> None:
+    _, problems = load(scenario_text('year_label = "span"', fiscal=""))
     (problem,) = problems
     assert "calendar year" in problem and "fiscal_year_start" in problem
 

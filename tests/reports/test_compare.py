@@ -7,7 +7,6 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,8 +18,7 @@ from budget.cli import cli
 from budget.load import load_scenario
 from budget.reports.compare import compare_rows, scenario_labels, side_by_side
 from budget.testing.strategies import scenarios
-
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
+from tests.helpers import SCENARIOS
 
 
 def plain_sums(rows) -> dict[tuple[str, str, str, int], int]:

@@ -29,10 +29,7 @@ from budget.cli import cli
 from budget.engine.projection import compile_plan, compute
 from budget.reports.explain import Explanation, Unit, explain, explanation_data, explanation_text
 from budget.testing.strategies import scenarios
-
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-LETTER = SCENARIOS / "letter-2014.toml"
+from tests.helpers import LETTER, SCENARIOS
 
 
 def explained(path: Path | str, cid: str, year: int | None = None) -> Explanation:
@@ -52,12 +49,6 @@ def parts(e: Explanation, year: int, basis: str) -> dict[str, tuple[int, int, in
     (y,) = [y for y in e.years if y.year == year]
     (split,) = [s for s in y.splits if s.basis == basis]
     return {p.funder: (p.rounded_down, p.leftover_cent, p.part) for p in split.parts}
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "scenario.toml"
-    path.write_text(text)
-    return path
 
 
 # --- the letter ---------------------------------------------------------------------------
@@ -89,9 +80,9 @@ def test_bz_grant_275_of_456_days():
     assert "793,859.65 - 793,859.64 = 0.01" in text
 
 
-def test_bz_grant_by_months_9_and_6(tmp_path):
+def test_bz_grant_by_months_9_and_6(scenario_file):
     text = LETTER.read_text().replace('allocation = "days"', 'allocation = "months"')
-    e = explained(write(tmp_path, text), "bz-tdh-ecpat")
+    e = explained(scenario_file(text), "bz-tdh-ecpat")
     assert step(e, 2014, "months_in_year") == 9
     assert step(e, 2015, "months_in_year") == 6
     assert step(e, 2014, "share") == Fraction(3, 5)
@@ -156,11 +147,10 @@ name = "C"
 """
 
 
-def test_annual_indexation_rounded_once(tmp_path):
+def test_annual_indexation_rounded_once(scenario_file):
     # 100.01 x 1.015^2 = 100.01 x 1.030225 = 103.0328...: 103.03; 1.015^3 = 1.045678375,
     # 100.01 x that = 104.5782...: 104.58 (not 103.03 x 1.015 = 104.575... compounded).
-    path = write(
-        tmp_path,
+    path = scenario_file(
         HEAD
         + """
 [recipients.R]
@@ -174,7 +164,7 @@ first_year = 2014
 last_year = 2017
 amount = "100.01"
 indexation = "0.015"
-""",
+"""
     )
     e = explained(path, "idx", 2016)
     assert [y.year for y in e.years] == [2016]
@@ -185,13 +175,12 @@ indexation = "0.015"
     assert step(explained(path, "idx", 2017), 2017, "amount") == 10458
 
 
-def test_waterfall_and_total_cap(tmp_path):
+def test_waterfall_and_total_cap(scenario_file):
     # Costs 100,000 a year. The annual (priority -1) pays 30,000 first; top-up "first"
     # (cap 50,000) sees 70,000 and pays 50,000 (the cap binds); top-up "second" sees
     # 100,000 - 30,000 - 50,000 = 20,000, pays 20,000 in 2015 and then only the 10,000
     # that its total cap of 30,000 has left in 2016.
-    path = write(
-        tmp_path,
+    path = scenario_file(
         HEAD
         + """
 [recipients.R]
@@ -224,7 +213,7 @@ priority = -1
 first_year = 2015
 last_year = 2016
 amount = "30000.00"
-""",
+"""
     )
     first = explained(path, "first")
     assert step(first, 2015, "paid_by:base") == 3_000_000
@@ -251,14 +240,13 @@ amount = "30000.00"
     assert "total cap binds" in explanation_text(second)
 
 
-def test_grant_cash_split_cumulatively_moves_a_cent(tmp_path):
+def test_grant_cash_split_cumulatively_moves_a_cent(scenario_file):
     # Shares 1/17, 11/17, 5/17; payments 0.32, 0.44, 0.01, 0.36 (to date 32, 76, 77, 113
     # cents). Largest remainder of the payments to date: 32 -> 2, 21, 9; 76 -> 5, 49, 22;
     # 77 -> 4, 50, 23; 113 -> 7, 73, 33. Differences in 2016: -1, 1, 1: A's -1 becomes 0,
     # A takes the cent from B (the first funder paid that year) and gives it back to B in
     # 2015 (A's nearest earlier paid year): A pays 2, 2, 0, 3 and B 21, 29, 0, 23.
-    path = write(
-        tmp_path,
+    path = scenario_file(
         HEAD
         + """
 [recipients.R]
@@ -272,7 +260,7 @@ total = "1.13"
 start = 2014-01-01
 end = 2018-01-01
 allocation = { 2014 = "0.32", 2015 = "0.44", 2016 = "0.01", 2017 = "0.36" }
-""",
+"""
     )
     e = explained(path, "g")
     cash = {y.year: {p.funder: (p.part, p.mended) for p in y.splits[1].parts} for y in e.years}
@@ -343,13 +331,13 @@ def test_cli_year_outside_the_span_is_an_error():
     assert "its years are 2015 to 2017" in result.stderr
 
 
-def test_uncertain_input_is_marked_central(tmp_path):
+def test_uncertain_input_is_marked_central(scenario_file):
     text = LETTER.read_text().replace(
         'amount = "100000.00"',
         'amount = { dist = "triangular", low = "90000.00", mode = "100000.00", '
         'high = "130000.00" }',
     )
-    e = explained(write(tmp_path, text), "mki-support", 2015)
+    e = explained(scenario_file(text), "mki-support", 2015)
     (base,) = e.years[0].inputs
     assert base.value.value == 10_000_000
     assert base.central_of.startswith("triangular")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import budget
+from tests.helpers import SCENARIOS
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
 APRIL_GBP = """
 [scenario]
 name = "April"
@@ -141,6 +141,5 @@ def test_the_public_functions_and_their_modules_have_different_names():
 
 
 def test_the_package_is_typed():
-    assert (Path(budget.__file__).parent / "py.typed").is_file()
-    text = (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"py.typed"' in text
+    # In the installed package, so pyproject.toml's package-data ships it.
+    assert resources.files("budget").joinpath("py.typed").is_file()

@@ -6,24 +6,17 @@ import csv
 import json
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import budget
-from budget.cli import cli
 from budget.core.model import Indicator
 from budget.reports.indicators import change_pct, cost_per_unit, rounded, target
+from tests.helpers import SCENARIOS, invoke
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
 HEADER = "scenario,indicator,unit,year,base,target,achieved,change_pct,met,cost_per_unit"
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args))
 
 
 def test_the_letters_police_agreement():

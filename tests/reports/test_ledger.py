@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,8 +15,7 @@ from budget.cli import cli
 from budget.load import load_scenario
 from budget.reports.ledger import ledger, share_text
 from budget.testing.strategies import scenarios
-
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
+from tests.helpers import SCENARIOS
 
 
 def single_funded(scenario):

@@ -14,25 +14,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import budget
-from budget.cli import cli
 from budget.core.periods import FiscalCalendar
 from budget.engine.realised import year_status
 from budget.load import load_scenario
+from tests.helpers import SCENARIOS, invoke
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
 REALISED = SCENARIOS / "letter-2014-realised.toml"
 COLUMNS = (
     "scenario,commitment,recipient,funder,basis,year,year_label,status,currency,planned,"
     "planned_cents,actual,"
     "actual_cents,variance,variance_cents,forecast,forecast_cents"
 )
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args))
 
 
 def table(text: str) -> dict[tuple[str, str, str, int], tuple[str, str, str, str, str]]:

@@ -19,9 +19,10 @@ from budget.cli import cli
 from budget.core.currency import parse_currency
 from budget.core.money import format_euros
 from budget.render.export.text import decimal_text
-from tests.export_helpers import AMOUNT, ROOT, cents
+from tests.export_helpers import AMOUNT, cents
+from tests.helpers import LETTER, SCENARIOS
 
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+EXAMPLES = sorted(SCENARIOS.glob("*.toml"))
 
 
 def frictionless_valid(descriptor: Path) -> tuple[bool, list]:
@@ -36,7 +37,7 @@ def export(scenario: Path, folder: Path):
     )
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_scenario_exports_a_valid_data_package(tmp_path, scenario):
     folder = tmp_path / "package"
     result = export(scenario, folder)
@@ -57,7 +58,7 @@ def test_every_example_scenario_exports_a_valid_data_package(tmp_path, scenario)
 
 def test_the_descriptor_has_the_table_schema_and_the_fiscal_model(tmp_path):
     folder = tmp_path / "package"
-    assert export(ROOT / "scenarios" / "letter-2014.toml", folder).exit_code == 0
+    assert export(LETTER, folder).exit_code == 0
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["name"] == "letter-2014"
     assert descriptor["fiscalPeriod"] == {"start": "2014-01-01", "end": "2017-12-31"}
@@ -96,7 +97,7 @@ def test_the_descriptor_has_the_table_schema_and_the_fiscal_model(tmp_path):
 def test_amounts_read_back_as_exact_decimals_and_bz_grant_figures(tmp_path):
     frictionless = pytest.importorskip("frictionless", reason="frictionless is not installed")
     folder = tmp_path / "package"
-    assert export(ROOT / "scenarios" / "letter-2014.toml", folder).exit_code == 0
+    assert export(LETTER, folder).exit_code == 0
     package = frictionless.Package(str(folder / "datapackage.json"))
     rows = package.resources[0].read_rows()
     bz = {
@@ -139,7 +140,7 @@ def test_april_fiscal_years_and_another_currency(tmp_path):
 def test_frictionless_rejects_a_package_whose_rows_break_the_schema(tmp_path):
     """The check above can fail: a basis outside the enum and a repeated key are caught."""
     folder = tmp_path / "package"
-    assert export(ROOT / "scenarios" / "letter-2014.toml", folder).exit_code == 0
+    assert export(LETTER, folder).exit_code == 0
     data = folder / "projection.csv"
     lines = data.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",commitment,", ",accrual,")
@@ -153,21 +154,21 @@ def test_frictionless_rejects_a_package_whose_rows_break_the_schema(tmp_path):
 def test_datapackage_refuses_a_file_as_folder_and_writing_over_inputs(tmp_path):
     taken = tmp_path / "taken"
     taken.write_text("x", encoding="utf-8")
-    result = export(ROOT / "scenarios" / "letter-2014.toml", taken)
+    result = export(LETTER, taken)
     assert result.exit_code == 1
     assert "is a file, not a folder" in result.stderr
     # A scenario kept in the folder under the data file's name is never written over.
     folder = tmp_path / "package"
     folder.mkdir()
     scenario = folder / "projection.csv"
-    scenario.write_bytes((ROOT / "scenarios" / "letter-2014.toml").read_bytes())
+    scenario.write_bytes((LETTER).read_bytes())
     before = scenario.read_bytes()
     result = export(scenario, folder)
     assert result.exit_code == 1
     assert "is an input of this scenario" in result.stderr
     assert scenario.read_bytes() == before
     assert not (folder / "datapackage.json").exists()
-    result = export(ROOT / "scenarios" / "letter-2014.toml", tmp_path / "no" / "such")
+    result = export(LETTER, tmp_path / "no" / "such")
     assert result.exit_code == 1 and "does not exist" in result.stderr
 
 

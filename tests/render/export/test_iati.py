@@ -1,6 +1,6 @@
 """`budget export --to iati`: IATI 2.03 activities that the published schema accepts.
 
-Expected figures are worked out by hand (see test_letter.py for the BZ grant):
+Expected figures are worked out by hand (see tests/cli/test_letter_figures.py for the BZ grant):
 - BZ grant by days, calendar years: 2014 = 1,206,140.35 (275 of 456 days), 2015 = 793,859.65.
 - The same grant with fiscal years from 1 April: FY2015 (2014-04-01 to 2015-03-31) holds 365
   of the 456 days: 200,000,000 x 365/456 = 160,087,719.30 cents; FY2016 holds 91 days:
@@ -27,15 +27,10 @@ from budget.cli import cli
 from budget.core.model import Funder, ReportingOrg
 from budget.render.export.iati import activities_xml, iati_problems, status
 from budget.testing.strategies import scenarios
-from tests.export_helpers import ROOT, cents, check_iati_rules, iati_schema
+from tests.export_helpers import cents, check_iati_rules
+from tests.helpers import LETTER
 
-LETTER = ROOT / "scenarios" / "letter-2014.toml"
 ORG = 'reporting_org = { ref = "XM-DAC-7", name = "Ministry of Foreign Affairs", type = "10" }'
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return iati_schema()
 
 
 def export(tmp_path: Path, scenario: Path, name: str = "activities.xml"):
@@ -72,10 +67,10 @@ def budgets(element: ET.Element) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_the_letters_bz_grant_is_a_valid_iati_activity(tmp_path, schema):
+def test_the_letters_bz_grant_is_a_valid_iati_activity(tmp_path, iati_schema):
     result, out = export(tmp_path, letter_with_org(tmp_path))
     assert result.exit_code == 0, result.output
-    schema.validate(str(out))
+    iati_schema.validate(str(out))
     root = ET.parse(out).getroot()
     check_iati_rules(root)
     assert len(root.findall("iati-activity")) == 3
@@ -110,7 +105,7 @@ def test_the_letters_bz_grant_is_a_valid_iati_activity(tmp_path, schema):
     assert "Assumed, not given by the source: funders." in sin.findtext("description/narrative")
 
 
-def test_april_fiscal_years_give_budget_periods_from_april_to_march(tmp_path, schema):
+def test_april_fiscal_years_give_budget_periods_from_april_to_march(tmp_path, iati_schema):
     path = tmp_path / "uk.toml"
     path.write_text(
         f"""
@@ -138,7 +133,7 @@ end = 2015-07-01
     )
     result, out = export(tmp_path, path)
     assert result.exit_code == 0, result.output
-    schema.validate(str(out))
+    iati_schema.validate(str(out))
     root = ET.parse(out).getroot()
     check_iati_rules(root)
     grant = activity(root, "GB-GOV-1-grant-1")
@@ -154,7 +149,7 @@ end = 2015-07-01
     assert receiver.get("ref") == "GB-CHC-123456"
 
 
-def test_an_extending_scenario_inherits_reporting_org(tmp_path, schema):
+def test_an_extending_scenario_inherits_reporting_org(tmp_path, iati_schema):
     base = letter_with_org(tmp_path)
     what_if = tmp_path / "what-if.toml"
     what_if.write_text(
@@ -166,7 +161,7 @@ def test_an_extending_scenario_inherits_reporting_org(tmp_path, schema):
     assert budget.load_scenario(base).currency == "EUR"
     result, out = export(tmp_path, what_if)
     assert result.exit_code == 0, result.output
-    schema.validate(str(out))
+    iati_schema.validate(str(out))
 
 
 def test_the_same_scenario_gives_the_same_bytes(tmp_path):
@@ -184,7 +179,7 @@ def bookings(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype({"year": "int64", "amount_cents": "int64"})
 
 
-def test_actual_bookings_become_transactions(tmp_path, schema):
+def test_actual_bookings_become_transactions(tmp_path, iati_schema):
     scenario = budget.load_scenario(letter_with_org(tmp_path))
     rows = budget.project(scenario)
     actuals = bookings(
@@ -198,7 +193,7 @@ def test_actual_bookings_become_transactions(tmp_path, schema):
     chunks, skipped = activities_xml(scenario, rows, actuals)
     text = "".join(chunks)
     assert skipped == 1
-    schema.validate(text)
+    iati_schema.validate(text)
     root = ET.fromstring(text)
     check_iati_rules(root)
     bz = activity(root, "XM-DAC-7-bz-tdh-ecpat")
@@ -231,7 +226,7 @@ TEXT = st.text(
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_commitments=5), st.lists(TEXT, min_size=6, max_size=6))
 def test_generated_scenarios_export_valid_files_whose_budgets_are_the_cash(
-    schema, generated, names
+    iati_schema, generated, names
 ):
     """Any scenario exports a file the schema accepts; per commitment and year the budget
     is the engine's cash (added up independently from the tidy rows), planned disbursements
@@ -254,7 +249,7 @@ def test_generated_scenarios_export_valid_files_whose_budgets_are_the_cash(
     rows = budget.project(scenario)
     chunks, _ = activities_xml(scenario, rows)
     text = "".join(chunks)
-    schema.validate(text)
+    iati_schema.validate(text)
     root = ET.fromstring(text)
     check_iati_rules(root)
     cash = rows[rows["basis"] == "cash"]
@@ -312,7 +307,7 @@ def test_a_control_character_is_an_error_naming_where_it_is(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_text_is_escaped_as_xml_requires(tmp_path, schema):
+def test_text_is_escaped_as_xml_requires(tmp_path, iati_schema):
     path = letter_with_org(
         tmp_path,
         '\n[[commitments]]\nid = "bz-tdh-ecpat"\nname = "R&D <pilot> \\"phase\\" 1\\r\\n2"\n'
@@ -320,7 +315,7 @@ def test_text_is_escaped_as_xml_requires(tmp_path, schema):
     )
     result, out = export(tmp_path, path)
     assert result.exit_code == 0, result.output
-    schema.validate(str(out))
+    iati_schema.validate(str(out))
     bz = activity(ET.parse(out).getroot(), "XM-DAC-7-bz-tdh-ecpat")
     assert bz.findtext("title/narrative") == 'R&D <pilot> "phase" 1\r\n2'
     assert bz.find("participating-org[@role='4']").get("ref") == 'NL-KVK-1&2"3'

@@ -6,25 +6,24 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from budget.cli import cli
-from tests.export_helpers import ROOT, iati_schema
+from tests.helpers import SCENARIOS, invoke
 
 
-def test_the_realised_letter_exports_its_bookings_as_transactions(tmp_path: Path) -> None:
+def test_the_realised_letter_exports_its_bookings_as_transactions(
+    tmp_path: Path, iati_schema
+) -> None:
     scenario = tmp_path / "realised-iati.toml"
     scenario.write_text(
         "[scenario]\n"
-        f'extends = "{(ROOT / "scenarios" / "letter-2014-realised.toml").as_posix()}"\n'
+        f'extends = "{(SCENARIOS / "letter-2014-realised.toml").as_posix()}"\n'
         'reporting_org = { ref = "XM-DAC-7", name = "Ministry of Foreign Affairs", '
         'type = "10" }\n',
         encoding="utf-8",
     )
     out = tmp_path / "activities.xml"
-    result = CliRunner().invoke(cli, ["export", str(scenario), "--to", "iati", "-o", str(out)])
+    result = invoke("export", scenario, "--to", "iati", "-o", out)
     assert result.exit_code == 0, result.output
-    iati_schema().validate(str(out))
+    iati_schema.validate(str(out))
     tree = ET.parse(out)
     by_activity: dict[str, dict[str, int]] = {}
     for activity in tree.iter("iati-activity"):

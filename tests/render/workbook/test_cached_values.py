@@ -31,11 +31,11 @@ from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN
 from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.reports.ledger import ledger
 from tests.formulas import sheet_expectations
+from tests.helpers import SCENARIOS
 from tests.realisation_helpers import indicator_expectations
-from tests.test_workbook import HOSTILE, scenario_file
+from tests.render.workbook.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, table_cells
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 OVERVIEWS = (
     ("Overview", "funder"),
     ("Overview x EUR 1,000", "funder"),

@@ -26,7 +26,7 @@ from budget.render.workbook.calculation_split import ADDS_UP, RE_RUN
 from budget.reports.explain import explain, explain_all
 from budget.testing.strategies import scenarios
 from tests.formulas import Evaluator
-from tests.test_workbook_libreoffice import with_wrong_cached_values
+from tests.render.workbook.test_libreoffice import with_wrong_cached_values
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
 SHEET = "Calculation"

@@ -18,8 +18,7 @@ from budget.cli import cli
 from budget.core.errors import InputError
 from budget.render.workbook import Formula, new_workbook, save_atomically, styles
 from budget.render.workbook.exact import WORKBOOK_LIMIT_CENTS, check_exact
-
-LETTER = Path(__file__).resolve().parent.parent / "scenarios" / "letter-2014.toml"
+from tests.helpers import LETTER
 
 
 def letter_with_mki_amount(folder: Path, amount: str) -> Path:
@@ -98,7 +97,7 @@ def test_check_exact_agrees_with_a_plain_reference(entries):
 @pytest.mark.slow
 def test_libreoffice_recalculates_amounts_just_below_the_limit_to_the_cent(tmp_path):
     from budget.render.workbook import write_workbook
-    from tests.test_workbook_libreoffice import SHEETS, with_wrong_cached_values
+    from tests.render.workbook.test_libreoffice import SHEETS, with_wrong_cached_values
     from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
     soffice()

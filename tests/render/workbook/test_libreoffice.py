@@ -17,7 +17,8 @@ import pytest
 
 import budget
 from budget.render.workbook import write_workbook
-from tests.test_workbook import HOSTILE, scenario_file
+from tests.helpers import SCENARIOS
+from tests.render.workbook.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
 pytestmark = pytest.mark.slow  # LibreOffice: end to end, skipped by -m 'not slow'
@@ -109,7 +110,7 @@ def test_cached_values_are_what_libreoffice_computes(tmp_path: Path) -> None:
     from budget.cli.group import cli
 
     soffice()
-    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    scenarios = SCENARIOS
     limited = tmp_path / "limited.toml"
     base = (scenarios / "bz-advance-80.toml").as_posix()
     limited.write_text(f'[scenario]\nextends = "{base}"\n{LIMITS}', encoding="utf-8")

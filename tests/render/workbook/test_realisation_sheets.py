@@ -21,6 +21,7 @@ from click.testing import CliRunner
 import budget
 from budget.cli import cli
 from budget.engine.realised import forecast_rows, realise
+from tests.helpers import SCENARIOS
 from tests.realisation_helpers import (
     INDICATORS,
     PLAN,
@@ -28,11 +29,14 @@ from tests.realisation_helpers import (
     plan_expectations,
     sheet_lines,
 )
-from tests.test_workbook import HOSTILE, scenario_file
-from tests.test_workbook_cached import check_cached, ledger_expectations, overview_expectations
+from tests.render.workbook.test_cached_values import (
+    check_cached,
+    ledger_expectations,
+    overview_expectations,
+)
+from tests.render.workbook.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import libreoffice_convert, soffice
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 REALISED = SCENARIOS / "letter-2014-realised.toml"
 
 
@@ -345,7 +349,7 @@ def test_without_actuals_no_plan_sheet(tmp_path: Path) -> None:
 def test_libreoffice_recalculates_the_new_formulas(tmp_path: Path) -> None:
     """Every formula of the realisation sheets (and the rest of the workbook), its cached
     value first replaced by 999, recalculates in LibreOffice to the engine's value."""
-    from tests.test_workbook_libreoffice import with_wrong_cached_values
+    from tests.render.workbook.test_libreoffice import with_wrong_cached_values
 
     soffice()
     linked = tmp_path / "linked.toml"

@@ -2,7 +2,7 @@
 
 Numbers are checked against the engine (`budget.project`) by reading the sheets back with
 openpyxl and evaluating the formulas with a small evaluator (tests/workbook_helpers.py);
-LibreOffice's own recalculation is checked in test_workbook_libreoffice.py.
+LibreOffice's own recalculation is checked in test_libreoffice.py.
 """
 
 from __future__ import annotations
