@@ -7,6 +7,7 @@ test function (a hypothesis test, a module-scoped fixture) calls them directly.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -15,12 +16,19 @@ from click.testing import CliRunner, Result
 import budget
 from budget.cli import cli
 from budget.core.model import Scenario
-from budget.load import read_scenario
+from budget.load import load_scenario, read_scenario
 
 # The example scenarios are not part of the package: they are read from beside tests/, in
 # the checkout or in a copy of tests/ and scenarios/ made to test an installed wheel.
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LETTER = SCENARIOS / "letter-2014.toml"
+
+
+@functools.cache
+def letter() -> Scenario:
+    """The 2014 letter, loaded once: a Scenario is immutable, so tests may share it (a
+    property that loads it in every example spends its time reading the same file)."""
+    return load_scenario(LETTER)
 
 
 def invoke(*args: object, input: str | None = None) -> Result:

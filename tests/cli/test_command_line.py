@@ -268,6 +268,7 @@ def test_an_internal_error_is_exit_70_and_one_line(monkeypatch):
     assert isinstance(invoke("run", LETTER).exception, ZeroDivisionError)
 
 
+@pytest.mark.slow  # six Python processes; in-process, the statuses are checked above
 def test_the_console_script_exit_statuses(tmp_path):
     def status(*args: object, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(

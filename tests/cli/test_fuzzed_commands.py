@@ -22,7 +22,10 @@ from tests.fuzz_files import (
 FILES = 160
 
 
-@pytest.mark.parametrize("seed", range(4))
+# A quarter of the files in the default run; all of them with `pytest -m slow`.
+@pytest.mark.parametrize(
+    "seed", [0, *(pytest.param(seed, marks=pytest.mark.slow) for seed in (1, 2, 3))]
+)
 def test_generated_hostile_files_give_no_internal_error(tmp_path, seed):
     prepare_folder(tmp_path)
     rng = random.Random(seed)

@@ -21,7 +21,7 @@ from budget import project
 from budget.core.model import Scenario
 from budget.engine.realised import realise
 from budget.testing.strategies import scenarios
-from tests.helpers import LETTER
+from tests.helpers import letter
 
 UNPLANNED = "(unplanned)"
 
@@ -190,10 +190,9 @@ def test_every_plain_amount_is_read_on_arrays(values, decimals):
 )
 def test_generated_actuals_files_never_crash(text, encoding):
     """Any file gives bookings or problems (each naming the file), never an exception."""
-    from budget.load import load_scenario
     from budget.load.bookings import read_bookings
 
-    scenario = load_scenario(LETTER)
+    scenario = letter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fuzz.csv"
         path.write_bytes(text.encode(encoding, errors="replace"))
@@ -219,10 +218,9 @@ CELLS = st.one_of(
 def test_generated_tables_give_bookings_or_row_and_column_problems(header, rows):
     """Well-formed CSV with any cells: bookings that add up, or problems naming the file
     (and, for cells, the row and column); never an exception."""
-    from budget.load import load_scenario
     from budget.load.bookings import read_bookings
 
-    scenario = load_scenario(LETTER)
+    scenario = letter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "table.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:

@@ -29,6 +29,7 @@ def temporaries(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow  # a child process writing a 2,000-commitment workbook
 def test_sigterm_mid_write_removes_the_temporary_file_and_keeps_the_old_target(tmp_path):
     scenario = tmp_path / "big.toml"
     scenario.write_text(scenario_text(2000), encoding="utf-8")
