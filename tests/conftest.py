@@ -1,5 +1,9 @@
-"""Fixtures shared by every test folder: a scenario text as a file, loaded, the example
-scenarios, and the IATI 2.03 schema (found in one place, or the test is skipped)."""
+"""Fixtures shared by every test folder: a scenario text as a file, the same loaded, and
+the IATI 2.03 schema (found in one place, or the test is skipped).
+
+The example scenarios are `tests.helpers.SCENARIOS` and `LETTER`, constants rather than
+fixtures because parametrize needs them at import (and `scenarios` names the public
+hypothesis strategy in many test modules)."""
 
 from __future__ import annotations
 
@@ -11,16 +15,10 @@ from typing import Any
 import pytest
 
 from budget.core.model import Scenario
-from tests.helpers import SCENARIOS, load_text, write_file
+from tests.helpers import load_text, write_file
 
 IATI_SCHEMA = "iati-activities-schema.xsd"
 STANDARDS = "BUDGET_STANDARDS"  # a folder holding iati-2.03/, to use instead of ../shared
-
-
-@pytest.fixture
-def scenarios() -> Path:
-    """The folder of example scenarios (scenarios/ beside tests/)."""
-    return SCENARIOS
 
 
 @pytest.fixture
