@@ -1,4 +1,5 @@
-"""Finding the IATI 2.03 schema and checking the IATI rules that the XSD does not express."""
+"""Checking the IATI rules that the XSD does not express (the XSD itself: the iati_schema
+fixture in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,33 +7,8 @@ import datetime as dt
 import itertools
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
-from typing import Any
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_FILE = "iati-activities-schema.xsd"
 AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}")
-
-
-def standards_folder() -> Path | None:
-    """`shared/standards/iati-2.03` beside the repository (or beside a folder above it,
-    as for a git worktree); None when absent (a fresh clone has no such folder)."""
-    for folder in [ROOT, *ROOT.parents]:
-        candidate = folder.parent / "shared" / "standards" / "iati-2.03"
-        if (candidate / SCHEMA_FILE).is_file():
-            return candidate
-    return None
-
-
-def iati_schema() -> Any:
-    """The 2.03 activity schema (xmlschema), or a skip saying why it is unavailable."""
-    xmlschema = pytest.importorskip("xmlschema", reason="xmlschema is not installed")
-    folder = standards_folder()
-    if folder is None:
-        pytest.skip("the IATI 2.03 XSDs are not in ../shared/standards/iati-2.03/")
-    return xmlschema.XMLSchema(str(folder / SCHEMA_FILE))
 
 
 def day(text: str) -> dt.date:

@@ -9,7 +9,7 @@ many funders and deep nesting, keys with white space, and plain line damage.
 `run_commands(folder, path)` runs the file through `validate`, `run`, `run -o`,
 `simulate -o` and `compare` in-process (click's CliRunner) and returns the internal
 errors found: an exception other than SystemExit, exit code 70, or "internal error" or
-"Traceback" in what was printed. Used by tests/test_fuzz_commands.py (a few hundred
+"Traceback" in what was printed. Used by tests/cli/test_fuzzed_commands.py (a few hundred
 files) and benchmarks/fuzz_inputs.py (10,000 and more).
 """
 
@@ -23,8 +23,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from budget.cli import cli
+from tests.helpers import SCENARIOS
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LETTER = (SCENARIOS / "letter-2014.toml").read_text(encoding="utf-8")
 UNCERTAIN = (SCENARIOS / "letter-2014-uncertain.toml").read_text(encoding="utf-8")
 

@@ -1,0 +1,235 @@
+"""Properties of plan against actual, checked against a plain scalar reference.
+
+For any generated scenario and bookings: the actual column sums to the files' total (nothing
+is lost: unknown and empty ids are counted under (unplanned)), and every row equals the
+reference: forecast = actual in closed years, max(planned, actual) in the current year,
+planned in future years.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget import project
+from budget.core.model import Scenario
+from budget.engine.realised import realise
+from budget.testing.strategies import scenarios
+from tests.helpers import letter
+
+UNPLANNED = "(unplanned)"
+
+
+def reference_status(scenario: Scenario, year: int, as_of: dt.date | None) -> str:
+    if as_of is None:
+        return "future"
+    start = scenario.calendar.start_of(year)
+    last = scenario.calendar.start_of(year + 1) - dt.timedelta(days=1)
+    if last <= as_of:
+        return "closed"
+    return "current" if start <= as_of else "future"
+
+
+def reference(scenario, bookings, as_of):
+    """{(commitment, funder, basis, year): (status, planned, actual, variance, forecast)}."""
+    ids = {c.id for c in scenario.commitments}
+    planned: dict[tuple, int] = {}
+    for r in project(scenario).itertuples(index=False):
+        planned[(r.commitment, r.funder, r.basis, int(r.year))] = int(r.amount_cents)
+    actual: dict[tuple, int] = defaultdict(int)
+    latest = []
+    for commitment, funder, basis, when, cents in bookings:
+        if isinstance(when, dt.date):
+            year = scenario.calendar.year_of(when)
+            latest.append(when)
+        else:
+            year = when
+            latest.append(scenario.calendar.start_of(year + 1) - dt.timedelta(days=1))
+        key = (commitment if commitment in ids else UNPLANNED, funder, basis or "cash", year)
+        actual[key] += cents
+    if as_of is None and latest:
+        as_of = max(latest)
+    out = {}
+    for key in set(planned) | set(actual):
+        p, a = planned.get(key, 0), actual.get(key, 0)
+        status = reference_status(scenario, key[3], as_of)
+        forecast = {"closed": a, "current": max(p, a), "future": p}[status]
+        out[key] = (status, p, a, a - p, forecast)
+    return out
+
+
+@st.composite
+def bookings_for(draw, scenario: Scenario):
+    ids = [c.id for c in scenario.commitments]
+    years = list(range(scenario.first_year - 1, scenario.last_year + 2))
+    first = scenario.calendar.start_of(years[0])
+    last = scenario.calendar.start_of(years[-1] + 1) - dt.timedelta(days=1)
+    when = st.one_of(st.sampled_from(years), st.dates(first, last))
+    return draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([*ids, "", "no-such-id"]),
+                st.sampled_from(list(scenario.funders)),
+                st.sampled_from(["cash", "commitment", ""]),
+                when,
+                st.integers(-(10**11), 10**11),
+            ),
+            max_size=25,
+        )
+    )
+
+
+def write(folder: Path, bookings) -> Path:
+    path = folder / "actuals.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["date", "year", "commitment", "funder", "basis", "amount"])
+        for commitment, funder, basis, when, cents in bookings:
+            sign = "-" if cents < 0 else ""
+            amount = f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+            date, year = (when.isoformat(), "") if isinstance(when, dt.date) else ("", when)
+            out.writerow([date, year, commitment, funder, basis, amount])
+    return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), scenario=scenarios(max_commitments=4))
+def test_nothing_is_lost_and_every_row_matches_the_reference(data, scenario):
+    bookings = data.draw(bookings_for(scenario))
+    as_of = data.draw(
+        st.none()
+        | st.dates(
+            scenario.calendar.start_of(scenario.first_year - 1),
+            scenario.calendar.start_of(scenario.last_year + 2),
+        )
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder), bookings)
+        frame, problems, warnings = realise(scenario, [str(path)], as_of)
+    assert not problems, problems
+    assert frame is not None
+    assert int(frame["actual_cents"].sum()) == sum(b[4] for b in bookings)
+    got = {
+        (r.commitment, r.funder, r.basis, int(r.year)): (
+            r.status,
+            int(r.planned_cents),
+            int(r.actual_cents),
+            int(r.variance_cents),
+            int(r.forecast_cents),
+        )
+        for r in frame.itertuples(index=False)
+    }
+    assert len(got) == len(frame), "one row per commitment, funder, basis and year"
+    assert got == reference(scenario, bookings, as_of)
+    closed = frame["status"] == "closed"
+    future = frame["status"] == "future"
+    assert (frame.loc[closed, "forecast_cents"] == frame.loc[closed, "actual_cents"]).all()
+    assert (frame.loc[future, "forecast_cents"] == frame.loc[future, "planned_cents"]).all()
+    unknown = any(b[0] == "no-such-id" for b in bookings)
+    assert len(warnings) == (1 if unknown else 0)
+
+
+@given(st.lists(st.text(alphabet="0123456789.+-, e", max_size=19), max_size=30))
+def test_amounts_read_on_arrays_agree_with_the_one_amount_parser(texts):
+    """The array reader takes only what parse_cents takes, with the same cents."""
+    import numpy as np
+
+    from budget.core.money import MoneyError, parse_cents
+    from budget.load.booking_cells import quick_cents
+
+    cents, read = quick_cents(np.array(texts, dtype=object))
+    for text, value, quick in zip(texts, cents, read, strict=True):
+        if quick:
+            assert parse_cents(text, allow_negative=True) == value, text
+        else:
+            try:
+                parse_cents(text, allow_negative=True)
+            except MoneyError:
+                continue
+            # Taken by the parser but not on arrays: only text with spaces around it (cells
+            # arrive stripped) or more than 15 whole digits.
+            assert text != text.strip() or len(text.strip().lstrip("+-").split(".")[0]) > 15
+
+
+@given(st.lists(st.integers(-(10**17) + 1, 10**17 - 1), max_size=30), st.integers(0, 2))
+def test_every_plain_amount_is_read_on_arrays(values, decimals):
+    import numpy as np
+
+    from budget.load.booking_cells import quick_cents
+
+    def text(cents: int) -> str:
+        sign = "-" if cents < 0 else ""
+        whole, frac = divmod(abs(cents), 100)
+        return f"{sign}{whole}" + (f".{frac:02d}"[: decimals + 1] if decimals else "")
+
+    shown = [text(v) for v in values]
+    cents, read = quick_cents(np.array(shown, dtype=object))
+    assert read.all()
+    for v, c in zip(values, cents, strict=True):
+        # The text keeps `decimals` of the two decimal digits; the rest are dropped.
+        kept = abs(v) - abs(v) % 10 ** (2 - decimals)
+        assert c == (-kept if v < 0 else kept)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(
+            alphabet='date,yearcommitmnfudbsi;"\n\r\ufeff-0123456789.VenJBZ mki-support ',
+            max_size=300,
+        ),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+    ),
+    st.sampled_from(["utf-8", "utf-16", "latin-1"]),
+)
+def test_generated_actuals_files_never_crash(text, encoding):
+    """Any file gives bookings or problems (each naming the file), never an exception."""
+    from budget.load.bookings import read_bookings
+
+    scenario = letter()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_bytes(text.encode(encoding, errors="replace"))
+        frame, problems, _ = read_bookings(scenario, [str(path)])
+    assert all(p.file == str(path) for p in problems)
+    if not problems:
+        assert frame["amount_cents"].dtype == "int64"
+
+
+CELLS = st.one_of(
+    st.sampled_from(["", "mki-support", "VenJ", "BZ", "cash", "commitment", "2015", "2014-12-31"]),
+    st.sampled_from(["-0.01", "1e5", "1,000.00", "٣", "2015-02-29", "+", "1.2.3", "NaN"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["date", "year", "commitment", "funder", "basis", "amount",
+                              "reference", "DATE", "", "colour"]), min_size=1, max_size=8),
+    st.lists(st.lists(CELLS, max_size=9), max_size=8),
+)  # fmt: skip
+def test_generated_tables_give_bookings_or_row_and_column_problems(header, rows):
+    """Well-formed CSV with any cells: bookings that add up, or problems naming the file
+    (and, for cells, the row and column); never an exception."""
+    from budget.load.bookings import read_bookings
+
+    scenario = letter()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            width = len(header)
+            writer.writerows([(row + [""] * width)[:width] for row in rows])
+        frame, problems, _ = read_bookings(scenario, [str(path)])
+    assert all(p.file == str(path) for p in problems)
+    if not problems:
+        assert len(frame) <= len(rows)
+        assert frame["funder"].isin(list(scenario.funders)).all()

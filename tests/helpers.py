@@ -1,0 +1,60 @@
+"""What many tests need: the example scenarios, a scenario text written to a file and
+loaded, and the command line run in-process with click's CliRunner.
+
+The fixtures in tests/conftest.py are built on these; a helper that must work outside a
+test function (a hypothesis test, a module-scoped fixture) calls them directly.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+import budget
+from budget.cli import cli
+from budget.core.model import Scenario
+from budget.load import load_scenario, read_scenario
+
+# The example scenarios are not part of the package: they are read from beside tests/, in
+# the checkout or in a copy of tests/ and scenarios/ made to test an installed wheel.
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+LETTER = SCENARIOS / "letter-2014.toml"
+
+
+@functools.cache
+def letter() -> Scenario:
+    """The 2014 letter, loaded once: a Scenario is immutable, so tests may share it (a
+    property that loads it in every example spends its time reading the same file)."""
+    return load_scenario(LETTER)
+
+
+def invoke(*args: object, input: str | None = None) -> Result:
+    """`budget ARGS...` run in-process; paths and numbers may be given as they are."""
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def write_file(folder: Path, text: str, name: str = "scenario.toml") -> Path:
+    """`text` written (UTF-8) to `folder / name`, making the folders `name` names."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_text(
+    folder: Path, text: str, name: str = "scenario.toml"
+) -> tuple[Scenario | None, list[str]]:
+    """The scenario `text` loaded from a file in `folder`: the scenario (None when there
+    are problems) and its problems as the command line prints them."""
+    scenario, problems = read_scenario(write_file(folder, text, name))
+    return scenario, [str(p) for p in problems]
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child Python (`python -m budget`) that imports the same
+    budget as this test does: the checkout's, or the installed wheel's."""
+    here = str(Path(budget.__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}

@@ -1,0 +1,145 @@
+"""The public DataFrame API: one convention for every function that returns a frame."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import budget
+from tests.helpers import SCENARIOS
+
+APRIL_GBP = """
+[scenario]
+name = "April"
+first_year = 2025
+last_year = 2026
+fiscal_year_start = "04-01"
+currency = "GBP"
+[funders.HMT]
+name = "Treasury"
+[recipients.R]
+name = "R"
+[[commitments]]
+id = "a"
+kind = "annual"
+recipient = "R"
+funders = { HMT = "1" }
+first_year = 2025
+last_year = 2026
+amount = { dist = "uniform", low = "100.00", high = "200.00" }
+[[limits]]
+funder = "HMT"
+max = "1000.00"
+"""
+# Columns whose amount can be missing in a row: the nullable Int64, never float.
+NULLABLE_CENTS = {"cost_per_unit_cents", "ceiling_cents"}
+FACTS = ("scenario", "first_year", "last_year", "fiscal_year_start", "currency")
+
+
+def frames() -> dict[str, tuple[pd.DataFrame, budget.Scenario]]:
+    letter = budget.load_scenario(SCENARIOS / "letter-2014.toml")
+    other = budget.load_scenario(SCENARIOS / "sin-eu-grant.toml")
+    realised = budget.load_scenario(SCENARIOS / "letter-2014-realised.toml")
+    uncertain = budget.load_scenario(SCENARIOS / "letter-2014-uncertain.toml")
+    plan = budget.plan_vs_actual(realised)
+    return {
+        "project": (budget.project(letter), letter),
+        "compare": (budget.compare(letter, other), letter),
+        "simulate": (budget.simulate(uncertain, 20, 7), uncertain),
+        "plan_vs_actual": (plan, realised),
+        "actuals_frame": (budget.actuals_frame(realised), realised),
+        "forecast_rows": (budget.forecast_rows(realised, plan), realised),
+        "indicators": (budget.indicators(realised), realised),
+    }
+
+
+@pytest.fixture(scope="module")
+def all_frames() -> dict[str, tuple[pd.DataFrame, budget.Scenario]]:
+    return frames()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "project",
+        "compare",
+        "simulate",
+        "plan_vs_actual",
+        "actuals_frame",
+        "forecast_rows",
+        "indicators",
+    ],
+)
+def test_every_public_frame_follows_the_convention(all_frames, name):
+    frame, scenario = all_frames[name]
+    assert len(frame) > 0
+    for column in frame.columns:
+        values = frame[column]
+        if column == "year" or (column.endswith("_cents") and column not in NULLABLE_CENTS):
+            assert values.dtype == np.int64, (name, column, values.dtype)
+        elif column.endswith("_cents"):
+            assert values.dtype == "Int64", (name, column, values.dtype)
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            assert values.cat.categories.dtype == object, (name, column)
+            assert all(isinstance(v, str) for v in values.cat.categories), (name, column)
+        else:
+            # Not text: numbers, dates, Decimals, booleans.
+            present = values.dropna()
+            assert not any(isinstance(v, str) for v in present), (name, column, values.dtype)
+    assert frame.attrs["scenario"] == scenario.name
+    assert frame.attrs["first_year"] == scenario.first_year
+    assert frame.attrs["last_year"] == scenario.last_year
+    assert frame.attrs["fiscal_year_start"] == "01-01"
+    assert frame.attrs["currency"] == "EUR"
+
+
+def test_the_facts_follow_the_scenario(tmp_path):
+    path = tmp_path / "april.toml"
+    path.write_text(APRIL_GBP, encoding="utf-8")
+    scenario = budget.load_scenario(path)
+    for frame in (budget.project(scenario), budget.simulate(scenario, 5, 1)):
+        assert {k: frame.attrs[k] for k in FACTS} == {
+            "scenario": "April",
+            "first_year": 2025,
+            "last_year": 2026,
+            "fiscal_year_start": "04-01",
+            "currency": "GBP",
+        }
+    assert budget.simulate(scenario, 5, 1).attrs["draws"] == 5
+
+
+def test_compare_is_the_comparison_frame():
+    letter = budget.load_scenario(SCENARIOS / "letter-2014.toml")
+    other = budget.load_scenario(SCENARIOS / "sin-eu-grant.toml")
+    frame = budget.compare(letter, other)
+    assert frame.attrs["scenarios"] == [letter.name, other.name]
+    base = frame[frame.scenario == letter.name]
+    assert (base.delta_cents == 0).all()
+    # The other scenario's amounts minus the base's, worked out from the two projections.
+    mine = budget.project(other).groupby(["funder", "basis", "year"], observed=True)
+    theirs = budget.project(letter).groupby(["funder", "basis", "year"], observed=True)
+    expected = mine.amount_cents.sum().sub(theirs.amount_cents.sum(), fill_value=0)
+    got = frame[frame.scenario == other.name].groupby(["funder", "basis", "year"], observed=True)
+    assert got.delta_cents.sum().to_dict() == {k: int(v) for k, v in expected.items()}
+
+
+def test_the_public_functions_and_their_modules_have_different_names():
+    import types
+
+    import budget.reports.compare as compare_module
+    import budget.uncertainty.simulate as simulate_module
+
+    # `import budget.X.Y as m` gives the module; `budget.simulate` is the public function.
+    assert isinstance(simulate_module, types.ModuleType)
+    assert isinstance(compare_module, types.ModuleType)
+    assert callable(budget.simulate) and callable(budget.compare)
+    assert not isinstance(budget.simulate, types.ModuleType)
+    assert simulate_module.Simulation.__name__ == "Simulation"
+
+
+def test_the_package_is_typed():
+    # In the installed package, so pyproject.toml's package-data ships it.
+    assert resources.files("budget").joinpath("py.typed").is_file()
