@@ -9,6 +9,7 @@ import click
 from budget.cli.common import BREACH_FOUND, fail, load_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.core.errors import Problem
+from budget.engine.limits import check_rows
 from budget.engine.projection import project
 from budget.load import read_scenario
 from budget.uncertainty.search import DEFAULT_EXAMPLES
@@ -32,6 +33,7 @@ def check(scenario: str, examples: int) -> None:
     limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
     The search is deterministic: the same scenario and --examples give the same answer.
     """
+    # imported here: start-up time (the search loads hypothesis)
     from budget.render.uncertainty_text import breach_line, search_text
     from budget.uncertainty.search import central_breaches, search
 
@@ -41,8 +43,6 @@ def check(scenario: str, examples: int) -> None:
         return
     count = len(loaded.limits)
     if loaded.actuals:
-        from budget.engine.limits import check_rows
-
         forecast = forecast_or_none(loaded, project(loaded))
         breaches = [c for c in check_rows(loaded, forecast) if c.breached]
         for note in forecast_notes(forecast):
@@ -77,6 +77,7 @@ def validate(scenarios: tuple[str, ...]) -> None:
         scenario, found = read_scenario(path)
         problems.extend(found)
         if scenario is not None and scenario.actuals:
+            # imported here: start-up time (only scenarios with actuals read bookings)
             from budget.load.bookings import read_bookings
 
             _, found, warnings = read_bookings(scenario, scenario.actuals)

@@ -41,6 +41,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     the draws (inverted empirical distribution); means are rounded half away to the cent.
     The same seed gives the same output, byte for byte.
     """
+    # imported here: start-up time (the simulation loads the workers and the sampler)
     import secrets
 
     from budget.render.uncertainty_text import SIMULATION

@@ -11,7 +11,7 @@ names of KINDS. Adding a kind touches, besides its test file:
 - its hypothesis strategy, in `budget.testing.strategies.KIND_STRATEGIES`;
 - its plain scalar reference, in `tests.reference.REFERENCES`.
 
-tests/test_registries.py fails while any of these tables lacks a kind of KINDS or names
+tests/kinds/test_registries.py fails while any of these tables lacks a kind of KINDS or names
 one that is not there.
 """
 

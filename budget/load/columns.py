@@ -5,7 +5,7 @@ per distinct value. The result holds, for every cell that passed, the value the
 `FieldReader` would have read from it; `ColumnReader` serves those values to the kinds'
 parsers and hands every other cell to the `FieldReader` itself. So per-row Python only
 reads the cells that fail, and a problem is worded by the one `FieldReader` whether it is
-found here or row by row (tests/test_register_columns.py checks that on generated
+found here or row by row (tests/load/test_register_columns.py checks that on generated
 registers).
 """
 

@@ -4,7 +4,7 @@ writes it, and per report the function that lays the report out in it.
 A new format is one `Format` member, its `FormatInfo` and a renderer in each report's
 table (`ROWS` for the tidy rows, `budget.render.uncertainty_text.SIMULATION`,
 `budget.render.explain.EXPLANATION`); the commands offer it from the registry and call the
-renderers through it (`budget.cli.outputs`). tests/test_formats.py fails while a format
+renderers through it (`budget.cli.outputs`). tests/render/test_formats.py fails while a format
 that a command offers has no renderer for that command's report.
 """
 

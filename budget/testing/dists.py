@@ -1,7 +1,7 @@
 """Hypothesis examples of every distribution kind: one strategy per entry of `DISTS`.
 
 A strategy takes a strategy of amounts (cents) and the largest amount, and gives `Dist`
-values of its kind. `tests/test_registries.py` checks that this table names exactly the
+values of its kind. `tests/kinds/test_registries.py` checks that this table names exactly the
 kinds of `budget.core.dists.DISTS`.
 """
 

@@ -129,7 +129,7 @@ def _grant(ctx: SpecContext) -> st.SearchStrategy[Grant]:
 # A kind's strategy: valid specs of the kind for a commitment drawn in the context.
 KindStrategy = Callable[[SpecContext], st.SearchStrategy[Any]]
 
-# One strategy per entry of `budget.kinds.KINDS`, in its order; tests/test_registries.py
+# One strategy per entry of `budget.kinds.KINDS`, in its order; tests/kinds/test_registries.py
 # checks that this table names exactly those kinds.
 KIND_STRATEGIES: dict[str, KindStrategy] = {
     "top_up": _top_up,

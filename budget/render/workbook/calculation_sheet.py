@@ -57,7 +57,7 @@ MAX_COMMITMENTS = 2_000
 KindLines = Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]
 
 # One entry per entry of `budget.kinds.KINDS`, as `EXPLAINERS` has (the lines draw the
-# explainer's working); tests/test_registries.py checks that this table names exactly those.
+# explainer's working); tests/kinds/test_registries.py checks that this table names exactly those.
 KIND_LINES: dict[str, KindLines] = {
     "top_up": top_up_lines,
     "annual": annual_lines,

@@ -25,7 +25,7 @@ from budget.reports.explain.top_up import explain_top_up
 # engine's (checked by `_agree`).
 Explainer = Callable[[Context], Working]
 
-# One explainer per entry of `budget.kinds.KINDS`; tests/test_registries.py checks that
+# One explainer per entry of `budget.kinds.KINDS`; tests/kinds/test_registries.py checks that
 # this table names exactly those kinds.
 EXPLAINERS: dict[str, Explainer] = {
     "top_up": explain_top_up,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from budget.load import load_scenario
 from budget.render.uncertainty_text import simulation_text
@@ -11,8 +10,9 @@ from budget.render.workbook import new_workbook
 from budget.render.workbook.uncertainty import SHEET, add_uncertainty_sheet
 from budget.reports.simulation import simulation_report
 from budget.uncertainty.simulate import simulate
+from tests.helpers import SCENARIOS
 
-UNCERTAIN = Path(__file__).parent.parent / "scenarios" / "letter-2014-uncertain.toml"
+UNCERTAIN = SCENARIOS / "letter-2014-uncertain.toml"
 
 
 def renamed_report():

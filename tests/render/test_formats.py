@@ -3,19 +3,16 @@ that command's report, and every -o extension is written by a registered format.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 import pytest
-from click.testing import CliRunner
 
 from budget.cli import cli
 from budget.cli.outputs import EXTENSIONS
 from budget.render.explain import EXPLANATION
 from budget.render.formats import FORMATS, ROWS, Format, file_format
 from budget.render.uncertainty_text import SIMULATION
+from tests.helpers import SCENARIOS, invoke
 
-SCENARIOS = Path(__file__).parent.parent / "scenarios"
 LETTER = str(SCENARIOS / "letter-2014.toml")
 # One invocation per command that takes --format (the format is added).
 COMMANDS = {
@@ -62,7 +59,7 @@ def test_the_commands_on_rows_offer_every_format():
     ("command", "fmt"), [(c, f) for c in COMMANDS for f in offered(c)], ids=str
 )
 def test_every_offered_format_prints(command, fmt):
-    result = CliRunner().invoke(cli, [*COMMANDS[command], "--format", fmt])
+    result = invoke(*COMMANDS[command], "--format", fmt)
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes.strip()
 

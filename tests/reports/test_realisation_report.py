@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from budget.engine.realised import plan_vs_actual
 from budget.load import load_scenario
@@ -11,8 +10,9 @@ from budget.render.realisation_text import realisation_text
 from budget.render.workbook import new_workbook
 from budget.render.workbook.plan_actual_sheet import SHEET, add_plan_actual_sheet
 from budget.reports.realisation import plan_vs_actual_report
+from tests.helpers import SCENARIOS
 
-REALISED = Path(__file__).parent.parent / "scenarios" / "letter-2014-realised.toml"
+REALISED = SCENARIOS / "letter-2014-realised.toml"
 
 
 def report_of_the_letter():
