@@ -15,6 +15,7 @@ import pandas as pd
 
 from budget.core.inputs import IntArray
 from budget.core.model import Scenario
+from budget.engine.realised import Status
 
 BLOCKS = (
     ("cash", "cash basis: payments", "Cash basis: payments, in the fiscal year they are made"),
@@ -103,7 +104,7 @@ def status_line(frame: pd.DataFrame) -> str:
     if not as_of:
         return "No actuals date: every year is still plan (forecast = planned)."
     parts = []
-    for status in ("closed", "current", "future"):
+    for status in Status:
         years = sorted(set(frame.loc[frame["status"] == status, "year"].tolist()))
         if years:
             parts.append(f"{status} {_years(years)}")
