@@ -70,9 +70,7 @@ def add_uncertainty_sheet(book: Book, report: SimulationReport) -> None:
     funder_rows: dict[str, dict[str, int]] = {}
     skip = [1, 2]
     for section in report.funder_totals:
-        skip.append(row)
-        ws.text(row, 1, section.sheet_title, styles.BLOCK_TITLE)
-        row += 1
+        row = _block_title(ws, row, section.sheet_title, skip)
         for item in section.items:
             placed = _bands(ws, row, item.funder_name, item, column)
             if section.basis == Basis.CASH:
@@ -81,18 +79,14 @@ def add_uncertainty_sheet(book: Book, report: SimulationReport) -> None:
         row += 1
     varying = report.varying
     if varying.items:
-        skip.append(row)
-        ws.text(row, 1, varying.sheet_title, styles.BLOCK_TITLE)
-        row += 1
+        row = _block_title(ws, row, varying.sheet_title, skip)
         for item in varying.items:
             _bands(ws, row, str(item.commitment), item, column)
             row += len(BANDS)
         row += 1
     caps = report.caps
     if caps.items:
-        skip.append(row)
-        ws.text(row, 1, caps.sheet_title, styles.BLOCK_TITLE)
-        row += 1
+        row = _block_title(ws, row, caps.sheet_title, skip)
         for cap in caps.items:
             ws.text(row, 1, cap.commitment)
             ws.text(row, 3, "P(cap binds)")
@@ -102,9 +96,7 @@ def add_uncertainty_sheet(book: Book, report: SimulationReport) -> None:
         row += 1
     limits = report.limits
     if limits.items:
-        skip.append(row)
-        ws.text(row, 1, limits.sheet_title, styles.BLOCK_TITLE)
-        row += 1
+        row = _block_title(ws, row, limits.sheet_title, skip)
         for limit in limits.items:
             ws.text(row, 1, f"Limit, {limit.basis} basis")
             ws.text(row, 2, limit.funder)
@@ -153,6 +145,13 @@ def _bands(
             ws.money(row + offset, column[year], cents)
         placed[band] = row + offset
     return placed
+
+
+def _block_title(ws: Sheet, row: int, title: str, skip: list[int]) -> int:
+    """A block's title at `row`, left out when columns are fitted; the block's first row."""
+    skip.append(row)
+    ws.text(row, 1, title, styles.BLOCK_TITLE)
+    return row + 1
 
 
 def _percent(ws: Sheet, row: int, column: int, value: float) -> None:
