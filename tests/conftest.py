@@ -63,3 +63,24 @@ def iati_schema() -> Any:
             "shared/standards/iati-2.03 beside the repository"
         )
     return xmlschema.XMLSchema(str(folder / IATI_SCHEMA))
+
+
+@pytest.fixture(scope="session")
+def iati_ruleset() -> Any:
+    """(the IATI Standard Ruleset as a dict, the organisation-id prefixes): from
+    iati-rulesets/standard.json and iati-codelists/OrganisationRegistrationAgency.xml beside
+    the XSDs' folder; the test is skipped, saying why, when they are absent."""
+    pytest.importorskip("elementpath", reason="elementpath (with xmlschema) is not installed")
+    from tests.iati_ruleset import load_ruleset, org_id_prefixes
+
+    folder = standards_folder()
+    rules = folder.parent / "iati-rulesets" / "standard.json" if folder else None
+    agencies = (
+        folder.parent / "iati-codelists" / "OrganisationRegistrationAgency.xml" if folder else None
+    )
+    if rules is None or agencies is None or not rules.is_file() or not agencies.is_file():
+        pytest.skip(
+            "the IATI Standard Ruleset (iati-rulesets/standard.json) and the codelists are not "
+            f"in ${STANDARDS} nor in shared/standards beside the repository"
+        )
+    return load_ruleset(rules), org_id_prefixes(agencies)
