@@ -83,6 +83,7 @@ class Funder:
     name: str
     source: str = ""
     iati_ref: str = ""
+    iati_type: str = ""  # its IATI OrganisationType code, for open-data exports (may be empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class Recipient:
     origin: str = ""
     field_origins: Mapping[str, str] = field(default_factory=dict)
     iati_ref: str = ""
+    iati_type: str = ""  # its IATI OrganisationType code, for open-data exports (may be empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +244,9 @@ class Scenario:
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
     year_label: str = "end"
+    # The [scenario] fields only the open-data exports read (budget.load.publishing
+    # EXPORT_FIELDS), as written, each with the file it came from.
+    export_fields: Mapping[str, tuple[Any, str]] = field(default_factory=dict)
     # Where `budget.kinds.table.commitment_table` keeps the commitments as columns, made
     # once. Not an argument, so that `dataclasses.replace` with other commitments starts
     # without one and makes its own.

@@ -22,6 +22,14 @@ from budget.kinds.base import Flows, Kind
 
 KINDS: dict[str, Kind] = {k.name: k for k in (top_up.KIND, annual.KIND, grant.KIND)}
 
+# Fields only the open-data exports read (budget.render.export.iati checks them there).
+EXPORT_FIELDS: dict[str, str] = {
+    "sector": 'an OECD DAC 5-digit sector code, e.g. "15160" (IATI exports)',
+    "sector_vocabulary": '"1" DAC 5-digit sector (default) or "2" DAC 3-digit (IATI exports)',
+    "recipient_country": 'the ISO 3166-1 alpha-2 code of the country it benefits, e.g. "NL"',
+    "recipient_region": 'an OECD DAC region code, e.g. "998", instead of recipient_country',
+}
+
 COMMON_FIELDS: dict[str, str] = {
     "id": "a unique name for the commitment",
     "kind": "one of " + ", ".join(KINDS),
@@ -31,6 +39,7 @@ COMMON_FIELDS: dict[str, str] = {
     "name": "a readable title",
     "source": "where the promise is made (letter, page)",
     "assumptions": "the fields whose values are assumptions, not facts",
+    **EXPORT_FIELDS,
 }
 
-__all__ = ["COMMON_FIELDS", "KINDS", "Flows", "Kind"]
+__all__ = ["COMMON_FIELDS", "EXPORT_FIELDS", "KINDS", "Flows", "Kind"]

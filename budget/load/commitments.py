@@ -16,7 +16,7 @@ from budget.core.fields import FieldReader
 from budget.core.model import Commitment, Funder, Recipient
 from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
-from budget.kinds import COMMON_FIELDS, KINDS, Kind
+from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.inherit import Entry, RowEntry
@@ -176,11 +176,22 @@ def _row_commitment(
         (),  # assumptions
         rows.origin,  # origin
         rows.origins,  # field_origins
-        _NO_RAW,  # raw
+        _export_raw(rows.reader.columns.table, index),  # raw
     )
 
 
 _NO_RAW: dict[str, Any] = {}
+
+
+def _export_raw(table: RegisterTable, index: int) -> dict[str, Any]:
+    """A register row's cells of the fields only exports read (EXPORT_FIELDS), as its raw
+    table; the shared empty table when it has none."""
+    found = {
+        name: table.columns[name][index]
+        for name in EXPORT_FIELDS
+        if name in table.columns and table.columns[name][index] is not None
+    }
+    return found or _NO_RAW
 
 
 class _Readers:
@@ -223,7 +234,7 @@ class _Readers:
         """The file of each field and the raw table a commitment keeps."""
         if isinstance(entry, RowEntry):
             # Shared by every row of the register: a million rows keep no table each.
-            return self.columns[id(entry.table)][1], _NO_RAW
+            return self.columns[id(entry.table)][1], _export_raw(entry.table, entry.index)
         return dict(entry.origins), dict(entry.raw)
 
 

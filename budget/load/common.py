@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from budget.core.errors import Problem, excerpt
 from budget.core.fields import FieldReader
@@ -83,3 +84,4 @@ class Draft:
     actuals: tuple[str, ...] = ()
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
+    export_fields: dict[str, tuple[Any, str]] = field(default_factory=dict)

@@ -32,7 +32,12 @@ from budget.load.checks import CHECKS
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
 from budget.load.inherit import Entry, Merged
-from budget.load.publishing import read_reporting_org
+from budget.load.publishing import (
+    EXPORT_FIELDS,
+    check_organisation_type,
+    read_export_fields,
+    read_reporting_org,
+)
 
 SCENARIO_FIELDS = {
     "name": "the scenario's name, shown in every output",
@@ -48,11 +53,13 @@ SCENARIO_FIELDS = {
     "year_label": 'how years are named: "end" (2015, default), "span" (2014-15) or "fy" (FY2015)',
     "reporting_org": "who publishes the commitments as open data: { ref, name, type }",
     **REALISATION_FIELDS,
+    **EXPORT_FIELDS,
 }
 FUNDER_FIELDS = {
     "name": "the full name",
     "source": "where the funder's role is stated",
     "iati_ref": "its IATI organisation identifier",
+    "iati_type": 'its IATI organisation type code, e.g. "22" (national NGO)',
 }
 RECIPIENT_FIELDS = {
     "name": "the full name",
@@ -61,6 +68,7 @@ RECIPIENT_FIELDS = {
     "source": "where the figures come from",
     "assumptions": "the fields whose values are assumptions, not facts",
     "iati_ref": "its IATI organisation identifier",
+    "iati_type": 'its IATI organisation type code, e.g. "22" (national NGO)',
 }
 LIMIT_FIELDS = {
     "funder": "the funder the ceiling applies to",
@@ -108,6 +116,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         as_of=draft.as_of,
         indicators=draft.indicators,
         year_label=draft.year_label,
+        export_fields=draft.export_fields,
     )
     return scenario, []
 
@@ -125,6 +134,7 @@ def _read_head(draft: Draft) -> None:
     draft.last_year = head.year("last_year")
     draft.currency, draft.reporting_org = _publishing(head)
     draft.year_label = _year_label(head, draft.calendar)
+    draft.export_fields = read_export_fields(head)
 
 
 def _year_label(head: FieldReader, calendar: FiscalCalendar) -> str:
@@ -164,12 +174,21 @@ def _iati_ref(reader: FieldReader) -> str:
     return reader.text("iati_ref") or ""
 
 
+def _iati_type(reader: FieldReader) -> str:
+    """`iati_type`: an IATI OrganisationType code (budget.load.publishing)."""
+    return check_organisation_type(reader, "iati_type")
+
+
 def _read_funders(draft: Draft) -> None:
     for key, entry in draft.merged.funders.items():
         reader = reader_of(entry, draft.problems)
         unknown_fields(reader, FUNDER_FIELDS, where_entry("funder", key))
         draft.funders[key] = Funder(
-            key, reader.text("name") or key, reader.text("source") or "", _iati_ref(reader)
+            key,
+            reader.text("name") or key,
+            reader.text("source") or "",
+            _iati_ref(reader),
+            iati_type=_iati_type(reader),
         )
 
 
@@ -186,6 +205,7 @@ def _read_recipients(draft: Draft) -> None:
             assumptions(reader, RECIPIENT_FIELDS),
             entry.file,
             iati_ref=_iati_ref(reader),
+            iati_type=_iati_type(reader),
             field_origins=dict(entry.origins),
         )
 

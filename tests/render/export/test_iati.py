@@ -29,6 +29,7 @@ from budget.render.export.iati import activities_xml, iati_problems, status
 from budget.testing.strategies import scenarios
 from tests.export_helpers import cents, check_iati_rules
 from tests.helpers import LETTER
+from tests.iati_ruleset import check_ruleset, errors
 
 ORG = 'reporting_org = { ref = "XM-DAC-7", name = "Ministry of Foreign Affairs", type = "10" }'
 
@@ -75,20 +76,31 @@ def test_the_letters_bz_grant_is_a_valid_iati_activity(tmp_path, iati_schema):
     check_iati_rules(root)
     assert len(root.findall("iati-activity")) == 3
     bz = activity(root, "XM-DAC-7-bz-tdh-ecpat")
+    # Each fiscal year's budget within the activity's dates, 2014-04-01 to 2015-06-30.
     assert budgets(bz) == [
-        ("2014-01-01", "2014-12-31", "1206140.35"),
-        ("2015-01-01", "2015-12-31", "793859.65"),
+        ("2014-04-01", "2014-12-31", "1206140.35"),
+        ("2015-01-01", "2015-06-30", "793859.65"),
     ]
     assert [v.get("currency") for v in bz.iter("value")] == ["EUR"] * 4
     dates = {d.get("type"): d.get("iso-date") for d in bz.iter("activity-date")}
     assert dates == {"1": "2014-04-01", "3": "2015-06-30"}  # the period [2014-04-01, 2015-07-01)
     orgs = [
-        (o.get("role"), o.get("ref"), o.findtext("narrative")) for o in bz.iter("participating-org")
+        (o.get("role"), o.get("ref"), o.get("type"), o.findtext("narrative"))
+        for o in bz.iter("participating-org")
     ]
+    # The funder that is the reporting organisation has its type; the reporting
+    # organisation is accountable (2) and extending (3).
     assert orgs == [
-        ("1", "XM-DAC-7", "Ministry of Foreign Affairs (BZ)"),
-        ("4", None, "Terre des Hommes and ECPAT Netherlands"),
+        ("1", "XM-DAC-7", "10", "Ministry of Foreign Affairs (BZ)"),
+        ("2", "XM-DAC-7", "10", "Ministry of Foreign Affairs"),
+        ("3", "XM-DAC-7", "10", "Ministry of Foreign Affairs"),
+        ("4", None, None, "Terre des Hommes and ECPAT Netherlands"),
     ]
+    # The letter's defaults, and the grant's own region.
+    assert bz.find("recipient-region").attrib == {"code": "998"}
+    assert bz.find("recipient-country") is None
+    assert bz.find("sector").attrib == {"vocabulary": "1", "code": "15160"}
+    assert activity(root, "XM-DAC-7-mki-support").find("recipient-country").get("code") == "NL"
     assert bz.find("reporting-org").get("type") == "10"
     assert bz.findtext("title/narrative").startswith("Terre des Hommes and ECPAT")
     assert "BZ funds the project with EUR 2 million" in bz.findtext("description/narrative")
@@ -96,12 +108,12 @@ def test_the_letters_bz_grant_is_a_valid_iati_activity(tmp_path, iati_schema):
         (p.find("period-start").get("iso-date"), p.findtext("value"))
         for p in bz.iter("planned-disbursement")
     ]
-    assert planned == [("2014-01-01", "1206140.35"), ("2015-01-01", "793859.65")]
+    assert planned == [("2014-04-01", "1206140.35"), ("2015-01-01", "793859.65")]
     # SIN: 67,600.00 a year, half from each of VenJ and VWS as planned disbursements.
     sin = activity(root, "XM-DAC-7-sin-top-up")
     assert [b[2] for b in budgets(sin)] == ["67600.00"] * 3
     assert [p.findtext("value") for p in sin.iter("planned-disbursement")] == ["33800.00"] * 6
-    assert [o.get("role") for o in sin.iter("participating-org")] == ["1", "1", "4"]
+    assert [o.get("role") for o in sin.iter("participating-org")] == ["1", "1", "2", "3", "4"]
     assert "Assumed, not given by the source: funders." in sin.findtext("description/narrative")
 
 
@@ -114,6 +126,8 @@ name = "UK grant"
 fiscal_year_start = "04-01"
 currency = "GBP"
 {ORG.replace("XM-DAC-7", "GB-GOV-1")}
+sector = "15110"
+recipient_country = "GB"
 [funders.FCDO]
 name = "Foreign Office"
 iati_ref = "GB-GOV-1"
@@ -137,9 +151,10 @@ end = 2015-07-01
     root = ET.parse(out).getroot()
     check_iati_rules(root)
     grant = activity(root, "GB-GOV-1-grant-1")
+    # FY2016 runs from 2015-04-01; the grant ends 2015-06-30.
     assert budgets(grant) == [
         ("2014-04-01", "2015-03-31", "1600877.19"),
-        ("2015-04-01", "2016-03-31", "399122.81"),
+        ("2015-04-01", "2015-06-30", "399122.81"),
     ]
     assert {v.get("currency") for v in grant.iter("value")} == {"GBP"}
     assert grant.get("default-currency") == "GBP"
@@ -226,13 +241,14 @@ TEXT = st.text(
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_commitments=5), st.lists(TEXT, min_size=6, max_size=6))
 def test_generated_scenarios_export_valid_files_whose_budgets_are_the_cash(
-    iati_schema, generated, names
+    iati_schema, iati_ruleset, generated, names
 ):
-    """Any scenario exports a file the schema accepts; per commitment and year the budget
-    is the engine's cash (added up independently from the tidy rows), planned disbursements
-    add up to the same, and names with XML's special characters come back unchanged."""
+    """Any scenario exports a file the schema and the Standard Ruleset accept; per
+    commitment and year the budget is the engine's cash (added up independently from the
+    tidy rows), planned disbursements add up to the same, every budget lies within the
+    activity's dates, and names with XML's special characters come back unchanged."""
     funders = {
-        key: Funder(key, names[i % 3], iati_ref=f"XM-{i}" if i % 2 else "")
+        key: Funder(key, names[i % 3], iati_ref=f"XM-DAC-{i}" if i % 2 else "")
         for i, key in enumerate(generated.funders)
     }
     recipients = {
@@ -243,7 +259,8 @@ def test_generated_scenarios_export_valid_files_whose_budgets_are_the_cash(
         generated,
         funders=funders,
         recipients=recipients,
-        reporting_org=ReportingOrg("XX-TEST-1", names[0], "90"),
+        reporting_org=ReportingOrg("XI-IATI-1", names[0], "90"),
+        export_fields={"sector": ("15160", "x.toml"), "recipient_region": ("998", "x.toml")},
     )
     assert iati_problems(scenario) == []
     rows = budget.project(scenario)
@@ -252,29 +269,39 @@ def test_generated_scenarios_export_valid_files_whose_budgets_are_the_cash(
     iati_schema.validate(text)
     root = ET.fromstring(text)
     check_iati_rules(root)
+    rules, prefixes = iati_ruleset
+    assert errors(check_ruleset(root, rules, prefixes)) == {}
     cash = rows[rows["basis"] == "cash"]
-    expected: dict[tuple[str, str], int] = {}
+    expected: dict[tuple[str, int], int] = {}
     for cid, year, amount in zip(
         cash["commitment"], cash["year"], cash["amount_cents"], strict=True
     ):
-        first = scenario.calendar.start_of(int(year)).isoformat()
-        expected[(str(cid), first)] = expected.get((str(cid), first), 0) + int(amount)
-    found: dict[tuple[str, str], int] = {}
-    planned: dict[tuple[str, str], int] = {}
+        expected[(str(cid), int(year))] = expected.get((str(cid), int(year)), 0) + int(amount)
+    found: dict[tuple[str, int], int] = {}
+    planned: dict[tuple[str, int], int] = {}
+    calendar = scenario.calendar
+
+    def year_of(element: ET.Element) -> int:
+        return calendar.year_of(dt.date.fromisoformat(element.find("period-start").get("iso-date")))
+
     for element in root.iter("iati-activity"):
-        cid = element.findtext("iati-identifier").removeprefix("XX-TEST-1-")
+        cid = element.findtext("iati-identifier").removeprefix("XI-IATI-1-")
         assert element.find("reporting-org/narrative").text == names[0]
+        dates = {d.get("type"): d.get("iso-date") for d in element.iter("activity-date")}
         for b in element.iter("budget"):
-            key = (cid, b.find("period-start").get("iso-date"))
+            key = (cid, year_of(b))
             assert key not in found
             found[key] = cents(b.findtext("value"))
+            assert dates["1"] <= b.find("period-start").get("iso-date")
+            assert b.find("period-end").get("iso-date") <= dates["3"]
         for p in element.iter("planned-disbursement"):
-            key = (cid, p.find("period-start").get("iso-date"))
+            key = (cid, year_of(p))
             planned[key] = planned.get(key, 0) + cents(p.findtext("value"))
             assert p.find("receiver-org/narrative").text in names[3:]
         for o in element.iter("participating-org"):
             assert o.findtext("narrative") in names
-    assert found == expected
+    # A year of no cash outside the activity's dates has no budget.
+    assert found == {k: v for k, v in expected.items() if v != 0 or k in found}
     assert planned == {k: v for k, v in expected.items() if v != 0}
     assert len(root.findall("iati-activity")) == len(scenario.commitments)
 
