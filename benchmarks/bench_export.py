@@ -34,7 +34,7 @@ def build(commitments: int):  # type: ignore[no-untyped-def]
     from budget.kinds.grant import Grant
 
     recipients = {
-        f"R{r}": Recipient(f"R{r}", f"Recipient {r}", iati_ref=f"XM-R-{r}")
+        f"R{r}": Recipient(f"R{r}", f"Recipient {r}", iati_ref=f"NL-KVK-{r}")
         for r in range(max(1, commitments // 20))
     }
     keys = list(recipients)
@@ -70,10 +70,17 @@ def build(commitments: int):  # type: ignore[no-untyped-def]
         calendar=FiscalCalendar(),
         first_year=2020,
         last_year=2029,
-        funders={"A": Funder("A", "Ministry A", iati_ref="XM-A"), "B": Funder("B", "Ministry B")},
+        funders={
+            "A": Funder("A", "Ministry A", iati_ref="XM-DAC-7"),
+            "B": Funder("B", "Ministry B"),
+        },
         recipients=recipients,
         commitments=tuple(items),
         reporting_org=ReportingOrg("XM-DAC-7", "Ministry A", "10"),
+        export_fields={
+            "sector": ("15160", "bench.toml"),
+            "recipient_country": ("NL", "bench.toml"),
+        },
     )
 
 
