@@ -49,8 +49,8 @@ def export(scenario: str, target: str, output: str) -> None:
     rows = project(loaded)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
     try:
-        # Bookings of the actuals files become IATI transactions.
-        bookings = actuals_frame(loaded) if target == "iati" and loaded.actuals else None
+        # Bookings of the actuals files become IATI transactions, or realised.csv.
+        bookings = actuals_frame(loaded) if loaded.actuals else None
         if bookings is not None:
             for line in bookings.attrs.get("warnings", ()):
                 click.echo(line, err=True)
@@ -58,7 +58,8 @@ def export(scenario: str, target: str, output: str) -> None:
             done = write_iati(loaded, rows, output, inputs, actuals=bookings, as_of=loaded.as_of)
             click.echo(f"Wrote {output} ({done.activities} IATI activities)", err=True)
         else:
-            folder = write_datapackage(loaded, rows, output, inputs)
-            click.echo(f"Wrote {folder} (projection.csv, datapackage.json)", err=True)
+            folder = write_datapackage(loaded, rows, output, inputs, actuals=bookings)
+            written = "projection.csv, realised.csv" if bookings is not None else "projection.csv"
+            click.echo(f"Wrote {folder} ({written}, datapackage.json)", err=True)
     except InputError as exc:
         fail(exc.problems)

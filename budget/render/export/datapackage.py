@@ -1,16 +1,26 @@
-"""The tidy rows as a Frictionless Data Package with the Fiscal Data Package model.
+"""The scenario as a Fiscal Data Package (Frictionless Tabular Data Package) that
+OpenSpending can load.
 
-A folder with `projection.csv` (one row per commitment, funder, basis and fiscal year) and
-`datapackage.json`: a Table Schema (types, `kind`, `basis` and `currency` as enums, `year`
-an integer, `amount` a number written with exactly two decimals, `amount_cents` the same
-amount as an integer of cents, primary key scenario, commitment, funder, basis, year) and
-the Fiscal Data Package (0.3) `model`: the measure `amount` with its currency, and the
-dimensions funder (administrative classification), recipient (entity), commitment
-(activity), basis, fiscal period (year with its first and last day) and scenario.
+A folder with `projection.csv` (the plan: one row per commitment, funder and fiscal year),
+`realised.csv` when the scenario has actuals (the bookings added up per commitment,
+funder and fiscal year) and `datapackage.json`.
 
-`amount` is a Table Schema `number`: readers get a decimal, and Table Schema cannot require
-two places of a number (`pattern` is for strings only), so the writer guarantees them: the
-text comes from integer cents, never through a float. The CSV is written before the
+Measures never mix bases: each row holds one amount column per basis, `commitment_amount`
+(obligations entered that year) and `cash_amount` (payments made that year), and
+`receipts_amount` (money received, direction revenue) when the tidy rows have that basis.
+So summing any one measure over its resource counts each euro once; the old single
+`amount` column held commitment and cash rows together, and a default aggregation
+counted the same money twice.
+
+Each resource has one `phase` (Fiscal Data Package: proposed, approved, adjusted,
+executed): the plan's from `[scenario] stage` where the scenario has one (draft ->
+proposed, adopted -> approved, supplementary and final -> adjusted), else approved; the
+bookings are executed. Every field has its FDP 1.0 `columnType` (the OpenSpending types of
+openspending/os-types), and each amount field its `phase`; the older FDP 0.3 `model`
+(measures and dimensions) is kept beside them.
+
+Amounts are Table Schema `number`s written with exactly two decimals from integer cents,
+never through a float; readers get exact decimals. The CSVs are written before the
 descriptor, each atomically, so a descriptor never points to a half-written file.
 """
 
@@ -25,76 +35,176 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from budget.core.model import BASES, Scenario
+from budget.core.model import Scenario
 from budget.kinds import KINDS
 from budget.render.export.files import check_folder, write_chunks
 from budget.render.export.text import decimal_text, fiscal_period
 from budget.render.workbook.save import write_atomically
 
 DATA = "projection.csv"
+REALISED = "realised.csv"
 DESCRIPTOR = "datapackage.json"
 RESOURCE = "projection"
-PRIMARY_KEY = ["scenario", "commitment", "funder", "basis", "year"]
+REALISED_RESOURCE = "realised"
+PRIMARY_KEY = ["scenario", "commitment", "funder", "year"]
+# The bases as amount columns, in this order, with the direction of their money. The
+# basis "receipts" (money received) is compared as text: not every version has it.
+BASES = ("commitment", "cash", "receipts")
+DIRECTION = {"commitment": "expenditure", "cash": "expenditure", "receipts": "revenue"}
+# `[scenario] stage` -> the plan's Fiscal Data Package phase.
+PHASES = {
+    "draft": "proposed",
+    "adopted": "approved",
+    "supplementary": "adjusted",
+    "final": "adjusted",
+}
+APPROVED, EXECUTED = "approved", "executed"
+# Each column's FDP 1.0 columnType (openspending/os-types): the scenario is the programme
+# its commitments (projects) belong to; the funder the administrative classification;
+# the kind of commitment (grant, annual subsidy, top-up) the economic one.
+COLUMN_TYPES = {
+    "scenario": "activity:generic:program:code",
+    "commitment": "activity:generic:project:code",
+    "commitment_name": "activity:generic:project:label",
+    "kind": "economic-classification:generic:level1:code:full",
+    "recipient": "recipient:generic:id",
+    "recipient_name": "recipient:generic:name",
+    "funder": "administrative-classification:generic:level1:code:full",
+    "funder_name": "administrative-classification:generic:level1:label",
+    "year": "date:fiscal-year",
+    "period_start": "date:generic",
+    "period_end": "date:generic",
+}
+VALUE = "value"
 
 
 def write_datapackage(
-    scenario: Scenario, rows: pd.DataFrame, folder: str, inputs: list[str]
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    folder: str,
+    inputs: list[str],
+    actuals: pd.DataFrame | None = None,
 ) -> Path:
-    """Write the data package into `folder` (made when absent); InputError when refused."""
-    target = check_folder(folder, inputs, [DATA, DESCRIPTOR])
-    table = package_rows(scenario, rows)
+    """Write the data package into `folder` (made when absent); InputError when refused.
+    `actuals`: the bookings (budget.engine.realised.actuals_frame), for realised.csv."""
+    target = check_folder(folder, inputs, [DATA, REALISED, DESCRIPTOR])
+    tables = {RESOURCE: package_rows(scenario, rows)}
+    if actuals is not None:
+        tables[REALISED_RESOURCE] = realised_rows(scenario, actuals)
+    files = {RESOURCE: DATA, REALISED_RESOURCE: REALISED}
+    for name, table in tables.items():
+        write_atomically(target / files[name], _csv_writer(table))
+    stale = target / REALISED
+    if actuals is None and stale.exists():
+        stale.unlink()  # a realised.csv of an earlier export would not be described
+    descriptor = json.dumps(package_descriptor(scenario, tables), indent=2, ensure_ascii=False)
+    write_chunks(target / DESCRIPTOR, [descriptor, "\n"])
+    return target
 
+
+def _csv_writer(table: pd.DataFrame) -> Any:
     def write_csv(out: IO[bytes]) -> None:
         wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="")
         table.to_csv(wrapper, index=False, lineterminator="\n")
         wrapper.flush()
         wrapper.detach()
 
-    write_atomically(target / DATA, write_csv)
-    descriptor = json.dumps(package_descriptor(scenario, table), indent=2, ensure_ascii=False)
-    write_chunks(target / DESCRIPTOR, [descriptor, "\n"])
-    return target
+    return write_csv
+
+
+def plan_phase(scenario: Scenario) -> str:
+    """The plan's phase: from `[scenario] stage` when the scenario has one, else approved."""
+    stage = getattr(scenario, "stage", None)
+    return PHASES.get(str(stage), APPROVED) if stage else APPROVED
+
+
+def bases_of(table: pd.DataFrame) -> list[str]:
+    """The bases that have an amount column in `table`."""
+    return [b for b in BASES if f"{b}_amount" in table.columns]
+
+
+def _wide(
+    keys: pd.DataFrame,
+    basis: pd.Series,
+    cents: np.ndarray,
+    names: list[str],
+) -> pd.DataFrame:
+    """One row per key (the columns `names` of `keys`) with the cents of each basis added
+    up into its own column `{basis}_cents`; bases are those present (commitment and cash
+    always)."""
+    frame = pd.DataFrame(
+        {n: keys[n].to_numpy(np.int64) if n == "year" else keys[n].astype(str) for n in names}
+    )
+    frame["basis"] = basis.astype(str).to_numpy()
+    frame["cents"] = cents
+    present = [b for b in BASES if b in ("commitment", "cash") or (frame["basis"] == b).any()]
+    table = frame.pivot_table(
+        index=names, columns="basis", values="cents", aggfunc="sum", fill_value=0, sort=False
+    )
+    table = table.reindex(columns=present, fill_value=0)
+    table.columns = [f"{b}_cents" for b in present]
+    return table.reset_index()
 
 
 def package_rows(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
-    """The CSV's rows: the tidy rows with names, the fiscal period and the amount."""
-    cents = rows["amount_cents"].to_numpy(np.int64)
-    years = rows["year"].to_numpy(np.int64)
+    """projection.csv's rows: per commitment, funder and year, with names, the fiscal
+    period and an amount column per basis."""
+    names = ["scenario", "commitment", "recipient", "funder", "kind", "year"]
+    keyed = rows[names].copy()
+    keyed["year"] = rows["year"].to_numpy(np.int64)
+    table = _wide(keyed, rows["basis"], rows["amount_cents"].to_numpy(np.int64), names)
+    return _finish(scenario, table)
+
+
+def realised_rows(scenario: Scenario, actuals: pd.DataFrame) -> pd.DataFrame:
+    """realised.csv's rows: the bookings added up per commitment, funder and year. A
+    booking for no commitment of the scenario keeps the commitment it names ("(unplanned)"
+    for none) and has no recipient or kind."""
+    recipient = {c.id: c.recipient for c in scenario.commitments}
+    kind = {c.id: c.kind for c in scenario.commitments}
+    commitments = actuals["commitment"].astype(str)
+    keyed = pd.DataFrame(
+        {
+            "scenario": scenario.name,
+            "commitment": commitments.to_numpy(),
+            "recipient": commitments.map(recipient).fillna("").to_numpy(),
+            "funder": actuals["funder"].astype(str).to_numpy(),
+            "kind": commitments.map(kind).fillna("").to_numpy(),
+            "year": actuals["year"].to_numpy(np.int64),
+        }
+    )
+    names = list(keyed.columns)
+    table = _wide(keyed, actuals["basis"], actuals["amount_cents"].to_numpy(np.int64), names)
+    return _finish(scenario, table)
+
+
+def _finish(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """The columns in their order: names beside keys, the fiscal period, the amounts."""
+    years = table["year"].to_numpy(np.int64)
     known, at = np.unique(years, return_inverse=True)
     periods = [fiscal_period(scenario.calendar, int(y)) for y in known]
-    starts = np.array([p[0] for p in periods], dtype=object)[at]
-    ends = np.array([p[1] for p in periods], dtype=object)[at]
     titles = {c.id: c.title for c in scenario.commitments}
     recipients = {k: r.name for k, r in scenario.recipients.items()}
     funders = {k: f.name for k, f in scenario.funders.items()}
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "scenario": _texts(rows["scenario"]),
-            "commitment": _texts(rows["commitment"]),
-            "commitment_name": _texts(rows["commitment"], titles),
-            "recipient": _texts(rows["recipient"]),
-            "recipient_name": _texts(rows["recipient"], recipients),
-            "funder": _texts(rows["funder"]),
-            "funder_name": _texts(rows["funder"], funders),
-            "kind": _texts(rows["kind"]),
-            "basis": _texts(rows["basis"]),
+            "scenario": table["scenario"].to_numpy(),
+            "commitment": table["commitment"].to_numpy(),
+            "commitment_name": table["commitment"].map(titles).fillna("").to_numpy(),
+            "kind": table["kind"].to_numpy(),
+            "recipient": table["recipient"].to_numpy(),
+            "recipient_name": table["recipient"].map(recipients).fillna("").to_numpy(),
+            "funder": table["funder"].to_numpy(),
+            "funder_name": table["funder"].map(funders).fillna(table["funder"]).to_numpy(),
             "year": years,
-            "period_start": starts,
-            "period_end": ends,
-            "currency": scenario.currency,
-            "amount": decimal_text(cents),
-            "amount_cents": cents,
+            "period_start": np.array([p[0] for p in periods], dtype=object)[at],
+            "period_end": np.array([p[1] for p in periods], dtype=object)[at],
         }
     )
-
-
-def _texts(column: pd.Series, names: dict[str, str] | None = None) -> Any:
-    """A categorical column's text per row (or the name of each key), looked up once per
-    category rather than once per row."""
-    categories = [str(c) for c in column.cat.categories]
-    if names is not None:
-        categories = [names.get(c, c) for c in categories]
-    return np.array(categories, dtype=object)[column.cat.codes.to_numpy(np.int64)]
+    for basis in BASES:
+        if f"{basis}_cents" in table.columns:
+            out[f"{basis}_amount"] = decimal_text(table[f"{basis}_cents"].to_numpy(np.int64))
+    return out.sort_values(["commitment", "funder", "year"], kind="stable", ignore_index=True)
 
 
 def slug(name: str) -> str:
@@ -103,12 +213,12 @@ def slug(name: str) -> str:
     return text or "budget-scenario"
 
 
-def package_descriptor(scenario: Scenario, table: pd.DataFrame) -> dict[str, Any]:
+def package_descriptor(scenario: Scenario, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """datapackage.json as a dict (see the module docstring)."""
     currency = scenario.currency
-    years = table["year"]
-    first = fiscal_period(scenario.calendar, int(years.min()))[0] if len(table) else None
-    last = fiscal_period(scenario.calendar, int(years.max()))[1] if len(table) else None
+    years = pd.concat([t["year"] for t in tables.values()])
+    first = fiscal_period(scenario.calendar, int(years.min()))[0] if len(years) else None
+    last = fiscal_period(scenario.calendar, int(years.max()))[1] if len(years) else None
     descriptor: dict[str, Any] = {
         "profile": "tabular-data-package",
         "profiles": {"fiscal": "*", "tabular": "*"},
@@ -122,47 +232,61 @@ def package_descriptor(scenario: Scenario, table: pd.DataFrame) -> dict[str, Any
     descriptor["granularity"] = "aggregated"
     if first and last:
         descriptor["fiscalPeriod"] = {"start": first, "end": last}
+    phases = {RESOURCE: plan_phase(scenario), REALISED_RESOURCE: EXECUTED}
+    paths = {RESOURCE: DATA, REALISED_RESOURCE: REALISED}
     descriptor["resources"] = [
         {
-            "name": RESOURCE,
-            "path": DATA,
+            "name": name,
+            "path": paths[name],
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": table_schema(currency),
+            "phase": phases[name],
+            "schema": table_schema(currency, bases_of(table), phases[name]),
         }
+        for name, table in tables.items()
     ]
-    descriptor["model"] = fiscal_model(currency)
+    descriptor["model"] = fiscal_model(
+        currency, {name: (bases_of(t), phases[name]) for name, t in tables.items()}
+    )
     return descriptor
 
 
-def table_schema(currency: str) -> dict[str, Any]:
+def table_schema(currency: str, bases: list[str], phase: str) -> dict[str, Any]:
+    """A resource's Table Schema: every field with its FDP columnType."""
+
     def field(name: str, kind: str, description: str, **extra: Any) -> dict[str, Any]:
-        return {"name": name, "type": kind, "description": description, **extra}
+        column = COLUMN_TYPES.get(name, VALUE)
+        return {
+            "name": name,
+            "type": kind,
+            "description": description,
+            "columnType": column,
+            **extra,
+        }
 
     required = {"required": True}
+    meaning = {
+        "commitment": "obligations entered that year",
+        "cash": "payments made that year",
+        "receipts": "money received that year",
+    }
     return {
         "fields": [
             field("scenario", "string", "the scenario's name", constraints=required),
             field("commitment", "string", "the commitment's id", constraints=required),
             field("commitment_name", "string", "the commitment's title"),
+            field(
+                "kind",
+                "string",
+                "the kind of commitment (empty for a booking of no commitment)",
+                constraints={"enum": [*KINDS, ""]},
+            ),
             field("recipient", "string", "who receives the money (its key)"),
             field("recipient_name", "string", "the recipient's name"),
             field("funder", "string", "who pays (its key)", constraints=required),
             field("funder_name", "string", "the funder's name"),
-            field(
-                "kind",
-                "string",
-                "the kind of commitment",
-                constraints={"required": True, "enum": list(KINDS)},
-            ),
-            field(
-                "basis",
-                "string",
-                "commitment: obligations entered that year; cash: payments made that year",
-                constraints={"required": True, "enum": list(BASES)},
-            ),
             field(
                 "year",
                 "integer",
@@ -171,25 +295,19 @@ def table_schema(currency: str) -> dict[str, Any]:
             ),
             field("period_start", "date", "the fiscal year's first day", format="default"),
             field("period_end", "date", "the fiscal year's last day", format="default"),
-            field(
-                "currency",
-                "string",
-                "the ISO 4217 code of the amounts",
-                constraints={"required": True, "enum": [currency]},
-            ),
-            field(
-                "amount",
-                "number",
-                f"the amount in {currency}, exact, always with two decimals",
-                decimalChar=".",
-                bareNumber=True,
-                constraints=required,
-            ),
-            field(
-                "amount_cents",
-                "integer",
-                "the same amount in cents (hundredths), for exact sums",
-                constraints=required,
+            *(
+                field(
+                    f"{basis}_amount",
+                    "number",
+                    f"{meaning[basis]}, in {currency}, exact, always with two decimals",
+                    decimalChar=".",
+                    bareNumber=True,
+                    constraints=required,
+                    phase=phase,
+                    direction=DIRECTION[basis],
+                    currency=currency,
+                )
+                for basis in bases
             ),
         ],
         "primaryKey": PRIMARY_KEY,
@@ -197,21 +315,26 @@ def table_schema(currency: str) -> dict[str, Any]:
     }
 
 
-def fiscal_model(currency: str) -> dict[str, Any]:
-    """The Fiscal Data Package 0.3 model: measures and dimensions mapped to columns."""
+def fiscal_model(currency: str, resources: dict[str, tuple[list[str], str]]) -> dict[str, Any]:
+    """The Fiscal Data Package 0.3 model: a measure per resource and basis, and the
+    dimensions mapped to columns (of the first resource, the plan)."""
 
     def named(code: str, name: str) -> dict[str, Any]:
         return {"code": {"source": code}, "name": {"source": name, "labelfor": "code"}}
 
+    measures = {
+        f"{resource}_{basis}": {
+            "source": f"{basis}_amount",
+            "currency": currency,
+            "resource": resource,
+            "direction": DIRECTION[basis],
+            "phase": phase,
+        }
+        for resource, (bases, phase) in resources.items()
+        for basis in bases
+    }
     return {
-        "measures": {
-            "amount": {
-                "source": "amount",
-                "currency": currency,
-                "resource": RESOURCE,
-                "direction": "expenditure",
-            }
-        },
+        "measures": measures,
         "dimensions": {
             "funder": {
                 "attributes": named("funder", "funder_name"),
@@ -225,17 +348,15 @@ def fiscal_model(currency: str) -> dict[str, Any]:
                 "dimensionType": "entity",
             },
             "commitment": {
-                "attributes": {
-                    **named("commitment", "commitment_name"),
-                    "kind": {"source": "kind"},
-                },
+                "attributes": named("commitment", "commitment_name"),
                 "primaryKey": "code",
                 "dimensionType": "activity",
             },
-            "basis": {
-                "attributes": {"code": {"source": "basis"}},
+            "kind": {
+                "attributes": {"code": {"source": "kind"}},
                 "primaryKey": "code",
-                "dimensionType": "other",
+                "dimensionType": "classification",
+                "classificationType": "economic",
             },
             "fiscal_period": {
                 "attributes": {
@@ -249,7 +370,7 @@ def fiscal_model(currency: str) -> dict[str, Any]:
             "scenario": {
                 "attributes": {"name": {"source": "scenario"}},
                 "primaryKey": "name",
-                "dimensionType": "other",
+                "dimensionType": "activity",
             },
         },
     }

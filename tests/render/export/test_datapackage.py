@@ -1,5 +1,6 @@
 """`budget export --to datapackage`: CSV and datapackage.json that `frictionless validate`
-accepts, with the Fiscal Data Package model."""
+accepts, as a Fiscal Data Package OpenSpending can load: a measure per basis (summed, the
+money once), a phase per resource, a columnType on every field, the realised amounts."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import csv
 import json
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -18,6 +21,7 @@ import budget
 from budget.cli import cli
 from budget.core.currency import parse_currency
 from budget.core.money import format_euros
+from budget.render.export.datapackage import package_descriptor, package_rows, plan_phase
 from budget.render.export.text import decimal_text
 from tests.export_helpers import AMOUNT, cents
 from tests.helpers import LETTER, SCENARIOS
@@ -37,23 +41,89 @@ def export(scenario: Path, folder: Path):
     )
 
 
+# The OpenSpending column types (FDP 1.0 `columnType`) the export uses, with the Table
+# Schema type each requires: from openspending/os-types, src/os-types.json.
+OS_TYPES = {
+    "activity:generic:program:code": "string",
+    "activity:generic:project:code": "string",
+    "activity:generic:project:label": "string",
+    "administrative-classification:generic:level1:code:full": "string",
+    "administrative-classification:generic:level1:label": "string",
+    "economic-classification:generic:level1:code:full": "string",
+    "recipient:generic:id": "string",
+    "recipient:generic:name": "string",
+    "date:fiscal-year": "integer",
+    "date:generic": "date",
+    "value": "number",
+}
+PHASES = {"proposed", "approved", "adjusted", "executed"}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def check_fiscal_fields(descriptor: dict) -> None:
+    """Every field has a columnType that OpenSpending knows, of its Table Schema type;
+    every value field has a phase, and it is its resource's."""
+    for resource in descriptor["resources"]:
+        assert resource["phase"] in PHASES
+        for field in resource["schema"]["fields"]:
+            assert OS_TYPES[field["columnType"]] == field["type"], field
+            if field["columnType"] == "value":
+                assert field["phase"] == resource["phase"]
+
+
 @pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_scenario_exports_a_valid_data_package(tmp_path, scenario):
     folder = tmp_path / "package"
     result = export(scenario, folder)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["datapackage.json", "projection.csv"]
+    loaded = budget.load_scenario(scenario)
+    expected = ["datapackage.json", "projection.csv"]
+    if loaded.actuals:
+        expected.append("realised.csv")
+    assert sorted(p.name for p in folder.iterdir()) == expected
     valid, errors = frictionless_valid(folder / "datapackage.json")
     assert valid, errors
-    # The CSV holds the projection's rows, amounts with two decimals equal to the cents.
-    rows = budget.project(budget.load_scenario(scenario))
-    with open(folder / "projection.csv", encoding="utf-8", newline="") as handle:
-        written = list(csv.DictReader(handle))
-    assert len(written) == len(rows)
-    for row, cents_value in zip(written, rows["amount_cents"].tolist(), strict=True):
-        assert AMOUNT.fullmatch(row["amount"])
-        assert cents(row["amount"]) == int(row["amount_cents"]) == cents_value
-    assert sum(int(r["amount_cents"]) for r in written) == int(rows["amount_cents"].sum())
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    check_fiscal_fields(descriptor)
+    # Each measure holds one basis: summed, it is that basis's money in the engine's
+    # rows, once; amounts have two decimals.
+    rows = budget.project(loaded)
+    written = read_csv(folder / "projection.csv")
+    keys = {(r["commitment"], r["funder"], r["year"]) for r in written}
+    assert len(keys) == len(written)
+    assert len(written) == len(rows[["commitment", "funder", "year"]].drop_duplicates())
+    for basis in ("commitment", "cash"):
+        column = [r[f"{basis}_amount"] for r in written]
+        assert all(AMOUNT.fullmatch(v) for v in column)
+        engine = int(rows.loc[rows["basis"] == basis, "amount_cents"].sum())
+        assert sum(cents(v) for v in column) == engine
+    measures = descriptor["model"]["measures"]
+    assert {m["source"] for m in measures.values()} <= {"commitment_amount", "cash_amount"}
+
+
+def test_summing_a_measure_gives_the_letters_money_once(tmp_path):
+    """The issue's figures: the letter's commitments are 2,602,800.00 of money (the BZ
+    grant 2,000,000.00, MKI 4 x 100,000.00, SIN 3 x 67,600.00), committed and paid; the
+    old single amount column summed to 5,205,600.00."""
+    assert 200_000_000 + 4 * 10_000_000 + 3 * 6_760_000 == 260_280_000
+    folder = tmp_path / "package"
+    assert export(LETTER, folder).exit_code == 0
+    written = read_csv(folder / "projection.csv")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    measures = descriptor["model"]["measures"]
+    assert set(measures) == {"projection_commitment", "projection_cash"}
+    for measure in measures.values():
+        total = sum(Decimal(r[measure["source"]]) for r in written)
+        assert total == Decimal("2602800.00")
+        assert measure["phase"] == "approved"
+        assert measure["direction"] == "expenditure"
+    fields = [f for r in descriptor["resources"] for f in r["schema"]["fields"]]
+    assert all("columnType" in f for f in fields)
+    assert sum(f["columnType"] == "value" for f in fields) == len(measures)
 
 
 def test_the_descriptor_has_the_table_schema_and_the_fiscal_model(tmp_path):
@@ -62,24 +132,27 @@ def test_the_descriptor_has_the_table_schema_and_the_fiscal_model(tmp_path):
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["name"] == "letter-2014"
     assert descriptor["fiscalPeriod"] == {"start": "2014-01-01", "end": "2017-12-31"}
-    schema = descriptor["resources"][0]["schema"]
+    [resource] = descriptor["resources"]
+    assert (resource["name"], resource["phase"]) == ("projection", "approved")
+    schema = resource["schema"]
     fields = {f["name"]: f for f in schema["fields"]}
-    assert schema["primaryKey"] == ["scenario", "commitment", "funder", "basis", "year"]
-    assert fields["basis"]["constraints"]["enum"] == ["commitment", "cash"]
+    assert schema["primaryKey"] == ["scenario", "commitment", "funder", "year"]
     assert set(fields["kind"]["constraints"]["enum"]) >= {"top_up", "annual", "grant"}
     assert fields["year"]["type"] == "integer"
-    assert fields["amount"]["type"] == "number"
-    assert fields["amount_cents"]["type"] == "integer"
+    assert fields["year"]["columnType"] == "date:fiscal-year"
+    assert fields["cash_amount"]["type"] == fields["commitment_amount"]["type"] == "number"
     assert fields["period_start"]["type"] == fields["period_end"]["type"] == "date"
+    assert fields["funder"]["columnType"].startswith("administrative-classification:")
+    assert fields["kind"]["columnType"].startswith("economic-classification:")
     model = descriptor["model"]
-    assert model["measures"]["amount"]["source"] == "amount"
-    assert model["measures"]["amount"]["currency"] == "EUR"
+    assert model["measures"]["projection_cash"]["source"] == "cash_amount"
+    assert model["measures"]["projection_cash"]["currency"] == "EUR"
     dimensions = model["dimensions"]
     assert dimensions["funder"]["classificationType"] == "administrative"
     assert dimensions["funder"]["attributes"]["code"] == {"source": "funder"}
     assert dimensions["commitment"]["dimensionType"] == "activity"
     assert dimensions["recipient"]["attributes"]["code"] == {"source": "recipient"}
-    assert dimensions["basis"]["attributes"]["code"] == {"source": "basis"}
+    assert dimensions["kind"]["classificationType"] == "economic"
     period = dimensions["fiscal_period"]
     assert period["dimensionType"] == "datetime"
     assert {a["source"] for a in period["attributes"].values()} == {
@@ -88,10 +161,57 @@ def test_the_descriptor_has_the_table_schema_and_the_fiscal_model(tmp_path):
         "period_end",
     }
     # Every source the model names is a column of the resource.
-    sources = [model["measures"]["amount"]["source"]] + [
+    sources = [m["source"] for m in model["measures"].values()] + [
         a["source"] for d in dimensions.values() for a in d["attributes"].values()
     ]
     assert set(sources) <= set(fields)
+
+
+def test_the_realised_amounts_are_a_resource_of_their_own(tmp_path):
+    """Worked from scenarios/letter-2014-actuals.csv: BZ paid 1,000,000.00 in 2014 and
+    206,140.35 + 500,000.00 = 706,140.35 in 2015; booked commitments are 2,000,000.00 +
+    2 x 100,000.00 + 2 x 33,800.00 + 12,500.00 (unplanned) = 2,280,100.00; cash 1,000,000.00
+    + 706,140.35 + 50,000.00 + 45,000.00 + 60,000.00 - 2,500.00 + 33,800.00 + 12,500.00 =
+    1,904,940.35."""
+    folder = tmp_path / "package"
+    assert export(SCENARIOS / "letter-2014-realised.toml", folder).exit_code == 0
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    phases = {r["name"]: r["phase"] for r in descriptor["resources"]}
+    assert phases == {"projection": "approved", "realised": "executed"}
+    assert descriptor["model"]["measures"]["realised_cash"]["phase"] == "executed"
+    realised = read_csv(folder / "realised.csv")
+    bz = {r["year"]: r["cash_amount"] for r in realised if r["commitment"] == "bz-tdh-ecpat"}
+    assert bz == {"2014": "1000000.00", "2015": "706140.35"}
+    assert sum(Decimal(r["commitment_amount"]) for r in realised) == Decimal("2280100.00")
+    assert sum(Decimal(r["cash_amount"]) for r in realised) == Decimal("1904940.35")
+    unplanned = [r for r in realised if r["commitment"] == "(unplanned)"]
+    assert [(r["funder"], r["kind"], r["recipient"]) for r in unplanned] == [("VenJ", "", "")]
+
+
+def test_the_plans_phase_follows_the_scenarios_stage():
+    letter = budget.load_scenario(LETTER)
+    assert plan_phase(letter) == "approved"  # no stage: the plan as adopted
+    for stage, phase in [
+        ("draft", "proposed"),
+        ("adopted", "approved"),
+        ("supplementary", "adjusted"),
+        ("final", "adjusted"),
+    ]:
+        assert plan_phase(SimpleNamespace(stage=stage)) == phase
+
+
+def test_receipts_are_a_revenue_measure_of_their_own():
+    """A basis "receipts" (money received) gets its own column, direction revenue."""
+    letter = budget.load_scenario(LETTER)
+    rows = budget.project(letter)
+    received = rows[rows["basis"] == "cash"].copy()
+    received["basis"] = received["basis"].cat.rename_categories({"cash": "receipts"})
+    both = pd.concat([rows.astype({"basis": str}), received.astype({"basis": str})])
+    table = package_rows(letter, both.astype({"basis": "category"}))
+    assert sum(cents(v) for v in table["receipts_amount"]) == 260_280_000
+    descriptor = package_descriptor(letter, {"projection": table})
+    assert descriptor["model"]["measures"]["projection_receipts"]["direction"] == "revenue"
+    check_fiscal_fields(descriptor)
 
 
 def test_amounts_read_back_as_exact_decimals_and_bz_grant_figures(tmp_path):
@@ -101,9 +221,9 @@ def test_amounts_read_back_as_exact_decimals_and_bz_grant_figures(tmp_path):
     package = frictionless.Package(str(folder / "datapackage.json"))
     rows = package.resources[0].read_rows()
     bz = {
-        (r["year"], str(r["period_start"]), str(r["period_end"])): r["amount"]
+        (r["year"], str(r["period_start"]), str(r["period_end"])): r["cash_amount"]
         for r in rows
-        if r["commitment"] == "bz-tdh-ecpat" and r["basis"] == "cash"
+        if r["commitment"] == "bz-tdh-ecpat"
     }
     assert bz == {
         (2014, "2014-01-01", "2014-12-31"): Decimal("1206140.35"),
@@ -126,24 +246,25 @@ def test_april_fiscal_years_and_another_currency(tmp_path):
     assert valid, errors
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["name"] == "uk-what-if"
-    assert descriptor["model"]["measures"]["amount"]["currency"] == "GBP"
-    with open(folder / "projection.csv", encoding="utf-8", newline="") as handle:
-        cash = [r for r in csv.DictReader(handle) if r["basis"] == "cash"]
-    assert [(r["year"], r["period_start"], r["period_end"], r["amount"]) for r in cash] == [
+    assert descriptor["model"]["measures"]["projection_cash"]["currency"] == "GBP"
+    cash = read_csv(folder / "projection.csv")
+    assert [(r["year"], r["period_start"], r["period_end"], r["cash_amount"]) for r in cash] == [
         ("2015", "2014-04-01", "2015-03-31", "1600877.19"),
         ("2016", "2015-04-01", "2016-03-31", "399122.81"),
     ]
-    assert {r["currency"] for r in cash} == {"GBP"}
+    fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    assert fields["cash_amount"]["currency"] == "GBP"
     assert {r["recipient_name"] for r in cash} == {"An NGO, Ltd."}
 
 
 def test_frictionless_rejects_a_package_whose_rows_break_the_schema(tmp_path):
-    """The check above can fail: a basis outside the enum and a repeated key are caught."""
+    """The check above can fail: a kind outside the enum and a repeated key are caught."""
     folder = tmp_path / "package"
     assert export(LETTER, folder).exit_code == 0
     data = folder / "projection.csv"
     lines = data.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace(",commitment,", ",accrual,")
+    assert ",grant," in lines[1]
+    lines[1] = lines[1].replace(",grant,", ",loan,")
     lines.append(lines[2])
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     valid, errors = frictionless_valid(folder / "datapackage.json")
