@@ -131,8 +131,11 @@ def write_iati(
     return Export(len(scenario.commitments), skipped)
 
 
-def iati_problems(scenario: Scenario, actuals: pd.DataFrame | None = None) -> list[Problem]:
-    """Everything that stops the scenario from being published as IATI activities."""
+def iati_problems(
+    scenario: Scenario, actuals: pd.DataFrame | None = None, today: dt.date | None = None
+) -> list[Problem]:
+    """Everything that stops the scenario from being published as IATI activities
+    (`today`: the date the Ruleset's "not in the future" rules judge by; default today)."""
     problems: list[Problem] = []
     main = scenario.path
     org = scenario.reporting_org
@@ -194,10 +197,51 @@ def iati_problems(scenario: Scenario, actuals: pd.DataFrame | None = None) -> li
             _check(problems, reference, main, f"actuals booking {i + 1}, field 'reference'")
     places(scenario, problems)
     activity_codes(scenario, problems)
-    _, problem = last_updated(scenario)
+    stamp, problem = last_updated(scenario)
     if problem is not None:
         problems.append(problem)
+    problems.extend(_future(scenario, actuals, stamp, today))
     return problems
+
+
+def _future(
+    scenario: Scenario, actuals: pd.DataFrame | None, stamp: str | None, today: dt.date | None
+) -> list[Problem]:
+    """Dates after today, which the Standard Ruleset refuses: a booking's (11.2.1, a
+    transaction dated in the future) and last-updated-datetime's (11.1.1)."""
+    today = dt.datetime.now(dt.UTC).date() if today is None else today
+    found: list[Problem] = []
+    if stamp is not None and dt.date.fromisoformat(stamp[:10]) > today:
+        where = "SOURCE_DATE_EPOCH" if os.environ.get("SOURCE_DATE_EPOCH") else scenario.path
+        found.append(
+            Problem(
+                where,
+                "" if where == "SOURCE_DATE_EPOCH" else "[scenario] field 'iati', last_updated",
+                f"{stamp} is after today; the IATI Standard Ruleset refuses a last-updated "
+                "date in the future (rule 11.1.1)",
+                "give the date the data was last changed",
+            )
+        )
+    if actuals is None or actuals.empty or "date" not in actuals.columns:
+        return found
+    ids = {c.id for c in scenario.commitments}
+    files = actuals["file"].astype(str).tolist() if "file" in actuals.columns else None
+    rows = actuals["row"].tolist() if "row" in actuals.columns else None
+    commitments = actuals["commitment"].astype(str)
+    for i, (cid, day) in enumerate(zip(commitments, actuals["date"], strict=True)):
+        if cid in ids and isinstance(day, dt.date) and day > today:
+            file = files[i] if files else scenario.path
+            where = f"row {rows[i]}, field 'date'" if rows else f"actuals booking {i + 1}"
+            found.append(
+                Problem(
+                    file,
+                    where,
+                    f"{day.isoformat()} is after today; the IATI Standard Ruleset refuses a "
+                    "transaction dated in the future (rule 11.2.1)",
+                    "export once the booking is made, or correct its date",
+                )
+            )
+    return found
 
 
 def _check_org_id(problems: list[Problem], ref: str, file: str, where: str) -> None:

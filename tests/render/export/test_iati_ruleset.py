@@ -303,3 +303,25 @@ def test_a_registers_sector_and_country_columns_are_exported(tmp_path, iati_sche
         "15160",
         "NL",
     )
+
+
+def test_dates_in_the_future_are_refused(tmp_path, monkeypatch):
+    """Rules 11.2.1 (a transaction dated after today) and 11.1.1 (last-updated-datetime
+    after today): the export says which booking, or which setting."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    bookings = tmp_path / "bookings.csv"
+    bookings.write_text(
+        "date,commitment,funder,basis,amount,reference\n"
+        "2014-05-01,mki-support,VenJ,cash,10.00,a\n"
+        "2199-05-01,mki-support,VenJ,cash,10.00,b\n",
+        encoding="utf-8",
+    )
+    path = publishing(tmp_path, SCENARIOS / "letter-2014.toml", 'actuals = "bookings.csv"')
+    line = one_line(export(path, tmp_path / "a.xml"))
+    assert "bookings.csv: row 3, field 'date': 2199-05-01 is after today" in line
+    assert "rule 11.2.1" in line
+    path = publishing(
+        tmp_path, SCENARIOS / "letter-2014.toml", "iati = { last_updated = 2199-01-01 }"
+    )
+    line = one_line(export(path, tmp_path / "a.xml"))
+    assert "[scenario] field 'iati', last_updated: 2199-01-01T00:00:00 is after today" in line
