@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import budget
@@ -23,6 +23,7 @@ from budget.core.currency import parse_currency
 from budget.core.money import format_euros
 from budget.render.export.datapackage import package_descriptor, package_rows, plan_phase
 from budget.render.export.text import decimal_text
+from budget.testing.strategies import scenarios
 from tests.export_helpers import AMOUNT, cents
 from tests.helpers import LETTER, SCENARIOS
 
@@ -329,3 +330,29 @@ def test_currency_codes(value, code, message):
     assert found == code
     assert message in problem
     assert bool(hint) == (code is None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_commitments=5))
+def test_each_measure_sums_to_its_bases_money_for_any_scenario(generated):
+    """For any scenario: one row per commitment, funder and year, and each amount column
+    adds up, per commitment and funder, to the engine's cents of its basis (summed here
+    from the tidy rows, independently)."""
+    rows = budget.project(generated)
+    table = package_rows(generated, rows)
+    keys = list(zip(table["commitment"], table["funder"], table["year"], strict=True))
+    assert len(set(keys)) == len(keys)
+    for basis in ("commitment", "cash"):
+        expected: dict[tuple[str, str], int] = {}
+        chosen = rows[rows["basis"] == basis]
+        for cid, funder, amount in zip(
+            chosen["commitment"], chosen["funder"], chosen["amount_cents"], strict=True
+        ):
+            key = (str(cid), str(funder))
+            expected[key] = expected.get(key, 0) + int(amount)
+        found: dict[tuple[str, str], int] = {}
+        for cid, funder, text in zip(
+            table["commitment"], table["funder"], table[f"{basis}_amount"], strict=True
+        ):
+            found[(cid, funder)] = found.get((cid, funder), 0) + cents(text)
+        assert {k: v for k, v in found.items() if v or k in expected} == expected
