@@ -33,10 +33,13 @@ def export(scenario: str, target: str, output: str) -> None:
         budget export my.toml --to datapackage -o my-package
 
     iati: one iati-activity per commitment, with a budget and planned disbursements per
-    fiscal year of cash; needs [scenario] reporting_org = { ref, name, type }; funders and
-    recipients may carry iati_ref. datapackage: projection.csv (the tidy rows, amounts
-    with two decimals) and datapackage.json (Table Schema and Fiscal Data Package model).
-    Files are written atomically and never over an input.
+    fiscal year of cash; needs [scenario] reporting_org = { ref, name, type } and a sector
+    and recipient_country (or recipient_region) per commitment or as [scenario] defaults;
+    funders and recipients may carry iati_ref and iati_type. SOURCE_DATE_EPOCH sets
+    last-updated-datetime. datapackage: projection.csv (a row per commitment, funder and
+    year, an amount column per basis), realised.csv with actuals, and datapackage.json
+    (Table Schema, FDP column types and phases). Files are written atomically and never
+    over an input.
     """
     # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import actuals_frame
