@@ -156,6 +156,7 @@ def write_workbook(
         book.title, book.currency = scenario.name, scenario.currency
         layout = calculation_layout(scenario, rows)
         refer = layout.reference if layout is not None else None
+        book.links = layout.links() if layout is not None else None
         add_overview_sheets(book, scenario, rows, refer)
         add_recipient_sheet(book, scenario, rows, refer)
         csv_path = overflow_csv_path(path)

@@ -40,9 +40,16 @@ import pandas as pd
 from budget.core.model import Scenario
 from budget.render.workbook import styles
 from budget.render.workbook.calculation_kinds import annual_lines, grant_lines, top_up_lines
-from budget.render.workbook.calculation_lines import NOTE, Lines
+from budget.render.workbook.calculation_lines import FIRST_YEAR_COLUMN, NOTE, Lines
 from budget.render.workbook.calculation_split import split_lines
-from budget.render.workbook.sheet import Book, Sheet, column_letter, finish_sheet, quote_sheetname
+from budget.render.workbook.sheet import (
+    Book,
+    Links,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    quote_sheetname,
+)
 from budget.reports.explain import Explanation, explain_all
 from budget.reports.overview import EARLIER, LATER
 
@@ -80,6 +87,27 @@ class Layout:
     sheet: Sheet
     parts: dict[tuple[str, str, str, int], tuple[int, int]] = field(default_factory=dict)
     years: list[int] = field(default_factory=list)
+    inputs: dict[tuple[str, str, int], tuple[int, int]] = field(default_factory=dict)
+    cash_rows: dict[str, int] = field(default_factory=dict)
+
+    def links(self) -> Links:
+        """The cells other sheets refer to, as absolute references (see `sheet.Links`)."""
+        name = quote_sheetname(SHEET)
+
+        def ref(row: int, column: int) -> str:
+            return f"{name}!${column_letter(column)}${row}"
+
+        columns = {y: FIRST_YEAR_COLUMN + i for i, y in enumerate(self.years)}
+        cash = {}
+        for cid, row in self.cash_rows.items():
+            for year, column in columns.items():
+                if self.sheet.value(row, column) is not None:
+                    cash[(cid, year)] = ref(row, column)
+        return Links(
+            {key: ref(*at) for key, at in self.parts.items()},
+            {key: ref(*at) for key, at in self.inputs.items()},
+            cash,
+        )
 
     def reference(self, commitment: str, funder: str, basis: str, column: str) -> str | None:
         """A formula for an Overview cell: the part of `funder` in `commitment` on `basis`
@@ -120,7 +148,7 @@ def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
         _block(w, e)
     w.resolve_payments()
     w.finish()
-    return Layout(scenario, w.sheet, w.parts, years)
+    return Layout(scenario, w.sheet, w.parts, years, w.inputs, w.cash_rows)
 
 
 def add_calculation_sheet(book: Book, layout: Layout) -> None:
