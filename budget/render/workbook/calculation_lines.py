@@ -134,6 +134,11 @@ class Lines:
         self.inputs: dict[tuple[str, str, int], tuple[int, int]] = {}
         self.payments: list[tuple[int, int, str, int, int]] = []
         self.files: dict[str, str] = {}  # a file as shown, by its path
+        # The commitment being written: conditions under which its check says to re-run
+        # (an input changed that the formulas cannot follow), and more ranges that must
+        # be zero (a whole less its parts). Reset for each commitment.
+        self.reruns: list[str] = []
+        self.differences: list[str] = []
 
     def header(self) -> None:
         labels = [

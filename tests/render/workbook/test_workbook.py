@@ -22,7 +22,7 @@ import budget
 from budget.cli import cli
 from budget.core.errors import InputError
 from budget.render.workbook import save, styles, write_workbook
-from budget.render.workbook.calculation_split import RE_RUN
+from budget.render.workbook.calculation_split import RE_RUN, RE_RUN_EDIT
 from budget.render.workbook.sheet import Book, Formula, clean_text
 from budget.testing.strategies import scenarios
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
@@ -72,9 +72,15 @@ settlement_lag = 2
 HOSTILE_TEXTS = ("=1+1", "-2+3", "@SUM(A1:A9)", "=SUM(1,2)", "=c1", "+cmd|' /C calc'!A0")
 OUR_FORMULA = re.compile(r"^=(0|SUM\([A-Z$0-9:,()SUM]*\)|'[^']+'!\$[A-Z]+\$\d+)$")
 # The Calculation sheet's formulas and the references to it: cells, numbers, operators,
-# ROUND/MIN/MAX/SUM/SUMSQ/IF and the check cell's message; no text from the input.
+# ROUND/MIN/MAX/SUM/SUMSQ/IF/INT/COUNTIF/ABS/OR, comparisons, the check cell's messages and
+# the values it compares non-live inputs with (dates, a method: a word or a date, never
+# anything that could be a formula); no other text from the input.
 CALCULATION = re.compile(
-    r"^=(?:[A-Z$0-9:,()+\-*/^.=!]|'Calculation'|\"ok\"|\"" + re.escape(RE_RUN) + r"\")*$"
+    r"^=(?:[A-Z$0-9:,()+\-*/^.=!<>&]|'Calculation'|\"ok\"|\">\"|\"[0-9A-Za-z_. -]{0,40}\"|\""
+    + re.escape(RE_RUN)
+    + r"\"|\""
+    + re.escape(RE_RUN_EDIT)
+    + r"\")*$"
 )
 
 
