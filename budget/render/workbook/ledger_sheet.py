@@ -24,6 +24,7 @@ import pandas as pd
 from budget.core.model import Basis, Scenario
 from budget.engine.limits import LimitYear, check_rows
 from budget.render.workbook import styles
+from budget.render.workbook.pages import keep_totals_with_lines
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -103,6 +104,7 @@ def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working |
     row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label, work, found)
     checks = check_rows(scenario, rows)
     skip = [1, 2]
+    limits_end = 0
     if checks:
         sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
         sheet.text(
@@ -114,6 +116,7 @@ def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working |
         )
         skip += [row + 1, row + 2]
         row = write_limits(sheet, row + 3, checks, scenario.label, found)
+        limits_end = row - 1
     gaps = _uncovered(scenario, rows, work)
     if gaps:
         sheet.text(row + 1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
@@ -133,10 +136,15 @@ def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working |
             sheet.put(row, 3, value, styles.MONEY)
             row += 1
     end = row
+    table_ends = [row - 1, limits_end]
     if work is not None:
         skip += work.write(sheet)
+        table_ends.append(work.bottom)
     fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
+    totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
+    totals |= set(table_ends)
+    keep_totals_with_lines(sheet, totals)
     return end
 
 
@@ -148,12 +156,12 @@ FLAG = Look(alignment=styles.RIGHT)  # under the right-aligned header
 # in a column of their own, so that formulas select lines by number, never by input text.
 LINES = ("entered", "paid", "opening", "covered")
 LINE_LABELS = {
-    "entered": "entered (commitment basis)",
-    "paid": "paid (cash basis)",
-    "opening": "outstanding at the start of the year",
-    "covered": "paid on earlier commitments",
+    "entered": "entered",
+    "paid": "paid",
+    "opening": "opening",
+    "covered": "on earlier",
 }
-WORK_HEADER = ("Commitment", "Funder", "Line", "Recipient", "Line no.", "Recipient no.")
+WORK_HEADER = ("Commitment", "Funder", "Line", "Recipient", "Line", "Recipient")
 FIRST_WORK_YEAR = len(WORK_HEADER) + 1
 
 

@@ -22,6 +22,7 @@ from budget.core.money import round_half_away
 from budget.render.text import THOUSAND_CENTS, column_label, controlled_thousands
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, ChartKind, Series
+from budget.render.workbook.pages import keep_totals_with_lines
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -320,6 +321,15 @@ def _finish(
     )
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    totals = {
+        row
+        for p in placements
+        for line, row in zip(p.lines, p.rows, strict=True)
+        if line.level in ("subtotal", "total")
+    }
+    # A check line under a block (controlled rounding) goes with the block's totals.
+    totals |= {p.last_row + 1 for p in placements if sheet.value(p.last_row + 1, 1)}
+    keep_totals_with_lines(sheet, totals)
 
 
 CHART_SHEET = "Overview chart"
