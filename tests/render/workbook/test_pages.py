@@ -15,7 +15,7 @@ from budget.render.workbook.pages import DEFAULT_HEIGHT, PAGE_HEIGHT, keep_total
 from budget.render.workbook.sheet import Sheet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
-from bench_calculation import scenario_text  # noqa: E402
+from bench_calculation import scenario_text
 
 
 def pages(sheet: Sheet) -> list[range]:
