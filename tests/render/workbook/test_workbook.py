@@ -25,6 +25,7 @@ from budget.render.workbook import save, styles, write_workbook
 from budget.render.workbook.calculation_split import RE_RUN, RE_RUN_EDIT
 from budget.render.workbook.sheet import Book, Formula, clean_text
 from budget.testing.strategies import scenarios
+from tests.helpers import SCENARIOS
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
 HOSTILE = r"""
@@ -610,3 +611,22 @@ def test_the_recipient_overview_adds_up_to_the_rows(scenario) -> None:  # type: 
         (total,) = [r for r in table.rows if r.level == "total"]
         assert total.cents[-1] == int(data["amount_cents"].sum())
         assert len(items) == data.groupby(["commitment", "funder"], observed=True).ngroups
+
+
+def test_the_assumptions_sheet_lists_only_inputs_that_apply(tmp_path: Path) -> None:
+    # The letter's grant has no advance: no advance or settlement_lag lines; with an
+    # advance of 0.8 (bz-advance-80) the allocation does nothing: no allocation line.
+    fields = {}
+    for name, source in (
+        ("letter", budget.example_path()),
+        ("advance", SCENARIOS / "bz-advance-80.toml"),
+    ):
+        scenario = budget.load_scenario(source)
+        path = tmp_path / f"{name}.xlsx"
+        write_workbook(scenario, budget.project(scenario), path)
+        ws = openpyxl.load_workbook(path)["Assumptions"]
+        fields[name] = {r[1].value for r in ws.iter_rows() if r[0].value == "bz-tdh-ecpat"}
+    assert {"allocation", "start", "end", "total"} <= fields["letter"]
+    assert not {"advance", "settlement_lag"} & fields["letter"]
+    assert {"advance", "settlement_lag", "start", "end"} <= fields["advance"]
+    assert "allocation" not in fields["advance"]
