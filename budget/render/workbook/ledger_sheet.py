@@ -83,11 +83,18 @@ def add_ledger_sheet(
         _write(sheet, scenario, rows, None)
     else:
         # The working goes below the tables: lay them out once to know where that is.
-        end = _write(Sheet(SHEET), scenario, rows, Working(scenario, rows, links, 10**6 // 2))
+        scratch = Working(scenario, rows, links, 10**6 // 2)
+        end = _write(Sheet(SHEET), scenario, rows, scratch, finish=False)
         _write(sheet, scenario, rows, Working(scenario, rows, links, end + 2))
 
 
-def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None) -> int:
+def _write(
+    sheet: Sheet,
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    work: Working | None,
+    finish: bool = True,
+) -> int:
     """The sheet's tables (live on `work` when given, which follows them); returns the
     first free row below the tables."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
@@ -136,6 +143,8 @@ def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working |
             sheet.put(row, 3, value, styles.MONEY)
             row += 1
     end = row
+    if not finish:  # laid out only to know where the tables end
+        return end
     table_ends = [row - 1, limits_end]
     if work is not None:
         skip += work.write(sheet)
