@@ -66,7 +66,9 @@ Rules:
   (see `data_sheet`).
 - Settings: `sheet.widths[column]`, `sheet.heights[row]`, `finish_sheet` (frozen panes,
   print titles; every sheet prints landscape on A4, one page wide), `sheet.merged`
-  ("A1:C1"), `sheet.row_breaks`, `sheet.tables.append(Table(...))`.
+  ("A1:C1"), `sheet.row_breaks` (or `pages.keep_totals_with_lines(sheet, total_rows)`),
+  `sheet.tables.append(Table(...))`, conditional formats
+  `sheet.highlights.append(Highlight("F7:G12", "$D7>$E7", font, fill))`.
 - Charts: `sheet.add_chart(Chart(kind, title, categories, series, ...), "A30")` (kind: a
   `charts.ChartKind`), with
   `charts.Series(name, values, colour)` whose name and values are references to cells
