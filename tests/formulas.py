@@ -1,6 +1,8 @@
 """An exact evaluator of the formulas this program writes, independent of how they were
 written: numbers, references (C9, $B$7, 'Overview'!$C$8), ranges, + - * / ^ and =, text
-in quotes, and ROUND, MIN, MAX, SUM, SUMSQ and IF.
+in quotes, & (joining text), and ROUND, MIN, MAX, SUM, SUMSQ, IF, INT, MOD, ABS, AND, OR,
+COUNTIF and SUMIFS (criteria: a number, or text "<", ">", "<=", ">=", "=" or "<>" followed by
+a number).
 
 Arithmetic is in Fractions, and ROUND rounds half away from zero as the spreadsheet does
 with decimals, so the result is what a spreadsheet intends, to the cent. A number in a cell
@@ -88,7 +90,7 @@ class Evaluator:
             self.cache[key] = "circular"
             result = self.formula(sheet, raw[1:])
         elif isinstance(raw, str):
-            result = raw
+            result = Text(raw)
         else:
             result = number(raw)
         self.cache[key] = result
@@ -112,7 +114,7 @@ class Evaluator:
             kind = match.lastgroup
             token = match.group(kind or "")
             if kind == "string":
-                values.append(token[1:-1].replace('""', '"'))
+                values.append(Text(token[1:-1].replace('""', '"')))
                 python.append(f"_v[{len(values) - 1}]")
             elif kind == "number":
                 values.append(Fraction(token))
@@ -132,6 +134,13 @@ class Evaluator:
             "_SUM": lambda *a: sum(_flat(a), Fraction(0)),
             "_SUMSQ": lambda *a: sum((x * x for x in _flat(a)), Fraction(0)),
             "_IF": lambda c, a, b="": a if c else b,
+            "_INT": lambda x: Fraction(x.numerator // x.denominator),
+            "_MOD": lambda a, b: a - b * Fraction((a / b).numerator // (a / b).denominator),
+            "_ABS": abs,
+            "_AND": lambda *a: all(_flat(a) if not all(isinstance(x, bool) for x in a) else a),
+            "_OR": lambda *a: any(_flat(a) if not all(isinstance(x, bool) for x in a) else a),
+            "_COUNTIF": lambda r, c: sum(1 for x in r if _meets(x, c)),
+            "_SUMIFS": _sumifs,
         }
         result = eval("".join(python), names)  # built from our own tokens only
         return result if isinstance(result, str) else Fraction(result)
@@ -148,6 +157,52 @@ class Evaluator:
         columns = range(_column(first.group(1)), _column(last.group(1)) + 1)
         rows = range(int(first.group(2)), int(last.group(2)) + 1)
         return [self.value(other, f"{_letters(c)}{r}") for r in rows for c in columns]
+
+
+class Text(str):
+    """Text in a formula: `&` joins it with a number as the spreadsheet shows the number."""
+
+    def __add__(self, other: Any) -> Text:
+        return Text(str(self) + _shown(other))
+
+    def __radd__(self, other: Any) -> Text:
+        return Text(_shown(other) + str(self))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return str(value.numerator)
+    return str(value)
+
+
+def _meets(value: Any, criterion: Any) -> bool:
+    """COUNTIF's and SUMIFS's test of one cell: a number is equality; text may start with
+    a comparison."""
+    if isinstance(criterion, Fraction | int):
+        return isinstance(value, Fraction) and value == criterion
+    text = str(criterion)
+    for op in ("<=", ">=", "<>", "<", ">", "="):
+        if text.startswith(op):
+            target = Fraction(text[len(op) :])
+            if not isinstance(value, Fraction):
+                return op == "<>"
+            return {
+                "<=": value <= target,
+                ">=": value >= target,
+                "<>": value != target,
+                "<": value < target,
+                ">": value > target,
+                "=": value == target,
+            }[op]
+    return value == text
+
+
+def _sumifs(values: list[Any], *pairs: Any) -> Fraction:
+    total = Fraction(0)
+    for i, v in enumerate(values):
+        if all(_meets(pairs[k][i], pairs[k + 1]) for k in range(0, len(pairs), 2)):
+            total += v if isinstance(v, Fraction) else 0
+    return total
 
 
 def _flat(arguments: tuple[Any, ...]) -> list[Fraction]:
@@ -179,7 +234,11 @@ def sheet_expectations(workbook: Any, sheet: str) -> dict[tuple[str, str], Any]:
     for row in workbook[sheet].iter_rows():
         for c in row:
             if c.data_type == "f":
-                value = found.value(sheet, c.coordinate)
+                try:
+                    value = found.value(sheet, c.coordinate)
+                except ZeroDivisionError:  # IF(E5=0,"-",G5/E5): Python's IF is not lazy
+                    found.cache.pop((sheet, c.coordinate), None)
+                    continue
                 if isinstance(value, Fraction) and (value * 100).denominator == 1:
                     value = int(value * 100)
                 out[(sheet, c.coordinate)] = value

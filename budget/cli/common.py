@@ -161,6 +161,7 @@ def write_workbook_or_fail(
     extra: tuple[Any, ...] = (),
     realised: Any = None,
     indicators: bool = False,
+    rounding: str = "plain",
 ) -> None:
     """The workbook of `rows`, with the Commitment vs cash sheet; with `realised` (plan
     against actual), that sheet from the forecast and a Plan vs actual sheet; with
@@ -201,6 +202,7 @@ def write_workbook_or_fail(
                 inputs=inputs,
                 extra_sheets=[*sheets, *extra],
                 progress=progress,
+                rounding=rounding,
             )
     except InputError as exc:
         fail(exc.problems)

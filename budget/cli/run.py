@@ -83,7 +83,15 @@ def run(
         lambda: data_rows(loaded, rows),
     )
     if output and output.kind == "xlsx":
-        write_workbook_or_fail(loaded, rows, output.path, path, realised=realised, indicators=True)
+        write_workbook_or_fail(
+            loaded,
+            rows,
+            output.path,
+            path,
+            realised=realised,
+            indicators=True,
+            rounding=rounding if shown_in_thousands else "plain",
+        )
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded])
     if FORMATS[Format(fmt)].rows:

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from budget.core.money import format_euros, format_euros_grouped, round_half_away, round_parts_to
+from budget.core.money import format_euros, format_euros_grouped, round_half_away
+from budget.core.rounding import controlled_round
 from budget.render.csvtext import frame_csv
 from budget.reports.overview import Overview
 
@@ -19,9 +20,9 @@ THOUSANDS_NOTE = (
     "of the rounded rows above it."
 )
 CONTROLLED_NOTE = (
-    "Amounts in thousands, with controlled rounding: in each column the rounded rows add up "
-    "to the rounded total (largest remainder); each differs from its exact amount by less "
-    "than 1 thousand."
+    "Amounts in thousands, with controlled rounding: every column adds up to its total and "
+    "every line's years to its Total column; each figure differs from its exact amount by "
+    "less than 1 thousand."
 )
 
 
@@ -94,36 +95,33 @@ def _shown_amounts(table: Overview, thousands: str | None) -> list[tuple[int, ..
 
 
 def controlled_thousands(table: Overview) -> list[tuple[int, ...]]:
-    """The overview in whole thousands, rounded column by column so that it adds up on
-    paper: the total rounded half away from zero; the funders' (groups') subtotals split
-    it by largest remainder (`round_parts_to`); each group's items split its subtotal."""
+    """The overview in whole thousands, rounded so that it adds up on paper both ways
+    (`budget.core.rounding.controlled_round`): in every column the commitments add up to
+    their funder's subtotal and the subtotals to the total; across, every line's years
+    add up to its Total column; each figure is within one thousand of its exact amount."""
     rows = table.rows
-    out: list[list[int]] = [[0] * len(row.cents) for row in rows]
-    groups: dict[str, list[int]] = {}
-    for i, row in enumerate(rows):
-        if row.level == "item":
-            groups.setdefault(row.group, []).append(i)
-    subtotals = [i for i, row in enumerate(rows) if row.level == "subtotal"]
+    if not rows:
+        return []
+    width = len(rows[0].cents) - 1  # the last column is the line's total
+    items = [i for i, row in enumerate(rows) if row.level == "item"]
+    subtotals = {row.group: i for i, row in enumerate(rows) if row.level == "subtotal"}
     totals = [i for i, row in enumerate(rows) if row.level == "total"]
-    for column in range(len(rows[0].cents) if rows else 0):
-        for t in totals:
-            whole = round_half_away(rows[t].cents[column], THOUSAND_CENTS)
-            out[t][column] = whole
-            shown = round_parts_to(
-                whole, [rows[s].cents[column] for s in subtotals], THOUSAND_CENTS
-            )
-            for s, value in zip(subtotals, shown, strict=True):
-                out[s][column] = value
-        for s in subtotals:
-            items = groups.get(rows[s].group, [])
-            if not totals:
-                out[s][column] = round_half_away(rows[s].cents[column], THOUSAND_CENTS)
-            shown = round_parts_to(
-                out[s][column], [rows[i].cents[column] for i in items], THOUSAND_CENTS
-            )
-            for i, value in zip(items, shown, strict=True):
-                out[i][column] = value
-    return [tuple(amounts) for amounts in out]
+    order = list(dict.fromkeys(rows[i].group for i in items))
+    if not items or any(g not in subtotals for g in order):
+        return [tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents) for row in rows]
+    groups = [[k for k, i in enumerate(items) if rows[i].group == g] for g in order]
+    found = controlled_round([rows[i].cents[:width] for i in items], THOUSAND_CENTS, groups)
+    out: list[tuple[int, ...]] = [()] * len(rows)
+    for k, i in enumerate(items):
+        out[i] = (*found.cells[k].tolist(), int(found.rows[k]))
+    for k, group in enumerate(order):
+        out[subtotals[group]] = (*found.groups[k].tolist(), int(found.group_totals[k]))
+    for t in totals:
+        out[t] = (*found.columns.tolist(), found.total)
+    for i, row in enumerate(rows):  # a line outside the table (none today): by itself
+        if not out[i]:
+            out[i] = tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents)
+    return out
 
 
 def amount_text(cents: int) -> str:

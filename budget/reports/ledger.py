@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from budget.core.model import Basis
@@ -48,29 +49,9 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
     first to the last year that holds any row."""
     if rows.empty:
         return []
-    years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
-    groups = rows.groupby(["commitment", "funder"], sort=False)
-    pair_of = groups.ngroup().to_numpy(dtype=np.int64)
-    firsts = np.unique(pair_of, return_index=True)[1]
-    pairs = list(
-        zip(
-            rows["commitment"].to_numpy()[firsts],
-            rows["funder"].to_numpy()[firsts],
-            strict=True,
-        )
-    )
-    column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
-    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
-    grids = {}
-    for basis in Basis:
-        mask = (rows["basis"] == basis).to_numpy()
-        grid = np.zeros((len(pairs), len(years)), dtype=np.int64)
-        np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
-        grids[basis] = grid
-    entered, paid = grids[Basis.COMMITMENT], grids[Basis.CASH]
-    closing = np.cumsum(entered - paid, axis=1)
-    opening = closing - entered + paid
-    covered = np.minimum(paid, np.maximum(opening, 0))
+    years, pairs, grids = ledger_grids(rows)
+    entered, paid = grids["entered"], grids["paid"]
+    opening, closing, covered = grids["opening"], grids["closing"], grids["covered"]
 
     order = funders if funders is not None else list(dict.fromkeys(f for _, f in pairs))
     pair_funder = np.array([f for _, f in pairs], dtype=object)
@@ -102,3 +83,43 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
                 )
             )
     return out
+
+
+def ledger_grids(
+    rows: pd.DataFrame,
+) -> tuple[npt.NDArray[np.int64], list[tuple[str, str]], dict[str, npt.NDArray[np.int64]]]:
+    """The ledger per (commitment, funder) pair: the years (first to last year with a row),
+    the pairs in order of first appearance, and int64 grids (pairs x years) named entered,
+    paid, opening, closing and covered (the part of the cash that settles commitments of
+    earlier years: min(paid, max(opening, 0)))."""
+    years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
+    groups = rows.groupby(["commitment", "funder"], sort=False, observed=True)
+    pair_of = groups.ngroup().to_numpy(dtype=np.int64)
+    firsts = np.unique(pair_of, return_index=True)[1]
+    pairs = list(
+        zip(
+            rows["commitment"].to_numpy()[firsts],
+            rows["funder"].to_numpy()[firsts],
+            strict=True,
+        )
+    )
+    column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
+    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
+    grids = {}
+    for basis in Basis:
+        mask = (rows["basis"] == basis).to_numpy()
+        grid = np.zeros((len(pairs), len(years)), dtype=np.int64)
+        np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
+        grids[basis] = grid
+    entered, paid = grids[Basis.COMMITMENT], grids[Basis.CASH]
+    closing = np.cumsum(entered - paid, axis=1)
+    opening = closing - entered + paid
+    covered = np.minimum(paid, np.maximum(opening, 0))
+    named = {
+        "entered": entered,
+        "paid": paid,
+        "opening": opening,
+        "closing": closing,
+        "covered": covered,
+    }
+    return years, [(str(c), str(f)) for c, f in pairs], named

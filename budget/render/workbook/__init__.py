@@ -7,9 +7,9 @@
   live SUM formulas; a stacked column chart of cash per funder per year.
 - "Overview x EUR 1,000" (the scenario's currency in its name): the same cells (formulas
   referring to the Overview) shown in thousands by number format, with a note that totals
-  are rounded from the exact amounts. `budget run --rounding controlled` does not change
-  the workbook: its cells stay the exact amounts (formulas must recalculate to the
-  engine's value), so controlled rounding is for the terminal's --thousands table only.
+  are rounded from the exact amounts. With `budget run --rounding controlled` (rounding=
+  "controlled") it shows whole thousands by controlled rounding instead, which add up
+  both ways (`overview_sheet.add_controlled_thousands`), with a check line per block.
 - "By recipient": what each recipient receives, per commitment and funder
   (`budget.reports.overview.recipient_overview`; the sheet only lays it out).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
@@ -66,7 +66,9 @@ Rules:
   (see `data_sheet`).
 - Settings: `sheet.widths[column]`, `sheet.heights[row]`, `finish_sheet` (frozen panes,
   print titles; every sheet prints landscape on A4, one page wide), `sheet.merged`
-  ("A1:C1"), `sheet.row_breaks`, `sheet.tables.append(Table(...))`.
+  ("A1:C1"), `sheet.row_breaks` (or `pages.keep_totals_with_lines(sheet, total_rows)`),
+  `sheet.tables.append(Table(...))`, conditional formats
+  `sheet.highlights.append(Highlight("F7:G12", "$D7>$E7", font, fill))`.
 - Charts: `sheet.add_chart(Chart(kind, title, categories, series, ...), "A30")` (kind: a
   `charts.ChartKind`), with
   `charts.Series(name, values, colour)` whose name and values are references to cells
@@ -140,6 +142,7 @@ def write_workbook(
     inputs: Sequence[str | Path] = (),
     extra_sheets: Sequence[SheetWriter] = (),
     progress: Callable[[int, int], Any] | None = None,
+    rounding: str = "plain",
 ) -> list[Path]:
     """Write the workbook of one projection (see the module docstring) atomically to `path`;
     return the files written: the workbook, then the CSV of the rows if they did not fit.
@@ -147,6 +150,8 @@ def write_workbook(
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
     progress(done, total): called after each sheet is written (for a progress bar).
+    rounding: the thousands sheet's, "plain" (a number format on the exact amounts) or
+    "controlled" (whole thousands that add up both ways; see overview_sheet).
     """
     protected = protected_files([scenario], inputs)
     check_target(path, protected)  # refuse before any work, and before the CSV
@@ -156,7 +161,8 @@ def write_workbook(
         book.title, book.currency = scenario.name, scenario.currency
         layout = calculation_layout(scenario, rows)
         refer = layout.reference if layout is not None else None
-        add_overview_sheets(book, scenario, rows, refer)
+        book.links = layout.links() if layout is not None else None
+        add_overview_sheets(book, scenario, rows, refer, rounding)
         add_recipient_sheet(book, scenario, rows, refer)
         csv_path = overflow_csv_path(path)
         overflow = add_data_sheet(

@@ -88,6 +88,17 @@ def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
     )
 
 
+def not_applicable(c: Commitment) -> frozenset[str]:
+    """The fields of a commitment that do nothing for it, left off the sheet: a grant's
+    advance and settlement lag without an advance; its allocation with an advance (the
+    cash is the advance and the settlement, the commitment the whole grant)."""
+    if c.kind != "grant":
+        return frozenset()
+    if getattr(c.spec, "advance", None) is None:
+        return frozenset({"advance", "settlement_lag"})
+    return frozenset({"allocation"})
+
+
 def commitment_echo(c: Commitment) -> Iterator[Echo]:
     kind = KINDS.get(c.kind)
     meanings: dict[str, str] = dict(getattr(kind, "fields", {}))
@@ -110,6 +121,8 @@ def commitment_echo(c: Commitment) -> Iterator[Echo]:
     yield echo("priority", str(c.priority), "lower pays first to the same recipient")
     if dataclasses.is_dataclass(c.spec):
         for spec_field in dataclasses.fields(c.spec):
+            if spec_field.name in not_applicable(c):
+                continue
             value = getattr(c.spec, spec_field.name)
             meaning = meanings.get(spec_field.name, "")
             if isinstance(value, ByYear) and value.is_uncertain:

@@ -5,9 +5,11 @@ their references by input name) and returns its cash line and its commitment lin
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from budget.render.workbook import styles
+from budget.render.workbook.calculation_divide import across_years
 from budget.render.workbook.calculation_lines import (
     AMOUNT,
     COUNT,
@@ -17,7 +19,6 @@ from budget.render.workbook.calculation_lines import (
     Lines,
     cell,
     cell_value,
-    rounded,
     step_cents,
     steps_by_year,
 )
@@ -104,6 +105,8 @@ def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, in
     allocated_years = [y for y, found in steps.items() if "allocated" in found]
     if method == "schedule":
         allocated = w.year_inputs(e, "allocation") or {}
+        if allocated:
+            w.differences.append(_schedule_adds_up(w, refs["total"], allocated))
     else:
         allocated = _allocation(w, e, method, refs["total"], allocated_years)
     if "advance" in refs:
@@ -140,12 +143,16 @@ def _shown(quantity: Quantity) -> Value:
 def _allocation(
     w: Lines, e: Explanation, method: str, total: str, years: list[int]
 ) -> dict[int, str]:
-    """Days (or months) per year, their share of the period, the part allocated."""
+    """Days (or months) per year, their share of the period, the part allocated by
+    largest remainder in formulas (`calculation_divide.across_years`)."""
     steps = steps_by_year(e)
     unit = "days" if method == "days" else "months"
     weights = w.line(f"{unit} of the period in the year", note=f"{unit} in the fiscal year")
+    exact = {}
     for y in years:
-        w.put(weights, y, _shown(steps[y][f"{method}_in_year"].value), COUNT)
+        quantity = steps[y][f"{method}_in_year"].value
+        exact[y] = Fraction(quantity.value)  # type: ignore[arg-type]
+        w.put(weights, y, _shown(quantity), COUNT)
     in_all = w.line(f"{unit} of the period in all", note=f"sum of {unit} per year")
     whole = next(s for s in e.steps if s.name == f"{method}_in_all")
     cached = _shown(whole.value)
@@ -153,22 +160,53 @@ def _allocation(
     w.sheet.put(in_all, VALUE_COLUMN, Formula(f"=SUM({w.span(weights, years)})", cached), COUNT)
     whole_ref = cell(VALUE_COLUMN, in_all, absolute=True)
     share = w.line("share of the period", note=f"{unit} in the year / {unit} in all")
-    moved = {}
     for y in years:
         fraction = steps[y]["share"].value.value
         assert isinstance(fraction, Fraction)
         w.put(share, y, Formula(f"={w.at(weights, y)}/{whole_ref}", float(fraction)), SHARE)
-        exact, allocated = steps[y]["exact"].value.value, steps[y]["allocated"].value.value
-        assert isinstance(exact, Fraction) and isinstance(allocated, int)
-        moved[y] = allocated - rounded(exact)
-    rounding = w.rounding("rounding (largest remainder over the years)", moved)
-    row = w.line("allocated to the year", note="round(total x share, 2) + rounding")
-    for y in years:
-        expression = f"=ROUND({total}*{w.at(share, y)},2){w.plus(rounding, y)}"
-        cents = steps[y]["allocated"].value.value
-        assert isinstance(cents, int)
-        w.put(row, y, Formula.money(expression, cents))
+    scale = math.lcm(*(f.denominator for f in exact.values()))
+    whole_weights = {y: int(f * scale) for y, f in exact.items()}
+    weight_row = weights
+    if scale != 1:
+        weight_row = w.line(
+            f"weight: {unit} x {scale} (whole numbers)",
+            note=f"a constant: {unit} times the least common multiple of their denominators",
+        )
+        for y in years:
+            w.put(weight_row, y, whole_weights[y], COUNT)
+    total_cents = _cents(_total_input(e).value)
+    allocated = {y: _cents(steps[y]["allocated"].value.value) for y in years}
+    row = across_years(
+        w, total, total_cents, weight_row, whole_weights, allocated, "allocated to the year"
+    )
+    _years_add_up(w, total, row, years)
     return {y: w.at(row, y) for y in years}
+
+
+def _cents(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _total_input(e: Explanation) -> Quantity:
+    return next(i.value for i in e.inputs if i.name == "total")
+
+
+def _schedule_adds_up(w: Lines, total: str, allocated: dict[int, str]) -> str:
+    """The check's comparison of a schedule with the total (the engine refuses one that
+    does not add up): total - the years' amounts, 0.00."""
+    check = w.line("difference: total - sum of the years", note="0 while the years add up")
+    formula = Formula.money(f"=ROUND({total}-{'-'.join(allocated.values())},2)", 0)
+    w.sheet.put(check, VALUE_COLUMN, formula, styles.MONEY)
+    return cell(VALUE_COLUMN, check)
+
+
+def _years_add_up(w: Lines, total: str, row: int, years: list[int]) -> None:
+    """The check's comparison of the years with the total: total - their sum, 0.00."""
+    check = w.line("difference: total - sum of the years", note="0 while the years add up")
+    formula = Formula.money(f"=ROUND({total}-SUM({w.span(row, years)}),2)", 0)
+    w.sheet.put(check, VALUE_COLUMN, formula, styles.MONEY)
+    w.differences.append(cell(VALUE_COLUMN, check))
 
 
 def _advance(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[str, str]:

@@ -130,8 +130,15 @@ class Lines:
         self.row = HEADER_ROW + 1
         self.parts: dict[tuple[str, str, str, int], tuple[int, int]] = {}
         self.cash_rows: dict[str, int] = {}
+        # (commitment, input name, year) -> (row, column) of a per-year input
+        self.inputs: dict[tuple[str, str, int], tuple[int, int]] = {}
         self.payments: list[tuple[int, int, str, int, int]] = []
         self.files: dict[str, str] = {}  # a file as shown, by its path
+        # The commitment being written: conditions under which its check says to re-run
+        # (an input changed that the formulas cannot follow), and more ranges that must
+        # be zero (a whole less its parts). Reset for each commitment.
+        self.reruns: list[str] = []
+        self.differences: list[str] = []
 
     def header(self) -> None:
         labels = [
@@ -256,6 +263,8 @@ class Lines:
         first = found[0][1]
         if len({(i.where, i.value) for _, i in found}) == 1:
             ref = self.common_input(first)
+            for year, _ in found:
+                self.inputs[(e.commitment, name, year)] = (self.row - 1, VALUE_COLUMN)
             return {year: ref for year, _ in found}
         where = first.where.rsplit(", ", 1)[0] if first.where[-4:].isdigit() else first.where
         note = f"{self.file(first.file)}: {where}, per year"
@@ -266,6 +275,7 @@ class Lines:
         for year, item in found:
             value, number_format = cell_value(item.value)
             self.put(row, year, value, input_look(number_format, item.assumption))
+            self.inputs[(e.commitment, name, year)] = (row, self.column[year])
         return {year: self.at(row, year) for year, _ in found}
 
     # --- references between commitments --------------------------------------------------

@@ -10,19 +10,26 @@ block per commitment in the scenario's order:
       shortfall                                         =costs-income-paid
       cap for the year                        67,600                          file: field
       amount                                            =MIN(cap,MAX(0,shortfall))
-      Funder parts (cash and commitment basis)
-      VenJ (share 1/2)                                  =ROUND(amount*share,2)+rounding
-      rounding VenJ (largest remainder)                 0.01 where a cent moved
+      weight of VenJ                          =ROUND(share x 2, 0)
+      Funder parts (cash and commitment basis alike)
+      amount in cents, rounded down, remainders, cents left over (helper lines)
+      VenJ (share 1/2)                                  =(rounded down + a cent by rank)/100
       difference: amount - sum of parts                 =ROUND(amount-SUM(parts),2)
-      check                                   =IF(SUMSQ(differences)=0,"ok",message)
+      check                                   =IF(OR(re-run conditions),"re-run ...",
+                                                  IF(SUMSQ(differences)=0,"ok",message))
 
 Input cells are blue, assumptions also highlighted; an input that holds for every year
 sits once in the Value column. The formulas: MIN/MAX for a top-up (the payments of the
 commitments ranked before it refer to their own cash lines), ROUND(base*(1+rate)^n, 2) for
-indexation, days or month shares for a grant, ROUND(amount*share, 2) per funder. A cent
-that the largest remainder moves is a constant on a "rounding" line, so that the parts
-add up; after a what-if edit those constants may no longer fit, and the check cell says
-to re-run the tool. Every formula caches the engine's value.
+indexation; every division (a grant over its years by days or months, a year's amount
+over the funders, a grant's payments to date over the funders) is the engine's largest
+remainder in formulas (`calculation_divide`): a what-if on a total, an amount, a cost or
+a share gives the engine's cents. Inputs that shape the lines themselves (dates, the
+allocation method, the year of the decision), a share that is no longer a whole number of
+the shares' common denominator, shares that no longer add up to 1, and a grant whose
+cumulative split needed a cent moved (or would need one after the edit) cannot be followed
+live: the check cell then says to re-run budget, never "ok". Every formula caches the
+engine's value.
 
 `calculation_layout(scenario, rows)` explains every commitment and places its lines; the
 layout's `reference` gives the cell of any funder's part, for the Overview to refer to;
@@ -32,6 +39,7 @@ the layout is None and `add_calculation_note` adds a one-cell sheet saying why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -40,10 +48,17 @@ import pandas as pd
 from budget.core.model import Scenario
 from budget.render.workbook import styles
 from budget.render.workbook.calculation_kinds import annual_lines, grant_lines, top_up_lines
-from budget.render.workbook.calculation_lines import NOTE, Lines
+from budget.render.workbook.calculation_lines import FIRST_YEAR_COLUMN, NOTE, Lines, cell_value
 from budget.render.workbook.calculation_split import split_lines
-from budget.render.workbook.sheet import Book, Sheet, column_letter, finish_sheet, quote_sheetname
-from budget.reports.explain import Explanation, explain_all
+from budget.render.workbook.sheet import (
+    Book,
+    Links,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    quote_sheetname,
+)
+from budget.reports.explain import Explanation, Input, explain_all
 from budget.reports.overview import EARLIER, LATER
 
 SHEET = "Calculation"
@@ -80,6 +95,27 @@ class Layout:
     sheet: Sheet
     parts: dict[tuple[str, str, str, int], tuple[int, int]] = field(default_factory=dict)
     years: list[int] = field(default_factory=list)
+    inputs: dict[tuple[str, str, int], tuple[int, int]] = field(default_factory=dict)
+    cash_rows: dict[str, int] = field(default_factory=dict)
+
+    def links(self) -> Links:
+        """The cells other sheets refer to, as absolute references (see `sheet.Links`)."""
+        name = quote_sheetname(SHEET)
+
+        def ref(row: int, column: int) -> str:
+            return f"{name}!${column_letter(column)}${row}"
+
+        columns = {y: FIRST_YEAR_COLUMN + i for i, y in enumerate(self.years)}
+        cash = {}
+        for cid, row in self.cash_rows.items():
+            for year, column in columns.items():
+                if self.sheet.value(row, column) is not None:
+                    cash[(cid, year)] = ref(row, column)
+        return Links(
+            {key: ref(*at) for key, at in self.parts.items()},
+            {key: ref(*at) for key, at in self.inputs.items()},
+            cash,
+        )
 
     def reference(self, commitment: str, funder: str, basis: str, column: str) -> str | None:
         """A formula for an Overview cell: the part of `funder` in `commitment` on `basis`
@@ -120,7 +156,7 @@ def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
         _block(w, e)
     w.resolve_payments()
     w.finish()
-    return Layout(scenario, w.sheet, w.parts, years)
+    return Layout(scenario, w.sheet, w.parts, years, w.inputs, w.cash_rows)
 
 
 def add_calculation_sheet(book: Book, layout: Layout) -> None:
@@ -151,8 +187,9 @@ def _titles(sheet: Sheet, scenario: Scenario, last_column: int) -> None:
         "Blue cells are inputs (highlighted: assumptions). Every amount is a formula of them, "
         "and the Overview refers to the funders' parts: a what-if typed into an input flows "
         f"to every total. Amounts in {scenario.currency}.",
-        "Rounding lines hold the cents that the largest remainder moves, as constants. When a "
-        "check cell shows a message after an edit, re-run the tool for exact parts.",
+        "Every division is the largest remainder in formulas (grey helper lines). An edit the "
+        "formulas cannot follow (a date, the allocation method, a share of a new denominator) "
+        "makes the commitment's check cell say to re-run budget.",
     )
     for row, note in enumerate(notes, 2):
         sheet.text(row, 1, note, NOTE)
@@ -160,16 +197,41 @@ def _titles(sheet: Sheet, scenario: Scenario, last_column: int) -> None:
         sheet.heights[row] = 26
 
 
+SAFE_TEXT = re.compile(r"[0-9A-Za-z_. -]{0,40}")
+
+
+def _changed(ref: str, item: Input) -> str | None:
+    """A condition that is true once an input that the formulas do not use (a date, the
+    allocation method, the year of the decision) differs from the value the lines were
+    laid out for; None for a value that cannot be written into a formula safely (text
+    from an input file never becomes a formula unless it is plainly a word or a date)."""
+    value = cell_value(item.value)[0]
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return f"{ref}<>{value!r}"
+    text = str(value)
+    if not SAFE_TEXT.fullmatch(text):
+        return None
+    return f'{ref}<>"{text}"'
+
+
 def _block(w: Lines, e: Explanation) -> None:
     """One commitment: its title, its inputs, its working, its funder parts."""
     funders = ", ".join(f"{f} {share}" for f, share in e.funders)
     about = f"{e.kind} to {e.recipient} ({e.recipient_name}); funders {funders}"
     w.title(f"{e.commitment}: {e.title}", about + (f". Source: {e.source}" if e.source else ""))
+    w.reruns, w.differences = [], []
     refs = {
         i.name: w.common_input(i, i.name in LIVE)
         for i in e.inputs
         if i.name not in NOT_SHOWN and i.name != "funders"
     }
+    for i in e.inputs:
+        if i.name in refs and i.name not in LIVE:
+            changed = _changed(refs[i.name], i)
+            if changed:
+                w.reruns.append(changed)
     shares = [w.common_input(i) for i in e.inputs if i.name == "funders"]
     cash, committed = KIND_LINES[e.kind](w, e, refs)
     w.cash_rows[e.commitment] = cash

@@ -1,10 +1,18 @@
 """The "Commitment vs cash" sheet: per funder and year, commitments entered, cash paid and
-commitments outstanding at year end; then each budget ceiling's headroom per year.
+commitments outstanding at year end; then each budget ceiling's headroom per year; then the
+shortfall top-ups leave uncovered.
 
-Entered, paid and the part of the cash that settles earlier commitments are numbers from
-the engine; opening (the previous closing), closing (opening + entered - paid), the share of
-cash already committed, the totals, the headroom (ceiling - amount) and the breach flag are
-live formulas, so the sheet stays consistent when someone edits an amount.
+With the Calculation sheet (`budget run -o`, below its size limit), every figure is a live
+formula of its inputs: a working below the tables holds, per (commitment, funder) pair and
+year, what is entered and paid (references to the funder's parts on the Calculation sheet),
+what is outstanding at the start of the year and what of the cash settles earlier
+commitments (MIN(paid, MAX(opening, 0)), as `budget.reports.ledger` computes it); the ledger
+sums those rows; a ceiling's amount refers to the ledger, its headroom and its breach flag
+("BREACHED"/"ok") are formulas and a conditional format marks a breach; the uncovered
+shortfall is MAX(0, costs - income - what the recipient receives) (a SUMIFS over the
+working by line and recipient number) or MAX(0, shortfall) - what the top-up pays. Without
+the Calculation sheet, or for a forecast's rows, entered, paid and the uncovered shortfall
+are the engine's amounts and only the arithmetic on top is formulas.
 """
 
 from __future__ import annotations
@@ -13,20 +21,26 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from budget.core.model import Scenario
+from budget.core.model import Basis, Scenario
 from budget.engine.limits import LimitYear, check_rows
 from budget.render.workbook import styles
+from budget.render.workbook.pages import keep_totals_with_lines
 from budget.render.workbook.sheet import (
     Book,
     Formula,
+    Highlight,
+    Links,
     Sheet,
+    Value,
+    column_letter,
+    euros,
     finish_sheet,
     fit_columns,
     header_row,
     year_cell,
 )
 from budget.render.workbook.styles import Look
-from budget.reports.ledger import LedgerYear, ledger
+from budget.reports.ledger import LedgerYear, ledger, ledger_grids
 from budget.reports.shortfall import uncovered_shortfalls
 
 SHEET = "Commitment vs cash"
@@ -46,21 +60,43 @@ SUBTOTAL_TEXT = Look(styles.BOLD, styles.SUBTOTAL_FILL)
 SUBTOTAL_BLANK = Look(fill=styles.SUBTOTAL_FILL)
 SUBTOTAL_MONEY = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=styles.EUROS)
 SUBTOTAL_PERCENT = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=PERCENT)
-FLAG = Look()
 
 
 def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Book], None]:
     """A sheet writer for `write_workbook(extra_sheets=[...])`."""
 
     def add(book: Book) -> None:
-        add_ledger_sheet(book, scenario, rows)
+        add_ledger_sheet(book, scenario, rows, live=True)
 
     return add
 
 
-def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None:
-    """Add the sheet (see the module docstring)."""
+def add_ledger_sheet(
+    book: Book, scenario: Scenario, rows: pd.DataFrame, live: bool = False
+) -> None:
+    """Add the sheet (see the module docstring). live: `rows` are the projection, whose
+    parts the Calculation sheet holds, so that the figures can refer to it (a forecast's
+    rows are not: its figures stay the engine's amounts)."""
     sheet = book.add_sheet(SHEET)
+    links = book.links if live else None
+    if links is None:
+        _write(sheet, scenario, rows, None)
+    else:
+        # The working goes below the tables: lay them out once to know where that is.
+        scratch = Working(scenario, rows, links, 10**6 // 2)
+        end = _write(Sheet(SHEET), scenario, rows, scratch, finish=False)
+        _write(sheet, scenario, rows, Working(scenario, rows, links, end + 2))
+
+
+def _write(
+    sheet: Sheet,
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    work: Working | None,
+    finish: bool = True,
+) -> int:
+    """The sheet's tables (live on `work` when given, which follows them); returns the
+    first free row below the tables."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
     sheet.text(
         2,
@@ -71,9 +107,11 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
         "commitments entered in earlier years.",
         styles.NOTE_LOOK,
     )
-    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label)
+    found: dict[tuple[str, int], int] = {}
+    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label, work, found)
     checks = check_rows(scenario, rows)
     skip = [1, 2]
+    limits_end = 0
     if checks:
         sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
         sheet.text(
@@ -84,9 +122,10 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
             styles.NOTE_LOOK,
         )
         skip += [row + 1, row + 2]
-        row = write_limits(sheet, row + 3, checks, scenario.label)
-    uncovered = uncovered_shortfalls(scenario, rows)
-    if uncovered:
+        row = write_limits(sheet, row + 3, checks, scenario.label, found)
+        limits_end = row - 1
+    gaps = _uncovered(scenario, rows, work)
+    if gaps:
         sheet.text(row + 1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
         sheet.text(
             row + 2,
@@ -97,16 +136,214 @@ def add_ledger_sheet(book: Book, scenario: Scenario, rows: pd.DataFrame) -> None
         )
         skip += [row + 1, row + 2]
         header_row(sheet, row + 3, ("Recipient", "Year", "Uncovered"), right_from=1)
-        for offset, gap in enumerate(uncovered, row + 4):
-            sheet.text(offset, 1, gap.recipient)
-            sheet.row(offset)[2] = year_cell(gap.year, scenario.label)
-            sheet.money(offset, 3, gap.cents)
+        row += 4
+        for recipient, year, value in gaps:
+            sheet.text(row, 1, recipient)
+            sheet.row(row)[2] = year_cell(year, scenario.label)
+            sheet.put(row, 3, value, styles.MONEY)
+            row += 1
+    end = row
+    if not finish:  # laid out only to know where the tables end
+        return end
+    table_ends = [row - 1, limits_end]
+    if work is not None:
+        skip += work.write(sheet)
+        table_ends.append(work.bottom)
     fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
+    totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
+    totals |= set(table_ends)
+    keep_totals_with_lines(sheet, totals)
+    return end
 
 
 NO_CASH = "-"  # the share of a year without cash (a formula cell is never empty)
 WITHIN = "ok"  # the flag of a ceiling that holds
+BREACHED = "BREACHED"
+FLAG = Look(alignment=styles.RIGHT)  # under the right-aligned header
+# The working's lines per (commitment, funder) pair, in this order; their codes (1-4) sit
+# in a column of their own, so that formulas select lines by number, never by input text.
+LINES = ("entered", "paid", "opening", "covered")
+LINE_LABELS = {
+    "entered": "entered",
+    "paid": "paid",
+    "opening": "opening",
+    "covered": "on earlier",
+}
+WORK_HEADER = ("Commitment", "Funder", "Line", "Recipient", "Line", "Recipient")
+FIRST_WORK_YEAR = len(WORK_HEADER) + 1
+
+
+class Working:
+    """The working below the tables: per funder, per line (entered, paid, outstanding at
+    the start of the year, paid on earlier commitments), one row per (commitment, funder)
+    pair with years across. Entered and paid refer to the funder's parts on the
+    Calculation sheet; the ledger's figures are SUMs of these rows, so that an edit on the
+    Calculation sheet flows to every figure."""
+
+    def __init__(self, scenario: Scenario, rows: pd.DataFrame, links: Links, top: int) -> None:
+        self.scenario, self.links, self.top = scenario, links, top
+        years, pairs, self.grids = ledger_grids(rows)
+        self.years = [int(y) for y in years]
+        recipients = dict(
+            zip(rows["commitment"].astype(str), rows["recipient"].astype(str), strict=True)
+        )
+        self.recipient_of = recipients
+        self.recipient_number = {r: i for i, r in enumerate(scenario.recipients, 1)}
+        funders = [f for f in scenario.funders if any(p[1] == f for p in pairs)]
+        self.order: list[tuple[str, list[int]]] = [
+            (f, [i for i, p in enumerate(pairs) if p[1] == f]) for f in funders
+        ]
+        self.pairs = pairs
+        self.first_row: dict[tuple[str, str], int] = {}  # (funder, line) -> first row
+        row = top + 2
+        for funder, mine in self.order:
+            row += 1  # the funder's title line
+            for line in LINES:
+                self.first_row[(funder, line)] = row
+                row += len(mine)
+        self.height = row - top
+        self.bottom = row - 1
+
+    def letter(self, year: int) -> str | None:
+        if year not in self.years:
+            return None
+        return column_letter(FIRST_WORK_YEAR + self.years.index(year))
+
+    def total(self, funder: str, line: str, year: int) -> str | None:
+        """A SUM over the funder's rows of `line` in `year` (None: not in the working)."""
+        letter = self.letter(year)
+        mine = dict(self.order).get(funder)
+        if letter is None or not mine:
+            return None
+        first = self.first_row[(funder, line)]
+        return f"=SUM({letter}{first}:{letter}{first + len(mine) - 1})"
+
+    def received(self, recipient: str, year: int) -> str:
+        """What every commitment pays the recipient in cash in `year`: a SUMIFS on the
+        line and recipient numbers ("0" when the year is not in the working)."""
+        letter = self.letter(year)
+        number = self.recipient_number.get(recipient)
+        if letter is None or number is None:
+            return "0"
+        first, last = self.top + 3, self.bottom
+        code, who = column_letter(5), column_letter(6)
+        return (
+            f"SUMIFS({letter}${first}:{letter}${last},${code}${first}:${code}${last},2,"
+            f"${who}${first}:${who}${last},{number})"
+        )
+
+    def write(self, sheet: Sheet) -> list[int]:
+        """Write the working; returns its rows of notes (for fit_columns to skip)."""
+        top = self.top
+        sheet.text(top, 1, "Working: per commitment and funder", styles.BOLD_LOOK)
+        header_row(sheet, top + 1, [*WORK_HEADER, *map(self.scenario.label, self.years)], 1, 4)
+        columns = {y: FIRST_WORK_YEAR + j for j, y in enumerate(self.years)}
+        letters = {y: column_letter(c) for y, c in columns.items()}
+        row = top + 2
+        for funder, mine in self.order:
+            sheet.text(row, 1, funder, styles.BOLD_LOOK)
+            row += 1
+            for code, line in enumerate(LINES, 1):
+                for index in mine:
+                    commitment, _ = self.pairs[index]
+                    recipient = self.recipient_of.get(commitment, "")
+                    sheet.text(row, 1, commitment)
+                    sheet.text(row, 2, funder)
+                    sheet.text(row, 3, LINE_LABELS[line])
+                    sheet.text(row, 4, recipient)
+                    sheet.number(row, 5, code, styles.YEAR_LOOK)
+                    sheet.number(row, 6, self.recipient_number.get(recipient, 0), styles.YEAR_LOOK)
+                    cents = self.grids[line][index]
+                    for j, year in enumerate(self.years):
+                        value = self._cell(line, commitment, funder, year, letters, row, mine)
+                        cached = int(cents[j])
+                        if isinstance(value, str):
+                            sheet.formula(row, columns[year], Formula.money(value, cached))
+                        else:
+                            sheet.money(row, columns[year], cached)
+                    row += 1
+        return [top]
+
+    def _cell(
+        self,
+        line: str,
+        commitment: str,
+        funder: str,
+        year: int,
+        letters: dict[int, str],
+        row: int,
+        mine: list[int],
+    ) -> str | None:
+        """The formula of a cell of the working, or None for the engine's constant."""
+        letter = letters[year]
+        if line in ("entered", "paid"):
+            basis = Basis.COMMITMENT if line == "entered" else Basis.CASH
+            found = self.links.parts.get((commitment, funder, basis, year))
+            return f"={found}" if found else None
+        if line == "opening":
+            index = self.years.index(year)
+            if index == 0:
+                return None
+            before = letters[self.years[index - 1]]
+            step = len(mine)
+            entered, paid = row - 2 * step, row - step
+            return f"={before}{row}+{before}{entered}-{before}{paid}"
+        step = len(mine)
+        paid, opening = row - 2 * step, row - step
+        return f"=MIN({letter}{paid},MAX({letter}{opening},0))"
+
+
+def _uncovered(
+    scenario: Scenario, rows: pd.DataFrame, work: Working | None
+) -> list[tuple[str, int, Value]]:
+    """The uncovered shortfall per recipient and year: the engine's positive ones as
+    amounts, or, live, every year of every top-up as a formula of the Calculation sheet's
+    inputs (costs, income or a given shortfall) and what is paid."""
+    found = uncovered_shortfalls(scenario, rows)
+    if work is None:
+        return [(g.recipient, g.year, euros(g.cents)) for g in found]
+    cents = {(g.recipient, g.year): g.cents for g in found}
+    links = work.links
+    parts: dict[tuple[str, int], list[str] | None] = {}
+    derived: set[tuple[str, int]] = set()
+    for c in scenario.commitments:
+        if c.kind != "top_up":
+            continue
+        spec = c.spec
+        for year in range(spec.first_year, spec.last_year + 1):
+            key = (c.recipient, year)
+            terms = parts.setdefault(key, [])
+            if terms is None:
+                continue
+            if spec.shortfall is None:
+                if key in derived:
+                    continue
+                derived.add(key)
+                costs = links.inputs.get((c.id, "costs", year))
+                income = links.inputs.get((c.id, "income", year))
+                if costs is None or income is None:
+                    parts[key] = None
+                    continue
+                terms.append(f"MAX(0,{costs}-{income}-{work.received(c.recipient, year)})")
+            else:
+                given = links.inputs.get((c.id, "shortfall", year))
+                if given is None:
+                    parts[key] = None
+                    continue
+                paid = links.cash.get((c.id, year), "0")
+                terms.append(f"MAX(0,MAX(0,{given})-{paid})")
+    order = {key: i for i, key in enumerate(scenario.recipients)}
+    out: list[tuple[str, int, Value]] = []
+    for (recipient, year), terms in sorted(
+        parts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+    ):
+        amount = cents.get((recipient, year), 0)
+        if terms:
+            out.append((recipient, year, Formula.money("=" + "+".join(terms), amount)))
+        elif terms is None:
+            out.append((recipient, year, euros(amount)))
+    return out
 
 
 def share(committed_earlier: int, paid: int) -> float | str:
@@ -116,9 +353,16 @@ def share(committed_earlier: int, paid: int) -> float | str:
 
 
 def write_ledger(
-    sheet: Sheet, top: int, entries: list[LedgerYear], label: Callable[[int], str] = str
+    sheet: Sheet,
+    top: int,
+    entries: list[LedgerYear],
+    label: Callable[[int], str] = str,
+    work: Working | None = None,
+    found: dict[tuple[str, int], int] | None = None,
 ) -> int:
-    """The ledger table from row `top`; returns the first free row below it."""
+    """The ledger table from row `top`; returns the first free row below it. With `work`,
+    entered, paid and the part paid on earlier commitments are SUMs of the working's rows;
+    `found` gets each (funder, year)'s row."""
     header_row(sheet, top, LEDGER_HEADER, right_from=1)
     row = top + 1
     funders = list(dict.fromkeys(e.funder for e in entries))
@@ -126,16 +370,31 @@ def write_ledger(
         mine = [e for e in entries if e.funder == funder]
         first = row
         for index, e in enumerate(mine):
+            if found is not None:
+                found[(funder, int(e.year))] = row
             sheet.text(row, 1, funder)
             sheet.row(row)[2] = year_cell(int(e.year), label)
-            if index == 0:
-                sheet.money(row, 3, e.opening)
-            else:
+            live = {
+                line: work.total(funder, line, int(e.year)) if work is not None else None
+                for line in LINES
+            }
+            if index > 0:
                 sheet.formula(row, 3, Formula.money(f"=F{row - 1}", e.opening))
-            sheet.money(row, 4, e.entered)
-            sheet.money(row, 5, e.paid)
+            elif live["opening"]:
+                sheet.formula(row, 3, Formula.money(str(live["opening"]), e.opening))
+            else:
+                sheet.money(row, 3, e.opening)
+            for column, line, cents in (
+                (4, "entered", e.entered),
+                (5, "paid", e.paid),
+                (7, "covered", e.paid_committed_earlier),
+            ):
+                expression = live[line]
+                if expression:
+                    sheet.formula(row, column, Formula.money(expression, cents))
+                else:
+                    sheet.money(row, column, cents)
             sheet.formula(row, 6, Formula.money(f"=C{row}+D{row}-E{row}", e.closing))
-            sheet.money(row, 7, e.paid_committed_earlier)
             ratio = Formula(
                 f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
             )
@@ -162,22 +421,43 @@ def write_ledger(
 
 
 def write_limits(
-    sheet: Sheet, top: int, checks: list[LimitYear], label: Callable[[int], str] = str
+    sheet: Sheet,
+    top: int,
+    checks: list[LimitYear],
+    label: Callable[[int], str] = str,
+    found: dict[tuple[str, int], int] | None = None,
 ) -> int:
-    """The headroom table from row `top`; returns the first free row below it."""
+    """The headroom table from row `top`; returns the first free row below it. With
+    `found` (the ledger's row of each funder and year), the amounts refer to the ledger's
+    entered (commitment basis) or paid (cash basis). A breach is marked by a conditional
+    format, so that the mark follows an edit."""
     header_row(sheet, top, LIMIT_HEADER, right_from=2)
     row = top + 1
     for check in checks:
         sheet.text(row, 1, check.limit.funder)
         sheet.text(row, 2, check.limit.basis)
         sheet.row(row)[3] = year_cell(int(check.year), label)
-        sheet.money(row, 4, check.amount)
+        source = (found or {}).get((check.limit.funder, int(check.year)))
+        if source is not None:
+            column = "D" if check.limit.basis == Basis.COMMITMENT else "E"
+            sheet.formula(row, 4, Formula.money(f"={column}{source}", check.amount))
+        else:
+            sheet.money(row, 4, check.amount)
         sheet.money(row, 5, check.ceiling)
         headroom = Formula.money(f"=E{row}-D{row}", check.headroom)
-        sheet.formula(row, 6, headroom, styles.BREACH_MONEY if check.breached else styles.MONEY)
+        sheet.formula(row, 6, headroom, styles.MONEY)
         flag = Formula(
-            f'=IF(D{row}>E{row},"BREACHED","{WITHIN}")', "BREACHED" if check.breached else WITHIN
+            f'=IF(D{row}>E{row},"{BREACHED}","{WITHIN}")', BREACHED if check.breached else WITHIN
         )
-        sheet.formula(row, 7, flag, styles.BREACH_FLAG if check.breached else FLAG)
+        sheet.formula(row, 7, flag, FLAG)
         row += 1
+    if checks:
+        sheet.highlights.append(
+            Highlight(
+                f"F{top + 1}:G{row - 1}",
+                f"$D{top + 1}>$E{top + 1}",
+                styles.BREACH_FONT,
+                styles.BREACH_FILL,
+            )
+        )
     return row

@@ -13,18 +13,22 @@ basis has amounts outside the horizon), so that one frozen header row serves the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pandas as pd
 
 from budget.core.model import Basis, Scenario
-from budget.render.text import column_label
+from budget.core.money import round_half_away
+from budget.render.text import THOUSAND_CENTS, column_label, controlled_thousands
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, ChartKind, Series
+from budget.render.workbook.pages import keep_totals_with_lines
 from budget.render.workbook.sheet import (
     Book,
     Formula,
     Sheet,
     column_letter,
+    euros,
     finish_sheet,
     fit_columns,
     header_row,
@@ -47,6 +51,8 @@ THOUSANDS_NOTE = (
     "rounded rows above it (the cells hold the exact amounts; only their format rounds)."
 )
 BY_RECIPIENT = "By recipient"
+WHOLE = '#,##0;-#,##0;"-"'  # whole thousands, a dash for nothing
+CHECK_LOOK = styles.Look(styles.BOLD, alignment=styles.RIGHT)
 
 BLOCKS = (
     (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
@@ -145,11 +151,17 @@ def refer_items(
 
 
 def add_overview_sheets(
-    book: Book, scenario: Scenario, rows: pd.DataFrame, refer: ItemReference | None = None
+    book: Book,
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    refer: ItemReference | None = None,
+    rounding: str = "plain",
 ) -> list[YearTablePlacement]:
     """Add "Overview" (with its chart) and "Overview x EUR 1,000"; return the placements of
     the Overview's blocks (cash first, then commitment). refer: formulas for the item
-    cells (the Calculation sheet's), else they hold amounts."""
+    cells (the Calculation sheet's), else they hold amounts. rounding: "plain" (the
+    thousands sheet shows the Overview's cells in a format that rounds) or "controlled"
+    (`controlled_thousands`)."""
     columns = overview_columns(rows, scenario)
     tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
     lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
@@ -162,6 +174,9 @@ def add_overview_sheets(
     _finish(sheet, placements)
     add_chart_sheet(book, scenario, sheet, placements[0])
 
+    if rounding == "controlled":
+        add_controlled_thousands(book, scenario, columns, tables, placements)
+        return placements
     unit = styles.thousands_unit(scenario.currency)
     thousands = book.add_sheet(thousands_sheet(scenario.currency))
     _titles(
@@ -183,6 +198,89 @@ def add_overview_sheets(
     )
     _finish(thousands, mirrored, formula_width=10)
     return placements
+
+
+CONTROLLED_NOTE = (
+    "Controlled rounding: every column adds up to its total and every line's years to its "
+    "Total column; each figure is within 1 thousand of its exact amount. A cell is "
+    "ROUND(Overview cell / 1,000, 0) plus the correction the rounding made (a constant)."
+)
+RE_RUN = "re-run budget"  # the check of a column whose exact amounts changed
+
+
+def add_controlled_thousands(
+    book: Book,
+    scenario: Scenario,
+    columns: Sequence[str],
+    tables: Sequence[Overview],
+    placements: Sequence[YearTablePlacement],
+) -> None:
+    """The thousands sheet with controlled rounding (`budget run -o --rounding controlled`):
+    whole thousands whose subtotals and totals are SUMs that add up both ways. Only plain
+    rounding can follow an edit: a check line under each block says "ok" while the
+    Overview's subtotals and totals are the amounts the rounding was made for, else
+    "re-run budget"."""
+    unit = styles.thousands_unit(scenario.currency)
+    sheet = book.add_sheet(thousands_sheet(scenario.currency))
+    _titles(
+        sheet,
+        scenario,
+        f"overview by funder ({unit})",
+        f"Amounts in whole thousands of {scenario.currency} ({unit}), from the Overview sheet",
+        CONTROLLED_NOTE,
+    )
+    lines = []
+    shown_tables = []
+    for (_, title), table in zip(BLOCKS, tables, strict=True):
+        shown = controlled_thousands(table)
+        shown_tables.append(shown)
+        scaled = Overview(
+            table.basis,
+            table.by,
+            table.columns,
+            tuple(
+                replace(row, cents=tuple(100 * u for u in units))
+                for row, units in zip(table.rows, shown, strict=True)
+            ),
+            table.names,
+        )
+        lines.append((title, table_lines(scaled)))
+    placed = _blocks(
+        sheet,
+        columns,
+        lines,
+        "Funder / commitment",
+        WHOLE,
+        mirrors=placements,
+        year_name=scenario.label,
+    )
+    for mine, source, table, shown in zip(placed, placements, tables, shown_tables, strict=True):
+        at = [i for i, line in enumerate(mine.lines) if line.level != "heading"]
+        name = quote_sheetname(source.sheet)
+        for index, row, units in zip(at, (table.rows), shown, strict=True):
+            if row.level != "item":
+                continue
+            cells = sheet.row(mine.rows[index])
+            for k, column in enumerate(mine.value_columns):
+                ref = f"{name}!${column_letter(source.value_columns[k])}${source.rows[index]}"
+                plain = round_half_away(row.cents[k], THOUSAND_CENTS)
+                moved = units[k] - plain
+                extra = f"{moved:+d}" if moved else ""
+                formula = Formula(f"=ROUND({ref}/1000,0){extra}", units[k])
+                cells[column] = (formula, cells[column][1])
+        check = mine.last_row + 1
+        sheet.put(check, 1, "check: the amounts rounded are the Overview's", styles.BOLD_LOOK)
+        totals = [i for i, line in enumerate(source.lines) if line.level in ("subtotal", "total")]
+        for k, column in enumerate((*mine.value_columns, mine.total_column)):
+            letter = column_letter((*source.value_columns, source.total_column)[k])
+            conditions = []
+            for i in totals:
+                line = source.lines[i]
+                cents = sum(line.cents) if k == len(mine.value_columns) else line.cents[k]
+                conditions.append(f"ROUND({name}!${letter}${source.rows[i]},2)={euros(cents)!r}")
+            formula = Formula(f'=IF(AND({",".join(conditions)}),"ok","{RE_RUN}")', "ok")
+            sheet.put(check, column, formula, CHECK_LOOK)
+    _finish(sheet, placed, formula_width=10)
 
 
 def add_recipient_sheet(
@@ -223,6 +321,15 @@ def _finish(
     )
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"C{HEADER_ROW + 1}", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    totals = {
+        row
+        for p in placements
+        for line, row in zip(p.lines, p.rows, strict=True)
+        if line.level in ("subtotal", "total")
+    }
+    # A check line under a block (controlled rounding) goes with the block's totals.
+    totals |= {p.last_row + 1 for p in placements if sheet.value(p.last_row + 1, 1)}
+    keep_totals_with_lines(sheet, totals)
 
 
 CHART_SHEET = "Overview chart"

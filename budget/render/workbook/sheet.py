@@ -128,6 +128,19 @@ class Table:
     style: str = "TableStyleMedium2"
 
 
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A conditional format: the cells of `ref` ("F7:G12") take `font` and `fill` while
+    `formula` (built by this program, without "=", relative to the first cell of `ref`,
+    e.g. "$D7>$E7") is true. Written as a differential format (dxf) of the styles part
+    and a `conditionalFormatting` element of the worksheet."""
+
+    ref: str
+    formula: str
+    font: styles.Font | None = None
+    fill: styles.Fill | None = None
+
+
 @dataclass(slots=True)
 class Sheet:
     """One sheet: cells by row and column, blocks, and settings (see the module docstring).
@@ -148,6 +161,7 @@ class Sheet:
     merged: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[tuple[Chart, str]] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
 
     def row(self, row: int) -> dict[int, Cell]:
         """The cells of `row` ({column: (value, look)}), to fill directly."""
@@ -189,6 +203,18 @@ class Sheet:
         self.charts.append((chart, anchor))
 
 
+@dataclass(slots=True)
+class Links:
+    """Cells of the Calculation sheet that other sheets refer to, as absolute references
+    ("'Calculation'!$D$12"). parts: (commitment, funder, basis, year) -> a funder's part;
+    inputs: (commitment, input name, year) -> a per-year input (costs, income, shortfall);
+    cash: (commitment, year) -> the commitment's cash in the year."""
+
+    parts: dict[tuple[str, str, str, int], str] = field(default_factory=dict)
+    inputs: dict[tuple[str, str, int], str] = field(default_factory=dict)
+    cash: dict[tuple[str, int], str] = field(default_factory=dict)
+
+
 @dataclass(slots=True, weakref_slot=True)
 class Book:
     """A workbook: sheets in order; `creator` and `title` (the scenario's name) go into
@@ -199,6 +225,8 @@ class Book:
     title: str = ""
     currency: str = "EUR"
     sheets: list[Sheet] = field(default_factory=list)
+    # Where the Calculation sheet keeps what other sheets refer to (None without it).
+    links: Links | None = None
 
     def add_sheet(self, title: str) -> Sheet:
         if any(s.title == title for s in self.sheets):

@@ -98,14 +98,33 @@ def head_xml(sheet: Sheet, selected: bool) -> str:
     )
 
 
-def tail_xml(sheet: Sheet, drawing: str | None, tables: Sequence[str]) -> str:
-    """Everything after the cells: merged ranges, print setup, page breaks, drawing, tables
-    (`drawing` and `tables` are the relationship ids of the sheet's parts)."""
+def conditional_xml(sheet: Sheet, stylesheet: Stylesheet | None) -> str:
+    """The sheet's conditional formats (`Sheet.highlights`), each with its dxf."""
+    if stylesheet is None or not sheet.highlights:
+        return ""
+    out = []
+    for priority, h in enumerate(sheet.highlights, 1):
+        dxf = stylesheet.dxf(h.font, h.fill)
+        out.append(
+            f'<conditionalFormatting sqref="{h.ref}"><cfRule type="expression" dxfId="{dxf}" '
+            f'priority="{priority}"><formula>{xml_text(h.formula)}</formula></cfRule>'
+            "</conditionalFormatting>"
+        )
+    return "".join(out)
+
+
+def tail_xml(
+    sheet: Sheet, drawing: str | None, tables: Sequence[str], stylesheet: Stylesheet | None = None
+) -> str:
+    """Everything after the cells, in the schema's order: merged ranges, conditional
+    formats, print setup, page breaks, drawing, tables (`drawing` and `tables` are the
+    relationship ids of the sheet's parts)."""
     merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in sheet.merged)
     breaks = "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in sheet.row_breaks)
     count = len(sheet.row_breaks)
     parts = [
         f'<mergeCells count="{len(sheet.merged)}">{merged}</mergeCells>' if merged else "",
+        conditional_xml(sheet, stylesheet),
         '<printOptions gridLines="0"/>',
         '<pageMargins left="0.5" right="0.5" top="1" bottom="1" header="0.5" footer="0.5"/>',
         '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0" orientation="landscape"/>',
@@ -138,7 +157,7 @@ def sheet_xml(
     yield "<sheetData>"
     yield from _rows(sheet, stylesheet)
     yield "</sheetData>"
-    yield tail_xml(sheet, drawing, tables)
+    yield tail_xml(sheet, drawing, tables, stylesheet)
 
 
 def _rows(sheet: Sheet, stylesheet: Stylesheet) -> Iterator[str]:

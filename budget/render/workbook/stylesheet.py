@@ -26,6 +26,7 @@ class Stylesheet:
     __slots__ = (
         "borders",
         "currency",
+        "dxfs",
         "fills",
         "fonts",
         "kept",
@@ -45,6 +46,12 @@ class Stylesheet:
         self.borders: dict[Border, int] = {}
         self.numbers: dict[str, int] = {}
         self.quoted_seen: dict[int, str] = {}
+        self.dxfs: dict[tuple[Font | None, Fill | None], int] = {}
+
+    def dxf(self, font: Font | None, fill: Fill | None) -> int:
+        """The number of the differential format (a conditional format's look) of `font`
+        and `fill`, registered on first use."""
+        return self.dxfs.setdefault((font, fill), len(self.dxfs))
 
     def quoted_attribute(self, look: Look) -> str:
         """The ` s="N"` attribute of text with this look that starts like a formula: the
@@ -105,7 +112,8 @@ class Stylesheet:
             '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
             f'</cellStyleXfs><cellXfs count="{len(self.looks) + 1}">{xfs}</cellXfs>'
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-            '</cellStyles><dxfs count="0"/>'
+            "</cellStyles>"
+            f'<dxfs count="{len(self.dxfs)}">{"".join(_dxf(*key) for key in self.dxfs)}</dxfs>'
             '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" '
             'defaultPivotStyle="PivotStyleLight16"/></styleSheet>'
         )
@@ -128,6 +136,17 @@ class Stylesheet:
             f'borderId="{border}" xfId="0"{applied}'
         )
         return f"{head}>{alignment}</xf>" if alignment else f"{head}/>"
+
+
+def _dxf(font: Font | None, fill: Fill | None) -> str:
+    parts = ""
+    if font is not None:
+        bold = '<b val="1"/>' if font.bold else ""
+        colour = f'<color rgb="FF{font.colour}"/>' if font.colour else ""
+        parts += f"<font>{bold}{colour}</font>"
+    if fill is not None:
+        parts += f'<fill><patternFill><bgColor rgb="FF{fill.colour}"/></patternFill></fill>'
+    return f"<dxf>{parts}</dxf>"
 
 
 def _font(font: Font) -> str:

@@ -30,6 +30,7 @@ from budget.engine.limits import check_rows
 from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN
 from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.reports.ledger import ledger
+from budget.reports.shortfall import uncovered_shortfalls
 from tests.formulas import sheet_expectations
 from tests.helpers import SCENARIOS
 from tests.realisation_helpers import indicator_expectations
@@ -65,10 +66,14 @@ def overview_expectations(
 
 
 def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tuple[str, str], Any]:
-    """The ledger's opening, closing and share per funder and year, its totals per funder,
-    and each limit's headroom and breach flag, by cell."""
+    """The ledger's opening, entered, paid, closing, paid on earlier commitments and share
+    per funder and year, its totals per funder, each limit's amount, headroom and breach
+    flag, and the uncovered shortfall, by cell, from the engine; the working below the
+    tables (which those refer to) evaluated."""
     sheet = "Commitment vs cash"
     ws = book[sheet]
+    gaps = {(g.recipient, g.year): g.cents for g in uncovered_shortfalls(scenario, rows)}
+    uncovered = False
     entries = ledger(rows, list(scenario.funders))
     by_year = {(e.funder, e.year): e for e in entries}
     limits = {(c.limit.funder, str(c.limit.basis), c.year): c for c in check_rows(scenario, rows)}
@@ -80,6 +85,8 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
             e = by_year[(a, b)]
             share = Fraction(e.paid_committed_earlier, e.paid) if e.paid else NO_CASH
             out |= {(sheet, f"C{r}"): e.opening, (sheet, f"F{r}"): e.closing}
+            out |= {(sheet, f"D{r}"): e.entered, (sheet, f"E{r}"): e.paid}
+            out[(sheet, f"G{r}")] = e.paid_committed_earlier
             out[(sheet, f"H{r}")] = share
         elif isinstance(a, str) and a.startswith("Total "):
             mine = [e for e in entries if e.funder == a.removeprefix("Total ")]
@@ -95,9 +102,16 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
             }
         elif (a, b, c) in limits:
             check = limits[(a, b, c)]
+            out[(sheet, f"D{r}")] = check.amount
             out[(sheet, f"F{r}")] = check.ceiling - check.amount
             out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
-    return out
+        elif a == "Recipient" and c == "Uncovered":
+            uncovered = True
+        elif a == "Working: per commitment and funder":
+            uncovered = False
+        elif uncovered and isinstance(a, str) and a in scenario.recipients:
+            out[(sheet, f"C{r}")] = gaps.get((a, b), 0)
+    return sheet_expectations(book, sheet) | out
 
 
 def same(got: Any, want: Any) -> bool:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 import budget
 from budget.kinds.top_up import TopUp
 from budget.render.workbook import calculation_sheet, write_workbook
-from budget.render.workbook.calculation_split import ADDS_UP, RE_RUN
+from budget.render.workbook.calculation_split import ADDS_UP, RE_RUN_EDIT
 from budget.reports.explain import explain, explain_all
 from budget.testing.strategies import scenarios
 from tests.formulas import Evaluator
@@ -123,8 +123,15 @@ def test_the_letter_is_worked_in_formulas(letter) -> None:  # type: ignore[no-un
     amount = ws.cell(sin["amount"], 4).value
     assert re.fullmatch(r"=MIN\(\$B\$\d+,MAX\(0,D\d+\)\)", amount), amount
     assert values.cell(sin["amount"], 4).value == 67600
+    # Each half by largest remainder: rounded down, then a cent by rank (VenJ first).
+    assert ws.cell(sin["weight of VenJ"], 2).value == f"=ROUND($B${sin['share of VenJ']}*2,0)"
+    assert ws.cell(sin["amount in cents"], 5).value == f"=ROUND(E{sin['amount']}*100,0)"
+    down, rest = sin["VenJ: rounded down (cents)"], sin["VenJ: remainder"]
     venj = ws.cell(sin["VenJ (share 1/2)"], 5).value
-    assert venj == f"=ROUND(E{sin['amount']}*$B${sin['share of VenJ']},2)"
+    left = sin["cents left over (one each to the largest remainders)"]
+    assert venj == f'=(E{down}+IF(COUNTIF(E${rest}:E${rest + 1},">"&E{rest})<E{left},1,0))/100'
+    vws = ws.cell(sin["VWS (share 1/2)"], 5).value
+    assert f"+COUNTIF(E${rest}:E${rest},E{rest + 1})" in vws  # a tie goes to VenJ
     assert values.cell(sin["VenJ (share 1/2)"], 5).value == 33800
     # MKI: base x (1 + rate)^n, rounded once.
     mki = block(ws, scenario, "mki-support")
@@ -140,7 +147,11 @@ def test_the_letter_is_worked_in_formulas(letter) -> None:  # type: ignore[no-un
     share = bz["share of the period"]
     assert ws.cell(share, 3).value == f"=C{days}/$B${bz['days of the period in all']}"
     allocated = bz["allocated to the year"]
-    assert ws.cell(allocated, 3).value == f"=ROUND($B${bz['total granted']}*C{share},2)"
+    down = bz["rounded down (cents)"]
+    assert ws.cell(down, 3).value == (
+        f"=INT($B${bz['total in cents']}*C{days}/$B${bz['sum of the weights']})"
+    )
+    assert ws.cell(allocated, 4).value.startswith(f"=(D{down}+IF(COUNTIF(")
     assert [values.cell(allocated, c).value for c in (3, 4)] == [1206140.35, 793859.65]
     # The Overview's commitment cells refer to the funders' parts.
     overview = book["Overview"]
@@ -187,7 +198,7 @@ def edited_copy(path: Path, target: Path, scenario: Any, edits: dict[tuple[str, 
     ws = book[SHEET]
     for (commitment, label), value in edits.items():
         row = block(ws, scenario, commitment)[label]
-        cell = next(c for c in ws[row][1:] if isinstance(c.value, int | float))
+        cell = next(c for c in ws[row][1:] if isinstance(c.value, int | float | str))
         cell.value = value
     book.save(target)
     return target
@@ -237,23 +248,43 @@ def test_a_what_if_flows_to_every_total(letter, tmp_path: Path, name: str) -> No
     assert checks and all(evaluate.value(SHEET, c) == ADDS_UP for c in checks)
 
 
-def test_the_check_cell_asks_for_a_re_run_when_parts_no_longer_add_up(
-    letter, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_odd_cent_goes_by_largest_remainder_in_formulas(letter, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     scenario, _, path = letter
-    # 50,000.01 split in halves rounds to 25,000.01 twice: a cent too many.
+    # 50,000.01 in halves: 25,000.00 each rounded down, the cent left over to VenJ (a tie
+    # of remainders goes to the funder listed first), as the engine splits it.
     copy = edited_copy(
         path, tmp_path / "odd.xlsx", scenario, {("sin-top-up", "costs of SIN"): 50000.01}
     )
     book = openpyxl.load_workbook(copy)
     evaluate = Evaluator(book)
     sin = block(book[SHEET], scenario, "sin-top-up")
-    assert evaluate.value(SHEET, f"D{sin['difference: amount - sum of the parts']}") == Fraction(
-        -1, 100
-    )
-    assert evaluate.value(SHEET, f"B{sin['check: the parts add up to the amounts']}") == RE_RUN
-    mki = block(book[SHEET], scenario, "mki-support")
-    assert evaluate.value(SHEET, f"B{mki['check: the parts add up to the amounts']}") == ADDS_UP
+    assert evaluate.cents(SHEET, f"D{sin['VenJ (share 1/2)']}") == 2_500_001
+    assert evaluate.cents(SHEET, f"D{sin['VWS (share 1/2)']}") == 2_500_000
+    assert evaluate.value(SHEET, f"D{sin['difference: amount - sum of the parts']}") == 0
+    assert evaluate.value(SHEET, f"B{sin['check: the parts add up to the amounts']}") == ADDS_UP
+
+
+@pytest.mark.parametrize(
+    ("commitment", "label", "value"),
+    [
+        ("bz-tdh-ecpat", "first day of the period", "2014-05-01"),
+        ("bz-tdh-ecpat", "allocation over fiscal years", "months"),
+        ("bz-tdh-ecpat", "fiscal year of the grant decision", 2015),
+        ("sin-top-up", "share of VenJ", 1 / 3),  # not a whole number of halves
+        ("sin-top-up", "share of VWS", 0.0),  # the shares no longer add up to 1
+    ],
+)
+def test_the_check_cell_asks_for_a_re_run_after_an_edit_it_cannot_follow(
+    letter, tmp_path: Path, commitment: str, label: str, value: Any
+) -> None:  # type: ignore[no-untyped-def]
+    scenario, _, path = letter
+    copy = edited_copy(path, tmp_path / "edited.xlsx", scenario, {(commitment, label): value})
+    book = openpyxl.load_workbook(copy)
+    evaluate = Evaluator(book)
+    found = block(book[SHEET], scenario, commitment)
+    check = evaluate.value(SHEET, f"B{found['check: the parts add up to the amounts']}")
+    assert check == RE_RUN_EDIT
+    assert "re-run budget" in check
 
 
 GENERATED = settings(

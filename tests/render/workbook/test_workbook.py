@@ -22,9 +22,10 @@ import budget
 from budget.cli import cli
 from budget.core.errors import InputError
 from budget.render.workbook import save, styles, write_workbook
-from budget.render.workbook.calculation_split import RE_RUN
+from budget.render.workbook.calculation_split import RE_RUN, RE_RUN_EDIT
 from budget.render.workbook.sheet import Book, Formula, clean_text
 from budget.testing.strategies import scenarios
+from tests.helpers import SCENARIOS
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
 HOSTILE = r"""
@@ -72,9 +73,15 @@ settlement_lag = 2
 HOSTILE_TEXTS = ("=1+1", "-2+3", "@SUM(A1:A9)", "=SUM(1,2)", "=c1", "+cmd|' /C calc'!A0")
 OUR_FORMULA = re.compile(r"^=(0|SUM\([A-Z$0-9:,()SUM]*\)|'[^']+'!\$[A-Z]+\$\d+)$")
 # The Calculation sheet's formulas and the references to it: cells, numbers, operators,
-# ROUND/MIN/MAX/SUM/SUMSQ/IF and the check cell's message; no text from the input.
+# ROUND/MIN/MAX/SUM/SUMSQ/IF/INT/COUNTIF/ABS/OR, comparisons, the check cell's messages and
+# the values it compares non-live inputs with (dates, a method: a word or a date, never
+# anything that could be a formula); no other text from the input.
 CALCULATION = re.compile(
-    r"^=(?:[A-Z$0-9:,()+\-*/^.=!]|'Calculation'|\"ok\"|\"" + re.escape(RE_RUN) + r"\")*$"
+    r"^=(?:[A-Z$0-9:,()+\-*/^.=!<>&]|'Calculation'|\"ok\"|\">\"|\"[0-9A-Za-z_. -]{0,40}\"|\""
+    + re.escape(RE_RUN)
+    + r"\"|\""
+    + re.escape(RE_RUN_EDIT)
+    + r"\")*$"
 )
 
 
@@ -604,3 +611,22 @@ def test_the_recipient_overview_adds_up_to_the_rows(scenario) -> None:  # type: 
         (total,) = [r for r in table.rows if r.level == "total"]
         assert total.cents[-1] == int(data["amount_cents"].sum())
         assert len(items) == data.groupby(["commitment", "funder"], observed=True).ngroups
+
+
+def test_the_assumptions_sheet_lists_only_inputs_that_apply(tmp_path: Path) -> None:
+    # The letter's grant has no advance: no advance or settlement_lag lines; with an
+    # advance of 0.8 (bz-advance-80) the allocation does nothing: no allocation line.
+    fields = {}
+    for name, source in (
+        ("letter", budget.example_path()),
+        ("advance", SCENARIOS / "bz-advance-80.toml"),
+    ):
+        scenario = budget.load_scenario(source)
+        path = tmp_path / f"{name}.xlsx"
+        write_workbook(scenario, budget.project(scenario), path)
+        ws = openpyxl.load_workbook(path)["Assumptions"]
+        fields[name] = {r[1].value for r in ws.iter_rows() if r[0].value == "bz-tdh-ecpat"}
+    assert {"allocation", "start", "end", "total"} <= fields["letter"]
+    assert not {"advance", "settlement_lag"} & fields["letter"]
+    assert {"advance", "settlement_lag", "start", "end"} <= fields["advance"]
+    assert "allocation" not in fields["advance"]
