@@ -83,3 +83,5 @@ class Draft:
     actuals: tuple[str, ...] = ()
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
+    # The Scenario fields of the budget round, by name (budget.load.budget_round).
+    budget_round: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,103 @@
+"""`budget tables -o FILE.xlsx`: one sheet per chapter, its article tables with live totals.
+
+The amounts are the printed thousands (whole numbers); every row with sub-rows and every
+Total is a SUM formula of the cells it adds up, cached with the printed value, so the
+sheet adds up as the terminal table does and follows any change made in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from budget.render.workbook import styles
+from budget.render.workbook.save import save_atomically
+from budget.render.workbook.sheet import (
+    Book,
+    Formula,
+    Sheet,
+    column_letter,
+    finish_sheet,
+    header_row,
+)
+from budget.reports.budget_tables import ArticleTable, BudgetTables, TableRow
+
+WHOLE = styles.Look(number_format='#,##0;-#,##0;"-"')
+WHOLE_BOLD = styles.Look(styles.BOLD, number_format='#,##0;-#,##0;"-"')
+
+
+def tables_book(report: BudgetTables) -> Book:
+    book = Book(creator="budget", title=report.scenario, currency=report.currency)
+    chapters: dict[str, list[ArticleTable]] = {}
+    for table in report.tables:
+        chapters.setdefault(table.chapter, []).append(table)
+    for chapter, tables in chapters.items():
+        name = "".join(c for c in f"Chapter {chapter}" if c not in "[]:*?/\\")[:31]
+        sheet = book.add_sheet(name)
+        sheet.text(1, 1, f"{report.scenario}: budgettaire gevolgen van beleid", styles.TITLE_LOOK)
+        sheet.text(
+            2,
+            1,
+            f"Budget year {report.budget_year}, x {report.currency} 1,000; legally "
+            f"committed as of {report.as_of.isoformat()}",
+            styles.NOTE_LOOK,
+        )
+        row = 4
+        for table in tables:
+            row = _article(sheet, table, report.years, row, report.budget_year) + 2
+        sheet.widths[1] = 40
+        finish_sheet(sheet, freeze="B4")
+    return book
+
+
+def _article(sheet: Sheet, table: ArticleTable, years: Sequence[int], top: int, t: int) -> int:
+    sheet.text(
+        top, 1, f"{table.chapter} {table.funder_name}, article {table.article}", styles.BOLD_LOOK
+    )
+    header_row(sheet, top + 1, ["", *map(str, years), "Total"], right_from=1)
+    rows = table.printed()
+    at = {id(r): top + 2 + i for i, r in enumerate(rows)}
+    last_year = 1 + len(years)
+    for i, row in enumerate(rows):
+        r = top + 2 + i
+        sheet.text(
+            r,
+            1,
+            "  " * row.level + row.label,
+            styles.BOLD_LOOK if row.level == 0 else styles.TEXT_LOOK,
+        )
+        children = _children(rows, i)
+        for y, shown in enumerate(row.shown):
+            column = 2 + y
+            if children:
+                refs = ",".join(f"{column_letter(column)}{at[id(c)]}" for c in children)
+                sheet.formula(r, column, Formula(f"=SUM({refs})", shown), WHOLE)
+            else:
+                sheet.number(r, column, shown, WHOLE)
+        span = f"B{r}:{column_letter(last_year)}{r}"
+        sheet.formula(r, last_year + 1, Formula(f"=SUM({span})", row.total), WHOLE_BOLD)
+    end = top + 2 + len(rows)
+    sheet.text(
+        end,
+        1,
+        f"Of which legally committed in {t}: {table.percentage}",
+        styles.NOTE_LOOK,
+    )
+    return end
+
+
+def _children(rows: list[TableRow], index: int) -> list[TableRow]:
+    """The direct sub-rows of rows[index]: of the rows beneath it (up to the next row at
+    its level or above), those at the nearest level."""
+    level = rows[index].level
+    block: list[TableRow] = []
+    for row in rows[index + 1 :]:
+        if row.level <= level:
+            break
+        block.append(row)
+    nearest = min((r.level for r in block), default=0)
+    return [r for r in block if r.level == nearest]
+
+
+def write_tables_workbook(report: BudgetTables, path: str, inputs: Sequence[Path]) -> None:
+    save_atomically(tables_book(report), path, inputs)
