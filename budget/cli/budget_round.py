@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -68,7 +69,8 @@ def round_command(
                     path,
                     "[scenario] field 'extends'",
                     f"does not extend {versions[i - 1]}, the version before it",
-                    f'write extends = "{versions[i - 1]}" (relative to this file)',
+                    "write extends = "
+                    f'"{os.path.relpath(versions[i - 1], Path(path).parent)}"',
                 )
             )
     if problems:

@@ -101,9 +101,10 @@ def _sums(scenario: Scenario, rows: pd.DataFrame, years: Sequence[int]) -> dict[
     frame = frame[frame["year"].isin(years)]
     out: dict[Key, list[int]] = {}
     grouped = frame.groupby(["funder", "article", "basis", "year"], sort=False)["amount_cents"]
-    for (funder, article, basis, year), cents in grouped.sum().items():
-        key = (str(funder), str(article), str(basis))
-        out.setdefault(key, [0] * len(years))[list(years).index(int(year))] += int(cents)
+    summed = grouped.sum()
+    for group, cents in zip(summed.index.tolist(), summed.tolist(), strict=True):
+        key = (str(group[0]), str(group[1]), str(group[2]))
+        out.setdefault(key, [0] * len(years))[list(years).index(int(group[3]))] += int(cents)
     return out
 
 
@@ -127,8 +128,8 @@ def budget_round(
     keys = list(dict.fromkeys(k for found in sums for k in found))
     funders: dict[str, str] = {}
     for scenario in versions:
-        for key, funder in scenario.funders.items():
-            funders.setdefault(key, funder.name)
+        for name, entry in scenario.funders.items():
+            funders.setdefault(name, entry.name)
     order = {f: i for i, f in enumerate(funders)}
     articles = sorted({(k[0], k[1]) for k in keys}, key=lambda fa: (order[fa[0]], fa[1]))
     lines: list[RoundLine] = []
