@@ -69,8 +69,7 @@ def round_command(
                     path,
                     "[scenario] field 'extends'",
                     f"does not extend {versions[i - 1]}, the version before it",
-                    "write extends = "
-                    f'"{os.path.relpath(versions[i - 1], Path(path).parent)}"',
+                    f'write extends = "{os.path.relpath(versions[i - 1], Path(path).parent)}"',
                 )
             )
     if problems:
