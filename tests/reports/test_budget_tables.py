@@ -102,3 +102,15 @@ def test_sub_rows_add_up_to_their_printed_row_in_every_year(children):
 def test_split_shown_always_adds_up(parts, off):
     shown = thousands(sum(parts)) + off
     assert sum(split_shown(shown, parts)) == shown
+
+
+def test_explain_names_the_budget_line():
+    result = invoke("explain", DRAFT, "mki-support", "--year", "2015")
+    assert (
+        "Budget line: VenJ chapter VI, article 33, instrument Subsidies, scheme MKI, "
+        "legally committed on 2014-12-15" in result.stdout
+    )
+    data = json.loads(invoke("explain", DRAFT, "sin-top-up", "--format", "json").stdout)
+    assert data["budget_line"] == (
+        "VenJ chapter VI, VWS chapter XVI, article 33, instrument Subsidies, scheme SIN"
+    )
