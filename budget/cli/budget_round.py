@@ -15,7 +15,7 @@ from budget.cli.common import (
     write_rows_or_fail,
 )
 from budget.cli.outputs import Output, show, table_and_rows
-from budget.core.errors import Problem
+from budget.core.errors import InputError, Problem
 from budget.core.model import Scenario
 
 
@@ -53,8 +53,6 @@ def round_command(
     from budget.render.round_text import round_rows, round_text
     from budget.reports.budget_round import budget_round
 
-    if output and output.kind == "xlsx":
-        raise click.UsageError("budget round writes .csv or .json files (no workbook yet)")
     refuse_open_target(output)
     problems: list[Problem] = []
     loaded: list[Scenario] = []
@@ -94,7 +92,16 @@ def round_command(
         fail(list(dict.fromkeys(problems)))
     report = budget_round(loaded, rows, steps, year, every)
     shown = table_and_rows(lambda: round_text(report), lambda: round_rows(report))
-    if output:
+    if output and output.kind == "xlsx":
+        # imported here: start-up time (the workbook writer)
+        from budget.render.budget_workbook import write_round_workbook
+
+        try:
+            inputs = [Path(p) for s in loaded for p in s.files]
+            write_round_workbook(report, output.path, inputs)
+        except InputError as exc:
+            fail(exc.problems)
+    elif output:
         write_rows_or_fail(output, fmt, shown, loaded)
     show(shown, fmt)
     if output:

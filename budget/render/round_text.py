@@ -68,20 +68,9 @@ def round_text(report: BudgetRound) -> str:
             out.append("-" * len(head))
         cells = _line_cells(report, line)
         out.append(f"{line.label:<28}" + "".join(f"{c:>{WIDTH}}" for c in cells))
-        other: dict[int, list[int]] = {}
-        for effect in line.effects:
-            if not any(effect.cents):
-                continue
-            if effect.explained:
-                name = effect.mutation.id or "(unnamed)"
-                cells = _effect_cells(report, {effect.version: list(effect.shown)})
-                out.append(f"  {name[:26]:<26}" + "".join(f"{c:>{WIDTH}}" for c in cells))
-            else:
-                found = other.setdefault(effect.version, [0] * 6)
-                other[effect.version] = [a + b for a, b in zip(found, effect.shown, strict=True)]
-        if other:
-            cells = _effect_cells(report, other)
-            out.append(f"  {'other mutations':<26}" + "".join(f"{c:>{WIDTH}}" for c in cells))
+        for row in line.mutation_rows():
+            cells = _effect_cells(report, {v: list(shown) for v, shown in row.shown.items()})
+            out.append(f"  {row.label[:26]:<26}" + "".join(f"{c:>{WIDTH}}" for c in cells))
     out += ["", "Mutations (exact, all funders and articles):"]
     totals = mutation_totals(report)
     for i, version in enumerate(report.versions[1:], 1):

@@ -57,6 +57,20 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class MutationRow:
+    """A printed row beneath a line: one mutation above the staffel, or "other mutations".
+
+    shown: per version index, the printed thousands per year of the report's years.
+    """
+
+    label: str
+    shown: Mapping[int, tuple[int, ...]]
+
+
+OTHER = "other mutations"
+
+
+@dataclass(frozen=True, slots=True)
 class RoundLine:
     """One funder, article and basis: each version's stand and the mutations' effects."""
 
@@ -70,6 +84,25 @@ class RoundLine:
     stands: tuple[tuple[int, ...], ...]
     shown: tuple[tuple[int, ...], ...]
     effects: tuple[Effect, ...]
+
+    def mutation_rows(self) -> list[MutationRow]:
+        """The rows beneath the line: each explained mutation with an effect, then the
+        others added up under "other mutations" (when any has an effect)."""
+        rows: list[MutationRow] = []
+        other: dict[int, list[int]] = {}
+        for effect in self.effects:
+            if not any(effect.cents):
+                continue
+            if effect.explained:
+                rows.append(
+                    MutationRow(effect.mutation.id or "(unnamed)", {effect.version: effect.shown})
+                )
+                continue
+            found = other.setdefault(effect.version, [0] * len(effect.shown))
+            other[effect.version] = [a + b for a, b in zip(found, effect.shown, strict=True)]
+        if other:
+            rows.append(MutationRow(OTHER, {v: tuple(s) for v, s in other.items()}))
+        return rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,3 +163,23 @@ def test_a_version_that_does_not_extend_the_one_before_is_refused():
     result = invoke("round", DRAFT, SUPPLEMENTARY)
     assert result.exit_code == 1
     assert "does not extend" in result.stderr and "hint" in result.stderr
+
+
+def test_all_shows_each_mutation_on_its_own_row():
+    result = invoke("round", *ROUND, "--year", "2015", "--all")
+    lines = result.stdout.splitlines()
+    start = lines.index("VI Ministry of Security and Justice (VenJ), article 33")
+    block = [line.split() for line in lines[start : start + 10]]
+    assert ["eu-sin", "-15", "-15", "0", "0", "0"] in block
+    assert ["mki-cash-shift", "-20", "20", "0", "0", "0"] in block
+    assert not any(b[:2] == ["other", "mutations"] for b in block)
+
+
+def test_the_staffel_thresholds():
+    from budget.core.lines import MutationType
+    from budget.reports.budget_round import MILLION, threshold
+
+    assert threshold(49 * MILLION, MutationType.POLICY) == 1 * MILLION
+    assert threshold(50 * MILLION, MutationType.TECHNICAL) == 4 * MILLION
+    assert threshold(999 * MILLION, MutationType.POLICY) == 5 * MILLION
+    assert threshold(1000 * MILLION, MutationType.TECHNICAL) == 20 * MILLION
