@@ -114,3 +114,35 @@ def test_explain_names_the_budget_line():
     assert data["budget_line"] == (
         "VenJ chapter VI, VWS chapter XVI, article 33, instrument Subsidies, scheme SIN"
     )
+
+
+def test_budget_lines_from_register_columns(tmp_path):
+    write_file(
+        tmp_path,
+        "id,kind,recipient,funders,first_year,last_year,amount,article,instrument,scheme,"
+        "legally_committed\n"
+        "x,annual,A,VenJ,2015,2016,1000.00,33,Opdrachten,Reg1,2014-01-01\n"
+        "y,annual,A,VenJ,2015,2016,500.00,,,,\n",
+        "r.csv",
+    )
+    path = write_file(
+        tmp_path,
+        '[scenario]\nname = "reg"\nregister = "r.csv"\n[funders.VenJ]\nchapter = "VI"\n'
+        '[recipients.A]\nname = "A"\n',
+    )
+    rows = json.loads(invoke("tables", path, "--year", "2015", "--format", "json").stdout)
+    leaves = {
+        (r["article"], r["instrument"], r["scheme"]): r["amount_cents"]
+        for r in rows
+        if r["vuo"] == "U" and r["year"] == 2015 and not r["article_total"]
+    }
+    assert leaves == {
+        ("33", "Opdrachten", "Reg1"): 100_000,
+        ("(no article)", "(no instrument)", "A"): 50_000,
+    }
+    (committed,) = [
+        r["legally_committed_cents"]
+        for r in rows
+        if r["legally_committed_cents"] and r["article"] == "33"
+    ]
+    assert committed == 100_000
