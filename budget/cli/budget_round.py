@@ -80,9 +80,20 @@ def round_command(
     steps = []
     for path, scenario in zip(versions[1:], loaded[1:], strict=True):
         found_steps = []
-        for files in stepwise(path, scenario.mutations):
+        for k, files in enumerate(stepwise(path, scenario.mutations), 1):
             step, found = build_scenario(merge(files), path)
-            problems.extend(found)
+            if found:
+                # A mutation that needs what a later one adds (a recipient, a funder).
+                problems.append(
+                    Problem(
+                        path,
+                        f"mutation {scenario.mutations[k - 1].id!r}",
+                        "cannot be applied before the mutations after it: "
+                        f"{found[0].where}: {found[0].message}",
+                        "order the [[mutations]] so that each needs only those before it, "
+                        "or make them one mutation",
+                    )
+                )
             if step is not None:
                 shifted, found = shift_cash(project(step), step)
                 problems.extend(found)

@@ -127,7 +127,7 @@ def round_rows(report: BudgetRound) -> pd.DataFrame:
                     records.append(
                         {
                             **head,
-                            "mutation": m.id,
+                            "mutation": m.id or "(unnamed)",
                             "type": str(m.type),
                             "kind": m.kind,
                             "reason": m.reason,
