@@ -57,6 +57,7 @@ def compare(
     """
     # imported here: start-up time
     from budget.render.compare_text import compare_text
+    from budget.reports.budget_tables import cash_shift_notes
     from budget.reports.compare import by_article, compare_rows, comparison, scenario_labels
     from budget.reports.compare_summary import compare_summary, convention_warnings
 
@@ -104,6 +105,9 @@ def compare(
         write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
+    for scenario in loaded:  # the budget round (issue 22)
+        for note in cash_shift_notes(scenario):
+            click.echo(note, err=True)
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

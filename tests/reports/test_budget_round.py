@@ -195,3 +195,12 @@ def test_the_staffel_thresholds():
     assert threshold(50 * MILLION, MutationType.TECHNICAL) == 4 * MILLION
     assert threshold(999 * MILLION, MutationType.POLICY) == 5 * MILLION
     assert threshold(1000 * MILLION, MutationType.TECHNICAL) == 20 * MILLION
+
+
+def test_run_says_that_it_does_not_apply_cash_shifts():
+    result = invoke("run", SUPPLEMENTARY)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"note: {SUPPLEMENTARY}: its [[cash_shifts]] are not applied here; "
+        "budget tables and budget round apply them\n"
+    )
