@@ -47,3 +47,20 @@ def test_the_round_sheet_shows_the_worked_example(tmp_path):
     rows = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True) if r[0]}
     assert rows["Uitgaven"][:6] == (134, 0, 134, -35, 99, 5)
     assert rows["Verplichtingen"][:6] == (134, 0, 134, -15, 119, -15)
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_both_workbooks_to_their_cached_values(tmp_path):
+    from tests.workbook_helpers import libreoffice_convert
+
+    sources = [tmp_path / "tables.xlsx", tmp_path / "round.xlsx"]
+    invoke("tables", ROUND[0], "--year", "2015", "-o", sources[0])
+    invoke("round", *ROUND, "--year", "2015", "--all", "-o", sources[1])
+    converted = libreoffice_convert(sources, tmp_path / "out", "xlsx", tmp_path / "profile")
+    for source, recalculated in zip(sources, converted, strict=True):
+        ours = openpyxl.load_workbook(source, data_only=True)
+        theirs = openpyxl.load_workbook(recalculated, data_only=True)
+        for sheet in ours.sheetnames:
+            mine = [[c.value for c in row] for row in ours[sheet].iter_rows()]
+            recalc = [[c.value for c in row] for row in theirs[sheet].iter_rows()]
+            assert mine == recalc, sheet
