@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.reports.thousands import THOUSAND, split_shown, sub_rows, thousands, top_row
@@ -146,3 +146,55 @@ def test_budget_lines_from_register_columns(tmp_path):
         if r["legally_committed_cents"] and r["article"] == "33"
     ]
     assert committed == 100_000
+
+
+@st.composite
+def _lined(draw):
+    from dataclasses import replace
+
+    from budget.core.lines import BudgetLine
+    from budget.testing.strategies import scenarios
+
+    scenario = draw(scenarios())
+    lines = {
+        c.id: BudgetLine(
+            article=draw(st.sampled_from(["", "1", "2"])),
+            article_part=draw(st.sampled_from(["", "1.1", "1.2"])),
+            instrument=draw(st.sampled_from(["", "Subsidies", "Opdrachten"])),
+            scheme=draw(st.sampled_from(["", "S1", "S2"])),
+        )
+        for c in scenario.commitments
+    }
+    return replace(scenario, budget_lines=lines), draw(st.integers(2014, 2020))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_lined())
+def test_every_printed_table_adds_up_and_the_leaves_add_up_in_cents(case):
+    from budget.engine.projection import project
+    from budget.render.budget_tables_text import open_data_rows
+    from budget.reports.budget_tables import budget_tables
+
+    scenario, year = case
+    report = budget_tables(scenario, project(scenario), year)
+    for table in report.tables:
+        rows = list(table.rows)
+        for i, row in enumerate(rows):
+            block = []
+            for below in rows[i + 1 :]:
+                if below.level <= row.level or below.vuo != row.vuo:
+                    break
+                block.append(below)
+            nearest = min((b.level for b in block), default=None)
+            children = [b for b in block if b.level == nearest]
+            if children:
+                for y in range(len(report.years)):
+                    assert sum(c.shown[y] for c in children) == row.shown[y]
+                    assert sum(c.cents[y] for c in children) == row.cents[y]
+            if row.level == 0:
+                assert row.shown == tuple(thousands(c) for c in row.cents)
+    frame = open_data_rows(report)
+    keys = ["chapter", "article", "vuo", "year"]
+    totals = frame[frame["article_total"] == True].groupby(keys)["amount_cents"].sum()  # noqa: E712
+    leaves = frame[frame["article_total"] == False].groupby(keys)["amount_cents"].sum()  # noqa: E712
+    assert leaves.reindex(totals.index, fill_value=0).to_dict() == totals.to_dict()
