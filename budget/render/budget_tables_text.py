@@ -31,9 +31,9 @@ BASIS_OF = {vuo: basis for vuo, basis, _ in VUO}
 
 
 def tables_text(report: BudgetTables) -> str:
-    years = report.years
+    years = report.labels or tuple(map(str, report.years))
     lines = [
-        f"{report.scenario}: budgettaire gevolgen van beleid, budget year {report.budget_year} "
+        f"{report.scenario}: budgettaire gevolgen van beleid, budget year {years[1]} "
         f"(x {report.currency} 1,000); legally committed as of {report.as_of.isoformat()}",
     ]
     for table in report.tables:
@@ -50,7 +50,7 @@ def tables_text(report: BudgetTables) -> str:
             cells = "".join(f"{v:>9,}" for v in row.shown) + f"{row.total:>9,}"
             lines.append(f"{'  ' * row.level + row.label:<{width}}{cells}")
         lines.append(
-            f"Of which legally committed in {report.budget_year}: "
+            f"Of which legally committed in {years[1]}: "
             f"{format_euros_grouped(table.legally_committed)} of "
             f"{format_euros_grouped(table.cash_t)} = {table.percentage}"
         )

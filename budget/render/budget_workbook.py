@@ -46,17 +46,18 @@ def tables_book(report: BudgetTables) -> Book:
         )
         row = 4
         for table in tables:
-            row = _article(sheet, table, report.years, row, report.budget_year) + 2
+            labels = report.labels or tuple(map(str, report.years))
+            row = _article(sheet, table, labels, row, labels[1]) + 2
         sheet.widths[1] = 40
         finish_sheet(sheet, freeze="B4")
     return book
 
 
-def _article(sheet: Sheet, table: ArticleTable, years: Sequence[int], top: int, t: int) -> int:
+def _article(sheet: Sheet, table: ArticleTable, years: Sequence[str], top: int, t: str) -> int:
     sheet.text(
         top, 1, f"{table.chapter} {table.funder_name}, article {table.article}", styles.BOLD_LOOK
     )
-    header_row(sheet, top + 1, ["", *map(str, years), "Total"], right_from=1)
+    header_row(sheet, top + 1, ["", *years, "Total"], right_from=1)
     rows = table.printed()
     at = {id(r): top + 2 + i for i, r in enumerate(rows)}
     last_year = 1 + len(years)
@@ -113,7 +114,7 @@ def round_book(report: BudgetRound) -> Book:
     heads = [f"({report.versions[0].column})"]
     for version in report.versions[1:]:
         heads += [f"({version.column - 1})", f"({version.column})"]
-    heads += [str(y) for y in report.years[2:]]
+    heads += list((report.labels or tuple(map(str, report.years)))[2:])
     sheets: dict[str, Sheet] = {}
     rows: dict[str, int] = {}
     article: tuple[str, str] | None = None

@@ -31,7 +31,7 @@ def _columns(report: BudgetRound) -> list[str]:
     heads = [f"({report.versions[0].column})"]
     for version in report.versions[1:]:
         heads += [f"({version.column - 1})", f"({version.column})"]
-    return heads + [str(y) for y in report.years[2:]]
+    return heads + list((report.labels or tuple(map(str, report.years)))[2:])
 
 
 def _line_cells(report: BudgetRound, line: RoundLine) -> list[str]:
@@ -53,11 +53,16 @@ def _effect_cells(report: BudgetRound, by_version: dict[int, list[int]]) -> list
     return cells + [f"{v:,}" if last else "" for v in (last or [0] * 6)[2:6]]
 
 
+def heads_year(report: BudgetRound) -> str:
+    """Year T as the scenario names it."""
+    return report.labels[1] if report.labels else str(report.budget_year)
+
+
 def round_text(report: BudgetRound) -> str:
     heads = _columns(report)
     labels = " -> ".join(f"{v.label} ({v.stage})" for v in report.versions)
     out = [
-        f"Budget round {report.budget_year}: {labels} (x {report.currency} 1,000)",
+        f"Budget round {heads_year(report)}: {labels} (x {report.currency} 1,000)",
     ]
     article = None
     for line in report.lines:

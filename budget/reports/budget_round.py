@@ -112,6 +112,7 @@ class BudgetRound:
     currency: str
     versions: tuple[Version, ...]
     lines: tuple[RoundLine, ...]
+    labels: tuple[str, ...] = ()  # the years as the last version names them (year_label)
 
 
 def threshold(size_cents: int, kind: MutationType) -> int:
@@ -207,7 +208,8 @@ def budget_round(
                     tuple(effects),
                 )
             )
-    return BudgetRound(t, years, versions[-1].currency, tuple(made), tuple(lines))
+    labels = tuple(versions[-1].label(y) for y in years)
+    return BudgetRound(t, years, versions[-1].currency, tuple(made), tuple(lines), labels)
 
 
 def mutation_totals(report: BudgetRound) -> Mapping[tuple[int, str, str], list[int]]:

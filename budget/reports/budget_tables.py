@@ -96,6 +96,7 @@ class BudgetTables:
     currency: str
     tables: tuple[ArticleTable, ...]
     warnings: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # the years as the scenario names them (year_label)
 
 
 def chapter_of(scenario: Scenario, funder: str) -> str:
@@ -173,6 +174,7 @@ def budget_tables(
         scenario.currency,
         tuple(tables),
         tuple(instrument_warnings(scenario)),
+        tuple(scenario.label(y) for y in years),
     )
 
 
