@@ -31,7 +31,18 @@ from budget.render.text import with_conventions, with_euros
     "table: side by side per funder and year; csv/json: one row per scenario, "
     "commitment, funder, basis and year with amount and delta."
 )
-def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str) -> None:
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["commitment", "article"]),
+    default="commitment",
+    show_default=True,
+    help="What caused the differences: per commitment, or per budget article (the rows then "
+    "have an article column instead of commitment).",
+)
+def compare(
+    base: str, others: tuple[str, ...], output: Output | None, fmt: str, by: str = "commitment"
+) -> None:
     """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
 
     The table shows, per basis, funder and fiscal year, each scenario beside the base with
@@ -46,7 +57,8 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
     """
     # imported here: start-up time
     from budget.render.compare_text import compare_text
-    from budget.reports.compare import compare_rows, comparison, scenario_labels
+    from budget.reports.budget_tables import cash_shift_notes
+    from budget.reports.compare import by_article, compare_rows, comparison, scenario_labels
     from budget.reports.compare_summary import compare_summary, convention_warnings
 
     paths = [base, *others]
@@ -64,6 +76,8 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
         fail(problems)
     rows = [project(s) for s in loaded]
     long = compare_rows(loaded, rows)
+    if by == "article":
+        long = by_article(long, loaded)
     labels = scenario_labels(loaded)
 
     def shown_rows() -> pd.DataFrame:
@@ -71,7 +85,8 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
             dict(zip(labels, (s.currency for s in loaded), strict=True))
         )
         amounts = with_euros(long, ("amount_cents", "delta_cents"))
-        return with_conventions(amounts, currency, loaded[0].label)
+        shown = with_conventions(amounts, currency, loaded[0].label)
+        return shown.rename(columns={"commitment": "article"}) if by == "article" else shown
 
     # The side-by-side report is built once, and only for the outputs that lay it out.
     report = functools.cache(lambda: comparison(loaded, long, labels))
@@ -90,6 +105,9 @@ def compare(base: str, others: tuple[str, ...], output: Output | None, fmt: str)
         write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
+    for scenario in loaded:  # the budget round (issue 22)
+        for note in cash_shift_notes(scenario):
+            click.echo(note, err=True)
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

@@ -17,7 +17,9 @@ import click
 
 import budget
 from budget.cli import actuals, check, compare, explain, export, indicators, init, run
+from budget.cli import budget_round as round_command  # the budget round (issue 22)
 from budget.cli import simulate as simulate_command
+from budget.cli import tables as tables_command  # the budget round (issue 22)
 from budget.cli.common import INTERNAL_ERROR, INTERRUPTED
 from budget.core.terminal import escaping_streams, one_line
 from budget.render.atomic import Terminated, raise_terminated
@@ -107,6 +109,8 @@ for command in (
     indicators.indicators,
     init.init,
 ):
+    cli.add_command(command)
+for command in (tables_command.tables, round_command.round_command):  # the budget round (issue 22)
     cli.add_command(command)
 
 

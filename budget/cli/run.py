@@ -28,6 +28,7 @@ from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.model import Scenario
 from budget.engine.projection import project
 from budget.render.formats import FORMATS, Format
+from budget.reports.budget_tables import cash_shift_notes
 
 
 @click.command()
@@ -101,6 +102,8 @@ def run(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
+    for note in cash_shift_notes(loaded):  # the budget round (issue 22)
+        click.echo(note, err=True)
     breached = warn_breaches(loaded, rows if forecast is None else forecast)
     if strict and breached:
         sys.exit(BREACH_FOUND)

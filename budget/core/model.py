@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from budget.core.dists import Dist
+from budget.core.lines import BudgetLine, CashShift, Mutation
 from budget.core.money import format_euros_grouped
 from budget.core.periods import FiscalCalendar, year_label
 
@@ -77,6 +78,7 @@ class Funder:
     name: the full name for outputs.
     source: where the funder's role is stated.
     iati_ref: its IATI organisation identifier, for open-data exports (may be empty).
+    chapter: its budget chapter ("VI"; may be empty).
     """
 
     key: str
@@ -84,6 +86,7 @@ class Funder:
     source: str = ""
     iati_ref: str = ""
     iati_type: str = ""  # its IATI OrganisationType code, for open-data exports (may be empty)
+    chapter: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,14 @@ class Scenario:
     # The [scenario] fields only the open-data exports read (budget.load.publishing
     # EXPORT_FIELDS), as written, each with the file it came from.
     export_fields: Mapping[str, tuple[Any, str]] = field(default_factory=dict)
+    # The budget round (budget.core.lines): the version's name and stage, each
+    # commitment's budget line by id, the mutations of the version's own file and the
+    # cash shifts of every file of the chain.
+    version: str = ""
+    stage: str = ""
+    budget_lines: Mapping[str, BudgetLine] = field(default_factory=dict)
+    mutations: tuple[Mutation, ...] = ()
+    cash_shifts: tuple[CashShift, ...] = ()
     # Where `budget.kinds.table.commitment_table` keeps the commitments as columns, made
     # once. Not an argument, so that `dataclasses.replace` with other commitments starts
     # without one and makes its own.

@@ -17,6 +17,7 @@ one that is not there.
 
 from __future__ import annotations
 
+from budget.core.lines import LINE_FIELDS
 from budget.kinds import annual, grant, top_up
 from budget.kinds.base import Flows, Kind
 
@@ -40,6 +41,7 @@ COMMON_FIELDS: dict[str, str] = {
     "source": "where the promise is made (letter, page)",
     "assumptions": "the fields whose values are assumptions, not facts",
     **EXPORT_FIELDS,
+    **LINE_FIELDS,
 }
 
 __all__ = ["COMMON_FIELDS", "EXPORT_FIELDS", "KINDS", "Flows", "Kind"]

@@ -85,3 +85,5 @@ class Draft:
     as_of: dt.date | None = None
     indicators: tuple[Indicator, ...] = ()
     export_fields: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    # The Scenario fields of the budget round, by name (budget.load.budget_round).
+    budget_round: dict[str, object] = field(default_factory=dict)

@@ -103,6 +103,9 @@ class Merged:
     limits: dict[tuple[str, str], Entry] = field(default_factory=dict)
     indicators: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The files as read, base first: the budget round reads each file's own
+    # [[mutations]] and [[cash_shifts]] (budget.load.budget_round).
+    loaded: list[LoadedFile] = field(default_factory=list)
 
 
 def merge(loaded: Loaded) -> Merged:
@@ -110,6 +113,7 @@ def merge(loaded: Loaded) -> Merged:
     merged = Merged(problems=list(loaded.problems))
     for file in loaded.files:
         merged.files.append(file.shown)
+        merged.loaded.append(file)
         for key in file.raw:
             if key not in SECTIONS:
                 merged.problems.append(
@@ -434,7 +438,15 @@ MERGERS: tuple[tuple[str, Callable[[Merged, LoadedFile], None]], ...] = (
     ("indicators", _merge_indicators),
     ("commitments", _merge_commitments),
 )
-SECTIONS = ("scenario", "funders", "recipients", "commitments", "limits", "indicators")
+SECTIONS: tuple[str, ...] = (
+    "scenario",
+    "funders",
+    "recipients",
+    "commitments",
+    "limits",
+    "indicators",
+)
+SECTIONS += ("mutations", "cash_shifts")  # read per file by budget.load.budget_round
 
 
 def _toml_where(cid: object, index: int) -> Callable[[str | None], str]:

@@ -28,6 +28,9 @@ from budget.kinds import KINDS
 from budget.kinds.base import spans
 from budget.load.actuals_settings import SCENARIO_FIELDS as REALISATION_FIELDS
 from budget.load.actuals_settings import read_settings
+from budget.load.budget_round import FUNDER_FIELDS as ROUND_FUNDER_FIELDS
+from budget.load.budget_round import SCENARIO_FIELDS as ROUND_FIELDS
+from budget.load.budget_round import read_budget_round
 from budget.load.checks import CHECKS
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
@@ -54,12 +57,14 @@ SCENARIO_FIELDS = {
     "reporting_org": "who publishes the commitments as open data: { ref, name, type }",
     **REALISATION_FIELDS,
     **EXPORT_FIELDS,
+    **ROUND_FIELDS,
 }
 FUNDER_FIELDS = {
     "name": "the full name",
     "source": "where the funder's role is stated",
     "iati_ref": "its IATI organisation identifier",
     "iati_type": 'its IATI organisation type code, e.g. "22" (national NGO)',
+    **ROUND_FUNDER_FIELDS,
 }
 RECIPIENT_FIELDS = {
     "name": "the full name",
@@ -117,6 +122,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         indicators=draft.indicators,
         year_label=draft.year_label,
         export_fields=draft.export_fields,
+        **draft.budget_round,  # type: ignore[arg-type]
     )
     return scenario, []
 
@@ -332,4 +338,5 @@ READERS: tuple[Callable[[Draft], None], ...] = (
     _read_limits,
     _read_texts,
     _read_realisation,
+    read_budget_round,
 )

@@ -43,6 +43,8 @@ def explanation_text(e: Explanation) -> str:
     ]
     if e.source:
         head.append(f"Source: {e.source}")
+    if e.budget_line:
+        head.append(f"Budget line: {e.budget_line}")
     parts = ["\n".join(head)]
     if e.inputs:
         parts.append("Inputs for every year\n" + _inputs_text(e.inputs))
@@ -271,7 +273,10 @@ def explanation_data(e: Explanation) -> dict[str, Any]:
 
 
 def explanation_json(e: Explanation) -> str:
-    return json.dumps(explanation_data(e), indent=1, ensure_ascii=False) + "\n"
+    data = explanation_data(e)
+    if e.budget_line:  # only where given: the JSON of scenarios without one stays the same
+        data["budget_line"] = e.budget_line
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 # The formats `budget explain` offers: the worked calculation and its data.

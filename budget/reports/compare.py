@@ -18,6 +18,7 @@ from typing import cast
 
 import pandas as pd
 
+from budget.core.lines import NO_ARTICLE
 from budget.core.model import BASES, Basis, Scenario
 
 KEYS = ["commitment", "funder", "basis", "year"]
@@ -220,3 +221,42 @@ def comparison(
         sections=tuple(sections),
         causes=tuple(sorted(table, key=lambda r: r.basis != Basis.CASH)),  # cash first, as above
     )
+
+
+def by_article(long: pd.DataFrame, scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """The long comparison per article instead of per commitment (`compare --by article`):
+    the `commitment` column names each scenario's article of the commitment ("article 33",
+    or "(no article)"), amounts are summed per article, and each delta is taken again
+    against the base's amount of the same article, so a commitment that moved to another
+    article shows as a difference of both."""
+    labels = scenario_labels(list(scenarios))
+    frames = []
+    for label, scenario in zip(labels, scenarios, strict=True):
+        names = {
+            c.id: (f"article {line.article}" if line and line.article else NO_ARTICLE)
+            for c in scenario.commitments
+            for line in [scenario.budget_lines.get(c.id)]
+        }
+        mine = long[long["scenario"] == label].astype({"commitment": str})
+        mine = mine.assign(commitment=mine["commitment"].map(names).fillna(NO_ARTICLE))
+        frames.append(
+            mine.groupby(["commitment", "funder", "basis", "year"], sort=False)["amount_cents"]
+            .sum()
+            .reset_index()
+        )
+    base = frames[0]
+    out = []
+    for index, (label, frame) in enumerate(zip(labels, frames, strict=True)):
+        if index == 0:
+            joined = frame.assign(delta_cents=0)
+        else:
+            joined = frame.merge(base, on=KEYS, how="outer", suffixes=("", "_base"))
+            joined = joined.fillna({"amount_cents": 0, "amount_cents_base": 0})
+            joined["delta_cents"] = joined["amount_cents"] - joined["amount_cents_base"]
+            joined = joined.drop(columns="amount_cents_base")
+        joined.insert(0, "scenario", label)
+        out.append(joined)
+    result = pd.concat(out, ignore_index=True)[COLUMNS]
+    for column in ("year", "amount_cents", "delta_cents"):
+        result[column] = result[column].astype("int64")
+    return result

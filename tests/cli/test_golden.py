@@ -31,6 +31,18 @@ ROOT = SCENARIOS.parent  # the commands name scenarios/... from here
             "compare-eu-grant.txt",
             ["compare", "scenarios/letter-2014.toml", "scenarios/sin-eu-grant.toml"],
         ),
+        ("tables-round-2015-draft.txt", ["tables", "scenarios/round-2015-draft.toml"]),
+        (
+            "round-2015.txt",
+            [
+                "round",
+                "scenarios/round-2015-draft.toml",
+                "scenarios/round-2015-adopted.toml",
+                "scenarios/round-2015-1st-supplementary.toml",
+                "--year",
+                "2015",
+            ],
+        ),
     ],
 )
 def test_golden(name, args, monkeypatch):

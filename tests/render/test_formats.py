@@ -23,6 +23,9 @@ COMMANDS = {
     "actuals": ["actuals", str(SCENARIOS / "letter-2014-realised.toml")],
     "indicators": ["indicators"],
     "explain": ["explain", LETTER, "sin-top-up"],
+    "tables": ["tables", str(SCENARIOS / "round-2015-draft.toml")],
+    "round": ["round", str(SCENARIOS / "round-2015-draft.toml"),
+              str(SCENARIOS / "round-2015-adopted.toml")],
 }  # fmt: skip
 
 
@@ -51,7 +54,7 @@ def test_reports_with_their_own_renderers_have_one_for_every_offered_format(rend
 
 
 def test_the_commands_on_rows_offer_every_format():
-    for command in ("run", "compare", "simulate", "actuals", "indicators"):
+    for command in ("run", "compare", "simulate", "actuals", "indicators", "tables", "round"):
         assert offered(command) == [f.value for f in Format]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from budget.core.errors import Problem, where_commitment
-from budget.core.model import Basis, Scenario
+from budget.core.model import Basis, Commitment, Scenario
 from budget.engine.projection import project
 from budget.kinds import KINDS
 from budget.kinds.base import spans
@@ -144,6 +144,7 @@ def _explanation(
         tuple(years),
         working.notes,
         scenario.currency,
+        budget_line_text(scenario, c),
     )
 
 
@@ -214,3 +215,27 @@ def unknown_commitment(scenario: Scenario, commitment_id: str) -> Problem:
     else:
         hint = "the scenario has no commitments"
     return Problem(scenario.path, where_commitment(commitment_id), "no such commitment", hint)
+
+
+def budget_line_text(scenario: Scenario, c: Commitment) -> str:
+    """The commitment's budget line in words: each funder's chapter, then the article,
+    article part, instrument, scheme and legal status ("" without any of them)."""
+    line = scenario.budget_lines.get(c.id)
+    chapters = [
+        f"{key} chapter {scenario.funders[key].chapter}"
+        for key, _ in c.funders
+        if scenario.funders[key].chapter
+    ]
+    if line is None and not chapters:
+        return ""
+    parts = chapters[:]
+    if line is not None:
+        parts.append(f"article {line.article or '(none)'}")
+        if line.article_part:
+            parts.append(f"article part {line.article_part}")
+        if line.instrument:
+            parts.append(f"instrument {line.instrument}")
+        parts.append(f"scheme {line.scheme or c.recipient}")
+        if line.legally_committed is not None:
+            parts.append(f"legally committed on {line.legally_committed.isoformat()}")
+    return ", ".join(parts)

@@ -216,7 +216,8 @@ class Explanation:
     scenario: the scenario's name; file: the scenario file; inputs: the inputs that hold
     for every year (the commitment's own fields); steps: working that spans the years (a
     grant's allocation); years: the fiscal years explained; notes: remarks in words;
-    currency: the scenario's currency.
+    currency: the scenario's currency; budget_line: its chapter, article, instrument and
+    scheme in words (budget.core.lines), "" when it has none.
     """
 
     scenario: str
@@ -233,3 +234,5 @@ class Explanation:
     years: tuple[YearExplanation, ...]
     notes: tuple[str, ...] = ()
     currency: str = "EUR"
+    # Where it sits in the budget (chapter, article, ...); "" without a budget line.
+    budget_line: str = ""

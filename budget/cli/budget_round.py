@@ -1,0 +1,119 @@
+"""budget round: the versions of a budget and the mutations between them (RBV 2.15)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from budget.cli.common import (
+    fail,
+    format_option,
+    output_option,
+    refuse_open_target,
+    write_rows_or_fail,
+)
+from budget.cli.outputs import Output, show, table_and_rows
+from budget.core.errors import InputError, Problem
+from budget.core.model import Scenario
+
+
+@click.command(name="round")
+@click.argument(
+    "versions", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False)
+)
+@click.option("--year", "year", type=int, help="The budget year T (default: the first year).")
+@click.option(
+    "--all", "every", is_flag=True, help="Show each mutation, also below the staffel threshold."
+)
+@output_option("Write the rows to a file as well.")
+@format_option(
+    "table: the RBV 2.15 table per chapter and article and the mutations; csv/json: one "
+    "row per version's stand and per mutation's effect, funder, article, basis and year."
+)
+def round_command(
+    versions: tuple[str, ...], year: int | None, every: bool, output: Output | None, fmt: str
+) -> None:
+    """The budget round of VERSIONS (V0.toml V1.toml ...), each extending the one before:
+    per chapter and article, each version's stand in year T, the mutations between them
+    and their effect on T+1 .. T+4, and the list of mutations with their reasons.
+
+    \b
+        budget round scenarios/round-2015-draft.toml scenarios/round-2015-adopted.toml \\
+            scenarios/round-2015-1st-supplementary.toml --year 2015
+    """
+    # imported here: start-up time
+    from budget.engine.cash_shifts import shift_cash
+    from budget.engine.projection import project
+    from budget.load import read_scenario
+    from budget.load.budget_round import extends_path, stepwise
+    from budget.load.inherit import merge
+    from budget.load.parse import build_scenario
+    from budget.render.round_text import round_rows, round_text
+    from budget.reports.budget_round import budget_round
+
+    refuse_open_target(output)
+    problems: list[Problem] = []
+    loaded: list[Scenario] = []
+    for i, path in enumerate(versions):
+        scenario, found = read_scenario(path)
+        problems.extend(found)
+        if scenario is not None:
+            loaded.append(scenario)
+        if i and not found and extends_path(path) != Path(versions[i - 1]).resolve():
+            problems.append(
+                Problem(
+                    path,
+                    "[scenario] field 'extends'",
+                    f"does not extend {versions[i - 1]}, the version before it",
+                    f'write extends = "{os.path.relpath(versions[i - 1], Path(path).parent)}"',
+                )
+            )
+    if problems:
+        fail(problems)
+    rows = []
+    for scenario in loaded:
+        shifted, found = shift_cash(project(scenario), scenario)
+        problems.extend(found)
+        rows.append(shifted)
+    steps = []
+    for path, scenario in zip(versions[1:], loaded[1:], strict=True):
+        found_steps = []
+        for k, files in enumerate(stepwise(path, scenario.mutations), 1):
+            step, found = build_scenario(merge(files), path)
+            if found:
+                # A mutation that needs what a later one adds (a recipient, a funder).
+                problems.append(
+                    Problem(
+                        path,
+                        f"mutation {scenario.mutations[k - 1].id!r}",
+                        "cannot be applied before the mutations after it: "
+                        f"{found[0].where}: {found[0].message}",
+                        "order the [[mutations]] so that each needs only those before it, "
+                        "or make them one mutation",
+                    )
+                )
+            if step is not None:
+                shifted, found = shift_cash(project(step), step)
+                problems.extend(found)
+                found_steps.append((step, shifted))
+        steps.append(found_steps)
+    if problems:
+        fail(list(dict.fromkeys(problems)))
+    report = budget_round(loaded, rows, steps, year, every)
+    shown = table_and_rows(lambda: round_text(report), lambda: round_rows(report))
+    if output and output.kind == "xlsx":
+        # imported here: start-up time (the workbook writer)
+        from budget.render.budget_workbook import write_round_workbook
+
+        try:
+            inputs = [Path(p) for s in loaded for p in s.files]
+            write_round_workbook(report, output.path, inputs)
+        except InputError as exc:
+            fail(exc.problems)
+    elif output:
+        write_rows_or_fail(output, fmt, shown, loaded)
+    show(shown, fmt)
+    if output:
+        click.echo(f"Wrote {output.path}", err=True)
