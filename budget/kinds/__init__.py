@@ -31,6 +31,8 @@ COMMON_FIELDS: dict[str, str] = {
     "name": "a readable title",
     "source": "where the promise is made (letter, page)",
     "assumptions": "the fields whose values are assumptions, not facts",
+    # issue 18: what happens to a closed year's unpaid plan
+    "unpaid": '"slips" (stays owed; grants) or "lapses" (gone; annual, top_up)',
 }
 
 __all__ = ["COMMON_FIELDS", "KINDS", "Flows", "Kind"]
