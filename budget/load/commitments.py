@@ -102,6 +102,8 @@ def _rows(
                 clean[i] = False
     if "assumptions" in cells:
         clean &= ~filled_cells(cells["assumptions"])
+    if "unpaid" in cells:  # read row by row, where its two values are checked
+        clean &= ~filled_cells(cells["unpaid"])
     origins = {name: table.shown for name in table.columns}
     if not clean.all():
         kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]

@@ -131,3 +131,16 @@ def test_unpaid_other_than_the_two_values_is_refused(tmp_path):
     assert len(problems) == 1
     assert "commitments[0].unpaid" in problems[0] or "subsidy" in problems[0]
     assert "slips, lapses" in problems[0]
+
+
+def test_unpaid_is_inherited_and_patched_like_any_field(tmp_path):
+    write_file(tmp_path, "date,commitment,funder,amount\n", "actuals.csv")
+    write_file(tmp_path, ANNUAL.replace("{unpaid}", 'unpaid = "slips"'), "base.toml")
+    child = '[scenario]\nextends = "base.toml"\n'
+    patched = child + '[[commitments]]\nid = "subsidy"\nunpaid = "lapses"\n'
+    inherited, problems = load_text(tmp_path, child, "child.toml")
+    assert inherited is not None, problems
+    assert inherited.commitments[0].unpaid_policy == "slips"
+    changed, problems = load_text(tmp_path, patched, "patched.toml")
+    assert changed is not None, problems
+    assert changed.commitments[0].unpaid_policy == "lapses"
