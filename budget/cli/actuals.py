@@ -60,8 +60,9 @@ def actuals(
     (negative for a refund), and optionally reference and description.
 
     Per commitment, funder, basis and fiscal year: planned, actual, variance (actual -
-    planned) and forecast: actual in a closed year (it ended on or before --as-of), the
-    larger of planned and actual in the current year, planned in later years. Bookings
+    planned) and forecast: actual in a closed year (it ended on or before --as-of); cash
+    planned and not paid slips to the next open year (grants; unpaid = "slips") or lapses
+    (annual, top-up; unpaid = "lapses"), and a refund lowers its year. Bookings
     without a commitment of the scenario are counted under (unplanned).
 
     With -o, the workbook of `budget run -o` for these actuals: its Plan vs actual sheet has

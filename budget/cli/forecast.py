@@ -53,6 +53,7 @@ def forecast_notes(forecast: Any) -> list[str]:
     as_of = forecast.attrs.get("as_of") or "no date"
     return [
         f"Note: with the actuals in {files} (complete up to {as_of}), commitments and cash "
-        "and the budget ceilings use the forecast: actual in closed years, the larger of "
-        "plan and actual in the current year, plan in later years (see budget actuals)."
+        "and the budget ceilings use the forecast: actual in closed years; cash planned and "
+        "not paid slips to the next open year (grants) or lapses (annual, top-up); a refund "
+        "lowers its year (see budget actuals)."
     ]

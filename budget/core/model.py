@@ -141,10 +141,23 @@ class Commitment:
     origin: str = ""
     field_origins: Mapping[str, str] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # unpaid: "slips" or "lapses", or "" for the kind's default (see UNPAID_DEFAULT).
+    unpaid: str = ""
 
     @property
     def title(self) -> str:
         return self.name or self.id
+
+    @property
+    def unpaid_policy(self) -> str:
+        """What happens to a closed year's unpaid plan: "slips" or "lapses"."""
+        return self.unpaid or UNPAID_DEFAULT.get(self.kind, "lapses")
+
+
+# What a closed year's unpaid plan does by default: a grant's obligation stands until it is
+# settled or released; annual and top-up amounts are decided year by year.
+UNPAID = ("slips", "lapses")
+UNPAID_DEFAULT = {"grant": "slips", "annual": "lapses", "top_up": "lapses"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 Per commitment (or `(unplanned)`), funder, basis and fiscal year: `planned` (the
 projection), `actual` (the sum of the bookings), `variance` = actual - planned, and
-`forecast`: the actual in a closed year (its last day is on or before `as_of`), the larger
-of planned and actual in the current year (it holds `as_of`), the plan in a later year.
+`forecast`: the actual in a closed year (its last day is on or before `as_of`), and on the
+cash basis the rules of `cash_forecast` (what was planned and not paid slips to the next
+open year or lapses, per the commitment's `unpaid`); on the commitment basis the larger of
+planned and actual in the current year (it holds `as_of`), the plan in a later year.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import InputError, Problem
-from budget.core.model import BASES, Scenario
+from budget.core.model import BASES, Basis, Scenario
 from budget.core.periods import FiscalCalendar
 from budget.engine.projection import COLUMNS as TIDY_COLUMNS
 from budget.engine.projection import project
@@ -126,6 +128,10 @@ def compare(
         _keyed(bookings, "amount_cents", commitments, funders),
     ]
     years = np.concatenate([side[0][3] for side in sides])
+    # c: the current year, or the first future year when as_of ends a year
+    rule_year = None if as_of is None else scenario.calendar.year_of(as_of + dt.timedelta(days=1))
+    if rule_year is not None:
+        years = np.r_[years, rule_year]
     first = int(years.min()) if len(years) else 0
     span = int(years.max()) - first + 1 if len(years) else 1
     keys, sums = [], []
@@ -134,25 +140,77 @@ def compare(
         unique, total = _sum_by_key(key, cents)
         keys.append(unique)
         sums.append(total)
-    every = np.concatenate(keys)
+    payments = sides[1][1] > 0
+    positive_keys, positive_sums = _sum_by_key(
+        ((sides[1][0][0] * len(funders) + sides[1][0][1]) * len(BASES) + sides[1][0][2])[payments]
+        * span
+        + (sides[1][0][3][payments] - first),
+        sides[1][1][payments],
+    )
+    slips = np.array(
+        [c.unpaid_policy == "slips" for c in scenario.commitments] + [False], dtype=bool
+    )
+    candidates = np.empty(0, dtype=np.int64)
+    if rule_year is not None:
+        # A slipping amount moves on to year c: every slipping cash line gets a candidate
+        # row there, dropped again below when it holds nothing.
+        groups = np.unique(np.concatenate(keys) // span)
+        commitment_of = groups // (len(funders) * len(BASES))
+        cash = groups % len(BASES) == BASES.index(Basis.CASH)
+        candidates = groups[slips[commitment_of] & cash] * span + (rule_year - first)
+    every = np.concatenate([*keys, candidates])
     every.sort()
     every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
     planned_cents = np.zeros(len(every), dtype=np.int64)
     actual_cents = np.zeros(len(every), dtype=np.int64)
+    positive_cents = np.zeros(len(every), dtype=np.int64)
     planned_cents[np.searchsorted(every, keys[0])] = sums[0]
     actual_cents[np.searchsorted(every, keys[1])] = sums[1]
+    positive_cents[np.searchsorted(every, positive_keys)] = positive_sums
     rest, year_index = np.divmod(every, span)
     rest, basis_code = np.divmod(rest, len(BASES))
     commitment_code, funder_code = np.divmod(rest, len(funders))
     years = year_index + first
     status = year_status(scenario.calendar, years, as_of)
+    # only what was booked up to as_of counts: a future year's bookings are not yet known
+    known = status != CODE[Status.FUTURE]
+    forecast = cash_forecast(
+        every // span,
+        years,
+        rule_year,
+        slips[commitment_code] & (basis_code == BASES.index(Basis.CASH)),
+        planned_cents,
+        np.where(known, actual_cents, 0),
+        np.where(known, positive_cents, 0),
+    )
     forecast = np.where(
-        status == CODE[Status.CLOSED],
-        actual_cents,
+        basis_code == BASES.index(Basis.CASH),
+        forecast,
         np.where(
-            status == CODE[Status.CURRENT], np.maximum(planned_cents, actual_cents), planned_cents
+            status == CODE[Status.CLOSED],
+            actual_cents,
+            np.where(
+                status == CODE[Status.CURRENT],
+                np.maximum(planned_cents, actual_cents),
+                planned_cents,
+            ),
         ),
     )
+    if len(candidates):
+        only = np.isin(every, candidates) & ~np.isin(every, np.concatenate(keys))
+        keep = ~(only & (forecast == 0))
+        every, planned_cents, actual_cents, forecast = (
+            every[keep],
+            planned_cents[keep],
+            actual_cents[keep],
+            forecast[keep],
+        )
+        commitment_code, funder_code, basis_code = (
+            commitment_code[keep],
+            funder_code[keep],
+            basis_code[keep],
+        )
+        years, status = years[keep], status[keep]
     recipient_of = [c.recipient for c in scenario.commitments]
     recipients = [*dict.fromkeys(recipient_of), ""]
     position = {r: i for i, r in enumerate(recipients)}
@@ -182,6 +240,55 @@ def compare(
         fiscal_year_start=str(scenario.calendar),
     )
     return out
+
+
+def cash_forecast(
+    group: Codes,
+    years: Codes,
+    rule_year: int | None,
+    slips: npt.NDArray[np.bool_],
+    planned: Codes,
+    actual: Codes,
+    positive: Codes,
+) -> Codes:
+    """The cash forecast of rows sorted by line (`group`: commitment, funder and basis) and
+    year, with `rule_year` c the current year (or the first future year):
+
+    - a year before c (closed): the actual A (`actual` and `positive` hold only what was
+      booked up to as_of: 0 in future years);
+    - `lapses`: c is A(c) + max(0, P(c) - A+(c)) (A+ the payments); a later year its plan;
+    - `slips`: owed = the plan up to c - the actuals up to c; c is A(c) + max(0, owed); a
+      negative owed (paid ahead) lowers the later years' plan in year order.
+
+    Without `as_of` (no c) every year is its plan. A slipping line totals
+    max(sum of P, sum of A) exactly.
+    """
+    if rule_year is None or len(group) == 0:
+        return planned.copy()
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    line = np.cumsum(np.r_[False, group[1:] != group[:-1]])
+    upto = years <= rule_year
+    owed = (
+        np.add.reduceat(np.where(upto, planned, 0), starts)
+        - np.add.reduceat(np.where(upto, actual, 0), starts)
+    )[line]
+    later = years > rule_year
+    later_plan = np.where(later, planned, 0)
+    running = np.cumsum(later_plan)
+    running = running - (running[starts] - later_plan[starts])[line]
+    ahead = np.maximum(0, -owed)
+    lowered = np.maximum(0, running - ahead) - np.maximum(0, running - later_plan - ahead)
+    now_lapses = actual + np.maximum(0, planned - positive)
+    now_slips = actual + np.maximum(0, owed)
+    return np.where(
+        years < rule_year,
+        actual,
+        np.where(
+            years == rule_year,
+            np.where(slips, now_slips, now_lapses),
+            np.where(slips, lowered, planned),
+        ),
+    ).astype(np.int64)
 
 
 def _categories(values: pd.Series, names: list[str]) -> pd.Categorical:

@@ -42,6 +42,7 @@ COMMON_FIELDS: dict[str, str] = {
     "assumptions": "the fields whose values are assumptions, not facts",
     **EXPORT_FIELDS,
     **LINE_FIELDS,
+    "unpaid": '"slips" (stays owed; grants) or "lapses" (gone; annual, top_up)',
 }
 
 __all__ = ["COMMON_FIELDS", "EXPORT_FIELDS", "KINDS", "Flows", "Kind"]

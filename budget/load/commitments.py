@@ -13,7 +13,7 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
-from budget.core.model import Commitment, Funder, Recipient
+from budget.core.model import UNPAID, Commitment, Funder, Recipient
 from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
@@ -102,6 +102,8 @@ def _rows(
                 clean[i] = False
     if "assumptions" in cells:
         clean &= ~filled_cells(cells["assumptions"])
+    if "unpaid" in cells:  # read row by row, where its two values are checked
+        clean &= ~filled_cells(cells["unpaid"])
     origins = {name: table.shown for name in table.columns}
     if not clean.all():
         kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]
@@ -276,6 +278,7 @@ def _commitment(
         )
     shares = _shares(reader, funders, read)
     priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
+    unpaid = reader.choice("unpaid", UNPAID, "")
     spec = kind.parse(reader)
     if spec is not None and hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):
@@ -298,6 +301,7 @@ def _commitment(
         origin=entry.file,
         field_origins=field_origins,
         raw=raw,
+        unpaid=unpaid or "",
     )
 
 

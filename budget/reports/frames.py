@@ -159,8 +159,8 @@ def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.
 
 def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
     """The forecast of plan-against-actual rows (`plan_vs_actual`) as tidy rows, the
-    columns of `project`: actual in closed years, the larger of plan and actual in the
-    current year, plan in later years."""
+    columns of `project`: actual in closed years, then (cash) what was planned and not
+    paid slips on or lapses by the commitment's `unpaid` (see `budget actuals`)."""
     from budget.engine.realised import forecast_rows as forecast
 
     return conform(forecast(scenario, realised), scenario)

@@ -2,8 +2,9 @@
 
 For any generated scenario and bookings: the actual column sums to the files' total (nothing
 is lost: unknown and empty ids are counted under (unplanned)), and every row equals the
-reference: forecast = actual in closed years, max(planned, actual) in the current year,
-planned in future years.
+reference: on the cash basis the forecast rules of issue 18 (`slips` and `lapses`), on the
+commitment basis actual in closed years, max(planned, actual) in the current year, planned
+in future years.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def reference(scenario, bookings, as_of):
     for r in project(scenario).itertuples(index=False):
         planned[(r.commitment, r.funder, r.basis, int(r.year))] = int(r.amount_cents)
     actual: dict[tuple, int] = defaultdict(int)
+    payments: dict[tuple, int] = defaultdict(int)
     latest = []
     for commitment, funder, basis, when, cents in bookings:
         if isinstance(when, dt.date):
@@ -53,14 +55,61 @@ def reference(scenario, bookings, as_of):
             latest.append(scenario.calendar.start_of(year + 1) - dt.timedelta(days=1))
         key = (commitment if commitment in ids else UNPLANNED, funder, basis or "cash", year)
         actual[key] += cents
+        payments[key] += max(0, cents)
     if as_of is None and latest:
         as_of = max(latest)
     out = {}
-    for key in set(planned) | set(actual):
-        p, a = planned.get(key, 0), actual.get(key, 0)
-        status = reference_status(scenario, key[3], as_of)
-        forecast = {"closed": a, "current": max(p, a), "future": p}[status]
-        out[key] = (status, p, a, a - p, forecast)
+    policy = {c.id: c.unpaid_policy for c in scenario.commitments}
+    keys = set(planned) | set(actual)
+    rule_year = None if as_of is None else scenario.calendar.year_of(as_of + dt.timedelta(days=1))
+    lines = {key[:3] for key in keys}
+    for line in lines:
+        slipping = policy.get(line[0]) == "slips" and line[2] == "cash"
+        years = sorted({key[3] for key in keys if key[:3] == line})
+        if slipping and rule_year is not None and rule_year not in years:
+            years = sorted([*years, rule_year])
+        # bookings of a future year (after as_of) are not yet known to the forecast
+        known = [reference_status(scenario, y, as_of) != "future" for y in years]
+        forecasts = reference_line(
+            years,
+            rule_year,
+            slipping,
+            [planned.get((*line, y), 0) for y in years],
+            [actual.get((*line, y), 0) * k for y, k in zip(years, known, strict=True)],
+            [payments.get((*line, y), 0) * k for y, k in zip(years, known, strict=True)],
+        )
+        for year, forecast in zip(years, forecasts, strict=True):
+            key = (*line, year)
+            if key not in keys and forecast == 0:
+                continue
+            p, a = planned.get(key, 0), actual.get(key, 0)
+            status = reference_status(scenario, year, as_of)
+            if line[2] != "cash":
+                forecast = {"closed": a, "current": max(p, a), "future": p}[status]
+            out[key] = (status, p, a, a - p, forecast)
+    return out
+
+
+def reference_line(years, rule_year, slipping, planned, actual, payments):
+    """The cash forecast of one line (commitment, funder) year by year, as issue 18 says."""
+    if rule_year is None:
+        return list(planned)
+    owed = sum(p for y, p in zip(years, planned, strict=True) if y <= rule_year) - sum(
+        a for y, a in zip(years, actual, strict=True) if y <= rule_year
+    )
+    ahead = max(0, -owed)
+    out = []
+    for year, p, a, paid in zip(years, planned, actual, payments, strict=True):
+        if year < rule_year:
+            out.append(a)
+        elif year == rule_year:
+            out.append(a + max(0, owed) if slipping else a + max(0, p - paid))
+        elif slipping:
+            lowered = min(p, ahead)
+            ahead -= lowered
+            out.append(p - lowered)
+        else:
+            out.append(p)
     return out
 
 
@@ -128,9 +177,18 @@ def test_nothing_is_lost_and_every_row_matches_the_reference(data, scenario):
     assert len(got) == len(frame), "one row per commitment, funder, basis and year"
     assert got == reference(scenario, bookings, as_of)
     closed = frame["status"] == "closed"
-    future = frame["status"] == "future"
     assert (frame.loc[closed, "forecast_cents"] == frame.loc[closed, "actual_cents"]).all()
-    assert (frame.loc[future, "forecast_cents"] == frame.loc[future, "planned_cents"]).all()
+    if as_of is not None:
+        slips = {c.id for c in scenario.commitments if c.unpaid_policy == "slips"}
+        cash = frame[frame["basis"] == "cash"]
+        for (commitment, _), line in cash.groupby(["commitment", "funder"], observed=True):
+            paid_later = (line.loc[line["status"] == "future", "actual_cents"] != 0).any()
+            if commitment not in slips or paid_later:
+                continue
+            # a slipping line pays its plan or what was paid, whichever is more
+            assert int(line["forecast_cents"].sum()) == max(
+                int(line["planned_cents"].sum()), int(line["actual_cents"].sum())
+            )
     unknown = any(b[0] == "no-such-id" for b in bookings)
     assert len(warnings) == (1 if unknown else 0)
 

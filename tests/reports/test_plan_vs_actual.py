@@ -58,10 +58,12 @@ def rows_of(result) -> dict[tuple[str, str, str, int], tuple[str, str, str, str,
 #   MKI cash 2014: 50,000.00 + 45,000.00 = 95,000.00 against 100,000.00 -> -5,000.00;
 #     closed, so the forecast is the actual 95,000.00.
 #   MKI cash 2015: 60,000.00 - 2,500.00 (refund) = 57,500.00 -> -42,500.00; current, so
-#     the forecast is max(100,000.00, 57,500.00) = 100,000.00.
+#     annual lapses: 57,500.00 + max(0, 100,000.00 - 60,000.00 paid) = 97,500.00 (the
+#     refund lowers its year).
 #   BZ cash 2014: 1,000,000.00 against 1,206,140.35 -> -206,140.35; closed: 1,000,000.00.
 #   BZ cash 2015: 206,140.35 (the late rest of 2014) + 500,000.00 = 706,140.35 against
-#     793,859.65 -> -87,719.30; current: max = 793,859.65.
+#     793,859.65 -> -87,719.30; a grant slips: owed = 2,000,000.00 - 1,706,140.35 =
+#     293,859.65, so 2015 forecasts 706,140.35 + 293,859.65 = 1,000,000.00.
 #   SIN: VenJ paid its 33,800.00 in 2015; VWS nothing yet (-33,800.00, forecast the plan).
 #   The expert meeting: 12,500.00 ordered and paid without a commitment -> (unplanned).
 # commitment  funder basis    year status     planned     actual   variance   forecast
@@ -83,13 +85,13 @@ mki-support   VenJ  commitment 2015 current  100000.00  100000.00       0.00  10
 mki-support   VenJ  commitment 2016 future   100000.00       0.00 -100000.00  100000.00
 mki-support   VenJ  commitment 2017 future   100000.00       0.00 -100000.00  100000.00
 mki-support   VenJ  cash       2014 closed   100000.00   95000.00   -5000.00   95000.00
-mki-support   VenJ  cash       2015 current  100000.00   57500.00  -42500.00  100000.00
+mki-support   VenJ  cash       2015 current  100000.00   57500.00  -42500.00   97500.00
 mki-support   VenJ  cash       2016 future   100000.00       0.00 -100000.00  100000.00
 mki-support   VenJ  cash       2017 future   100000.00       0.00 -100000.00  100000.00
 bz-tdh-ecpat  BZ    commitment 2014 closed  2000000.00 2000000.00       0.00 2000000.00
 bz-tdh-ecpat  BZ    commitment 2015 current       0.00       0.00       0.00       0.00
 bz-tdh-ecpat  BZ    cash       2014 closed  1206140.35 1000000.00 -206140.35 1000000.00
-bz-tdh-ecpat  BZ    cash       2015 current  793859.65  706140.35  -87719.30  793859.65
+bz-tdh-ecpat  BZ    cash       2015 current  793859.65  706140.35  -87719.30 1000000.00
 (unplanned)   VenJ  commitment 2015 current       0.00   12500.00   12500.00   12500.00
 (unplanned)   VenJ  cash       2015 current       0.00   12500.00   12500.00   12500.00
 """)
@@ -118,11 +120,12 @@ def test_the_table_shows_variances_and_the_forecast_totals():
     out = result.stdout
     assert "Actuals complete up to 2015-09-01: closed 2014; current 2015; future 2016-2017." in out
     assert "variance     -5,000.00  -42,500.00" in out
-    # Cash forecast: VenJ 95,000.00 in 2014; BZ 1,000,000.00 + 793,859.65; in all
-    # 2014: 95,000 + 1,000,000 = 1,095,000.00; 2015: 33,800 + 100,000 + 12,500 + 33,800
-    # + 793,859.65 = 973,959.65; 2016 and 2017: 167,600.00 each.
+    # Cash forecast: VenJ 95,000.00 in 2014; BZ 1,000,000.00 + 1,000,000.00 (the grant's
+    # unpaid 2014 rest slips into 2015); in all 2014: 95,000 + 1,000,000 = 1,095,000.00;
+    # 2015: 33,800 + 97,500 (MKI: 57,500 + 40,000 still to pay) + 12,500 + 33,800
+    # + 1,000,000 = 1,177,600.00; 2016 and 2017: 167,600.00 each; 2,607,800.00 in all.
     assert "Total  " in out
-    assert "1,095,000.00  973,959.65  167,600.00  167,600.00  2,404,159.65" in out
+    assert "1,095,000.00  1,177,600.00  167,600.00  167,600.00  2,607,800.00" in out
     assert "2 bookings have no commitment of this scenario" in out
 
 
@@ -130,8 +133,10 @@ def test_as_of_on_the_last_day_of_a_year_leaves_no_current_year():
     result = invoke("actuals", str(REALISED), "--as-of", "2014-12-31", "--format", "json")
     rows = rows_of(result)
     assert {s for s, *_ in rows.values()} == {"closed", "future"}
-    # 2015 is future now: the forecast is the plan, whatever was booked.
-    assert rows[("bz-tdh-ecpat", "BZ", "cash", 2015)][4] == "793859.65"
+    # 2015 is future now, and the first open year: the grant's unpaid 2014 rest
+    # (1,206,140.35 - 1,000,000.00 = 206,140.35) slips into it, on top of its plan of
+    # 793,859.65: 1,000,000.00; bookings after as_of do not count.
+    assert rows[("bz-tdh-ecpat", "BZ", "cash", 2015)][4] == "1000000.00"
     assert rows[("(unplanned)", "VenJ", "cash", 2015)] == (
         "future",
         "0.00",
@@ -195,7 +200,8 @@ def test_april_fiscal_years_by_hand(tmp_path):
     )  # fmt: skip
     # FY2015 ended on 2015-03-31: closed, forecast = actual 1,000.00 (variance -200.00).
     # FY2016 holds 2015-06-30: current; actual 700.00 - 50.00 = 650.00, variance -550.00,
-    # forecast max(1,200.00, 650.00) = 1,200.00. FY2017: future, the plan.
+    # an annual commitment lapses: 650.00 + max(0, 1,200.00 - 700.00 paid) = 1,150.00
+    # (the refund lowers its year). FY2017: future, the plan.
     # Nothing was booked on the commitment basis: FY2015 closed at 0.00.
     assert rows_of(result) == table(
         """
@@ -203,7 +209,7 @@ def test_april_fiscal_years_by_hand(tmp_path):
         grant-a  HMT  commitment 2016 current  1200.00     0.00 -1200.00  1200.00
         grant-a  HMT  commitment 2017 future   1200.00     0.00 -1200.00  1200.00
         grant-a  HMT  cash       2015 closed   1200.00  1000.00  -200.00  1000.00
-        grant-a  HMT  cash       2016 current  1200.00   650.00  -550.00  1200.00
+        grant-a  HMT  cash       2016 current  1200.00   650.00  -550.00  1150.00
         grant-a  HMT  cash       2017 future   1200.00     0.00 -1200.00  1200.00
         """
     )
@@ -351,17 +357,19 @@ def test_run_uses_the_forecast_for_the_ledger_and_says_so():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "commitments and cash and the budget ceilings use the forecast" in out
-    # BZ: committed 2,000,000.00 in 2014, paid 1,000,000.00 (actual, closed) and
-    # 793,859.65 in 2015 (the plan, above the actual so far): 206,140.35 still open.
-    assert "BZ      2015  1,000,000.00             -    793,859.65    206,140.35" in out
+    # BZ: committed 2,000,000.00 in 2014, paid 1,000,000.00 (actual, closed); the unpaid
+    # 206,140.35 of 2014 slips into 2015: 793,859.65 + 206,140.35 = 1,000,000.00 paid in
+    # 2015 and nothing left open.
+    assert "BZ      2015  1,000,000.00             -  1,000,000.00             -" in out
     # The overview itself stays the plan.
     assert "bz-tdh-ecpat  1,206,140.35  793,859.65" in out
 
 
 def test_limits_and_check_use_the_forecast(tmp_path):
-    # VenJ's cash forecast for 2015: SIN 33,800.00 + MKI 100,000.00 + unplanned 12,500.00
-    # = 146,300.00; the plan is 133,800.00. A ceiling of 140,000.00 holds for the plan
-    # and is breached by the forecast (by 6,300.00).
+    # VenJ's cash forecast for 2015: SIN 33,800.00 + MKI 97,500.00 (57,500.00 booked, the
+    # refund included, + 40,000.00 still to pay) + unplanned 12,500.00 = 143,800.00; the
+    # plan is 133,800.00. A ceiling of 140,000.00 holds for the plan and is breached by
+    # the forecast (by 3,800.00).
     path = tmp_path / "limited.toml"
     path.write_text(
         f'[scenario]\nextends = "{REALISED}"\n'
@@ -370,13 +378,13 @@ def test_limits_and_check_use_the_forecast(tmp_path):
     )
     result = invoke("run", str(path))
     assert result.exit_code == 0
-    assert "VenJ, cash basis, 2015: 146,300.00 is above the ceiling 140,000.00 (by 6,300.00)" in (
+    assert "VenJ, cash basis, 2015: 143,800.00 is above the ceiling 140,000.00 (by 3,800.00)" in (
         result.stderr
     )
     checked = invoke("check", str(path))
     assert checked.exit_code == 3
     assert "use the forecast" in checked.stdout
-    assert "146,300.00" in checked.stdout
+    assert "143,800.00" in checked.stdout
 
 
 def test_validate_reads_the_actuals(tmp_path):

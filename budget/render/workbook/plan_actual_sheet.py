@@ -58,8 +58,9 @@ MEASURES = ("Planned", "Actual", "Variance", "Forecast")
 RULE = (  # two short lines, so that the printed page is as wide as the table, not the note
     "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
     "on or before the actuals date),",
-    "the larger of planned and actual in the current year, planned in a later year. "
-    "Variances, forecasts, subtotals and totals are formulas.",
+    "obligations: the larger of planned and actual in the current year, planned in a later year; "
+    "cash: unpaid plan slips or lapses (see budget explain). Variances, subtotals and totals "
+    "are formulas.",
 )
 CHART_ROWS = 22  # rows a chart of 10 cm covers, with room below
 
@@ -94,8 +95,8 @@ def forecast_ledger_sheet(scenario: Scenario, forecast: pd.DataFrame) -> Callabl
             3,
             1,
             f"With the actuals (complete up to {as_of}), these are the forecast's amounts: "
-            "actual in closed years, the larger of plan and actual in the current year, plan "
-            "in later years (see the Plan vs actual sheet).",
+            "actual in closed years; in the current year cash that was planned and not paid "
+            "slips on (grants) or lapses (annual, top-up) (see the Plan vs actual sheet).",
             styles.NOTE_LOOK,
         )
 
@@ -174,7 +175,16 @@ def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[l
         item_rows: list[int] = []
         for item in funder.commitments:
             names = (item.name, item.commitment)
-            _measures(sheet, row, names, letters, total_column, item.measures, None)
+            _measures(
+                sheet,
+                row,
+                names,
+                letters,
+                total_column,
+                item.measures,
+                None,
+                by_status=basis.basis != Basis.CASH,
+            )
             item_rows.append(row)
             row += 4
         names = (f"Total {funder.funder}", funder.funder)
@@ -194,10 +204,13 @@ def _measures(
     amounts: Measures,
     summed: list[int] | None,
     look: Look | None = None,
+    by_status: bool = True,
 ) -> None:
     """Four lines from row `top`: planned, actual, variance, forecast of one commitment
     (`summed` None: planned and actual are numbers, the forecast follows the year's status)
-    or of a (sub)total, whose lines sum the same line of each of the `summed` blocks."""
+    or of a (sub)total, whose lines sum the same line of each of the `summed` blocks.
+    `by_status` False: the forecast is the engine's number (the cash rules of issue 18 look
+    at earlier years and at payments apart from refunds, which the sheet does not hold)."""
     planned, actual = amounts.planned, amounts.actual
     variance, forecast = amounts.variance, amounts.forecast
     if look is None:
@@ -224,6 +237,8 @@ def _measures(
             elif summed is not None:
                 parts = ranges(letter, [s + offset for s in summed])
                 value = Formula.money(sum_formula(parts), cents)
+            elif measure == "Forecast" and not by_status:
+                value = cents // 100 if cents % 100 == 0 else cents / 100
             elif measure == "Forecast":
                 status = f"{letter}${STATUS_ROW}"
                 value = Formula.money(
