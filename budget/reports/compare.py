@@ -54,14 +54,7 @@ def compare_rows(scenarios: list[Scenario], rows: list[pd.DataFrame]) -> pd.Data
     base = _sums(rows[0])
     frames = []
     for index, (label, frame) in enumerate(zip(labels, rows, strict=True)):
-        mine = _sums(frame)
-        if index == 0:
-            joined = mine.assign(delta_cents=0)
-        else:
-            joined = mine.merge(base, on=KEYS, how="outer", suffixes=("", "_base"))
-            joined = joined.fillna({"amount_cents": 0, "amount_cents_base": 0})
-            joined["delta_cents"] = joined["amount_cents"] - joined["amount_cents_base"]
-            joined = joined.drop(columns="amount_cents_base")
+        joined = _against(_sums(frame), None if index == 0 else base)
         joined.insert(0, "scenario", label)
         joined["_s"] = index
         frames.append(joined)
@@ -247,16 +240,21 @@ def by_article(long: pd.DataFrame, scenarios: Sequence[Scenario]) -> pd.DataFram
     base = frames[0]
     out = []
     for index, (label, frame) in enumerate(zip(labels, frames, strict=True)):
-        if index == 0:
-            joined = frame.assign(delta_cents=0)
-        else:
-            joined = frame.merge(base, on=KEYS, how="outer", suffixes=("", "_base"))
-            joined = joined.fillna({"amount_cents": 0, "amount_cents_base": 0})
-            joined["delta_cents"] = joined["amount_cents"] - joined["amount_cents_base"]
-            joined = joined.drop(columns="amount_cents_base")
+        joined = _against(frame, None if index == 0 else base)
         joined.insert(0, "scenario", label)
         out.append(joined)
     result = pd.concat(out, ignore_index=True)[COLUMNS]
     for column in ("year", "amount_cents", "delta_cents"):
         result[column] = result[column].astype("int64")
     return result
+
+
+def _against(frame: pd.DataFrame, base: pd.DataFrame | None) -> pd.DataFrame:
+    """`frame` with its `delta_cents` against `base` on KEYS (an outer join: a key in one
+    of the two only counts 0 in the other); 0 throughout for the base itself (None)."""
+    if base is None:
+        return frame.assign(delta_cents=0)
+    joined = frame.merge(base, on=KEYS, how="outer", suffixes=("", "_base"))
+    joined = joined.fillna({"amount_cents": 0, "amount_cents_base": 0})
+    joined["delta_cents"] = joined["amount_cents"] - joined["amount_cents_base"]
+    return joined.drop(columns="amount_cents_base")
