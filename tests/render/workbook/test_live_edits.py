@@ -128,7 +128,9 @@ def apply_to_model(scenario: Any, edit: Edit) -> Any:
 
 
 @st.composite
-def edited_scenarios(draw: st.DrawFn) -> tuple[Any, Edit]:
+def edited_scenarios(draw: st.DrawFn, kind: str | None = None) -> tuple[Any, Edit]:
+    """A generated scenario with a cash ceiling and one edit of its inputs; of the given
+    kind of edit only, when one is named (a scenario that offers none is rejected)."""
     scenario = draw(scenarios(max_commitments=5))
     funder = next(iter(scenario.funders))
     ceiling = draw(st.integers(0, 3 * 10**8))
@@ -157,7 +159,7 @@ def edited_scenarios(draw: st.DrawFn) -> tuple[Any, Edit]:
             options.append(st.just(Edit("start", c.id, later, live=False)))
         if len(c.funders) >= 2 and c.funders[0][1] != c.funders[1][1]:
             options.append(st.just(Edit("shares", c.id, None)))
-    edit = draw(st.one_of(*options))
+    edit = draw(st.one_of(*options).filter(lambda e: kind is None or e.kind == kind))
     return scenario, edit
 
 
@@ -332,7 +334,7 @@ def test_the_issue_edits_follow_the_engine(tmp_path: Path) -> None:
 # --- fifty generated scenarios ----------------------------------------------------------------
 
 GENERATED = settings(
-    max_examples=60,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     database=None,
@@ -341,15 +343,21 @@ GENERATED = settings(
 )
 
 
+EDIT_KINDS = ("cap", "costs", "income", "amount", "rate", "total", "shares", "start")
+
+
 def generated_cases() -> list[tuple[Any, Edit]]:
+    """Eight generated cases of each kind of edit, so that every kind is tried whatever
+    the version of hypothesis draws (a plain draw of 60 once left out all "costs")."""
     cases: list[tuple[Any, Edit]] = []
+    for kind in EDIT_KINDS:
 
-    @GENERATED
-    @given(edited_scenarios())
-    def collect(case: tuple[Any, Edit]) -> None:
-        cases.append(case)
+        @GENERATED
+        @given(edited_scenarios(kind))
+        def collect(case: tuple[Any, Edit]) -> None:
+            cases.append(case)
 
-    collect()
+        collect()
     return cases
 
 
@@ -364,5 +372,5 @@ def test_edits_on_generated_workbooks_follow_the_engine(tmp_path: Path) -> None:
         folder.mkdir()
         compared += run_batch(folder, cases[start : start + 20])
     kinds = {edit.kind for _, edit in cases}
-    assert {"cap", "costs", "amount", "rate", "total", "shares", "start"} <= kinds, kinds
+    assert set(EDIT_KINDS) <= kinds, kinds
     assert sum(compared) > 1000
