@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -98,10 +99,58 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
+# In a `;`-separated file (Dutch and other European Excel): a decimal comma, thousands
+# optionally grouped with points; ASCII digits only.
+COMMA_AMOUNT = r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]{1,2})?"
+POINT_AMOUNT = r"[+-]?[0-9]+\.[0-9]{1,2}"
+DAY_FIRST = r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})"
+COMMA_HINT = "write amounts as 1234,56 or 1.234,56"
+
+
+def comma_amounts(check: Checker, amounts: Text) -> Text:
+    """A `;`-separated file's amount column as plain amounts ("1.234,56" -> "1234.56"),
+    on whole columns; a filled cell of any other form is reported, naming the separator."""
+    series = pd.Series(amounts, dtype=object)
+    fits = series.str.fullmatch(COMMA_AMOUNT).fillna(False).to_numpy(bool)
+    plain = series.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    # A point before one or two digits cannot group thousands: a decimal point, as before.
+    point = series.str.fullmatch(POINT_AMOUNT).fillna(False).to_numpy(bool)
+    plain = plain.where(~point, series)
+    fits = fits | point
+    check.report(
+        ~fits & (amounts != ""),
+        "amount",
+        lambda i: f"{amounts[i]!r} is not an amount: in a ';'-separated file write 1234,56",
+        f"{COMMA_HINT} (a decimal comma; points only between thousands)",
+    )
+    # A reported cell reads as 0 here, so that it is not reported again.
+    return np.where(fits, plain.to_numpy(object), np.where(amounts == "", "", "0")).astype(object)
+
+
+def day_first_dates(dates: Text) -> Text:
+    """A `;`-separated file's dates with day-first ones ("1-4-2025") as YYYY-MM-DD
+    ("2025-04-01"); every other cell as it is (checked as a date later)."""
+    parts = pd.Series(dates, dtype=object).str.extract(f"^{DAY_FIRST}$")
+    found = parts[2].notna().to_numpy(bool)
+    if not found.any():
+        return dates
+    iso = (parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2)).to_numpy(object)
+    return np.where(found, iso, dates).astype(object)
+
+
 def dates_and_years(
-    check: Checker, dates: Text, names: Text, calendar: FiscalCalendar, column: str
+    check: Checker,
+    dates: Text,
+    names: Text,
+    calendar: FiscalCalendar,
+    column: str,
+    day_first: bool = False,
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]:
-    """Each booking's date (NaT when only a year is given) and fiscal year."""
+    """Each booking's date (NaT when only a year is given) and fiscal year; with
+    `day_first` (a `;`-separated file), DD-MM-YYYY dates too."""
+    written = dates
+    if day_first:
+        dates = day_first_dates(dates)
     given = dates != ""
     shaped = (code_points(dates) != 0).sum(axis=1) == 10
     wanted = dates.copy()
@@ -111,8 +160,11 @@ def dates_and_years(
     check.report(
         given & np.isnat(days),
         "date",
-        lambda i: f"{dates[i]!r} is not a date",
-        "write dates as YYYY-MM-DD, e.g. 2015-03-31",
+        lambda i: f"{written[i]!r} is not a date",
+        "write dates as YYYY-MM-DD (or DD-MM-YYYY in a ';'-separated file), a real day, "
+        "e.g. 2015-03-31"
+        if day_first
+        else "write dates as YYYY-MM-DD, e.g. 2015-03-31",
     )
     calendar_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     out_of_range = ~np.isnat(days) & ((calendar_year < YEAR_MIN) | (calendar_year > YEAR_MAX))
@@ -162,7 +214,7 @@ def dates_and_years(
     return days, years
 
 
-def amounts(check: Checker, amounts: Text) -> npt.NDArray[np.int64]:
+def amounts(check: Checker, amounts: Text, separator: str = ",") -> npt.NDArray[np.int64]:
     """Exact cents. Plain amounts (digits, an optional sign and point, at most two
     decimals) are read on arrays; anything else goes through parse_cents, the one amount
     parser, which accepts it or says what is wrong."""
@@ -177,6 +229,12 @@ def amounts(check: Checker, amounts: Text) -> npt.NDArray[np.int64]:
             cents[i] = parse_cents(text, allow_negative=True)
         except MoneyError as exc:
             messages[i] = (exc.message, exc.hint)
+            if separator == "," and re.fullmatch(COMMA_AMOUNT, text) and "," in text:
+                point = text.replace(".", "").replace(",", ".")
+                messages[i] = (
+                    f"{text!r} is not an amount: in a ','-separated file write {point}",
+                    "a decimal point and no thousands separators; or save the file with ';'",
+                )
     if messages:
         bad = np.zeros(len(amounts), dtype=bool)
         bad[list(messages)] = True

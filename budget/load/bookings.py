@@ -26,7 +26,7 @@ from budget.core.errors import Problem
 from budget.core.model import Scenario
 from budget.load import booking_cells as cells
 from budget.load.booking_cells import SHOWN, Checker, Text
-from budget.load.register import RegisterError, read_cells
+from budget.load.register import RegisterError, csv_separator, read_cells
 
 UNPLANNED = "(unplanned)"
 COLUMNS = ("date", "year", "commitment", "funder", "basis", "amount", "reference", "description")
@@ -144,10 +144,19 @@ def _read_file(
         return text[:, index[name]] if name in index else np.full(len(text), "", dtype=object)
 
     date_column = "date" if "date" in index else "year"
+    separator = _separator(Path(shown))
     days, years = cells.dates_and_years(
-        check, column("date"), column("year"), scenario.calendar, date_column
+        check,
+        column("date"),
+        column("year"),
+        scenario.calendar,
+        date_column,
+        day_first=separator == ";",
     )
-    cents = cells.amounts(check, column("amount"))
+    written_amounts = column("amount")
+    if separator == ";":
+        written_amounts = cells.comma_amounts(check, written_amounts)
+    cents = cells.amounts(check, written_amounts, separator or ",")
     funders = cells.known(check, column("funder"), "funder", list(scenario.funders))
     basis = cells.basis_of(check, column("basis"))
     written = column("commitment")
@@ -171,6 +180,16 @@ def _read_file(
         "description": column("description"),
     }
     return part, [], warnings
+
+
+def _separator(path: Path) -> str:
+    """The field separator of a CSV file ("" for a spreadsheet)."""
+    if path.suffix.lower() != ".csv":
+        return ""
+    try:
+        return csv_separator(path)
+    except OSError:  # read a moment ago; if it is gone now, read it as ','
+        return ","
 
 
 def _check_header(shown: str, header: list[str], row: int) -> list[Problem]:

@@ -522,17 +522,21 @@ def column_letters(index: int) -> str:
 CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
 
 
+def csv_separator(path: Path) -> str:
+    """The CSV file's field separator: `;` when its first line has a semicolon and no
+    comma (Excel in many European locales saves CSV so), else `,`. Raises OSError."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    # A file of only a byte-order mark has no first line.
+    first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
+    return ";" if first and "," not in first and ";" in first else ","
+
+
 def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
     it is read (so that a large file's raw cells are never all held at once)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-        # A file of only a byte-order mark has no first line.
-        first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
-        # Excel in many European locales saves CSV with semicolons; take them when the
-        # header has no comma at all.
-        sep = ";" if first and "," not in first and ";" in first else ","
+        sep = csv_separator(path)
         columns: list[list[Any]] = []
         with pd.read_csv(
             path,

@@ -1,0 +1,145 @@
+"""Issue 20: what Dutch (and other European) Excel writes reads back.
+
+In a `;`-separated CSV an amount has a decimal comma and may group thousands with points,
+and a date may be day-first; in a `,`-separated CSV the decimal point and ISO dates stay
+the only rule. Worked figures are the issue's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget.load.bookings import read_bookings
+from budget.render.csvtext import frame_csv
+from tests.helpers import invoke, letter
+
+HEADER = "date;commitment;funder;basis;amount\r\n"
+
+
+def _read(tmp_path: Path, text: str, name: str = "a.csv", bom: bool = True):
+    path = tmp_path / name
+    path.write_bytes((("\ufeff" if bom else "") + text).encode("utf-8"))
+    return read_bookings(letter(), [str(path)])
+
+
+def test_dutch_amounts_and_day_first_dates_read(tmp_path):
+    rows = [
+        "15-01-2026;mki-support;VenJ;cash;1.234,56",
+        "1-4-2025;mki-support;VenJ;cash;1234,56",
+        "2025-04-02;mki-support;VenJ;cash;-1.111,11",
+        "01-04-2025;mki-support;VenJ;cash;1.000.000",
+        "2-4-2025;mki-support;VenJ;cash;7",
+        "3-4-2025;mki-support;VenJ;cash;0,5",
+        "3-4-2025;mki-support;VenJ;cash;-50.25",
+    ]
+    frame, problems, _ = _read(tmp_path, HEADER + "\r\n".join(rows) + "\r\n")
+    assert problems == []
+    assert frame["amount_cents"].tolist() == [123456, 123456, -111111, 100000000, 700, 50, -5025]
+    assert [str(d) for d in frame["date"].to_numpy("datetime64[D]")] == [
+        "2026-01-15",
+        "2025-04-01",
+        "2025-04-02",
+        "2025-04-01",
+        "2025-04-02",
+        "2025-04-03",
+        "2025-04-03",
+    ]
+
+
+def test_a_point_amount_in_a_semicolon_file_is_refused_naming_the_separator(tmp_path):
+    rows = ["2025-04-01;mki-support;VenJ;cash;1234.567", "2025-04-01;mki-support;VenJ;cash;1.23.4"]
+    frame, problems, _ = _read(tmp_path, HEADER + "\r\n".join(rows) + "\r\n")
+    assert frame is None or len(problems) == 2
+    assert [p.message for p in problems] == [
+        "'1234.567' is not an amount: in a ';'-separated file write 1234,56",
+        "'1.23.4' is not an amount: in a ';'-separated file write 1234,56",
+    ]
+    assert [p.where for p in problems] == ["row 2, column 'amount'", "row 3, column 'amount'"]
+
+
+def test_a_comma_amount_in_a_comma_file_is_refused_naming_the_comma(tmp_path):
+    text = 'date,commitment,funder,basis,amount\n2025-04-01,mki-support,VenJ,cash,"1234,56"\n'
+    _, problems, _ = _read(tmp_path, text, bom=False)
+    assert [p.message for p in problems] == [
+        "'1234,56' is not an amount: in a ','-separated file write 1234.56"
+    ]
+
+
+def test_day_first_dates_stay_refused_in_a_comma_file(tmp_path):
+    text = "date,commitment,funder,basis,amount\n15-01-2026,mki-support,VenJ,cash,1.00\n"
+    _, problems, _ = _read(tmp_path, text, bom=False)
+    assert [p.message for p in problems] == ["'15-01-2026' is not a date"]
+
+
+def test_not_a_real_day_first_date_is_refused_as_written(tmp_path):
+    _, problems, _ = _read(tmp_path, HEADER + "30-02-2027;mki-support;VenJ;cash;1,00\r\n")
+    assert [p.message for p in problems] == ["'30-02-2027' is not a date"]
+    assert "DD-MM-YYYY" in problems[0].hint
+
+
+def test_non_ascii_digits_are_not_amounts_in_either_flavour(tmp_path):
+    for text in ("\u0661\u0662,\u0663\u0664", "\uff11\uff10\uff10", "1_000"):
+        _, problems, _ = _read(tmp_path, HEADER + f"2025-04-01;mki-support;VenJ;cash;{text}\r\n")
+        assert len(problems) == 1 and "is not an amount" in problems[0].message, text
+        plain = f"date,commitment,funder,basis,amount\n2025-04-01,mki-support,VenJ,cash,{text}\n"
+        _, problems, _ = _read(tmp_path, plain.replace(",\u0663", "."), bom=False)
+        assert len(problems) == 1 and "is not an amount" in problems[0].message, text
+
+
+BOOKING = st.tuples(
+    st.dates(dt.date(2014, 1, 1), dt.date(2020, 12, 31)),
+    st.sampled_from(["mki-support", "bz-tdh-ecpat", ""]),
+    st.sampled_from(["VenJ", "BZ"]),
+    st.sampled_from(["cash", "commitment"]),
+    st.integers(-(10**13), 10**13),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(BOOKING, min_size=1, max_size=30), st.sampled_from(["csv", "excel-csv"]))
+def test_what_the_csv_writer_writes_reads_back_to_the_same_cents(tmp_path_factory, rows, flavour):
+    """Bookings written by the writer of `--format csv` and `--format excel-csv` (`;`, BOM,
+    CRLF, decimal comma) read back as actuals to the same cents and days."""
+    frame = pd.DataFrame(
+        {
+            "date": [r[0].isoformat() for r in rows],
+            "commitment": [r[1] for r in rows],
+            "funder": [r[2] for r in rows],
+            "basis": [r[3] for r in rows],
+            "amount": [str(Decimal(r[4]).scaleb(-2).quantize(Decimal("0.01"))) for r in rows],
+        }
+    )
+    text = frame_csv(frame, flavour)
+    path = tmp_path_factory.mktemp("rt") / "written.csv"
+    path.write_bytes(text.encode("utf-8"))
+    read, problems, _ = read_bookings(letter(), [str(path)])
+    assert problems == []
+    assert read["amount_cents"].tolist() == [r[4] for r in rows]
+    days = [str(d) for d in read["date"].to_numpy("datetime64[D]")]
+    assert days == [r[0].isoformat() for r in rows]
+
+
+def test_the_excel_csv_of_budget_actuals_reads_back_as_actuals(tmp_path):
+    """`budget actuals --format excel-csv` writes the actual per commitment, funder, basis
+    and year; those cells, taken as they are, read back as bookings of the same cents."""
+    result = invoke("actuals", "scenarios/letter-2014-realised.toml", "--format", "excel-csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("\ufeff")
+    table = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff")), delimiter=";"))
+    booked = [r for r in table if r["commitment"] != "(unplanned)"]
+    lines = [HEADER.replace("date", "year")] + [
+        ";".join([r["year"], r["commitment"], r["funder"], r["basis"], r["actual"]]) + "\r\n"
+        for r in booked
+    ]
+    assert any("," in r["actual"] and len(r["actual"]) > 7 for r in booked)
+    frame, problems, _ = _read(tmp_path, "".join(lines))
+    assert problems == []
+    assert frame["amount_cents"].tolist() == [int(r["actual_cents"]) for r in booked]
