@@ -24,6 +24,7 @@ from budget.core.fields import YEAR_MAX, YEAR_MIN
 from budget.core.model import BASES, Basis
 from budget.core.money import MoneyError, parse_cents
 from budget.core.periods import FiscalCalendar
+from budget.load import dutch
 from budget.load.register import column_letters
 
 # At most this many lines per column and kind of problem; then one line counts the rest.
@@ -99,24 +100,13 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
-# In a `;`-separated file (Dutch and other European Excel): a decimal comma, thousands
-# optionally grouped with points; ASCII digits only.
-COMMA_AMOUNT = r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]{1,2})?"
-POINT_AMOUNT = r"[+-]?[0-9]+\.[0-9]{1,2}"
-DAY_FIRST = r"([0-9]{1,2})-([0-9]{1,2})-([0-9]{4})"
 COMMA_HINT = "write amounts as 1234,56 or 1.234,56"
 
 
 def comma_amounts(check: Checker, amounts: Text) -> Text:
     """A `;`-separated file's amount column as plain amounts ("1.234,56" -> "1234.56"),
     on whole columns; a filled cell of any other form is reported, naming the separator."""
-    series = pd.Series(amounts, dtype=object)
-    fits = series.str.fullmatch(COMMA_AMOUNT).fillna(False).to_numpy(bool)
-    plain = series.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    # A point before one or two digits cannot group thousands: a decimal point, as before.
-    point = series.str.fullmatch(POINT_AMOUNT).fillna(False).to_numpy(bool)
-    plain = plain.where(~point, series)
-    fits = fits | point
+    plain, fits = dutch.point_amounts(amounts)
     check.report(
         ~fits & (amounts != ""),
         "amount",
@@ -124,18 +114,7 @@ def comma_amounts(check: Checker, amounts: Text) -> Text:
         f"{COMMA_HINT} (a decimal comma; points only between thousands)",
     )
     # A reported cell reads as 0 here, so that it is not reported again.
-    return np.where(fits, plain.to_numpy(object), np.where(amounts == "", "", "0")).astype(object)
-
-
-def day_first_dates(dates: Text) -> Text:
-    """A `;`-separated file's dates with day-first ones ("1-4-2025") as YYYY-MM-DD
-    ("2025-04-01"); every other cell as it is (checked as a date later)."""
-    parts = pd.Series(dates, dtype=object).str.extract(f"^{DAY_FIRST}$")
-    found = parts[2].notna().to_numpy(bool)
-    if not found.any():
-        return dates
-    iso = (parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2)).to_numpy(object)
-    return np.where(found, iso, dates).astype(object)
+    return np.where(fits, plain, np.where(amounts == "", "", "0")).astype(object)
 
 
 def dates_and_years(
@@ -150,7 +129,7 @@ def dates_and_years(
     `day_first` (a `;`-separated file), DD-MM-YYYY dates too."""
     written = dates
     if day_first:
-        dates = day_first_dates(dates)
+        dates = dutch.iso_dates(dates)
     given = dates != ""
     shaped = (code_points(dates) != 0).sum(axis=1) == 10
     wanted = dates.copy()
@@ -229,7 +208,7 @@ def amounts(check: Checker, amounts: Text, separator: str = ",") -> npt.NDArray[
             cents[i] = parse_cents(text, allow_negative=True)
         except MoneyError as exc:
             messages[i] = (exc.message, exc.hint)
-            if separator == "," and re.fullmatch(COMMA_AMOUNT, text) and "," in text:
+            if separator == "," and re.fullmatch(dutch.COMMA_AMOUNT, text) and "," in text:
                 point = text.replace(".", "").replace(",", ".")
                 messages[i] = (
                     f"{text!r} is not an amount: in a ','-separated file write {point}",

@@ -115,9 +115,41 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     try:
         suffix = _checked(path, "register")
         read = _read_csv if suffix == ".csv" else _read_xlsx
-        return table_of_columns(read(path, Cleaner()), shown, cleaned=True)
+        table, problems = table_of_columns(read(path, Cleaner()), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
+    if table is not None and suffix == ".csv" and _semicolons(path):
+        _read_dutch(table)
+    return table, problems
+
+
+# The amount and date columns of a register (as budget.load.columns reads them).
+DUTCH_AMOUNTS = ("amount", "cap", "shortfall", "total", "total_cap")
+DUTCH_DATES = ("start", "end")
+
+
+def _semicolons(path: Path) -> bool:
+    try:
+        return csv_separator(path) == ";"
+    except OSError:  # read a moment ago; gone now: read it as ','
+        return False
+
+
+def _read_dutch(table: RegisterTable) -> None:
+    """A `;`-separated register's amounts and dates as Dutch Excel writes them
+    ("1.234,56", "15-01-2026") turned into plain ones, column by column; any other cell
+    stays as it is for the field reader to accept or word."""
+    from budget.load import dutch
+
+    for name in DUTCH_AMOUNTS:
+        if name in table.columns:
+            plain, _ = dutch.point_amounts(table.columns[name])
+            table.columns[name] = plain.tolist()
+    for name in DUTCH_DATES:
+        if name in table.columns:
+            table.columns[name] = dutch.iso_dates(table.columns[name]).tolist()
+    if "advance" in table.columns:
+        table.columns["advance"] = dutch.point_shares(table.columns["advance"]).tolist()
 
 
 # How a file that cannot be read is named: (what it is not, its hint, the size phrase, the

@@ -143,3 +143,43 @@ def test_the_excel_csv_of_budget_actuals_reads_back_as_actuals(tmp_path):
     frame, problems, _ = _read(tmp_path, "".join(lines))
     assert problems == []
     assert frame["amount_cents"].tolist() == [int(r["actual_cents"]) for r in booked]
+
+
+def _dutch(cell: str) -> str:
+    """A plain amount as Dutch Excel shows it with thousands grouped: 2000000.00 ->
+    2.000.000,00; a date YYYY-MM-DD as D-M-YYYY."""
+    if len(cell) == 10 and cell[4] == "-":
+        year, month, day = cell.split("-")
+        return f"{int(day)}-{int(month)}-{year}"
+    if cell.replace(".", "").isdigit() and cell not in ("0.8",) and len(cell) > 4:
+        whole, _, frac = cell.partition(".")
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return grouped + ("," + frac if frac else "")
+    return cell
+
+
+def test_a_dutch_excel_register_reads_like_the_plain_one(tmp_path):
+    """The register of tests/load/test_register.py written as Dutch Excel does (`;`, BOM,
+    CRLF, 2.000.000,00 and 1-4-2014) projects to the same cents as the plain one."""
+    from tests.load.test_register import EXPECTED, GOOD, HEADER, cash, scenario_with
+
+    assert _dutch("2000000.00") == "2.000.000,00" and _dutch("2014-04-01") == "1-4-2014"
+    rows = [[_dutch(c) for c in row] for row in GOOD]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    (tmp_path / "c.csv").write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    assert "2.000.000,00" in buffer.getvalue()
+    assert cash(scenario_with(tmp_path, "c.csv")) == EXPECTED
+
+
+def test_the_excel_csv_writer_reads_back_as_a_register(tmp_path):
+    """A register frame written by the excel-csv writer reads back to the same cents."""
+    from tests.load.test_register import EXPECTED, GOOD, HEADER, cash, scenario_with
+
+    frame = pd.DataFrame(GOOD, columns=HEADER, dtype=object)
+    text = frame_csv(frame, "excel-csv")
+    assert text.startswith("\ufeff") and ";" in text and "2000000,00" in text
+    (tmp_path / "c.csv").write_bytes(text.encode("utf-8"))
+    assert cash(scenario_with(tmp_path, "c.csv")) == EXPECTED
