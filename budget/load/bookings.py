@@ -51,6 +51,7 @@ def read_bookings(
     problems: list[Problem] = []
     warnings: list[str] = []
     seen: set[Path] = set()
+    same_file: dict[tuple[int, int], str] = {}
     for shown in paths:
         try:
             resolved = Path(shown).resolve()
@@ -62,6 +63,24 @@ def read_bookings(
             problems.append(Problem(shown, "", "is named twice", "name each actuals file once"))
             continue
         seen.add(resolved)
+        # A hard link is another name for the same file: the same device and inode.
+        try:
+            info = resolved.stat()
+            identity = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):  # worded when the file is read
+            identity = None
+        if identity is not None and identity in same_file:
+            problems.append(
+                Problem(
+                    shown,
+                    "",
+                    f"is the same file as {same_file[identity]} (a hard link), named twice",
+                    "name each actuals file once",
+                )
+            )
+            continue
+        if identity is not None:
+            same_file[identity] = shown
         part, found, warned = _read_file(scenario, shown)
         problems.extend(found)
         warnings.extend(warned)

@@ -183,3 +183,28 @@ def test_the_excel_csv_writer_reads_back_as_a_register(tmp_path):
     assert text.startswith("\ufeff") and ";" in text and "2000000,00" in text
     (tmp_path / "c.csv").write_bytes(text.encode("utf-8"))
     assert cash(scenario_with(tmp_path, "c.csv")) == EXPECTED
+
+
+def test_the_same_actuals_file_under_two_names_is_refused_once(tmp_path):
+    """Issue 20: 15.00 booked through a file and its hard link was reported as 30.00."""
+    import os
+
+    first = tmp_path / "a.csv"
+    first.write_text(
+        "date,commitment,funder,basis,amount\n2015-01-05,mki-support,VenJ,cash,15.00\n"
+    )
+    os.link(first, tmp_path / "b.csv")
+    (tmp_path / "c.csv").symlink_to(first)
+    for second in ("b.csv", "c.csv", "./a.csv"):
+        _, problems, _ = read_bookings(letter(), [str(first), str(tmp_path / second)])
+        assert len(problems) == 1, second
+        assert problems[0].file == str(tmp_path / second)
+    _, problems, _ = read_bookings(letter(), [str(first), str(tmp_path / "b.csv")])
+    assert problems[0].message == f"is the same file as {first} (a hard link), named twice"
+    result = invoke(
+        "actuals", "scenarios/letter-2014-realised.toml", "--actuals", first,
+        "--actuals", tmp_path / "b.csv",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert "a hard link" in result.output
