@@ -208,3 +208,19 @@ def test_the_same_actuals_file_under_two_names_is_refused_once(tmp_path):
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1
     assert "a hard link" in result.output
+
+
+def test_toml_date_errors_get_a_date_hint(tmp_path):
+    """Issue 20: `2025-9-15` and `2027-02-30` got the hint about quotes."""
+    from budget.load.read import read_toml
+
+    for value in ("2025-9-15", "2027-02-30", "2025-13-01"):
+        path = tmp_path / "d.toml"
+        path.write_text(f'[scenario]\nname = "x"\nas_of = {value}\n', encoding="utf-8")
+        data, problems = read_toml(path, "d.toml")
+        assert data is None and len(problems) == 1, value
+        assert problems[0].hint.startswith("write a date as YYYY-MM-DD, a real day"), value
+        result = invoke("check", path)
+        assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    path.write_text("[scenario]\nname = x\n", encoding="utf-8")
+    assert read_toml(path, "d.toml")[1][0].hint.startswith("TOML needs quotes")
