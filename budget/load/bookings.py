@@ -26,7 +26,13 @@ from budget.core.errors import Problem
 from budget.core.model import Scenario
 from budget.load import booking_cells as cells
 from budget.load.booking_cells import SHOWN, Checker, Text
-from budget.load.register import RegisterError, csv_separator, read_cells
+from budget.load.register import (
+    HEADER_ROWS,
+    RegisterError,
+    csv_separator,
+    header_row,
+    read_cells,
+)
 
 UNPLANNED = "(unplanned)"
 COLUMNS = ("date", "year", "commitment", "funder", "basis", "amount", "reference", "description")
@@ -131,9 +137,12 @@ def _read_file(
         table = read_cells(Path(shown))
     except RegisterError as exc:
         return None, [Problem(shown, "", exc.message, exc.hint)], []
-    top = next((n for n, row in enumerate(table) if any(cells.cell_text(c) for c in row)), None)
-    if top is None:
+    filled = [n for n, row in enumerate(table[:5000]) if any(cells.cell_text(c) for c in row)]
+    if not filled:
         return None, [Problem(shown, "", "is empty", "the first row names the columns")], []
+    top = header_row(
+        filled[:HEADER_ROWS], lambda n: [cells.cell_text(c) or None for c in table[n]], COLUMNS
+    )
     header = [cells.cell_text(c).lower() for c in table[top]]
     problems = _check_header(shown, header, top + 1)
     if problems:

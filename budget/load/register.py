@@ -206,6 +206,26 @@ def table_of(
     return table_of_columns(columns_of(list(table)), shown)
 
 
+HEADER_ROWS = 20  # filled rows looked at for the header (title rows may come above it)
+
+
+def header_row(rows: list[int], row_cells: Any, names: Sequence[str]) -> int:
+    """The header among the first filled `rows`: the first whose filled cells (two or
+    more) are all known column `names`, so that title rows above it are skipped; the first
+    filled row when none is (its cells are then worded as unknown columns)."""
+    for row in rows:
+        if names_only(row_cells(row), names):
+            return int(row)
+    return int(rows[0])
+
+
+def names_only(row: Sequence[Any], names: Sequence[str]) -> bool:
+    """Whether the row's filled cells are two or more, and all of them column `names`."""
+    cells = [str(c).strip().lower() for c in row if c is not None]
+    cells = [c for c in cells if c]
+    return len(cells) >= 2 and all(c in names for c in cells)
+
+
 def table_of_columns(
     cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
@@ -234,7 +254,15 @@ def table_of_columns(
         return None, [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
-    top = int(np.argmax(anything))
+    looked = np.flatnonzero(anything)[:HEADER_ROWS].tolist()
+    top = header_row(looked, lambda r: [cells[r] for cells in columns_read], COLUMNS)
+    # No row's cells are all field names: the messages say where the header was looked for.
+    searched = ""
+    if len(looked) > 1 and not names_only([c[top] for c in columns_read], COLUMNS):
+        searched = (
+            f"the header is the first row whose cells are all field names; none of rows "
+            f"{looked[0] + 1}-{looked[-1] + 1} is. "
+        )
     header = [cells[top] for cells in columns_read]
     first_number = top + 2
     columns: list[tuple[int, str]] = []
@@ -256,7 +284,7 @@ def table_of_columns(
                     shown,
                     column,
                     f"{excerpt(name)} is not a commitment field",
-                    "columns are named like the TOML fields: " + ", ".join(COLUMNS),
+                    searched + "columns are named like the TOML fields: " + ", ".join(COLUMNS),
                 )
             )
         else:

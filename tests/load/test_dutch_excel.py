@@ -224,3 +224,53 @@ def test_toml_date_errors_get_a_date_hint(tmp_path):
         assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     path.write_text("[scenario]\nname = x\n", encoding="utf-8")
     assert read_toml(path, "d.toml")[1][0].hint.startswith("TOML needs quotes")
+
+
+def test_an_xlsx_register_with_title_rows_above_the_header_reads(tmp_path):
+    """Issue 20: a title in row 1, row 3 the header: row 3 was taken for a stray cell."""
+    import openpyxl
+
+    from tests.load.test_register import EXPECTED, GOOD, HEADER, cash, scenario_with
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([None, "Register 2014, ministerie"])
+    sheet.append([])
+    sheet.append(HEADER)
+    for row in GOOD:
+        sheet.append([None if c == "" else c for c in row])
+    book.save(tmp_path / "c.xlsx")
+    assert cash(scenario_with(tmp_path, "c.xlsx")) == EXPECTED
+
+
+def test_an_xlsx_actuals_file_with_a_title_row_reads(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Boekingen 2015", None, "export"])
+    sheet.append(["date", "commitment", "funder", "basis", "amount"])
+    sheet.append([dt.date(2015, 1, 5), "mki-support", "VenJ", "cash", 15])
+    book.save(tmp_path / "a.xlsx")
+    frame, problems, _ = read_bookings(letter(), [str(tmp_path / "a.xlsx")])
+    assert problems == []
+    assert frame["amount_cents"].tolist() == [1500] and frame["row"].tolist() == [3]
+
+
+def test_without_a_header_row_the_first_row_is_worded(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("when,what\n2015-01-05,1.00\n", encoding="utf-8")
+    _, problems, _ = read_bookings(letter(), [str(path)])
+    assert problems and all(p.where.startswith("row 1") for p in problems)
+
+
+def test_a_register_without_a_header_row_says_where_it_looked(tmp_path):
+    from budget.load.register import read_table
+
+    path = tmp_path / "r.csv"
+    path.write_text("Register,2014\nid,colour\nmki,red\n", encoding="utf-8")
+    _, problems = read_table(path, "r.csv")
+    assert problems[0].where == "row 1, column 'register'"
+    assert problems[0].hint.startswith(
+        "the header is the first row whose cells are all field names; none of rows 1-3 is."
+    )
