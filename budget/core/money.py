@@ -22,7 +22,8 @@ from budget.core.errors import excerpt
 INT64_MAX = 2**63 - 1
 CENTS_MAX = INT64_MAX
 
-_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<whole>\d+)(?:\.(?P<frac>\d*))?$")
+# ASCII digits only: "1_000", Arabic-Indic "٣" and full-width "３" are not amounts.
+_AMOUNT = re.compile(r"^(?P<sign>[+-]?)(?P<whole>[0-9]+)(?:\.(?P<frac>[0-9]*))?$")
 
 IntArray = npt.NDArray[np.int64]
 
@@ -57,17 +58,17 @@ def parse_cents(value: object, *, allow_negative: bool = False) -> int:
     elif isinstance(value, Decimal):
         cents = _decimal_to_cents(value, str(value))
     elif isinstance(value, str):
-        text = value.strip().replace("_", "")
+        text = value.strip()
         match = _AMOUNT.match(text) if len(text) <= LONGEST_TEXT else None
         if match is None and len(text) > LONGEST_TEXT:
             # int() refuses more than 4,300 digits; nothing this long is an amount anyway.
-            digits = re.fullmatch(r"[+-]?\d+(\.\d*)?", text[:LONGEST_TEXT])
+            digits = re.fullmatch(r"[+-]?[0-9]+(\.[0-9]*)?", text[:LONGEST_TEXT])
             raise MoneyError(
                 f"{excerpt(value)} is {'too large' if digits else 'not an amount'}",
                 TOO_LARGE_HINT if digits else 'write e.g. "67600.00" or 67600',
             )
         if match is None:
-            if re.match(r"^[+-]?\d{1,3}([,.]\d{3})+([.,]\d{1,2})?$", text):
+            if re.match(r"^[+-]?[0-9]{1,3}([,.][0-9]{3})+([.,][0-9]{1,2})?$", text):
                 raise MoneyError(
                     f"{excerpt(value)} has thousands separators",
                     'write the amount without them, with a point for cents: "67600.00"',
@@ -327,7 +328,7 @@ def _remainder_rank(rem: IntArray) -> IntArray:
 
 # --- shares ---------------------------------------------------------------------------
 
-_SHARE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?:/\s*(?P<den>\d+(?:\.\d+)?)\s*)?$")
+_SHARE = re.compile(r"^\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?:/\s*(?P<den>[0-9]+(?:\.[0-9]+)?)\s*)?$")
 
 
 def parse_share(value: object) -> Fraction:

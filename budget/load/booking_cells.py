@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from budget.core.fields import YEAR_MAX, YEAR_MIN
 from budget.core.model import BASES, Basis
 from budget.core.money import MoneyError, parse_cents
 from budget.core.periods import FiscalCalendar
+from budget.load import dutch
 from budget.load.register import column_letters
 
 # At most this many lines per column and kind of problem; then one line counts the rest.
@@ -98,10 +100,36 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
+COMMA_HINT = "write amounts as 1234,56 or 1.234,56"
+
+
+def comma_amounts(check: Checker, amounts: Text) -> Text:
+    """A `;`-separated file's amount column as plain amounts ("1.234,56" -> "1234.56"),
+    on whole columns; a filled cell of any other form is reported, naming the separator."""
+    plain, fits = dutch.point_amounts(amounts)
+    check.report(
+        ~fits & (amounts != ""),
+        "amount",
+        lambda i: f"{amounts[i]!r} is not an amount: in a ';'-separated file write 1234,56",
+        f"{COMMA_HINT} (a decimal comma; points only between thousands)",
+    )
+    # A reported cell reads as 0 here, so that it is not reported again.
+    return np.where(fits, plain, np.where(amounts == "", "", "0")).astype(object)
+
+
 def dates_and_years(
-    check: Checker, dates: Text, names: Text, calendar: FiscalCalendar, column: str
+    check: Checker,
+    dates: Text,
+    names: Text,
+    calendar: FiscalCalendar,
+    column: str,
+    day_first: bool = False,
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]:
-    """Each booking's date (NaT when only a year is given) and fiscal year."""
+    """Each booking's date (NaT when only a year is given) and fiscal year; with
+    `day_first` (a `;`-separated file), DD-MM-YYYY dates too."""
+    written = dates
+    if day_first:
+        dates = dutch.iso_dates(dates)
     given = dates != ""
     shaped = (code_points(dates) != 0).sum(axis=1) == 10
     wanted = dates.copy()
@@ -111,8 +139,11 @@ def dates_and_years(
     check.report(
         given & np.isnat(days),
         "date",
-        lambda i: f"{dates[i]!r} is not a date",
-        "write dates as YYYY-MM-DD, e.g. 2015-03-31",
+        lambda i: f"{written[i]!r} is not a date",
+        "write dates as YYYY-MM-DD (or DD-MM-YYYY in a ';'-separated file), a real day, "
+        "e.g. 2015-03-31"
+        if day_first
+        else "write dates as YYYY-MM-DD, e.g. 2015-03-31",
     )
     calendar_year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     out_of_range = ~np.isnat(days) & ((calendar_year < YEAR_MIN) | (calendar_year > YEAR_MAX))
@@ -162,7 +193,7 @@ def dates_and_years(
     return days, years
 
 
-def amounts(check: Checker, amounts: Text) -> npt.NDArray[np.int64]:
+def amounts(check: Checker, amounts: Text, separator: str = ",") -> npt.NDArray[np.int64]:
     """Exact cents. Plain amounts (digits, an optional sign and point, at most two
     decimals) are read on arrays; anything else goes through parse_cents, the one amount
     parser, which accepts it or says what is wrong."""
@@ -177,6 +208,12 @@ def amounts(check: Checker, amounts: Text) -> npt.NDArray[np.int64]:
             cents[i] = parse_cents(text, allow_negative=True)
         except MoneyError as exc:
             messages[i] = (exc.message, exc.hint)
+            if separator == "," and re.fullmatch(dutch.COMMA_AMOUNT, text) and "," in text:
+                point = text.replace(".", "").replace(",", ".")
+                messages[i] = (
+                    f"{text!r} is not an amount: in a ','-separated file write {point}",
+                    "a decimal point and no thousands separators; or save the file with ';'",
+                )
     if messages:
         bad = np.zeros(len(amounts), dtype=bool)
         bad[list(messages)] = True

@@ -26,7 +26,13 @@ from budget.core.errors import Problem
 from budget.core.model import Scenario
 from budget.load import booking_cells as cells
 from budget.load.booking_cells import SHOWN, Checker, Text
-from budget.load.register import RegisterError, read_cells
+from budget.load.register import (
+    HEADER_ROWS,
+    RegisterError,
+    csv_separator,
+    header_row,
+    read_cells,
+)
 
 UNPLANNED = "(unplanned)"
 COLUMNS = ("date", "year", "commitment", "funder", "basis", "amount", "reference", "description")
@@ -51,6 +57,7 @@ def read_bookings(
     problems: list[Problem] = []
     warnings: list[str] = []
     seen: set[Path] = set()
+    same_file: dict[tuple[int, int], str] = {}
     for shown in paths:
         try:
             resolved = Path(shown).resolve()
@@ -62,6 +69,24 @@ def read_bookings(
             problems.append(Problem(shown, "", "is named twice", "name each actuals file once"))
             continue
         seen.add(resolved)
+        # A hard link is another name for the same file: the same device and inode.
+        try:
+            info = resolved.stat()
+            identity = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):  # worded when the file is read
+            identity = None
+        if identity is not None and identity in same_file:
+            problems.append(
+                Problem(
+                    shown,
+                    "",
+                    f"is the same file as {same_file[identity]} (a hard link), named twice",
+                    "name each actuals file once",
+                )
+            )
+            continue
+        if identity is not None:
+            same_file[identity] = shown
         part, found, warned = _read_file(scenario, shown)
         problems.extend(found)
         warnings.extend(warned)
@@ -112,9 +137,12 @@ def _read_file(
         table = read_cells(Path(shown))
     except RegisterError as exc:
         return None, [Problem(shown, "", exc.message, exc.hint)], []
-    top = next((n for n, row in enumerate(table) if any(cells.cell_text(c) for c in row)), None)
-    if top is None:
+    filled = [n for n, row in enumerate(table[:5000]) if any(cells.cell_text(c) for c in row)]
+    if not filled:
         return None, [Problem(shown, "", "is empty", "the first row names the columns")], []
+    top = header_row(
+        filled[:HEADER_ROWS], lambda n: [cells.cell_text(c) or None for c in table[n]], COLUMNS
+    )
     header = [cells.cell_text(c).lower() for c in table[top]]
     problems = _check_header(shown, header, top + 1)
     if problems:
@@ -144,10 +172,19 @@ def _read_file(
         return text[:, index[name]] if name in index else np.full(len(text), "", dtype=object)
 
     date_column = "date" if "date" in index else "year"
+    separator = _separator(Path(shown))
     days, years = cells.dates_and_years(
-        check, column("date"), column("year"), scenario.calendar, date_column
+        check,
+        column("date"),
+        column("year"),
+        scenario.calendar,
+        date_column,
+        day_first=separator == ";",
     )
-    cents = cells.amounts(check, column("amount"))
+    written_amounts = column("amount")
+    if separator == ";":
+        written_amounts = cells.comma_amounts(check, written_amounts)
+    cents = cells.amounts(check, written_amounts, separator or ",")
     funders = cells.known(check, column("funder"), "funder", list(scenario.funders))
     basis = cells.basis_of(check, column("basis"))
     written = column("commitment")
@@ -171,6 +208,16 @@ def _read_file(
         "description": column("description"),
     }
     return part, [], warnings
+
+
+def _separator(path: Path) -> str:
+    """The field separator of a CSV file ("" for a spreadsheet)."""
+    if path.suffix.lower() != ".csv":
+        return ""
+    try:
+        return csv_separator(path)
+    except OSError:  # read a moment ago; if it is gone now, read it as ','
+        return ","
 
 
 def _check_header(shown: str, header: list[str], row: int) -> list[Problem]:

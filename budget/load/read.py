@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import tomllib
@@ -129,7 +130,9 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         hint = ""
-        if "Invalid" in message or "Expected" in message:
+        if _date_at(text, message):
+            hint = "write a date as YYYY-MM-DD, a real day, without quotes: start = 2025-09-15"
+        elif "Invalid" in message or "Expected" in message:
             hint = 'TOML needs quotes around text and amounts: cap = "67600.00"'
         return fail(f"is not valid TOML: {message}", hint)
     except RecursionError:
@@ -141,3 +144,18 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
             "has a number with more digits than can be read (over 4,300)",
             "amounts and years have a few digits; check for a typing error",
         )
+
+
+_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_DATE_VALUE = re.compile(r"=\s*[0-9]{1,4}-[0-9]{1,2}-[0-9]{1,2}(?![0-9-])")
+
+
+def _date_at(text: str, message: str) -> bool:
+    """Whether the line the TOML error names holds a value shaped like a date
+    (2025-9-15, 2027-02-30): such errors get a hint about dates, not about quotes."""
+    found = _LINE.search(message)
+    if found is None or ("Invalid" not in message and "Expected" not in message):
+        return False
+    lines = text.splitlines()
+    number = int(found[1])
+    return 1 <= number <= len(lines) and bool(_DATE_VALUE.search(lines[number - 1]))

@@ -115,9 +115,41 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     try:
         suffix = _checked(path, "register")
         read = _read_csv if suffix == ".csv" else _read_xlsx
-        return table_of_columns(read(path, Cleaner()), shown, cleaned=True)
+        table, problems = table_of_columns(read(path, Cleaner()), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
+    if table is not None and suffix == ".csv" and _semicolons(path):
+        _read_dutch(table)
+    return table, problems
+
+
+# The amount and date columns of a register (as budget.load.columns reads them).
+DUTCH_AMOUNTS = ("amount", "cap", "shortfall", "total", "total_cap")
+DUTCH_DATES = ("start", "end")
+
+
+def _semicolons(path: Path) -> bool:
+    try:
+        return csv_separator(path) == ";"
+    except OSError:  # read a moment ago; gone now: read it as ','
+        return False
+
+
+def _read_dutch(table: RegisterTable) -> None:
+    """A `;`-separated register's amounts and dates as Dutch Excel writes them
+    ("1.234,56", "15-01-2026") turned into plain ones, column by column; any other cell
+    stays as it is for the field reader to accept or word."""
+    from budget.load import dutch
+
+    for name in DUTCH_AMOUNTS:
+        if name in table.columns:
+            plain, _ = dutch.point_amounts(table.columns[name])
+            table.columns[name] = plain.tolist()
+    for name in DUTCH_DATES:
+        if name in table.columns:
+            table.columns[name] = dutch.iso_dates(table.columns[name]).tolist()
+    if "advance" in table.columns:
+        table.columns["advance"] = dutch.point_shares(table.columns["advance"]).tolist()
 
 
 # How a file that cannot be read is named: (what it is not, its hint, the size phrase, the
@@ -174,6 +206,26 @@ def table_of(
     return table_of_columns(columns_of(list(table)), shown)
 
 
+HEADER_ROWS = 20  # filled rows looked at for the header (title rows may come above it)
+
+
+def header_row(rows: list[int], row_cells: Any, names: Sequence[str]) -> int:
+    """The header among the first filled `rows`: the first whose filled cells (two or
+    more) are all known column `names`, so that title rows above it are skipped; the first
+    filled row when none is (its cells are then worded as unknown columns)."""
+    for row in rows:
+        if names_only(row_cells(row), names):
+            return int(row)
+    return int(rows[0])
+
+
+def names_only(row: Sequence[Any], names: Sequence[str]) -> bool:
+    """Whether the row's filled cells are two or more, and all of them column `names`."""
+    cells = [str(c).strip().lower() for c in row if c is not None]
+    cells = [c for c in cells if c]
+    return len(cells) >= 2 and all(c in names for c in cells)
+
+
 def table_of_columns(
     cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
@@ -202,7 +254,15 @@ def table_of_columns(
         return None, [
             Problem(shown, "", "is empty", "the first row names the columns: id, kind, ...")
         ]
-    top = int(np.argmax(anything))
+    looked = np.flatnonzero(anything)[:HEADER_ROWS].tolist()
+    top = header_row(looked, lambda r: [cells[r] for cells in columns_read], COLUMNS)
+    # No row's cells are all field names: the messages say where the header was looked for.
+    searched = ""
+    if len(looked) > 1 and not names_only([c[top] for c in columns_read], COLUMNS):
+        searched = (
+            f"the header is the first row whose cells are all field names; none of rows "
+            f"{looked[0] + 1}-{looked[-1] + 1} is. "
+        )
     header = [cells[top] for cells in columns_read]
     first_number = top + 2
     columns: list[tuple[int, str]] = []
@@ -224,7 +284,7 @@ def table_of_columns(
                     shown,
                     column,
                     f"{excerpt(name)} is not a commitment field",
-                    "columns are named like the TOML fields: " + ", ".join(COLUMNS),
+                    searched + "columns are named like the TOML fields: " + ", ".join(COLUMNS),
                 )
             )
         else:
@@ -522,17 +582,21 @@ def column_letters(index: int) -> str:
 CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
 
 
+def csv_separator(path: Path) -> str:
+    """The CSV file's field separator: `;` when its first line has a semicolon and no
+    comma (Excel in many European locales saves CSV so), else `,`. Raises OSError."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    # A file of only a byte-order mark has no first line.
+    first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
+    return ";" if first and "," not in first and ";" in first else ","
+
+
 def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
     it is read (so that a large file's raw cells are never all held at once)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-        # A file of only a byte-order mark has no first line.
-        first = next(iter(head.decode("utf-8-sig", errors="replace").splitlines()), "")
-        # Excel in many European locales saves CSV with semicolons; take them when the
-        # header has no comma at all.
-        sep = ";" if first and "," not in first and ";" in first else ","
+        sep = csv_separator(path)
         columns: list[list[Any]] = []
         with pd.read_csv(
             path,

@@ -34,7 +34,6 @@ from tests.reference import largest_remainder
         ("67600", 6_760_000),
         (67600, 6_760_000),
         ("0.5", 50),
-        ("1_000.05", 100_005),
         (" 12.3 ", 1230),
         (Decimal("2.10"), 210),
         ("0", 0),
@@ -57,6 +56,13 @@ def test_parse_cents_accepts(text, cents):
         ("-5", "negative"),
         (str(INT64_MAX), "too large"),
         (Decimal("1.001"), "more than two decimals"),
+        # issue 20: only ASCII digits are amounts.
+        ("1_000", "not an amount"),
+        ("1_000.05", "not an amount"),
+        ("\u0663", "not an amount"),  # Arabic-Indic three
+        ("\u0661\u0662.\u0663\u0664", "not an amount"),
+        ("\uff11\uff10\uff10", "not an amount"),  # full-width 100
+        ("\u0967\u0966", "not an amount"),  # Devanagari 10
     ],
 )
 def test_parse_cents_refuses(value, fragment):
