@@ -42,7 +42,7 @@ from budget.reports.budget_tables import cash_shift_notes
     default="plain",
     show_default=True,
     help="With --thousands: plain rounds each amount by itself; controlled (which implies "
-    "--thousands) rounds each column so that the rows add up to the rounded total.",
+    "--thousands) rounds so that every row and every column adds up to its rounded total.",
 )
 @strict_option()
 def run(
