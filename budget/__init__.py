@@ -10,20 +10,55 @@ categorical text, int64 `year` and `*_cents`, the scenario's facts in `df.attrs`
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from budget.core.errors import InputError, Problem
-from budget.core.model import Scenario
-from budget.load import load_scenario, read_scenario
-from budget.reports.frames import (
-    actuals_frame,
-    compare,
-    forecast_rows,
-    indicators,
-    plan_vs_actual,
-    project,
-    simulate,
-)
+if TYPE_CHECKING:
+    from budget.core.errors import InputError, Problem
+    from budget.core.model import Scenario
+    from budget.load import load_scenario, read_scenario
+    from budget.reports.frames import (
+        actuals_frame,
+        compare,
+        forecast_rows,
+        indicators,
+        plan_vs_actual,
+        project,
+        simulate,
+    )
+
+# The public names, imported when first used (PEP 562): `budget --help` and the console
+# script's signal handlers must not wait for pandas (see budget/cli/group.py).
+_LAZY = {
+    "InputError": "budget.core.errors",
+    "Problem": "budget.core.errors",
+    "Scenario": "budget.core.model",
+    "load_scenario": "budget.load",
+    "read_scenario": "budget.load",
+    **dict.fromkeys(
+        (
+            "actuals_frame",
+            "compare",
+            "forecast_rows",
+            "indicators",
+            "plan_vs_actual",
+            "project",
+            "simulate",
+        ),
+        "budget.reports.frames",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'budget' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,5 @@
-"""budget check (a search of the uncertain inputs for a ceiling breach) and budget validate."""
+"""budget check: a search of the uncertain inputs for a ceiling breach (budget validate is
+in budget.cli.validate)."""
 
 from __future__ import annotations
 
@@ -6,32 +7,47 @@ import sys
 
 import click
 
-from budget.cli.common import BREACH_FOUND, fail, load_or_fail, scenario_argument
+from budget.cli.common import BREACH_FOUND, load_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
-from budget.core.errors import Problem
 from budget.engine.limits import check_rows
 from budget.engine.projection import project
-from budget.load import read_scenario
-from budget.uncertainty.search import DEFAULT_EXAMPLES
+from budget.uncertainty.search import DEFAULT_EXAMPLES, DEFAULT_MAX_TIME, MAX_EXAMPLES
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """--max-time's value, which click's FloatRange lets through as NaN."""
+    if value != value:
+        raise click.BadParameter("nan is not a number of seconds", ctx, param)
+    return value
 
 
 @click.command()
 @scenario_argument()
 @click.option(
     "--examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_EXAMPLES),
     default=DEFAULT_EXAMPLES,
     show_default=True,
     help="How many combinations of uncertain inputs to try.",
 )
-def check(scenario: str, examples: int) -> None:
+@click.option(
+    "--max-time",
+    type=click.FloatRange(min=0, min_open=True, max=24 * 3600),
+    default=DEFAULT_MAX_TIME,
+    show_default=True,
+    metavar="SECONDS",
+    callback=_a_number,
+    help="Stop the search after this many seconds (wall clock), and say so.",
+)
+def check(scenario: str, examples: int, max_time: float) -> None:
     """Check SCENARIO's limits: the projection, then a search of the uncertain inputs.
 
     First the central projection is checked against every limit. Then hypothesis searches
     the uncertain inputs, each within its range (uniform, triangular: low to high; normal:
     mean +- 6 sd, cut at zero; choice: its values), for a combination that breaches a
     limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
-    The search is deterministic: the same scenario and --examples give the same answer.
+    The search is deterministic: the same scenario and --examples give the same answer,
+    unless --max-time stops it first (the line then says so, with the best found so far).
     """
     # imported here: start-up time (the search loads hypothesis)
     from budget.render.uncertainty_text import breach_line, search_text
@@ -58,38 +74,7 @@ def check(scenario: str, examples: int) -> None:
         f"The central projection is within {'its' if count == 1 else 'all'} {count} "
         f"limit{'s' if count != 1 else ''}."
     )
-    found = search(loaded, examples)
+    found = search(loaded, examples, max_time)
     click.echo(search_text(found, examples))
     if found.counterexample:
         sys.exit(BREACH_FOUND)
-
-
-@click.command()
-@click.argument(
-    "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
-)
-def validate(scenarios: tuple[str, ...]) -> None:
-    """Check SCENARIOS without projecting them; list every problem found."""
-    if scenarios.count("-") > 1:
-        raise click.UsageError("standard input (-) can be read only once")
-    problems: list[Problem] = []
-    for path in scenarios:
-        scenario, found = read_scenario(path)
-        problems.extend(found)
-        if scenario is not None and scenario.actuals:
-            # imported here: start-up time (only scenarios with actuals read bookings)
-            from budget.load.bookings import read_bookings
-
-            _, found, warnings = read_bookings(scenario, scenario.actuals)
-            problems.extend(found)
-            for line in warnings:
-                click.echo(line, err=True)
-            if found:
-                continue
-        if scenario is not None:
-            click.echo(
-                f"{path}: ok ({len(scenario.commitments)} commitments, "
-                f"{scenario.first_year}-{scenario.last_year})"
-            )
-    if problems:
-        fail(problems)

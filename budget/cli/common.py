@@ -17,6 +17,11 @@ from budget.cli.outputs import (
     text_for_file,
     write_text_output,
 )
+from budget.cli.status import BREACH_FOUND as BREACH_FOUND
+from budget.cli.status import INTERNAL_ERROR as INTERNAL_ERROR
+from budget.cli.status import INTERRUPTED as INTERRUPTED
+from budget.cli.status import INVALID_INPUT as INVALID_INPUT
+from budget.cli.status import WRONG_USAGE as WRONG_USAGE
 from budget.core.errors import InputError, Problem
 from budget.core.model import ByYear, Dist, Scenario
 from budget.core.money import format_euros_grouped
@@ -29,7 +34,6 @@ from budget.render.present import workbook_progress
 from budget.render.text import with_conventions, with_euros
 
 FORMATS = click.Choice([f.value for f in Format])
-INVALID_INPUT, WRONG_USAGE, BREACH_FOUND, INTERNAL_ERROR, INTERRUPTED = 1, 2, 3, 70, 130
 
 
 def fail(problems: list[Problem]) -> NoReturn:

@@ -8,21 +8,51 @@ Each command is one module of budget/cli/.
 
 from __future__ import annotations
 
+# The console script's first instructions: Ctrl-C and SIGTERM during start-up (importing
+# click, and a command's pandas and numpy, takes up to a second) end with one line and
+# the documented status, never a traceback. No output file exists yet, so the process
+# exits at once. main() then installs the handlers a running command uses.
 import os
 import signal
 import sys
-from typing import Any
 
-import click
+_STARTUP_LINES: dict[int, tuple[bytes, int]] = {
+    signal.SIGINT: (b"budget: interrupted while starting; nothing was written\n", 130),
+    signal.SIGTERM: (b"budget: terminated (SIGTERM) while starting; nothing was written\n", 143),
+}
 
-import budget
-from budget.cli import actuals, check, compare, explain, export, indicators, init, run
-from budget.cli import budget_round as round_command  # the budget round (issue 22)
-from budget.cli import simulate as simulate_command
-from budget.cli import tables as tables_command  # the budget round (issue 22)
-from budget.cli.common import INTERNAL_ERROR, INTERRUPTED
-from budget.core.terminal import escaping_streams, one_line
-from budget.render.atomic import Terminated, raise_terminated
+
+def _startup_signal(signum: int, frame: object) -> None:
+    line, code = _STARTUP_LINES[signum]
+    try:
+        os.write(2, line)
+    finally:
+        os._exit(code)
+
+
+def _startup_handlers() -> dict[int, object]:
+    """Install the start-up handlers (main thread only); the handlers they replace."""
+    previous: dict[int, object] = {}
+    try:
+        for signum in _STARTUP_LINES:
+            previous[signum] = signal.signal(signum, _startup_signal)
+    except ValueError:  # not the main thread (imported by a worker): leave signals alone
+        pass
+    return previous
+
+
+_PREVIOUS_HANDLERS = _startup_handlers()
+
+import importlib  # noqa: E402
+from collections.abc import Iterator, MutableMapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+import click  # noqa: E402
+
+import budget  # noqa: E402  (light: its public names are imported when first used)
+from budget.cli.status import INTERNAL_ERROR, INTERRUPTED  # noqa: E402
+from budget.core.terminal import escaping_streams, one_line  # noqa: E402
+from budget.render.atomic import Terminated, raise_terminated  # noqa: E402
 
 
 class BudgetGroup(click.Group):
@@ -97,27 +127,146 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.color = True  # click would strip ESC sequences from data on a pipe (CSV, JSON)
 
 
-for command in (
-    run.run,
-    compare.compare,
-    simulate_command.simulate,
-    check.check,
-    check.validate,
-    explain.explain,
-    export.export,
-    actuals.actuals,
-    indicators.indicators,
-    init.init,
-):
-    cli.add_command(command)
-for command in (tables_command.tables, round_command.round_command):  # the budget round (issue 22)
-    cli.add_command(command)
+# Each command's module is imported when the command runs (or its help is shown), so that
+# `budget --help`, init, validate and explain do not import what they do not use. The
+# summaries are the first paragraph of each command's help, for `budget --help` without
+# importing every command; tests/cli/test_startup.py checks them against the commands.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "actuals": (
+        "budget.cli.actuals",
+        "actuals",
+        "Plan against actual: what was booked, the variance, and the forecast per year.",
+    ),
+    "check": (
+        "budget.cli.check",
+        "check",
+        "Check SCENARIO's limits: the projection, then a search of the uncertain inputs.",
+    ),
+    "compare": (
+        "budget.cli.compare",
+        "compare",
+        "Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.",
+    ),
+    "explain": (
+        "budget.cli.explain",
+        "explain",
+        "Explain how each amount of COMMITMENT in SCENARIO was computed, step by step.",
+    ),
+    "export": (
+        "budget.cli.export",
+        "export",
+        "Publish SCENARIO as open data: IATI activities or a Fiscal Data Package.",
+    ),
+    "indicators": (
+        "budget.cli.indicators",
+        "indicators",
+        "Performance indicators: targets against what was achieved, per year.",
+    ),
+    "init": (
+        "budget.cli.init",
+        "init",
+        "Write a commented starter scenario to FILE (default scenario.toml; - for stdout).",
+    ),
+    "round": (
+        "budget.cli.budget_round",
+        "round_command",
+        "The budget round of VERSIONS (V0.toml V1.toml ...), each extending the one before: "
+        "per chapter and article, each version's stand in year T, the mutations between them "
+        "and their effect on T+1 .. T+4, and the list of mutations with their reasons.",
+    ),
+    "run": (
+        "budget.cli.run",
+        "run",
+        "Project SCENARIO (default: the bundled 2014 example) and print the overview.",
+    ),
+    "simulate": (
+        "budget.cli.simulate",
+        "simulate",
+        "Monte Carlo: draw every uncertain input DRAWS times and project each draw.",
+    ),
+    "tables": (
+        "budget.cli.tables",
+        "tables",
+        "The RBV 1.33d tables of SCENARIO: Verplichtingen, Uitgaven by instrument and scheme, "
+        "and Ontvangsten for T-1 .. T+4, in thousands, per chapter (funder) and article, with "
+        "the part of year T's Uitgaven that is legally committed.",
+    ),
+    "validate": (
+        "budget.cli.validate",
+        "validate",
+        "Check SCENARIOS without projecting them; list every problem found.",
+    ),
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name, each imported from its module when first asked for;
+    iterating gives the names without importing any."""
+
+    def __init__(self, table: dict[str, tuple[str, str, str]]) -> None:
+        self.table = table
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        found = self.loaded.get(name)
+        if found is None:
+            if name not in self.table:
+                raise KeyError(name)
+            module, attribute, _ = self.table[name]
+            found = self.loaded[name] = getattr(importlib.import_module(module), attribute)
+        return found
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.loaded.pop(name, None)
+        self.table.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self.table, *self.loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self.table) | set(self.loaded))
+
+    def summary(self, name: str) -> str | None:
+        """The command's summary, without importing it when it is not loaded yet."""
+        if name in self.loaded or name not in self.table:
+            return None
+        return self.table[name][2]
+
+
+def _format_commands(self: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """click.Group.format_commands, with the summaries of commands not imported yet."""
+    commands = self.commands
+    names = self.list_commands(ctx)
+    if not names:
+        return
+    limit = formatter.width - 6 - max(len(name) for name in names)
+    rows = []
+    for name in names:
+        summary = commands.summary(name) if isinstance(commands, LazyCommands) else None
+        if summary is not None:
+            rows.append((name, click.utils.make_default_short_help(summary, limit)))
+            continue
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            continue
+        rows.append((name, command.get_short_help_str(limit)))
+    if rows:
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+BudgetGroup.format_commands = _format_commands  # type: ignore[method-assign]
+cli.commands = LazyCommands(dict(COMMANDS))
 
 
 def main() -> None:
     """The console script: exit statuses as documented; never a traceback for the user
     unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130, SIGTERM 143."""
     signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from now
     try:
         code = cli.main(standalone_mode=False)
     except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
@@ -138,3 +287,8 @@ def main() -> None:
         click.echo(internal_error_line(exc), err=True)
         sys.exit(INTERNAL_ERROR)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# Imported as a library (tests, another program): the start-up handlers go again.
+for _signum, _handler in _PREVIOUS_HANDLERS.items():
+    signal.signal(_signum, _handler)  # type: ignore[arg-type]

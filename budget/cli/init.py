@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from budget.cli.common import fail
-from budget.cli.outputs import STARTER, write_new_file
+from budget.cli.newfile import STARTER, write_new_file
+from budget.cli.status import INVALID_INPUT
 
 
 @click.command()
@@ -24,6 +24,7 @@ def init(file: str) -> None:
         click.echo(text, nl=False)
         return
     problem = write_new_file(Path(file), text)
-    if problem is not None:
-        fail([problem])
+    if problem is not None:  # as budget.cli.common.fail, without importing the engine
+        click.echo(str(problem), err=True)
+        raise SystemExit(INVALID_INPUT)
     click.echo(f"Wrote {file}; run it with: budget run {file}", err=True)

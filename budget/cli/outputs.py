@@ -11,10 +11,7 @@ an input of the scenario (budget.render.workbook.save).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +19,11 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from budget.cli.newfile import STARTER as STARTER
+from budget.cli.newfile import write_new_file as write_new_file
 from budget.core.errors import Problem
 from budget.render.formats import FORMATS, ROWS, Format, file_extensions, file_format, laid_out
 
-STARTER = Path(__file__).parent.parent / "data" / "starter.toml"
 EXTENSIONS = {".xlsx": "xlsx", **file_extensions()}
 # What a command prints or writes: per format, a function that gives the text.
 Shown = Mapping[Format, Callable[[], str]]
@@ -130,34 +128,3 @@ def text_for_file(output: Output, fmt: str, shown: Shown) -> str:
     """The text a .csv or .json target gets: the format written to its extension (the
     chosen one when it writes there, as excel-csv on a .csv target; see `file_format`)."""
     return shown[file_format("." + output.kind, Format(fmt))]()
-
-
-def write_new_file(path: Path, text: str) -> Problem | None:
-    """Write `text` to `path`, which must not exist yet; atomically (a temporary file beside
-    it, linked to its name, which fails if the name was taken meanwhile). A problem when
-    refused or not written, else None."""
-    shown = str(path)
-    if path.exists() or path.is_symlink():
-        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
-    if not path.parent.is_dir():
-        return Problem(shown, "", f"the folder {str(path.parent)!r} does not exist")
-    try:
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as exc:
-        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
-    temporary = Path(name)
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.link(temporary, path)
-    except FileExistsError:
-        return Problem(shown, "", "already exists; refusing to overwrite it", "name a new file")
-    except OSError as exc:
-        return Problem(shown, "", f"cannot be written ({exc.strerror or exc})")
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-    return None

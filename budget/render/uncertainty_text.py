@@ -188,6 +188,8 @@ def counterexample_lines(inputs: Sequence[Input]) -> list[str]:
 
 
 def search_text(found: Found, examples: int) -> str:
+    if found.stopped:
+        return _stopped_text(found, examples)
     if found.counterexample:
         return "\n".join(
             [
@@ -204,6 +206,27 @@ def search_text(found: Found, examples: int) -> str:
     return (
         f"Searched {found.inputs:,} uncertain inputs within their ranges: "
         f"{_count(found.searched)} tried (--examples {examples}), none breaches a limit."
+    )
+
+
+def _stopped_text(found: Found, examples: int) -> str:
+    """A search that --max-time stopped: what it did in the time, and the last breach."""
+    stopped = f"stopped after {found.stopped:g} seconds (--max-time)"
+    if found.counterexample:
+        return "\n".join(
+            [
+                f"Found inputs that breach a limit after searching {_count(found.searched)} "
+                f"(of at most {examples:,}; --examples); the search {stopped} before "
+                "shrinking them to the smallest:",
+                *counterexample_lines(found.counterexample),
+                "With these inputs:",
+                *(f"  {breach_line(b)}" for b in found.breaches),
+            ]
+        )
+    return (
+        f"Searched {found.inputs:,} uncertain inputs within their ranges: "
+        f"{_count(found.tried)} tried of {examples:,} (--examples), none breaches a limit; "
+        f"the search {stopped}, so this is not the whole search: allow more time to finish it."
     )
 
 

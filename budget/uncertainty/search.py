@@ -20,6 +20,7 @@ Caps cannot be breached (the engine applies them); only limits are searched.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
     from hypothesis import strategies as st
 
 DEFAULT_EXAMPLES = 1000
+MAX_EXAMPLES = 1_000_000  # --examples at most (a bound: hypothesis keeps every example's record)
+DEFAULT_MAX_TIME = 120.0  # seconds of search (wall clock) before `check` stops and says so
 DIRECT_LIMIT = 1000  # inputs searched one by one (then by levels); above, by levels only
 PERMILLE = 1000
 
@@ -75,6 +78,9 @@ class Found:
     counterexample: tuple[Input, ...] = ()
     breaches: tuple[LimitYear, ...] = ()
     shrink_steps: int = 0
+    # The seconds allowed (max_time) when the search was stopped by them, else 0: the
+    # counterexample, if any, is then the last breach found, maybe not the smallest.
+    stopped: float = 0.0
 
     @property
     def searched(self) -> int:
@@ -171,8 +177,17 @@ class _Space:
         return tuple(out)
 
 
-def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
-    """Search the uncertain inputs for a limit breach (see the module docstring)."""
+class _OutOfTime(BaseException):
+    """Raised inside hypothesis's search when max_time is up (a BaseException, so that
+    hypothesis passes it on at once instead of shrinking it as a failure)."""
+
+
+def search(
+    scenario: Scenario, examples: int = DEFAULT_EXAMPLES, max_time: float = DEFAULT_MAX_TIME
+) -> Found:
+    """Search the uncertain inputs for a limit breach (see the module docstring), for at
+    most `max_time` seconds (wall clock; the compilation of the plan included)."""
+    deadline = time.monotonic() + max_time
     # imported here: start-up time (hypothesis is slow to import; only `check` searches)
     from hypothesis import HealthCheck, Phase, Verbosity, find, settings, target
     from hypothesis import strategies as st
@@ -206,14 +221,19 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
 
     tried = 0
     first_breach = 0  # the count of combinations tried when the first breach was found
+    last: list[tuple[int, ...]] = []  # the last breaching combination (when time is up)
 
     def breaches_a_limit(values: tuple[int, ...]) -> bool:
         nonlocal tried, first_breach
+        if time.monotonic() > deadline:
+            raise _OutOfTime
         tried += 1
         breaches, score = space.evaluate(values)
         target(score, label="largest excess over a ceiling")
         if breaches and not first_breach:
             first_breach = tried
+        if breaches:
+            last[:] = [values]
         return bool(breaches)
 
     for strategy, allowed in rounds:
@@ -232,6 +252,19 @@ def search(scenario: Scenario, examples: int = DEFAULT_EXAMPLES) -> Found:
             values = find(strategy, breaches_a_limit, settings=config)
         except (NoSuchExample, Unsatisfiable):
             continue
+        except _OutOfTime:
+            if not last:
+                return Found(len(space.cells), tried, stopped=max_time)
+            values = last[0]
+            breaches, _ = space.evaluate(values)
+            return Found(
+                len(space.cells),
+                tried,
+                space.inputs(values),
+                tuple(breaches),
+                shrink_steps=tried - first_breach,
+                stopped=max_time,
+            )
         breaches, _ = space.evaluate(values)
         return Found(
             len(space.cells),

@@ -271,3 +271,27 @@ def test_libreoffice_reads_the_uncertainty_sheet_and_its_charts(tmp_path):
     theirs = load_workbook(converted)["Uncertainty"]
     assert [[c.value for c in r] for r in theirs.iter_rows()][: len(ours)] == ours
     assert len(load_workbook(converted)["Uncertainty charts"]._charts) == 3  # VenJ, VWS, BZ
+
+
+# --- check's bounds (issue 21) ----------------------------------------------------------
+
+
+def test_check_stops_at_max_time_and_says_so():
+    # Time is up before the first example (the plan's compilation counts): nothing searched,
+    # no breach claimed, and the line says that the search is not whole.
+    result = invoke("check", str(UNCERTAIN), "--examples", "100000", "--max-time", "0.000001")
+    assert result.exit_code == 0, result.output
+    last = result.stdout.splitlines()[-1]
+    assert "0 examples tried of 100,000 (--examples), none breaches a limit" in last
+    assert "stopped after 1e-06 seconds (--max-time)" in last
+
+
+def test_check_bounds_examples_and_max_time():
+    too_many = invoke("check", str(UNCERTAIN), "--examples", "1000001")
+    assert too_many.exit_code == 2
+    assert "1000001 is not in the range 1<=x<=1000000" in too_many.stderr
+    assert "Traceback" not in too_many.output
+    for bad in ("0", "-1", "nan", "100000"):
+        result = invoke("check", str(UNCERTAIN), "--max-time", bad)
+        assert result.exit_code == 2, (bad, result.output)
+        assert "--max-time" in result.stderr and "Traceback" not in result.output
