@@ -13,6 +13,7 @@ one with more than two decimals is refused by the amount parser, never rounded.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 import operator
@@ -115,9 +116,12 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
     try:
         suffix = _checked(path, "register")
         read = _read_csv if suffix == ".csv" else _read_xlsx
-        table, problems = table_of_columns(read(path, Cleaner()), shown, cleaned=True)
+        cleaner = Cleaner(early=True)
+        table, problems = table_of_columns(read(path, cleaner), shown, cleaned=True)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
+    if cleaner.stopped and table is not None and table.numbers:
+        problems.append(Problem(shown, "", *_stopped_line(cleaner.stopped, table.numbers[-1])))
     if table is not None and suffix == ".csv" and _semicolons(path):
         _read_dutch(table)
     return table, problems
@@ -407,10 +411,24 @@ class Cleaner:
     """Cleans a register's columns as their rows arrive, a batch at a time: column `index`
     of each batch by `cleaner(index, cells)`, so that a large sheet's raw cells are never
     all held at once. A column that repeats itself (as its first batch shows) has each
-    distinct cell cleaned once, and equal cells share one object."""
+    distinct cell cleaned once, and equal cells share one object.
 
-    def __init__(self) -> None:
+    `early`: the reader asks `enough(columns)` after each batch, which stops the reading
+    (see `_Early`) where the rows read already hold a problem that needs no more of the
+    file; `stopped` then says why: "id" (an id used again) or the column the header lacks."""
+
+    def __init__(self, early: bool = False) -> None:
         self.shared: dict[int, _Cleaned | None] = {}
+        self.early = _Early() if early else None
+        self.stopped: str | None = None
+
+    def enough(self, columns: list[list[Any]]) -> bool:
+        """Whether to stop reading after the rows in `columns` (cut after the row that
+        decided it)."""
+        if self.early is None or self.stopped is not None:
+            return self.stopped is not None
+        self.stopped = self.early(columns)
+        return self.stopped is not None
 
     def __call__(self, index: int, cells: Sequence[Any]) -> list[Any]:
         if index not in self.shared:
@@ -427,6 +445,94 @@ class Cleaner:
 
 
 _PLAIN = frozenset({str, float, int, type(None)})
+
+
+class _Early:
+    """The checks a register's reader makes on each batch of cleaned rows, so that a
+    million-row file with a problem in row 5 is not read to its end first (issue 21):
+
+    - an id used a second time: the rows after it are left unread (the duplicate itself is
+      worded by the merge, as in any file);
+    - a header without an `id` column (every row is then a problem, "has no id"): the
+      rows after the first batch are left unread.
+
+    The rows read are checked as usual, so the problems listed are those of a file ending
+    at the row where reading stopped, and one line saying so."""
+
+    def __init__(self) -> None:
+        self.header: int | None = None  # the header's row, once known
+        self.id_column = -1  # the id column (-1: none, or not checked)
+        self.checked = 0  # the rows whose id was checked
+        self.ids: set[str] = set()
+
+    def __call__(self, columns: list[list[Any]]) -> str | None:
+        if not columns:
+            return None
+        count = len(columns[0])
+        if self.header is None:
+            self.header = self._header(columns, count)
+            if self.header is None:
+                return None
+            names = [_name(cells[self.header]) for cells in columns]
+            if "id" not in names:  # (a row without a kind may patch an inherited one)
+                if count <= self.header + 1:
+                    self.header = None  # no data row yet: decided with the next batch
+                    return None
+                return "id column"
+            if names.count("id") == 1:
+                self.id_column = names.index("id")
+            self.checked = self.header + 1
+        if self.id_column < 0:
+            return None
+        cells = columns[self.id_column]
+        ids = self.ids
+        for row in range(self.checked, count):
+            cell = cells[row]
+            if type(cell) is int:
+                cell = str(cell)  # a spreadsheet's id 1042 is the text "1042"
+            elif type(cell) is not str:
+                continue
+            if cell in ids:
+                for column in columns:
+                    del column[row + 1 :]
+                return "id"
+            ids.add(cell)
+        self.checked = count
+        return None
+
+    @staticmethod
+    def _header(columns: list[list[Any]], count: int) -> int | None:
+        """The header's row as `table_of_columns` finds it, or None while the rows read
+        cannot decide it yet."""
+        filled = [
+            row for row in range(count) if any(cells[row] is not None for cells in columns)
+        ][:HEADER_ROWS]
+        if not filled:
+            return None
+        for row in filled:
+            if names_only([cells[row] for cells in columns], COLUMNS):
+                return row
+        return filled[0] if len(filled) == HEADER_ROWS else None
+
+
+def _stopped_line(why: str, last: int) -> tuple[str, str]:
+    """The closing problem of a register whose reading `_Early` stopped (why), after the
+    row numbered `last` as a spreadsheet numbers it."""
+    if why == "id":
+        return (
+            f"reading stopped after row {last:,}, where an id is used a second time; the rows "
+            "below it were not read",
+            "fix the problems above, then check the file again",
+        )
+    return (
+        f"reading stopped after row {last:,}: the header has no {why}, so every row is a "
+        "problem",
+        "the first row names the columns: id, kind, recipient, funders, ...",
+    )
+
+
+def _name(cell: Any) -> str:
+    return "" if cell is None else str(cell).strip().lower()
 
 
 def _whole_numbers(cells: list[Any]) -> None:
@@ -592,11 +698,42 @@ def csv_separator(path: Path) -> str:
     return ";" if first and "," not in first and ";" in first else ","
 
 
+# Bounds on a CSV table's first line, checked before the file is parsed (issue 21): a
+# header line of 200 MB or 700,000 columns would otherwise take gigabytes to refuse.
+MAX_LINE = 2**20  # bytes of the first line (a register's header is a few hundred)
+MAX_COLUMNS = 1000  # cells of the first line (a register has one column per field)
+
+
+def _first_line_bounds(path: Path, sep: str) -> None:
+    """RegisterError when the file's first line is longer than MAX_LINE bytes or has more
+    than MAX_COLUMNS cells; reads at most MAX_LINE + 1 bytes. Raises OSError."""
+    with path.open("rb") as handle:
+        head = handle.read(MAX_LINE + 1)
+    end = head.find(b"\n")
+    if end < 0 and len(head) > MAX_LINE:
+        raise RegisterError(
+            f"has a first line longer than {MAX_LINE // 2**20} MiB, more than a header may be",
+            "the first row names the columns (id, kind, ...), one row per line",
+        )
+    line = head[: end if end >= 0 else len(head)]
+    if line.count(sep.encode()) < MAX_COLUMNS:
+        return  # fewer separators than the bound: fewer cells, quoted or not
+    text = line.decode("utf-8-sig", errors="replace")
+    cells = len(next(csv.reader([text], delimiter=sep), []))
+    if cells > MAX_COLUMNS:
+        raise RegisterError(
+            f"has {cells:,} columns in its first row, more than a table may have "
+            f"({MAX_COLUMNS:,})",
+            "a register has one column per field: id, kind, recipient, funders, ...",
+        )
+
+
 def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     """The CSV file's cells, column by column, each part of its rows cleaned by `clean` as
     it is read (so that a large file's raw cells are never all held at once)."""
     try:
         sep = csv_separator(path)
+        _first_line_bounds(path, sep)
         columns: list[list[Any]] = []
         with pd.read_csv(
             path,
@@ -610,11 +747,14 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             engine="c",
             chunksize=CSV_ROWS,
         ) as frames:
+            enough = getattr(clean, "enough", None)
             for frame in frames:
                 if not columns:
                     columns = [[] for _ in frame.columns]
                 for index, name in enumerate(frame.columns):
                     columns[index].extend(clean(index, frame[name].tolist()))
+                if enough is not None and enough(columns):
+                    break
     except pd.errors.EmptyDataError:
         raise RegisterError("is empty", "the first row names the columns: id, kind, ...") from None
     except pd.errors.ParserError as exc:

@@ -169,7 +169,7 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             end = sheet.end
             rows = sheet.iter_rows()
             del sheet  # the rows' iterator holds the sheet; freed with it
-            columns = _columns_of_rows(rows, clean)
+            columns, yielded = _columns_of_rows(rows, clean)
             del rows
     except RegisterError:
         raise
@@ -182,26 +182,36 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
         return []
     # calamine's rows may leave out the empty rows above and columns left of the data.
     height, width = end[0] + 1, end[1] + 1
-    above, left = height - len(columns[0]), width - len(columns)
+    above, left = height - yielded, width - len(columns)
     if above > 0:
         columns = [[None] * above + column for column in columns]
     if left > 0:
-        columns = [[None] * height for _ in range(left)] + columns
+        # As many rows as were read (a register's reader may stop early: register._Early).
+        columns = [[None] * len(columns[0]) for _ in range(left)] + columns
     return columns
 
 
 BATCH = 2048  # rows of a sheet turned into columns and cleaned at a time
 
 
-def _columns_of_rows(rows: Iterator[Sequence[Any]], clean: Clean) -> list[list[Any]]:
-    """Rows of cells (all as wide as the first) as cleaned columns, a batch at a time."""
+def _columns_of_rows(
+    rows: Iterator[Sequence[Any]], clean: Clean
+) -> tuple[list[list[Any]], int]:
+    """Rows of cells (all as wide as the first) as cleaned columns, a batch at a time; and
+    how many rows there were. A register's reader (`clean.enough`) may stop early: the
+    rows after are then counted, not read."""
     columns: list[list[Any]] = []
+    enough = getattr(clean, "enough", None)
+    yielded = 0
     while batch := list(itertools.islice(rows, BATCH)):
+        yielded += len(batch)
         if not columns:
             columns = [[] for _ in batch[0]]
         for index, cells in enumerate(zip(*batch, strict=True)):
             columns[index].extend(clean(index, cells))
-    return columns
+        if enough is not None and enough(columns):
+            return columns, yielded + sum(1 for _ in rows)
+    return columns, yielded
 
 
 def read_xlsx_columns_openpyxl(path: Path, clean: Clean = as_read) -> list[list[Any]]:
