@@ -3,9 +3,11 @@ amounts, which the working must reproduce exactly."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from budget.core.errors import Problem, where_commitment
@@ -65,10 +67,33 @@ def explain(
                 f"its years are {lo} to {hi}; leave out --year to see them all",
             )
         ]
-    rows = project(scenario) if rows is None else rows
+    rows = project(affecting(scenario, position)) if rows is None else rows
     engine = _engine_amounts(rows[(rows["commitment"] == c.id).to_numpy()])
     cash_paid = _cash_paid(rows, c.recipient)
     return _explanation(scenario, position, (lo, hi), year, engine, cash_paid), []
+
+
+def affecting(scenario: Scenario, position: int) -> Scenario:
+    """The scenario cut down to the commitments whose amounts the explanation of the one
+    at `position` reads (issue 21: one commitment of 100,000 is explained without
+    projecting them all): a commitment that derives its amounts from what others pay its
+    recipient (`Kind.derived`: a top-up without a shortfall) needs every commitment to
+    that recipient, in order; any other only itself. The projection of a commitment
+    depends on no other (tests/reports/test_explain_scale.py checks it for every
+    commitment of the example scenarios)."""
+    table = commitment_table(scenario)
+    kind_place = int(table.kind[position])
+    kind_rows = table.rows[kind_place]
+    at = int(np.searchsorted(kind_rows, position))
+    derived = list(KINDS.values())[kind_place].derived(table.columns[kind_place])
+    if bool(derived[at]):
+        keep = table.of_recipient(int(table.recipient[position])).tolist()
+    else:
+        keep = [position]
+    if len(keep) == len(scenario.commitments):
+        return scenario
+    commitments = scenario.commitments
+    return dataclasses.replace(scenario, commitments=tuple(commitments[i] for i in keep))
 
 
 def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Explanation]:
