@@ -6,6 +6,8 @@ draws. Either way the engine sees int64 arrays of shape (draws, rows, years).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,7 +56,8 @@ class YearTable:
 
 
 def year_table(values: Sequence[ByYear | None], years: IntArray, active: BoolArray) -> YearTable:
-    """Arrays for `values[k]` over `years`, only where `active[k, y]`."""
+    """Arrays for `values[k]` over `years`, only where `active[k, y]`, cell by cell: the
+    plain reference that `ByYearColumn.table` (what the engine uses) is tested against."""
     k, y0 = len(values), int(years[0])
     every = np.zeros(k, dtype=np.int64)
     has_every = np.zeros(k, dtype=bool)
@@ -104,18 +107,121 @@ def column_of(values: Sequence[object]) -> npt.NDArray[np.object_]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Cells:
+    """The inputs of a column's rows that are not one fixed amount, flattened once (at
+    load) into arrays, so that a plan's year tables are made without Python per cell.
+
+    row, year, cents: every cell of the tables by year, rows ascending and each table in
+    its order; dist: per cell, its place in `dists` (-1 for a fixed amount); every_rows,
+    every_dists: the rows whose input is one distribution for every year.
+    """
+
+    row: IntArray
+    year: IntArray
+    cents: IntArray
+    dist: IntArray
+    dists: tuple[Dist, ...]
+    every_rows: IntArray
+    every_dists: tuple[Dist, ...]
+
+    @classmethod
+    def of(cls, values: Sequence[ByYear], rows: IntArray) -> _Cells:
+        """The cells of `values` (inputs that are not one fixed amount) of column `rows`."""
+        tables = [v.table for v in values]
+        every = [i for i, v in enumerate(values) if v.every is not None]
+        flat = list(itertools.chain.from_iterable(tables))
+        count = len(flat)
+        year = np.fromiter(map(operator.itemgetter(0), flat), np.int64, count)
+        items = list(map(operator.itemgetter(1), flat))
+        dist = np.full(count, -1, dtype=np.int64)
+        dists: tuple[Dist, ...] = ()
+        try:
+            cents = np.array(items, dtype=np.int64).reshape(count)
+        except TypeError:  # a distribution among the cells
+            uncertain = [i for i, item in enumerate(items) if isinstance(item, Dist)]
+            dist[uncertain] = np.arange(len(uncertain))
+            dists = tuple(items[i] for i in uncertain)
+            cents = np.array(
+                [0 if isinstance(item, Dist) else item for item in items], dtype=np.int64
+            ).reshape(count)
+        lengths = np.fromiter(map(len, tables), np.int64, len(tables))
+        every_dists = tuple(values[i].every for i in every)
+        return cls(
+            np.repeat(rows, lengths),
+            year,
+            cents,
+            dist,
+            dists,
+            rows[np.array(every, dtype=np.int64)] if every else _NONE,
+            every_dists,  # type: ignore[arg-type]
+        )
+
+    def take(self, rows: IntArray, count: int) -> _Cells:
+        """The cells of some of the column's `count` rows, renumbered (in `rows` order)."""
+        position = np.full(count, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        row = position[self.row]
+        keep = np.flatnonzero(row >= 0)
+        keep = keep[np.argsort(row[keep], kind="stable")]
+        dist = self.dist[keep]
+        uncertain = dist >= 0
+        renumbered = np.full(len(keep), -1, dtype=np.int64)
+        renumbered[uncertain] = np.arange(int(uncertain.sum()))
+        every = position[self.every_rows]
+        every_keep = np.flatnonzero(every >= 0)
+        every_keep = every_keep[np.argsort(every[every_keep], kind="stable")]
+        return _Cells(
+            row[keep],
+            self.year[keep],
+            self.cents[keep],
+            renumbered,
+            tuple(map(self.dists.__getitem__, dist[uncertain].tolist())),
+            every[every_keep],
+            tuple(map(self.every_dists.__getitem__, every_keep.tolist())),
+        )
+
+    def into(self, fixed: IntArray, years: IntArray, active: BoolArray) -> YearTable:
+        """Write the fixed cells that fall in active years into `fixed`; the year table with
+        the uncertain cells, in `year_table`'s order (by row, then each table's order, or
+        the active years of an every-year distribution)."""
+        col = self.year - int(years[0])
+        inside = np.flatnonzero((col >= 0) & (col < len(years)))
+        at = inside[active[self.row[inside], col[inside]]]
+        rows, cols, dist = self.row[at], col[at], self.dist[at]
+        plain = dist < 0
+        fixed[rows[plain], cols[plain]] = self.cents[at[plain]]
+        every_at, every_cols = np.nonzero(active[self.every_rows])
+        cell_rows = np.concatenate([rows[~plain], self.every_rows[every_at]])
+        cell_cols = np.concatenate([cols[~plain], every_cols])
+        # Within a row, the table's order (its cells' places) or the years ascending.
+        within = np.concatenate([at[~plain], every_cols])
+        order = np.lexsort((within, cell_rows))
+        found = [self.dists[i] for i in dist[~plain].tolist()]
+        found += [self.every_dists[i] for i in every_at.tolist()]
+        return YearTable(
+            fixed,
+            np.ones(0, dtype=bool),  # set by the caller
+            cell_rows[order].astype(np.int64),
+            cell_cols[order].astype(np.int64),
+            tuple(found[i] for i in order.tolist()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ByYearColumn:
     """One per-year input (ByYear or None) of many commitments, as columns.
 
     values: the inputs themselves (an object array); given: whether a row has one; plain:
     rows whose input is one fixed amount for every year (or absent), the common case that
-    needs no Python per row; every: that amount (0 elsewhere).
+    needs no Python per row; every: that amount (0 elsewhere); cells: the other rows'
+    inputs as flat arrays (tables by year, distributions), made once when the column is.
     """
 
     values: npt.NDArray[np.object_]
     given: BoolArray
     plain: BoolArray
     every: IntArray
+    cells: _Cells | None = None
 
     @classmethod
     def of(cls, values: Sequence[ByYear | None]) -> ByYearColumn:
@@ -130,23 +236,29 @@ class ByYearColumn:
         except TypeError:  # a table (every is None) or a distribution somewhere
             plain = np.array([type(e) is int for e in every], dtype=bool).reshape(n)
             amounts = np.array([e if type(e) is int else 0 for e in every], dtype=np.int64)
-        return cls(column, given, plain, amounts)
+        others = np.flatnonzero(~plain)
+        cells = _Cells.of(column[others].tolist(), others) if len(others) else None
+        return cls(column, given, plain, amounts, cells)
 
     def __len__(self) -> int:
         return len(self.given)
 
     def __getitem__(self, rows: IntArray) -> ByYearColumn:
-        return ByYearColumn(self.values[rows], self.given[rows], self.plain[rows], self.every[rows])
+        cells = None if self.cells is None else self.cells.take(rows, len(self))
+        if cells is not None and not len(cells.row) and not len(cells.every_rows):
+            cells = None
+        return ByYearColumn(
+            self.values[rows], self.given[rows], self.plain[rows], self.every[rows], cells
+        )
 
     def table(self, years: IntArray, active: BoolArray) -> YearTable:
-        """`year_table` of these inputs: the plain rows in bulk, the others one by one."""
+        """`year_table` of these inputs, from arrays: the plain rows in bulk, the others'
+        cells as flattened when the column was made."""
         fixed = np.where(active & self.given[:, None], self.every[:, None], 0)
-        others = np.flatnonzero(~self.plain)
-        if not len(others):
+        if self.cells is None:
             return YearTable(fixed, self.given, _NONE, _NONE, ())
-        part = year_table(self.values[others].tolist(), years, active[others])
-        fixed[others] = part.fixed
-        return YearTable(fixed, self.given, others[part.cell_rows], part.cell_cols, part.dists)
+        part = self.cells.into(fixed, years, active)
+        return YearTable(fixed, self.given, part.cell_rows, part.cell_cols, part.dists)
 
 
 _NONE = np.zeros(0, dtype=np.int64)

@@ -504,9 +504,12 @@ class _Early:
     def _header(columns: list[list[Any]], count: int) -> int | None:
         """The header's row as `table_of_columns` finds it, or None while the rows read
         cannot decide it yet."""
-        filled = [
-            row for row in range(count) if any(cells[row] is not None for cells in columns)
-        ][:HEADER_ROWS]
+        filled: list[int] = []
+        for row in range(count):  # the first HEADER_ROWS filled rows
+            if any(cells[row] is not None for cells in columns):
+                filled.append(row)
+                if len(filled) == HEADER_ROWS:
+                    break
         if not filled:
             return None
         for row in filled:
@@ -525,8 +528,7 @@ def _stopped_line(why: str, last: int) -> tuple[str, str]:
             "fix the problems above, then check the file again",
         )
     return (
-        f"reading stopped after row {last:,}: the header has no {why}, so every row is a "
-        "problem",
+        f"reading stopped after row {last:,}: the header has no {why}, so every row is a problem",
         "the first row names the columns: id, kind, recipient, funders, ...",
     )
 
@@ -722,8 +724,7 @@ def _first_line_bounds(path: Path, sep: str) -> None:
     cells = len(next(csv.reader([text], delimiter=sep), []))
     if cells > MAX_COLUMNS:
         raise RegisterError(
-            f"has {cells:,} columns in its first row, more than a table may have "
-            f"({MAX_COLUMNS:,})",
+            f"has {cells:,} columns in its first row, more than a table may have ({MAX_COLUMNS:,})",
             "a register has one column per field: id, kind, recipient, funders, ...",
         )
 

@@ -194,9 +194,7 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
 BATCH = 2048  # rows of a sheet turned into columns and cleaned at a time
 
 
-def _columns_of_rows(
-    rows: Iterator[Sequence[Any]], clean: Clean
-) -> tuple[list[list[Any]], int]:
+def _columns_of_rows(rows: Iterator[Sequence[Any]], clean: Clean) -> tuple[list[list[Any]], int]:
     """Rows of cells (all as wide as the first) as cleaned columns, a batch at a time; and
     how many rows there were. A register's reader (`clean.enough`) may stop early: the
     rows after are then counted, not read."""

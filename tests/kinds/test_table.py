@@ -82,3 +82,23 @@ def test_other_commitments_make_a_new_table(scenario, data):
     other = dataclasses.replace(scenario, commitments=kept)
     assert commitment_table(other).ids == tuple(c.id for c in kept)
     assert set(project(other)["commitment"].astype(str)) == {c.id for c in kept}
+
+
+@settings(max_examples=200, deadline=None)
+@given(inputs_and_spans(), st.data())
+def test_part_of_a_column_gives_the_year_table_of_those_inputs(case, data):
+    # A plan's blocks take some rows of a column (ByYearColumn[rows]): its cells, flattened
+    # once when the column was made, are renumbered, and give the same table.
+    values, active = case
+    years = np.arange(FIRST, LAST + 1, dtype=np.int64)
+    rows = np.array(
+        sorted(data.draw(st.sets(st.integers(0, max(len(values) - 1, 0)))) if values else []),
+        dtype=np.int64,
+    )
+    picked = [values[i] for i in rows.tolist()]
+    expected = year_table(picked, years, active[rows])
+    got = ByYearColumn.of(values)[rows].table(years, active[rows])
+    assert got.fixed.tolist() == expected.fixed.tolist()
+    assert got.cell_rows.tolist() == expected.cell_rows.tolist()
+    assert got.cell_cols.tolist() == expected.cell_cols.tolist()
+    assert got.dists == expected.dists
