@@ -184,9 +184,17 @@ class _Cells:
         """Write the fixed cells that fall in active years into `fixed`; the year table with
         the uncertain cells, in `year_table`'s order (by row, then each table's order, or
         the active years of an every-year distribution)."""
+        width = len(years)
         col = self.year - int(years[0])
-        inside = np.flatnonzero((col >= 0) & (col < len(years)))
-        at = inside[active[self.row[inside], col[inside]]]
+        flat = self.row * width + col  # positions in the (rows, years) arrays, raveled
+        if len(col) and (int(col.min()) < 0 or int(col.max()) >= width):
+            inside = np.flatnonzero((col >= 0) & (col < width))
+            at = inside[np.take(active, flat[inside])]
+        else:
+            at = np.flatnonzero(np.take(active, flat))
+        if not self.dists:  # fixed amounts only: the common table by year
+            fixed.put(flat[at], self.cents[at])  # flat positions, in place
+            at = at[:0]
         rows, cols, dist = self.row[at], col[at], self.dist[at]
         plain = dist < 0
         fixed[rows[plain], cols[plain]] = self.cents[at[plain]]

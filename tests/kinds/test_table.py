@@ -102,3 +102,19 @@ def test_part_of_a_column_gives_the_year_table_of_those_inputs(case, data):
     assert got.cell_rows.tolist() == expected.cell_rows.tolist()
     assert got.cell_cols.tolist() == expected.cell_cols.tolist()
     assert got.dists == expected.dists
+
+
+def test_table_years_outside_the_plan_or_the_span_are_left_out():
+    # Row 0: 2010 and 2030 lie outside the plan's years 2014-2020; 2015 is in it and active,
+    # 2016 is not active. Row 1 has one amount every year, active in 2014 only.
+    from budget.core.model import ByYear
+
+    values = [ByYear(table=((2010, 1), (2015, 2), (2016, 3), (2030, 4))), ByYear(every=7)]
+    years = np.arange(FIRST, LAST + 1, dtype=np.int64)
+    active = np.zeros((2, len(years)), dtype=bool)
+    active[0, [1]] = True  # 2015
+    active[1, [0]] = True  # 2014
+    got = ByYearColumn.of(values).table(years, active)
+    assert got.fixed.tolist() == [[0, 2, 0, 0, 0, 0, 0], [7, 0, 0, 0, 0, 0, 0]]
+    assert got.fixed.tolist() == year_table(values, years, active).fixed.tolist()
+    assert not got.dists and not len(got.cell_rows)
