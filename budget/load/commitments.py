@@ -205,6 +205,7 @@ class _Readers:
         self.columns: dict[int, tuple[ColumnReader, dict[str, str]]] = {}
         self.splits: dict[Any, tuple[tuple[str, Fraction], ...]] = {}
         self.tables: dict[int, _Rows] = {}
+        self.origins_seen: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
     def rows(
         self, table: RegisterTable, funders: dict[str, Funder], recipients: dict[str, Recipient]
@@ -237,7 +238,10 @@ class _Readers:
         if isinstance(entry, RowEntry):
             # Shared by every row of the register: a million rows keep no table each.
             return self.columns[id(entry.table)][1], _export_raw(entry.table, entry.index)
-        return dict(entry.origins), dict(entry.raw)
+        # One table for the commitments whose fields come from the same files (a large
+        # scenario's commitments share a few): 100,000 commitments keep a few, not 100,000.
+        origins = dict(entry.origins)
+        return self.origins_seen.setdefault(tuple(origins.items()), origins), dict(entry.raw)
 
 
 def _commitment(
