@@ -112,7 +112,8 @@ class _Cells:
     load) into arrays, so that a plan's year tables are made without Python per cell.
 
     row, year, cents: every cell of the tables by year, rows ascending and each table in
-    its order; dist: per cell, its place in `dists` (-1 for a fixed amount); every_rows,
+    its order; dist: per cell, its place in `dists` (-1 for a fixed amount; empty when no
+    cell is uncertain); every_rows,
     every_dists: the rows whose input is one distribution for every year.
     """
 
@@ -133,11 +134,12 @@ class _Cells:
         count = len(flat)
         year = np.fromiter(map(operator.itemgetter(0), flat), np.int64, count)
         items = list(map(operator.itemgetter(1), flat))
-        dist = np.full(count, -1, dtype=np.int64)
+        dist = _NONE  # none uncertain: no array of -1 (a million tables hold 20 million cells)
         dists: tuple[Dist, ...] = ()
         try:
             cents = np.array(items, dtype=np.int64).reshape(count)
         except TypeError:  # a distribution among the cells
+            dist = np.full(count, -1, dtype=np.int64)
             uncertain = [i for i, item in enumerate(items) if isinstance(item, Dist)]
             dist[uncertain] = np.arange(len(uncertain))
             dists = tuple(items[i] for i in uncertain)
@@ -163,10 +165,13 @@ class _Cells:
         row = position[self.row]
         keep = np.flatnonzero(row >= 0)
         keep = keep[np.argsort(row[keep], kind="stable")]
-        dist = self.dist[keep]
-        uncertain = dist >= 0
-        renumbered = np.full(len(keep), -1, dtype=np.int64)
-        renumbered[uncertain] = np.arange(int(uncertain.sum()))
+        dist = renumbered = _NONE
+        uncertain = np.zeros(0, dtype=bool)
+        if self.dists:
+            dist = self.dist[keep]
+            uncertain = dist >= 0
+            renumbered = np.full(len(keep), -1, dtype=np.int64)
+            renumbered[uncertain] = np.arange(int(uncertain.sum()))
         every = position[self.every_rows]
         every_keep = np.flatnonzero(every >= 0)
         every_keep = every_keep[np.argsort(every[every_keep], kind="stable")]
