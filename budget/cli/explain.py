@@ -6,6 +6,8 @@ import click
 
 from budget.cli.common import fail, load_or_fail, scenario_argument
 from budget.cli.outputs import show
+from budget.core.model import Scenario
+from budget.load import read_scenario
 from budget.render.explain import EXPLANATION
 from budget.render.formats import laid_out
 
@@ -41,9 +43,36 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
     # imported here: start-up time
     from budget.reports.explain import explain as explain_commitment
 
-    loaded = load_or_fail(scenario)
+    loaded = load_for(scenario, commitment)
     explanation, problems = explain_commitment(loaded, commitment, year)
     if explanation is None:
         fail(problems)
     found = explanation
     show(laid_out(EXPLANATION, lambda: found), fmt)
+
+
+def load_for(path: str, commitment: str) -> Scenario:
+    """The scenario with only the commitments that explaining `commitment` reads (issue 21:
+    one commitment of a 100,000-row register is explained without checking and building
+    the others): the commitment itself, and for a top-up that derives its shortfall every
+    commitment to its recipient (`budget.reports.explain.build.affecting`). The files are
+    read and merged whole. Problems of the commitments left out are not reported (validate
+    lists them). A commitment that is not there, and standard input (read once), get the
+    whole load, so that messages are those of any command."""
+    from budget.kinds import KINDS  # imported here, as the command's other modules
+
+    if path == "-":
+        return load_or_fail(path)
+    found, problems = read_scenario(path, only=lambda cid, _: cid == commitment)
+    if found is None:
+        fail(problems)
+    mine = [c for c in found.commitments if c.id == commitment]
+    if not mine:
+        return load_or_fail(path)  # no such commitment: worded with the scenario's ids
+    if not KINDS[mine[0].kind].derives_shortfall(mine[0].spec):
+        return found
+    recipient = mine[0].recipient
+    found, problems = read_scenario(path, only=lambda cid, to: cid == commitment or to == recipient)
+    if found is None:
+        fail(problems)
+    return found

@@ -6,6 +6,7 @@ Only `load.load_files` touches the file system; merging and checking are pure.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from budget.core.errors import InputError, Problem
@@ -20,12 +21,18 @@ from budget.load.read import STDIN, STDIN_SHOWN
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one closing line
 
 
-def read_scenario(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
+def read_scenario(
+    path: str | Path, only: Callable[[str, object], bool] | None = None
+) -> tuple[Scenario | None, list[Problem]]:
     """The scenario at `path` and its problems: (scenario, []) or (None, problems).
-    `path` "-" reads standard input, shown as "<stdin>" in messages."""
+    `path` "-" reads standard input, shown as "<stdin>" in messages.
+
+    only: read (check and build) only the commitments it accepts, given each one's id and
+    recipient as written; the files are read and merged whole (ids, extends, removals).
+    `budget explain` reads so the commitments it explains (issue 21)."""
     shown = STDIN_SHOWN if Path(path) == STDIN else str(path)
     with cycle_collector_paused():
-        scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown)
+        scenario, problems = build_scenario(merge(load_files(Path(path), shown)), shown, only)
         if scenario is not None:
             commitment_table(scenario)  # the columns a projection reads, made once here
     return scenario, bounded(problems)

@@ -7,6 +7,7 @@ problem is worded the same wherever a commitment was written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -29,12 +30,22 @@ def read_commitments(
     recipients: dict[str, Recipient],
     calendar: FiscalCalendar,
     problems: list[Problem],
+    only: Callable[[str, object], bool] | None = None,
 ) -> list[Commitment]:
-    """The commitments that have no problem, in order; problems added to `problems`."""
+    """The commitments that have no problem, in order; problems added to `problems`.
+    `only`: read only the entries it accepts, given the id and the recipient as written
+    (the others are neither checked nor built; each keeps its place in `order`)."""
     read = _Readers(problems)
     commitments: list[Commitment] = []
     table: RegisterTable | None = None
     for order, (cid, entry) in enumerate(entries.items()):
+        if only is not None:
+            if not only(cid, _recipient_of(entry)):
+                continue
+            if type(entry) is RowEntry:
+                # A few rows of a register: read field by field (the same values and
+                # problems, tests/load/test_register_columns.py), not its columns whole.
+                entry = Entry(entry.raw, entry.origins, entry.file, entry.where)
         if type(entry) is RowEntry:
             if entry.table is not table:
                 table = entry.table
@@ -48,6 +59,14 @@ def read_commitments(
         if commitment is not None:
             commitments.append(commitment)
     return commitments
+
+
+def _recipient_of(entry: Entry | RowEntry) -> object:
+    """The recipient an entry names, as written (None when it names none)."""
+    if type(entry) is RowEntry:
+        cells = entry.table.columns.get("recipient")
+        return None if cells is None else cells[entry.index]
+    return entry.raw.get("recipient")
 
 
 @dataclass(frozen=True, slots=True)

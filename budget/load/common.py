@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,3 +87,6 @@ class Draft:
     export_fields: dict[str, tuple[Any, str]] = field(default_factory=dict)
     # The Scenario fields of the budget round, by name (budget.load.budget_round).
     budget_round: dict[str, object] = field(default_factory=dict)
+    # Which commitments to read, by (id, recipient as written); None: all (see
+    # budget.load.read_scenario's `only`: explain reads the commitments it explains).
+    only: Callable[[str, object], bool] | None = None

@@ -85,8 +85,11 @@ LIMIT_FIELDS = {
 }
 
 
-def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Problem]]:
-    """Validate the merged tables; a Scenario only when there are no problems."""
+def build_scenario(
+    merged: Merged, path: str, only: Callable[[str, object], bool] | None = None
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate the merged tables; a Scenario only when there are no problems. `only`: read
+    only the commitments it accepts (see budget.load.read_scenario)."""
     problems = list(merged.problems)
     main = merged.files[-1] if merged.files else path
     head = FieldReader(
@@ -96,6 +99,7 @@ def build_scenario(merged: Merged, path: str) -> tuple[Scenario | None, list[Pro
         problems,
     )
     draft = Draft(merged, path, main, problems, head)
+    draft.only = only
     for read in READERS:
         read(draft)
     for check in CHECKS:
@@ -218,7 +222,12 @@ def _read_recipients(draft: Draft) -> None:
 
 def _read_commitments(draft: Draft) -> None:
     draft.commitments = read_commitments(
-        draft.merged.commitments, draft.funders, draft.recipients, draft.calendar, draft.problems
+        draft.merged.commitments,
+        draft.funders,
+        draft.recipients,
+        draft.calendar,
+        draft.problems,
+        draft.only,
     )
     if not draft.merged.commitments and not draft.problems:
         draft.problems.append(
