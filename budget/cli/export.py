@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from budget.cli.common import fail, load_or_fail, scenario_argument
+from budget.cli.common import fail, load_or_fail, project_or_fail, scenario_argument
 from budget.core.errors import InputError
-from budget.engine.projection import project
 
 
 @click.command()
@@ -49,7 +48,7 @@ def export(scenario: str, target: str, output: str) -> None:
     from budget.render.export.files import inputs_of
 
     loaded = load_or_fail(scenario)
-    rows = project(loaded)
+    rows = project_or_fail(loaded)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
     try:
         # Bookings of the actuals files become IATI transactions, or realised.csv.

@@ -12,13 +12,13 @@ from budget.cli.common import (
     format_option,
     load_or_fail,
     output_option,
+    project_or_fail,
     refuse_open_target,
     scenario_argument,
     write_rows_or_fail,
     write_workbook_or_fail,
 )
 from budget.cli.outputs import Output, show
-from budget.engine.projection import project
 from budget.render.formats import laid_out
 
 
@@ -76,7 +76,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         # imported here: start-up time
         from budget.render.workbook.uncertainty import uncertainty_sheet
 
-        rows = project(loaded)
+        rows = project_or_fail(loaded)
         write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(report),))
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded])

@@ -233,14 +233,3 @@ def _children(
     if not rows.empty:
         level(rows, shown, 1, "", "")
     return out
-
-
-def cash_shift_notes(scenario: Scenario) -> list[str]:
-    """For the commands that show planned cash before cash shifts (run, compare): one
-    note per file with [[cash_shifts]], saying which commands apply them."""
-    files = list(dict.fromkeys(s.file for s in scenario.cash_shifts))
-    return [
-        f"note: {file}: its [[cash_shifts]] are not applied here; budget tables and "
-        "budget round apply them"
-        for file in files
-    ]

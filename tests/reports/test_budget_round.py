@@ -197,10 +197,8 @@ def test_the_staffel_thresholds():
     assert threshold(1000 * MILLION, MutationType.TECHNICAL) == 20 * MILLION
 
 
-def test_run_says_that_it_does_not_apply_cash_shifts():
+def test_run_applies_the_cash_shifts_without_a_note_on_stderr():
     result = invoke("run", SUPPLEMENTARY)
     assert result.exit_code == 0
-    assert result.stderr == (
-        f"note: {SUPPLEMENTARY}: its [[cash_shifts]] are not applied here; "
-        "budget tables and budget round apply them\n"
-    )
+    assert result.stderr == ""
+    assert "mki-support: 20,000.00 from 2015 to 2016" in result.stdout

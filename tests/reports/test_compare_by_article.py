@@ -35,7 +35,8 @@ def test_by_article_sums_the_commitments_of_each_article():
     ]
     assert [(r["article"], r["delta_cents"]) for r in cash_2015] == [
         ("article 33", "0"),
-        ("article 33", "-1500000"),  # the top-up: cash shifts are not applied by compare
+        # the top-up's -15,000.00 and MKI's cash shift of -20,000.00 (RBV 2.15's -35)
+        ("article 33", "-3500000"),
     ]
     plain = _rows()
     for column in ("amount_cents", "delta_cents"):

@@ -90,6 +90,8 @@ import pandas as pd
 
 import budget
 from budget.core.model import Scenario
+from budget.engine.cash_shifts import shift_deltas
+from budget.engine.projection import project
 from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
 from budget.render.workbook.calculation_sheet import (
     add_calculation_note,
@@ -99,7 +101,11 @@ from budget.render.workbook.calculation_sheet import (
 from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.render.workbook.exact import raise_if_inexact
-from budget.render.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
+from budget.render.workbook.overview_sheet import (
+    ItemReference,
+    add_overview_sheets,
+    add_recipient_sheet,
+)
 from budget.render.workbook.save import (
     check_target,
     cycle_collector_paused,
@@ -119,6 +125,7 @@ from budget.render.workbook.sheet import (
     fit_columns,
     header_row,
 )
+from budget.render.workbook.shifted_links import shifted_links, shifted_reference
 from budget.render.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
 
 SheetWriter = Callable[[Book], None]
@@ -159,9 +166,13 @@ def write_workbook(
     with cycle_collector_paused():
         book = new_workbook()
         book.title, book.currency = scenario.name, scenario.currency
-        layout = calculation_layout(scenario, rows)
-        refer = layout.reference if layout is not None else None
+        layout = calculation_layout(scenario, _before_cash_shifts(scenario, rows))
+        refer: ItemReference | None = layout.reference if layout is not None else None
         book.links = layout.links() if layout is not None else None
+        if scenario.cash_shifts and layout is not None:  # the budget round (issue 22)
+            deltas = shift_deltas(scenario)
+            refer = shifted_reference(scenario, layout.reference, deltas)
+            book.links = shifted_links(layout.links(), deltas)
         add_overview_sheets(book, scenario, rows, refer, rounding)
         add_recipient_sheet(book, scenario, rows, refer)
         csv_path = overflow_csv_path(path)
@@ -177,6 +188,14 @@ def write_workbook(
             add_sheet(book)
         save_atomically(book, path, protected, progress)
     return [Path(path), *([overflow] if overflow else [])]
+
+
+def _before_cash_shifts(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that the Calculation sheet works out: the projection before the scenario's
+    cash shifts (`rows` are after them; see `shifted_links`)."""
+    if not scenario.cash_shifts:
+        return rows
+    return project(scenario)
 
 
 __all__ = [
