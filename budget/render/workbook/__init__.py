@@ -12,6 +12,8 @@
   both ways (`overview_sheet.add_controlled_thousands`), with a check line per block.
 - "By recipient": what each recipient receives, per commitment and funder
   (`budget.reports.overview.recipient_overview`; the sheet only lays it out).
+- "By article" (only when commitments name their budget `article`): the Overview's
+  amounts grouped by funder (chapter) and article (`article_sheet`).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
 - "Assumptions": every input, with assumed values highlighted.
@@ -92,6 +94,7 @@ import budget
 from budget.core.model import Scenario
 from budget.engine.cash_shifts import shift_deltas
 from budget.engine.projection import project
+from budget.render.workbook.article_sheet import add_article_sheet
 from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
 from budget.render.workbook.calculation_sheet import (
     add_calculation_note,
@@ -175,6 +178,7 @@ def write_workbook(
             book.links = shifted_links(layout.links(), deltas)
         add_overview_sheets(book, scenario, rows, refer, rounding)
         add_recipient_sheet(book, scenario, rows, refer)
+        add_article_sheet(book, scenario, rows, refer)  # with articles only (issue 22)
         csv_path = overflow_csv_path(path)
         overflow = add_data_sheet(
             book, rows, overflow_path=csv_path, inputs=protected, year_name=scenario.label
