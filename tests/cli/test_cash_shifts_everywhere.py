@@ -206,3 +206,38 @@ def test_a_shift_of_more_than_planned_is_exit_1_in_every_command(tmp_path):
         assert f"{path}: cash shift of 'mki-support', field 'amount'" in result.stderr
         assert "which plans only 80,000.00" in result.stderr
         assert "hint: shift at most 80,000.00 from that year" in result.stderr
+
+
+def test_explain_names_the_budget_line_and_the_cash_shift(tmp_path):
+    path = write_file(
+        tmp_path,
+        f'[scenario]\nextends = "{SUPPLEMENTARY.as_posix()}"\n'
+        '[[mutations]]\nid = "part"\nreason = "r"\ntype = "technical"\n'
+        'changes = ["mki-support"]\n'
+        '[[commitments]]\nid = "mki-support"\narticle_part = "33.2"\nscheme = "Hotline"\n',
+    )
+    result = invoke("explain", path, "mki-support")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Budget line: VenJ chapter VI, article 33, article part 33.2, instrument Subsidies, "
+        "scheme Hotline, legally committed on 2014-12-15\n"
+        "Cash shift: 20,000.00 of the cash of 2015 moved to 2016 (mutation mki-cash-shift); "
+        "the years below are before it, budget run shows the cash after it\n"
+    ) in result.stdout
+    data = json.loads(invoke("explain", path, "mki-support", "--format", "json").stdout)
+    assert data["cash_shifts"] == [
+        "20,000.00 of the cash of 2015 moved to 2016 (mutation mki-cash-shift)"
+    ]
+    plain = json.loads(invoke("explain", ADOPTED, "mki-support", "--format", "json").stdout)
+    assert "cash_shifts" not in plain
+
+
+def test_the_calculation_sheet_notes_the_shift(tmp_path):
+    target = tmp_path / "s.xlsx"
+    assert invoke("run", SUPPLEMENTARY, "-o", target).exit_code == 0
+    sheet = openpyxl.load_workbook(target)["Calculation"]
+    notes = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert (
+        "cash shift: 20,000.00 of the cash of 2015 moved to 2016 (mutation mki-cash-shift); "
+        "the other sheets add it to the cash above"
+    ) in notes
