@@ -8,7 +8,9 @@ and the recipient as role 4 (implementing), with `ref` where `iati_ref` is given
 own); activity status and the activity dates; the recipient country or region and the
 sector (the commitment's own, else the [scenario] default); the activity-wide codes of
 `[scenario] iati` (collaboration type, default flow, finance, aid and tied types); a
-`budget` per fiscal year of cash (type 1 original, status 1 indicative; its period the
+`budget` per fiscal year of cash (type 1 original, or type 2 revised for a version of
+`[scenario] stage = "supplementary"` or `"final"`: its values are the version's whole
+stand, never an increment on the original; status 1 indicative; its period the
 fiscal year within the activity's dates, so never longer than a year; its value the
 commitment's cash that year); a `planned-disbursement` per fiscal year and funder with cash
 (type 1, the funder as provider and the recipient as receiver); and, with actuals, a
@@ -47,6 +49,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import InputError, Problem, where_commitment, where_entry
+from budget.core.lines import Stage
 from budget.core.model import Basis, Commitment, Scenario
 from budget.core.money import format_euros
 from budget.core.periods import FiscalCalendar
@@ -87,6 +90,9 @@ RECIPIENT_HINT = (
     'e.g. recipient_country = "NL" (ISO 3166-1 alpha-2) or recipient_region = "998" '
     "(developing countries, unspecified)"
 )
+# BudgetType codes: 1 original, 2 revised; the stages whose budgets revise the original.
+ORIGINAL, REVISED = "1", "2"
+REVISED_STAGES = frozenset({Stage.SUPPLEMENTARY, Stage.FINAL})
 # TransactionType codes per basis: 2 outgoing commitment, 3 disbursement.
 TRANSACTION_TYPES: dict[str, str] = {Basis.COMMITMENT: "2", Basis.CASH: "3"}
 # IATI identifiers may not hold white space or any of these (the IATI rules for 2.03).
@@ -504,7 +510,8 @@ def activities_xml(
         as_of = default_as_of(scenario.calendar, actuals)
     dates = _activity_dates(scenario, position, cash, booked, as_of)
     spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
-    budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids))
+    kind = budget_type(scenario)
+    budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids), kind)
     parties = _Parties(scenario)
     planned, planned_at = _disbursements(position, cash, years, spans, currency, parties, len(ids))
     transactions = _transactions(scenario, booked, dates, parties)
@@ -699,6 +706,12 @@ def _positions(column: pd.Series, ids: list[str]) -> npt.NDArray[np.int64]:
     return lookup[codes]
 
 
+def budget_type(scenario: Scenario) -> str:
+    """The BudgetType of the scenario's budgets: 2 (revised) for a supplementary budget or
+    the final accounts (`[scenario] stage`), else 1 (original)."""
+    return REVISED if scenario.stage in REVISED_STAGES else ORIGINAL
+
+
 def _within(period: tuple[str, str], span: tuple[str, str]) -> tuple[str, str]:
     """A fiscal year's period cut to an activity's dates (ISO dates compare as text)."""
     return max(period[0], span[0]), min(period[1], span[1])
@@ -711,11 +724,12 @@ def _budgets(
     spans: list[tuple[str, str]],
     currency: str,
     count: int,
+    kind: str = ORIGINAL,
 ) -> tuple[list[str], npt.NDArray[np.int64]]:
-    """A budget element per commitment and year (the funders' cash added up), in commitment
-    and year order, its period the year within the activity's dates; and where each
-    commitment's elements start (count + 1 offsets). A year of no cash outside the
-    activity's dates has no budget."""
+    """A budget element (of BudgetType `kind`) per commitment and year (the funders' cash
+    added up), in commitment and year order, its period the year within the activity's
+    dates; and where each commitment's elements start (count + 1 offsets). A year of no
+    cash outside the activity's dates has no budget."""
     year = cash["year"].to_numpy(np.int64)
     order = np.lexsort((year, position))
     pos, year = position[order], year[order]
@@ -734,7 +748,7 @@ def _budgets(
             continue
         kept.append(p)
         lines.append(
-            f'    <budget type="1" status="1"><period-start iso-date="{first}"/>'
+            f'    <budget type="{kind}" status="1"><period-start iso-date="{first}"/>'
             f'<period-end iso-date="{last}"/><value currency="{currency}" '
             f'value-date="{first}">{amount}</value></budget>\n'
         )
