@@ -25,6 +25,7 @@ from budget.load.read import STDIN, STDIN_SHOWN
 SCENARIO_FIELDS = {
     "version": 'the version of the budget, e.g. "1e suppletoire begroting 2015"',
     "stage": 'which document it is: "draft", "adopted", "supplementary" or "final"',
+    "budget_year": "the budget year T of budget tables and budget round, e.g. 2015",
 }
 FUNDER_FIELDS = {"chapter": 'its budget chapter, e.g. "VI"'}
 LINE_NAMES = ("article", "article_part", "instrument", "scheme", "legally_committed")
@@ -42,6 +43,7 @@ def read_budget_round(draft: Draft) -> None:
     found["version"] = head.text("version") or ""
     stage = head.choice("stage", STAGES, "")
     found["stage"] = stage or ""
+    found["budget_year"] = head.year("budget_year")
     for key, entry in draft.merged.funders.items():
         chapter = FieldReader(entry.raw, entry.file_of, entry.where, draft.problems).text("chapter")
         if chapter and key in draft.funders:

@@ -142,7 +142,7 @@ def budget_tables(
     scenario: Scenario, rows: pd.DataFrame, year: int | None = None, as_of: dt.date | None = None
 ) -> BudgetTables:
     """The report of `budget tables` from the scenario's tidy rows (cash shifts applied)."""
-    t = scenario.first_year if year is None else year
+    t = (scenario.budget_year or scenario.first_year) if year is None else year
     day = scenario.calendar.start_of(t) if as_of is None else as_of
     years = tuple(range(t - YEARS_BEFORE, t + YEARS_AFTER + 1))
     frame = line_frame(scenario, rows)
