@@ -57,6 +57,12 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
             '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
             err=True,
         )
+    if loaded.cash_shifts:  # the budget round (issue 22): not in the draws yet
+        click.echo(
+            f"Note: {loaded.name}'s bands are of the cash before its [[cash_shifts]]; "
+            "budget run shows the cash after them.",
+            err=True,
+        )
     if seed is None:
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)

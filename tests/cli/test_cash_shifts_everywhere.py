@@ -241,3 +241,12 @@ def test_the_calculation_sheet_notes_the_shift(tmp_path):
         "cash shift: 20,000.00 of the cash of 2015 moved to 2016 (mutation mki-cash-shift); "
         "the other sheets add it to the cash above"
     ) in notes
+
+
+def test_simulate_says_that_its_bands_are_before_the_shifts():
+    result = invoke("simulate", SUPPLEMENTARY, "--draws", "5", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Note: Budget 2015's bands are of the cash before its [[cash_shifts]]; budget run "
+        "shows the cash after them.\n"
+    ) in result.stderr
