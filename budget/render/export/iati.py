@@ -124,15 +124,18 @@ def write_iati(
     inputs: list[str],
     actuals: pd.DataFrame | None = None,
     as_of: dt.date | None = None,
+    original: pd.DataFrame | None = None,
 ) -> Export:
     """Write the activities file atomically; InputError when the scenario cannot be
-    published (no reporting_org, text XML cannot hold, ...) or the target is refused."""
+    published (no reporting_org, text XML cannot hold, ...) or the target is refused.
+    original: for a revised version, the tidy rows of the version it revises, whose cash
+    gives the original budgets (type 1) beside the revised ones."""
     target = check_file(path, inputs, "choose another output file, e.g. activities.xml")
     problems = iati_problems(scenario, actuals)
     if problems:
         raise InputError(problems)
     updated, _ = last_updated(scenario)
-    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated)
+    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated, original)
     write_chunks(target, chunks)
     return Export(len(scenario.commitments), skipped)
 
@@ -487,6 +490,7 @@ def activities_xml(
     actuals: pd.DataFrame | None = None,
     as_of: dt.date | None = None,
     updated: str | None = None,
+    original: pd.DataFrame | None = None,
 ) -> tuple[Iterator[str], int]:
     """The file as text chunks (one per activity), and how many bookings had no activity.
 
@@ -502,6 +506,10 @@ def activities_xml(
     cash = rows[rows["basis"] == Basis.CASH]
     position = _positions(cash["commitment"], ids)
     years = _years(scenario.calendar, rows, actuals)
+    if original is not None:  # the budgets of the version this one revises, type 1
+        kept = original[(original["basis"] == Basis.CASH) & original["commitment"].isin(ids)]
+        before = kept.assign(commitment=kept["commitment"].astype(str).astype("category"))
+        years |= _years(scenario.calendar, before, None)
     currency = scenario.currency
     booked, skipped = _bookings(scenario, actuals)
     if as_of is None and booked:
@@ -512,6 +520,11 @@ def activities_xml(
     spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
     kind = budget_type(scenario)
     budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids), kind)
+    if original is not None:
+        first, first_at = _budgets(
+            _positions(before["commitment"], ids), before, years, spans, currency, len(ids)
+        )
+        budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
     parties = _Parties(scenario)
     planned, planned_at = _disbursements(position, cash, years, spans, currency, parties, len(ids))
     transactions = _transactions(scenario, booked, dates, parties)
@@ -704,6 +717,23 @@ def _positions(column: pd.Series, ids: list[str]) -> npt.NDArray[np.int64]:
     order = {cid: i for i, cid in enumerate(ids)}
     lookup = np.array([order[str(c)] for c in column.cat.categories], dtype=np.int64)
     return lookup[codes]
+
+
+def _interleave(
+    first: list[str],
+    first_at: npt.NDArray[np.int64],
+    then: list[str],
+    then_at: npt.NDArray[np.int64],
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """Two sets of per-commitment elements (each with its count + 1 offsets) as one: each
+    commitment's elements of `first`, then its elements of `then`."""
+    lines: list[str] = []
+    at = [0]
+    for i in range(len(first_at) - 1):
+        lines += first[first_at[i] : first_at[i + 1]]
+        lines += then[then_at[i] : then_at[i + 1]]
+        at.append(len(lines))
+    return lines, np.array(at, dtype=np.int64)
 
 
 def budget_type(scenario: Scenario) -> str:
