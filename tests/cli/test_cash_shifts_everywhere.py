@@ -250,3 +250,39 @@ def test_simulate_says_that_its_bands_are_before_the_shifts():
         "Note: Budget 2015's bands are of the cash before its [[cash_shifts]]; budget run "
         "shows the cash after them.\n"
     ) in result.stderr
+
+
+def test_a_shift_beyond_the_horizon_and_between_funders_in_the_workbook(tmp_path):
+    """MKI's 40,000.00 from 2017 to 2018 (after the horizon: the "later" column, which the
+    Calculation sheet has no part for) and 10,000.01 of SIN's top-up from 2016 to 2015,
+    split by the shares 1/2 and 1/2: VenJ 5,000.01 (the first listed takes the odd cent),
+    VWS 5,000.00. Every formula still comes to the value it caches."""
+    path = write_file(
+        tmp_path,
+        f'[scenario]\nextends = "{SUPPLEMENTARY.as_posix()}"\n'
+        '[[mutations]]\nid = "later"\nreason = "r"\ntype = "technical"\n'
+        '[[cash_shifts]]\ncommitment = "mki-support"\nfrom = 2017\nto = 2018\n'
+        'amount = "40000.00"\nmutation = "later"\n'
+        '[[cash_shifts]]\ncommitment = "sin-top-up"\nfrom = 2016\nto = 2015\n'
+        'amount = "10000.01"\nmutation = "later"\n',
+    )
+    target = tmp_path / "later.xlsx"
+    assert invoke("run", path, "-o", target).exit_code == 0
+    formulas = openpyxl.load_workbook(target)
+    cached = openpyxl.load_workbook(target, data_only=True)
+    found = evaluator(formulas)
+    for sheet in ("Overview", "By recipient", "By article", "Commitment vs cash"):
+        for row in formulas[sheet].iter_rows():
+            for cell in row:
+                value = cached[sheet][cell.coordinate].value
+                if cell.data_type == "f" and isinstance(value, int | float):
+                    got = found.value(sheet, cell.coordinate)
+                    assert abs(got - Fraction(repr(value))) < Fraction(1, 10**9), cell
+    lines = [r for r in cached["Overview"].iter_rows(values_only=True) if r[1]]
+    header = next(r for r in cached["Overview"].iter_rows(values_only=True) if r[0] and r[2])
+    assert list(header[2:8]) == ["2014", "2015", "2016", "2017", "later", "Total"]
+    mki = next(r for r in lines if r[1] == "mki-support")
+    assert list(mki[2:8]) == [100_000, 80_000, 120_000, 60_000, 40_000, 400_000]
+    venj_sin, vws_sin = [r for r in lines if r[1] == "sin-top-up"][:2]
+    assert list(venj_sin[2:8]) == [0, 23_800.01, 13_799.99, 33_800, 0, 71_400]
+    assert list(vws_sin[2:8]) == [0, 23_800, 13_800, 33_800, 0, 71_400]

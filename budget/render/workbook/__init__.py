@@ -97,6 +97,7 @@ from budget.engine.projection import project
 from budget.render.workbook.article_sheet import add_article_sheet
 from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
 from budget.render.workbook.calculation_sheet import (
+    MAX_COMMITMENTS,
     add_calculation_note,
     add_calculation_sheet,
     calculation_layout,
@@ -197,8 +198,8 @@ def write_workbook(
 def _before_cash_shifts(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
     """The rows that the Calculation sheet works out: the projection before the scenario's
     cash shifts (`rows` are after them; see `shifted_links`)."""
-    if not scenario.cash_shifts:
-        return rows
+    if not scenario.cash_shifts or len(scenario.commitments) > MAX_COMMITMENTS:
+        return rows  # (above MAX_COMMITMENTS there is no Calculation sheet to lay out)
     return project(scenario)
 
 
