@@ -286,3 +286,23 @@ def test_a_shift_beyond_the_horizon_and_between_funders_in_the_workbook(tmp_path
     venj_sin, vws_sin = [r for r in lines if r[1] == "sin-top-up"][:2]
     assert list(venj_sin[2:8]) == [0, 23_800.01, 13_799.99, 33_800, 0, 71_400]
     assert list(vws_sin[2:8]) == [0, 23_800, 13_800, 33_800, 0, 71_400]
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_shifted_workbook_to_its_cached_values(tmp_path):
+    from tests.workbook_helpers import libreoffice_convert
+
+    source = tmp_path / "s.xlsx"
+    assert invoke("run", SUPPLEMENTARY, "-o", source).exit_code == 0
+    (recalculated,) = libreoffice_convert([source], tmp_path / "out", "xlsx", tmp_path / "p")
+    ours = openpyxl.load_workbook(source, data_only=True)
+    theirs = openpyxl.load_workbook(recalculated, data_only=True)
+    for sheet in ("Overview", "By recipient", "By article", "Commitment vs cash"):
+        mine = [[c.value for c in row] for row in ours[sheet].iter_rows()]
+        recalc = [[c.value for c in row] for row in theirs[sheet].iter_rows()]
+        for a, b in zip(mine, recalc, strict=True):
+            for x, y in zip(a, b, strict=True):
+                if isinstance(x, int | float) and isinstance(y, int | float):
+                    assert abs(x - y) < 1e-6, (sheet, a)
+                else:
+                    assert x == y, (sheet, a)
