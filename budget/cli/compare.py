@@ -97,7 +97,9 @@ def compare(
         from budget.render.workbook.compare_sheet import write_comparison
 
         try:
-            write_comparison(loaded, long, report(), output.path, inputs=[Path(p) for p in paths])
+            write_comparison(
+                loaded, long, report(), output.path, inputs=[Path(p) for p in paths], by=by
+            )
         except InputError as exc:
             fail(exc.problems)
     elif output:
