@@ -46,6 +46,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
 
     from budget.render.uncertainty_text import SIMULATION
     from budget.reports.simulation import simulation_report
+    from budget.uncertainty.cash_shifts import shift_simulation
     from budget.uncertainty.simulate import simulate as run_simulation
 
     refuse_open_target(output)
@@ -57,12 +58,8 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
             '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
             err=True,
         )
-    if loaded.cash_shifts:  # the budget round (issue 22): not in the draws yet
-        click.echo(
-            f"Note: {loaded.name}'s bands are of the cash before its [[cash_shifts]]; "
-            "budget run shows the cash after them.",
-            err=True,
-        )
+    if loaded.cash_shifts:  # the budget round (issue 22): a shift too large is exit 1
+        project_or_fail(loaded)
     if seed is None:
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
@@ -74,7 +71,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         hidden=not visible,
         file=sys.stderr,
     ) as bar:
-        sim = run_simulation(loaded, draws, seed, progress=bar.update)
+        sim = shift_simulation(run_simulation(loaded, draws, seed, progress=bar.update))
 
     report = simulation_report(sim)
     shown = laid_out(SIMULATION, lambda: report)

@@ -243,15 +243,6 @@ def test_the_calculation_sheet_notes_the_shift(tmp_path):
     ) in notes
 
 
-def test_simulate_says_that_its_bands_are_before_the_shifts():
-    result = invoke("simulate", SUPPLEMENTARY, "--draws", "5", "--seed", "1")
-    assert result.exit_code == 0, result.output
-    assert (
-        "Note: Budget 2015's bands are of the cash before its [[cash_shifts]]; budget run "
-        "shows the cash after them.\n"
-    ) in result.stderr
-
-
 def test_a_shift_beyond_the_horizon_and_between_funders_in_the_workbook(tmp_path):
     """MKI's 40,000.00 from 2017 to 2018 (after the horizon: the "later" column, which the
     Calculation sheet has no part for) and 10,000.01 of SIN's top-up from 2016 to 2015,
