@@ -7,10 +7,9 @@ import sys
 
 import click
 
-from budget.cli.common import BREACH_FOUND, load_or_fail, scenario_argument
+from budget.cli.common import BREACH_FOUND, load_or_fail, project_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.engine.limits import check_rows
-from budget.engine.projection import project
 from budget.uncertainty.search import DEFAULT_EXAMPLES, DEFAULT_MAX_TIME, MAX_EXAMPLES
 
 
@@ -59,10 +58,12 @@ def check(scenario: str, examples: int, max_time: float) -> None:
         return
     count = len(loaded.limits)
     if loaded.actuals:
-        forecast = forecast_or_none(loaded, project(loaded))
+        forecast = forecast_or_none(loaded, project_or_fail(loaded))
         breaches = [c for c in check_rows(loaded, forecast) if c.breached]
         for note in forecast_notes(forecast):
             click.echo(note)
+    elif loaded.cash_shifts:  # the central projection after its cash shifts
+        breaches = [c for c in check_rows(loaded, project_or_fail(loaded)) if c.breached]
     else:
         breaches = central_breaches(loaded)
     if breaches:

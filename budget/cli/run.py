@@ -18,6 +18,7 @@ from budget.cli.common import (
     output_option,
     refuse_open_target,
     scenario_argument,
+    shifted_or_fail,
     strict_option,
     warn_breaches,
     write_rows_or_fail,
@@ -28,7 +29,6 @@ from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.model import Scenario
 from budget.engine.projection import project
 from budget.render.formats import FORMATS, Format
-from budget.reports.budget_tables import cash_shift_notes
 
 
 @click.command()
@@ -75,7 +75,7 @@ def run(
     refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()
     loaded = load_or_fail(path)
-    rows = project(loaded)
+    rows = shifted_or_fail(loaded, project(loaded))
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
     shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
@@ -102,8 +102,6 @@ def run(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
-    for note in cash_shift_notes(loaded):  # the budget round (issue 22)
-        click.echo(note, err=True)
     breached = warn_breaches(loaded, rows if forecast is None else forecast)
     if strict and breached:
         sys.exit(BREACH_FOUND)
@@ -121,5 +119,10 @@ def run_table(
     provenance = provenance_text(scenario)
     if provenance:
         parts.append(provenance)
+    from budget.render.round_text import cash_shift_text  # the budget round (issue 22)
+
+    shifts = cash_shift_text(scenario)
+    if shifts:
+        parts.append(shifts)
     notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
