@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from budget.core.money import format_euros, format_euros_grouped, round_half_away
+from budget.core.money import format_euros_grouped, round_half_away
 from budget.core.rounding import controlled_round
-from budget.render.csvtext import frame_csv
+from budget.render.csvtext import euros_column, frame_csv
 from budget.reports.overview import Overview
 
 THOUSAND_CENTS = 100_000
@@ -160,7 +160,7 @@ def with_euros(
         euros = column.removesuffix("_cents")
         position = out.columns.get_loc(column)
         assert isinstance(position, int)
-        out.insert(position, euros, [format_euros(int(c)) for c in out[column]])
+        out.insert(position, euros, euros_column(out[column].to_numpy()))  # once per amount
     return out
 
 

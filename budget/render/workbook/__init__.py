@@ -14,7 +14,8 @@
   (`budget.reports.overview.recipient_overview`; the sheet only lays it out).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
-- "Assumptions": every input, with assumed values highlighted.
+- "Assumptions": every input, with assumed values highlighted (above
+  `assumptions_sheet.MAX_LISTED` commitments, their lines in NAME.assumptions.csv).
 - "Calculation": each commitment's inputs in cells and its amounts as formulas of them
   (`calculation_sheet`); the Overview's and By recipient's commitment cells refer to it.
   Above `calculation_sheet.MAX_COMMITMENTS` commitments, a note instead.
@@ -90,7 +91,7 @@ import pandas as pd
 
 import budget
 from budget.core.model import Scenario
-from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
+from budget.render.workbook.assumptions_sheet import add_assumptions_sheet, assumptions_csv_path
 from budget.render.workbook.calculation_sheet import (
     add_calculation_note,
     add_calculation_sheet,
@@ -145,7 +146,8 @@ def write_workbook(
     rounding: str = "plain",
 ) -> list[Path]:
     """Write the workbook of one projection (see the module docstring) atomically to `path`;
-    return the files written: the workbook, then the CSV of the rows if they did not fit.
+    return the files written: the workbook, then the CSV of the rows if they did not fit,
+    then the CSV of the commitments' inputs at register scale (`assumptions_sheet`).
 
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
@@ -168,7 +170,9 @@ def write_workbook(
         overflow = add_data_sheet(
             book, rows, overflow_path=csv_path, inputs=protected, year_name=scenario.label
         )
-        add_assumptions_sheet(book, scenario)
+        listed = add_assumptions_sheet(
+            book, scenario, overflow_path=assumptions_csv_path(path), inputs=protected
+        )
         if layout is not None:
             add_calculation_sheet(book, layout)
         else:
@@ -176,7 +180,7 @@ def write_workbook(
         for add_sheet in extra_sheets:
             add_sheet(book)
         save_atomically(book, path, protected, progress)
-    return [Path(path), *([overflow] if overflow else [])]
+    return [Path(path), *([overflow] if overflow else []), *([listed] if listed else [])]
 
 
 __all__ = [
