@@ -64,7 +64,8 @@ def overview_text(
             body.append(rule)
         elif row.group != group:
             group = row.group
-            body.append(f"{group}: {table.names.get(group, group)}")
+            if group:  # a summary's lines (reports.overview.funder_summary) have none
+                body.append(f"{group}: {table.names.get(group, group)}")
         body.append(fmt(cells))
         if row.level == "subtotal":
             body.append("")
@@ -107,6 +108,8 @@ def controlled_thousands(table: Overview) -> list[tuple[int, ...]]:
     subtotals = {row.group: i for i, row in enumerate(rows) if row.level == "subtotal"}
     totals = [i for i, row in enumerate(rows) if row.level == "total"]
     order = list(dict.fromkeys(rows[i].group for i in items))
+    if items and order == [""] and not subtotals and len(totals) == 1:  # a funder summary
+        subtotals, totals = {"": totals[0]}, []  # its items add up to the total
     if not items or any(g not in subtotals for g in order):
         return [tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents) for row in rows]
     groups = [[k for k, i in enumerate(items) if rows[i].group == g] for g in order]

@@ -173,8 +173,9 @@ def funder_summary(
     rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
 ) -> Overview:
     """Amounts per funder for one basis, without the commitments: one "item" line per
-    funder that has rows (in the scenario's order; its item is the funder's key, its label
-    the funder's name), then the total. One grouping of the rows, whatever their number."""
+    funder that has rows (in the scenario's order; its item and funder are the funder's
+    key, its label the funder's name, its group "": the lines form one group whose total
+    is the last line), then the total. One grouping of the rows, whatever their number."""
     data = rows[rows["basis"] == basis]
     columns = list(columns) if columns is not None else overview_columns(data, scenario)
     sums = _sums(data, ["funder"], columns, scenario)
@@ -186,7 +187,7 @@ def funder_summary(
         if values is None:
             continue
         grand = [a + b for a, b in zip(grand, values, strict=True)]
-        out.append(Row("item", key, key, names[key], (*values, sum(values)), key))
+        out.append(Row("item", "", key, names[key], (*values, sum(values)), key))
     out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
     return Overview(basis, "funder", (*columns, "total"), tuple(out), names)
 

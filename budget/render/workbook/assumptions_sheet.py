@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,31 +254,91 @@ def _looks() -> dict[tuple[str, bool], Look]:
     return out
 
 
-def commitment_csv_chunks(scenario: Scenario, chunk: int = 20_000) -> Iterator[str]:
-    """The commitments' lines as CSV text (CSV_HEADERS; "Set in file" as on the sheet, empty
-    for the scenario file itself), a chunk of lines at a time."""
-    name = file_namer(scenario)
+def commitment_records(scenario: Scenario) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """The commitments' lines as CSV records (CSV_HEADERS): what `commitment_echo` gives
+    without its headings, with the file as the sheet shows it ("" for the scenario file)
+    and "yes" for an assumed value. Made for registers: the texts of funders, of values and
+    of files are worked out once per distinct value."""
+    shown_file = file_namer(scenario)
     own = scenario.path
+    texts: dict[tuple[str, type, object], str] = {}
+    funders: dict[object, str] = {}
+    files: dict[str, str] = {}
+
+    def file_of(path: str) -> str:
+        found = files.get(path)
+        if found is None:
+            found = files[path] = shown_file(path) if path and path != own else ""
+        return found
+
+    def text_of(value: object, name: str) -> str:
+        try:
+            return texts[(name, type(value), value)]
+        except KeyError:
+            found = texts[(name, type(value), value)] = value_text(value, name)
+            return found
+        except TypeError:  # a value that cannot be a key
+            return value_text(value, name)
+
+    funders_meaning = "funders and their shares of each year's amount"
+    priority_meaning = "lower pays first to the same recipient"
+    for c in scenario.commitments:
+        kind, meanings = _kind_facts(c.kind)
+
+        def line(
+            field: str,
+            value: str,
+            meaning: str = "",
+            cid: str = c.id,
+            origins: Mapping[str, str] = c.field_origins,
+            origin: str = c.origin,
+            assumed: tuple[str, ...] = c.assumptions,
+        ) -> tuple[str, str, str, str, str, str]:
+            return (
+                cid,
+                field,
+                value,
+                meaning,
+                file_of(origins.get(field, origin)),
+                "yes" if field in assumed else "",
+            )
+
+        yield line("name", c.title)
+        yield line("kind", c.kind, getattr(kind, "summary", ""))
+        yield line("recipient", c.recipient)
+        shares = funders.get(c.funders)
+        if shares is None:
+            shares = funders[c.funders] = funders_text(c.funders)
+        yield line("funders", shares, funders_meaning)
+        yield line("priority", str(c.priority), priority_meaning)
+        left_off = not_applicable(c)
+        spec = c.spec
+        for name in _spec_fields(spec):
+            if name in left_off:
+                continue
+            value = getattr(spec, name)
+            meaning = meanings.get(name, "")
+            if isinstance(value, ByYear) and value.is_uncertain:
+                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+            yield line(name, text_of(value, name), meaning)
+        if c.source:
+            yield line("source", c.source)
+
+
+def commitment_csv_chunks(scenario: Scenario, chunk: int = 50_000) -> Iterator[str]:
+    """`commitment_records` as CSV text, header first, a chunk of lines at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADERS)
-    count = 0
-    for c in scenario.commitments:
-        for line in commitment_echo(c):
-            if line.heading:
-                continue
-            shown = name(line.file) if line.file and line.file != own else ""
-            writer.writerow(
-                (line.item, line.field, line.value, line.meaning, shown,
-                 "yes" if line.assumed else "")
-            )  # fmt: skip
-            count += 1
-        if count >= chunk:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            count = 0
-    yield buffer.getvalue()
+    records = commitment_records(scenario)
+    while True:
+        part = list(itertools.islice(records, chunk))
+        writer.writerows(part)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(part) < chunk:
+            return
 
 
 def add_assumptions_sheet(

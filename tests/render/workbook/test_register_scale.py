@@ -29,6 +29,7 @@ def summarised(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("budget.reports.overview.MAX_LISTED", 2)
     monkeypatch.setattr("budget.render.workbook.overview_sheet.MAX_LISTED", 2)
     monkeypatch.setattr("budget.render.workbook.assumptions_sheet.MAX_LISTED", 2)
+    monkeypatch.setattr("budget.render.present.MAX_LISTED", 2)
 
 
 def engine_by(rows, keys):  # type: ignore[no-untyped-def]
@@ -150,6 +151,39 @@ def test_the_cli_says_where_the_inputs_went(tmp_path: Path, summarised: None) ->
     ws = openpyxl.load_workbook(controlled, data_only=True)["Overview x EUR 1,000"]
     checks = [r for r in ws.iter_rows() if str(r[0].value).startswith("check:")]
     assert len(checks) == 2 and all(c.value == "ok" for r in checks for c in r[2:] if c.value)
+    # Controlled rounding of a summary: the funders' thousands add up to the total's.
+    blocks: list[list[list[int]]] = []
+    for row in ws.iter_rows(min_row=6):
+        label = row[0].value
+        if isinstance(label, str) and label.endswith("basis") is False and "basis:" in label:
+            blocks.append([])
+        elif blocks and label and not str(label).startswith("check") and row[2].value is not None:
+            blocks[-1].append([int(c.value or 0) for c in row[2:]])
+    assert len(blocks) == 2
+    for lines in blocks:
+        *funders, total = lines
+        assert len(funders) >= 2
+        assert [sum(column) for column in zip(*funders, strict=True)] == total
+        assert all(sum(line[:-1]) == line[-1] for line in lines)
+
+
+def test_the_run_table_has_a_line_per_funder(summarised: None) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "more than the 2 listed one by one: a line per funder" in text
+    assert not any(f"  {c.id} " in text for c in scenario.commitments if c.kind != "top_up")
+    for key in ("VenJ", "VWS", "BZ"):
+        assert f"\n  {key} " in text
+    controlled = CliRunner().invoke(cli, ["run", "--rounding", "controlled"]).stdout
+    first = controlled.split("\n\n")[0].splitlines()
+    funders = [line.split()[1:] for line in first if line[:3].strip() and line[:2] == "  "]
+    total = next(line.split()[1:] for line in first if line.startswith("Total"))
+    number = lambda t: 0 if t == "-" else int(t.replace(",", ""))  # noqa: E731
+    assert [sum(number(f[i]) for f in funders) for i in range(len(total))] == [
+        number(t) for t in total
+    ]
 
 
 def test_a_file_name_is_worked_out_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
