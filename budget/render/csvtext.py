@@ -19,7 +19,7 @@ splits the row in readers that take `\\r` as a line end).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -52,19 +52,25 @@ def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> 
         return (BOM + ending) if excel and header else (ending if header else "")
     columns = [_column_text(rows[name], excel, delimiter) for name in rows.columns]
     heading = [_field(str(n), delimiter) for n in names]
-    if (
+    alone = (
         len(columns) == 1
         and not _has_line_break(rows[rows.columns[0]])
         and not any("\r" in str(n) for n in names)
-    ):  # the csv writer quotes a row's only field when it is empty
-        columns = [[v or '""' for v in columns[0]]]
+    )  # the csv writer quotes a row's only field when it is empty
+    if alone:
         heading = [v or '""' for v in heading]
-    lines = map(delimiter.join, zip(*columns, strict=True))
-    body = ending.join(lines)
-    text = (delimiter.join(heading) + ending if header else "") + (
-        body + ending if len(rows) else ""
-    )
+    parts = [delimiter.join(heading) + ending] if header else []
+    for start in range(0, len(rows), BLOCK_ROWS):  # bounded memory: a block at a time
+        fields = [column(start, start + BLOCK_ROWS) for column in columns]
+        if alone:
+            fields = [[v or '""' for v in fields[0]]]
+        parts.append(ending.join(map(delimiter.join, zip(*fields, strict=True))) + ending)
+    text = "".join(parts)
     return (BOM + text) if excel and header else text
+
+
+BLOCK_ROWS = 100_000
+Fields = Callable[[int, int], list[str]]  # a column's fields of rows [start, stop)
 
 
 def _field(text: str, delimiter: str) -> str:
@@ -79,10 +85,10 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _column_text(values: pd.Series, excel: bool, delimiter: str) -> list[str]:
+def _column_text(values: pd.Series, excel: bool, delimiter: str) -> Fields:
     """A column's fields as written (quoted where needed), each distinct value worked out
-    once: text of categories and of object columns that hold only text, whole numbers,
-    booleans. Other columns (floats, mixed objects) go value by value."""
+    once: text of categories and of object columns that hold only text; whole numbers and
+    booleans by str. Other columns (floats, mixed objects) go value by value."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, used = pd.factorize(values.cat.codes.to_numpy())
         categories = values.cat.categories
@@ -91,21 +97,24 @@ def _column_text(values: pd.Series, excel: bool, delimiter: str) -> list[str]:
             for code in used.tolist()
         ]
         return _spread(table, codes)
-    if values.dtype.kind in "iub" or (
-        values.dtype.kind == "O" and pd.api.types.infer_dtype(values, skipna=True) in _TEXT
-    ):
+    if values.dtype.kind in "iub":  # never quoted, never prefixed
+        numbers = values.to_numpy()
+        return lambda start, stop: list(map(str, numbers[start:stop].tolist()))
+    if values.dtype.kind == "O" and pd.api.types.infer_dtype(values, skipna=True) in _TEXT:
         codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
         table = [_field(_text(_cell(v, excel)), delimiter) for v in uniques.tolist()]
         return _spread(table, codes)
-    return [_field(_text(v), delimiter) for v in _column(values, excel)]
+    fields = [_field(_text(v), delimiter) for v in _column(values, excel)]
+    return lambda start, stop: fields[start:stop]
 
 
 _TEXT = ("string", "empty")
 
 
-def _spread(table: list[str], codes: np.ndarray) -> list[str]:
+def _spread(table: list[str], codes: np.ndarray) -> Fields:
     """table[code] for each code, "" for -1 (missing)."""
-    return list(np.array([*table, ""], dtype=object)[codes])
+    looked_up = np.array([*table, ""], dtype=object)
+    return lambda start, stop: looked_up[codes[start:stop]].tolist()
 
 
 def records_csv(header: Sequence[str], records: Sequence[Sequence[Any]], flavour: str) -> str:
@@ -176,4 +185,4 @@ def euros_column(cents: Any) -> list[str]:
     formatted once: a projection's rows repeat an amount across years and bases."""
     values = np.asarray(cents, dtype=np.int64)
     codes, uniques = pd.factorize(values)
-    return _spread([format_euros(v) for v in uniques.tolist()], codes)
+    return _spread([format_euros(v) for v in uniques.tolist()], codes)(0, len(values))
