@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Callable, Iterator
 
@@ -11,6 +10,7 @@ import pandas as pd
 from budget.core.money import format_euros_grouped, round_half_away
 from budget.core.rounding import controlled_round
 from budget.render.csvtext import euros_column, frame_csv
+from budget.render.jsontext import records_json
 from budget.reports.overview import Overview
 
 THOUSAND_CENTS = 100_000
@@ -207,11 +207,5 @@ def rows_csv_chunks(
 
 
 def rows_json(rows: pd.DataFrame) -> str:
-    records = [
-        {
-            k: (int(v) if hasattr(v, "item") and not isinstance(v, str) else v)
-            for k, v in zip(rows.columns, values, strict=True)
-        }
-        for values in rows.itertuples(index=False, name=None)
-    ]
-    return json.dumps(records, indent=1, ensure_ascii=False) + "\n"
+    # The bytes of json.dumps of a dict per row, per distinct value (issue 21).
+    return records_json(rows)
