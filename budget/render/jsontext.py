@@ -37,24 +37,27 @@ def _spread(table: list[str], codes: np.ndarray) -> Fields:
     return lambda start, stop: looked_up[codes[start:stop]].tolist()
 
 
-def _column(values: pd.Series, prefix: str) -> Fields:
-    """A column's `  "name": value` parts of rows [start, stop)."""
+def _column(values: pd.Series, prefix: str, suffix: str) -> Fields:
+    """A column's parts of rows [start, stop): prefix (the separator before it and
+    `  "name": `), the value, suffix (the object's end after the last column)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy()
-        categories = list(values.cat.categories)
-        # Code -1 (missing) is the last entry: NaN, as iterating the column gives it.
-        table = [prefix + _encode(c) for c in categories] + [prefix + _encode(float("nan"))]
-        return _spread(table, codes)
+        categories = [*values.cat.categories, float("nan")]  # code -1 (missing): NaN
+        return _spread([prefix + _encode(c) + suffix for c in categories], codes)
     if values.dtype.kind in "iu":
         numbers = values.to_numpy()
+        if suffix:
+            return lambda start, stop: [
+                prefix + str(n) + suffix for n in numbers[start:stop].tolist()
+            ]
         return lambda start, stop: [prefix + str(n) for n in numbers[start:stop].tolist()]
     if values.dtype.kind == "b" or (
         values.dtype.kind == "O"
         and pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty")
     ):
         codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=False)
-        return _spread([prefix + _encode(v) for v in uniques.tolist()], codes)
-    fields = [prefix + _encode(v) for v in values]
+        return _spread([prefix + _encode(v) + suffix for v in uniques.tolist()], codes)
+    fields = [prefix + _encode(v) + suffix for v in values]
     return lambda start, stop: fields[start:stop]
 
 
@@ -70,12 +73,17 @@ def records_json(rows: pd.DataFrame) -> str:
         return json.dumps(records, indent=1, ensure_ascii=False) + "\n"
     if not len(rows.columns):
         return "[\n" + ",\n".join([" {}"] * len(rows)) + "\n]\n"
+    last = len(rows.columns) - 1
     columns = [
-        _column(rows.iloc[:, i], f"  {json.dumps(name, ensure_ascii=False)}: ")
+        _column(
+            rows.iloc[:, i],
+            (" {\n" if i == 0 else ",\n") + f"  {json.dumps(name, ensure_ascii=False)}: ",
+            "\n }" if i == last else "",
+        )
         for i, name in enumerate(rows.columns)
     ]
     parts = []
     for start in range(0, len(rows), BLOCK_ROWS):
         fields = [column(start, start + BLOCK_ROWS) for column in columns]
-        parts.append(",\n".join(" {\n" + ",\n".join(r) + "\n }" for r in zip(*fields, strict=True)))
+        parts.append(",\n".join(map("".join, zip(*fields, strict=True))))
     return "[\n" + ",\n".join(parts) + "\n]\n"
