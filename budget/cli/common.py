@@ -231,6 +231,13 @@ def write_workbook_or_fail(
     except InputError as exc:
         fail(exc.problems)
     for rows_csv_file in written[1:]:
+        if rows_csv_file.name.endswith(".assumptions.csv"):  # register scale (issue 21)
+            click.echo(
+                f"The commitments' inputs are not listed on the Assumptions sheet; wrote "
+                f"them to {rows_csv_file}",
+                err=True,
+            )
+            continue
         click.echo(
             f"The rows do not fit on the Data sheet; wrote them to {rows_csv_file}", err=True
         )

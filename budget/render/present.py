@@ -17,7 +17,7 @@ from budget.render.ledger_text import headroom_text, ledger_text
 from budget.render.shortfall_text import uncovered_text
 from budget.render.text import column_label, overview_text
 from budget.reports.ledger import ledger
-from budget.reports.overview import overview
+from budget.reports.overview import MAX_LISTED, funder_summary, overview
 from budget.reports.shortfall import uncovered_shortfalls
 
 BASIS_TITLES = (
@@ -39,14 +39,23 @@ def run_tables(
     ledger (of the forecast, with actuals) and, with limits, the headroom."""
     projected, rows = rows, (rows if forecast is None else forecast)
     parts = []
+    # Register scale (issue 21): a line per funder, as on the workbook's Overview.
+    summary = len(scenario.commitments) > MAX_LISTED
+    report = funder_summary if summary else overview
     for basis, title in BASIS_TITLES:
         parts.append(
             overview_text(
-                overview(projected, scenario, basis),
+                report(projected, scenario, basis),
                 f"{scenario.name}, {title} {unit(scenario, thousands)}",
                 lambda c: column_label(c, scenario.label),
                 thousands,
             )
+        )
+    if summary:
+        parts.append(
+            f"({len(scenario.commitments):,} commitments, more than the {MAX_LISTED:,} listed "
+            "one by one: a line per funder. `--format csv` gives every commitment's amounts, "
+            "`budget explain SCENARIO COMMITMENT` any one.)"
         )
     uncovered = uncovered_text(scenario, uncovered_shortfalls(scenario, projected), scenario.label)
     if uncovered:

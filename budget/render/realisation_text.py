@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
-from budget.reports.realisation import BasisPlan, Measures, PlanVsActual
+from budget.reports.overview import MAX_LISTED
+from budget.reports.realisation import BasisPlan, FunderPlan, Measures, PlanVsActual
 
 
 def _variance(cents: int) -> str:
@@ -15,11 +17,19 @@ def _variance(cents: int) -> str:
 
 def realisation_text(report: PlanVsActual) -> str:
     """Per basis: each funder's commitments with planned, actual and variance per year; then
-    the forecast per funder and commitment with totals."""
+    the forecast per funder and commitment with totals. At register scale (more than
+    `reports.overview.MAX_LISTED` commitments) the funders' lines only, and a note."""
     label = report.year_label
     parts = [report.status]
-    parts += [_against(basis, report.years, label) for basis in report.bases]
-    parts += [_forecast(basis, report.years, label) for basis in report.bases]
+    listed = {c.commitment for b in report.bases for f in b.funders for c in f.commitments}
+    summary = len(listed) > MAX_LISTED
+    parts += [_against(basis, report.years, label, summary) for basis in report.bases]
+    parts += [_forecast(basis, report.years, label, summary) for basis in report.bases]
+    if summary:
+        parts.append(
+            f"({len(listed):,} commitments, more than the {MAX_LISTED:,} listed one by one: "
+            "a line per funder. `--format csv` gives every commitment's lines.)"
+        )
     parts.append(
         "(variance = actual - planned; forecast = actual in a closed year, the larger of "
         "planned and actual in the current year, planned in a later year)"
@@ -29,11 +39,14 @@ def realisation_text(report: PlanVsActual) -> str:
     return "\n\n".join(parts)
 
 
-def _against(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str]) -> str:
+def _against(
+    basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str], summary: bool = False
+) -> str:
     header = ["funder", "commitment", "", *map(label, years), "total"]
     lines = []
     for funder in basis.funders:
-        for item in funder.commitments:
+        items = [_funder_line(funder)] if summary else funder.commitments
+        for item in items:
             m = item.measures
             for line, cells, show in (
                 ("planned", m.planned, amount_text),
@@ -52,12 +65,15 @@ def _against(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], st
     return text_table(basis.title, header, lines, left=3)
 
 
-def _forecast(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str]) -> str:
+def _forecast(
+    basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str], summary: bool = False
+) -> str:
     header = ["funder", "commitment", *map(label, years), "total"]
     lines = []
     for funder in basis.funders:
-        for item in funder.commitments:
-            lines.append([funder.funder, item.commitment, *_cells(item.measures)])
+        if not summary:
+            for item in funder.commitments:
+                lines.append([funder.funder, item.commitment, *_cells(item.measures)])
         lines.append(["", f"{funder.funder} total", *_cells(funder.total)])
     footer = [["Total", "", *_cells(basis.total)]]
     return text_table(basis.forecast_title, header, lines, left=2, footer=footer)
@@ -65,3 +81,14 @@ def _forecast(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], s
 
 def _cells(measures: Measures) -> list[str]:
     return [*map(amount_text, measures.forecast), amount_text(sum(measures.forecast))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    commitment: str
+    measures: Measures
+
+
+def _funder_line(funder: FunderPlan) -> _Line:
+    """A funder's total as the one line of a summary's plan-against-actual table."""
+    return _Line(f"{len(funder.commitments):,} commitments", funder.total)

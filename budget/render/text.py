@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Callable, Iterator
 
 import pandas as pd
 
-from budget.core.money import format_euros, format_euros_grouped, round_half_away
+from budget.core.money import format_euros_grouped, round_half_away
 from budget.core.rounding import controlled_round
-from budget.render.csvtext import frame_csv
+from budget.render.csvtext import euros_column, frame_csv
+from budget.render.jsontext import records_json
 from budget.reports.overview import Overview
 
 THOUSAND_CENTS = 100_000
@@ -64,7 +64,8 @@ def overview_text(
             body.append(rule)
         elif row.group != group:
             group = row.group
-            body.append(f"{group}: {table.names.get(group, group)}")
+            if group:  # a summary's lines (reports.overview.funder_summary) have none
+                body.append(f"{group}: {table.names.get(group, group)}")
         body.append(fmt(cells))
         if row.level == "subtotal":
             body.append("")
@@ -107,6 +108,8 @@ def controlled_thousands(table: Overview) -> list[tuple[int, ...]]:
     subtotals = {row.group: i for i, row in enumerate(rows) if row.level == "subtotal"}
     totals = [i for i, row in enumerate(rows) if row.level == "total"]
     order = list(dict.fromkeys(rows[i].group for i in items))
+    if items and order == [""] and not subtotals and len(totals) == 1:  # a funder summary
+        subtotals, totals = {"": totals[0]}, []  # its items add up to the total
     if not items or any(g not in subtotals for g in order):
         return [tuple(round_half_away(c, THOUSAND_CENTS) for c in row.cents) for row in rows]
     groups = [[k for k, i in enumerate(items) if rows[i].group == g] for g in order]
@@ -160,7 +163,7 @@ def with_euros(
         euros = column.removesuffix("_cents")
         position = out.columns.get_loc(column)
         assert isinstance(position, int)
-        out.insert(position, euros, [format_euros(int(c)) for c in out[column]])
+        out.insert(position, euros, euros_column(out[column].to_numpy()))  # once per amount
     return out
 
 
@@ -204,11 +207,5 @@ def rows_csv_chunks(
 
 
 def rows_json(rows: pd.DataFrame) -> str:
-    records = [
-        {
-            k: (int(v) if hasattr(v, "item") and not isinstance(v, str) else v)
-            for k, v in zip(rows.columns, values, strict=True)
-        }
-        for values in rows.itertuples(index=False, name=None)
-    ]
-    return json.dumps(records, indent=1, ensure_ascii=False) + "\n"
+    # The bytes of json.dumps of a dict per row, per distinct value (issue 21).
+    return records_json(rows)

@@ -161,3 +161,60 @@ def recipient_overview(
     out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
     names = {k: r.name for k, r in scenario.recipients.items()}
     return Overview(basis, "recipient", (*columns, "total"), tuple(out), names)
+
+
+# Register scale (issue 21): above this many commitments the workbook's overviews show one
+# line per funder (by recipient: per recipient and funder) instead of one per commitment;
+# the Data sheet (or its CSV) still holds every commitment's amounts.
+MAX_LISTED = 10_000
+
+
+def funder_summary(
+    rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
+) -> Overview:
+    """Amounts per funder for one basis, without the commitments: one "item" line per
+    funder that has rows (in the scenario's order; its item and funder are the funder's
+    key, its label the funder's name, its group "": the lines form one group whose total
+    is the last line), then the total. One grouping of the rows, whatever their number."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    sums = _sums(data, ["funder"], columns, scenario)
+    names = {k: f.name for k, f in scenario.funders.items()}
+    out: list[Row] = []
+    grand = [0] * len(columns)
+    for key in scenario.funders:
+        values = sums.get((key,))
+        if values is None:
+            continue
+        grand = [a + b for a, b in zip(grand, values, strict=True)]
+        out.append(Row("item", "", key, names[key], (*values, sum(values)), key))
+    out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
+    return Overview(basis, "funder", (*columns, "total"), tuple(out), names)
+
+
+def recipient_summary(
+    rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
+) -> Overview:
+    """What each recipient receives from each funder, for one basis, without the
+    commitments: per recipient (scenario order) one item per funder (scenario order) that
+    pays it, labelled "from <funder name>", its subtotal, then the total."""
+    data = rows[rows["basis"] == basis]
+    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    sums = _sums(data, ["recipient", "funder"], columns, scenario)
+    names = {k: r.name for k, r in scenario.recipients.items()}
+    funder_names = {k: f.name for k, f in scenario.funders.items()}
+    out: list[Row] = []
+    grand = [0] * len(columns)
+    for key in scenario.recipients:
+        items = [(f, sums[(key, f)]) for f in scenario.funders if (key, f) in sums]
+        if not items:
+            continue
+        subtotal = [0] * len(columns)
+        for funder, values in items:
+            subtotal = [a + b for a, b in zip(subtotal, values, strict=True)]
+            label = f"from {funder_names[funder]}"
+            out.append(Row("item", key, funder, label, (*values, sum(values)), funder))
+        grand = [a + b for a, b in zip(grand, subtotal, strict=True)]
+        out.append(Row("subtotal", key, "", names[key], (*subtotal, sum(subtotal))))
+    out.append(Row("total", "", "", "Total", (*grand, sum(grand))))
+    return Overview(basis, "recipient", (*columns, "total"), tuple(out), names)

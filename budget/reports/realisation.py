@@ -120,7 +120,8 @@ def plan_vs_actual_report(scenario: Scenario, realised: pd.DataFrame) -> PlanVsA
     name = realised.attrs.get("scenario", "")
     unit = scenario.currency
     years = sorted({int(y) for y in realised["year"].unique()})
-    status_of = dict(zip(realised["year"].tolist(), realised["status"].astype(str), strict=True))
+    first = realised.drop_duplicates("year")  # a year's status is the same on every row
+    status_of = dict(zip(first["year"].tolist(), first["status"].astype(str), strict=True))
     unplanned = int(realised.attrs.get("unplanned_bookings", 0))
     note = (
         f"{unplanned:,} booking{' has' if unplanned == 1 else 's have'} no commitment of "
@@ -176,13 +177,19 @@ def _funders(
         grid[line_of, index, column_of] = rows[column].to_numpy(np.int64)
     names = {c.id: c.name or c.id for c in scenario.commitments}
     pair_funder = pairs // len(commitments)
+    # Every line's measures from one conversion of the grid (planned, actual, variance,
+    # forecast), not a conversion per line (issue 21: 100,000 commitments).
+    full_grid = np.stack([grid[:, 0], grid[:, 1], grid[:, 1] - grid[:, 0], grid[:, 2]], axis=1)
+    measures = [Measures(*map(tuple, line)) for line in full_grid.tolist()]
+    ids = [str(c) for c in commitments]
+    pair_commitment = (pairs % len(commitments)).tolist()
     out = []
     for code in np.unique(pair_funder):
         key = str(funder_keys[code])
         lines = []
-        for line in np.flatnonzero(pair_funder == code):
-            cid = str(commitments[pairs[line] % len(commitments)])
-            lines.append(CommitmentPlan(cid, names.get(cid, cid), _measures(grid[line])))
+        for line in np.flatnonzero(pair_funder == code).tolist():
+            cid = ids[pair_commitment[line]]
+            lines.append(CommitmentPlan(cid, names.get(cid, cid), measures[line]))
         full = scenario.funders[key].name if key in scenario.funders else key
         total = _measures(grid[pair_funder == code].sum(axis=0))
         out.append(FunderPlan(key, full, tuple(lines), total))

@@ -16,7 +16,8 @@
   amounts grouped by funder (chapter) and article (`article_sheet`).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
-- "Assumptions": every input, with assumed values highlighted.
+- "Assumptions": every input, with assumed values highlighted (above
+  `assumptions_sheet.MAX_LISTED` commitments, their lines in NAME.assumptions.csv).
 - "Calculation": each commitment's inputs in cells and its amounts as formulas of them
   (`calculation_sheet`); the Overview's and By recipient's commitment cells refer to it.
   Above `calculation_sheet.MAX_COMMITMENTS` commitments, a note instead.
@@ -95,7 +96,7 @@ from budget.core.model import Scenario
 from budget.engine.cash_shifts import shift_deltas
 from budget.engine.projection import project
 from budget.render.workbook.article_sheet import add_article_sheet
-from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
+from budget.render.workbook.assumptions_sheet import add_assumptions_sheet, assumptions_csv_path
 from budget.render.workbook.calculation_sheet import (
     MAX_COMMITMENTS,
     add_calculation_note,
@@ -156,7 +157,8 @@ def write_workbook(
     rounding: str = "plain",
 ) -> list[Path]:
     """Write the workbook of one projection (see the module docstring) atomically to `path`;
-    return the files written: the workbook, then the CSV of the rows if they did not fit.
+    return the files written: the workbook, then the CSV of the rows if they did not fit,
+    then the CSV of the commitments' inputs at register scale (`assumptions_sheet`).
 
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
@@ -184,7 +186,9 @@ def write_workbook(
         overflow = add_data_sheet(
             book, rows, overflow_path=csv_path, inputs=protected, year_name=scenario.label
         )
-        add_assumptions_sheet(book, scenario)
+        listed = add_assumptions_sheet(
+            book, scenario, overflow_path=assumptions_csv_path(path), inputs=protected
+        )
         if layout is not None:
             add_calculation_sheet(book, layout)
         else:
@@ -192,7 +196,7 @@ def write_workbook(
         for add_sheet in extra_sheets:
             add_sheet(book)
         save_atomically(book, path, protected, progress)
-    return [Path(path), *([overflow] if overflow else [])]
+    return [Path(path), *([overflow] if overflow else []), *([listed] if listed else [])]
 
 
 def _before_cash_shifts(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:

@@ -5,14 +5,24 @@ year, horizon, the tool's version), the funders, the recipients (costs, income),
 commitment (name, kind, recipient, funders and shares, priority, every field of its kind,
 source) and the limits. Columns: item, field, value, what the field means, the file that
 set it. A value that the scenario lists under `assumptions` is highlighted.
+
+At register scale (more than MAX_LISTED commitments) the commitments' lines do not go on
+the sheet: they go, with the same columns and one more ("assumed": yes or empty), to a CSV
+file beside the workbook (NAME.assumptions.csv, `assumptions_csv_path`), written
+atomically and streamed, and the sheet says so in a line; everything else stays on the
+sheet. A file name, a kind's meanings and its fields are worked out once per distinct
+value, not once per line.
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import itertools
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +30,7 @@ import budget
 from budget.core.model import ByYear, Commitment, Scenario
 from budget.kinds import KINDS
 from budget.render.workbook import styles
+from budget.render.workbook.save import write_text_atomically
 from budget.render.workbook.sheet import Book, Cell, finish_sheet, header_row
 from budget.render.workbook.styles import Look
 from budget.reports.provenance import funders_text, value_text
@@ -28,6 +39,10 @@ SHEET = "Assumptions"
 HEADERS = ("Item", "Field", "Value", "What it means", "Set in file")
 WIDTHS = (22, 16, 50, 50, 28)
 UNCERTAIN_NOTE = "uncertain: the projection uses its central value"
+# Commitments whose lines go on the sheet; above, they go to NAME.assumptions.csv (about ten
+# lines each: 10,000 commitments make a sheet of some 100,000 rows).
+MAX_LISTED = 10_000
+CSV_HEADERS = (*HEADERS, "Assumed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +68,26 @@ def file_name(path: str | os.PathLike[str], scenario: Scenario) -> str:
     except ValueError:  # another drive (Windows): the file's own name
         name = Path(path).name
     return Path(name).as_posix()
+
+
+def file_namer(scenario: Scenario) -> Callable[[str | os.PathLike[str]], str]:
+    """`file_name` for one scenario, worked out once per distinct file (a register's
+    100,000 commitments share one)."""
+    names: dict[str | os.PathLike[str], str] = {}
+
+    def name(path: str | os.PathLike[str]) -> str:
+        found = names.get(path)
+        if found is None:
+            found = names[path] = file_name(path, scenario)
+        return found
+
+    return name
+
+
+def assumptions_csv_path(path: str | Path) -> Path:
+    """Where the commitments' lines go at register scale: NAME.assumptions.csv."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.assumptions.csv")
 
 
 def scenario_echo(scenario: Scenario) -> Iterator[Echo]:
@@ -99,9 +134,34 @@ def not_applicable(c: Commitment) -> frozenset[str]:
     return frozenset({"allocation"})
 
 
+_KIND_FACTS: dict[str, tuple[object, dict[str, str]]] = {}
+_SPEC_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _kind_facts(name: str) -> tuple[object, dict[str, str]]:
+    """A kind and its fields' meanings, looked up once per kind."""
+    found = _KIND_FACTS.get(name)
+    if found is None:
+        kind = KINDS.get(name)
+        found = _KIND_FACTS[name] = (kind, dict(getattr(kind, "fields", {})))
+    return found
+
+
+def _spec_fields(spec: object) -> tuple[str, ...]:
+    """The field names of a kind's spec (a dataclass), looked up once per type."""
+    found = _SPEC_FIELDS.get(type(spec))
+    if found is None:
+        names = (
+            tuple(f.name for f in dataclasses.fields(spec))
+            if dataclasses.is_dataclass(spec)
+            else ()
+        )
+        found = _SPEC_FIELDS[type(spec)] = names
+    return found
+
+
 def commitment_echo(c: Commitment) -> Iterator[Echo]:
-    kind = KINDS.get(c.kind)
-    meanings: dict[str, str] = dict(getattr(kind, "fields", {}))
+    kind, meanings = _kind_facts(c.kind)
 
     def echo(field: str, value: str, meaning: str = "") -> Echo:
         return Echo(
@@ -119,21 +179,22 @@ def commitment_echo(c: Commitment) -> Iterator[Echo]:
     yield echo("recipient", c.recipient)
     yield echo("funders", funders_text(c.funders), "funders and their shares of each year's amount")
     yield echo("priority", str(c.priority), "lower pays first to the same recipient")
-    if dataclasses.is_dataclass(c.spec):
-        for spec_field in dataclasses.fields(c.spec):
-            if spec_field.name in not_applicable(c):
-                continue
-            value = getattr(c.spec, spec_field.name)
-            meaning = meanings.get(spec_field.name, "")
-            if isinstance(value, ByYear) and value.is_uncertain:
-                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
-            yield echo(spec_field.name, value_text(value, spec_field.name), meaning)
+    left_off = not_applicable(c)
+    for name in _spec_fields(c.spec):
+        if name in left_off:
+            continue
+        value = getattr(c.spec, name)
+        meaning = meanings.get(name, "")
+        if isinstance(value, ByYear) and value.is_uncertain:
+            meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+        yield echo(name, value_text(value, name), meaning)
     if c.source:
         yield echo("source", c.source)
 
 
-def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
-    """Every line of the sheet, in order."""
+def scenario_inputs(scenario: Scenario, commitments: bool = True) -> Iterator[Echo]:
+    """Every line of the sheet, in order (without the commitments' lines when
+    `commitments` is false: they then go to a CSV file, see `commitment_csv_chunks`)."""
     yield from scenario_echo(scenario)
     yield Echo("Funders", heading=True)
     for f in scenario.funders.values():
@@ -161,8 +222,9 @@ def scenario_inputs(scenario: Scenario) -> Iterator[Echo]:
                 )
         if r.source:
             yield Echo(r.key, "source", r.source, file=r.origin)
-    for c in scenario.commitments:
-        yield from commitment_echo(c)
+    if commitments:
+        for c in scenario.commitments:
+            yield from commitment_echo(c)
     if scenario.limits:
         yield Echo("Limits (budget ceilings)", heading=True)
         for limit in scenario.limits:
@@ -192,8 +254,108 @@ def _looks() -> dict[tuple[str, bool], Look]:
     return out
 
 
-def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
-    """Add the Assumptions sheet (see the module docstring)."""
+def commitment_records(scenario: Scenario) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """The commitments' lines as CSV records (CSV_HEADERS): what `commitment_echo` gives
+    without its headings, with the file as the sheet shows it ("" for the scenario file)
+    and "yes" for an assumed value. Made for registers: the texts of funders, of values and
+    of files are worked out once per distinct value."""
+    shown_file = file_namer(scenario)
+    own = scenario.path
+    texts: dict[tuple[str, type, object], str] = {}
+    funders: dict[object, str] = {}
+    files: dict[str, str] = {}
+
+    def file_of(path: str) -> str:
+        found = files.get(path)
+        if found is None:
+            found = files[path] = shown_file(path) if path and path != own else ""
+        return found
+
+    def text_of(value: object, name: str) -> str:
+        try:
+            return texts[(name, type(value), value)]
+        except KeyError:
+            found = texts[(name, type(value), value)] = value_text(value, name)
+            return found
+        except TypeError:  # a value that cannot be a key
+            return value_text(value, name)
+
+    funders_meaning = "funders and their shares of each year's amount"
+    priority_meaning = "lower pays first to the same recipient"
+    for c in scenario.commitments:
+        kind, meanings = _kind_facts(c.kind)
+
+        def line(
+            field: str,
+            value: str,
+            meaning: str = "",
+            cid: str = c.id,
+            origins: Mapping[str, str] = c.field_origins,
+            origin: str = c.origin,
+            assumed: tuple[str, ...] = c.assumptions,
+        ) -> tuple[str, str, str, str, str, str]:
+            return (
+                cid,
+                field,
+                value,
+                meaning,
+                file_of(origins.get(field, origin)),
+                "yes" if field in assumed else "",
+            )
+
+        yield line("name", c.title)
+        yield line("kind", c.kind, getattr(kind, "summary", ""))
+        yield line("recipient", c.recipient)
+        shares = funders.get(c.funders)
+        if shares is None:
+            shares = funders[c.funders] = funders_text(c.funders)
+        yield line("funders", shares, funders_meaning)
+        yield line("priority", str(c.priority), priority_meaning)
+        left_off = not_applicable(c)
+        spec = c.spec
+        for name in _spec_fields(spec):
+            if name in left_off:
+                continue
+            value = getattr(spec, name)
+            meaning = meanings.get(name, "")
+            if isinstance(value, ByYear) and value.is_uncertain:
+                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+            yield line(name, text_of(value, name), meaning)
+        if c.source:
+            yield line("source", c.source)
+
+
+def commitment_csv_chunks(scenario: Scenario, chunk: int = 50_000) -> Iterator[str]:
+    """`commitment_records` as CSV text, header first, a chunk of lines at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    records = commitment_records(scenario)
+    while True:
+        part = list(itertools.islice(records, chunk))
+        writer.writerows(part)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(part) < chunk:
+            return
+
+
+def add_assumptions_sheet(
+    book: Book,
+    scenario: Scenario,
+    *,
+    overflow_path: Path | None = None,
+    inputs: Sequence[str | Path] = (),
+    limit: int | None = None,
+) -> Path | None:
+    """Add the Assumptions sheet (see the module docstring); return the CSV file of the
+    commitments' lines when there are more than `limit` commitments (by default
+    MAX_LISTED), else None."""
+    limit = MAX_LISTED if limit is None else limit
+    listed = len(scenario.commitments) <= limit
+    if not listed and overflow_path is None:
+        raise ValueError("the commitments are not listed and no CSV path was given")
     sheet = book.add_sheet(SHEET)
     sheet.text(1, 1, f"{scenario.name}: inputs and assumptions", styles.TITLE_LOOK)
     sheet.text(2, 1, "Highlighted", Look(styles.NOTE, styles.ASSUMPTION_FILL))
@@ -208,7 +370,9 @@ def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
     header_row(sheet, 4, HEADERS)
     looks = _looks()
     row = 5
-    for line in scenario_inputs(scenario):
+    name = file_namer(scenario)
+    echoed: Iterable[Echo] = scenario_inputs(scenario, commitments=listed)
+    for line in echoed:
         cells: dict[int, Cell] = sheet.row(row)
         if line.heading:
             cells[1] = (str(line.item), styles.BLOCK_TITLE)
@@ -220,7 +384,7 @@ def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
             cells[3] = (str(line.value), looks[("value", line.assumed)])
             cells[4] = (str(line.meaning), looks[("meaning", False)])
             if line.file and line.file != scenario.path:  # a base file, or a register
-                cells[5] = (file_name(line.file, scenario), looks[("file", False)])
+                cells[5] = (name(line.file), looks[("file", False)])
             # LibreOffice does not grow rows for wrapped text on load: size them here.
             lines = max(
                 math.ceil(len(line.value) / ((WIDTHS[2] - 2) * 1.15)),
@@ -230,6 +394,24 @@ def add_assumptions_sheet(book: Book, scenario: Scenario) -> None:
             if lines > 1:
                 sheet.heights[row] = 15 * lines
         row += 1
+    written = None
+    if not listed:
+        assert overflow_path is not None
+        write_text_atomically(overflow_path, inputs, commitment_csv_chunks(scenario))
+        written = overflow_path
+        sheet.text(row, 1, "Commitments", styles.BLOCK_TITLE)
+        for column in range(2, len(HEADERS) + 1):
+            sheet.put(row, column, None, styles.BLOCK)
+        sheet.text(
+            row + 1,
+            1,
+            f"The {len(scenario.commitments):,} commitments' inputs (more than the "
+            f"{limit:,} listed on this sheet) are in the CSV file {overflow_path.name!r} "
+            "beside this workbook: the same columns, and 'Assumed' says yes for a value "
+            "the scenario marks as an assumption.",
+            styles.WRAPPED,
+        )
     for index, width in enumerate(WIDTHS, 1):
         sheet.widths[index] = width
     finish_sheet(sheet, freeze="A5", title_rows="4:4")
+    return written

@@ -6,6 +6,11 @@
 - `add_recipient_sheet(workbook, scenario, rows)` adds "By recipient": what each recipient
   receives, per commitment and funder.
 
+At register scale (more than `reports.overview.MAX_LISTED` commitments) the sheets are
+summarised, which keeps them quick to write and open: the Overview has one line per funder,
+By recipient one per recipient and funder, and a note says where every commitment's amounts
+are (the Data sheet, or its CSV file).
+
 Both bases use the same columns (the horizon's years, plus "earlier" and "later" when either
 basis has amounts outside the horizon), so that one frozen header row serves the sheet.
 """
@@ -35,7 +40,15 @@ from budget.render.workbook.sheet import (
     quote_sheetname,
 )
 from budget.render.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
-from budget.reports.overview import Overview, overview, overview_columns, recipient_overview
+from budget.reports.overview import (
+    MAX_LISTED,
+    Overview,
+    funder_summary,
+    overview,
+    overview_columns,
+    recipient_overview,
+    recipient_summary,
+)
 
 OVERVIEW = "Overview"
 THOUSANDS = "Overview x EUR 1,000"
@@ -82,6 +95,30 @@ def table_lines(table: Overview) -> list[YearLine]:
         else:
             lines.append(YearLine("total", "Total", "", amounts))
     return lines
+
+
+def summarised(scenario: Scenario) -> bool:
+    """Whether the overviews show funders (recipients) without their commitments."""
+    return len(scenario.commitments) > MAX_LISTED
+
+
+def summary_note(scenario: Scenario) -> str:
+    return (
+        f"This scenario has {len(scenario.commitments):,} commitments, more than the "
+        f"{MAX_LISTED:,} listed one by one: the lines here are totals. Every commitment's "
+        "amounts are in the Data sheet (or the CSV file it names); `budget explain SCENARIO "
+        "COMMITMENT` shows any one."
+    )
+
+
+def summary_lines(table: Overview) -> list[YearLine]:
+    """A funder summary's rows as year-table lines: one item per funder, then the total."""
+    return [
+        YearLine("total", "Total", "", row.cents[:-1])
+        if row.level == "total"
+        else YearLine("item", row.label, row.item, row.cents[:-1])
+        for row in table.rows
+    ]
 
 
 def _titles(sheet: Sheet, scenario: Scenario, title: str, unit: str, note: str = "") -> None:
@@ -163,11 +200,30 @@ def add_overview_sheets(
     thousands sheet shows the Overview's cells in a format that rounds) or "controlled"
     (`controlled_thousands`)."""
     columns = overview_columns(rows, scenario)
-    tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
-    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    summary = summarised(scenario)
+    if summary:  # register scale: one line per funder
+        tables = [funder_summary(rows, scenario, basis, columns) for basis, _ in BLOCKS]
+        lines = [(title, summary_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    else:
+        tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
+        lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    label = "Funder" if summary else "Funder / commitment"
     sheet = book.add_sheet(OVERVIEW)
-    _titles(sheet, scenario, "overview of commitments by funder", f"Amounts in {scenario.currency}")
-    placements = _blocks(sheet, columns, lines, "Funder / commitment", year_name=scenario.label)
+    _titles(
+        sheet,
+        scenario,
+        "overview of commitments by funder",
+        f"Amounts in {scenario.currency}",
+        summary_note(scenario) if summary else "",
+    )
+    placements = _blocks(sheet, columns, lines, label, year_name=scenario.label)
+    if summary:  # the funders' lines are the chart's series
+        for placement in placements:
+            placement.subtotal_rows = [
+                row
+                for line, row in zip(placement.lines, placement.rows, strict=True)
+                if line.level == "item"
+            ]
     for placement, table in zip(placements, tables, strict=True):
         if refer is not None:
             refer_items(sheet, placement, table, refer)
@@ -191,7 +247,7 @@ def add_overview_sheets(
         thousands,
         columns,
         lines,
-        "Funder / commitment",
+        label,
         styles.THOUSANDS,
         mirrors=placements,
         year_name=scenario.label,
@@ -244,12 +300,13 @@ def add_controlled_thousands(
             ),
             table.names,
         )
-        lines.append((title, table_lines(scaled)))
+        summary = summarised(scenario)
+        lines.append((title, summary_lines(scaled) if summary else table_lines(scaled)))
     placed = _blocks(
         sheet,
         columns,
         lines,
-        "Funder / commitment",
+        "Funder" if summarised(scenario) else "Funder / commitment",
         WHOLE,
         mirrors=placements,
         year_name=scenario.label,
@@ -288,7 +345,9 @@ def add_recipient_sheet(
 ) -> list[YearTablePlacement]:
     """Add "By recipient"; return its blocks' placements (cash first)."""
     columns = overview_columns(rows, scenario)
-    tables = [recipient_overview(rows, scenario, basis, columns) for basis, _ in BLOCKS]
+    summary = summarised(scenario)
+    report = recipient_summary if summary else recipient_overview
+    tables = [report(rows, scenario, basis, columns) for basis, _ in BLOCKS]
     lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
     sheet = book.add_sheet(BY_RECIPIENT)
     _titles(
@@ -296,10 +355,10 @@ def add_recipient_sheet(
         scenario,
         "what each recipient receives, from whom",
         f"Amounts in {scenario.currency}",
+        summary_note(scenario) if summary else "",
     )
-    placements = _blocks(
-        sheet, columns, lines, "Recipient / commitment (from funder)", year_name=scenario.label
-    )
+    label = "Recipient / funder" if summary else "Recipient / commitment (from funder)"
+    placements = _blocks(sheet, columns, lines, label, year_name=scenario.label)
     for placement, table in zip(placements, tables, strict=True):
         if refer is not None:
             refer_items(sheet, placement, table, refer)

@@ -1,0 +1,100 @@
+"""The per-distinct-value CSV writer gives the bytes of the value-by-value one (issue 21)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from unittest.mock import patch
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget.render import csvtext
+from budget.render.csvtext import frame_csv
+from budget.render.text import with_euros
+from tests.render import csvtext_reference as reference
+
+# Text that exercises the quoting: separators, quotes, line breaks, formula starts, numbers.
+PIECES = st.sampled_from(
+    ["a", "b c", ",", ";", '"', "\n", "\r", "\t", "=", "+1", "-", "@x", "12.50", "7", "", " "]
+)
+TEXT = st.lists(PIECES, max_size=3).map("".join) | st.text(max_size=6)
+MISSING = st.sampled_from([None, float("nan"), pd.NA])
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.integers(0, 6))
+    columns: dict[str, object] = {}
+    kinds = draw(
+        st.lists(
+            st.sampled_from(["category", "int", "bool", "text", "text_missing", "float", "mixed"]),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    for number, kind in enumerate(kinds):
+        name = draw(TEXT) + f"#{number}" if draw(st.booleans()) else f"c{number}"
+        values: object
+        if kind == "category":
+            texts = draw(st.lists(TEXT, min_size=rows, max_size=rows))
+            extra = draw(st.lists(TEXT, max_size=2))  # categories that no row uses
+            values = pd.Categorical(texts, categories=list(dict.fromkeys([*texts, *extra])))
+        elif kind == "int":
+            values = np.array(
+                draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=rows, max_size=rows)),
+                dtype=np.int64,
+            )
+        elif kind == "bool":
+            values = np.array(draw(st.lists(st.booleans(), min_size=rows, max_size=rows)))
+        elif kind == "text":
+            values = np.array(draw(st.lists(TEXT, min_size=rows, max_size=rows)), dtype=object)
+        elif kind == "text_missing":
+            values = np.array(
+                draw(st.lists(TEXT | MISSING, min_size=rows, max_size=rows)), dtype=object
+            )
+        elif kind == "float":
+            values = np.array(
+                draw(st.lists(st.floats(allow_infinity=False), min_size=rows, max_size=rows)),
+                dtype=float,
+            )
+        else:
+            values = np.array(
+                draw(
+                    st.lists(
+                        TEXT | st.integers(-5, 5) | st.sampled_from([1.0, True, Decimal("1.50")]),
+                        min_size=rows,
+                        max_size=rows,
+                    )
+                ),
+                dtype=object,
+            )
+        columns[name] = values
+    return pd.DataFrame(columns)
+
+
+@settings(max_examples=300)
+@given(frames(), st.sampled_from(["csv", "excel-csv"]), st.booleans())
+def test_the_bytes_are_those_of_the_value_by_value_writer(frame, flavour, header):
+    want = reference.frame_csv(frame, flavour, header)
+    assert frame_csv(frame, flavour, header) == want
+    with patch.object(csvtext, "BLOCK_ROWS", 2):  # rows joined a block at a time
+        assert frame_csv(frame, flavour, header) == want
+
+
+@given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), max_size=20))
+def test_euros_are_those_of_format_euros_one_by_one(cents):
+    from budget.core.money import format_euros
+
+    frame = with_euros(pd.DataFrame({"amount_cents": np.array(cents, dtype=np.int64)}))
+    assert frame["amount"].tolist() == [format_euros(c) for c in cents]
+
+
+def test_a_frame_without_columns_and_one_with_an_empty_only_field():
+    empty = pd.DataFrame(index=range(2))
+    for flavour in ("csv", "excel-csv"):
+        assert frame_csv(empty, flavour) == reference.frame_csv(empty, flavour)
+    # The csv writer quotes a row's only field when it is empty: '""'.
+    one = pd.DataFrame({"x": np.array(["", "a"], dtype=object)})
+    assert frame_csv(one) == 'x\n""\na\n'

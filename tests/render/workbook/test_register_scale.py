@@ -1,0 +1,201 @@
+"""The workbook at register scale (issue 21): above MAX_LISTED commitments the overviews
+show funders (by recipient: recipients and funders) and the commitments' inputs go to a CSV
+beside the workbook; every total still matches the engine."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import budget
+from budget.cli import cli
+from budget.render.workbook import write_workbook
+from budget.render.workbook.assumptions_sheet import (
+    CSV_HEADERS,
+    commitment_echo,
+    file_name,
+    file_namer,
+)
+from tests.workbook_helpers import evaluate
+
+
+@pytest.fixture
+def summarised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example (3 commitments) as if it were a register: list at most 2."""
+    monkeypatch.setattr("budget.reports.overview.MAX_LISTED", 2)
+    monkeypatch.setattr("budget.render.workbook.overview_sheet.MAX_LISTED", 2)
+    monkeypatch.setattr("budget.render.workbook.assumptions_sheet.MAX_LISTED", 2)
+    monkeypatch.setattr("budget.render.present.MAX_LISTED", 2)
+
+
+def engine_by(rows, keys):  # type: ignore[no-untyped-def]
+    """The engine's cents per basis, keys and year, and per basis and keys in all."""
+    out: dict[tuple[object, ...], int] = {}
+    for values in rows[["basis", *keys, "year", "amount_cents"]].itertuples(index=False):
+        basis, *key, year, cents = values
+        for k in ((basis, *key, str(year)), (basis, *key, "Total")):
+            out[k] = out.get(k, 0) + int(cents)
+    return out
+
+
+def block_lines(ws):  # type: ignore[no-untyped-def]
+    """(basis, label, key, {column: coordinate}) of each line (no cells: a heading)."""
+    headers = {i: str(c.value) for i, c in enumerate(ws[5], 1) if i > 2 and c.value}
+    basis = ""
+    for row in ws.iter_rows(min_row=6):
+        label = row[0].value
+        if isinstance(label, str) and label.startswith("Cash basis"):
+            basis = "cash"
+        elif isinstance(label, str) and label.startswith("Commitment basis"):
+            basis = "commitment"
+        elif label is not None:
+            filled = len(row) > 2 and row[2].value is not None
+            cells = {h: row[i - 1].coordinate for i, h in headers.items()} if filled else {}
+            yield basis, label, row[1].value, cells
+
+
+def test_the_overview_has_a_line_per_funder_whose_amounts_are_the_engines(
+    tmp_path: Path, summarised: None
+) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    path = tmp_path / "register.xlsx"
+    written = write_workbook(scenario, rows, path)
+    assert written == [path, tmp_path / "register.assumptions.csv"]
+    book = openpyxl.load_workbook(path)
+    ws = book["Overview"]
+    assert "more than the 2 listed one by one" in ws["A4"].value
+    want = engine_by(rows, ["funder"])
+    seen = set()
+    for basis, label, key, cells in block_lines(ws):
+        assert cells, label  # no headings: one line per funder
+        for column, coordinate in cells.items():
+            got = evaluate(book, "Overview", coordinate)
+            if label == "Total":
+                total = sum(v for k, v in want.items() if k[0] == basis and k[2] == column)
+                assert got == total, (basis, column)
+            else:
+                assert label == scenario.funders[key].name
+                assert got == want.get((basis, key, column), 0), (basis, key, column)
+                seen.add(key)
+    assert seen == {f for f in scenario.funders if f in set(rows["funder"])}
+    assert not any(c.id in {str(v) for v in ws["B"]} for c in scenario.commitments)
+    # The thousands sheet mirrors the same cells; the chart has a series per funder.
+    thousands = book["Overview x EUR 1,000"]
+    assert thousands["A6"].value == ws["A6"].value
+
+
+def test_by_recipient_has_a_line_per_recipient_and_funder(tmp_path: Path, summarised: None) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario)
+    path = tmp_path / "register.xlsx"
+    write_workbook(scenario, rows, path)
+    book = openpyxl.load_workbook(path)
+    ws = book["By recipient"]
+    want = engine_by(rows, ["recipient", "funder"])
+    recipient = ""
+    checked = 0
+    for basis, label, key, cells in block_lines(ws):
+        if label.startswith("from "):
+            for column, coordinate in cells.items():
+                got = evaluate(book, "By recipient", coordinate)
+                assert got == want.get((basis, recipient, key, column), 0)
+                checked += 1
+        elif not cells:  # a recipient's heading: its name, its key beside it
+            assert label == scenario.recipients[key].name
+            recipient = key
+    assert checked
+
+
+def test_the_commitments_inputs_go_to_a_csv_said_in_a_line(
+    tmp_path: Path, summarised: None
+) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    path = tmp_path / "register.xlsx"
+    write_workbook(scenario, budget.project(scenario), path)
+    ws = openpyxl.load_workbook(path)["Assumptions"]
+    texts = [str(c.value) for c in ws["A"] if c.value]
+    assert not any(t.startswith("Commitment ") for t in texts)
+    note = next(t for t in texts if "register.assumptions.csv" in t)
+    assert f"The {len(scenario.commitments):,} commitments' inputs" in note
+    assert "Funders" in texts and "Recipients" in texts  # the rest stays on the sheet
+    with (tmp_path / "register.assumptions.csv").open(encoding="utf-8", newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert tuple(lines[0]) == CSV_HEADERS
+    name = file_namer(scenario)
+    want = [
+        [e.item, e.field, e.value, e.meaning,
+         name(e.file) if e.file and e.file != scenario.path else "", "yes" if e.assumed else ""]
+        for c in scenario.commitments
+        for e in commitment_echo(c)
+        if not e.heading
+    ]  # fmt: skip
+    assert lines[1:] == want
+    assumed = {(line[0], line[1]) for line in lines[1:] if line[5] == "yes"}
+    assert assumed == {("sin-top-up", "funders"), ("mki-support", "amount")}
+
+
+def test_the_cli_says_where_the_inputs_went(tmp_path: Path, summarised: None) -> None:
+    path = tmp_path / "register.xlsx"
+    result = CliRunner().invoke(cli, ["run", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "not listed on the Assumptions sheet" in result.stderr
+    assert "register.assumptions.csv" in result.stderr
+    controlled = tmp_path / "controlled.xlsx"
+    result = CliRunner().invoke(cli, ["run", "-o", str(controlled), "--rounding", "controlled"])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(controlled, data_only=True)["Overview x EUR 1,000"]
+    checks = [r for r in ws.iter_rows() if str(r[0].value).startswith("check:")]
+    assert len(checks) == 2 and all(c.value == "ok" for r in checks for c in r[2:] if c.value)
+    # Controlled rounding of a summary: the funders' thousands add up to the total's.
+    blocks: list[list[list[int]]] = []
+    for row in ws.iter_rows(min_row=6):
+        label = row[0].value
+        if isinstance(label, str) and label.endswith("basis") is False and "basis:" in label:
+            blocks.append([])
+        elif blocks and label and not str(label).startswith("check") and row[2].value is not None:
+            blocks[-1].append([int(c.value or 0) for c in row[2:]])
+    assert len(blocks) == 2
+    for lines in blocks:
+        *funders, total = lines
+        assert len(funders) >= 2
+        assert [sum(column) for column in zip(*funders, strict=True)] == total
+        assert all(sum(line[:-1]) == line[-1] for line in lines)
+
+
+def test_the_run_table_has_a_line_per_funder(summarised: None) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "more than the 2 listed one by one: a line per funder" in text
+    assert not any(f"  {c.id} " in text for c in scenario.commitments if c.kind != "top_up")
+    for key in ("VenJ", "VWS", "BZ"):
+        assert f"\n  {key} " in text
+    controlled = CliRunner().invoke(cli, ["run", "--rounding", "controlled"]).stdout
+    first = controlled.split("\n\n")[0].splitlines()
+    funders = [line.split()[1:] for line in first if line[:3].strip() and line[:2] == "  "]
+    total = next(line.split()[1:] for line in first if line.startswith("Total"))
+    number = lambda t: 0 if t == "-" else int(t.replace(",", ""))  # noqa: E731
+    assert [sum(number(f[i]) for f in funders) for i in range(len(total))] == [
+        number(t) for t in total
+    ]
+
+
+def test_a_file_name_is_worked_out_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    calls: list[object] = []
+    real = file_name
+
+    def counted(path, s):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return real(path, s)
+
+    monkeypatch.setattr("budget.render.workbook.assumptions_sheet.file_name", counted)
+    name = file_namer(scenario)
+    assert [name("a/b.csv") for _ in range(1000)] == [real("a/b.csv", scenario)] * 1000
+    assert calls == ["a/b.csv"]
