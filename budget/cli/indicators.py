@@ -11,6 +11,7 @@ from budget.cli.common import format_option, load_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.cli.outputs import show, table_and_rows
 from budget.engine.projection import project
+from budget.render.formats import Format
 
 
 @click.command()
@@ -27,7 +28,8 @@ def indicators(scenario: str | None, fmt: str) -> None:
     """
     # imported here: start-up time
     from budget.render.indicators_text import indicators_text
-    from budget.reports.indicators import indicator_rows, output_rows
+    from budget.render.text import rows_json
+    from budget.reports.indicators import indicator_rows, json_rows, output_rows
 
     loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
     cash = None
@@ -36,4 +38,6 @@ def indicators(scenario: str | None, fmt: str) -> None:
         for note in forecast_notes(cash):
             click.echo(note, err=True)
     frame = indicator_rows(loaded, cash)
-    show(table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame)), fmt)
+    shown = table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame))
+    # JSON: numbers as numbers, met true/false, null where missing (CSV keeps the text)
+    show({**shown, Format.JSON: lambda: rows_json(json_rows(frame))}, fmt)

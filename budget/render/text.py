@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import textwrap
 from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from budget.core.money import format_euros, format_euros_grouped, round_half_away
@@ -204,11 +209,34 @@ def rows_csv_chunks(
 
 
 def rows_json(rows: pd.DataFrame) -> str:
+    """The rows as a JSON array of objects, one per row (`pd.read_json` reads it as rows):
+    counts and cents as numbers, amounts as the two-decimal text beside their cents, exact
+    decimals (Decimal) as numbers, and null for a missing value (None, NaN, NA, or an
+    empty text cell)."""
+    columns = list(rows.columns)
     records = [
-        {
-            k: (int(v) if hasattr(v, "item") and not isinstance(v, str) else v)
-            for k, v in zip(rows.columns, values, strict=True)
-        }
+        {k: json_value(v) for k, v in zip(columns, values, strict=True)}
         for values in rows.itertuples(index=False, name=None)
     ]
     return json.dumps(records, indent=1, ensure_ascii=False) + "\n"
+
+
+def json_value(value: Any) -> Any:
+    """One cell as JSON writes it (see `rows_json`)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return value if value else None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, Decimal):
+        # A whole number as an integer, else the shortest float that prints as the decimal
+        # (exact up to 15 significant digits).
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
