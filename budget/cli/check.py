@@ -32,6 +32,10 @@ def check(scenario: str, examples: int) -> None:
     mean +- 6 sd, cut at zero; choice: its values), for a combination that breaches a
     limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
     The search is deterministic: the same scenario and --examples give the same answer.
+
+    \b
+        budget check scenarios/letter-2014-uncertain.toml
+        budget check my.toml --examples 2000
     """
     # imported here: start-up time (the search loads hypothesis)
     from budget.render.uncertainty_text import breach_line, search_text
@@ -69,7 +73,12 @@ def check(scenario: str, examples: int) -> None:
     "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
 )
 def validate(scenarios: tuple[str, ...]) -> None:
-    """Check SCENARIOS without projecting them; list every problem found."""
+    """Check SCENARIOS without projecting them; list every problem found.
+
+    \b
+        budget validate scenarios/*.toml
+        budget validate - < my.toml
+    """
     if scenarios.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
     problems: list[Problem] = []

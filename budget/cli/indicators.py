@@ -25,6 +25,10 @@ def indicators(scenario: str | None, fmt: str) -> None:
     change from the base in percent, whether the target was met, and the cost per unit
     achieved (the linked commitments' cash that year; with actuals, the forecast).
     Without SCENARIO, the bundled example (the letter's police agreement, figure 1).
+
+    \b
+        budget indicators
+        budget indicators scenarios/letter-2014.toml --format csv
     """
     # imported here: start-up time
     from budget.render.indicators_text import indicators_text
