@@ -21,6 +21,7 @@ NAMES = (
     "AidType",
     "CollaborationType",
     "Country",
+    "Currency",
     "FinanceType",
     "FlowType",
     "OrganisationRegistrationAgency",

@@ -47,6 +47,10 @@ def check(scenario: str, examples: int, max_time: float) -> None:
     limit, and shrinks it to the smallest one. Exit 3 when a limit is breached, else 0.
     The search is deterministic: the same scenario and --examples give the same answer,
     unless --max-time stops it first (the line then says so, with the best found so far).
+
+    \b
+        budget check scenarios/letter-2014-uncertain.toml
+        budget check my.toml --examples 2000 --max-time 30
     """
     # imported here: start-up time (the search loads hypothesis)
     from budget.render.uncertainty_text import breach_line, search_text

@@ -12,7 +12,24 @@ from budget.render.explain import EXPLANATION
 from budget.render.formats import laid_out
 
 
-@click.command()
+class DashedIds(click.Command):
+    """A command whose argument may begin with one dash (a commitment id "-1"): a token
+    such as "-1" that is no option is an argument; an unknown "--word" is still an error
+    (a mistyped option), with click's message and close matches."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = {name for p in self.get_params(ctx) for name in p.opts + p.secondary_opts}
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("--") and name not in known:
+                close = [n for n in sorted(known) if n.startswith("--")]
+                raise click.NoSuchOption(name, possibilities=close, ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@click.command(cls=DashedIds, context_settings={"ignore_unknown_options": True})
 @scenario_argument()
 @click.argument("commitment")
 @click.option(
@@ -35,6 +52,9 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
     indexation and rounding; a grant's days or months per year, exact shares and leftover
     cents, advance and settlement); the result on the commitment and cash basis; and how
     it is split over the funders (exact parts, rounded down, the leftover cents).
+
+    COMMITMENT may begin with a dash (budget explain my.toml -1); a word after -- is
+    always COMMITMENT (budget explain my.toml -- --year).
 
     \b
         budget explain scenarios/letter-2014.toml bz-tdh-ecpat

@@ -10,6 +10,7 @@ import budget
 from budget.cli.common import format_option, load_or_fail, project_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.cli.outputs import show, table_and_rows
+from budget.render.formats import Format
 
 
 @click.command()
@@ -23,10 +24,15 @@ def indicators(scenario: str | None, fmt: str) -> None:
     change from the base in percent, whether the target was met, and the cost per unit
     achieved (the linked commitments' cash that year; with actuals, the forecast).
     Without SCENARIO, the bundled example (the letter's police agreement, figure 1).
+
+    \b
+        budget indicators
+        budget indicators scenarios/letter-2014.toml --format csv
     """
     # imported here: start-up time
     from budget.render.indicators_text import indicators_text
-    from budget.reports.indicators import indicator_rows, output_rows
+    from budget.render.text import rows_json
+    from budget.reports.indicators import indicator_rows, json_rows, output_rows
 
     loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
     cash = None
@@ -37,4 +43,6 @@ def indicators(scenario: str | None, fmt: str) -> None:
     elif loaded.cash_shifts:  # the cash after its [[cash_shifts]]
         cash = project_or_fail(loaded)
     frame = indicator_rows(loaded, cash)
-    show(table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame)), fmt)
+    shown = table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame))
+    # JSON: numbers as numbers, met true/false, null where missing (CSV keeps the text)
+    show({**shown, Format.JSON: lambda: rows_json(json_rows(frame))}, fmt)

@@ -18,6 +18,10 @@ def init(file: str) -> None:
     The starter has two funders, three recipients, one commitment of each kind (top_up,
     annual, grant), a budget ceiling and an assumption, each explained in a comment.
     `budget run FILE` runs it as it is. An existing FILE is never overwritten.
+
+    \b
+        budget init
+        budget init my.toml && budget run my.toml
     """
     text = STARTER.read_text(encoding="utf-8")
     if file == "-":

@@ -71,6 +71,11 @@ def run(
 
     With --thousands the overview tables show whole thousands, with a note that totals are
     rounded from exact amounts; --rounding controlled makes each column add up on paper.
+
+    \b
+        budget run
+        budget run scenarios/letter-2014.toml -o letter.xlsx
+        budget run scenarios/letter-2014.toml --format csv --thousands
     """
     refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()

@@ -40,6 +40,10 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
     was paid) and that each limit is breached. Percentiles are amounts that occurred in
     the draws (inverted empirical distribution); means are rounded half away to the cent.
     The same seed gives the same output, byte for byte.
+
+    \b
+        budget simulate scenarios/letter-2014-uncertain.toml --draws 10000 --seed 2014
+        budget simulate scenarios/letter-2014-uncertain.toml --draws 1000 -o bands.xlsx
     """
     # imported here: start-up time (the simulation loads the workers and the sampler)
     import secrets

@@ -16,7 +16,12 @@ from budget.core.errors import Problem
     "scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
 )
 def validate(scenarios: tuple[str, ...]) -> None:
-    """Check SCENARIOS without projecting them; list every problem found."""
+    """Check SCENARIOS without projecting them; list every problem found.
+
+    \b
+        budget validate scenarios/*.toml
+        budget validate - < my.toml
+    """
     if scenarios.count("-") > 1:
         raise click.UsageError("standard input (-) can be read only once")
     from budget.load import read_scenario  # imported here: `validate --help` stays light

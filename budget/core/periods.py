@@ -111,7 +111,9 @@ def _month_position(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
     """Months since 1970 in MONTH_UNITS, plus the elapsed fraction of the current month."""
     month = days.astype("datetime64[M]")
     first = month.astype("datetime64[D]")
-    length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    # the next month as a timedelta64, not `month + 1`: numpy deprecates int + datetime64
+    next_month = month + np.timedelta64(1, "M")
+    length = (next_month.astype("datetime64[D]") - first).astype(np.int64)
     elapsed = (days - first).astype(np.int64)
     return month.astype(np.int64) * MONTH_UNITS + elapsed * (MONTH_UNITS // length)
 

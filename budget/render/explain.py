@@ -277,13 +277,133 @@ def explanation_data(e: Explanation) -> dict[str, Any]:
     }
 
 
+# The columns of the JSON rows: what the explanation is of (the same on every row), then
+# where in the calculation the row is, then its value.
+ROW_COLUMNS = [
+    "scenario", "file", "commitment", "name", "kind", "recipient", "source", "budget_line",
+    "currency", "year", "year_label", "part", "basis", "funder", "key", "label", "rule",
+    "worked", "unit", "amount", "amount_cents", "value", "fraction", "cents_exact", "share",
+    "method", "split", "split_cents", "rounded_down", "rounded_down_cents",
+    "leftover_cents", "before", "before_cents", "moved_cents", "where", "input_file",
+    "assumption", "central_value_of",
+]  # fmt: skip
+
+
+def explanation_rows(e: Explanation) -> list[dict[str, Any]]:
+    """The explanation as rows, one per line of the calculation, in the order the table
+    shows them: `part` is "funder" (a share), "input", "step", "note" and "cash_shift" (with `year`
+    null when they hold for every year), then per year "result" (per basis), "split" (the
+    funder split of a basis) and "split_part" (a funder's part of it). What the rows are
+    of (scenario, commitment, ...) is repeated on every row, beside its values."""
+    about = {
+        "scenario": e.scenario,
+        "file": e.file,
+        "commitment": e.commitment,
+        "name": e.title,
+        "kind": e.kind,
+        "recipient": e.recipient,
+        "source": e.source or None,
+        "budget_line": e.budget_line or None,
+        "currency": e.currency,
+    }
+    rows: list[dict[str, Any]] = []
+
+    def add(year: YearExplanation | None, part: str, **values: Any) -> None:
+        row = dict.fromkeys(ROW_COLUMNS)
+        row.update(about)
+        row.update(year=None if year is None else year.year)
+        row.update(year_label=None if year is None else year.label, part=part)
+        row.update(values)
+        rows.append(row)
+
+    for funder, share in e.funders:
+        add(None, "funder", funder=funder, share=str(share))
+    for year in (None, *e.years):
+        inputs = e.inputs if year is None else year.inputs
+        steps = e.steps if year is None else year.steps
+        for i in inputs:
+            add(
+                year,
+                "input",
+                key=i.name,
+                label=i.label,
+                where=i.where,
+                input_file=i.file or None,
+                assumption=i.assumption,
+                central_value_of=i.central_of or None,
+                **_quantity_row(i.value),
+            )
+        for st in steps:
+            add(year, "step", key=st.name, label=st.label, rule=st.rule, worked=st.worked)
+            rows[-1].update(_quantity_row(st.value))
+        if year is None:
+            for note in e.notes:
+                add(None, "note", label=note)
+            for shift in e.cash_shifts:
+                add(None, "cash_shift", label=shift)
+            continue
+        for basis, cents in (("commitment", year.commitment), ("cash", year.cash)):
+            add(year, "result", basis=basis, unit="money", **_amount_row(cents))
+        for split in year.splits:
+            add(
+                year,
+                "split",
+                basis=str(split.basis),
+                method=split.method,
+                leftover_cents=int(split.leftover),
+                unit="money",
+                **_amount_row(split.amount),
+            )
+            for p in split.parts:
+                add(
+                    year,
+                    "split_part",
+                    basis=str(split.basis),
+                    method=split.method,
+                    funder=p.funder,
+                    share=str(p.share),
+                    unit="money",
+                    **_amount_row(p.part),
+                    split=format_euros(p.split),
+                    split_cents=int(p.split),
+                    cents_exact=str(p.exact),
+                    rounded_down=format_euros(p.rounded_down),
+                    rounded_down_cents=int(p.rounded_down),
+                    leftover_cents=int(p.leftover_cent),
+                    before=format_euros(p.before),
+                    before_cents=int(p.before),
+                    moved_cents=int(p.mended),
+                )
+    return rows
+
+
+def _amount_row(cents: int) -> dict[str, Any]:
+    return {"amount": format_euros(int(cents)), "amount_cents": int(cents)}
+
+
+def _quantity_row(q: Quantity) -> dict[str, Any]:
+    """A quantity as the row's unit, amount and amount_cents, value, fraction, and
+    cents_exact (exact cents as a fraction, "6875000000/57")."""
+    v = q.value
+    if q.unit is Unit.MONEY:
+        return {"unit": "money", **_amount_row(int(v))}  # type: ignore[arg-type]
+    if q.unit is Unit.EXACT_MONEY:
+        cents = Fraction(v)  # type: ignore[arg-type]
+        floor = cents.numerator // cents.denominator
+        return {"unit": "exact_money", **_amount_row(floor), "cents_exact": str(cents)}
+    if q.unit in (Unit.SHARE, Unit.NUMBER):
+        if isinstance(v, Fraction) and v.denominator != 1:
+            return {"unit": str(q.unit), "value": float(v), "fraction": str(v)}
+        return {"unit": str(q.unit), "value": int(v)}  # type: ignore[arg-type]
+    if isinstance(v, dt.date):
+        return {"unit": "date", "value": v.isoformat()}
+    return {"unit": str(q.unit), "value": v}
+
+
 def explanation_json(e: Explanation) -> str:
-    data = explanation_data(e)
-    if e.budget_line:  # only where given: the JSON of scenarios without one stays the same
-        data["budget_line"] = e.budget_line
-    if e.cash_shifts:  # likewise only where there are any
-        data["cash_shifts"] = list(e.cash_shifts)
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    """The explanation as a JSON array of rows (`explanation_rows`; `pd.read_json` reads
+    it as rows); `explanation_data` is the same as one nested document, for Python."""
+    return json.dumps(explanation_rows(e), indent=1, ensure_ascii=False) + "\n"
 
 
 # The formats `budget explain` offers: the worked calculation and its data.

@@ -4,7 +4,7 @@
 
     json.dumps([{column: value, ...} per row], indent=1, ensure_ascii=False) + "\\n"
 
-with each row's values as `DataFrame.itertuples` yields them (numpy scalars as int), but
+with each row's values as `json_value` writes them (null for missing and empty text), but
 each column's values are encoded once per distinct value (categories, text, booleans;
 whole numbers by str) and the rows joined in one pass, instead of a dict per row through
 the pure-Python encoder that `indent` selects. Columns of other kinds (floats, mixed
@@ -13,8 +13,11 @@ objects) are encoded value by value, as before.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -24,12 +27,32 @@ BLOCK_ROWS = 100_000
 Fields = Callable[[int, int], list[str]]
 
 
-def _value(v: Any) -> Any:
-    return int(v) if hasattr(v, "item") and not isinstance(v, str) else v
+def json_value(value: Any) -> Any:
+    """One cell as JSON writes it (see `rows_json`)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return value if value else None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, Decimal):
+        # A whole number as an integer, else the shortest float that prints as the decimal
+        # (exact up to 15 significant digits).
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+_value = json_value
 
 
 def _encode(v: Any) -> str:
-    return json.dumps(_value(v), ensure_ascii=False)
+    return json.dumps(json_value(v), ensure_ascii=False)
 
 
 def _spread(table: list[str], codes: np.ndarray) -> Fields:

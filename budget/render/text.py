@@ -207,5 +207,8 @@ def rows_csv_chunks(
 
 
 def rows_json(rows: pd.DataFrame) -> str:
-    # The bytes of json.dumps of a dict per row, per distinct value (issue 21).
+    """The rows as a JSON array of objects, one per row (`pd.read_json` reads it as rows):
+    counts and cents as numbers, amounts as the two-decimal text beside their cents, exact
+    decimals (Decimal) as numbers, and null for a missing value (None, NaN, NA, or an
+    empty text cell)."""
     return records_json(rows)

@@ -66,15 +66,11 @@ def _csv_number(value: Any) -> Any:
 
 
 def simulation_json(report: SimulationReport) -> str:
-    """The rows as JSON, with the scenario, the draws and the seed."""
+    """The rows as a JSON array (`pd.read_json` reads it as rows), each with the run's
+    draws, seed and percentile method beside its values."""
     columns, records = simulation_records(report)
-    out = {
-        "scenario": report.scenario.name,
-        "draws": report.draws,
-        "seed": report.seed,
-        "percentiles": "inverted_cdf",
-        "rows": [dict(zip(columns, record, strict=True)) for record in records],
-    }
+    run = {"draws": report.draws, "seed": report.seed, "percentiles": "inverted_cdf"}
+    out = [{**dict(zip(columns, record, strict=True)), **run} for record in records]
     return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
 
 

@@ -4,6 +4,11 @@
 - `year` and every `*_cents` column are int64; a `*_cents` column that can have no value in
   a row (an indicator's cost per unit where nothing was achieved, a simulation row without
   a ceiling) is the nullable Int64 instead, never float;
+- dates (`actuals_frame().date`) are datetime64[s], NaT where a file gives only the year;
+- measured values (an indicator's base, target, achieved and change_pct) are float64, NaN
+  where missing: the exact decimal as the nearest float, which prints back as the decimal
+  (`repr`, `round(x, places)`) for up to 15 significant digits; the exact Decimals are in
+  `budget.reports.indicators.indicator_rows`, and the CSV prints them as written;
 - `df.attrs` holds the scenario's facts: `scenario` (its name), `first_year` and
   `last_year` (the horizon), `fiscal_year_start` ("MM-DD"), `currency` (ISO 4217) and,
   when the scenario names its years another way, `year_label` and `year_labels` (year ->
@@ -147,14 +152,16 @@ def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.
     """The bookings of the actuals files, one row each, in file and row order.
 
     Columns: commitment (a scenario id or "(unplanned)"), funder, basis, reference,
-    description, written (the id as the file wrote it), file (categorical), date (a
-    datetime.date, or None when the file gives only the year), year (int64, the fiscal
+    description, written (the id as the file wrote it), file (categorical), date
+    (datetime64[s], NaT when the file gives only the year), year (int64, the fiscal
     year), amount_cents (int64, negative for a refund), row (where the booking is).
     attrs also hold files and warnings. Raises InputError on a bad file.
     """
     from budget.engine.realised import actuals_frame as bookings
 
-    return conform(bookings(scenario, files), scenario)
+    frame = bookings(scenario, files)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
+    return conform(frame, scenario)
 
 
 def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
@@ -172,9 +179,15 @@ def indicators(scenario: Scenario, cash: pd.DataFrame | None = None) -> pd.DataF
     `cash`: tidy rows (the projection, or the forecast) the cost per unit is taken from;
     without it the scenario is projected when an indicator names commitments. Columns:
     scenario, indicator, unit (categorical), year (int64), base, target, achieved and
-    change_pct (exact Decimals; achieved and change_pct None where nothing is achieved),
-    met (nullable boolean), cost_per_unit_cents (Int64, missing where nothing is achieved).
+    change_pct (float64, the exact decimals as the nearest floats; achieved and change_pct
+    NaN where nothing is achieved), met (nullable boolean), cost_per_unit_cents (Int64,
+    missing where nothing is achieved).
     """
     from budget.reports.indicators import indicator_rows
 
-    return conform(indicator_rows(scenario, cash), scenario)
+    frame = indicator_rows(scenario, cash)
+    for name in ("base", "target", "achieved", "change_pct"):
+        frame[name] = np.array(
+            [np.nan if v is None else float(v) for v in frame[name]], dtype=np.float64
+        )
+    return conform(frame, scenario)

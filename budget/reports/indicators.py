@@ -156,5 +156,19 @@ def output_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def json_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows as JSON prints them: base, target, achieved and change_pct as numbers (the
+    exact decimals, written as the shortest JSON number that reads back to them), met
+    true/false, cost_per_unit in two-decimal text with cost_per_unit_cents beside, and
+    None (null) for every value that is missing."""
+    out = frame.drop(columns=["cost_per_unit_cents"]).astype(object)
+    out["met"] = [None if pd.isna(v) else bool(v) for v in frame["met"]]
+    cents = [None if pd.isna(v) else int(v) for v in frame["cost_per_unit_cents"]]
+    out["cost_per_unit"] = [None if v is None else format_euros(v) for v in cents]
+    out["cost_per_unit_cents"] = cents
+    out["year"] = frame["year"].to_numpy(np.int64)
+    return out
+
+
 def _text(value: Decimal | None) -> str:
     return "" if value is None else str(value)

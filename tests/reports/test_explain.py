@@ -289,32 +289,31 @@ def test_cli_table_prints_the_working():
     assert "181/456 of 2,000,000.00 = 793,859.649122…" in result.stdout
 
 
-def test_cli_json_is_data():
+def test_cli_json_is_rows():
     result = invoke(str(LETTER), "sin-top-up", "--format", "json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert list(data) == [
-        "scenario",
-        "file",
-        "commitment",
-        "name",
-        "kind",
-        "recipient",
-        "funders",
-        "source",
-        "inputs",
-        "steps",
-        "notes",
-        "years",
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list)
+    assert {(r["scenario"], r["commitment"], r["kind"]) for r in rows} == {
+        ("Letter 2014", "sin-top-up", "top_up")
+    }
+    assert [(r["funder"], r["share"]) for r in rows if r["part"] == "funder"] == [
+        ("VenJ", "1/2"),
+        ("VWS", "1/2"),
     ]
-    y2015 = data["years"][0]
-    assert y2015["year"] == 2015
-    assert y2015["result"]["cash"] == {"amount": "67600.00", "cents": 6760000}
-    split = {s["basis"]: s for s in y2015["funder_split"]}
-    assert split["cash"]["funders"][0]["part"] == {"amount": "33800.00", "cents": 3380000}
-    costs = y2015["inputs"][0]
-    assert costs["name"] == "costs" and costs["assumption"] is True
-    assert costs["value"] == {"unit": "money", "amount": "67600.00", "cents": 6760000}
+    y2015 = [r for r in rows if r["year"] == 2015]
+    cash = next(r for r in y2015 if r["part"] == "result" and r["basis"] == "cash")
+    assert (cash["amount"], cash["amount_cents"]) == ("67600.00", 6760000)
+    part = next(r for r in y2015 if r["part"] == "split_part" and r["basis"] == "cash")
+    assert (part["funder"], part["amount"], part["amount_cents"]) == ("VenJ", "33800.00", 3380000)
+    costs = next(r for r in y2015 if r["part"] == "input")
+    assert costs["key"] == "costs" and costs["assumption"] is True
+    assert (costs["unit"], costs["amount"], costs["amount_cents"]) == ("money", "67600.00", 6760000)
+    whole = [r for r in rows if r["year"] is None and r["part"] == "input"]
+    assert [(r["key"], r["value"]) for r in whole[:2]] == [
+        ("first_year", 2015),
+        ("last_year", 2017),
+    ]
 
 
 def test_cli_unknown_commitment_names_the_close_ids():

@@ -43,9 +43,23 @@ def test_the_table_reads_like_the_letters_figure():
     assert lines[5].split() == ["2014", "594", "(+25%)"]
 
 
-def test_json_keeps_numbers_as_text_and_met_as_yes_or_no():
+def test_json_has_numbers_as_numbers_met_as_booleans_and_null_for_missing():
     result = invoke("indicators", str(SCENARIOS / "letter-2014.toml"), "--format", "json")
     rows = json.loads(result.stdout)
+    # Figure 1 of the letter: base 475; 2012 target +7.5% = 510.625 -> 511, achieved 522
+    # (522 / 475 - 1 = 9.89...% -> 9.9); 2014 has a target (+25% -> 593.75 -> 594) only.
+    assert (rows[0]["base"], rows[0]["target"], rows[0]["achieved"]) == (475, 511, 522)
+    assert rows[0]["change_pct"] == 9.9
+    assert [r["met"] for r in rows] == [True, True, None]
+    assert (rows[2]["target"], rows[2]["achieved"], rows[2]["change_pct"]) == (594, None, None)
+    assert {r["cost_per_unit"] for r in rows} == {None}
+
+
+def test_csv_keeps_numbers_as_text_and_met_as_yes_or_no():
+    result = invoke("indicators", str(SCENARIOS / "letter-2014.toml"), "--format", "csv")
+    lines = result.stdout.splitlines()
+    head = lines[0].split(",")
+    rows = [dict(zip(head, line.split(","), strict=True)) for line in lines[1:]]
     assert rows[0]["target"] == "511" and rows[0]["change_pct"] == "9.9"
     assert [r["met"] for r in rows] == ["yes", "yes", ""]
 

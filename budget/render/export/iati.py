@@ -206,6 +206,10 @@ def iati_problems(
             _check(problems, reference, main, f"actuals booking {i + 1}, field 'reference'")
     places(scenario, problems)
     activity_codes(scenario, problems)
+    # an ISO 4217 code that the IATI Currency codelist does not (yet) hold (XCG, ZWG, ...)
+    where = "[scenario] field 'currency'"
+    hint = "IATI's Currency codelist lags ISO 4217: publish this one in a currency it holds"
+    _checked_code(problems, scenario.currency, "Currency", main, where, hint)
     stamp, problem = last_updated(scenario)
     if problem is not None:
         problems.append(problem)

@@ -324,9 +324,9 @@ def test_decimal_text_by_hand():
     [
         ("EUR", "EUR", ""),
         (" usd ", "USD", ""),
-        ("JPY", None, "JPY has no decimals"),
-        ("KWD", None, "KWD has three decimals"),
-        ("GPB", None, "not an ISO 4217 currency code"),
+        ("JPY", None, "JPY (Yen) has no decimals"),
+        ("KWD", None, "KWD (Kuwaiti Dinar) has three decimals"),
+        ("GPB", None, "not an active ISO 4217 currency code"),
         (978, None, "is not a currency code"),
     ],
 )

@@ -359,7 +359,11 @@ def test_text_is_escaped_as_xml_requires(tmp_path, iati_schema):
         ('reporting_org = "XM-DAC-7"', "must be a table of ref, name and type"),
         ('reporting_org = { ref = "XM DAC 7", name = "BZ", type = "10" }', "cannot begin an IATI"),
         ('currency = "EUX"', "did you mean EUR"),
-        ('currency = "JPY"', "JPY has no decimals"),
+        ('currency = "JPY"', "JPY (Yen) has no decimals"),
+        (
+            'currency = "XCG"\nreporting_org = { ref = "XM-DAC-7", name = "BZ", type = "10" }',
+            "field 'currency': 'XCG' is not on the IATI Currency codelist",
+        ),
     ],
 )
 def test_bad_publishing_fields_are_one_clear_line(tmp_path, scenario_text, expected):
