@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from budget.core.model import ByYear, Commitment, Dist, Scenario
 
@@ -110,7 +111,10 @@ def top_up_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
         else:
             paid = sum(flows[1].get(y, 0) for flows in before)
             shortfall = at(recipient.costs, y) - at(recipient.income, y) - paid
-        amount = min(at(spec.cap, y), max(0, shortfall))
+        cap = at(spec.cap, y)
+        if getattr(spec, "cap_index", None) is not None:
+            cap = round_half_away(cap * series_factor(spec.cap_index, y))
+        amount = min(cap, max(0, shortfall))
         if spec.total_cap is not None:
             amount = min(amount, spec.total_cap - paid_so_far)
         paid_so_far += amount
@@ -124,8 +128,20 @@ def annual_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
     pay: dict[int, int] = {}
     for y in range(spec.first_year, spec.last_year + 1):
         factor = (1 + spec.indexation) ** (y - spec.first_year)
+        if getattr(spec, "index", None) is not None:
+            factor = series_factor(spec.index, y)
         pay[y] = round_half_away(at(spec.amount, y) * factor)
     return dict(pay), dict(pay), spec.first_year, spec.last_year
+
+
+def series_factor(indexed: Any, year: int) -> Fraction:
+    """The product of (1 + rate) over base_year + 1 .. year of an index series, one year at
+    a time from its (year, rate) pairs."""
+    factor = Fraction(1)
+    for y, rate in indexed.rates:
+        if indexed.base_year < y <= year:
+            factor *= 1 + rate
+    return factor
 
 
 def grant_reference(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:

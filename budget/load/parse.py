@@ -34,6 +34,7 @@ from budget.load.budget_round import read_budget_round
 from budget.load.checks import CHECKS
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
+from budget.load.indices import read_indices
 from budget.load.inherit import Entry, Merged
 from budget.load.publishing import (
     EXPORT_FIELDS,
@@ -334,6 +335,7 @@ READERS: tuple[Callable[[Draft], None], ...] = (
     _read_funders,
     _read_recipients,
     _read_commitments,
+    read_indices,
     _read_horizon,
     _read_limits,
     _read_texts,
