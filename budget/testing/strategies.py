@@ -21,6 +21,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from budget.core.indices import Indexed
 from budget.core.model import ByYear, Commitment, Dist, Funder, Recipient, Scenario
 from budget.core.money import allocate
 from budget.core.periods import FiscalCalendar
@@ -111,14 +112,25 @@ def _top_up(draw: st.DrawFn, ctx: SpecContext) -> TopUp:
         )
     )
     total_cap = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
-    return TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap)
+    cap_index = draw(st.one_of(st.none(), index_series(first, last)))
+    return TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap, cap_index)
 
 
 @st.composite
 def _annual(draw: st.DrawFn, ctx: SpecContext) -> Annual:
     rate = Fraction(draw(st.sampled_from(RATES)))
     amount = draw(by_year(ctx.first, ctx.last, uncertain=ctx.uncertain))
-    return Annual(ctx.first, ctx.last, amount, rate)
+    index = draw(st.one_of(st.none(), st.none(), index_series(ctx.first, ctx.last)))
+    return Annual(ctx.first, ctx.last, amount, Fraction(0) if index else rate, index)
+
+
+@st.composite
+def index_series(draw: st.DrawFn, first: int, last: int) -> Indexed:
+    """An amount indexed by a series `s` (issue 23), resolved: a base year up to two years
+    before `first`, a published rate for every year from the one after it to `last`."""
+    base = first - draw(st.integers(0, 2))
+    rates = tuple((y, Fraction(draw(st.sampled_from(RATES)))) for y in range(base + 1, last + 1))
+    return Indexed("s", base, rates)
 
 
 def _grant(ctx: SpecContext) -> st.SearchStrategy[Grant]:

@@ -250,14 +250,55 @@ def test_indexed_amounts_equal_the_scalar_fraction_computation(s, data):
 @SETTINGS
 @given(scenarios(max_commitments=6), st.data())
 def test_an_all_zero_series_gives_the_unindexed_amounts(s, data):
+    unindexed = {
+        "annual": {"indexation": Fraction(0), "index": None},
+        "top_up": {"cap_index": None},
+    }
     flat = dataclasses.replace(
         s,
         commitments=tuple(
-            dataclasses.replace(c, spec=dataclasses.replace(c.spec, indexation=Fraction(0)))
-            if c.kind == "annual"
+            dataclasses.replace(c, spec=dataclasses.replace(c.spec, **unindexed[c.kind]))
+            if c.kind in unindexed
             else c
             for c in s.commitments
         ),
     )
     zero = indexed(flat, data, st.just(Fraction(0)))
     assert engine_amounts(zero) == engine_amounts(flat)
+
+
+# --- explain and the Calculation sheet ------------------------------------------------
+
+
+def test_explain_shows_each_factor(scenario_file):
+    result = invoke("explain", scenario_file(scenario()), "a")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "index series   pbo from 2014" in text
+    assert "rate of pbo in 2015: [indices.pbo] 2015 = 0.9%" in text
+    assert "rate of pbo in 2017: [indices.pbo] 2017 = 1.1%" in text
+    assert "(1 + 0.9%) x (1 + 0.6%) x (1 + 1.1%) = 513109797/500000000" in text
+    assert "round(102,621.9594, 2) = 102,621.96" in text
+
+
+def test_explain_shows_the_indexed_cap(scenario_file):
+    result = invoke("explain", scenario_file(scenario()), "sin")
+    assert result.exit_code == 0, result.output
+    assert "cap indexed by  pbo from 2014" in result.stdout
+    assert "67,600.00 x 507527/500000 = 68,617.6504" in result.stdout
+    assert "round(68,617.6504, 2) = 68,617.65" in result.stdout
+
+
+def test_the_calculation_sheet_computes_the_factors_live(load, tmp_path):
+    from tests.render.workbook.test_calculation_sheet import block, check_workbook, written
+
+    loaded, problems = load(scenario())
+    assert problems == []
+    rows, path = written(loaded, tmp_path, "indexed")
+    assert check_workbook(loaded, rows, path) > 0
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Calculation"]
+    lines = block(ws, loaded, "a")
+    assert "rate of pbo" in lines and "index factor" in lines
+    assert "cap, indexed" in block(ws, loaded, "sin")
