@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from budget.cli.common import fail, load_or_fail, scenario_argument
+from budget.cli.common import (
+    count_pending,
+    fail,
+    load_or_fail,
+    pending_option,
+    scenario_argument,
+)
 from budget.core.errors import InputError
 from budget.engine.projection import project
 
@@ -25,7 +31,8 @@ from budget.engine.projection import project
     required=True,
     help="The .xml file (iati) or the folder (datapackage) to write.",
 )
-def export(scenario: str, target: str, output: str) -> None:
+@pending_option()
+def export(scenario: str, target: str, output: str, pending: str = "none") -> None:
     """Publish SCENARIO as open data: IATI activities or a Fiscal Data Package.
 
     \b
@@ -48,8 +55,10 @@ def export(scenario: str, target: str, output: str) -> None:
     from budget.render.export import write_datapackage, write_iati
     from budget.render.export.files import inputs_of
 
-    loaded = load_or_fail(scenario)
+    loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
     rows = project(loaded)
+    for note in pending_notes:  # pending commitments left out (issue 23)
+        click.echo(note, err=True)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
     try:
         # Bookings of the actuals files become IATI transactions, or realised.csv.

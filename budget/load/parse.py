@@ -32,6 +32,7 @@ from budget.load.budget_round import FUNDER_FIELDS as ROUND_FUNDER_FIELDS
 from budget.load.budget_round import SCENARIO_FIELDS as ROUND_FIELDS
 from budget.load.budget_round import read_budget_round
 from budget.load.checks import CHECKS
+from budget.load.cofinanced import read_cofinanced
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
 from budget.load.indices import read_indices
@@ -336,6 +337,7 @@ READERS: tuple[Callable[[Draft], None], ...] = (
     _read_recipients,
     _read_commitments,
     read_indices,
+    read_cofinanced,  # after the commitments and recipients (issue 23)
     _read_horizon,
     _read_limits,
     _read_texts,

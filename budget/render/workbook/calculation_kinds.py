@@ -296,3 +296,51 @@ def _advance(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[str, str]:
     formula = Formula.money(f"={refs['total']}-{advance_ref}", settlement)
     w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
     return advance_ref, cell(VALUE_COLUMN, row, absolute=True)
+
+
+def cofinanced_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
+    """min(ROUND(rate x eligible costs of the span, 2), max), spread over the years in
+    proportion to the eligible costs by largest remainder (formulas), each year at most
+    max_per_year (issue 23)."""
+    years = [y.year for y in e.years]
+    eligible = w.year_inputs(e, "eligible")
+    assert eligible is not None
+    common = {s.name: s for s in e.steps}
+    weights = w.line("eligible costs in cents", note="round(eligible x 100, 0)")
+    cents = {}
+    for y in e.years:
+        value = next(i.value.value for i in y.inputs if i.name == "eligible")
+        assert isinstance(value, int)
+        cents[y.year] = max(value, 0)
+        w.put(
+            weights,
+            y.year,
+            Formula(f"=MAX(0,ROUND({eligible[y.year]}*100,0))", cents[y.year]),
+            COUNT,
+        )
+    total_cents = common["total"].value.value
+    assert isinstance(total_cents, int)
+    rated = f"ROUND({refs['rate']}*SUM({w.span(weights, years)})/100,2)"
+    capped = f"MIN({rated},{refs['max']})" if "max" in refs else rated
+    total = w.line("total over the span", note="min(round(rate x eligible costs, 2), max)")
+    w.sheet.put(total, VALUE_COLUMN, Formula.money(f"={capped}", total_cents), styles.MONEY)
+    parts = step_cents(e, "part")
+    part_row = across_years(
+        w,
+        cell(VALUE_COLUMN, total, absolute=True),
+        total_cents,
+        weights,
+        cents,
+        parts,
+        "the total's part for the year",
+    )
+    if "max_per_year" not in refs:
+        return part_row, part_row
+    row = w.line("amount", GROUP, note="min(part, max_per_year)")
+    amounts = {y.year: y.cash for y in e.years}
+    w.amounts(
+        row,
+        {y: (f"=MIN({w.at(part_row, y)},{refs['max_per_year']})", amounts[y]) for y in years},
+        AMOUNT,
+    )
+    return row, row
