@@ -165,6 +165,10 @@ class Pending:
 
     p: Fraction
     decision: dt.date | None = None
+    # A tranche on a result (`condition`, budget.load.conditions): the indicator and year,
+    # and why it is not decided ("police-suspects in 2015: not yet achieved"); p = 0 when
+    # it was achieved and not met (it pays nothing in every view).
+    condition: str = ""
 
 
 # What a closed year's unpaid plan does by default: a grant's obligation stands until it is

@@ -45,13 +45,14 @@ def with_pending(scenario: Scenario, mode: str) -> Scenario:
         raise ValueError(f"not a pending mode: {mode!r}")
     if mode == "expected" or not any(c.pending is not None for c in scenario.commitments):
         return scenario
+    # A condition achieved and not met (p = 0) pays nothing in every view: kept as is.
     if mode == "none":
-        kept = tuple(c for c in scenario.commitments if c.pending is None)
+        kept = tuple(c for c in scenario.commitments if c.pending is None or not c.pending.p)
     else:
         # Still pending (never legally committed), counted at p = 1: as decided.
         kept = tuple(
             c
-            if c.pending is None
+            if c.pending is None or not c.pending.p
             else dataclasses.replace(c, pending=dataclasses.replace(c.pending, p=Fraction(1)))
             for c in scenario.commitments
         )

@@ -48,6 +48,8 @@ COMMON_FIELDS: dict[str, str] = {
     "status": '"decided" (default) or "pending" (not yet decided; needs p)',
     "p": 'the probability of the decision, in (0, 1]: "1/2", "0.5" or "50%"',
     "decision": "the date the decision is expected, e.g. 2015-06-01",
+    "condition": 'pays when a target is met: { indicator = "police-suspects", year = 2015, '
+    'p = "1/2" } (p while not yet achieved)',
 }
 
 __all__ = ["COMMON_FIELDS", "EXPORT_FIELDS", "KINDS", "Flows", "Kind"]

@@ -35,6 +35,7 @@ from budget.load.checks import CHECKS
 from budget.load.cofinanced import read_cofinanced
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
+from budget.load.conditions import read_conditions
 from budget.load.indices import read_indices
 from budget.load.inherit import Entry, Merged
 from budget.load.publishing import (
@@ -342,5 +343,6 @@ READERS: tuple[Callable[[Draft], None], ...] = (
     _read_limits,
     _read_texts,
     _read_realisation,
+    read_conditions,  # after [[indicators]] (issue 23)
     read_budget_round,
 )

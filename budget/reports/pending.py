@@ -29,6 +29,7 @@ class PendingAmounts:
     p: Fraction
     decision: dt.date | None
     cash: tuple[tuple[int, int], ...]
+    condition: str = ""
 
     @property
     def total(self) -> int:
@@ -52,7 +53,8 @@ def pending_amounts(scenario: Scenario, rows: pd.DataFrame | None = None) -> lis
         years = tuple(
             (int(y), int(v)) for y, v in zip(mine.index.tolist(), mine.tolist(), strict=True)
         )
-        out.append(PendingAmounts(c.id, c.title, c.pending.p, c.pending.decision, years))
+        state = c.pending
+        out.append(PendingAmounts(c.id, c.title, state.p, state.decision, years, state.condition))
     return out
 
 
@@ -65,15 +67,24 @@ def p_text(p: Fraction) -> str:
 
 def left_out_notes(scenario: Scenario, mode: str) -> list[str]:
     """One line per pending commitment an output leaves out (mode "none"), with its
-    amounts; nothing for the other modes."""
+    amounts; and in every mode one per commitment whose condition was not met."""
+    lines = [
+        f"note: commitment {c.id!r} pays nothing in every view: its condition "
+        f"({c.pending.condition}) was achieved and not met"
+        for c in pending_of(scenario)
+        if c.pending is not None and not c.pending.p
+    ]
     if mode != "none":
-        return []
-    lines = []
+        return lines
     for item in pending_amounts(scenario):
+        if not item.p:
+            continue
         amounts = ", ".join(
             f"{scenario.label(y)} {format_euros_grouped(c)}" for y, c in item.cash if c
         )
         decision = f", decision expected {item.decision.isoformat()}" if item.decision else ""
+        if item.condition:
+            decision += f", condition {item.condition}"
         lines.append(
             f"note: pending commitment {item.commitment!r} left out (--pending none; p = "
             f"{p_text(item.p)}{decision}): cash {amounts or 'none'}, total "

@@ -23,6 +23,8 @@ def pending_working(c: Commitment, working: Working) -> Working:
     assert c.pending is not None
     p = c.pending.p
     decision = f", decision expected {c.pending.decision}" if c.pending.decision else ""
+    if c.pending.condition:
+        decision += f", condition {c.pending.condition}"
     if p == 1:
         note = f"Pending{decision}: counted as decided (--pending all); never legally committed."
         return dataclasses.replace(working, notes=(*working.notes, note))
