@@ -101,6 +101,7 @@ def run(
             realised=realised,
             indicators=True,
             rounding=rounding if shown_in_thousands else "plain",
+            extra=pending_sheets(pending_notes),
         )
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded])
@@ -135,3 +136,13 @@ def run_table(
         parts.append(provenance)
     notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def pending_sheets(notes: list[str]) -> tuple[Any, ...]:
+    """The Pending sheet when the workbook leaves a pending commitment out (issue 23)."""
+    if not notes:
+        return ()
+    # imported here: start-up time (openpyxl)
+    from budget.render.workbook.pending_sheet import pending_sheet
+
+    return (pending_sheet(notes),)

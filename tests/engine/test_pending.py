@@ -413,3 +413,26 @@ def test_no_warning_when_the_payments_stay_within_the_costs(scenario_file):
     result = invoke("run", scenario_file(text()), "--pending", "all", "--strict")
     assert result.exit_code == 0, result.output
     assert "double funding" not in result.stderr
+
+
+def test_the_workbook_says_so_on_its_pending_sheet(scenario_file, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "out.xlsx"
+    result = invoke("run", scenario_file(text()), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(target)["Pending"]
+    lines = [c.value for c in sheet["A"] if c.value]
+    assert any("pending commitment 'eu' left out" in str(v) for v in lines)
+    assert (
+        invoke(
+            "run",
+            scenario_file(text(), "b.toml"),
+            "-o",
+            str(tmp_path / "b.xlsx"),
+            "--pending",
+            "all",
+        ).exit_code
+        == 0
+    )
+    assert "Pending" not in openpyxl.load_workbook(tmp_path / "b.xlsx").sheetnames
