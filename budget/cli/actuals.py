@@ -13,6 +13,7 @@ from budget.cli.common import (
     format_option,
     load_or_fail,
     output_option,
+    project_or_fail,
     refuse_open_target,
     scenario_argument,
     strict_option,
@@ -22,7 +23,6 @@ from budget.cli.common import (
 )
 from budget.cli.forecast import forecast_from, realise_or_fail
 from budget.cli.outputs import Output, show, table_and_rows
-from budget.engine.projection import project
 from budget.render.text import with_conventions, with_euros
 
 
@@ -86,7 +86,7 @@ def actuals(
             f'{scenario} names no actuals: give --actuals FILE, or actuals = "FILE" '
             "in its [scenario]"
         )
-    plan = project(loaded)
+    plan = project_or_fail(loaded)
     frame = realise_or_fail(loaded, chosen, as_of.date() if as_of else None, plan)
     cents = tuple(c for c in COLUMNS if c.endswith("_cents"))
 

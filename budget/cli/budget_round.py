@@ -23,7 +23,12 @@ from budget.core.model import Scenario
 @click.argument(
     "versions", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False)
 )
-@click.option("--year", "year", type=int, help="The budget year T (default: the first year).")
+@click.option(
+    "--year",
+    "year",
+    type=int,
+    help="The budget year T (default: [scenario] budget_year, else the first year).",
+)
 @click.option(
     "--all", "every", is_flag=True, help="Show each mutation, also below the staffel threshold."
 )

@@ -6,11 +6,16 @@ import sys
 
 import click
 
-from budget.cli.common import BREACH_FOUND, fail, load_or_fail, scenario_argument
+from budget.cli.common import (
+    BREACH_FOUND,
+    fail,
+    load_or_fail,
+    project_or_fail,
+    scenario_argument,
+)
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.core.errors import Problem
 from budget.engine.limits import check_rows
-from budget.engine.projection import project
 from budget.load import read_scenario
 from budget.uncertainty.search import DEFAULT_EXAMPLES
 
@@ -43,10 +48,12 @@ def check(scenario: str, examples: int) -> None:
         return
     count = len(loaded.limits)
     if loaded.actuals:
-        forecast = forecast_or_none(loaded, project(loaded))
+        forecast = forecast_or_none(loaded, project_or_fail(loaded))
         breaches = [c for c in check_rows(loaded, forecast) if c.breached]
         for note in forecast_notes(forecast):
             click.echo(note)
+    elif loaded.cash_shifts:  # the central projection after its cash shifts
+        breaches = [c for c in check_rows(loaded, project_or_fail(loaded)) if c.breached]
     else:
         breaches = central_breaches(loaded)
     if breaches:

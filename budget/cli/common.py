@@ -45,6 +45,26 @@ def load_or_fail(path: str | Path) -> Scenario:
     return scenario
 
 
+def project_or_fail(scenario: Scenario) -> Any:
+    """The scenario's projection with its [[cash_shifts]] applied (the figures every command
+    shows); exit 1 naming each shift that moves more cash than its year plans."""
+    from budget.engine.projection import project
+
+    return shifted_or_fail(scenario, project(scenario))
+
+
+def shifted_or_fail(scenario: Scenario, rows: Any) -> Any:
+    """`rows` (the scenario's projection) with its [[cash_shifts]] applied, or exit 1."""
+    if not scenario.cash_shifts:
+        return rows
+    from budget.engine.cash_shifts import apply_cash_shifts
+
+    shifted, problems = apply_cash_shifts(rows, scenario)
+    if problems:
+        fail(problems)
+    return shifted
+
+
 def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:
     return click.argument(
         "scenario", required=required, type=click.Path(dir_okay=False, allow_dash=True)

@@ -14,13 +14,13 @@ from budget.cli.common import (
     format_option,
     output_option,
     pending_option,
+    project_or_fail,
     refuse_open_target,
     write_rows_or_fail,
 )
 from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.errors import InputError, Problem
 from budget.core.model import Scenario
-from budget.engine.projection import project
 from budget.load import read_scenario
 from budget.render.text import with_conventions, with_euros
 
@@ -65,7 +65,6 @@ def compare(
     """
     # imported here: start-up time
     from budget.render.compare_text import compare_text
-    from budget.reports.budget_tables import cash_shift_notes
     from budget.reports.compare import by_article, compare_rows, comparison, scenario_labels
     from budget.reports.compare_summary import compare_summary, convention_warnings
 
@@ -84,7 +83,7 @@ def compare(
         fail(problems)
     counted = [count_pending(s, pending) for s in loaded]  # issue 23
     loaded = [s for s, _ in counted]
-    rows = [project(s) for s in loaded]
+    rows = [project_or_fail(s) for s in loaded]
     long = compare_rows(loaded, rows)
     if by == "article":
         long = by_article(long, loaded)
@@ -108,16 +107,15 @@ def compare(
         from budget.render.workbook.compare_sheet import write_comparison
 
         try:
-            write_comparison(loaded, long, report(), output.path, inputs=[Path(p) for p in paths])
+            write_comparison(
+                loaded, long, report(), output.path, inputs=[Path(p) for p in paths], by=by
+            )
         except InputError as exc:
             fail(exc.problems)
     elif output:
         write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
-    for scenario in loaded:  # the budget round (issue 22)
-        for note in cash_shift_notes(scenario):
-            click.echo(note, err=True)
     for _, notes in counted:  # pending commitments left out (issue 23)
         for note in notes:
             click.echo(note, err=True)

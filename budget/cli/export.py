@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
 from budget.cli.common import (
@@ -9,10 +12,10 @@ from budget.cli.common import (
     fail,
     load_or_fail,
     pending_option,
+    project_or_fail,
     scenario_argument,
 )
 from budget.core.errors import InputError
-from budget.engine.projection import project
 
 
 @click.command()
@@ -56,7 +59,7 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
     from budget.render.export.files import inputs_of
 
     loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
-    rows = project(loaded)
+    rows = project_or_fail(loaded)
     for note in pending_notes:  # pending commitments left out (issue 23)
         click.echo(note, err=True)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
@@ -67,7 +70,15 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
             for line in bookings.attrs.get("warnings", ()):
                 click.echo(line, err=True)
         if target == "iati":
-            done = write_iati(loaded, rows, output, inputs, actuals=bookings, as_of=loaded.as_of)
+            done = write_iati(
+                loaded,
+                rows,
+                output,
+                inputs,
+                actuals=bookings,
+                as_of=loaded.as_of,
+                original=_original_rows(loaded, scenario),
+            )
             click.echo(f"Wrote {output} ({done.activities} IATI activities)", err=True)
         else:
             folder = write_datapackage(loaded, rows, output, inputs, actuals=bookings)
@@ -75,3 +86,24 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
             click.echo(f"Wrote {folder} ({written}, datapackage.json)", err=True)
     except InputError as exc:
         fail(exc.problems)
+
+
+def _original_rows(loaded: Any, path: str) -> Any:
+    """For a revised version (a supplementary budget, the final accounts), the projection
+    of the version it revises: the nearest file it extends whose stage is draft or
+    adopted; None for other versions, or when there is no such file (issue 22)."""
+    from budget.core.lines import Stage
+    from budget.load.budget_round import extends_path
+    from budget.render.export.iati import REVISED_STAGES
+
+    if loaded.stage not in REVISED_STAGES or path == "-":
+        return None
+    seen: set[Path] = set()
+    current = extends_path(path)
+    while current is not None and current not in seen:
+        seen.add(current)
+        before = load_or_fail(current)
+        if before.stage in (Stage.DRAFT, Stage.ADOPTED):
+            return project_or_fail(before)
+        current = extends_path(str(current))
+    return None

@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 import budget
-from budget.cli.common import format_option, load_or_fail, scenario_argument
+from budget.cli.common import format_option, load_or_fail, project_or_fail, scenario_argument
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.cli.outputs import show, table_and_rows
-from budget.engine.projection import project
 
 
 @click.command()
@@ -32,8 +31,10 @@ def indicators(scenario: str | None, fmt: str) -> None:
     loaded = load_or_fail(Path(scenario) if scenario else budget.example_path())
     cash = None
     if loaded.actuals and any(i.commitments for i in loaded.indicators):
-        cash = forecast_or_none(loaded, project(loaded))
+        cash = forecast_or_none(loaded, project_or_fail(loaded))
         for note in forecast_notes(cash):
             click.echo(note, err=True)
+    elif loaded.cash_shifts:  # the cash after its [[cash_shifts]]
+        cash = project_or_fail(loaded)
     frame = indicator_rows(loaded, cash)
     show(table_and_rows(lambda: indicators_text(loaded, frame), lambda: output_rows(frame)), fmt)

@@ -20,6 +20,7 @@ from budget.cli.common import (
     pending_option,
     refuse_open_target,
     scenario_argument,
+    shifted_or_fail,
     strict_option,
     warn_breaches,
     warn_double_funding,
@@ -31,7 +32,6 @@ from budget.cli.outputs import Output, show, table_and_rows
 from budget.core.model import Scenario
 from budget.engine.projection import project
 from budget.render.formats import FORMATS, Format
-from budget.reports.budget_tables import cash_shift_notes
 
 
 @click.command()
@@ -84,7 +84,7 @@ def run(
     refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()
     loaded, pending_notes = count_pending(load_or_fail(path), pending)
-    rows = project(loaded)
+    rows = shifted_or_fail(loaded, project(loaded))
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
     shown_in_thousands = thousands or rounding == "controlled"  # controlled implies it
@@ -112,8 +112,6 @@ def run(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
-    for note in cash_shift_notes(loaded):  # the budget round (issue 22)
-        click.echo(note, err=True)
     for note in pending_notes:  # pending commitments left out (issue 23)
         click.echo(note, err=True)
     breached = warn_breaches(loaded, rows if forecast is None else forecast)
@@ -134,6 +132,11 @@ def run_table(
     provenance = provenance_text(scenario)
     if provenance:
         parts.append(provenance)
+    from budget.render.round_text import cash_shift_text  # the budget round (issue 22)
+
+    shifts = cash_shift_text(scenario)
+    if shifts:
+        parts.append(shifts)
     notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
 

@@ -12,13 +12,13 @@ from budget.cli.common import (
     format_option,
     load_or_fail,
     output_option,
+    project_or_fail,
     refuse_open_target,
     scenario_argument,
     write_rows_or_fail,
     write_workbook_or_fail,
 )
 from budget.cli.outputs import Output, show
-from budget.engine.projection import project
 from budget.render.formats import laid_out
 
 
@@ -46,6 +46,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
 
     from budget.render.uncertainty_text import SIMULATION
     from budget.reports.simulation import simulation_report
+    from budget.uncertainty.cash_shifts import shift_simulation
     from budget.uncertainty.simulate import simulate as run_simulation
 
     refuse_open_target(output)
@@ -57,6 +58,8 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
             '(give a range, e.g. shortfall = { dist = "uniform", low = "0", high = "100000" }).',
             err=True,
         )
+    if loaded.cash_shifts:  # the budget round (issue 22): a shift too large is exit 1
+        project_or_fail(loaded)
     if seed is None:
         seed = secrets.randbits(63)
         click.echo(f"budget: seed {seed} (repeat this run with --seed {seed})", err=True)
@@ -68,7 +71,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         hidden=not visible,
         file=sys.stderr,
     ) as bar:
-        sim = run_simulation(loaded, draws, seed, progress=bar.update)
+        sim = shift_simulation(run_simulation(loaded, draws, seed, progress=bar.update))
 
     report = simulation_report(sim)
     shown = laid_out(SIMULATION, lambda: report)
@@ -76,7 +79,7 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         # imported here: start-up time
         from budget.render.workbook.uncertainty import uncertainty_sheet
 
-        rows = project(loaded)
+        rows = project_or_fail(loaded)
         write_workbook_or_fail(loaded, rows, output.path, path, (uncertainty_sheet(report),))
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded])

@@ -24,7 +24,12 @@ from budget.core.errors import InputError
 
 @click.command()
 @scenario_argument()
-@click.option("--year", "year", type=int, help="The budget year T (default: the first year).")
+@click.option(
+    "--year",
+    "year",
+    type=int,
+    help="The budget year T (default: [scenario] budget_year, else the first year).",
+)
 @click.option(
     "--as-of",
     "as_of",

@@ -288,6 +288,7 @@ class Scenario:
     budget_lines: Mapping[str, BudgetLine] = field(default_factory=dict)
     mutations: tuple[Mutation, ...] = ()
     cash_shifts: tuple[CashShift, ...] = ()
+    budget_year: int | None = None  # T of budget tables and round (default: first_year)
     # Where `budget.kinds.table.commitment_table` keeps the commitments as columns, made
     # once. Not an argument, so that `dataclasses.replace` with other commitments starts
     # without one and makes its own.

@@ -25,6 +25,7 @@ from budget.load.read import STDIN, STDIN_SHOWN
 SCENARIO_FIELDS = {
     "version": 'the version of the budget, e.g. "1e suppletoire begroting 2015"',
     "stage": 'which document it is: "draft", "adopted", "supplementary" or "final"',
+    "budget_year": "the budget year T of budget tables and budget round, e.g. 2015",
 }
 FUNDER_FIELDS = {"chapter": 'its budget chapter, e.g. "VI"'}
 LINE_NAMES = ("article", "article_part", "instrument", "scheme", "legally_committed")
@@ -42,6 +43,7 @@ def read_budget_round(draft: Draft) -> None:
     found["version"] = head.text("version") or ""
     stage = head.choice("stage", STAGES, "")
     found["stage"] = stage or ""
+    found["budget_year"] = head.year("budget_year")
     for key, entry in draft.merged.funders.items():
         chapter = FieldReader(entry.raw, entry.file_of, entry.where, draft.problems).text("chapter")
         if chapter and key in draft.funders:
@@ -227,8 +229,8 @@ def _mutation(shown: str, i: int, raw: dict[str, Any], problems: list[Problem]) 
     reader = _reader(shown, f"mutation {label!r}", raw, problems)
     before = len(problems)
     _unknown(reader, MUTATION_FIELDS, "a mutation")
-    mid = reader.text("id", required=True)
-    reason = reader.text("reason", required=True)
+    mid = _required_text(reader, "id", 'name the mutation, e.g. id = "eu-sin"')
+    reason = _required_text(reader, "reason", 'say why, e.g. reason = "EU subsidy awarded"')
     if not reader.has("type"):
         reader.error("type", "is missing", 'use "policy" or "technical"')
     kind = reader.choice("type", TYPES, "")
@@ -239,6 +241,18 @@ def _mutation(shown: str, i: int, raw: dict[str, Any], problems: list[Problem]) 
     if len(problems) > before or not mid or not reason or not kind:
         return None
     return Mutation(mid, reason, MutationType(kind), reader.text("kind") or "", tuple(changes))
+
+
+def _required_text(reader: FieldReader, name: str, hint: str) -> str | None:
+    """A text field that must be given and not empty (else a problem with `hint`)."""
+    if not reader.has(name):
+        reader.error(name, "is missing", hint)
+        return None
+    text = reader.text(name)
+    if text == "":
+        reader.error(name, "is empty", hint)
+        return None
+    return text
 
 
 def _shift(
@@ -253,7 +267,7 @@ def _shift(
     reader = _reader(shown, f"cash shift {i} of {label!r}", raw, problems)
     before = len(problems)
     _unknown(reader, SHIFT_FIELDS, "a cash shift")
-    cid = reader.text("commitment", required=True)
+    cid = _required_text(reader, "commitment", "the id of the commitment whose cash moves")
     if cid is not None and cid not in ids:
         reader.error("commitment", f"{excerpt(cid)} is not a commitment", listing(ids))
     first = reader.year("from", required=True)
@@ -263,7 +277,10 @@ def _shift(
     amount = reader.amount("amount", required=True)
     if amount is not None and amount <= 0:
         reader.error("amount", "must be more than 0", "a shift moves cash; swap from and to")
-    mutation = reader.text("mutation", required=named) or ""
+    hint = "the id of the [[mutations]] entry that owns this shift"
+    mutation = (
+        _required_text(reader, "mutation", hint) if named else reader.text("mutation")
+    ) or ""
     if len(problems) > before or cid is None or first is None or second is None:
         return None
     assert amount is not None

@@ -45,6 +45,11 @@ def explanation_text(e: Explanation) -> str:
         head.append(f"Source: {e.source}")
     if e.budget_line:
         head.append(f"Budget line: {e.budget_line}")
+    for shift in e.cash_shifts:
+        head.append(
+            f"Cash shift: {shift}; the years below are before it, budget run shows the "
+            "cash after it"
+        )
     parts = ["\n".join(head)]
     if e.inputs:
         parts.append("Inputs for every year\n" + _inputs_text(e.inputs))
@@ -276,6 +281,8 @@ def explanation_json(e: Explanation) -> str:
     data = explanation_data(e)
     if e.budget_line:  # only where given: the JSON of scenarios without one stays the same
         data["budget_line"] = e.budget_line
+    if e.cash_shifts:  # likewise only where there are any
+        data["cash_shifts"] = list(e.cash_shifts)
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 

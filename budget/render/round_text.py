@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from budget.core.model import Scenario
 from budget.core.money import format_euros_grouped
 from budget.reports.budget_round import BudgetRound, RoundLine, mutation_totals
 
@@ -143,3 +144,18 @@ def round_rows(report: BudgetRound) -> pd.DataFrame:
                         }
                     )
     return pd.DataFrame(records, columns=ROUND_COLUMNS)
+
+
+def cash_shift_text(scenario: Scenario) -> str:
+    """The scenario's cash shifts, one line each, for the outputs that apply them (`budget
+    run`); empty without any."""
+    if not scenario.cash_shifts:
+        return ""
+    lines = [f"Cash shifts (kasschuiven) applied to the cash basis ({scenario.currency}):"]
+    for s in scenario.cash_shifts:
+        owner = f" (mutation {s.mutation})" if s.mutation else ""
+        lines.append(
+            f"  {s.commitment}: {format_euros_grouped(s.amount)} from "
+            f"{scenario.label(s.from_year)} to {scenario.label(s.to_year)}{owner}"
+        )
+    return "\n".join(lines)

@@ -152,7 +152,8 @@ def budget_round(
     """The report of `budget round`. rows: each version's tidy rows (cash shifts applied);
     steps[i]: for version i >= 1, the scenario and rows after each of its first k
     mutations, k = 1 .. n - 1. every: show each mutation, whatever the staffel."""
-    t = versions[0].first_year if year is None else year
+    given = [v.budget_year for v in versions if v.budget_year is not None]
+    t = (given[0] if given else versions[0].first_year) if year is None else year
     years = tuple(range(t - 1, t + 5))
     made: list[Version] = []
     for i, scenario in enumerate(versions):

@@ -11,7 +11,7 @@ leaves (article part, instrument, scheme) and the article totals, exact in cents
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +19,7 @@ import pandas as pd
 from budget.core.lines import INSTRUMENTS, NO_ARTICLE, NO_INSTRUMENT, BudgetLine, closest_instrument
 from budget.core.model import Basis, Scenario
 from budget.core.money import round_half_away
+from budget.reports.overview import Overview, Row, overview
 from budget.reports.thousands import sub_rows, top_row
 
 RECEIPTS = "receipts"
@@ -141,7 +142,7 @@ def budget_tables(
     scenario: Scenario, rows: pd.DataFrame, year: int | None = None, as_of: dt.date | None = None
 ) -> BudgetTables:
     """The report of `budget tables` from the scenario's tidy rows (cash shifts applied)."""
-    t = scenario.first_year if year is None else year
+    t = (scenario.budget_year or scenario.first_year) if year is None else year
     day = scenario.calendar.start_of(t) if as_of is None else as_of
     years = tuple(range(t - YEARS_BEFORE, t + YEARS_AFTER + 1))
     frame = line_frame(scenario, rows)
@@ -236,12 +237,47 @@ def _children(
     return out
 
 
-def cash_shift_notes(scenario: Scenario) -> list[str]:
-    """For the commands that show planned cash before cash shifts (run, compare): one
-    note per file with [[cash_shifts]], saying which commands apply them."""
-    files = list(dict.fromkeys(s.file for s in scenario.cash_shifts))
-    return [
-        f"note: {file}: its [[cash_shifts]] are not applied here; budget tables and "
-        "budget round apply them"
-        for file in files
-    ]
+def has_articles(scenario: Scenario) -> bool:
+    """Whether any commitment of the scenario names its budget article."""
+    return any(line.article for line in scenario.budget_lines.values())
+
+
+def article_overview(
+    rows: pd.DataFrame, scenario: Scenario, basis: str, columns: Sequence[str] | None = None
+) -> Overview:
+    """The overview of one basis grouped by funder (chapter) and article: one group per
+    funder and article, in the funders' order and the articles' order of first appearance
+    ("(no article)" last), its commitments in the scenario's order, then a subtotal; the
+    total over all. A group's key is "FUNDER|ARTICLE"; its items carry the funder."""
+    plain = overview(rows, scenario, basis, "funder", columns)
+    lines = {c.id: scenario.budget_lines.get(c.id, NO_LINE) for c in scenario.commitments}
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in plain.rows:
+        if row.level == "item":
+            article = lines.get(row.item, NO_LINE).article or NO_ARTICLE
+            groups.setdefault((row.group, article), []).append(row)
+    out: list[Row] = []
+    names: dict[str, str] = {}
+    for funder in dict.fromkeys(f for f, _ in groups):
+        articles = _ordered(a for f, a in groups if f == funder)
+        for article in articles:
+            key = f"{funder}|{article}"
+            name = scenario.funders[funder].name if funder in scenario.funders else funder
+            shown = f"article {article}" if article != NO_ARTICLE else article
+            names[key] = f"{chapter_of(scenario, funder)} {name}, {shown}"
+            items = groups[(funder, article)]
+            out.extend(Row("item", key, r.item, r.label, r.cents, funder) for r in items)
+            subtotal = tuple(sum(col) for col in zip(*(r.cents for r in items), strict=True))
+            out.append(
+                Row(
+                    "subtotal",
+                    key,
+                    "",
+                    f"Total {chapter_of(scenario, funder)} {shown}",
+                    subtotal,
+                    funder,
+                )
+            )
+    total = next(r for r in plain.rows if r.level == "total")
+    out.append(total)
+    return Overview(basis, "article", plain.columns, tuple(out), names)

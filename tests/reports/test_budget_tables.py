@@ -198,3 +198,21 @@ def test_every_printed_table_adds_up_and_the_leaves_add_up_in_cents(case):
     totals = frame[frame["article_total"] == True].groupby(keys)["amount_cents"].sum()  # noqa: E712
     leaves = frame[frame["article_total"] == False].groupby(keys)["amount_cents"].sum()  # noqa: E712
     assert leaves.reindex(totals.index, fill_value=0).to_dict() == totals.to_dict()
+
+
+def test_the_budget_year_comes_from_the_scenario_unless_year_is_given(tmp_path):
+    first = invoke("tables", DRAFT).stdout.splitlines()[0]
+    assert "budget year 2015 (x EUR 1,000); legally committed as of 2015-01-01" in first
+    given = invoke("tables", DRAFT, "--year", "2016").stdout.splitlines()[0]
+    assert "budget year 2016" in given
+    adopted = DRAFT.with_name("round-2015-adopted.toml")
+    supplementary = DRAFT.with_name("round-2015-1st-supplementary.toml")
+    plain = invoke("round", DRAFT, adopted, supplementary)
+    assert plain.stdout == invoke("round", DRAFT, adopted, supplementary, "--year", "2015").stdout
+    path = write_file(tmp_path, f'[scenario]\nextends = "{DRAFT.as_posix()}"\nbudget_year = "T"\n')
+    bad = invoke("tables", path)
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        f"{path}: [scenario] field 'budget_year': 'T' is not a year (hint: give a fiscal "
+        "year from 1900 to 2200, such as 2015)\n"
+    )

@@ -35,7 +35,8 @@ def test_by_article_sums_the_commitments_of_each_article():
     ]
     assert [(r["article"], r["delta_cents"]) for r in cash_2015] == [
         ("article 33", "0"),
-        ("article 33", "-1500000"),  # the top-up: cash shifts are not applied by compare
+        # the top-up's -15,000.00 and MKI's cash shift of -20,000.00 (RBV 2.15's -35)
+        ("article 33", "-3500000"),
     ]
     plain = _rows()
     for column in ("amount_cents", "delta_cents"):
@@ -45,3 +46,21 @@ def test_by_article_sums_the_commitments_of_each_article():
 def test_the_causes_name_articles():
     result = invoke("compare", DRAFT, SUPPLEMENTARY, "--by", "article")
     assert "VenJ 2015: -15,000.00 = article 33 -15,000.00" in result.stdout
+
+
+def test_the_workbook_names_the_articles_as_the_causes(tmp_path):
+    import openpyxl
+
+    target = tmp_path / "compare.xlsx"
+    result = invoke("compare", DRAFT, SUPPLEMENTARY, "--by", "article", "-o", target)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target, data_only=True)
+    assert book.sheetnames == ["Comparison", "Differences by article", "Data"]
+    causes = list(book["Differences by article"].iter_rows(min_row=4, values_only=True))
+    assert causes[0] == ("Scenario", "Basis", "Funder", "Year", "Article", "Difference")
+    assert ("Budget 2015 (round-2015-1st-supplementary)", "cash", "VenJ", 2015, "article 33",
+            -35_000) in causes  # fmt: skip
+    assert [c.value for c in book["Data"][1]][:2] == ["scenario", "article"]
+    plain = tmp_path / "plain.xlsx"
+    assert invoke("compare", DRAFT, SUPPLEMENTARY, "-o", plain).exit_code == 0
+    assert openpyxl.load_workbook(plain).sheetnames[1] == "Differences by commitment"

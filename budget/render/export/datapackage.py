@@ -76,6 +76,25 @@ COLUMN_TYPES = {
     "period_end": "date:generic",
 }
 VALUE = "value"
+# The budget classification (issue 22), only in a package of a scenario that has one: the
+# administrative one is the funder's budget chapter, the article and the article part;
+# the economic one the RBV financial instrument and the scheme under it (the split of
+# RBV model 1.33d's Uitgaven). Each column holds its own level's code as written.
+LINE_COLUMNS = {
+    "chapter": "administrative-classification:generic:level1:code:part",
+    "article": "administrative-classification:generic:level2:code:part",
+    "article_part": "administrative-classification:generic:level3:code:part",
+    "instrument": "economic-classification:generic:level2:code:part",
+    "scheme": "economic-classification:generic:level3:code:part",
+}
+LINE_MEANING = {
+    "chapter": "the funder's budget chapter (begrotingshoofdstuk), e.g. VI",
+    "article": "the budget article, e.g. 33",
+    "article_part": "the article part, e.g. 33.2",
+    "instrument": "the RBV financial instrument, e.g. Subsidies",
+    "scheme": "the scheme (regeling) it is paid under",
+}
+COLUMN_TYPES.update(LINE_COLUMNS)
 
 
 def write_datapackage(
@@ -201,10 +220,41 @@ def _finish(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
             "period_end": np.array([p[1] for p in periods], dtype=object)[at],
         }
     )
+    if has_budget_lines(scenario):
+        out = _with_budget_lines(scenario, out)
     for basis in BASES:
         if f"{basis}_cents" in table.columns:
             out[f"{basis}_amount"] = decimal_text(table[f"{basis}_cents"].to_numpy(np.int64))
     return out.sort_values(["commitment", "funder", "year"], kind="stable", ignore_index=True)
+
+
+def has_budget_lines(scenario: Scenario) -> bool:
+    """Whether the scenario classifies anything: a funder's chapter or a budget line."""
+    return bool(scenario.budget_lines) or any(f.chapter for f in scenario.funders.values())
+
+
+def _with_budget_lines(scenario: Scenario, out: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the classification's columns after funder_name ("" where not given;
+    the scheme defaults to the recipient's key, as in budget tables)."""
+    chapters = {k: f.chapter for k, f in scenario.funders.items()}
+    lines = scenario.budget_lines
+    commitment = out["commitment"]
+    values = {
+        "chapter": out["funder"].map(chapters).fillna(""),
+        **{
+            name: commitment.map({cid: getattr(line, name) for cid, line in lines.items()}).fillna(
+                ""
+            )
+            for name in ("article", "article_part", "instrument", "scheme")
+        },
+    }
+    # As in budget tables: a commitment without a scheme is under its recipient's key.
+    scheme = values["scheme"]
+    values["scheme"] = scheme.where(scheme != "", out["recipient"])
+    at = list(out.columns).index("funder_name") + 1
+    for offset, (name, column) in enumerate(values.items()):
+        out.insert(at + offset, name, column.to_numpy(dtype=object))
+    return out
 
 
 def slug(name: str) -> str:
@@ -243,18 +293,25 @@ def package_descriptor(scenario: Scenario, tables: dict[str, pd.DataFrame]) -> d
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "phase": phases[name],
-            "schema": table_schema(currency, bases_of(table), phases[name]),
+            "schema": table_schema(
+                currency, bases_of(table), phases[name], "article" in table.columns
+            ),
         }
         for name, table in tables.items()
     ]
     descriptor["model"] = fiscal_model(
         currency, {name: (bases_of(t), phases[name]) for name, t in tables.items()}
     )
+    if has_budget_lines(scenario):
+        descriptor["model"]["dimensions"].update(LINE_DIMENSIONS)
     return descriptor
 
 
-def table_schema(currency: str, bases: list[str], phase: str) -> dict[str, Any]:
-    """A resource's Table Schema: every field with its FDP columnType."""
+def table_schema(
+    currency: str, bases: list[str], phase: str, lines: bool = False
+) -> dict[str, Any]:
+    """A resource's Table Schema: every field with its FDP columnType; with `lines`, the
+    budget classification's fields after funder_name."""
 
     def field(name: str, kind: str, description: str, **extra: Any) -> dict[str, Any]:
         column = COLUMN_TYPES.get(name, VALUE)
@@ -287,6 +344,10 @@ def table_schema(currency: str, bases: list[str], phase: str) -> dict[str, Any]:
             field("recipient_name", "string", "the recipient's name"),
             field("funder", "string", "who pays (its key)", constraints=required),
             field("funder_name", "string", "the funder's name"),
+            *(
+                field(name, "string", LINE_MEANING[name])
+                for name in (LINE_COLUMNS if lines else ())
+            ),
             field(
                 "year",
                 "integer",
@@ -313,6 +374,30 @@ def table_schema(currency: str, bases: list[str], phase: str) -> dict[str, Any]:
         "primaryKey": PRIMARY_KEY,
         "missingValues": [""],
     }
+
+
+# The FDP 0.3 model's dimensions of the budget classification (see LINE_COLUMNS).
+LINE_DIMENSIONS: dict[str, Any] = {
+    "budget_article": {
+        "attributes": {
+            "chapter": {"source": "chapter"},
+            "article": {"source": "article", "parent": "chapter"},
+            "article_part": {"source": "article_part", "parent": "article"},
+        },
+        "primaryKey": ["chapter", "article", "article_part"],
+        "dimensionType": "classification",
+        "classificationType": "administrative",
+    },
+    "instrument": {
+        "attributes": {
+            "instrument": {"source": "instrument"},
+            "scheme": {"source": "scheme", "parent": "instrument"},
+        },
+        "primaryKey": ["instrument", "scheme"],
+        "dimensionType": "classification",
+        "classificationType": "economic",
+    },
+}
 
 
 def fiscal_model(currency: str, resources: dict[str, tuple[list[str], str]]) -> dict[str, Any]:

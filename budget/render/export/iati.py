@@ -8,7 +8,9 @@ and the recipient as role 4 (implementing), with `ref` where `iati_ref` is given
 own); activity status and the activity dates; the recipient country or region and the
 sector (the commitment's own, else the [scenario] default); the activity-wide codes of
 `[scenario] iati` (collaboration type, default flow, finance, aid and tied types); a
-`budget` per fiscal year of cash (type 1 original, status 1 indicative; its period the
+`budget` per fiscal year of cash (type 1 original, or type 2 revised for a version of
+`[scenario] stage = "supplementary"` or `"final"`: its values are the version's whole
+stand, never an increment on the original; status 1 indicative; its period the
 fiscal year within the activity's dates, so never longer than a year; its value the
 commitment's cash that year); a `planned-disbursement` per fiscal year and funder with cash
 (type 1, the funder as provider and the recipient as receiver); and, with actuals, a
@@ -47,6 +49,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import InputError, Problem, where_commitment, where_entry
+from budget.core.lines import Stage
 from budget.core.model import Basis, Commitment, Scenario
 from budget.core.money import format_euros
 from budget.core.periods import FiscalCalendar
@@ -87,6 +90,9 @@ RECIPIENT_HINT = (
     'e.g. recipient_country = "NL" (ISO 3166-1 alpha-2) or recipient_region = "998" '
     "(developing countries, unspecified)"
 )
+# BudgetType codes: 1 original, 2 revised; the stages whose budgets revise the original.
+ORIGINAL, REVISED = "1", "2"
+REVISED_STAGES = frozenset({Stage.SUPPLEMENTARY, Stage.FINAL})
 # TransactionType codes per basis: 2 outgoing commitment, 3 disbursement.
 TRANSACTION_TYPES: dict[str, str] = {Basis.COMMITMENT: "2", Basis.CASH: "3"}
 # IATI identifiers may not hold white space or any of these (the IATI rules for 2.03).
@@ -118,15 +124,18 @@ def write_iati(
     inputs: list[str],
     actuals: pd.DataFrame | None = None,
     as_of: dt.date | None = None,
+    original: pd.DataFrame | None = None,
 ) -> Export:
     """Write the activities file atomically; InputError when the scenario cannot be
-    published (no reporting_org, text XML cannot hold, ...) or the target is refused."""
+    published (no reporting_org, text XML cannot hold, ...) or the target is refused.
+    original: for a revised version, the tidy rows of the version it revises, whose cash
+    gives the original budgets (type 1) beside the revised ones."""
     target = check_file(path, inputs, "choose another output file, e.g. activities.xml")
     problems = iati_problems(scenario, actuals)
     if problems:
         raise InputError(problems)
     updated, _ = last_updated(scenario)
-    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated)
+    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated, original)
     write_chunks(target, chunks)
     return Export(len(scenario.commitments), skipped)
 
@@ -481,6 +490,7 @@ def activities_xml(
     actuals: pd.DataFrame | None = None,
     as_of: dt.date | None = None,
     updated: str | None = None,
+    original: pd.DataFrame | None = None,
 ) -> tuple[Iterator[str], int]:
     """The file as text chunks (one per activity), and how many bookings had no activity.
 
@@ -496,6 +506,10 @@ def activities_xml(
     cash = rows[rows["basis"] == Basis.CASH]
     position = _positions(cash["commitment"], ids)
     years = _years(scenario.calendar, rows, actuals)
+    if original is not None:  # the budgets of the version this one revises, type 1
+        kept = original[(original["basis"] == Basis.CASH) & original["commitment"].isin(ids)]
+        before = kept.assign(commitment=kept["commitment"].astype(str).astype("category"))
+        years |= _years(scenario.calendar, before, None)
     currency = scenario.currency
     booked, skipped = _bookings(scenario, actuals)
     if as_of is None and booked:
@@ -504,7 +518,13 @@ def activities_xml(
         as_of = default_as_of(scenario.calendar, actuals)
     dates = _activity_dates(scenario, position, cash, booked, as_of)
     spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
-    budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids))
+    kind = budget_type(scenario)
+    budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids), kind)
+    if original is not None:
+        first, first_at = _budgets(
+            _positions(before["commitment"], ids), before, years, spans, currency, len(ids)
+        )
+        budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
     parties = _Parties(scenario)
     planned, planned_at = _disbursements(position, cash, years, spans, currency, parties, len(ids))
     transactions = _transactions(scenario, booked, dates, parties)
@@ -699,6 +719,29 @@ def _positions(column: pd.Series, ids: list[str]) -> npt.NDArray[np.int64]:
     return lookup[codes]
 
 
+def _interleave(
+    first: list[str],
+    first_at: npt.NDArray[np.int64],
+    then: list[str],
+    then_at: npt.NDArray[np.int64],
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """Two sets of per-commitment elements (each with its count + 1 offsets) as one: each
+    commitment's elements of `first`, then its elements of `then`."""
+    lines: list[str] = []
+    at = [0]
+    for i in range(len(first_at) - 1):
+        lines += first[first_at[i] : first_at[i + 1]]
+        lines += then[then_at[i] : then_at[i + 1]]
+        at.append(len(lines))
+    return lines, np.array(at, dtype=np.int64)
+
+
+def budget_type(scenario: Scenario) -> str:
+    """The BudgetType of the scenario's budgets: 2 (revised) for a supplementary budget or
+    the final accounts (`[scenario] stage`), else 1 (original)."""
+    return REVISED if scenario.stage in REVISED_STAGES else ORIGINAL
+
+
 def _within(period: tuple[str, str], span: tuple[str, str]) -> tuple[str, str]:
     """A fiscal year's period cut to an activity's dates (ISO dates compare as text)."""
     return max(period[0], span[0]), min(period[1], span[1])
@@ -711,11 +754,12 @@ def _budgets(
     spans: list[tuple[str, str]],
     currency: str,
     count: int,
+    kind: str = ORIGINAL,
 ) -> tuple[list[str], npt.NDArray[np.int64]]:
-    """A budget element per commitment and year (the funders' cash added up), in commitment
-    and year order, its period the year within the activity's dates; and where each
-    commitment's elements start (count + 1 offsets). A year of no cash outside the
-    activity's dates has no budget."""
+    """A budget element (of BudgetType `kind`) per commitment and year (the funders' cash
+    added up), in commitment and year order, its period the year within the activity's
+    dates; and where each commitment's elements start (count + 1 offsets). A year of no
+    cash outside the activity's dates has no budget."""
     year = cash["year"].to_numpy(np.int64)
     order = np.lexsort((year, position))
     pos, year = position[order], year[order]
@@ -734,7 +778,7 @@ def _budgets(
             continue
         kept.append(p)
         lines.append(
-            f'    <budget type="1" status="1"><period-start iso-date="{first}"/>'
+            f'    <budget type="{kind}" status="1"><period-start iso-date="{first}"/>'
             f'<period-end iso-date="{last}"/><value currency="{currency}" '
             f'value-date="{first}">{amount}</value></budget>\n'
         )

@@ -12,6 +12,8 @@
   both ways (`overview_sheet.add_controlled_thousands`), with a check line per block.
 - "By recipient": what each recipient receives, per commitment and funder
   (`budget.reports.overview.recipient_overview`; the sheet only lays it out).
+- "By article" (only when commitments name their budget `article`): the Overview's
+  amounts grouped by funder (chapter) and article (`article_sheet`).
 - "Data": the tidy rows as an Excel table (or, beyond a sheet's rows, a note and a CSV file
   beside the workbook).
 - "Assumptions": every input, with assumed values highlighted.
@@ -90,8 +92,12 @@ import pandas as pd
 
 import budget
 from budget.core.model import Scenario
+from budget.engine.cash_shifts import shift_deltas
+from budget.engine.projection import project
+from budget.render.workbook.article_sheet import add_article_sheet
 from budget.render.workbook.assumptions_sheet import add_assumptions_sheet
 from budget.render.workbook.calculation_sheet import (
+    MAX_COMMITMENTS,
     add_calculation_note,
     add_calculation_sheet,
     calculation_layout,
@@ -99,7 +105,11 @@ from budget.render.workbook.calculation_sheet import (
 from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.data_sheet import MAX_DATA_ROWS, add_data_sheet
 from budget.render.workbook.exact import raise_if_inexact
-from budget.render.workbook.overview_sheet import add_overview_sheets, add_recipient_sheet
+from budget.render.workbook.overview_sheet import (
+    ItemReference,
+    add_overview_sheets,
+    add_recipient_sheet,
+)
 from budget.render.workbook.save import (
     check_target,
     cycle_collector_paused,
@@ -119,6 +129,7 @@ from budget.render.workbook.sheet import (
     fit_columns,
     header_row,
 )
+from budget.render.workbook.shifted_links import shifted_links, shifted_reference
 from budget.render.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
 
 SheetWriter = Callable[[Book], None]
@@ -159,11 +170,16 @@ def write_workbook(
     with cycle_collector_paused():
         book = new_workbook()
         book.title, book.currency = scenario.name, scenario.currency
-        layout = calculation_layout(scenario, rows)
-        refer = layout.reference if layout is not None else None
+        layout = calculation_layout(scenario, _before_cash_shifts(scenario, rows))
+        refer: ItemReference | None = layout.reference if layout is not None else None
         book.links = layout.links() if layout is not None else None
+        if scenario.cash_shifts and layout is not None:  # the budget round (issue 22)
+            deltas = shift_deltas(scenario)
+            refer = shifted_reference(scenario, layout.reference, deltas)
+            book.links = shifted_links(layout.links(), deltas)
         add_overview_sheets(book, scenario, rows, refer, rounding)
         add_recipient_sheet(book, scenario, rows, refer)
+        add_article_sheet(book, scenario, rows, refer)  # with articles only (issue 22)
         csv_path = overflow_csv_path(path)
         overflow = add_data_sheet(
             book, rows, overflow_path=csv_path, inputs=protected, year_name=scenario.label
@@ -177,6 +193,14 @@ def write_workbook(
             add_sheet(book)
         save_atomically(book, path, protected, progress)
     return [Path(path), *([overflow] if overflow else [])]
+
+
+def _before_cash_shifts(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that the Calculation sheet works out: the projection before the scenario's
+    cash shifts (`rows` are after them; see `shifted_links`)."""
+    if not scenario.cash_shifts or len(scenario.commitments) > MAX_COMMITMENTS:
+        return rows  # (above MAX_COMMITMENTS there is no Calculation sheet to lay out)
+    return project(scenario)
 
 
 __all__ = [

@@ -252,4 +252,6 @@ def _block(w: Lines, e: Explanation) -> None:
     split_lines(w, e, shares, cash, committed)
     for note in e.notes:
         w.line("", note=note)
+    for shift in e.cash_shifts:  # the budget round (issue 22): see shifted_links
+        w.line("", note=f"cash shift: {shift}; the other sheets add it to the cash above")
     w.row += 1

@@ -50,10 +50,12 @@ def write_comparison(
     report: Comparison,
     path: str | Path,
     inputs: Sequence[str | Path] = (),
+    by: str = "commitment",
 ) -> None:
     """Write the comparison workbook of `report` (with `long`, the rows it was built from,
     on the Data sheet) atomically; raises InputError when the target is refused (an input
-    file, a missing folder)."""
+    file, a missing folder). by: what the causes are, "commitment" or (`compare --by
+    article`) "article": the sheet of causes, its column and the Data sheet's say so."""
     protected = protected_files(scenarios, inputs)
     check_target(path, protected)
     raise_if_inexact(long, ("amount_cents", "delta_cents"), str(path))
@@ -61,13 +63,20 @@ def write_comparison(
         book = new_workbook()
         book.currency = report.unit
         book.title = "Comparison: " + ", ".join(report.labels)
-        add_comparison_sheet(book, report)
-        add_causes_sheet(book, report)
+        add_comparison_sheet(book, report, causes_sheet(by))
+        add_causes_sheet(book, report, by)
+        if by == "article":
+            long = long.rename(columns={"commitment": "article"})
         add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
         save_atomically(book, path, protected)
 
 
-def add_comparison_sheet(book: Book, report: Comparison) -> None:
+def causes_sheet(by: str) -> str:
+    """The name of the sheet of causes: "Differences by commitment" (or by article)."""
+    return CAUSES if by == "commitment" else f"Differences by {by}"
+
+
+def add_comparison_sheet(book: Book, report: Comparison, causes: str = CAUSES) -> None:
     """The Comparison sheet: the report's sections one below the other."""
     labels, year_name = report.labels, report.year_label
     sheet = book.add_sheet(COMPARISON)
@@ -77,7 +86,7 @@ def add_comparison_sheet(book: Book, report: Comparison) -> None:
         1,
         f"Amounts in {book.currency}. Difference = scenario - base, per funder and fiscal "
         "year; the "
-        f"sheet '{CAUSES}' shows which commitments caused each difference.",
+        f"sheet '{causes}' shows which {causes.rsplit(' ', 1)[-1]}s caused each difference.",
         styles.NOTE_LOOK,
     )
     header = ["Funder", "Year", labels[0]]
@@ -120,19 +129,20 @@ def add_comparison_sheet(book: Book, report: Comparison) -> None:
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
 
 
-def add_causes_sheet(book: Book, report: Comparison) -> None:
+def add_causes_sheet(book: Book, report: Comparison, by: str = "commitment") -> None:
     """The sheet of causes: each scenario's causes of every difference, largest first."""
-    sheet = book.add_sheet(CAUSES)
+    sheet = book.add_sheet(causes_sheet(by))
     sheet.text(1, 1, report.causes_sheet_title, styles.TITLE_LOOK)
     sheet.text(
         2,
         1,
         f"Amounts in {book.currency}. Per scenario, basis, funder and year: each "
-        "commitment's part of the "
+        f"{by}'s part of the "
         "difference, largest first. The parts add up to the difference on the Comparison sheet.",
         styles.NOTE_LOOK,
     )
-    header_row(sheet, 4, ["Scenario", "Basis", "Funder", "Year", "Commitment", "Difference"], 1, 5)
+    cause = by.capitalize()
+    header_row(sheet, 4, ["Scenario", "Basis", "Funder", "Year", cause, "Difference"], 1, 5)
     row = 5
     for i, label in list(enumerate(report.labels))[1:]:
         for r in report.causes:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from budget.core.errors import Problem, where_commitment
 from budget.core.model import Basis, Commitment, Scenario
+from budget.core.money import format_euros_grouped
 from budget.engine.pending import with_pending
 from budget.engine.projection import project
 from budget.kinds import KINDS
@@ -171,6 +172,7 @@ def _explanation(
         working.notes,
         scenario.currency,
         budget_line_text(scenario, c),
+        cash_shift_texts(scenario, c),
     )
 
 
@@ -241,6 +243,17 @@ def unknown_commitment(scenario: Scenario, commitment_id: str) -> Problem:
     else:
         hint = "the scenario has no commitments"
     return Problem(scenario.path, where_commitment(commitment_id), "no such commitment", hint)
+
+
+def cash_shift_texts(scenario: Scenario, c: Commitment) -> tuple[str, ...]:
+    """The scenario's cash shifts of commitment `c`, one sentence each."""
+    return tuple(
+        f"{format_euros_grouped(s.amount)} of the cash of {scenario.label(s.from_year)} "
+        f"moved to {scenario.label(s.to_year)}"
+        + (f" (mutation {s.mutation})" if s.mutation else "")
+        for s in scenario.cash_shifts
+        if s.commitment == c.id
+    )
 
 
 def budget_line_text(scenario: Scenario, c: Commitment) -> str:

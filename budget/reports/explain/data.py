@@ -236,3 +236,6 @@ class Explanation:
     currency: str = "EUR"
     # Where it sits in the budget (chapter, article, ...); "" without a budget line.
     budget_line: str = ""
+    # The scenario's cash shifts of this commitment in words (the years below are before
+    # them, as the engine computes them; budget run shows the cash after them).
+    cash_shifts: tuple[str, ...] = ()

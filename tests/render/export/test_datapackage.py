@@ -52,6 +52,11 @@ OS_TYPES = {
     "administrative-classification:generic:level1:code:full": "string",
     "administrative-classification:generic:level1:label": "string",
     "economic-classification:generic:level1:code:full": "string",
+    "administrative-classification:generic:level1:code:part": "string",
+    "administrative-classification:generic:level2:code:part": "string",
+    "administrative-classification:generic:level3:code:part": "string",
+    "economic-classification:generic:level2:code:part": "string",
+    "economic-classification:generic:level3:code:part": "string",
     "recipient:generic:id": "string",
     "recipient:generic:name": "string",
     "date:fiscal-year": "integer",
@@ -358,3 +363,40 @@ def test_each_measure_sums_to_its_bases_money_for_any_scenario(generated):
         ):
             found[(cid, funder)] = found.get((cid, funder), 0) + cents(text)
         assert {k: v for k, v in found.items() if v or k in expected} == expected
+
+
+def test_a_budget_round_version_carries_its_classification_and_phase(tmp_path):
+    """Issue 22: the administrative (chapter, article, article part) and economic
+    (instrument, scheme) classification as columns and FDP 0.3 dimensions; the phase from
+    [scenario] stage (draft: proposed, supplementary: adjusted)."""
+    for stem, phase in (
+        ("round-2015-draft", "proposed"),
+        ("round-2015-1st-supplementary", "adjusted"),
+    ):
+        folder = tmp_path / stem
+        result = export(SCENARIOS / f"{stem}.toml", folder)
+        assert result.exit_code == 0, result.output
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        check_fiscal_fields(descriptor)
+        assert descriptor["resources"][0]["phase"] == phase
+        rows = read_csv(folder / "projection.csv")
+        mki = next(r for r in rows if r["commitment"] == "mki-support")
+        assert (mki["chapter"], mki["article"], mki["instrument"], mki["scheme"]) == (
+            "VI", "33", "Subsidies", "MKI"
+        )  # fmt: skip
+        bz = next(r for r in rows if r["commitment"] == "bz-tdh-ecpat")
+        assert (bz["chapter"], bz["article"], bz["instrument"], bz["scheme"]) == (
+            "V", "", "", "TdH-ECPAT"
+        )  # fmt: skip
+        dimensions = descriptor["model"]["dimensions"]
+        assert dimensions["budget_article"]["classificationType"] == "administrative"
+        assert dimensions["instrument"]["classificationType"] == "economic"
+        sources = [a["source"] for d in dimensions.values() for a in d["attributes"].values()]
+        assert set(sources) <= set(rows[0])
+
+
+def test_a_scenario_without_a_classification_has_no_such_columns(tmp_path):
+    folder = tmp_path / "letter"
+    assert export(SCENARIOS / "letter-2014.toml", folder).exit_code == 0
+    header = read_csv(folder / "projection.csv")[0]
+    assert not {"chapter", "article", "instrument"} & set(header)

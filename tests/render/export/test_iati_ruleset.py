@@ -325,3 +325,40 @@ def test_dates_in_the_future_are_refused(tmp_path, monkeypatch):
     )
     line = one_line(export(path, tmp_path / "a.xml"))
     assert "[scenario] field 'iati', last_updated: 2199-01-01T00:00:00 is after today" in line
+
+
+def test_a_supplementary_version_reports_revised_budgets_of_its_whole_stand(
+    tmp_path, iati_schema, iati_ruleset
+):
+    """Issue 22: the budgets of a supplementary budget are IATI BudgetType 2 (revised),
+    each the version's whole stand for its year (MKI's 2015 after the cash shift:
+    80,000.00), never an increment on the original, which stands beside them as type 1
+    (the adopted version's: 100,000.00 a year); the draft's are type 1 only. A commitment
+    the supplementary budget adds (eu-sin) has revised budgets only."""
+    rules, prefixes = iati_ruleset
+    found = {}
+    for stem in ("round-2015-draft", "round-2015-1st-supplementary"):
+        out = tmp_path / f"{stem}.xml"
+        result = export(publishing(tmp_path, SCENARIOS / f"{stem}.toml"), out)
+        assert result.exit_code == 0, result.output
+        iati_schema.validate(str(out))
+        tree = ET.parse(out)
+        assert errors(check_ruleset(tree, rules, prefixes)) == {}
+        mki = activity(tree.getroot(), "mki-support")
+        found[stem] = [
+            (b.get("type"), b.find("period-start").get("iso-date")[:4], b.findtext("value"))
+            for b in mki.iter("budget")
+        ]
+    assert found["round-2015-draft"] == [
+        ("1", "2014", "100000.00"), ("1", "2015", "100000.00"),
+        ("1", "2016", "100000.00"), ("1", "2017", "100000.00"),
+    ]  # fmt: skip
+    assert found["round-2015-1st-supplementary"] == [
+        ("1", "2014", "100000.00"), ("1", "2015", "100000.00"),
+        ("1", "2016", "100000.00"), ("1", "2017", "100000.00"),
+        ("2", "2014", "100000.00"), ("2", "2015", "80000.00"),
+        ("2", "2016", "120000.00"), ("2", "2017", "100000.00"),
+    ]  # fmt: skip
+    out = tmp_path / "round-2015-1st-supplementary.xml"
+    eu = activity(ET.parse(out).getroot(), "eu-sin")
+    assert [b.get("type") for b in eu.iter("budget")] == ["2", "2"]
