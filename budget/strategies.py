@@ -7,8 +7,11 @@ from budget.testing.strategies import (
     commitments,
     dists,
     grants,
+    index_series,
+    pendings,
     scenarios,
     shares,
 )
 
 __all__ = ["amounts", "by_year", "commitments", "dists", "grants", "scenarios", "shares"]
+__all__ += ["index_series", "pendings"]  # issue 23: indexed amounts, pending commitments

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from budget.core.model import ByYear, Commitment, Dist, Scenario
 
@@ -110,7 +111,10 @@ def top_up_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
         else:
             paid = sum(flows[1].get(y, 0) for flows in before)
             shortfall = at(recipient.costs, y) - at(recipient.income, y) - paid
-        amount = min(at(spec.cap, y), max(0, shortfall))
+        cap = at(spec.cap, y)
+        if getattr(spec, "cap_index", None) is not None:
+            cap = round_half_away(cap * series_factor(spec.cap_index, y))
+        amount = min(cap, max(0, shortfall))
         if spec.total_cap is not None:
             amount = min(amount, spec.total_cap - paid_so_far)
         paid_so_far += amount
@@ -124,8 +128,20 @@ def annual_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
     pay: dict[int, int] = {}
     for y in range(spec.first_year, spec.last_year + 1):
         factor = (1 + spec.indexation) ** (y - spec.first_year)
+        if getattr(spec, "index", None) is not None:
+            factor = series_factor(spec.index, y)
         pay[y] = round_half_away(at(spec.amount, y) * factor)
     return dict(pay), dict(pay), spec.first_year, spec.last_year
+
+
+def series_factor(indexed: Any, year: int) -> Fraction:
+    """The product of (1 + rate) over base_year + 1 .. year of an index series, one year at
+    a time from its (year, rate) pairs."""
+    factor = Fraction(1)
+    for y, rate in indexed.rates:
+        if indexed.base_year < y <= year:
+            factor *= 1 + rate
+    return factor
 
 
 def grant_reference(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
@@ -143,20 +159,45 @@ class Reference:
 
 
 # One reference per entry of `budget.kinds.KINDS`; tests/test_registries.py checks it.
+def cofinanced_flows(s: Scenario, c: Commitment, before: list[Flows]) -> Flows:
+    """min(round(rate x eligible costs of the span), max) by largest remainder over the
+    years in proportion to the eligible costs, each year at most max_per_year."""
+    spec = c.spec
+    years = list(range(spec.first_year, spec.last_year + 1))
+    eligible = [max(0, at(spec.eligible, y)) for y in years]
+    total = round_half_away(sum(eligible) * spec.rate)
+    if spec.maximum is not None:
+        total = min(total, spec.maximum)
+    if sum(eligible):
+        parts = largest_remainder(total, [Fraction(e) for e in eligible])
+    else:
+        parts = [0] * len(years)
+    if spec.max_per_year is not None:
+        parts = [min(part, spec.max_per_year) for part in parts]
+    pay = dict(zip(years, parts, strict=True))
+    return dict(pay), dict(pay), spec.first_year, spec.last_year
+
+
 REFERENCES: dict[str, Reference] = {
     "top_up": Reference(top_up_flows),
     "annual": Reference(annual_flows),
     "grant": Reference(grant_reference, cumulative=True),
+    "cofinanced": Reference(cofinanced_flows),
 }
 
 
 def reference_project(s: Scenario) -> dict[Key, int]:
     """Every (commitment, funder, basis, year) amount of a projection, computed plainly."""
-    flows: dict[str, Flows] = {}
-    ranked = sorted(s.commitments, key=lambda c: (c.recipient, c.priority, c.order))
-    for c in ranked:
-        before = [flows[d.id] for d in ranked if d.recipient == c.recipient and d.id in flows]
-        flows[c.id] = REFERENCES[c.kind].flows(s, c, before)
+    flows = _all_flows(s, {})
+    if any(c.pending is not None for c in s.commitments):
+        # A pending commitment counts at p times what it pays with every pending one
+        # decided (issue 23, --pending expected); the others see those amounts.
+        expected = {
+            c.id: expected_flows(flows[c.id], c.pending.p)
+            for c in s.commitments
+            if c.pending is not None
+        }
+        flows = _all_flows(s, expected)
 
     out: dict[Key, int] = {}
     for c in s.commitments:
@@ -173,6 +214,36 @@ def reference_project(s: Scenario) -> dict[Key, int]:
                 for key, part in zip(keys, year_parts, strict=True):
                     out[(c.id, key, basis, y)] = part
     return out
+
+
+def _all_flows(s: Scenario, given: dict[str, Flows]) -> dict[str, Flows]:
+    """Every commitment's flows in ranked order; those in `given` as given."""
+    flows: dict[str, Flows] = {}
+    ranked = sorted(s.commitments, key=lambda c: (c.recipient, c.priority, c.order))
+    for c in ranked:
+        before = [flows[d.id] for d in ranked if d.recipient == c.recipient and d.id in flows]
+        flows[c.id] = given[c.id] if c.id in given else REFERENCES[c.kind].flows(s, c, before)
+    return flows
+
+
+def expected_flows(flows: Flows, p: Fraction) -> Flows:
+    """A pending commitment at p: on each basis the total over the span is round(p x
+    total), spread over the years in proportion to the amounts by largest remainder (ties
+    to the earlier year); amounts of both signs are scaled year by year instead."""
+    committed, cash, first, last = flows
+    years = list(range(first, last + 1))
+
+    def scaled(amounts: dict[int, int]) -> dict[int, int]:
+        values = [amounts.get(y, 0) for y in years]
+        if any(v > 0 for v in values) and any(v < 0 for v in values):
+            return {y: round_half_away(v * p) for y, v in zip(years, values, strict=True)}
+        total = round_half_away(sum(values) * p)
+        if total == 0:
+            return dict.fromkeys(years, 0)
+        weights = [Fraction(abs(v)) for v in values]
+        return dict(zip(years, largest_remainder(total, weights), strict=True))
+
+    return scaled(committed), scaled(cash), first, last
 
 
 def cumulative_split(amounts: list[int], shares: list[Fraction]) -> list[list[int]]:

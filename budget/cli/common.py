@@ -241,3 +241,44 @@ def write_workbook_or_fail(
         click.echo(
             f"The rows do not fit on the Data sheet; wrote them to {rows_csv_file}", err=True
         )
+
+
+# --- undecided money (issue 23): --pending none|expected|all ------------------------------
+
+PENDING_MODES = ("none", "expected", "all")
+
+
+def pending_option() -> Callable[[Callable[..., Any]], Any]:
+    return click.option(
+        "--pending",
+        type=click.Choice(PENDING_MODES),
+        default="none",
+        show_default=True,
+        help='How to count commitments with status = "pending": none leaves them out (a note '
+        "on stderr names each, with its amounts); expected counts each at p times its "
+        "amounts; all counts each as decided (never as legally committed).",
+    )
+
+
+def count_pending(scenario: Scenario, mode: str) -> tuple[Scenario, list[str]]:
+    """The scenario as --pending counts it, and the notes to print (on stderr) for each
+    pending commitment it leaves out."""
+    # imported here: start-up time (the notes project the scenario once more)
+    from budget.engine.pending import with_pending
+    from budget.reports.pending import left_out_notes
+
+    if not any(c.pending is not None for c in scenario.commitments):
+        return scenario, []
+    return with_pending(scenario, mode), left_out_notes(scenario, mode)
+
+
+def warn_double_funding(scenario: Scenario, rows: Any) -> int:
+    """One warning on stderr per recipient-year paid beyond its known costs (issue 23);
+    the number of such lines."""
+    # imported here: start-up time
+    from budget.reports.double_funding import double_funding_lines
+
+    lines = double_funding_lines(scenario, rows)
+    for line in lines:
+        click.echo(line, err=True)
+    return len(lines)

@@ -9,9 +9,11 @@ import click
 import pandas as pd
 
 from budget.cli.common import (
+    count_pending,
     fail,
     format_option,
     output_option,
+    pending_option,
     project_or_fail,
     refuse_open_target,
     write_rows_or_fail,
@@ -40,8 +42,14 @@ from budget.render.text import with_conventions, with_euros
     help="What caused the differences: per commitment, or per budget article (the rows then "
     "have an article column instead of commitment).",
 )
+@pending_option()
 def compare(
-    base: str, others: tuple[str, ...], output: Output | None, fmt: str, by: str = "commitment"
+    base: str,
+    others: tuple[str, ...],
+    output: Output | None,
+    fmt: str,
+    by: str = "commitment",
+    pending: str = "none",
 ) -> None:
     """Compare scenarios OTHERS... against BASE: what changes, per year, funder and commitment.
 
@@ -73,6 +81,8 @@ def compare(
             loaded.append(scenario)
     if problems:
         fail(problems)
+    counted = [count_pending(s, pending) for s in loaded]  # issue 23
+    loaded = [s for s, _ in counted]
     rows = [project_or_fail(s) for s in loaded]
     long = compare_rows(loaded, rows)
     if by == "article":
@@ -106,6 +116,9 @@ def compare(
         write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
+    for _, notes in counted:  # pending commitments left out (issue 23)
+        for note in notes:
+            click.echo(note, err=True)
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from budget.cli.common import fail, load_or_fail, project_or_fail, scenario_argument
+from budget.cli.common import (
+    count_pending,
+    fail,
+    load_or_fail,
+    pending_option,
+    project_or_fail,
+    scenario_argument,
+)
 from budget.core.errors import InputError
 
 
@@ -27,7 +34,8 @@ from budget.core.errors import InputError
     required=True,
     help="The .xml file (iati) or the folder (datapackage) to write.",
 )
-def export(scenario: str, target: str, output: str) -> None:
+@pending_option()
+def export(scenario: str, target: str, output: str, pending: str = "none") -> None:
     """Publish SCENARIO as open data: IATI activities or a Fiscal Data Package.
 
     \b
@@ -50,8 +58,10 @@ def export(scenario: str, target: str, output: str) -> None:
     from budget.render.export import write_datapackage, write_iati
     from budget.render.export.files import inputs_of
 
-    loaded = load_or_fail(scenario)
+    loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
     rows = project_or_fail(loaded)
+    for note in pending_notes:  # pending commitments left out (issue 23)
+        click.echo(note, err=True)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
     try:
         # Bookings of the actuals files become IATI transactions, or realised.csv.

@@ -12,15 +12,18 @@ import budget
 from budget.cli.common import (
     BREACH_FOUND,
     central_value_notes,
+    count_pending,
     data_rows,
     format_option,
     load_or_fail,
     output_option,
+    pending_option,
     refuse_open_target,
     scenario_argument,
     shifted_or_fail,
     strict_option,
     warn_breaches,
+    warn_double_funding,
     write_rows_or_fail,
     write_workbook_or_fail,
 )
@@ -45,6 +48,7 @@ from budget.render.formats import FORMATS, Format
     "--thousands) rounds so that every row and every column adds up to its rounded total.",
 )
 @strict_option()
+@pending_option()
 def run(
     scenario: str | None,
     output: Output | None,
@@ -52,6 +56,7 @@ def run(
     thousands: bool,
     rounding: str,
     strict: bool,
+    pending: str = "none",
 ) -> None:
     """Project SCENARIO (default: the bundled 2014 example) and print the overview.
 
@@ -69,6 +74,10 @@ def run(
     --strict is given (exit 3). The workbook has the same view on its "Commitment vs cash"
     sheet.
 
+    A recipient paid more in a year than its known costs is warned about on stderr too
+    (double funding), one line each, naming the recipient, the year and the excess;
+    --strict exits 3 for it as well.
+
     With --thousands the overview tables show whole thousands, with a note that totals are
     rounded from exact amounts; --rounding controlled makes each column add up on paper.
 
@@ -79,7 +88,7 @@ def run(
     """
     refuse_open_target(output)
     path = Path(scenario) if scenario else budget.example_path()
-    loaded = load_or_fail(path)
+    loaded, pending_notes = count_pending(load_or_fail(path), pending)
     rows = shifted_or_fail(loaded, project(loaded))
     realised = realise_or_fail(loaded, plan=rows) if loaded.actuals else None
     forecast = None if realised is None else forecast_from(loaded, realised)
@@ -97,6 +106,7 @@ def run(
             realised=realised,
             indicators=True,
             rounding=rounding if shown_in_thousands else "plain",
+            extra=pending_sheets(pending_notes),
         )
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded])
@@ -107,7 +117,10 @@ def run(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
+    for note in pending_notes:  # pending commitments left out (issue 23)
+        click.echo(note, err=True)
     breached = warn_breaches(loaded, rows if forecast is None else forecast)
+    breached += warn_double_funding(loaded, rows)  # no double funding (issue 23)
     if strict and breached:
         sys.exit(BREACH_FOUND)
 
@@ -131,3 +144,13 @@ def run_table(
         parts.append(shifts)
     notes = [*central_value_notes(scenario), *forecast_notes(forecast)]
     return "\n\n".join(parts) + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def pending_sheets(notes: list[str]) -> tuple[Any, ...]:
+    """The Pending sheet when the workbook leaves a pending commitment out (issue 23)."""
+    if not notes:
+        return ()
+    # imported here: start-up time (openpyxl)
+    from budget.render.workbook.pending_sheet import pending_sheet
+
+    return (pending_sheet(notes),)

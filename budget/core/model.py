@@ -143,6 +143,8 @@ class Commitment:
     raw: Mapping[str, Any] = field(default_factory=dict)
     # unpaid: "slips" or "lapses", or "" for the kind's default (see UNPAID_DEFAULT).
     unpaid: str = ""
+    # pending: not yet decided (status = "pending", issue 23); None for a decided one.
+    pending: Pending | None = None
 
     @property
     def title(self) -> str:
@@ -152,6 +154,21 @@ class Commitment:
     def unpaid_policy(self) -> str:
         """What happens to a closed year's unpaid plan: "slips" or "lapses"."""
         return self.unpaid or UNPAID_DEFAULT.get(self.kind, "lapses")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A commitment not yet decided (`status = "pending"`): p, the probability that it
+    will be decided (0 < p <= 1, exact); decision, the date the decision is expected
+    (None when not given). A pending commitment is never legally committed: outputs
+    count it only as `--pending` says (budget.engine.pending)."""
+
+    p: Fraction
+    decision: dt.date | None = None
+    # A tranche on a result (`condition`, budget.load.conditions): the indicator and year,
+    # and why it is not decided ("police-suspects in 2015: not yet achieved"); p = 0 when
+    # it was achieved and not met (it pays nothing in every view).
+    condition: str = ""
 
 
 # What a closed year's unpaid plan does by default: a grant's obligation stands until it is

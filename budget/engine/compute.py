@@ -7,13 +7,16 @@ search choices); derived top-ups take their shortfall from the recipient waterfa
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from budget.core.inputs import YearTable
+from budget.engine.pending import expected_amounts
 from budget.engine.plan import Plan
+from budget.kinds.base import Flows
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -30,14 +33,24 @@ class Result:
     has_cap: BoolArray
 
 
-def compute(plan: Plan, values: IntArray | None = None) -> Result:
+def compute(plan: Plan, values: IntArray | None = None, decided: BoolArray | None = None) -> Result:
     """What every commitment pays, per draw. Pure: the same plan and values, the same result.
 
     values: int64 (draws, inputs), a value for each of `plan.inputs` in each draw; by
-    default their central values (one draw: a projection).
+    default their central values (one draw: a projection). decided: bool (draws,
+    len(plan.pending)), whether each pending commitment is decided in each draw; by
+    default each counts at p (budget.engine.pending).
     """
     if values is None:
         values = plan.inputs.central()
+    if decided is not None and decided.shape[0] != values.shape[0]:
+        values = np.repeat(values[:1], decided.shape[0], axis=0)
+    pending = _Pending(plan, decided)
+    if pending.rows and decided is None and any(p != 1 for _, p in plan.pending):
+        # Each pending commitment counts at p times what it pays as decided, with every
+        # pending commitment decided (budget.engine.pending).
+        ones = np.ones((values.shape[0], len(plan.pending)), dtype=bool)
+        pending.decided_flows = compute(plan, values, ones)
     n, y = plan.active.shape
     draws = values.shape[0]
     # Every commitment is in one block, so every row is written below.
@@ -58,6 +71,8 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
         flows = block.kind.compute(
             block.columns, plan.years, plan.scenario.calendar, inputs, plan.active[block.rows]
         )
+        if pending.rows:
+            flows = pending.count(block.rows, flows)
         cash[:, block.rows, :] = flows.cash
         if waterfall is not None:
             waterfall.add(block.rows, flows.cash)
@@ -71,6 +86,36 @@ def compute(plan: Plan, values: IntArray | None = None) -> Result:
     for rows, commitment in up_front:
         committed[:, rows, :] = commitment
     return Result(cash, committed, binds, has_cap)
+
+
+class _Pending:
+    """Pending commitments' flows, as the plan counts them: at p, or as drawn."""
+
+    def __init__(self, plan: Plan, decided: BoolArray | None) -> None:
+        self.rows = {row: (j, p) for j, (row, p) in enumerate(plan.pending)}
+        self.decided = decided
+        self.decided_flows: Result | None = None  # every pending one decided
+
+    def count(self, rows: IntArray, flows: Flows) -> Flows:
+        mine = [(i, *self.rows[r]) for i, r in enumerate(rows.tolist()) if r in self.rows]
+        if not mine:
+            return flows
+        draws = 1 if self.decided is None else self.decided.shape[0]
+        shape = (max(draws, flows.cash.shape[0]), *flows.cash.shape[1:])
+        cash = np.array(np.broadcast_to(flows.cash, shape))
+        committed = np.array(np.broadcast_to(flows.commitment, shape))
+        whole = self.decided_flows
+        for i, j, p in mine:
+            row = int(rows[i])
+            for amounts, basis in ((cash, "cash"), (committed, "commitment")):
+                if self.decided is None:
+                    as_decided = (
+                        amounts[:, i, :] if whole is None else getattr(whole, basis)[:, row, :]
+                    )
+                    amounts[:, i, :] = expected_amounts(as_decided, p)
+                else:
+                    amounts[:, i, :] *= self.decided[:, j, None]
+        return dataclasses.replace(flows, cash=cash, commitment=committed)
 
 
 def _take_columns(values: IntArray, columns: IntArray) -> IntArray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -94,6 +95,9 @@ class Plan:
     income_cells: IntArray
     kind_of: IntArray
     ids: tuple[str, ...]
+    # Pending commitments (issue 23): (row, p) of each, counted at p unless a
+    # simulation draws their decisions (budget.engine.pending).
+    pending: tuple[tuple[int, Fraction], ...] = ()
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -157,6 +161,7 @@ class Plan:
             income_cells=income_cells,
             kind_of=self.kind_of[rows],
             ids=self.ids,
+            pending=tuple((int(pos[r]), p) for r, p in self.pending if pos[r] >= 0),
         )
 
     def varying(self) -> BoolArray:
@@ -254,6 +259,9 @@ def compile_plan(scenario: Scenario) -> Plan:
         income_cells=cells[-1]["income"],
         kind_of=kind_of,
         ids=table.ids,
+        pending=tuple(
+            (i, c.pending.p) for i, c in enumerate(scenario.commitments) if c.pending is not None
+        ),
     )
 
 

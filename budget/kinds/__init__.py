@@ -18,10 +18,11 @@ one that is not there.
 from __future__ import annotations
 
 from budget.core.lines import LINE_FIELDS
-from budget.kinds import annual, grant, top_up
+from budget.kinds import annual, cofinanced, grant, top_up
 from budget.kinds.base import Flows, Kind
 
 KINDS: dict[str, Kind] = {k.name: k for k in (top_up.KIND, annual.KIND, grant.KIND)}
+KINDS[cofinanced.KIND.name] = cofinanced.KIND  # issue 23
 
 # Fields only the open-data exports read (budget.render.export.iati checks them there).
 EXPORT_FIELDS: dict[str, str] = {
@@ -43,6 +44,12 @@ COMMON_FIELDS: dict[str, str] = {
     **EXPORT_FIELDS,
     **LINE_FIELDS,
     "unpaid": '"slips" (stays owed; grants) or "lapses" (gone; annual, top_up)',
+    # Undecided money (issue 23, budget.load.pending):
+    "status": '"decided" (default) or "pending" (not yet decided; needs p)',
+    "p": 'the probability of the decision, in (0, 1]: "1/2", "0.5" or "50%"',
+    "decision": "the date the decision is expected, e.g. 2015-06-01",
+    "condition": 'pays when a target is met: { indicator = "police-suspects", year = 2015, '
+    'p = "1/2" } (p while not yet achieved)',
 }
 
 __all__ = ["COMMON_FIELDS", "EXPORT_FIELDS", "KINDS", "Flows", "Kind"]

@@ -1,7 +1,10 @@
 """`annual`: a fixed amount every year of a span, optionally indexed by a yearly rate.
 
 Year y pays amount x (1 + rate)^(y - first_year), computed from the base each year and
-rounded once, half away from zero, so that rounded amounts are never compounded.
+rounded once, half away from zero, so that rounded amounts are never compounded. Instead of
+a flat rate, `indexation = { index = "pbo", base_year = 2014 }` indexes the amount by a
+series of the scenario's `[indices]`: year y pays amount x the product of (1 + rate) over
+base_year + 1 .. y, rounded once (budget.core.indices).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 
 from budget.core.errors import excerpt
 from budget.core.fields import FieldReader
+from budget.core.indices import Indexed, index_of
 from budget.core.inputs import ByYearColumn, column_of
 from budget.core.model import ByYear
 from budget.core.money import MoneyError, scale_round
@@ -27,6 +31,7 @@ from budget.kinds.base import (
     Flows,
     IntArray,
     distinct_codes,
+    index_by_series,
     ints,
     largest,
     year_spans,
@@ -36,12 +41,14 @@ from budget.kinds.base import (
 @dataclass(frozen=True, slots=True)
 class Annual:
     """first_year, last_year: the span; amount: the base amount per year; indexation: the
-    yearly rate (0 for none)."""
+    yearly rate (0 for none); index: the series it is indexed by instead (then the rate
+    is 0)."""
 
     first_year: int
     last_year: int
     amount: ByYear
     indexation: Fraction
+    index: Indexed | None = None
 
 
 class AnnualKind:
@@ -51,7 +58,8 @@ class AnnualKind:
         "first_year": "the first fiscal year",
         "last_year": "the last fiscal year",
         "amount": "the amount per year (before indexation)",
-        "indexation": 'the yearly rate, e.g. "2%" or "0.02"; above 1 only with %',
+        "indexation": 'the yearly rate, e.g. "2%" or "0.02"; above 1 only with %; or a '
+        'series: { index = "pbo", base_year = 2014 }',
     }
     year_inputs: tuple[str, ...] = ("amount",)
     commits_up_front: bool = False
@@ -68,7 +76,14 @@ class AnnualKind:
                 span = (first, last)
         amount = reader.by_year("amount", required=True, uncertain=True, span=span)
         rate = Fraction(0)
-        if reader.has("indexation"):
+        index = None
+        if reader.has("indexation") and is_series(reader.raw["indexation"]):
+            found = index_of(reader.raw["indexation"])
+            if isinstance(found, str):
+                reader.error("indexation", "is not an index series", found)
+                return None
+            index = Indexed(*found)
+        elif reader.has("indexation"):
             raw = reader.raw["indexation"]
             try:
                 # Cached, so equal rates are one object (see kinds.base.distinct_codes).
@@ -78,6 +93,8 @@ class AnnualKind:
                 return None
         if span is None or amount is None or first is None or last is None:
             return None
+        if index is not None:
+            return Annual(first, last, amount, rate, index)
         return Annual(first, last, amount, rate)
 
     def columns(self, specs: Sequence[Annual]) -> Columns:
@@ -86,6 +103,7 @@ class AnnualKind:
             "last_year": ints(specs, "last_year"),
             "amount": ByYearColumn.of(list(map(attrgetter("amount"), specs))),
             "indexation": column_of(list(map(attrgetter("indexation"), specs))),
+            "index": column_of(list(map(attrgetter("index"), specs))),
         }
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
@@ -93,6 +111,8 @@ class AnnualKind:
 
     def most(self, spec: Annual) -> int:
         years = spec.last_year - spec.first_year + 1
+        if spec.index is not None:
+            return -(-largest(spec.amount) * spec.index.growth() // 1) * years
         if not spec.indexation:  # no growth: each year at most the largest amount
             return largest(spec.amount) * years
         growth = max(Fraction(1), (1 + spec.indexation) ** (years - 1))
@@ -113,6 +133,7 @@ class AnnualKind:
         active: BoolArray,
     ) -> Flows:
         amount = np.where(active, inputs["amount"], 0)
+        index_by_series(amount, columns.get("index"), years, active)
         rate_of, rates = distinct_codes(columns["indexation"])
         first = columns["first_year"]
         offset = years[None, :] - first[:, None]
@@ -134,6 +155,16 @@ class AnnualKind:
             group = cells[a:b]
             flat[:, group] = scale_round(flat[:, group], (1 + rates[code]) ** k)
         return Flows(cash=amount, commitment=amount)
+
+
+def is_series(raw: object) -> bool:
+    """An `indexation` written as a series (a table, or "pbo from 2014") not a flat rate."""
+    return isinstance(raw, Mapping) or (isinstance(raw, str) and " from " in raw)
+
+
+def parse_rate(raw: object) -> Fraction:
+    """A yearly rate (see `_parse_rate`), for other readers of rates (`[indices]`)."""
+    return _parse_rate(raw)
 
 
 def _parse_rate(raw: object) -> Fraction:

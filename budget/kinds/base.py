@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from operator import attrgetter
 from typing import Any, Protocol
 
@@ -19,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.fields import FieldReader
+from budget.core.money import scale_round
 from budget.core.periods import FiscalCalendar
 
 IntArray = npt.NDArray[np.int64]
@@ -159,3 +161,31 @@ def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:
             distinct.append(value)
         code_of_object[k] = code
     return code_of_object[by_object].astype(np.int64, copy=False), distinct
+
+
+def index_by_series(
+    amount: IntArray, index: npt.NDArray[np.object_] | None, years: IntArray, active: BoolArray
+) -> None:
+    """Scale in place the cells of rows indexed by a series (`index` not None): amount of
+    shape (draws, K, Y) times each year's factor, rounded once per cell."""
+    if not has_series(index):
+        return
+    assert index is not None
+    code_of, series = distinct_codes(index.tolist())
+    for code, indexed in enumerate(series):
+        if indexed is None:
+            continue
+        rows = np.flatnonzero(code_of == code)
+        for j, year in enumerate(years.tolist()):
+            cells = rows[active[rows, j]]  # within the span, so the rates reach the year
+            factor = indexed.factor(year) if len(cells) else Fraction(1)
+            if factor != 1:
+                amount[:, cells, j] = scale_round(amount[:, cells, j], factor)
+
+
+def has_series(index: npt.NDArray[np.object_] | None) -> bool:
+    """Whether any row of an index column (budget.core.indices.Indexed or None) is indexed."""
+    if index is None:
+        return False
+    values = index.tolist()
+    return values.count(None) != len(values)

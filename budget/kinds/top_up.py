@@ -3,7 +3,9 @@
 Pays min(cap, max(0, shortfall)) in every year of its span. The shortfall is given, or
 derived by the engine from the recipient's costs minus its income minus what commitments
 ranked before this one pay the recipient that year. An optional total cap over the whole
-span stops payments once reached, year by year in time order.
+span stops payments once reached, year by year in time order. The yearly cap stays nominal
+unless `cap_indexation = { index = "pbo", base_year = 2014 }` indexes it by a series of the
+scenario's `[indices]` (budget.core.indices); the total cap always stays nominal.
 """
 
 from __future__ import annotations
@@ -15,10 +17,21 @@ from operator import attrgetter
 import numpy as np
 
 from budget.core.fields import FieldReader
-from budget.core.inputs import ByYearColumn
+from budget.core.indices import Indexed, index_of
+from budget.core.inputs import ByYearColumn, column_of
 from budget.core.model import ByYear
 from budget.core.periods import FiscalCalendar
-from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints, largest, year_spans
+from budget.kinds.base import (
+    BoolArray,
+    Columns,
+    Flows,
+    IntArray,
+    has_series,
+    index_by_series,
+    ints,
+    largest,
+    year_spans,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +44,7 @@ class TopUp:
     cap: ByYear
     shortfall: ByYear | None
     total_cap: int | None
+    cap_index: Indexed | None = None
 
 
 class TopUpKind:
@@ -42,6 +56,8 @@ class TopUpKind:
         "cap": "the most paid per year (an amount, or a table by year)",
         "shortfall": "the shortfall per year; without it, the recipient's costs - income",
         "total_cap": "the most paid over the whole span",
+        "cap_indexation": 'the series the yearly cap is indexed by: { index = "pbo", '
+        "base_year = 2014 } (default: nominal)",
     }
     year_inputs: tuple[str, ...] = ("cap", "shortfall")
     commits_up_front: bool = False
@@ -65,6 +81,12 @@ class TopUpKind:
             return None
         if total_cap is None and reader.has("total_cap"):
             return None
+        if reader.has("cap_indexation"):
+            found = index_of(reader.raw["cap_indexation"])
+            if isinstance(found, str):
+                reader.error("cap_indexation", "is not an index series", found)
+                return None
+            return TopUp(first, last, cap, shortfall, total_cap, Indexed(*found))
         return TopUp(first, last, cap, shortfall, total_cap)
 
     def columns(self, specs: Sequence[TopUp]) -> Columns:
@@ -74,6 +96,7 @@ class TopUpKind:
             "cap": ByYearColumn.of(list(map(attrgetter("cap"), specs))),
             "shortfall": ByYearColumn.of(list(map(attrgetter("shortfall"), specs))),
             "total_cap": ints(specs, "total_cap"),
+            "cap_index": column_of(list(map(attrgetter("cap_index"), specs))),
         }
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
@@ -82,6 +105,8 @@ class TopUpKind:
     def most(self, spec: TopUp) -> int:
         years = spec.last_year - spec.first_year + 1
         most = largest(spec.cap) * years
+        if spec.cap_index is not None:
+            most = -(-most * spec.cap_index.growth() // 1)
         return most if spec.total_cap is None else min(most, spec.total_cap)
 
     def derives_shortfall(self, spec: TopUp) -> bool:
@@ -100,7 +125,11 @@ class TopUpKind:
     ) -> Flows:
         shortfall = inputs["shortfall"]
         due = np.maximum(shortfall, 0)
-        pay = np.where(active, np.minimum(inputs["cap"], due), 0)
+        cap = inputs["cap"]
+        if has_series(columns.get("cap_index")):
+            cap = np.array(np.broadcast_to(cap, np.broadcast_shapes(cap.shape, due.shape)))
+            index_by_series(cap, columns["cap_index"], years, active)
+        pay = np.where(active, np.minimum(cap, due), 0)
         limits = columns["total_cap"]
         capped = limits >= 0
         if capped.any():

@@ -21,6 +21,7 @@ from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.inherit import Entry, RowEntry
+from budget.load.pending import PENDING_FIELDS, read_pending
 from budget.load.register import RegisterTable, filled_cells
 
 
@@ -123,6 +124,9 @@ def _rows(
         clean &= ~filled_cells(cells["assumptions"])
     if "unpaid" in cells:  # read row by row, where its two values are checked
         clean &= ~filled_cells(cells["unpaid"])
+    for name in PENDING_FIELDS:  # undecided money (issue 23): read row by row
+        if name in cells:
+            clean &= ~filled_cells(cells[name])
     origins = {name: table.shown for name in table.columns}
     if not clean.all():
         kinds = [k if ok else None for k, ok in zip(kinds, clean.tolist(), strict=True)]
@@ -302,6 +306,7 @@ def _commitment(
     shares = _shares(reader, funders, read)
     priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
     unpaid = reader.choice("unpaid", UNPAID, "")
+    pending = read_pending(reader)  # status, p, decision (issue 23)
     spec = kind.parse(reader)
     if spec is not None and hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):
@@ -325,6 +330,7 @@ def _commitment(
         field_origins=field_origins,
         raw=raw,
         unpaid=unpaid or "",
+        pending=pending,
     )
 
 

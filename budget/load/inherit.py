@@ -102,6 +102,7 @@ class Merged:
     commitments: dict[str, Entry | RowEntry] = field(default_factory=dict)
     limits: dict[tuple[str, str], Entry] = field(default_factory=dict)
     indicators: dict[str, Entry] = field(default_factory=dict)
+    indices: dict[str, Entry] = field(default_factory=dict)  # [indices.NAME] series
     problems: list[Problem] = field(default_factory=list)
     # The files as read, base first: the budget round reads each file's own
     # [[mutations]] and [[cash_shifts]] (budget.load.budget_round).
@@ -148,7 +149,7 @@ def _merge_scenario(merged: Merged, file: LoadedFile) -> None:
 
 def _merge_keyed(section: str) -> Callable[[Merged, LoadedFile], None]:
     """The merger of a table of entries by key ([funders.KEY], [recipients.KEY])."""
-    noun = section[:-1]
+    noun = {"indices": "index"}.get(section, section[:-1])
 
     def merge_section(merged: Merged, file: LoadedFile) -> None:
         target: dict[Any, Entry] = getattr(merged, section)
@@ -437,6 +438,7 @@ MERGERS: tuple[tuple[str, Callable[[Merged, LoadedFile], None]], ...] = (
     ("limits", _merge_limits),
     ("indicators", _merge_indicators),
     ("commitments", _merge_commitments),
+    ("indices", _merge_keyed("indices")),
 )
 SECTIONS: tuple[str, ...] = (
     "scenario",
@@ -446,6 +448,7 @@ SECTIONS: tuple[str, ...] = (
     "limits",
     "indicators",
 )
+SECTIONS += ("indices",)  # [indices.NAME]: index series (budget.load.indices)
 SECTIONS += ("mutations", "cash_shifts")  # read per file by budget.load.budget_round
 
 

@@ -32,8 +32,11 @@ from budget.load.budget_round import FUNDER_FIELDS as ROUND_FUNDER_FIELDS
 from budget.load.budget_round import SCENARIO_FIELDS as ROUND_FIELDS
 from budget.load.budget_round import read_budget_round
 from budget.load.checks import CHECKS
+from budget.load.cofinanced import read_cofinanced
 from budget.load.commitments import read_commitments
 from budget.load.common import Draft, assumptions, reader_of, unknown_fields
+from budget.load.conditions import read_conditions
+from budget.load.indices import read_indices
 from budget.load.inherit import Entry, Merged
 from budget.load.publishing import (
     EXPORT_FIELDS,
@@ -343,9 +346,12 @@ READERS: tuple[Callable[[Draft], None], ...] = (
     _read_funders,
     _read_recipients,
     _read_commitments,
+    read_indices,
+    read_cofinanced,  # after the commitments and recipients (issue 23)
     _read_horizon,
     _read_limits,
     _read_texts,
     _read_realisation,
+    read_conditions,  # after [[indicators]] (issue 23)
     read_budget_round,
 )

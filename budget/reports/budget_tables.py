@@ -148,6 +148,7 @@ def budget_tables(
     frame = line_frame(scenario, rows)
     frame = frame[frame["year"].isin(years)]
     committed = {c for c, line in scenario.budget_lines.items() if line.committed_by(day)}
+    committed -= {c.id for c in scenario.commitments if c.pending is not None}  # issue 23
     tables: list[ArticleTable] = []
     funders = [f for f in scenario.funders if f in set(frame["funder"])]
     for funder in funders:

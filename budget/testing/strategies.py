@@ -13,6 +13,7 @@ Every strategy builds valid objects by construction, so `budget.project` accepts
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +22,20 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from budget.core.model import ByYear, Commitment, Dist, Funder, Recipient, Scenario
+from budget.core.indices import Indexed
+from budget.core.model import (
+    ByYear,
+    Commitment,
+    Dist,
+    Funder,
+    Pending,
+    Recipient,
+    Scenario,
+)
 from budget.core.money import allocate
 from budget.core.periods import FiscalCalendar
 from budget.kinds.annual import Annual
+from budget.kinds.cofinanced import Cofinanced
 from budget.kinds.grant import Grant
 from budget.kinds.top_up import TopUp
 from budget.testing.dists import DIST_STRATEGIES
@@ -111,14 +122,52 @@ def _top_up(draw: st.DrawFn, ctx: SpecContext) -> TopUp:
         )
     )
     total_cap = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
-    return TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap)
+    cap_index = draw(st.one_of(st.none(), index_series(first, last)))
+    return TopUp(first, last, draw(by_year(first, last)), shortfall, total_cap, cap_index)
 
 
 @st.composite
 def _annual(draw: st.DrawFn, ctx: SpecContext) -> Annual:
     rate = Fraction(draw(st.sampled_from(RATES)))
     amount = draw(by_year(ctx.first, ctx.last, uncertain=ctx.uncertain))
-    return Annual(ctx.first, ctx.last, amount, rate)
+    index = draw(st.one_of(st.none(), st.none(), index_series(ctx.first, ctx.last)))
+    return Annual(ctx.first, ctx.last, amount, Fraction(0) if index else rate, index)
+
+
+def pendings() -> st.SearchStrategy[Pending]:
+    """A pending commitment's decision (issue 23): p in (0, 1], a decision date or none."""
+    p = st.one_of(
+        st.sampled_from([Fraction(1, 2), Fraction(1, 3), Fraction(9, 10), Fraction(1)]),
+        st.fractions(min_value=Fraction(1, 1000), max_value=1, max_denominator=1000).filter(
+            lambda f: f > 0
+        ),
+    )
+    when = st.one_of(st.none(), st.dates(dt.date(2014, 1, 1), dt.date(2020, 12, 31)))
+    return st.builds(Pending, p, when)
+
+
+@st.composite
+def index_series(draw: st.DrawFn, first: int, last: int) -> Indexed:
+    """An amount indexed by a series `s` (issue 23), resolved: a base year up to two years
+    before `first`, a published rate for every year from the one after it to `last`."""
+    base = first - draw(st.integers(0, 2))
+    rates = tuple((y, Fraction(draw(st.sampled_from(RATES)))) for y in range(base + 1, last + 1))
+    return Indexed("s", base, rates)
+
+
+@st.composite
+def _cofinanced(draw: st.DrawFn, ctx: SpecContext) -> Cofinanced:
+    """A co-financing (issue 23): its own eligible costs, or (None) the recipient's,
+    which `scenarios` fills in as the loader does."""
+    rate = draw(st.sampled_from([Fraction(4, 5), Fraction(1, 2), Fraction(1), Fraction(1, 3)]))
+    eligible = draw(
+        st.one_of(
+            st.none(), by_year(ctx.first, ctx.last, amounts(0, 10**8), uncertain=ctx.uncertain)
+        )
+    )
+    maximum = draw(st.one_of(st.none(), amounts(0, 3 * 10**8)))
+    per_year = draw(st.one_of(st.none(), amounts(0, 10**8)))
+    return Cofinanced(ctx.first, ctx.last, rate, eligible, maximum, per_year)
 
 
 def _grant(ctx: SpecContext) -> st.SearchStrategy[Grant]:
@@ -135,6 +184,7 @@ KIND_STRATEGIES: dict[str, KindStrategy] = {
     "top_up": _top_up,
     "annual": _annual,
     "grant": _grant,
+    "cofinanced": _cofinanced,
 }
 
 
@@ -177,8 +227,10 @@ def scenarios(
     max_commitments: int = 6,
     uncertain: bool = False,
     years: tuple[int, int] = (2014, 2020),
+    pending: bool = False,
 ) -> Scenario:
-    """A valid scenario: 1-3 funders, 1-3 recipients, up to `max_commitments` commitments."""
+    """A valid scenario: 1-3 funders, 1-3 recipients, up to `max_commitments` commitments.
+    pending: some commitments are pending (status = "pending", see `pendings`)."""
     calendar = FiscalCalendar.parse(draw(st.sampled_from(CALENDARS)))
     funder_keys = tuple(f"F{i}" for i in range(draw(st.integers(1, 3))))
     recipient_keys = tuple(f"R{i}" for i in range(draw(st.integers(1, 3))))
@@ -195,6 +247,11 @@ def scenarios(
     items = []
     for i in range(n):
         c = draw(commitments(f"c{i}", funder_keys, recipient_keys, years, calendar, uncertain))
+        if c.kind == "cofinanced" and c.spec.eligible is None:  # the recipient's costs
+            own = recipients[c.recipient].costs
+            c = dataclasses.replace(
+                c, spec=dataclasses.replace(c.spec, eligible=own, from_costs=True)
+            )
         items.append(
             Commitment(
                 id=c.id,
@@ -204,6 +261,7 @@ def scenarios(
                 spec=c.spec,
                 priority=c.priority,
                 order=i,
+                pending=draw(st.one_of(st.none(), pendings())) if pending else None,
             )
         )
     return Scenario(

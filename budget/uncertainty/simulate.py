@@ -40,6 +40,7 @@ from budget.engine.funder_split import (
     sum_by_funder,
 )
 from budget.engine.limits import breach_mask
+from budget.engine.pending import pending_varying, plan_decisions
 from budget.engine.plan import Plan, compile_plan
 from budget.kinds import KINDS
 from budget.uncertainty.sampling import chunks, random_values, tied_groups
@@ -226,7 +227,7 @@ def simulate(
 
     # Commitments whose amounts are the same in every draw are projected once, in chunks
     # of as many cells as the others.
-    varying = plan.varying()
+    varying = plan.varying() | pending_varying(plan)  # decisions drawn (issue 23)
     groups = tied_groups(plan)
     steady = [g for g in groups if not varying[g].any()]
     moving = [g for g in groups if varying[g].any()]
@@ -246,10 +247,11 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     piece, and the totals per draw of their funders, to be added at (basis, funder) of
     the simulation's totals (bases, funders, years, draws)."""
     sub = plan.subset(rows)
-    varying = sub.varying()
+    varying = sub.varying() | pending_varying(sub)
     # The same amounts in every draw: one projection stands for all of them.
     computed = draws if varying.any() else 1
-    result = compute(sub, random_values(sub, seed, computed))
+    decided = plan_decisions(sub, seed, computed)  # pending commitments (issue 23)
+    result = compute(sub, random_values(sub, seed, computed), decided)
     members = members_of(plan, rows)  # the chunk's members, as the scenario numbers them
     fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
     totals: Additions = []

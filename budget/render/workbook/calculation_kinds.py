@@ -14,11 +14,13 @@ from budget.render.workbook.calculation_lines import (
     AMOUNT,
     COUNT,
     GROUP,
+    RATE,
     SHARE,
     VALUE_COLUMN,
     Lines,
     cell,
     cell_value,
+    input_look,
     step_cents,
     steps_by_year,
 )
@@ -51,6 +53,14 @@ def top_up_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
         shortfall = {y: w.at(row, y) for y in years}
     cap = w.year_inputs(e, "cap")
     assert cap is not None
+    if "indexed_cap" in steps_by_year(e)[years[0]]:  # cap_indexation (issue 23)
+        factor = index_lines(w, e, "indexed_cap_factor")
+        row = w.line("cap, indexed", note="round(cap x index factor, 2)")
+        cached = step_cents(e, "indexed_cap")
+        w.amounts(
+            row, {y: (f"=ROUND({cap[y]}*{factor[y]},2)", cached[y]) for y in years}, styles.MONEY
+        )
+        cap = {y: w.at(row, y) for y in years}
     amounts = {y.year: y.cash for y in e.years}
     capped = {y: f"MIN({cap[y]},MAX(0,{shortfall[y]}))" for y in years}
     if "total_cap" not in refs:
@@ -83,6 +93,15 @@ def annual_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
     years = [y.year for y in e.years]
     base = w.year_inputs(e, "amount")
     assert base is not None
+    if "index_series" in refs:  # indexed by a series (issue 23)
+        factor = index_lines(w, e, "factor")
+        row = w.line("amount", GROUP, note="round(base x index factor, 2)")
+        w.amounts(
+            row,
+            {y.year: (f"=ROUND({base[y.year]}*{factor[y.year]},2)", y.cash) for y in e.years},
+            AMOUNT,
+        )
+        return row, row
     since = w.line("years since the first year", note="year - first year")
     for y in years:
         w.put(since, y, y - years[0], COUNT)
@@ -94,6 +113,60 @@ def annual_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
     }
     w.amounts(row, formulas, AMOUNT)
     return row, row
+
+
+def index_lines(w: Lines, e: Explanation, factor_step: str) -> dict[int, str]:
+    """The rates of an index series (one input per year of the span, blue: edit them) and
+    the cumulative factor since the base year as formulas; the rates of years before the
+    span are a constant factor in the first year's formula. Returns the factor's cells."""
+    years = [y.year for y in e.years]
+    steps = steps_by_year(e)
+    last = steps[years[-1]]
+    rates = {
+        int(name.split(":", 1)[1]): step
+        for name, step in last.items()
+        if name.startswith("index_rate:")
+    }
+    series = next(iter(rates.values())).label.split(" ")[2] if rates else "the series"
+    rate_row = w.line(f"rate of {series}", note=f"[indices.{series}], per year")
+    for y in years:
+        if y in rates:
+            value = rates[y].value.value
+            assert isinstance(value, Fraction)
+            w.put(rate_row, y, float(value), input_look(RATE, False))
+    before = Fraction(1)
+    for y, step in rates.items():
+        if y < years[0]:
+            before *= 1 + Fraction(step.value.value)  # type: ignore[arg-type]
+    factor_row = w.line(
+        "index factor", note="the product of (1 + rate) since the base year (1 before it)"
+    )
+    previous = _decimal(before) if before != 1 else ""
+    for y in years:
+        cached = steps[y][factor_step].value.value
+        assert isinstance(cached, Fraction)
+        if y in rates:
+            expression = (
+                f"={previous}*(1+{w.at(rate_row, y)})" if previous else f"=1+{w.at(rate_row, y)}"
+            )
+        else:
+            expression = f"={previous or 1}"
+        w.put(factor_row, y, Formula(expression, float(cached)), COUNT)
+        previous = w.at(factor_row, y)
+    return {y: w.at(factor_row, y) for y in years}
+
+
+def _decimal(value: Fraction) -> str:
+    """A terminating decimal as written in a formula (the product of decimal rates)."""
+    for digits in range(40):
+        scaled = value * 10**digits
+        if scaled.denominator == 1:
+            whole = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+            text = whole[: len(whole) - digits] + (
+                "." + whole[len(whole) - digits :] if digits else ""
+            )
+            return ("-" if value < 0 else "") + text
+    return repr(float(value))
 
 
 def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
@@ -223,3 +296,51 @@ def _advance(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[str, str]:
     formula = Formula.money(f"={refs['total']}-{advance_ref}", settlement)
     w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
     return advance_ref, cell(VALUE_COLUMN, row, absolute=True)
+
+
+def cofinanced_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
+    """min(ROUND(rate x eligible costs of the span, 2), max), spread over the years in
+    proportion to the eligible costs by largest remainder (formulas), each year at most
+    max_per_year (issue 23)."""
+    years = [y.year for y in e.years]
+    eligible = w.year_inputs(e, "eligible")
+    assert eligible is not None
+    common = {s.name: s for s in e.steps}
+    weights = w.line("eligible costs in cents", note="round(eligible x 100, 0)")
+    cents = {}
+    for y in e.years:
+        value = next(i.value.value for i in y.inputs if i.name == "eligible")
+        assert isinstance(value, int)
+        cents[y.year] = max(value, 0)
+        w.put(
+            weights,
+            y.year,
+            Formula(f"=MAX(0,ROUND({eligible[y.year]}*100,0))", cents[y.year]),
+            COUNT,
+        )
+    total_cents = common["total"].value.value
+    assert isinstance(total_cents, int)
+    rated = f"ROUND({refs['rate']}*SUM({w.span(weights, years)})/100,2)"
+    capped = f"MIN({rated},{refs['max']})" if "max" in refs else rated
+    total = w.line("total over the span", note="min(round(rate x eligible costs, 2), max)")
+    w.sheet.put(total, VALUE_COLUMN, Formula.money(f"={capped}", total_cents), styles.MONEY)
+    parts = step_cents(e, "part")
+    part_row = across_years(
+        w,
+        cell(VALUE_COLUMN, total, absolute=True),
+        total_cents,
+        weights,
+        cents,
+        parts,
+        "the total's part for the year",
+    )
+    if "max_per_year" not in refs:
+        return part_row, part_row
+    row = w.line("amount", GROUP, note="min(part, max_per_year)")
+    amounts = {y.year: y.cash for y in e.years}
+    w.amounts(
+        row,
+        {y: (f"=MIN({w.at(part_row, y)},{refs['max_per_year']})", amounts[y]) for y in years},
+        AMOUNT,
+    )
+    return row, row

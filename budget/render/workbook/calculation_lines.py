@@ -133,6 +133,10 @@ class Lines:
         # (commitment, input name, year) -> (row, column) of a per-year input
         self.inputs: dict[tuple[str, str, int], tuple[int, int]] = {}
         self.payments: list[tuple[int, int, str, int, int]] = []
+        # Pending commitments (issue 23): each one's line as decided, and the payments
+        # (by index in `payments`) read by a pending commitment, which refer to those.
+        self.decided_rows: dict[str, int] = {}
+        self.decided_payments: set[int] = set()
         self.files: dict[str, str] = {}  # a file as shown, by its path
         # The commitment being written: conditions under which its check says to re-run
         # (an input changed that the formulas cannot follow), and more ranges that must
@@ -283,8 +287,10 @@ class Lines:
     def resolve_payments(self) -> None:
         """Cells that hold what a commitment ranked before a top-up pays refer to that
         commitment's cash line (or hold the amount when it has no cell that year)."""
-        for row, column, cid, year, cents in self.payments:
+        for i, (row, column, cid, year, cents) in enumerate(self.payments):
             source = self.cash_rows.get(cid)
+            if i in self.decided_payments:
+                source = self.decided_rows.get(cid, source)
             value: Value = euros(cents)
             if (
                 source is not None

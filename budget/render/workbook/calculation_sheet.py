@@ -47,8 +47,14 @@ import pandas as pd
 
 from budget.core.model import Scenario
 from budget.render.workbook import styles
-from budget.render.workbook.calculation_kinds import annual_lines, grant_lines, top_up_lines
+from budget.render.workbook.calculation_kinds import (
+    annual_lines,
+    cofinanced_lines,
+    grant_lines,
+    top_up_lines,
+)
 from budget.render.workbook.calculation_lines import FIRST_YEAR_COLUMN, NOTE, Lines, cell_value
+from budget.render.workbook.calculation_pending import as_decided, expected_lines
 from budget.render.workbook.calculation_split import split_lines
 from budget.render.workbook.sheet import (
     Book,
@@ -76,12 +82,14 @@ KindLines = Callable[[Lines, Explanation, dict[str, str]], tuple[int, int]]
 KIND_LINES: dict[str, KindLines] = {
     "top_up": top_up_lines,
     "annual": annual_lines,
+    "cofinanced": cofinanced_lines,  # issue 23
     "grant": grant_lines,
 }
 # The span-wide inputs that formulas use; the others (dates, the allocation method, the
 # settlement lag, the year of the decision) shape the lines themselves: only a re-run
 # redoes them.
 LIVE = frozenset({"total_cap", "indexation", "total", "advance", "funders"})
+LIVE |= {"p", "rate", "max", "max_per_year"}  # issue 23: pending, cofinanced
 NOT_SHOWN = frozenset({"first_year", "last_year"})  # the year columns show them
 
 
@@ -233,7 +241,13 @@ def _block(w: Lines, e: Explanation) -> None:
             if changed:
                 w.reruns.append(changed)
     shares = [w.common_input(i) for i in e.inputs if i.name == "funders"]
-    cash, committed = KIND_LINES[e.kind](w, e, refs)
+    decided = as_decided(e)  # a pending commitment counted at p (issue 23)
+    first_payment = len(w.payments)
+    cash, committed = KIND_LINES[e.kind](w, decided or e, refs)
+    if decided is not None:
+        w.decided_rows[e.commitment] = cash
+        w.decided_payments.update(range(first_payment, len(w.payments)))
+        cash, committed = expected_lines(w, e, refs["p"], cash, committed)
     w.cash_rows[e.commitment] = cash
     split_lines(w, e, shares, cash, committed)
     for note in e.notes:

@@ -3,10 +3,13 @@ once, half away from zero."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from budget.core.money import format_euros_grouped as eur
 from budget.core.money import round_half_away
 from budget.kinds.annual import Annual
 from budget.reports.explain.data import (
+    Input,
     Step,
     Working,
     YearWorking,
@@ -14,7 +17,9 @@ from budget.reports.explain.data import (
     money,
     number,
     share,
+    text,
 )
+from budget.reports.explain.indexed import indexed_steps, series_text
 from budget.reports.explain.sources import Context, commitment_input, commitment_year_input
 
 
@@ -28,6 +33,8 @@ def explain_annual(ctx: Context) -> Working:
         commitment_input(ctx, "indexation", "yearly rate", share(spec.indexation), given=indexed),
     )
     rate = spec.indexation
+    if spec.index is not None:
+        return _explain_indexed(ctx, spec, common[:2])
     years: dict[int, YearWorking] = {}
     for year in range(spec.first_year, spec.last_year + 1):
         base_input, base = commitment_year_input(ctx, "amount", "base amount", spec.amount, year)
@@ -71,3 +78,21 @@ def explain_annual(ctx: Context) -> Working:
         "compounded.",
     )
     return Working(common, (), years, notes if rate != 0 else ())
+
+
+def _explain_indexed(ctx: Context, spec: Annual, common: tuple[Input, ...]) -> Working:
+    """An annual indexed by a series: each rate of the series, its factor, rounded once."""
+    assert spec.index is not None
+    series = commitment_input(ctx, "indexation", "index series", text(series_text(spec.index)))
+    # Not the flat rate's "indexation": the Calculation sheet shows the series' rates.
+    series = dataclasses.replace(series, name="index_series")
+    years: dict[int, YearWorking] = {}
+    for year in range(spec.first_year, spec.last_year + 1):
+        base_input, base = commitment_year_input(ctx, "amount", "base amount", spec.amount, year)
+        steps, amount = indexed_steps(spec.index, year, base, "amount")
+        years[year] = YearWorking((base_input,), tuple(steps), amount, amount)
+    notes = (
+        f"The base amount is at the price level of {spec.index.base_year}; each year is "
+        "the base times the product of (1 + rate) of the series since then, rounded once.",
+    )
+    return Working((*common, series), (), years, notes)

@@ -13,14 +13,17 @@ import pandas as pd
 from budget.core.errors import Problem, where_commitment
 from budget.core.model import Basis, Commitment, Scenario
 from budget.core.money import format_euros_grouped
+from budget.engine.pending import with_pending
 from budget.engine.projection import project
 from budget.kinds import KINDS
 from budget.kinds.base import spans
 from budget.kinds.table import commitment_table
 from budget.reports.explain.annual import explain_annual
+from budget.reports.explain.cofinanced import explain_cofinanced
 from budget.reports.explain.data import Explanation, FunderSplit, Working, YearExplanation
 from budget.reports.explain.funders import cumulative_splits, funder_inputs, yearly_split
 from budget.reports.explain.grant import explain_grant
+from budget.reports.explain.pending import pending_working
 from budget.reports.explain.sources import Context
 from budget.reports.explain.top_up import explain_top_up
 
@@ -34,6 +37,7 @@ EXPLAINERS: dict[str, Explainer] = {
     "top_up": explain_top_up,
     "annual": explain_annual,
     "grant": explain_grant,
+    "cofinanced": explain_cofinanced,  # issue 23
 }
 
 
@@ -71,6 +75,8 @@ def explain(
     rows = project(affecting(scenario, position)) if rows is None else rows
     engine = _engine_amounts(rows[(rows["commitment"] == c.id).to_numpy()])
     cash_paid = _cash_paid(rows, c.recipient)
+    if c.pending is not None:  # its working as decided, with every pending one decided
+        cash_paid = _decided_paid(scenario) or cash_paid
     return _explanation(scenario, position, (lo, hi), year, engine, cash_paid), []
 
 
@@ -105,10 +111,28 @@ def explain_all(scenario: Scenario, rows: pd.DataFrame | None = None) -> list[Ex
     cash = rows[(rows["basis"] == Basis.CASH).to_numpy()]
     cash_paid = _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
     found = commitment_table(scenario).spans(scenario.calendar).tolist()
+    decided = _decided_paid(scenario)  # for pending commitments (issue 23)
     return [
-        _explanation(scenario, position, (lo, hi), None, engine, cash_paid)
+        _explanation(
+            scenario,
+            position,
+            (lo, hi),
+            None,
+            engine,
+            decided if decided and scenario.commitments[position].pending else cash_paid,
+        )
         for position, (lo, hi) in enumerate(found)
     ]
+
+
+def _decided_paid(scenario: Scenario) -> dict[tuple[str, int], int] | None:
+    """What each commitment pays (cash) with every pending commitment decided, when some
+    pending one counts at a p below 1: what a pending one's working as decided reads."""
+    if not any(c.pending is not None and c.pending.p != 1 for c in scenario.commitments):
+        return None
+    rows = project(with_pending(scenario, "all"))
+    cash = rows[(rows["basis"] == Basis.CASH).to_numpy()]
+    return _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
 
 
 def _explanation(
@@ -127,6 +151,8 @@ def _explanation(
     paid: Callable[[str, int], int] = lambda cid, y: cash_paid.get((cid, y), 0)  # noqa: E731
     ctx = Context(scenario, c, position, (lo, hi), paid)
     working = EXPLAINERS[c.kind](ctx)
+    if c.pending is not None:  # undecided money, counted at p (issue 23)
+        working = pending_working(c, working)
 
     wanted = range(lo, hi + 1) if year is None else range(year, year + 1)
     cash_splits: dict[int, FunderSplit]

@@ -13,7 +13,9 @@ from budget.reports.explain.data import (
     flag,
     money,
     number,
+    text,
 )
+from budget.reports.explain.indexed import indexed_steps, series_text
 from budget.reports.explain.sources import (
     Context,
     commitment_input,
@@ -38,6 +40,9 @@ def explain_top_up(ctx: Context) -> Working:
         commitment_input(ctx, "first_year", "first year", number(spec.first_year)),
         commitment_input(ctx, "last_year", "last year", number(spec.last_year)),
     ]
+    if spec.cap_index is not None:
+        series = text(series_text(spec.cap_index))
+        common.append(commitment_input(ctx, "cap_indexation", "cap indexed by", series))
     if spec.total_cap is not None:
         common.append(
             commitment_input(ctx, "total_cap", "total cap over the span", money(spec.total_cap))
@@ -64,6 +69,9 @@ def explain_top_up(ctx: Context) -> Working:
             shortfall = _derived_shortfall(ctx, year, earlier, inputs, steps)
         cap_input, cap = commitment_year_input(ctx, "cap", "cap for the year", spec.cap, year)
         inputs.append(cap_input)
+        if spec.cap_index is not None:  # the yearly cap indexed by a series (issue 23)
+            cap_steps, cap = indexed_steps(spec.cap_index, year, cap, "cap", "indexed_cap")
+            steps += cap_steps
         due = max(0, shortfall)
         steps.append(
             Step(

@@ -1,0 +1,96 @@
+"""Tranches on a result (issue 23, item 5): `condition = { indicator, year, p }`.
+
+A commitment with a condition pays when the indicator's target of that year is met:
+achieved and met, it is decided (as its own `status` says); achieved and not met, it pays
+nothing in every view (a Pending with p = 0, and every output says so); not yet
+achieved, it is pending with the condition's `p`. An unknown indicator, a year without a
+target, or a missing `p` while nothing is achieved is one problem naming the file, the
+commitment and the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+from budget.core.errors import Problem, excerpt, listing, where_commitment
+from budget.core.model import Commitment, Indicator, Pending
+from budget.core.money import round_half_away
+from budget.load.common import Draft
+from budget.load.pending import P_HINT, parse_p
+
+HINT = 'write condition = { indicator = "police-suspects", year = 2015, p = "1/2" }'
+
+
+def read_conditions(draft: Draft) -> None:
+    """Resolve every commitment's `condition` against the scenario's [[indicators]]."""
+    if not any("condition" in c.raw for c in draft.commitments):
+        return
+    indicators = {i.id: i for i in draft.indicators}
+    out = []
+    for c in draft.commitments:
+        if "condition" in c.raw:
+            found = _resolved(draft, c, c.raw["condition"], indicators)
+            if found is None:
+                continue
+            c = found
+        out.append(c)
+    draft.commitments = out
+
+
+def _resolved(
+    draft: Draft, c: Commitment, raw: object, indicators: dict[str, Indicator]
+) -> Commitment | None:
+    file = c.field_origins.get("condition", c.origin)
+
+    def problem(message: str, hint: str = HINT) -> None:
+        draft.problems.append(Problem(file, where_commitment(c.id, "condition"), message, hint))
+
+    if not isinstance(raw, dict) or set(raw) - {"indicator", "year", "p"}:
+        problem("is not a condition")
+        return None
+    name, year = raw.get("indicator"), raw.get("year")
+    if not isinstance(name, str) or not isinstance(year, int) or isinstance(year, bool):
+        problem("needs an indicator (text) and a year (a number)")
+        return None
+    indicator = indicators.get(name)
+    if indicator is None:
+        problem(
+            f"{excerpt(name)} is not an indicator",
+            "indicators are " + (listing(indicators) or "none: add [[indicators]]"),
+        )
+        return None
+    targets = {y: (v, change) for y, v, change in indicator.targets}
+    if year not in targets:
+        problem(
+            f"indicator {name!r} has no target for {year}",
+            "its targets are for " + (", ".join(map(str, sorted(targets))) or "no year"),
+        )
+        return None
+    label = f"{name} in {year}"
+    achieved = dict(indicator.achieved)
+    if year in achieved:
+        goal = _target(indicator, *targets[year])
+        got = achieved[year]
+        met = got >= goal if indicator.higher_is_better else got <= goal
+        if met:
+            return c
+        return dataclasses.replace(c, pending=Pending(Fraction(0), None, f"{label}: not met"))
+    if "p" not in raw:
+        problem(f"p is missing: the result of {year} is not yet achieved", P_HINT)
+        return None
+    p = parse_p(raw["p"])
+    if isinstance(p, str):
+        problem(f"p: {p}", P_HINT)
+        return None
+    decision = c.pending.decision if c.pending is not None else None
+    return dataclasses.replace(c, pending=Pending(p, decision, f"{label}: not yet achieved"))
+
+
+def _target(indicator: Indicator, value: Fraction, is_change: bool) -> Fraction:
+    """The target of a year as `budget indicators` shows it: base x (1 + change) or the
+    value, rounded half away from zero to the indicator's decimals."""
+    raw = indicator.base * (1 + value) if is_change else value
+    scale = 10**indicator.decimals
+    scaled = raw * scale
+    return Fraction(round_half_away(scaled.numerator, scaled.denominator), scale)

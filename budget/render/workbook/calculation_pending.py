@@ -1,0 +1,63 @@
+"""The Calculation sheet's lines for a pending commitment counted at p (issue 23,
+`--pending expected`): the kind's lines as decided, then p x their total over the span,
+spread over the years by largest remainder in formulas (`calculation_divide`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from budget.render.workbook import styles
+from budget.render.workbook.calculation_divide import HELPER, across_years
+from budget.render.workbook.calculation_lines import VALUE_COLUMN, Lines, cell, step_cents
+from budget.render.workbook.sheet import Formula
+from budget.reports.explain import Explanation
+
+
+def as_decided(e: Explanation) -> Explanation | None:
+    """The explanation with each year's amounts as decided, for the kind's lines; None
+    when `e` is not a pending commitment counted at p."""
+    cash, committed = step_cents(e, "decided_cash"), step_cents(e, "decided_commitment")
+    if not cash:
+        return None
+    years = tuple(
+        dataclasses.replace(y, cash=cash[y.year], commitment=committed[y.year]) for y in e.years
+    )
+    return dataclasses.replace(e, years=years)
+
+
+def expected_lines(w: Lines, e: Explanation, p: str, cash: int, committed: int) -> tuple[int, int]:
+    """Lines of p x the kind's cash line (and commitment line, when it is another) over
+    the span; returns the new cash and commitment lines."""
+    cash_row = _expected(w, e, p, cash, "cash")
+    if committed == cash:
+        return cash_row, cash_row
+    return cash_row, _expected(w, e, p, committed, "commitment")
+
+
+def _expected(w: Lines, e: Explanation, p: str, row: int, basis: str) -> int:
+    years = [y.year for y in e.years]
+    decided = step_cents(e, f"decided_{basis}")
+    expected = {y.year: getattr(y, basis) for y in e.years}
+    values = list(decided.values())
+    if not any(values) or (min(values) < 0 < max(values)):
+        # Nothing to spread, or amounts of both signs: the engine scales each year.
+        line = w.line(f"expected ({basis} basis)", note="round(p x amount, 2), year by year")
+        formulas = {y: (f"=ROUND({p}*{w.at(row, y)},2)", expected[y]) for y in years}
+        w.amounts(line, formulas, styles.MONEY)
+        return line
+    cents = w.line(f"as decided, in cents ({basis})", note="round(amount x 100, 0)")
+    for y in years:
+        w.put(cents, y, Formula(f"=ROUND({w.at(row, y)}*100,0)", decided[y]), HELPER)
+    total = w.line(f"expected total ({basis})", note="round(p x the total as decided, 2)")
+    whole = sum(expected.values())
+    formula = Formula.money(f"=ROUND({p}*SUM({w.span(row, years)}),2)", whole)
+    w.sheet.put(total, VALUE_COLUMN, formula)
+    return across_years(
+        w,
+        cell(VALUE_COLUMN, total, absolute=True),
+        whole,
+        cents,
+        decided,
+        expected,
+        f"expected ({basis} basis)",
+    )
