@@ -27,7 +27,7 @@ from click.testing import CliRunner
 import budget
 from budget.cli import cli
 from budget.engine.limits import check_rows
-from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN
+from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN, WORK_SHEET
 from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.reports.ledger import ledger
 from budget.reports.shortfall import uncovered_shortfalls
@@ -68,8 +68,8 @@ def overview_expectations(
 def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tuple[str, str], Any]:
     """The ledger's opening, entered, paid, closing, paid on earlier commitments and share
     per funder and year, its totals per funder, each limit's amount, headroom and breach
-    flag, and the uncovered shortfall, by cell, from the engine; the working below the
-    tables (which those refer to) evaluated."""
+    flag, and the uncovered shortfall, by cell, from the engine; the working on its own
+    sheet (which those refer to) evaluated."""
     sheet = "Commitment vs cash"
     ws = book[sheet]
     gaps = {(g.recipient, g.year): g.cents for g in uncovered_shortfalls(scenario, rows)}
@@ -107,11 +107,9 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
             out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
         elif a == "Recipient" and c == "Uncovered":
             uncovered = True
-        elif a == "Working: per commitment and funder":
-            uncovered = False
         elif uncovered and isinstance(a, str) and a in scenario.recipients:
             out[(sheet, f"C{r}")] = gaps.get((a, b), 0)
-    return sheet_expectations(book, sheet) | out
+    return sheet_expectations(book, sheet) | sheet_expectations(book, WORK_SHEET) | out
 
 
 def same(got: Any, want: Any) -> bool:
