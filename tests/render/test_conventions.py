@@ -373,9 +373,13 @@ def test_the_headroom_breach_is_red(uk_book: tuple[Path, object]) -> None:
 
 def test_workbook_shows_the_uncovered_shortfall(uk_book: tuple[Path, object]) -> None:
     path, _ = uk_book
-    ws = openpyxl.load_workbook(path, data_only=True)["Commitment vs cash"]
+    book = openpyxl.load_workbook(path, data_only=True)
+    ws = book["Uncovered shortfall"]  # a sheet of its own, its header on every page
+    assert book.sheetnames.index(ws.title) == book.sheetnames.index("Commitment vs cash") + 1
     values = [[c.value for c in row] for row in ws.iter_rows()]
     at = next(i for i, r in enumerate(values) if r[0] == "Shortfall not covered by top-ups")
+    assert values[at + 2] == ["Recipient", "Year", "Uncovered"]
+    assert openpyxl.load_workbook(path)["Uncovered shortfall"].print_title_rows == "$3:$3"
     # Every year of the top-up, live: 65,000 - the 70,000 cap covers it; then 2,500, 9,000.
     assert [r[:3] for r in values[at + 3 : at + 6]] == [
         ["FoodBank", "2024-25", 0],

@@ -1,6 +1,7 @@
 """The "Commitment vs cash" sheet: per funder and year, commitments entered, cash paid and
-commitments outstanding at year end; then each budget ceiling's headroom per year; then the
-shortfall top-ups leave uncovered.
+commitments outstanding at year end; then each budget ceiling's headroom per year. The
+shortfall top-ups leave uncovered goes on a sheet of its own ("Uncovered shortfall", a line
+per recipient and year, which can run over many pages: its own header on every page).
 
 With the Calculation sheet (`budget run -o`, below its size limit), every figure is a live
 formula of its inputs: a working on a sheet of its own ("Commitment vs cash working", next
@@ -85,16 +86,20 @@ def add_ledger_sheet(
     rows are not: its figures stay the engine's amounts)."""
     sheet = book.add_sheet(SHEET)
     links = book.links if live else None
-    if links is None:
-        _write(sheet, scenario, rows, None)
-    else:
-        work = Working(scenario, rows, links)
-        _write(sheet, scenario, rows, work)
+    work = Working(scenario, rows, links) if links is not None else None
+    gaps = _uncovered(scenario, rows, work)
+    _write(sheet, scenario, rows, work, bool(gaps))
+    if gaps:
+        _write_uncovered(book, scenario, gaps)
+    if work is not None:
         work.write(book.add_sheet(WORK_SHEET))
 
 
-def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None) -> None:
-    """The sheet's tables (live on `work` when given, the working on its own sheet)."""
+def _write(
+    sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None, gaps: bool
+) -> None:
+    """The sheet's tables (live on `work` when given, the working on its own sheet; the
+    uncovered shortfall, when `gaps`, on its own sheet too)."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
     sheet.text(
         2,
@@ -122,39 +127,49 @@ def _write(sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working |
         skip += [row + 1, row + 2]
         row = write_limits(sheet, row + 3, checks, scenario.label, found)
         limits_end = row - 1
-    gaps = _uncovered(scenario, rows, work)
+    notes = []
     if gaps:
-        sheet.text(row + 1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
-        sheet.text(
-            row + 2,
-            1,
-            "The recipient's shortfall above what its top-ups pay (e.g. above a cap): what "
-            "it still lacks after every payment.",
-            styles.NOTE_LOOK,
-        )
-        skip += [row + 1, row + 2]
-        header_row(sheet, row + 3, ("Recipient", "Year", "Uncovered"), right_from=1)
-        row += 4
-        for recipient, year, value in gaps:
-            sheet.text(row, 1, recipient)
-            sheet.row(row)[2] = year_cell(year, scenario.label)
-            sheet.put(row, 3, value, styles.MONEY)
-            row += 1
+        notes.append(f"The shortfall not covered by top-ups: on the sheet '{UNCOVERED_SHEET}'.")
     if work is not None:
-        sheet.text(
-            row + 1,
-            1,
+        notes.append(
             f"Entered, paid and the uncovered shortfall add up the sheet '{WORK_SHEET}': per "
-            "commitment and funder, from the Calculation sheet.",
-            styles.NOTE_LOOK,
+            "commitment and funder, from the Calculation sheet."
         )
-        skip.append(row + 1)
-    table_ends = [row - 1, limits_end]
+    for note in notes:
+        row += 1
+        sheet.text(row, 1, note, styles.NOTE_LOOK)
+        skip.append(row)
+    table_ends = [limits_end]
     fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
     totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
     totals |= set(table_ends)
     keep_totals_with_lines(sheet, totals)
+
+
+def _write_uncovered(book: Book, scenario: Scenario, gaps: list[tuple[str, int, Value]]) -> None:
+    """The uncovered shortfall on a sheet of its own (UNCOVERED_SHEET), which can be long
+    (a line per recipient and year): printed with its own header on every page."""
+    sheet = book.add_sheet(UNCOVERED_SHEET)
+    sheet.text(1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
+    sheet.text(
+        2,
+        1,
+        "The recipient's shortfall above what its top-ups pay (e.g. above a cap): what "
+        f"it still lacks after every payment. Amounts in {scenario.currency}.",
+        styles.NOTE_LOOK,
+    )
+    header_row(sheet, UNCOVERED_HEADER_ROW, UNCOVERED_HEADER, right_from=1)
+    row = UNCOVERED_HEADER_ROW + 1
+    for recipient, year, value in gaps:
+        sheet.text(row, 1, recipient)
+        sheet.row(row)[2] = year_cell(year, scenario.label)
+        sheet.put(row, 3, value, styles.MONEY)
+        row += 1
+    fit_columns(sheet, skip_rows=(1, 2))
+    header = f"{UNCOVERED_HEADER_ROW}:{UNCOVERED_HEADER_ROW}"
+    finish_sheet(sheet, freeze=f"A{UNCOVERED_HEADER_ROW + 1}", title_rows=header)
+    keep_totals_with_lines(sheet, {row - 1})
 
 
 NO_CASH = "-"  # the share of a year without cash (a formula cell is never empty)
@@ -170,6 +185,9 @@ LINE_LABELS = {
     "opening": "opening",
     "covered": "on earlier",
 }
+UNCOVERED_SHEET = "Uncovered shortfall"
+UNCOVERED_HEADER = ("Recipient", "Year", "Uncovered")
+UNCOVERED_HEADER_ROW = 3
 WORK_SHEET = "Commitment vs cash working"
 WORK_TOP = 1  # the working's title; its header below, repeated on every printed page
 WORK_HEADER = ("Commitment", "Funder", "Line", "Recipient", "Line", "Recipient")

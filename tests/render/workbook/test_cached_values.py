@@ -27,7 +27,13 @@ from click.testing import CliRunner
 import budget
 from budget.cli import cli
 from budget.engine.limits import check_rows
-from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN, WORK_SHEET
+from budget.render.workbook.ledger_sheet import (
+    NO_CASH,
+    UNCOVERED_HEADER_ROW,
+    UNCOVERED_SHEET,
+    WITHIN,
+    WORK_SHEET,
+)
 from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.reports.ledger import ledger
 from budget.reports.shortfall import uncovered_shortfalls
@@ -73,7 +79,6 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
     sheet = "Commitment vs cash"
     ws = book[sheet]
     gaps = {(g.recipient, g.year): g.cents for g in uncovered_shortfalls(scenario, rows)}
-    uncovered = False
     entries = ledger(rows, list(scenario.funders))
     by_year = {(e.funder, e.year): e for e in entries}
     limits = {(c.limit.funder, str(c.limit.basis), c.year): c for c in check_rows(scenario, rows)}
@@ -105,11 +110,13 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
             out[(sheet, f"D{r}")] = check.amount
             out[(sheet, f"F{r}")] = check.ceiling - check.amount
             out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
-        elif a == "Recipient" and c == "Uncovered":
-            uncovered = True
-        elif uncovered and isinstance(a, str) and a in scenario.recipients:
-            out[(sheet, f"C{r}")] = gaps.get((a, b), 0)
-    return sheet_expectations(book, sheet) | sheet_expectations(book, WORK_SHEET) | out
+    if UNCOVERED_SHEET in book.sheetnames:
+        for row in book[UNCOVERED_SHEET].iter_rows(min_row=UNCOVERED_HEADER_ROW + 1):
+            a, b = row[0].value, row[1].value
+            if isinstance(a, str) and a in scenario.recipients:
+                out[(UNCOVERED_SHEET, f"C{row[0].row}")] = gaps.get((a, b), 0)
+    found = sheet_expectations(book, sheet) | sheet_expectations(book, WORK_SHEET)
+    return found | sheet_expectations(book, UNCOVERED_SHEET) | out
 
 
 def same(got: Any, want: Any) -> bool:

@@ -69,7 +69,12 @@ def test_the_working_prints_on_its_own_sheet_under_its_own_header(tmp_path: Path
     # The letter's working once printed on page 11 under the ledger's header (the ledger's
     # print titles): it is a sheet of its own now, with its own header on every page.
     from budget.render.workbook import write_workbook
-    from budget.render.workbook.ledger_sheet import WORK_HEADER, WORK_SHEET, ledger_sheet
+    from budget.render.workbook.ledger_sheet import (
+        UNCOVERED_SHEET,
+        WORK_HEADER,
+        WORK_SHEET,
+        ledger_sheet,
+    )
     from tests.helpers import SCENARIOS
 
     scenario = budget.load_scenario(SCENARIOS / "letter-2014.toml")
@@ -80,14 +85,16 @@ def test_the_working_prints_on_its_own_sheet_under_its_own_header(tmp_path: Path
 
     book = openpyxl.load_workbook(path)
     ledger, work = book["Commitment vs cash"], book[WORK_SHEET]
-    assert book.sheetnames.index(WORK_SHEET) == book.sheetnames.index(ledger.title) + 1
+    at = book.sheetnames.index(ledger.title)
+    assert book.sheetnames[at : at + 3] == [ledger.title, UNCOVERED_SHEET, WORK_SHEET]
     assert ledger.print_title_rows == "$4:$4"
     assert [c.value for c in ledger[4]][:2] == ["Funder", "Year"]
     assert work.print_title_rows == "$2:$2"
     assert tuple(c.value for c in work[2])[: len(WORK_HEADER)] == WORK_HEADER
-    # Nothing of the working is left on the ledger's sheet; its sums refer to the working.
+    # Nothing of the working or the uncovered shortfall is left on the ledger's sheet, whose
+    # print titles would head their pages; its sums refer to the working.
     texts = [c.value for row in ledger.iter_rows() for c in row if isinstance(c.value, str)]
-    assert not any(t.startswith("Working") for t in texts)
+    assert not any(t.startswith(("Working", "Recipient")) for t in texts)
     assert any(WORK_SHEET in t for t in texts if t.startswith("=SUM("))
     # The share "-" of a year without cash is right-aligned under its header (VWS 2014).
     dashes = [
