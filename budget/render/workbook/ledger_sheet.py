@@ -1,7 +1,8 @@
 """The "Commitment vs cash" sheet: per funder and year, commitments entered, cash paid and
-commitments outstanding at year end; then each budget ceiling's headroom per year. The
-shortfall top-ups leave uncovered goes on a sheet of its own ("Uncovered shortfall", a line
-per recipient and year, which can run over many pages: its own header on every page).
+commitments outstanding at year end. Each budget ceiling's headroom per year ("Budget
+ceilings") and the shortfall top-ups leave uncovered ("Uncovered shortfall", a line per
+recipient and year) go on sheets of their own next to it, so that each table prints with
+its own header on every page (a sheet repeats one header).
 
 With the Calculation sheet (`budget run -o`, below its size limit), every figure is a live
 formula of its inputs: a working on a sheet of its own ("Commitment vs cash working", next
@@ -88,7 +89,9 @@ def add_ledger_sheet(
     links = book.links if live else None
     work = Working(scenario, rows, links) if links is not None else None
     gaps = _uncovered(scenario, rows, work)
-    _write(sheet, scenario, rows, work, bool(gaps))
+    found, checks = _write(sheet, scenario, rows, work, bool(gaps))
+    if checks:
+        _write_limits(book, scenario, checks, found)
     if gaps:
         _write_uncovered(book, scenario, gaps)
     if work is not None:
@@ -97,9 +100,10 @@ def add_ledger_sheet(
 
 def _write(
     sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None, gaps: bool
-) -> None:
-    """The sheet's tables (live on `work` when given, the working on its own sheet; the
-    uncovered shortfall, when `gaps`, on its own sheet too)."""
+) -> tuple[dict[tuple[str, int], int], list[LimitYear]]:
+    """The ledger (live on `work` when given, the working on its own sheet); says where
+    the ceilings and, when `gaps`, the uncovered shortfall are. Returns the ledger's row
+    of each (funder, year) and the ceilings' checks."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
     sheet.text(
         2,
@@ -114,20 +118,9 @@ def _write(
     row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label, work, found)
     checks = check_rows(scenario, rows)
     skip = [1, 2]
-    limits_end = 0
-    if checks:
-        sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
-        sheet.text(
-            row + 2,
-            1,
-            "Headroom = ceiling - amount; a limit is breached when the amount is above the "
-            "ceiling (equal is not a breach).",
-            styles.NOTE_LOOK,
-        )
-        skip += [row + 1, row + 2]
-        row = write_limits(sheet, row + 3, checks, scenario.label, found)
-        limits_end = row - 1
     notes = []
+    if checks:
+        notes.append(f"The budget ceilings' headroom per year: on the sheet '{LIMITS_SHEET}'.")
     if gaps:
         notes.append(f"The shortfall not covered by top-ups: on the sheet '{UNCOVERED_SHEET}'.")
     if work is not None:
@@ -139,12 +132,36 @@ def _write(
         row += 1
         sheet.text(row, 1, note, styles.NOTE_LOOK)
         skip.append(row)
-    table_ends = [limits_end]
     fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
     totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
-    totals |= set(table_ends)
     keep_totals_with_lines(sheet, totals)
+    return found, checks
+
+
+def _write_limits(
+    book: Book,
+    scenario: Scenario,
+    checks: list[LimitYear],
+    found: dict[tuple[str, int], int],
+) -> None:
+    """The budget ceilings' headroom on a sheet of its own (LIMITS_SHEET), its header on
+    every printed page; the amounts refer to the ledger's sheet."""
+    sheet = book.add_sheet(LIMITS_SHEET)
+    sheet.text(1, 1, f"{scenario.name}: budget ceilings, headroom per year", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {scenario.currency}. Headroom = ceiling - amount; a limit is breached "
+        "when the amount is above the ceiling (equal is not a breach). The amounts are the "
+        f"entered (commitment basis) or paid (cash basis) of the sheet '{SHEET}'.",
+        styles.NOTE_LOOK,
+    )
+    row = write_limits(sheet, LIMITS_HEADER_ROW, checks, scenario.label, found, SHEET)
+    fit_columns(sheet, skip_rows=(1, 2))
+    header = f"{LIMITS_HEADER_ROW}:{LIMITS_HEADER_ROW}"
+    finish_sheet(sheet, freeze=f"D{LIMITS_HEADER_ROW + 1}", title_rows=header)
+    keep_totals_with_lines(sheet, {row - 1})
 
 
 def _write_uncovered(book: Book, scenario: Scenario, gaps: list[tuple[str, int, Value]]) -> None:
@@ -185,6 +202,8 @@ LINE_LABELS = {
     "opening": "opening",
     "covered": "on earlier",
 }
+LIMITS_SHEET = "Budget ceilings"
+LIMITS_HEADER_ROW = 4
 UNCOVERED_SHEET = "Uncovered shortfall"
 UNCOVERED_HEADER = ("Recipient", "Year", "Uncovered")
 UNCOVERED_HEADER_ROW = 3
@@ -450,11 +469,14 @@ def write_limits(
     checks: list[LimitYear],
     label: Callable[[int], str] = str,
     found: dict[tuple[str, int], int] | None = None,
+    ledger_sheet: str | None = None,
 ) -> int:
     """The headroom table from row `top`; returns the first free row below it. With
-    `found` (the ledger's row of each funder and year), the amounts refer to the ledger's
-    entered (commitment basis) or paid (cash basis). A breach is marked by a conditional
-    format, so that the mark follows an edit."""
+    `found` (the ledger's row of each funder and year, on the sheet `ledger_sheet`, or on
+    this one when None), the amounts refer to the ledger's entered (commitment basis) or
+    paid (cash basis). A breach is marked by a conditional format, so that the mark follows
+    an edit."""
+    at = "" if ledger_sheet is None else quote_sheetname(ledger_sheet) + "!"
     header_row(sheet, top, LIMIT_HEADER, right_from=2)
     row = top + 1
     for check in checks:
@@ -464,7 +486,7 @@ def write_limits(
         source = (found or {}).get((check.limit.funder, int(check.year)))
         if source is not None:
             column = "D" if check.limit.basis == Basis.COMMITMENT else "E"
-            sheet.formula(row, 4, Formula.money(f"={column}{source}", check.amount))
+            sheet.formula(row, 4, Formula.money(f"={at}{column}{source}", check.amount))
         else:
             sheet.money(row, 4, check.amount)
         sheet.money(row, 5, check.ceiling)

@@ -28,6 +28,8 @@ import budget
 from budget.cli import cli
 from budget.engine.limits import check_rows
 from budget.render.workbook.ledger_sheet import (
+    LIMITS_HEADER_ROW,
+    LIMITS_SHEET,
     NO_CASH,
     UNCOVERED_HEADER_ROW,
     UNCOVERED_SHEET,
@@ -84,7 +86,7 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
     limits = {(c.limit.funder, str(c.limit.basis), c.year): c for c in check_rows(scenario, rows)}
     out: dict[tuple[str, str], Any] = {}
     for row in ws.iter_rows(min_row=5):
-        a, b, c = (cell.value for cell in row[:3])
+        a, b = (cell.value for cell in row[:2])
         r = row[0].row
         if (a, b) in by_year:
             e = by_year[(a, b)]
@@ -105,17 +107,22 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
                 (sheet, f"G{r}"): earlier,
                 (sheet, f"H{r}"): Fraction(earlier, paid) if paid else NO_CASH,
             }
-        elif (a, b, c) in limits:
-            check = limits[(a, b, c)]
-            out[(sheet, f"D{r}")] = check.amount
-            out[(sheet, f"F{r}")] = check.ceiling - check.amount
-            out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
+    if LIMITS_SHEET in book.sheetnames:
+        for row in book[LIMITS_SHEET].iter_rows(min_row=LIMITS_HEADER_ROW + 1):
+            key, r = tuple(cell.value for cell in row[:3]), row[0].row
+            if key in limits:
+                check = limits[key]
+                out[(LIMITS_SHEET, f"D{r}")] = check.amount
+                out[(LIMITS_SHEET, f"F{r}")] = check.ceiling - check.amount
+                flag = "BREACHED" if check.amount > check.ceiling else WITHIN
+                out[(LIMITS_SHEET, f"G{r}")] = flag
     if UNCOVERED_SHEET in book.sheetnames:
         for row in book[UNCOVERED_SHEET].iter_rows(min_row=UNCOVERED_HEADER_ROW + 1):
             a, b = row[0].value, row[1].value
             if isinstance(a, str) and a in scenario.recipients:
                 out[(UNCOVERED_SHEET, f"C{row[0].row}")] = gaps.get((a, b), 0)
     found = sheet_expectations(book, sheet) | sheet_expectations(book, WORK_SHEET)
+    found |= sheet_expectations(book, LIMITS_SHEET)
     return found | sheet_expectations(book, UNCOVERED_SHEET) | out
 
 
@@ -177,7 +184,7 @@ def test_run_workbooks_carry_the_engine_values(tmp_path: Path, case: str) -> Non
         flags = {
             v
             for (s, c), v in expected.items()
-            if s == "Commitment vs cash" and c.startswith("G") and isinstance(v, str)
+            if s == LIMITS_SHEET and c.startswith("G") and isinstance(v, str)
         }
         assert flags == {"BREACHED", WITHIN}
 
