@@ -197,7 +197,11 @@ def write_workbook_or_fail(
     from budget.render.workbook import write_workbook
     from budget.render.workbook.indicators_sheet import indicators_sheet
     from budget.render.workbook.ledger_sheet import ledger_sheet
-    from budget.render.workbook.plan_actual_sheet import forecast_ledger_sheet, plan_actual_sheet
+    from budget.render.workbook.plan_actual_sheet import (
+        cash_rules,
+        forecast_ledger_sheet,
+        plan_actual_sheet,
+    )
     from budget.reports.realisation import plan_vs_actual_report
 
     sheets = [ledger_sheet(scenario, rows)]
@@ -207,7 +211,9 @@ def write_workbook_or_fail(
         forecast = forecast_rows(scenario, realised)
         sheets = [
             forecast_ledger_sheet(scenario, forecast),
-            plan_actual_sheet(plan_vs_actual_report(scenario, realised)),
+            plan_actual_sheet(
+                plan_vs_actual_report(scenario, realised), cash_rules(scenario, realised)
+            ),
         ]
         inputs += realised.attrs.get("files", [])
     if indicators and scenario.indicators:

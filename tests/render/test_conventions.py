@@ -351,7 +351,7 @@ def test_thousands_sheet_has_the_note(uk_book: tuple[Path, object]) -> None:
 
 def test_the_headroom_breach_is_red(uk_book: tuple[Path, object]) -> None:
     path, book = uk_book
-    ws = book["Commitment vs cash"]  # type: ignore[index]
+    ws = book["Budget ceilings"]  # type: ignore[index]
     flags = [row for row in ws.iter_rows() if row[6].value == "=IF(D{0}>E{0},\"BREACHED\",\"ok\")"
              .format(row[0].row)]  # fmt: skip
     assert len(flags) == 4
@@ -363,7 +363,7 @@ def test_the_headroom_breach_is_red(uk_book: tuple[Path, object]) -> None:
     assert rule.formula == [f"$D{first}>$E{first}"]
     assert rule.dxf.fill.bgColor.rgb.endswith("FFC7CE")
     assert rule.dxf.font.color.rgb.endswith("9C0006")
-    values = openpyxl.load_workbook(path, data_only=True)["Commitment vs cash"]
+    values = openpyxl.load_workbook(path, data_only=True)["Budget ceilings"]
     breached = [r[2].value for r in flags if values.cell(r[0].row, 7).value == "BREACHED"]
     assert breached == ["2025-26"]  # 253,527.78 > 250,000.00
     assert all(r[6].alignment.horizontal == "right" for r in flags)  # under its header
@@ -373,9 +373,19 @@ def test_the_headroom_breach_is_red(uk_book: tuple[Path, object]) -> None:
 
 def test_workbook_shows_the_uncovered_shortfall(uk_book: tuple[Path, object]) -> None:
     path, _ = uk_book
-    ws = openpyxl.load_workbook(path, data_only=True)["Commitment vs cash"]
+    book = openpyxl.load_workbook(path, data_only=True)
+    ws = book["Uncovered shortfall"]  # a sheet of its own, its header on every page
+    at = book.sheetnames.index("Commitment vs cash")  # each table on a sheet of its own
+    assert book.sheetnames[at : at + 4] == [
+        "Commitment vs cash",
+        "Budget ceilings",
+        "Uncovered shortfall",
+        "Commitment vs cash working",
+    ]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     at = next(i for i, r in enumerate(values) if r[0] == "Shortfall not covered by top-ups")
+    assert values[at + 2] == ["Recipient", "Year", "Uncovered"]
+    assert openpyxl.load_workbook(path)["Uncovered shortfall"].print_title_rows == "$3:$3"
     # Every year of the top-up, live: 65,000 - the 70,000 cap covers it; then 2,500, 9,000.
     assert [r[:3] for r in values[at + 3 : at + 6]] == [
         ["FoodBank", "2024-25", 0],

@@ -9,7 +9,7 @@ import math
 from fractions import Fraction
 
 from budget.render.workbook import styles
-from budget.render.workbook.calculation_divide import across_years
+from budget.render.workbook.calculation_divide import HELPER, across_years
 from budget.render.workbook.calculation_lines import (
     AMOUNT,
     COUNT,
@@ -24,8 +24,12 @@ from budget.render.workbook.calculation_lines import (
     step_cents,
     steps_by_year,
 )
+from budget.render.workbook.calculation_split import TOLERANCE
 from budget.render.workbook.sheet import Formula, Value
 from budget.reports.explain import Explanation, Quantity
+
+ADVANCE_DECIMALS = 10_000  # a share typed with up to four decimals stays a whole weight
+ADVANCE_LARGEST = 10**6  # D at most: 2 x r x W < 2 x D^2 stays exact in a float
 
 
 def top_up_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, int]:
@@ -283,17 +287,54 @@ def _years_add_up(w: Lines, total: str, row: int, years: list[int]) -> None:
 
 
 def _advance(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[str, str]:
-    """The advance (total x advance share, rounded: the largest remainder of two parts
-    is ordinary rounding) and the settlement (the rest)."""
+    """The advance and the settlement (the rest), as the engine splits the total: by
+    largest remainder over the weights (advance, 1 - advance) x D, which for two parts is
+    the total's magnitude x weight / D rounded half up in cents (a tie gives the cent to
+    the advance, the part listed first), the sign put back: half away from zero, also for
+    a negative total. In whole cents, without the float rounding of ROUND(total x share):
+    |c| = q x D + r; advance = q x W + INT((2 x r x W + D) / (2 x D)). D is the share's
+    denominator times 10,000 where that stays small, so that a share typed with up to four
+    decimals is followed; another share (or an advance crossing 0, which moves the first
+    payment) makes the check cell say to re-run."""
     cents = {s.name: s.value.value for s in e.steps}
     advance, settlement = cents["advance_part"], cents["settlement"]
     assert isinstance(advance, int) and isinstance(settlement, int)
-    row = w.line("advance paid in the first year", note="round(total x advance share, 2)")
-    formula = Formula.money(f"=ROUND({refs['total']}*{refs['advance']},2)", advance)
+    share = next(
+        Fraction(str(i.value.value)) if not isinstance(i.value.value, Fraction) else i.value.value
+        for i in e.inputs
+        if i.name == "advance"
+    )
+    denominator = share.denominator
+    if math.lcm(denominator, ADVANCE_DECIMALS) <= ADVANCE_LARGEST:
+        denominator = math.lcm(denominator, ADVANCE_DECIMALS)
+    total, share_ref = refs["total"], refs["advance"]
+    whole = advance + settlement
+    row = w.line("total in cents", note="round(total x 100, 0)")
+    w.sheet.put(row, VALUE_COLUMN, Formula(f"=ROUND({total}*100,0)", whole), HELPER)
+    c = cell(VALUE_COLUMN, row, absolute=True)
+    row = w.line("weight of the advance", note=f"advance share x {denominator}, a whole number")
+    weight_value = int(share * denominator)
+    formula = Formula(f"=ROUND({share_ref}*{denominator},0)", weight_value)
+    w.sheet.put(row, VALUE_COLUMN, formula, COUNT)
+    weight = cell(VALUE_COLUMN, row, absolute=True)
+    w.reruns.append(f"ABS({share_ref}*{denominator}-{weight})>{TOLERANCE}")
+    w.reruns.append(f"{share_ref}<0")
+    w.reruns.append(f"{share_ref}>1")
+    w.reruns.append(f"{share_ref}<=0" if share > 0 else f"{share_ref}<>0")
+    d = denominator
+    row = w.line(
+        "advance paid in the first year",
+        note=f"|cents| x weight / {d} rounded half up (largest remainder), sign of the total",
+    )
+    formula = Formula.money(
+        f"=IF({c}<0,-1,1)*(INT(ABS({c})/{d})*{weight}"
+        f"+INT((2*MOD(ABS({c}),{d})*{weight}+{d})/(2*{d})))/100",
+        advance,
+    )
     w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
     advance_ref = cell(VALUE_COLUMN, row, absolute=True)
     row = w.line("paid at settlement", note="total - advance")
-    formula = Formula.money(f"={refs['total']}-{advance_ref}", settlement)
+    formula = Formula.money(f"={total}-{advance_ref}", settlement)
     w.sheet.put(row, VALUE_COLUMN, formula, styles.MONEY)
     return advance_ref, cell(VALUE_COLUMN, row, absolute=True)
 

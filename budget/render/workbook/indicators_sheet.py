@@ -58,7 +58,7 @@ RULES = (  # short lines, so that the printed page is as wide as the table, not 
     "above the target (at or below where lower is better). Cost per unit = the linked",
     "commitments' cash that year / achieved. Targets, changes, met and costs are formulas.",
 )
-MET = Look(alignment=styles.CENTER)
+MET = Look(alignment=styles.RIGHT)  # "yes"/"no" under the right-aligned header
 
 
 def indicators_sheet(

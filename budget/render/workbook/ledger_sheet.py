@@ -1,18 +1,21 @@
 """The "Commitment vs cash" sheet: per funder and year, commitments entered, cash paid and
-commitments outstanding at year end; then each budget ceiling's headroom per year; then the
-shortfall top-ups leave uncovered.
+commitments outstanding at year end. Each budget ceiling's headroom per year ("Budget
+ceilings") and the shortfall top-ups leave uncovered ("Uncovered shortfall", a line per
+recipient and year) go on sheets of their own next to it, so that each table prints with
+its own header on every page (a sheet repeats one header).
 
 With the Calculation sheet (`budget run -o`, below its size limit), every figure is a live
-formula of its inputs: a working below the tables holds, per (commitment, funder) pair and
-year, what is entered and paid (references to the funder's parts on the Calculation sheet),
-what is outstanding at the start of the year and what of the cash settles earlier
-commitments (MIN(paid, MAX(opening, 0)), as `budget.reports.ledger` computes it); the ledger
-sums those rows; a ceiling's amount refers to the ledger, its headroom and its breach flag
-("BREACHED"/"ok") are formulas and a conditional format marks a breach; the uncovered
-shortfall is MAX(0, costs - income - what the recipient receives) (a SUMIFS over the
-working by line and recipient number) or MAX(0, shortfall) - what the top-up pays. Without
-the Calculation sheet, or for a forecast's rows, entered, paid and the uncovered shortfall
-are the engine's amounts and only the arithmetic on top is formulas.
+formula of its inputs: a working on a sheet of its own ("Commitment vs cash working", next
+to this one, so that each prints with its own header on every page) holds, per (commitment,
+funder) pair and year, what is entered and paid (references to the funder's parts on the
+Calculation sheet), what is outstanding at the start of the year and what of the cash
+settles earlier commitments (MIN(paid, MAX(opening, 0)), as `budget.reports.ledger` computes
+it); the ledger sums those rows; a ceiling's amount refers to the ledger, its headroom and
+its breach flag ("BREACHED"/"ok") are formulas and a conditional format marks a breach; the
+uncovered shortfall is MAX(0, costs - income - what the recipient receives) (a SUMIFS over
+the working by line and recipient number) or MAX(0, shortfall) - what the top-up pays.
+Without the Calculation sheet, or for a forecast's rows, entered, paid and the uncovered
+shortfall are the engine's amounts and only the arithmetic on top is formulas.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import pandas as pd
 from budget.core.model import Basis, Scenario
 from budget.engine.limits import LimitYear, check_rows
 from budget.render.workbook import styles
-from budget.render.workbook.pages import keep_totals_with_lines
+from budget.render.workbook.pages import keep_funders_with_lines, keep_totals_with_lines
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -37,6 +40,7 @@ from budget.render.workbook.sheet import (
     finish_sheet,
     fit_columns,
     header_row,
+    quote_sheetname,
     year_cell,
 )
 from budget.render.workbook.styles import Look
@@ -59,7 +63,11 @@ LIMIT_HEADER = ("Funder", "Basis", "Year", "Amount", "Ceiling", "Headroom", "Bre
 SUBTOTAL_TEXT = Look(styles.BOLD, styles.SUBTOTAL_FILL)
 SUBTOTAL_BLANK = Look(fill=styles.SUBTOTAL_FILL)
 SUBTOTAL_MONEY = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=styles.EUROS)
-SUBTOTAL_PERCENT = Look(styles.BOLD, styles.SUBTOTAL_FILL, number_format=PERCENT)
+# A share, or "-" without cash: right-aligned, text too, under the right-aligned header.
+SHARE_LOOK = Look(number_format=PERCENT, alignment=styles.RIGHT)
+SUBTOTAL_PERCENT = Look(
+    styles.BOLD, styles.SUBTOTAL_FILL, number_format=PERCENT, alignment=styles.RIGHT
+)
 
 
 def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Book], None]:
@@ -79,24 +87,23 @@ def add_ledger_sheet(
     rows are not: its figures stay the engine's amounts)."""
     sheet = book.add_sheet(SHEET)
     links = book.links if live else None
-    if links is None:
-        _write(sheet, scenario, rows, None)
-    else:
-        # The working goes below the tables: lay them out once to know where that is.
-        scratch = Working(scenario, rows, links, 10**6 // 2)
-        end = _write(Sheet(SHEET), scenario, rows, scratch, finish=False)
-        _write(sheet, scenario, rows, Working(scenario, rows, links, end + 2))
+    work = Working(scenario, rows, links) if links is not None else None
+    gaps = _uncovered(scenario, rows, work)
+    found, checks = _write(sheet, scenario, rows, work, bool(gaps))
+    if checks:
+        _write_limits(book, scenario, checks, found)
+    if gaps:
+        _write_uncovered(book, scenario, gaps)
+    if work is not None:
+        work.write(book.add_sheet(WORK_SHEET))
 
 
 def _write(
-    sheet: Sheet,
-    scenario: Scenario,
-    rows: pd.DataFrame,
-    work: Working | None,
-    finish: bool = True,
-) -> int:
-    """The sheet's tables (live on `work` when given, which follows them); returns the
-    first free row below the tables."""
+    sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None, gaps: bool
+) -> tuple[dict[tuple[str, int], int], list[LimitYear]]:
+    """The ledger (live on `work` when given, the working on its own sheet); says where
+    the ceilings and, when `gaps`, the uncovered shortfall are. Returns the ledger's row
+    of each (funder, year) and the ceilings' checks."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
     sheet.text(
         2,
@@ -111,50 +118,75 @@ def _write(
     row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label, work, found)
     checks = check_rows(scenario, rows)
     skip = [1, 2]
-    limits_end = 0
+    notes = []
     if checks:
-        sheet.text(row + 1, 1, "Budget ceilings: headroom per year", styles.BOLD_LOOK)
-        sheet.text(
-            row + 2,
-            1,
-            "Headroom = ceiling - amount; a limit is breached when the amount is above the "
-            "ceiling (equal is not a breach).",
-            styles.NOTE_LOOK,
-        )
-        skip += [row + 1, row + 2]
-        row = write_limits(sheet, row + 3, checks, scenario.label, found)
-        limits_end = row - 1
-    gaps = _uncovered(scenario, rows, work)
+        notes.append(f"The budget ceilings' headroom per year: on the sheet '{LIMITS_SHEET}'.")
     if gaps:
-        sheet.text(row + 1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
-        sheet.text(
-            row + 2,
-            1,
-            "The recipient's shortfall above what its top-ups pay (e.g. above a cap): what "
-            "it still lacks after every payment.",
-            styles.NOTE_LOOK,
-        )
-        skip += [row + 1, row + 2]
-        header_row(sheet, row + 3, ("Recipient", "Year", "Uncovered"), right_from=1)
-        row += 4
-        for recipient, year, value in gaps:
-            sheet.text(row, 1, recipient)
-            sheet.row(row)[2] = year_cell(year, scenario.label)
-            sheet.put(row, 3, value, styles.MONEY)
-            row += 1
-    end = row
-    if not finish:  # laid out only to know where the tables end
-        return end
-    table_ends = [row - 1, limits_end]
+        notes.append(f"The shortfall not covered by top-ups: on the sheet '{UNCOVERED_SHEET}'.")
     if work is not None:
-        skip += work.write(sheet)
-        table_ends.append(work.bottom)
+        notes.append(
+            f"Entered, paid and the uncovered shortfall add up the sheet '{WORK_SHEET}': per "
+            "commitment and funder, from the Calculation sheet."
+        )
+    for note in notes:
+        row += 1
+        sheet.text(row, 1, note, styles.NOTE_LOOK)
+        skip.append(row)
     fit_columns(sheet, skip_rows=tuple(skip))
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
     totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
-    totals |= set(table_ends)
     keep_totals_with_lines(sheet, totals)
-    return end
+    return found, checks
+
+
+def _write_limits(
+    book: Book,
+    scenario: Scenario,
+    checks: list[LimitYear],
+    found: dict[tuple[str, int], int],
+) -> None:
+    """The budget ceilings' headroom on a sheet of its own (LIMITS_SHEET), its header on
+    every printed page; the amounts refer to the ledger's sheet."""
+    sheet = book.add_sheet(LIMITS_SHEET)
+    sheet.text(1, 1, f"{scenario.name}: budget ceilings, headroom per year", styles.TITLE_LOOK)
+    sheet.text(
+        2,
+        1,
+        f"Amounts in {scenario.currency}. Headroom = ceiling - amount; a limit is breached "
+        "when the amount is above the ceiling (equal is not a breach). The amounts are the "
+        f"entered (commitment basis) or paid (cash basis) of the sheet '{SHEET}'.",
+        styles.NOTE_LOOK,
+    )
+    row = write_limits(sheet, LIMITS_HEADER_ROW, checks, scenario.label, found, SHEET)
+    fit_columns(sheet, skip_rows=(1, 2))
+    header = f"{LIMITS_HEADER_ROW}:{LIMITS_HEADER_ROW}"
+    finish_sheet(sheet, freeze=f"D{LIMITS_HEADER_ROW + 1}", title_rows=header)
+    keep_totals_with_lines(sheet, {row - 1})
+
+
+def _write_uncovered(book: Book, scenario: Scenario, gaps: list[tuple[str, int, Value]]) -> None:
+    """The uncovered shortfall on a sheet of its own (UNCOVERED_SHEET), which can be long
+    (a line per recipient and year): printed with its own header on every page."""
+    sheet = book.add_sheet(UNCOVERED_SHEET)
+    sheet.text(1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
+    sheet.text(
+        2,
+        1,
+        "The recipient's shortfall above what its top-ups pay (e.g. above a cap): what "
+        f"it still lacks after every payment. Amounts in {scenario.currency}.",
+        styles.NOTE_LOOK,
+    )
+    header_row(sheet, UNCOVERED_HEADER_ROW, UNCOVERED_HEADER, right_from=1)
+    row = UNCOVERED_HEADER_ROW + 1
+    for recipient, year, value in gaps:
+        sheet.text(row, 1, recipient)
+        sheet.row(row)[2] = year_cell(year, scenario.label)
+        sheet.put(row, 3, value, styles.MONEY)
+        row += 1
+    fit_columns(sheet, skip_rows=(1, 2))
+    header = f"{UNCOVERED_HEADER_ROW}:{UNCOVERED_HEADER_ROW}"
+    finish_sheet(sheet, freeze=f"A{UNCOVERED_HEADER_ROW + 1}", title_rows=header)
+    keep_totals_with_lines(sheet, {row - 1})
 
 
 NO_CASH = "-"  # the share of a year without cash (a formula cell is never empty)
@@ -170,19 +202,27 @@ LINE_LABELS = {
     "opening": "opening",
     "covered": "on earlier",
 }
+LIMITS_SHEET = "Budget ceilings"
+LIMITS_HEADER_ROW = 4
+UNCOVERED_SHEET = "Uncovered shortfall"
+UNCOVERED_HEADER = ("Recipient", "Year", "Uncovered")
+UNCOVERED_HEADER_ROW = 3
+WORK_SHEET = "Commitment vs cash working"
+WORK_TOP = 1  # the working's title; its header below, repeated on every printed page
 WORK_HEADER = ("Commitment", "Funder", "Line", "Recipient", "Line", "Recipient")
 FIRST_WORK_YEAR = len(WORK_HEADER) + 1
 
 
 class Working:
-    """The working below the tables: per funder, per line (entered, paid, outstanding at
-    the start of the year, paid on earlier commitments), one row per (commitment, funder)
-    pair with years across. Entered and paid refer to the funder's parts on the
+    """The working (on a sheet of its own, WORK_SHEET): per funder, per line (entered,
+    paid, outstanding at the start of the year, paid on earlier commitments), one row per
+    (commitment, funder) pair with years across. Entered and paid refer to the funder's parts on the
     Calculation sheet; the ledger's figures are SUMs of these rows, so that an edit on the
     Calculation sheet flows to every figure."""
 
-    def __init__(self, scenario: Scenario, rows: pd.DataFrame, links: Links, top: int) -> None:
-        self.scenario, self.links, self.top = scenario, links, top
+    def __init__(self, scenario: Scenario, rows: pd.DataFrame, links: Links) -> None:
+        self.scenario, self.links, self.top = scenario, links, WORK_TOP
+        self.name = quote_sheetname(WORK_SHEET)
         years, pairs, self.grids = ledger_grids(rows)
         self.years = [int(y) for y in years]
         recipients = dict(
@@ -196,13 +236,13 @@ class Working:
         ]
         self.pairs = pairs
         self.first_row: dict[tuple[str, str], int] = {}  # (funder, line) -> first row
-        row = top + 2
+        row = self.top + 2
         for funder, mine in self.order:
             row += 1  # the funder's title line
             for line in LINES:
                 self.first_row[(funder, line)] = row
                 row += len(mine)
-        self.height = row - top
+        self.height = row - self.top
         self.bottom = row - 1
 
     def letter(self, year: int) -> str | None:
@@ -217,7 +257,7 @@ class Working:
         if letter is None or not mine:
             return None
         first = self.first_row[(funder, line)]
-        return f"=SUM({letter}{first}:{letter}{first + len(mine) - 1})"
+        return f"=SUM({self.name}!{letter}{first}:{letter}{first + len(mine) - 1})"
 
     def received(self, recipient: str, year: int) -> str:
         """What every commitment pays the recipient in cash in `year`: a SUMIFS on the
@@ -227,14 +267,14 @@ class Working:
         if letter is None or number is None:
             return "0"
         first, last = self.top + 3, self.bottom
-        code, who = column_letter(5), column_letter(6)
+        code, who, at = column_letter(5), column_letter(6), self.name
         return (
-            f"SUMIFS({letter}${first}:{letter}${last},${code}${first}:${code}${last},2,"
-            f"${who}${first}:${who}${last},{number})"
+            f"SUMIFS({at}!{letter}${first}:{letter}${last},{at}!${code}${first}:${code}${last},"
+            f"2,{at}!${who}${first}:${who}${last},{number})"
         )
 
-    def write(self, sheet: Sheet) -> list[int]:
-        """Write the working; returns its rows of notes (for fit_columns to skip)."""
+    def write(self, sheet: Sheet) -> None:
+        """Write the working on its sheet, with its header repeated on every page."""
         top = self.top
         sheet.text(top, 1, "Working: per commitment and funder", styles.BOLD_LOOK)
         header_row(sheet, top + 1, [*WORK_HEADER, *map(self.scenario.label, self.years)], 1, 4)
@@ -263,7 +303,10 @@ class Working:
                         else:
                             sheet.money(row, columns[year], cached)
                     row += 1
-        return [top]
+        fit_columns(sheet, skip_rows=(top,))
+        finish_sheet(sheet, freeze=f"C{top + 2}", title_rows=f"{top + 1}:{top + 1}")
+        titles = {r for r, cells in sheet.rows.items() if 1 in cells and len(cells) == 1}
+        keep_funders_with_lines(sheet, titles)
 
     def _cell(
         self,
@@ -398,7 +441,7 @@ def write_ledger(
             ratio = Formula(
                 f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
             )
-            sheet.formula(row, 8, ratio, styles.PERCENT_LOOK)
+            sheet.formula(row, 8, ratio, SHARE_LOOK)
             row += 1
         last = row - 1
         entered = sum(e.entered for e in mine)
@@ -426,11 +469,14 @@ def write_limits(
     checks: list[LimitYear],
     label: Callable[[int], str] = str,
     found: dict[tuple[str, int], int] | None = None,
+    ledger_sheet: str | None = None,
 ) -> int:
     """The headroom table from row `top`; returns the first free row below it. With
-    `found` (the ledger's row of each funder and year), the amounts refer to the ledger's
-    entered (commitment basis) or paid (cash basis). A breach is marked by a conditional
-    format, so that the mark follows an edit."""
+    `found` (the ledger's row of each funder and year, on the sheet `ledger_sheet`, or on
+    this one when None), the amounts refer to the ledger's entered (commitment basis) or
+    paid (cash basis). A breach is marked by a conditional format, so that the mark follows
+    an edit."""
+    at = "" if ledger_sheet is None else quote_sheetname(ledger_sheet) + "!"
     header_row(sheet, top, LIMIT_HEADER, right_from=2)
     row = top + 1
     for check in checks:
@@ -440,7 +486,7 @@ def write_limits(
         source = (found or {}).get((check.limit.funder, int(check.year)))
         if source is not None:
             column = "D" if check.limit.basis == Basis.COMMITMENT else "E"
-            sheet.formula(row, 4, Formula.money(f"={column}{source}", check.amount))
+            sheet.formula(row, 4, Formula.money(f"={at}{column}{source}", check.amount))
         else:
             sheet.money(row, 4, check.amount)
         sheet.money(row, 5, check.ceiling)

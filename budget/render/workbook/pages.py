@@ -8,7 +8,8 @@ many rows a page holds at the scale the sheet will print (from the column widths
 heights, with room to spare, so that the program never needs a break of its own) and puts
 a manual break before every page; where a total line (or a table's last line) would
 come within the first `lines` lines of a page, the break moves up so that `lines` lines
-above it go with it.
+above it go with it; a group's title line (a funder's, on a working sheet) that would come
+within a page's last lines starts the next page instead.
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ def _title_rows(sheet: Sheet) -> list[int]:
     return list(range(first, last + 1))
 
 
-def keep_totals_with_lines(sheet: Sheet, totals: Collection[int], lines: int = 3) -> None:
+def keep_totals_with_lines(
+    sheet: Sheet, totals: Collection[int], lines: int = 3, headings: Collection[int] = ()
+) -> None:
     """Page breaks for the sheet (`sheet.row_breaks`, every page) such that no row of
     `totals` (total lines and tables' last lines) comes within the first `lines` lines of
-    a page; see the module docstring."""
+    a page, and no row of `headings` (a group's title line) within the last `lines - 1`
+    lines of a page; see the module docstring."""
     if not sheet.rows:
         return
     factor = scale(sheet)
@@ -80,6 +84,10 @@ def keep_totals_with_lines(sheet: Sheet, totals: Collection[int], lines: int = 3
                 start = max(top + 1, ahead[0] - lines)
                 while start > top + 1 and (start in totals or _blank(sheet, start, totals)):
                     start -= 1
+            else:  # a heading among the page's last lines: it starts the next page
+                behind = [h for h in range(row - lines + 1, row) if h in headings and h > top]
+                if behind:
+                    start = behind[0]
             breaks.append(start - 1)
             top, used, row = start, repeated, start
             continue
@@ -96,3 +104,9 @@ def _blank(sheet: Sheet, row: int, totals: Collection[int]) -> bool:
     cells = sheet.rows.get(row)
     empty = not cells or all(v is None or v == "" for v, _ in cells.values())
     return empty and (row + 1) in totals
+
+
+def keep_funders_with_lines(sheet: Sheet, headings: Collection[int], lines: int = 3) -> None:
+    """Page breaks for a sheet without totals whose groups have title lines (`headings`):
+    no title line within the last `lines - 1` lines of a page."""
+    keep_totals_with_lines(sheet, (), lines, headings)

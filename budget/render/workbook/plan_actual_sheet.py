@@ -23,7 +23,9 @@ vs cash" sheet computed from the forecast, saying so.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -59,8 +61,8 @@ RULE = (  # two short lines, so that the printed page is as wide as the table, n
     "Amounts in EUR. Variance = actual - planned. Forecast = actual in a closed year (it ended "
     "on or before the actuals date),",
     "obligations: the larger of planned and actual in the current year, planned in a later year; "
-    "cash: unpaid plan slips or lapses (see budget explain). Variances, subtotals and totals "
-    "are formulas.",
+    "cash: unpaid plan slips or lapses (see budget explain). Variances, forecasts, subtotals "
+    "and totals are formulas.",
 )
 CHART_ROWS = 22  # rows a chart of 10 cm covers, with room below
 
@@ -75,11 +77,37 @@ STATUS = Look(styles.NOTE, alignment=styles.RIGHT)
 STATUS_LABEL = Look(styles.NOTE)
 
 
-def plan_actual_sheet(report: PlanVsActual) -> Callable[[Book], None]:
-    """A sheet writer for `write_workbook(extra_sheets=[...])`."""
+@dataclass(frozen=True, slots=True)
+class CashRules:
+    """What the cash forecast's formulas need beyond the report: the rule year c (the
+    current year, or the first future year when the actuals date ends a year; None
+    without an actuals date: every year is its plan) and the commitments whose unpaid plan
+    slips (the others lapse), as `budget.engine.realised.compare` has them."""
+
+    rule_year: int | None
+    slipping: frozenset[str] = frozenset()
+
+
+def cash_rules(scenario: Scenario, realised: pd.DataFrame) -> CashRules:
+    """The CashRules of plan-vs-actual rows (`realise`'s frame, whose attrs hold as_of)."""
+    as_of = realised.attrs.get("as_of")
+    rule_year = None
+    if as_of:
+        day = dt.date.fromisoformat(str(as_of)) + dt.timedelta(days=1)
+        rule_year = scenario.calendar.year_of(day)
+    slipping = frozenset(c.id for c in scenario.commitments if c.unpaid_policy == "slips")
+    return CashRules(rule_year, slipping)
+
+
+def plan_actual_sheet(
+    report: PlanVsActual, rules: CashRules | None = None
+) -> Callable[[Book], None]:
+    """A sheet writer for `write_workbook(extra_sheets=[...])`. With `rules`, the cash
+    forecast of each line is a formula of its planned and actual cells (`cash_forecast`
+    below); without, the engine's amounts."""
 
     def add(book: Book) -> None:
-        add_plan_actual_sheet(book, report)
+        add_plan_actual_sheet(book, report, rules)
 
     return add
 
@@ -103,7 +131,7 @@ def forecast_ledger_sheet(scenario: Scenario, forecast: pd.DataFrame) -> Callabl
     return add
 
 
-def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
+def add_plan_actual_sheet(book: Book, report: PlanVsActual, rules: CashRules | None = None) -> None:
     """Add the sheet (see the module docstring)."""
     sheet = book.add_sheet(SHEET)
     sheet.text(1, 1, report.sheet_title, styles.TITLE_LOOK)
@@ -148,7 +176,8 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
         block[1] = (basis.sheet_title, styles.BLOCK_TITLE)
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
-        totals, row = write_block(sheet, row + 1, basis, len(years))
+        cash = rules if basis.basis == Basis.CASH else None
+        totals, row = write_block(sheet, row + 1, basis, len(years), cash, report)
         if basis.basis == Basis.CASH:
             cash_totals = totals
         row += 1
@@ -159,10 +188,18 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
         add_chart(sheet, cash_totals, len(years), row + 1, report.currency)
 
 
-def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[list[int], int]:
+def write_block(
+    sheet: Sheet,
+    top: int,
+    basis: BasisPlan,
+    years: int,
+    rules: CashRules | None = None,
+    report: PlanVsActual | None = None,
+) -> tuple[list[int], int]:
     """One basis' lines from row `top`: per funder a heading, four lines per commitment and
-    four subtotal lines; then four total lines. Returns the total lines' rows and the first
-    free row."""
+    four subtotal lines; then four total lines. Returns the total lines' rows (planned,
+    actual, forecast) and the first free row. `rules` (the cash block's): the items'
+    forecasts are `cash_forecast` formulas."""
     letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(years)]
     total_column = FIRST_YEAR_COLUMN + years
     row = top
@@ -185,6 +222,16 @@ def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[l
                 None,
                 by_status=basis.basis != Basis.CASH,
             )
+            if rules is not None and report is not None:
+                slips = item.commitment in rules.slipping
+                for index, formula in enumerate(
+                    cash_forecast(row, letters, report, rules.rule_year, slips, item.measures)
+                ):
+                    cells = sheet.row(row + 3)
+                    cells[FIRST_YEAR_COLUMN + index] = (
+                        formula,
+                        cells[FIRST_YEAR_COLUMN + index][1],
+                    )
             item_rows.append(row)
             row += 4
         names = (f"Total {funder.funder}", funder.funder)
@@ -192,7 +239,85 @@ def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[l
         subtotal_rows.append(row)
         row += 5
     _measures(sheet, row, ("Total", ""), letters, total_column, basis.total, subtotal_rows, TOTAL)
-    return [row, row + 1], row + 4
+    return [row, row + 1, row + 3], row + 4
+
+
+def cash_forecast(
+    top: int,
+    letters: Sequence[str],
+    report: PlanVsActual,
+    rule_year: int | None,
+    slips: bool,
+    amounts: Measures,
+) -> list[Formula]:
+    """The cash forecast of one item's years as formulas of its planned (row `top`) and
+    actual (row `top` + 1) cells, by the rules of `budget.engine.realised.cash_forecast`,
+    with c the rule year:
+
+    - a year before c (closed): the actual A;
+    - lapses: c is A + MAX(0, P - A - refunds); a later year its plan P;
+    - slips: owed = the plan up to c - the actuals up to c; c is A + MAX(0, owed); a
+      negative owed (paid ahead) lowers the later years' plan in year order: year y
+      MAX(0, plan after c up to y - ahead) - MAX(0, plan after c before y - ahead);
+    - without an actuals date (no c): the plan.
+
+    The actual of a future year counts as 0 (only what was booked up to the actuals date
+    is known). The sheet holds net actuals, not payments apart from refunds: the current
+    year's refunds of a lapsing line are the engine's, a number in the formula (P - the
+    engine's forecast when that is above A, else what keeps the formula at its value).
+    Each formula caches the engine's forecast."""
+    p, a = top, top + 1
+    years = report.years
+    cached = amounts.forecast
+    if rule_year is None:
+        return [Formula.money(f"={x}{p}", c) for x, c in zip(letters, cached, strict=True)]
+    known = [status != Status.FUTURE for status in report.statuses]
+    before = sum(1 for y in years if y < rule_year)  # columns of closed years
+    here = before if before < len(years) and years[before] == rule_year else None
+    upto = before + (1 if here is not None else 0)  # columns up to c
+
+    def total(row: int, first: int, last: int, known_only: bool = False) -> str:
+        """SUM of the row's cells in columns first..last (inclusive), or "0"."""
+        if known_only:
+            while last >= first and not known[last]:
+                last -= 1
+        if last < first:
+            return "0"
+        if first == last:
+            return f"{letters[first]}{row}"
+        return f"SUM({letters[first]}{row}:{letters[last]}{row})"
+
+    planned_upto = total(p, 0, upto - 1)
+    actual_upto = total(a, 0, upto - 1, known_only=True)
+    ahead = f"MAX(0,{actual_upto}-{planned_upto})"
+    out = []
+    for index, (letter, cents) in enumerate(zip(letters, cached, strict=True)):
+        actual = f"{letter}{a}" if known[index] else "0"
+        if index < before:
+            expression = f"={letter}{a}"
+        elif index == here and slips:
+            expression = f"={actual}+MAX(0,{planned_upto}-{actual_upto})"
+        elif index == here:
+            planned, got = amounts.planned[index], amounts.actual[index] if known[index] else 0
+            refunds = planned - cents if cents > got else max(0, planned - got)
+            rest = f"{letter}{p}" if actual == "0" else f"{letter}{p}-{actual}"
+            rest += f"-{euros_text(refunds)}" if refunds else ""
+            expression = f"=MAX(0,{rest})" if actual == "0" else f"={actual}+MAX(0,{rest})"
+        elif slips:
+            running = total(p, upto, index)
+            previous = total(p, upto, index - 1)
+            expression = f"=MAX(0,{running}-{ahead})-MAX(0,{previous}-{ahead})"
+        else:
+            expression = f"={letter}{p}"
+        out.append(Formula.money(expression, cents))
+    return out
+
+
+def euros_text(cents: int) -> str:
+    """Cents as a number in a formula: 2500.5 for 250,050 cents (exact in decimal)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole}" + (f".{rest:02d}" if rest else "")
 
 
 def _measures(
@@ -256,8 +381,8 @@ def _measures(
 def add_chart(
     sheet: Sheet, total_rows: list[int], years: int, anchor_row: int, unit: str = "EUR"
 ) -> None:
-    """Clustered columns of planned against actual cash per year (the cash block's total
-    lines)."""
+    """Clustered columns of planned, actual and forecast cash per year (the cash block's
+    total lines)."""
     name = quote_sheetname(sheet.title)
     first = column_letter(FIRST_YEAR_COLUMN)
     last = column_letter(FIRST_YEAR_COLUMN + years - 1)
@@ -271,7 +396,7 @@ def add_chart(
     )
     chart = Chart(
         kind=ChartKind.COLUMNS,
-        title=f"Cash: planned against actual per year ({unit})",
+        title=f"Cash: planned, actual and forecast per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
         y_title=unit,

@@ -27,7 +27,15 @@ from click.testing import CliRunner
 import budget
 from budget.cli import cli
 from budget.engine.limits import check_rows
-from budget.render.workbook.ledger_sheet import NO_CASH, WITHIN
+from budget.render.workbook.ledger_sheet import (
+    LIMITS_HEADER_ROW,
+    LIMITS_SHEET,
+    NO_CASH,
+    UNCOVERED_HEADER_ROW,
+    UNCOVERED_SHEET,
+    WITHIN,
+    WORK_SHEET,
+)
 from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_by_side
 from budget.reports.ledger import ledger
 from budget.reports.shortfall import uncovered_shortfalls
@@ -68,18 +76,17 @@ def overview_expectations(
 def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tuple[str, str], Any]:
     """The ledger's opening, entered, paid, closing, paid on earlier commitments and share
     per funder and year, its totals per funder, each limit's amount, headroom and breach
-    flag, and the uncovered shortfall, by cell, from the engine; the working below the
-    tables (which those refer to) evaluated."""
+    flag, and the uncovered shortfall, by cell, from the engine; the working on its own
+    sheet (which those refer to) evaluated."""
     sheet = "Commitment vs cash"
     ws = book[sheet]
     gaps = {(g.recipient, g.year): g.cents for g in uncovered_shortfalls(scenario, rows)}
-    uncovered = False
     entries = ledger(rows, list(scenario.funders))
     by_year = {(e.funder, e.year): e for e in entries}
     limits = {(c.limit.funder, str(c.limit.basis), c.year): c for c in check_rows(scenario, rows)}
     out: dict[tuple[str, str], Any] = {}
     for row in ws.iter_rows(min_row=5):
-        a, b, c = (cell.value for cell in row[:3])
+        a, b = (cell.value for cell in row[:2])
         r = row[0].row
         if (a, b) in by_year:
             e = by_year[(a, b)]
@@ -100,18 +107,23 @@ def ledger_expectations(book: Any, scenario: Any, rows: pd.DataFrame) -> dict[tu
                 (sheet, f"G{r}"): earlier,
                 (sheet, f"H{r}"): Fraction(earlier, paid) if paid else NO_CASH,
             }
-        elif (a, b, c) in limits:
-            check = limits[(a, b, c)]
-            out[(sheet, f"D{r}")] = check.amount
-            out[(sheet, f"F{r}")] = check.ceiling - check.amount
-            out[(sheet, f"G{r}")] = "BREACHED" if check.amount > check.ceiling else WITHIN
-        elif a == "Recipient" and c == "Uncovered":
-            uncovered = True
-        elif a == "Working: per commitment and funder":
-            uncovered = False
-        elif uncovered and isinstance(a, str) and a in scenario.recipients:
-            out[(sheet, f"C{r}")] = gaps.get((a, b), 0)
-    return sheet_expectations(book, sheet) | out
+    if LIMITS_SHEET in book.sheetnames:
+        for row in book[LIMITS_SHEET].iter_rows(min_row=LIMITS_HEADER_ROW + 1):
+            key, r = tuple(cell.value for cell in row[:3]), row[0].row
+            if key in limits:
+                check = limits[key]
+                out[(LIMITS_SHEET, f"D{r}")] = check.amount
+                out[(LIMITS_SHEET, f"F{r}")] = check.ceiling - check.amount
+                flag = "BREACHED" if check.amount > check.ceiling else WITHIN
+                out[(LIMITS_SHEET, f"G{r}")] = flag
+    if UNCOVERED_SHEET in book.sheetnames:
+        for row in book[UNCOVERED_SHEET].iter_rows(min_row=UNCOVERED_HEADER_ROW + 1):
+            a, b = row[0].value, row[1].value
+            if isinstance(a, str) and a in scenario.recipients:
+                out[(UNCOVERED_SHEET, f"C{row[0].row}")] = gaps.get((a, b), 0)
+    found = sheet_expectations(book, sheet) | sheet_expectations(book, WORK_SHEET)
+    found |= sheet_expectations(book, LIMITS_SHEET)
+    return found | sheet_expectations(book, UNCOVERED_SHEET) | out
 
 
 def same(got: Any, want: Any) -> bool:
@@ -172,7 +184,7 @@ def test_run_workbooks_carry_the_engine_values(tmp_path: Path, case: str) -> Non
         flags = {
             v
             for (s, c), v in expected.items()
-            if s == "Commitment vs cash" and c.startswith("G") and isinstance(v, str)
+            if s == LIMITS_SHEET and c.startswith("G") and isinstance(v, str)
         }
         assert flags == {"BREACHED", WITHIN}
 

@@ -317,7 +317,7 @@ def test_the_issue_edits_follow_the_engine(tmp_path: Path) -> None:
     assert all(run_batch(tmp_path, cases))
     # VWS: 762,521.76 in every year, above the 700,000.00 ceiling: BREACHED, as the engine.
     values = openpyxl.load_workbook(tmp_path / "out" / "case0.xlsx", data_only=True)
-    ws = values["Commitment vs cash"]
+    ws = values["Budget ceilings"]
     flags = [(r[3].value, r[5].value, r[6].value) for r in ws.iter_rows() if r[1].value == "cash"]
     assert flags == [(762521.76, -62521.76, "BREACHED")] * 3
     overview = {(r[1].value, r[2].value) for r in values["Overview"].iter_rows() if r[1].value}

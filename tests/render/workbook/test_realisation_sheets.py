@@ -8,6 +8,7 @@ LibreOffice recalculates every formula to the same value (slow).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_formulas_are_live_and_the_chart_compares_plan_and_actual(realised_book:
     assert all(x["cells"]["Total"].value.startswith("=SUM(") for x in lines)
     (chart,) = ws._charts
     assert chart.type == "col" and chart.grouping == "clustered"
-    assert len(chart.series) == 2
+    assert len(chart.series) == 3  # planned, actual and forecast cash
     assert ws.freeze_panes == "D9"
     assert ws.print_title_rows == "$7:$8"
     ledger = book["Commitment vs cash"]
@@ -283,7 +284,8 @@ commitments = ["=c1"]
 OUR_FORMULA = re.compile(
     r'^=(SUM\([A-Z$0-9:,()SUM]*\)|[A-Z]+\d+-[A-Z]+\d+|IF\([A-Z]+\$\d+="closed",.*'
     r"|ROUND\([A-Z0-9*+/(),-]+\)|IF\([A-Z]+\d+[<>]=[A-Z]+\d+,\"yes\",\"no\"\)|0"
-    r"|'[^']+'!\$[A-Z]+\$\d+|C\d+\+D\d+-E\d+|[A-Z]\d+|IF\(.*)$"
+    r"|'[^']+'!\$[A-Z]+\$\d+|C\d+\+D\d+-E\d+|[A-Z]\d+|IF\(.*"
+    r"|(?:[A-Z]+\d+|MAX|SUM|\d+(?:\.\d+)?|[-+,:()])+)$"  # the cash forecast's rules
 )
 
 
@@ -366,7 +368,34 @@ def test_libreoffice_recalculates_the_new_formulas(tmp_path: Path) -> None:
         written.append(path)
         doctored.append(tmp_path / f"{name}.xlsx")
         assert with_wrong_cached_values(path, doctored[-1]) > 100
-    converted = libreoffice_convert(doctored, tmp_path / "out", "xlsx", tmp_path / "profile")
+    # What-ifs: each of CASH_EDITS typed into a copy of the actuals workbook.
+    from tests.realisation_helpers import CASH_EDITS, edited_engine_forecast
+
+    edits = []
+    for number, edit in enumerate(CASH_EDITS):
+        commitment, _, measure, year, cents = edit
+        book = openpyxl.load_workbook(written[0])
+        ws = book[PLAN]
+        lines = sheet_lines(ws)
+        ws[_cash_item(lines, commitment, measure)["cells"][str(year)].coordinate] = cents / 100
+        edits.append((edit, _cash_item(lines, commitment, "Forecast")["cells"]))
+        book.save(tmp_path / f"edit{number}.xlsx")
+    converted = libreoffice_convert(
+        [*doctored, *(tmp_path / f"edit{n}.xlsx" for n in range(len(CASH_EDITS)))],
+        tmp_path / "out",
+        "xlsx",
+        tmp_path / "profile",
+    )
+    scenario = budget.load_scenario(REALISED)
+    as_of = realise(scenario)[0].attrs["as_of"]  # type: ignore[union-attr]
+    for (edit, forecast), theirs in zip(edits, converted[len(doctored) :], strict=True):
+        values = openpyxl.load_workbook(theirs, data_only=True)[PLAN]
+        want = edited_engine_forecast(scenario, edit, as_of)
+        for year, cell in forecast.items():
+            if year != "Total":
+                got = round(values[cell.coordinate].value * 100)
+                assert got == want.get(int(year), 0), (edit, year)
+    converted = converted[: len(doctored)]
     for source, ours, theirs in zip((REALISED, linked), written, converted, strict=True):
         scenario = budget.load_scenario(source)
         frame, _, _ = realise(scenario)
@@ -404,3 +433,86 @@ def test_the_workbook_never_overwrites_an_actuals_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "refusing to write over it" in result.stderr
     assert bookings.read_bytes() == before
+
+
+def _cash_item(lines: list[dict[str, Any]], commitment: str, measure: str) -> dict[str, Any]:
+    (line,) = [
+        x
+        for x in lines
+        if (x["basis"], x["level"], x["commitment"], x["measure"])
+        == ("cash", "item", commitment, measure)
+    ]
+    return line
+
+
+def test_the_cash_forecast_is_live_and_follows_edits(realised_book: Any) -> None:
+    """Every cash item's forecast is a formula of its planned and actual cells (closed
+    year A; lapses A + max(0, P - A+); slips: owed carried forward, paid ahead lowering the
+    later years); evaluated exactly, it gives the engine's forecast, also after an edit of
+    a planned or an actual cell (the engine: the plan's row changed, or a booking added)."""
+    from tests.formulas import evaluator, sheet_expectations
+    from tests.realisation_helpers import (
+        CASH_EDIT_FORECASTS,
+        CASH_EDITS,
+        edited_engine_forecast,
+    )
+
+    scenario, _, frame, path, book = realised_book
+    lines = sheet_lines(book[PLAN])
+    cash = [
+        x for x in lines if (x["basis"], x["level"], x["measure"]) == ("cash", "item", "Forecast")
+    ]
+    assert len(cash) >= 4
+    assert all(c.data_type == "f" for x in cash for c in x["cells"].values())
+    evaluated = sheet_expectations(book, PLAN)
+    expected = plan_expectations(book, frame)
+    assert {(PLAN, c.coordinate) for x in cash for c in x["cells"].values()} <= evaluated.keys()
+    for key, got in evaluated.items():
+        assert got == expected[key], key
+    as_of = frame.attrs["as_of"]
+    for number, edit in enumerate(CASH_EDITS):
+        commitment, _, measure, year, cents = edit
+        edited = openpyxl.load_workbook(path)
+        ws = edited[PLAN]
+        lines = sheet_lines(ws)
+        cell = _cash_item(lines, commitment, measure)["cells"][str(year)]
+        ws[cell.coordinate] = cents // 100 if cents % 100 == 0 else cents / 100
+        found = evaluator(edited)
+        forecast = _cash_item(lines, commitment, "Forecast")["cells"]
+        got = {
+            int(y): found.value(PLAN, c.coordinate) * 100
+            for y, c in forecast.items()
+            if y != "Total"
+        }
+        want = edited_engine_forecast(scenario, edit, as_of)
+        for y, expected in want.items():
+            assert got[y] == expected, (edit, y)
+        assert all(got[y] == 0 for y in got if y not in want), edit
+        for y, by_hand in CASH_EDIT_FORECASTS[number].items():  # worked out in the helper
+            assert want[y] == by_hand, (edit, y)
+
+
+@pytest.mark.parametrize("as_of", ["2013-12-31", "2014-06-30", "2014-12-31", "2017-12-31"])
+def test_the_cash_forecast_formulas_at_other_actuals_dates(tmp_path: Path, as_of: str) -> None:
+    # Before every year, within the first, at a year's end (c is a future year: its
+    # bookings do not count yet) and after the last: the formulas, evaluated exactly,
+    # give the engine's forecast of every cash line.
+    from tests.formulas import sheet_expectations
+
+    path = tmp_path / "realised.xlsx"
+    invoke("actuals", REALISED, "--as-of", as_of, "-o", path)
+    scenario = budget.load_scenario(REALISED)
+    frame, _, _ = realise(scenario, None, dt.date.fromisoformat(as_of))
+    assert frame is not None
+    book = openpyxl.load_workbook(path)
+    expected = plan_expectations(book, frame)
+    evaluated = sheet_expectations(book, PLAN)
+    forecasts = [
+        c
+        for x in sheet_lines(book[PLAN])
+        if (x["basis"], x["level"], x["measure"]) == ("cash", "item", "Forecast")
+        for c in x["cells"].values()
+    ]
+    assert forecasts and all(c.data_type == "f" for c in forecasts)
+    for key, got in evaluated.items():
+        assert got == expected[key], key
