@@ -202,11 +202,12 @@ def test_april_fiscal_years_by_hand(tmp_path):
     # FY2016 holds 2015-06-30: current; actual 700.00 - 50.00 = 650.00, variance -550.00,
     # an annual commitment lapses: 650.00 + max(0, 1,200.00 - 700.00 paid) = 1,150.00
     # (the refund lowers its year). FY2017: future, the plan.
-    # Nothing was booked on the commitment basis: FY2015 closed at 0.00.
+    # Nothing was booked on the commitment basis: an annual commitment is committed when
+    # paid, so its obligations equal the cash forecast (1,000.00, 1,150.00, 1,200.00).
     assert rows_of(result) == table(
         """
-        grant-a  HMT  commitment 2015 closed   1200.00     0.00 -1200.00     0.00
-        grant-a  HMT  commitment 2016 current  1200.00     0.00 -1200.00  1200.00
+        grant-a  HMT  commitment 2015 closed   1200.00     0.00 -1200.00  1000.00
+        grant-a  HMT  commitment 2016 current  1200.00     0.00 -1200.00  1150.00
         grant-a  HMT  commitment 2017 future   1200.00     0.00 -1200.00  1200.00
         grant-a  HMT  cash       2015 closed   1200.00  1000.00  -200.00  1000.00
         grant-a  HMT  cash       2016 current  1200.00   650.00  -550.00  1150.00
@@ -295,7 +296,11 @@ def test_an_unknown_id_is_kept_with_one_warning_naming_file_rows_and_the_closest
     # Rows 2 and 5 (the blank row 4 is skipped but keeps its number) and the empty id.
     assert result.stderr.splitlines() == [
         f"warning: {bookings}: rows 2, 5, column 'commitment': 'mki-suport' is not a "
-        "commitment of this scenario; kept as (unplanned) (did you mean 'mki-support'?)"
+        "commitment of this scenario; kept as (unplanned) (did you mean 'mki-support'?)",
+        # said once: no obligations are booked, so they come from the plan or the cash
+        "note: the actuals hold no commitment-basis bookings for some commitments; their "
+        "obligations are taken from the plan for bz-tdh-ecpat; equal to the cash forecast "
+        "(committed when paid) for sin-top-up, mki-support",
     ]
     assert rows[("(unplanned)", "VenJ", "cash", 2014)][2] == "80.00"  # 10 + 30 + 40
     assert rows[("mki-support", "VenJ", "cash", 2014)][2] == "20.00"

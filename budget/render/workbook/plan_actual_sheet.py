@@ -148,7 +148,7 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
         block[1] = (basis.sheet_title, styles.BLOCK_TITLE)
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
-        totals, row = write_block(sheet, row + 1, basis, len(years))
+        totals, row = write_block(sheet, row + 1, basis, len(years), report.statuses)
         if basis.basis == Basis.CASH:
             cash_totals = totals
         row += 1
@@ -159,10 +159,13 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual) -> None:
         add_chart(sheet, cash_totals, len(years), row + 1, report.currency)
 
 
-def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[list[int], int]:
+def write_block(
+    sheet: Sheet, top: int, basis: BasisPlan, years: int, statuses: Sequence[str] = ()
+) -> tuple[list[int], int]:
     """One basis' lines from row `top`: per funder a heading, four lines per commitment and
     four subtotal lines; then four total lines. Returns the total lines' rows and the first
-    free row."""
+    free row. An obligation the files do not book (taken from the plan, or equal to the
+    cash forecast) has the engine's forecast, not the status formula."""
     letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(years)]
     total_column = FIRST_YEAR_COLUMN + years
     row = top
@@ -183,7 +186,7 @@ def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[l
                 total_column,
                 item.measures,
                 None,
-                by_status=basis.basis != Basis.CASH,
+                by_status=basis.basis != Basis.CASH and _by_status(item.measures, statuses),
             )
             item_rows.append(row)
             row += 4
@@ -193,6 +196,23 @@ def write_block(sheet: Sheet, top: int, basis: BasisPlan, years: int) -> tuple[l
         row += 5
     _measures(sheet, row, ("Total", ""), letters, total_column, basis.total, subtotal_rows, TOTAL)
     return [row, row + 1], row + 4
+
+
+def _by_status(amounts: Measures, statuses: Sequence[str]) -> bool:
+    """Whether the forecast is what the status formula gives: actual in a closed year, the
+    larger of planned and actual in the current year, planned in a later year."""
+
+    def rule(status: str, planned: int, actual: int) -> int:
+        if status == Status.CLOSED:
+            return actual
+        return max(planned, actual) if status == Status.CURRENT else planned
+
+    return len(statuses) == len(amounts.forecast) and all(
+        rule(s, p, a) == f
+        for s, p, a, f in zip(
+            statuses, amounts.planned, amounts.actual, amounts.forecast, strict=True
+        )
+    )
 
 
 def _measures(
