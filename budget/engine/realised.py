@@ -25,8 +25,8 @@ import pandas as pd
 
 from budget.core.errors import InputError, Problem
 from budget.core.model import BASES, Basis, Scenario
-from budget.core.money import format_euros_grouped
 from budget.core.periods import FiscalCalendar
+from budget.engine import realised_warnings as checks
 from budget.engine.projection import COLUMNS as TIDY_COLUMNS
 from budget.engine.projection import project
 from budget.kinds import KINDS
@@ -107,8 +107,16 @@ def realise(
     if problems:
         return None, problems, warnings
     as_of = as_of or scenario.as_of or default_as_of(scenario.calendar, bookings)
-    frame = compare(scenario, project(scenario) if plan is None else plan, bookings, as_of)
-    warnings = [*warnings, *_overpaid_lines(scenario, bookings, frame.attrs["overpaid"])]
+    plan_rows = project(scenario) if plan is None else plan
+    frame = compare(scenario, plan_rows, bookings, as_of)
+    unbooked = frame.attrs.pop("unbooked_closed")
+    warnings = [
+        *warnings,
+        *checks.funder_warnings(scenario, bookings),
+        *checks.span_warnings(scenario, plan_rows, bookings, {}),
+        *checks.unbooked_warnings(scenario, frame[unbooked], paths),
+        *checks.overpaid_warnings(scenario, bookings, frame.attrs["overpaid"]),
+    ]
     frame.attrs.update(
         files=paths,
         bookings=len(bookings),
@@ -143,35 +151,6 @@ def _obligation_notes(attrs: dict[Any, Any]) -> list[str]:
         "note: the actuals hold no commitment-basis bookings for some commitments; their "
         "obligations are " + "; ".join(parts)
     ]
-
-
-def _overpaid_lines(
-    scenario: Scenario, bookings: pd.DataFrame, found: list[tuple[str, str, int, int]]
-) -> list[str]:
-    """One warning per commitment and funder paid beyond its obligation, naming the last
-    payment booked up to the year end where the outstanding obligation is lowest."""
-    lines = []
-    for commitment, funder, year, cents in found[:SHOWN_IDS]:
-        mine = bookings[
-            (bookings["commitment"].to_numpy(object) == commitment)
-            & (bookings["funder"].to_numpy(object) == funder)
-            & (bookings["basis"].to_numpy(object) == Basis.CASH)
-            & (bookings["year"].to_numpy(np.int64) <= year)
-        ]
-        where = f"{mine['file'].iloc[-1]}: row {int(mine['row'].iloc[-1])}: " if len(mine) else ""
-        amount = f"{scenario.currency} {format_euros_grouped(cents)}"
-        lines.append(
-            f"warning: {where}commitment {commitment!r}, funder {funder}: paid {amount} more "
-            f"than committed by the end of {scenario.label(year)} (its outstanding obligation "
-            f"is -{format_euros_grouped(cents)}; book the obligation with basis = commitment, "
-            "or check the payments)"
-        )
-    if len(found) > SHOWN_IDS:
-        lines.append(
-            f"warning: {len(found) - SHOWN_IDS:,} more commitments and funders are paid "
-            "beyond their obligations"
-        )
-    return lines
 
 
 def compare(
@@ -298,6 +277,15 @@ def compare(
         )
         years, status = years[keep], status[keep]
         from_plan, when_paid = from_plan[keep], when_paid[keep]
+    # a closed year planned and not booked at all now forecasts 0 (warned; the cash line
+    # says it for an obligation committed when paid)
+    unbooked = (
+        (status == CODE[Status.CLOSED])
+        & (planned_cents != 0)
+        & (forecast == 0)
+        & ~np.isin(every, keys[1])
+        & ~when_paid
+    )
     recipient_of = [c.recipient for c in scenario.commitments]
     recipients = [*dict.fromkeys(recipient_of), ""]
     position = {r: i for i, r in enumerate(recipients)}
@@ -327,6 +315,7 @@ def compare(
         fiscal_year_start=str(scenario.calendar),
         obligations_from_plan=_named(commitments, commitment_code[from_plan]),
         obligations_when_paid=_named(commitments, commitment_code[when_paid]),
+        unbooked_closed=unbooked,
     )
     out.attrs["overpaid"] = overpaid(out)
     return out
