@@ -65,7 +65,8 @@ def breach_mask(
     out = []
     for limit, year, ceiling in limit_cells(scenario):
         column = year - int(years[0])
-        if 0 <= column < len(years):
+        # receipts are not simulated (a settlement is the same in every draw): 0 there
+        if 0 <= column < len(years) and limit.basis in totals:
             amount = totals[limit.basis][:, index[limit.funder], column]
         else:
             amount = np.zeros(next(iter(totals.values())).shape[0], dtype=np.int64)

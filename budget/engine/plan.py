@@ -94,6 +94,8 @@ class Plan:
     income_cells: IntArray
     kind_of: IntArray
     ids: tuple[str, ...]
+    # settled: grants with a settlement (their release is split over funders cumulatively).
+    settled: BoolArray | None = None
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -157,6 +159,7 @@ class Plan:
             income_cells=income_cells,
             kind_of=self.kind_of[rows],
             ids=self.ids,
+            settled=None if self.settled is None else self.settled[rows],
         )
 
     def varying(self) -> BoolArray:
@@ -186,9 +189,12 @@ def compile_plan(scenario: Scenario) -> Plan:
     kind_of, recipient = table.kind, table.recipient
     spans = table.spans(scenario.calendar)
     derived = np.zeros(n, dtype=bool)
+    settled = np.zeros(n, dtype=bool)
     for kind, rows, columns in zip(kinds, table.rows, table.columns, strict=True):
         if len(rows):
             derived[rows] = kind.derived(columns)
+            if "settled_year" in columns:
+                settled[rows] = columns["settled_year"] >= 0
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
@@ -254,6 +260,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         income_cells=cells[-1]["income"],
         kind_of=kind_of,
         ids=table.ids,
+        settled=settled,
     )
 
 

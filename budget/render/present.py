@@ -39,7 +39,10 @@ def run_tables(
     ledger (of the forecast, with actuals) and, with limits, the headroom."""
     projected, rows = rows, (rows if forecast is None else forecast)
     parts = []
-    for basis, title in BASIS_TITLES:
+    titles = list(BASIS_TITLES)
+    if (projected["basis"] == Basis.RECEIPTS).any():  # only where a settlement recovers
+        titles.append((Basis.RECEIPTS, "receipts basis: money received back"))
+    for basis, title in titles:
         parts.append(
             overview_text(
                 overview(projected, scenario, basis),

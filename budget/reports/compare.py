@@ -141,7 +141,11 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
     return out
 
 
-TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
+TITLES = {
+    "cash": "cash basis: payments",
+    "commitment": "commitment basis: obligations entered",
+    "receipts": "receipts basis: money received back",
+}
 
 
 @dataclass(frozen=True, slots=True)
