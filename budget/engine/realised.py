@@ -106,6 +106,9 @@ def realise(
     bookings, problems, warnings = read_bookings(scenario, paths)
     if problems:
         return None, problems, warnings
+    problems = checks.receipts_problems(scenario, bookings)
+    if problems:
+        return None, problems, warnings
     as_of = as_of or scenario.as_of or default_as_of(scenario.calendar, bookings)
     plan_rows = project(scenario) if plan is None else plan
     frame = compare(scenario, plan_rows, bookings, as_of)
@@ -260,7 +263,23 @@ def compare(
         booked_forecast = np.where(
             from_plan, planned_cents, np.where(when_paid, paid_forecast, booked_forecast)
         )
-    forecast = np.where(basis_code == cash_code, forecast, booked_forecast)
+    received = _receipts_forecast(
+        scenario,
+        every // span,
+        years,
+        status,
+        commitment_code,
+        basis_code == BASES.index(Basis.RECEIPTS),
+        forecast,
+        planned_cents,
+        np.where(known, actual_cents, 0),
+        actual_cents,
+    )
+    forecast = np.where(
+        basis_code == cash_code,
+        forecast,
+        np.where(basis_code == commit_code, booked_forecast, received),
+    )
     if len(candidates):
         only = np.isin(every, candidates) & ~np.isin(every, np.concatenate(keys))
         keep = ~(only & (forecast == 0))
@@ -321,6 +340,51 @@ def compare(
     return out
 
 
+def _receipts_forecast(
+    scenario: Scenario,
+    line: Codes,
+    years: Codes,
+    status: npt.NDArray[np.int8],
+    commitment_code: Codes,
+    receipts: npt.NDArray[np.bool_],
+    cash_forecast: Codes,
+    planned: Codes,
+    known: Codes,
+    actual: Codes,
+) -> Codes:
+    """The receipts forecast of every row (meaningful on the receipts rows): the actual in
+    a closed year; in an open settlement year of a grant, what its cash forecast pays
+    beyond its share of the settled amount (planned cash less planned receipts), less what
+    was received already, never below what was booked; else what was booked so far.
+
+    `line` is each row's (commitment, funder, basis) code, rows sorted by line and year."""
+    settled_year = np.array(
+        [
+            c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
+            for c in scenario.commitments
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    out = np.where(status == CODE[Status.CLOSED], actual, known)
+    settling = receipts & (years == settled_year[commitment_code]) & (status != CODE[Status.CLOSED])
+    if not settling.any():
+        return out
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    lines = line[starts]
+    own = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(line)]))
+
+    def of_cash_line(sums: Codes) -> Codes:
+        cash_line = line + (BASES.index(Basis.CASH) - BASES.index(Basis.RECEIPTS))
+        at = np.minimum(np.searchsorted(lines, cash_line), len(lines) - 1)
+        return np.where(lines[at] == cash_line, sums[at], 0)
+
+    paid = of_cash_line(np.add.reduceat(cash_forecast, starts))
+    share = of_cash_line(np.add.reduceat(planned, starts)) - np.add.reduceat(planned, starts)[own]
+    received = np.add.reduceat(known, starts)[own]
+    return np.where(settling, known + np.maximum(0, paid - share - received), out)
+
+
 def _named(commitments: list[str], codes: Codes) -> list[str]:
     """The ids of the commitment codes, once each, in scenario order."""
     return [commitments[int(c)] for c in np.unique(codes)]
@@ -337,7 +401,8 @@ def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
     funder = rows["funder"].cat.codes.to_numpy(np.int64)
     basis = rows["basis"].astype(str).to_numpy(object)
     years = rows["year"].to_numpy(np.int64)
-    sign = np.where(basis == Basis.COMMITMENT, 1, np.where(basis == Basis.CASH, -1, 0))
+    # outstanding = obligations entered - payments + money received back
+    sign = np.where(basis == Basis.CASH, -1, 1)
     first = int(years.min())
     span = int(years.max()) - first + 1
     line = commitment * len(rows["funder"].cat.categories) + funder

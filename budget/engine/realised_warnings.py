@@ -9,6 +9,8 @@ Each is one line naming the file, the rows and the commitment; none changes a nu
   and basis, with the amount that now forecasts 0;
 - a commitment and funder paid beyond its obligation (`overpaid` of the realised rows).
 
+`receipts_problems` is an error, not a warning: receipts on a commitment that can have none.
+
 Bookings are grouped on arrays; only the lines shown (at most SHOWN of each kind, then one
 line counting the rest) are worded in Python.
 """
@@ -20,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from budget.core.errors import Problem
 from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
 
@@ -174,3 +177,28 @@ def overpaid_warnings(
             "beyond their obligations"
         )
     return lines
+
+
+def receipts_problems(scenario: Scenario, bookings: pd.DataFrame) -> list[Problem]:
+    """Receipts booked on a commitment that can have none (not a grant): one problem per
+    file and commitment, naming its rows."""
+    kinds = {c.id: c.kind for c in scenario.commitments}
+    receipts = bookings["basis"].to_numpy(object) == Basis.RECEIPTS
+    if not receipts.any():
+        return []
+    kind = pd.Series(bookings["commitment"].to_numpy(object)).map(kinds).fillna("grant")
+    mask = receipts & (kind.to_numpy(object) != "grant")
+    problems = []
+    for (file, cid), rows in list(bookings.loc[mask].groupby(["file", "commitment"], sort=False))[
+        :SHOWN
+    ]:
+        problems.append(
+            Problem(
+                str(file),
+                f"{_rows(rows['row'].tolist())}, column 'basis'",
+                f"receipts on commitment {cid!r} ({kinds[cid]}), which can have none",
+                "book a refund as a negative cash amount; receipts are what a settled grant "
+                "recovers",
+            )
+        )
+    return problems

@@ -21,8 +21,10 @@ def realisation_text(report: PlanVsActual) -> str:
     parts += [_against(basis, report.years, label) for basis in report.bases]
     parts += [_forecast(basis, report.years, label) for basis in report.bases]
     parts.append(
-        "(variance = actual - planned; forecast = actual in a closed year, the larger of "
-        "planned and actual in the current year, planned in a later year)"
+        "(variance = actual - planned; forecast = actual in a closed year; cash planned and "
+        "not paid slips to the next open year (grants) or lapses (annual, top-up); "
+        "obligations as booked, else a grant's plan or, committed when paid, the cash "
+        "forecast; see budget explain COMMITMENT --actuals)"
     )
     if report.unplanned_note:
         parts.append(report.unplanned_note)
@@ -30,26 +32,36 @@ def realisation_text(report: PlanVsActual) -> str:
 
 
 def _against(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str]) -> str:
+    """Per commitment planned, actual and variance; per funder a subtotal and at the foot
+    the grand total, each with the forecast as well."""
     header = ["funder", "commitment", "", *map(label, years), "total"]
     lines = []
     for funder in basis.funders:
         for item in funder.commitments:
-            m = item.measures
-            for line, cells, show in (
-                ("planned", m.planned, amount_text),
-                ("actual", m.actual, amount_text),
-                ("variance", m.variance, _variance),
-            ):
-                lines.append(
-                    [
-                        funder.funder if line == "planned" else "",
-                        item.commitment if line == "planned" else "",
-                        line,
-                        *(show(c) for c in cells),
-                        show(sum(cells)),
-                    ]
-                )
-    return text_table(basis.title, header, lines, left=3)
+            lines += _lines(funder.funder, item.commitment, item.measures)
+        lines += _lines("", f"{funder.funder} total", funder.total, forecast=True)
+    footer = _lines("Total", "", basis.total, forecast=True)
+    return text_table(basis.title, header, lines, left=3, footer=footer)
+
+
+def _lines(first: str, second: str, m: Measures, forecast: bool = False) -> list[list[str]]:
+    shown = [
+        ("planned", m.planned, amount_text),
+        ("actual", m.actual, amount_text),
+        ("variance", m.variance, _variance),
+    ]
+    if forecast:
+        shown.append(("forecast", m.forecast, amount_text))
+    return [
+        [
+            first if line == "planned" else "",
+            second if line == "planned" else "",
+            line,
+            *(show(c) for c in cells),
+            show(sum(cells)),
+        ]
+        for line, cells, show in shown
+    ]
 
 
 def _forecast(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str]) -> str:

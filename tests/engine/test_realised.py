@@ -112,15 +112,21 @@ def reference(scenario, bookings, as_of):
             continue
         p, a = planned.get(key, 0), actual.get(key, 0)
         out[key] = (reference_status(scenario, key[3], as_of), p, a, a - p, forecast)
+    # receipts (no settlement in these scenarios): what was booked up to as_of
+    for key in keys:
+        if key[2] == "receipts":
+            p, a = planned.get(key, 0), actual.get(key, 0)
+            status = reference_status(scenario, key[3], as_of)
+            out[key] = (status, p, a, a - p, 0 if status == "future" else a)
     return out
 
 
 def reference_overpaid(rows) -> set[tuple[str, str]]:
-    """The commitments and funders whose obligations entered less their payments, added up
-    year by year, are negative at some year end."""
+    """The commitments and funders whose obligations entered less their payments plus what
+    was received back, added up year by year, are negative at some year end."""
     by_line: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for (commitment, funder, basis, year), row in rows.items():
-        by_line[(commitment, funder)][year] += row[4] if basis == "commitment" else -row[4]
+        by_line[(commitment, funder)][year] += -row[4] if basis == "cash" else row[4]
     negative = set()
     for line, years in by_line.items():
         outstanding = 0
@@ -161,18 +167,24 @@ def bookings_for(draw, scenario: Scenario):
     first = scenario.calendar.start_of(years[0])
     last = scenario.calendar.start_of(years[-1] + 1) - dt.timedelta(days=1)
     when = st.one_of(st.sampled_from(years), st.dates(first, last))
-    return draw(
+    drawn = draw(
         st.lists(
             st.tuples(
                 st.sampled_from([*ids, "", "no-such-id"]),
                 st.sampled_from(list(scenario.funders)),
-                st.sampled_from(["cash", "commitment", ""]),
+                st.sampled_from(["cash", "commitment", "", "receipts"]),
                 when,
                 st.integers(-(10**11), 10**11),
             ),
             max_size=25,
         )
     )
+    # receipts only where a commitment can have them: grants and bookings of no commitment
+    kinds = {c.id: c.kind for c in scenario.commitments}
+    return [
+        (c, f, "cash" if b == "receipts" and kinds.get(c, "grant") != "grant" else b, w, a)
+        for c, f, b, w, a in drawn
+    ]
 
 
 def write(folder: Path, bookings) -> Path:

@@ -119,7 +119,17 @@ def test_the_table_shows_variances_and_the_forecast_totals():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Actuals complete up to 2015-09-01: closed 2014; current 2015; future 2016-2017." in out
-    assert "variance     -5,000.00  -42,500.00" in out
+    assert "variance     -5,000.00    -42,500.00" in out
+    # per funder a subtotal with the forecast, and a grand total (worked below)
+    assert "        VenJ total    planned     100,000.00    133,800.00" in out
+    assert (
+        "Total                 planned   1,306,140.35    961,459.65   167,600.00   167,600.00"
+        "  2,602,800.00\n" in out
+    )
+    assert (
+        "                      forecast  1,095,000.00  1,177,600.00   167,600.00   167,600.00"
+        "  2,607,800.00\n" in out
+    )
     # Cash forecast: VenJ 95,000.00 in 2014; BZ 1,000,000.00 + 1,000,000.00 (the grant's
     # unpaid 2014 rest slips into 2015); in all 2014: 95,000 + 1,000,000 = 1,095,000.00;
     # 2015: 33,800 + 97,500 (MKI: 57,500 + 40,000 still to pay) + 12,500 + 33,800
