@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
+from budget.reports.explain.forecast import ForecastStep
 from budget.reports.realisation import BasisPlan, Measures, PlanVsActual
 
 
@@ -77,3 +78,16 @@ def _forecast(basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], s
 
 def _cells(measures: Measures) -> list[str]:
     return [*map(amount_text, measures.forecast), amount_text(sum(measures.forecast))]
+
+
+def forecast_working_text(steps: list[ForecastStep], commitment: str, as_of: str | None) -> str:
+    """How each forecast figure of one commitment was reached: one line per funder, basis
+    and year, with the rule and its working."""
+    head = f"Forecast of {commitment} against the actuals (complete up to {as_of or 'no date'})"
+    lines = [head]
+    for s in steps:
+        lines.append(
+            f"  {s.funder}, {s.basis} {s.label} ({s.status}): {s.rule}: {s.working} = "
+            f"{format_euros_grouped(s.forecast)}"
+        )
+    return "\n".join(lines)

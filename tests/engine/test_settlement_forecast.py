@@ -86,3 +86,20 @@ def test_receipts_on_a_commitment_that_can_have_none_are_refused(tmp_path):
         "which can have none (hint: book a refund as a negative cash amount; receipts are "
         "what a settled grant recovers)"
     ]
+
+
+def test_explain_works_the_recovery_rule_by_rule(tmp_path):
+    from budget.engine.realised import actuals_frame
+    from budget.reports.explain.forecast import forecast_steps
+
+    scenario, frame, _ = realised(
+        tmp_path,
+        "2014-05-01,bz,BZ,cash,1700000.00\n2016-02-01,bz,BZ,receipts,150000.00\n",
+        dt.date(2016, 3, 1),
+    )
+    steps = forecast_steps(scenario, frame, actuals_frame(scenario), "bz")
+    (receipts,) = [s for s in steps if s.basis == "receipts"]
+    assert receipts.working == (
+        "150,000.00 + max(0, 1,700,000.00 - 1,500,000.00 - 150,000.00 received)"
+    )
+    assert receipts.forecast == 200_000_00
