@@ -17,8 +17,8 @@ The rows are `budget.engine.realised.compare`'s (the sheet only lays them out):
 
 Planned and actual are numbers; variance, forecast, the subtotals, totals and the Total
 column are live formulas carrying the values `compare` computed. Below: a clustered column
-chart of planned against actual cash per year. `forecast_ledger_sheet` adds the "Commitment
-vs cash" sheet computed from the forecast, saying so.
+chart of planned, actual and forecast cash per year. `forecast_ledger_sheet` adds the
+"Commitment vs cash" sheet computed from the forecast, saying so.
 """
 
 from __future__ import annotations
@@ -163,9 +163,10 @@ def write_block(
     sheet: Sheet, top: int, basis: BasisPlan, years: int, statuses: Sequence[str] = ()
 ) -> tuple[list[int], int]:
     """One basis' lines from row `top`: per funder a heading, four lines per commitment and
-    four subtotal lines; then four total lines. Returns the total lines' rows and the first
-    free row. An obligation the files do not book (taken from the plan, or equal to the
-    cash forecast) has the engine's forecast, not the status formula."""
+    four subtotal lines; then four total lines. Returns the total's planned, actual and
+    forecast rows and the first free row. An obligation the files do not book (taken from
+    the plan, or equal to the cash forecast) has the engine's forecast, not the status
+    formula."""
     letters = [column_letter(FIRST_YEAR_COLUMN + i) for i in range(years)]
     total_column = FIRST_YEAR_COLUMN + years
     row = top
@@ -195,7 +196,7 @@ def write_block(
         subtotal_rows.append(row)
         row += 5
     _measures(sheet, row, ("Total", ""), letters, total_column, basis.total, subtotal_rows, TOTAL)
-    return [row, row + 1], row + 4
+    return [row, row + 1, row + 3], row + 4  # the total's planned, actual and forecast
 
 
 def _by_status(amounts: Measures, statuses: Sequence[str]) -> bool:
@@ -276,8 +277,8 @@ def _measures(
 def add_chart(
     sheet: Sheet, total_rows: list[int], years: int, anchor_row: int, unit: str = "EUR"
 ) -> None:
-    """Clustered columns of planned against actual cash per year (the cash block's total
-    lines)."""
+    """Clustered columns of planned, actual and forecast cash per year (the cash block's
+    total lines)."""
     name = quote_sheetname(sheet.title)
     first = column_letter(FIRST_YEAR_COLUMN)
     last = column_letter(FIRST_YEAR_COLUMN + years - 1)
@@ -291,7 +292,7 @@ def add_chart(
     )
     chart = Chart(
         kind=ChartKind.COLUMNS,
-        title=f"Cash: planned against actual per year ({unit})",
+        title=f"Cash: planned, actual and forecast per year ({unit})",
         categories=f"{name}!${first}${HEADER_ROW}:${last}${HEADER_ROW}",
         series=series,
         y_title=unit,

@@ -144,7 +144,7 @@ def test_formulas_are_live_and_the_chart_compares_plan_and_actual(realised_book:
     assert all(x["cells"]["Total"].value.startswith("=SUM(") for x in lines)
     (chart,) = ws._charts
     assert chart.type == "col" and chart.grouping == "clustered"
-    assert len(chart.series) == 2
+    assert len(chart.series) == 3  # planned, actual and forecast
     assert ws.freeze_panes == "D9"
     assert ws.print_title_rows == "$7:$8"
     ledger = book["Commitment vs cash"]
