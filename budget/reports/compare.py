@@ -195,8 +195,10 @@ def comparison(
     table = side_by_side(long, list(labels))
     unit = "/".join(dict.fromkeys(s.currency for s in scenarios))
     sections = []
-    for basis in ("cash", "commitment"):
+    for basis in ("cash", "commitment", "receipts"):
         rows = tuple(r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas)))
+        if basis == Basis.RECEIPTS and not rows:  # only where a settlement recovers
+            continue
         sections.append(
             SideSection(
                 basis=basis,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.core.money import allocate, share_weights
-from tests.helpers import invoke, load_text, write_file
+from tests.helpers import SCENARIOS, invoke, load_text, write_file
 
 BZ = """
 [scenario]
@@ -223,3 +223,24 @@ def test_a_settlement_before_the_first_year_is_refused(tmp_path):
 def test_a_settlement_without_its_year_is_refused(tmp_path):
     (problem,) = bad(tmp_path, 'settled = { amount = "1000.00" }')
     assert "needs exactly year and amount" in problem and "hint:" in problem
+
+
+def test_compare_and_limits_know_the_receipts_basis(tmp_path):
+    settled = write_file(
+        tmp_path,
+        f'[scenario]\nextends = "{(SCENARIOS / "bz-advance-80.toml").as_posix()}"\n'
+        'name = "BZ settled"\n'
+        '[[limits]]\nfunder = "BZ"\nbasis = "receipts"\nmax = "50000.00"\n'
+        '[[commitments]]\nid = "bz-tdh-ecpat"\n'
+        'settled = { year = 2016, amount = "1500000.00" }\n',
+    )
+    result = invoke("compare", str(SCENARIOS / "bz-advance-80.toml"), str(settled))
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("Comparison, receipts basis: money received back (EUR)")[1]
+    assert section.splitlines()[3].split() == ["BZ", "2016", "-", "100,000.00", "+100,000.00"]
+    result = invoke("run", str(settled))
+    # the recovery of 100,000.00 is above the ceiling of 50,000.00
+    assert (
+        "limit on BZ, receipts basis, 2016: 100,000.00 is above the ceiling 50,000.00 "
+        "(by 50,000.00)" in result.stderr
+    )
