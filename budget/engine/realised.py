@@ -112,13 +112,16 @@ def realise(
     as_of = as_of or scenario.as_of or default_as_of(scenario.calendar, bookings)
     plan_rows = project(scenario) if plan is None else plan
     frame = compare(scenario, plan_rows, bookings, as_of)
+    # Large values leave attrs before any other frame operation (pandas copies attrs deeply
+    # on each); what stays is at most SHOWN_IDS names each.
     unbooked = frame.attrs.pop("unbooked_closed")
+    named = {key: frame.attrs.pop(key) for key in OBLIGATIONS}
     warnings = [
         *warnings,
         *checks.funder_warnings(scenario, bookings),
         *checks.span_warnings(scenario, plan_rows, bookings, {}),
         *checks.unbooked_warnings(scenario, frame[unbooked], paths),
-        *checks.overpaid_warnings(scenario, bookings, frame.attrs["overpaid"]),
+        *checks.overpaid_warnings(scenario, bookings, overpaid(frame)),
     ]
     frame.attrs.update(
         files=paths,
@@ -126,9 +129,14 @@ def realise(
         unplanned_bookings=int((bookings["commitment"] == UNPLANNED).sum()),
         total_cents=int(bookings["amount_cents"].sum()),
         warnings=warnings,
-        notes=_obligation_notes(frame.attrs),
+        notes=_obligation_notes(named),
+        **{key: ids[:SHOWN_IDS] for key, ids in named.items()},
     )
     return frame, [], warnings
+
+
+# attrs naming the commitments whose obligations the files do not book (the first SHOWN_IDS)
+OBLIGATIONS = ("obligations_from_plan", "obligations_when_paid")
 
 
 SHOWN_IDS = 20
@@ -336,7 +344,6 @@ def compare(
         obligations_when_paid=_named(commitments, commitment_code[when_paid]),
         unbooked_closed=unbooked,
     )
-    out.attrs["overpaid"] = overpaid(out)
     return out
 
 

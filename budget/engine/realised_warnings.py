@@ -52,6 +52,11 @@ def _grouped(
     return lines
 
 
+def _codes(values: np.ndarray, names: list[str]) -> np.ndarray:
+    """Each value's position in `names` (-1 where it is not one), on arrays."""
+    return np.asarray(pd.Categorical(values, categories=names).codes, dtype=np.int64)
+
+
 def funder_warnings(scenario: Scenario, bookings: pd.DataFrame) -> list[str]:
     """A booking by a funder the commitment does not name."""
     funds = {c.id: {f for f, _ in c.funders} for c in scenario.commitments}
@@ -60,10 +65,8 @@ def funder_warnings(scenario: Scenario, bookings: pd.DataFrame) -> list[str]:
     allowed = np.array(
         [ids[c] * len(keys) + keys[f] for c, fs in funds.items() for f in fs], dtype=np.int64
     )
-    commitment = (
-        pd.Series(bookings["commitment"].to_numpy(object)).map(ids).fillna(-1).to_numpy(np.int64)
-    )
-    funder = pd.Series(bookings["funder"].to_numpy(object)).map(keys).to_numpy(np.int64)
+    commitment = _codes(bookings["commitment"].to_numpy(object), list(ids))
+    funder = _codes(bookings["funder"].to_numpy(object), list(keys))
     mask = (commitment >= 0) & ~np.isin(commitment * len(keys) + funder, allowed)
 
     def word(file: str, cid: str, key: str, rows: pd.DataFrame) -> str:
@@ -97,8 +100,8 @@ def span_warnings(
     ids = [c.id for c in scenario.commitments]
     firsts = np.array([first_of.get(c, 0) for c in ids] + [0], dtype=np.int64)
     lasts = np.array([last_of.get(c, 10**6) for c in ids] + [10**6], dtype=np.int64)
-    position = {c: i for i, c in enumerate(ids)}
-    code = pd.Series(commitment).map(position).fillna(len(ids)).to_numpy(np.int64)
+    code = _codes(commitment, ids)
+    code = np.where(code < 0, len(ids), code)
     before = years < firsts[code]
     after = years > lasts[code]
     side = np.where(before, "before", "after")
@@ -156,13 +159,15 @@ def overpaid_warnings(
 ) -> list[str]:
     """One warning per commitment and funder paid beyond its obligation, naming the last
     payment booked up to the year end where the outstanding obligation is lowest."""
-    lines = []
-    commitment = bookings["commitment"].to_numpy(object)
-    funder = bookings["funder"].to_numpy(object)
-    cash = bookings["basis"].to_numpy(object) == Basis.CASH
-    years = bookings["year"].to_numpy(np.int64)
+    lines: list[str] = []
+    if not found:
+        return lines
+    payments = bookings[bookings["basis"].to_numpy(object) == Basis.CASH]
+    commitment = payments["commitment"].to_numpy(object)
+    funder = payments["funder"].to_numpy(object)
+    years = payments["year"].to_numpy(np.int64)
     for cid, key, year, cents in found[:SHOWN]:
-        mine = bookings[(commitment == cid) & (funder == key) & cash & (years <= year)]
+        mine = payments[(commitment == cid) & (funder == key) & (years <= year)]
         where = f"{mine['file'].iloc[-1]}: row {int(mine['row'].iloc[-1])}: " if len(mine) else ""
         amount = f"{scenario.currency} {format_euros_grouped(cents)}"
         lines.append(

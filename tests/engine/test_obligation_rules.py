@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from budget.engine.realised import forecast_rows, realise
+from budget.engine.realised import forecast_rows, overpaid, realise
 from budget.load import read_scenario
 from budget.reports.ledger import ledger
 from tests.engine.test_forecast_rules import ANNUAL, forecast
@@ -91,7 +91,7 @@ def test_a_grant_paid_beyond_its_total_is_warned_with_the_amount(tmp_path):
     assert scenario is not None, problems
     frame, problems, warnings = realise(scenario, as_of=dt.date(2026, 3, 1))
     assert not problems
-    assert frame.attrs["overpaid"] == [("subsidy", "VWS", 2026, 250_00)]
+    assert overpaid(frame) == [("subsidy", "VWS", 2026, 250_00)]
     assert [w for w in warnings if "more than committed" in w] == [
         f"warning: {tmp_path / 'actuals.csv'}: row 3: commitment 'subsidy', funder VWS: paid "
         "EUR 250.00 more than committed by the end of 2026 (its outstanding obligation is "
