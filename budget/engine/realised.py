@@ -119,7 +119,7 @@ def realise(
     warnings = [
         *warnings,
         *checks.funder_warnings(scenario, bookings),
-        *checks.span_warnings(scenario, plan_rows, bookings, {}),
+        *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario)),
         *checks.unbooked_warnings(scenario, frame[unbooked], paths),
         *checks.overpaid_warnings(scenario, bookings, overpaid(frame)),
     ]
@@ -133,6 +133,15 @@ def realise(
         **{key: ids[:SHOWN_IDS] for key, ids in named.items()},
     )
     return frame, [], warnings
+
+
+def _settled_years(scenario: Scenario) -> dict[str, int]:
+    """The settlement year of each settled grant: nothing is booked after it."""
+    return {
+        c.id: c.spec.settled[0]
+        for c in scenario.commitments
+        if getattr(c.spec, "settled", None) is not None
+    }
 
 
 # attrs naming the commitments whose obligations the files do not book (the first SHOWN_IDS)

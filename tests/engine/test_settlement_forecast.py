@@ -103,3 +103,15 @@ def test_explain_works_the_recovery_rule_by_rule(tmp_path):
         "150,000.00 + max(0, 1,700,000.00 - 1,500,000.00 - 150,000.00 received)"
     )
     assert receipts.forecast == 200_000_00
+
+
+def test_a_booking_after_the_settlement_is_warned(tmp_path):
+    _, _, warnings = realised(
+        tmp_path,
+        "2014-05-01,bz,BZ,cash,1600000.00\n2017-02-01,bz,BZ,cash,10.00\n",
+        dt.date(2017, 3, 1),
+    )
+    assert [w for w in warnings if "fiscal year" in w] == [
+        f"warning: {tmp_path / 'actuals.csv'}: row 3: commitment 'bz': booked in 2017, after "
+        "its last fiscal year 2016 (its settlement); kept and counted in the year booked"
+    ]
