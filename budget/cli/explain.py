@@ -55,11 +55,14 @@ def explain(
     uncertain input; the working (a top-up's shortfall and caps; an annual amount's
     indexation and rounding; a grant's days or months per year, exact shares and leftover
     cents, advance and settlement); the result on the commitment and cash basis; and how
-    it is split over the funders (exact parts, rounded down, the leftover cents).
+    it is split over the funders (exact parts, rounded down, the leftover cents). With
+    actuals (--actuals FILE, or the scenario's), the table ends with each forecast figure
+    and the rule that gave it, worked with the figures.
 
     \b
         budget explain scenarios/letter-2014.toml bz-tdh-ecpat
         budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
+        budget explain scenarios/letter-2014-realised.toml bz-tdh-ecpat
     """
     # imported here: start-up time
     from budget.reports.explain import explain as explain_commitment
