@@ -56,14 +56,16 @@ def actuals(
 
     Actuals files (CSV with , or ;, or the first sheet of an XLSX workbook) have a header
     row with the columns date (YYYY-MM-DD) or year, commitment (empty for a booking that
-    belongs to no commitment), funder, basis (cash or commitment; default cash), amount
-    (negative for a refund), and optionally reference and description.
+    belongs to no commitment), funder, basis (cash, commitment or receipts; default cash),
+    amount (negative for a refund), and optionally reference and description.
 
     Per commitment, funder, basis and fiscal year: planned, actual, variance (actual -
     planned) and forecast: actual in a closed year (it ended on or before --as-of); cash
     planned and not paid slips to the next open year (grants; unpaid = "slips") or lapses
-    (annual, top-up; unpaid = "lapses"), and a refund lowers its year. Bookings
-    without a commitment of the scenario are counted under (unplanned).
+    (annual, top-up; unpaid = "lapses"), and a refund lowers its year. Obligations the
+    files do not book are a grant's plan, or the cash forecast (annual, top-up: committed
+    when paid). Bookings without a commitment of the scenario are counted under
+    (unplanned).
 
     With -o, the workbook of `budget run -o` for these actuals: its Plan vs actual sheet has
     planned, actual, variance and forecast per year as live formulas, with a chart.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from budget.cli.common import fail, load_or_fail, scenario_argument
@@ -43,7 +45,28 @@ class DashedIds(click.Command):
     show_default=True,
     help="table: a worked calculation; json: the same inputs, steps and results as data.",
 )
-def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
+@click.option(
+    "--actuals",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="An actuals file; repeat for more (default: the scenario's actuals). With actuals, "
+    "the table also shows how each forecast figure was reached, rule by rule.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date up to which the actuals are complete (default: the scenario's as_of, "
+    "else the latest booking).",
+)
+def explain(
+    scenario: str,
+    commitment: str,
+    year: int | None,
+    fmt: str,
+    files: tuple[str, ...] = (),
+    as_of: Any = None,
+) -> None:
     """Explain how each amount of COMMITMENT in SCENARIO was computed, step by step.
 
     For every fiscal year of the commitment (or only --year): each input with the file and
@@ -51,7 +74,9 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
     uncertain input; the working (a top-up's shortfall and caps; an annual amount's
     indexation and rounding; a grant's days or months per year, exact shares and leftover
     cents, advance and settlement); the result on the commitment and cash basis; and how
-    it is split over the funders (exact parts, rounded down, the leftover cents).
+    it is split over the funders (exact parts, rounded down, the leftover cents). With
+    actuals (--actuals FILE, or the scenario's), the table ends with each forecast figure
+    and the rule that gave it, worked with the figures.
 
     COMMITMENT may begin with a dash (budget explain my.toml -1); a word after -- is
     always COMMITMENT (budget explain my.toml -- --year).
@@ -59,6 +84,7 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
     \b
         budget explain scenarios/letter-2014.toml bz-tdh-ecpat
         budget explain scenarios/letter-2014.toml sin-top-up --year 2015 --format json
+        budget explain scenarios/letter-2014-realised.toml bz-tdh-ecpat
     """
     # imported here: start-up time
     from budget.reports.explain import explain as explain_commitment
@@ -69,6 +95,28 @@ def explain(scenario: str, commitment: str, year: int | None, fmt: str) -> None:
         fail(problems)
     found = explanation
     show(laid_out(EXPLANATION, lambda: found), fmt)
+    if fmt == "table" and (files or loaded.actuals):
+        click.echo("")
+        # the whole scenario: the actuals files book on every commitment
+        whole = load_or_fail(scenario)
+        click.echo(_forecast_working(whole, commitment, list(files) or None, as_of, year))
+
+
+def _forecast_working(
+    scenario: Any, commitment: str, files: list[str] | None, as_of: Any, year: int | None
+) -> str:
+    """The forecast of one commitment against the actuals, rule by rule."""
+    # imported here: start-up time
+    from budget.cli.forecast import realise_or_fail
+    from budget.engine.realised import actuals_frame
+    from budget.render.realisation_text import forecast_working_text
+    from budget.reports.explain.forecast import forecast_steps
+
+    realised = realise_or_fail(scenario, files, as_of.date() if as_of else None)
+    steps = forecast_steps(scenario, realised, actuals_frame(scenario, files), commitment)
+    if year is not None:
+        steps = [s for s in steps if s.year == year]
+    return forecast_working_text(steps, commitment, realised.attrs.get("as_of"))
 
 
 def load_for(path: str, commitment: str) -> Scenario:

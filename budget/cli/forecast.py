@@ -26,6 +26,8 @@ def realise_or_fail(
         click.echo(line, err=True)
     if frame is None:
         fail(problems)
+    for line in frame.attrs.get("notes", []):
+        click.echo(line, err=True)
     return frame
 
 

@@ -19,11 +19,13 @@ from budget.core.periods import FiscalCalendar, year_label
 
 
 class Basis(StrEnum):
-    """The two ways amounts are counted: when obligations are entered into, and when cash
-    is paid. Members compare equal to their plain strings ("cash")."""
+    """The ways amounts are counted: when obligations are entered into, when cash is paid,
+    and when money is received back. Members compare equal to their plain strings ("cash")."""
 
     COMMITMENT = "commitment"
     CASH = "cash"
+    # money received back: a settled grant's recovery of what was paid beyond its amount
+    RECEIPTS = "receipts"
 
 
 # In this order everywhere (tables list the commitment basis first).

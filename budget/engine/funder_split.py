@@ -141,7 +141,8 @@ def split_commitments(
         if spread.any():
             spread_members = members[spread].reshape(-1)
             out[spread_members] = np.diff(out[spread_members], axis=1, prepend=0)
-            _lift_negative_parts(out, members[spread])
+            if basis == Basis.CASH:  # a settlement's release is negative by right
+                _lift_negative_parts(out, members[spread])
     return out
 
 
@@ -149,6 +150,9 @@ def cumulative_split(plan: Plan, basis: Basis) -> BoolArray:
     """Which commitments' amounts on `basis` are split cumulatively over years."""
     if basis == Basis.CASH:
         return plan.paid_over_time & (plan.funder_count > 1)
+    if basis == Basis.COMMITMENT and plan.settled is not None:
+        # a settled grant's release leaves each funder at its share of the final amount
+        return plan.settled & (plan.funder_count > 1)
     return np.zeros(len(plan.active), dtype=bool)
 
 

@@ -64,6 +64,8 @@ def breach_mask(
     index = {f: i for i, f in enumerate(funders)}
     out = []
     for limit, year, ceiling in limit_cells(scenario):
+        if limit.basis not in totals:
+            continue  # receipts are not simulated (a settlement is the same in every draw)
         column = year - int(years[0])
         if 0 <= column < len(years):
             amount = totals[limit.basis][:, index[limit.funder], column]

@@ -98,6 +98,8 @@ class Plan:
     # Pending commitments (issue 23): (row, p) of each, counted at p unless a
     # simulation draws their decisions (budget.engine.pending).
     pending: tuple[tuple[int, Fraction], ...] = ()
+    # settled: grants with a settlement (their release is split over funders cumulatively).
+    settled: BoolArray | None = None
 
     @property
     def commitments(self) -> tuple[Commitment, ...]:
@@ -162,6 +164,7 @@ class Plan:
             kind_of=self.kind_of[rows],
             ids=self.ids,
             pending=tuple((int(pos[r]), p) for r, p in self.pending if pos[r] >= 0),
+            settled=None if self.settled is None else self.settled[rows],
         )
 
     def varying(self) -> BoolArray:
@@ -191,9 +194,12 @@ def compile_plan(scenario: Scenario) -> Plan:
     kind_of, recipient = table.kind, table.recipient
     spans = table.spans(scenario.calendar)
     derived = np.zeros(n, dtype=bool)
+    settled = np.zeros(n, dtype=bool)
     for kind, rows, columns in zip(kinds, table.rows, table.columns, strict=True):
         if len(rows):
             derived[rows] = kind.derived(columns)
+            if "settled_year" in columns:
+                settled[rows] = columns["settled_year"] >= 0
     lo = min(int(spans[:, 0].min()) if n else scenario.first_year, scenario.first_year)
     hi = max(int(spans[:, 1].max()) if n else scenario.last_year, scenario.last_year)
     years = np.arange(lo, hi + 1, dtype=np.int64)
@@ -262,6 +268,7 @@ def compile_plan(scenario: Scenario) -> Plan:
         pending=tuple(
             (i, c.pending.p) for i, c in enumerate(scenario.commitments) if c.pending is not None
         ),
+        settled=settled,
     )
 
 

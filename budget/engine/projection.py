@@ -16,6 +16,7 @@ import pandas as pd
 
 from budget.core.memory import reuse_freed_memory
 from budget.core.model import BASES, Basis, Scenario
+from budget.core.money import allocate_rows
 from budget.engine.compute import Result, compute
 from budget.engine.funder_split import funder_sums, members_of, split_commitments, split_funders
 from budget.engine.plan import Plan, compile_plan
@@ -75,13 +76,19 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
     years[at] = year
     basis[at] = 1
     commitment = plan.member_commitment
+    repeat = 2 * per_member
+    if plan.settled is not None and plan.settled.any():
+        amounts, years, basis, commitment, repeat = _with_receipts(
+            plan, cash, amounts, years, basis, per_member
+        )
+        rows = len(amounts)
 
     def labels(
         codes: npt.NDArray[np.integer[Any]], names: tuple[str, ...], repeated: bool = True
     ) -> Any:
         small: Any = codes.astype(_code_type(len(names)), copy=False)
         if repeated:
-            small = np.repeat(small, 2 * per_member)
+            small = np.repeat(small, repeat)
         return pd.Categorical.from_codes(small, dtype=_categories(names), validate=False)
 
     # The arrays are this function's own, so the frame may take them without copying.
@@ -97,6 +104,47 @@ def tidy(plan: Plan, result: Result, draw: int = 0) -> pd.DataFrame:
             "amount_cents": amounts,
         },
         copy=False,
+    )
+
+
+def _with_receipts(
+    plan: Plan,
+    cash: IntArray,
+    amounts: IntArray,
+    years: IntArray,
+    basis: npt.NDArray[np.int8],
+    per_member: IntArray,
+) -> tuple[IntArray, IntArray, npt.NDArray[np.int8], IntArray, IntArray]:
+    """The rows with a receipts row per member of every settled grant, in its settlement
+    year, after the member's cash rows: what the member paid beyond its share of the final
+    amount (largest remainder, ties to the funder listed first), so that its cash less its
+    receipts is exactly that share. Returns amounts, years, basis codes, the members'
+    commitments and the rows per member."""
+    assert plan.settled is not None
+    settled = np.flatnonzero(plan.settled)
+    member_rows = np.repeat(np.arange(len(per_member)), 2 * per_member)
+    extra_member, extra_year, extra_amount = [], [], []
+    for i in settled.tolist():
+        year, final = plan.commitments[int(plan.position[i])].spec.settled
+        members = np.flatnonzero(plan.member_commitment == i)
+        shares = allocate_rows(
+            np.array([final], dtype=np.int64), plan.member_weight[members][None, :]
+        )[0]
+        extra_member.append(members)
+        extra_year.append(np.full(len(members), year, dtype=np.int64))
+        extra_amount.append(cash[members].sum(axis=1) - shares)
+    new_member = np.concatenate(extra_member)
+    every_member = np.r_[member_rows, new_member]
+    every_basis = np.r_[basis, np.full(len(new_member), BASES.index(Basis.RECEIPTS), np.int8)]
+    order = np.argsort(every_member * len(BASES) + every_basis, kind="stable")
+    repeat = 2 * per_member
+    np.add.at(repeat, new_member, 1)
+    return (
+        np.r_[amounts, np.concatenate(extra_amount)][order],
+        np.r_[years, np.concatenate(extra_year)][order],
+        every_basis[order].astype(np.int8),
+        plan.member_commitment,
+        repeat,
     )
 
 

@@ -4,8 +4,12 @@ Per commitment (or `(unplanned)`), funder, basis and fiscal year: `planned` (the
 projection), `actual` (the sum of the bookings), `variance` = actual - planned, and
 `forecast`: the actual in a closed year (its last day is on or before `as_of`), and on the
 cash basis the rules of `cash_forecast` (what was planned and not paid slips to the next
-open year or lapses, per the commitment's `unpaid`); on the commitment basis the larger of
-planned and actual in the current year (it holds `as_of`), the plan in a later year.
+open year or lapses, per the commitment's `unpaid`); on the commitment basis, where the
+files book obligations for the commitment and funder, the larger of planned and actual in
+the current year (it holds `as_of`) and the plan in a later year; where they book none, a
+grant's plan (its decision stands) and, for the other kinds, the cash forecast (committed
+when paid). `overpaid` finds every commitment and funder whose outstanding obligation
+(obligations less payments, year by year) is negative at a year end.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +26,7 @@ import pandas as pd
 from budget.core.errors import InputError, Problem
 from budget.core.model import BASES, Basis, Scenario
 from budget.core.periods import FiscalCalendar
+from budget.engine import realised_warnings as checks
 from budget.engine.projection import COLUMNS as TIDY_COLUMNS
 from budget.engine.projection import project
 from budget.kinds import KINDS
@@ -100,16 +106,71 @@ def realise(
     bookings, problems, warnings = read_bookings(scenario, paths)
     if problems:
         return None, problems, warnings
+    problems = checks.receipts_problems(scenario, bookings)
+    if problems:
+        return None, problems, warnings
     as_of = as_of or scenario.as_of or default_as_of(scenario.calendar, bookings)
-    frame = compare(scenario, project(scenario) if plan is None else plan, bookings, as_of)
+    plan_rows = project(scenario) if plan is None else plan
+    frame = compare(scenario, plan_rows, bookings, as_of)
+    # Large values leave attrs before any other frame operation (pandas copies attrs deeply
+    # on each); what stays is at most SHOWN_IDS names each.
+    unbooked = frame.attrs.pop("unbooked_closed")
+    named = {key: frame.attrs.pop(key) for key in OBLIGATIONS}
+    warnings = [
+        *warnings,
+        *checks.funder_warnings(scenario, bookings),
+        *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario)),
+        *checks.unbooked_warnings(scenario, frame[unbooked], paths),
+        *checks.overpaid_warnings(scenario, bookings, overpaid(frame)),
+    ]
     frame.attrs.update(
         files=paths,
         bookings=len(bookings),
         unplanned_bookings=int((bookings["commitment"] == UNPLANNED).sum()),
         total_cents=int(bookings["amount_cents"].sum()),
         warnings=warnings,
+        notes=_obligation_notes(named),
+        **{key: ids[:SHOWN_IDS] for key, ids in named.items()},
     )
     return frame, [], warnings
+
+
+def _settled_years(scenario: Scenario) -> dict[str, int]:
+    """The settlement year of each settled grant: nothing is booked after it."""
+    return {
+        c.id: c.spec.settled[0]
+        for c in scenario.commitments
+        if getattr(c.spec, "settled", None) is not None
+    }
+
+
+# attrs naming the commitments whose obligations the files do not book (the first SHOWN_IDS)
+OBLIGATIONS = ("obligations_from_plan", "obligations_when_paid")
+
+
+SHOWN_IDS = 20
+
+
+def _ids(ids: list[str]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    return shown + (f" and {len(ids) - SHOWN_IDS:,} more" if len(ids) > SHOWN_IDS else "")
+
+
+def _obligation_notes(attrs: dict[Any, Any]) -> list[str]:
+    """The one line that says which obligations the files do not hold."""
+    planned = [c for c in attrs.get("obligations_from_plan", []) if c != UNPLANNED]
+    paid = [c for c in attrs.get("obligations_when_paid", []) if c != UNPLANNED]
+    parts = []
+    if planned:
+        parts.append(f"taken from the plan for {_ids(planned)}")
+    if paid:
+        parts.append(f"equal to the cash forecast (committed when paid) for {_ids(paid)}")
+    if not parts:
+        return []
+    return [
+        "note: the actuals hold no commitment-basis bookings for some commitments; their "
+        "obligations are " + "; ".join(parts)
+    ]
 
 
 def compare(
@@ -150,14 +211,30 @@ def compare(
     slips = np.array(
         [c.unpaid_policy == "slips" for c in scenario.commitments] + [False], dtype=bool
     )
+    cash_code, commit_code = BASES.index(Basis.CASH), BASES.index(Basis.COMMITMENT)
+    # Per commitment and funder, how its obligation is forecast: from its commitment-basis
+    # bookings where the files hold any, else from the plan (a grant) or equal to the cash
+    # forecast (annual, top_up, unplanned: committed when paid).
+    booked_side = sides[1][0]
+    booked_lines = np.unique(
+        (booked_side[0] * len(funders) + booked_side[1])[booked_side[2] == commit_code]
+    )
+    grant = np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool)
     candidates = np.empty(0, dtype=np.int64)
+    mirror = (commit_code - cash_code) * span  # a cash key + mirror: its commitment key
     if rule_year is not None:
         # A slipping amount moves on to year c: every slipping cash line gets a candidate
         # row there, dropped again below when it holds nothing.
         groups = np.unique(np.concatenate(keys) // span)
         commitment_of = groups // (len(funders) * len(BASES))
-        cash = groups % len(BASES) == BASES.index(Basis.CASH)
+        cash = groups % len(BASES) == cash_code
         candidates = groups[slips[commitment_of] & cash] * span + (rule_year - first)
+        # An obligation committed when paid has a row wherever its cash line has one.
+        cash_keys = np.unique(np.concatenate([*keys, candidates]))
+        cash_keys = cash_keys[(cash_keys // span) % len(BASES) == cash_code]
+        cash_line = cash_keys // span // len(BASES)
+        paid_mode = ~grant[cash_line // len(funders)] & ~np.isin(cash_line, booked_lines)
+        candidates = np.concatenate([candidates, cash_keys[paid_mode] + mirror])
     every = np.concatenate([*keys, candidates])
     every.sort()
     every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
@@ -183,18 +260,42 @@ def compare(
         np.where(known, actual_cents, 0),
         np.where(known, positive_cents, 0),
     )
-    forecast = np.where(
-        basis_code == BASES.index(Basis.CASH),
-        forecast,
+    line_code = commitment_code * len(funders) + funder_code
+    booked = np.isin(line_code, booked_lines)
+    from_plan = (basis_code == commit_code) & ~booked & grant[commitment_code]
+    when_paid = (basis_code == commit_code) & ~booked & ~grant[commitment_code]
+    # committed when paid: the cash forecast of the same commitment, funder and year
+    at = np.minimum(np.searchsorted(every, every - mirror), len(every) - 1)
+    paid_forecast = np.where(every[at] == every - mirror, forecast[at], 0)
+    booked_forecast = np.where(
+        status == CODE[Status.CLOSED],
+        actual_cents,
         np.where(
-            status == CODE[Status.CLOSED],
-            actual_cents,
-            np.where(
-                status == CODE[Status.CURRENT],
-                np.maximum(planned_cents, actual_cents),
-                planned_cents,
-            ),
+            status == CODE[Status.CURRENT],
+            np.maximum(planned_cents, actual_cents),
+            planned_cents,
         ),
+    )
+    if rule_year is not None:
+        booked_forecast = np.where(
+            from_plan, planned_cents, np.where(when_paid, paid_forecast, booked_forecast)
+        )
+    received = _receipts_forecast(
+        scenario,
+        every // span,
+        years,
+        status,
+        commitment_code,
+        basis_code == BASES.index(Basis.RECEIPTS),
+        forecast,
+        planned_cents,
+        np.where(known, actual_cents, 0),
+        actual_cents,
+    )
+    forecast = np.where(
+        basis_code == cash_code,
+        forecast,
+        np.where(basis_code == commit_code, booked_forecast, received),
     )
     if len(candidates):
         only = np.isin(every, candidates) & ~np.isin(every, np.concatenate(keys))
@@ -211,6 +312,16 @@ def compare(
             basis_code[keep],
         )
         years, status = years[keep], status[keep]
+        from_plan, when_paid = from_plan[keep], when_paid[keep]
+    # a closed year planned and not booked at all now forecasts 0 (warned; the cash line
+    # says it for an obligation committed when paid)
+    unbooked = (
+        (status == CODE[Status.CLOSED])
+        & (planned_cents != 0)
+        & (forecast == 0)
+        & ~np.isin(every, keys[1])
+        & ~when_paid
+    )
     recipient_of = [c.recipient for c in scenario.commitments]
     recipients = [*dict.fromkeys(recipient_of), ""]
     position = {r: i for i, r in enumerate(recipients)}
@@ -238,7 +349,103 @@ def compare(
         scenario=scenario.name,
         as_of=as_of.isoformat() if as_of else None,
         fiscal_year_start=str(scenario.calendar),
+        obligations_from_plan=_named(commitments, commitment_code[from_plan]),
+        obligations_when_paid=_named(commitments, commitment_code[when_paid]),
+        unbooked_closed=unbooked,
     )
+    return out
+
+
+def _receipts_forecast(
+    scenario: Scenario,
+    line: Codes,
+    years: Codes,
+    status: npt.NDArray[np.int8],
+    commitment_code: Codes,
+    receipts: npt.NDArray[np.bool_],
+    cash_forecast: Codes,
+    planned: Codes,
+    known: Codes,
+    actual: Codes,
+) -> Codes:
+    """The receipts forecast of every row (meaningful on the receipts rows): the actual in
+    a closed year; in an open settlement year of a grant, what its cash forecast pays
+    beyond its share of the settled amount (planned cash less planned receipts), less what
+    was received already, never below what was booked; else what was booked so far.
+
+    `line` is each row's (commitment, funder, basis) code, rows sorted by line and year."""
+    settled_year = np.array(
+        [
+            c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
+            for c in scenario.commitments
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    out = np.where(status == CODE[Status.CLOSED], actual, known)
+    settling = receipts & (years == settled_year[commitment_code]) & (status != CODE[Status.CLOSED])
+    if not settling.any():
+        return out
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    lines = line[starts]
+    own = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(line)]))
+
+    def of_cash_line(sums: Codes) -> Codes:
+        cash_line = line + (BASES.index(Basis.CASH) - BASES.index(Basis.RECEIPTS))
+        at = np.minimum(np.searchsorted(lines, cash_line), len(lines) - 1)
+        return np.where(lines[at] == cash_line, sums[at], 0)
+
+    paid = of_cash_line(np.add.reduceat(cash_forecast, starts))
+    share = of_cash_line(np.add.reduceat(planned, starts)) - np.add.reduceat(planned, starts)[own]
+    received = np.add.reduceat(known, starts)[own]
+    return np.where(settling, known + np.maximum(0, paid - share - received), out)
+
+
+def _named(commitments: list[str], codes: Codes) -> list[str]:
+    """The ids of the commitment codes, once each, in scenario order."""
+    return [commitments[int(c)] for c in np.unique(codes)]
+
+
+def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
+    """(commitment, funder, year, cents) of every commitment and funder whose outstanding
+    obligation (the forecast's obligations entered less its payments, up to a year's end)
+    is negative at some year end: its lowest outstanding (-cents), at the first year end
+    it is reached."""
+    if rows.empty:
+        return []
+    commitment = rows["commitment"].cat.codes.to_numpy(np.int64)
+    funder = rows["funder"].cat.codes.to_numpy(np.int64)
+    basis = rows["basis"].astype(str).to_numpy(object)
+    years = rows["year"].to_numpy(np.int64)
+    # outstanding = obligations entered - payments + money received back
+    sign = np.where(basis == Basis.CASH, -1, 1)
+    first = int(years.min())
+    span = int(years.max()) - first + 1
+    line = commitment * len(rows["funder"].cat.categories) + funder
+    signed = sign * rows["forecast_cents"].to_numpy(np.int64)
+    keys, sums = _sum_by_key(line * span + (years - first), signed)
+    line_of = keys // span
+    starts = np.flatnonzero(np.r_[True, line_of[1:] != line_of[:-1]])
+    running = np.cumsum(sums)
+    before = np.r_[0, running[starts[1:] - 1]]
+    running = running - np.repeat(before, np.diff(np.r_[starts, len(keys)]))
+    lowest = np.minimum.reduceat(running, starts)
+    out = []
+    commitments = rows["commitment"].cat.categories
+    funders = rows["funder"].cat.categories
+    for start, stop, low in zip(starts, [*starts[1:], len(keys)], lowest, strict=True):
+        if low >= 0:
+            continue
+        at = start + int(np.argmax(running[start:stop] == low))
+        code = int(line_of[at])
+        out.append(
+            (
+                str(commitments[code // len(funders)]),
+                str(funders[code % len(funders)]),
+                int(keys[at] % span) + first,
+                -int(low),
+            )
+        )
     return out
 
 

@@ -4,6 +4,13 @@ Allocation by days (the default) or by months, or an explicit schedule by year t
 to the total. Cash follows the allocation, unless an `advance` share is paid in the first
 fiscal year and the rest at settlement, `settlement_lag` years after the fiscal year in which
 the period ends. The whole total is committed in `committed_in` (default: the first year).
+
+A grant may be settled: `settled = { year = 2016, amount = "1900000.00" }`, the final
+amount (at most the total) decided in that fiscal year. There the commitment basis gets
+a release of `amount - total` (never positive) and the cash basis a final payment of what
+remains to pay up to `amount` (what was planned to be paid before that year), replacing
+the planned payments from that year on; what was paid beyond `amount` is recovered on the
+receipts basis (`budget.engine.projection` adds those rows).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from budget.core.fields import FieldReader
+from budget.core.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
 from budget.core.inputs import column_of
 from budget.core.money import allocate_rows, format_euros_grouped, share_weights
 from budget.core.periods import FiscalCalendar, fiscal_year_weights, period_last_day
@@ -40,6 +47,8 @@ class Grant:
     advance: Fraction | None
     settlement_lag: int
     committed_in: int | None
+    # settled: (fiscal year, final amount in cents) of the settlement, or None.
+    settled: tuple[int, int] | None = None
 
     def years(self, calendar: FiscalCalendar) -> tuple[int, int]:
         """The fiscal years of the period: the first, and the one holding its last day."""
@@ -65,6 +74,7 @@ class GrantKind:
         "advance": 'the share paid in the first fiscal year, e.g. "0.8"',
         "settlement_lag": "years after the period's last fiscal year when the rest is paid (1)",
         "committed_in": "the fiscal year of the grant decision (default: the first year)",
+        "settled": 'the settlement: { year = 2016, amount = "1900000.00" } (at most the total)',
     }
     year_inputs: tuple[str, ...] = ()
     commits_up_front: bool = True
@@ -121,11 +131,21 @@ class GrantKind:
             or (committed_in is None and reader.has("committed_in"))
         ):
             return None
+        settled = _settled(reader, total)
+        if settled is None and reader.has("settled"):
+            return None
         allocation = self._allocation(reader, total, start, end)
         if allocation is None:
             return None
         grant = Grant(
-            total, start, end, allocation, advance, 1 if lag is None else lag, committed_in
+            total,
+            start,
+            end,
+            allocation,
+            advance,
+            1 if lag is None else lag,
+            committed_in,
+            settled,
         )
         return grant
 
@@ -161,6 +181,15 @@ class GrantKind:
     def check(self, spec: Grant, calendar: FiscalCalendar) -> list[tuple[str, str, str]]:
         """Rules that need the fiscal calendar: (field, message, hint) for each problem."""
         problems: list[tuple[str, str, str]] = []
+        if spec.settled is not None and spec.settled[0] < spec.years(calendar)[0]:
+            problems.append(
+                (
+                    "settled",
+                    f"the settlement year {spec.settled[0]} is before the grant's first "
+                    f"fiscal year {spec.years(calendar)[0]}",
+                    "a grant is settled in or after the fiscal year its period starts",
+                )
+            )
         if spec.committed_in is None and not isinstance(spec.allocation, tuple):
             return problems  # nothing here depends on the calendar
         first, last = spec.years(calendar)
@@ -212,12 +241,20 @@ class GrantKind:
             "advance": column_of(list(map(attrgetter("advance"), specs))),
             "settlement_lag": ints(specs, "settlement_lag"),
             "committed_in": ints(specs, "committed_in"),
+            # -1: not settled
+            "settled_year": np.fromiter(
+                (-1 if g.settled is None else g.settled[0] for g in specs), np.int64, len(specs)
+            ),
+            "settled_amount": np.fromiter(
+                (0 if g.settled is None else g.settled[1] for g in specs), np.int64, len(specs)
+            ),
         }
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
         first, last = _fiscal_years(columns, calendar)
         lag = np.where(_with_advance(columns), columns["settlement_lag"], 0)
-        return np.stack([np.minimum(first, _committed_in(columns, first)), last + lag], axis=1)
+        end = np.maximum(last + lag, columns["settled_year"])
+        return np.stack([np.minimum(first, _committed_in(columns, first)), end], axis=1)
 
     def most(self, spec: Grant) -> int:
         return spec.total
@@ -264,7 +301,55 @@ class GrantKind:
             cash[rows, last[rows] + lag - y0] += up_front[:, 1]
         commitment = np.zeros_like(cash)
         commitment[np.arange(k), _committed_in(columns, first) - y0] = totals
+        settle(cash, commitment, totals, columns["settled_year"] - y0, columns["settled_amount"])
         return Flows(cash=cash[None], commitment=commitment[None])
+
+
+def settle(
+    cash: IntArray, commitment: IntArray, totals: IntArray, at: IntArray, amount: IntArray
+) -> None:
+    """Settle the grants whose settlement column `at` is not negative, in place: a release
+    of amount - total there (commitment basis), and a final payment of what remains up to
+    the amount (cash), replacing the payments planned from that column on. What was paid
+    before beyond the amount is the recovery (`recovery`)."""
+    rows = np.flatnonzero(at >= 0)
+    if not len(rows):
+        return
+    columns = np.arange(cash.shape[1])[None, :]
+    year = at[rows][:, None]
+    before = np.where(columns < year, cash[rows], 0)
+    paid = before.sum(axis=1)
+    cash[rows] = before
+    cash[rows, at[rows]] = np.maximum(0, amount[rows] - paid)
+    commitment[rows, at[rows]] += amount[rows] - totals[rows]
+
+
+def _settled(reader: FieldReader, total: int | None) -> tuple[int, int] | None:
+    """`settled = { year, amount }`: (year, cents), or None (a problem when it is given)."""
+    if not reader.has("settled"):
+        return None
+    raw = reader.raw["settled"]
+    hint = 'write settled = { year = 2016, amount = "1900000.00" }'
+    if not isinstance(raw, Mapping) or set(raw) != {"year", "amount"}:
+        shown = ", ".join(map(str, raw)) if isinstance(raw, Mapping) else "not a table"
+        reader.error("settled", f"needs exactly year and amount (it has: {shown})", hint)
+        return None
+    year = as_integer(raw["year"])
+    if isinstance(raw["year"], bool) or year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        reader.error("settled", f"year {raw['year']!r} is not a fiscal year", hint)
+        return None
+    amount = reader._cents("settled", raw["amount"], False, " (settled.amount)")
+    if amount is None:
+        return None
+    if total is not None and amount > total:
+        reader.error(
+            "settled",
+            f"amount {format_euros_grouped(amount)} is above the grant's total "
+            f"{format_euros_grouped(total)}",
+            "a grant is settled at most at the amount granted; raise total for more",
+        )
+        return None
+    return year, amount
 
 
 def _days(dates: Iterable[dt.date], count: int) -> np.ndarray:

@@ -278,7 +278,8 @@ def basis_of(check: Checker, values: Text) -> Text:
         ~pd.Series(out, dtype=object).isin(BASES).to_numpy(bool),
         "basis",
         lambda i: f"{values[i]!r} is not a basis",
-        "use cash (payments) or commitment (obligations entered); empty means cash",
+        "use cash (payments), commitment (obligations entered) or receipts (money received "
+        "back); empty means cash",
     )
     return out
 

@@ -24,9 +24,16 @@ def share_text(share: Fraction | None) -> str:
 def ledger_text(entries: list[LedgerYear], title: str, label: Callable[[int], str] = str) -> str:
     """The ledger as an aligned text table; funder-years with nothing in them are left out.
     label: how a year is named (e.g. Scenario.label)."""
+    # a recovered column only where money came back (a settled grant's recovery)
+    recovered = any(e.recovered for e in entries)
     header = ["funder", "year", "opening", "entered", "paid", "closing", "paid on earlier"]
-    lines = [
-        [
+    if recovered:
+        header.insert(5, "recovered")
+    lines = []
+    for e in entries:
+        if not (e.opening or e.entered or e.paid or e.closing or e.recovered):
+            continue
+        line = [
             e.funder,
             label(e.year),
             amount_text(e.opening),
@@ -35,11 +42,12 @@ def ledger_text(entries: list[LedgerYear], title: str, label: Callable[[int], st
             amount_text(e.closing),
             share_text(e.committed_share),
         ]
-        for e in entries
-        if e.opening or e.entered or e.paid or e.closing
-    ]
+        if recovered:
+            line.insert(5, amount_text(e.recovered))
+        lines.append(line)
+    rule = "opening + entered - paid + recovered" if recovered else "opening + entered - paid"
     return text_table(title, header, lines, left=2) + (
-        "\n(opening + entered - paid = closing: commitments outstanding at year end; "
+        f"\n({rule} = closing: commitments outstanding at year end; "
         "'paid on earlier': the share of the year's cash that settles commitments "
         "entered in earlier years)"
     )

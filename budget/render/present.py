@@ -42,7 +42,10 @@ def run_tables(
     # Register scale (issue 21): a line per funder, as on the workbook's Overview.
     summary = len(scenario.commitments) > MAX_LISTED
     report = funder_summary if summary else overview
-    for basis, title in BASIS_TITLES:
+    titles = list(BASIS_TITLES)
+    if (projected["basis"] == Basis.RECEIPTS).any():  # only where a settlement recovers
+        titles.append((Basis.RECEIPTS, "receipts basis: money received back"))
+    for basis, title in titles:
         parts.append(
             overview_text(
                 report(projected, scenario, basis),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
+from budget.reports.explain.forecast import ForecastStep
 from budget.reports.overview import MAX_LISTED
 from budget.reports.realisation import BasisPlan, FunderPlan, Measures, PlanVsActual
 
@@ -31,8 +32,10 @@ def realisation_text(report: PlanVsActual) -> str:
             "a line per funder. `--format csv` gives every commitment's lines.)"
         )
     parts.append(
-        "(variance = actual - planned; forecast = actual in a closed year, the larger of "
-        "planned and actual in the current year, planned in a later year)"
+        "(variance = actual - planned; forecast = actual in a closed year; cash planned and "
+        "not paid slips to the next open year (grants) or lapses (annual, top-up); "
+        "obligations as booked, else a grant's plan or, committed when paid, the cash "
+        "forecast; see budget explain COMMITMENT --actuals)"
     )
     if report.unplanned_note:
         parts.append(report.unplanned_note)
@@ -42,27 +45,41 @@ def realisation_text(report: PlanVsActual) -> str:
 def _against(
     basis: BasisPlan, years: tuple[int, ...], label: Callable[[int], str], summary: bool = False
 ) -> str:
+    """Per commitment planned, actual and variance; per funder a subtotal and at the foot
+    the grand total, each with the forecast as well. At register scale (`summary`) the
+    funders' subtotals only."""
     header = ["funder", "commitment", "", *map(label, years), "total"]
     lines = []
     for funder in basis.funders:
-        items = [_funder_line(funder)] if summary else funder.commitments
-        for item in items:
-            m = item.measures
-            for line, cells, show in (
-                ("planned", m.planned, amount_text),
-                ("actual", m.actual, amount_text),
-                ("variance", m.variance, _variance),
-            ):
-                lines.append(
-                    [
-                        funder.funder if line == "planned" else "",
-                        item.commitment if line == "planned" else "",
-                        line,
-                        *(show(c) for c in cells),
-                        show(sum(cells)),
-                    ]
-                )
-    return text_table(basis.title, header, lines, left=3)
+        if summary:
+            name = f"{len(funder.commitments):,} commitments"
+            lines += _lines(funder.funder, name, funder.total, forecast=True)
+            continue
+        for item in funder.commitments:
+            lines += _lines(funder.funder, item.commitment, item.measures)
+        lines += _lines("", f"{funder.funder} total", funder.total, forecast=True)
+    footer = _lines("Total", "", basis.total, forecast=True)
+    return text_table(basis.title, header, lines, left=3, footer=footer)
+
+
+def _lines(first: str, second: str, m: Measures, forecast: bool = False) -> list[list[str]]:
+    shown = [
+        ("planned", m.planned, amount_text),
+        ("actual", m.actual, amount_text),
+        ("variance", m.variance, _variance),
+    ]
+    if forecast:
+        shown.append(("forecast", m.forecast, amount_text))
+    return [
+        [
+            first if line == "planned" else "",
+            second if line == "planned" else "",
+            line,
+            *(show(c) for c in cells),
+            show(sum(cells)),
+        ]
+        for line, cells, show in shown
+    ]
 
 
 def _forecast(
@@ -92,3 +109,16 @@ class _Line:
 def _funder_line(funder: FunderPlan) -> _Line:
     """A funder's total as the one line of a summary's plan-against-actual table."""
     return _Line(f"{len(funder.commitments):,} commitments", funder.total)
+
+
+def forecast_working_text(steps: list[ForecastStep], commitment: str, as_of: str | None) -> str:
+    """How each forecast figure of one commitment was reached: one line per funder, basis
+    and year, with the rule and its working."""
+    head = f"Forecast of {commitment} against the actuals (complete up to {as_of or 'no date'})"
+    lines = [head]
+    for s in steps:
+        lines.append(
+            f"  {s.funder}, {s.basis} {s.label} ({s.status}): {s.rule}: {s.working} = "
+            f"{format_euros_grouped(s.forecast)}"
+        )
+    return "\n".join(lines)

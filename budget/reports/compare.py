@@ -141,7 +141,11 @@ def side_by_side(long: pd.DataFrame, labels: list[str]) -> list[SideRow]:
     return out
 
 
-TITLES = {"cash": "cash basis: payments", "commitment": "commitment basis: obligations entered"}
+TITLES = {
+    "cash": "cash basis: payments",
+    "commitment": "commitment basis: obligations entered",
+    "receipts": "receipts basis: money received back",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +195,10 @@ def comparison(
     table = side_by_side(long, list(labels))
     unit = "/".join(dict.fromkeys(s.currency for s in scenarios))
     sections = []
-    for basis in ("cash", "commitment"):
+    for basis in ("cash", "commitment", "receipts"):
         rows = tuple(r for r in table if r.basis == basis and (any(r.amounts) or any(r.deltas)))
+        if basis == Basis.RECEIPTS and not rows:  # only where a settlement recovers
+            continue
         sections.append(
             SideSection(
                 basis=basis,

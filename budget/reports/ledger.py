@@ -26,8 +26,9 @@ class LedgerYear:
     opening: outstanding commitments at the start of the year (the previous closing).
     entered: commitments entered into this year (commitment basis).
     paid: cash paid this year (cash basis).
-    closing: opening + entered - paid, outstanding at year end.
+    closing: opening + entered - paid + recovered, outstanding at year end.
     paid_committed_earlier: the part of `paid` that settles commitments of earlier years.
+    recovered: money received back this year (receipts basis: a settlement's recovery).
     """
 
     funder: str
@@ -37,6 +38,7 @@ class LedgerYear:
     paid: int
     closing: int
     paid_committed_earlier: int
+    recovered: int = 0
 
     @property
     def committed_share(self) -> Fraction | None:
@@ -68,6 +70,7 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
                 ("paid", paid),
                 ("closing", closing),
                 ("covered", covered),
+                ("recovered", grids["recovered"]),
             )
         }
         for j, year in enumerate(years):
@@ -80,6 +83,7 @@ def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerY
                     int(sums["paid"][j]),
                     int(sums["closing"][j]),
                     int(sums["covered"][j]),
+                    int(sums["recovered"][j]),
                 )
             )
     return out
@@ -90,7 +94,7 @@ def ledger_grids(
 ) -> tuple[npt.NDArray[np.int64], list[tuple[str, str]], dict[str, npt.NDArray[np.int64]]]:
     """The ledger per (commitment, funder) pair: the years (first to last year with a row),
     the pairs in order of first appearance, and int64 grids (pairs x years) named entered,
-    paid, opening, closing and covered (the part of the cash that settles commitments of
+    paid, recovered, opening, closing and covered (the part of the cash that settles commitments of
     earlier years: min(paid, max(opening, 0)))."""
     years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
     groups = rows.groupby(["commitment", "funder"], sort=False, observed=True)
@@ -112,8 +116,9 @@ def ledger_grids(
         np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
         grids[basis] = grid
     entered, paid = grids[Basis.COMMITMENT], grids[Basis.CASH]
-    closing = np.cumsum(entered - paid, axis=1)
-    opening = closing - entered + paid
+    recovered = grids[Basis.RECEIPTS]
+    closing = np.cumsum(entered - paid + recovered, axis=1)
+    opening = closing - entered + paid - recovered
     covered = np.minimum(paid, np.maximum(opening, 0))
     named = {
         "entered": entered,
@@ -121,5 +126,6 @@ def ledger_grids(
         "opening": opening,
         "closing": closing,
         "covered": covered,
+        "recovered": recovered,
     }
     return years, [(str(c), str(f)) for c, f in pairs], named

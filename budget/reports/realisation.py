@@ -24,6 +24,11 @@ BLOCKS = (
         "commitment basis: obligations",
         "Commitment basis: obligations, in the fiscal year they are entered into",
     ),
+    (
+        "receipts",
+        "receipts basis: money received back",
+        "Receipts basis: money received back, in the fiscal year it is received",
+    ),
 )
 
 
@@ -83,7 +88,7 @@ class PlanVsActual:
     statuses: each year's status ("closed", "current", "future"); status: the sentence
     saying which years are which; files: the actuals files read; unplanned_note: how many
     bookings belong to no commitment ("" when none do); sheet_title: the sheet's title;
-    bases: the cash, then the commitment basis, each only when it has rows.
+    bases: the cash, the commitment, then the receipts basis, each only when it has rows.
     """
 
     scenario: str

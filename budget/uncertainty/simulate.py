@@ -29,7 +29,7 @@ import pandas as pd
 from budget.core.dists import DISTS
 from budget.core.inputs import IntArray
 from budget.core.memory import reuse_freed_memory
-from budget.core.model import BASES, Basis, Scenario
+from budget.core.model import Basis, Scenario
 from budget.core.money import mean_half_away
 from budget.engine.compute import compute
 from budget.engine.funder_split import (
@@ -62,6 +62,10 @@ ROW_COLUMNS = [
     "ceiling_cents",
     "p_limit_breached",
 ]
+
+# The simulated bases: receipts come only from a grant's settlement, which no draw changes.
+SIMULATED = (Basis.COMMITMENT, Basis.CASH)
+BASES: tuple[str, ...] = tuple(b.value for b in SIMULATED)
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -287,13 +291,13 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     fixed = np.flatnonzero(~varying)
     if len(fixed):
         # The same amounts in every draw: split one draw.
-        for basis in Basis:
+        for basis in SIMULATED:
             add(fixed, (basis,), draws_last(getattr(result, basis)[:1], fixed))
     moving = np.flatnonzero(varying)
     if len(moving):
         # Kinds that do not commit up front have the same amounts on both bases.
         if not sub.paid_over_time[moving].any():
-            add(moving, tuple(Basis), draws_last(result.cash, moving))
+            add(moving, SIMULATED, draws_last(result.cash, moving))
         else:
             add(moving, (Basis.CASH,), draws_last(result.cash, moving))
             add(moving, (Basis.COMMITMENT,), draws_last(result.commitment, moving))

@@ -119,7 +119,17 @@ def test_the_table_shows_variances_and_the_forecast_totals():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Actuals complete up to 2015-09-01: closed 2014; current 2015; future 2016-2017." in out
-    assert "variance     -5,000.00  -42,500.00" in out
+    assert "variance     -5,000.00    -42,500.00" in out
+    # per funder a subtotal with the forecast, and a grand total (worked below)
+    assert "        VenJ total    planned     100,000.00    133,800.00" in out
+    assert (
+        "Total                 planned   1,306,140.35    961,459.65   167,600.00   167,600.00"
+        "  2,602,800.00\n" in out
+    )
+    assert (
+        "                      forecast  1,095,000.00  1,177,600.00   167,600.00   167,600.00"
+        "  2,607,800.00\n" in out
+    )
     # Cash forecast: VenJ 95,000.00 in 2014; BZ 1,000,000.00 + 1,000,000.00 (the grant's
     # unpaid 2014 rest slips into 2015); in all 2014: 95,000 + 1,000,000 = 1,095,000.00;
     # 2015: 33,800 + 97,500 (MKI: 57,500 + 40,000 still to pay) + 12,500 + 33,800
@@ -202,11 +212,12 @@ def test_april_fiscal_years_by_hand(tmp_path):
     # FY2016 holds 2015-06-30: current; actual 700.00 - 50.00 = 650.00, variance -550.00,
     # an annual commitment lapses: 650.00 + max(0, 1,200.00 - 700.00 paid) = 1,150.00
     # (the refund lowers its year). FY2017: future, the plan.
-    # Nothing was booked on the commitment basis: FY2015 closed at 0.00.
+    # Nothing was booked on the commitment basis: an annual commitment is committed when
+    # paid, so its obligations equal the cash forecast (1,000.00, 1,150.00, 1,200.00).
     assert rows_of(result) == table(
         """
-        grant-a  HMT  commitment 2015 closed   1200.00     0.00 -1200.00     0.00
-        grant-a  HMT  commitment 2016 current  1200.00     0.00 -1200.00  1200.00
+        grant-a  HMT  commitment 2015 closed   1200.00     0.00 -1200.00  1000.00
+        grant-a  HMT  commitment 2016 current  1200.00     0.00 -1200.00  1150.00
         grant-a  HMT  commitment 2017 future   1200.00     0.00 -1200.00  1200.00
         grant-a  HMT  cash       2015 closed   1200.00  1000.00  -200.00  1000.00
         grant-a  HMT  cash       2016 current  1200.00   650.00  -550.00  1150.00
@@ -295,7 +306,11 @@ def test_an_unknown_id_is_kept_with_one_warning_naming_file_rows_and_the_closest
     # Rows 2 and 5 (the blank row 4 is skipped but keeps its number) and the empty id.
     assert result.stderr.splitlines() == [
         f"warning: {bookings}: rows 2, 5, column 'commitment': 'mki-suport' is not a "
-        "commitment of this scenario; kept as (unplanned) (did you mean 'mki-support'?)"
+        "commitment of this scenario; kept as (unplanned) (did you mean 'mki-support'?)",
+        # said once: no obligations are booked, so they come from the plan or the cash
+        "note: the actuals hold no commitment-basis bookings for some commitments; their "
+        "obligations are taken from the plan for bz-tdh-ecpat; equal to the cash forecast "
+        "(committed when paid) for sin-top-up, mki-support",
     ]
     assert rows[("(unplanned)", "VenJ", "cash", 2014)][2] == "80.00"  # 10 + 30 + 40
     assert rows[("mki-support", "VenJ", "cash", 2014)][2] == "20.00"

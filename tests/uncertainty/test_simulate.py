@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget.core.dists import draw
-from budget.core.model import BASES, ByYear, Limit
+from budget.core.model import ByYear, Limit
 from budget.core.money import allocate_rows, round_half_away
 from budget.engine.compute import compute
 from budget.engine.funder_split import split_funders
@@ -24,7 +24,11 @@ from budget.engine.projection import funder_totals
 from budget.load import load_scenario
 from budget.testing.strategies import scenarios
 from budget.uncertainty.sampling import random_values
-from budget.uncertainty.simulate import percentile_index, simulate
+from budget.uncertainty.simulate import (
+    BASES,  # the simulated bases
+    percentile_index,
+    simulate,
+)
 
 HEADER = """
 [scenario]

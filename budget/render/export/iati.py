@@ -93,8 +93,9 @@ RECIPIENT_HINT = (
 # BudgetType codes: 1 original, 2 revised; the stages whose budgets revise the original.
 ORIGINAL, REVISED = "1", "2"
 REVISED_STAGES = frozenset({Stage.SUPPLEMENTARY, Stage.FINAL})
-# TransactionType codes per basis: 2 outgoing commitment, 3 disbursement.
-TRANSACTION_TYPES: dict[str, str] = {Basis.COMMITMENT: "2", Basis.CASH: "3"}
+# TransactionType codes per basis: 2 outgoing commitment, 3 disbursement; money received
+# back (receipts) is a disbursement of the negated amount.
+TRANSACTION_TYPES: dict[str, str] = {Basis.COMMITMENT: "2", Basis.CASH: "3", Basis.RECEIPTS: "3"}
 # IATI identifiers may not hold white space or any of these (the IATI rules for 2.03).
 _NOT_IN_IDENTIFIER = re.compile(r"[\s/&|?]")
 ACTUALS_COLUMNS = ("commitment", "funder", "basis", "date", "year", "amount_cents", "reference")
@@ -865,6 +866,8 @@ def _transactions(
                 day = min(last, span.end)
             when = day.isoformat()
             kind = TRANSACTION_TYPES[basis]
+            if basis == Basis.RECEIPTS:  # a recovery is a negative disbursement
+                cents = -cents
             provider = parties.provider.get(funder) or _org("", funder)
             receiver = parties.receiver[scenario.commitment(cid).recipient]
             element = (

@@ -44,7 +44,7 @@ def split_lines(w: Lines, e: Explanation, shares: list[str], cash: int, committe
     years = [y.year for y in e.years]
     splits = {
         basis: {y.year: next(s for s in y.splits if s.basis == basis) for y in e.years}
-        for basis in Basis
+        for basis in (Basis.COMMITMENT, Basis.CASH)
     }
     weights = _weights(w, e, shares)
     differences = []

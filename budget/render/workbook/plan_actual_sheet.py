@@ -17,8 +17,8 @@ The rows are `budget.engine.realised.compare`'s (the sheet only lays them out):
 
 Planned and actual are numbers; variance, forecast, the subtotals, totals and the Total
 column are live formulas carrying the values `compare` computed. Below: a clustered column
-chart of planned against actual cash per year. `forecast_ledger_sheet` adds the "Commitment
-vs cash" sheet computed from the forecast, saying so.
+chart of planned, actual and forecast cash per year. `forecast_ledger_sheet` adds the
+"Commitment vs cash" sheet computed from the forecast, saying so.
 """
 
 from __future__ import annotations
@@ -220,7 +220,8 @@ def write_block(
                 total_column,
                 item.measures,
                 None,
-                by_status=basis.basis != Basis.CASH,
+                by_status=basis.basis != Basis.CASH
+                and _by_status(item.measures, report.statuses if report else ()),
             )
             if rules is not None and report is not None:
                 slips = item.commitment in rules.slipping
@@ -318,6 +319,23 @@ def euros_text(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(cents), 100)
     return f"{sign}{whole}" + (f".{rest:02d}" if rest else "")
+
+
+def _by_status(amounts: Measures, statuses: Sequence[str]) -> bool:
+    """Whether the forecast is what the status formula gives: actual in a closed year, the
+    larger of planned and actual in the current year, planned in a later year."""
+
+    def rule(status: str, planned: int, actual: int) -> int:
+        if status == Status.CLOSED:
+            return actual
+        return max(planned, actual) if status == Status.CURRENT else planned
+
+    return len(statuses) == len(amounts.forecast) and all(
+        rule(s, p, a) == f
+        for s, p, a, f in zip(
+            statuses, amounts.planned, amounts.actual, amounts.forecast, strict=True
+        )
+    )
 
 
 def _measures(

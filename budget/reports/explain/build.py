@@ -164,10 +164,20 @@ def _explanation(
         cash_splits = {
             y: yearly_split(Basis.CASH, working.years[y].cash, c.funders) for y in wanted
         }
+    commitment_splits: dict[int, FunderSplit] = {}
+    if getattr(c.spec, "settled", None) is not None and len(c.funders) > 1:
+        # a settled grant's release is split cumulatively, as its payments are
+        all_years = list(range(lo, hi + 1))
+        committed = [working.years[y].commitment for y in all_years]
+        splitted = cumulative_splits(committed, c.funders, Basis.COMMITMENT)
+        commitment_splits = dict(zip(all_years, splitted, strict=True))
     years = []
     for y in wanted:
         w = working.years[y]
-        splits = (yearly_split(Basis.COMMITMENT, w.commitment, c.funders), cash_splits[y])
+        commitment_split = commitment_splits.get(y) or yearly_split(
+            Basis.COMMITMENT, w.commitment, c.funders
+        )
+        splits = (commitment_split, cash_splits[y])
         _agree(engine, c.id, y, {Basis.COMMITMENT: w.commitment, Basis.CASH: w.cash}, splits)
         years.append(
             YearExplanation(

@@ -41,7 +41,7 @@ def yearly_split(
 
 
 def cumulative_splits(
-    cash: list[int], funders: tuple[tuple[str, Fraction], ...]
+    cash: list[int], funders: tuple[tuple[str, Fraction], ...], basis: Basis = Basis.CASH
 ) -> list[FunderSplit]:
     """A grant's payments per year (in year order) divided cumulatively: each funder's part
     in a year is its share of the payments to date minus its share of those to the year
@@ -59,7 +59,12 @@ def cumulative_splits(
         before_by_year.append(previous)
         parts_by_year.append([c - p for c, p in zip(cumulative, previous, strict=True)])
         previous = cumulative
-    mended = _mend(parts_by_year, len(funders))
+    # a settlement's release is negative by right: only payments are mended
+    mended = (
+        _mend(parts_by_year, len(funders))
+        if basis == Basis.CASH
+        else [[0] * len(funders) for _ in cash]
+    )
     out = []
     to_date = 0
     for y, amount in enumerate(cash):
@@ -81,7 +86,7 @@ def cumulative_splits(
                 )
             )
         leftover = to_date - sum(floors_by_year[y])
-        out.append(FunderSplit(Basis.CASH, "cumulative", amount, leftover, tuple(rows)))
+        out.append(FunderSplit(basis, "cumulative", amount, leftover, tuple(rows)))
     return out
 
 

@@ -158,8 +158,18 @@ def explain_grant(ctx: Context) -> Working:
                 number(settlement_year),
             ),
         ]
+    if spec.settled is not None:
+        common.append(
+            commitment_input(
+                ctx,
+                "settled",
+                f"settled in {ctx.label(spec.settled[0])} at",
+                money(spec.settled[1]),
+            )
+        )
     lo, hi = ctx.span
     years: dict[int, YearWorking] = {}
+    paid_before = 0
     for year in range(lo, hi + 1):
         inputs: list[Input] = []
         year_steps: list[Step] = []
@@ -197,6 +207,11 @@ def explain_grant(ctx: Context) -> Working:
                 money(committed),
             )
         )
+        if spec.settled is not None and year >= spec.settled[0]:
+            cash, committed = _settlement_steps(
+                spec, year, paid_before, cash, committed, year_steps
+            )
+        paid_before += cash
         years[year] = YearWorking(tuple(inputs), tuple(year_steps), committed, cash)
     notes: tuple[str, ...] = ()
     if spec.advance is not None:
@@ -205,6 +220,46 @@ def explain_grant(ctx: Context) -> Working:
             "spreads over the period; the cash follows the advance and the settlement.",
         )
     return Working(tuple(common), tuple(steps), years, notes)
+
+
+def _settlement_steps(
+    spec: Grant, year: int, paid_before: int, cash: int, committed: int, steps: list[Step]
+) -> tuple[int, int]:
+    """A settled grant from its settlement year on: the final payment replaces the planned
+    cash, the release joins the commitment, the recovery is what was paid beyond the
+    amount. Returns the year's cash and commitment."""
+    assert spec.settled is not None
+    settled_year, amount = spec.settled
+    if year > settled_year:
+        steps.append(
+            Step("settled_cash", "paid after the settlement", "nothing", "settled", money(0))
+        )
+        return 0, committed
+    final = max(0, amount - paid_before)
+    steps += [
+        Step(
+            "final_payment",
+            "final payment at settlement (replaces the planned cash from this year on)",
+            "max(0, settled amount - paid before)",
+            f"max(0, {eur(amount)} - {eur(paid_before)})",
+            money(final),
+        ),
+        Step(
+            "release",
+            "commitment released at settlement",
+            "settled amount - total",
+            f"{eur(amount)} - {eur(spec.total)}",
+            money(amount - spec.total),
+        ),
+        Step(
+            "recovery",
+            "recovered on the receipts basis (paid beyond the settled amount)",
+            "max(0, paid before - settled amount)",
+            f"max(0, {eur(paid_before)} - {eur(amount)})",
+            money(max(0, paid_before - amount)),
+        ),
+    ]
+    return final, committed + amount - spec.total
 
 
 def _given(ctx: Context, field: str, otherwise: bool) -> bool:
