@@ -43,10 +43,13 @@ def shift_simulation(sim: Simulation) -> Simulation:
     for (_, funder, year), cents in deltas.items():
         by_funder[(funder, year)] += cents
     funder_deltas: dict[tuple[Any, ...], int] = {}
+    # a new year has a row on every basis the others have (receipts only where recovered)
+    present = set(sim.funder_bands["basis"].astype(str)) | {CASH}
     for (funder, year), cents in by_funder.items():
         funder_deltas[(funder, CASH, year)] = cents
-        for basis in BASES:  # a new year has a row on every basis, as the others have
-            funder_deltas.setdefault((funder, str(basis), year), 0)
+        for basis in BASES:
+            if str(basis) in present:
+                funder_deltas.setdefault((funder, str(basis), year), 0)
     funder_bands = _shifted(sim.funder_bands, funder_deltas, ["funder", "basis", "year"])
     years, totals = _shifted_totals(sim, deltas)
     return dataclasses.replace(

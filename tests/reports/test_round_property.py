@@ -94,7 +94,7 @@ def test_the_effects_add_up_to_the_difference_of_the_versions(tmp_path, text):
     effects: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
         key = (r["funder"], r["article"], r["vuo"], r["year"])
-        if r["mutation"] == "":
+        if not r["mutation"]:  # null on a stand (the JSON convention)
             stands[(r["stage"], *key)] = (r["amount_cents"], r["amount_thousands"])
         else:
             found = effects[key]
