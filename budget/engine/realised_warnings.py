@@ -54,7 +54,8 @@ def _grouped(
 
 def _codes(values: np.ndarray, names: list[str]) -> np.ndarray:
     """Each value's position in `names` (-1 where it is not one), on arrays."""
-    return np.asarray(pd.Categorical(values, categories=names).codes, dtype=np.int64)
+    index = pd.Index(names, dtype=object)
+    return np.asarray(index.get_indexer(pd.Index(values, dtype=object)), dtype=np.int64)
 
 
 def funder_warnings(scenario: Scenario, bookings: pd.DataFrame) -> list[str]:
