@@ -247,7 +247,9 @@ def _format_commands(self: click.Group, ctx: click.Context, formatter: click.Hel
     for name in names:
         summary = commands.summary(name) if isinstance(commands, LazyCommands) else None
         if summary is not None:
-            rows.append((name, click.utils.make_default_short_help(summary, limit)))
+            # click's own shortening (make_default_short_help is deprecated in click 8.5)
+            short = click.Command(name, help=summary).get_short_help_str(limit)
+            rows.append((name, short))
             continue
         command = self.get_command(ctx, name)
         if command is None or command.hidden:
