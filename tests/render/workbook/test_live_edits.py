@@ -149,8 +149,9 @@ def edited_scenarios(draw: st.DrawFn, kind: str | None = None) -> tuple[Any, Edi
                     options.append(cents.map(lambda v, c=c: Edit("income", c.recipient, v)))
         elif c.kind == "annual":
             options.append(cents.map(lambda v, c=c: Edit("amount", c.id, v)))
-            rates = st.sampled_from(("0", "0.02", "0.035", "0.1"))
-            options.append(rates.map(lambda v, c=c: Edit("rate", c.id, v)))
+            if c.spec.index is None:  # (indexed by a series: its rates, not a flat rate)
+                rates = st.sampled_from(("0", "0.02", "0.035", "0.1"))
+                options.append(rates.map(lambda v, c=c: Edit("rate", c.id, v)))
         elif c.kind == "grant":
             if isinstance(c.spec.allocation, str):
                 totals = st.integers(1, 10**10)
