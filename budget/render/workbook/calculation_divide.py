@@ -68,11 +68,13 @@ def across_years(
     cents = w.line("total in cents", note="round(total x 100, 0)")
     w.sheet.put(cents, VALUE_COLUMN, Formula(f"=ROUND({whole}*100,0)", whole_cents), HELPER)
     cents_ref = cell(VALUE_COLUMN, cents, absolute=True)
-    sum_row = w.line("sum of the weights", note="the whole the weights make")
+    # At least 1: weights that are all 0 (a co-financing of no eligible costs) divide a
+    # whole of 0, and the parts stay 0 instead of a #DIV/0!.
+    sum_row = w.line("sum of the weights", note="the whole the weights make (at least 1)")
     w.sheet.put(
         sum_row,
         VALUE_COLUMN,
-        Formula(f"=SUM({w.span(weights_row, years)})", sum(weights.values())),
+        Formula(f"=MAX(1,SUM({w.span(weights_row, years)}))", max(1, sum(weights.values()))),
         COUNT,
     )
     sum_ref = cell(VALUE_COLUMN, sum_row, absolute=True)

@@ -207,8 +207,11 @@ def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, in
         GROUP,
         note="the whole grant, in the year of the grant decision",
     )
+    # The year of the decision by the input, not by a non-zero amount: a grant of 0.00
+    # whose total is edited commits it there too.
+    decided = int(str(next(i.value.value for i in e.inputs if i.name == "committed_in")))
     for y in e.years:
-        value = Formula.money(f"={refs['total']}", y.commitment) if y.commitment else 0
+        value = Formula.money(f"={refs['total']}", y.commitment) if y.year == decided else 0
         w.put(committed, y.year, value, AMOUNT)
     return cash, committed
 
