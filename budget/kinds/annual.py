@@ -34,6 +34,7 @@ from budget.kinds.base import (
     index_by_series,
     ints,
     largest,
+    read_span,
     year_spans,
 )
 
@@ -66,14 +67,7 @@ class AnnualKind:
     uncertain: frozenset[str] = frozenset({"amount"})
 
     def parse(self, reader: FieldReader) -> Annual | None:
-        first = reader.year("first_year", required=True)
-        last = reader.year("last_year", required=True)
-        span = None
-        if first is not None and last is not None:
-            if first > last:
-                reader.error("last_year", f"{last} is before first_year {first}")
-            else:
-                span = (first, last)
+        first, last, span = read_span(reader)
         amount = reader.by_year("amount", required=True, uncertain=True, span=span)
         rate = Fraction(0)
         index = None

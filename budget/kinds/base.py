@@ -99,6 +99,19 @@ _NONE = np.zeros(0, dtype=np.int64)
 Columns = dict[str, Any]
 
 
+def read_span(reader: FieldReader) -> tuple[int | None, int | None, tuple[int, int] | None]:
+    """`first_year` and `last_year` (both required), and the span they make, or None when
+    either is missing or last_year is before first_year (which is reported)."""
+    first = reader.year("first_year", required=True)
+    last = reader.year("last_year", required=True)
+    if first is None or last is None:
+        return first, last, None
+    if first > last:
+        reader.error("last_year", f"{last} is before first_year {first}")
+        return first, last, None
+    return first, last, (first, last)
+
+
 def take(columns: Columns, rows: IntArray) -> Columns:
     """The columns of some rows (in the order given)."""
     return {name: column[rows] for name, column in columns.items()}

@@ -35,6 +35,7 @@ from budget.kinds.base import (
     distinct_codes,
     ints,
     largest,
+    read_span,
     year_spans,
 )
 
@@ -95,14 +96,7 @@ class CofinancedKind:
     uncertain: frozenset[str] = frozenset({"eligible"})
 
     def parse(self, reader: FieldReader) -> Cofinanced | None:
-        first = reader.year("first_year", required=True)
-        last = reader.year("last_year", required=True)
-        span = None
-        if first is not None and last is not None:
-            if first > last:
-                reader.error("last_year", f"{last} is before first_year {first}")
-            else:
-                span = (first, last)
+        first, last, span = read_span(reader)
         rate: Fraction | None = None
         if not reader.has("rate"):
             reader.error("rate", "is missing", RATE_HINT)

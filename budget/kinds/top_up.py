@@ -30,6 +30,7 @@ from budget.kinds.base import (
     index_by_series,
     ints,
     largest,
+    read_span,
     year_spans,
 )
 
@@ -64,14 +65,7 @@ class TopUpKind:
     uncertain: frozenset[str] = frozenset({"shortfall"})
 
     def parse(self, reader: FieldReader) -> TopUp | None:
-        first = reader.year("first_year", required=True)
-        last = reader.year("last_year", required=True)
-        span = None
-        if first is not None and last is not None:
-            if first > last:
-                reader.error("last_year", f"{last} is before first_year {first}")
-            else:
-                span = (first, last)
+        first, last, span = read_span(reader)
         cap = reader.by_year("cap", required=True, span=span)
         shortfall = reader.by_year("shortfall", uncertain=True, allow_negative=True, span=span)
         total_cap = reader.amount("total_cap")
