@@ -71,8 +71,8 @@ def run(
     closing), with the share of each year's cash that settles commitments of earlier years;
     and, for each [[limits]] ceiling, the headroom per year. Every breached ceiling is also
     warned about on stderr, one line each; the run still succeeds (exit 0), unless
-    --strict is given (exit 3). The workbook has the same view on its "Commitment vs cash"
-    sheet.
+    --strict is given (exit 3). The workbook has the ledger on its "Commitment vs cash"
+    sheet and the ceilings' headroom on its "Budget ceilings" sheet.
 
     A recipient paid more in a year than its known costs is warned about on stderr too
     (double funding), one line each, naming the recipient, the year and the excess;
