@@ -2,15 +2,17 @@
 by LibreOffice, gives every figure that `budget run` gives on the same edit made in the
 scenario, to the cent, breach flags included.
 
-Generated scenarios (with a ceiling on a funder's cash) get one edit each: a top-up's cap,
-a recipient's costs or income, an annual amount or its rate, a grant's total, funder shares
-swapped; the edit is typed into the workbook with openpyxl and made in the scenario. After
-LibreOffice recalculates (all workbooks in one run), every Overview, thousands, By
-recipient, Commitment vs cash (ledger, ceilings, flags, uncovered shortfall) and
-Calculation figure is compared with the engine's projection of the edited scenario, and
-every check cell says "ok". An edit the formulas cannot follow (a grant's first day) must
-make the commitment's check cell say to re-run. Plus the issue's two edits: VWS's 2026 cash
-to 762,521.76 above its 700,000.00 ceiling, and a months grant's total set to 1,200,000.00.
+Generated scenarios (with a ceiling on a funder's cash) get one edit each: a top-up's cap, a
+recipient's costs or income, an annual amount or its rate, a grant's total, funder shares
+swapped, an advance grant's total and advance share; the edit is typed into the workbook
+with openpyxl and made in the scenario. After LibreOffice recalculates (all workbooks in one
+run), every Overview, thousands, By recipient, Commitment vs cash (ledger, ceilings, flags,
+uncovered shortfall) and Calculation figure is compared with the engine's projection of the
+edited scenario, and every check cell says "ok". An edit the formulas cannot follow (a
+grant's first day) must make the commitment's check cell say to re-run. Plus the issue's two
+edits: VWS's 2026 cash to 762,521.76 above its 700,000.00 ceiling, and a months grant's
+total set to 1,200,000.00; and an advance grant's tie (1,000.15 x 0.9 = 900.135: the advance
+takes 900.14).
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ def apply_to_book(book: Any, scenario: Any, edit: Edit) -> None:
         set_line(book, scenario, edit.target, f"share of {b}", float(sa))
     elif edit.kind == "start":
         set_line(book, scenario, edit.target, "first day of the period", edit.value)
+    elif edit.kind == "advance":
+        total, share = edit.value
+        set_line(book, scenario, edit.target, "total granted", euros_value(total))
+        set_line(book, scenario, edit.target, "share paid in advance", float(share))
     else:
         raise AssertionError(edit)
 
@@ -120,6 +126,10 @@ def apply_to_model(scenario: Any, edit: Edit) -> Any:
                 c = dataclasses.replace(c, spec=spec)
             elif edit.kind == "total":
                 c = dataclasses.replace(c, spec=dataclasses.replace(c.spec, total=edit.value))
+            elif edit.kind == "advance":
+                total, share = edit.value
+                spec = dataclasses.replace(c.spec, total=total, advance=share)
+                c = dataclasses.replace(c, spec=spec)
             elif edit.kind == "shares":
                 (a, sa), (b, sb), *rest = c.funders
                 c = dataclasses.replace(c, funders=((a, sb), (b, sa), *rest))
@@ -156,6 +166,16 @@ def edited_scenarios(draw: st.DrawFn, kind: str | None = None) -> tuple[Any, Edi
             if isinstance(c.spec.allocation, str):
                 totals = st.integers(1, 10**10)
                 options.append(totals.map(lambda v, c=c: Edit("total", c.id, v)))
+            if c.spec.advance is not None and c.spec.advance > 0:
+                # a total (small ones make ties of half a cent) and a share of up to four
+                # decimals, as typed: the advance is the engine's largest remainder
+                # (a schedule's years must add up to the total: there only the share)
+                totals = st.one_of(st.integers(1, 1000), st.integers(1, 10**10))
+                advances = st.tuples(
+                    totals if isinstance(c.spec.allocation, str) else st.just(c.spec.total),
+                    st.integers(1, 10_000).map(lambda n: Fraction(n, 10_000)),
+                )
+                options.append(advances.map(lambda v, c=c: Edit("advance", c.id, v)))
             later = (c.spec.start + dt.timedelta(days=1)).isoformat()
             options.append(st.just(Edit("start", c.id, later, live=False)))
         if len(c.funders) >= 2 and c.funders[0][1] != c.funders[1][1]:
@@ -274,6 +294,30 @@ total = "1000000.00"
 """
 
 
+ADVANCE = """
+[scenario]
+name = "Advance grant"
+first_year = 2025
+last_year = 2027
+
+[funders]
+BZ = { name = "Foreign Affairs" }
+
+[recipients]
+R = { name = "A recipient" }
+
+[[commitments]]
+id = "grant"
+kind = "grant"
+recipient = "R"
+funders = { BZ = "1" }
+start = "2025-01-01"
+end = "2026-07-01"
+total = "2000000.00"
+advance = "0.8"
+"""
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -304,6 +348,7 @@ def issue_cases(tmp_path: Path) -> list[tuple[Any, Edit]]:
     for name, text, edit in (
         ("vws.toml", VWS, Edit("amount", "vws-annual", 76_252_176)),
         ("months.toml", months_grant(), Edit("total", "grant", 120_000_000)),
+        ("advance.toml", ADVANCE, Edit("advance", "grant", (100_015, Fraction(9, 10)))),
     ):
         source = tmp_path / name
         source.write_text(text, encoding="utf-8")
@@ -330,6 +375,14 @@ def test_the_issue_edits_follow_the_engine(tmp_path: Path) -> None:
     years = [grant.cell(lines["allocated to the year"], c).value for c in (3, 4, 5)]
     assert years == [588918.21, 588918.20, 22163.59]
     assert grant.cell(lines[CHECK], 2).value == ADDS_UP
+    # The advance grant: 1,000.15 x 0.9 = 90,013.5 cents, a tie: the advance (listed first)
+    # takes 900.14, the settlement 100.01 (ROUND of the float product could give 900.13).
+    path = tmp_path / "out" / "case2.xlsx"
+    values = openpyxl.load_workbook(path, data_only=True)[CALCULATION]
+    lines = block(openpyxl.load_workbook(path)[CALCULATION], cases[2][0], "grant")
+    assert values.cell(lines["advance paid in the first year"], 2).value == 900.14
+    assert values.cell(lines["paid at settlement"], 2).value == 100.01
+    assert values.cell(lines[CHECK], 2).value == ADDS_UP
 
 
 # --- fifty generated scenarios ----------------------------------------------------------------
@@ -344,7 +397,7 @@ GENERATED = settings(
 )
 
 
-EDIT_KINDS = ("cap", "costs", "income", "amount", "rate", "total", "shares", "start")
+EDIT_KINDS = ("cap", "costs", "income", "amount", "rate", "total", "shares", "start", "advance")
 
 
 def generated_cases() -> list[tuple[Any, Edit]]:
