@@ -81,7 +81,7 @@ def written(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_the_ledger_gets_a_recovered_column_with_the_hand_worked_recoveries(tmp_path):
-    scenario, out = written(tmp_path)
+    _, out = written(tmp_path)
     ws = openpyxl.load_workbook(out)[SHEET]
     assert tuple(c.value for c in ws[4])[: len(RECOVERED_HEADER)] == RECOVERED_HEADER
     assert "opening + entered - paid + recovered" in ws["A2"].value
