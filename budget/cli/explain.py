@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from budget.cli.common import fail, load_or_fail, scenario_argument
-from budget.cli.outputs import show
+from budget.cli.outputs import emit, show
 from budget.core.model import Scenario
 from budget.load import read_scenario
 from budget.render.explain import EXPLANATION
@@ -51,7 +51,7 @@ class DashedIds(click.Command):
     multiple=True,
     type=click.Path(dir_okay=False),
     help="An actuals file; repeat for more (default: the scenario's actuals). With actuals, "
-    "the table also shows how each forecast figure was reached, rule by rule.",
+    "the table and the JSON also show how each forecast figure was reached, rule by rule.",
 )
 @click.option(
     "--as-of",
@@ -76,7 +76,7 @@ def explain(
     cents, advance and settlement); the result on the commitment and cash basis; and how
     it is split over the funders (exact parts, rounded down, the leftover cents). With
     actuals (--actuals FILE, or the scenario's), the table ends with each forecast figure
-    and the rule that gave it, worked with the figures.
+    and the rule that gave it, worked with the figures (the JSON with its "forecast" rows).
 
     COMMITMENT may begin with a dash (budget explain my.toml -1); a word after -- is
     always COMMITMENT (budget explain my.toml -- --year).
@@ -94,29 +94,40 @@ def explain(
     if explanation is None:
         fail(problems)
     found = explanation
+    if not (files or loaded.actuals) or fmt not in ("table", "json"):
+        show(laid_out(EXPLANATION, lambda: found), fmt)
+        return
+    # the whole scenario: the actuals files book on every commitment
+    whole = load_or_fail(scenario)
+    steps, complete = _forecast_working(whole, commitment, list(files) or None, as_of, year)
+    if fmt == "json":
+        # imported here: start-up time
+        from budget.render.explain import explanation_json, forecast_rows
+
+        emit(explanation_json(found, forecast_rows(found, steps, complete)), fmt)
+        return
+    from budget.render.realisation_text import forecast_working_text
+
     show(laid_out(EXPLANATION, lambda: found), fmt)
-    if fmt == "table" and (files or loaded.actuals):
-        click.echo("")
-        # the whole scenario: the actuals files book on every commitment
-        whole = load_or_fail(scenario)
-        click.echo(_forecast_working(whole, commitment, list(files) or None, as_of, year))
+    click.echo("")
+    click.echo(forecast_working_text(steps, commitment, complete))
 
 
 def _forecast_working(
     scenario: Any, commitment: str, files: list[str] | None, as_of: Any, year: int | None
-) -> str:
-    """The forecast of one commitment against the actuals, rule by rule."""
+) -> tuple[list[Any], str | None]:
+    """The forecast of one commitment against the actuals, rule by rule (`ForecastStep`s),
+    and the date the actuals are complete up to."""
     # imported here: start-up time
     from budget.cli.forecast import realise_or_fail
     from budget.engine.realised import actuals_frame
-    from budget.render.realisation_text import forecast_working_text
     from budget.reports.explain.forecast import forecast_steps
 
     realised = realise_or_fail(scenario, files, as_of.date() if as_of else None)
     steps = forecast_steps(scenario, realised, actuals_frame(scenario, files), commitment)
     if year is not None:
         steps = [s for s in steps if s.year == year]
-    return forecast_working_text(steps, commitment, realised.attrs.get("as_of"))
+    return steps, realised.attrs.get("as_of")
 
 
 def load_for(path: str, commitment: str) -> Scenario:

@@ -65,7 +65,7 @@ def breach_mask(
     out = []
     for limit, year, ceiling in limit_cells(scenario):
         if limit.basis not in totals:
-            continue  # receipts are not simulated (a settlement is the same in every draw)
+            continue  # a basis without totals (a search totals commitment and cash only)
         column = year - int(years[0])
         if 0 <= column < len(years):
             amount = totals[limit.basis][:, index[limit.funder], column]

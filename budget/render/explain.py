@@ -23,6 +23,7 @@ from budget.reports.explain.data import (
     YearExplanation,
     exact_euros,
 )
+from budget.reports.explain.forecast import ForecastStep
 
 # --- text -------------------------------------------------------------------------------
 
@@ -400,10 +401,46 @@ def _quantity_row(q: Quantity) -> dict[str, Any]:
     return {"unit": str(q.unit), "value": v}
 
 
-def explanation_json(e: Explanation) -> str:
-    """The explanation as a JSON array of rows (`explanation_rows`; `pd.read_json` reads
-    it as rows); `explanation_data` is the same as one nested document, for Python."""
-    return json.dumps(explanation_rows(e), indent=1, ensure_ascii=False) + "\n"
+def forecast_rows(
+    e: Explanation, steps: list[ForecastStep], as_of: str | None
+) -> list[dict[str, Any]]:
+    """The forecast working against the actuals (`budget.reports.explain.forecast`) as
+    rows beside the explanation's: part "forecast_as_of" (the date the actuals are complete
+    up to, unit date, year null), then per funder, basis and year a part "forecast" row:
+    key the year's status (closed, current, future), rule the rule that applied, worked
+    its working with the figures, amount and amount_cents the forecast. As the text shows
+    them, in the same order."""
+    about = {
+        "scenario": e.scenario,
+        "file": e.file,
+        "commitment": e.commitment,
+        "name": e.title,
+        "kind": e.kind,
+        "recipient": e.recipient,
+        "source": e.source or None,
+        "budget_line": e.budget_line or None,
+        "currency": e.currency,
+    }
+    rows: list[dict[str, Any]] = []
+    head = dict.fromkeys(ROW_COLUMNS)
+    head.update(about, part="forecast_as_of", key="as_of", unit="date", value=as_of)
+    head.update(label="the actuals are complete up to")
+    rows.append(head)
+    for s in steps:
+        row = dict.fromkeys(ROW_COLUMNS)
+        row.update(about, year=s.year, year_label=s.label, part="forecast", basis=s.basis)
+        row.update(funder=s.funder, key=s.status, label=f"forecast, {s.status} year")
+        row.update(rule=s.rule, worked=s.working, unit="money", **_amount_row(s.forecast))
+        rows.append(row)
+    return rows
+
+
+def explanation_json(e: Explanation, forecast: list[dict[str, Any]] | None = None) -> str:
+    """The explanation as a JSON array of rows (`explanation_rows`, then the `forecast`
+    rows when given; `pd.read_json` reads it as rows); `explanation_data` is the same as
+    one nested document, for Python."""
+    rows = explanation_rows(e) + (forecast or [])
+    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
 
 
 # The formats `budget explain` offers: the worked calculation and its data.

@@ -102,7 +102,8 @@ class SimulationReport:
     title: the terminal's first line; sheet_title: the Uncertainty sheet's title.
     years: the years in which a funder funds anything (the terminal tables' columns);
     sheet_years: the years of any table (the sheet's columns).
-    funder_totals: the cash, then the commitment basis; varying: the commitments whose part
+    funder_totals: the cash, then the commitment basis (then receipts, where a settled
+    grant has them); varying: the commitments whose part
     differs between draws, cash basis; caps, limits: the chances.
     rows: the tables one below the other as CSV and JSON print them (`Simulation.rows`).
     """
@@ -133,8 +134,15 @@ def simulation_report(sim: Simulation) -> SimulationReport:
             f"Funder totals, commitment basis ({unit})",
             "Funder totals, commitment basis",
         ),
+        (
+            "receipts",  # only where a settled grant recovers (issue 18)
+            f"Funder totals, receipts basis: money received back ({unit})",
+            "Funder totals, receipts basis",
+        ),
     ):
         data = sim.funder_bands[sim.funder_bands["basis"] == basis]
+        if basis == "receipts" and data.empty:
+            continue
         items = []
         for name, group in data.groupby("funder", sort=False):
             key = str(name)

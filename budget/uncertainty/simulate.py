@@ -9,6 +9,13 @@ largest recipient with a derived top-up, which is never split). Commitments with
 uncertainty are projected once, not once per draw. Chunks run a few at a time in worker
 processes (see `budget.uncertainty.workers`).
 
+Receipts (a settled grant's recovery, issue 18): per member and draw, what the draw paid
+in all less the member's largest-remainder share of the settled amount (as
+`budget.engine.projection` computes it), in the settlement year; nothing in a draw in which
+a pending grant is not decided. Grants have no uncertain inputs, so the band is the central
+figure in every draw unless the grant is pending. Receipts bands and funder totals exist
+only for settled grants and their funders, as the tidy rows have them.
+
 Statistics, all exact in cents: the mean is the sum over draws divided by the number of
 draws, rounded half away from zero; percentiles use the inverted empirical distribution
 (numpy's "inverted_cdf"): P is the smallest drawn value with at least P% of the draws at or
@@ -30,7 +37,7 @@ from budget.core.dists import DISTS
 from budget.core.inputs import IntArray
 from budget.core.memory import reuse_freed_memory
 from budget.core.model import Basis, Scenario
-from budget.core.money import mean_half_away
+from budget.core.money import allocate_rows, mean_half_away
 from budget.engine.compute import compute
 from budget.engine.funder_split import (
     draws_last,
@@ -63,9 +70,10 @@ ROW_COLUMNS = [
     "p_limit_breached",
 ]
 
-# The simulated bases: receipts come only from a grant's settlement, which no draw changes.
+# The bases the engine computes per draw; receipts follow from a settled grant's cash.
 SIMULATED = (Basis.COMMITMENT, Basis.CASH)
-BASES: tuple[str, ...] = tuple(b.value for b in SIMULATED)
+BASES: tuple[str, ...] = tuple(b.value for b in (*SIMULATED, Basis.RECEIPTS))
+RECEIPTS = BASES.index(Basis.RECEIPTS)
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -260,6 +268,8 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
     fixed_totals = np.zeros((len(BASES), len(plan.funders), len(plan.years)), dtype=np.int64)
     totals: Additions = []
     pieces: list[tuple[IntArray, IntArray, int, IntArray]] = []
+    if sub.settled is not None and sub.settled.any():
+        pieces.append(_receipts(sub, result.cash, decided, members, fixed_totals, totals))
     # Amounts are at least 0 and at most what a commitment can pay in all, when no draw
     # can leave its distribution's bounds: then the means need not look for the largest.
     bound = None
@@ -312,6 +322,56 @@ def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, A
         fixed_totals,
     )
     return piece, totals
+
+
+def _receipts(
+    sub: Plan,
+    cash: IntArray,
+    decided: npt.NDArray[np.bool_] | None,
+    members: IntArray,
+    fixed_totals: IntArray,
+    totals: Additions,
+) -> tuple[IntArray, IntArray, int, IntArray]:
+    """The receipts of the settled grants of a chunk (`sub`), from its cash (draws,
+    commitments, years): per member, what the draw paid in all less its share of the
+    settled amount, in the settlement year (nothing where a pending grant is undecided).
+    Adds the funder totals (to `fixed_totals` with one draw, else to `totals`); returns
+    the piece of bands (scenario member, year column, basis, stats)."""
+    assert sub.settled is not None
+    settled = np.flatnonzero(sub.settled)
+    parts = split_commitments(draws_last(cash, settled), sub, Basis.CASH, settled)
+    chosen = members_of(sub, settled)
+    pending = {row: k for k, (row, _) in enumerate(sub.pending)}
+    computed = parts.shape[2]
+    received = parts.sum(axis=1)  # (members, draws): paid in all
+    column = np.empty(len(chosen), dtype=np.int64)
+    for i in settled.tolist():
+        year, final = sub.commitments[int(sub.position[i])].spec.settled
+        mine = np.flatnonzero(sub.member_commitment[chosen] == i)
+        shares = allocate_rows(
+            np.array([final], dtype=np.int64), sub.member_weight[chosen[mine]][None, :]
+        )[0]
+        counts = np.ones(computed, dtype=bool)
+        if i in pending and decided is not None:
+            counts = decided[:, pending[i]]
+        received[mine] -= shares[:, None] * counts[None, :]
+        received[mine] *= counts[None, :]
+        column[mine] = year - int(sub.years[0])
+    stats = np.empty((4, len(chosen)), dtype=np.int64)
+    if computed == 1:
+        stats[:] = received[:, 0]
+    else:
+        stats[0] = mean_half_away(np.ascontiguousarray(received.T))
+        stats[1:] = percentiles(received.copy(), in_place=True)
+    funder = sub.member_funder[chosen]
+    for f in np.unique(funder).tolist():
+        by_year = np.zeros((len(sub.years), computed), dtype=np.int64)
+        np.add.at(by_year, column[funder == f], received[funder == f])
+        if computed == 1:
+            fixed_totals[RECEIPTS, f] += by_year[:, 0]
+        else:
+            totals.append(((RECEIPTS, f), by_year))
+    return members[chosen], column, RECEIPTS, stats
 
 
 def _bands(
@@ -391,10 +451,14 @@ def _tables(
     )
     funds = np.zeros((len(plan.funders), len(plan.years)), dtype=bool)
     np.logical_or.at(funds, plan.member_funder, plan.active[plan.member_commitment])
+    # receipts: the funders of settled grants, in their settlement years
+    recovers = np.zeros_like(funds)
+    receipts = basis == RECEIPTS
+    recovers[plan.member_funder[member[receipts]], year[receipts]] = True
     records = []
     for f, name in enumerate(plan.funders):
-        cols = np.flatnonzero(funds[f])
         for b in BASES:
+            cols = np.flatnonzero(recovers[f] if b == Basis.RECEIPTS else funds[f])
             s = band_stats(totals[b][:, f, cols])
             for j, col in enumerate(cols):
                 records.append((name, b, int(plan.years[col]), *s[:, j].tolist()))

@@ -64,3 +64,54 @@ def test_the_working_agrees_with_the_engine_for_generated_actuals(data, scenario
         mine = frame[frame["commitment"] == c.id]
         assert len(steps) == len(mine)
         assert sum(s.forecast for s in steps) == int(mine["forecast_cents"].sum())
+
+
+def test_the_json_has_the_forecast_working_and_it_is_the_engines():
+    """`explain --format json` with actuals: after the explanation's rows, a
+    "forecast_as_of" row and one "forecast" row per funder, basis and year, the same
+    rules and workings as the text, each amount the engine's forecast."""
+    import json
+
+    from budget import load_scenario
+
+    path = SCENARIOS / "letter-2014-realised.toml"
+    result = invoke("explain", str(path), "bz-tdh-ecpat", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    (head,) = [r for r in rows if r["part"] == "forecast_as_of"]
+    assert (head["unit"], head["value"]) == ("date", "2015-09-01")
+    forecast = [r for r in rows if r["part"] == "forecast"]
+    assert rows[-len(forecast) :] == forecast  # after everything else
+    scenario = load_scenario(path)
+    realised, problems, _ = realise(scenario, None, None)
+    assert realised is not None, problems
+    mine = realised[realised["commitment"] == "bz-tdh-ecpat"]
+    engine = {
+        (str(r.funder), str(r.basis), int(r.year)): (str(r.status), int(r.forecast_cents))
+        for r in mine.itertuples(index=False)
+    }
+    assert {
+        (r["funder"], r["basis"], r["year"]): (r["key"], r["amount_cents"]) for r in forecast
+    } == engine
+    assert len(forecast) == len(engine)
+    # the worked BZ 2015 cash figure of the issue: 1,000,000.00, the rule as the text has it
+    (cash_2015,) = [r for r in forecast if (r["basis"], r["year"]) == ("cash", 2015)]
+    assert cash_2015["rule"] == (
+        "current, unpaid plan slips: A + max(0, owed), owed = plan up to now - actual"
+    )
+    assert cash_2015["worked"] == "706,140.35 + max(0, 2,000,000.00 - 1,706,140.35)"
+    assert (cash_2015["amount"], cash_2015["amount_cents"]) == ("1000000.00", 100_000_000)
+    # every row has the explanation's columns, forecast rows too
+    assert {tuple(r) for r in rows} == {tuple(rows[0])}
+    text = invoke("explain", str(path), "bz-tdh-ecpat").stdout.split("Forecast of")[1]
+    for r in forecast:
+        assert f"{r['rule']}: {r['worked']} = " in text
+
+
+def test_the_json_without_actuals_has_no_forecast_rows():
+    import json
+
+    path = str(SCENARIOS / "letter-2014.toml")
+    result = invoke("explain", path, "bz-tdh-ecpat", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert not [r for r in json.loads(result.stdout) if r["part"].startswith("forecast")]

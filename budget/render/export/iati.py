@@ -13,9 +13,10 @@ sector (the commitment's own, else the [scenario] default); the activity-wide co
 stand, never an increment on the original; status 1 indicative; its period the
 fiscal year within the activity's dates, so never longer than a year; its value the
 commitment's cash that year); a `planned-disbursement` per fiscal year and funder with cash
-(type 1, the funder as provider and the recipient as receiver); and, with actuals, a
-`transaction` per booking (type 2 outgoing commitment on the commitment basis, type 3
-disbursement on the cash basis).
+(type 1, the funder as provider and the recipient as receiver), and one of a negative value
+for a settled grant's recovery (receipts basis; the budgets stay the cash planned); and,
+with actuals, a `transaction` per booking (type 2 outgoing commitment on the commitment
+basis, type 3 disbursement on the cash basis, type 3 of the negated amount on receipts).
 
 The activity's dates: planned start and end are the grant's period (else its span's fiscal
 years), widened to hold every fiscal year with cash and every dated booking (a settlement
@@ -521,7 +522,8 @@ def activities_xml(
         # The actuals are complete up to their latest booking (as `budget actuals` says).
         assert actuals is not None
         as_of = default_as_of(scenario.calendar, actuals)
-    dates = _activity_dates(scenario, position, cash, booked, as_of)
+    flows, flow_position = _planned_flows(rows, cash, position, ids)
+    dates = _activity_dates(scenario, flow_position, flows, booked, as_of)
     spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
     kind = budget_type(scenario)
     budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids), kind)
@@ -531,7 +533,9 @@ def activities_xml(
         )
         budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
     parties = _Parties(scenario)
-    planned, planned_at = _disbursements(position, cash, years, spans, currency, parties, len(ids))
+    planned, planned_at = _disbursements(
+        flow_position, flows, years, spans, currency, parties, len(ids)
+    )
     transactions = _transactions(scenario, booked, dates, parties)
     where = places(scenario, [])
     codes = "".join(activity_codes(scenario, []))
@@ -790,6 +794,22 @@ def _budgets(
     return lines, np.searchsorted(np.array(kept, dtype=np.int64), np.arange(count + 1))
 
 
+def _planned_flows(
+    rows: pd.DataFrame, cash: pd.DataFrame, position: npt.NDArray[np.int64], ids: list[str]
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
+    """The money planned to move, for the planned disbursements and the activity dates:
+    the cash rows and, where a settled grant recovers, its receipts rows negated (a
+    recovery is a negative disbursement, as in the transactions), in row order; and their
+    commitments' positions. Without a recovery: the cash rows as they are."""
+    receipts = (rows["basis"] == Basis.RECEIPTS).to_numpy(bool)
+    if not rows["amount_cents"].to_numpy(np.int64)[receipts].any():
+        return cash, position
+    flows = rows[receipts | (rows["basis"] == Basis.CASH).to_numpy(bool)]
+    sign = np.where((flows["basis"] == Basis.RECEIPTS).to_numpy(bool), -1, 1)
+    flows = flows.assign(amount_cents=flows["amount_cents"].to_numpy(np.int64) * sign)
+    return flows, _positions(flows["commitment"], ids)
+
+
 def _disbursements(
     position: npt.NDArray[np.int64],
     cash: pd.DataFrame,
@@ -801,7 +821,8 @@ def _disbursements(
 ) -> tuple[list[str], npt.NDArray[np.int64]]:
     """A planned-disbursement per commitment, funder and year with cash (the funder as
     provider, the recipient as receiver), in row order within each commitment; its period
-    the year within the activity's dates."""
+    the year within the activity's dates. A recovery (negated in `cash`, see
+    `_planned_flows`) is one of a negative value, after the funder's cash."""
     amounts = cash["amount_cents"].to_numpy(np.int64)
     paid = np.flatnonzero(amounts != 0)
     paid = paid[np.argsort(position[paid], kind="stable")]

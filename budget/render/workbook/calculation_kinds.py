@@ -213,7 +213,31 @@ def grant_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, in
     for y in e.years:
         value = Formula.money(f"={refs['total']}", y.commitment) if y.year == decided else 0
         w.put(committed, y.year, value, AMOUNT)
+    if "settled" in refs:
+        _settled_lines(w, e, refs, cash, committed, decided)
     return cash, committed
+
+
+def _settled_lines(
+    w: Lines, e: Explanation, refs: dict[str, str], cash: int, committed: int, decided: int
+) -> None:
+    """A settled grant from its settlement year on, as the engine settles it: the final
+    payment MAX(0, amount - paid before) replaces the planned cash (nothing after it), the
+    release amount - total joins the commitment. The recovery (paid beyond the amount) is
+    the receipts basis, which the ledger takes from the engine."""
+    # the settlement year is in the span (it reaches to it): the year of the final payment
+    year = next(y.year for y in e.years if any(s.name == "final_payment" for s in y.steps))
+    amount, total = refs["settled"], refs["total"]
+    years = [y.year for y in e.years]
+    before = [y for y in years if y < year]
+    paid = f"-SUM({w.span(cash, before)})" if before else ""
+    for y in e.years:
+        if y.year == year:
+            w.put(cash, y.year, Formula.money(f"=MAX(0,{amount}{paid})", y.cash), AMOUNT)
+            entered = f"={total}+{amount}-{total}" if y.year == decided else f"={amount}-{total}"
+            w.put(committed, y.year, Formula.money(entered, y.commitment), AMOUNT)
+        elif y.year > year:
+            w.put(cash, y.year, 0, AMOUNT)
 
 
 def _shown(quantity: Quantity) -> Value:

@@ -16,6 +16,11 @@ uncovered shortfall is MAX(0, costs - income - what the recipient receives) (a S
 the working by line and recipient number) or MAX(0, shortfall) - what the top-up pays.
 Without the Calculation sheet, or for a forecast's rows, entered, paid and the uncovered
 shortfall are the engine's amounts and only the arithmetic on top is formulas.
+
+Where money comes back (a settled grant's recovery, receipts basis), the ledger has a
+"Recovered" column after "Paid" and closes at opening + entered - paid + recovered, and the
+working a "recovered" line (code 5); the recovery is the engine's amount (the Calculation
+sheet has no receipts lines). Without a recovery the sheet is as before, column for column.
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ LEDGER_HEADER = (
     "Paid on earlier commitments",
     "Share of cash committed earlier",
 )
+# with a recovery: "Recovered" after "Paid" (the columns from "Closing" on move one right)
+RECOVERED_HEADER = (*LEDGER_HEADER[:5], "Recovered", *LEDGER_HEADER[5:])
 LIMIT_HEADER = ("Funder", "Basis", "Year", "Amount", "Ceiling", "Headroom", "Breached")
 SUBTOTAL_TEXT = Look(styles.BOLD, styles.SUBTOTAL_FILL)
 SUBTOTAL_BLANK = Look(fill=styles.SUBTOTAL_FILL)
@@ -89,9 +96,9 @@ def add_ledger_sheet(
     links = book.links if live else None
     work = Working(scenario, rows, links) if links is not None else None
     gaps = _uncovered(scenario, rows, work)
-    found, checks = _write(sheet, scenario, rows, work, bool(gaps))
+    found, checks, recovers = _write(sheet, scenario, rows, work, bool(gaps))
     if checks:
-        _write_limits(book, scenario, checks, found)
+        _write_limits(book, scenario, checks, found, "F" if recovers else None)
     if gaps:
         _write_uncovered(book, scenario, gaps)
     if work is not None:
@@ -100,22 +107,28 @@ def add_ledger_sheet(
 
 def _write(
     sheet: Sheet, scenario: Scenario, rows: pd.DataFrame, work: Working | None, gaps: bool
-) -> tuple[dict[tuple[str, int], int], list[LimitYear]]:
+) -> tuple[dict[tuple[str, int], int], list[LimitYear], bool]:
     """The ledger (live on `work` when given, the working on its own sheet); says where
     the ceilings and, when `gaps`, the uncovered shortfall are. Returns the ledger's row
-    of each (funder, year) and the ceilings' checks."""
+    of each (funder, year), the ceilings' checks and whether it has a "Recovered" column."""
     sheet.text(1, 1, f"{scenario.name}: commitments and cash per funder", styles.TITLE_LOOK)
+    entries = ledger(rows, list(scenario.funders))
+    rule = (
+        "opening + entered - paid + recovered"
+        if _recovers(entries)
+        else ("opening + entered - paid")
+    )
     sheet.text(
         2,
         1,
-        f"Amounts in {scenario.currency}. Closing = opening + entered - paid: commitments "
+        f"Amounts in {scenario.currency}. Closing = {rule}: commitments "
         "outstanding at year "
         "end. 'Paid on earlier commitments': the part of the year's cash that settles "
         "commitments entered in earlier years.",
         styles.NOTE_LOOK,
     )
     found: dict[tuple[str, int], int] = {}
-    row = write_ledger(sheet, 4, ledger(rows, list(scenario.funders)), scenario.label, work, found)
+    row = write_ledger(sheet, 4, entries, scenario.label, work, found)
     checks = check_rows(scenario, rows)
     skip = [1, 2]
     notes = []
@@ -136,7 +149,7 @@ def _write(
     finish_sheet(sheet, freeze="C5", title_rows="4:4")
     totals = {r for r, cells in sheet.rows.items() if 1 in cells and cells[1][1] is SUBTOTAL_TEXT}
     keep_totals_with_lines(sheet, totals)
-    return found, checks
+    return found, checks, _recovers(entries)
 
 
 def _write_limits(
@@ -144,6 +157,7 @@ def _write_limits(
     scenario: Scenario,
     checks: list[LimitYear],
     found: dict[tuple[str, int], int],
+    recovered: str | None = None,
 ) -> None:
     """The budget ceilings' headroom on a sheet of its own (LIMITS_SHEET), its header on
     every printed page; the amounts refer to the ledger's sheet."""
@@ -154,10 +168,11 @@ def _write_limits(
         1,
         f"Amounts in {scenario.currency}. Headroom = ceiling - amount; a limit is breached "
         "when the amount is above the ceiling (equal is not a breach). The amounts are the "
-        f"entered (commitment basis) or paid (cash basis) of the sheet '{SHEET}'.",
+        f"entered (commitment basis), paid (cash basis) or recovered (receipts basis) of "
+        f"the sheet '{SHEET}'.",
         styles.NOTE_LOOK,
     )
-    row = write_limits(sheet, LIMITS_HEADER_ROW, checks, scenario.label, found, SHEET)
+    row = write_limits(sheet, LIMITS_HEADER_ROW, checks, scenario.label, found, SHEET, recovered)
     fit_columns(sheet, skip_rows=(1, 2))
     header = f"{LIMITS_HEADER_ROW}:{LIMITS_HEADER_ROW}"
     finish_sheet(sheet, freeze=f"D{LIMITS_HEADER_ROW + 1}", title_rows=header)
@@ -201,7 +216,9 @@ LINE_LABELS = {
     "paid": "paid",
     "opening": "opening",
     "covered": "on earlier",
+    "recovered": "recovered",
 }
+RECOVERED_LINES = (*LINES, "recovered")  # the working where money comes back (code 5)
 LIMITS_SHEET = "Budget ceilings"
 LIMITS_HEADER_ROW = 4
 UNCOVERED_SHEET = "Uncovered shortfall"
@@ -235,11 +252,12 @@ class Working:
             (f, [i for i, p in enumerate(pairs) if p[1] == f]) for f in funders
         ]
         self.pairs = pairs
+        self.lines = RECOVERED_LINES if self.grids["recovered"].any() else LINES
         self.first_row: dict[tuple[str, str], int] = {}  # (funder, line) -> first row
         row = self.top + 2
         for funder, mine in self.order:
             row += 1  # the funder's title line
-            for line in LINES:
+            for line in self.lines:
                 self.first_row[(funder, line)] = row
                 row += len(mine)
         self.height = row - self.top
@@ -284,7 +302,7 @@ class Working:
         for funder, mine in self.order:
             sheet.text(row, 1, funder, styles.BOLD_LOOK)
             row += 1
-            for code, line in enumerate(LINES, 1):
+            for code, line in enumerate(self.lines, 1):
                 for index in mine:
                     commitment, _ = self.pairs[index]
                     recipient = self.recipient_of.get(commitment, "")
@@ -320,6 +338,8 @@ class Working:
     ) -> str | None:
         """The formula of a cell of the working, or None for the engine's constant."""
         letter = letters[year]
+        if line == "recovered":
+            return None  # the engine's recovery: the Calculation sheet has no receipts
         if line in ("entered", "paid"):
             basis = Basis.COMMITMENT if line == "entered" else Basis.CASH
             found = self.links.parts.get((commitment, funder, basis, year))
@@ -331,7 +351,8 @@ class Working:
             before = letters[self.years[index - 1]]
             step = len(mine)
             entered, paid = row - 2 * step, row - step
-            return f"={before}{row}+{before}{entered}-{before}{paid}"
+            back = f"+{before}{row + 2 * step}" if "recovered" in self.lines else ""
+            return f"={before}{row}+{before}{entered}-{before}{paid}{back}"
         step = len(mine)
         paid, opening = row - 2 * step, row - step
         return f"=MIN({letter}{paid},MAX({letter}{opening},0))"
@@ -389,6 +410,11 @@ def _uncovered(
     return out
 
 
+def _recovers(entries: list[LedgerYear]) -> bool:
+    """Whether money comes back anywhere (then the ledger has its "Recovered" column)."""
+    return any(e.recovered for e in entries)
+
+
 def share(committed_earlier: int, paid: int) -> float | str:
     """What =IF(E=0,"-",G/E) gives: the share of the cash committed earlier, "-" without
     cash."""
@@ -405,8 +431,16 @@ def write_ledger(
 ) -> int:
     """The ledger table from row `top`; returns the first free row below it. With `work`,
     entered, paid and the part paid on earlier commitments are SUMs of the working's rows;
-    `found` gets each (funder, year)'s row."""
-    header_row(sheet, top, LEDGER_HEADER, right_from=1)
+    `found` gets each (funder, year)'s row. Where money comes back, a "Recovered" column
+    after "Paid" (the engine's amounts), and closing = opening + entered - paid +
+    recovered."""
+    recovers = _recovers(entries)
+    header = RECOVERED_HEADER if recovers else LEDGER_HEADER
+    header_row(sheet, top, header, right_from=1)
+    # the columns of recovered (None: none), closing, paid on earlier and the share
+    back, close, earlier_at, share_at = (6, 7, 8, 9) if recovers else (None, 6, 7, 8)
+    closed, cash, covered = (column_letter(c) for c in (close, 5, earlier_at))
+    plus_back = f"+{column_letter(back)}{{row}}" if back else ""  # the closing's last term
     row = top + 1
     funders = list(dict.fromkeys(e.funder for e in entries))
     for funder in funders:
@@ -419,10 +453,10 @@ def write_ledger(
             sheet.row(row)[2] = year_cell(int(e.year), label)
             live = {
                 line: work.total(funder, line, int(e.year)) if work is not None else None
-                for line in LINES
+                for line in (work.lines if work is not None else LINES)
             }
             if index > 0:
-                sheet.formula(row, 3, Formula.money(f"=F{row - 1}", e.opening))
+                sheet.formula(row, 3, Formula.money(f"={closed}{row - 1}", e.opening))
             elif live["opening"]:
                 sheet.formula(row, 3, Formula.money(str(live["opening"]), e.opening))
             else:
@@ -430,35 +464,49 @@ def write_ledger(
             for column, line, cents in (
                 (4, "entered", e.entered),
                 (5, "paid", e.paid),
-                (7, "covered", e.paid_committed_earlier),
+                (earlier_at, "covered", e.paid_committed_earlier),
+                (back, "recovered", e.recovered),
             ):
-                expression = live[line]
+                if column is None:
+                    continue
+                expression = live.get(line)
                 if expression:
                     sheet.formula(row, column, Formula.money(expression, cents))
                 else:
                     sheet.money(row, column, cents)
-            sheet.formula(row, 6, Formula.money(f"=C{row}+D{row}-E{row}", e.closing))
+            closing = f"=C{row}+D{row}-E{row}{plus_back.format(row=row)}"
+            sheet.formula(row, close, Formula.money(closing, e.closing))
             ratio = Formula(
-                f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(e.paid_committed_earlier, e.paid)
+                f'=IF({cash}{row}=0,"{NO_CASH}",{covered}{row}/{cash}{row})',
+                share(e.paid_committed_earlier, e.paid),
             )
-            sheet.formula(row, 8, ratio, SHARE_LOOK)
+            sheet.formula(row, share_at, ratio, SHARE_LOOK)
             row += 1
         last = row - 1
         entered = sum(e.entered for e in mine)
         paid = sum(e.paid for e in mine)
         earlier = sum(e.paid_committed_earlier for e in mine)
+        recovered = sum(e.recovered for e in mine)
         opening = mine[0].opening
         sheet.text(row, 1, f"Total {funder}", SUBTOTAL_TEXT)
         sheet.text(row, 2, "", SUBTOTAL_BLANK)
         sheet.formula(row, 3, Formula.money(f"=C{first}", opening), SUBTOTAL_MONEY)
-        for column, cents in ((4, entered), (5, paid), (7, earlier)):
-            letter = "ABCDEFGH"[column - 1]
+        sums = [(4, entered), (5, paid), (earlier_at, earlier)]
+        if back:
+            sums.append((back, recovered))
+        for column, cents in sums:
+            letter = column_letter(column)
             total = Formula.money(f"=SUM({letter}{first}:{letter}{last})", cents)
             sheet.formula(row, column, total, SUBTOTAL_MONEY)
-        closing = Formula.money(f"=C{row}+D{row}-E{row}", opening + entered - paid)
-        sheet.formula(row, 6, closing, SUBTOTAL_MONEY)
-        ratio = Formula(f'=IF(E{row}=0,"{NO_CASH}",G{row}/E{row})', share(earlier, paid))
-        sheet.formula(row, 8, ratio, SUBTOTAL_PERCENT)
+        closing_sum = Formula.money(
+            f"=C{row}+D{row}-E{row}{plus_back.format(row=row)}",
+            opening + entered - paid + recovered,
+        )
+        sheet.formula(row, close, closing_sum, SUBTOTAL_MONEY)
+        ratio = Formula(
+            f'=IF({cash}{row}=0,"{NO_CASH}",{covered}{row}/{cash}{row})', share(earlier, paid)
+        )
+        sheet.formula(row, share_at, ratio, SUBTOTAL_PERCENT)
         row += 2
     return row
 
@@ -470,12 +518,14 @@ def write_limits(
     label: Callable[[int], str] = str,
     found: dict[tuple[str, int], int] | None = None,
     ledger_sheet: str | None = None,
+    recovered: str | None = None,
 ) -> int:
     """The headroom table from row `top`; returns the first free row below it. With
     `found` (the ledger's row of each funder and year, on the sheet `ledger_sheet`, or on
     this one when None), the amounts refer to the ledger's entered (commitment basis) or
-    paid (cash basis). A breach is marked by a conditional format, so that the mark follows
-    an edit."""
+    paid (cash basis), or its recovered (receipts basis) in the column `recovered` (None:
+    the ledger has none, the amount is the engine's). A breach is marked by a conditional
+    format, so that the mark follows an edit."""
     at = "" if ledger_sheet is None else quote_sheetname(ledger_sheet) + "!"
     header_row(sheet, top, LIMIT_HEADER, right_from=2)
     row = top + 1
@@ -484,9 +534,11 @@ def write_limits(
         sheet.text(row, 2, check.limit.basis)
         sheet.row(row)[3] = year_cell(int(check.year), label)
         source = (found or {}).get((check.limit.funder, int(check.year)))
-        if source is not None:
-            column = "D" if check.limit.basis == Basis.COMMITMENT else "E"
-            sheet.formula(row, 4, Formula.money(f"={at}{column}{source}", check.amount))
+        column = {Basis.COMMITMENT: "D", Basis.CASH: "E", Basis.RECEIPTS: recovered}
+        if source is not None and column[check.limit.basis] is not None:
+            sheet.formula(
+                row, 4, Formula.money(f"={at}{column[check.limit.basis]}{source}", check.amount)
+            )
         else:
             sheet.money(row, 4, check.amount)
         sheet.money(row, 5, check.ceiling)

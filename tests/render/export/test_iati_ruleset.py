@@ -362,3 +362,33 @@ def test_a_supplementary_version_reports_revised_budgets_of_its_whole_stand(
     out = tmp_path / "round-2015-1st-supplementary.xml"
     eu = activity(ET.parse(out).getroot(), "eu-sin")
     assert [b.get("type") for b in eu.iter("budget")] == ["2", "2"]
+
+
+def test_a_recovery_is_a_negative_planned_disbursement(tmp_path, iati_schema, iati_ruleset):
+    """bz-advance-80 settled in 2016 at 1,500,000.00, below the 1,600,000.00 advance paid
+    in 2014: nothing more is paid, 100,000.00 comes back. The planned disbursements are
+    the advance and, in 2016, -100,000.00 (a recovery is a negative disbursement, as in
+    the transactions); the 2016 budget stays the cash planned (none). The 2.03 schema
+    (xsd:decimal) and the ruleset allow a negative value: 0 errors, 0 warnings."""
+    out = tmp_path / "activities.xml"
+    rest = '[[commitments]]\nid = "bz-tdh-ecpat"\nsettled = { year = 2016, amount = "1500000.00" }'
+    result = export(publishing(tmp_path, SCENARIOS / "bz-advance-80.toml", rest=rest), out)
+    assert result.exit_code == 0, result.output
+    iati_schema.validate(str(out))
+    rules, prefixes = iati_ruleset
+    assert check_ruleset(ET.parse(out), rules, prefixes) == []
+    bz = activity(ET.parse(out).getroot(), "bz-tdh-ecpat")
+    planned = [
+        (p.find("period-start").get("iso-date"), p.findtext("value"),
+         p.find("provider-org").get("ref"))
+        for p in bz.iter("planned-disbursement")
+    ]  # fmt: skip
+    assert [(start, value) for start, value, _ in planned] == [
+        ("2014-04-01", "1600000.00"),
+        ("2016-01-01", "-100000.00"),
+    ]
+    assert planned[0][2] == planned[1][2]  # the same funder provides both
+    budgets = [b.findtext("value") for b in bz.iter("budget") if b.findtext("value") != "0.00"]
+    assert budgets == ["1600000.00"]
+    dates = {d.get("type"): d.get("iso-date") for d in bz.iter("activity-date")}
+    assert dates["3"] == "2016-12-31"  # the recovery year lies within the activity
