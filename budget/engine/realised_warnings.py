@@ -36,19 +36,39 @@ def _rows(numbers: list[int]) -> str:
     return f"row{'s' if len(numbers) > 1 else ''} {listed}"
 
 
+def first_groups(
+    frame: pd.DataFrame, mask: np.ndarray, by: list[str], shown: int = SHOWN
+) -> tuple[list[tuple[tuple[object, ...], pd.DataFrame]], int]:
+    """The first `shown` groups of the masked rows by the columns `by` (in the order of
+    their first row, each with its rows in frame order, as `groupby(by, sort=False)` gives
+    them) and how many groups there are; only the groups shown are taken out of the frame."""
+    where = np.flatnonzero(mask)
+    if len(where) == 0:
+        return [], 0
+    key = np.zeros(len(where), dtype=np.int64)
+    for name in by:
+        codes, uniques = pd.factorize(frame[name].to_numpy(object)[where])
+        key = pd.factorize(key * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    group, firsts = pd.factorize(key)
+    count = len(firsts)
+    chosen = np.flatnonzero(group < shown)
+    order = chosen[np.argsort(group[chosen], kind="stable")]
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    out = []
+    for start, stop in zip(starts, [*starts[1:], len(order)], strict=True):
+        rows = frame.iloc[where[order[start:stop]]]
+        out.append((tuple(rows[name].iloc[0] for name in by), rows))
+    return out, count
+
+
 def _grouped(
     bookings: pd.DataFrame, mask: np.ndarray, by: list[str], word: Callable[..., str], rest: str
 ) -> list[str]:
     """One line per group of the masked bookings (file and row order), SHOWN at most."""
-    if not mask.any():
-        return []
-    chosen = bookings.loc[mask]
-    groups = chosen.groupby(by, sort=False)
-    lines = []
-    for values, rows in list(groups)[:SHOWN]:
-        lines.append(word(*values, rows))
-    if groups.ngroups > SHOWN:
-        lines.append(f"warning: {groups.ngroups - SHOWN:,} more {rest}")
+    groups, count = first_groups(bookings, mask, by)
+    lines = [word(*values, rows) for values, rows in groups]
+    if count > SHOWN:
+        lines.append(f"warning: {count - SHOWN:,} more {rest}")
     return lines
 
 
@@ -93,14 +113,34 @@ def span_warnings(
     overrides a commitment's last year, e.g. its settlement year)."""
     if plan.empty or bookings.empty:
         return []
-    spans = plan.groupby("commitment", observed=True)["year"].agg(["min", "max"])
-    first_of = {str(c): int(v) for c, v in spans["min"].items()}
-    last_of = {str(c): int(v) for c, v in spans["max"].items()} | last
+    ids = [c.id for c in scenario.commitments]
+    # Each commitment's first and last planned year, on arrays (position in `ids`; the
+    # last entry stands for a booking of no commitment: never outside).
+    plan_commitment = plan["commitment"]
+    if isinstance(plan_commitment.dtype, pd.CategoricalDtype):
+        of_category = _codes(plan_commitment.cat.categories.to_numpy(object), ids)
+        category = plan_commitment.cat.codes.to_numpy(np.int64)
+        position = np.where(category < 0, -1, of_category[category])
+    else:
+        position = _codes(plan_commitment.to_numpy(object), ids)
+    planned = position >= 0
+    spans = (
+        pd.Series(plan["year"].to_numpy(np.int64)[planned])
+        .groupby(position[planned])
+        .agg(["min", "max"])
+    )
+    firsts = np.zeros(len(ids) + 1, dtype=np.int64)
+    lasts = np.full(len(ids) + 1, 10**6, dtype=np.int64)
+    at = spans.index.to_numpy(np.int64)
+    firsts[at] = spans["min"].to_numpy(np.int64)
+    lasts[at] = spans["max"].to_numpy(np.int64)
+    if last:
+        settled = _codes(np.array(list(last), dtype=object), ids)
+        lasts[settled[settled >= 0]] = np.array(list(last.values()), dtype=np.int64)[settled >= 0]
+    first_of = dict(zip(ids, firsts.tolist(), strict=False))
+    last_of = dict(zip(ids, lasts.tolist(), strict=False))
     commitment = bookings["commitment"].to_numpy(object)
     years = bookings["year"].to_numpy(np.int64)
-    ids = [c.id for c in scenario.commitments]
-    firsts = np.array([first_of.get(c, 0) for c in ids] + [0], dtype=np.int64)
-    lasts = np.array([last_of.get(c, 10**6) for c in ids] + [10**6], dtype=np.int64)
     code = _codes(commitment, ids)
     code = np.where(code < 0, len(ids), code)
     before = years < firsts[code]
@@ -195,9 +235,7 @@ def receipts_problems(scenario: Scenario, bookings: pd.DataFrame) -> list[Proble
     kind = pd.Series(bookings["commitment"].to_numpy(object)).map(kinds).fillna("grant")
     mask = receipts & (kind.to_numpy(object) != "grant")
     problems = []
-    for (file, cid), rows in list(bookings.loc[mask].groupby(["file", "commitment"], sort=False))[
-        :SHOWN
-    ]:
+    for (file, cid), rows in first_groups(bookings, mask, ["file", "commitment"])[0]:
         problems.append(
             Problem(
                 str(file),
