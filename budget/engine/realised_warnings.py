@@ -240,7 +240,7 @@ def receipts_problems(scenario: Scenario, bookings: pd.DataFrame) -> list[Proble
             Problem(
                 str(file),
                 f"{_rows(rows['row'].tolist())}, column 'basis'",
-                f"receipts on commitment {cid!r} ({kinds[cid]}), which can have none",
+                f"receipts on commitment {cid!r} ({kinds[str(cid)]}), which can have none",
                 "book a refund as a negative cash amount; receipts are what a settled grant "
                 "recovers",
             )

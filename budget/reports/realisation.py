@@ -261,7 +261,7 @@ def _funders(
     pair_commitment = pairs % len(commitments)
     ids = commitments.to_numpy(object).astype(str)[pair_commitment].tolist()
     names = [names_of.get(cid, cid) for cid in ids]
-    starts = np.flatnonzero(np.r_[True, pair_funder[1:] != pair_funder[:-1]]) if len(pairs) else []
+    starts = np.flatnonzero(np.r_[True, pair_funder[1:] != pair_funder[:-1]][: len(pairs)])
     ends = [*starts[1:], len(pairs)]
     sums = np.add.reduceat(grid, starts, axis=0) if len(pairs) else grid[:0]
     out = []
