@@ -120,7 +120,12 @@ def realise(
         *warnings,
         *checks.funder_warnings(scenario, bookings),
         *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario)),
-        *checks.unbooked_warnings(scenario, frame[unbooked], paths),
+        *checks.unbooked_warnings(
+            scenario,
+            frame.iloc[np.flatnonzero(unbooked)[: checks.SHOWN]],
+            paths,
+            int(unbooked.sum()),
+        ),
         *checks.overpaid_warnings(scenario, bookings, overpaid(frame)),
     ]
     frame.attrs.update(
@@ -236,7 +241,7 @@ def compare(
         paid_mode = ~grant[cash_line // len(funders)] & ~np.isin(cash_line, booked_lines)
         candidates = np.concatenate([candidates, cash_keys[paid_mode] + mirror])
     every = np.concatenate([*keys, candidates])
-    every.sort()
+    every.sort(kind="stable")  # runs of sorted keys: timsort merges them
     every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
     planned_cents = np.zeros(len(every), dtype=np.int64)
     actual_cents = np.zeros(len(every), dtype=np.int64)
@@ -415,10 +420,15 @@ def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
         return []
     commitment = rows["commitment"].cat.codes.to_numpy(np.int64)
     funder = rows["funder"].cat.codes.to_numpy(np.int64)
-    basis = rows["basis"].astype(str).to_numpy(object)
+    basis = rows["basis"]
+    if isinstance(basis.dtype, pd.CategoricalDtype):
+        basis_names = np.asarray(basis.cat.categories.to_numpy(object), dtype=object)
+        cash = (basis_names == Basis.CASH)[basis.cat.codes.to_numpy(np.int64)]
+    else:
+        cash = basis.astype(str).to_numpy(object) == Basis.CASH
     years = rows["year"].to_numpy(np.int64)
     # outstanding = obligations entered - payments + money received back
-    sign = np.where(basis == Basis.CASH, -1, 1)
+    sign = np.where(cash, -1, 1)
     first = int(years.min())
     span = int(years.max()) - first + 1
     line = commitment * len(rows["funder"].cat.categories) + funder
@@ -430,22 +440,21 @@ def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
     before = np.r_[0, running[starts[1:] - 1]]
     running = running - np.repeat(before, np.diff(np.r_[starts, len(keys)]))
     lowest = np.minimum.reduceat(running, starts)
-    out = []
+    out: list[tuple[str, str, int, int]] = []
     commitments = rows["commitment"].cat.categories
     funders = rows["funder"].cat.categories
-    for start, stop, low in zip(starts, [*starts[1:], len(keys)], lowest, strict=True):
-        if low >= 0:
-            continue
-        at = start + int(np.argmax(running[start:stop] == low))
-        code = int(line_of[at])
-        out.append(
-            (
-                str(commitments[code // len(funders)]),
-                str(funders[code % len(funders)]),
-                int(keys[at] % span) + first,
-                -int(low),
-            )
-        )
+    lengths = np.diff(np.r_[starts, len(keys)])
+    # per line that goes below zero, the first year end at its lowest
+    hit = np.flatnonzero((running == np.repeat(lowest, lengths)) & np.repeat(lowest < 0, lengths))
+    line_index = np.repeat(np.arange(len(starts)), lengths)[hit]
+    at = hit[np.r_[True, line_index[1:] != line_index[:-1]]] if len(hit) else hit
+    code = line_of[at]
+    names = commitments.to_numpy(object)[code // len(funders)].tolist()
+    keys_of = funders.to_numpy(object)[code % len(funders)].tolist()
+    for cid, key, year, low in zip(
+        names, keys_of, (keys[at] % span + first).tolist(), running[at].tolist(), strict=True
+    ):
+        out.append((str(cid), str(key), year, -low))
     return out
 
 
@@ -533,7 +542,7 @@ def _keyed(
 def distinct(values: Codes) -> Codes:
     """The distinct values in order: `np.unique` by sorting (numpy 2.4's `np.unique` hashes
     first, and takes 10-15x as long on a million int64 keys)."""
-    ordered = np.sort(values)
+    ordered = np.sort(values, kind="stable")
     if len(ordered) == 0:
         return ordered
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]

@@ -25,6 +25,7 @@ import pandas as pd
 from budget.core.errors import Problem
 from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
+from budget.kinds.table import commitment_table
 
 SHOWN = 20
 
@@ -80,15 +81,23 @@ def _codes(values: np.ndarray, names: list[str]) -> np.ndarray:
 
 def funder_warnings(scenario: Scenario, bookings: pd.DataFrame) -> list[str]:
     """A booking by a funder the commitment does not name."""
-    funds = {c.id: {f for f, _ in c.funders} for c in scenario.commitments}
-    ids = {c.id: i for i, c in enumerate(scenario.commitments)}
-    keys = {f: i for i, f in enumerate(scenario.funders)}
-    allowed = np.array(
-        [ids[c] * len(keys) + keys[f] for c, fs in funds.items() for f in fs], dtype=np.int64
-    )
-    commitment = _codes(bookings["commitment"].to_numpy(object), list(ids))
-    funder = _codes(bookings["funder"].to_numpy(object), list(keys))
-    mask = (commitment >= 0) & ~np.isin(commitment * len(keys) + funder, allowed)
+    table = commitment_table(scenario)
+    ids = list(table.ids)
+    funder_keys = list(scenario.funders)
+    # per distinct funder split, the funders it names (splits x funders)
+    names = np.zeros((max(len(table.splits), 1), len(funder_keys)), dtype=bool)
+    for number, split in enumerate(table.splits):
+        names[number, _codes(np.array([f for f, _ in split], dtype=object), funder_keys)] = True
+    commitment = _codes(bookings["commitment"].to_numpy(object), ids)
+    funder = _codes(bookings["funder"].to_numpy(object), funder_keys)
+    known = commitment >= 0
+    mask = np.zeros(len(commitment), dtype=bool)
+    mask[known] = ~names[table.split[commitment[known]], funder[known]]
+    position = {cid: i for i, cid in enumerate(ids)} if mask.any() else {}
+    funds = {
+        cid: {f for f, _ in table.splits[table.split[position[cid]]]}
+        for cid in pd.unique(bookings["commitment"].to_numpy(object)[mask]).tolist()
+    }
 
     def word(file: str, cid: str, key: str, rows: pd.DataFrame) -> str:
         named = ", ".join(sorted(funds[cid], key=list(scenario.funders).index))
@@ -170,9 +179,13 @@ def span_warnings(
     )
 
 
-def unbooked_warnings(scenario: Scenario, rows: pd.DataFrame, files: list[str]) -> list[str]:
+def unbooked_warnings(
+    scenario: Scenario, rows: pd.DataFrame, files: list[str], count: int | None = None
+) -> list[str]:
     """The realised `rows` of a closed year with a planned amount and no booking at all for
-    their commitment, funder and basis: their forecast is now 0 (a closed year's actual)."""
+    their commitment, funder and basis: their forecast is now 0 (a closed year's actual).
+    `count`: how many such rows there are, when `rows` holds only the first SHOWN."""
+    count = len(rows) if count is None else count
     where = ", ".join(files)
     lines = []
     for cid, key, basis, year, cents in zip(
@@ -187,9 +200,9 @@ def unbooked_warnings(scenario: Scenario, rows: pd.DataFrame, files: list[str]) 
             "year, so it now forecasts 0.00 (hint: add the year's bookings, or give an "
             "earlier as_of if the files are not complete)"
         )
-    if len(rows) > SHOWN:
+    if count > SHOWN:
         lines.append(
-            f"warning: {len(rows) - SHOWN:,} more closed years with a planned amount and "
+            f"warning: {count - SHOWN:,} more closed years with a planned amount and "
             "nothing booked now forecast 0.00"
         )
     return lines
