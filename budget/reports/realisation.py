@@ -7,7 +7,7 @@ and the sheet word them differently (`title`, `forecast_title` and `sheet_title`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -146,11 +146,12 @@ def plan_vs_actual_report(scenario: Scenario, realised: pd.DataFrame) -> PlanVsA
         else ""
     )
     bases = []
+    names = _names(scenario)
     for basis, title, sheet_title in BLOCKS:
         mine = realised[realised["basis"] == basis]
         if mine.empty:
             continue
-        funders, total = _funders(scenario, mine, years)
+        funders, total = _funders(scenario, mine, years, names)
         bases.append(
             BasisPlan(
                 basis,
@@ -182,10 +183,10 @@ class CommitmentLines(Sequence[CommitmentPlan]):
 
     __slots__ = ("_grid", "_ids", "_names")
 
-    def __init__(self, grid: IntArray, ids: list[str], names: list[str]) -> None:
+    def __init__(self, grid: IntArray, ids: list[str], names: Mapping[str, str]) -> None:
         self._grid = grid  # (lines, 4 measures, years): planned, actual, variance, forecast
         self._ids = ids
-        self._names = names
+        self._names = names  # a commitment's name by id (the id when it has none)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -213,7 +214,8 @@ class CommitmentLines(Sequence[CommitmentPlan]):
         at = np.asarray(positions, dtype=np.int64)
         for position, line in zip(positions, self._grid[at].tolist(), strict=True):
             measures = Measures(*map(tuple, line))
-            yield CommitmentPlan(self._ids[position], self._names[position], measures)
+            cid = self._ids[position]
+            yield CommitmentPlan(cid, self._names.get(cid, cid), measures)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CommitmentLines | tuple):
@@ -232,7 +234,7 @@ BLOCK = 10_000
 
 
 def _funders(
-    scenario: Scenario, rows: pd.DataFrame, years: list[int]
+    scenario: Scenario, rows: pd.DataFrame, years: list[int], names: Mapping[str, str]
 ) -> tuple[tuple[FunderPlan, ...], Measures]:
     """Per funder (category order) and commitment (category order): the lines of one basis,
     placed by arrays (one pivot of the basis' rows), not by a filter per line."""
@@ -256,21 +258,24 @@ def _funders(
     for index, column in enumerate(("planned_cents", "actual_cents", "forecast_cents")):
         grid[line_of, (0, 1, 3)[index], column_of] = rows[column].to_numpy(np.int64)
     grid[:, 2] = grid[:, 1] - grid[:, 0]
-    names_of = {c.id: c.name or c.id for c in scenario.commitments} if len(pairs) else {}
     pair_funder = pairs // len(commitments)
     pair_commitment = pairs % len(commitments)
     ids = commitments.to_numpy(object).astype(str)[pair_commitment].tolist()
-    names = [names_of.get(cid, cid) for cid in ids]
     starts = np.flatnonzero(np.r_[True, pair_funder[1:] != pair_funder[:-1]][: len(pairs)])
     ends = [*starts[1:], len(pairs)]
     sums = np.add.reduceat(grid, starts, axis=0) if len(pairs) else grid[:0]
     out = []
     for number, (start, stop) in enumerate(zip(starts, ends, strict=True)):
         key = str(funder_keys[pair_funder[start]])
-        lines = CommitmentLines(grid[start:stop], ids[start:stop], names[start:stop])
+        lines = CommitmentLines(grid[start:stop], ids[start:stop], names)
         full = scenario.funders[key].name if key in scenario.funders else key
         out.append(FunderPlan(key, full, lines, _measures(sums[number])))
     return tuple(out), _measures(grid.sum(axis=0))
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
+    """The commitments' names by id, where a commitment has one."""
+    return {c.id: c.name for c in scenario.commitments if c.name}
 
 
 def _measures(amounts: IntArray) -> Measures:

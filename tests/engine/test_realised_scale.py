@@ -177,7 +177,7 @@ def test_the_first_groups_are_pandas_groups_in_order(rows, shown):
 
 def test_lazy_lines_read_as_the_tuple_of_their_lines():
     grid = np.arange(2 * 4 * 3, dtype=np.int64).reshape(2, 4, 3)
-    lines = realisation.CommitmentLines(grid, ["a", "b"], ["A", "b"])
+    lines = realisation.CommitmentLines(grid, ["a", "b"], {"a": "A"})
     made = tuple(lines)
     assert len(lines) == 2 and lines.ids == ["a", "b"]
     assert made[0] == realisation.CommitmentPlan(
