@@ -155,6 +155,9 @@ OBLIGATIONS = ("obligations_from_plan", "obligations_when_paid")
 
 SHOWN_IDS = 20
 
+# Commitments compared at a time (their lines' arrays are what `compare` holds at once).
+BLOCK = 20_000
+
 
 def _ids(ids: list[str]) -> str:
     shown = ", ".join(ids[:SHOWN_IDS])
@@ -200,6 +203,98 @@ def compare(
         years = np.r_[years, rule_year]
     first = int(years.min()) if len(years) else 0
     span = int(years.max()) - first + 1 if len(years) else 1
+    per_commitment = (
+        np.array([c.unpaid_policy == "slips" for c in scenario.commitments] + [False], bool),
+        np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool),
+        np.array(
+            [
+                c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
+                for c in scenario.commitments
+            ]
+            + [-1],
+            dtype=np.int64,
+        ),
+    )
+    # Commitments a block at a time: every line is one commitment's, so that the blocks'
+    # rows, one after another, are the rows in order, and the arrays of the work stay
+    # bounded by a block (issue 21: a million commitments).
+    by_commitment = []
+    for (codes, *_), _ in sides:
+        order = np.argsort(codes, kind="stable")
+        by_commitment.append((order, codes[order]))
+    parts = []
+    for low in range(0, len(commitments), BLOCK):
+        chosen: list[Side] = []
+        for side, (order, ordered) in zip(sides, by_commitment, strict=True):
+            lo, hi = np.searchsorted(ordered, [low, low + BLOCK])
+            rows = order[lo:hi]
+            (commitment, funder, basis, year), cents = side
+            chosen.append(((commitment[rows], funder[rows], basis[rows], year[rows]), cents[rows]))
+        parts.append(
+            _block(scenario, chosen, funders, first, span, rule_year, as_of, per_commitment)
+        )
+    del sides, by_commitment, years
+    # joined a column at a time, each block's copy let go as it is joined
+    joined = {name: np.concatenate([part.pop(name) for part in parts]) for name in list(parts[0])}
+    del parts
+    commitment_code, funder_code, basis_code = (
+        joined[name] for name in ("commitment", "funder", "basis")
+    )
+    years, status, planned_cents, actual_cents, forecast = (
+        joined[name] for name in ("year", "status", "planned", "actual", "forecast")
+    )
+    unbooked = joined["unbooked"]
+    recipient_of = [c.recipient for c in scenario.commitments]
+    recipients = [*dict.fromkeys(recipient_of), ""]
+    position = {r: i for i, r in enumerate(recipients)}
+    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
+
+    def labels(codes: npt.NDArray[np.integer[Any]], names: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    out = pd.DataFrame(
+        {
+            "scenario": labels(np.zeros(len(years), np.int8), [scenario.name]),
+            "commitment": labels(commitment_code, commitments),
+            "recipient": labels(recipient_code[commitment_code], recipients),
+            "funder": labels(funder_code, funders),
+            "basis": labels(basis_code, list(BASES)),
+            "year": years,
+            "status": labels(status, [s.value for s in Status]),
+            "planned_cents": planned_cents,
+            "actual_cents": actual_cents,
+            "variance_cents": actual_cents - planned_cents,
+            "forecast_cents": forecast,
+        },
+        copy=False,  # the arrays are this function's own: no consolidated copy of them
+    )
+    out.attrs.update(
+        scenario=scenario.name,
+        as_of=as_of.isoformat() if as_of else None,
+        fiscal_year_start=str(scenario.calendar),
+        obligations_from_plan=_named(commitments, joined["from_plan"]),
+        obligations_when_paid=_named(commitments, joined["when_paid"]),
+        unbooked_closed=unbooked,
+    )
+    return out
+
+
+Side = tuple[tuple["Codes", "Codes", "Codes", "Codes"], "Codes"]
+
+
+def _block(
+    scenario: Scenario,
+    sides: list[Side],
+    funders: list[str],
+    first: int,
+    span: int,
+    rule_year: int | None,
+    as_of: dt.date | None,
+    per_commitment: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Codes],
+) -> dict[str, Any]:
+    """The plan-vs-actual arrays of the plan rows and bookings of some commitments (all the
+    lines of each one): keys sorted, as `compare` lays them out."""
+    slips, grant, settled_year = per_commitment
     keys, sums = [], []
     for (commitment, funder, basis, year), cents in sides:
         key = ((commitment * len(funders) + funder) * len(BASES) + basis) * span + (year - first)
@@ -213,9 +308,6 @@ def compare(
         + (sides[1][0][3][payments] - first),
         sides[1][1][payments],
     )
-    slips = np.array(
-        [c.unpaid_policy == "slips" for c in scenario.commitments] + [False], dtype=bool
-    )
     cash_code, commit_code = BASES.index(Basis.CASH), BASES.index(Basis.COMMITMENT)
     # Per commitment and funder, how its obligation is forecast: from its commitment-basis
     # bookings where the files hold any, else from the plan (a grant) or equal to the cash
@@ -224,7 +316,6 @@ def compare(
     booked_lines = distinct(
         (booked_side[0] * len(funders) + booked_side[1])[booked_side[2] == commit_code]
     )
-    grant = np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool)
     candidates = np.empty(0, dtype=np.int64)
     mirror = (commit_code - cash_code) * span  # a cash key + mirror: its commitment key
     if rule_year is not None:
@@ -286,7 +377,7 @@ def compare(
             from_plan, planned_cents, np.where(when_paid, paid_forecast, booked_forecast)
         )
     received = _receipts_forecast(
-        scenario,
+        settled_year,
         every // span,
         years,
         status,
@@ -327,42 +418,23 @@ def compare(
         & ~np.isin(every, keys[1])
         & ~when_paid
     )
-    recipient_of = [c.recipient for c in scenario.commitments]
-    recipients = [*dict.fromkeys(recipient_of), ""]
-    position = {r: i for i, r in enumerate(recipients)}
-    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
-
-    def labels(codes: npt.NDArray[np.int64], names: list[str]) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
-
-    out = pd.DataFrame(
-        {
-            "scenario": labels(np.zeros(len(every), np.int64), [scenario.name]),
-            "commitment": labels(commitment_code, commitments),
-            "recipient": labels(recipient_code[commitment_code], recipients),
-            "funder": labels(funder_code, funders),
-            "basis": labels(basis_code, list(BASES)),
-            "year": years,
-            "status": labels(status.astype(np.int64), [s.value for s in Status]),
-            "planned_cents": planned_cents,
-            "actual_cents": actual_cents,
-            "variance_cents": actual_cents - planned_cents,
-            "forecast_cents": forecast,
-        }
-    )
-    out.attrs.update(
-        scenario=scenario.name,
-        as_of=as_of.isoformat() if as_of else None,
-        fiscal_year_start=str(scenario.calendar),
-        obligations_from_plan=_named(commitments, commitment_code[from_plan]),
-        obligations_when_paid=_named(commitments, commitment_code[when_paid]),
-        unbooked_closed=unbooked,
-    )
-    return out
+    return {  # codes in small integers: they are held for every row until the frame is made
+        "commitment": commitment_code.astype(np.int32),
+        "funder": funder_code.astype(np.int32),
+        "basis": basis_code.astype(np.int8),
+        "year": years,
+        "status": status,
+        "planned": planned_cents,
+        "actual": actual_cents,
+        "forecast": forecast,
+        "from_plan": commitment_code[from_plan],
+        "when_paid": commitment_code[when_paid],
+        "unbooked": unbooked,
+    }
 
 
 def _receipts_forecast(
-    scenario: Scenario,
+    settled_year: Codes,
     line: Codes,
     years: Codes,
     status: npt.NDArray[np.int8],
@@ -379,14 +451,6 @@ def _receipts_forecast(
     was received already, never below what was booked; else what was booked so far.
 
     `line` is each row's (commitment, funder, basis) code, rows sorted by line and year."""
-    settled_year = np.array(
-        [
-            c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
-            for c in scenario.commitments
-        ]
-        + [-1],
-        dtype=np.int64,
-    )
     out = np.where(status == CODE[Status.CLOSED], actual, known)
     settling = receipts & (years == settled_year[commitment_code]) & (status != CODE[Status.CLOSED])
     if not settling.any():

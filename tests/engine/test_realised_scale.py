@@ -186,3 +186,26 @@ def test_lazy_lines_read_as_the_tuple_of_their_lines():
     assert lines[-1] == made[1] and lines[0:1] == made[:1]
     assert lines == made and made == tuple(lines)
     assert realisation.line_ids(made) == ["a", "b"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), scenario=scenarios(max_commitments=5), block=st.integers(1, 3))
+def test_commitments_compared_a_block_at_a_time_give_the_same_rows(data, scenario, block):
+    scenario = data.draw(lives(scenario))
+    bookings = data.draw(bookings_for(scenario))
+    as_of = as_of_for(data.draw, scenario)
+    with tempfile.TemporaryDirectory() as folder:
+        read, problems, _ = read_bookings(scenario, [str(write(Path(folder), bookings))])
+    assert not problems, problems
+    plan = project(scenario)
+    as_of = as_of or engine.default_as_of(scenario.calendar, read)
+    whole = engine.compare(scenario, plan, read, as_of)
+    saved = engine.BLOCK
+    engine.BLOCK = block
+    try:
+        blocks = engine.compare(scenario, plan, read, as_of)
+    finally:
+        engine.BLOCK = saved
+    assert np.array_equal(whole.attrs.pop("unbooked_closed"), blocks.attrs.pop("unbooked_closed"))
+    pd.testing.assert_frame_equal(whole, blocks)
+    assert whole.attrs == blocks.attrs
