@@ -133,16 +133,20 @@ def span_warnings(
     else:
         position = _codes(plan_commitment.to_numpy(object), ids)
     planned = position >= 0
-    spans = (
-        pd.Series(plan["year"].to_numpy(np.int64)[planned])
-        .groupby(position[planned])
-        .agg(["min", "max"])
-    )
+    plan_years = plan["year"].to_numpy(np.int64)
+    if not planned.all():
+        position, plan_years = position[planned], plan_years[planned]
+    if len(position) and not (position[1:] >= position[:-1]).all():
+        order = np.argsort(position, kind="stable")
+        position, plan_years = position[order], plan_years[order]
+    # the plan's rows by commitment: each commitment's run of rows gives its span
+    starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]][: len(position)])
     firsts = np.zeros(len(ids) + 1, dtype=np.int64)
     lasts = np.full(len(ids) + 1, 10**6, dtype=np.int64)
-    at = spans.index.to_numpy(np.int64)
-    firsts[at] = spans["min"].to_numpy(np.int64)
-    lasts[at] = spans["max"].to_numpy(np.int64)
+    if len(starts):
+        at = position[starts]
+        firsts[at] = np.minimum.reduceat(plan_years, starts)
+        lasts[at] = np.maximum.reduceat(plan_years, starts)
     if last:
         settled = _codes(np.array(list(last), dtype=object), ids)
         lasts[settled[settled >= 0]] = np.array(list(last.values()), dtype=np.int64)[settled >= 0]
