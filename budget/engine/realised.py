@@ -587,6 +587,11 @@ def _keyed(
     def codes(name: str, names: list[str]) -> Codes:
         values = rows[name]
         if isinstance(values.dtype, pd.CategoricalDtype):
+            if _leads(values.cat.categories, names):  # the projection's: codes as they are
+                same: Codes = np.asarray(values.cat.codes, dtype=np.int64)
+                if (same < 0).any():
+                    raise ValueError(f"{name}: a value that is not in the scenario")
+                return same
             series = values.cat.set_categories(names)
         else:
             series = pd.Series(pd.Categorical(values.to_numpy(object), categories=names))
@@ -601,6 +606,17 @@ def _keyed(
         codes("basis", list(BASES)),
         rows["year"].to_numpy(np.int64),
     ), rows[column].to_numpy(np.int64)
+
+
+def _leads(categories: pd.Index, names: list[str]) -> bool:
+    """Whether `categories` are the first of `names`, in order (then a categorical's codes
+    are its codes in `names`, without recoding a million categories)."""
+    count = len(categories)
+    if count > len(names):
+        return False
+    wanted = np.empty(count, dtype=object)
+    wanted[:] = names[:count]
+    return bool((categories.to_numpy(object) == wanted).all())
 
 
 def distinct(values: Codes) -> Codes:

@@ -127,9 +127,18 @@ def span_warnings(
     # last entry stands for a booking of no commitment: never outside).
     plan_commitment = plan["commitment"]
     if isinstance(plan_commitment.dtype, pd.CategoricalDtype):
-        of_category = _codes(plan_commitment.cat.categories.to_numpy(object), ids)
         category = plan_commitment.cat.codes.to_numpy(np.int64)
-        position = np.where(category < 0, -1, of_category[category])
+        categories = plan_commitment.cat.categories
+        if (
+            len(categories) <= len(ids)
+            and (
+                categories.to_numpy(object) == np.asarray(ids[: len(categories)], dtype=object)
+            ).all()
+        ):
+            position = category  # the projection's categories are the scenario's ids
+        else:
+            of_category = _codes(categories.to_numpy(object), ids)
+            position = np.where(category < 0, -1, of_category[category])
     else:
         position = _codes(plan_commitment.to_numpy(object), ids)
     planned = position >= 0
