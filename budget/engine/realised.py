@@ -120,7 +120,12 @@ def realise(
         *warnings,
         *checks.funder_warnings(scenario, bookings),
         *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario)),
-        *checks.unbooked_warnings(scenario, frame[unbooked], paths),
+        *checks.unbooked_warnings(
+            scenario,
+            frame.iloc[np.flatnonzero(unbooked)[: checks.SHOWN]],
+            paths,
+            int(unbooked.sum()),
+        ),
         *checks.overpaid_warnings(scenario, bookings, overpaid(frame)),
     ]
     frame.attrs.update(
@@ -149,6 +154,9 @@ OBLIGATIONS = ("obligations_from_plan", "obligations_when_paid")
 
 
 SHOWN_IDS = 20
+
+# Commitments compared at a time (their lines' arrays are what `compare` holds at once).
+BLOCK = 20_000
 
 
 def _ids(ids: list[str]) -> str:
@@ -195,6 +203,98 @@ def compare(
         years = np.r_[years, rule_year]
     first = int(years.min()) if len(years) else 0
     span = int(years.max()) - first + 1 if len(years) else 1
+    per_commitment = (
+        np.array([c.unpaid_policy == "slips" for c in scenario.commitments] + [False], bool),
+        np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool),
+        np.array(
+            [
+                c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
+                for c in scenario.commitments
+            ]
+            + [-1],
+            dtype=np.int64,
+        ),
+    )
+    # Commitments a block at a time: every line is one commitment's, so that the blocks'
+    # rows, one after another, are the rows in order, and the arrays of the work stay
+    # bounded by a block (issue 21: a million commitments).
+    by_commitment = []
+    for (codes, *_), _ in sides:
+        order = np.argsort(codes, kind="stable")
+        by_commitment.append((order, codes[order]))
+    parts = []
+    for low in range(0, len(commitments), BLOCK):
+        chosen: list[Side] = []
+        for side, (order, ordered) in zip(sides, by_commitment, strict=True):
+            lo, hi = np.searchsorted(ordered, [low, low + BLOCK])
+            rows = order[lo:hi]
+            (commitment, funder, basis, year), cents = side
+            chosen.append(((commitment[rows], funder[rows], basis[rows], year[rows]), cents[rows]))
+        parts.append(
+            _block(scenario, chosen, funders, first, span, rule_year, as_of, per_commitment)
+        )
+    del sides, by_commitment, years
+    # joined a column at a time, each block's copy let go as it is joined
+    joined = {name: np.concatenate([part.pop(name) for part in parts]) for name in list(parts[0])}
+    del parts
+    commitment_code, funder_code, basis_code = (
+        joined[name] for name in ("commitment", "funder", "basis")
+    )
+    years, status, planned_cents, actual_cents, forecast = (
+        joined[name] for name in ("year", "status", "planned", "actual", "forecast")
+    )
+    unbooked = joined["unbooked"]
+    recipient_of = [c.recipient for c in scenario.commitments]
+    recipients = [*dict.fromkeys(recipient_of), ""]
+    position = {r: i for i, r in enumerate(recipients)}
+    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
+
+    def labels(codes: npt.NDArray[np.integer[Any]], names: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    out = pd.DataFrame(
+        {
+            "scenario": labels(np.zeros(len(years), np.int8), [scenario.name]),
+            "commitment": labels(commitment_code, commitments),
+            "recipient": labels(recipient_code[commitment_code], recipients),
+            "funder": labels(funder_code, funders),
+            "basis": labels(basis_code, list(BASES)),
+            "year": years,
+            "status": labels(status, [s.value for s in Status]),
+            "planned_cents": planned_cents,
+            "actual_cents": actual_cents,
+            "variance_cents": actual_cents - planned_cents,
+            "forecast_cents": forecast,
+        },
+        copy=False,  # the arrays are this function's own: no consolidated copy of them
+    )
+    out.attrs.update(
+        scenario=scenario.name,
+        as_of=as_of.isoformat() if as_of else None,
+        fiscal_year_start=str(scenario.calendar),
+        obligations_from_plan=_named(commitments, joined["from_plan"]),
+        obligations_when_paid=_named(commitments, joined["when_paid"]),
+        unbooked_closed=unbooked,
+    )
+    return out
+
+
+Side = tuple[tuple["Codes", "Codes", "Codes", "Codes"], "Codes"]
+
+
+def _block(
+    scenario: Scenario,
+    sides: list[Side],
+    funders: list[str],
+    first: int,
+    span: int,
+    rule_year: int | None,
+    as_of: dt.date | None,
+    per_commitment: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Codes],
+) -> dict[str, Any]:
+    """The plan-vs-actual arrays of the plan rows and bookings of some commitments (all the
+    lines of each one): keys sorted, as `compare` lays them out."""
+    slips, grant, settled_year = per_commitment
     keys, sums = [], []
     for (commitment, funder, basis, year), cents in sides:
         key = ((commitment * len(funders) + funder) * len(BASES) + basis) * span + (year - first)
@@ -208,35 +308,31 @@ def compare(
         + (sides[1][0][3][payments] - first),
         sides[1][1][payments],
     )
-    slips = np.array(
-        [c.unpaid_policy == "slips" for c in scenario.commitments] + [False], dtype=bool
-    )
     cash_code, commit_code = BASES.index(Basis.CASH), BASES.index(Basis.COMMITMENT)
     # Per commitment and funder, how its obligation is forecast: from its commitment-basis
     # bookings where the files hold any, else from the plan (a grant) or equal to the cash
     # forecast (annual, top_up, unplanned: committed when paid).
     booked_side = sides[1][0]
-    booked_lines = np.unique(
+    booked_lines = distinct(
         (booked_side[0] * len(funders) + booked_side[1])[booked_side[2] == commit_code]
     )
-    grant = np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool)
     candidates = np.empty(0, dtype=np.int64)
     mirror = (commit_code - cash_code) * span  # a cash key + mirror: its commitment key
     if rule_year is not None:
         # A slipping amount moves on to year c: every slipping cash line gets a candidate
         # row there, dropped again below when it holds nothing.
-        groups = np.unique(np.concatenate(keys) // span)
+        groups = distinct(np.concatenate(keys) // span)
         commitment_of = groups // (len(funders) * len(BASES))
         cash = groups % len(BASES) == cash_code
         candidates = groups[slips[commitment_of] & cash] * span + (rule_year - first)
         # An obligation committed when paid has a row wherever its cash line has one.
-        cash_keys = np.unique(np.concatenate([*keys, candidates]))
+        cash_keys = distinct(np.concatenate([*keys, candidates]))
         cash_keys = cash_keys[(cash_keys // span) % len(BASES) == cash_code]
         cash_line = cash_keys // span // len(BASES)
         paid_mode = ~grant[cash_line // len(funders)] & ~np.isin(cash_line, booked_lines)
         candidates = np.concatenate([candidates, cash_keys[paid_mode] + mirror])
     every = np.concatenate([*keys, candidates])
-    every.sort()
+    every.sort(kind="stable")  # runs of sorted keys: timsort merges them
     every = every[np.r_[True, every[1:] != every[:-1]]] if len(every) else every
     planned_cents = np.zeros(len(every), dtype=np.int64)
     actual_cents = np.zeros(len(every), dtype=np.int64)
@@ -281,7 +377,7 @@ def compare(
             from_plan, planned_cents, np.where(when_paid, paid_forecast, booked_forecast)
         )
     received = _receipts_forecast(
-        scenario,
+        settled_year,
         every // span,
         years,
         status,
@@ -322,42 +418,23 @@ def compare(
         & ~np.isin(every, keys[1])
         & ~when_paid
     )
-    recipient_of = [c.recipient for c in scenario.commitments]
-    recipients = [*dict.fromkeys(recipient_of), ""]
-    position = {r: i for i, r in enumerate(recipients)}
-    recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
-
-    def labels(codes: npt.NDArray[np.int64], names: list[str]) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
-
-    out = pd.DataFrame(
-        {
-            "scenario": labels(np.zeros(len(every), np.int64), [scenario.name]),
-            "commitment": labels(commitment_code, commitments),
-            "recipient": labels(recipient_code[commitment_code], recipients),
-            "funder": labels(funder_code, funders),
-            "basis": labels(basis_code, list(BASES)),
-            "year": years,
-            "status": labels(status.astype(np.int64), [s.value for s in Status]),
-            "planned_cents": planned_cents,
-            "actual_cents": actual_cents,
-            "variance_cents": actual_cents - planned_cents,
-            "forecast_cents": forecast,
-        }
-    )
-    out.attrs.update(
-        scenario=scenario.name,
-        as_of=as_of.isoformat() if as_of else None,
-        fiscal_year_start=str(scenario.calendar),
-        obligations_from_plan=_named(commitments, commitment_code[from_plan]),
-        obligations_when_paid=_named(commitments, commitment_code[when_paid]),
-        unbooked_closed=unbooked,
-    )
-    return out
+    return {  # codes in small integers: they are held for every row until the frame is made
+        "commitment": commitment_code.astype(np.int32),
+        "funder": funder_code.astype(np.int32),
+        "basis": basis_code.astype(np.int8),
+        "year": years,
+        "status": status,
+        "planned": planned_cents,
+        "actual": actual_cents,
+        "forecast": forecast,
+        "from_plan": commitment_code[from_plan],
+        "when_paid": commitment_code[when_paid],
+        "unbooked": unbooked,
+    }
 
 
 def _receipts_forecast(
-    scenario: Scenario,
+    settled_year: Codes,
     line: Codes,
     years: Codes,
     status: npt.NDArray[np.int8],
@@ -374,14 +451,6 @@ def _receipts_forecast(
     was received already, never below what was booked; else what was booked so far.
 
     `line` is each row's (commitment, funder, basis) code, rows sorted by line and year."""
-    settled_year = np.array(
-        [
-            c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
-            for c in scenario.commitments
-        ]
-        + [-1],
-        dtype=np.int64,
-    )
     out = np.where(status == CODE[Status.CLOSED], actual, known)
     settling = receipts & (years == settled_year[commitment_code]) & (status != CODE[Status.CLOSED])
     if not settling.any():
@@ -403,7 +472,7 @@ def _receipts_forecast(
 
 def _named(commitments: list[str], codes: Codes) -> list[str]:
     """The ids of the commitment codes, once each, in scenario order."""
-    return [commitments[int(c)] for c in np.unique(codes)]
+    return [commitments[c] for c in distinct(codes).tolist()]
 
 
 def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
@@ -415,10 +484,15 @@ def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
         return []
     commitment = rows["commitment"].cat.codes.to_numpy(np.int64)
     funder = rows["funder"].cat.codes.to_numpy(np.int64)
-    basis = rows["basis"].astype(str).to_numpy(object)
+    basis = rows["basis"]
+    if isinstance(basis.dtype, pd.CategoricalDtype):
+        basis_names = np.asarray(basis.cat.categories.to_numpy(object), dtype=object)
+        cash = (basis_names == Basis.CASH)[basis.cat.codes.to_numpy(np.int64)]
+    else:
+        cash = basis.astype(str).to_numpy(object) == Basis.CASH
     years = rows["year"].to_numpy(np.int64)
     # outstanding = obligations entered - payments + money received back
-    sign = np.where(basis == Basis.CASH, -1, 1)
+    sign = np.where(cash, -1, 1)
     first = int(years.min())
     span = int(years.max()) - first + 1
     line = commitment * len(rows["funder"].cat.categories) + funder
@@ -430,22 +504,21 @@ def overpaid(rows: pd.DataFrame) -> list[tuple[str, str, int, int]]:
     before = np.r_[0, running[starts[1:] - 1]]
     running = running - np.repeat(before, np.diff(np.r_[starts, len(keys)]))
     lowest = np.minimum.reduceat(running, starts)
-    out = []
+    out: list[tuple[str, str, int, int]] = []
     commitments = rows["commitment"].cat.categories
     funders = rows["funder"].cat.categories
-    for start, stop, low in zip(starts, [*starts[1:], len(keys)], lowest, strict=True):
-        if low >= 0:
-            continue
-        at = start + int(np.argmax(running[start:stop] == low))
-        code = int(line_of[at])
-        out.append(
-            (
-                str(commitments[code // len(funders)]),
-                str(funders[code % len(funders)]),
-                int(keys[at] % span) + first,
-                -int(low),
-            )
-        )
+    lengths = np.diff(np.r_[starts, len(keys)])
+    # per line that goes below zero, the first year end at its lowest
+    hit = np.flatnonzero((running == np.repeat(lowest, lengths)) & np.repeat(lowest < 0, lengths))
+    line_index = np.repeat(np.arange(len(starts)), lengths)[hit]
+    at = hit[np.r_[True, line_index[1:] != line_index[:-1]]] if len(hit) else hit
+    code = line_of[at]
+    names = commitments.to_numpy(object)[code // len(funders)].tolist()
+    keys_of = funders.to_numpy(object)[code % len(funders)].tolist()
+    for cid, key, year, low in zip(
+        names, keys_of, (keys[at] % span + first).tolist(), running[at].tolist(), strict=True
+    ):
+        out.append((str(cid), str(key), year, -low))
     return out
 
 
@@ -514,6 +587,11 @@ def _keyed(
     def codes(name: str, names: list[str]) -> Codes:
         values = rows[name]
         if isinstance(values.dtype, pd.CategoricalDtype):
+            if _leads(values.cat.categories, names):  # the projection's: codes as they are
+                same: Codes = np.asarray(values.cat.codes, dtype=np.int64)
+                if (same < 0).any():
+                    raise ValueError(f"{name}: a value that is not in the scenario")
+                return same
             series = values.cat.set_categories(names)
         else:
             series = pd.Series(pd.Categorical(values.to_numpy(object), categories=names))
@@ -528,6 +606,26 @@ def _keyed(
         codes("basis", list(BASES)),
         rows["year"].to_numpy(np.int64),
     ), rows[column].to_numpy(np.int64)
+
+
+def _leads(categories: pd.Index, names: list[str]) -> bool:
+    """Whether `categories` are the first of `names`, in order (then a categorical's codes
+    are its codes in `names`, without recoding a million categories)."""
+    count = len(categories)
+    if count > len(names):
+        return False
+    wanted = np.empty(count, dtype=object)
+    wanted[:] = names[:count]
+    return bool((categories.to_numpy(object) == wanted).all())
+
+
+def distinct(values: Codes) -> Codes:
+    """The distinct values in order: `np.unique` by sorting (numpy 2.4's `np.unique` hashes
+    first, and takes 10-15x as long on a million int64 keys)."""
+    ordered = np.sort(values, kind="stable")
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
 def _sum_by_key(key: Codes, cents: Codes) -> tuple[Codes, Codes]:

@@ -25,6 +25,7 @@ import pandas as pd
 from budget.core.errors import Problem
 from budget.core.model import Basis, Scenario
 from budget.core.money import format_euros_grouped
+from budget.kinds.table import commitment_table
 
 SHOWN = 20
 
@@ -36,19 +37,39 @@ def _rows(numbers: list[int]) -> str:
     return f"row{'s' if len(numbers) > 1 else ''} {listed}"
 
 
+def first_groups(
+    frame: pd.DataFrame, mask: np.ndarray, by: list[str], shown: int = SHOWN
+) -> tuple[list[tuple[tuple[object, ...], pd.DataFrame]], int]:
+    """The first `shown` groups of the masked rows by the columns `by` (in the order of
+    their first row, each with its rows in frame order, as `groupby(by, sort=False)` gives
+    them) and how many groups there are; only the groups shown are taken out of the frame."""
+    where = np.flatnonzero(mask)
+    if len(where) == 0:
+        return [], 0
+    key = np.zeros(len(where), dtype=np.int64)
+    for name in by:
+        codes, uniques = pd.factorize(frame[name].to_numpy(object)[where])
+        key = pd.factorize(key * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    group, firsts = pd.factorize(key)
+    count = len(firsts)
+    chosen = np.flatnonzero(group < shown)
+    order = chosen[np.argsort(group[chosen], kind="stable")]
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    out = []
+    for start, stop in zip(starts, [*starts[1:], len(order)], strict=True):
+        rows = frame.iloc[where[order[start:stop]]]
+        out.append((tuple(rows[name].iloc[0] for name in by), rows))
+    return out, count
+
+
 def _grouped(
     bookings: pd.DataFrame, mask: np.ndarray, by: list[str], word: Callable[..., str], rest: str
 ) -> list[str]:
     """One line per group of the masked bookings (file and row order), SHOWN at most."""
-    if not mask.any():
-        return []
-    chosen = bookings.loc[mask]
-    groups = chosen.groupby(by, sort=False)
-    lines = []
-    for values, rows in list(groups)[:SHOWN]:
-        lines.append(word(*values, rows))
-    if groups.ngroups > SHOWN:
-        lines.append(f"warning: {groups.ngroups - SHOWN:,} more {rest}")
+    groups, count = first_groups(bookings, mask, by)
+    lines = [word(*values, rows) for values, rows in groups]
+    if count > SHOWN:
+        lines.append(f"warning: {count - SHOWN:,} more {rest}")
     return lines
 
 
@@ -60,15 +81,23 @@ def _codes(values: np.ndarray, names: list[str]) -> np.ndarray:
 
 def funder_warnings(scenario: Scenario, bookings: pd.DataFrame) -> list[str]:
     """A booking by a funder the commitment does not name."""
-    funds = {c.id: {f for f, _ in c.funders} for c in scenario.commitments}
-    ids = {c.id: i for i, c in enumerate(scenario.commitments)}
-    keys = {f: i for i, f in enumerate(scenario.funders)}
-    allowed = np.array(
-        [ids[c] * len(keys) + keys[f] for c, fs in funds.items() for f in fs], dtype=np.int64
-    )
-    commitment = _codes(bookings["commitment"].to_numpy(object), list(ids))
-    funder = _codes(bookings["funder"].to_numpy(object), list(keys))
-    mask = (commitment >= 0) & ~np.isin(commitment * len(keys) + funder, allowed)
+    table = commitment_table(scenario)
+    ids = list(table.ids)
+    funder_keys = list(scenario.funders)
+    # per distinct funder split, the funders it names (splits x funders)
+    names = np.zeros((max(len(table.splits), 1), len(funder_keys)), dtype=bool)
+    for number, split in enumerate(table.splits):
+        names[number, _codes(np.array([f for f, _ in split], dtype=object), funder_keys)] = True
+    commitment = _codes(bookings["commitment"].to_numpy(object), ids)
+    funder = _codes(bookings["funder"].to_numpy(object), funder_keys)
+    known = commitment >= 0
+    mask = np.zeros(len(commitment), dtype=bool)
+    mask[known] = ~names[table.split[commitment[known]], funder[known]]
+    position = {cid: i for i, cid in enumerate(ids)} if mask.any() else {}
+    funds = {
+        cid: {f for f, _ in table.splits[table.split[position[cid]]]}
+        for cid in pd.unique(bookings["commitment"].to_numpy(object)[mask]).tolist()
+    }
 
     def word(file: str, cid: str, key: str, rows: pd.DataFrame) -> str:
         named = ", ".join(sorted(funds[cid], key=list(scenario.funders).index))
@@ -93,14 +122,47 @@ def span_warnings(
     overrides a commitment's last year, e.g. its settlement year)."""
     if plan.empty or bookings.empty:
         return []
-    spans = plan.groupby("commitment", observed=True)["year"].agg(["min", "max"])
-    first_of = {str(c): int(v) for c, v in spans["min"].items()}
-    last_of = {str(c): int(v) for c, v in spans["max"].items()} | last
+    ids = [c.id for c in scenario.commitments]
+    # Each commitment's first and last planned year, on arrays (position in `ids`; the
+    # last entry stands for a booking of no commitment: never outside).
+    plan_commitment = plan["commitment"]
+    if isinstance(plan_commitment.dtype, pd.CategoricalDtype):
+        category = plan_commitment.cat.codes.to_numpy(np.int64)
+        categories = plan_commitment.cat.categories
+        if (
+            len(categories) <= len(ids)
+            and (
+                categories.to_numpy(object) == np.asarray(ids[: len(categories)], dtype=object)
+            ).all()
+        ):
+            position = category  # the projection's categories are the scenario's ids
+        else:
+            of_category = _codes(categories.to_numpy(object), ids)
+            position = np.where(category < 0, -1, of_category[category])
+    else:
+        position = _codes(plan_commitment.to_numpy(object), ids)
+    planned = position >= 0
+    plan_years = plan["year"].to_numpy(np.int64)
+    if not planned.all():
+        position, plan_years = position[planned], plan_years[planned]
+    if len(position) and not (position[1:] >= position[:-1]).all():
+        order = np.argsort(position, kind="stable")
+        position, plan_years = position[order], plan_years[order]
+    # the plan's rows by commitment: each commitment's run of rows gives its span
+    starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]][: len(position)])
+    firsts = np.zeros(len(ids) + 1, dtype=np.int64)
+    lasts = np.full(len(ids) + 1, 10**6, dtype=np.int64)
+    if len(starts):
+        at = position[starts]
+        firsts[at] = np.minimum.reduceat(plan_years, starts)
+        lasts[at] = np.maximum.reduceat(plan_years, starts)
+    if last:
+        settled = _codes(np.array(list(last), dtype=object), ids)
+        lasts[settled[settled >= 0]] = np.array(list(last.values()), dtype=np.int64)[settled >= 0]
+    first_of = dict(zip(ids, firsts.tolist(), strict=False))
+    last_of = dict(zip(ids, lasts.tolist(), strict=False))
     commitment = bookings["commitment"].to_numpy(object)
     years = bookings["year"].to_numpy(np.int64)
-    ids = [c.id for c in scenario.commitments]
-    firsts = np.array([first_of.get(c, 0) for c in ids] + [0], dtype=np.int64)
-    lasts = np.array([last_of.get(c, 10**6) for c in ids] + [10**6], dtype=np.int64)
     code = _codes(commitment, ids)
     code = np.where(code < 0, len(ids), code)
     before = years < firsts[code]
@@ -130,9 +192,13 @@ def span_warnings(
     )
 
 
-def unbooked_warnings(scenario: Scenario, rows: pd.DataFrame, files: list[str]) -> list[str]:
+def unbooked_warnings(
+    scenario: Scenario, rows: pd.DataFrame, files: list[str], count: int | None = None
+) -> list[str]:
     """The realised `rows` of a closed year with a planned amount and no booking at all for
-    their commitment, funder and basis: their forecast is now 0 (a closed year's actual)."""
+    their commitment, funder and basis: their forecast is now 0 (a closed year's actual).
+    `count`: how many such rows there are, when `rows` holds only the first SHOWN."""
+    count = len(rows) if count is None else count
     where = ", ".join(files)
     lines = []
     for cid, key, basis, year, cents in zip(
@@ -147,9 +213,9 @@ def unbooked_warnings(scenario: Scenario, rows: pd.DataFrame, files: list[str]) 
             "year, so it now forecasts 0.00 (hint: add the year's bookings, or give an "
             "earlier as_of if the files are not complete)"
         )
-    if len(rows) > SHOWN:
+    if count > SHOWN:
         lines.append(
-            f"warning: {len(rows) - SHOWN:,} more closed years with a planned amount and "
+            f"warning: {count - SHOWN:,} more closed years with a planned amount and "
             "nothing booked now forecast 0.00"
         )
     return lines
@@ -195,14 +261,12 @@ def receipts_problems(scenario: Scenario, bookings: pd.DataFrame) -> list[Proble
     kind = pd.Series(bookings["commitment"].to_numpy(object)).map(kinds).fillna("grant")
     mask = receipts & (kind.to_numpy(object) != "grant")
     problems = []
-    for (file, cid), rows in list(bookings.loc[mask].groupby(["file", "commitment"], sort=False))[
-        :SHOWN
-    ]:
+    for (file, cid), rows in first_groups(bookings, mask, ["file", "commitment"])[0]:
         problems.append(
             Problem(
                 str(file),
                 f"{_rows(rows['row'].tolist())}, column 'basis'",
-                f"receipts on commitment {cid!r} ({kinds[cid]}), which can have none",
+                f"receipts on commitment {cid!r} ({kinds[str(cid)]}), which can have none",
                 "book a refund as a negative cash amount; receipts are what a settled grant "
                 "recovers",
             )

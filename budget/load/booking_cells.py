@@ -73,8 +73,8 @@ class Checker:
 def as_text(cells: Sequence[Any]) -> list[str]:
     """A column's cells as stripped text ("" for empty), so that every later check works
     on text alone. CSV cells are all text already (the fast path)."""
-    if all(type(c) is str for c in cells):
-        return [c.strip() for c in cells]
+    if set(map(type, cells)) <= {str}:
+        return list(map(str.strip, cells))
     return [cell_text(c) for c in cells]
 
 

@@ -9,7 +9,7 @@ from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
 from budget.reports.explain.forecast import ForecastStep
 from budget.reports.overview import MAX_LISTED
-from budget.reports.realisation import BasisPlan, FunderPlan, Measures, PlanVsActual
+from budget.reports.realisation import BasisPlan, FunderPlan, Measures, PlanVsActual, line_ids
 
 
 def _variance(cents: int) -> str:
@@ -22,7 +22,7 @@ def realisation_text(report: PlanVsActual) -> str:
     `reports.overview.MAX_LISTED` commitments) the funders' lines only, and a note."""
     label = report.year_label
     parts = [report.status]
-    listed = {c.commitment for b in report.bases for f in b.funders for c in f.commitments}
+    listed = {c for b in report.bases for f in b.funders for c in line_ids(f.commitments)}
     summary = len(listed) > MAX_LISTED
     parts += [_against(basis, report.years, label, summary) for basis in report.bases]
     parts += [_forecast(basis, report.years, label, summary) for basis in report.bases]
