@@ -143,3 +143,23 @@ def test_a_recalculated_ledger_closes_where_the_engine_does(tmp_path):
             for a, b in zip(old, new, strict=False):
                 if isinstance(a.value, int | float) and not isinstance(a.value, bool):
                     assert b.value == pytest.approx(a.value, abs=0.001), (name, a.coordinate)
+
+
+def test_the_overview_sheets_get_a_receipts_block_where_money_comes_back(tmp_path):
+    """The Overview, its thousands sheet and By recipient: a third block, receipts basis,
+    with the hand-worked recoveries (33,333.33 + 66,666.67 = 100,000.00 in 2016)."""
+    _, out = written(tmp_path)
+    book = openpyxl.load_workbook(out, data_only=True)
+    for name in ("Overview", "By recipient"):
+        rows = [r for r in book[name].iter_rows(values_only=True) if r[0] is not None]
+        titles = [r[0] for r in rows if str(r[0]).endswith("basis") or "basis:" in str(r[0])]
+        assert titles[-1].startswith("Receipts basis"), (name, titles)
+        after = rows[[r[0] for r in rows].index(titles[-1]) :]
+        total = next(r for r in after if r[0] == "Total")
+        assert [cents(v) for v in total[2:7]] == [0, 0, 100_000_00, 0, 100_000_00]
+    plain = write_file(tmp_path, SETTLED.replace('amount = "1500000.00"', 'amount = "1900000.00"'))
+    assert invoke("run", plain, "-o", tmp_path / "plain.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "plain.xlsx")["Overview"]
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith("Receipts") for row in sheet for c in row
+    )
