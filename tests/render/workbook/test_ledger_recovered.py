@@ -163,3 +163,15 @@ def test_the_overview_sheets_get_a_receipts_block_where_money_comes_back(tmp_pat
     assert not any(
         isinstance(c.value, str) and c.value.startswith("Receipts") for row in sheet for c in row
     )
+
+
+def test_an_edit_that_would_move_the_recovery_says_to_re_run(tmp_path):
+    """The recovery is the engine's amount on the sheets, so the settled grant's check
+    cell re-runs on an edit of its total (2,000,000.00), advance (0.8) or a share."""
+    _, out = written(tmp_path)
+    ws = openpyxl.load_workbook(out)["Calculation"]
+    checks = [r[1].value for r in ws.iter_rows() if str(r[0].value).startswith("check")]
+    settled = checks[0]  # the grant "bz" comes first
+    assert "<>2000000," in settled and "<>0.8," in settled
+    assert "-0.3333333333333333)>" in settled and "-0.6666666666666666)>" in settled
+    assert "<>2000000," not in checks[1]  # the plain grant's edits still flow
