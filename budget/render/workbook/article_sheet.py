@@ -12,11 +12,11 @@ import pandas as pd
 
 from budget.core.model import Scenario
 from budget.render.workbook.overview_sheet import (
-    BLOCKS,
     ItemReference,
     _blocks,
     _finish,
     _titles,
+    blocks_of,
     refer_items,
 )
 from budget.render.workbook.sheet import Book
@@ -54,8 +54,9 @@ def add_article_sheet(
     if not has_articles(scenario):
         return []
     columns = overview_columns(rows, scenario)
-    tables = [article_overview(rows, scenario, basis, columns) for basis, _ in BLOCKS]
-    lines = [(title, article_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    blocks = blocks_of(rows)
+    tables = [article_overview(rows, scenario, basis, columns) for basis, _ in blocks]
+    lines = [(title, article_lines(t)) for (_, title), t in zip(blocks, tables, strict=True)]
     sheet = book.add_sheet(BY_ARTICLE)
     _titles(
         sheet,

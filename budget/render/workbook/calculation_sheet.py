@@ -55,7 +55,7 @@ from budget.render.workbook.calculation_kinds import (
 )
 from budget.render.workbook.calculation_lines import FIRST_YEAR_COLUMN, NOTE, Lines, cell_value
 from budget.render.workbook.calculation_pending import as_decided, expected_lines
-from budget.render.workbook.calculation_split import split_lines
+from budget.render.workbook.calculation_split import TOLERANCE, split_lines
 from budget.render.workbook.sheet import (
     Book,
     Links,
@@ -224,6 +224,21 @@ def _changed(ref: str, item: Input) -> str | None:
     return f'{ref}<>"{text}"'
 
 
+def _settled_reruns(w: Lines, e: Explanation, refs: dict[str, str], shares: list[str]) -> None:
+    """A settled grant's recovery is the engine's (the sheet has no receipts lines), so an
+    edit that would move it (the total, the advance, a funder's share) says to re-run."""
+    for item in e.inputs:
+        if item.name in ("total", "advance"):
+            changed = _changed(refs[item.name], item)
+            if changed:
+                w.reruns.append(changed)
+    given = [i for i in e.inputs if i.name == "funders"]
+    for ref, item in zip(shares, given, strict=True):
+        value = cell_value(item.value)[0]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            w.reruns.append(f"ABS({ref}-{float(value)!r})>{TOLERANCE}")
+
+
 def _block(w: Lines, e: Explanation) -> None:
     """One commitment: its title, its inputs, its working, its funder parts."""
     funders = ", ".join(f"{f} {share}" for f, share in e.funders)
@@ -244,6 +259,8 @@ def _block(w: Lines, e: Explanation) -> None:
     decided = as_decided(e)  # a pending commitment counted at p (issue 23)
     first_payment = len(w.payments)
     cash, committed = KIND_LINES[e.kind](w, decided or e, refs)
+    if "settled" in refs:
+        _settled_reruns(w, e, refs, shares)
     if decided is not None:
         w.decided_rows[e.commitment] = cash
         w.decided_payments.update(range(first_payment, len(w.payments)))

@@ -71,6 +71,19 @@ BLOCKS = (
     (Basis.CASH, "Cash basis: payments, in the fiscal year they are made"),
     (Basis.COMMITMENT, "Commitment basis: obligations, in the fiscal year they are entered into"),
 )
+# issue 18: a third block only where money comes back (a settled grant's recovery)
+RECEIPTS_BLOCK = (Basis.RECEIPTS, "Receipts basis: money received back (a settlement's recovery)")
+TITLE_OF = dict((*BLOCKS, RECEIPTS_BLOCK))
+
+
+def blocks_of(rows: pd.DataFrame) -> tuple[tuple[Basis, str], ...]:
+    """The blocks the rows fill: cash and commitment, and receipts where any came back."""
+    receipts = (rows["basis"] == Basis.RECEIPTS).to_numpy(bool)
+    if rows["amount_cents"].to_numpy()[receipts].any():
+        return (*BLOCKS, RECEIPTS_BLOCK)
+    return BLOCKS
+
+
 HEADER_ROW = 5
 
 # An item cell's formula (commitment, funder, basis, column) -> "='Calculation'!$C$9",
@@ -201,12 +214,13 @@ def add_overview_sheets(
     (`controlled_thousands`)."""
     columns = overview_columns(rows, scenario)
     summary = summarised(scenario)
+    blocks = blocks_of(rows)
     if summary:  # register scale: one line per funder
-        tables = [funder_summary(rows, scenario, basis, columns) for basis, _ in BLOCKS]
-        lines = [(title, summary_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+        tables = [funder_summary(rows, scenario, basis, columns) for basis, _ in blocks]
+        lines = [(title, summary_lines(t)) for (_, title), t in zip(blocks, tables, strict=True)]
     else:
-        tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in BLOCKS]
-        lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+        tables = [overview(rows, scenario, basis, columns=columns) for basis, _ in blocks]
+        lines = [(title, table_lines(t)) for (_, title), t in zip(blocks, tables, strict=True)]
     label = "Funder" if summary else "Funder / commitment"
     sheet = book.add_sheet(OVERVIEW)
     _titles(
@@ -287,7 +301,8 @@ def add_controlled_thousands(
     )
     lines = []
     shown_tables = []
-    for (_, title), table in zip(BLOCKS, tables, strict=True):
+    for table in tables:
+        title = TITLE_OF[Basis(table.basis)]
         shown = controlled_thousands(table)
         shown_tables.append(shown)
         scaled = Overview(
@@ -347,8 +362,9 @@ def add_recipient_sheet(
     columns = overview_columns(rows, scenario)
     summary = summarised(scenario)
     report = recipient_summary if summary else recipient_overview
-    tables = [report(rows, scenario, basis, columns) for basis, _ in BLOCKS]
-    lines = [(title, table_lines(t)) for (_, title), t in zip(BLOCKS, tables, strict=True)]
+    blocks = blocks_of(rows)
+    tables = [report(rows, scenario, basis, columns) for basis, _ in blocks]
+    lines = [(title, table_lines(t)) for (_, title), t in zip(blocks, tables, strict=True)]
     sheet = book.add_sheet(BY_RECIPIENT)
     _titles(
         sheet,

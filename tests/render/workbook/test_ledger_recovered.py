@@ -143,3 +143,35 @@ def test_a_recalculated_ledger_closes_where_the_engine_does(tmp_path):
             for a, b in zip(old, new, strict=False):
                 if isinstance(a.value, int | float) and not isinstance(a.value, bool):
                     assert b.value == pytest.approx(a.value, abs=0.001), (name, a.coordinate)
+
+
+def test_the_overview_sheets_get_a_receipts_block_where_money_comes_back(tmp_path):
+    """The Overview, its thousands sheet and By recipient: a third block, receipts basis,
+    with the hand-worked recoveries (33,333.33 + 66,666.67 = 100,000.00 in 2016)."""
+    _, out = written(tmp_path)
+    book = openpyxl.load_workbook(out, data_only=True)
+    for name in ("Overview", "By recipient"):
+        rows = [r for r in book[name].iter_rows(values_only=True) if r[0] is not None]
+        titles = [r[0] for r in rows if str(r[0]).endswith("basis") or "basis:" in str(r[0])]
+        assert titles[-1].startswith("Receipts basis"), (name, titles)
+        after = rows[[r[0] for r in rows].index(titles[-1]) :]
+        total = next(r for r in after if r[0] == "Total")
+        assert [cents(v) for v in total[2:7]] == [0, 0, 100_000_00, 0, 100_000_00]
+    plain = write_file(tmp_path, SETTLED.replace('amount = "1500000.00"', 'amount = "1900000.00"'))
+    assert invoke("run", plain, "-o", tmp_path / "plain.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "plain.xlsx")["Overview"]
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith("Receipts") for row in sheet for c in row
+    )
+
+
+def test_an_edit_that_would_move_the_recovery_says_to_re_run(tmp_path):
+    """The recovery is the engine's amount on the sheets, so the settled grant's check
+    cell re-runs on an edit of its total (2,000,000.00), advance (0.8) or a share."""
+    _, out = written(tmp_path)
+    ws = openpyxl.load_workbook(out)["Calculation"]
+    checks = [r[1].value for r in ws.iter_rows() if str(r[0].value).startswith("check")]
+    settled = checks[0]  # the grant "bz" comes first
+    assert "<>2000000," in settled and "<>0.8," in settled
+    assert "-0.3333333333333333)>" in settled and "-0.6666666666666666)>" in settled
+    assert "<>2000000," not in checks[1]  # the plain grant's edits still flow
