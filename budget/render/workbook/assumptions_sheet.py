@@ -278,7 +278,6 @@ def commitment_csv_chunks(scenario: Scenario, chunk: int = 20_000) -> Iterator[s
     shown_file = file_namer(scenario)
     own = scenario.path
     files: dict[str, str] = {}
-    tails: dict[object, str] = {}  # (kind, field, value, file, assumed) -> ",...\n"
     funders: dict[object, str] = {}
 
     def file_of(path: str) -> str:
@@ -308,15 +307,17 @@ def commitment_csv_chunks(scenario: Scenario, chunk: int = 20_000) -> Iterator[s
             head = cid if _plain(cid) else written((cid,))[:-1]
             origins, origin, assumed = c.field_origins, c.origin, c.assumptions
             context = (id(origins), origin, assumed)
-            tails = contexts.get(context)
-            if tails is None or len(tails) > 200_000:  # bounded memory: start again
-                tails = contexts[context] = {}
+            found_tails = contexts.get(context)
+            if found_tails is None or len(found_tails) > 200_000:  # bounded memory: again
+                found_tails = contexts[context] = {}
+            tails = found_tails
             get = origins.get
             append(head)
             append(tail("name", c.title, "", get("name", origin), "name" in assumed))
             shares = funders.get(c.funders)
             if shares is None:
                 shares = funders[c.funders] = funders_text(c.funders)
+            key: object
             for field, value in (
                 ("kind", kind_name),
                 ("recipient", c.recipient),
