@@ -236,3 +236,21 @@ def test_plan_vs_actual_has_a_line_per_funder_at_scale(
     assert not ids & {c.id for c in scenario.commitments}
     want, got = _plan_totals(full), _plan_totals(summary)
     assert want and got == want  # every funder's and the grand total, to the cent
+
+
+def test_the_run_table_counts_sources_and_assumptions_per_funder(summarised: None) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    text = CliRunner().invoke(cli, ["run"]).stdout
+    assert "listed one by one: a line per funder; each commitment's assumptions" in text
+    for c in scenario.commitments:
+        assert f"  {c.id}: " not in text and f"commitment {c.id}," not in text
+    for key in scenario.funders:
+        funded = [c for c in scenario.commitments if key in dict(c.funders)]
+        sources = sum(1 for c in funded if c.source)
+        if sources:
+            plural = "s" if sources != 1 else ""
+            assert f"  funder {key}: {sources:,} commitment{plural} with a source" in text
+        values = sum(len(c.assumptions) for c in funded)
+        if values:
+            assert f"  funder {key}: {values:,} assumed value" in text
+    assert any(c.assumptions for c in scenario.commitments)
