@@ -50,7 +50,8 @@ def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> 
     names = [_cell(str(n), excel) for n in rows.columns]
     if not len(rows.columns):
         return (BOM + ending) if excel and header else (ending if header else "")
-    columns = [_column_text(rows[name], excel, delimiter) for name in rows.columns]
+    columns = _merged([_coded_column(rows[name], excel, delimiter) for name in rows.columns],
+                      delimiter, len(rows))  # fmt: skip
     heading = [_field(str(n), delimiter) for n in names]
     alone = (
         len(columns) == 1
@@ -85,27 +86,64 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _column_text(values: pd.Series, excel: bool, delimiter: str) -> Fields:
+Coded = tuple[np.ndarray, list[str]]  # codes (-1: an empty field) and the fields they name
+MERGE_SHARE = 0.5  # adjacent columns merge while their distinct pairs are at most this share
+
+
+def _coded_column(values: pd.Series, excel: bool, delimiter: str) -> Coded | Fields:
     """A column's fields as written (quoted where needed), each distinct value worked out
-    once: text of categories and of object columns that hold only text; whole numbers and
-    booleans by str. Other columns (floats, mixed objects) go value by value."""
+    once: text of categories and of object columns that hold only text, whole numbers and
+    booleans (by str) as codes and the fields they name. Other columns (floats, mixed
+    objects) go value by value."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, used = pd.factorize(values.cat.codes.to_numpy())
-        categories = values.cat.categories
+        picked = values.cat.categories.to_numpy(dtype=object).take(np.maximum(used, 0))
         table = [
-            "" if code < 0 else _field(_text(_cell(categories[code], excel)), delimiter)
-            for code in used.tolist()
+            "" if code < 0 else _field(_text(_cell(category, excel)), delimiter)
+            for code, category in zip(used.tolist(), picked.tolist(), strict=True)
         ]
-        return _spread(table, codes)
+        return codes, table
     if values.dtype.kind in "iub":  # never quoted, never prefixed
-        numbers = values.to_numpy()
-        return lambda start, stop: list(map(str, numbers[start:stop].tolist()))
+        codes, uniques = pd.factorize(values.to_numpy())
+        return codes, list(map(str, uniques.tolist()))
     if values.dtype.kind == "O" and pd.api.types.infer_dtype(values, skipna=True) in _TEXT:
         codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
         table = [_field(_text(_cell(v, excel)), delimiter) for v in uniques.tolist()]
-        return _spread(table, codes)
+        return codes, table
     fields = [_field(_text(v), delimiter) for v in _column(values, excel)]
     return lambda start, stop: fields[start:stop]
+
+
+def _merged(columns: list[Coded | Fields], delimiter: str, rows: int) -> list[Fields]:
+    """The columns' fields, adjacent coded columns merged into one (their fields joined by
+    the separator, once per distinct pair) while the distinct pairs are at most
+    MERGE_SHARE of the rows: a row is then joined from a few pieces, not one per column
+    (the rows of a commitment repeat its scenario, id, recipient, funder and kind)."""
+    out: list[Fields] = []
+    current: Coded | None = None
+    for column in [*columns, None]:
+        if current is not None and isinstance(column, tuple):
+            codes, table = current
+            other_codes, other_table = column
+            size = len(other_table) + 1  # code -1 (an empty field) as the last
+            pairs = (codes % (len(table) + 1)) * size + other_codes % size
+            if (len(table) + 1) * size <= MERGE_SHARE * rows:  # every pair: no factorizing
+                paired, uniques = pairs, np.arange((len(table) + 1) * size)
+            else:
+                paired, uniques = pd.factorize(pairs)
+            if len(uniques) <= MERGE_SHARE * rows:
+                left = np.array([*table, ""], dtype=object)
+                right = np.array([delimiter + t for t in [*other_table, ""]], dtype=object)
+                current = (paired, (left[uniques // size] + right[uniques % size]).tolist())
+                continue
+        if current is not None:
+            out.append(_spread(current[1], current[0]))
+            current = None
+        if isinstance(column, tuple):
+            current = column
+        elif column is not None:
+            out.append(column)
+    return out
 
 
 _TEXT = ("string", "empty")
@@ -178,6 +216,15 @@ def _has_line_break(values: pd.Series | list[str]) -> bool:
     elif isinstance(values, pd.Series) and values.dtype.kind != "O":
         return False
     return any(isinstance(v, str) and "\r" in v for v in found)
+
+
+def euros_category(cents: Any, index: pd.Index | None = None) -> pd.Series:
+    """`euros_column` as a categorical (the codes of the distinct amounts): the CSV writer
+    then works a field out once per amount without hashing the texts again."""
+    values = np.asarray(cents, dtype=np.int64)
+    codes, uniques = pd.factorize(values)
+    texts = [format_euros(v) for v in uniques.tolist()]  # distinct cents: distinct texts
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(texts)), index=index)
 
 
 def euros_column(cents: Any) -> list[str]:

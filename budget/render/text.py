@@ -9,7 +9,7 @@ import pandas as pd
 
 from budget.core.money import format_euros_grouped, round_half_away
 from budget.core.rounding import controlled_round
-from budget.render.csvtext import euros_column, frame_csv
+from budget.render.csvtext import euros_category, euros_column, frame_csv
 from budget.render.jsontext import records_json
 from budget.reports.overview import Overview
 
@@ -155,15 +155,20 @@ def text_table(
 
 
 def with_euros(
-    rows: pd.DataFrame, cents_columns: tuple[str, ...] = ("amount_cents",)
+    rows: pd.DataFrame, cents_columns: tuple[str, ...] = ("amount_cents",), category: bool = False
 ) -> pd.DataFrame:
-    """The rows with a euro column (two decimals, as text) before each *_cents column."""
+    """The rows with a euro column (two decimals, as text) before each *_cents column.
+    category: the euro columns as categoricals of the same texts (for the CSV writer)."""
     out = rows.copy()
     for column in cents_columns:
         euros = column.removesuffix("_cents")
         position = out.columns.get_loc(column)
         assert isinstance(position, int)
-        out.insert(position, euros, euros_column(out[column].to_numpy()))  # once per amount
+        cents = out[column].to_numpy()
+        if category:  # once per amount
+            out.insert(position, euros, euros_category(cents, out.index))
+        else:
+            out.insert(position, euros, euros_column(cents))
     return out
 
 
@@ -192,14 +197,14 @@ def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
 
 def rows_csv_chunks(
     rows: pd.DataFrame,
-    chunk: int = 10_000,
+    chunk: int = 100_000,
     conventions: tuple[str, Callable[[int], str]] | None = None,
 ) -> Iterator[str]:
     """The tidy rows with euros, as `budget run --format csv` prints them, a chunk of rows at
     a time (for files too large to build as one string). conventions: (currency, year
     label) to add the `currency` and `year_label` columns (`with_conventions`)."""
     for start in range(0, max(len(rows), 1), chunk):
-        part = with_euros(rows.iloc[start : start + chunk])
+        part = with_euros(rows.iloc[start : start + chunk], category=True)
         if conventions is not None:
             part = with_conventions(part, *conventions)
         text = rows_csv(part)

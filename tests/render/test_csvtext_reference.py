@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from budget.render import csvtext
 from budget.render.csvtext import frame_csv
 from budget.render.text import with_euros
+from budget.testing.strategies import scenarios
 from tests.render import csvtext_reference as reference
 
 # Text that exercises the quoting: separators, quotes, line breaks, formula starts, numbers.
@@ -81,6 +82,9 @@ def test_the_bytes_are_those_of_the_value_by_value_writer(frame, flavour, header
     assert frame_csv(frame, flavour, header) == want
     with patch.object(csvtext, "BLOCK_ROWS", 2):  # rows joined a block at a time
         assert frame_csv(frame, flavour, header) == want
+    for share in (0.0, 10.0):  # columns never merged; always merged (issue 21)
+        with patch.object(csvtext, "MERGE_SHARE", share):
+            assert frame_csv(frame, flavour, header) == want
 
 
 @given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), max_size=20))
@@ -98,3 +102,18 @@ def test_a_frame_without_columns_and_one_with_an_empty_only_field():
     # The csv writer quotes a row's only field when it is empty: '""'.
     one = pd.DataFrame({"x": np.array(["", "a"], dtype=object)})
     assert frame_csv(one) == 'x\n""\na\n'
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(1, 40), st.sampled_from([0.0, 0.5, 10.0]))
+def test_the_data_csv_in_chunks_is_the_reference_writers_whole(scenario, chunk, share):
+    """The overflow CSV of the Data sheet (euros as categoricals, columns merged, chunks)
+    gives the bytes of the value-by-value writer on the whole rows (issue 21)."""
+    from budget.engine.projection import project
+    from budget.render.text import rows_csv_chunks, with_conventions
+
+    rows = project(scenario)
+    want = reference.frame_csv(with_conventions(with_euros(rows), "EUR", scenario.label), "csv")
+    with patch.object(csvtext, "MERGE_SHARE", share):
+        got = "".join(rows_csv_chunks(rows, chunk=chunk, conventions=("EUR", scenario.label)))
+    assert got == want

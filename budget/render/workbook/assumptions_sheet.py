@@ -19,11 +19,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import itertools
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import budget
@@ -254,16 +254,31 @@ def _looks() -> dict[tuple[str, bool], Look]:
     return out
 
 
-def commitment_records(scenario: Scenario) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """The commitments' lines as CSV records (CSV_HEADERS): what `commitment_echo` gives
-    without its headings, with the file as the sheet shows it ("" for the scenario file)
-    and "yes" for an assumed value. Made for registers: the texts of funders, of values and
-    of files are worked out once per distinct value."""
+def commitment_csv_chunks(scenario: Scenario, chunk: int = 20_000) -> Iterator[str]:
+    """The commitments' lines as CSV text (CSV_HEADERS), header first, `chunk` commitments
+    at a time: what `commitment_echo` gives without its headings, with the file as the
+    sheet shows it ("" for the scenario file) and "yes" for an assumed value.
+
+    Made for registers: a line after its commitment's id (the field, its value's text, the
+    meaning, the file and whether assumed) is written once per distinct value by the csv
+    writer itself and reused, so that the bytes are the csv writer's (QUOTE_MINIMAL, "\\n"
+    line ends); tests/render/workbook/test_assumptions_csv.py keeps the record-by-record
+    writer as the reference."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def written(record: Sequence[str]) -> str:
+        writer.writerow(record)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield written(CSV_HEADERS)
     shown_file = file_namer(scenario)
     own = scenario.path
-    texts: dict[tuple[str, type, object], str] = {}
-    funders: dict[object, str] = {}
     files: dict[str, str] = {}
+    funders: dict[object, str] = {}
 
     def file_of(path: str) -> str:
         found = files.get(path)
@@ -271,74 +286,96 @@ def commitment_records(scenario: Scenario) -> Iterator[tuple[str, str, str, str,
             found = files[path] = shown_file(path) if path and path != own else ""
         return found
 
-    def text_of(value: object, name: str) -> str:
-        try:
-            return texts[(name, type(value), value)]
-        except KeyError:
-            found = texts[(name, type(value), value)] = value_text(value, name)
-            return found
-        except TypeError:  # a value that cannot be a key
-            return value_text(value, name)
+    def tail(field: str, value: str, meaning: str, path: str, assumed: bool) -> str:
+        # the csv writer on ("", field, ...): the id's field is empty, its comma stays
+        record = ("", field, value, meaning, file_of(path), "yes" if assumed else "")
+        if _plain(value) and _plain(meaning) and _plain(field) and _plain(record[4]):
+            return ",".join(record) + "\n"  # nothing to quote: what the writer writes
+        return written(record)
 
-    funders_meaning = "funders and their shares of each year's amount"
-    priority_meaning = "lower pays first to the same recipient"
-    for c in scenario.commitments:
-        kind, meanings = _kind_facts(c.kind)
+    # Per context (a commitment's field origins, origin and assumptions: one for all the
+    # commitments of a register): a line's tail by (kind, field, value).
+    contexts: dict[tuple[int, str, tuple[str, ...]], dict[object, str]] = {}
+    commitments = scenario.commitments
+    for begin in range(0, len(commitments), chunk):
+        parts: list[str] = []
+        append = parts.append
+        for c in commitments[begin : begin + chunk]:
+            kind_name = c.kind
+            kind, meanings = _kind_facts(kind_name)
+            cid = c.id
+            head = cid if _plain(cid) else written((cid,))[:-1]
+            origins, origin, assumed = c.field_origins, c.origin, c.assumptions
+            context = (id(origins), origin, assumed)
+            found_tails = contexts.get(context)
+            if found_tails is None or len(found_tails) > 200_000:  # bounded memory: again
+                found_tails = contexts[context] = {}
+            tails = found_tails
+            get = origins.get
+            append(head)
+            append(tail("name", c.title, "", get("name", origin), "name" in assumed))
+            shares = funders.get(c.funders)
+            if shares is None:
+                shares = funders[c.funders] = funders_text(c.funders)
+            key: object
+            for field, value in (
+                ("kind", kind_name),
+                ("recipient", c.recipient),
+                ("funders", shares),
+                ("priority", c.priority),
+            ):
+                key = (kind_name, field, value)
+                found = tails.get(key)
+                if found is None:
+                    meaning = _FIXED_MEANINGS[field]
+                    if field == "kind":
+                        meaning = getattr(kind, "summary", "")
+                    path, flag = get(field, origin), field in assumed
+                    found = tails[key] = tail(field, str(value), meaning, path, flag)
+                append(head)
+                append(found)
+            left_off = not_applicable(c)
+            spec = c.spec
+            for name in _spec_fields(spec):
+                if name in left_off:
+                    continue
+                value = getattr(spec, name)
+                try:
+                    # a Fraction's own hash is slow: its numerator and denominator
+                    same = value
+                    if type(value) is Fraction:
+                        same = (value.numerator, value.denominator)
+                    key = (kind_name, name, type(value), same)
+                    found = tails.get(key)
+                except TypeError:  # a value that cannot be a key
+                    key, found = None, None
+                if found is None:
+                    meaning = meanings.get(name, "")
+                    if isinstance(value, ByYear) and value.is_uncertain:
+                        meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+                    path, flag = get(name, origin), name in assumed
+                    found = tail(name, value_text(value, name), meaning, path, flag)
+                    if key is not None:
+                        tails[key] = found
+                append(head)
+                append(found)
+            if c.source:
+                append(head)
+                append(tail("source", c.source, "", get("source", origin), "source" in assumed))
+        yield "".join(parts)
 
-        def line(
-            field: str,
-            value: str,
-            meaning: str = "",
-            cid: str = c.id,
-            origins: Mapping[str, str] = c.field_origins,
-            origin: str = c.origin,
-            assumed: tuple[str, ...] = c.assumptions,
-        ) -> tuple[str, str, str, str, str, str]:
-            return (
-                cid,
-                field,
-                value,
-                meaning,
-                file_of(origins.get(field, origin)),
-                "yes" if field in assumed else "",
-            )
 
-        yield line("name", c.title)
-        yield line("kind", c.kind, getattr(kind, "summary", ""))
-        yield line("recipient", c.recipient)
-        shares = funders.get(c.funders)
-        if shares is None:
-            shares = funders[c.funders] = funders_text(c.funders)
-        yield line("funders", shares, funders_meaning)
-        yield line("priority", str(c.priority), priority_meaning)
-        left_off = not_applicable(c)
-        spec = c.spec
-        for name in _spec_fields(spec):
-            if name in left_off:
-                continue
-            value = getattr(spec, name)
-            meaning = meanings.get(name, "")
-            if isinstance(value, ByYear) and value.is_uncertain:
-                meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
-            yield line(name, text_of(value, name), meaning)
-        if c.source:
-            yield line("source", c.source)
+_FIXED_MEANINGS = {
+    "kind": "",
+    "recipient": "",
+    "funders": "funders and their shares of each year's amount",
+    "priority": "lower pays first to the same recipient",
+}
 
 
-def commitment_csv_chunks(scenario: Scenario, chunk: int = 50_000) -> Iterator[str]:
-    """`commitment_records` as CSV text, header first, a chunk of lines at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADERS)
-    records = commitment_records(scenario)
-    while True:
-        part = list(itertools.islice(records, chunk))
-        writer.writerows(part)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if len(part) < chunk:
-            return
+def _plain(text: str) -> bool:
+    """Whether the csv writer writes `text`, as one of several fields, as it is."""
+    return not ("," in text or '"' in text or "\n" in text or "\r" in text)
 
 
 def add_assumptions_sheet(

@@ -23,6 +23,7 @@ chart of planned, actual and forecast cash per year. `forecast_ledger_sheet` add
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ import pandas as pd
 
 from budget.core.model import Basis, Scenario
 from budget.engine.realised import Status
+from budget.load.bookings import UNPLANNED
 from budget.render.workbook import styles
 from budget.render.workbook.charts import Chart, ChartKind, Series
 from budget.render.workbook.ledger_sheet import SHEET as LEDGER_SHEET
@@ -50,7 +52,8 @@ from budget.render.workbook.sheet import (
 )
 from budget.render.workbook.styles import Look
 from budget.render.workbook.yeartable import ranges
-from budget.reports.realisation import BasisPlan, Measures, PlanVsActual
+from budget.reports import overview
+from budget.reports.realisation import BasisPlan, CommitmentPlan, Measures, PlanVsActual
 
 SHEET = "Plan vs actual"
 HEADER_ROW = 7
@@ -159,7 +162,12 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual, rules: CashRules | N
     row = STATUS_ROW + 1
     block_titles: list[int] = []
     cash_totals: list[int] = []
+    summary = _summary_note(report)
+    if summary:  # register scale (issue 21): a line per funder
+        sheet.text(6, 1, summary, styles.NOTE_LOOK)
     for basis in report.bases:
+        if summary:
+            basis = _per_funder(basis)
         lines = 4 * sum(len(f.commitments) for f in basis.funders) + 5 * len(basis.funders) + 6
         if row + lines > MAX_ROWS:
             sheet.text(
@@ -176,16 +184,46 @@ def add_plan_actual_sheet(book: Book, report: PlanVsActual, rules: CashRules | N
         block[1] = (basis.sheet_title, styles.BLOCK_TITLE)
         for column in range(2, FIRST_YEAR_COLUMN + len(years) + 1):
             block[column] = (None, styles.BLOCK)
-        cash = rules if basis.basis == Basis.CASH else None
+        cash = rules if basis.basis == Basis.CASH and not summary else None
         totals, row = write_block(sheet, row + 1, basis, len(years), cash, report)
         if basis.basis == Basis.CASH:
             cash_totals = totals
         row += 1
-    fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, *block_titles))
+    fit_columns(sheet, maximum=60, skip_rows=(1, 2, 3, 4, 5, 6, *block_titles))
     sheet.widths[1] = max(sheet.widths.get(1, 0), 30)
     finish_sheet(sheet, freeze=f"D{STATUS_ROW + 1}", title_rows=f"{HEADER_ROW}:{STATUS_ROW}")
     if cash_totals:
         add_chart(sheet, cash_totals, len(years), row + 1, report.currency)
+
+
+def _summary_note(report: PlanVsActual) -> str:
+    """Above `reports.overview.MAX_LISTED` commitments (issue 21), the sentence that says
+    the sheet has a line per funder; else ""."""
+    listed = {
+        item.commitment
+        for basis in report.bases
+        for funder in basis.funders
+        for item in funder.commitments
+        if item.commitment != UNPLANNED
+    }
+    if len(listed) <= overview.MAX_LISTED:
+        return ""
+    return (
+        f"{len(listed):,} commitments, more than the {overview.MAX_LISTED:,} listed one by "
+        "one: a line per funder (its commitments and bookings together); per commitment see "
+        "budget actuals --format csv."
+    )
+
+
+def _per_funder(basis: BasisPlan) -> BasisPlan:
+    """The basis with each funder's commitments as one line of the funder's total."""
+    funders = tuple(
+        dataclasses.replace(
+            f, commitments=(CommitmentPlan(f.funder, f"All of {f.funder}", f.total),)
+        )
+        for f in basis.funders
+    )
+    return dataclasses.replace(basis, funders=funders)
 
 
 def write_block(

@@ -20,6 +20,7 @@ from budget.render.workbook.assumptions_sheet import (
     file_name,
     file_namer,
 )
+from tests.helpers import SCENARIOS
 from tests.workbook_helpers import evaluate
 
 
@@ -199,3 +200,57 @@ def test_a_file_name_is_worked_out_once_per_file(monkeypatch: pytest.MonkeyPatch
     name = file_namer(scenario)
     assert [name("a/b.csv") for _ in range(1000)] == [real("a/b.csv", scenario)] * 1000
     assert calls == ["a/b.csv"]
+
+
+def _plan_totals(path: Path) -> dict[tuple[str, str, str], list[object]]:
+    """(block, first or second cell, measure) -> the cached year values of each total line
+    of the Plan vs actual sheet ("Total VenJ", "Total")."""
+    ws = openpyxl.load_workbook(path, data_only=True)["Plan vs actual"]
+    out: dict[tuple[str, str, str], list[object]] = {}
+    block, label = "", ""
+    for row in ws.iter_rows(min_row=9, values_only=True):
+        if isinstance(row[0], str) and "basis" in row[0].lower() and row[2] is None:
+            block = row[0]
+        if row[0] is not None:
+            label = str(row[0])
+        if label.startswith("Total") and row[2] in ("Planned", "Actual", "Variance", "Forecast"):
+            out[(block, label, str(row[2]))] = list(row[3:])
+    return out
+
+
+def test_plan_vs_actual_has_a_line_per_funder_at_scale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    realised = SCENARIOS / "letter-2014-realised.toml"
+    full = tmp_path / "full.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(realised), "-o", str(full)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setattr("budget.reports.overview.MAX_LISTED", 1)
+    summary = tmp_path / "summary.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(realised), "-o", str(summary)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(summary)["Plan vs actual"]
+    assert "more than the 1 listed one by one: a line per funder" in str(ws["A6"].value)
+    scenario = budget.load_scenario(realised)
+    ids = {str(c.value) for c in ws["B"] if c.value}
+    assert not ids & {c.id for c in scenario.commitments}
+    want, got = _plan_totals(full), _plan_totals(summary)
+    assert want and got == want  # every funder's and the grand total, to the cent
+
+
+def test_the_run_table_counts_sources_and_assumptions_per_funder(summarised: None) -> None:
+    scenario = budget.load_scenario(budget.example_path())
+    text = CliRunner().invoke(cli, ["run"]).stdout
+    assert "listed one by one: a line per funder; each commitment's assumptions" in text
+    for c in scenario.commitments:
+        assert f"  {c.id}: " not in text and f"commitment {c.id}," not in text
+    for key in scenario.funders:
+        funded = [c for c in scenario.commitments if key in dict(c.funders)]
+        sources = sum(1 for c in funded if c.source)
+        if sources:
+            plural = "s" if sources != 1 else ""
+            assert f"  funder {key}: {sources:,} commitment{plural} with a source" in text
+        values = sum(len(c.assumptions) for c in funded)
+        if values:
+            assert f"  funder {key}: {values:,} assumed value" in text
+    assert any(c.assumptions for c in scenario.commitments)
