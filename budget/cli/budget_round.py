@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -106,7 +107,8 @@ def round_command(
         steps.append(found_steps)
     if problems:
         fail(list(dict.fromkeys(problems)))
-    report = budget_round(loaded, rows, steps, year, every)
+    tranches = _tranche_rows(loaded, steps)
+    report = budget_round(loaded, rows, steps, year, every, tranches)
     shown = table_and_rows(lambda: round_text(report), lambda: round_rows(report))
     if output and output.kind == "xlsx":
         # imported here: start-up time (the workbook writer)
@@ -122,3 +124,25 @@ def round_command(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
+
+
+def _tranche_rows(loaded: list[Scenario], steps: list[list[tuple[Scenario, Any]]]) -> dict:
+    """Per (version, mutation index) of an indexation mutation: its levels as rows
+    (budget.reports.round_tranches), cash shifts applied as for every version."""
+    from budget.engine.cash_shifts import shift_cash
+    from budget.engine.projection import project
+    from budget.load.budget_round import INDEXATION
+    from budget.reports.round_tranches import levels
+
+    def rows_of(scenario: Scenario) -> Any:
+        return shift_cash(project(scenario), scenario)[0]
+
+    out = {}
+    for i in range(1, len(loaded)):
+        chain = [loaded[i - 1], *(s for s, _ in steps[i - 1]), loaded[i]]
+        for k, mutation in enumerate(loaded[i].mutations):
+            if mutation.kind != INDEXATION or k + 1 >= len(chain):
+                continue
+            old, found = levels(chain[k], chain[k + 1])
+            out[(i, k)] = (rows_of(old), [(j, rows_of(s)) for j, s in found])
+    return out

@@ -104,6 +104,10 @@ def file_changes(file: LoadedFile) -> dict[str, str]:
         table = file.raw.get(section, {})
         for key in table if isinstance(table, dict) else {}:
             changes.setdefault(key, section[:-1])
+    # An index update: the [indices.NAME] series a file states (issue 23, item 4).
+    indices = file.raw.get("indices", {})
+    for key in indices if isinstance(indices, dict) else {}:
+        changes.setdefault(key, "index")
     return changes
 
 
@@ -189,6 +193,7 @@ def read_file_round(
                     "or name it in a [[cash_shifts]] mutation",
                 )
             )
+    mutations = [_indexation_kind(m, changes) for m in mutations]
     for change, what in changes.items():
         if change not in owner:
             problems.append(
@@ -200,6 +205,16 @@ def read_file_round(
                 )
             )
     return tuple(mutations), shifts
+
+
+INDEXATION = "indexation"
+
+
+def _indexation_kind(mutation: Mutation, changes: dict[str, str]) -> Mutation:
+    """A mutation that owns an index series and names no kind is of kind "indexation"."""
+    if mutation.kind or not any(changes.get(c) == "index" for c in mutation.changes):
+        return mutation
+    return dataclasses.replace(mutation, kind=INDEXATION)
 
 
 def _tables(file: LoadedFile, section: str, problems: list[Problem]) -> list[dict[str, Any]]:
@@ -317,7 +332,7 @@ def _only(file: LoadedFile, owned: set[str], mutations: set[str]) -> LoadedFile:
     items = raw.get("commitments", [])
     if isinstance(items, list):
         raw["commitments"] = [i for i in items if isinstance(i, dict) and i.get("id") in owned]
-    for section in ("funders", "recipients"):
+    for section in ("funders", "recipients", "indices"):
         table = raw.get(section)
         if isinstance(table, dict):
             raw[section] = {k: v for k, v in table.items() if k in owned}

@@ -6,7 +6,7 @@ import pandas as pd
 
 from budget.core.model import Scenario
 from budget.core.money import format_euros_grouped
-from budget.reports.budget_round import BudgetRound, RoundLine, mutation_totals
+from budget.reports.budget_round import BudgetRound, RoundLine, Tranche, mutation_totals
 
 ROUND_COLUMNS = [
     "version",
@@ -96,7 +96,30 @@ def round_text(report: BudgetRound) -> str:
                         if v
                     )
                     out.append(f"      {name}: {years}")
+                    out += tranche_lines(report, report.tranches.get((i, mutation.id, vuo), ()))
     return "\n".join(out)
+
+
+def tranche_lines(report: BudgetRound, tranches: tuple[Tranche, ...]) -> list[str]:
+    """An indexation mutation's tranches, one line each: "tranche 2015: +900.00 from 2015
+    on" where it is the same in every year from its own to the last it reaches, else
+    its amount per year; the other changes (besides the rates) only where there are any."""
+    out = []
+    for tranche in tranches:
+        paid = [(y, c) for y, c in zip(report.years, tranche.cents, strict=True) if c]
+        if not paid:
+            continue
+        label = "other changes" if tranche.year is None else f"tranche {tranche.year}"
+        span = range(paid[0][0], paid[-1][0] + 1)
+        later = [c for y, c in zip(report.years, tranche.cents, strict=True) if y in span]
+        if tranche.year is not None and paid[0][0] == tranche.year and len(set(later)) == 1:
+            amount = format_euros_grouped(later[0])
+            sign = "+" if later[0] > 0 else ""
+            out.append(f"        {label}: {sign}{amount} from {tranche.year} on")
+        else:
+            years = ", ".join(f"{y}: {format_euros_grouped(c)}" for y, c in paid)
+            out.append(f"        {label}: {years}")
+    return out
 
 
 def round_rows(report: BudgetRound) -> pd.DataFrame:

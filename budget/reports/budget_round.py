@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -106,6 +106,16 @@ class RoundLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Tranche:
+    """One yearly tranche of an indexation mutation (budget.reports.round_tranches), over
+    every funder and article, per year of the report; year None: the mutation's other
+    changes (besides the rates)."""
+
+    year: int | None
+    cents: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BudgetRound:
     budget_year: int
     years: tuple[int, ...]
@@ -113,6 +123,9 @@ class BudgetRound:
     versions: tuple[Version, ...]
     lines: tuple[RoundLine, ...]
     labels: tuple[str, ...] = ()  # the years as the last version names them (year_label)
+    # Per (version, mutation id, V/U/O): the tranches of an indexation mutation, in year
+    # order; they add up to the mutation's effect (mutation_totals) exactly.
+    tranches: Mapping[tuple[int, str, str], tuple[Tranche, ...]] = field(default_factory=dict)
 
 
 def threshold(size_cents: int, kind: MutationType) -> int:
@@ -148,10 +161,13 @@ def budget_round(
     steps: Sequence[Sequence[tuple[Scenario, pd.DataFrame]]],
     year: int | None = None,
     every: bool = False,
+    tranches: Mapping[tuple[int, int], Levels] | None = None,
 ) -> BudgetRound:
     """The report of `budget round`. rows: each version's tidy rows (cash shifts applied);
     steps[i]: for version i >= 1, the scenario and rows after each of its first k
-    mutations, k = 1 .. n - 1. every: show each mutation, whatever the staffel."""
+    mutations, k = 1 .. n - 1. every: show each mutation, whatever the staffel.
+    tranches: per (version i, mutation index k) of an indexation mutation, its levels
+    (budget.reports.round_tranches.levels) as rows."""
     given = [v.budget_year for v in versions if v.budget_year is not None]
     t = (given[0] if given else versions[0].first_year) if year is None else year
     years = tuple(range(t - 1, t + 5))
@@ -210,7 +226,47 @@ def budget_round(
                 )
             )
     labels = tuple(versions[-1].label(y) for y in years)
-    return BudgetRound(t, years, versions[-1].currency, tuple(made), tuple(lines), labels)
+    found_tranches: dict[tuple[int, str, str], tuple[Tranche, ...]] = {}
+    for (i, k), level_rows in (tranches or {}).items():
+        chain = [sums[i - 1], *step_sums[i - 1], sums[i]]
+        mutation = made[i].mutations[k]
+        for vuo, values in _tranches(versions[i], level_rows, chain[k], years).items():
+            found_tranches[(i, mutation.id, vuo)] = values
+    return BudgetRound(
+        t, years, versions[-1].currency, tuple(made), tuple(lines), labels, found_tranches
+    )
+
+
+# An indexation mutation's levels as rows: the all-old level, then (year j, rows) per year.
+Levels = tuple[pd.DataFrame, Sequence[tuple[int, pd.DataFrame]]]
+
+
+def _by_vuo(found: Mapping[Key, list[int]], width: int) -> dict[str, list[int]]:
+    vuo_of = {basis: vuo for vuo, basis, _ in VUO}
+    out = {vuo: [0] * width for vuo, _, _ in VUO}
+    for (_, _, basis), cents in found.items():
+        if basis in vuo_of:
+            out[vuo_of[basis]] = [a + b for a, b in zip(out[vuo_of[basis]], cents, strict=True)]
+    return out
+
+
+def _tranches(
+    scenario: Scenario, level_rows: Levels, before: Mapping[Key, list[int]], years: tuple[int, ...]
+) -> dict[str, tuple[Tranche, ...]]:
+    """Per V/U/O: the other changes (before -> all-old level), then each year's tranche."""
+    old, steps = level_rows
+    chain: list[tuple[int | None, dict[str, list[int]]]] = [
+        (None, _by_vuo(before, len(years))),
+        (None, _by_vuo(_sums(scenario, old, years), len(years))),
+    ]
+    chain += [(j, _by_vuo(_sums(scenario, rows, years), len(years))) for j, rows in steps]
+    out: dict[str, tuple[Tranche, ...]] = {}
+    for vuo, _, _ in VUO:
+        out[vuo] = tuple(
+            Tranche(j, tuple(a - b for a, b in zip(after[vuo], was[vuo], strict=True)))
+            for (_, was), (j, after) in itertools.pairwise(chain)
+        )
+    return out
 
 
 def mutation_totals(report: BudgetRound) -> Mapping[tuple[int, str, str], list[int]]:
