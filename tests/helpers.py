@@ -58,3 +58,29 @@ def child_env() -> dict[str, str]:
     budget as this test does: the checkout's, or the installed wheel's."""
     here = str(Path(budget.__file__).resolve().parent.parent)
     return {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+
+
+def settled_bz(funders: str, settled: str, total: str = "2000000.00", advance: str = "0.8") -> str:
+    """The README's BZ grant (2,000,000.00 for 2014-04-01 to 2015-07-01, an 80% advance,
+    settlement a year after the period) to TdH, with `funders` and `settled` as TOML
+    lines' values: the head of the settlement tests' scenarios, more commitments after."""
+    return f"""
+[scenario]
+name = "BZ settled"
+first_year = 2014
+last_year = 2017
+[funders.BZ]
+[funders.VWS]
+[recipients.TdH]
+[[commitments]]
+id = "bz"
+kind = "grant"
+recipient = "TdH"
+funders = {funders}
+total = "{total}"
+start = 2014-04-01
+end = 2015-07-01
+advance = "{advance}"
+settlement_lag = 1
+{settled}
+"""

@@ -290,13 +290,9 @@ ROW_COLUMNS = [
 ]  # fmt: skip
 
 
-def explanation_rows(e: Explanation) -> list[dict[str, Any]]:
-    """The explanation as rows, one per line of the calculation, in the order the table
-    shows them: `part` is "funder" (a share), "input", "step", "note" and "cash_shift" (with `year`
-    null when they hold for every year), then per year "result" (per basis), "split" (the
-    funder split of a basis) and "split_part" (a funder's part of it). What the rows are
-    of (scenario, commitment, ...) is repeated on every row, beside its values."""
-    about = {
+def _about(e: Explanation) -> dict[str, Any]:
+    """What every JSON/CSV row of an explanation is of, repeated beside its values."""
+    return {
         "scenario": e.scenario,
         "file": e.file,
         "commitment": e.commitment,
@@ -307,6 +303,15 @@ def explanation_rows(e: Explanation) -> list[dict[str, Any]]:
         "budget_line": e.budget_line or None,
         "currency": e.currency,
     }
+
+
+def explanation_rows(e: Explanation) -> list[dict[str, Any]]:
+    """The explanation as rows, one per line of the calculation, in the order the table
+    shows them: `part` is "funder" (a share), "input", "step", "note" and "cash_shift" (with `year`
+    null when they hold for every year), then per year "result" (per basis), "split" (the
+    funder split of a basis) and "split_part" (a funder's part of it). What the rows are
+    of (scenario, commitment, ...) is repeated on every row, beside its values."""
+    about = _about(e)
     rows: list[dict[str, Any]] = []
 
     def add(year: YearExplanation | None, part: str, **values: Any) -> None:
@@ -410,17 +415,7 @@ def forecast_rows(
     key the year's status (closed, current, future), rule the rule that applied, worked
     its working with the figures, amount and amount_cents the forecast. As the text shows
     them, in the same order."""
-    about = {
-        "scenario": e.scenario,
-        "file": e.file,
-        "commitment": e.commitment,
-        "name": e.title,
-        "kind": e.kind,
-        "recipient": e.recipient,
-        "source": e.source or None,
-        "budget_line": e.budget_line or None,
-        "currency": e.currency,
-    }
+    about = _about(e)
     rows: list[dict[str, Any]] = []
     head = dict.fromkeys(ROW_COLUMNS)
     head.update(about, part="forecast_as_of", key="as_of", unit="date", value=as_of)

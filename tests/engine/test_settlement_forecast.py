@@ -8,15 +8,12 @@ import datetime as dt
 from budget.engine.realised import forecast_rows, realise
 from budget.reports.ledger import ledger
 from tests.engine.test_forecast_rules import forecast
-from tests.helpers import SCENARIOS, invoke, load_text, write_file
-from tests.kinds.test_grant_settlement import BZ
+from tests.helpers import SCENARIOS, invoke, load_text, settled_bz, write_file
 
 
 def realised(tmp_path, bookings: str, as_of: dt.date, amount: str = "1500000.00"):
     write_file(tmp_path, "date,commitment,funder,basis,amount\n" + bookings, "actuals.csv")
-    text = BZ.replace("{funders}", '{ BZ = "1" }').replace(
-        "{settled}", f'settled = {{ year = 2016, amount = "{amount}" }}'
-    )
+    text = settled_bz('{ BZ = "1" }', f'settled = {{ year = 2016, amount = "{amount}" }}')
     text = text.replace('name = "BZ settled"', 'name = "BZ settled"\nactuals = "actuals.csv"')
     scenario, problems = load_text(tmp_path, text)
     assert scenario is not None, problems

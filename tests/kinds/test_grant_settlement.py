@@ -16,34 +16,11 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.core.money import allocate, share_weights
-from tests.helpers import SCENARIOS, invoke, load_text, write_file
-
-BZ = """
-[scenario]
-name = "BZ settled"
-first_year = 2014
-last_year = 2017
-[funders.BZ]
-[funders.VWS]
-[recipients.TdH]
-[[commitments]]
-id = "bz"
-kind = "grant"
-recipient = "TdH"
-funders = {funders}
-total = "2000000.00"
-start = 2014-04-01
-end = 2015-07-01
-advance = "0.8"
-settlement_lag = 1
-{settled}
-"""
+from tests.helpers import SCENARIOS, invoke, load_text, settled_bz, write_file
 
 
 def amounts(tmp_path, settled: str, funders: str = '{ BZ = "1" }'):
-    scenario, problems = load_text(
-        tmp_path, BZ.replace("{funders}", funders).replace("{settled}", settled)
-    )
+    scenario, problems = load_text(tmp_path, settled_bz(funders, settled))
     assert scenario is not None, problems
     rows = project(scenario)
     out: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
@@ -74,9 +51,7 @@ def test_the_ledger_ends_2016_at_zero_outstanding_in_both_cases(tmp_path):
     for amount in ("1900000.00", "1500000.00"):
         path = write_file(
             tmp_path,
-            BZ.replace("{funders}", '{ BZ = "1" }').replace(
-                "{settled}", f'settled = {{ year = 2016, amount = "{amount}" }}'
-            ),
+            settled_bz('{ BZ = "1" }', f'settled = {{ year = 2016, amount = "{amount}" }}'),
         )
         result = invoke("run", str(path))
         assert result.exit_code == 0, result.output
@@ -200,9 +175,7 @@ settled = { year = 2026, amount = "50.00" }
 
 
 def bad(tmp_path, settled: str) -> list[str]:
-    scenario, problems = load_text(
-        tmp_path, BZ.replace("{funders}", '{ BZ = "1" }').replace("{settled}", settled)
-    )
+    scenario, problems = load_text(tmp_path, settled_bz('{ BZ = "1" }', settled))
     assert scenario is None
     return problems
 

@@ -21,29 +21,16 @@ from hypothesis import strategies as st
 from budget import project
 from budget.reports.simulation import simulation_report
 from budget.uncertainty.simulate import simulate
-from tests.helpers import load_text
+from tests.helpers import load_text, settled_bz
 
-SETTLED = """
-[scenario]
-name = "BZ settled"
-first_year = 2014
-last_year = 2017
-[funders.BZ]
-[funders.VWS]
-[recipients.TdH]
-[[commitments]]
-id = "bz"
-kind = "grant"
-recipient = "TdH"
-funders = {{ BZ = "{bz}", VWS = "{vws}" }}
-total = "{total}"
-start = 2014-04-01
-end = 2015-07-01
-advance = "{advance}"
-settlement_lag = 1
-settled = {{ year = 2016, amount = "{amount}" }}
-{pending}
-[[commitments]]
+SETTLED = (
+    settled_bz(  # placeholders for str.format, braces doubled
+        '{{ BZ = "{bz}", VWS = "{vws}" }}',
+        'settled = {{ year = 2016, amount = "{amount}" }}\n{pending}',
+        total="{total}",
+        advance="{advance}",
+    )
+    + """[[commitments]]
 id = "subsidy"
 kind = "annual"
 recipient = "TdH"
@@ -60,6 +47,7 @@ funder = "BZ"
 basis = "receipts"
 max = "50000.00"
 """
+)
 
 
 def settled(tmp_path, pending: str = "", **given: str):

@@ -23,28 +23,11 @@ from budget import load_scenario, project
 from budget.engine.limits import check_rows
 from budget.render.workbook.ledger_sheet import LIMITS_SHEET, RECOVERED_HEADER, SHEET
 from budget.reports.ledger import ledger
-from tests.helpers import invoke, write_file
+from tests.helpers import invoke, settled_bz, write_file
 
-SETTLED = """
-[scenario]
-name = "BZ settled"
-first_year = 2014
-last_year = 2017
-[funders.BZ]
-[funders.VWS]
-[recipients.TdH]
-[[commitments]]
-id = "bz"
-kind = "grant"
-recipient = "TdH"
-funders = { BZ = "1/3", VWS = "2/3" }
-total = "2000000.00"
-start = 2014-04-01
-end = 2015-07-01
-advance = "0.8"
-settlement_lag = 1
-settled = { year = 2016, amount = "1500000.00" }
-[[commitments]]
+SETTLED = (
+    settled_bz('{ BZ = "1/3", VWS = "2/3" }', 'settled = { year = 2016, amount = "1500000.00" }')
+    + """[[commitments]]
 id = "plain"
 kind = "grant"
 recipient = "TdH"
@@ -60,6 +43,7 @@ max = "50000.00"
 funder = "BZ"
 max = "700000.00"
 """
+)
 
 
 def cents(value: float) -> int:

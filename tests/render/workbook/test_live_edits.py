@@ -34,6 +34,7 @@ from budget.render.workbook import write_workbook
 from budget.render.workbook.calculation_split import ADDS_UP
 from budget.render.workbook.ledger_sheet import ledger_sheet
 from budget.testing.strategies import scenarios
+from tests.render.workbook.test_advance_formula import SCENARIO as ADVANCE  # 1,000.00, 80%
 from tests.render.workbook.test_cached_values import ledger_expectations, same
 from tests.render.workbook.test_calculation_sheet import block
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
@@ -291,30 +292,6 @@ start = "2025-01-01"
 end = "2027-01-15"
 allocation = "months"
 total = "1000000.00"
-"""
-
-
-ADVANCE = """
-[scenario]
-name = "Advance grant"
-first_year = 2025
-last_year = 2027
-
-[funders]
-BZ = { name = "Foreign Affairs" }
-
-[recipients]
-R = { name = "A recipient" }
-
-[[commitments]]
-id = "grant"
-kind = "grant"
-recipient = "R"
-funders = { BZ = "1" }
-start = "2025-01-01"
-end = "2026-07-01"
-total = "2000000.00"
-advance = "0.8"
 """
 
 
