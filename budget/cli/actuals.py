@@ -10,9 +10,11 @@ import click
 
 from budget.cli.common import (
     BREACH_FOUND,
+    count_pending,
     format_option,
     load_or_fail,
     output_option,
+    pending_option,
     project_or_fail,
     refuse_open_target,
     scenario_argument,
@@ -44,6 +46,7 @@ from budget.render.text import with_conventions, with_euros
 @format_option("table: plan against actual per year, then the forecast; csv/json: every row.")
 @output_option("Write the workbook (with a Plan vs actual sheet) or the rows as well.")
 @strict_option()
+@pending_option()
 def actuals(
     scenario: str,
     files: tuple[str, ...],
@@ -51,6 +54,7 @@ def actuals(
     fmt: str,
     output: Output | None,
     strict: bool,
+    pending: str = "none",
 ) -> None:
     """Plan against actual: what was booked, the variance, and the forecast per year.
 
@@ -81,7 +85,7 @@ def actuals(
     from budget.reports.realisation import plan_vs_actual_report
 
     refuse_open_target(output)
-    loaded = load_or_fail(scenario)
+    loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
     chosen = list(files) if files else None
     if chosen is None and not loaded.actuals:
         raise click.UsageError(
@@ -97,14 +101,24 @@ def actuals(
         lambda: with_conventions(with_euros(frame, cents), loaded.currency, loaded.label),
     )
     if output and output.kind == "xlsx":
+        from budget.cli.run import pending_sheets  # the Pending sheet, as run's (issue 23)
+
         write_workbook_or_fail(
-            loaded, plan, output.path, Path(scenario), realised=frame, indicators=True
+            loaded,
+            plan,
+            output.path,
+            Path(scenario),
+            realised=frame,
+            indicators=True,
+            extra=pending_sheets(pending_notes),
         )
     elif output:
         write_rows_or_fail(output, fmt, shown, [loaded], [*(chosen or []), scenario])
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
+    for note in pending_notes:  # pending commitments left out (issue 23)
+        click.echo(note, err=True)
     if strict:
         breached = warn_breaches(loaded, forecast_from(loaded, frame))
         if breached:

@@ -9,9 +9,11 @@ from typing import Any
 import click
 
 from budget.cli.common import (
+    count_pending,
     fail,
     format_option,
     output_option,
+    pending_option,
     refuse_open_target,
     write_rows_or_fail,
 )
@@ -38,8 +40,14 @@ from budget.core.model import Scenario
     "table: the RBV 2.15 table per chapter and article and the mutations; csv/json: one "
     "row per version's stand and per mutation's effect, funder, article, basis and year."
 )
+@pending_option()
 def round_command(
-    versions: tuple[str, ...], year: int | None, every: bool, output: Output | None, fmt: str
+    versions: tuple[str, ...],
+    year: int | None,
+    every: bool,
+    output: Output | None,
+    fmt: str,
+    pending: str = "none",
 ) -> None:
     """The budget round of VERSIONS (V0.toml V1.toml ...), each extending the one before:
     per chapter and article, each version's stand in year T, the mutations between them
@@ -62,11 +70,22 @@ def round_command(
     refuse_open_target(output)
     problems: list[Problem] = []
     loaded: list[Scenario] = []
+    notes: dict[str, None] = {}
+    left_out: set[str] = set()  # pending commitments --pending none leaves out
+
+    def counted(scenario: Scenario) -> Scenario:
+        """The scenario as --pending counts it (issue 23); its notes, each once."""
+        found, lines = count_pending(scenario, pending)
+        notes.update(dict.fromkeys(lines))
+        kept = {c.id for c in found.commitments}
+        left_out.update(c.id for c in scenario.commitments if c.id not in kept)
+        return found
+
     for i, path in enumerate(versions):
         scenario, found = read_scenario(path)
         problems.extend(found)
         if scenario is not None:
-            loaded.append(scenario)
+            loaded.append(counted(scenario))
         if i and not found and extends_path(path) != Path(versions[i - 1]).resolve():
             problems.append(
                 Problem(
@@ -88,6 +107,7 @@ def round_command(
         found_steps = []
         for k, files in enumerate(stepwise(path, scenario.mutations), 1):
             step, found = build_scenario(merge(files), path)
+            step = counted(step) if step is not None else None
             if found:
                 # A mutation that needs what a later one adds (a recipient, a funder).
                 problems.append(
@@ -107,6 +127,16 @@ def round_command(
         steps.append(found_steps)
     if problems:
         fail(list(dict.fromkeys(problems)))
+    for scenario in loaded[1:]:  # a mutation of a pending commitment left out (issue 23)
+        for mutation in scenario.mutations:
+            named = [c for c in mutation.changes if c in left_out]
+            if named:
+                notes[
+                    f"note: mutation {mutation.id or '(unnamed)'!r} changes pending "
+                    f"commitment{'s' if len(named) > 1 else ''} "
+                    + ", ".join(repr(c) for c in named)
+                    + ", left out (--pending none): that change applies to nothing"
+                ] = None
     tranches = _tranche_rows(loaded, steps)
     report = budget_round(loaded, rows, steps, year, every, tranches)
     shown = table_and_rows(lambda: round_text(report), lambda: round_rows(report))
@@ -124,6 +154,8 @@ def round_command(
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)
+    for note in notes:  # pending commitments left out (issue 23)
+        click.echo(note, err=True)
 
 
 def _tranche_rows(loaded: list[Scenario], steps: list[list[tuple[Scenario, Any]]]) -> dict:

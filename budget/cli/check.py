@@ -7,7 +7,14 @@ import sys
 
 import click
 
-from budget.cli.common import BREACH_FOUND, load_or_fail, project_or_fail, scenario_argument
+from budget.cli.common import (
+    BREACH_FOUND,
+    count_pending,
+    load_or_fail,
+    pending_option,
+    project_or_fail,
+    scenario_argument,
+)
 from budget.cli.forecast import forecast_notes, forecast_or_none
 from budget.engine.limits import check_rows
 from budget.uncertainty.search import DEFAULT_EXAMPLES, DEFAULT_MAX_TIME, MAX_EXAMPLES
@@ -38,7 +45,8 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float
     callback=_a_number,
     help="Stop the search after this many seconds (wall clock), and say so.",
 )
-def check(scenario: str, examples: int, max_time: float) -> None:
+@pending_option()
+def check(scenario: str, examples: int, max_time: float, pending: str = "none") -> None:
     """Check SCENARIO's limits: the projection, then a search of the uncertain inputs.
 
     First the central projection is checked against every limit. Then hypothesis searches
@@ -56,7 +64,7 @@ def check(scenario: str, examples: int, max_time: float) -> None:
     from budget.render.uncertainty_text import breach_line, search_text
     from budget.uncertainty.search import central_breaches, search
 
-    loaded = load_or_fail(scenario)
+    loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
     if not loaded.limits:
         click.echo(f"{loaded.name} has no limits: nothing to check.")
         return
@@ -70,6 +78,8 @@ def check(scenario: str, examples: int, max_time: float) -> None:
         breaches = [c for c in check_rows(loaded, project_or_fail(loaded)) if c.breached]
     else:
         breaches = central_breaches(loaded)
+    for note in pending_notes:  # pending commitments left out (issue 23), on stderr
+        click.echo(note, err=True)
     if breaches:
         click.echo("The central projection breaches a limit:")
         for breach in breaches:

@@ -275,7 +275,31 @@ def count_pending(scenario: Scenario, mode: str) -> tuple[Scenario, list[str]]:
 
     if not any(c.pending is not None for c in scenario.commitments):
         return scenario, []
-    return with_pending(scenario, mode), left_out_notes(scenario, mode)
+    counted, notes = with_pending(scenario, mode), left_out_notes(scenario, mode)
+    return without_left_out_shifts(scenario, counted, notes)
+
+
+def without_left_out_shifts(
+    scenario: Scenario, counted: Scenario, notes: list[str]
+) -> tuple[Scenario, list[str]]:
+    """A cash shift of a pending commitment that --pending none leaves out applies to
+    nothing: it is dropped, and one note says so (issue 23)."""
+    import dataclasses
+
+    from budget.core.money import format_euros_grouped
+
+    kept = {c.id for c in counted.commitments}
+    gone = [s for s in counted.cash_shifts if s.commitment not in kept]
+    if not gone:
+        return counted, notes
+    for shift in gone:
+        notes.append(
+            f"note: cash shift of {shift.commitment!r} ({format_euros_grouped(shift.amount)} "
+            f"from {scenario.label(shift.from_year)} to {scenario.label(shift.to_year)}) applies "
+            "to nothing: the pending commitment is left out (--pending none)"
+        )
+    shifts = tuple(s for s in counted.cash_shifts if s.commitment in kept)
+    return dataclasses.replace(counted, cash_shifts=shifts), notes
 
 
 def warn_double_funding(scenario: Scenario, rows: Any) -> int:

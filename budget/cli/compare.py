@@ -104,11 +104,18 @@ def compare(
     )
     if output and output.kind == "xlsx":
         # imported here: start-up time
+        from budget.cli.run import pending_sheets  # as run's (issue 23)
         from budget.render.workbook.compare_sheet import write_comparison
 
         try:
             write_comparison(
-                loaded, long, report(), output.path, inputs=[Path(p) for p in paths], by=by
+                loaded,
+                long,
+                report(),
+                output.path,
+                inputs=[Path(p) for p in paths],
+                by=by,
+                extra=pending_sheets(list(dict.fromkeys(n for _, ns in counted for n in ns))),
             )
         except InputError as exc:
             fail(exc.problems)
@@ -116,9 +123,9 @@ def compare(
         write_rows_or_fail(output, fmt, shown, loaded)
     for warning in convention_warnings(loaded, labels):
         click.echo(warning, err=True)
-    for _, notes in counted:  # pending commitments left out (issue 23)
-        for note in notes:
-            click.echo(note, err=True)
+    # pending commitments left out (issue 23): a note the scenarios share, once
+    for note in dict.fromkeys(n for _, notes in counted for n in notes):
+        click.echo(note, err=True)
     show(shown, fmt)
     if output:
         click.echo(f"Wrote {output.path}", err=True)

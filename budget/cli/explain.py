@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from budget.cli.common import fail, load_or_fail, scenario_argument
+from budget.cli.common import count_pending, fail, load_or_fail, pending_option, scenario_argument
 from budget.cli.outputs import emit, show
 from budget.core.model import Scenario
 from budget.load import read_scenario
@@ -59,6 +59,7 @@ class DashedIds(click.Command):
     help="The date up to which the actuals are complete (default: the scenario's as_of, "
     "else the latest booking).",
 )
+@pending_option()
 def explain(
     scenario: str,
     commitment: str,
@@ -66,6 +67,7 @@ def explain(
     fmt: str,
     files: tuple[str, ...] = (),
     as_of: Any = None,
+    pending: str = "none",
 ) -> None:
     """Explain how each amount of COMMITMENT in SCENARIO was computed, step by step.
 
@@ -89,13 +91,19 @@ def explain(
     # imported here: start-up time
     from budget.reports.explain import explain as explain_commitment
 
-    loaded = load_for(scenario, commitment)
+    loaded, notes = pending_view(load_for(scenario, commitment), commitment, pending)
     explanation, problems = explain_commitment(loaded, commitment, year)
     if explanation is None:
         fail(problems)
     found = explanation
+
+    def pending_notes() -> None:
+        for note in notes:  # pending commitments left out (issue 23)
+            click.echo(note, err=True)
+
     if not (files or loaded.actuals) or fmt not in ("table", "json"):
         show(laid_out(EXPLANATION, lambda: found), fmt)
+        pending_notes()
         return
     # the whole scenario: the actuals files book on every commitment
     whole = load_or_fail(scenario)
@@ -105,10 +113,12 @@ def explain(
         from budget.render.explain import explanation_json, forecast_rows
 
         emit(explanation_json(found, forecast_rows(found, steps, complete)), fmt)
+        pending_notes()
         return
     from budget.render.realisation_text import forecast_working_text
 
     show(laid_out(EXPLANATION, lambda: found), fmt)
+    pending_notes()
     click.echo("")
     click.echo(forecast_working_text(steps, commitment, complete))
 
@@ -128,6 +138,32 @@ def _forecast_working(
     if year is not None:
         steps = [s for s in steps if s.year == year]
     return steps, realised.attrs.get("as_of")
+
+
+def pending_view(scenario: Scenario, commitment: str, mode: str) -> tuple[Scenario, list[str]]:
+    """The scenario as --pending counts it, and its notes (issue 23). Under none, a pending
+    commitment that is itself explained stays in, counted as decided, and a note says so:
+    the others are left out as in every output."""
+    import dataclasses
+
+    from budget.engine.pending import with_pending
+
+    counted, notes = count_pending(scenario, mode)
+    mine = [c for c in scenario.commitments if c.id == commitment]
+    if mode != "none" or not mine or mine[0].pending is None or not mine[0].pending.p:
+        return counted, notes
+    kept = {c.id for c in counted.commitments}
+    decided = {c.id: c for c in with_pending(scenario, "all").commitments}
+    commitments = tuple(
+        decided[c.id] if c.id == commitment else c
+        for c in scenario.commitments
+        if c.id in kept or c.id == commitment
+    )
+    notes.append(
+        f"note: {commitment!r} is pending: its working below is as decided (--pending none "
+        "leaves it out of every total; --pending expected counts it at p)"
+    )
+    return dataclasses.replace(counted, commitments=commitments), notes
 
 
 def load_for(path: str, commitment: str) -> Scenario:

@@ -60,8 +60,6 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
 
     loaded, pending_notes = count_pending(load_or_fail(scenario), pending)
     rows = project_or_fail(loaded)
-    for note in pending_notes:  # pending commitments left out (issue 23)
-        click.echo(note, err=True)
     inputs = [str(p) for p in inputs_of(loaded, [scenario])]
     try:
         # Bookings of the actuals files become IATI transactions, or realised.csv.
@@ -86,6 +84,8 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
             click.echo(f"Wrote {folder} ({written}, datapackage.json)", err=True)
     except InputError as exc:
         fail(exc.problems)
+    for note in pending_notes:  # pending commitments left out (issue 23), once written
+        click.echo(note, err=True)
 
 
 def _original_rows(loaded: Any, path: str) -> Any:

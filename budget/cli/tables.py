@@ -76,7 +76,10 @@ def tables(
         from budget.render.budget_workbook import write_tables_workbook
 
         try:
-            write_tables_workbook(report, output.path, [Path(p) for p in loaded.files])
+            from budget.cli.run import pending_sheets  # as run's (issue 23)
+
+            inputs = [Path(p) for p in loaded.files]
+            write_tables_workbook(report, output.path, inputs, pending_sheets(pending_notes))
         except InputError as exc:
             fail(exc.problems)
     elif output:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from budget.render.workbook import styles
 from budget.render.workbook.save import save_atomically
@@ -102,8 +103,14 @@ def _children(rows: list[TableRow], index: int) -> list[TableRow]:
     return [r for r in block if r.level == nearest]
 
 
-def write_tables_workbook(report: BudgetTables, path: str, inputs: Sequence[Path]) -> None:
-    save_atomically(tables_book(report), path, inputs)
+def write_tables_workbook(
+    report: BudgetTables, path: str, inputs: Sequence[Path], extra: Sequence[Any] = ()
+) -> None:
+    """extra: writers `(book) -> None` of sheets to add last (the Pending sheet, issue 23)."""
+    book = tables_book(report)
+    for add_sheet in extra:
+        add_sheet(book)
+    save_atomically(book, path, inputs)
 
 
 def round_book(report: BudgetRound) -> Book:

@@ -64,6 +64,13 @@ def commitment_value(c: Commitment, field: str) -> str:
         return funders_text(c.funders)
     if field in ("recipient", "priority", "name", "source"):
         return str(getattr(c, field))
+    # The fields of a pending commitment (issue 23) are on c.pending, not on its spec.
+    if field == "status":
+        return "pending" if c.pending is not None else "decided"
+    if field in ("p", "decision"):
+        return value_text(getattr(c.pending, field, None), field)
+    if field == "max":  # a cofinanced's maximum
+        return value_text(getattr(c.spec, "maximum", None), field)
     return value_text(getattr(c.spec, field, None), field)
 
 

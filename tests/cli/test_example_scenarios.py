@@ -23,7 +23,7 @@ def amounts(name: str) -> dict[tuple[str, str, str, int], str]:
     assert result.exit_code == 0, result.output
     return {
         (r["commitment"], r["funder"], r["basis"], r["year"]): r["amount"]
-        for r in json.loads(result.output)
+        for r in json.loads(result.stdout)
     }
 
 

@@ -270,7 +270,8 @@ def test_libreoffice_reads_the_uncertainty_sheet_and_its_charts(tmp_path):
     ours = [[c.value for c in r] for r in load_workbook(target)["Uncertainty"].iter_rows()]
     theirs = load_workbook(converted)["Uncertainty"]
     assert [[c.value for c in r] for r in theirs.iter_rows()][: len(ours)] == ours
-    assert len(load_workbook(converted)["Uncertainty charts"]._charts) == 3  # VenJ, VWS, BZ
+    charts = load_workbook(converted)["Uncertainty charts"]._charts
+    assert len(charts) == 4  # VenJ, VWS, BZ and EU (the pending co-financing, drawn)
 
 
 # --- check's bounds (issue 21) ----------------------------------------------------------

@@ -177,7 +177,7 @@ def test_tables_never_count_a_pending_commitment_as_legally_committed(load):
 
 
 def test_explain_shows_the_expected_working(scenario_file):
-    result = invoke("explain", scenario_file(text()), "eu")
+    result = invoke("explain", scenario_file(text()), "eu", "--pending", "expected")
     assert result.exit_code == 0, result.output
     assert "round(1/2 x 100,000.00, 2)" in result.stdout
     assert "Result: 25,000.00 on the commitment basis, 25,000.00 on the cash basis" in (

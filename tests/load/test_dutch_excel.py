@@ -132,8 +132,8 @@ def test_the_excel_csv_of_budget_actuals_reads_back_as_actuals(tmp_path):
     and year; those cells, taken as they are, read back as bookings of the same cents."""
     result = invoke("actuals", "scenarios/letter-2014-realised.toml", "--format", "excel-csv")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("\ufeff")
-    table = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff")), delimiter=";"))
+    assert result.stdout.startswith("\ufeff")
+    table = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
     booked = [r for r in table if r["commitment"] != "(unplanned)"]
     lines = [HEADER.replace("date", "year")] + [
         ";".join([r["year"], r["commitment"], r["funder"], r["basis"], r["actual"]]) + "\r\n"

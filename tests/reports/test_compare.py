@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 
 from budget import project
 from budget.cli import cli
-from budget.load import load_scenario
 from budget.reports.compare import compare_rows, comparison, scenario_labels, side_by_side
 from budget.testing.strategies import scenarios
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, as_run
 
 
 def plain_sums(rows) -> dict[tuple[str, str, str, int], int]:
@@ -78,7 +77,7 @@ def test_side_by_side_adds_up_and_attributes_every_cent(items):
 
 
 def test_labels_tell_scenarios_with_the_same_name_apart():
-    base = load_scenario(SCENARIOS / "letter-2014.toml")
+    base = as_run(SCENARIOS / "letter-2014.toml")
     a = replace(base, path="x/first.toml")
     b = replace(base, path="y/second.toml")
     c = replace(base, name="Other", path="z/other.toml")
@@ -92,7 +91,7 @@ def test_labels_tell_scenarios_with_the_same_name_apart():
 def cli_rows(*args: str) -> list[dict[str, str]]:
     result = CliRunner().invoke(cli, ["compare", *args, "--format", "csv"])
     assert result.exit_code == 0, result.output
-    return list(csv.DictReader(io.StringIO(result.output)))
+    return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
 def test_compare_csv_on_the_eu_grant():
@@ -155,7 +154,7 @@ def test_compare_json_keeps_amounts_as_text():
         ],
     )
     assert result.exit_code == 0, result.output
-    records = json.loads(result.output)
+    records = json.loads(result.stdout)
     changed = [r for r in records if r["delta_cents"] != 0]
     # The old promise stops after 2015: 2016 and 2017 lose 100,000.00 on both bases.
     assert {(r["commitment"], r["basis"], r["year"], r["delta"]) for r in changed} == {
@@ -200,7 +199,7 @@ def test_comparison_workbook_recalculates_in_libreoffice(tmp_path):
 
     soffice()
     names = ["letter-2014.toml", "sin-eu-grant.toml", "bz-advance-80.toml"]
-    items = [load_scenario(SCENARIOS / n) for n in names]
+    items = [as_run(SCENARIOS / n) for n in names]
     long = compare_rows(items, [project(s) for s in items])
     labels = scenario_labels(items)
     written = tmp_path / "compare.xlsx"
@@ -261,7 +260,7 @@ def test_the_terminal_and_the_sheet_take_their_titles_from_the_report():
         add_comparison_sheet,
     )
 
-    items = [load_scenario(SCENARIOS / n) for n in ("letter-2014.toml", "sin-eu-grant.toml")]
+    items = [as_run(SCENARIOS / n) for n in ("letter-2014.toml", "sin-eu-grant.toml")]
     long = compare_rows(items, [project(s) for s in items])
     report = comparison(items, long, scenario_labels(items))
     report = replace(

@@ -55,7 +55,8 @@ def test_the_workbook_names_the_articles_as_the_causes(tmp_path):
     result = invoke("compare", DRAFT, SUPPLEMENTARY, "--by", "article", "-o", target)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(target, data_only=True)
-    assert book.sheetnames == ["Comparison", "Differences by article", "Data"]
+    # and the Pending sheet: the bundled example's pending EU co-financing is left out
+    assert book.sheetnames == ["Comparison", "Differences by article", "Data", "Pending"]
     causes = list(book["Differences by article"].iter_rows(min_row=4, values_only=True))
     assert causes[0] == ("Scenario", "Basis", "Funder", "Year", "Article", "Difference")
     assert ("Budget 2015 (round-2015-1st-supplementary)", "cash", "VenJ", 2015, "article 33",

@@ -31,11 +31,11 @@ from budget.engine.plan import compile_plan
 from budget.render.explain import explanation_data, explanation_text
 from budget.reports.explain import Explanation, Unit, explain
 from budget.testing.strategies import scenarios
-from tests.helpers import LETTER, SCENARIOS
+from tests.helpers import LETTER, SCENARIOS, as_run
 
 
 def explained(path: Path | str, cid: str, year: int | None = None) -> Explanation:
-    e, problems = explain(budget.load_scenario(path), cid, year)
+    e, problems = explain(as_run(path), cid, year)
     assert e is not None, problems
     return e
 

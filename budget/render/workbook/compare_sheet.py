@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,6 +52,7 @@ def write_comparison(
     path: str | Path,
     inputs: Sequence[str | Path] = (),
     by: str = "commitment",
+    extra: Sequence[Any] = (),
 ) -> None:
     """Write the comparison workbook of `report` (with `long`, the rows it was built from,
     on the Data sheet) atomically; raises InputError when the target is refused (an input
@@ -68,6 +70,8 @@ def write_comparison(
         if by == "article":
             long = long.rename(columns={"commitment": "article"})
         add_data_sheet(book, long, overflow_path=overflow_csv_path(path), inputs=protected)
+        for add_sheet in extra:  # the Pending sheet (issue 23), last
+            add_sheet(book)
         save_atomically(book, path, protected)
 
 

@@ -40,7 +40,7 @@ from budget.reports.compare import TITLES, compare_rows, scenario_labels, side_b
 from budget.reports.ledger import ledger
 from budget.reports.shortfall import uncovered_shortfalls
 from tests.formulas import sheet_expectations
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, as_run
 from tests.realisation_helpers import indicator_expectations
 from tests.render.workbook.test_workbook import HOSTILE, scenario_file
 from tests.workbook_helpers import engine_cents, table_cells
@@ -173,7 +173,7 @@ def test_run_workbooks_carry_the_engine_values(tmp_path: Path, case: str) -> Non
     path = tmp_path / "run.xlsx"
     result = CliRunner().invoke(cli, ["run", str(source), "-o", str(path)])
     assert result.exit_code == 0, result.output
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     rows = budget.project(scenario)
     book = openpyxl.load_workbook(path)
     expected = overview_expectations(book, scenario, rows)
@@ -195,7 +195,7 @@ def test_comparison_workbook_carries_the_engine_values(tmp_path: Path) -> None:
     path = tmp_path / "compare.xlsx"
     result = CliRunner().invoke(cli, ["compare", *map(str, paths), "-o", str(path)])
     assert result.exit_code == 0, result.output
-    items = [budget.load_scenario(p) for p in paths]
+    items = [as_run(p) for p in paths]
     long = compare_rows(items, [budget.project(s) for s in items])
     labels = scenario_labels(items)
     table = side_by_side(long, labels)
@@ -236,7 +236,7 @@ def test_simulation_workbook_carries_the_engine_values(tmp_path: Path) -> None:
     arguments = ["simulate", str(source), "--draws", "50", "--seed", "3", "-o", str(path)]
     result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
-    scenario = budget.load_scenario(source)
+    scenario = budget.load_scenario(source)  # simulate counts a pending commitment at p
     rows = budget.project(scenario)
     book = openpyxl.load_workbook(path)
     assert "Uncertainty" in book.sheetnames

@@ -26,6 +26,7 @@ from budget.render.workbook.calculation_split import ADDS_UP, RE_RUN_EDIT
 from budget.reports.explain import explain, explain_all
 from budget.testing.strategies import scenarios
 from tests.formulas import Evaluator
+from tests.helpers import as_run
 from tests.render.workbook.test_libreoffice import with_wrong_cached_values
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
 
@@ -102,7 +103,7 @@ def check_workbook(scenario: Any, rows: Any, path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def letter(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows, path = written(scenario, tmp_path_factory.mktemp("letter"), "letter")
     return scenario, rows, path
 
@@ -225,7 +226,7 @@ def edited_engine(tmp_path: Path, name: str) -> tuple[Any, Any]:
     assert text.count(old) == 1
     source = tmp_path / f"{name}.toml"
     source.write_text(text.replace(old, new), encoding="utf-8")
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     return scenario, budget.project(scenario)
 
 
@@ -372,7 +373,7 @@ def test_libreoffice_recalculates_the_sheet_to_the_engine(tmp_path: Path) -> Non
     run, after every cached value was made wrong: every formula of every sheet comes to
     the engine's value, to the cent; the Overview's tables to the engine's amounts."""
     soffice()
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows, path = written(scenario, tmp_path, "letter")
     batch = [(scenario, rows, path), *generated_batch(tmp_path, 50)]
     assert {"top_up", "annual", "grant", "2 funders", "3 funders", "April", "total cap",

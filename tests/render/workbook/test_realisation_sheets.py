@@ -22,7 +22,7 @@ from click.testing import CliRunner
 import budget
 from budget.cli import cli
 from budget.engine.realised import forecast_rows, realise
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, as_run
 from tests.realisation_helpers import (
     INDICATORS,
     PLAN,
@@ -48,7 +48,7 @@ def invoke(*args: str) -> Any:
 
 
 def realised_of(source: Path, as_of: Any = None) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     rows = budget.project(scenario)
     frame, problems, _ = realise(scenario, None, as_of, rows)
     assert frame is not None, problems
@@ -253,7 +253,7 @@ def test_cost_per_unit_and_lower_is_better_by_hand(tmp_path: Path) -> None:
     assert waiting[6].value.startswith(f"=IF(E{waiting[0].row}<=D{waiting[0].row}")
     assert waiting[8].value == f"=ROUND(H{waiting[0].row}/E{waiting[0].row},2)"
     assert len(formulas._charts) == 3  # the letter's indicator and these two
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     expected = overview_expectations(
         openpyxl.load_workbook(path), scenario, budget.project(scenario)
     )
@@ -310,7 +310,7 @@ def test_input_text_never_becomes_a_formula(tmp_path: Path) -> None:
                 elif isinstance(cell.value, str):
                     texts.add(cell.value)
     assert {"=c1", "=1+1", "(unplanned)", "=F", "=SUM(1,2) (@u)"} <= texts
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     frame, _, _ = realise(scenario)
     expected = plan_expectations(book, frame)
     expected |= indicator_expectations(book, scenario, forecast_rows(scenario, frame))
@@ -333,7 +333,8 @@ def test_actuals_writes_the_workbook_with_its_own_files_and_date(tmp_path: Path)
     result = invoke("actuals", REALISED, "--as-of", "2014-12-31", "-o", path)
     assert "Wrote" in result.stderr
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames[-3:] == ["Commitment vs cash", PLAN, INDICATORS]
+    # the Pending sheet names the pending EU co-financing left out (issue 23)
+    assert book.sheetnames[-4:] == ["Commitment vs cash", PLAN, INDICATORS, "Pending"]
     status = next(r for r in book[PLAN].iter_rows() if r[0].value == "Status of the year")
     assert [c.value for c in status[3:7]] == ["closed", "future", "future", "future"]
     _, _, frame = realised_of(REALISED, as_of=__import__("datetime").date(2014, 12, 31))
@@ -346,7 +347,7 @@ def test_without_actuals_no_plan_sheet(tmp_path: Path) -> None:
     path = tmp_path / "letter.xlsx"
     invoke("run", SCENARIOS / "letter-2014.toml", "-o", path)
     names = openpyxl.load_workbook(path).sheetnames
-    assert PLAN not in names and names[-1] == INDICATORS
+    assert PLAN not in names and names[-2:] == [INDICATORS, "Pending"]
 
 
 @pytest.mark.slow
@@ -386,7 +387,7 @@ def test_libreoffice_recalculates_the_new_formulas(tmp_path: Path) -> None:
         "xlsx",
         tmp_path / "profile",
     )
-    scenario = budget.load_scenario(REALISED)
+    scenario = as_run(REALISED)
     as_of = realise(scenario)[0].attrs["as_of"]  # type: ignore[union-attr]
     for (edit, forecast), theirs in zip(edits, converted[len(doctored) :], strict=True):
         values = openpyxl.load_workbook(theirs, data_only=True)[PLAN]
@@ -397,7 +398,7 @@ def test_libreoffice_recalculates_the_new_formulas(tmp_path: Path) -> None:
                 assert got == want.get(int(year), 0), (edit, year)
     converted = converted[: len(doctored)]
     for source, ours, theirs in zip((REALISED, linked), written, converted, strict=True):
-        scenario = budget.load_scenario(source)
+        scenario = as_run(source)
         frame, _, _ = realise(scenario)
         assert frame is not None
         book = openpyxl.load_workbook(ours)
@@ -501,7 +502,7 @@ def test_the_cash_forecast_formulas_at_other_actuals_dates(tmp_path: Path, as_of
 
     path = tmp_path / "realised.xlsx"
     invoke("actuals", REALISED, "--as-of", as_of, "-o", path)
-    scenario = budget.load_scenario(REALISED)
+    scenario = as_run(REALISED)
     frame, _, _ = realise(scenario, None, dt.date.fromisoformat(as_of))
     assert frame is not None
     book = openpyxl.load_workbook(path)

@@ -20,7 +20,7 @@ from budget.render.workbook.assumptions_sheet import (
     file_name,
     file_namer,
 )
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, as_run
 from tests.workbook_helpers import evaluate
 
 
@@ -62,7 +62,7 @@ def block_lines(ws):  # type: ignore[no-untyped-def]
 def test_the_overview_has_a_line_per_funder_whose_amounts_are_the_engines(
     tmp_path: Path, summarised: None
 ) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "register.xlsx"
     written = write_workbook(scenario, rows, path)
@@ -91,7 +91,7 @@ def test_the_overview_has_a_line_per_funder_whose_amounts_are_the_engines(
 
 
 def test_by_recipient_has_a_line_per_recipient_and_funder(tmp_path: Path, summarised: None) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "register.xlsx"
     write_workbook(scenario, rows, path)
@@ -115,7 +115,7 @@ def test_by_recipient_has_a_line_per_recipient_and_funder(tmp_path: Path, summar
 def test_the_commitments_inputs_go_to_a_csv_said_in_a_line(
     tmp_path: Path, summarised: None
 ) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     path = tmp_path / "register.xlsx"
     write_workbook(scenario, budget.project(scenario), path)
     ws = openpyxl.load_workbook(path)["Assumptions"]
@@ -169,7 +169,7 @@ def test_the_cli_says_where_the_inputs_went(tmp_path: Path, summarised: None) ->
 
 
 def test_the_run_table_has_a_line_per_funder(summarised: None) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     result = CliRunner().invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
     text = result.stdout
@@ -188,7 +188,7 @@ def test_the_run_table_has_a_line_per_funder(summarised: None) -> None:
 
 
 def test_a_file_name_is_worked_out_once_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     calls: list[object] = []
     real = file_name
 
@@ -239,7 +239,7 @@ def test_plan_vs_actual_has_a_line_per_funder_at_scale(
 
 
 def test_the_run_table_counts_sources_and_assumptions_per_funder(summarised: None) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())  # run counts no pending commitment by default
     text = CliRunner().invoke(cli, ["run"]).stdout
     assert "listed one by one: a line per funder; each commitment's assumptions" in text
     for c in scenario.commitments:

@@ -25,7 +25,7 @@ from budget.render.workbook import save, styles, write_workbook
 from budget.render.workbook.calculation_split import RE_RUN, RE_RUN_EDIT
 from budget.render.workbook.sheet import Book, Formula, clean_text
 from budget.testing.strategies import scenarios
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, as_run
 from tests.workbook_helpers import engine_cents, evaluate, table_cells
 
 HOSTILE = r"""
@@ -93,7 +93,7 @@ def scenario_file(tmp_path: Path, text: str, name: str = "scenario.toml") -> Pat
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path_factory.mktemp("example") / "letter.xlsx"
     write_workbook(scenario, rows, path, inputs=[budget.example_path()])
@@ -104,7 +104,7 @@ def example(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
 def hostile(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("hostile")
     source = scenario_file(folder, HOSTILE)
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     rows = budget.project(scenario)
     path = folder / "hostile.xlsx"
     write_workbook(scenario, rows, path, inputs=[source])
@@ -256,7 +256,7 @@ def test_the_assumptions_sheet_names_the_base_file_of_inherited_values(
         '[[commitments]]\nid = "c"\namount = "12.50"\nassumptions = ["amount"]\n',
         encoding="utf-8",
     )
-    scenario = budget.load_scenario("child.toml")
+    scenario = as_run("child.toml")
     write_workbook(scenario, budget.project(scenario), "out.xlsx")
     ws = openpyxl.load_workbook("out.xlsx")["Assumptions"]
     lines = {(r[0].value, r[1].value): r for r in ws.iter_rows(min_row=5) if r[1].value}
@@ -295,7 +295,7 @@ def test_presentation(example) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_extra_sheets_are_added(tmp_path: Path) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
 
     def limits(book: Book) -> None:
         book.add_sheet("Limits").text(1, 1, "limits")
@@ -306,7 +306,7 @@ def test_extra_sheets_are_added(tmp_path: Path) -> None:
 
 
 def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     write_workbook(scenario, rows, first)
@@ -322,7 +322,7 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("budget.render.workbook.data_sheet.MAX_DATA_ROWS", 10)
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "big.xlsx"
     assert write_workbook(scenario, rows, path) == [path, tmp_path / "big.data.csv"]
@@ -349,7 +349,7 @@ def test_rows_that_do_not_fit_go_to_a_csv_beside_the_workbook(
 def test_a_failed_write_leaves_the_old_workbook_and_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     path = tmp_path / "out.xlsx"
     path.write_bytes(b"the old workbook")
@@ -423,7 +423,7 @@ def test_refused_targets_exit_1_with_one_line(
 
 def test_write_workbook_refuses_the_scenario_file(tmp_path: Path) -> None:
     source = scenario_file(tmp_path, BASE, "base.toml")
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     with pytest.raises(InputError) as raised:
         write_workbook(scenario, budget.project(scenario), source)
     assert "refusing to write over it" in str(raised.value)
@@ -492,7 +492,7 @@ def test_the_serialiser_writes_what_the_sheet_holds(tmp_path: Path) -> None:
 
 
 def test_a_merged_title_keeps_the_tables(tmp_path: Path) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
 
     def merge_a_title(book: Book) -> None:
@@ -508,7 +508,7 @@ def test_a_merged_title_keeps_the_tables(tmp_path: Path) -> None:
 def test_the_same_bytes_from_any_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     rows = budget.project(scenario)
     (tmp_path / "elsewhere").mkdir()
     write_workbook(scenario, rows, tmp_path / "a.xlsx")
@@ -534,7 +534,7 @@ def test_a_large_workbook_has_the_same_bytes_however_it_is_chunked(
             f'amount = "{1000 + 17 * i}.{i % 100:02d}"\n'
         )
     source = scenario_file(tmp_path, "".join(lines))
-    scenario = budget.load_scenario(source)
+    scenario = as_run(source)
     rows = budget.project(scenario)
     whole, chunked = tmp_path / "whole.xlsx", tmp_path / "chunked.xlsx"
     from budget.render.workbook import sheetxml
@@ -553,7 +553,7 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
     from budget.core.errors import InputError
     from budget.render.workbook import write_workbook
 
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     with pytest.raises(InputError, match="is a folder"):
         write_workbook(scenario, budget.project(scenario), tmp_path)
     assert CliRunner().invoke(cli, ["run", "-o", str(tmp_path)]).exit_code == 2  # click: usage
@@ -566,7 +566,7 @@ def test_an_unsaved_workbook_with_data_rows_is_freed() -> None:
     from budget.render.workbook import new_workbook
     from budget.render.workbook.data_sheet import add_data_sheet
 
-    scenario = budget.load_scenario(budget.example_path())
+    scenario = as_run(budget.example_path())
     workbook = new_workbook()
     add_data_sheet(workbook, budget.project(scenario))
     gone = weakref.ref(workbook)
@@ -621,7 +621,7 @@ def test_the_assumptions_sheet_lists_only_inputs_that_apply(tmp_path: Path) -> N
         ("letter", budget.example_path()),
         ("advance", SCENARIOS / "bz-advance-80.toml"),
     ):
-        scenario = budget.load_scenario(source)
+        scenario = as_run(source)
         path = tmp_path / f"{name}.xlsx"
         write_workbook(scenario, budget.project(scenario), path)
         ws = openpyxl.load_workbook(path)["Assumptions"]
