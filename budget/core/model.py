@@ -291,6 +291,10 @@ class Scenario:
     mutations: tuple[Mutation, ...] = ()
     cash_shifts: tuple[CashShift, ...] = ()
     budget_year: int | None = None  # T of budget tables and round (default: first_year)
+    # How its pending commitments are counted (issue 23): "" as loaded; "none", "expected"
+    # or "all" once `budget.engine.pending.with_pending` has counted them, which it then
+    # does not do again (budget.project(with_pending(s, "all")) counts them as decided).
+    pending_counted: str = ""
     # Where `budget.kinds.table.commitment_table` keeps the commitments as columns, made
     # once. Not an argument, so that `dataclasses.replace` with other commitments starts
     # without one and makes its own.

@@ -40,11 +40,14 @@ def pending_of(scenario: Scenario) -> list[Commitment]:
 def with_pending(scenario: Scenario, mode: str) -> Scenario:
     """The scenario as `--pending mode` counts it: none drops its pending commitments;
     all counts them as decided (they stay pending, at p = 1: never legally committed);
-    expected keeps them as they are (the engine counts each at its p)."""
+    expected keeps them as they are (the engine counts each at its p). A scenario counted
+    once stays as counted: with_pending(with_pending(s, "all"), "none") counts as all."""
     if mode not in MODES:
         raise ValueError(f"not a pending mode: {mode!r}")
-    if mode == "expected" or not any(c.pending is not None for c in scenario.commitments):
+    if scenario.pending_counted or not any(c.pending is not None for c in scenario.commitments):
         return scenario
+    if mode == "expected":
+        return dataclasses.replace(scenario, pending_counted=mode)
     # A condition achieved and not met (p = 0) pays nothing in every view: kept as is.
     if mode == "none":
         kept = tuple(c for c in scenario.commitments if c.pending is None or not c.pending.p)
@@ -56,7 +59,7 @@ def with_pending(scenario: Scenario, mode: str) -> Scenario:
             else dataclasses.replace(c, pending=dataclasses.replace(c.pending, p=Fraction(1)))
             for c in scenario.commitments
         )
-    return dataclasses.replace(scenario, commitments=kept)
+    return dataclasses.replace(scenario, commitments=kept, pending_counted=mode)
 
 
 def expected_amounts(amounts: IntArray, p: Fraction) -> IntArray:

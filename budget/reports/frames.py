@@ -86,30 +86,36 @@ def _all_text(column: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, str) for v in values)
 
 
-def project(scenario: Scenario) -> pd.DataFrame:
+def project(scenario: Scenario, pending: str = "none") -> pd.DataFrame:
     """The projection of `scenario` as tidy rows (central values for uncertain inputs).
 
     One row per commitment, funder, basis and fiscal year of the commitment's span, zero
     amounts included. Columns: scenario, commitment, recipient, funder, kind, basis
     (categorical), year (int64, the year the fiscal year ends in), amount_cents (int64).
+    `pending` counts commitments with status = "pending" as `budget run --pending` does:
+    "none" (the default, as on the command line) leaves them out, "expected" counts each
+    at p times its amounts, "all" as decided.
     """
+    from budget.engine.pending import with_pending
     from budget.engine.projection import project as project_rows
 
-    return conform(project_rows(scenario), scenario)
+    return conform(project_rows(with_pending(scenario, pending)), scenario)
 
 
-def compare(base: Scenario, *others: Scenario) -> pd.DataFrame:
+def compare(base: Scenario, *others: Scenario, pending: str = "none") -> pd.DataFrame:
     """Every scenario against `base`, per commitment, funder, basis and year.
 
     Columns: scenario (a label: the name, or the name and file where names repeat),
     commitment, funder, basis (categorical), year, amount_cents and delta_cents (int64;
     delta = scenario minus base, 0 for the base itself, a commitment missing on one side
     counting as 0 there). attrs: the base's facts, and `scenarios`: the labels in order.
+    `pending`: as for `project` (default "none", as `budget compare`).
     """
+    from budget.engine.pending import with_pending
     from budget.engine.projection import project as project_rows
     from budget.reports.compare import compare_rows, scenario_labels
 
-    scenarios = [base, *others]
+    scenarios = [with_pending(s, pending) for s in (base, *others)]
     long = compare_rows(scenarios, [project_rows(s) for s in scenarios])
     return conform(long, base, scenarios=scenario_labels(scenarios))
 

@@ -50,7 +50,7 @@ def text(condition: str) -> str:
 
 
 def paid(s) -> int:
-    rows = project(s)
+    rows = project(s, pending="expected")
     return int(rows[(rows.basis == "cash") & (rows.commitment == "tranche")].amount_cents.sum())
 
 

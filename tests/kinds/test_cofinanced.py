@@ -55,7 +55,7 @@ def text(extra: str = "") -> str:
 
 
 def cash(s) -> dict[tuple[str, str, int], int]:
-    rows = project(s)
+    rows = project(s, pending="expected")
     rows = rows[rows.basis == "cash"]
     return {(r.commitment, r.funder, int(r.year)): int(r.amount_cents) for r in rows.itertuples()}
 
@@ -167,7 +167,7 @@ def test_a_register_row_and_an_extends_patch(tmp_path, load):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_commitments=6))
 def test_the_engine_agrees_with_the_scalar_reference(s):
-    rows = project(s)
+    rows = project(s, pending="expected")
     got = {
         (r.commitment, r.funder, r.basis, int(r.year)): int(r.amount_cents)
         for r in rows.itertuples()

@@ -145,3 +145,35 @@ def test_the_public_functions_and_their_modules_have_different_names():
 def test_the_package_is_typed():
     # In the installed package, so pyproject.toml's package-data ships it.
     assert resources.files("budget").joinpath("py.typed").is_file()
+
+
+@pytest.mark.parametrize("mode", ["none", "expected", "all"])
+def test_project_counts_pending_commitments_as_run_does(mode: str) -> None:
+    """budget.project takes run's --pending with run's default, so Python and the command
+    line give the same figures for the bundled example (its EU co-financing is pending)."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from budget.cli import cli
+    from budget.engine.pending import with_pending
+
+    scenario = budget.load_scenario(budget.example_path())
+    rows = budget.project(scenario) if mode == "none" else budget.project(scenario, pending=mode)
+    result = CliRunner().invoke(cli, ["run", "--pending", mode, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    ran = {
+        (r["commitment"], r["funder"], r["basis"], int(r["year"])): int(r["amount_cents"])
+        for r in csv.DictReader(io.StringIO(result.stdout))
+    }
+    got = {
+        (r.commitment, r.funder, r.basis, int(r.year)): int(r.amount_cents)
+        for r in rows.itertuples()
+    }
+    assert got == ran
+    assert ("eu-sin-cofinancing" in set(rows.commitment)) == (mode != "none")
+    # counted once, a scenario stays as counted
+    counted = with_pending(scenario, mode)
+    assert budget.project(counted).equals(rows)
+    assert with_pending(counted, "all") is counted

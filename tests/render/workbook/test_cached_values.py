@@ -237,7 +237,7 @@ def test_simulation_workbook_carries_the_engine_values(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 0, result.output
     scenario = budget.load_scenario(source)  # simulate counts a pending commitment at p
-    rows = budget.project(scenario)
+    rows = budget.project(scenario, pending="expected")
     book = openpyxl.load_workbook(path)
     assert "Uncertainty" in book.sheetnames
     expected = overview_expectations(book, scenario, rows)

@@ -35,7 +35,7 @@ TABLES = (("Overview", "funder"), ("Overview x EUR 1,000", "funder"), ("By recip
 
 
 def written(scenario: Any, folder: Path, name: str) -> tuple[Any, Path]:
-    rows = budget.project(scenario)
+    rows = budget.project(scenario, pending="expected")  # a pending one at p, as the sheet
     path = folder / f"{name}.xlsx"
     write_workbook(scenario, rows, path)
     return rows, path

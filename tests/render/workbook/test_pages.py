@@ -75,9 +75,9 @@ def test_the_working_prints_on_its_own_sheet_under_its_own_header(tmp_path: Path
         WORK_SHEET,
         ledger_sheet,
     )
-    from tests.helpers import SCENARIOS
+    from tests.helpers import SCENARIOS, as_run
 
-    scenario = budget.load_scenario(SCENARIOS / "letter-2014.toml")
+    scenario = as_run(SCENARIOS / "letter-2014.toml")  # as run counts it
     rows = budget.project(scenario)
     path = tmp_path / "letter.xlsx"
     write_workbook(scenario, rows, path, extra_sheets=[ledger_sheet(scenario, rows)])
