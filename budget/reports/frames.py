@@ -86,7 +86,7 @@ def _all_text(column: pd.Series) -> bool:
     return len(values) > 0 and all(isinstance(v, str) for v in values)
 
 
-def project(scenario: Scenario, pending: str = "none") -> pd.DataFrame:
+def project(scenario: Scenario, pending: str = "none", cash_shifts: bool = True) -> pd.DataFrame:
     """The projection of `scenario` as tidy rows (central values for uncertain inputs).
 
     One row per commitment, funder, basis and fiscal year of the commitment's span, zero
@@ -94,29 +94,48 @@ def project(scenario: Scenario, pending: str = "none") -> pd.DataFrame:
     (categorical), year (int64, the year the fiscal year ends in), amount_cents (int64).
     `pending` counts commitments with status = "pending" as `budget run --pending` does:
     "none" (the default, as on the command line) leaves them out, "expected" counts each
-    at p times its amounts, "all" as decided.
+    at p times its amounts, "all" as decided. The scenario's [[cash_shifts]] are applied
+    to the cash rows, as every command applies them (`cash_shifts=False`: the plan before
+    them); a shift that moves more than planned raises InputError with its problems.
     """
     from budget.engine.pending import with_pending
     from budget.engine.projection import project as project_rows
 
-    return conform(project_rows(with_pending(scenario, pending)), scenario)
+    counted = with_pending(scenario, pending)
+    return conform(_shifted(counted, project_rows(counted), cash_shifts), scenario)
 
 
-def compare(base: Scenario, *others: Scenario, pending: str = "none") -> pd.DataFrame:
+def _shifted(scenario: Scenario, rows: pd.DataFrame, cash_shifts: bool) -> pd.DataFrame:
+    """`rows` with the scenario's cash shifts applied (when asked and there are any)."""
+    if not cash_shifts or not scenario.cash_shifts:
+        return rows
+    from budget.core.errors import InputError
+    from budget.engine.cash_shifts import apply_cash_shifts
+
+    shifted, problems = apply_cash_shifts(rows, scenario)
+    if problems:
+        raise InputError(problems)
+    return shifted
+
+
+def compare(
+    base: Scenario, *others: Scenario, pending: str = "none", cash_shifts: bool = True
+) -> pd.DataFrame:
     """Every scenario against `base`, per commitment, funder, basis and year.
 
     Columns: scenario (a label: the name, or the name and file where names repeat),
     commitment, funder, basis (categorical), year, amount_cents and delta_cents (int64;
     delta = scenario minus base, 0 for the base itself, a commitment missing on one side
     counting as 0 there). attrs: the base's facts, and `scenarios`: the labels in order.
-    `pending`: as for `project` (default "none", as `budget compare`).
+    `pending` and `cash_shifts`: as for `project` (as `budget compare` counts).
     """
     from budget.engine.pending import with_pending
     from budget.engine.projection import project as project_rows
     from budget.reports.compare import compare_rows, scenario_labels
 
     scenarios = [with_pending(s, pending) for s in (base, *others)]
-    long = compare_rows(scenarios, [project_rows(s) for s in scenarios])
+    rows = [_shifted(s, project_rows(s), cash_shifts) for s in scenarios]
+    long = compare_rows(scenarios, rows)
     return conform(long, base, scenarios=scenario_labels(scenarios))
 
 

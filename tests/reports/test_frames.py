@@ -177,3 +177,67 @@ def test_project_counts_pending_commitments_as_run_does(mode: str) -> None:
     counted = with_pending(scenario, mode)
     assert budget.project(counted).equals(rows)
     assert with_pending(counted, "all") is counted
+
+
+def test_project_applies_cash_shifts_as_run_does() -> None:
+    """budget.project shows the cash shifts of a round version, as `budget run` does; the
+    plan before them is `cash_shifts=False`, and both keep each funder's cash total."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from budget.cli import cli
+
+    path = SCENARIOS / "round-2015-1st-supplementary.toml"
+    scenario = budget.load_scenario(path)
+    assert scenario.cash_shifts
+    result = CliRunner().invoke(cli, ["run", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    ran = {
+        (r["commitment"], r["funder"], r["basis"], int(r["year"])): int(r["amount_cents"])
+        for r in csv.DictReader(io.StringIO(result.stdout))
+    }
+
+    def keyed(rows: pd.DataFrame) -> dict[tuple[str, str, str, int], int]:
+        return {
+            (r.commitment, r.funder, r.basis, int(r.year)): int(r.amount_cents)
+            for r in rows.itertuples()
+        }
+
+    shifted, planned = (
+        keyed(budget.project(scenario)),
+        keyed(budget.project(scenario, cash_shifts=False)),
+    )
+    assert shifted == ran
+    assert shifted != planned
+
+    def totals(d: dict[tuple[str, str, str, int], int]) -> dict[tuple[str, str, str], int]:
+        out: dict[tuple[str, str, str], int] = {}
+        for (c, f, basis, _), v in d.items():
+            out[c, f, basis] = out.get((c, f, basis), 0) + v
+        return out
+
+    assert totals(shifted) == totals(planned)
+    compared = budget.compare(scenario, scenario)
+    assert {
+        (r.commitment, r.funder, r.basis, int(r.year)): int(r.amount_cents)
+        for r in compared.itertuples()
+        if r.scenario == compared.attrs["scenarios"][0]
+    } == shifted
+
+
+def test_project_raises_the_problems_of_a_shift_that_moves_too_much() -> None:
+    import dataclasses
+
+    path = SCENARIOS / "round-2015-1st-supplementary.toml"
+    scenario = budget.load_scenario(path)
+    shift = scenario.cash_shifts[0]
+    big = dataclasses.replace(shift, amount=10**12)
+    with pytest.raises(budget.InputError) as caught:
+        budget.project(dataclasses.replace(scenario, cash_shifts=(big,)))
+    assert caught.value.problems
+    assert (
+        budget.project(dataclasses.replace(scenario, cash_shifts=(big,)), cash_shifts=False)
+        is not None
+    )
