@@ -15,7 +15,9 @@ DIRECT_LIMIT inputs, levels only. Runs are deterministic: hypothesis is derandom
 keeps no example database, so the same scenario and number of examples give the same
 answer.
 
-Caps cannot be breached (the engine applies them); only limits are searched.
+Caps cannot be breached (the engine applies them); only limits are searched. A round
+version's [[cash_shifts]] move fixed amounts between years, whatever the inputs, so they
+are added to every combination's cash totals, as `budget run` shows the cash after them.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from budget.core.inputs import BoolArray, IntArray
-from budget.core.model import Dist, Scenario
+from budget.core.model import Basis, Dist, Scenario
 from budget.core.money import round_half_away
+from budget.engine.cash_shifts import shift_deltas
 from budget.engine.compute import compute
 from budget.engine.limits import LimitYear, breach_mask, check_rows
 from budget.engine.plan import Plan, compile_plan
@@ -131,6 +134,7 @@ class _Space:
         self.where = np.searchsorted(self.sub.inputs.origin, self.cells)
         others = np.setdiff1d(np.arange(len(plan.commitments)), self.rows)
         self.base = self._totals(plan.subset(others), None) if len(others) else None
+        self.shifted = _shifted_cash(scenario, plan)
 
     @property
     def fields(self) -> list[str]:
@@ -151,6 +155,8 @@ class _Space:
         if self.base is not None:
             for basis in totals:
                 totals[basis] = totals[basis] + self.base[basis]
+        if self.shifted is not None:
+            totals[Basis.CASH] = totals[Basis.CASH] + self.shifted
         breaches, score = [], -np.inf
         masks = breach_mask(self.scenario, self.plan.funders, self.plan.years, totals)
         for limit, year, ceiling, breached, amount in masks:
@@ -175,6 +181,20 @@ class _Space:
             year = int(self.plan.years[inputs.column[cell]])
             out.append(Input(owner, key, inputs.field[cell], year, inputs.dists[cell], int(value)))
         return tuple(out)
+
+
+def _shifted_cash(scenario: Scenario, plan: Plan) -> IntArray | None:
+    """What the scenario's cash shifts add to each funder's cash per year, as int64 (1,
+    funders, years), or None without shifts."""
+    if not scenario.cash_shifts:
+        return None
+    out = np.zeros((1, len(plan.funders), len(plan.years)), dtype=np.int64)
+    funder = {f: i for i, f in enumerate(plan.funders)}
+    first = int(plan.years[0])
+    for (_, key, year), cents in shift_deltas(scenario).items():
+        if 0 <= year - first < len(plan.years):
+            out[0, funder[key], year - first] += cents
+    return out
 
 
 class _OutOfTime(BaseException):

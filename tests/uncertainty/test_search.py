@@ -208,3 +208,47 @@ def test_inputs_of_unlimited_funders_are_not_searched(tmp_path):
     text = SHARED_TOP_UP.replace('{ VenJ = "1/2", VWS = "1/2" }', '{ VenJ = "1" }')
     found = search(scenario(tmp_path, text + limit("VWS", "100")), examples=10)
     assert found.inputs == 0
+
+
+# VWS's own 10,000.00 a year, of which 10,000.00 of 2015's cash is paid in 2016.
+SHIFTED_ANNUAL = """
+[recipients.GGD]
+name = "Public health service"
+
+[[commitments]]
+id = "ggd"
+kind = "annual"
+recipient = "GGD"
+funders = { VWS = "1" }
+first_year = 2015
+last_year = 2017
+amount = "10000.00"
+
+[[cash_shifts]]
+commitment = "ggd"
+from = 2015
+to = 2016
+amount = "10000.00"
+"""
+
+
+def test_the_search_counts_the_cash_shifts_as_run_does(tmp_path):
+    """VWS pays at most 33,800.00 of the top-up and 10,000.00 of its own a year: 43,800.00
+    before the shift, 53,800.00 in 2016 after it. A ceiling of 50,000.00 is breached only
+    with the shift, which every command shows; central 2016: 25,000.00 + 20,000.00."""
+    s = scenario(tmp_path, SHARED_TOP_UP + SHIFTED_ANNUAL + limit("VWS", "50000.00"))
+    assert s.cash_shifts
+    assert central_breaches(s) == []
+    found = search(s, examples=300)
+    assert found.counterexample, found
+    assert {(b.limit.funder, b.year) for b in found.breaches} == {("VWS", 2016)}
+    # the smallest shortfall that breaches: VWS's half over 30,000.00, the 2016 one only
+    (only,) = [i for i in found.counterexample if i.value > 0 and i.year == 2016]
+    assert only.field == "shortfall"
+    assert 60_000_00 < only.value <= 60_000_02
+    assert all(b.amount > 50_000_00 for b in found.breaches)
+    # without the shift the same ceiling cannot be breached
+    unshifted = SHARED_TOP_UP + SHIFTED_ANNUAL.split("[[cash_shifts]]")[0]
+    s = scenario(tmp_path, unshifted + limit("VWS", "50000.00"))
+    assert not s.cash_shifts
+    assert search(s, examples=300).counterexample == ()
