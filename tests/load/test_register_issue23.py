@@ -221,3 +221,142 @@ def test_a_date_or_number_in_a_condition_cell_is_one_line(tmp_path):
         assert loaded is None
         assert len(problems) == 1, problems
         assert "r.xlsx: commitment 'c', field 'condition': is not a condition" in problems[0]
+
+
+# --- every issue-23 field in a register (item 2) ---------------------------------------
+
+COFINANCED = {
+    "id": "c",
+    "kind": "cofinanced",
+    "recipient": "SIN",
+    "funders": "EU",
+    "first_year": 2015,
+    "last_year": 2016,
+    "rate": "80%",
+}
+TOP_UP = {
+    "id": "c",
+    "kind": "top_up",
+    "recipient": "SIN",
+    "funders": "VenJ",
+    "first_year": 2015,
+    "last_year": 2017,
+    "cap": "67600.00",
+    "shortfall": "1000000.00",
+}
+INDEXED = {**TRANCHE, "recipient": "SIN", "last_year": 2017, "amount": "100000.00"}
+SERIES = '{ index = "pbo", base_year = 2014 }'
+
+# name: (the fields of both, the TOML-only fields, the register-only cells)
+FIELDS = {
+    "pending": (
+        {**TRANCHE, "status": "pending", "p": "1/3", "decision": "2015-06-01"},
+        {},
+        {},
+    ),
+    "pending-percent": ({**TRANCHE, "status": "pending", "p": "35%"}, {}, {}),
+    "decided": ({**TRANCHE, "status": "decided"}, {}, {}),
+    "cofinanced-max": ({**COFINANCED, "max": "100000.00"}, {}, {}),
+    "cofinanced-max-per-year": (
+        {**COFINANCED, "rate": "4/5", "max_per_year": "40000.00"},
+        {},
+        {},
+    ),
+    "cofinanced-eligible": ({**COFINANCED, "rate": "0.5", "eligible": "50000.01"}, {}, {}),
+    "cofinanced-pending": (
+        {**COFINANCED, "max": "100000.00", "status": "pending", "p": "1/2"},
+        {},
+        {},
+    ),
+    "indexation": (INDEXED, {"indexation": SERIES}, {"indexation": "pbo from 2014"}),
+    "cap-indexation": (TOP_UP, {"cap_indexation": SERIES}, {"cap_indexation": "pbo from 2014"}),
+}
+
+
+@pytest.mark.parametrize("case", FIELDS)
+def test_each_field_projects_like_the_toml_commitment(tmp_path, fmt, case):
+    fields, toml, cells = FIELDS[case]
+    expected = assert_same(tmp_path, fields, toml, cells, fmt)
+    assert expected["all"], "the commitment pays"
+
+
+def test_the_worked_figures_from_a_register(tmp_path, fmt):
+    """Issue 23's worked figures, read from register rows: the indexed amounts and cap,
+    and the co-financing of SIN at 50,000.00 a year."""
+    text, _ = register_scenario(tmp_path, {**INDEXED, "indexation": "pbo from 2014"}, fmt, "a")
+    loaded, problems = load_text(tmp_path, text)
+    assert problems == []
+    cash = projected(loaded)["none"]
+    assert [cash[("c", "VenJ", "cash", y)] for y in (2015, 2016, 2017)] == [
+        10_090_000,
+        10_150_540,
+        10_262_196,
+    ]
+    text, _ = register_scenario(tmp_path, {**COFINANCED, "max": "100000.00"}, fmt, "b")
+    loaded, problems = load_text(tmp_path, text)
+    assert problems == []
+    cash = projected(loaded)["none"]
+    assert [cash[("c", "EU", "cash", y)] for y in (2015, 2016)] == [5_000_000, 5_000_000]
+    # SIN's cap of 67,600.00 indexed: 68,617.65 in 2016 (its shortfall is far above it)
+    top_up = {**TOP_UP, "cap_indexation": "pbo from 2014"}
+    text, _ = register_scenario(tmp_path, top_up, fmt, "c")
+    loaded, problems = load_text(tmp_path, text)
+    assert problems == []
+    assert projected(loaded)["none"][("c", "VenJ", "cash", 2016)] == 6_861_765
+
+
+def test_numeric_spreadsheet_cells_for_p_and_rate(tmp_path, xlsx_engine):
+    """A number typed into the sheet (0.25, 0.8) reads as the decimal it shows."""
+    fields = {**COFINANCED, "rate": 0.8, "status": "pending", "p": 0.25}
+    text, _ = register_scenario(tmp_path, fields, "xlsx")
+    loaded, problems = load_text(tmp_path, text)
+    assert problems == []
+    toml = {**COFINANCED, "rate": "0.8", "status": "pending", "p": "0.25"}
+    written, problems = load_text(tmp_path, toml_scenario(toml, {}), "toml.toml")
+    assert problems == []
+    assert projected(loaded) == projected(written)
+    assert loaded.commitment("c").pending.p == written.commitment("c").pending.p
+
+
+BAD_CELLS = [
+    (TRANCHE, "status", "maybe", "'maybe' is not a status"),
+    ({**TRANCHE, "status": "pending"}, "p", "2", "'2' is outside (0, 1]"),
+    ({**TRANCHE, "status": "pending"}, "p", "often", "is not a probability"),
+    ({**TRANCHE, "status": "pending"}, "p", "0%", "is outside (0, 1]"),
+    ({**TRANCHE, "status": "pending", "p": "1/2"}, "decision", "soon", "soon"),
+    (TRANCHE, "p", "1/2", "is given but the commitment is decided"),
+    (COFINANCED, "rate", "120%", "above 100%"),
+    (COFINANCED, "max", "-5.00", ""),
+    (COFINANCED, "max_per_year", "lots", ""),
+    (COFINANCED, "eligible", "1.234", ""),
+    (INDEXED, "indexation", "pbo since 2014", ""),
+    (INDEXED, "indexation", "cpi from 2014", "'cpi' is not an index series"),
+    (INDEXED, "indexation", "pbo from 2016", "base_year 2016 is after first_year 2015"),
+    ({**INDEXED, "last_year": 2018}, "indexation", "pbo from 2014", "has no rate for year 2018"),
+    (TOP_UP, "cap_indexation", "pbo from 2016", "base_year 2016 is after first_year 2015"),
+    (TOP_UP, "cap_indexation", "pbo", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "cell", "message"),
+    BAD_CELLS,
+    ids=[f"{column}={cell}" for _, column, cell, _ in BAD_CELLS],
+)
+def test_a_bad_cell_is_one_line(tmp_path, fmt, fields, column, cell, message):
+    text, file = register_scenario(tmp_path, {**fields, column: cell}, fmt)
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("run", path)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "Traceback" not in result.output
+    line = lines[0]
+    # Cells read with the row name the row and column; series resolved after the rows
+    # name the commitment and the field.
+    assert (
+        f"/{file}: row 2 (commitment 'c'), column '{column}': " in line
+        or f"/{file}: commitment 'c', field '{column}': " in line
+    ), line
+    assert message in line and "(hint: " in line, line
