@@ -20,6 +20,7 @@ from budget.core.periods import FiscalCalendar
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
+from budget.load.conditions import check_condition_cell
 from budget.load.inherit import Entry, RowEntry
 from budget.load.pending import PENDING_FIELDS, read_pending
 from budget.load.register import RegisterTable, filled_cells
@@ -177,6 +178,7 @@ def _row_commitment(
     assert kind is not None
     reader = rows.reader.at(index)
     before = len(problems)
+    check_condition_cell(reader)
     spec = kind.parse(reader)
     if spec is None:
         return None
@@ -206,14 +208,16 @@ def _row_commitment(
 
 
 _NO_RAW: dict[str, Any] = {}
+_RAW_FIELDS = (*EXPORT_FIELDS, "condition")
 
 
 def _export_raw(table: RegisterTable, index: int) -> dict[str, Any]:
-    """A register row's cells of the fields only exports read (EXPORT_FIELDS), as its raw
-    table; the shared empty table when it has none."""
+    """A register row's cells of the fields only exports read (EXPORT_FIELDS) and of its
+    condition (read after the commitments, budget.load.conditions), as its raw table; the
+    shared empty table when it has none."""
     found = {
         name: table.columns[name][index]
-        for name in EXPORT_FIELDS
+        for name in _RAW_FIELDS
         if name in table.columns and table.columns[name][index] is not None
     }
     return found or _NO_RAW
@@ -307,6 +311,7 @@ def _commitment(
     priority = reader.integer("priority", lo=PRIORITY[0], hi=PRIORITY[1])
     unpaid = reader.choice("unpaid", UNPAID, "")
     pending = read_pending(reader)  # status, p, decision (issue 23)
+    check_condition_cell(reader)  # a condition written as text (issue 23)
     spec = kind.parse(reader)
     if spec is not None and hasattr(kind, "check"):
         for name, message, hint in kind.check(spec, calendar):

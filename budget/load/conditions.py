@@ -6,20 +6,57 @@ nothing in every view (a Pending with p = 0, and every output says so); not yet
 achieved, it is pending with the condition's `p`. An unknown indicator, a year without a
 target, or a missing `p` while nothing is achieved is one problem naming the file, the
 commitment and the field.
+
+A register cell writes the condition as text: "police-suspects 2015 p=1/2" (the
+indicator, the year, and p while the year is not yet achieved), read to the same table.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from fractions import Fraction
+from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing, where_commitment
+from budget.core.fields import FieldReader
 from budget.core.model import Commitment, Indicator, Pending
 from budget.core.money import round_half_away
 from budget.load.common import Draft
 from budget.load.pending import P_HINT, parse_p
 
 HINT = 'write condition = { indicator = "police-suspects", year = 2015, p = "1/2" }'
+CELL_HINT = (
+    'write the indicator, the year and p while it is not yet achieved: "police-suspects 2015 '
+    'p=1/2" (p as "1/2", "0.5" or "50%"), or "police-suspects 2015"'
+)
+CELL = re.compile(r"\s*(?P<indicator>[^\s=]+)\s+(?P<year>[0-9]{4})(?:\s+p\s*=\s*(?P<p>\S+))?\s*")
+
+
+def condition_of_text(text: str) -> dict[str, Any] | str:
+    """The condition table of a register cell "police-suspects 2015 p=1/2", or what is
+    wrong with it."""
+    found = CELL.fullmatch(text)
+    if found is None:
+        return f"{excerpt(text)} is not a condition"
+    table: dict[str, Any] = {"indicator": found["indicator"], "year": int(found["year"])}
+    if found["p"] is not None:
+        p = parse_p(found["p"])
+        if isinstance(p, str):
+            return f"p: {p}"
+        table["p"] = found["p"]
+    return table
+
+
+def check_condition_cell(reader: FieldReader) -> None:
+    """A condition written as text (a register cell) checked where it is written, so that a
+    problem names the row and the column; the table itself is resolved later."""
+    if reader.has("condition"):
+        raw = reader.raw["condition"]
+        if isinstance(raw, str):
+            found = condition_of_text(raw)
+            if isinstance(found, str):
+                reader.error("condition", found, CELL_HINT)
 
 
 def read_conditions(draft: Draft) -> None:
@@ -46,6 +83,13 @@ def _resolved(
     def problem(message: str, hint: str = HINT) -> None:
         draft.problems.append(Problem(file, where_commitment(c.id, "condition"), message, hint))
 
+    p_hint = CELL_HINT if isinstance(raw, str) else P_HINT
+    if isinstance(raw, str):
+        found = condition_of_text(raw)
+        if isinstance(found, str):
+            problem(found, CELL_HINT)
+            return None
+        raw = found
     if not isinstance(raw, dict) or set(raw) - {"indicator", "year", "p"}:
         problem("is not a condition")
         return None
@@ -77,11 +121,11 @@ def _resolved(
             return c
         return dataclasses.replace(c, pending=Pending(Fraction(0), None, f"{label}: not met"))
     if "p" not in raw:
-        problem(f"p is missing: the result of {year} is not yet achieved", P_HINT)
+        problem(f"p is missing: the result of {year} is not yet achieved", p_hint)
         return None
     p = parse_p(raw["p"])
     if isinstance(p, str):
-        problem(f"p: {p}", P_HINT)
+        problem(f"p: {p}", p_hint)
         return None
     decision = c.pending.decision if c.pending is not None else None
     return dataclasses.replace(c, pending=Pending(p, decision, f"{label}: not yet achieved"))

@@ -309,7 +309,7 @@ def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
     for item, where in items:
         cid = _commitment_id(item.get("id"), where, shown, local_ids, problems)
         if cid is not None:
-            _patch(merged.commitments, cid, item, shown, where)
+            _patch_commitment(merged.commitments, cid, item, shown, where)
     if table is not None:
         _merge_rows(merged, table, local_ids)
     _remove(merged, shown, head, local_ids)
@@ -347,7 +347,7 @@ def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> No
         where = table.where(index)
         found = _commitment_id(cid, where, table.shown, local_ids, merged.problems)
         if found is not None:
-            _patch(target, found, table.row_raw(index), table.shown, where)
+            _patch_commitment(target, found, table.row_raw(index), table.shown, where)
 
 
 def _is_text(value: object) -> bool:
@@ -488,6 +488,32 @@ def _patch(
         entry.where = _patched_where(entry.where, where, frozenset(raw))
         return
     target[key] = Entry(dict(raw), {name: shown for name in raw}, shown, where)
+
+
+# The fields that belong to a pending status (issue 23): a patch that decides an inherited
+# pending commitment drops those it does not give itself, as no patch can unset a field.
+PENDING_ONLY = ("p", "decision")
+
+
+def _patch_commitment(
+    target: dict[str, Entry | RowEntry],
+    cid: str,
+    raw: dict[str, Any],
+    shown: str,
+    where: Callable[[str | None], str],
+) -> None:
+    """_patch for a commitment: `status = "decided"` also drops the inherited p and
+    decision that only a pending commitment may have."""
+    status = raw.get("status")
+    if cid in target and isinstance(status, str) and status.strip() == "decided":
+        entry = target[cid]
+        if isinstance(entry, RowEntry):
+            entry = target[cid] = entry.entry()
+        for name in PENDING_ONLY:
+            if name not in raw and name in entry.raw:
+                del entry.raw[name]
+                entry.origins.pop(name, None)
+    _patch(target, cid, raw, shown, where)
 
 
 def _patched_where(
