@@ -122,7 +122,11 @@ def annual_lines(w: Lines, e: Explanation, refs: dict[str, str]) -> tuple[int, i
 def index_lines(w: Lines, e: Explanation, factor_step: str) -> dict[int, str]:
     """The rates of an index series (one input per year of the span, blue: edit them) and
     the cumulative factor since the base year as formulas; the rates of years before the
-    span are a constant factor in the first year's formula. Returns the factor's cells."""
+    span are a constant factor in the first year's formula. Returns the factor's cells
+    (written once per commitment and step: a second call hands back the first lines)."""
+    done = w.written.get((e.commitment, "index", factor_step))
+    if done is not None:
+        return done
     years = [y.year for y in e.years]
     steps = steps_by_year(e)
     last = steps[years[-1]]
@@ -157,7 +161,8 @@ def index_lines(w: Lines, e: Explanation, factor_step: str) -> dict[int, str]:
             expression = f"={previous or 1}"
         w.put(factor_row, y, Formula(expression, float(cached)), COUNT)
         previous = w.at(factor_row, y)
-    return {y: w.at(factor_row, y) for y in years}
+    done = w.written[(e.commitment, "index", factor_step)] = {y: w.at(factor_row, y) for y in years}
+    return done
 
 
 def _decimal(value: Fraction) -> str:

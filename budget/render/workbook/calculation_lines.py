@@ -143,6 +143,14 @@ class Lines:
         # be zero (a whole less its parts). Reset for each commitment.
         self.reruns: list[str] = []
         self.differences: list[str] = []
+        # A decided commitment's amounts as if every pending one were decided (issue 23),
+        # for the pending commitments ranked after it: its explanation in that view, by
+        # id (`calculation_pending.decided_view`); while its lines are written a second
+        # time, `suffix` ends their labels and `written` hands back the input lines
+        # already written (the same cells: one edit reaches both).
+        self.decided_view: dict[str, Explanation] = {}
+        self.suffix = ""
+        self.written: dict[tuple[str, ...], dict[int, str]] = {}
 
     def header(self) -> None:
         labels = [
@@ -178,7 +186,7 @@ class Lines:
     def line(self, label: str, look: Look = LABEL, note: str = "") -> int:
         """A new line labelled `label`, with a note in the last column; returns its row."""
         row = self.row
-        self.sheet.put(row, 1, label, look)
+        self.sheet.put(row, 1, label + self.suffix if label else label, look)
         if note:
             self.note(row, note)
         self.row += 1
@@ -261,9 +269,19 @@ class Lines:
         """The line of a per-year input (None if the years have none): one cell in the
         Value column when the scenario gives one value for every year, else a cell per
         year. Returns each year's reference."""
+        done = self.written.get((e.commitment, name))
+        if done is not None:
+            return done
         found = [(y.year, i) for y in e.years for i in y.inputs if i.name == name]
         if not found:
             return None
+        refs = self._year_inputs(e, name, found)
+        self.written[(e.commitment, name)] = refs
+        return refs
+
+    def _year_inputs(
+        self, e: Explanation, name: str, found: list[tuple[int, Input]]
+    ) -> dict[int, str]:
         first = found[0][1]
         if len({(i.where, i.value) for _, i in found}) == 1:
             ref = self.common_input(first)

@@ -1,16 +1,26 @@
 """The Calculation sheet's lines for a pending commitment counted at p (issue 23,
 `--pending expected`): the kind's lines as decided, then p x their total over the span,
-spread over the years by largest remainder in formulas (`calculation_divide`)."""
+spread over the years by largest remainder in formulas (`calculation_divide`).
+
+A pending commitment's working as decided reads what the others pay with every pending
+commitment decided (as the engine counts it). Most pay the same in both views; a decided
+top-up ranked after a pending commitment does not, so when a pending commitment ranked
+after it reads it, its lines are written a second time as if every pending one were
+decided (`decided_view`), and the pending one refers to those.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
+from budget.core.model import Scenario
+from budget.engine.pending import with_pending
 from budget.render.workbook import styles
 from budget.render.workbook.calculation_divide import HELPER, across_years
 from budget.render.workbook.calculation_lines import VALUE_COLUMN, Lines, cell, step_cents
 from budget.render.workbook.sheet import Formula
-from budget.reports.explain import Explanation
+from budget.reports.explain import Explanation, explain
 
 
 def as_decided(e: Explanation) -> Explanation | None:
@@ -61,3 +71,53 @@ def _expected(w: Lines, e: Explanation, p: str, row: int, basis: str) -> int:
         expected,
         f"expected ({basis} basis)",
     )
+
+
+def counts_decided(e: Explanation) -> bool:
+    """Whether the view with every pending commitment decided counts `e` as decided: a
+    pending one at p above 0 (a condition achieved and not met pays nothing there too)."""
+    p = next((i.value.value for i in e.inputs if i.name == "p"), None)
+    return p is None or p != 0
+
+
+def reads(e: Explanation) -> list[str]:
+    """The commitments whose cash `e` reads (a top-up: those ranked before it)."""
+    if not e.years:
+        return []
+    return [s.name.split(":", 1)[1] for s in e.years[0].steps if s.name.startswith("paid_by:")]
+
+
+def decided_view(scenario: Scenario, explained: Sequence[Explanation]) -> dict[str, Explanation]:
+    """The decided commitments that pay otherwise with every pending one decided (they
+    read a pending one, or another such) and that a pending commitment reads (or one of
+    these), each explained in that view, by id."""
+    pending = {e.commitment for e in explained if as_decided(e) is not None}
+    if not pending:
+        return {}
+    read = {e.commitment: reads(e) for e in explained}
+    moved: set[str] = set()
+    while True:
+        more = {
+            cid
+            for cid, found in read.items()
+            if cid not in pending | moved and any(r in pending | moved for r in found)
+        }
+        if not more:
+            break
+        moved |= more
+    needed: set[str] = set()
+    while True:
+        readers = pending | needed
+        more = {c for c in moved - needed if any(c in read[r] for r in readers)}
+        if not more:
+            break
+        needed |= more
+    if not needed:
+        return {}
+    decided = with_pending(dataclasses.replace(scenario, pending_counted=""), "all")
+    out = {}
+    for cid in sorted(needed):
+        found, problems = explain(decided, cid)
+        assert found is not None, problems
+        out[cid] = found
+    return out

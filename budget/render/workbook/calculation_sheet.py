@@ -53,8 +53,19 @@ from budget.render.workbook.calculation_kinds import (
     grant_lines,
     top_up_lines,
 )
-from budget.render.workbook.calculation_lines import FIRST_YEAR_COLUMN, NOTE, Lines, cell_value
-from budget.render.workbook.calculation_pending import as_decided, expected_lines
+from budget.render.workbook.calculation_lines import (
+    FIRST_YEAR_COLUMN,
+    GROUP,
+    NOTE,
+    Lines,
+    cell_value,
+)
+from budget.render.workbook.calculation_pending import (
+    as_decided,
+    counts_decided,
+    decided_view,
+    expected_lines,
+)
 from budget.render.workbook.calculation_split import TOLERANCE, split_lines
 from budget.render.workbook.sheet import (
     Book,
@@ -158,6 +169,7 @@ def calculation_layout(scenario: Scenario, rows: pd.DataFrame) -> Layout | None:
     explained = explain_all(scenario, rows)
     years = sorted({y.year for e in explained for y in e.years})
     w = Lines(scenario, Sheet(SHEET), years)
+    w.decided_view = decided_view(scenario, explained)
     _titles(w.sheet, scenario, w.source_column)
     w.header()
     for e in explained:
@@ -261,8 +273,21 @@ def _block(w: Lines, e: Explanation) -> None:
     cash, committed = KIND_LINES[e.kind](w, decided or e, refs)
     if "settled" in refs:
         _settled_reruns(w, e, refs, shares)
+    view = w.decided_view.get(e.commitment)
+    if view is not None:  # as a pending commitment ranked after it reads it (issue 23)
+        w.line(
+            "As if every pending commitment were decided",
+            GROUP,
+            note="what a pending commitment ranked after this one reads as decided",
+        )
+        w.suffix = " (all decided)"
+        first_read = len(w.payments)
+        w.decided_rows[e.commitment] = KIND_LINES[e.kind](w, view, refs)[0]
+        w.decided_payments.update(range(first_read, len(w.payments)))
+        w.suffix = ""
     if decided is not None:
-        w.decided_rows[e.commitment] = cash
+        if counts_decided(e):  # (a condition not met pays nothing in that view either)
+            w.decided_rows[e.commitment] = cash
         w.decided_payments.update(range(first_payment, len(w.payments)))
         cash, committed = expected_lines(w, e, refs["p"], cash, committed)
     w.cash_rows[e.commitment] = cash

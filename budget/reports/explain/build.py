@@ -130,7 +130,9 @@ def _decided_paid(scenario: Scenario) -> dict[tuple[str, int], int] | None:
     pending one counts at a p below 1: what a pending one's working as decided reads."""
     if not any(c.pending is not None and c.pending.p != 1 for c in scenario.commitments):
         return None
-    rows = project(with_pending(scenario, "all"))
+    # From the scenario as loaded: one already counted (`--pending expected` marks it)
+    # would stay as counted, and a pending top-up would read the others at p.
+    rows = project(with_pending(dataclasses.replace(scenario, pending_counted=""), "all"))
     cash = rows[(rows["basis"] == Basis.CASH).to_numpy()]
     return _paid(cash.groupby(["commitment", "year"], observed=True)["amount_cents"].sum())
 
