@@ -61,7 +61,7 @@ def _expected(w: Lines, e: Explanation, p: str, row: int, basis: str) -> int:
     total = w.line(f"expected total ({basis})", note="round(p x the total as decided, 2)")
     whole = sum(expected.values())
     formula = Formula.money(f"=ROUND({p}*SUM({w.span(row, years)}),2)", whole)
-    w.sheet.put(total, VALUE_COLUMN, formula)
+    w.sheet.put(total, VALUE_COLUMN, formula, styles.MONEY)
     return across_years(
         w,
         cell(VALUE_COLUMN, total, absolute=True),

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import pandas as pd
 
@@ -57,6 +58,7 @@ from budget.render.workbook.calculation_lines import (
     FIRST_YEAR_COLUMN,
     GROUP,
     NOTE,
+    VALUE_COLUMN,
     Lines,
     cell_value,
 )
@@ -76,6 +78,7 @@ from budget.render.workbook.sheet import (
     quote_sheetname,
 )
 from budget.reports.explain import Explanation, Input, explain_all
+from budget.reports.indicators import target
 from budget.reports.overview import EARLIER, LATER
 
 SHEET = "Calculation"
@@ -251,11 +254,47 @@ def _settled_reruns(w: Lines, e: Explanation, refs: dict[str, str], shares: list
             w.reruns.append(f"ABS({ref}-{float(value)!r})>{TOLERANCE}")
 
 
+def _condition(w: Lines, e: Explanation) -> None:
+    """A tranche on a result (issue 23): the indicator and year it waits for, and where it
+    stands (met, not met, not yet achieved), as text: the indicator's id is input text,
+    never a formula. A change of the result needs a re-run (the loader decides it)."""
+    c = w.scenario.commitment(e.commitment)
+    raw = c.raw.get("condition")
+    if not isinstance(raw, dict):
+        return
+    name, year = raw.get("indicator"), raw.get("year")
+    indicator = next((i for i in w.scenario.indicators if i.id == name), None)
+    goals = {y: (v, change) for y, v, change in indicator.targets} if indicator else {}
+    if indicator is None or not isinstance(year, int) or year not in goals:
+        return
+    if c.pending is None:
+        state, then = "met", "it pays as decided"
+    elif not c.pending.p:
+        state, then = "not met", "it pays nothing in every view"
+    else:
+        state = "not yet achieved"
+        then = "pending (--pending expected counts it at p, none leaves it out)"
+    achieved = dict(indicator.achieved).get(year)
+    got = f", achieved {_number(achieved)}" if achieved is not None else ""
+    goal = target(indicator, *goals[year])
+    note = (
+        f"[[indicators]] {name}, {year}: target {goal} {indicator.unit}{got}; {state}: "
+        f"{then} (a new result: change the scenario, then re-run)"
+    )
+    row = w.line(f"condition: {name} in {year}", note=note)
+    w.sheet.text(row, VALUE_COLUMN, state, styles.TEXT_LOOK)
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
 def _block(w: Lines, e: Explanation) -> None:
     """One commitment: its title, its inputs, its working, its funder parts."""
     funders = ", ".join(f"{f} {share}" for f, share in e.funders)
     about = f"{e.kind} to {e.recipient} ({e.recipient_name}); funders {funders}"
     w.title(f"{e.commitment}: {e.title}", about + (f". Source: {e.source}" if e.source else ""))
+    _condition(w, e)
     w.reruns, w.differences = [], []
     refs = {
         i.name: w.common_input(i, i.name in LIVE)

@@ -24,6 +24,7 @@ import pytest
 import budget
 from budget.render.workbook.calculation_split import ADDS_UP
 from tests.helpers import invoke, write_file
+from tests.render.workbook.test_cached_values import same
 from tests.render.workbook.test_calculation_sheet import block, check_workbook
 from tests.render.workbook.test_libreoffice import with_wrong_cached_values
 from tests.workbook_helpers import engine_cents, libreoffice_convert, soffice, table_cells
@@ -54,6 +55,10 @@ costs = { 2015 = "100.00", 2016 = "200.01", 2017 = "33.34" }
 [recipients.PKN]
 name = "Platform"
 costs = { 2015 = "12345.67", 2016 = "50000.00", 2017 = "7.01" }
+
+[recipients.B]
+name = "Ties"
+costs = { 2015 = "45.00", 2016 = "1000.00", 2017 = "0.00" }
 
 # 0.8 x 202,800.00 = 162,240.00, at most 100,000.00: 33,333.34 + 33,333.33 + 33,333.33
 [[commitments]]
@@ -98,6 +103,27 @@ rate = "80%"
 max = "45000.00"
 max_per_year = "30000.00"
 eligible = { 2015 = "12345.67", 2016 = "50000.00", 2017 = "7.01" }
+
+# ties of half a cent, rounded away from zero: 0.1% x 1,045.00 = 1.045 -> 1.05, and
+# 0.7 x 0.05 = 0.035 -> 0.04 in 2015
+[[commitments]]
+id = "eu-ties"
+kind = "cofinanced"
+recipient = "B"
+funders = "EU"
+first_year = 2015
+last_year = 2017
+rate = "0.1%"
+
+[[commitments]]
+id = "eu-tie-2015"
+kind = "cofinanced"
+recipient = "B"
+funders = "EU"
+first_year = 2015
+last_year = 2017
+rate = "0.7"
+eligible = { 2015 = "0.05", 2016 = "0.00", 2017 = "0.00" }
 
 [[commitments]]
 id = "pkn-top-up"
@@ -319,6 +345,8 @@ def test_the_worked_figures_are_on_the_sheet(tmp_path: Path) -> None:
     assert amounts(path, scenario, "sin-top-up", "cap, indexed") == [68208.4, 68617.65, 69372.44]
     scenario, _, path = run_workbook(tmp_path, "cofinanced")
     assert amounts(path, scenario, "eu-pkn", "amount") == [8909.88, 30000, 5.06]
+    assert amounts(path, scenario, "eu-ties", "the total's part for the year") == [0.05, 1, 0]
+    assert amounts(path, scenario, "eu-tie-2015", "the total's part for the year") == [0.04, 0, 0]
     scenario, _, path = run_workbook(tmp_path, "pending")
     # as decided, what VenJ pays with every pending commitment decided
     assert amounts(path, scenario, "venj-top-up", "amount (all decided)") == [
@@ -383,3 +411,196 @@ def test_libreoffice_recalculates_every_figure_to_the_engine(tmp_path: Path) -> 
         ws = values[CALCULATION]
         checks = [r[1].value for r in ws.iter_rows() if r[0].value == CHECK]
         assert checks == [ADDS_UP] * len(scenario.commitments), (ours.name, checks)
+
+
+# --- what-ifs typed into the workbook ----------------------------------------------------
+#
+# Per family, edits typed into the Calculation sheet's input cells with openpyxl and the
+# same edits made in the scenario text; after LibreOffice recalculates, every figure of the
+# Overview-like tables and of Commitment vs cash equals `budget run` of the edited
+# scenario. An edit the formulas cannot follow (which series, from which base year, a
+# commitment is indexed by) makes its check cell say to re-run, while the others say "ok".
+
+# family: ([(commitment, line, year or None for the Value column, value)],
+#          [(scenario text, edited text)], commitments whose check must say to re-run)
+EDITS: dict[str, tuple[list[tuple[str, str, int | None, Any]], list[tuple[str, str]], set[str]]]
+EDITS = {
+    "cofinanced": (
+        [
+            ("eu-sin", "rate of the eligible costs", None, 0.6),
+            ("eu-sin", "most over the span", None, 150000),
+            ("eu-mki", "rate of the eligible costs", None, 0.125),
+            ("eu-pkn", "eligible costs", 2016, 1234.56),
+            ("eu-pkn", "most in a year", None, 5000),
+        ],
+        [
+            ('rate = "80%"\nmax = "100000.00"', 'rate = "60%"\nmax = "150000.00"'),
+            ('rate = "33.3%"', 'rate = "12.5%"'),
+            (
+                'eligible = { 2015 = "12345.67", 2016 = "50000.00"',
+                'eligible = { 2015 = "12345.67", 2016 = "1234.56"',
+            ),
+            ('max_per_year = "30000.00"', 'max_per_year = "5000.00"'),
+        ],
+        set(),
+    ),
+    "indexed": (
+        [
+            ("a", "rate of pbo", 2016, 0.025),
+            ("b", "rate of pbo", 2016, 0.025),
+            ("sin-top-up", "rate of pbo", 2016, 0.025),
+            ("b", "index series", None, "pbo from 2013"),  # not followed: re-run
+        ],
+        [('2016 = "0.6%"', '2016 = "2.5%"')],
+        {"b"},
+    ),
+    "pending": (
+        [
+            ("eu", "probability of the decision", None, 0.6),
+            ("vws-top-up", "probability of the decision", None, 0.8),
+            # what the VWS top-up reads as decided: VenJ's as if every pending one were
+            ("eu", "rate of the eligible costs", None, 0.7),
+            ("venj-top-up", "cap for the year", None, 15000),
+        ],
+        [
+            ('p = "1/3"', 'p = "60%"'),
+            ('p = "35%"', 'p = "0.8"'),
+            ('rate = "80%"', 'rate = "70%"'),
+            ('cap = "20000.00"', 'cap = "15000.00"'),
+        ],
+        set(),
+    ),
+    "conditions": (
+        [("not-yet", "probability of the decision", None, 0.75)],
+        [('p = "1/4"', 'p = "3/4"')],
+        set(),
+    ),
+}
+
+
+def edit_book(path: Path, scenario: Any, name: str, target: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    ws = book[CALCULATION]
+    years = {int(c.value): c.column for c in ws[5] if str(c.value).isdigit()}
+    for commitment, label, year, value in EDITS[name][0]:
+        cell = ws.cell(block(ws, scenario, commitment)[label], years[year] if year else 2)
+        assert cell.value is not None and cell.data_type != "f", (commitment, label)
+        cell.value = value
+    target.parent.mkdir(exist_ok=True)
+    book.save(target)
+
+
+def edited_scenario(folder: Path, name: str) -> Any:
+    text, mode = FAMILIES[name]
+    for old, new in EDITS[name][1]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return budget.load_scenario(write_file(folder, text, f"{name}-edited.toml")), mode
+
+
+@pytest.mark.slow
+def test_what_ifs_follow_the_engine(tmp_path: Path) -> None:
+    from tests.render.workbook.test_live_edits import engine_expectations
+
+    soffice()
+    originals, targets = {}, []
+    for name in EDITS:
+        scenario, _, path = run_workbook(tmp_path, name)
+        originals[name] = (scenario, path)
+        targets.append(tmp_path / "edited" / path.name)
+        edit_book(path, scenario, name, targets[-1])
+    converted = libreoffice_convert(targets, tmp_path / "out", "xlsx", tmp_path / "profile")
+    for name, result in zip(EDITS, converted, strict=True):
+        scenario, path = originals[name]
+        edited, mode = edited_scenario(tmp_path, name)
+        rows = budget.project(edited, pending=mode)
+        values = openpyxl.load_workbook(result, data_only=True)
+        expected = engine_expectations(openpyxl.load_workbook(result), edited, rows)
+        assert len(expected) > 50, name
+        before = openpyxl.load_workbook(path, data_only=True)
+        moved = 0
+        for (sheet, coordinate), want in expected.items():
+            got = values[sheet][coordinate].value
+            assert same(got, want), (name, sheet, coordinate, got, want)
+            moved += not same(before[sheet][coordinate].value, want)
+        assert moved > 10, (name, moved)  # the what-if moved the figures
+        ws = openpyxl.load_workbook(path)[CALCULATION]
+        for c in scenario.commitments:
+            check = values[CALCULATION].cell(block(ws, scenario, c.id)[CHECK], 2).value
+            if c.id in EDITS[name][2]:
+                assert "re-run budget" in check, (name, c.id, check)
+            else:
+                assert check == ADDS_UP, (name, c.id, check)
+
+
+# --- tranches on a result: the condition named on the sheet --------------------------------
+
+
+def test_the_sheet_names_each_condition_as_text(tmp_path: Path) -> None:
+    # An indicator id that looks like a formula: text from input files stays text.
+    text = CONDITIONS.replace("police-suspects", "=SUM(1,2)")
+    FAMILIES["hostile"] = (text, "expected")
+    try:
+        scenario, _, path = run_workbook(tmp_path, "hostile")
+    finally:
+        del FAMILIES["hostile"]
+    ws = openpyxl.load_workbook(path)[CALCULATION]
+    found = {}
+    for c in scenario.commitments:
+        lines = block(ws, scenario, c.id)
+        labels = [label for label in lines if label.startswith("condition: ")]
+        assert len(labels) == 1, (c.id, labels)
+        row = lines[labels[0]]
+        rule = next(c.column for c in ws[5] if c.value == "From / rule")
+        cells = [ws.cell(row, 1), ws.cell(row, 2), ws.cell(row, rule)]
+        assert all(cell.data_type == "s" for cell in cells), c.id
+        found[c.id] = [cell.value for cell in cells]
+    assert found["met"][:2] == ["condition: =SUM(1,2) in 2012", "met"]
+    assert "2012: target 511 suspects, achieved 522; met: it pays as decided" in found["met"][2]
+    assert found["not-met"][:2] == ["condition: =SUM(1,2) in 2013", "not met"]
+    assert "target 546 suspects, achieved 530; not met: it pays nothing" in found["not-met"][2]
+    assert found["not-yet"][:2] == ["condition: =SUM(1,2) in 2014", "not yet achieved"]
+    assert "2014: target 594 suspects; not yet achieved: pending" in found["not-yet"][2]
+
+
+def test_a_commitment_without_a_condition_has_no_condition_line(tmp_path: Path) -> None:
+    _, _, path = run_workbook(tmp_path, "pending")
+    labels = {c.value for c in openpyxl.load_workbook(path)[CALCULATION]["A"]}
+    assert not any(str(label).startswith("condition: ") for label in labels)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: with every pending commitment decided (what a pending one counts at p), "
+    "budget.engine.compute also pays a condition achieved and not met (p = 0), which pays "
+    "nothing in every view: a pending top-up after it pays 0.00 under --pending all and "
+    "expected (explain, and so run -o, then stops with ExplanationMismatch)",
+)
+def test_a_pending_top_up_after_a_condition_not_met(tmp_path: Path) -> None:
+    from budget.core.money import round_half_away
+
+    text = CONDITIONS.replace('name = "Police"', 'name = "Police"\ncosts = "50000.00"')
+    text += """
+[[commitments]]
+id = "top"
+kind = "top_up"
+recipient = "police"
+funders = "VWS"
+first_year = 2015
+last_year = 2016
+cap = "40000.00"
+priority = 1
+status = "pending"
+p = "1/2"
+"""
+    scenario = budget.load_scenario(write_file(tmp_path, text))
+
+    def top(mode: str) -> int:
+        rows = budget.project(scenario, pending=mode)
+        mine = rows[(rows.basis == "cash") & (rows.commitment == "top")]
+        return int(mine.amount_cents.sum())
+
+    # as decided: 50,000.00 - 10,000.01 (met) - 0 (not met) - 30,000.01 (not yet, decided)
+    # = 9,999.98 in 2015; 50,000.00 - 10,000.01 - 30,600.01 = 9,399.98 in 2016
+    assert top("all") == 999_998 + 939_998
+    assert top("expected") == round_half_away(top("all"), 2)
