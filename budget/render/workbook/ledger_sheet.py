@@ -50,7 +50,7 @@ from budget.render.workbook.sheet import (
 )
 from budget.render.workbook.styles import Look
 from budget.reports.ledger import LedgerYear, ledger, ledger_grids
-from budget.reports.shortfall import uncovered_shortfalls
+from budget.reports.shortfall import Uncovered, uncovered_shortfalls
 
 SHEET = "Commitment vs cash"
 PERCENT = styles.PERCENT
@@ -77,25 +77,35 @@ SUBTOTAL_PERCENT = Look(
 )
 
 
-def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Book], None]:
-    """A sheet writer for `write_workbook(extra_sheets=[...])`."""
+def ledger_sheet(
+    scenario: Scenario, rows: pd.DataFrame, uncovered: list[Uncovered] | None = None
+) -> Callable[[Book], None]:
+    """A sheet writer for `write_workbook(extra_sheets=[...])`. uncovered:
+    `uncovered_shortfalls(scenario, rows)` when worked out already."""
 
     def add(book: Book) -> None:
-        add_ledger_sheet(book, scenario, rows, live=True)
+        add_ledger_sheet(book, scenario, rows, live=True, uncovered=uncovered)
 
     return add
 
 
 def add_ledger_sheet(
-    book: Book, scenario: Scenario, rows: pd.DataFrame, live: bool = False
+    book: Book,
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    live: bool = False,
+    uncovered: list[Uncovered] | None = None,
 ) -> None:
     """Add the sheet (see the module docstring). live: `rows` are the projection, whose
     parts the Calculation sheet holds, so that the figures can refer to it (a forecast's
-    rows are not: its figures stay the engine's amounts)."""
+    rows are not: its figures stay the engine's amounts). uncovered:
+    `uncovered_shortfalls(scenario, rows)` when worked out already."""
     sheet = book.add_sheet(SHEET)
     links = book.links if live else None
     work = Working(scenario, rows, links) if links is not None else None
-    gaps = _uncovered(scenario, rows, work)
+    if uncovered is None:
+        uncovered = uncovered_shortfalls(scenario, rows)
+    gaps = _uncovered(scenario, uncovered, work)
     found, checks, recovers = _write(sheet, scenario, rows, work, bool(gaps))
     if checks:
         _write_limits(book, scenario, checks, found, "F" if recovers else None)
@@ -359,12 +369,11 @@ class Working:
 
 
 def _uncovered(
-    scenario: Scenario, rows: pd.DataFrame, work: Working | None
+    scenario: Scenario, found: list[Uncovered], work: Working | None
 ) -> list[tuple[str, int, Value]]:
-    """The uncovered shortfall per recipient and year: the engine's positive ones as
-    amounts, or, live, every year of every top-up as a formula of the Calculation sheet's
-    inputs (costs, income or a given shortfall) and what is paid."""
-    found = uncovered_shortfalls(scenario, rows)
+    """The uncovered shortfall per recipient and year (`found`: the engine's): the
+    positive ones as amounts, or, live, every year of every top-up as a formula of the
+    Calculation sheet's inputs (costs, income or a given shortfall) and what is paid."""
     if work is None:
         return [(g.recipient, g.year, euros(g.cents)) for g in found]
     cents = {(g.recipient, g.year): g.cents for g in found}
