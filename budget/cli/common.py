@@ -247,6 +247,13 @@ def write_workbook_or_fail(
                 err=True,
             )
             continue
+        if rows_csv_file.name.endswith(".uncovered.csv"):  # register scale (issue 21)
+            click.echo(
+                f"The uncovered shortfall per recipient is not listed on its sheet; wrote it "
+                f"to {rows_csv_file}",
+                err=True,
+            )
+            continue
         click.echo(
             f"The rows do not fit on the Data sheet; wrote them to {rows_csv_file}", err=True
         )

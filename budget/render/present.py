@@ -16,8 +16,9 @@ from budget.engine.limits import check_rows
 from budget.render.ledger_text import headroom_text, ledger_text
 from budget.render.shortfall_text import uncovered_text
 from budget.render.text import column_label, overview_text
+from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.ledger import ledger
-from budget.reports.overview import MAX_LISTED, funder_summary, overview
+from budget.reports.overview import funder_summary, overview
 from budget.reports.shortfall import Uncovered, uncovered_shortfalls
 
 BASIS_TITLES = (
@@ -45,7 +46,7 @@ def run_tables(
     projected, rows = rows, (rows if forecast is None else forecast)
     parts = []
     # Register scale (issue 21): a line per funder, as on the workbook's Overview.
-    summary = len(scenario.commitments) > MAX_LISTED
+    summary = len(scenario.commitments) > listing.MAX_LISTED
     report = funder_summary if summary else overview
     titles = list(BASIS_TITLES)
     if (projected["basis"] == Basis.RECEIPTS).any():  # only where a settlement recovers
@@ -61,8 +62,9 @@ def run_tables(
         )
     if summary:
         parts.append(
-            f"({len(scenario.commitments):,} commitments, more than the {MAX_LISTED:,} listed "
-            "one by one: a line per funder. `--format csv` gives every commitment's amounts, "
+            f"({len(scenario.commitments):,} commitments, more than the "
+            f"{listing.MAX_LISTED:,} listed one by one: a line per funder. `--format csv` "
+            "gives every commitment's amounts, "
             "`budget explain SCENARIO COMMITMENT` any one.)"
         )
     if uncovered is None:
