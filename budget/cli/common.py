@@ -186,10 +186,13 @@ def write_workbook_or_fail(
     realised: Any = None,
     indicators: bool = False,
     rounding: str = "plain",
+    uncovered: Any = None,
 ) -> None:
     """The workbook of `rows`, with the Commitment vs cash sheet; with `realised` (plan
     against actual), that sheet from the forecast and a Plan vs actual sheet; with
-    `indicators` and [[indicators]] in the scenario, an Indicators sheet."""
+    `indicators` and [[indicators]] in the scenario, an Indicators sheet. uncovered: the
+    plan's `uncovered_shortfalls(scenario, rows)` when worked out already (a forecast's
+    sheet works out its own)."""
     # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import forecast_rows
 
@@ -204,7 +207,7 @@ def write_workbook_or_fail(
     )
     from budget.reports.realisation import plan_vs_actual_report
 
-    sheets = [ledger_sheet(scenario, rows)]
+    sheets = [ledger_sheet(scenario, rows, uncovered)]
     inputs = [source]
     forecast = None
     if realised is not None:
@@ -241,6 +244,13 @@ def write_workbook_or_fail(
             click.echo(
                 f"The commitments' inputs are not listed on the Assumptions sheet; wrote "
                 f"them to {rows_csv_file}",
+                err=True,
+            )
+            continue
+        if rows_csv_file.name.endswith(".uncovered.csv"):  # register scale (issue 21)
+            click.echo(
+                f"The uncovered shortfall per recipient is not listed on its sheet; wrote it "
+                f"to {rows_csv_file}",
                 err=True,
             )
             continue

@@ -16,9 +16,10 @@ from budget.engine.limits import check_rows
 from budget.render.ledger_text import headroom_text, ledger_text
 from budget.render.shortfall_text import uncovered_text
 from budget.render.text import column_label, overview_text
+from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.ledger import ledger
-from budget.reports.overview import MAX_LISTED, funder_summary, overview
-from budget.reports.shortfall import uncovered_shortfalls
+from budget.reports.overview import funder_summary, overview
+from budget.reports.shortfall import Uncovered, uncovered_shortfalls
 
 BASIS_TITLES = (
     (Basis.CASH, "cash basis: payments"),
@@ -32,15 +33,20 @@ def unit(scenario: Scenario, thousands: str | None = None) -> str:
 
 
 def run_tables(
-    scenario: Scenario, rows: Any, forecast: Any = None, thousands: str | None = None
+    scenario: Scenario,
+    rows: Any,
+    forecast: Any = None,
+    thousands: str | None = None,
+    uncovered: list[Uncovered] | None = None,
 ) -> list[str]:
     """The text tables of `budget run`: the overview per basis (in thousands when
-    `thousands` is "plain" or "controlled"), the shortfall not covered by top-ups, the
-    ledger (of the forecast, with actuals) and, with limits, the headroom."""
+    `thousands` is "plain" or "controlled"), the shortfall not covered by top-ups (of the
+    projection: `uncovered` when given, which must be `uncovered_shortfalls(scenario,
+    rows)`), the ledger (of the forecast, with actuals) and, with limits, the headroom."""
     projected, rows = rows, (rows if forecast is None else forecast)
     parts = []
     # Register scale (issue 21): a line per funder, as on the workbook's Overview.
-    summary = len(scenario.commitments) > MAX_LISTED
+    summary = len(scenario.commitments) > listing.MAX_LISTED
     report = funder_summary if summary else overview
     titles = list(BASIS_TITLES)
     if (projected["basis"] == Basis.RECEIPTS).any():  # only where a settlement recovers
@@ -56,13 +62,16 @@ def run_tables(
         )
     if summary:
         parts.append(
-            f"({len(scenario.commitments):,} commitments, more than the {MAX_LISTED:,} listed "
-            "one by one: a line per funder. `--format csv` gives every commitment's amounts, "
+            f"({len(scenario.commitments):,} commitments, more than the "
+            f"{listing.MAX_LISTED:,} listed one by one: a line per funder. `--format csv` "
+            "gives every commitment's amounts, "
             "`budget explain SCENARIO COMMITMENT` any one.)"
         )
-    uncovered = uncovered_text(scenario, uncovered_shortfalls(scenario, projected), scenario.label)
-    if uncovered:
-        parts.append(uncovered)
+    if uncovered is None:
+        uncovered = uncovered_shortfalls(scenario, projected)
+    gaps = uncovered_text(scenario, uncovered, scenario.label)
+    if gaps:
+        parts.append(gaps)
     parts.append(
         ledger_text(
             ledger(rows, list(scenario.funders)),

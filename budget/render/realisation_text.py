@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from budget.core.money import format_euros_grouped
 from budget.render.text import amount_text, text_table
+from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.explain.forecast import ForecastStep
-from budget.reports.overview import MAX_LISTED
 from budget.reports.realisation import BasisPlan, FunderPlan, Measures, PlanVsActual, line_ids
 
 
@@ -23,13 +23,13 @@ def realisation_text(report: PlanVsActual) -> str:
     label = report.year_label
     parts = [report.status]
     listed = {c for b in report.bases for f in b.funders for c in line_ids(f.commitments)}
-    summary = len(listed) > MAX_LISTED
+    summary = len(listed) > listing.MAX_LISTED
     parts += [_against(basis, report.years, label, summary) for basis in report.bases]
     parts += [_forecast(basis, report.years, label, summary) for basis in report.bases]
     if summary:
         parts.append(
-            f"({len(listed):,} commitments, more than the {MAX_LISTED:,} listed one by one: "
-            "a line per funder. `--format csv` gives every commitment's lines.)"
+            f"({len(listed):,} commitments, more than the {listing.MAX_LISTED:,} listed one "
+            "by one: a line per funder. `--format csv` gives every commitment's lines.)"
         )
     parts.append(
         "(variance = actual - planned; forecast = actual in a closed year; cash planned and "

@@ -37,23 +37,12 @@ def _value(by_year: ByYear | None, year: int) -> int:
     return value.central() if isinstance(value, Dist) else int(value)
 
 
-_LAST: list[tuple[Scenario, pd.DataFrame, tuple[Uncovered, ...]]] = []
-
-
 def uncovered_shortfalls(scenario: Scenario, rows: pd.DataFrame) -> list[Uncovered]:
     """Per recipient (in the scenario's order) and year: the shortfall top-ups leave.
 
-    The last answer is kept for the same scenario and rows objects (`run -o` asks twice,
-    for the table and for the workbook's Commitment vs cash sheet: 0.3 s each at 100,000
-    commitments); the rows of a projection are never changed in place."""
-    if _LAST and _LAST[0][0] is scenario and _LAST[0][1] is rows:
-        return list(_LAST[0][2])
-    found = _uncovered_shortfalls(scenario, rows)
-    _LAST[:] = [(scenario, rows, tuple(found))]
-    return found
-
-
-def _uncovered_shortfalls(scenario: Scenario, rows: pd.DataFrame) -> list[Uncovered]:
+    Computed afresh on each call (0.3 s at 100,000 commitments): a command that shows it
+    in several places (`run -o`: the table and the workbook's Commitment vs cash sheet)
+    computes it once and passes it on (their `uncovered` parameters)."""
     cash = rows[rows["basis"] == Basis.CASH]
     received = cash.groupby(["recipient", "year"], observed=True)["amount_cents"].sum().to_dict()
     # Looked up per top-up and year: plain dicts (a Series lookup costs some 15 us each), of

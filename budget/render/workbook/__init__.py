@@ -158,7 +158,9 @@ def write_workbook(
 ) -> list[Path]:
     """Write the workbook of one projection (see the module docstring) atomically to `path`;
     return the files written: the workbook, then the CSV of the rows if they did not fit,
-    then the CSV of the commitments' inputs at register scale (`assumptions_sheet`).
+    then the CSV of the commitments' inputs at register scale (`assumptions_sheet`), then
+    those of `extra_sheets` (`Book.beside`: the uncovered shortfall's at register scale,
+    `ledger_sheet`).
 
     inputs: files that must never be written over; the scenario's own files are added.
     Raises InputError when the target is refused (an input file, a missing folder).
@@ -172,6 +174,7 @@ def write_workbook(
     with cycle_collector_paused():
         book = new_workbook()
         book.title, book.currency = scenario.name, scenario.currency
+        book.target, book.protected = Path(path), tuple(protected)
         layout = calculation_layout(scenario, _before_cash_shifts(scenario, rows))
         refer: ItemReference | None = layout.reference if layout is not None else None
         book.links = layout.links() if layout is not None else None
@@ -196,7 +199,8 @@ def write_workbook(
         for add_sheet in extra_sheets:
             add_sheet(book)
         save_atomically(book, path, protected, progress)
-    return [Path(path), *([overflow] if overflow else []), *([listed] if listed else [])]
+    beside = [*([overflow] if overflow else []), *([listed] if listed else []), *book.beside]
+    return [Path(path), *beside]
 
 
 def _before_cash_shifts(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 commitments outstanding at year end. Each budget ceiling's headroom per year ("Budget
 ceilings") and the shortfall top-ups leave uncovered ("Uncovered shortfall", a line per
 recipient and year) go on sheets of their own next to it, so that each table prints with
-its own header on every page (a sheet repeats one header).
+its own header on every page (a sheet repeats one header). At register scale (more than
+`reports.overview.MAX_LISTED` commitments) the Uncovered shortfall sheet shows a line per
+year and says that the full list is in NAME.uncovered.csv beside the workbook.
 
 With the Calculation sheet (`budget run -o`, below its size limit), every figure is a live
 formula of its inputs: a working on a sheet of its own ("Commitment vs cash working", next
@@ -26,13 +28,17 @@ sheet has no receipts lines). Without a recovery the sheet is as before, column 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budget.core.model import Basis, Scenario
 from budget.engine.limits import LimitYear, check_rows
+from budget.render.text import rows_csv, with_conventions, with_euros
 from budget.render.workbook import styles
 from budget.render.workbook.pages import keep_funders_with_lines, keep_totals_with_lines
+from budget.render.workbook.save import write_text_atomically
 from budget.render.workbook.sheet import (
     Book,
     Formula,
@@ -49,8 +55,9 @@ from budget.render.workbook.sheet import (
     year_cell,
 )
 from budget.render.workbook.styles import Look
+from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.ledger import LedgerYear, ledger, ledger_grids
-from budget.reports.shortfall import uncovered_shortfalls
+from budget.reports.shortfall import Uncovered, uncovered_shortfalls
 
 SHEET = "Commitment vs cash"
 PERCENT = styles.PERCENT
@@ -77,30 +84,43 @@ SUBTOTAL_PERCENT = Look(
 )
 
 
-def ledger_sheet(scenario: Scenario, rows: pd.DataFrame) -> Callable[[Book], None]:
-    """A sheet writer for `write_workbook(extra_sheets=[...])`."""
+def ledger_sheet(
+    scenario: Scenario, rows: pd.DataFrame, uncovered: list[Uncovered] | None = None
+) -> Callable[[Book], None]:
+    """A sheet writer for `write_workbook(extra_sheets=[...])`. uncovered:
+    `uncovered_shortfalls(scenario, rows)` when worked out already."""
 
     def add(book: Book) -> None:
-        add_ledger_sheet(book, scenario, rows, live=True)
+        add_ledger_sheet(book, scenario, rows, live=True, uncovered=uncovered)
 
     return add
 
 
 def add_ledger_sheet(
-    book: Book, scenario: Scenario, rows: pd.DataFrame, live: bool = False
+    book: Book,
+    scenario: Scenario,
+    rows: pd.DataFrame,
+    live: bool = False,
+    uncovered: list[Uncovered] | None = None,
 ) -> None:
     """Add the sheet (see the module docstring). live: `rows` are the projection, whose
     parts the Calculation sheet holds, so that the figures can refer to it (a forecast's
-    rows are not: its figures stay the engine's amounts)."""
+    rows are not: its figures stay the engine's amounts). uncovered:
+    `uncovered_shortfalls(scenario, rows)` when worked out already."""
     sheet = book.add_sheet(SHEET)
     links = book.links if live else None
     work = Working(scenario, rows, links) if links is not None else None
-    gaps = _uncovered(scenario, rows, work)
-    found, checks, recovers = _write(sheet, scenario, rows, work, bool(gaps))
+    if uncovered is None:
+        uncovered = uncovered_shortfalls(scenario, rows)
+    listed = not summarised(book, scenario)
+    gaps = _uncovered(scenario, uncovered, work) if listed else []
+    found, checks, recovers = _write(sheet, scenario, rows, work, bool(gaps or uncovered))
     if checks:
         _write_limits(book, scenario, checks, found, "F" if recovers else None)
     if gaps:
         _write_uncovered(book, scenario, gaps)
+    elif not listed and uncovered:
+        _write_uncovered_summary(book, scenario, uncovered)
     if work is not None:
         work.write(book.add_sheet(WORK_SHEET))
 
@@ -204,6 +224,83 @@ def _write_uncovered(book: Book, scenario: Scenario, gaps: list[tuple[str, int, 
     keep_totals_with_lines(sheet, {row - 1})
 
 
+def summarised(book: Book, scenario: Scenario) -> bool:
+    """Whether the Uncovered shortfall sheet shows a line per year, the full list going to
+    a CSV beside the workbook (`uncovered_csv_path`): at register scale (more than
+    `reports.overview.MAX_LISTED` commitments), when the book knows where it is saved."""
+    return book.target is not None and len(scenario.commitments) > listing.MAX_LISTED
+
+
+def uncovered_csv_path(path: str | Path) -> Path:
+    """Where the uncovered shortfall per recipient and year goes at register scale:
+    NAME.uncovered.csv beside the workbook."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}.uncovered.csv")
+
+
+def uncovered_csv(scenario: Scenario, found: list[Uncovered]) -> str:
+    """The uncovered shortfall per recipient and year as CSV, in the columns of `--format
+    csv`: recipient, year, year_label, currency, uncovered (two decimals), uncovered_cents."""
+    frame = pd.DataFrame(
+        {
+            "recipient": pd.Series([u.recipient for u in found], dtype=object),
+            "year": np.array([u.year for u in found], dtype=np.int64),
+            "uncovered_cents": np.array([u.cents for u in found], dtype=np.int64),
+        }
+    )
+    framed = with_conventions(
+        with_euros(frame, ("uncovered_cents",)), scenario.currency, scenario.label
+    )
+    return rows_csv(framed)
+
+
+def _write_uncovered_summary(book: Book, scenario: Scenario, found: list[Uncovered]) -> None:
+    """At register scale: the uncovered shortfall per year on its sheet (UNCOVERED_SHEET),
+    with how many recipients it leaves short, and a line that says where the full list
+    (a line per recipient and year) went: NAME.uncovered.csv beside the workbook."""
+    assert book.target is not None
+    path = uncovered_csv_path(book.target)
+    write_text_atomically(path, book.protected, [uncovered_csv(scenario, found)])
+    book.beside.append(path)
+    per_year: dict[int, list[int]] = {}
+    for u in found:
+        cents_and_count = per_year.setdefault(u.year, [0, 0])
+        cents_and_count[0] += u.cents
+        cents_and_count[1] += 1
+    sheet = book.add_sheet(UNCOVERED_SHEET)
+    sheet.text(1, 1, "Shortfall not covered by top-ups", styles.BOLD_LOOK)
+    sheet.text(
+        2,
+        1,
+        "The recipients' shortfall above what their top-ups pay (e.g. above a cap), per "
+        f"year: what they still lack after every payment. Amounts in {scenario.currency}.",
+        styles.NOTE_LOOK,
+    )
+    header_row(sheet, UNCOVERED_HEADER_ROW, UNCOVERED_SUMMARY_HEADER, right_from=0)
+    row = UNCOVERED_HEADER_ROW + 1
+    for year in sorted(per_year):
+        cents, count = per_year[year]
+        sheet.row(row)[1] = year_cell(year, scenario.label)
+        sheet.money(row, 2, cents)
+        sheet.number(row, 3, count, COUNT_LOOK)
+        row += 1
+    last = row - 1
+    row += 1
+    sheet.text(
+        row,
+        1,
+        f"{len(scenario.commitments):,} commitments, more than the {listing.MAX_LISTED:,} "
+        f"listed one by one: the lines here are totals per year. The shortfall of each "
+        f"recipient and year ({len(found):,} lines) is in the CSV file {path.name!r} beside "
+        "this workbook (recipient, year, year_label, currency, uncovered, uncovered_cents).",
+        styles.NOTE_LOOK,
+    )
+    fit_columns(sheet, skip_rows=(1, 2, row))
+    header = f"{UNCOVERED_HEADER_ROW}:{UNCOVERED_HEADER_ROW}"
+    finish_sheet(sheet, freeze=f"A{UNCOVERED_HEADER_ROW + 1}", title_rows=header)
+    keep_totals_with_lines(sheet, {last})
+
+
 NO_CASH = "-"  # the share of a year without cash (a formula cell is never empty)
 WITHIN = "ok"  # the flag of a ceiling that holds
 BREACHED = "BREACHED"
@@ -223,6 +320,8 @@ LIMITS_SHEET = "Budget ceilings"
 LIMITS_HEADER_ROW = 4
 UNCOVERED_SHEET = "Uncovered shortfall"
 UNCOVERED_HEADER = ("Recipient", "Year", "Uncovered")
+UNCOVERED_SUMMARY_HEADER = ("Year", "Uncovered", "Recipients short")  # register scale
+COUNT_LOOK = Look(number_format="#,##0")
 UNCOVERED_HEADER_ROW = 3
 WORK_SHEET = "Commitment vs cash working"
 WORK_TOP = 1  # the working's title; its header below, repeated on every printed page
@@ -359,12 +458,11 @@ class Working:
 
 
 def _uncovered(
-    scenario: Scenario, rows: pd.DataFrame, work: Working | None
+    scenario: Scenario, found: list[Uncovered], work: Working | None
 ) -> list[tuple[str, int, Value]]:
-    """The uncovered shortfall per recipient and year: the engine's positive ones as
-    amounts, or, live, every year of every top-up as a formula of the Calculation sheet's
-    inputs (costs, income or a given shortfall) and what is paid."""
-    found = uncovered_shortfalls(scenario, rows)
+    """The uncovered shortfall per recipient and year (`found`: the engine's): the
+    positive ones as amounts, or, live, every year of every top-up as a formula of the
+    Calculation sheet's inputs (costs, income or a given shortfall) and what is paid."""
     if work is None:
         return [(g.recipient, g.year, euros(g.cents)) for g in found]
     cents = {(g.recipient, g.year): g.cents for g in found}

@@ -40,8 +40,8 @@ from budget.render.workbook.sheet import (
     quote_sheetname,
 )
 from budget.render.workbook.yeartable import YearLine, YearTablePlacement, write_year_table
+from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.overview import (
-    MAX_LISTED,
     Overview,
     funder_summary,
     overview,
@@ -112,13 +112,13 @@ def table_lines(table: Overview) -> list[YearLine]:
 
 def summarised(scenario: Scenario) -> bool:
     """Whether the overviews show funders (recipients) without their commitments."""
-    return len(scenario.commitments) > MAX_LISTED
+    return len(scenario.commitments) > listing.MAX_LISTED
 
 
 def summary_note(scenario: Scenario) -> str:
     return (
         f"This scenario has {len(scenario.commitments):,} commitments, more than the "
-        f"{MAX_LISTED:,} listed one by one: the lines here are totals. Every commitment's "
+        f"{listing.MAX_LISTED:,} listed one by one: the lines here are totals. Every commitment's "
         "amounts are in the Data sheet (or the CSV file it names); `budget explain SCENARIO "
         "COMMITMENT` shows any one."
     )

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from numbers import Integral
+from pathlib import Path
 
 import numpy as np
 
@@ -227,6 +228,12 @@ class Book:
     sheets: list[Sheet] = field(default_factory=list)
     # Where the Calculation sheet keeps what other sheets refer to (None without it).
     links: Links | None = None
+    # The file the book will be saved as (None: not known) and the files never to be
+    # written over, so that a sheet can put what it does not list in a file beside it
+    # (register scale, issue 21); `beside`: the files so written, in order.
+    target: Path | None = None
+    protected: tuple[str | Path, ...] = ()
+    beside: list[Path] = field(default_factory=list)
 
     def add_sheet(self, title: str) -> Sheet:
         if any(s.title == title for s in self.sheets):

@@ -28,9 +28,7 @@ from tests.workbook_helpers import evaluate
 def summarised(monkeypatch: pytest.MonkeyPatch) -> None:
     """The example (3 commitments) as if it were a register: list at most 2."""
     monkeypatch.setattr("budget.reports.overview.MAX_LISTED", 2)
-    monkeypatch.setattr("budget.render.workbook.overview_sheet.MAX_LISTED", 2)
     monkeypatch.setattr("budget.render.workbook.assumptions_sheet.MAX_LISTED", 2)
-    monkeypatch.setattr("budget.render.present.MAX_LISTED", 2)
 
 
 def engine_by(rows, keys):  # type: ignore[no-untyped-def]
@@ -254,3 +252,83 @@ def test_the_run_table_counts_sources_and_assumptions_per_funder(summarised: Non
         if values:
             assert f"  funder {key}: {values:,} assumed value" in text
     assert any(c.assumptions for c in scenario.commitments)
+
+
+# --- the uncovered shortfall at register scale -------------------------------------------
+
+
+UK = SCENARIOS / "uk-april-gbp.toml"  # FoodBank's top-up leaves 2,500 and 9,000 uncovered
+
+
+def _cells(ws):  # type: ignore[no-untyped-def]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_the_uncovered_shortfall_is_a_line_per_year_and_a_csv(
+    tmp_path: Path, summarised: None
+) -> None:
+    from budget.reports.shortfall import uncovered_shortfalls
+
+    scenario = as_run(UK)
+    found = uncovered_shortfalls(scenario, budget.project(scenario))
+    assert len(found) == 2  # FoodBank, 2025-26 and 2026-27
+    path = tmp_path / "register.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(UK), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    listed = tmp_path / "register.uncovered.csv"
+    assert (
+        f"The uncovered shortfall per recipient is not listed on its sheet; wrote it to {listed}"
+        in result.stderr
+    )
+    values = _cells(openpyxl.load_workbook(path, data_only=True)["Uncovered shortfall"])
+    assert values[2][:3] == ["Year", "Uncovered", "Recipients short"]
+    per_year: dict[str, list[float]] = {}
+    for u in found:
+        cents, count = per_year.setdefault(scenario.label(u.year), [0, 0])
+        per_year[scenario.label(u.year)] = [cents + u.cents / 100, count + 1]
+    lines = [r[:3] for r in values[3:] if r[0] is not None and r[1] is not None]
+    assert lines == [[year, cents, count] for year, (cents, count) in per_year.items()]
+    note = next(str(r[0]) for r in values if "register.uncovered.csv" in str(r[0]))
+    assert "more than the 2 listed one by one" in note
+    with listed.open(newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == [
+        "recipient", "year", "year_label", "currency", "uncovered", "uncovered_cents"
+    ]  # fmt: skip
+    assert table[1:] == [
+        [u.recipient, str(u.year), scenario.label(u.year), "GBP",
+         f"{u.cents // 100}.{u.cents % 100:02d}", str(u.cents)]
+        for u in found
+    ]  # fmt: skip
+
+
+def test_the_uncovered_sheet_lists_every_line_below_register_scale(tmp_path: Path) -> None:
+    path = tmp_path / "small.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(UK), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "small.uncovered.csv").exists()
+    values = _cells(openpyxl.load_workbook(path, data_only=True)["Uncovered shortfall"])
+    assert values[2][:3] == ["Recipient", "Year", "Uncovered"]
+
+
+def test_a_book_that_is_not_saved_lists_every_line(summarised: None) -> None:
+    from budget.render.workbook.ledger_sheet import add_ledger_sheet
+
+    scenario = as_run(UK)
+    book = budget.render.workbook.new_workbook()  # no target: no file to put the list in
+    add_ledger_sheet(book, scenario, budget.project(scenario))
+    assert book.beside == []
+    assert book["Uncovered shortfall"].rows[3][1][0] == "Recipient"
+
+
+def test_the_actuals_table_reads_max_listed_where_it_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only budget.reports.overview.MAX_LISTED is set: every module reads it there, at use
+    # (a copy taken at import would keep 10,000 and make the test depend on their order).
+    monkeypatch.setattr("budget.reports.overview.MAX_LISTED", 1)
+    result = CliRunner().invoke(cli, ["actuals", str(SCENARIOS / "letter-2014-realised.toml")])
+    assert result.exit_code == 0, result.output
+    assert "more than the 1 listed one by one" in result.stdout
+    run = CliRunner().invoke(cli, ["run"])
+    assert "more than the 1 listed one by one: a line per funder" in run.stdout
