@@ -237,7 +237,7 @@ class RowView(Mapping[str, Any]):
 _EVERY: dict[int, ByYear] = {}
 
 
-def _every(cents: int) -> ByYear:
+def every_cents(cents: int) -> ByYear:
     """One ByYear object for equal amounts (registers repeat caps and amounts)."""
     found = _EVERY.get(cents)
     if found is None:
@@ -341,7 +341,7 @@ class ColumnReader(FieldReader):
         read = self.cents.get(name)
         value = None if read is None else read[self.index]
         if value is not None:
-            return _every(value)
+            return every_cents(value)
         if not required and not self.has(name):
             return None
         return super().by_year(

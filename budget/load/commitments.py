@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
@@ -17,10 +18,12 @@ from budget.core.fields import FieldReader
 from budget.core.model import UNPAID, Commitment, Funder, Recipient
 from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
+from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.inherit import Entry, RowEntry
+from budget.load.kind_columns import column_specs
 from budget.load.pending import PENDING_FIELDS, read_pending
 from budget.load.register import RegisterTable, filled_cells
 
@@ -39,6 +42,9 @@ def read_commitments(
     read = _Readers(problems)
     commitments: list[Commitment] = []
     table: RegisterTable | None = None
+    # Register rows whose spec the columns gave (kind_columns.py): made in one pass per
+    # register once all are known, each at its place in `commitments` (None until then).
+    whole: dict[int, _Whole] = {}
     for order, (cid, entry) in enumerate(entries.items()):
         if only is not None:
             if not only(cid, _recipient_of(entry)):
@@ -51,6 +57,11 @@ def read_commitments(
             if entry.table is not table:
                 table = entry.table
                 rows = read.rows(table, funders, recipients)
+                made = whole.setdefault(id(rows), _Whole(rows))
+            if rows.specs[entry.index] is not None:
+                made.add(len(commitments), entry.index, order, cid)
+                commitments.append(None)  # type: ignore[arg-type]  # made below
+                continue
             if rows.kinds[entry.index] is not None:
                 commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
                 if commitment is not None:
@@ -59,7 +70,67 @@ def read_commitments(
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
+    for made in whole.values():
+        made.into(commitments)
     return commitments
+
+
+class _Whole:
+    """The register rows whose specs its columns gave (`_Rows.specs`): where each goes in
+    the commitments, its row, its order and its id; their Commitments made in one pass."""
+
+    __slots__ = ("at", "ids", "indices", "orders", "rows")
+
+    def __init__(self, rows: _Rows) -> None:
+        self.rows = rows
+        self.at: list[int] = []
+        self.indices: list[int] = []
+        self.orders: list[int] = []
+        self.ids: list[str] = []
+
+    def add(self, at: int, index: int, order: int, cid: str) -> None:
+        self.at.append(at)
+        self.indices.append(index)
+        self.orders.append(order)
+        self.ids.append(cid)
+
+    def into(self, commitments: list[Commitment]) -> None:
+        """The rows' Commitments, each put at its place in `commitments`."""
+        rows, indices = self.rows, self.indices
+
+        def pick(values: list[Any]) -> list[Any]:
+            return list(map(values.__getitem__, indices))
+
+        table = rows.reader.columns.table
+        count = len(indices)
+        if any(name in table.columns for name in EXPORT_FIELDS):
+            raws = [_export_raw(table, i) for i in indices]
+        else:
+            raws = [_NO_RAW] * count
+        # A column per field of Commitment, in their order (see _row_commitment).
+        made = by_columns(
+            Commitment,
+            count,
+            (
+                self.ids,  # id
+                [kind.name for kind in pick(rows.kinds)],  # kind
+                pick(rows.recipients),  # recipient
+                pick(rows.shares),  # funders
+                pick(rows.specs),  # spec
+                [p or 0 for p in pick(rows.priorities)],  # priority
+                self.orders,  # order
+                [n or "" for n in pick(rows.names)],  # name
+                [s or "" for s in pick(rows.sources)],  # source
+                repeat(()),  # assumptions
+                repeat(rows.origin),  # origin
+                repeat(rows.origins),  # field_origins
+                raws,  # raw
+                repeat(""),  # unpaid
+                repeat(None),  # pending
+            ),
+        )
+        for at, commitment in zip(self.at, made, strict=True):
+            commitments[at] = commitment
 
 
 def _recipient_of(entry: Entry | RowEntry) -> object:
@@ -89,6 +160,9 @@ class _Rows:
     priorities: list[int | None]
     names: list[str | None]
     sources: list[str | None]
+    # The spec of each row whose kind's fields the columns gave (kind_columns.py), else
+    # None: the kind's parser reads the row (`_row_commitment`).
+    specs: list[Any]
 
 
 def _rows(
@@ -140,6 +214,7 @@ def _rows(
         priorities,
         texts.get("name", empty),
         texts.get("source", empty),
+        column_specs(columns, kinds),
     )
 
 
