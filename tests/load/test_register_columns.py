@@ -249,3 +249,29 @@ def test_plain_rows_are_read_by_the_column_parsers_not_row_by_row(tmp_path, monk
     assert parsed == ["annual", "grant"]
     by_kind, _ = reader_by_row(tmp_path / "s.toml", monkeypatch)
     assert scenario.commitments == by_kind.commitments
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789.", max_size=18),
+            st.text(alphabet="0123456789.-+e ,_٣\x00\u00a0", max_size=18),
+            st.none(),
+        ),
+        max_size=30,
+    )
+)
+def test_amount_texts_read_as_a_column_are_what_the_reader_reads(cells):
+    """Each text the amount column check reads gives the cents the FieldReader gives it;
+    every plain amount (digits, a point, two decimals at most) is read so."""
+    import re
+
+    from budget.core.money import parse_cents
+    from budget.load.columns import _cents
+
+    read = _cents(list(cells))
+    for cell, cents in zip(cells, read, strict=True):
+        if cell is not None and re.fullmatch(r"[0-9]{1,12}(\.[0-9]{0,2})?", cell):
+            assert cents is not None, cell
+        if cents is not None:
+            assert cents == parse_cents(cell), cell
