@@ -57,9 +57,10 @@ def read_commitments(
             if entry.table is not table:
                 table = entry.table
                 rows = read.rows(table, funders, recipients)
-                made = whole.setdefault(id(rows), _Whole(rows))
-            if rows.specs[entry.index] is not None:
-                made.add(len(commitments), entry.index, order, cid)
+                specs = rows.specs
+                add = whole.setdefault(id(rows), _Whole(rows)).found.append
+            if specs[entry.index] is not None:
+                add((len(commitments), entry.index, order, cid))
                 commitments.append(None)  # type: ignore[arg-type]  # made below
                 continue
             if rows.kinds[entry.index] is not None:
@@ -79,24 +80,19 @@ class _Whole:
     """The register rows whose specs its columns gave (`_Rows.specs`): where each goes in
     the commitments, its row, its order and its id; their Commitments made in one pass."""
 
-    __slots__ = ("at", "ids", "indices", "orders", "rows")
+    __slots__ = ("found", "rows")
 
     def __init__(self, rows: _Rows) -> None:
         self.rows = rows
-        self.at: list[int] = []
-        self.indices: list[int] = []
-        self.orders: list[int] = []
-        self.ids: list[str] = []
-
-    def add(self, at: int, index: int, order: int, cid: str) -> None:
-        self.at.append(at)
-        self.indices.append(index)
-        self.orders.append(order)
-        self.ids.append(cid)
+        # (place in the commitments, row, order, id) of each row
+        self.found: list[tuple[int, int, int, str]] = []
 
     def into(self, commitments: list[Commitment]) -> None:
         """The rows' Commitments, each put at its place in `commitments`."""
-        rows, indices = self.rows, self.indices
+        if not self.found:
+            return
+        rows = self.rows
+        places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
 
         def pick(values: list[Any]) -> list[Any]:
             return list(map(values.__getitem__, indices))
@@ -112,13 +108,13 @@ class _Whole:
             Commitment,
             count,
             (
-                self.ids,  # id
+                ids,  # id
                 [kind.name for kind in pick(rows.kinds)],  # kind
                 pick(rows.recipients),  # recipient
                 pick(rows.shares),  # funders
                 pick(rows.specs),  # spec
                 [p or 0 for p in pick(rows.priorities)],  # priority
-                self.orders,  # order
+                orders,  # order
                 [n or "" for n in pick(rows.names)],  # name
                 [s or "" for s in pick(rows.sources)],  # source
                 repeat(()),  # assumptions
@@ -129,7 +125,11 @@ class _Whole:
                 repeat(None),  # pending
             ),
         )
-        for at, commitment in zip(self.at, made, strict=True):
+        first = places[0]
+        if places[-1] - first == count - 1:  # one run of places (a register alone)
+            commitments[first : first + count] = made
+            return
+        for at, commitment in zip(places, made, strict=True):
             commitments[at] = commitment
 
 
