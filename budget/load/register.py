@@ -438,9 +438,9 @@ class Cleaner:
         if index not in self.shared:
             self.shared[index] = _Cleaned() if _repeats(cells) else None
         shared = self.shared[index]
-        kinds = set(map(type, cells)) if kinds is None else set(kinds)
-        if shared is None or not kinds <= _SHAREABLE:
-            return _clean(cells, kinds)
+        found = set(map(type, cells)) if kinds is None else set(kinds)
+        if shared is None or not found <= _SHAREABLE:
+            return _clean(cells, found)
         known = len(shared)
         out = list(map(shared.__getitem__, cells))
         if len(shared) - known > NEW_SHARE * len(cells):
