@@ -22,6 +22,7 @@ from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
+from budget.load.entry_columns import entry_table
 from budget.load.inherit import Entry, RowEntry
 from budget.load.kind_columns import column_specs
 from budget.load.pending import PENDING_FIELDS, read_pending
@@ -45,6 +46,8 @@ def read_commitments(
     # Register rows whose spec the columns gave (kind_columns.py): made in one pass per
     # register once all are known, each at its place in `commitments` (None until then).
     whole: dict[int, _Whole] = {}
+    # TOML tables read as columns too (entry_columns.py): order -> row of their table.
+    plain, tables = _entry_rows(entries, read, funders, recipients) if only is None else ({}, None)
     for order, (cid, entry) in enumerate(entries.items()):
         if only is not None:
             if not only(cid, _recipient_of(entry)):
@@ -68,12 +71,42 @@ def read_commitments(
                 if commitment is not None:
                     commitments.append(commitment)
                 continue
+        elif plain and tables is not None:
+            row = plain.get(order)
+            if row is not None:
+                tables.found.append((len(commitments), row, order, cid))
+                tables.entries.append(entry)  # type: ignore[arg-type]  # an Entry
+                commitments.append(None)  # type: ignore[arg-type]  # made below
+                continue
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
     for made in whole.values():
         made.into(commitments)
+    if tables is not None:
+        tables.into(commitments)
     return commitments
+
+
+ENTRY_COLUMNS = 64  # TOML tables read as columns from this many on (fewer: one by one)
+
+
+def _entry_rows(
+    entries: dict[str, Entry | RowEntry],
+    read: _Readers,
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+) -> tuple[dict[int, int], _Entries | None]:
+    """The TOML tables whose commitments their columns give (see entry_columns.py): the
+    order of each -> its row, and the maker of their Commitments."""
+    plain = [(order, e) for order, e in enumerate(entries.values()) if type(e) is Entry]
+    if len(plain) < ENTRY_COLUMNS:
+        return {}, None
+    table, places = entry_table([e for _, e in plain], plain[-1][1].file)
+    rows = read.rows(table, funders, recipients)
+    specs = rows.specs
+    found = {plain[place][0]: row for row, place in enumerate(places) if specs[row] is not None}
+    return found, _Entries(rows, read)
 
 
 class _Whole:
@@ -87,6 +120,16 @@ class _Whole:
         # (place in the commitments, row, order, id) of each row
         self.found: list[tuple[int, int, int, str]] = []
 
+    def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
+        """The origin, field origins and raw table of each row, as columns."""
+        rows = self.rows
+        table = rows.reader.columns.table
+        if any(name in table.columns for name in EXPORT_FIELDS):
+            raws: Any = [_export_raw(table, i) for i in indices]
+        else:
+            raws = repeat(_NO_RAW)
+        return repeat(rows.origin), repeat(rows.origins), raws
+
     def into(self, commitments: list[Commitment]) -> None:
         """The rows' Commitments, each put at its place in `commitments`."""
         if not self.found:
@@ -97,12 +140,8 @@ class _Whole:
         def pick(values: list[Any]) -> list[Any]:
             return list(map(values.__getitem__, indices))
 
-        table = rows.reader.columns.table
         count = len(indices)
-        if any(name in table.columns for name in EXPORT_FIELDS):
-            raws = [_export_raw(table, i) for i in indices]
-        else:
-            raws = [_NO_RAW] * count
+        origin, field_origins, raws = self.files(indices)
         # A column per field of Commitment, in their order (see _row_commitment).
         made = by_columns(
             Commitment,
@@ -118,8 +157,8 @@ class _Whole:
                 [n or "" for n in pick(rows.names)],  # name
                 [s or "" for s in pick(rows.sources)],  # source
                 repeat(()),  # assumptions
-                repeat(rows.origin),  # origin
-                repeat(rows.origins),  # field_origins
+                origin,  # origin
+                field_origins,  # field_origins
                 raws,  # raw
                 repeat(""),  # unpaid
                 repeat(None),  # pending
@@ -131,6 +170,36 @@ class _Whole:
             return
         for at, commitment in zip(places, made, strict=True):
             commitments[at] = commitment
+
+
+class _Entries(_Whole):
+    """TOML tables whose commitments their columns give: each keeps its own entry's files
+    and raw table, as one read field by field does (`_Readers.origins`)."""
+
+    __slots__ = ("entries", "read")
+
+    def __init__(self, rows: _Rows, read: _Readers) -> None:
+        super().__init__(rows)
+        self.read = read
+        self.entries: list[Entry] = []  # the entry of each of `found`
+
+    def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
+        # One field origins table per distinct set of files (as _Readers.origins), and the
+        # merged raw table itself: the merge made it for this entry alone, and nothing
+        # changes it after (the row-by-row path keeps a copy, equal to it).
+        seen = self.read.origins_seen
+        field_origins = []
+        for entry in self.entries:
+            key = tuple(entry.origins.items())
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = dict(entry.origins)
+            field_origins.append(found)
+        return (
+            [e.file for e in self.entries],
+            field_origins,
+            [e.raw for e in self.entries],
+        )
 
 
 def _recipient_of(entry: Entry | RowEntry) -> object:
