@@ -86,7 +86,7 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
         if type(entry) is RowEntry and not lined[id(entry.table)]:
             continue
         raw = entry.raw
-        if not any(name in raw and raw[name] is not None for name in LINE_NAMES):
+        if raw.keys().isdisjoint(LINE_NAMES) or all(raw.get(n) is None for n in LINE_NAMES):
             continue
         reader = FieldReader(raw, entry.file_of, entry.where, draft.problems)
         lines[commitment.id] = BudgetLine(

@@ -22,11 +22,13 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from budget.load.inherit import Entry
 from budget.load.register import COLUMNS, RegisterTable, filled_cells
 
 _NAMES = frozenset(COLUMNS)
+BoolArray = npt.NDArray[np.bool_]
 
 
 # The types of values a column may hold here (any other value keeps its table out):
@@ -35,20 +37,23 @@ _NAMES = frozenset(COLUMNS)
 _CELLS = frozenset({str, int, bool, dt.date, dt.datetime, type(None)})
 
 
-def _columns_of_dicts(raws: list[dict[str, Any]], names: list[str]) -> list[list[Any]]:
-    """The value of each name in each table, column by column; None where a table has no
-    such field (no TOML value is None)."""
+def _columns_of_dicts(
+    raws: list[dict[str, Any]], names: list[str]
+) -> tuple[list[list[Any]], BoolArray]:
+    """The value of each name in each table, column by column, None where a table has no
+    such field (no TOML value is None); and which tables have each field (names x tables)."""
     try:
         # pandas' own list of dicts -> array, in C: a fifth of the time of dict.get.
         from pandas._libs.lib import dicts_to_array  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover (not in this pandas)
-        return [[raw.get(name) for raw in raws] for name in names]
+        columns = [[raw.get(name) for raw in raws] for name in names]
+        return columns, np.array([filled_cells(c) for c in columns], dtype=bool)
     table = dicts_to_array(raws, names)  # a missing field is the object np.nan
     flat = table.ravel()
     absent = np.fromiter(map(operator.is_, flat, repeat(np.nan)), bool, len(flat))
     flat[absent] = None
     out: list[list[Any]] = table.T.tolist()
-    return out
+    return out, ~absent.reshape(table.shape).T
 
 
 def _shared_funders(cells: list[Any], plain: Any) -> list[Any]:
@@ -77,15 +82,19 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     names = list(dict.fromkeys(name for raw in raws for name in raw))
     plain = np.ones(count, dtype=bool)
     columns: dict[str, list[Any]] = {}
-    for name, cells in zip(names, _columns_of_dicts(raws, names), strict=True):
+    values, given = _columns_of_dicts(raws, names)
+    filled: dict[str, BoolArray] = {}
+    for name, cells, has in zip(names, values, given, strict=True):
         if name not in _NAMES:  # no field: the tables that have it are read one by one
-            plain &= ~filled_cells(cells)
+            plain &= ~has
             continue
+        filled[name] = has
         kinds = set(map(type, cells))
         odd = kinds - _CELLS - ({dict} if name == "funders" else set())
         if odd:
             bad = [i for i, v in enumerate(cells) if type(v) in odd]
             plain[bad] = False
+            has[bad] = False
             for i in bad:
                 cells[i] = None
         if name == "funders":  # equal splits one object, as a register's cells are
@@ -98,10 +107,10 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     places = np.flatnonzero(plain).tolist()
     if len(places) < count:
         columns = {name: [cells[i] for i in places] for name, cells in columns.items()}
+        filled = {name: has[places] for name, has in filled.items()}
     texts = frozenset(
         name
         for name in ("id", "recipient", "name", "source")
         if name in columns and set(map(type, columns[name])) <= {str, type(None)}
     )
-    filled = {name: filled_cells(cells) for name, cells in columns.items()}
     return RegisterTable(shown, columns, list(range(len(places))), filled, texts), places
