@@ -52,7 +52,7 @@ def read_budget_round(draft: Draft) -> None:
     files = draft.merged.loaded
     shifts: list[CashShift] = []
     mutations: tuple[Mutation, ...] = ()
-    ids = {c.id for c in draft.commitments} | set(draft.merged.commitments)
+    ids = set(draft.merged.commitments)  # every commitment read is one of these
     for index, file in enumerate(files):
         own, own_shifts = read_file_round(file, ids, draft.problems, extends=index > 0)
         shifts.extend(own_shifts)
@@ -64,14 +64,29 @@ def read_budget_round(draft: Draft) -> None:
 
 def _lines(draft: Draft) -> dict[str, BudgetLine]:
     lines: dict[str, BudgetLine] = {}
+    entries = draft.merged.commitments
+    # Register rows of a table without budget line columns have none: skipped by table,
+    # not row by row (a register of 100,000 rows has no such columns, usually).
+    lined: dict[int, bool] = {}
+    tables_only = True  # every entry is a register row
+    last = None
+    for each in entries.values():
+        if type(each) is not RowEntry:
+            tables_only = False
+        elif each.table is not last:
+            last = each.table
+            if id(last) not in lined:
+                lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
+    if tables_only and not any(lined.values()):
+        return lines
     for commitment in draft.commitments:
-        entry = draft.merged.commitments.get(commitment.id)
+        entry = entries.get(commitment.id)
         if entry is None:
             continue
-        if isinstance(entry, RowEntry) and not any(n in entry.table.columns for n in LINE_NAMES):
+        if type(entry) is RowEntry and not lined[id(entry.table)]:
             continue
         raw = entry.raw
-        if not any(name in raw and raw[name] is not None for name in LINE_NAMES):
+        if raw.keys().isdisjoint(LINE_NAMES) or all(raw.get(n) is None for n in LINE_NAMES):
             continue
         reader = FieldReader(raw, entry.file_of, entry.where, draft.problems)
         lines[commitment.id] = BudgetLine(
@@ -132,10 +147,11 @@ def read_file_round(
         for i, item in enumerate(raw_shifts, 1)
         if (s := _shift(shown, i, item, ids, problems, bool(raw_mutations))) is not None
     ]
-    changes = file_changes(file)
     if not raw_mutations:
-        unnamed = Mutation("", "", MutationType.POLICY, "", tuple(changes))
-        return ((unnamed,) if extends else ()), shifts
+        if not extends:
+            return (), shifts
+        unnamed = Mutation("", "", MutationType.POLICY, "", tuple(file_changes(file)))
+        return (unnamed,), shifts
     if not extends:
         problems.append(
             Problem(
@@ -146,6 +162,7 @@ def read_file_round(
             )
         )
         return (), shifts
+    changes = file_changes(file)
     owner: dict[str, str] = {}
     by_id = {m.id for m in mutations}
     for shift in shifts:

@@ -116,7 +116,9 @@ def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
     kinds = set(map(type, cells))
     if str in kinds:
         _text_cents(cells, out)
-    if kinds <= {int, float, type(None)}:
+    if not kinds & {int, float}:
+        numbers = []  # text only (as a CSV file's cells are)
+    elif kinds <= {int, float, type(None)}:
         filled = filled_cells(cells) if filled is None else filled
         at = np.flatnonzero(filled)
         numbers = list(itertools.compress(cells, filled))
@@ -140,34 +142,44 @@ def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
 
 
 def _text_cents(cells: list[Any], out: Any) -> None:
-    """The cents of the text cells that are plain amounts, into `out` (an object array)."""
-    # Longer texts are not plain amounts; leaving them out keeps the text array small.
-    texts = [(i, v) for i, v in enumerate(cells) if type(v) is str and len(v) <= 16]
-    if not texts:
+    """The cents of the text cells that are plain amounts, into `out` (an object array):
+    ASCII digits, 1 to 12 of them, then optionally a point and at most two more."""
+    # Longer texts are not plain amounts, nor are other scripts' digits (read and worded
+    # field by field); the others are read as one matrix of bytes, a row per text.
+    at = [i for i, v in enumerate(cells) if type(v) is str and len(v) <= _WIDTH and v.isascii()]
+    if not at:
         return
-    index = np.fromiter((i for i, _ in texts), dtype=np.int64, count=len(texts))
-    text = np.array([v for _, v in texts], dtype=str)
-    parts = [v.partition(".") for _, v in texts]
-    whole = np.array([w for w, _, _ in parts], dtype=str)
-    frac = np.array([f for _, _, f in parts], dtype=str)
-    has_dot = np.array([d == "." for _, d, _ in parts], dtype=bool)
-    # Only ASCII digits: other scripts' digits are read (and worded) field by field.
-    ascii_only = (text.view(np.uint32).reshape(len(text), -1) < 128).all(axis=1)
-    whole_len = np.char.str_len(whole)
-    frac_len = np.char.str_len(frac)
+    texts = [cells[i] for i in at]
+    index = np.array(at, dtype=np.int64)
+    chars = np.array(texts, dtype=f"S{_WIDTH}").view(np.uint8).reshape(len(texts), _WIDTH)
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    digit = (chars >= 48) & (chars <= 57)
+    point = chars == 46
+    points = point.sum(axis=1)
+    # Every character is a digit or the point (a NUL byte would shorten the row).
+    whole = np.where(points == 1, point.argmax(axis=1), length)
+    decimals = np.where(points == 1, length - whole - 1, 0)
     ok = (
-        ascii_only
-        & np.char.isdecimal(whole)
-        & (whole_len > 0)
-        & (whole_len <= 12)
-        & (frac_len <= 2)
-        & (np.char.isdecimal(frac) | (frac_len == 0))
+        ((digit | point).sum(axis=1) == length)
+        & (points <= 1)
+        & (whole >= 1)
+        & (whole <= 12)
+        & (decimals <= 2)
     )
-    if ok.any():
-        units = np.where(ok, whole, "0").astype(np.int64)
-        padded = np.char.ljust(np.where(ok & has_dot, frac, ""), 2, "0")
-        hundredths = padded.astype(np.int64)
-        out[index[ok]] = (units * 100 + hundredths)[ok].tolist()
+    if not ok.any():
+        return
+    digit, chars, decimals = digit[ok], chars[ok], decimals[ok]
+    # Each digit's power of ten in cents: the digits after it, plus the places of the
+    # cents the text leaves out ("12.5" is 1250, "12" is 1200).
+    after = np.cumsum(digit[:, ::-1], axis=1)[:, ::-1] - digit
+    power = np.where(digit, after + (2 - decimals)[:, None], 0)
+    value = np.where(digit, chars.astype(np.int64) - 48, 0)
+    cents = (value * _POWERS[power]).sum(axis=1)
+    out[index[ok]] = cents.tolist()
+
+
+_WIDTH = 16  # the longest text read as a plain amount (12 digits, the point, 2 decimals)
+_POWERS = 10 ** np.arange(_WIDTH + 2, dtype=np.int64)
 
 
 def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:
@@ -237,7 +249,7 @@ class RowView(Mapping[str, Any]):
 _EVERY: dict[int, ByYear] = {}
 
 
-def _every(cents: int) -> ByYear:
+def every_cents(cents: int) -> ByYear:
     """One ByYear object for equal amounts (registers repeat caps and amounts)."""
     found = _EVERY.get(cents)
     if found is None:
@@ -341,7 +353,7 @@ class ColumnReader(FieldReader):
         read = self.cents.get(name)
         value = None if read is None else read[self.index]
         if value is not None:
-            return _every(value)
+            return every_cents(value)
         if not required and not self.has(name):
             return None
         return super().by_year(

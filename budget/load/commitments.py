@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
@@ -17,11 +18,14 @@ from budget.core.fields import FieldReader
 from budget.core.model import UNPAID, Commitment, Funder, Recipient
 from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
+from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.conditions import check_condition_cell
+from budget.load.entry_columns import entry_table
 from budget.load.inherit import Entry, RowEntry
+from budget.load.kind_columns import column_specs
 from budget.load.pending import PENDING_FIELDS, read_pending
 from budget.load.register import RegisterTable, filled_cells
 
@@ -40,6 +44,11 @@ def read_commitments(
     read = _Readers(problems)
     commitments: list[Commitment] = []
     table: RegisterTable | None = None
+    # Register rows whose spec the columns gave (kind_columns.py): made in one pass per
+    # register once all are known, each at its place in `commitments` (None until then).
+    whole: dict[int, _Whole] = {}
+    # TOML tables read as columns too (entry_columns.py): order -> row of their table.
+    plain, tables = _entry_rows(entries, read, funders, recipients) if only is None else ({}, None)
     for order, (cid, entry) in enumerate(entries.items()):
         if only is not None:
             if not only(cid, _recipient_of(entry)):
@@ -52,15 +61,146 @@ def read_commitments(
             if entry.table is not table:
                 table = entry.table
                 rows = read.rows(table, funders, recipients)
+                specs = rows.specs
+                add = whole.setdefault(id(rows), _Whole(rows)).found.append
+            if specs[entry.index] is not None:
+                add((len(commitments), entry.index, order, cid))
+                commitments.append(None)  # type: ignore[arg-type]  # made below
+                continue
             if rows.kinds[entry.index] is not None:
                 commitment = _row_commitment(cid, order, entry.index, rows, calendar, problems)
                 if commitment is not None:
                     commitments.append(commitment)
                 continue
+        elif plain and tables is not None:
+            row = plain.get(order)
+            if row is not None:
+                tables.found.append((len(commitments), row, order, cid))
+                tables.entries.append(entry)  # type: ignore[arg-type]  # an Entry
+                commitments.append(None)  # type: ignore[arg-type]  # made below
+                continue
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
+    for made in whole.values():
+        made.into(commitments)
+    if tables is not None:
+        tables.into(commitments)
     return commitments
+
+
+ENTRY_COLUMNS = 64  # TOML tables read as columns from this many on (fewer: one by one)
+
+
+def _entry_rows(
+    entries: dict[str, Entry | RowEntry],
+    read: _Readers,
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+) -> tuple[dict[int, int], _Entries | None]:
+    """The TOML tables whose commitments their columns give (see entry_columns.py): the
+    order of each -> its row, and the maker of their Commitments."""
+    plain = [(order, e) for order, e in enumerate(entries.values()) if type(e) is Entry]
+    if len(plain) < ENTRY_COLUMNS:
+        return {}, None
+    table, places = entry_table([e for _, e in plain], plain[-1][1].file)
+    rows = read.rows(table, funders, recipients)
+    specs = rows.specs
+    found = {plain[place][0]: row for row, place in enumerate(places) if specs[row] is not None}
+    return found, _Entries(rows, read)
+
+
+class _Whole:
+    """The register rows whose specs its columns gave (`_Rows.specs`): where each goes in
+    the commitments, its row, its order and its id; their Commitments made in one pass."""
+
+    __slots__ = ("found", "rows")
+
+    def __init__(self, rows: _Rows) -> None:
+        self.rows = rows
+        # (place in the commitments, row, order, id) of each row
+        self.found: list[tuple[int, int, int, str]] = []
+
+    def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
+        """The origin, field origins and raw table of each row, as columns."""
+        rows = self.rows
+        table = rows.reader.columns.table
+        if any(name in table.columns for name in _RAW_FIELDS):
+            raws: Any = [_export_raw(table, i) for i in indices]
+        else:
+            raws = repeat(_NO_RAW)
+        return repeat(rows.origin), repeat(rows.origins), raws
+
+    def into(self, commitments: list[Commitment]) -> None:
+        """The rows' Commitments, each put at its place in `commitments`."""
+        if not self.found:
+            return
+        rows = self.rows
+        places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
+
+        def pick(values: list[Any]) -> list[Any]:
+            return list(map(values.__getitem__, indices))
+
+        count = len(indices)
+        origin, field_origins, raws = self.files(indices)
+        # A column per field of Commitment, in their order (see _row_commitment).
+        made = by_columns(
+            Commitment,
+            count,
+            (
+                ids,  # id
+                [kind.name for kind in pick(rows.kinds)],  # kind
+                pick(rows.recipients),  # recipient
+                pick(rows.shares),  # funders
+                pick(rows.specs),  # spec
+                [p or 0 for p in pick(rows.priorities)],  # priority
+                orders,  # order
+                [n or "" for n in pick(rows.names)],  # name
+                [s or "" for s in pick(rows.sources)],  # source
+                repeat(()),  # assumptions
+                origin,  # origin
+                field_origins,  # field_origins
+                raws,  # raw
+                repeat(""),  # unpaid
+                repeat(None),  # pending
+            ),
+        )
+        first = places[0]
+        if places[-1] - first == count - 1:  # one run of places (a register alone)
+            commitments[first : first + count] = made
+            return
+        for at, commitment in zip(places, made, strict=True):
+            commitments[at] = commitment
+
+
+class _Entries(_Whole):
+    """TOML tables whose commitments their columns give: each keeps its own entry's files
+    and raw table, as one read field by field does (`_Readers.origins`)."""
+
+    __slots__ = ("entries", "read")
+
+    def __init__(self, rows: _Rows, read: _Readers) -> None:
+        super().__init__(rows)
+        self.read = read
+        self.entries: list[Entry] = []  # the entry of each of `found`
+
+    def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
+        # One field origins table per distinct set of files (as _Readers.origins), and the
+        # merged raw table itself: the merge made it for this entry alone, and nothing
+        # changes it after (the row-by-row path keeps a copy, equal to it).
+        seen = self.read.origins_seen
+        field_origins = []
+        for entry in self.entries:
+            key = tuple(entry.origins.items())
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = dict(entry.origins)
+            field_origins.append(found)
+        return (
+            [e.file for e in self.entries],
+            field_origins,
+            [e.raw for e in self.entries],
+        )
 
 
 def _recipient_of(entry: Entry | RowEntry) -> object:
@@ -90,6 +230,9 @@ class _Rows:
     priorities: list[int | None]
     names: list[str | None]
     sources: list[str | None]
+    # The spec of each row whose kind's fields the columns gave (kind_columns.py), else
+    # None: the kind's parser reads the row (`_row_commitment`).
+    specs: list[Any]
 
 
 def _rows(
@@ -125,7 +268,7 @@ def _rows(
         clean &= ~filled_cells(cells["assumptions"])
     if "unpaid" in cells:  # read row by row, where its two values are checked
         clean &= ~filled_cells(cells["unpaid"])
-    for name in PENDING_FIELDS:  # undecided money (issue 23): read row by row
+    for name in (*PENDING_FIELDS, "condition"):  # undecided money (issue 23): row by row
         if name in cells:
             clean &= ~filled_cells(cells[name])
     origins = {name: table.shown for name in table.columns}
@@ -141,6 +284,7 @@ def _rows(
         priorities,
         texts.get("name", empty),
         texts.get("source", empty),
+        column_specs(columns, kinds),
     )
 
 

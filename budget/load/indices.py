@@ -34,7 +34,13 @@ INDEXED_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 def read_indices(draft: Draft) -> None:
     """Read `[indices]`, then resolve every commitment's series against it."""
     series, broken = _read_series(draft)
-    if not any(_uses_series(c.kind, c.spec) for c in draft.commitments):
+    fields = INDEXED_FIELDS
+    if not any(
+        getattr(c.spec, a, None) is not None
+        for c in draft.commitments
+        if c.kind in fields
+        for a, _ in fields[c.kind]
+    ):
         return
     resolved: dict[tuple[str, int, int], Indexed] = {}
     commitments = []
@@ -49,10 +55,6 @@ def read_indices(draft: Draft) -> None:
                 spec = dataclasses.replace(spec, **{attribute: found})
         commitments.append(c if spec is c.spec else dataclasses.replace(c, spec=spec))
     draft.commitments = commitments
-
-
-def _uses_series(kind: str, spec: object) -> bool:
-    return any(getattr(spec, a, None) is not None for a, _ in INDEXED_FIELDS.get(kind, ()))
 
 
 def _read_series(draft: Draft) -> tuple[dict[str, Series], set[str]]:

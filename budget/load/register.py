@@ -430,13 +430,17 @@ class Cleaner:
         self.stopped = self.early(columns)
         return self.stopped is not None
 
-    def __call__(self, index: int, cells: Sequence[Any]) -> list[Any]:
+    def __call__(
+        self, index: int, cells: Sequence[Any], kinds: frozenset[type] | None = None
+    ) -> list[Any]:
+        """Column `index` of a batch cleaned; `kinds`: the types of its cells, when the
+        reader knows them (a CSV file's are text)."""
         if index not in self.shared:
             self.shared[index] = _Cleaned() if _repeats(cells) else None
         shared = self.shared[index]
-        kinds = set(map(type, cells))
-        if shared is None or not kinds <= _SHAREABLE:
-            return _clean(cells, kinds)
+        found = set(map(type, cells)) if kinds is None else set(kinds)
+        if shared is None or not found <= _SHAREABLE:
+            return _clean(cells, found)
         known = len(shared)
         out = list(map(shared.__getitem__, cells))
         if len(shared) - known > NEW_SHARE * len(cells):
@@ -688,6 +692,7 @@ def column_letters(index: int) -> str:
 
 
 CSV_ROWS = 65_536  # rows of a CSV file read (and cleaned) at a time
+_TEXT = frozenset({str})
 
 
 def csv_separator(path: Path) -> str:
@@ -749,11 +754,16 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             chunksize=CSV_ROWS,
         ) as frames:
             enough = getattr(clean, "enough", None)
+            # A Cleaner is told the cells are text (dtype=str: no other type is read).
+            texts = isinstance(clean, Cleaner)
             for frame in frames:
                 if not columns:
                     columns = [[] for _ in frame.columns]
                 for index, name in enumerate(frame.columns):
-                    columns[index].extend(clean(index, frame[name].tolist()))
+                    cells = frame[name].tolist()
+                    columns[index].extend(
+                        clean(index, cells, _TEXT) if texts else clean(index, cells)  # type: ignore[call-arg]
+                    )
                 if enough is not None and enough(columns):
                     break
     except pd.errors.EmptyDataError:

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from budget.load import inherit, read_scenario, register
+from budget.load import inherit, kind_columns, read_scenario, register
 from budget.load.inherit import Entry, RowEntry
 from budget.load.xlsx import columns_of
 
@@ -35,7 +35,8 @@ last_year = 2020
 HEADER = [
     "id", "kind", "recipient", "funders", "first_year", "last_year", "amount", "cap",
     "shortfall", "total", "total_cap", "start", "end", "advance", "settlement_lag",
-    "committed_in", "priority", "source", "name", "assumptions",
+    "committed_in", "priority", "source", "name", "assumptions", "indexation", "allocation",
+    "cap_indexation",
 ]  # fmt: skip
 
 GOOD = {
@@ -65,6 +66,9 @@ CELLS = {
     "source": ["", "letter", "p. 3"],
     "name": ["", "A title"],
     "assumptions": ["", "amount", "cap", "bogus"],
+    "indexation": ["", "2%", "0.02", "x"],
+    "allocation": ["", "months", "days", "weeks"],
+    "cap_indexation": ["", "pbo from 2014"],
 }
 
 
@@ -110,6 +114,14 @@ def row_by_row(path: Path, monkeypatch) -> tuple[object, list[object]]:
         return read_scenario(path)
 
 
+def reader_by_row(path: Path, monkeypatch) -> tuple[object, list[object]]:
+    """The register read through its columns, but each row's kind fields by the kind's
+    parser (a ColumnReader per row), without the column parsers of kind_columns.py."""
+    with monkeypatch.context() as patch:
+        patch.setattr(kind_columns, "PARSERS", {})
+        return read_scenario(path)
+
+
 def facts(scenario) -> list[tuple[object, ...]]:
     if scenario is None:
         return []
@@ -129,6 +141,14 @@ def test_column_checks_report_what_row_checks_report(tmp_path, monkeypatch, rows
     reference, expected = row_by_row(path, monkeypatch)
     assert problems == expected
     assert facts(scenario) == facts(reference)
+    by_kind, by_kind_problems = reader_by_row(path, monkeypatch)
+    assert by_kind_problems == expected
+    assert facts(scenario) == facts(by_kind)
+    by_kind, by_kind_problems = reader_by_row(path, monkeypatch)
+    assert by_kind_problems == expected
+    assert facts(scenario) == facts(by_kind)
+    if scenario is not None:
+        assert scenario.commitments == by_kind.commitments  # every field, raw included
 
 
 def test_every_planted_error_is_found_with_its_row_and_column(tmp_path, monkeypatch):
@@ -197,3 +217,61 @@ def test_typed_spreadsheet_cells_give_the_same_problems(tmp_path, monkeypatch, r
     reference, expected = row_by_row(path, monkeypatch)
     assert problems == expected
     assert facts(scenario) == facts(reference)
+    by_kind, by_kind_problems = reader_by_row(path, monkeypatch)
+    assert by_kind_problems == expected
+    assert facts(scenario) == facts(by_kind)
+
+
+def test_plain_rows_are_read_by_the_column_parsers_not_row_by_row(tmp_path, monkeypatch):
+    """Rows whose kind fields the columns read are built without the kind's parser; the
+    others (here an indexation and an allocation) go through it, with the same result."""
+    from budget.kinds import KINDS as REGISTRY
+
+    rows = tuple(
+        {"id": f"c{i}", "kind": kind, "recipient": "SIN", "funders": "VenJ", **GOOD[kind]}
+        for i, kind in enumerate(["annual", "top_up", "grant"] * 5)
+    )
+    path = write(tmp_path, rows)
+    parsed: list[str] = []
+    for name in GOOD:
+        kind = REGISTRY[name]
+        original = kind.parse
+        monkeypatch.setattr(
+            kind, "parse", lambda reader, o=original, n=name: parsed.append(n) or o(reader)
+        )
+    scenario, problems = read_scenario(path)
+    assert not problems and len(scenario.commitments) == 15
+    assert parsed == []
+    slower = (*rows, {**rows[0], "id": "x", "indexation": "2%"}, {**rows[2], "id": "y",
+              "advance": "", "allocation": "months"})  # fmt: skip
+    scenario, problems = read_scenario(write(tmp_path, slower))
+    assert not problems and len(scenario.commitments) == 17
+    assert parsed == ["annual", "grant"]
+    by_kind, _ = reader_by_row(tmp_path / "s.toml", monkeypatch)
+    assert scenario.commitments == by_kind.commitments
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789.", max_size=18),
+            st.text(alphabet="0123456789.-+e ,_٣\x00\u00a0", max_size=18),
+            st.none(),
+        ),
+        max_size=30,
+    )
+)
+def test_amount_texts_read_as_a_column_are_what_the_reader_reads(cells):
+    """Each text the amount column check reads gives the cents the FieldReader gives it;
+    every plain amount (digits, a point, two decimals at most) is read so."""
+    import re
+
+    from budget.core.money import parse_cents
+    from budget.load.columns import _cents
+
+    read = _cents(list(cells))
+    for cell, cents in zip(cells, read, strict=True):
+        if cell is not None and re.fullmatch(r"[0-9]{1,12}(\.[0-9]{0,2})?", cell):
+            assert cents is not None, cell
+        if cents is not None:
+            assert cents == parse_cents(cell), cell
