@@ -98,7 +98,9 @@ def actuals(
 
     shown = table_and_rows(
         lambda: realisation_text(plan_vs_actual_report(loaded, frame)),
-        lambda: with_conventions(with_euros(frame, cents), loaded.currency, loaded.label),
+        lambda: with_conventions(
+            with_euros(frame, cents, category=True), loaded.currency, loaded.label
+        ),
     )
     if output and output.kind == "xlsx":
         from budget.cli.run import pending_sheets  # the Pending sheet, as run's (issue 23)

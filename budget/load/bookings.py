@@ -31,7 +31,7 @@ from budget.load.register import (
     RegisterError,
     csv_separator,
     header_row,
-    read_cells,
+    read_cell_columns,
 )
 
 UNPLANNED = "(unplanned)"
@@ -134,26 +134,27 @@ def _read_file(
     scenario: Scenario, shown: str
 ) -> tuple[dict[str, Any] | None, list[Problem], list[str]]:
     try:
-        table = read_cells(Path(shown))
+        table = read_cell_columns(Path(shown))
     except RegisterError as exc:
         return None, [Problem(shown, "", exc.message, exc.hint)], []
-    filled = [n for n, row in enumerate(table[:5000]) if any(cells.cell_text(c) for c in row)]
+    height = len(table[0]) if table else 0
+    anything = np.zeros(min(height, 5000), dtype=bool)
+    for cells_of_column in table:  # the filled rows among the first 5000
+        anything |= np.array([bool(cells.cell_text(c)) for c in cells_of_column[:5000]], bool)
+    filled = np.flatnonzero(anything).tolist()
     if not filled:
         return None, [Problem(shown, "", "is empty", "the first row names the columns")], []
     top = header_row(
-        filled[:HEADER_ROWS], lambda n: [cells.cell_text(c) or None for c in table[n]], COLUMNS
+        filled[:HEADER_ROWS], lambda n: [cells.cell_text(c[n]) or None for c in table], COLUMNS
     )
-    header = [cells.cell_text(c).lower() for c in table[top]]
+    header = [cells.cell_text(c[top]).lower() for c in table]
     problems = _check_header(shown, header, top + 1)
     if problems:
         return None, problems, []
-    body = table[top + 1 :]
-    width = max([len(header), *(len(r) for r in body)]) if body else len(header)
-    if any(len(r) != width for r in body):
-        body = [[*r, *([None] * (width - len(r)))] for r in body]
-    text = np.empty((len(body), width), dtype=object)
-    for j, cells_of_column in enumerate(zip(*body, strict=True)):
-        text[:, j] = cells.as_text(cells_of_column)
+    width = len(header)
+    text = np.empty((height - top - 1, width), dtype=object)
+    for j, cells_of_column in enumerate(table):
+        text[:, j] = cells.as_text(cells_of_column[top + 1 :])
     filled = text != ""
     keep = filled.any(axis=1)
     text, filled = text[keep], filled[keep]

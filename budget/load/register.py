@@ -795,3 +795,12 @@ def read_cells(path: Path) -> Sequence[Sequence[Any]]:
     suffix = _checked(path, "table")
     columns = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
     return [list(row) for row in zip(*columns, strict=True)]
+
+
+def read_cell_columns(path: Path) -> list[list[Any]]:
+    """The cells of `read_cells`, column by column (each column as long as the table),
+    without making a list per row: what a reader that checks columns wants (actuals)."""
+    suffix = _checked(path, "table")
+    columns = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    height = max(map(len, columns), default=0)
+    return [c if len(c) == height else [*c, *([None] * (height - len(c)))] for c in columns]

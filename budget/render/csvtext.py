@@ -50,8 +50,11 @@ def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> 
     names = [_cell(str(n), excel) for n in rows.columns]
     if not len(rows.columns):
         return (BOM + ending) if excel and header else (ending if header else "")
-    columns = _merged([_coded_column(rows[name], excel, delimiter) for name in rows.columns],
-                      delimiter, len(rows))  # fmt: skip
+    coded: list[Coded | Fields] = []
+    for name in rows.columns:
+        previous = coded[-1] if coded and isinstance(coded[-1], tuple) else None
+        coded.append(_coded_column(rows[name], excel, delimiter, previous))
+    columns = _merged(coded, delimiter, len(rows))
     heading = [_field(str(n), delimiter) for n in names]
     alone = (
         len(columns) == 1
@@ -88,62 +91,152 @@ def _text(value: Any) -> str:
 
 Coded = tuple[np.ndarray, list[str]]  # codes (-1: an empty field) and the fields they name
 MERGE_SHARE = 0.5  # adjacent columns merge while their distinct pairs are at most this share
+DENSE = 4  # codes below DENSE x rows are told apart with a table, not by hashing
 
 
-def _coded_column(values: pd.Series, excel: bool, delimiter: str) -> Coded | Fields:
+def _coded_column(
+    values: pd.Series, excel: bool, delimiter: str, previous: Coded | None = None
+) -> Coded | Fields:
     """A column's fields as written (quoted where needed), each distinct value worked out
     once: text of categories and of object columns that hold only text, whole numbers and
     booleans (by str) as codes and the fields they name. Other columns (floats, mixed
-    objects) go value by value."""
+    objects) go value by value. Whole numbers that follow from the `previous` column's
+    codes (cents after their euros) take those codes."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, used = pd.factorize(values.cat.codes.to_numpy())
-        picked = values.cat.categories.to_numpy(dtype=object).take(np.maximum(used, 0))
-        table = [
-            "" if code < 0 else _field(_text(_cell(category, excel)), delimiter)
-            for code, category in zip(used.tolist(), picked.tolist(), strict=True)
-        ]
-        return codes, table
+        codes, used = _used(values.cat.codes.to_numpy(), len(values.cat.categories))
+        picked = values.cat.categories.to_numpy(dtype=object)
+        if used is not None:
+            picked = picked.take(used)
+        return codes, _fields([_cell(category, excel) for category in picked.tolist()], delimiter)
     if values.dtype.kind in "iub":  # never quoted, never prefixed
-        codes, uniques = pd.factorize(values.to_numpy())
+        if previous is not None and values.dtype.kind == "i":
+            found = _following(values.to_numpy(), *previous)
+            if found is not None:
+                return found
+        codes, uniques = _factorized(values.to_numpy())
         return codes, list(map(str, uniques.tolist()))
     if values.dtype.kind == "O" and pd.api.types.infer_dtype(values, skipna=True) in _TEXT:
         codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
-        table = [_field(_text(_cell(v, excel)), delimiter) for v in uniques.tolist()]
-        return codes, table
+        return codes, _fields([_cell(v, excel) for v in uniques.tolist()], delimiter)
     fields = [_field(_text(v), delimiter) for v in _column(values, excel)]
     return lambda start, stop: fields[start:stop]
 
 
+def _used(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Codes into `size` categories (-1: missing) renumbered to the categories used, and
+    those categories' positions (None: every category is used, the codes stay)."""
+    codes = codes.astype(np.intp, copy=False)
+    seen = np.zeros(size + 1, dtype=bool)
+    seen[codes] = True  # code -1 marks the last
+    if seen[:size].all():
+        return codes, None
+    used = np.flatnonzero(seen[:size])
+    renumbered = np.full(size + 1, -1, dtype=np.intp)
+    renumbered[used] = np.arange(len(used))
+    return renumbered[codes], used
+
+
+def _following(values: np.ndarray, codes: np.ndarray, table: list[str]) -> Coded | None:
+    """`values` coded by `codes` (into `table`) when each code names one value: their
+    texts, else None."""
+    if not len(codes) or codes.min() < 0:
+        return None
+    named = np.zeros(len(table), dtype=values.dtype)
+    named[codes] = values
+    if not np.array_equal(named[codes], values):
+        return None
+    return codes, list(map(str, named.tolist()))
+
+
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of whole numbers or booleans (codes and their distinct values, in any
+    order), by a table over their range when it is small (years, counts), else by hashing."""
+    if values.dtype.kind == "b":
+        codes, used = _used(values.astype(np.intp), 2)
+        return codes, np.array([False, True]) if used is None else used.astype(bool)
+    if len(values) and values.dtype.kind == "i":
+        low, high = int(values.min()), int(values.max())
+        if high - low < DENSE * len(values) + 64:
+            codes, used = _used((values - low).astype(np.intp), high - low + 1)
+            return codes, (np.arange(high - low + 1) if used is None else used) + low
+    return pd.factorize(values)
+
+
+def _fields(texts: list[Any], delimiter: str) -> list[str]:
+    """Each value's field as written: `_field(_text(v))`, with one scan of them all when
+    they are all text (the usual case: nothing to quote)."""
+    if all(type(t) is str for t in texts):
+        joined = "".join(texts)
+        if not any(c in joined for c in (delimiter, '"', "\n", "\r")):
+            return texts
+    return [_field(_text(v), delimiter) for v in texts]
+
+
 def _merged(columns: list[Coded | Fields], delimiter: str, rows: int) -> list[Fields]:
     """The columns' fields, adjacent coded columns merged into one (their fields joined by
-    the separator, once per distinct pair) while the distinct pairs are at most
-    MERGE_SHARE of the rows: a row is then joined from a few pieces, not one per column
-    (the rows of a commitment repeat its scenario, id, recipient, funder and kind)."""
+    the separator, once per distinct combination) while the distinct combinations are at
+    most MERGE_SHARE of the rows: a row is then joined from a few pieces, not one per
+    column (the rows of a commitment repeat its scenario, id, recipient, funder and kind,
+    and a euro column its cents column). A group's texts are built once, at its end."""
     out: list[Fields] = []
-    current: Coded | None = None
-    for column in [*columns, None]:
-        if current is not None and isinstance(column, tuple):
-            codes, table = current
-            other_codes, other_table = column
-            size = len(other_table) + 1  # code -1 (an empty field) as the last
-            pairs = (codes % (len(table) + 1)) * size + other_codes % size
-            if (len(table) + 1) * size <= MERGE_SHARE * rows:  # every pair: no factorizing
-                paired, uniques = pairs, np.arange((len(table) + 1) * size)
-            else:
-                paired, uniques = pd.factorize(pairs)
-            if len(uniques) <= MERGE_SHARE * rows:
-                left = np.array([*table, ""], dtype=object)
-                right = np.array([delimiter + t for t in [*other_table, ""]], dtype=object)
-                current = (paired, (left[uniques // size] + right[uniques % size]).tolist())
-                continue
-        if current is not None:
-            out.append(_spread(current[1], current[0]))
-            current = None
-        if isinstance(column, tuple):
-            current = column
-        elif column is not None:
+    group: list[Coded] = []  # the merged columns
+    members: list[np.ndarray] = []  # per merged column, its code in each combination
+    paired = np.zeros(0, dtype=np.intp)  # each row's combination
+    count = 0  # combinations
+
+    def close() -> None:
+        if not group:
+            return
+        if len(group) == 1:
+            out.append(_spread(group[0][1], group[0][0]))
+        else:
+            pieces = [
+                np.array([*table, ""], dtype=object)[member].tolist()
+                for (_, table), member in zip(group, members, strict=True)
+            ]
+            out.append(_spread(list(map(delimiter.join, zip(*pieces, strict=True))), paired))
+        group.clear()
+        members.clear()
+
+    for column in columns:
+        if not isinstance(column, tuple):
+            close()
             out.append(column)
+            continue
+        codes, table = column
+        if group:
+            size = len(table) + 1  # code -1 (an empty field) as the last
+            other = codes % size
+            if np.array_equal(codes, group[-1][0]) and len(table) == len(group[-1][1]):
+                # the same codes (a euro column and its cents): a combination per code
+                joined, uniques = paired, np.arange(count) * size
+                uniques += members[-1]
+            else:
+                joined, uniques = _pairs(paired * size + other, count * size)
+            if len(uniques) <= MERGE_SHARE * rows:
+                members[:] = [m[uniques // size] for m in members]
+                members.append(uniques % size)
+                group.append(column)
+                paired, count = joined, len(uniques)
+                continue
+            close()
+        group.append(column)
+        members.append(np.arange(len(table) + 1))
+        paired, count = codes % (len(table) + 1), len(table) + 1
+    close()
     return out
+
+
+def _pairs(pairs: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct values of `pairs` (all in [0, bound)) and those values."""
+    if bound <= DENSE * len(pairs) + 64:
+        seen = np.zeros(bound, dtype=bool)
+        seen[pairs] = True
+        uniques = np.flatnonzero(seen)
+        renumbered = np.zeros(bound, dtype=np.intp)
+        renumbered[uniques] = np.arange(len(uniques))
+        return renumbered[pairs], uniques
+    return pd.factorize(pairs)
 
 
 _TEXT = ("string", "empty")
@@ -223,7 +316,7 @@ def euros_category(cents: Any, index: pd.Index | None = None) -> pd.Series:
     then works a field out once per amount without hashing the texts again."""
     values = np.asarray(cents, dtype=np.int64)
     codes, uniques = pd.factorize(values)
-    texts = [format_euros(v) for v in uniques.tolist()]  # distinct cents: distinct texts
+    texts = euros_texts(uniques)  # distinct cents: distinct texts
     return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(texts)), index=index)
 
 
@@ -232,4 +325,16 @@ def euros_column(cents: Any) -> list[str]:
     formatted once: a projection's rows repeat an amount across years and bases."""
     values = np.asarray(cents, dtype=np.int64)
     codes, uniques = pd.factorize(values)
-    return _spread([format_euros(v) for v in uniques.tolist()], codes)(0, len(values))
+    return _spread(euros_texts(uniques), codes)(0, len(values))
+
+
+_HUNDREDTHS = np.array([f".{n:02d}" for n in range(100)])
+
+
+def euros_texts(cents: np.ndarray) -> list[str]:
+    """`format_euros` of each of the int64 cents, on arrays."""
+    if len(cents) and cents.min() == np.iinfo(np.int64).min:  # its magnitude is no int64
+        return [format_euros(v) for v in cents.tolist()]
+    magnitude = np.abs(cents)
+    whole = np.strings.add(np.where(cents < 0, "-", ""), (magnitude // 100).astype(str))
+    return np.strings.add(whole, _HUNDREDTHS[magnitude % 100]).tolist()

@@ -159,7 +159,7 @@ def with_euros(
 ) -> pd.DataFrame:
     """The rows with a euro column (two decimals, as text) before each *_cents column.
     category: the euro columns as categoricals of the same texts (for the CSV writer)."""
-    out = rows.copy()
+    out = rows.copy(deep=False)  # copy on write: the columns are shared until written
     for column in cents_columns:
         euros = column.removesuffix("_cents")
         position = out.columns.get_loc(column)
@@ -177,7 +177,7 @@ def with_conventions(
 ) -> pd.DataFrame:
     """The rows with `year_label` (each year as `label` names it, e.g. Scenario.label)
     after `year`, and `currency` before the first amount column (or last when none)."""
-    out = rows.copy()
+    out = rows.copy(deep=False)  # copy on write: the columns are shared until written
     columns = list(out.columns)
     if "year" in columns:
         names = {int(y): label(int(y)) for y in pd.unique(out["year"])}

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget.render import csvtext
-from budget.render.csvtext import frame_csv
+from budget.render.csvtext import euros_category, euros_texts, frame_csv
 from budget.render.text import with_euros
 from budget.testing.strategies import scenarios
 from tests.render import csvtext_reference as reference
@@ -30,7 +30,12 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
     columns: dict[str, object] = {}
     kinds = draw(
         st.lists(
-            st.sampled_from(["category", "int", "bool", "text", "text_missing", "float", "mixed"]),
+            st.sampled_from(
+                [
+                    *["category", "category_missing", "int", "small_int", "cents", "bool"],
+                    *["text", "text_missing", "float", "mixed"],
+                ]
+            ),
             min_size=1,
             max_size=4,
         )
@@ -42,6 +47,21 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
             texts = draw(st.lists(TEXT, min_size=rows, max_size=rows))
             extra = draw(st.lists(TEXT, max_size=2))  # categories that no row uses
             values = pd.Categorical(texts, categories=list(dict.fromkeys([*texts, *extra])))
+        elif kind == "category_missing":  # code -1 in some rows
+            texts = draw(st.lists(TEXT | st.none(), min_size=rows, max_size=rows))
+            values = pd.Categorical(texts)
+        elif kind == "small_int":  # a small range (years): coded by a table, not hashed
+            values = np.array(
+                draw(st.lists(st.integers(2015, 2020), min_size=rows, max_size=rows)),
+                dtype=np.int64,
+            )
+        elif kind == "cents":  # a euro column (a categorical) and its cents after it
+            amounts = st.sampled_from([0, 5, -5, 100_050, 2**62]) | st.integers(
+                -(2**63) + 1, 2**63 - 1
+            )
+            cents = np.array(draw(st.lists(amounts, min_size=rows, max_size=rows)), dtype=np.int64)
+            columns[f"e{number}"] = euros_category(cents)
+            values = cents
         elif kind == "int":
             values = np.array(
                 draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=rows, max_size=rows)),
@@ -85,6 +105,8 @@ def test_the_bytes_are_those_of_the_value_by_value_writer(frame, flavour, header
     for share in (0.0, 10.0):  # columns never merged; always merged (issue 21)
         with patch.object(csvtext, "MERGE_SHARE", share):
             assert frame_csv(frame, flavour, header) == want
+    with patch.object(csvtext, "MERGE_SHARE", 10.0), patch.object(csvtext, "DENSE", -(10**6)):
+        assert frame_csv(frame, flavour, header) == want  # codes by hashing, never a table
 
 
 @given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), max_size=20))
@@ -93,6 +115,15 @@ def test_euros_are_those_of_format_euros_one_by_one(cents):
 
     frame = with_euros(pd.DataFrame({"amount_cents": np.array(cents, dtype=np.int64)}))
     assert frame["amount"].tolist() == [format_euros(c) for c in cents]
+
+
+def test_euros_on_arrays_are_format_euros_down_to_the_least_int64():
+    from budget.core.money import format_euros
+
+    cents = np.array([0, 1, -1, 99, -100, 123456, -(2**63) + 1, 2**63 - 1], dtype=np.int64)
+    assert euros_texts(cents) == [format_euros(c) for c in cents.tolist()]
+    least = np.array([-(2**63), 5], dtype=np.int64)
+    assert euros_texts(least) == [format_euros(c) for c in least.tolist()]
 
 
 def test_a_frame_without_columns_and_one_with_an_empty_only_field():
