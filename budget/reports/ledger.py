@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.model import Basis
+from budget.reports.grouping import basis_mask, codes_of, group_numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,25 +97,23 @@ def ledger_grids(
     the pairs in order of first appearance, and int64 grids (pairs x years) named entered,
     paid, recovered, opening, closing and covered (the part of the cash that settles commitments of
     earlier years: min(paid, max(opening, 0)))."""
-    years = np.arange(int(rows["year"].min()), int(rows["year"].max()) + 1)
-    groups = rows.groupby(["commitment", "funder"], sort=False, observed=True)
-    pair_of = groups.ngroup().to_numpy(dtype=np.int64)
-    firsts = np.unique(pair_of, return_index=True)[1]
-    pairs = list(
-        zip(
-            rows["commitment"].to_numpy()[firsts],
-            rows["funder"].to_numpy()[firsts],
-            strict=True,
-        )
-    )
-    column = rows["year"].to_numpy(dtype=np.int64) - int(years[0])
-    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
+    year = rows["year"].to_numpy(dtype=np.int64)
+    years = np.arange(int(year.min()), int(year.max()) + 1)
+    # The pairs on the categoricals' codes, numbered in the order of their first rows.
+    coded = [codes_of(rows["commitment"]), codes_of(rows["funder"])]
+    keep = (coded[0][0] >= 0) & (coded[1][0] >= 0)
+    if not keep.all():  # a row without a commitment or funder belongs to no pair
+        coded = [(codes[keep], texts) for codes, texts in coded]
+    pair_of, pairs = group_numbers(coded, int(keep.sum()))
+    width = len(years)
+    cell = pair_of * width + (year[keep] - int(years[0]))
+    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)[keep]
     grids = {}
     for basis in Basis:
-        mask = (rows["basis"] == basis).to_numpy()
-        grid = np.zeros((len(pairs), len(years)), dtype=np.int64)
-        np.add.at(grid, (pair_of[mask], column[mask]), amounts[mask])
-        grids[basis] = grid
+        mask = basis_mask(rows, basis)[keep]
+        grid = np.zeros(len(pairs) * width, dtype=np.int64)
+        np.add.at(grid, cell[mask], amounts[mask])
+        grids[basis] = grid.reshape(len(pairs), width)
     entered, paid = grids[Basis.COMMITMENT], grids[Basis.CASH]
     recovered = grids[Basis.RECEIPTS]
     closing = np.cumsum(entered - paid + recovered, axis=1)
@@ -128,4 +127,4 @@ def ledger_grids(
         "covered": covered,
         "recovered": recovered,
     }
-    return years, [(str(c), str(f)) for c, f in pairs], named
+    return years, [(c, f) for c, f in pairs], named

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from budget.core.model import Commitment, Scenario
+from budget.reports.grouping import basis_mask, codes_of, group_numbers
 
 EARLIER, LATER = "earlier", "later"
 
@@ -55,33 +58,51 @@ def column_of(year: int, scenario: Scenario) -> str:
 
 def overview_columns(rows: pd.DataFrame, scenario: Scenario) -> list[str]:
     """The horizon's years, with "earlier"/"later" when any of `rows` falls outside it."""
-    years = [str(y) for y in scenario.years]
-    outside = {column_of(int(y), scenario) for y in rows["year"].unique()}
-    return ([EARLIER] if EARLIER in outside else []) + years + ([LATER] if LATER in outside else [])
+    return _columns(rows["year"].to_numpy(), scenario)
+
+
+def _columns(years: np.ndarray, scenario: Scenario) -> list[str]:
+    shown = [str(y) for y in scenario.years]
+    found = pd.unique(years)
+    earlier = bool(len(found)) and int(found.min()) < scenario.first_year
+    later = bool(len(found)) and int(found.max()) > scenario.last_year
+    return ([EARLIER] if earlier else []) + shown + ([LATER] if later else [])
 
 
 def _sums(
-    data: pd.DataFrame, keys: Sequence[str], columns: Sequence[str], scenario: Scenario
+    rows: pd.DataFrame,
+    mask: npt.NDArray[np.bool_],
+    keys: Sequence[str],
+    columns: Sequence[str],
+    scenario: Scenario,
 ) -> dict[tuple[str, ...], list[int]]:
-    """Cents per combination of `keys` (as text) and column: {keys: [cents per column]},
-    for the combinations that have rows."""
-    if not len(data):
+    """Cents per combination of `keys` (as text) and column, of the rows where `mask`:
+    {keys: [cents per column]}, for the combinations that have rows (in the order of
+    their first row; rows with a missing key are left out).
+
+    One pass over arrays: the keys' codes are combined into one group number per row
+    (factorized after each key, so that the numbers stay below the rows' count), and the
+    cents summed into a groups x columns grid of int64 (exact)."""
+    if not mask.any():
         return {}
     position = {c: i for i, c in enumerate(columns)}
-    years = data["year"].to_numpy()
-    col_of = {int(y): position[column_of(int(y), scenario)] for y in pd.unique(years)}
-    frame = pd.DataFrame({k: data[k].to_numpy(dtype=object) for k in keys})
-    frame["col"] = pd.Series(years).map(col_of).to_numpy()
-    frame["cents"] = data["amount_cents"].to_numpy()
-    table = frame.groupby([*keys, "col"], sort=False)["cents"].sum().unstack("col", fill_value=0)
-    places = [int(c) for c in table.columns]
-    out: dict[tuple[str, ...], list[int]] = {}
-    for key, amounts in zip(table.index, table.to_numpy().tolist(), strict=True):
-        cents = [0] * len(columns)
-        for place, value in zip(places, amounts, strict=True):
-            cents[place] = int(value)
-        out[tuple(str(k) for k in (key if isinstance(key, tuple) else (key,)))] = cents
-    return out
+    years = rows["year"].to_numpy()[mask]
+    distinct = np.unique(years)
+    places = np.array([position[column_of(int(y), scenario)] for y in distinct], dtype=np.int64)
+    place = places[np.searchsorted(distinct, years)]
+    cents = rows["amount_cents"].to_numpy(dtype=np.int64)[mask]
+    coded = [codes_of(rows[key], mask) for key in keys]
+    keep = np.ones(len(cents), dtype=bool)
+    for codes, _ in coded:
+        keep &= codes >= 0
+    if not keep.all():  # a missing key: its rows are not counted (as groupby drops them)
+        coded = [(codes[keep], texts) for codes, texts in coded]
+        place, cents = place[keep], cents[keep]
+    group, labels = group_numbers(coded, len(cents))
+    width = len(columns)
+    grid = np.zeros(len(labels) * width, dtype=np.int64)
+    np.add.at(grid, group * width + place, cents)
+    return dict(zip(labels, grid.reshape(len(labels), width).tolist(), strict=True))
 
 
 def overview(
@@ -93,8 +114,10 @@ def overview(
 ) -> Overview:
     """Amounts per `by` ("funder" or "recipient") and commitment, for one basis. columns:
     the columns to show (default: `overview_columns` of this basis's rows)."""
-    data = rows[rows["basis"] == basis]
-    columns = list(columns) if columns is not None else overview_columns(data, scenario)
+    mask = basis_mask(rows, basis)
+    if columns is None:
+        columns = _columns(rows["year"].to_numpy()[mask], scenario)
+    columns = list(columns)
     groups = list(scenario.funders) if by == "funder" else list(scenario.recipients)
     order = [c.id for c in scenario.commitments]
     titles = {c.id: c.title for c in scenario.commitments}
@@ -103,7 +126,7 @@ def overview(
         if by == "funder"
         else {k: r.name for k, r in scenario.recipients.items()}
     )
-    sums = _sums(data, [by, "commitment"], columns, scenario)
+    sums = _sums(rows, mask, [by, "commitment"], columns, scenario)
     out: list[Row] = []
     grand = [0] * len(columns)
     by_group: dict[str, list[str]] = {}
@@ -132,9 +155,11 @@ def recipient_overview(
     scenario's order) one item per commitment and funder that has rows (commitments in
     the scenario's order, funders in the commitment's order), its subtotal, then the
     total. An item's label is "<commitment title> (from <funder>)"."""
-    data = rows[rows["basis"] == basis]
-    columns = list(columns) if columns is not None else overview_columns(data, scenario)
-    sums = _sums(data, ["recipient", "commitment", "funder"], columns, scenario)
+    mask = basis_mask(rows, basis)
+    if columns is None:
+        columns = _columns(rows["year"].to_numpy()[mask], scenario)
+    columns = list(columns)
+    sums = _sums(rows, mask, ["recipient", "commitment", "funder"], columns, scenario)
     by_recipient: dict[str, list[Commitment]] = {}
     for c in scenario.commitments:
         by_recipient.setdefault(c.recipient, []).append(c)
@@ -176,9 +201,11 @@ def funder_summary(
     funder that has rows (in the scenario's order; its item and funder are the funder's
     key, its label the funder's name, its group "": the lines form one group whose total
     is the last line), then the total. One grouping of the rows, whatever their number."""
-    data = rows[rows["basis"] == basis]
-    columns = list(columns) if columns is not None else overview_columns(data, scenario)
-    sums = _sums(data, ["funder"], columns, scenario)
+    mask = basis_mask(rows, basis)
+    if columns is None:
+        columns = _columns(rows["year"].to_numpy()[mask], scenario)
+    columns = list(columns)
+    sums = _sums(rows, mask, ["funder"], columns, scenario)
     names = {k: f.name for k, f in scenario.funders.items()}
     out: list[Row] = []
     grand = [0] * len(columns)
@@ -198,9 +225,11 @@ def recipient_summary(
     """What each recipient receives from each funder, for one basis, without the
     commitments: per recipient (scenario order) one item per funder (scenario order) that
     pays it, labelled "from <funder name>", its subtotal, then the total."""
-    data = rows[rows["basis"] == basis]
-    columns = list(columns) if columns is not None else overview_columns(data, scenario)
-    sums = _sums(data, ["recipient", "funder"], columns, scenario)
+    mask = basis_mask(rows, basis)
+    if columns is None:
+        columns = _columns(rows["year"].to_numpy()[mask], scenario)
+    columns = list(columns)
+    sums = _sums(rows, mask, ["recipient", "funder"], columns, scenario)
     names = {k: r.name for k, r in scenario.recipients.items()}
     funder_names = {k: f.name for k, f in scenario.funders.items()}
     out: list[Row] = []
