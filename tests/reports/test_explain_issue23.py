@@ -8,9 +8,11 @@ import json
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from budget.engine.pending import with_pending
 from budget.reports.explain import explain_all
+from budget.testing.strategies import scenarios
 from tests.helpers import invoke, load_text
 from tests.load.test_inherit_issue23 import COMMITMENTS, PBO_2014, SERIES, scenario_text
 
@@ -147,14 +149,30 @@ def test_a_condition_not_met_pays_nothing_in_every_view(path, mode):
         "Condition police-suspects in 2013 achieved and not met: it pays nothing in every view"
         in out
     )
-    assert "paid (the condition was achieved and not met): nothing, in every view = " in out
-    assert "probability" not in out  # not a p of 0
+    assert "Pending (p" not in out and "--pending expected counts it" not in out
+    assert "expected total (cash basis): round(p x total as decided, 2) = round(0 x " in out
     assert "Result: 0.00 on the commitment basis, 0.00 on the cash basis" in out
     assert "pays nothing in every view" in err
     found = rows(path, "unmet", mode)
-    assert [r for r in found if r["part"] == "input" and r["key"] == "p"] == []
+    p = part(found, "input", "p")
+    assert (p["label"], p["value"], p["where"]) == (
+        "p (the condition was achieved and not met)",
+        0,
+        "commitment 'unmet', field 'condition'",
+    )
     cash = [r["amount_cents"] for r in found if r["part"] == "result" and r["basis"] == "cash"]
     assert cash == [0, 0, 0]
+
+
+def test_the_calculation_sheet_of_every_standing(tmp_path, path):
+    """The workbook's Calculation sheet reproduces the engine for a condition met, not
+    met and not yet achieved (p = 0 and the condition's p as blue inputs)."""
+    from tests.render.workbook.test_calculation_sheet import check_workbook, written
+
+    loaded, problems = load_text(tmp_path, path.read_text(encoding="utf-8"), "again.toml")
+    assert problems == []
+    rows, book = written(loaded, tmp_path, "standings")
+    assert check_workbook(loaded, rows, book) > 0
 
 
 def test_a_condition_not_yet_achieved_is_pending_at_its_p(path):
@@ -182,3 +200,19 @@ def test_every_working_is_the_engines(tmp_path, mode):
     assert problems == []
     explained = explain_all(with_pending(loaded, mode))
     assert {e.commitment for e in explained} >= {"a", "top", "met"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_commitments=4, pending=True, conditions=True))
+def test_generated_conditions_are_explained_as_the_engine_counts_them(s):
+    for mode in ("none", "expected", "all"):
+        counted = with_pending(s, mode)
+        for e in explain_all(counted):  # raises ExplanationMismatch where one disagrees
+            c = counted.commitment(e.commitment)
+            shown = [i.value.value for i in e.inputs if i.name == "condition"]
+            if "condition" in c.raw:
+                assert len(shown) == 1 and str(shown[0]).startswith(
+                    f"{c.raw['condition']['indicator']} in {c.raw['condition']['year']}: "
+                )
+            else:
+                assert shown == []

@@ -28,8 +28,6 @@ def pending_working(c: Commitment, working: Working) -> Working:
     if p == 1:
         note = f"Pending{decision}: counted as decided (--pending all); never legally committed."
         return dataclasses.replace(working, notes=(*working.notes, note))
-    if p == 0:  # a condition achieved and not met
-        return _not_met(c, working)
     years = sorted(working.years)
     steps: list[Step] = []
     scaled: dict[str, dict[int, int]] = {}
@@ -90,48 +88,24 @@ def pending_working(c: Commitment, working: Working) -> Working:
         "the total rounded once and spread over the years by largest remainder (ties to the "
         "earlier year); never legally committed."
     )
+    label = (
+        "probability the condition is met" if c.pending.condition else "probability of the decision"
+    )
+    if p == 0:  # a condition achieved and not met
+        condition = c.pending.condition.removesuffix(": not met")
+        note = (
+            f"Condition {condition} achieved and not met: it pays nothing in every view "
+            "(--pending none, expected and all), counted at p = 0 times its amounts."
+        )
+        label = "p (the condition was achieved and not met)"
     # A condition not yet achieved gives the p (and no decision of its own).
     field = "condition" if c.pending.condition else "p"
     given = Input(
         "p",
-        "probability the condition is met"
-        if c.pending.condition
-        else "probability of the decision",
+        label,
         share(p),
         c.field_origins.get(field, c.origin),
         where_commitment(c.id, field),
         field in c.assumptions,
     )
     return Working((*working.inputs, given), (*working.steps, *steps), out, (*working.notes, note))
-
-
-def _not_met(c: Commitment, working: Working) -> Working:
-    """The working of a commitment whose condition was achieved and not met: what it would
-    pay, then nothing, in every view."""
-    assert c.pending is not None
-    out = {}
-    for y, w in working.years.items():
-        steps = (
-            *w.steps,
-            Step(
-                "decided_cash",
-                "as decided (cash basis)",
-                "the working above",
-                eur(w.cash),
-                money(w.cash),
-            ),
-            Step(
-                "not_met",
-                "paid (the condition was achieved and not met)",
-                "nothing, in every view",
-                f"{eur(w.cash)} not paid",
-                money(0),
-            ),
-        )
-        out[y] = dataclasses.replace(w, steps=steps, commitment=0, cash=0)
-    label = c.pending.condition.removesuffix(": not met")
-    note = (
-        f"Condition {label} achieved and not met: it pays nothing in every view (--pending "
-        "none, expected and all)."
-    )
-    return Working(working.inputs, working.steps, out, (*working.notes, note))
