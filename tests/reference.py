@@ -8,6 +8,7 @@ other on generated scenarios. Each commitment kind has its entry in REFERENCES.
 from __future__ import annotations
 
 import calendar as cal
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -186,16 +187,29 @@ REFERENCES: dict[str, Reference] = {
 }
 
 
-def reference_project(s: Scenario) -> dict[Key, int]:
-    """Every (commitment, funder, basis, year) amount of a projection, computed plainly."""
+def reference_project(s: Scenario, pending: str = "expected") -> dict[Key, int]:
+    """Every (commitment, funder, basis, year) amount of a projection, computed plainly,
+    with pending commitments counted as `--pending` counts them (issue 23): none leaves out
+    each one that may still be decided, all counts it as decided, expected at its p; a
+    condition achieved and not met pays nothing in every view. A commitment's p is worked
+    out here from its status and its condition (`reference_p`), not taken from the
+    loader's resolution."""
+    ps = {c.id: reference_p(s, c) for c in s.commitments}
+    if pending == "none":
+        s = dataclasses.replace(
+            s,
+            commitments=tuple(c for c in s.commitments if not ps[c.id]),  # None or 0
+        )
+    elif pending == "all":
+        ps = {cid: p if not p else Fraction(1) for cid, p in ps.items()}
     flows = _all_flows(s, {})
-    if any(c.pending is not None for c in s.commitments):
+    if any(ps[c.id] is not None for c in s.commitments):
         # A pending commitment counts at p times what it pays with every pending one
         # decided (issue 23, --pending expected); the others see those amounts.
         expected = {
-            c.id: expected_flows(flows[c.id], c.pending.p)
+            c.id: expected_flows(flows[c.id], p)
             for c in s.commitments
-            if c.pending is not None
+            if (p := ps[c.id]) is not None
         }
         flows = _all_flows(s, expected)
 
@@ -214,6 +228,37 @@ def reference_project(s: Scenario) -> dict[Key, int]:
                 for key, part in zip(keys, year_parts, strict=True):
                     out[(c.id, key, basis, y)] = part
     return out
+
+
+def reference_p(s: Scenario, c: Commitment) -> Fraction | None:
+    """The p a commitment counts at (None: decided): its own status, unless it has a
+    condition: achieved and met, its own status; achieved and not met, 0; not yet
+    achieved, the condition's p. The target is base x (1 + change) or the value, rounded
+    half away from zero to the indicator's decimals; met is achieved >= target (<= when
+    lower is better)."""
+    own = None if c.pending is None else c.pending.p
+    raw = c.raw.get("condition")
+    if raw is None:
+        return own
+    if isinstance(raw, str):  # a register cell: "police-suspects 2015 p=1/2"
+        words = raw.replace(" = ", "=").split()
+        raw = {"indicator": words[0], "year": int(words[1])}
+        if len(words) > 2:
+            raw["p"] = words[2].removeprefix("p=")
+    indicator = next(i for i in s.indicators if i.id == raw["indicator"])
+    year = raw["year"]
+    value, is_change = next((v, change) for y, v, change in indicator.targets if y == year)
+    goal = indicator.base * (1 + value) if is_change else value
+    scale = 10**indicator.decimals
+    goal = Fraction(round_half_away(goal * scale), scale)
+    achieved = dict(indicator.achieved)
+    if year in achieved:
+        met = achieved[year] >= goal if indicator.higher_is_better else achieved[year] <= goal
+        return own if met else Fraction(0)
+    written = str(raw["p"]).strip()
+    if written.endswith("%"):
+        return Fraction(written[:-1]) / 100
+    return Fraction(written)
 
 
 def _all_flows(s: Scenario, given: dict[str, Flows]) -> dict[str, Flows]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -78,39 +79,44 @@ def read_conditions(draft: Draft) -> None:
 def _resolved(
     draft: Draft, c: Commitment, raw: object, indicators: dict[str, Indicator]
 ) -> Commitment | None:
-    file = c.field_origins.get("condition", c.origin)
+    found = resolve_condition(c, raw, indicators)
+    if isinstance(found, tuple):
+        file = c.field_origins.get("condition", c.origin)
+        draft.problems.append(Problem(file, where_commitment(c.id, "condition"), *found))
+        return None
+    return found
 
-    def problem(message: str, hint: str = HINT) -> None:
-        draft.problems.append(Problem(file, where_commitment(c.id, "condition"), message, hint))
 
+def resolve_condition(
+    c: Commitment, raw: object, indicators: Mapping[str, Indicator]
+) -> Commitment | tuple[str, str]:
+    """The commitment as its condition `raw` (a table or a register cell's text) makes it,
+    against the scenario's indicators by id: unchanged when achieved and met, pending at
+    p = 0 when achieved and not met, pending at the condition's p while not yet achieved;
+    or the (message, hint) of what is wrong. Pure (budget.testing.strategies uses it)."""
     p_hint = CELL_HINT if isinstance(raw, str) else P_HINT
     if isinstance(raw, str):
         found = condition_of_text(raw)
         if isinstance(found, str):
-            problem(found, CELL_HINT)
-            return None
+            return found, CELL_HINT
         raw = found
     if not isinstance(raw, dict) or set(raw) - {"indicator", "year", "p"}:
-        problem("is not a condition")
-        return None
+        return "is not a condition", HINT
     name, year = raw.get("indicator"), raw.get("year")
     if not isinstance(name, str) or not isinstance(year, int) or isinstance(year, bool):
-        problem("needs an indicator (text) and a year (a number)")
-        return None
+        return "needs an indicator (text) and a year (a number)", HINT
     indicator = indicators.get(name)
     if indicator is None:
-        problem(
+        return (
             f"{excerpt(name)} is not an indicator",
             "indicators are " + (listing(indicators) or "none: add [[indicators]]"),
         )
-        return None
     targets = {y: (v, change) for y, v, change in indicator.targets}
     if year not in targets:
-        problem(
+        return (
             f"indicator {name!r} has no target for {year}",
             "its targets are for " + (", ".join(map(str, sorted(targets))) or "no year"),
         )
-        return None
     label = f"{name} in {year}"
     achieved = dict(indicator.achieved)
     if year in achieved:
@@ -121,12 +127,10 @@ def _resolved(
             return c
         return dataclasses.replace(c, pending=Pending(Fraction(0), None, f"{label}: not met"))
     if "p" not in raw:
-        problem(f"p is missing: the result of {year} is not yet achieved", p_hint)
-        return None
+        return f"p is missing: the result of {year} is not yet achieved", p_hint
     p = parse_p(raw["p"])
     if isinstance(p, str):
-        problem(f"p: {p}", p_hint)
-        return None
+        return f"p: {p}", p_hint
     decision = c.pending.decision if c.pending is not None else None
     return dataclasses.replace(c, pending=Pending(p, decision, f"{label}: not yet achieved"))
 

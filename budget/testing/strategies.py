@@ -28,6 +28,7 @@ from budget.core.model import (
     Commitment,
     Dist,
     Funder,
+    Indicator,
     Pending,
     Recipient,
     Scenario,
@@ -38,6 +39,8 @@ from budget.kinds.annual import Annual
 from budget.kinds.cofinanced import Cofinanced
 from budget.kinds.grant import Grant
 from budget.kinds.top_up import TopUp
+from budget.load.conditions import resolve_condition
+from budget.reports.indicators import target
 from budget.testing.dists import DIST_STRATEGIES
 from budget.testing.values import amounts, shares
 
@@ -147,6 +150,59 @@ def pendings() -> st.SearchStrategy[Pending]:
 
 
 @st.composite
+def indicators(
+    draw: st.DrawFn, key: str = "I0", years: tuple[int, int] = (2014, 2020)
+) -> Indicator:
+    """A performance indicator (issue 23's figure 1) with a target for every year of
+    `years`, as a change of the base or a value, and results achieved for some of them:
+    each near its target (the target itself, a unit of its last decimal either side, or
+    further), so that met and not met are both drawn."""
+    lo, hi = years
+    base = Fraction(draw(st.integers(1, 1000)))
+    decimals = draw(st.integers(0, 2))
+    unit = Fraction(1, 10**decimals)
+    targets = []
+    for y in range(lo, hi + 1):
+        if draw(st.booleans()):
+            change = draw(st.fractions(Fraction(-1, 2), Fraction(1), max_denominator=1000))
+            targets.append((y, change, True))
+        else:
+            targets.append((y, Fraction(draw(st.integers(0, 2000))), False))
+    indicator = Indicator(key, f"Indicator {key}", "units", lo - 1, base, tuple(targets))
+    higher = draw(st.booleans())
+    achieved = []
+    for y, value, is_change in targets:
+        if draw(st.booleans()):
+            goal = Fraction(target(indicator, value, is_change))
+            delta = draw(st.sampled_from([0, 1, -1, 50, -50])) * unit
+            achieved.append((y, max(Fraction(0), goal + delta)))
+    return dataclasses.replace(
+        indicator, achieved=tuple(achieved), decimals=decimals, higher_is_better=higher
+    )
+
+
+# A condition's p as a scenario writes it: a fraction, a decimal or a percentage.
+CONDITION_PS = ("1/2", "1/3", "25%", "0.3", "90%", "1")
+
+
+@st.composite
+def conditioned(draw: st.DrawFn, c: Commitment, among: tuple[Indicator, ...]) -> Commitment:
+    """`c` with a `condition` on one of `among` (issue 23's tranches on a result), resolved
+    as the loader resolves it: achieved and met (as it was), achieved and not met (pays
+    nothing), or not yet achieved (pending at the condition's p)."""
+    indicator = draw(st.sampled_from(among))
+    year = draw(st.sampled_from([y for y, _, _ in indicator.targets]))
+    raw: dict[str, Any] = {"indicator": indicator.id, "year": year}
+    achieved = dict(indicator.achieved)
+    if year not in achieved or draw(st.booleans()):  # a p beside a result is allowed
+        raw["p"] = draw(st.sampled_from(CONDITION_PS))
+    c = dataclasses.replace(c, raw={**c.raw, "condition": raw})
+    found = resolve_condition(c, raw, {i.id: i for i in among})
+    assert isinstance(found, Commitment), found  # valid by construction
+    return found
+
+
+@st.composite
 def index_series(draw: st.DrawFn, first: int, last: int) -> Indexed:
     """An amount indexed by a series `s` (issue 23), resolved: a base year up to two years
     before `first`, a published rate for every year from the one after it to `last`."""
@@ -228,9 +284,12 @@ def scenarios(
     uncertain: bool = False,
     years: tuple[int, int] = (2014, 2020),
     pending: bool = False,
+    conditions: bool = False,
 ) -> Scenario:
     """A valid scenario: 1-3 funders, 1-3 recipients, up to `max_commitments` commitments.
-    pending: some commitments are pending (status = "pending", see `pendings`)."""
+    pending: some commitments are pending (status = "pending", see `pendings`).
+    conditions: the scenario has 1-2 [[indicators]] and some commitments a condition on
+    one of them, met, not met or not yet achieved (see `conditioned`)."""
     calendar = FiscalCalendar.parse(draw(st.sampled_from(CALENDARS)))
     funder_keys = tuple(f"F{i}" for i in range(draw(st.integers(1, 3))))
     recipient_keys = tuple(f"R{i}" for i in range(draw(st.integers(1, 3))))
@@ -243,6 +302,10 @@ def scenarios(
         costs = ByYear(every=draw(cost))
         income = draw(st.one_of(st.none(), amounts(0, 5 * 10**7).map(lambda c: ByYear(every=c))))
         recipients[key] = Recipient(key, f"Recipient {key}", costs, income)
+    measured: tuple[Indicator, ...] = ()
+    if conditions:
+        count = draw(st.integers(1, 2))
+        measured = tuple(draw(indicators(f"I{i}", years)) for i in range(count))
     n = draw(st.integers(1, max_commitments))
     items = []
     for i in range(n):
@@ -252,18 +315,19 @@ def scenarios(
             c = dataclasses.replace(
                 c, spec=dataclasses.replace(c.spec, eligible=own, from_costs=True)
             )
-        items.append(
-            Commitment(
-                id=c.id,
-                kind=c.kind,
-                recipient=c.recipient,
-                funders=c.funders,
-                spec=c.spec,
-                priority=c.priority,
-                order=i,
-                pending=draw(st.one_of(st.none(), pendings())) if pending else None,
-            )
+        c = Commitment(
+            id=c.id,
+            kind=c.kind,
+            recipient=c.recipient,
+            funders=c.funders,
+            spec=c.spec,
+            priority=c.priority,
+            order=i,
+            pending=draw(st.one_of(st.none(), pendings())) if pending else None,
         )
+        if len(measured) > 0 and draw(st.booleans()):
+            c = draw(conditioned(c, measured))
+        items.append(c)
     return Scenario(
         name=draw(st.sampled_from(("Base", "Scenario A", "what-if"))),
         path="generated.toml",
@@ -273,4 +337,5 @@ def scenarios(
         funders={k: Funder(k, f"Funder {k}") for k in funder_keys},
         recipients=recipients,
         commitments=tuple(items),
+        indicators=measured,
     )

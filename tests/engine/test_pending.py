@@ -374,7 +374,7 @@ def test_explain_reproduces_every_amount_under_expected(s):
 
 @pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-@given(scenarios(max_commitments=4, pending=True))
+@given(scenarios(max_commitments=4, pending=True, conditions=True))
 def test_the_calculation_sheet_agrees_under_expected(s):
     import tempfile
     from pathlib import Path

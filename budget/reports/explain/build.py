@@ -20,6 +20,7 @@ from budget.kinds.base import spans
 from budget.kinds.table import commitment_table
 from budget.reports.explain.annual import explain_annual
 from budget.reports.explain.cofinanced import explain_cofinanced
+from budget.reports.explain.condition import condition_input
 from budget.reports.explain.data import Explanation, FunderSplit, Working, YearExplanation
 from budget.reports.explain.funders import cumulative_splits, funder_inputs, yearly_split
 from budget.reports.explain.grant import explain_grant
@@ -153,6 +154,8 @@ def _explanation(
     paid: Callable[[str, int], int] = lambda cid, y: cash_paid.get((cid, y), 0)  # noqa: E731
     ctx = Context(scenario, c, position, (lo, hi), paid)
     working = EXPLAINERS[c.kind](ctx)
+    if "condition" in c.raw and (condition := condition_input(ctx)) is not None:
+        working = dataclasses.replace(working, inputs=(*working.inputs, condition))
     if c.pending is not None:  # undecided money, counted at p (issue 23)
         working = pending_working(c, working)
 

@@ -88,13 +88,24 @@ def pending_working(c: Commitment, working: Working) -> Working:
         "the total rounded once and spread over the years by largest remainder (ties to the "
         "earlier year); never legally committed."
     )
-    where = where_commitment(c.id, "p")
+    label = (
+        "probability the condition is met" if c.pending.condition else "probability of the decision"
+    )
+    if p == 0:  # a condition achieved and not met
+        condition = c.pending.condition.removesuffix(": not met")
+        note = (
+            f"Condition {condition} achieved and not met: it pays nothing in every view "
+            "(--pending none, expected and all), counted at p = 0 times its amounts."
+        )
+        label = "p (the condition was achieved and not met)"
+    # A condition not yet achieved gives the p (and no decision of its own).
+    field = "condition" if c.pending.condition else "p"
     given = Input(
         "p",
-        "probability of the decision",
+        label,
         share(p),
-        c.field_origins.get("p", c.origin),
-        where,
-        "p" in c.assumptions,
+        c.field_origins.get(field, c.origin),
+        where_commitment(c.id, field),
+        field in c.assumptions,
     )
     return Working((*working.inputs, given), (*working.steps, *steps), out, (*working.notes, note))
