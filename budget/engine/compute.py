@@ -48,9 +48,10 @@ def compute(plan: Plan, values: IntArray | None = None, decided: BoolArray | Non
     pending = _Pending(plan, decided)
     if pending.rows and decided is None and any(p != 1 for _, p in plan.pending):
         # Each pending commitment counts at p times what it pays as decided, with every
-        # pending commitment decided (budget.engine.pending).
-        ones = np.ones((values.shape[0], len(plan.pending)), dtype=bool)
-        pending.decided_flows = compute(plan, values, ones)
+        # pending commitment decided (budget.engine.pending), except those that can never
+        # be: a condition achieved and not met (p = 0) pays nothing in every view.
+        can = np.array([p > 0 for _, p in plan.pending], dtype=bool)
+        pending.decided_flows = compute(plan, values, np.tile(can, (values.shape[0], 1)))
     n, y = plan.active.shape
     draws = values.shape[0]
     # Every commitment is in one block, so every row is written below.

@@ -569,13 +569,6 @@ def test_a_commitment_without_a_condition_has_no_condition_line(tmp_path: Path) 
     assert not any(str(label).startswith("condition: ") for label in labels)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: with every pending commitment decided (what a pending one counts at p), "
-    "budget.engine.compute also pays a condition achieved and not met (p = 0), which pays "
-    "nothing in every view: a pending top-up after it pays 0.00 under --pending all and "
-    "expected (explain, and so run -o, then stops with ExplanationMismatch)",
-)
 def test_a_pending_top_up_after_a_condition_not_met(tmp_path: Path) -> None:
     from budget.core.money import round_half_away
 
