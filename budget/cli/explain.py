@@ -160,7 +160,7 @@ def pending_view(scenario: Scenario, commitment: str, mode: str) -> tuple[Scenar
         if c.id in kept or c.id == commitment
     )
     notes.append(
-        f"note: {commitment!r} is pending: its working below is as decided (--pending none "
+        f"note: {commitment!r} is pending: its working is shown as decided (--pending none "
         "leaves it out of every total; --pending expected counts it at p)"
     )
     return dataclasses.replace(counted, commitments=commitments), notes

@@ -90,7 +90,7 @@ def test_explain_of_the_pending_commitment_itself_shows_it_as_decided():
     assert "Result: 50,000.00 on the commitment basis, 50,000.00 on the cash basis" in (
         result.stdout
     )
-    assert "its working below is as decided" in result.stderr
+    assert "its working is shown as decided" in result.stderr
 
 
 def test_the_awarded_grant_replaces_the_pending_co_financing():

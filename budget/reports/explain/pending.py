@@ -26,7 +26,10 @@ def pending_working(c: Commitment, working: Working) -> Working:
     if c.pending.condition:
         decision += f", condition {c.pending.condition}"
     if p == 1:
-        note = f"Pending{decision}: counted as decided (--pending all); never legally committed."
+        note = (
+            f"Pending{decision}: worked out as decided (as --pending all counts it); "
+            "never legally committed."
+        )
         return dataclasses.replace(working, notes=(*working.notes, note))
     years = sorted(working.years)
     steps: list[Step] = []
