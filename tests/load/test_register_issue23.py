@@ -155,6 +155,13 @@ def fmt(request, xlsx_engine):
     return request.param
 
 
+@pytest.fixture(params=["csv", "xlsx"])
+def bad_fmt(request):
+    """Bad cells in a CSV and an XLSX register (read by calamine: the openpyxl fallback
+    reads the same cells, checked by the tests that project)."""
+    return request.param
+
+
 # --- condition (item 1 of the follow-up: a condition in a register cell) ----------------
 
 
@@ -197,8 +204,8 @@ BAD_CONDITIONS = [
 
 
 @pytest.mark.parametrize(("cell", "message", "where"), BAD_CONDITIONS)
-def test_a_bad_condition_cell_is_one_line(tmp_path, fmt, cell, message, where):
-    text, file = register_scenario(tmp_path, {**TRANCHE, "condition": cell}, fmt)
+def test_a_bad_condition_cell_is_one_line(tmp_path, bad_fmt, cell, message, where):
+    text, file = register_scenario(tmp_path, {**TRANCHE, "condition": cell}, bad_fmt)
     path = tmp_path / "scenario.toml"
     path.write_text(text, encoding="utf-8")
     result = invoke("run", path)
@@ -343,8 +350,8 @@ BAD_CELLS = [
     BAD_CELLS,
     ids=[f"{column}={cell}" for _, column, cell, _ in BAD_CELLS],
 )
-def test_a_bad_cell_is_one_line(tmp_path, fmt, fields, column, cell, message):
-    text, file = register_scenario(tmp_path, {**fields, column: cell}, fmt)
+def test_a_bad_cell_is_one_line(tmp_path, bad_fmt, fields, column, cell, message):
+    text, file = register_scenario(tmp_path, {**fields, column: cell}, bad_fmt)
     path = tmp_path / "scenario.toml"
     path.write_text(text, encoding="utf-8")
     result = invoke("run", path)
@@ -360,3 +367,15 @@ def test_a_bad_cell_is_one_line(tmp_path, fmt, fields, column, cell, message):
         or f"/{file}: commitment 'c', field '{column}': " in line
     ), line
     assert message in line and "(hint: " in line, line
+
+
+def test_explain_of_a_register_row_shows_its_condition(tmp_path):
+    cell = "police-suspects 2014 p=25%"
+    text, file = register_scenario(tmp_path, {**TRANCHE, "condition": cell}, "csv")
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("explain", path, "c", "--pending", "expected", "--year", "2015")
+    assert result.exit_code == 0, result.output
+    assert "police-suspects in 2014: not yet achieved (target 594)" in result.stdout
+    assert f"{file}: commitment 'c', field 'condition')" in result.stdout
+    assert "Result: 2,500.01 on the commitment basis" in result.stdout  # 1/4 of 20,000.02
