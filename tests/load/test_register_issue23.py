@@ -197,9 +197,9 @@ BAD_CONDITIONS = [
     ("police-suspects 2014 p=2", "p: '2' is outside (0, 1]", "row 2 (commitment 'c')"),
     ("police-suspects 2014 p=often", "p: 'often' is not a probability", "row 2 (commitment 'c')"),
     ("police-suspects 2014 q=1/2", "is not a condition", "row 2 (commitment 'c')"),
-    ("arrests 2014 p=1/2", "'arrests' is not an indicator", "commitment 'c'"),
-    ("police-suspects 2016 p=1/2", "has no target for 2016", "commitment 'c'"),
-    ("police-suspects 2014", "p is missing", "commitment 'c'"),
+    ("arrests 2014 p=1/2", "'arrests' is not an indicator", "row 2 (commitment 'c')"),
+    ("police-suspects 2016 p=1/2", "has no target for 2016", "row 2 (commitment 'c')"),
+    ("police-suspects 2014", "p is missing", "row 2 (commitment 'c')"),
 ]
 
 
@@ -215,7 +215,7 @@ def test_a_bad_condition_cell_is_one_line(tmp_path, bad_fmt, cell, message, wher
     assert "Traceback" not in result.output
     line = lines[0]
     assert f"/{file}: {where}" in line, line
-    assert "condition" in line and message in line and "(hint: " in line, line
+    assert ", column 'condition': " in line and message in line and "(hint: " in line, line
     if message.startswith("p"):
         assert "police-suspects 2015 p=1/2" in line  # the hint shows the cell's syntax
 
@@ -227,7 +227,10 @@ def test_a_date_or_number_in_a_condition_cell_is_one_line(tmp_path):
         loaded, problems = load_text(tmp_path, text)
         assert loaded is None
         assert len(problems) == 1, problems
-        assert "r.xlsx: commitment 'c', field 'condition': is not a condition" in problems[0]
+        assert (
+            "r.xlsx: row 2 (commitment 'c'), column 'condition': is not a condition"
+            in (problems[0])
+        )
 
 
 # --- every issue-23 field in a register (item 2) ---------------------------------------
@@ -360,12 +363,7 @@ def test_a_bad_cell_is_one_line(tmp_path, bad_fmt, fields, column, cell, message
     assert len(lines) == 1, lines
     assert "Traceback" not in result.output
     line = lines[0]
-    # Cells read with the row name the row and column; series resolved after the rows
-    # name the commitment and the field.
-    assert (
-        f"/{file}: row 2 (commitment 'c'), column '{column}': " in line
-        or f"/{file}: commitment 'c', field '{column}': " in line
-    ), line
+    assert f"/{file}: row 2 (commitment 'c'), column '{column}': " in line, line
     assert message in line and "(hint: " in line, line
 
 
