@@ -26,7 +26,9 @@ def pending_working(c: Commitment, working: Working) -> Working:
     if c.pending.condition:
         decision += f", condition {c.pending.condition}"
     if p == 1:
-        note = f"Pending{decision}: counted as decided (--pending all); never legally committed."
+        written = c.pending.written_p
+        shown = f" (p = {written}{decision})" if written is not None else decision
+        note = f"Pending{shown}: counted as decided (--pending all); never legally committed."
         return dataclasses.replace(working, notes=(*working.notes, note))
     years = sorted(working.years)
     steps: list[Step] = []
