@@ -171,6 +171,9 @@ class Pending:
     # and why it is not decided ("police-suspects in 2015: not yet achieved"); p = 0 when
     # it was achieved and not met (it pays nothing in every view).
     condition: str = ""
+    # The p as written, once `--pending all` counts it as decided at p = 1 (what explain
+    # shows); None otherwise.
+    written_p: Fraction | None = None
 
 
 # What a closed year's unpaid plan does by default: a grant's obligation stands until it is

@@ -56,7 +56,9 @@ def with_pending(scenario: Scenario, mode: str) -> Scenario:
         kept = tuple(
             c
             if c.pending is None or not c.pending.p
-            else dataclasses.replace(c, pending=dataclasses.replace(c.pending, p=Fraction(1)))
+            else dataclasses.replace(
+                c, pending=dataclasses.replace(c.pending, p=Fraction(1), written_p=c.pending.p)
+            )
             for c in scenario.commitments
         )
     return dataclasses.replace(scenario, commitments=kept, pending_counted=mode)

@@ -82,7 +82,10 @@ def _resolved(
     found = resolve_condition(c, raw, indicators)
     if isinstance(found, tuple):
         file = c.field_origins.get("condition", c.origin)
-        draft.problems.append(Problem(file, where_commitment(c.id, "condition"), *found))
+        # Named where it is written: a register's row and column, a TOML table's field.
+        entry = draft.merged.commitments.get(c.id)
+        where = entry.where("condition") if entry is not None else ""
+        draft.problems.append(Problem(file, where or where_commitment(c.id, "condition"), *found))
         return None
     return found
 

@@ -131,7 +131,10 @@ def _resolve(
     first, last = spec.first_year, spec.last_year
 
     def problem(message: str, hint: str) -> None:
-        draft.problems.append(Problem(file, where_commitment(cid, name), message, hint))
+        # Named where it is written: a register's row and column, a TOML table's field.
+        entry = draft.merged.commitments.get(cid)
+        where = (entry.where(name) if entry is not None else "") or where_commitment(cid, name)
+        draft.problems.append(Problem(file, where, message, hint))
 
     if indexed.index in broken:
         return None  # the series' own problem is reported

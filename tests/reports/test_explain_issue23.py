@@ -79,7 +79,8 @@ def test_a_pending_commitment_shows_p_decision_and_the_expected_step(path):
 @pytest.mark.parametrize("mode", ["none", "all"])
 def test_a_pending_commitment_as_decided(path, mode):
     out, err = text(path, "eu", mode)
-    assert "Pending, decision expected 2015-06-01: worked out as decided" in out
+    # the p as written stays in view, though it is counted at 1
+    assert "Pending (p = 1/2, decision expected 2015-06-01): worked out as decided" in out
     assert "never legally committed" in out
     assert "Result: 50,000.00 on the commitment basis, 50,000.00 on the cash basis" in out
     if mode == "none":
@@ -189,7 +190,10 @@ def test_a_condition_not_yet_achieved_is_pending_at_its_p(path):
     # 1/4 x 20,000.02 = 5,000.005 -> 5,000.01, by largest remainder 2,500.01 + 2,500.00
     assert cash == [250_001, 250_000]
     out, _ = text(path, "t", "all")
-    assert "condition police-suspects in 2014: not yet achieved: worked out as decided" in out
+    assert (
+        "Pending (p = 1/4, condition police-suspects in 2014: not yet achieved): worked out as "
+        "decided (as --pending all counts it)"
+    ) in out
 
 
 @pytest.mark.parametrize("mode", ["none", "expected", "all"])

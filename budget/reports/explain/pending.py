@@ -26,8 +26,10 @@ def pending_working(c: Commitment, working: Working) -> Working:
     if c.pending.condition:
         decision += f", condition {c.pending.condition}"
     if p == 1:
+        written = c.pending.written_p
+        shown = f" (p = {written}{decision})" if written is not None else decision
         note = (
-            f"Pending{decision}: worked out as decided (as --pending all counts it); "
+            f"Pending{shown}: worked out as decided (as --pending all counts it); "
             "never legally committed."
         )
         return dataclasses.replace(working, notes=(*working.notes, note))
