@@ -22,12 +22,17 @@ Codes = tuple[npt.NDArray[np.integer], list[str]]
 def basis_mask(rows: pd.DataFrame, basis: str) -> npt.NDArray[np.bool_]:
     """Which of the rows are of `basis`: on the categorical's codes when it is one (no
     comparison of 1.5 million texts)."""
-    column = rows["basis"]
+    return value_mask(rows, "basis", basis)
+
+
+def value_mask(rows: pd.DataFrame, name: str, value: str) -> npt.NDArray[np.bool_]:
+    """Which of the rows hold `value` in column `name`, on a categorical's codes."""
+    column = rows[name]
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
-        places = [i for i, c in enumerate(column.cat.categories) if c == basis]
+        places = [i for i, c in enumerate(column.cat.categories) if c == value]
         return codes == places[0] if places else np.zeros(len(rows), dtype=bool)
-    return (column == basis).to_numpy(dtype=bool)
+    return (column == value).to_numpy(dtype=bool)
 
 
 def codes_of(column: pd.Series, mask: npt.NDArray[np.bool_] | None = None) -> Codes:
