@@ -1,7 +1,7 @@
 """Outputs at register scale (issue 21): each command end to end against its floor.
 
     PYTHONPATH=. python benchmarks/bench_scale_outputs.py [--sizes 10000,100000]
-        [--big] [--repeats 3] [--only workbook,csv,actuals,text]
+        [--big] [--repeats 3] [--only workbook,csv,actuals,export,text]
 
 For each size (commitments; a CSV register of bench_register.py's rows over 10 years, as
 many bookings as commitments for `actuals`), every measure runs in a fresh process and
@@ -17,6 +17,10 @@ mark, VmHWM), beside its floor measured in the same run:
   of the same columns (the rows with euros, year_label and currency);
 - actuals: `budget actuals REG --actuals B.csv` as the table and with `--format csv`;
   floor: load + project + reading the bookings with pandas;
+- export: `budget export REG --to iati` (IATI activities) and `--to datapackage` (the
+  Fiscal Data Package); floors: load + project + the same rows as XML elements written
+  with the standard library (`xml.sax.saxutils.quoteattr`, one element per row), and load
+  + project + `DataFrame.to_csv` of the rows with euros (as for csv);
 - text: in one process, `frame_csv` of `run --format csv`'s rows against `to_csv` of the
   same frame, and `rows_json` against `to_json(orient="records")`, medians of the repeats.
 
@@ -44,6 +48,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_register  # noqa: E402  (the register rows of the loading benchmarks)
 
+EXPORT_FIELDS = """reporting_org = { ref = "XM-DAC-7", name = "Ministry", type = "10" }
+sector = "15160"
+recipient_country = "NL"
+"""
 BOOKINGS_HEADER = ["date", "commitment", "funder", "basis", "amount", "reference"]
 FUNDERS = {0: ["VenJ"], 1: ["VenJ", "VWS"], 2: ["BZ"]}  # bench_register.row's, by i % 3
 
@@ -65,6 +73,11 @@ def write_inputs(folder: Path, commitments: int) -> tuple[Path, Path]:
         writer.writerows(register_row(i) for i in range(commitments))
     scenario = folder / "scenario.toml"
     scenario.write_text(bench_register.SCENARIO.format(register=register.name), encoding="utf-8")
+    # For `budget export --to iati`: who publishes, and every activity's sector and country.
+    exported = bench_register.SCENARIO.format(register=register.name).replace(
+        "last_year = 2024\n", "last_year = 2024\n" + EXPORT_FIELDS, 1
+    )
+    (folder / "export.toml").write_text(exported, encoding="utf-8")
     rng = random.Random(21)
     bookings = folder / "bookings.csv"
     with bookings.open("w", newline="", encoding="utf-8") as handle:
@@ -108,6 +121,18 @@ elif kind == "to_csv":
     data_rows(loaded, rows).to_csv(target, index=False, lineterminator="\n")
 elif kind == "bookings":
     pd.read_csv(sys.argv[4], dtype=str, keep_default_na=False)
+elif kind == "xml":  # the same rows as XML elements, with the standard library
+    from xml.sax.saxutils import quoteattr
+    columns = [rows[n].astype(str).tolist() for n in ("commitment", "funder", "basis")]
+    years, cents = rows["year"].tolist(), rows["amount_cents"].tolist()
+    with open(target, "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<rows>\n')
+        out.writelines(
+            f'<row commitment={quoteattr(c)} funder={quoteattr(f)} basis="{b}" '
+            f'year="{y}" amount="{a // 100}.{a % 100:02d}"/>\n'
+            for c, f, b, y, a in zip(*columns, years, cents)
+        )
+        out.write("</rows>\n")
 """
 
 TEXT = r"""
@@ -206,6 +231,25 @@ def bench(size: int, repeats: int, only: set[str]) -> None:
                      "--format", fmt], repeats
                 )  # fmt: skip
                 show(f"budget actuals --format {fmt}", cpu, peak, size, floor_cpu)
+        if "export" in only:
+            export = str(folder / "export.toml")
+            floor_cpu, floor_peak = median_of(
+                [python, "-c", FLOOR, "xml", export, out + ".floor.xml"], repeats
+            )
+            show("floor: load + project + rows as XML (stdlib)", floor_cpu, floor_peak, size)
+            cpu, peak = median_of(
+                [*budget, "export", export, "--to", "iati", "-o", out + ".iati.xml"], repeats
+            )
+            show("budget export --to iati", cpu, peak, size, floor_cpu)
+            floor_cpu, floor_peak = median_of(
+                [python, "-c", FLOOR, "to_csv", export, out + ".floor.csv"], repeats
+            )
+            show("floor: load + project + to_csv", floor_cpu, floor_peak, size)
+            cpu, peak = median_of(
+                [*budget, "export", export, "--to", "datapackage", "-o", out + ".package"],
+                repeats,
+            )
+            show("budget export --to datapackage", cpu, peak, size, floor_cpu)
         if "text" in only:
             _, _, text = child([python, "-c", TEXT, str(scenario), str(repeats)])
             found = json.loads(text)
@@ -220,7 +264,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--big", action="store_true", help="add 1,000,000 (one repeat)")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="workbook,csv,actuals,text")
+    parser.add_argument("--only", default="workbook,csv,actuals,export,text")
     args = parser.parse_args()
     only = {part.strip() for part in args.only.split(",")}
     print("load average (1, 5, 15 min) at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.model import Basis
-from budget.reports.grouping import basis_mask, codes_of, group_numbers
+from budget.reports.grouping import basis_mask, codes_of, group_numbers, group_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,45 +48,106 @@ class LedgerYear:
 
 
 def ledger(rows: pd.DataFrame, funders: list[str] | None = None) -> list[LedgerYear]:
-    """The ledger of the tidy rows, per funder (in `funders` order) and every year from the
-    first to the last year that holds any row."""
+    """The ledger of the tidy rows, per funder (in `funders` order, else in the order of
+    their first rows) and every year from the first to the last year that holds any row.
+
+    Entered, paid, recovered, opening and closing add up per funder and year straight
+    from the rows (opening and closing are sums of them); only the part paid on earlier
+    commitments needs each (commitment, funder) pair's own opening, worked out BLOCK pairs
+    at a time so that memory stays bounded (two int64 grids of pairs x years besides)."""
     if rows.empty:
         return []
-    years, pairs, grids = ledger_grids(rows)
-    entered, paid = grids["entered"], grids["paid"]
-    opening, closing, covered = grids["opening"], grids["closing"], grids["covered"]
+    year = rows["year"].to_numpy(dtype=np.int64)
+    years = np.arange(int(year.min()), int(year.max()) + 1)
+    width = len(years)
+    coded = [codes_of(rows["commitment"]), codes_of(rows["funder"])]
+    keep = (coded[0][0] >= 0) & (coded[1][0] >= 0)
+    if not keep.all():  # a row without a commitment or funder belongs to no pair
+        coded = [(codes[keep], texts) for codes, texts in coded]
+    everywhere = bool(keep.all())
+    pair_of, (_, pair_funder) = group_numbers(coded, int(keep.sum()))
+    funder_of_row, texts = coded[1]
+    amounts = rows["amount_cents"].to_numpy(dtype=np.int64)
+    if not everywhere:
+        year, amounts = year[keep], amounts[keep]
+    pair_cell = pair_of  # a pair's row and its year's column in a pairs x years grid
+    pair_cell *= width
+    pair_cell += year
+    pair_cell -= int(years[0])
+    by_funder = {}  # per basis: funders x years
+    by_pair = {}  # per basis with rows: pairs x years
+    for basis in Basis:
+        mask = basis_mask(rows, basis)
+        if not everywhere:
+            mask = mask[keep]
+        grid = np.zeros(len(texts) * width, dtype=np.int64)
+        # (int64 before the product: a categorical's codes may be int8)
+        cells = funder_of_row[mask].astype(np.int64) * width + (year[mask] - int(years[0]))
+        np.add.at(grid, cells, amounts[mask])
+        by_funder[basis] = grid.reshape(len(texts), width)
+        if mask.any():
+            grid = np.zeros(len(pair_funder) * width, dtype=np.int64)
+            np.add.at(grid, pair_cell[mask], amounts[mask])
+            by_pair[basis] = grid.reshape(len(pair_funder), width)
+    entered, paid = by_funder[Basis.COMMITMENT], by_funder[Basis.CASH]
+    recovered = by_funder[Basis.RECEIPTS]
+    closing = np.cumsum(entered - paid + recovered, axis=1)
+    opening = closing - entered + paid - recovered
+    covered = _covered(by_pair, pair_funder, len(texts), width)
 
-    order = funders if funders is not None else list(dict.fromkeys(f for _, f in pairs))
-    pair_funder = np.array([f for _, f in pairs], dtype=object)
+    position = {text: i for i, text in enumerate(texts)}
+    present = pd.unique(pair_funder)
+    order = (
+        [position[f] for f in funders if f in position]
+        if funders is not None
+        else [int(f) for f in present]
+    )
+    present_set = {int(f) for f in present}
     out = []
-    for funder in order:
-        mine = pair_funder == funder
-        if not mine.any():
+    for f in order:
+        if f not in present_set:
             continue
-        sums = {
-            name: grid[mine].sum(axis=0)
-            for name, grid in (
-                ("opening", opening),
-                ("entered", entered),
-                ("paid", paid),
-                ("closing", closing),
-                ("covered", covered),
-                ("recovered", grids["recovered"]),
-            )
-        }
-        for j, year in enumerate(years):
+        funder = texts[f]
+        for j, y in enumerate(years.tolist()):
             out.append(
                 LedgerYear(
                     funder,
-                    int(year),
-                    int(sums["opening"][j]),
-                    int(sums["entered"][j]),
-                    int(sums["paid"][j]),
-                    int(sums["closing"][j]),
-                    int(sums["covered"][j]),
-                    int(sums["recovered"][j]),
+                    int(y),
+                    int(opening[f, j]),
+                    int(entered[f, j]),
+                    int(paid[f, j]),
+                    int(closing[f, j]),
+                    int(covered[f, j]),
+                    int(recovered[f, j]),
                 )
             )
+    return out
+
+
+BLOCK = 50_000  # (commitment, funder) pairs whose opening is worked out at a time
+
+
+def _covered(
+    by_pair: dict[Basis, npt.NDArray[np.int64]],
+    pair_funder: npt.NDArray[np.int64],
+    funders: int,
+    width: int,
+) -> npt.NDArray[np.int64]:
+    """Per funder and year: the cash that settles commitments of earlier years, the sum
+    over its pairs of min(paid, max(opening, 0))."""
+    out = np.zeros((funders, width), dtype=np.int64)
+    paid = by_pair.get(Basis.CASH)
+    if paid is None:
+        return out
+    for start in range(0, len(pair_funder), BLOCK):
+        stop = start + BLOCK
+        cash = paid[start:stop]
+        net = -cash
+        for basis in (Basis.COMMITMENT, Basis.RECEIPTS):
+            if basis in by_pair:
+                net = net + by_pair[basis][start:stop]
+        opening = np.cumsum(net, axis=1) - net
+        np.add.at(out, pair_funder[start:stop], np.minimum(cash, np.maximum(opening, 0)))
     return out
 
 
@@ -104,7 +165,8 @@ def ledger_grids(
     keep = (coded[0][0] >= 0) & (coded[1][0] >= 0)
     if not keep.all():  # a row without a commitment or funder belongs to no pair
         coded = [(codes[keep], texts) for codes, texts in coded]
-    pair_of, pairs = group_numbers(coded, int(keep.sum()))
+    pair_of, per_pair = group_numbers(coded, int(keep.sum()))
+    pairs = group_texts(coded, per_pair)
     width = len(years)
     cell = pair_of * width + (year[keep] - int(years[0]))
     amounts = rows["amount_cents"].to_numpy(dtype=np.int64)[keep]

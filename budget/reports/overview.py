@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.model import Commitment, Scenario
-from budget.reports.grouping import basis_mask, codes_of, group_numbers
+from budget.reports.grouping import basis_mask, codes_of, group_numbers, group_texts
 
 EARLIER, LATER = "earlier", "later"
 
@@ -98,7 +98,8 @@ def _sums(
     if not keep.all():  # a missing key: its rows are not counted (as groupby drops them)
         coded = [(codes[keep], texts) for codes, texts in coded]
         place, cents = place[keep], cents[keep]
-    group, labels = group_numbers(coded, len(cents))
+    group, per_group = group_numbers(coded, len(cents))
+    labels = group_texts(coded, per_group)
     width = len(columns)
     grid = np.zeros(len(labels) * width, dtype=np.int64)
     np.add.at(grid, group * width + place, cents)

@@ -261,108 +261,205 @@ def commitment_csv_chunks(scenario: Scenario, chunk: int = 20_000) -> Iterator[s
 
     Made for registers: a line after its commitment's id (the field, its value's text, the
     meaning, the file and whether assumed) is written once per distinct value by the csv
-    writer itself and reused, so that the bytes are the csv writer's (QUOTE_MINIMAL, "\\n"
+    writer itself and reused, so that the bytes are the csv writer's (QUOTE_MINIMAL, "\n"
     line ends); tests/render/workbook/test_assumptions_csv.py keeps the record-by-record
-    writer as the reference."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def written(record: Sequence[str]) -> str:
-        writer.writerow(record)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield written(CSV_HEADERS)
-    shown_file = file_namer(scenario)
-    own = scenario.path
-    files: dict[str, str] = {}
-    funders: dict[object, str] = {}
-
-    def file_of(path: str) -> str:
-        found = files.get(path)
-        if found is None:
-            found = files[path] = shown_file(path) if path and path != own else ""
-        return found
-
-    def tail(field: str, value: str, meaning: str, path: str, assumed: bool) -> str:
-        # the csv writer on ("", field, ...): the id's field is empty, its comma stays
-        record = ("", field, value, meaning, file_of(path), "yes" if assumed else "")
-        if _plain(value) and _plain(meaning) and _plain(field) and _plain(record[4]):
-            return ",".join(record) + "\n"  # nothing to quote: what the writer writes
-        return written(record)
-
-    # Per context (a commitment's field origins, origin and assumptions: one for all the
-    # commitments of a register): a line's tail by (kind, field, value).
-    contexts: dict[tuple[int, str, tuple[str, ...]], dict[object, str]] = {}
+    writer as the reference. The work goes field by field over the commitments of one
+    shape (kind, fields, where their values were set), each column's values looked up at
+    once, and every commitment's lines joined in one step."""
+    writer = _FieldWriter()
+    yield writer.record(CSV_HEADERS)
+    lines = _CommitmentLines(scenario, writer)
     commitments = scenario.commitments
     for begin in range(0, len(commitments), chunk):
-        parts: list[str] = []
-        append = parts.append
-        for c in commitments[begin : begin + chunk]:
-            kind_name = c.kind
-            kind, meanings = _kind_facts(kind_name)
-            cid = c.id
-            head = cid if _plain(cid) else written((cid,))[:-1]
-            origins, origin, assumed = c.field_origins, c.origin, c.assumptions
-            context = (id(origins), origin, assumed)
-            found_tails = contexts.get(context)
-            if found_tails is None or len(found_tails) > 200_000:  # bounded memory: again
-                found_tails = contexts[context] = {}
-            tails = found_tails
-            get = origins.get
-            append(head)
-            append(tail("name", c.title, "", get("name", origin), "name" in assumed))
-            shares = funders.get(c.funders)
-            if shares is None:
-                shares = funders[c.funders] = funders_text(c.funders)
-            key: object
-            for field, value in (
-                ("kind", kind_name),
-                ("recipient", c.recipient),
-                ("funders", shares),
-                ("priority", c.priority),
-            ):
-                key = (kind_name, field, value)
-                found = tails.get(key)
-                if found is None:
-                    meaning = _FIXED_MEANINGS[field]
-                    if field == "kind":
-                        meaning = getattr(kind, "summary", "")
-                    path, flag = get(field, origin), field in assumed
-                    found = tails[key] = tail(field, str(value), meaning, path, flag)
-                append(head)
-                append(found)
-            left_off = not_applicable(c)
-            spec = c.spec
-            for name in _spec_fields(spec):
-                if name in left_off:
-                    continue
-                value = getattr(spec, name)
+        yield lines.chunk(commitments[begin : begin + chunk])
+
+
+class _FieldWriter:
+    """The csv writer's text of one record, and of one field as it writes it among others."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+
+    def record(self, record: Sequence[str]) -> str:
+        self.writer.writerow(record)
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+    def field(self, text: str) -> str:
+        return text if _plain(text) else self.record((text, "x"))[:-3]
+
+    def fields(self, texts: list[str]) -> list[str]:
+        """Each text as a field: as it is, unless it needs quoting (checked at once)."""
+        if _plain("".join(texts)):
+            return texts
+        return [self.field(t) for t in texts]
+
+
+# What a line's tail depends on beyond its value, the same for the commitments of a
+# register: the kind, the type of its spec, the fields left off, where each field was set
+# (the field origins, by identity: one dict for a register's commitments) and the
+# assumptions.
+_Shape = tuple[str, type, frozenset[str], int, str, tuple[str, ...]]
+
+
+class _CommitmentLines:
+    """The commitments' lines, chunk by chunk, with the tails of distinct values kept
+    from one chunk to the next (at most about MAX_TAILS of them: then forgotten)."""
+
+    MAX_TAILS = 200_000
+
+    def __init__(self, scenario: Scenario, writer: _FieldWriter) -> None:
+        self.writer = writer
+        self.shown_file = file_namer(scenario)
+        self.own = scenario.path
+        self.files: dict[str, str] = {}
+        # tails by value, and by the id of a value's object (kept alive in `alive`)
+        self.tails: dict[tuple[_Shape, str], dict[object, str]] = {}
+        self.by_id: dict[tuple[_Shape, str], dict[int, str]] = {}
+        self.alive: list[object] = []
+        self.kept = 0
+
+    def file_of(self, path: str) -> str:
+        found = self.files.get(path)
+        if found is None:
+            shown = self.shown_file(path) if path and path != self.own else ""
+            found = self.files[path] = shown
+        return found
+
+    def tail(self, field: str, value: str, meaning: str, path: str, assumed: bool) -> str:
+        """A line after its id: the csv writer on ("", field, ...) (the id's field empty,
+        its comma kept)."""
+        record = ("", field, value, meaning, self.file_of(path), "yes" if assumed else "")
+        if _plain(value) and _plain(meaning) and _plain(field) and _plain(record[4]):
+            return ",".join(record) + "\n"  # nothing to quote: what the writer writes
+        return self.writer.record(record)
+
+    def chunk(self, commitments: Sequence[Commitment]) -> str:
+        shapes: dict[_Shape, list[int]] = {}
+        for i, c in enumerate(commitments):
+            shape = (
+                c.kind,
+                type(c.spec),
+                not_applicable(c),
+                id(c.field_origins),
+                c.origin,
+                tuple(c.assumptions),
+            )
+            shapes.setdefault(shape, []).append(i)
+        blocks: list[str] = [""] * len(commitments)
+        for shape, places in shapes.items():
+            mine = [commitments[i] for i in places]
+            for i, block in zip(places, self.blocks(shape, mine), strict=True):
+                blocks[i] = block
+        if self.kept > self.MAX_TAILS:  # bounded memory: begin again
+            self.tails.clear()
+            self.by_id.clear()
+            self.alive.clear()
+            self.kept = 0
+        return "".join(blocks)
+
+    def blocks(self, shape: _Shape, commitments: list[Commitment]) -> list[str]:
+        """Each commitment's lines (of one shape), joined."""
+        kind_name, _, left_off, _, origin, assumed = shape
+        first = commitments[0]
+        get = first.field_origins.get
+        kind, meanings = _kind_facts(kind_name)
+        heads = self.writer.fields([c.id for c in commitments])
+        pieces: list[list[str]] = []  # heads, tails, heads, tails, ...: joined per row
+
+        def unique_lines(field: str, texts: list[str], meaning: str = "") -> list[str]:
+            # a value of its own per commitment (a name, a source): no tails kept
+            prefix = f",{field},"
+            path, flag = get(field, origin), field in assumed
+            suffix = self.tail(field, "", meaning, path, flag)[len(prefix) :]
+            if not (_plain(field) and _plain(meaning)):  # the whole line by the writer
+                return [self.tail(field, t, meaning, path, flag) for t in texts]
+            return [prefix + t + suffix for t in self.writer.fields(texts)]
+
+        def looked_up(field: str, values: list[object], make: Callable[[object], str]) -> None:
+            pieces.extend((heads, self.looked_up((shape, field), values, make)))
+
+        def fixed(field: str, meaning: str) -> Callable[[object], str]:
+            path, flag = get(field, origin), field in assumed
+            return lambda value: self.tail(field, str(value), meaning, path, flag)
+
+        pieces.extend((heads, unique_lines("name", [c.title for c in commitments])))
+        summary = getattr(kind, "summary", "")
+        looked_up("kind", [kind_name] * len(commitments), fixed("kind", summary))
+        looked_up("recipient", [c.recipient for c in commitments], fixed("recipient", ""))
+        funders = fixed("funders", _FIXED_MEANINGS["funders"])
+        looked_up(
+            "funders",
+            [c.funders for c in commitments],
+            lambda shares: funders(funders_text(shares)),  # type: ignore[arg-type]
+        )
+        priority = fixed("priority", _FIXED_MEANINGS["priority"])
+        looked_up("priority", [c.priority for c in commitments], priority)
+        specs = [c.spec for c in commitments]
+        for name in _spec_fields(first.spec):
+            if name in left_off:
+                continue
+            path, flag = get(name, origin), name in assumed
+
+            def make(value: object, name: str = name, path: str = path, flag: bool = flag) -> str:
+                meaning = meanings.get(name, "")
+                if isinstance(value, ByYear) and value.is_uncertain:
+                    meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
+                return self.tail(name, value_text(value, name), meaning, path, flag)
+
+            looked_up(name, [getattr(spec, name) for spec in specs], make)
+        sources = [c.source or "" for c in commitments]
+        if any(sources):
+            lines = unique_lines("source", sources)
+            if all(sources):
+                pieces.extend((heads, lines))
+            else:  # no line where there is no source
+                pieces.append([h if t else "" for h, t in zip(heads, sources, strict=True)])
+                pieces.append([line if t else "" for line, t in zip(lines, sources, strict=True)])
+        return list(map("".join, zip(*pieces, strict=True)))
+
+    def looked_up(
+        self, where: tuple[_Shape, str], values: list[object], make: Callable[[object], str]
+    ) -> list[str]:
+        """The tails of a column's values: by the values' identity first (a register's
+        commitments share their values' objects: a dict lookup of an int each), then by
+        value (and type: 1, 1.0 and True are equal keys); `make` for a new value."""
+        by_id = self.by_id.setdefault(where, {})
+        ids = list(map(id, values))
+        tails = list(map(by_id.get, ids))
+        if None not in tails:
+            return tails  # type: ignore[return-value]
+        table = self.tails.setdefault(where, {})
+        for i in [i for i, t in enumerate(tails) if t is None]:
+            value = values[i]
+            found = by_id.get(ids[i])
+            if found is None:
+                key = _key(value)
                 try:
-                    # a Fraction's own hash is slow: its numerator and denominator
-                    same = value
-                    if type(value) is Fraction:
-                        same = (value.numerator, value.denominator)
-                    key = (kind_name, name, type(value), same)
-                    found = tails.get(key)
-                except TypeError:  # a value that cannot be a key
-                    key, found = None, None
+                    found = table.get(key)
+                except TypeError:  # a value that cannot be a key: by its identity only
+                    found = None
+                    key = None
                 if found is None:
-                    meaning = meanings.get(name, "")
-                    if isinstance(value, ByYear) and value.is_uncertain:
-                        meaning = f"{meaning}; {UNCERTAIN_NOTE}" if meaning else UNCERTAIN_NOTE
-                    path, flag = get(name, origin), name in assumed
-                    found = tail(name, value_text(value, name), meaning, path, flag)
+                    found = make(value)
                     if key is not None:
-                        tails[key] = found
-                append(head)
-                append(found)
-            if c.source:
-                append(head)
-                append(tail("source", c.source, "", get("source", origin), "source" in assumed))
-        yield "".join(parts)
+                        table[key] = found
+                by_id[ids[i]] = found
+                self.alive.append(value)  # so that its id names no other object
+                self.kept += 1
+            tails[i] = found
+        return tails  # type: ignore[return-value]
+
+
+def _key(value: object) -> object:
+    """A dictionary key for a value that tells equal values of other types apart (1, 1.0
+    and True) and hashes a Fraction by its two integers (its own hash is slow)."""
+    if type(value) is Fraction:
+        return (Fraction, value.numerator, value.denominator)
+    return (type(value), value)
 
 
 _FIXED_MEANINGS = {

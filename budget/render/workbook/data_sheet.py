@@ -89,14 +89,14 @@ def add_data_sheet(
     it, the CSV has the columns of `--format csv` (year_label and currency too)."""
     limit = MAX_DATA_ROWS if limit is None else limit
     sheet = book.add_sheet(SHEET)
-    columns = data_columns(rows)
-    if len(rows) > limit:
+    if len(rows) > limit:  # (the columns are not made: 70 MB at a million rows)
         if overflow_path is None:
             raise ValueError("the rows do not fit on a sheet and no CSV path was given")
         conventions = None if year_name is None else (book.currency, year_name)
         write_text_atomically(overflow_path, inputs, rows_csv_chunks(rows, conventions=conventions))
         _overflow_note(sheet, len(rows), limit, overflow_path)
         return overflow_path
+    columns = data_columns(rows)
     headers = [c.header for c in columns]
     header_row(sheet, 1, headers)
     ref = f"A1:{column_letter(len(columns))}{max(len(rows) + 1, 2)}"

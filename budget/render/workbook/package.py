@@ -16,12 +16,11 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from openpyxl.writer.theme import theme_xml  # the default Office theme (a public constant)
-
 from budget.render.workbook.charts import chart_xml, drawing_xml
 from budget.render.workbook.sheet import Book, Sheet, Table, quote_sheetname
 from budget.render.workbook.sheetxml import MAIN, sheet_xml
 from budget.render.workbook.stylesheet import Stylesheet
+from budget.render.workbook.theme import THEME_XML
 from budget.render.workbook.xmltext import xml_attribute as quoteattr
 from budget.render.workbook.xmltext import xml_text as escape
 
@@ -242,7 +241,7 @@ def write_package(
             _write_sheet(zip_, parts, index, sheet, stylesheet)
             if progress is not None:
                 progress(index + 1, len(book.sheets))
-        zip_.put("xl/theme/theme1.xml", theme_xml)
+        zip_.put("xl/theme/theme1.xml", THEME_XML)
         zip_.put("xl/styles.xml", stylesheet.xml())
 
 
