@@ -97,4 +97,3 @@ def read_file(
         "description": column("description"),
     }
     return part, [], warnings
-
