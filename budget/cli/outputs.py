@@ -12,7 +12,7 @@ an input of the scenario (budget.render.workbook.save).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,10 +110,29 @@ def emit(text: str, fmt: str) -> None:
     terminal's encoding (its byte-order mark tells Excel so)."""
     # A terminal's stream may be a text-only wrapper (budget.core.terminal escapes control
     # characters there): then the text goes as text.
-    if FORMATS[Format(fmt)].as_bytes and hasattr(sys.stdout, "buffer"):
-        click.echo(text.encode("utf-8"), nl=False)
-    else:
-        click.echo(text, nl=False)
+    as_bytes = FORMATS[Format(fmt)].as_bytes and hasattr(sys.stdout, "buffer")
+    for piece in pieces(text, PIECE):  # a large text is not encoded (copied) whole at once
+        click.echo(piece.encode("utf-8") if as_bytes else piece, nl=False)
+
+
+PIECE = 2**24  # characters of a text written at a time
+
+
+def pieces(text: str, size: int = PIECE) -> Iterator[str]:
+    """The text in pieces of about `size` characters that join to it, each (but the first)
+    starting a line that does not start with a carriage return: what is done to a piece
+    (click's removal of terminal colour codes, the terminal's escapes of control
+    characters, which keep a leading carriage return) is what was done to the whole."""
+    start = 0
+    while len(text) - start > size:
+        end = text.rfind("\n", start, start + size) + 1 or text.find("\n", start + size) + 1
+        while 0 < end < len(text) and text[end] == "\r":
+            end = text.find("\n", end) + 1
+        if end <= 0:
+            break
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 def write_text_output(output: Output, text: str, inputs: Sequence[str | Path]) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.render import csvtext
+from budget.render import coded, csvtext
 from budget.render.csvtext import euros_category, euros_texts, frame_csv
 from budget.render.text import with_euros
 from budget.testing.strategies import scenarios
@@ -103,9 +103,9 @@ def test_the_bytes_are_those_of_the_value_by_value_writer(frame, flavour, header
     with patch.object(csvtext, "BLOCK_ROWS", 2):  # rows joined a block at a time
         assert frame_csv(frame, flavour, header) == want
     for share in (0.0, 10.0):  # columns never merged; always merged (issue 21)
-        with patch.object(csvtext, "MERGE_SHARE", share):
+        with patch.object(coded, "MERGE_SHARE", share):
             assert frame_csv(frame, flavour, header) == want
-    with patch.object(csvtext, "MERGE_SHARE", 10.0), patch.object(csvtext, "DENSE", -(10**6)):
+    with patch.object(coded, "MERGE_SHARE", 10.0), patch.object(coded, "DENSE", -(10**6)):
         assert frame_csv(frame, flavour, header) == want  # codes by hashing, never a table
 
 
@@ -145,6 +145,6 @@ def test_the_data_csv_in_chunks_is_the_reference_writers_whole(scenario, chunk, 
 
     rows = project(scenario)
     want = reference.frame_csv(with_conventions(with_euros(rows), "EUR", scenario.label), "csv")
-    with patch.object(csvtext, "MERGE_SHARE", share):
+    with patch.object(coded, "MERGE_SHARE", share):
         got = "".join(rows_csv_chunks(rows, chunk=chunk, conventions=("EUR", scenario.label)))
     assert got == want

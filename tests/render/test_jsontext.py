@@ -13,7 +13,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budget.render import jsontext
+from budget.render import coded, jsontext
 from budget.render.jsontext import records_json
 from tests.render.test_csvtext_reference import frames
 
@@ -51,6 +51,11 @@ def test_the_bytes_are_those_of_a_dict_per_row(frame):
     assert records_json(frame) == want
     with patch.object(jsontext, "BLOCK_ROWS", 2):
         assert records_json(frame) == want
+    for share in (0.0, 10.0):  # columns never merged; always merged
+        with patch.object(coded, "MERGE_SHARE", share):
+            assert records_json(frame) == want
+    with patch.object(coded, "MERGE_SHARE", 10.0), patch.object(coded, "DENSE", -(10**6)):
+        assert records_json(frame) == want  # codes by hashing, never a table
 
 
 @given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=8))
