@@ -124,7 +124,7 @@ def write_rows_or_fail(
 ) -> None:
     """Write a .csv or .json target: `shown` in its format, atomically, never over an input
     (the scenarios' files and `extra_inputs`, e.g. actuals files named on the command line)."""
-    # imported here: start-up time (the workbook package loads openpyxl)
+    # imported here: start-up time (the workbook package is large)
     from budget.render.workbook.save import protected_files
 
     try:
@@ -196,7 +196,7 @@ def write_workbook_or_fail(
     # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import forecast_rows
 
-    # imported here: start-up time (the workbook package loads openpyxl)
+    # imported here: start-up time (the workbook package is large)
     from budget.render.workbook import write_workbook
     from budget.render.workbook.indicators_sheet import indicators_sheet
     from budget.render.workbook.ledger_sheet import ledger_sheet

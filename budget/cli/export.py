@@ -54,7 +54,7 @@ def export(scenario: str, target: str, output: str, pending: str = "none") -> No
     # imported here: start-up time (only commands with actuals read bookings)
     from budget.engine.realised import actuals_frame
 
-    # imported here: start-up time (the exports load openpyxl via the workbook package)
+    # imported here: start-up time (the exports import the workbook package)
     from budget.render.export import write_datapackage, write_iati
     from budget.render.export.files import inputs_of
 

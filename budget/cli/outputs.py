@@ -137,7 +137,7 @@ def pieces(text: str, size: int = PIECE) -> Iterator[str]:
 
 def write_text_output(output: Output, text: str, inputs: Sequence[str | Path]) -> None:
     """Write `text` (UTF-8) to the target atomically; raises InputError when refused."""
-    # imported here: start-up time (the workbook package loads openpyxl)
+    # imported here: start-up time (the workbook package is large)
     from budget.render.workbook.save import write_text_atomically
 
     write_text_atomically(output.path, inputs, [text])
