@@ -471,7 +471,7 @@ EDITS = {
         set(),
     ),
     "conditions": (
-        [("not-yet", "probability of the decision", None, 0.75)],
+        [("not-yet", "probability the condition is met", None, 0.75)],
         [('p = "1/4"', 'p = "3/4"')],
         set(),
     ),
