@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from budget import project
 from budget.core.model import Funder
 from budget.engine.pending import decisions, expected_amounts, with_pending
+from budget.load import load_scenario
 from budget.testing.strategies import scenarios
 from budget.uncertainty.simulate import simulate
 from tests.helpers import invoke
@@ -384,6 +385,111 @@ def test_the_calculation_sheet_agrees_under_expected(s):
     with tempfile.TemporaryDirectory() as folder:
         rows, path = written(s, Path(folder), "generated")
         assert check_workbook(s, rows, path) >= 0
+
+
+# A pending commitment at p = 1 next to one at p = 1/3 (found by the slow property above):
+# at p = 1 it still counts what it pays with every pending one decided, so it reads the
+# 1/3 one as decided (c0's 0.01 in 2016), and a decided top-up between them as it pays in
+# that view (d: 90.00 a year, where it pays 100.00 with `a` at p).
+P_ONE_AFTER_P = """[scenario]
+name = "Base"
+first_year = 2014
+last_year = 2020
+
+[funders.F0]
+name = "Funder F0"
+[funders.F1]
+name = "Funder F1"
+
+[recipients.R0]
+name = "Recipient R0"
+costs = "0"
+[recipients.R1]
+name = "Recipient R1"
+costs = "0"
+[recipients.R2]
+name = "Recipient R2"
+costs = "0.01"
+
+[[commitments]]
+id = "c0"
+kind = "top_up"
+recipient = "R2"
+funders = { F0 = "1" }
+first_year = 2014
+last_year = 2016
+cap = { 2014 = "0", 2015 = "0", 2016 = "0.01" }
+status = "pending"
+p = "1/3"
+
+[[commitments]]
+id = "c1"
+kind = "top_up"
+recipient = "R2"
+funders = { F0 = "1" }
+first_year = 2016
+last_year = 2016
+cap = "0"
+status = "pending"
+p = "1"
+"""
+
+P_ONE_AFTER_DECIDED = """[scenario]
+name = "Chain"
+first_year = 2015
+last_year = 2016
+
+[funders.F0]
+name = "Funder F0"
+
+[recipients.R]
+name = "Recipient R"
+costs = "120.00"
+
+[[commitments]]
+id = "a"
+kind = "annual"
+recipient = "R"
+funders = "F0"
+first_year = 2015
+last_year = 2016
+amount = "30.00"
+status = "pending"
+p = "1/3"
+
+[[commitments]]
+id = "d"
+kind = "top_up"
+recipient = "R"
+funders = "F0"
+first_year = 2015
+last_year = 2016
+cap = "100.00"
+priority = 1
+
+[[commitments]]
+id = "x"
+kind = "top_up"
+recipient = "R"
+funders = "F0"
+first_year = 2015
+last_year = 2016
+cap = "40.00"
+priority = 2
+status = "pending"
+p = "1"
+"""
+
+
+@pytest.mark.parametrize("text", [P_ONE_AFTER_P, P_ONE_AFTER_DECIDED], ids=["after-p", "chain"])
+def test_a_pending_commitment_at_p_1_reads_the_others_as_decided(tmp_path, text):
+    from tests.render.workbook.test_calculation_sheet import check_workbook, written
+
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    s = load_scenario(path)
+    rows, book = written(s, tmp_path, "p1")
+    assert check_workbook(s, rows, book) > 0  # every formula equals the engine's cached value
 
 
 # --- no double funding (issue 23, item 3) -------------------------------------------------

@@ -94,20 +94,22 @@ def decided_view(scenario: Scenario, explained: Sequence[Explanation]) -> dict[s
     pending = {e.commitment for e in explained if as_decided(e) is not None}
     if not pending:
         return {}
+    # A pending one at p = 1 pays the same in both views, and reads the all-decided one.
+    whole = {e.commitment for e in explained if e.pending} - pending
     read = {e.commitment: reads(e) for e in explained}
     moved: set[str] = set()
     while True:
         more = {
             cid
             for cid, found in read.items()
-            if cid not in pending | moved and any(r in pending | moved for r in found)
+            if cid not in pending | whole | moved and any(r in pending | moved for r in found)
         }
         if not more:
             break
         moved |= more
     needed: set[str] = set()
     while True:
-        readers = pending | needed
+        readers = pending | whole | needed
         more = {c for c in moved - needed if any(c in read[r] for r in readers)}
         if not more:
             break

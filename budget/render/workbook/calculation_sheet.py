@@ -329,6 +329,8 @@ def _block(w: Lines, e: Explanation) -> None:
             w.decided_rows[e.commitment] = cash
         w.decided_payments.update(range(first_payment, len(w.payments)))
         cash, committed = expected_lines(w, e, refs["p"], cash, committed)
+    elif e.pending:  # at p = 1 it reads the others as decided too, as the engine does
+        w.decided_payments.update(range(first_payment, len(w.payments)))
     w.cash_rows[e.commitment] = cash
     split_lines(w, e, shares, cash, committed)
     for note in e.notes:

@@ -213,6 +213,7 @@ def _explanation(
         scenario.currency,
         budget_line_text(scenario, c),
         cash_shift_texts(scenario, c),
+        c.pending is not None,
     )
 
 

@@ -239,3 +239,6 @@ class Explanation:
     # The scenario's cash shifts of this commitment in words (the years below are before
     # them, as the engine computes them; budget run shows the cash after them).
     cash_shifts: tuple[str, ...] = ()
+    # A pending commitment (issue 23): its working reads the others as every pending one
+    # decided pays, whatever its p (p = 1 included).
+    pending: bool = False
