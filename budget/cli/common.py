@@ -61,12 +61,13 @@ def shifted_or_fail(scenario: Scenario, rows: Any) -> Any:
     """`rows` (the scenario's projection) with its [[cash_shifts]] applied, or exit 1."""
     if not scenario.cash_shifts:
         return rows
-    from budget.engine.cash_shifts import apply_cash_shifts
+    from budget.core.errors import InputError
+    from budget.engine.cash_shifts import shifted
 
-    shifted, problems = apply_cash_shifts(rows, scenario)
-    if problems:
-        fail(problems)
-    return shifted
+    try:
+        return shifted(scenario, rows)
+    except InputError as error:
+        fail(error.problems)
 
 
 def scenario_argument(required: bool = True) -> Callable[[Callable[..., Any]], Any]:

@@ -18,7 +18,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from budget.core.errors import Problem
+from budget.core.errors import InputError, Problem
 from budget.core.lines import CashShift
 from budget.core.model import BASES, Basis, Scenario
 from budget.core.money import allocate, format_euros_grouped, share_weights
@@ -137,6 +137,17 @@ def apply_cash_shifts(
     if problems:
         return rows, problems
     return apply_deltas(rows, shift_deltas(scenario, shifts)), []
+
+
+def shifted(scenario: Scenario, rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` (the scenario's projection) with its cash shifts applied, the same object
+    without shifts; raises InputError with the problems of a shift that moves too much."""
+    if not scenario.cash_shifts:
+        return rows
+    out, problems = apply_cash_shifts(rows, scenario)
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def projected(scenario: Scenario) -> tuple[pd.DataFrame, list[Problem]]:

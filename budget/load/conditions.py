@@ -121,11 +121,8 @@ def resolve_condition(
             "its targets are for " + (", ".join(map(str, sorted(targets))) or "no year"),
         )
     label = f"{name} in {year}"
-    achieved = dict(indicator.achieved)
-    if year in achieved:
-        goal = _target(indicator, *targets[year])
-        got = achieved[year]
-        met = got >= goal if indicator.higher_is_better else got <= goal
+    met = target_met(indicator, year)
+    if met is not None:
         if met:
             return c
         return dataclasses.replace(c, pending=Pending(Fraction(0), None, f"{label}: not met"))
@@ -136,6 +133,17 @@ def resolve_condition(
         return f"p: {p}", p_hint
     decision = c.pending.decision if c.pending is not None else None
     return dataclasses.replace(c, pending=Pending(p, decision, f"{label}: not yet achieved"))
+
+
+def target_met(indicator: Indicator, year: int) -> bool | None:
+    """Whether the indicator met its target of `year` (one it has): None while that year is
+    not yet achieved. The one rule of a condition, for the loader and `explain` alike."""
+    achieved = dict(indicator.achieved).get(year)
+    if achieved is None:
+        return None
+    value, is_change = next((v, change) for y, v, change in indicator.targets if y == year)
+    goal = _target(indicator, value, is_change)
+    return achieved >= goal if indicator.higher_is_better else achieved <= goal
 
 
 def _target(indicator: Indicator, value: Fraction, is_change: bool) -> Fraction:

@@ -106,16 +106,10 @@ def project(scenario: Scenario, pending: str = "none", cash_shifts: bool = True)
 
 
 def _shifted(scenario: Scenario, rows: pd.DataFrame, cash_shifts: bool) -> pd.DataFrame:
-    """`rows` with the scenario's cash shifts applied (when asked and there are any)."""
-    if not cash_shifts or not scenario.cash_shifts:
-        return rows
-    from budget.core.errors import InputError
-    from budget.engine.cash_shifts import apply_cash_shifts
+    """`rows` with the scenario's cash shifts applied, when asked."""
+    from budget.engine.cash_shifts import shifted
 
-    shifted, problems = apply_cash_shifts(rows, scenario)
-    if problems:
-        raise InputError(problems)
-    return shifted
+    return shifted(scenario, rows) if cash_shifts else rows
 
 
 def compare(

@@ -232,12 +232,12 @@ def test_project_raises_the_problems_of_a_shift_that_moves_too_much() -> None:
 
     path = SCENARIOS / "round-2015-1st-supplementary.toml"
     scenario = budget.load_scenario(path)
-    shift = scenario.cash_shifts[0]
-    big = dataclasses.replace(shift, amount=10**12)
+    big = dataclasses.replace(scenario.cash_shifts[0], amount=10**12)  # 10 billion euros
+    too_much = dataclasses.replace(scenario, cash_shifts=(big,))
     with pytest.raises(budget.InputError) as caught:
-        budget.project(dataclasses.replace(scenario, cash_shifts=(big,)))
-    assert caught.value.problems
-    assert (
-        budget.project(dataclasses.replace(scenario, cash_shifts=(big,)), cash_shifts=False)
-        is not None
-    )
+        budget.project(too_much)
+    assert len(caught.value.problems) == 1
+    assert big.commitment in str(caught.value.problems[0])
+    # cash_shifts=False is the plan before the shifts: as if the scenario had none
+    before = budget.project(too_much, cash_shifts=False)
+    assert before.equals(budget.project(dataclasses.replace(scenario, cash_shifts=())))

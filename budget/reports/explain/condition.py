@@ -4,10 +4,8 @@ not yet achieved)."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from budget.core.model import Commitment, Scenario
-from budget.load.conditions import condition_of_text
+from budget.load.conditions import condition_of_text, target_met
 from budget.reports.explain.data import Input, text
 from budget.reports.explain.sources import Context, commitment_input
 from budget.reports.indicators import exact, target
@@ -29,11 +27,10 @@ def condition_standing(scenario: Scenario, c: Commitment) -> tuple[str, bool | N
         return None  # the loader refused it; a scenario built in Python may hold anything
     goal = target(indicator, *targets[year])
     label = f"{name} in {year}"
-    achieved = dict(indicator.achieved).get(year)
-    if achieved is None:
+    met = target_met(indicator, year)
+    if met is None:
         return f"{label}: not yet achieved (target {goal})", None
-    bound = Fraction(goal)
-    met = achieved >= bound if indicator.higher_is_better else achieved <= bound
+    achieved = dict(indicator.achieved)[year]
     state = "met" if met else "not met"
     return f"{label}: {state} (achieved {exact(achieved)}, target {goal})", met
 
