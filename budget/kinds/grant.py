@@ -27,7 +27,7 @@ from budget.core.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
 from budget.core.inputs import column_of
 from budget.core.money import allocate_rows, format_euros_grouped, share_weights
 from budget.core.periods import FiscalCalendar, fiscal_year_weights, period_last_day
-from budget.kinds.base import BoolArray, Columns, Flows, IntArray, ints
+from budget.kinds.base import BoolArray, Columns, Flows, IntArray, distinct_codes, ints
 
 ALLOCATIONS = ("days", "months")
 MAX_YEARS = 100
@@ -292,8 +292,10 @@ class GrantKind:
         cash = allocated
         rows = np.flatnonzero(_with_advance(columns))
         if len(rows):
-            shares = [share_weights([a, 1 - a]) for a in columns["advance"][rows].tolist()]
-            up_front = allocate_rows(totals[rows], np.array(shares, dtype=np.int64))
+            # Each distinct advance's weights worked out once (a register repeats a few).
+            code_of, advances = distinct_codes(columns["advance"][rows].tolist())
+            weights_of = np.array([share_weights([a, 1 - a]) for a in advances], dtype=np.int64)
+            up_front = allocate_rows(totals[rows], weights_of.reshape(-1, 2)[code_of])
             lag = columns["settlement_lag"][rows]
             cash = allocated.copy()
             cash[rows] = 0
