@@ -23,7 +23,7 @@ from budget.cli.status import INTERRUPTED as INTERRUPTED
 from budget.cli.status import INVALID_INPUT as INVALID_INPUT
 from budget.cli.status import WRONG_USAGE as WRONG_USAGE
 from budget.core.errors import InputError, Problem
-from budget.core.model import ByYear, Dist, Scenario
+from budget.core.model import ByYear, Dist, Scenario, any_pending, column_of_field
 from budget.core.money import format_euros_grouped
 from budget.engine.limits import check_rows
 from budget.kinds import KINDS
@@ -165,11 +165,14 @@ def central_value_notes(scenario: Scenario) -> list[str]:
         )
 
     notes = []
-    for c in scenario.commitments:
-        for field in KINDS[c.kind].year_inputs:
-            value = getattr(c.spec, field, None)
+    commitments = scenario.commitments
+    for cid, kind, spec in zip(
+        *(column_of_field(commitments, name) for name in ("id", "kind", "spec")), strict=True
+    ):
+        for field in KINDS[kind].year_inputs:
+            value = getattr(spec, field, None)
             if value is not None and value.is_uncertain:
-                notes.append(note(c.id, field, value))
+                notes.append(note(cid, field, value))
     for r in scenario.recipients.values():
         for field in ("costs", "income"):
             value = getattr(r, field)
@@ -284,7 +287,7 @@ def count_pending(scenario: Scenario, mode: str) -> tuple[Scenario, list[str]]:
     from budget.engine.pending import with_pending
     from budget.reports.pending import left_out_notes
 
-    if not any(c.pending is not None for c in scenario.commitments):
+    if not any_pending(scenario.commitments):
         return scenario, []
     counted, notes = with_pending(scenario, mode), left_out_notes(scenario, mode)
     return without_left_out_shifts(scenario, counted, notes)

@@ -6,11 +6,12 @@ Amounts are integer cents; shares are exact fractions; years are fiscal-year nam
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from operator import attrgetter
+from typing import Any, overload
 
 from budget.core.dists import Dist
 from budget.core.lines import BudgetLine, CashShift, Mutation
@@ -159,6 +160,120 @@ class Commitment:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitmentRows:
+    """Commitments as columns: each a list with one entry per commitment, in order. What
+    the engine's table (budget.kinds.table) and the whole-scenario checks read, so that a
+    register's rows need no Commitment object each (issue 21); see `rows_of`."""
+
+    ids: list[str]
+    kinds: list[str]
+    recipients: list[str]
+    funders: list[tuple[tuple[str, Fraction], ...]]
+    specs: list[Any]
+    priorities: list[int]
+    sources: list[str]
+    assumptions: list[tuple[str, ...]]
+    pending: list[Pending | None]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Commitments(Sequence[Commitment]):
+    """A scenario's commitments, in order, whose Commitment objects are made only when one
+    is first read: the rows of a register (or of a large TOML file) read as columns keep
+    their fields as `rows` until then (issue 21). Compares equal to the tuple of them, and
+    pickles as that tuple.
+
+    make: gives the Commitment objects of `rows`, in order (called at most once)."""
+
+    __slots__ = ("_made", "_make", "rows")
+
+    def __init__(self, rows: CommitmentRows, make: Callable[[], Sequence[Commitment]]) -> None:
+        self.rows = rows
+        self._make: Callable[[], Sequence[Commitment]] | None = make
+        self._made: tuple[Commitment, ...] | None = None
+
+    def made(self) -> tuple[Commitment, ...]:
+        """The Commitment objects, made on the first call."""
+        if self._made is None:
+            assert self._make is not None
+            self._made = tuple(self._make())
+            self._make = None
+            if len(self._made) != len(self.rows):
+                raise AssertionError("the commitments made are not the rows")
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Commitment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Commitment, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Commitment | tuple[Commitment, ...]:
+        return self.made()[index]
+
+    def __iter__(self) -> Iterator[Commitment]:
+        return iter(self.made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Commitments):
+            return other is self or self.made() == other.made()
+        if isinstance(other, tuple):
+            return self.made() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.made())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self.made(),))
+
+    def __repr__(self) -> str:
+        return f"Commitments({len(self):,} commitments)"
+
+
+# Commitment's fields that CommitmentRows holds -> its column there.
+_ROW_FIELDS = {
+    "id": "ids",
+    "kind": "kinds",
+    "recipient": "recipients",
+    "funders": "funders",
+    "spec": "specs",
+    "priority": "priorities",
+    "source": "sources",
+    "assumptions": "assumptions",
+    "pending": "pending",
+}
+
+
+def rows_of(commitments: Sequence[Commitment]) -> CommitmentRows:
+    """The commitments as columns: their own `rows` when they keep them (`Commitments`),
+    else read from the objects."""
+    if isinstance(commitments, Commitments):
+        return commitments.rows
+    return CommitmentRows(*(column_of_field(commitments, name) for name in _ROW_FIELDS))
+
+
+def column_of_field(commitments: Sequence[Commitment], name: str) -> list[Any]:
+    """One field (of those CommitmentRows holds) of every commitment, in order, without
+    making Commitment objects that are not made yet."""
+    if isinstance(commitments, Commitments):
+        found: list[Any] = getattr(commitments.rows, _ROW_FIELDS[name])
+        return found
+    return list(map(attrgetter(name), commitments))
+
+
+def any_pending(commitments: Sequence[Commitment]) -> bool:
+    """Whether any of the commitments is pending (issue 23)."""
+    pending = column_of_field(commitments, "pending")
+    return pending.count(None) != len(pending)
+
+
+@dataclass(frozen=True, slots=True)
 class Pending:
     """A commitment not yet decided (`status = "pending"`): p, the probability that it
     will be decided (0 < p <= 1, exact); decision, the date the decision is expected
@@ -271,7 +386,7 @@ class Scenario:
     last_year: int
     funders: Mapping[str, Funder]
     recipients: Mapping[str, Recipient]
-    commitments: tuple[Commitment, ...]
+    commitments: Sequence[Commitment]
     limits: tuple[Limit, ...] = ()
     description: str = ""
     source: str = ""

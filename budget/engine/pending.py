@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from budget.core.model import Commitment, Scenario
+from budget.core.model import Commitment, Scenario, any_pending
 from budget.core.money import allocate_rows, round_half_away, scale_round
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ MODES = ("none", "expected", "all")
 
 def pending_of(scenario: Scenario) -> list[Commitment]:
     """The scenario's pending commitments, in order."""
+    if not any_pending(scenario.commitments):
+        return []
     return [c for c in scenario.commitments if c.pending is not None]
 
 
@@ -44,7 +46,7 @@ def with_pending(scenario: Scenario, mode: str) -> Scenario:
     once stays as counted: with_pending(with_pending(s, "all"), "none") counts as all."""
     if mode not in MODES:
         raise ValueError(f"not a pending mode: {mode!r}")
-    if scenario.pending_counted or not any(c.pending is not None for c in scenario.commitments):
+    if scenario.pending_counted or not any_pending(scenario.commitments):
         return scenario
     if mode == "expected":
         return dataclasses.replace(scenario, pending_counted=mode)

@@ -9,6 +9,7 @@ uncertain cells of all of them are the plan's `inputs`, which `compute.compute` 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from budget.core.inputs import ByYearColumn, Inputs, YearTable
-from budget.core.model import Commitment, Scenario
+from budget.core.model import Commitment, Scenario, column_of_field
 from budget.core.money import share_weights
 from budget.kinds import KINDS, Kind
 from budget.kinds.base import Columns, take, year_span_mask
@@ -102,7 +103,7 @@ class Plan:
     settled: BoolArray | None = None
 
     @property
-    def commitments(self) -> tuple[Commitment, ...]:
+    def commitments(self) -> Sequence[Commitment]:
         """The scenario's commitments (all of them, also for a subset: see `position`)."""
         return self.scenario.commitments
 
@@ -266,7 +267,9 @@ def compile_plan(scenario: Scenario) -> Plan:
         kind_of=kind_of,
         ids=table.ids,
         pending=tuple(
-            (i, c.pending.p) for i, c in enumerate(scenario.commitments) if c.pending is not None
+            (i, p.p)
+            for i, p in enumerate(column_of_field(scenario.commitments, "pending"))
+            if p is not None
         ),
         settled=settled,
     )

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from budget.core.model import column_of_field
 from budget.kinds import KINDS
 from budget.kinds.base import Columns, distinct_codes
 
@@ -73,7 +73,7 @@ class CommitmentTable:
         commitments = scenario.commitments
         n = len(commitments)
         ids, kinds, recipients, priorities, splits_of, specs = (
-            list(map(attrgetter(name), commitments))
+            column_of_field(commitments, name)
             for name in ("id", "kind", "recipient", "priority", "funders", "spec")
         )
         kind = codes(kinds, list(KINDS))

@@ -17,6 +17,7 @@ from typing import Any
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
 from budget.core.lines import BudgetLine, CashShift, Mutation, MutationType, Stage
+from budget.core.model import column_of_field
 from budget.load.common import Draft
 from budget.load.files import Loaded, LoadedFile, load_files
 from budget.load.inherit import Entry, RowEntry, merge
@@ -79,8 +80,8 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
                 lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
     if tables_only and not any(lined.values()):
         return lines
-    for commitment in draft.commitments:
-        entry = entries.get(commitment.id)
+    for cid in column_of_field(draft.commitments, "id"):
+        entry = entries.get(cid)
         if entry is None:
             continue
         if type(entry) is RowEntry and not lined[id(entry.table)]:
@@ -89,7 +90,7 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
         if raw.keys().isdisjoint(LINE_NAMES) or all(raw.get(n) is None for n in LINE_NAMES):
             continue
         reader = FieldReader(raw, entry.file_of, entry.where, draft.problems)
-        lines[commitment.id] = BudgetLine(
+        lines[cid] = BudgetLine(
             article=reader.text("article") or "",
             article_part=reader.text("article_part") or "",
             instrument=reader.text("instrument") or "",

@@ -8,6 +8,7 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt
 from budget.core.fields import uncovered
+from budget.core.model import column_of_field
 from budget.core.money import format_euros_grouped
 from budget.kinds import KINDS
 from budget.kinds.base import largest
@@ -20,13 +21,15 @@ MOST_CENTS = 2**62
 def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
     """A derived top-up needs the recipient's costs (and income, if any) in each year."""
     problems: list[Problem] = []
-    for c in draft.commitments:
-        kind = KINDS[c.kind]
-        if not kind.derives_shortfall(c.spec):
+    for cid, kind_name, to, spec in zip(
+        *(column_of_field(draft.commitments, f) for f in ("id", "kind", "recipient", "spec")),
+        strict=True,
+    ):
+        if not KINDS[kind_name].derives_shortfall(spec):
             continue
-        recipient = draft.recipients[c.recipient]
-        first, last = c.spec.first_year, c.spec.last_year
-        entry = draft.merged.commitments[c.id]
+        recipient = draft.recipients[to]
+        first, last = spec.first_year, spec.last_year
+        entry = draft.merged.commitments[cid]
         for label, values in (("costs", recipient.costs), ("income", recipient.income)):
             if values is None and label == "income":
                 continue
@@ -36,10 +39,10 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
                     Problem(
                         entry.file_of("shortfall"),
                         entry.where("shortfall"),
-                        f"is not given, and recipient {excerpt(c.recipient)} has no {label} for "
+                        f"is not given, and recipient {excerpt(to)} has no {label} for "
                         + ", ".join(map(str, missing)),
                         f"give shortfall, or {label} for every year from {first} to {last} "
-                        f"on [recipients.{c.recipient}]",
+                        f"on [recipients.{to}]",
                     )
                 )
     return problems
@@ -48,8 +51,9 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
 def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
     """Every sum the engine forms stays inside int64 cents."""
     specs: dict[str, list[Any]] = {name: [] for name in KINDS}
-    for c in draft.commitments:
-        specs[c.kind].append(c.spec)
+    kinds = column_of_field(draft.commitments, "kind")
+    for kind, spec in zip(kinds, column_of_field(draft.commitments, "spec"), strict=True):
+        specs[kind].append(spec)
     total = sum(sum(map(KINDS[name].most, of_kind)) for name, of_kind in specs.items())
     total += sum(largest(r.costs) + largest(r.income) for r in draft.recipients.values())
     if total <= MOST_CENTS:

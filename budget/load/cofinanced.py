@@ -8,12 +8,13 @@ from __future__ import annotations
 import dataclasses
 
 from budget.core.errors import Problem, where_commitment
+from budget.core.model import column_of_field
 from budget.load.common import Draft
 
 
 def read_cofinanced(draft: Draft) -> None:
     """Fill in each cofinanced commitment's eligible costs from its recipient's costs."""
-    if not any(c.kind == "cofinanced" for c in draft.commitments):
+    if "cofinanced" not in column_of_field(draft.commitments, "kind"):
         return
     commitments = []
     for c in draft.commitments:

@@ -15,7 +15,7 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
-from budget.core.model import UNPAID, Commitment, Funder, Recipient
+from budget.core.model import UNPAID, Commitment, CommitmentRows, Commitments, Funder, Recipient
 from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
 from budget.core.records import by_columns
@@ -37,7 +37,7 @@ def read_commitments(
     calendar: FiscalCalendar,
     problems: list[Problem],
     only: Callable[[str, object], bool] | None = None,
-) -> list[Commitment]:
+) -> list[Commitment] | Commitments:
     """The commitments that have no problem, in order; problems added to `problems`.
     `only`: read only the entries it accepts, given the id and the recipient as written
     (the others are neither checked nor built; each keeps its place in `order`)."""
@@ -82,6 +82,11 @@ def read_commitments(
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
+    blocks = [b for b in (*whole.values(), tables) if b is not None and b.found]
+    if len(blocks) == 1 and len(blocks[0].found) == len(commitments):
+        # One table's rows, all read as columns (a register, or a large TOML file): no
+        # Commitment object until one is read.
+        return blocks[0].commitments()
     for made in whole.values():
         made.into(commitments)
     if tables is not None:
@@ -131,23 +136,19 @@ class _Whole:
             raws = repeat(_NO_RAW)
         return repeat(rows.origin), repeat(rows.origins), raws
 
-    def into(self, commitments: list[Commitment]) -> None:
-        """The rows' Commitments, each put at its place in `commitments`."""
-        if not self.found:
-            return
+    def _fields(self) -> tuple[list[int], list[int], list[Any]]:
+        """The places and rows of the rows found, and a column per field of Commitment up
+        to `source`, in their order (see _row_commitment)."""
         rows = self.rows
         places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
 
         def pick(values: list[Any]) -> list[Any]:
             return list(map(values.__getitem__, indices))
 
-        count = len(indices)
-        origin, field_origins, raws = self.files(indices)
-        # A column per field of Commitment, in their order (see _row_commitment).
-        made = by_columns(
-            Commitment,
-            count,
-            (
+        return (
+            places,
+            indices,
+            [
                 ids,  # id
                 [kind.name for kind in pick(rows.kinds)],  # kind
                 pick(rows.recipients),  # recipient
@@ -157,6 +158,17 @@ class _Whole:
                 orders,  # order
                 [n or "" for n in pick(rows.names)],  # name
                 [s or "" for s in pick(rows.sources)],  # source
+            ],
+        )
+
+    def _made(self, indices: list[int], fields: list[Any]) -> list[Commitment]:
+        """The Commitments of the rows, from `_fields` and the rows' files."""
+        origin, field_origins, raws = self.files(indices)
+        return by_columns(
+            Commitment,
+            len(indices),
+            (
+                *fields,
                 repeat(()),  # assumptions
                 origin,  # origin
                 field_origins,  # field_origins
@@ -165,12 +177,39 @@ class _Whole:
                 repeat(None),  # pending
             ),
         )
+
+    def into(self, commitments: list[Commitment]) -> None:
+        """The rows' Commitments, each put at its place in `commitments`."""
+        if not self.found:
+            return
+        places, indices, fields = self._fields()
+        count = len(places)
+        made = self._made(indices, fields)
         first = places[0]
         if places[-1] - first == count - 1:  # one run of places (a register alone)
             commitments[first : first + count] = made
             return
         for at, commitment in zip(places, made, strict=True):
             commitments[at] = commitment
+
+    def commitments(self) -> Commitments:
+        """All the commitments, when they are the rows found (in order): their fields kept
+        as columns, the Commitment objects made when one is first read (issue 21)."""
+        _, indices, fields = self._fields()
+        count = len(indices)
+        ids, kinds, recipients, funders, specs, priorities, _, _, sources = fields
+        rows = CommitmentRows(
+            ids,
+            kinds,
+            recipients,
+            funders,
+            specs,
+            priorities,
+            sources,
+            [()] * count,  # assumptions: none (a row with any is read field by field)
+            [None] * count,  # pending: none (likewise)
+        )
+        return Commitments(rows, lambda: self._made(indices, fields))
 
 
 class _Entries(_Whole):

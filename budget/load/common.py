@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +76,8 @@ class Draft:
     last_year: int | None = None
     funders: dict[str, Funder] = field(default_factory=dict)
     recipients: dict[str, Recipient] = field(default_factory=dict)
-    commitments: list[Commitment] = field(default_factory=list)
+    # A list, or the Commitments of one table read as columns (budget.load.commitments).
+    commitments: Sequence[Commitment] = field(default_factory=list)
     limits: list[Limit] = field(default_factory=list)
     currency: str = "EUR"
     year_label: str = "end"

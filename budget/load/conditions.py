@@ -21,7 +21,7 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing, where_commitment
 from budget.core.fields import FieldReader
-from budget.core.model import Commitment, Indicator, Pending
+from budget.core.model import Commitment, Commitments, Indicator, Pending
 from budget.core.money import round_half_away
 from budget.load.common import Draft
 from budget.load.pending import P_HINT, parse_p
@@ -62,6 +62,8 @@ def check_condition_cell(reader: FieldReader) -> None:
 
 def read_conditions(draft: Draft) -> None:
     """Resolve every commitment's `condition` against the scenario's [[indicators]]."""
+    if isinstance(draft.commitments, Commitments):
+        return  # rows read as columns: a row with a condition is read field by field
     if not any("condition" in c.raw for c in draft.commitments):
         return
     indicators = {i.id: i for i in draft.indicators}

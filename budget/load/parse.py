@@ -22,7 +22,17 @@ from budget.core.errors import (
     where_entry,
 )
 from budget.core.fields import FieldReader, uncovered
-from budget.core.model import BASES, Basis, Funder, Limit, Recipient, ReportingOrg, Scenario
+from budget.core.model import (
+    BASES,
+    Basis,
+    Commitments,
+    Funder,
+    Limit,
+    Recipient,
+    ReportingOrg,
+    Scenario,
+    column_of_field,
+)
 from budget.core.periods import YEAR_LABELS, FiscalCalendar
 from budget.kinds import KINDS
 from budget.kinds.base import spans
@@ -117,7 +127,11 @@ def build_scenario(
         last_year=draft.last_year,
         funders=draft.funders,
         recipients=draft.recipients,
-        commitments=tuple(draft.commitments),
+        commitments=(
+            draft.commitments
+            if isinstance(draft.commitments, Commitments)
+            else tuple(draft.commitments)
+        ),
         limits=tuple(draft.limits),
         description=draft.description,
         source=draft.source,
@@ -247,8 +261,9 @@ def _read_horizon(draft: Draft) -> None:
     last_missing = draft.last_year is None and not head.has("last_year")
     if first_missing or last_missing:
         specs: dict[str, list[Any]] = {name: [] for name in KINDS}
-        for c in draft.commitments:
-            specs[c.kind].append(c.spec)
+        kinds = column_of_field(draft.commitments, "kind")
+        for kind, spec in zip(kinds, column_of_field(draft.commitments, "spec"), strict=True):
+            specs[kind].append(spec)
         found = [
             spans(kind, specs[name], draft.calendar) for name, kind in KINDS.items() if specs[name]
         ]

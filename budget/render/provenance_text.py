@@ -8,7 +8,7 @@ workbook's Assumptions CSV lists them all). Recipients' assumptions stay listed.
 
 from __future__ import annotations
 
-from budget.core.model import Scenario
+from budget.core.model import Scenario, rows_of
 from budget.reports import overview
 from budget.reports.provenance import Assumed, assumptions, recipient_value
 
@@ -34,13 +34,16 @@ def _per_funder(scenario: Scenario) -> str:
     keys = list(scenario.funders)
     assumed: dict[str, list[int]] = {}  # funder -> [commitments, assumed values]
     sourced: dict[str, int] = {}
-    for c in scenario.commitments:
-        for funder, _ in c.funders:
-            if c.assumptions:
+    rows = rows_of(scenario.commitments)  # no Commitment objects made (issue 21)
+    for funders, assumed_fields, source in zip(
+        rows.funders, rows.assumptions, rows.sources, strict=True
+    ):
+        for funder, _ in funders:
+            if assumed_fields:
                 counts = assumed.setdefault(funder, [0, 0])
                 counts[0] += 1
-                counts[1] += len(c.assumptions)
-            if c.source:
+                counts[1] += len(assumed_fields)
+            if source:
                 sourced[funder] = sourced.get(funder, 0) + 1
     order = {key: i for i, key in enumerate(keys)}
 

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from budget.core.model import Basis, ByYear, Dist, Scenario
+from budget.core.model import Basis, ByYear, Dist, Scenario, rows_of
 from budget.reports.grouping import basis_mask, codes_of, value_mask
 
 
@@ -84,21 +84,23 @@ def uncovered_shortfalls(scenario: Scenario, rows: pd.DataFrame) -> list[Uncover
     by_commitment = _per_year(rows, "commitment", cash)
     gaps: dict[tuple[str, int], int] = {}
     derived: set[tuple[str, int]] = set()
-    for c in scenario.commitments:
-        if c.kind != "top_up":
+    plans = rows_of(scenario.commitments)  # no Commitment objects made (issue 21)
+    for cid, kind, to, spec in zip(
+        plans.ids, plans.kinds, plans.recipients, plans.specs, strict=True
+    ):
+        if kind != "top_up":
             continue
-        spec = c.spec
         for year in range(spec.first_year, spec.last_year + 1):
-            key = (c.recipient, year)
+            key = (to, year)
             if spec.shortfall is None:
                 if key in derived:
                     continue
                 derived.add(key)
-                recipient = scenario.recipients[c.recipient]
+                recipient = scenario.recipients[to]
                 need = _value(recipient.costs, year) - _value(recipient.income, year)
-                gap = need - received(c.recipient, year)
+                gap = need - received(to, year)
             else:
-                paid = by_commitment(c.id, year)
+                paid = by_commitment(cid, year)
                 gap = max(0, _value(spec.shortfall, year)) - paid
             if gap > 0:
                 gaps[key] = gaps.get(key, 0) + gap
