@@ -67,24 +67,26 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
     lines: dict[str, BudgetLine] = {}
     entries = draft.merged.commitments
     # Register rows of a table without budget line columns have none: skipped by table,
-    # not row by row (a register of 100,000 rows has no such columns, usually).
+    # not row by row (a register of 100,000 rows has no such columns, usually); tables of
+    # a TOML file likewise when none of them has a budget line field.
     lined: dict[int, bool] = {}
-    tables_only = True  # every entry is a register row
+    plain: list[Any] = []  # the raw tables of the entries that are not register rows
     last = None
     for each in entries.values():
         if type(each) is not RowEntry:
-            tables_only = False
+            plain.append(each.raw)
         elif each.table is not last:
             last = each.table
             if id(last) not in lined:
                 lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
-    if tables_only and not any(lined.values()):
+    plain_lined = bool(plain) and not set().union(*plain).isdisjoint(LINE_NAMES)
+    if not plain_lined and not any(lined.values()):
         return lines
     for cid in column_of_field(draft.commitments, "id"):
         entry = entries.get(cid)
         if entry is None:
             continue
-        if type(entry) is RowEntry and not lined[id(entry.table)]:
+        if not (lined[id(entry.table)] if type(entry) is RowEntry else plain_lined):
             continue
         raw = entry.raw
         if raw.keys().isdisjoint(LINE_NAMES) or all(raw.get(n) is None for n in LINE_NAMES):

@@ -16,7 +16,7 @@ from fractions import Fraction
 from budget.core.errors import Problem, excerpt, listing, where_commitment, where_entry
 from budget.core.fields import YEAR_MAX, YEAR_MIN, as_integer
 from budget.core.indices import Indexed
-from budget.core.model import Commitment, column_of_field
+from budget.core.model import Commitment, Commitments, column_of_field
 from budget.core.money import MoneyError
 from budget.kinds.annual import parse_rate
 from budget.load.common import Draft
@@ -35,6 +35,8 @@ def read_indices(draft: Draft) -> None:
     """Read `[indices]`, then resolve every commitment's series against it."""
     series, broken = _read_series(draft)
     fields = INDEXED_FIELDS
+    if isinstance(draft.commitments, Commitments):
+        return  # rows read as columns: a row that names a series is read field by field
     kinds = column_of_field(draft.commitments, "kind")
     specs = column_of_field(draft.commitments, "spec")
     if not any(

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from budget.core.fields import YEAR_MAX, YEAR_MIN
 from budget.core.records import by_columns
@@ -191,11 +192,13 @@ def column_specs(columns: Columns, kinds: list[Any]) -> list[Any]:
     rows whose kind is None (their common fields need reading field by field), of a kind
     without a parser here, or whose kind's fields the column checks could not all read."""
     specs: list[Any] = [None] * len(kinds)
-    names = [None if k is None else k.name for k in kinds]
+    # The rows of each kind, found in C (the kinds are a few shared objects, or None).
+    codes, found = pd.factorize(pd.Series(kinds, dtype=object), sort=False)
+    by_name = {kind.name: code for code, kind in enumerate(found.tolist()) if kind is not None}
     for name, parser in PARSERS.items():
-        rows = [i for i, n in enumerate(names) if n == name]
-        if not rows:
+        if name not in by_name:
             continue
+        rows = np.flatnonzero(codes == by_name[name]).tolist()
         at, made = parser(_Fields(columns, rows))
         for i, spec in zip(map(rows.__getitem__, at), made, strict=True):
             specs[i] = spec
