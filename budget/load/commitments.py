@@ -49,6 +49,10 @@ def read_commitments(
     whole: dict[int, _Whole] = {}
     # TOML tables read as columns too (entry_columns.py): order -> row of their table.
     plain, tables = _entry_rows(entries, read, funders, recipients) if only is None else ({}, None)
+    if only is None:
+        alone = _one_table(entries, read, funders, recipients, plain, tables)
+        if alone is not None:
+            return alone
     for order, (cid, entry) in enumerate(entries.items()):
         if only is not None:
             if not only(cid, _recipient_of(entry)):
@@ -92,6 +96,43 @@ def read_commitments(
     if tables is not None:
         tables.into(commitments)
     return commitments
+
+
+def _one_table(
+    entries: dict[str, Entry | RowEntry],
+    read: _Readers,
+    funders: dict[str, Funder],
+    recipients: dict[str, Recipient],
+    plain: dict[int, int],
+    tables: _Entries | None,
+) -> Commitments | None:
+    """The commitments, when every entry is a row of one table whose columns gave its
+    spec (a register alone, or a TOML file of plain tables): what the loop of
+    read_commitments would make, without a pass per entry. None otherwise."""
+    count = len(entries)
+    if not count:
+        return None
+    ids = list(entries)
+    values = list(entries.values())
+    if tables is not None and len(plain) == count:  # every entry a plain TOML table
+        tables.found = list(
+            zip(range(count), map(plain.__getitem__, range(count)), range(count), ids, strict=True)
+        )
+        tables.entries = values  # type: ignore[assignment]  # every one an Entry
+        return tables.commitments()
+    first = values[0]
+    if type(first) is not RowEntry or plain:
+        return None
+    table = first.table
+    if not all(type(e) is RowEntry and e.table is table for e in values):
+        return None
+    rows = read.rows(table, funders, recipients)
+    indices = [e.index for e in values]  # type: ignore[union-attr]  # every one a RowEntry
+    if None in map(rows.specs.__getitem__, indices):
+        return None  # a row read by its kind's parser: the loop reads it
+    whole = _Whole(rows)
+    whole.found = list(zip(range(count), indices, range(count), ids, strict=True))
+    return whole.commitments()
 
 
 ENTRY_COLUMNS = 64  # TOML tables read as columns from this many on (fewer: one by one)
