@@ -204,20 +204,7 @@ class _Whole:
 
     def _made(self, indices: list[int], fields: list[Any]) -> list[Commitment]:
         """The Commitments of the rows, from `_fields` and the rows' files."""
-        origin, field_origins, raws = self.files(indices)
-        return by_columns(
-            Commitment,
-            len(indices),
-            (
-                *fields,
-                repeat(()),  # assumptions
-                origin,  # origin
-                field_origins,  # field_origins
-                raws,  # raw
-                repeat(""),  # unpaid
-                repeat(None),  # pending
-            ),
-        )
+        return _made(len(indices), fields, self.files(indices))
 
     def into(self, commitments: list[Commitment]) -> None:
         """The rows' Commitments, each put at its place in `commitments`."""
@@ -250,7 +237,29 @@ class _Whole:
             [()] * count,  # assumptions: none (a row with any is read field by field)
             [None] * count,  # pending: none (likewise)
         )
-        return Commitments(rows, lambda: self._made(indices, fields))
+        # The files and raw tables now, so that the sequence keeps only its columns, not
+        # the register's cells or the merged entries (issue 21: memory per commitment).
+        files = self.files(indices)
+        return Commitments(rows, lambda: _made(count, fields, files))
+
+
+def _made(count: int, fields: list[Any], files: tuple[Any, Any, Any]) -> list[Commitment]:
+    """`count` Commitments: a column per field up to `source` (`_Whole._fields`), then the
+    origin, field origins and raw table of each (`_Whole.files`)."""
+    origin, field_origins, raws = files
+    return by_columns(
+        Commitment,
+        count,
+        (
+            *fields,
+            repeat(()),  # assumptions
+            origin,  # origin
+            field_origins,  # field_origins
+            raws,  # raw
+            repeat(""),  # unpaid
+            repeat(None),  # pending
+        ),
+    )
 
 
 class _Entries(_Whole):
