@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
@@ -277,18 +278,19 @@ class _Entries(_Whole):
         # One field origins table per distinct set of files (as _Readers.origins), and the
         # merged raw table itself: the merge made it for this entry alone, and nothing
         # changes it after (the row-by-row path keeps a copy, equal to it).
+        # The merge shares an origins table among entries alike: each distinct object is
+        # looked up once.
         seen = self.read.origins_seen
-        field_origins = []
-        for entry in self.entries:
-            key = tuple(entry.origins.items())
-            found = seen.get(key)
-            if found is None:
-                found = seen[key] = dict(entry.origins)
-            field_origins.append(found)
+        origins = list(map(attrgetter("origins"), self.entries))
+        distinct = dict(zip(map(id, origins), origins, strict=True))
+        for key, table in distinct.items():
+            items = tuple(table.items())
+            found = seen.get(items)
+            distinct[key] = seen[items] = dict(table) if found is None else found
         return (
-            [e.file for e in self.entries],
-            field_origins,
-            [e.raw for e in self.entries],
+            list(map(attrgetter("file"), self.entries)),
+            list(map(distinct.__getitem__, map(id, origins))),
+            list(map(attrgetter("raw"), self.entries)),
         )
 
 
