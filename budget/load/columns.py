@@ -99,12 +99,15 @@ def _unknown_fields(table: RegisterTable) -> BoolArray:
     # Every row of a register has a filled cell in some column, which a row of no known
     # kind does not have.
     unknown = kind_of == other
-    for name, cells in table.columns.items():
-        if name in COMMON_FIELDS or cells.count(None) == count:
+    for name in table.columns:
+        if name in COMMON_FIELDS:
+            continue
+        filled = table.filled_of(name)
+        if not filled.any():
             continue
         # Which kinds have the field (the last place: no known kind).
         allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
-        unknown |= table.filled_of(name) & ~allowed[kind_of]
+        unknown |= filled & ~allowed[kind_of]
     return unknown
 
 
