@@ -783,7 +783,9 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             path,
             sep=sep,
             header=None,
-            dtype=str,
+            # Every cell as the Python text it is (na_filter off); object columns, not
+            # pandas' string arrays, which cost time to build and to turn into lists.
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -792,7 +794,7 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             chunksize=CSV_ROWS,
         ) as frames:
             enough = getattr(clean, "enough", None)
-            # A Cleaner is told the cells are text (dtype=str: no other type is read).
+            # A Cleaner is told the cells are text (no other type is read).
             texts = isinstance(clean, Cleaner)
             for frame in frames:
                 if not columns:
