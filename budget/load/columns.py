@@ -99,12 +99,15 @@ def _unknown_fields(table: RegisterTable) -> BoolArray:
     # Every row of a register has a filled cell in some column, which a row of no known
     # kind does not have.
     unknown = kind_of == other
-    for name, cells in table.columns.items():
-        if name in COMMON_FIELDS or cells.count(None) == count:
+    for name in table.columns:
+        if name in COMMON_FIELDS:
+            continue
+        filled = table.filled_of(name)
+        if not filled.any():
             continue
         # Which kinds have the field (the last place: no known kind).
         allowed = np.array([name in kind.fields for kind in KINDS.values()] + [False])
-        unknown |= table.filled_of(name) & ~allowed[kind_of]
+        unknown |= filled & ~allowed[kind_of]
     return unknown
 
 
@@ -115,7 +118,12 @@ def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
     out = np.full(count, None, dtype=object)
     kinds = set(map(type, cells))
     if str in kinds:
-        _text_cents(cells, out)
+        if kinds <= {str, type(None)}:  # text only (as a CSV file's cells are)
+            filled = filled_cells(cells) if filled is None else filled
+            _text_cents(list(itertools.compress(cells, filled)), np.flatnonzero(filled), out)
+        else:
+            where = [i for i, v in enumerate(cells) if type(v) is str]
+            _text_cents([cells[i] for i in where], np.array(where, dtype=np.intp), out)
     if not kinds & {int, float}:
         numbers = []  # text only (as a CSV file's cells are)
     elif kinds <= {int, float, type(None)}:
@@ -141,45 +149,66 @@ def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
     return cents
 
 
-def _text_cents(cells: list[Any], out: Any) -> None:
-    """The cents of the text cells that are plain amounts, into `out` (an object array):
-    ASCII digits, 1 to 12 of them, then optionally a point and at most two more."""
-    # Longer texts are not plain amounts, nor are other scripts' digits (read and worded
-    # field by field); the others are read as one matrix of bytes, a row per text.
-    at = [i for i, v in enumerate(cells) if type(v) is str and len(v) <= _WIDTH and v.isascii()]
-    if not at:
-        return
-    texts = [cells[i] for i in at]
-    index = np.array(at, dtype=np.int64)
-    chars = np.array(texts, dtype=f"S{_WIDTH}").view(np.uint8).reshape(len(texts), _WIDTH)
-    length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    digit = (chars >= 48) & (chars <= 57)
+def text_cents(texts: list[str]) -> tuple[Any, Any]:
+    """(ok, cents): which of the texts are plain amounts, and their cents (an int64 array,
+    meaningful where ok): ASCII digits, 1 to 12 of them, then optionally a point and at
+    most two more; as `money.parse_cents` reads them. Every text is read at once, as one
+    matrix of bytes (a row per text), without a Python step per text."""
+    count = len(texts)
+    ok = np.zeros(count, dtype=bool)
+    cents = np.zeros(count, dtype=np.int64)
+    if not count:
+        return ok, cents
+    try:
+        bytes_ = np.array(texts, dtype=f"S{_WIDTH}")  # cut to _WIDTH, ending NULs dropped
+        length = np.strings.str_len(bytes_)
+        whole_texts = int(length.sum()) == len("".join(texts))
+    except UnicodeEncodeError:  # other scripts' digits are not plain amounts
+        whole_texts = False
+    if not whole_texts:
+        # Longer texts are not plain amounts, nor are other scripts' digits or a text
+        # ending in a NUL (read and worded field by field); the others are read so.
+        fits = np.fromiter(map(_plain_bytes, texts), dtype=bool, count=count)
+        at = np.flatnonzero(fits)
+        if len(at):
+            ok[at], cents[at] = text_cents(list(itertools.compress(texts, fits)))
+        return ok, cents
+    chars = bytes_.view(np.uint8).reshape(count, _WIDTH)
+    digits = chars - np.uint8(48)
+    digit = digits < 10
     point = chars == 46
-    points = point.sum(axis=1)
-    # Every character is a digit or the point (a NUL byte would shorten the row).
-    whole = np.where(points == 1, point.argmax(axis=1), length)
-    decimals = np.where(points == 1, length - whole - 1, 0)
-    ok = (
-        ((digit | point).sum(axis=1) == length)
-        & (points <= 1)
-        & (whole >= 1)
-        & (whole <= 12)
-        & (decimals <= 2)
-    )
-    if not ok.any():
-        return
-    digit, chars, decimals = digit[ok], chars[ok], decimals[ok]
-    # Each digit's power of ten in cents: the digits after it, plus the places of the
-    # cents the text leaves out ("12.5" is 1250, "12" is 1200).
-    after = np.cumsum(digit[:, ::-1], axis=1)[:, ::-1] - digit
-    power = np.where(digit, after + (2 - decimals)[:, None], 0)
-    value = np.where(digit, chars.astype(np.int64) - 48, 0)
-    cents = (value * _POWERS[power]).sum(axis=1)
-    out[index[ok]] = cents.tolist()
+    # Every character of the text (the columns before its length) is a digit or a point.
+    bad = (length[:, None] > _COLUMNS) & ~(digit | point)
+    halves = bad.view(np.uint64)  # 8 columns a word: a row is bad when either is not 0
+    points = point.sum(axis=1, dtype=np.int8)
+    at = np.where(points == 1, point.argmax(axis=1), length)  # the point, or the end
+    decimals = length - at - 1  # -1 without a point
+    ok = ((halves[:, 0] | halves[:, 1]) == 0) & (points <= 1) & (decimals <= 2)
+    ok &= (at >= 1) & (at <= 12)  # 1 to 12 whole digits
+    # The digits as one number (the point a 0 digit): exact in int64 (below 10**16).
+    number = (digits * digit) @ _TENS // _TENS[length - 1]
+    places = np.clip(decimals, 0, 2)  # (only rows with at most two are kept)
+    units = np.where(decimals < 0, number, number // _TENS[_WIDTH - 2 - places])
+    cents = units * 100 + number % _TENS[_WIDTH - 1 - places] * _TENS[_WIDTH - 3 + places]
+    return ok, cents
+
+
+def _plain_bytes(text: str) -> bool:
+    """Whether a text may be a plain amount as far as `text_cents`' matrix of bytes goes."""
+    return len(text) <= _WIDTH and text.isascii() and not text.endswith("\0")
+
+
+def _text_cents(texts: list[str], at: Any, out: Any) -> None:
+    """The cents of the texts (the cells at `at`) that are plain amounts, into `out` (an
+    object array); see `text_cents`."""
+    ok, cents = text_cents(texts)
+    if ok.any():
+        out[at[ok]] = cents[ok].tolist()
 
 
 _WIDTH = 16  # the longest text read as a plain amount (12 digits, the point, 2 decimals)
-_POWERS = 10 ** np.arange(_WIDTH + 2, dtype=np.int64)
+_COLUMNS = np.arange(_WIDTH)
+_TENS = 10 ** np.arange(_WIDTH - 1, -1, -1, dtype=np.int64)  # 10**15 ... 10, 1
 
 
 def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:

@@ -117,7 +117,7 @@ def read_table(path: Path, shown: str) -> tuple[RegisterTable | None, list[Probl
         suffix = _checked(path, "register")
         read = _read_csv if suffix == ".csv" else _read_xlsx
         cleaner = Cleaner(early=True)
-        table, problems = table_of_columns(read(path, cleaner), shown, cleaned=True)
+        table, problems = table_of_columns(read(path, cleaner), shown, cleaned=cleaner)
     except RegisterError as exc:
         return fail(exc.message, exc.hint)
     if cleaner.stopped and table is not None and table.numbers:
@@ -231,11 +231,12 @@ def names_only(row: Sequence[Any], names: Sequence[str]) -> bool:
 
 
 def table_of_columns(
-    cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool = False
+    cells_by_column: Sequence[Sequence[Any]], shown: str, cleaned: bool | Cleaner = False
 ) -> tuple[RegisterTable | None, list[Problem]]:
     """A register from its columns of cell values, header included: cleaned as they come
     (a list of columns is consumed: emptied as its columns are read), or already `cleaned`
-    by a reader (`Cleaner`); the columns' lists become the register's.
+    by a reader (`Cleaner`, or that Cleaner itself: then what it knows of its columns, no
+    empty cell or text only, is not found again); the columns' lists become the register's.
 
     The header is the first row with anything in it; rows keep the numbers a spreadsheet
     shows (the first row is 1), blank rows are skipped. Problems come in row order: the
@@ -243,14 +244,17 @@ def table_of_columns(
     """
     problems: list[Problem] = []
     columns_read: list[list[Any]]
+    known = cleaned if isinstance(cleaned, Cleaner) else Cleaner()
     if cleaned:
         columns_read = [
             list(cells) if type(cells) is not list else cells for cells in cells_by_column
         ]
     else:
-        clean = Cleaner()
-        columns_read = [clean(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
-    filled_by_column = [filled_cells(cells) for cells in columns_read]
+        columns_read = [known(i, cells) for i, cells in enumerate(_each_once(cells_by_column))]
+    filled_by_column = [
+        np.ones(len(cells), dtype=bool) if known.full.get(i) else filled_cells(cells)
+        for i, cells in enumerate(columns_read)
+    ]
     anything = np.zeros(len(columns_read[0]) if columns_read else 0, dtype=bool)
     for filled_here in filled_by_column:
         anything |= filled_here
@@ -308,11 +312,12 @@ def table_of_columns(
         if header[i] is None:
             stray_column[filled_by_column[i][body]] = i
     texts: set[str] = set()  # the columns of text (or empty cells) only
+    index_of = {name: i for i, name in columns}
     for name in (*TEXT_COLUMNS, "funders"):
         text = named.get(name)
         if text is None:
             continue
-        if set(map(type, text)) <= {str, type(None)}:
+        if known.text.get(index_of[name]) or set(map(type, text)) <= {str, type(None)}:
             texts.add(name)
         else:
             # A spreadsheet stores an id such as 1042 as a number; it is still a name.
@@ -360,6 +365,9 @@ def _clean(cells: Sequence[Any], kinds: set[type] | None = None) -> list[Any]:
     for many cells at once: texts stripped, whole numbers as int. `kinds`: the types of
     the cells, when known."""
     kinds = set(map(type, cells)) if kinds is None else kinds
+    if kinds == _TEXT:  # (a CSV file's): stripped in C; a text unchanged stays one object
+        out: list[Any] = list(map(str.strip, cells))
+        return [v or None for v in out] if "" in out else out
     if str in kinds:
         out = [(v.strip() or None) if type(v) is str else v for v in cells]
     else:
@@ -421,6 +429,10 @@ class Cleaner:
         self.shared: dict[int, _Cleaned | None] = {}
         self.early = _Early() if early else None
         self.stopped: str | None = None
+        # Column index -> whether it is known that none of its cells cleaned so far is
+        # empty (None), and that all are texts or empty (False: not known).
+        self.full: dict[int, bool] = {}
+        self.text: dict[int, bool] = {}
 
     def enough(self, columns: list[list[Any]]) -> bool:
         """Whether to stop reading after the rows in `columns` (cut after the row that
@@ -439,12 +451,23 @@ class Cleaner:
             self.shared[index] = _Cleaned() if _repeats(cells) else None
         shared = self.shared[index]
         found = set(map(type, cells)) if kinds is None else set(kinds)
-        if shared is None or not found <= _SHAREABLE:
-            return _clean(cells, found)
-        known = len(shared)
-        out = list(map(shared.__getitem__, cells))
-        if len(shared) - known > NEW_SHARE * len(cells):
-            self.shared[index] = None  # the column has become one of many values
+        text = found <= {str, type(None)}  # cleaned, texts stay texts or become None
+        if shared is None and found == _TEXT:  # (a CSV file's): stripped in C
+            out: list[Any] = list(map(str.strip, cells))  # a text unchanged: one object
+            full = "" not in out
+            if not full:
+                out = [v or None for v in out]
+        elif shared is None or not found <= _SHAREABLE:
+            out = _clean(cells, found)
+            full = False  # (not looked for)
+        else:
+            known = len(shared)
+            out = list(map(shared.__getitem__, cells))
+            if len(shared) - known > NEW_SHARE * len(cells):
+                self.shared[index] = None  # the column has become one of many values
+            full = None not in shared.cleaned  # (no cell so far has cleaned to None)
+        self.full[index] = self.full.get(index, True) and full
+        self.text[index] = self.text.get(index, True) and text
         return out
 
 
@@ -490,6 +513,9 @@ class _Early:
             return None
         cells = columns[self.id_column]
         ids = self.ids
+        if self._all_new(cells[self.checked : count]):
+            self.checked = count
+            return None
         for row in range(self.checked, count):
             cell = cells[row]
             if type(cell) is int:
@@ -503,6 +529,18 @@ class _Early:
             ids.add(cell)
         self.checked = count
         return None
+
+    def _all_new(self, cells: list[Any]) -> bool:
+        """Whether the id cells, all texts or empty, are distinct and none was seen
+        before (the ids are then known); else the row-by-row check finds the first again."""
+        if not set(map(type, cells)) <= {str, type(None)}:
+            return False
+        found = set(cells)
+        found.discard(None)
+        if len(found) != len(cells) - cells.count(None) or not self.ids.isdisjoint(found):
+            return False
+        self.ids |= found
+        return True
 
     @staticmethod
     def _header(columns: list[list[Any]], count: int) -> int | None:
@@ -745,7 +783,9 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             path,
             sep=sep,
             header=None,
-            dtype=str,
+            # Every cell as the Python text it is (na_filter off); object columns, not
+            # pandas' string arrays, which cost time to build and to turn into lists.
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -754,7 +794,7 @@ def _read_csv(path: Path, clean: Clean = as_read) -> list[list[Any]]:
             chunksize=CSV_ROWS,
         ) as frames:
             enough = getattr(clean, "enough", None)
-            # A Cleaner is told the cells are text (dtype=str: no other type is read).
+            # A Cleaner is told the cells are text (no other type is read).
             texts = isinstance(clean, Cleaner)
             for frame in frames:
                 if not columns:

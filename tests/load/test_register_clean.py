@@ -9,6 +9,7 @@ out equal to the reference and of the same type.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from pathlib import Path
 
@@ -127,3 +128,67 @@ def test_leading_empty_rows_and_columns_keep_excel_numbers(tmp_path: Path):
     table, problems = register.read_table(tmp_path / "r.xlsx", "r.xlsx")
     assert table is not None and table.numbers == [4]  # row 6 holds only a stray cell
     assert [p.where for p in problems] == ["row 6"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(CELLS, max_size=40), min_size=1, max_size=5),
+    st.sampled_from([None, 1, 3]),
+)
+def test_what_the_cleaner_knows_of_a_column_is_true(batches, repeat):
+    """The cleaner's `full` (no empty cell) and `text` (texts or empty cells only), which
+    spare table_of_columns a scan of the column, hold for the cells it gave."""
+    if repeat:
+        batches = [batch * repeat * 20 for batch in batches]
+    for texts_only in (False, True):
+        if texts_only:  # a CSV file's batches: texts only, and the reader says so
+            batches = [[c for c in batch if type(c) is str] for batch in batches]
+        clean = register.Cleaner()
+        got = [
+            cell
+            for batch in batches
+            for cell in clean(0, batch, register._TEXT if texts_only else None)
+        ]
+        if clean.full[0]:
+            assert None not in got
+        if clean.text[0]:
+            assert all(cell is None or type(cell) is str for cell in got)
+        if texts_only:
+            assert clean.text[0]
+            assert clean.full[0] == (None not in got)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from("abcdefghij"), st.integers(0, 9)), max_size=60),
+    st.lists(st.integers(1, 20), min_size=1, max_size=6),
+)
+def test_the_early_id_check_stops_at_the_first_id_used_again(ids, sizes):
+    """Batch by batch, the early check stops at the first row whose id (a text, or a whole
+    number as its text) was used above, as a row-by-row look finds it, and cuts the rows
+    after it."""
+    seen: set[str] = set()
+    first = None
+    for row, cell in enumerate(ids):
+        key = str(cell) if type(cell) is int else cell
+        if key is not None and key in seen:
+            first = row
+            break
+        if key is not None:
+            seen.add(key)
+    early = register._Early()
+    columns: list[list[object]] = [["id"], ["kind"]]
+    why = None
+    rest = list(ids)
+    for size in itertools.cycle(sizes):
+        if not rest or why:
+            break
+        batch, rest = rest[:size], rest[size:]
+        columns[0].extend(batch)
+        columns[1].extend(["annual"] * len(batch))
+        why = early(columns)
+    if first is None:
+        assert why is None and columns[0][1:] == ids
+    else:
+        assert why == "id"
+        assert columns[0][1:] == ids[: first + 1] and len(columns[1]) == first + 2

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -275,3 +276,55 @@ def test_amount_texts_read_as_a_column_are_what_the_reader_reads(cells):
             assert cents is not None, cell
         if cents is not None:
             assert cents == parse_cents(cell), cell
+
+
+PLAIN_AMOUNT = r"[0-9]{1,12}(\.[0-9]{0,2})?"
+AMOUNT_TEXTS = st.one_of(
+    st.from_regex(PLAIN_AMOUNT, fullmatch=True),
+    st.text(alphabet="0123456789.", max_size=17),
+    st.text(alphabet="0123456789.-+e ,_\t\n\x00\u00a0\u2007٣", max_size=18),
+    st.sampled_from(["1,234.50", "1.234,50", "-12.50", "+12", " 12.50", "12.50 ", "1e3", "12.",
+                     ".50", "0", "999999999999.99", "1000000000000", "12\x00", "1\x002", ""]),
+    st.text(max_size=20),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AMOUNT_TEXTS, max_size=60))
+def test_the_vectorised_amount_parser_reads_each_text_as_the_field_reader(texts):
+    """`text_cents` (every text at once, as one matrix of bytes) takes exactly the plain
+    amounts, each with the cents `parse_cents` reads from it alone; white space, signs,
+    thousands separators, other scripts' digits, NULs and long texts are left to the
+    field reader (row by row)."""
+    import re
+
+    from budget.core.money import parse_cents
+    from budget.load.columns import text_cents
+
+    ok, cents = text_cents(list(texts))
+    assert len(ok) == len(cents) == len(texts)
+    for text, taken, value in zip(texts, ok.tolist(), cents.tolist(), strict=True):
+        plain = re.fullmatch(PLAIN_AMOUNT, text) is not None
+        assert taken == plain, text
+        if plain:
+            assert value == parse_cents(text), text
+
+
+@given(st.lists(st.one_of(AMOUNT_TEXTS, st.none()), max_size=60), st.integers(0, 3))
+def test_an_amount_column_of_texts_is_read_per_cell_as_the_field_reader(cells, numbers):
+    """`_cents` of a whole column of texts and empty cells (a CSV file's), and of the same
+    with numbers among them (a sheet's): each text as `parse_cents` reads it alone when
+    it is a plain amount, None for any other; each number as it is read alone."""
+    import re
+
+    from budget.core.money import parse_cents
+    from budget.load.columns import _cents
+
+    def reference(cell: object) -> int | None:
+        plain = type(cell) is str and re.fullmatch(PLAIN_AMOUNT, cell)
+        return parse_cents(cell) if plain else None
+
+    filled = np.array([cell is not None for cell in cells], dtype=bool)
+    assert _cents(list(cells), filled) == [reference(cell) for cell in cells]
+    mixed = [*cells, *[12.5, 3, -1, 0.001][:numbers]]
+    assert _cents(mixed) == [*map(reference, cells), *[1250, 300, None, None][:numbers]]
