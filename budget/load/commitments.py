@@ -183,8 +183,11 @@ class _Whole:
         to `source`, in their order (see _row_commitment)."""
         rows = self.rows
         places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
+        every = len(indices) == len(rows.kinds) and indices == list(range(len(indices)))
 
         def pick(values: list[Any]) -> list[Any]:
+            if every:  # every row, in order (a register alone): the column itself
+                return values
             return list(map(values.__getitem__, indices))
 
         return (
