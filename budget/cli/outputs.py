@@ -12,8 +12,9 @@ an input of the scenario (budget.render.workbook.save).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
@@ -22,11 +23,38 @@ import pandas as pd
 from budget.cli.newfile import STARTER as STARTER
 from budget.cli.newfile import write_new_file as write_new_file
 from budget.core.errors import Problem
-from budget.render.formats import FORMATS, ROWS, Format, file_extensions, file_format, laid_out
+from budget.render.formats import (
+    FORMATS,
+    ROWS,
+    ROWS_BLOCKS,
+    Format,
+    file_extensions,
+    file_format,
+    laid_out,
+)
 
 EXTENSIONS = {".xlsx": "xlsx", **file_extensions()}
 # What a command prints or writes: per format, a function that gives the text.
 Shown = Mapping[Format, Callable[[], str]]
+
+
+class Blocks:
+    """A format's text: whole when called, or block by block (`blocks`), which is how
+    standard output and files are written, so that the text of a million rows is never
+    held whole (issue 21: the CSV rows)."""
+
+    __slots__ = ("blocks",)
+
+    def __init__(self, blocks: Callable[[], Iterator[str]]) -> None:
+        self.blocks = blocks
+
+    def __call__(self) -> str:
+        return "".join(self.blocks())
+
+
+def texts_of(rendered: Callable[[], str]) -> Iterable[str]:
+    """The text of a format, in the blocks it is made in (one text when it is one)."""
+    return rendered.blocks() if isinstance(rendered, Blocks) else (rendered(),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +125,20 @@ def rows_text(frame: pd.DataFrame, fmt: str) -> str:
 def table_and_rows(table: Callable[[], str], rows: Callable[[], pd.DataFrame]) -> Shown:
     """What a command shows whose table is `table()` (one line is added after it) and whose
     rows are `rows()` in every format of ROWS; each is built only when asked for."""
-    return {Format.TABLE: lambda: table() + "\n", **laid_out(ROWS, rows)}
+    blocks = {f: Blocks(partial(_blocks_of, render, rows)) for f, render in ROWS_BLOCKS.items()}
+    return {Format.TABLE: lambda: table() + "\n", **laid_out(ROWS, rows), **blocks}
+
+
+def _blocks_of(
+    render: Callable[[pd.DataFrame], Iterator[str]], rows: Callable[[], pd.DataFrame]
+) -> Iterator[str]:
+    return render(rows())
 
 
 def show(shown: Shown, fmt: str) -> None:
     """The text of format `fmt` on standard output."""
-    emit(shown[Format(fmt)](), fmt)
+    for text in texts_of(shown[Format(fmt)]):
+        emit(text, fmt)
 
 
 def emit(text: str, fmt: str) -> None:
@@ -135,15 +171,19 @@ def pieces(text: str, size: int = PIECE) -> Iterator[str]:
     yield text[start:]
 
 
-def write_text_output(output: Output, text: str, inputs: Sequence[str | Path]) -> None:
-    """Write `text` (UTF-8) to the target atomically; raises InputError when refused."""
+def write_text_output(
+    output: Output, text: str | Iterable[str], inputs: Sequence[str | Path]
+) -> None:
+    """Write `text` (UTF-8; or its blocks) to the target atomically; raises InputError when
+    refused."""
     # imported here: start-up time (the workbook package is large)
     from budget.render.workbook.save import write_text_atomically
 
-    write_text_atomically(output.path, inputs, [text])
+    write_text_atomically(output.path, inputs, [text] if isinstance(text, str) else text)
 
 
-def text_for_file(output: Output, fmt: str, shown: Shown) -> str:
-    """The text a .csv or .json target gets: the format written to its extension (the
-    chosen one when it writes there, as excel-csv on a .csv target; see `file_format`)."""
-    return shown[file_format("." + output.kind, Format(fmt))]()
+def text_for_file(output: Output, fmt: str, shown: Shown) -> Iterable[str]:
+    """The text a .csv or .json target gets, in blocks: the format written to its
+    extension (the chosen one when it writes there, as excel-csv on a .csv target; see
+    `file_format`)."""
+    return texts_of(shown[file_format("." + output.kind, Format(fmt))])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,16 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> str:
-    """The rows as CSV text of `flavour` (see the module docstring), header first.
+    """The rows as CSV text of `flavour` (see `frame_csv_blocks`), as one text."""
+    return "".join(frame_csv_blocks(rows, flavour, header))
+
+
+def frame_csv_blocks(
+    rows: pd.DataFrame, flavour: str = "csv", header: bool = True
+) -> Iterator[str]:
+    """The rows as CSV text of `flavour` (see the module docstring), header first, in
+    blocks of BLOCK_ROWS rows that join to it: a million-row output is never held whole
+    (each block is made only when the one before has been taken).
 
     Speed: each column's fields are worked out once per distinct value (text, codes of a
     category, whole numbers; quoting decided there), adjacent repeating columns merged
@@ -47,12 +56,17 @@ def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> 
     are those of Python's csv writer (QUOTE_MINIMAL)."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown CSV flavour {flavour!r}")
+    return _blocks(rows, flavour, header)
+
+
+def _blocks(rows: pd.DataFrame, flavour: str, header: bool) -> Iterator[str]:
     excel = flavour == "excel-csv"
     delimiter = ";" if excel else ","
     ending = "\r\n" if excel else "\n"
     names = [_cell(str(n), excel) for n in rows.columns]
     if not len(rows.columns):
-        return (BOM + ending) if excel and header else (ending if header else "")
+        yield (BOM + ending) if excel and header else (ending if header else "")
+        return
     coded: list[Coded | Fields] = []
     for name in rows.columns:
         previous = coded[-1] if coded and isinstance(coded[-1], tuple) else None
@@ -67,14 +81,16 @@ def frame_csv(rows: pd.DataFrame, flavour: str = "csv", header: bool = True) -> 
         heading = [v or '""' for v in heading]
         coded = [_empty_quoted(coded[0])]
     columns = merged(coded, delimiter, len(rows), ending)
-    # One join of every row's pieces (most of them shared texts of distinct values): the
-    # text is copied once, not once per row, block and whole.
-    parts = [delimiter.join(heading) + ending] if header else []
-    for start in range(0, len(rows), BLOCK_ROWS):  # a block of rows' pieces at a time
+    # One join per block of its rows' pieces (most of them shared texts of distinct
+    # values); the header (and an excel-csv byte-order mark) starts the first block.
+    first = ((BOM if excel else "") + delimiter.join(heading) + ending) if header else ""
+    if not len(rows):
+        yield first
+        return
+    for start in range(0, len(rows), BLOCK_ROWS):
         fields = [column(start, start + BLOCK_ROWS) for column in columns]
-        parts.extend(itertools.chain.from_iterable(zip(*fields, strict=True)))
-    text = "".join(parts)
-    return (BOM + text) if excel and header else text
+        yield first + "".join(itertools.chain.from_iterable(zip(*fields, strict=True)))
+        first = ""
 
 
 BLOCK_ROWS = 100_000

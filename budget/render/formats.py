@@ -10,7 +10,7 @@ that a command offers has no renderer for that command's report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from budget.render.text import rows_csv, rows_json
+from budget.render.text import rows_csv, rows_csv_blocks, rows_json
 
 T = TypeVar("T")
 
@@ -61,6 +61,12 @@ ROWS: Renderers[pd.DataFrame] = {
     Format.CSV: rows_csv,
     Format.EXCEL_CSV: partial(rows_csv, flavour="excel-csv"),
     Format.JSON: rows_json,
+}
+# The formats of ROWS whose text is also made block by block (joined: the same text), which
+# is how it is printed and written (budget.cli.outputs.Blocks).
+ROWS_BLOCKS: dict[Format, Callable[[pd.DataFrame], Iterator[str]]] = {
+    Format.CSV: rows_csv_blocks,
+    Format.EXCEL_CSV: partial(rows_csv_blocks, flavour="excel-csv"),
 }
 
 

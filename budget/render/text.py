@@ -9,7 +9,7 @@ import pandas as pd
 
 from budget.core.money import format_euros_grouped, round_half_away
 from budget.core.rounding import controlled_round
-from budget.render.csvtext import euros_category, euros_column, frame_csv
+from budget.render.csvtext import euros_category, euros_column, frame_csv, frame_csv_blocks
 from budget.render.jsontext import records_json
 from budget.reports.overview import Overview
 
@@ -193,6 +193,11 @@ def with_conventions(
 def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
     """The rows as CSV: "csv" (exact, for tools) or "excel-csv" (see budget.render.csvtext)."""
     return frame_csv(rows, flavour)
+
+
+def rows_csv_blocks(rows: pd.DataFrame, flavour: str = "csv") -> Iterator[str]:
+    """`rows_csv` in blocks of rows that join to it (budget.render.csvtext.frame_csv_blocks)."""
+    return frame_csv_blocks(rows, flavour)
 
 
 def rows_csv_chunks(
