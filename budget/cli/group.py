@@ -66,10 +66,27 @@ class BudgetGroup(click.Group):
         except BrokenPipeError:
             raise  # click ends quietly when the reader of the output went away
         except Exception as exc:  # a bug, not the user's fault: say so in one line
+            signalled = _signal_within(exc)
+            if signalled is not None:  # Ctrl-C or SIGTERM wrapped by what it interrupted
+                raise signalled from None
             if ctx.params.get("debug") or os.environ.get("BUDGET_DEBUG"):
                 raise
             click.echo(internal_error_line(exc), err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _signal_within(exc: BaseException) -> BaseException | None:
+    """The KeyboardInterrupt or Terminated that caused `exc`, if one did: a signal that
+    arrives while Python runs a class body's __set_name__ (numpy's, while it is imported
+    when first used) reaches us wrapped in a RuntimeError."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt | Terminated):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
 
 
 def internal_error_line(exc: BaseException) -> str:
@@ -264,13 +281,34 @@ BudgetGroup.format_commands = _format_commands  # type: ignore[method-assign]
 cli.commands = LazyCommands(dict(COMMANDS))
 
 
+_SIGNALLED: list[int] = []  # the signals main()'s handlers have raised
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """Ctrl-C raises KeyboardInterrupt and SIGTERM Terminated where the program is, and
+    each is remembered (see `_signal_swallowed`)."""
+    _SIGNALLED.append(signum)
+    if signum == signal.SIGTERM:
+        raise_terminated(signum, frame)
+    raise KeyboardInterrupt
+
+
+def _signal_swallowed() -> None:
+    """A signal whose exception was raised where Python drops it (a finaliser, a callback
+    of C code) still ends the command as that signal does, once it has run (its output,
+    written atomically, is whole)."""
+    if _SIGNALLED:
+        raise Terminated if _SIGNALLED[0] == signal.SIGTERM else KeyboardInterrupt
+
+
 def main() -> None:
     """The console script: exit statuses as documented; never a traceback for the user
     unless --debug or BUDGET_DEBUG is set; Ctrl-C is 130, SIGTERM 143."""
-    signal.signal(signal.SIGTERM, raise_terminated)  # like Ctrl-C: temporary files removed
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt from now
+    signal.signal(signal.SIGTERM, _on_signal)  # like Ctrl-C: temporary files removed
+    signal.signal(signal.SIGINT, _on_signal)  # KeyboardInterrupt from now
     try:
         code = cli.main(standalone_mode=False)
+        _signal_swallowed()
     except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
         click.echo("budget: interrupted", err=True)
         sys.exit(INTERRUPTED)
@@ -284,6 +322,15 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:  # outside a command (the group's own options)
+        signalled = _signal_within(exc)
+        if isinstance(signalled, Terminated):
+            click.echo(
+                "budget: terminated (SIGTERM); no output file was left half-written", err=True
+            )
+            sys.exit(143)
+        if signalled is not None:
+            click.echo("budget: interrupted", err=True)
+            sys.exit(INTERRUPTED)
         if "--debug" in sys.argv[1:] or os.environ.get("BUDGET_DEBUG"):
             raise
         click.echo(internal_error_line(exc), err=True)
@@ -291,6 +338,22 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-# Imported as a library (tests, another program): the start-up handlers go again.
-for _signum, _handler in _PREVIOUS_HANDLERS.items():
-    signal.signal(_signum, _handler)  # type: ignore[arg-type]
+def _as_program() -> bool:
+    """Whether this module is imported to run the command line (the console script, or
+    `python -m budget`), whose main() replaces the start-up handlers itself."""
+    program = sys.modules.get("__main__")
+    spec = getattr(program, "__spec__", None)
+    if spec is not None and spec.name == "budget.__main__":
+        return True
+    return os.path.basename(sys.argv[0] if sys.argv else "").lower() in PROGRAM_NAMES
+
+
+PROGRAM_NAMES = ("budget", "budget.exe", "budget-script.py")
+
+# Imported as a library (tests, another program): the start-up handlers go again. Run as
+# the program they stay until main() installs its own: a signal in between (importing the
+# rest of the package takes a moment) would otherwise find the handler restored to the
+# default (SIGTERM: killed without a word; SIGINT: ignored where the shell ignores it).
+if not _as_program():
+    for _signum, _handler in _PREVIOUS_HANDLERS.items():
+        signal.signal(_signum, _handler)  # type: ignore[arg-type]
