@@ -307,8 +307,14 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _on_signal)  # like Ctrl-C: temporary files removed
     signal.signal(signal.SIGINT, _on_signal)  # KeyboardInterrupt from now
     try:
-        code = cli.main(standalone_mode=False)
-        _signal_swallowed()
+        try:
+            code = cli.main(standalone_mode=False)
+            _signal_swallowed()
+        except Exception as exc:  # a signal wrapped by what it interrupted is the signal
+            signalled = _signal_within(exc)
+            if signalled is None:
+                raise
+            raise signalled from None
     except click.Abort:  # click turns Ctrl-C (KeyboardInterrupt) into Abort
         click.echo("budget: interrupted", err=True)
         sys.exit(INTERRUPTED)
@@ -322,15 +328,6 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:  # outside a command (the group's own options)
-        signalled = _signal_within(exc)
-        if isinstance(signalled, Terminated):
-            click.echo(
-                "budget: terminated (SIGTERM); no output file was left half-written", err=True
-            )
-            sys.exit(143)
-        if signalled is not None:
-            click.echo("budget: interrupted", err=True)
-            sys.exit(INTERRUPTED)
         if "--debug" in sys.argv[1:] or os.environ.get("BUDGET_DEBUG"):
             raise
         click.echo(internal_error_line(exc), err=True)

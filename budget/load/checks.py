@@ -4,7 +4,6 @@ that returns the problems it finds (Beancount's plugins, without the rewriting).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from budget.core.errors import Problem, excerpt
 from budget.core.fields import uncovered
@@ -12,7 +11,7 @@ from budget.core.model import column_of_field
 from budget.core.money import format_euros_grouped
 from budget.kinds import KINDS
 from budget.kinds.base import largest
-from budget.load.common import Draft
+from budget.load.common import Draft, specs_by_kind
 
 # Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
 MOST_CENTS = 2**62
@@ -50,10 +49,7 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
 
 def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
     """Every sum the engine forms stays inside int64 cents."""
-    specs: dict[str, list[Any]] = {name: [] for name in KINDS}
-    kinds = column_of_field(draft.commitments, "kind")
-    for kind, spec in zip(kinds, column_of_field(draft.commitments, "spec"), strict=True):
-        specs[kind].append(spec)
+    specs = specs_by_kind(draft.commitments)
     total = sum(sum(map(KINDS[name].most, of_kind)) for name, of_kind in specs.items())
     total += sum(largest(r.costs) + largest(r.income) for r in draft.recipients.values())
     if total <= MOST_CENTS:

@@ -87,11 +87,6 @@ def read_commitments(
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
         if commitment is not None:
             commitments.append(commitment)
-    blocks = [b for b in (*whole.values(), tables) if b is not None and b.found]
-    if len(blocks) == 1 and len(blocks[0].found) == len(commitments):
-        # One table's rows, all read as columns (a register, or a large TOML file): no
-        # Commitment object until one is read.
-        return blocks[0].commitments()
     for made in whole.values():
         made.into(commitments)
     if tables is not None:
@@ -206,17 +201,13 @@ class _Whole:
             ],
         )
 
-    def _made(self, indices: list[int], fields: list[Any]) -> list[Commitment]:
-        """The Commitments of the rows, from `_fields` and the rows' files."""
-        return _made(len(indices), fields, self.files(indices))
-
     def into(self, commitments: list[Commitment]) -> None:
         """The rows' Commitments, each put at its place in `commitments`."""
         if not self.found:
             return
         places, indices, fields = self._fields()
         count = len(places)
-        made = self._made(indices, fields)
+        made = _made(count, fields, self.files(indices))
         first = places[0]
         if places[-1] - first == count - 1:  # one run of places (a register alone)
             commitments[first : first + count] = made

@@ -9,8 +9,17 @@ from typing import Any
 
 from budget.core.errors import Problem, excerpt
 from budget.core.fields import FieldReader
-from budget.core.model import Commitment, Funder, Indicator, Limit, Recipient, ReportingOrg
+from budget.core.model import (
+    Commitment,
+    Funder,
+    Indicator,
+    Limit,
+    Recipient,
+    ReportingOrg,
+    column_of_field,
+)
 from budget.core.periods import FiscalCalendar
+from budget.kinds import KINDS
 from budget.load.inherit import Entry, Merged
 
 
@@ -52,6 +61,16 @@ def assumptions(reader: FieldReader, allowed: dict[str, str]) -> tuple[str, ...]
                 + ", ".join(k for k in allowed if k not in ("assumptions", "id", "kind")),
             )
     return tuple(raw)
+
+
+def specs_by_kind(commitments: Sequence[Commitment]) -> dict[str, list[Any]]:
+    """The commitments' specs per kind name (every kind, in KINDS order), in order, without
+    making Commitment objects that are not made yet (budget.core.model.Commitments)."""
+    specs: dict[str, list[Any]] = {name: [] for name in KINDS}
+    kinds = column_of_field(commitments, "kind")
+    for kind, spec in zip(kinds, column_of_field(commitments, "spec"), strict=True):
+        specs[kind].append(spec)
+    return specs
 
 
 @dataclass

@@ -16,7 +16,7 @@ from fractions import Fraction
 from budget.core.errors import Problem, excerpt, listing, where_commitment, where_entry
 from budget.core.fields import YEAR_MAX, YEAR_MIN, as_integer
 from budget.core.indices import Indexed
-from budget.core.model import Commitment, Commitments, column_of_field
+from budget.core.model import Commitment, Commitments
 from budget.core.money import MoneyError
 from budget.kinds.annual import parse_rate
 from budget.load.common import Draft
@@ -37,13 +37,11 @@ def read_indices(draft: Draft) -> None:
     fields = INDEXED_FIELDS
     if isinstance(draft.commitments, Commitments):
         return  # rows read as columns: a row that names a series is read field by field
-    kinds = column_of_field(draft.commitments, "kind")
-    specs = column_of_field(draft.commitments, "spec")
     if not any(
-        getattr(spec, a, None) is not None
-        for kind, spec in zip(kinds, specs, strict=True)
-        if kind in fields
-        for a, _ in fields[kind]
+        getattr(c.spec, a, None) is not None
+        for c in draft.commitments
+        if c.kind in fields
+        for a, _ in fields[c.kind]
     ):
         return
     resolved: dict[tuple[str, int, int], Indexed] = {}

@@ -30,12 +30,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.fields import YEAR_MAX, YEAR_MIN
-from budget.core.model import ByYear
 from budget.core.records import by_columns
 from budget.kinds.annual import Annual
 from budget.kinds.grant import MAX_YEARS, Grant
 from budget.kinds.top_up import TopUp
-from budget.load.columns import _EVERY, Columns, every_cents
+from budget.load.columns import Columns, every_cents_of
 
 BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
@@ -115,16 +114,7 @@ def _by_year(cents: ObjectArray) -> list[Any]:
     """Each amount as the ByYear the reader gives (one object per distinct amount), None
     where there is none."""
     values = cents.tolist()
-    distinct = list(set(values) - {None})
-    # The new amounts' ByYear objects made a column at a time (a register of 100,000 rows
-    # holds tens of thousands of distinct amounts), the others shared (every_cents).
-    found: dict[Any, Any] = {None: None}
-    new = [c for c in distinct if c not in _EVERY]
-    made = by_columns(ByYear, len(new), (new, repeat(())))
-    if len(_EVERY) + len(new) > 100_000:
-        _EVERY.clear()
-    _EVERY.update(zip(new, made, strict=True))
-    found.update((c, _EVERY.get(c) or every_cents(c)) for c in distinct)
+    found: dict[Any, Any] = {None: None, **every_cents_of(set(values) - {None})}
     return list(map(found.__getitem__, values))
 
 

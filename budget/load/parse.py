@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from budget.core.currency import DEFAULT, parse_currency
 from budget.core.errors import (
@@ -31,7 +30,6 @@ from budget.core.model import (
     Recipient,
     ReportingOrg,
     Scenario,
-    column_of_field,
 )
 from budget.core.periods import YEAR_LABELS, FiscalCalendar
 from budget.kinds import KINDS
@@ -44,7 +42,7 @@ from budget.load.budget_round import read_budget_round
 from budget.load.checks import CHECKS
 from budget.load.cofinanced import read_cofinanced
 from budget.load.commitments import read_commitments
-from budget.load.common import Draft, assumptions, reader_of, unknown_fields
+from budget.load.common import Draft, assumptions, reader_of, specs_by_kind, unknown_fields
 from budget.load.conditions import read_conditions
 from budget.load.indices import read_indices
 from budget.load.inherit import Entry, Merged
@@ -260,10 +258,7 @@ def _read_horizon(draft: Draft) -> None:
     first_missing = draft.first_year is None and not head.has("first_year")
     last_missing = draft.last_year is None and not head.has("last_year")
     if first_missing or last_missing:
-        specs: dict[str, list[Any]] = {name: [] for name in KINDS}
-        kinds = column_of_field(draft.commitments, "kind")
-        for kind, spec in zip(kinds, column_of_field(draft.commitments, "spec"), strict=True):
-            specs[kind].append(spec)
+        specs = specs_by_kind(draft.commitments)
         found = [
             spans(kind, specs[name], draft.calendar) for name, kind in KINDS.items() if specs[name]
         ]
