@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -44,33 +44,43 @@ def _columns_of_dicts(
     such field (no TOML value is None); and which tables have each field (names x tables)."""
     try:
         # pandas' own list of dicts -> array, in C: a fifth of the time of dict.get.
+        from pandas import isna
         from pandas._libs.lib import dicts_to_array  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover (not in this pandas)
         columns = [[raw.get(name) for raw in raws] for name in names]
         return columns, np.array([filled_cells(c) for c in columns], dtype=bool)
     table = dicts_to_array(raws, names)  # a missing field is the object np.nan
     flat = table.ravel()
-    absent = np.fromiter(map(operator.is_, flat, repeat(np.nan)), bool, len(flat))
+    # pd.isna finds the missing fields in C, and any other missing-like value (a float nan
+    # of the file): when it finds as many as there are missing fields, it found just them.
+    absent = isna(flat)
+    if int(np.count_nonzero(absent)) != len(flat) - sum(map(len, raws)):
+        absent = np.fromiter(map(operator.is_, flat, repeat(np.nan)), bool, len(flat))
     flat[absent] = None
     out: list[list[Any]] = table.T.tolist()
     return out, ~absent.reshape(table.shape).T
 
 
-def _shared_funders(cells: list[Any], plain: Any) -> list[Any]:
+def _shared_funders(cells: list[Any], kinds: set[type], plain: BoolArray) -> list[Any]:
     """Equal funders cells as one object (a text, or a table of texts by its items);
-    a table of other values keeps its row out of `plain`."""
+    a table of other values keeps its row out of `plain`. kinds: the types of the cells."""
     shared: dict[Any, Any] = {}
-    out: list[Any] = []
-    for i, value in enumerate(cells):
-        if type(value) is dict:
-            if not all(type(v) is str for v in value.values()):
-                plain[i] = False
-                out.append(None)
-                continue
-            out.append(shared.setdefault(tuple(value.items()), value))
+    if dict not in kinds:
+        return list(map(shared.setdefault, cells, cells))
+    # A table is found by its items, in the same pass as the texts: equal keys, the same
+    # objects as one setdefault per cell in order gives.
+    keys = list(cells)
+    values = list(cells)
+    tables = [i for i, kind in enumerate(map(type, cells)) if kind is dict]
+    texts = set(map(type, chain.from_iterable(cells[i].values() for i in tables))) <= {str}
+    for i in tables:
+        value = cells[i]
+        if texts or all(type(v) is str for v in value.values()):
+            keys[i] = tuple(value.items())
         else:
-            out.append(value if value is None else shared.setdefault(value, value))
-    return out
+            plain[i] = False
+            keys[i] = values[i] = None
+    return list(map(shared.setdefault, keys, values))
 
 
 def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, list[int]]:
@@ -79,9 +89,10 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     keeps its own entry's files)."""
     raws = [entry.raw for entry in entries]
     count = len(raws)
-    names = list(dict.fromkeys(name for raw in raws for name in raw))
+    names = list(dict.fromkeys(chain.from_iterable(raws)))
     plain = np.ones(count, dtype=bool)
     columns: dict[str, list[Any]] = {}
+    types: dict[str, set[type]] = {}  # of each column's cells
     values, given = _columns_of_dicts(raws, names)
     filled: dict[str, BoolArray] = {}
     for name, cells, has in zip(names, values, given, strict=True):
@@ -97,13 +108,15 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
             has[bad] = False
             for i in bad:
                 cells[i] = None
+            kinds = (kinds - odd) | {type(None)}
         if name == "funders":  # equal splits one object, as a register's cells are
-            cells = _shared_funders(cells, plain)
+            cells = _shared_funders(cells, kinds, plain)
         elif name in ("name", "source"):  # read as they are: with no white space around
-            written = [v if type(v) is str else "" for v in cells]
+            written = cells if kinds == {str} else [v if type(v) is str else "" for v in cells]
             if not all(map(str.__eq__, written, map(str.strip, written))):
                 plain[[i for i, v in enumerate(written) if v.strip() != v]] = False
         columns[name] = cells
+        types[name] = kinds
     places = np.flatnonzero(plain).tolist()
     if len(places) < count:
         columns = {name: [cells[i] for i in places] for name, cells in columns.items()}
@@ -111,6 +124,12 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     texts = frozenset(
         name
         for name in ("id", "recipient", "name", "source")
-        if name in columns and set(map(type, columns[name])) <= {str, type(None)}
+        if name in columns
+        and (
+            types[name] <= _TEXT or (len(places) < count and set(map(type, columns[name])) <= _TEXT)
+        )
     )
     return RegisterTable(shown, columns, list(range(len(places))), filled, texts), places
+
+
+_TEXT = frozenset({str, type(None)})
