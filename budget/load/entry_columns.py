@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -44,33 +44,98 @@ def _columns_of_dicts(
     such field (no TOML value is None); and which tables have each field (names x tables)."""
     try:
         # pandas' own list of dicts -> array, in C: a fifth of the time of dict.get.
+        from pandas import isna
         from pandas._libs.lib import dicts_to_array  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover (not in this pandas)
         columns = [[raw.get(name) for raw in raws] for name in names]
         return columns, np.array([filled_cells(c) for c in columns], dtype=bool)
     table = dicts_to_array(raws, names)  # a missing field is the object np.nan
     flat = table.ravel()
-    absent = np.fromiter(map(operator.is_, flat, repeat(np.nan)), bool, len(flat))
+    # pd.isna finds the missing fields in C, and any other missing-like value (a float nan
+    # of the file): when it finds as many as there are missing fields, it found just them.
+    absent = isna(flat)
+    if int(np.count_nonzero(absent)) != len(flat) - sum(map(len, raws)):
+        absent = np.fromiter(map(operator.is_, flat, repeat(np.nan)), bool, len(flat))
     flat[absent] = None
     out: list[list[Any]] = table.T.tolist()
     return out, ~absent.reshape(table.shape).T
 
 
-def _shared_funders(cells: list[Any], plain: Any) -> list[Any]:
+Laid = tuple[list[str], list[list[Any]], list[BoolArray], list[set[type]]]
+MAX_SHAPES = 32  # tables with more different sets of fields are laid out name by name
+
+
+def _by_shape(raws: list[dict[str, Any]]) -> Laid | None:
+    """The tables laid out as columns, grouped by their fields (a large scenario's tables
+    have a few sets of fields: one per kind): the field names in the order they first
+    appear, the cells of each (None where a table has no such field), which tables have
+    it, and the types of its cells. None for tables with more than MAX_SHAPES sets.
+
+    Each group's values are read in C (zip of the tables' values) and put in place in
+    numpy object arrays; only the values present are looked at, no missing cell is
+    searched for (_columns_of_dicts). tests/load/test_entry_columns_layout.py compares
+    both layouts."""
+    count = len(raws)
+    first: dict[tuple[str, ...], int] = {}  # each set of fields (in order) -> its first table
+    codes = np.fromiter(map(first.setdefault, map(tuple, raws), range(count)), np.intp, count)
+    if len(first) > MAX_SHAPES:
+        return None
+    names = list(dict.fromkeys(chain.from_iterable(first)))
+    if len(first) == 1:  # every table has the same fields: no cell is missing
+        (shape,) = first
+        cells = [list(column) for column in zip(*map(dict.values, raws), strict=True)]
+        given = [np.ones(count, dtype=bool) for _ in shape]
+        return names, cells, given, [set(map(type, column)) for column in cells]
+    at = {name: j for j, name in enumerate(names)}
+    arrays = [np.full(count, None, dtype=object) for _ in names]
+    given = [np.zeros(count, dtype=bool) for _ in names]
+    kinds: list[set[type]] = [set() for _ in names]
+    for shape, start in first.items():
+        rows = np.flatnonzero(codes == start)
+        group = list(map(raws.__getitem__, rows.tolist()))
+        for name, column in zip(shape, zip(*map(dict.values, group), strict=True), strict=True):
+            j = at[name]
+            arrays[j][rows] = np.fromiter(column, dtype=object, count=len(rows))
+            given[j][rows] = True
+            kinds[j].update(map(type, column))
+    for j, has in enumerate(given):
+        if not has.all():
+            kinds[j].add(type(None))
+    return names, [array.tolist() for array in arrays], given, kinds
+
+
+def _by_name(raws: list[dict[str, Any]]) -> Laid:
+    """The same as _by_shape, a name at a time (for tables with many sets of fields)."""
+    names = list(dict.fromkeys(chain.from_iterable(raws)))
+    values, given = _columns_of_dicts(raws, names)
+    return names, values, list(given), [set(map(type, cells)) for cells in values]
+
+
+def _shared_funders(cells: list[Any], kinds: set[type], plain: BoolArray) -> list[Any]:
     """Equal funders cells as one object (a text, or a table of texts by its items);
-    a table of other values keeps its row out of `plain`."""
+    a table of other values keeps its row out of `plain`. kinds: the types of the cells."""
     shared: dict[Any, Any] = {}
-    out: list[Any] = []
-    for i, value in enumerate(cells):
-        if type(value) is dict:
-            if not all(type(v) is str for v in value.values()):
+    if dict not in kinds:
+        return list(map(shared.setdefault, cells, cells))
+    # A table is found by its items, in the same pass as the texts: equal keys, the same
+    # objects as one setdefault per cell in order gives.
+    places = np.flatnonzero(
+        np.fromiter(map(operator.is_, map(type, cells), repeat(dict)), bool, len(cells))
+    ).tolist()
+    tables: list[dict[str, Any]] = list(map(cells.__getitem__, places))
+    keys = list(cells)
+    values = list(cells)
+    if set(map(type, chain.from_iterable(map(dict.values, tables)))) <= {str}:
+        for i, key in zip(places, map(tuple, map(dict.items, tables)), strict=True):
+            keys[i] = key
+    else:
+        for i, value in zip(places, tables, strict=True):
+            if all(type(v) is str for v in value.values()):
+                keys[i] = tuple(value.items())
+            else:
                 plain[i] = False
-                out.append(None)
-                continue
-            out.append(shared.setdefault(tuple(value.items()), value))
-        else:
-            out.append(value if value is None else shared.setdefault(value, value))
-    return out
+                keys[i] = values[i] = None
+    return list(map(shared.setdefault, keys, values))
 
 
 def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, list[int]]:
@@ -79,17 +144,16 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     keeps its own entry's files)."""
     raws = [entry.raw for entry in entries]
     count = len(raws)
-    names = list(dict.fromkeys(name for raw in raws for name in raw))
     plain = np.ones(count, dtype=bool)
     columns: dict[str, list[Any]] = {}
-    values, given = _columns_of_dicts(raws, names)
+    types: dict[str, set[type]] = {}  # of each column's cells
+    names, values, given, found = _by_shape(raws) or _by_name(raws)
     filled: dict[str, BoolArray] = {}
-    for name, cells, has in zip(names, values, given, strict=True):
+    for name, cells, has, kinds in zip(names, values, given, found, strict=True):
         if name not in _NAMES:  # no field: the tables that have it are read one by one
             plain &= ~has
             continue
         filled[name] = has
-        kinds = set(map(type, cells))
         odd = kinds - _CELLS - ({dict} if name == "funders" else set())
         if odd:
             bad = [i for i, v in enumerate(cells) if type(v) in odd]
@@ -97,13 +161,15 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
             has[bad] = False
             for i in bad:
                 cells[i] = None
+            kinds = (kinds - odd) | {type(None)}
         if name == "funders":  # equal splits one object, as a register's cells are
-            cells = _shared_funders(cells, plain)
+            cells = _shared_funders(cells, kinds, plain)
         elif name in ("name", "source"):  # read as they are: with no white space around
-            written = [v if type(v) is str else "" for v in cells]
+            written = cells if kinds == {str} else [v if type(v) is str else "" for v in cells]
             if not all(map(str.__eq__, written, map(str.strip, written))):
                 plain[[i for i, v in enumerate(written) if v.strip() != v]] = False
         columns[name] = cells
+        types[name] = kinds
     places = np.flatnonzero(plain).tolist()
     if len(places) < count:
         columns = {name: [cells[i] for i in places] for name, cells in columns.items()}
@@ -111,6 +177,12 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     texts = frozenset(
         name
         for name in ("id", "recipient", "name", "source")
-        if name in columns and set(map(type, columns[name])) <= {str, type(None)}
+        if name in columns
+        and (
+            types[name] <= _TEXT or (len(places) < count and set(map(type, columns[name])) <= _TEXT)
+        )
     )
     return RegisterTable(shown, columns, list(range(len(places))), filled, texts), places
+
+
+_TEXT = frozenset({str, type(None)})

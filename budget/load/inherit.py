@@ -12,8 +12,10 @@ file is merged by its own function in `MERGERS`, in order.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +38,7 @@ FILE_ONLY = ("extends", "remove", "register")
 Where = Callable[[str | None], str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One merged table and where each of its fields came from.
 
@@ -283,12 +285,15 @@ def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
             )
         )
         commitments = []
-    items: list[tuple[dict[str, Any], Where]] = []
-    for i, item in enumerate(commitments, 1):
-        if not isinstance(item, dict):
-            problems.append(Problem(shown, f"commitment {i}", "must be a table of fields"))
-            continue
-        items.append((item, _toml_where(item.get("id"), i)))
+    tables: list[dict[str, Any]] = commitments
+    numbers: Sequence[int] = range(1, len(commitments) + 1)  # of each table, for messages
+    exact = set(map(type, commitments)) == {dict}  # tables as TOML gives them
+    if not exact:
+        numbers = [i for i, item in enumerate(commitments, 1) if isinstance(item, dict)]
+        tables = [commitments[i - 1] for i in numbers]
+        for i, item in enumerate(commitments, 1):
+            if not isinstance(item, dict):
+                problems.append(Problem(shown, f"commitment {i}", "must be a table of fields"))
     table: RegisterTable | None = None
     register = head.get("register")
     if register is not None:
@@ -306,13 +311,89 @@ def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
             merged.files.append(file.register.shown)  # an input too: never written over
             table = file.register.table
     local_ids: set[str] = set()
-    for item, where in items:
-        cid = _commitment_id(item.get("id"), where, shown, local_ids, problems)
-        if cid is not None:
-            _patch_commitment(merged.commitments, cid, item, shown, where)
+    _merge_tables(merged.commitments, tables, numbers, exact, shown, local_ids, problems)
     if table is not None:
         _merge_rows(merged, table, local_ids)
     _remove(merged, shown, head, local_ids)
+
+
+def _merge_tables(
+    target: dict[str, Entry | RowEntry],
+    tables: list[dict[str, Any]],
+    numbers: Sequence[int],
+    exact: bool,
+    shown: str,
+    local_ids: set[str],
+    problems: list[Problem],
+) -> None:
+    """A file's [[commitments]] tables, in order: new ids are added, known ones patched.
+
+    A table whose id is new (clean text, given for the first time, inherited from no file)
+    only becomes an Entry: it is added without the checks and the patching that the others
+    go through one by one (`_commitment_id`, `_patch_commitment`), which would find nothing
+    to say and nothing to patch. A file of such tables only (the usual one: no `extends`, no
+    duplicate) is added in one pass. tests/load/test_inherit_tables.py compares both ways.
+
+    numbers: each table's place among the file's [[commitments]] (for messages); exact:
+    whether every table is a dict itself (not a subclass). The tables are kept as they are,
+    not copied: no merge changes a table in place (`_patch`). Tables with the same fields
+    share one origins table, which nothing changes either.
+    """
+    ids = list(map(_ID, tables))
+    distinct = set(ids) if set(map(type, ids)) == {str} else set()
+    if (
+        len(distinct) == len(ids)
+        and "" not in distinct
+        and distinct.isdisjoint(target)
+        and distinct.isdisjoint(local_ids)
+        and exact
+        and control_character("".join(ids)) is None
+        and all(map(str.__eq__, ids, map(str.strip, ids)))
+    ):
+        local_ids |= distinct
+        origins = map(_Origins(shown).of, map(tuple, tables))
+        wheres = map(functools.partial, itertools.repeat(where_commitment), ids)
+        entries = map(Entry, tables, origins, itertools.repeat(shown), wheres)
+        target.update(zip(ids, entries, strict=True))
+        return
+    origins_of = _Origins(shown).of
+    for number, item, cid in zip(numbers, tables, ids, strict=True):
+        if (
+            type(cid) is str
+            and type(item) is dict
+            and cid
+            and cid not in local_ids
+            and cid not in target
+            and cid == cid.strip()
+            and control_character(cid) is None
+        ):
+            local_ids.add(cid)
+            new = functools.partial(where_commitment, cid)
+            target[cid] = Entry(item, origins_of(tuple(item)), shown, new)
+            continue
+        where = _toml_where(cid, number)
+        found = _commitment_id(cid, where, shown, local_ids, problems)
+        if found is not None:
+            _patch_commitment(target, found, item, shown, where)
+
+
+_ID = operator.methodcaller("get", "id")
+
+
+class _Origins:
+    """One origins table (every field from `shown`) per set of fields, in their order."""
+
+    __slots__ = ("made", "shown")
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.made: dict[tuple[str, ...], dict[str, str]] = {}
+
+    def of(self, names: tuple[str, ...]) -> dict[str, str]:
+        found = self.made.get(names)
+        if found is None:
+            found = self.made[names] = dict.fromkeys(names, self.shown)
+        return found
 
 
 def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> None:
@@ -480,9 +561,10 @@ def _patch(
         entry = target[key]
         if isinstance(entry, RowEntry):
             entry = target[key] = entry.entry()
-        for name, value in raw.items():
-            entry.raw[name] = value
-            entry.origins[name] = shown
+        # New tables, not the old ones changed: an entry's table may be a file's own
+        # (`_merge_tables`), which other merges of the same files read (budget rounds).
+        entry.raw = {**entry.raw, **raw}
+        entry.origins = {**entry.origins, **dict.fromkeys(raw, shown)}
         # A patched field is named the way its own file names it (a register's row and
         # column); the others keep their names.
         entry.where = _patched_where(entry.where, where, frozenset(raw))
@@ -509,10 +591,10 @@ def _patch_commitment(
         entry = target[cid]
         if isinstance(entry, RowEntry):
             entry = target[cid] = entry.entry()
-        for name in PENDING_ONLY:
-            if name not in raw and name in entry.raw:
-                del entry.raw[name]
-                entry.origins.pop(name, None)
+        dropped = {name for name in PENDING_ONLY if name not in raw and name in entry.raw}
+        if dropped:  # new tables, as in _patch
+            entry.raw = {k: v for k, v in entry.raw.items() if k not in dropped}
+            entry.origins = {k: v for k, v in entry.origins.items() if k not in dropped}
     _patch(target, cid, raw, shown, where)
 
 
