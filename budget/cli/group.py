@@ -225,6 +225,12 @@ class LazyCommands(MutableMapping[str, click.Command]):
         self.loaded: dict[str, click.Command] = {}
 
     def __getitem__(self, name: str) -> click.Command:
+        # A command runs: freed memory is kept for reuse until it ends (fewer page faults:
+        # `actuals --format csv` of 100,000 commitments spent a sixth of its time mapping
+        # fresh pages). Once per process.
+        from budget.core.memory import reuse_freed_memory
+
+        reuse_freed_memory()
         found = self.loaded.get(name)
         if found is None:
             if name not in self.table:

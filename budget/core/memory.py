@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import gc
 from collections.abc import Iterator
@@ -28,14 +27,19 @@ _NEVER = -1  # as malloc's size_t: the heap is never trimmed back to the system
 def reuse_freed_memory() -> bool:
     """Ask malloc to take blocks below 1 GiB from its heap and to keep freed memory for
     reuse until the process ends (once per process). True when it could."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False  # not glibc
+        # The process's own symbols hold libc's (no search: find_library runs ldconfig).
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):
+        from ctypes.util import find_library
+
+        name = find_library("c")
+        if name is None:
+            return False
+        try:
+            mallopt = ctypes.CDLL(name).mallopt
+        except (OSError, AttributeError):
+            return False  # not glibc
     return bool(mallopt(_M_MMAP_THRESHOLD, _KEEP)) and bool(mallopt(_M_TRIM_THRESHOLD, _NEVER))
 
 

@@ -1,14 +1,16 @@
 """The cycle collector's pause (budget.core.memory.cycle_collector_paused): enabled again
-afterwards, and a cycle made during the pause is still collected later."""
+afterwards, and a cycle made during the pause is still collected later. Freed memory kept
+for reuse (reuse_freed_memory) on glibc, asked for by every command."""
 
 from __future__ import annotations
 
 import gc
+import platform
 import weakref
 
 import pytest
 
-from budget.core.memory import cycle_collector_paused
+from budget.core.memory import cycle_collector_paused, reuse_freed_memory
 
 
 class Node:
@@ -49,3 +51,19 @@ def test_a_pause_inside_a_pause_leaves_the_collector_paused():
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_freed_memory_is_kept_for_reuse_on_glibc():
+    reuse_freed_memory.cache_clear()
+    assert reuse_freed_memory() is True
+
+
+def test_a_command_keeps_freed_memory_for_reuse_but_help_does_not_ask():
+    from tests.helpers import SCENARIOS, invoke
+
+    reuse_freed_memory.cache_clear()
+    assert invoke("--help").exit_code == 0
+    assert reuse_freed_memory.cache_info().currsize == 0
+    assert invoke("validate", SCENARIOS / "letter-2014.toml").exit_code == 0
+    assert reuse_freed_memory.cache_info().currsize == 1
