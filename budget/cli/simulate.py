@@ -75,7 +75,10 @@ def simulate(scenario: str, draws: int, seed: int | None, fmt: str, output: Outp
         hidden=not visible,
         file=sys.stderr,
     ) as bar:
-        sim = shift_simulation(run_simulation(loaded, draws, seed, progress=bar.update))
+        notes: list[str] = []
+        sim = shift_simulation(run_simulation(loaded, draws, seed, progress=bar.update), notes)
+    for note in notes:
+        click.echo(f"Note: {note}.", err=True)
 
     report = simulation_report(sim)
     shown = laid_out(SIMULATION, lambda: report)

@@ -1,57 +1,98 @@
 """Cash shifts in a simulation: the scenario's [[cash_shifts]] applied to every draw.
 
-A shift moves a fixed amount of a funder's part (`budget.engine.cash_shifts.shift_deltas`),
-the same in every draw, so each band of the shifted part (the mean and every percentile)
-moves by exactly that amount, and so do the funder's totals per draw, from which the
-limits' chances are taken again. A year that had no band gets one (every band the amount
-moved in). The central projection's check (a shift of more than its year plans) is made
-by the command before; a draw that plans less cash in the year than is moved out goes
-below zero there.
+A shift moves a fixed amount of a funder's part (`budget.engine.cash_shifts.shift_deltas`)
+from one year to another, in order. The central projection's check (a shift of more than
+its year plans is an error) is made by the command before. A draw may plan less in the
+year than the central projection: there only what the draw plans is moved (never below
+zero), and a note says in how many draws (`ShiftNotes`). So the shifts are applied draw
+by draw, to the parts of the shifted commitments as the simulation drew them
+(`simulate.cash_parts`): their bands and their funders' totals per draw are worked out
+again from the shifted draws, and the limits' chances from those totals. Where no draw is
+short, every band moves by exactly the amount shifted (percentiles and the mean of draws
+that all move by the same whole cents). A year that had no band gets one.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from budget.core.model import BASES, Basis
-from budget.engine.cash_shifts import Deltas, shift_deltas
+from budget.core.lines import CashShift
+from budget.core.model import BASES, Basis, Scenario
+from budget.core.money import allocate, format_euros_grouped, share_weights
+from budget.engine.cash_shifts import shift_deltas
 from budget.engine.limits import breach_mask
-from budget.uncertainty.simulate import BANDS, Simulation, band_stats
+from budget.uncertainty.simulate import BANDS, Simulation, band_stats, cash_parts
 
 CASH = str(Basis.CASH)
+# A band to set (mean, p5, p50, p95), or None: only make sure the row exists (zeros).
+Bands = tuple[int, int, int, int] | None
+# Notes for the user: a line per shift that some draws could not move whole.
+ShiftNotes = list[str]
 
 
-def shift_simulation(sim: Simulation) -> Simulation:
-    """The simulation with its scenario's cash shifts applied (the same when it has none)."""
-    deltas = shift_deltas(sim.scenario)
-    if not deltas:
+def shift_simulation(sim: Simulation, notes: ShiftNotes | None = None) -> Simulation:
+    """The simulation with its scenario's cash shifts applied (the same when it has none);
+    a line per shift that some draws could not move whole is added to `notes`."""
+    if not shift_deltas(sim.scenario):
         return sim
-    recipients = {c.id: c.recipient for c in sim.scenario.commitments}
-    commitment_bands = _shifted(
+    scenario = sim.scenario
+    shifted = {s.commitment for s in scenario.cash_shifts}
+    drawn = cash_parts(scenario, shifted, sim.draws, sim.seed)
+    years = _widened(sim, scenario)
+    lo = int(years[0])
+    offset = int(sim.years[0]) - lo if len(sim.years) else 0
+    before: dict[tuple[str, str], np.ndarray] = {}
+    for key, parts in drawn.items():
+        grown = np.zeros((len(years), sim.draws), dtype=np.int64)
+        grown[offset : offset + parts.shape[0]] = parts
+        before[key] = grown
+    after = {key: parts.copy() for key, parts in before.items()}
+    for shift, short in shift_in_draws(after, scenario, lo):
+        if notes is not None and short.any():
+            notes.append(
+                f"cash shift of {shift.commitment!r} from {shift.from_year} to "
+                f"{shift.to_year}: in {int(short.sum()):,} of {sim.draws:,} draws "
+                f"{shift.from_year} plans less than the {format_euros_grouped(shift.amount)} "
+                "moved, so only what the draw plans there is moved"
+            )
+    recipients = {c.id: c.recipient for c in scenario.commitments}
+    commitment_sets: dict[tuple[Any, ...], Bands] = {}
+    for (cid, funder), cash in after.items():
+        changed = np.flatnonzero((cash != before[(cid, funder)]).any(axis=1))
+        if not len(changed):
+            continue
+        stats = band_stats(np.ascontiguousarray(cash[changed].T))
+        for j, col in enumerate(changed.tolist()):
+            commitment_sets[(cid, funder, CASH, lo + col)] = tuple(stats[:, j].tolist())
+    commitment_bands = _with_bands(
         sim.commitment_bands,
-        {(cid, funder, CASH, year): cents for (cid, funder, year), cents in deltas.items()},
+        commitment_sets,
         ["commitment", "funder", "basis", "year"],
         lambda key: {"recipient": recipients[key[0]]},
     )
-    by_funder: dict[tuple[str, int], int] = defaultdict(int)
-    for (_, funder, year), cents in deltas.items():
-        by_funder[(funder, year)] += cents
-    funder_deltas: dict[tuple[Any, ...], int] = {}
-    # a new year has a row on every basis the others have (receipts only where recovered)
+    totals = _shifted_totals(sim, years, offset, before, after)
+    funder_sets: dict[tuple[Any, ...], Bands] = {}
+    index = {f: i for i, f in enumerate(sim.funders)}
     present = set(sim.funder_bands["basis"].astype(str)) | {CASH}
-    for (funder, year), cents in by_funder.items():
-        funder_deltas[(funder, CASH, year)] = cents
+    cells: dict[tuple[str, int], None] = {}
+    for (cid, funder), cash in after.items():
+        if funder not in index:
+            continue
+        for col in np.flatnonzero((cash != before[(cid, funder)]).any(axis=1)).tolist():
+            cells[(funder, col)] = None
+    for funder, col in cells:
+        stats = band_stats(totals[CASH][:, index[funder], col : col + 1])[:, 0]
+        funder_sets[(funder, CASH, lo + col)] = tuple(stats.tolist())
+        # a new year has a row on every basis the others have (receipts only where recovered)
         for basis in BASES:
             if str(basis) in present:
-                funder_deltas.setdefault((funder, str(basis), year), 0)
-    funder_bands = _shifted(sim.funder_bands, funder_deltas, ["funder", "basis", "year"])
-    years, totals = _shifted_totals(sim, deltas)
+                funder_sets.setdefault((funder, str(basis), lo + col), None)
+    funder_bands = _with_bands(sim.funder_bands, funder_sets, ["funder", "basis", "year"])
     return dataclasses.replace(
         sim,
         commitment_bands=commitment_bands,
@@ -62,35 +103,80 @@ def shift_simulation(sim: Simulation) -> Simulation:
     )
 
 
-def _shifted(
+def shift_in_draws(
+    parts: Mapping[tuple[str, str], np.ndarray], scenario: Scenario, first: int
+) -> list[tuple[CashShift, np.ndarray]]:
+    """The scenario's cash shifts applied in order, in place, to the funders' parts of
+    their commitments in every draw ((commitment, funder) -> int64 (years, draws), the
+    years from `first`): each funder moves its share of the amount (largest remainder),
+    at most what the draw plans in the year (never below zero). A year the arrays do not
+    hold receives nothing. Per shift of a commitment in `parts`: which draws moved less.
+    """
+    by_id = {c.id: c for c in scenario.commitments}
+    present = {cid for cid, _ in parts}
+    out = []
+    for shift in scenario.cash_shifts:
+        commitment = by_id.get(shift.commitment)
+        if commitment is None or shift.commitment not in present:
+            continue
+        weights = share_weights([s for _, s in commitment.funders])
+        short: np.ndarray | None = None
+        for (funder, _), part in zip(
+            commitment.funders, allocate(shift.amount, weights), strict=True
+        ):
+            cash = parts.get((shift.commitment, funder))
+            if not part or cash is None:
+                continue
+            source = shift.from_year - first
+            planned = cash[source] if 0 <= source < len(cash) else np.zeros(cash.shape[1], np.int64)
+            moved = np.clip(planned, 0, part)  # never more than the draw plans there
+            short = (moved < part) if short is None else (short | (moved < part))
+            if 0 <= source < len(cash):
+                cash[source] -= moved
+            if 0 <= shift.to_year - first < len(cash):
+                cash[shift.to_year - first] += moved
+        if short is not None:
+            out.append((shift, short))
+    return out
+
+
+def _widened(sim: Simulation, scenario: Any) -> np.ndarray:
+    """The simulation's years, widened to hold every year a shift moves cash from or to."""
+    wanted = [y for s in scenario.cash_shifts for y in (s.from_year, s.to_year)]
+    years = [int(y) for y in sim.years]
+    return np.arange(min([*years, *wanted]), max([*years, *wanted]) + 1, dtype=np.int64)
+
+
+def _with_bands(
     frame: pd.DataFrame,
-    deltas: Mapping[tuple[Any, ...], int],
+    bands: Mapping[tuple[Any, ...], Bands],
     keys: list[str],
     extra: Callable[[tuple[Any, ...]], dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """`frame` with `deltas` (by the values of `keys`) added to every band of its row; a
-    key without a row gets one (in its place by the order of the others); a zero delta
-    adds only a missing row."""
+    """`frame` with the bands of the rows named by `bands` (by the values of `keys`) set;
+    a key without a row gets one (in its place by the order of the others), when its
+    owner has rows; None sets nothing, and gives a missing row zeros."""
     out = frame.copy()
     at: dict[tuple[Any, ...], int] = {
         tuple(str(v) if k != "year" else int(v) for k, v in zip(keys, row, strict=True)): i
         for i, row in enumerate(out[keys].itertuples(index=False, name=None))
     }
-    bands = out[list(BANDS)].to_numpy(dtype=np.int64, copy=True)
+    values = out[list(BANDS)].to_numpy(dtype=np.int64, copy=True)
     added = []
-    for key, cents in deltas.items():
+    for key, set_to in bands.items():
         if key in at:
-            bands[at[key]] += cents
+            if set_to is not None:
+                values[at[key]] = set_to
         elif not _owner_present(at, key):
             continue
         else:
             record: dict[str, Any] = dict(zip(keys, key, strict=True))
             if extra is not None:
                 record.update(extra(key))
-            record.update({band: cents for band in BANDS})
+            record.update(dict(zip(BANDS, set_to or (0, 0, 0, 0), strict=True)))
             added.append(record)
     for j, band in enumerate(BANDS):
-        out[band] = bands[:, j]
+        out[band] = values[:, j]
     if not added:
         return out
     out = pd.concat([out, pd.DataFrame(added, columns=out.columns)], ignore_index=True)
@@ -110,24 +196,25 @@ def _owner_present(at: Mapping[tuple[Any, ...], int], key: tuple[Any, ...]) -> b
     return any(k[:-2] == owner for k in at)
 
 
-def _shifted_totals(sim: Simulation, deltas: Deltas) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The funder totals per draw with the deltas added, over years widened to hold every
-    year a shift moves cash into."""
-    years = [int(y) for y in sim.years]
-    wanted = {y for _, _, y in deltas}
-    lo, hi = min([*years, *wanted]), max([*years, *wanted])
-    widened = np.arange(lo, hi + 1, dtype=np.int64)
-    offset = years[0] - lo if years else 0
+def _shifted_totals(
+    sim: Simulation,
+    years: np.ndarray,
+    offset: int,
+    before: Mapping[tuple[str, str], np.ndarray],
+    after: Mapping[tuple[str, str], np.ndarray],
+) -> dict[str, np.ndarray]:
+    """The funder totals per draw over the widened `years`, with each shifted part's
+    change in every draw added to its funder's cash."""
     index = {f: i for i, f in enumerate(sim.funders)}
     totals = {}
     for basis, amounts in sim.totals.items():
-        grown = np.zeros((amounts.shape[0], amounts.shape[1], len(widened)), dtype=np.int64)
+        grown = np.zeros((amounts.shape[0], amounts.shape[1], len(years)), dtype=np.int64)
         grown[:, :, offset : offset + amounts.shape[2]] = amounts
         totals[basis] = grown
-    for (_, funder, year), cents in deltas.items():
+    for (cid, funder), cash in after.items():
         if funder in index:
-            totals[CASH][:, index[funder], year - lo] += cents
-    return widened, totals
+            totals[CASH][:, index[funder], :] += (cash - before[(cid, funder)]).T
+    return totals
 
 
 def _limit_chances(

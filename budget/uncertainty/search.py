@@ -16,8 +16,11 @@ keeps no example database, so the same scenario and number of examples give the 
 answer.
 
 Caps cannot be breached (the engine applies them); only limits are searched. A round
-version's [[cash_shifts]] move fixed amounts between years, whatever the inputs, so they
-are added to every combination's cash totals, as `budget run` shows the cash after them.
+version's [[cash_shifts]] move fixed amounts between years, as `budget run` shows the cash
+after them: a shift of a commitment whose inputs are not searched adds the same amounts to
+every combination's cash totals; one of a searched commitment is applied to its parts in
+each combination, moving at most what the combination plans in the year (as `simulate`
+does per draw, `budget.uncertainty.cash_shifts.shift_in_draws`).
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ from budget.core.model import Basis, Dist, Scenario
 from budget.core.money import round_half_away
 from budget.engine.cash_shifts import shift_deltas
 from budget.engine.compute import compute
+from budget.engine.funder_split import draws_last, members_of, split_commitments
 from budget.engine.limits import LimitYear, breach_mask, check_rows
 from budget.engine.plan import Plan, compile_plan
 from budget.engine.projection import funder_totals, project
+from budget.uncertainty.cash_shifts import shift_in_draws
 from budget.uncertainty.sampling import tied_groups
 
 if TYPE_CHECKING:
@@ -134,7 +139,12 @@ class _Space:
         self.where = np.searchsorted(self.sub.inputs.origin, self.cells)
         others = np.setdiff1d(np.arange(len(plan.commitments)), self.rows)
         self.base = self._totals(plan.subset(others), None) if len(others) else None
-        self.shifted = _shifted_cash(scenario, plan)
+        # Shifts of searched commitments follow each combination's cash; the others' are
+        # the same amounts in every one.
+        shifted = {c.commitment for c in scenario.cash_shifts}
+        ids = [plan.commitments[int(r)].id for r in self.rows.tolist()]
+        self.moving = np.array([i for i, cid in enumerate(ids) if cid in shifted], np.int64)
+        self.shifted = _shifted_cash(scenario, plan, shifted - set(ids))
 
     @property
     def fields(self) -> list[str]:
@@ -151,7 +161,10 @@ class _Space:
         """The limits breached with these values, and the largest relative excess."""
         chosen = self.central.copy()
         chosen[0, self.where] = values
-        totals = self._totals(self.sub, chosen)
+        result = compute(self.sub, chosen)
+        totals = funder_totals(self.sub, result)
+        if len(self.moving):
+            totals[Basis.CASH] = totals[Basis.CASH] + self._moved(result.cash)
         if self.base is not None:
             for basis in totals:
                 totals[basis] = totals[basis] + self.base[basis]
@@ -165,6 +178,25 @@ class _Space:
             if bool(np.any(breached)):
                 breaches.append(LimitYear(limit, year, int(amount[0]), ceiling))
         return breaches, float(score)
+
+    def _moved(self, cash: IntArray) -> IntArray:
+        """What the shifts of the searched commitments add to each funder's cash per year
+        with these amounts (1, commitments, years): int64 (1, funders, years)."""
+        sub, rows = self.sub, self.moving
+        parts = split_commitments(draws_last(cash, rows), sub, Basis.CASH, rows)
+        members = members_of(sub, rows).tolist()
+        before = {
+            (self.plan.ids[int(self.rows[sub.member_commitment[m]])], self.plan.funders[
+                int(sub.member_funder[m])]): parts[j]
+            for j, m in enumerate(members)
+        }  # fmt: skip
+        after = {key: values.copy() for key, values in before.items()}
+        shift_in_draws(after, self.scenario, int(self.plan.years[0]))
+        out = np.zeros((1, len(self.plan.funders), len(self.plan.years)), dtype=np.int64)
+        funder = {f: i for i, f in enumerate(self.plan.funders)}
+        for (cid, name), values in after.items():
+            out[0, funder[name]] += (values - before[(cid, name)])[:, 0]
+        return out
 
     def inputs(self, values: Sequence[int]) -> tuple[Input, ...]:
         out = []
@@ -183,16 +215,16 @@ class _Space:
         return tuple(out)
 
 
-def _shifted_cash(scenario: Scenario, plan: Plan) -> IntArray | None:
-    """What the scenario's cash shifts add to each funder's cash per year, as int64 (1,
-    funders, years), or None without shifts."""
-    if not scenario.cash_shifts:
+def _shifted_cash(scenario: Scenario, plan: Plan, ids: set[str]) -> IntArray | None:
+    """What the scenario's cash shifts of the commitments `ids` add to each funder's cash
+    per year, as int64 (1, funders, years), or None without any."""
+    if not ids:
         return None
     out = np.zeros((1, len(plan.funders), len(plan.years)), dtype=np.int64)
     funder = {f: i for i, f in enumerate(plan.funders)}
     first = int(plan.years[0])
-    for (_, key, year), cents in shift_deltas(scenario).items():
-        if 0 <= year - first < len(plan.years):
+    for (cid, key, year), cents in shift_deltas(scenario).items():
+        if cid in ids and 0 <= year - first < len(plan.years):
             out[0, funder[key], year - first] += cents
     return out
 

@@ -254,6 +254,35 @@ def simulate(
     return Simulation(scenario, draws, seed, *tables, plan.funders, plan.years, by_draw)
 
 
+def cash_parts(
+    scenario: Scenario, ids: set[str], draws: int, seed: int
+) -> dict[tuple[str, str], IntArray]:
+    """Each funder's part of the cash of the commitments `ids` in every draw that
+    `simulate(scenario, draws, seed)` makes: (commitment, funder) -> int64 (years, draws),
+    over the plan's years. The same draws, since every input is drawn from its own
+    stream and each pending decision by its position (the chunks change no number); the
+    commitments tied to one of them (a recipient's waterfall) are computed with it."""
+    plan = compile_plan(scenario)
+    wanted = np.flatnonzero(np.isin(np.array(plan.ids, dtype=object), list(ids)))
+    groups = [g for g in tied_groups(plan) if np.isin(g, wanted).any()]
+    if not groups:
+        return {}
+    rows = np.unique(np.concatenate(groups))
+    sub = plan.subset(rows)
+    varying = sub.varying() | pending_varying(sub)
+    computed = draws if varying.any() else 1
+    decided = plan_decisions(sub, seed, computed)
+    result = compute(sub, random_values(sub, seed, computed), decided)
+    selection = np.flatnonzero(np.isin(rows, wanted))
+    parts = split_commitments(draws_last(result.cash, selection), sub, Basis.CASH, selection)
+    out: dict[tuple[str, str], IntArray] = {}
+    for j, member in enumerate(members_of(sub, selection).tolist()):
+        cid = plan.ids[int(rows[sub.member_commitment[member]])]
+        funder = plan.funders[int(sub.member_funder[member])]
+        out[(cid, funder)] = np.repeat(parts[j], draws // computed, axis=1)
+    return out
+
+
 def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, Additions]:
     """Draw, project, split and summarise the commitments `rows` (see `tied_groups`): the
     piece, and the totals per draw of their funders, to be added at (basis, funder) of

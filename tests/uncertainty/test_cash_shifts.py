@@ -1,14 +1,26 @@
-"""Cash shifts in `budget simulate` (issue 22): a shift moves the same amount in every
-draw, so every band of the shifted part, and of its funder's total, moves by exactly that
-amount; a year without a band gets one; the limits' chances follow the shifted totals."""
+"""Cash shifts in `budget simulate` (issue 22): where every draw plans enough, a shift
+moves the same amount in every draw, so every band of the shifted part, and of its
+funder's total, moves by exactly that amount; a year without a band gets one; the limits'
+chances follow the shifted totals. A draw that plans less than a shift moves out moves
+only what it plans (checked against a draw-by-draw reference)."""
 
 from __future__ import annotations
 
-import pandas as pd
+import tempfile
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budget.core.errors import InputError
+from budget.engine.cash_shifts import projected
 from budget.load import load_scenario
 from budget.uncertainty.cash_shifts import shift_simulation
-from budget.uncertainty.simulate import BANDS, simulate
+from budget.uncertainty.simulate import BANDS, band_stats, simulate
 from tests.helpers import SCENARIOS, invoke, write_file
 
 SUPPLEMENTARY = SCENARIOS / "round-2015-1st-supplementary.toml"
@@ -102,3 +114,159 @@ def test_simulate_applies_the_shifts_and_refuses_one_too_large(tmp_path):
     bad = invoke("simulate", path, "--draws", "5", "--seed", "1")
     assert bad.exit_code == 1
     assert "which plans only 80,000.00 (hint: shift at most 80,000.00" in bad.stderr
+
+
+# --- a draw that plans less than a shift moves out --------------------------------------
+
+BASE = """[scenario]
+name = "shifts per draw"
+first_year = 2015
+last_year = 2017
+
+[funders.A]
+[funders.B]
+[recipients.R]
+
+[[commitments]]
+id = "c"
+kind = "annual"
+recipient = "R"
+funders = {{ A = "1/3", B = "2/3" }}
+first_year = 2015
+last_year = 2016
+amount = {{ dist = "uniform", low = "{low}", high = "{high}" }}
+"""
+
+SHIFT = """
+[[cash_shifts]]
+commitment = "c"
+from = {from_year}
+to = {to_year}
+amount = "{amount}"
+mutation = "m"
+"""
+
+
+def _shifted_scenario(folder, low, high, shifts):
+    """One annual commitment (2015-2016) split 1/3 A, 2/3 B, uncertain on low .. high a
+    year, and a version of it with `shifts` ((from, to, euros text), in order)."""
+    write_file(folder, BASE.format(low=low, high=high), "base.toml")
+    text = (
+        '[scenario]\nextends = "base.toml"\n'
+        '[[mutations]]\nid = "m"\nreason = "r"\ntype = "technical"\nkind = "cash shift"\n'
+    )
+    for from_year, to_year, amount in shifts:
+        text += SHIFT.format(from_year=from_year, to_year=to_year, amount=amount)
+    return load_scenario(write_file(folder, text, "shifted.toml"))
+
+
+def _reference(totals, years, shifts):
+    """The shifts applied draw by draw, one value at a time: each funder's cash
+    {funder: {year: [cents per draw]}}, moving at most what the draw plans in the year."""
+    parts = {"A": Fraction(1, 3), "B": Fraction(2, 3)}
+    cash = {
+        f: {int(y): [int(v) for v in totals[:, i, j]] for j, y in enumerate(years)}
+        for i, f in enumerate(("A", "B"))
+    }
+    short = 0
+    for d in range(totals.shape[0]):
+        was_short = []
+        for from_year, to_year, amount in shifts:
+            cents = int(Decimal(amount) * 100)
+            a_part = int(Fraction(cents) * parts["A"] + Fraction(1, 2))  # largest remainder
+            split = {"A": a_part, "B": cents - a_part}
+            hit = False
+            for funder, part in split.items():
+                have = cash[funder].setdefault(from_year, [0] * totals.shape[0])
+                target = cash[funder].setdefault(to_year, [0] * totals.shape[0])
+                moved = min(part, max(have[d], 0))
+                hit |= moved < part
+                have[d] -= moved
+                target[d] += moved
+            was_short.append(hit)
+        short += any(was_short)
+    return cash, short
+
+
+def test_a_draw_that_plans_less_than_the_shift_moves_only_what_it_plans(tmp_path):
+    # Central 65,000.00 a year, so moving 60,000.00 out of 2016 passes the central check;
+    # a draw of less than 60,000.00 in 2016 moves only what it plans (was: below zero).
+    shifts = [(2016, 2017, "60000.00")]
+    scenario = _shifted_scenario(tmp_path, "0", "130000", shifts)
+    before = simulate(scenario, 300, seed=11)
+    notes: list[str] = []
+    after = shift_simulation(before, notes)
+    expected, short = _reference(before.totals["cash"], before.years, shifts)
+    assert 0 < short < 300
+    assert notes == [
+        f"cash shift of 'c' from 2016 to 2017: in {short:,} of 300 draws 2016 plans less "
+        "than the 60,000.00 moved, so only what the draw plans there is moved"
+    ]
+    years = after.years.tolist()
+    assert years == [2015, 2016, 2017]
+    for i, funder in enumerate(("A", "B")):
+        for j, year in enumerate(years):
+            assert after.totals["cash"][:, i, j].tolist() == expected[funder][year], (funder, year)
+    bands = after.commitment_bands
+    cash = bands[bands["basis"] == "cash"]
+    assert (cash[list(BANDS)].to_numpy() >= 0).all()  # no band below zero
+    for row in cash.itertuples(index=False):
+        drawn = np.array(expected[row.funder][row.year], dtype=np.int64)[:, None]
+        assert tuple(int(v) for v in band_stats(drawn)[:, 0]) == (
+            row.mean_cents,
+            row.p5_cents,
+            row.p50_cents,
+            row.p95_cents,
+        ), (row.funder, row.year)
+    funders = after.funder_bands[after.funder_bands["basis"] == "cash"]
+    assert _by_key(funders, ["funder", "year"]) == _by_key(
+        cash.drop(columns=["commitment", "recipient", "basis"]), ["funder", "year"]
+    )  # the funders' only commitment
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.integers(0, 50_000),
+    width=st.integers(0, 100_000),
+    shifts=st.lists(
+        st.tuples(
+            st.sampled_from([2015, 2016]),
+            st.sampled_from([2014, 2015, 2016, 2017, 2018]),
+            st.integers(1, 100),  # percent of the central amount
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    seed=st.integers(0, 2**32),
+)
+def test_shifts_per_draw_match_the_reference_and_keep_each_draws_total(low, width, shifts, seed):
+    central = Fraction(2 * low + width, 2)  # euros a year
+    listed = []
+    for from_year, to_year, percent in shifts:
+        if to_year == from_year:
+            continue
+        cents = max(int(central * percent), 3)  # at most the central amount of the year
+        listed.append((from_year, to_year, f"{Decimal(cents) / 100:.2f}"))
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            scenario = _shifted_scenario(Path(folder), str(low), str(low + width), listed)
+        except InputError:
+            return  # shifts that together move more than the central year plans: refused
+        if not listed or project_problems(scenario):
+            return
+        before = simulate(scenario, 40, seed=seed)
+        after = shift_simulation(before)
+    expected, _ = _reference(before.totals["cash"], before.years, listed)
+    years = after.years.tolist()
+    for i, funder in enumerate(("A", "B")):
+        drawn = after.totals["cash"][:, i, :]
+        for j, year in enumerate(years):
+            assert drawn[:, j].tolist() == expected[funder].get(year, [0] * 40), (funder, year)
+        # every draw pays what it paid, over the years
+        assert (drawn.sum(axis=1) == before.totals["cash"][:, i, :].sum(axis=1)).all()
+        assert (drawn >= 0).all()
+
+
+def project_problems(scenario):
+    """The central projection's problems with the shifts (too large a shift)."""
+    return projected(scenario)[1]

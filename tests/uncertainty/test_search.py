@@ -252,3 +252,18 @@ def test_the_search_counts_the_cash_shifts_as_run_does(tmp_path):
     s = scenario(tmp_path, unshifted + limit("VWS", "50000.00"))
     assert not s.cash_shifts
     assert search(s, examples=300).counterexample == ()
+
+
+def test_a_shift_of_a_searched_commitment_moves_at_most_what_the_combination_plans(tmp_path):
+    """20,000.00 of the shared top-up's cash moves from 2015 to 2016 (VWS's half:
+    10,000.00). Central: 50,000.00 a year, so the shift is allowed. A combination with a
+    shortfall of 4,000.00 a year pays VWS 2,000.00 a year: only that moves, so VWS's 2016
+    is 4,000.00 (was counted as 12,000.00, and its 2015 as -8,000.00)."""
+    shift = '\n[[cash_shifts]]\ncommitment = "sin"\nfrom = 2015\nto = 2016\namount = "20000.00"\n'
+    s = scenario(tmp_path, SHARED_TOP_UP + shift + limit("VWS", "3000.00"))
+    assert central_breaches(s) != []  # the central 2016: 25,000.00 + 10,000.00
+    space = _Space(s)
+    breaches, _ = space.evaluate([4_000_00, 4_000_00, 4_000_00])
+    assert {(b.year, b.amount) for b in breaches} == {(2016, 4_000_00)}
+    breaches, _ = space.evaluate([100_000_00, 0, 0])  # all of 2015's VWS 33,800.00 is there
+    assert {(b.year, b.amount) for b in breaches} == {(2015, 23_800_00), (2016, 10_000_00)}
