@@ -283,15 +283,20 @@ def test_a_shift_beyond_the_horizon_and_between_funders_in_the_workbook(tmp_path
 
 
 @pytest.mark.slow
-def test_libreoffice_recalculates_the_shifted_workbook_to_its_cached_values(tmp_path):
+@pytest.mark.parametrize("case", ["supplementary", "shifted top-up"])
+def test_libreoffice_recalculates_the_shifted_workbook_to_its_cached_values(tmp_path, case):
     from tests.workbook_helpers import libreoffice_convert
 
+    scenario = SUPPLEMENTARY if case == "supplementary" else _shifted_top_up(tmp_path)
     source = tmp_path / "s.xlsx"
-    assert invoke("run", SUPPLEMENTARY, "-o", source).exit_code == 0
+    assert invoke("run", scenario, "-o", source).exit_code == 0
     (recalculated,) = libreoffice_convert([source], tmp_path / "out", "xlsx", tmp_path / "p")
     ours = openpyxl.load_workbook(source, data_only=True)
     theirs = openpyxl.load_workbook(recalculated, data_only=True)
-    for sheet in ("Overview", "By recipient", "By article", "Commitment vs cash"):
+    sheets = ["Overview", "By recipient", "Commitment vs cash", "Uncovered shortfall"]
+    if case == "supplementary":
+        sheets.append("By article")
+    for sheet in sheets:
         mine = [[c.value for c in row] for row in ours[sheet].iter_rows()]
         recalc = [[c.value for c in row] for row in theirs[sheet].iter_rows()]
         for a, b in zip(mine, recalc, strict=True):
@@ -300,3 +305,53 @@ def test_libreoffice_recalculates_the_shifted_workbook_to_its_cached_values(tmp_
                     assert abs(x - y) < 1e-6, (sheet, a)
                 else:
                     assert x == y, (sheet, a)
+
+
+def _shifted_top_up(folder):
+    """The letter with GGD's top-up (a given shortfall of 50,000.00 a year, capped at
+    40,000.00, VWS's), and a version moving 10,000.00 of its cash from 2015 to 2016: it
+    pays 30,000.00 in 2015 (20,000.00 uncovered) and 50,000.00 in 2016 (none)."""
+    letter = (SCENARIOS / "letter-2014.toml").as_posix()
+    write_file(
+        folder,
+        f'[scenario]\nextends = "{letter}"\n[recipients.GGD]\nname = "GGD"\n'
+        '[[commitments]]\nid = "ggd-top-up"\nkind = "top_up"\nrecipient = "GGD"\n'
+        'funders = { VWS = "1" }\nfirst_year = 2015\nlast_year = 2016\ncap = "40000.00"\n'
+        'shortfall = "50000.00"\n',
+        "base.toml",
+    )
+    return write_file(
+        folder,
+        '[scenario]\nextends = "base.toml"\n'
+        '[[mutations]]\nid = "m"\nreason = "r"\ntype = "technical"\nkind = "cash shift"\n'
+        '[[cash_shifts]]\ncommitment = "ggd-top-up"\nfrom = 2015\nto = 2016\n'
+        'amount = "10000.00"\nmutation = "m"\n',
+        "shifted.toml",
+    )
+
+
+def test_the_uncovered_shortfall_formulas_count_a_shifted_top_ups_cash(tmp_path):
+    from budget.render.workbook.ledger_sheet import UNCOVERED_SHEET
+    from budget.reports.shortfall import uncovered_shortfalls
+    from tests.formulas import sheet_expectations
+
+    path = _shifted_top_up(tmp_path)
+    scenario = load_scenario(path)
+    rows, problems = projected(scenario)
+    assert not problems
+    engine = {(g.recipient, g.year): g.cents for g in uncovered_shortfalls(scenario, rows)}
+    assert engine[("GGD", 2015)] == 2_000_000 and ("GGD", 2016) not in engine
+    out = tmp_path / "run.xlsx"
+    assert invoke("run", path, "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    evaluated = sheet_expectations(book, UNCOVERED_SHEET)
+    cached = openpyxl.load_workbook(out, data_only=True)[UNCOVERED_SHEET]
+    found = {}
+    for row in book[UNCOVERED_SHEET].iter_rows(min_row=2):
+        cell = row[2]
+        if row[0].value in scenario.recipients and cell.data_type == "f":
+            found[(row[0].value, row[1].value)] = evaluated[(UNCOVERED_SHEET, cell.coordinate)]
+            assert round(cached[cell.coordinate].value * 100) == found[(row[0].value, row[1].value)]
+    assert found[("GGD", 2015)] == 2_000_000  # 10,000.00 before the shifts were counted
+    assert found[("GGD", 2016)] == 0
+    assert {k: v for k, v in found.items() if v} == engine

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from budget.core.model import Basis, Scenario
+from budget.engine.cash_shifts import shift_deltas
 from budget.engine.limits import LimitYear, check_rows
 from budget.render.text import rows_csv, with_conventions, with_euros
 from budget.render.workbook import styles
@@ -54,6 +55,7 @@ from budget.render.workbook.sheet import (
     quote_sheetname,
     year_cell,
 )
+from budget.render.workbook.shifted_links import signed_euros
 from budget.render.workbook.styles import Look
 from budget.reports import overview as listing  # MAX_LISTED read at use: tests set it
 from budget.reports.ledger import LedgerYear, ledger, ledger_grids
@@ -467,6 +469,11 @@ def _uncovered(
         return [(g.recipient, g.year, euros(g.cents)) for g in found]
     cents = {(g.recipient, g.year): g.cents for g in found}
     links = work.links
+    # A top-up's own cash line is its cash before the shifts (its funders' parts, which
+    # the working sums, are after them): a shifted top-up pays its line plus the delta.
+    moved: dict[tuple[str, int], int] = {}
+    for (cid, _, year), delta in shift_deltas(scenario).items():
+        moved[(cid, year)] = moved.get((cid, year), 0) + delta
     parts: dict[tuple[str, int], list[str] | None] = {}
     derived: set[tuple[str, int]] = set()
     for c in scenario.commitments:
@@ -494,6 +501,8 @@ def _uncovered(
                     parts[key] = None
                     continue
                 paid = links.cash.get((c.id, year), "0")
+                if moved.get((c.id, year)):
+                    paid = f"({paid}{signed_euros(moved[(c.id, year)])})"
                 terms.append(f"MAX(0,MAX(0,{given})-{paid})")
     order = {key: i for i, key in enumerate(scenario.recipients)}
     out: list[tuple[str, int, Value]] = []

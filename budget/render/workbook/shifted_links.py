@@ -22,7 +22,7 @@ from budget.reports.overview import EARLIER, LATER
 Reference = Callable[[str, str, str, str], str | None]
 
 
-def _euros(cents: int) -> str:
+def signed_euros(cents: int) -> str:
     """`cents` as a signed term of a formula in euros: "+20000.00", "-0.05"."""
     text = str(Decimal(abs(cents)).scaleb(-2))
     return ("-" if cents < 0 else "+") + text
@@ -54,7 +54,7 @@ def shifted_reference(scenario: Scenario, refer: Reference, deltas: Deltas) -> R
             for (cid, key, year), cents in deltas.items()
             if cid == commitment and key == funder and in_column(year, column)
         )
-        return found + _euros(delta) if delta else found
+        return found + signed_euros(delta) if delta else found
 
     return reference
 
@@ -68,5 +68,5 @@ def shifted_links(links: Links, deltas: Deltas) -> Links:
     for (cid, funder, year), cents in deltas.items():
         key = (cid, funder, str(Basis.CASH), year)
         if key in parts:
-            parts[key] = f"({parts[key]}{_euros(cents)})"
+            parts[key] = f"({parts[key]}{signed_euros(cents)})"
     return Links(parts, links.inputs, links.cash)
