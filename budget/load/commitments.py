@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Any
 
 from budget.core.errors import Problem, excerpt, listing
@@ -111,23 +111,25 @@ def _one_table(
     ids = list(entries)
     values = list(entries.values())
     if tables is not None and len(plain) == count:  # every entry a plain TOML table
-        tables.found = list(
-            zip(range(count), map(plain.__getitem__, range(count)), range(count), ids, strict=True)
-        )
+        order = list(range(count))
+        tables.columns = (order, list(map(plain.__getitem__, order)), order, ids)
         tables.entries = values  # type: ignore[assignment]  # every one an Entry
         return tables.commitments()
     first = values[0]
     if type(first) is not RowEntry or plain:
         return None
     table = first.table
-    if not all(type(e) is RowEntry and e.table is table for e in values):
+    if set(map(type, values)) != {RowEntry} or not all(
+        map(is_, map(attrgetter("table"), values), repeat(table))
+    ):
         return None
     rows = read.rows(table, funders, recipients)
-    indices = [e.index for e in values]  # type: ignore[union-attr]  # every one a RowEntry
-    if None in map(rows.specs.__getitem__, indices):
+    indices: list[int] = list(map(attrgetter("index"), values))
+    if any(map(is_, map(rows.specs.__getitem__, indices), repeat(None))):
         return None  # a row read by its kind's parser: the loop reads it
     whole = _Whole(rows)
-    whole.found = list(zip(range(count), indices, range(count), ids, strict=True))
+    order = list(range(count))
+    whole.columns = (order, indices, order, ids)
     return whole.commitments()
 
 
@@ -156,12 +158,14 @@ class _Whole:
     """The register rows whose specs its columns gave (`_Rows.specs`): where each goes in
     the commitments, its row, its order and its id; their Commitments made in one pass."""
 
-    __slots__ = ("found", "rows")
+    __slots__ = ("columns", "found", "rows")
 
     def __init__(self, rows: _Rows) -> None:
         self.rows = rows
         # (place in the commitments, row, order, id) of each row
         self.found: list[tuple[int, int, int, str]] = []
+        # or the same as four columns, when they are known whole (`_one_table`)
+        self.columns: tuple[list[int], list[int], list[int], list[str]] | None = None
 
     def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
         """The origin, field origins and raw table of each row, as columns."""
@@ -177,7 +181,10 @@ class _Whole:
         """The places and rows of the rows found, and a column per field of Commitment up
         to `source`, in their order (see _row_commitment)."""
         rows = self.rows
-        places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
+        if self.columns is not None:
+            places, indices, orders, ids = self.columns
+        else:
+            places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
         every = len(indices) == len(rows.kinds) and indices == list(range(len(indices)))
 
         def pick(values: list[Any]) -> list[Any]:

@@ -162,7 +162,7 @@ def _grant(fields: _Fields) -> Parsed:
     at = np.flatnonzero(ok)
     if len(at):
         # The period's days: the end after the start, at most MAX_YEARS long.
-        days = (end[at] - start[at]).astype("timedelta64[D]").astype(np.int64)
+        days = _ordinals(end[at]) - _ordinals(start[at])
         ok[at] = (days > 0) & (days <= 366 * MAX_YEARS)
         at = np.flatnonzero(ok)
     columns = (
@@ -176,6 +176,15 @@ def _grant(fields: _Fields) -> Parsed:
         repeat(None),  # settled
     )
     return at.tolist(), by_columns(Grant, len(at), columns)
+
+
+def _ordinals(dates: ObjectArray) -> npt.NDArray[np.int64]:
+    """Each date's day number (date.toordinal), worked out once per distinct object (the
+    column checks read each distinct cell once)."""
+    values = dates.tolist()
+    distinct = dict(zip(map(id, values), values, strict=True))
+    found = {key: date.toordinal() for key, date in distinct.items()}
+    return np.fromiter(map(found.__getitem__, map(id, values)), np.int64, len(values))
 
 
 # kind name -> its column parser: the spec of each row given, None where the row is read
