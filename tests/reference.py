@@ -203,9 +203,15 @@ def reference_project(s: Scenario, pending: str = "expected") -> dict[Key, int]:
     elif pending == "all":
         ps = {cid: p if not p else Fraction(1) for cid, p in ps.items()}
     flows = _all_flows(s, {})
+    never = {c.id for c in s.commitments if ps[c.id] == 0}
+    if never:
+        # A condition achieved and not met is never decided: what ranks after it sees
+        # nothing from it, also as decided.
+        flows = _all_flows(s, {cid: expected_flows(flows[cid], Fraction(0)) for cid in never})
     if any(ps[c.id] is not None for c in s.commitments):
-        # A pending commitment counts at p times what it pays with every pending one
-        # decided (issue 23, --pending expected); the others see those amounts.
+        # A pending commitment counts at p times what it pays with every pending one that
+        # may still be decided decided (issue 23, --pending expected); the others see
+        # those amounts.
         expected = {
             c.id: expected_flows(flows[c.id], p)
             for c in s.commitments
