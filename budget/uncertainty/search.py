@@ -142,7 +142,7 @@ class _Space:
         # Shifts of searched commitments follow each combination's cash; the others' are
         # the same amounts in every one.
         shifted = {c.commitment for c in scenario.cash_shifts}
-        ids = [plan.commitments[int(r)].id for r in self.rows.tolist()]
+        ids = [plan.ids[r] for r in self.rows.tolist()]
         self.moving = np.array([i for i, cid in enumerate(ids) if cid in shifted], np.int64)
         self.shifted = _shifted_cash(scenario, plan, shifted - set(ids))
 

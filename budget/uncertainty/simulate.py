@@ -263,17 +263,21 @@ def cash_parts(
     stream and each pending decision by its position (the chunks change no number); the
     commitments tied to one of them (a recipient's waterfall) are computed with it."""
     plan = compile_plan(scenario)
-    wanted = np.flatnonzero(np.isin(np.array(plan.ids, dtype=object), list(ids)))
-    groups = [g for g in tied_groups(plan) if np.isin(g, wanted).any()]
-    if not groups:
+    wanted = np.zeros(len(plan.ids), dtype=bool)
+    wanted[[i for i, cid in enumerate(plan.ids) if cid in ids]] = True
+    if not wanted.any():
         return {}
-    rows = np.unique(np.concatenate(groups))
+    # With them, every commitment to a recipient of theirs whose top-up derives its
+    # shortfall (the groups of `tied_groups`), found without listing every group.
+    derived = np.unique(plan.recipient[plan.derived])
+    theirs = np.intersect1d(plan.recipient[wanted], derived)
+    rows = np.flatnonzero(wanted | np.isin(plan.recipient, theirs))
     sub = plan.subset(rows)
     varying = sub.varying() | pending_varying(sub)
     computed = draws if varying.any() else 1
     decided = plan_decisions(sub, seed, computed)
     result = compute(sub, random_values(sub, seed, computed), decided)
-    selection = np.flatnonzero(np.isin(rows, wanted))
+    selection = np.flatnonzero(wanted[rows])
     parts = split_commitments(draws_last(result.cash, selection), sub, Basis.CASH, selection)
     out: dict[tuple[str, str], IntArray] = {}
     for j, member in enumerate(members_of(sub, selection).tolist()):

@@ -270,3 +270,37 @@ def test_shifts_per_draw_match_the_reference_and_keep_each_draws_total(low, widt
 def project_problems(scenario):
     """The central projection's problems with the shifts (too large a shift)."""
     return projected(scenario)[1]
+
+
+def test_the_parts_per_draw_are_the_simulations_own_draws():
+    """cash_parts computes the shifted commitments again, with what they are tied to (SIN's
+    top-up derives its shortfall from SIN's costs, uncertain, and from the pending EU
+    co-financing before it): its draws are the simulation's, so their bands are the
+    simulation's bands."""
+    from budget.uncertainty.simulate import cash_parts
+
+    scenario = load_scenario(SCENARIOS / "letter-2014-uncertain.toml")
+    sim = simulate(scenario, 120, seed=5)
+    parts = cash_parts(scenario, {"sin-top-up", "mki-support"}, 120, 5)
+    assert set(parts) == {
+        ("sin-top-up", "VenJ"),
+        ("sin-top-up", "VWS"),
+        ("mki-support", "VenJ"),
+    }
+    bands = sim.commitment_bands[sim.commitment_bands["basis"] == "cash"]
+    years = sim.years.tolist()
+    checked = 0
+    for row in bands.itertuples(index=False):
+        key = (row.commitment, row.funder)
+        if key in parts:
+            drawn = parts[key][years.index(row.year)][:, None]
+            assert tuple(int(v) for v in band_stats(drawn)[:, 0]) == (
+                row.mean_cents,
+                row.p5_cents,
+                row.p50_cents,
+                row.p95_cents,
+            ), (key, row.year)
+            checked += 1
+    assert checked == 10  # SIN's two parts over 2015-2017, MKI's over 2014-2017
+    spread = parts[("sin-top-up", "VWS")]
+    assert (spread.min(axis=1) < spread.max(axis=1)).any()  # the draws really differ
