@@ -304,3 +304,18 @@ def test_the_parts_per_draw_are_the_simulations_own_draws():
     assert checked == 10  # SIN's two parts over 2015-2017, MKI's over 2014-2017
     spread = parts[("sin-top-up", "VWS")]
     assert (spread.min(axis=1) < spread.max(axis=1)).any()  # the draws really differ
+
+
+def test_simulate_says_when_draws_could_not_move_a_whole_shift(tmp_path):
+    _shifted_scenario(tmp_path, "0", "130000", [(2016, 2017, "60000.00")])
+    result = invoke(
+        "simulate", tmp_path / "shifted.toml", "--draws", "200", "--seed", "11", "--format", "csv"
+    )
+    assert result.exit_code == 0, result.output
+    (note,) = [line for line in result.stderr.splitlines() if "cash shift" in line]
+    assert note.startswith("Note: cash shift of 'c' from 2016 to 2017: in ")
+    assert note.endswith(
+        " of 200 draws 2016 plans less than the 60,000.00 moved, so only what the draw plans "
+        "there is moved."
+    )
+    assert ",-" not in result.stdout  # no band below zero
