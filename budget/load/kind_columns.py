@@ -32,6 +32,7 @@ import pandas as pd
 from budget.core.fields import YEAR_MAX, YEAR_MIN
 from budget.core.records import by_columns
 from budget.kinds.annual import Annual
+from budget.kinds.base import distinct_codes
 from budget.kinds.grant import MAX_YEARS, Grant
 from budget.kinds.top_up import TopUp
 from budget.load.columns import Columns, every_cents_of
@@ -179,12 +180,9 @@ def _grant(fields: _Fields) -> Parsed:
 
 
 def _ordinals(dates: ObjectArray) -> npt.NDArray[np.int64]:
-    """Each date's day number (date.toordinal), worked out once per distinct object (the
-    column checks read each distinct cell once)."""
-    values = dates.tolist()
-    distinct = dict(zip(map(id, values), values, strict=True))
-    found = {key: date.toordinal() for key, date in distinct.items()}
-    return np.fromiter(map(found.__getitem__, map(id, values)), np.int64, len(values))
+    """Each date's day number (date.toordinal), worked out once per distinct date."""
+    codes, distinct = distinct_codes(dates.tolist())
+    return np.array([d.toordinal() for d in distinct], dtype=np.int64)[codes]
 
 
 # kind name -> its column parser: the spec of each row given, None where the row is read

@@ -60,14 +60,18 @@ def shift_simulation(sim: Simulation, notes: ShiftNotes | None = None) -> Simula
                 f"{shift.from_year} plans less than the {format_euros_grouped(shift.amount)} "
                 "moved, so only what the draw plans there is moved"
             )
+    # The years (columns) in which some draw of a part changed.
+    changed = {
+        key: np.flatnonzero((cash != before[key]).any(axis=1)) for key, cash in after.items()
+    }
     recipients = {c.id: c.recipient for c in scenario.commitments}
     commitment_sets: dict[tuple[Any, ...], Bands] = {}
     for (cid, funder), cash in after.items():
-        changed = np.flatnonzero((cash != before[(cid, funder)]).any(axis=1))
-        if not len(changed):
+        columns = changed[(cid, funder)]
+        if not len(columns):
             continue
-        stats = band_stats(np.ascontiguousarray(cash[changed].T))
-        for j, col in enumerate(changed.tolist()):
+        stats = band_stats(np.ascontiguousarray(cash[columns].T))
+        for j, col in enumerate(columns.tolist()):
             commitment_sets[(cid, funder, CASH, lo + col)] = tuple(stats[:, j].tolist())
     commitment_bands = _with_bands(
         sim.commitment_bands,
@@ -79,12 +83,12 @@ def shift_simulation(sim: Simulation, notes: ShiftNotes | None = None) -> Simula
     funder_sets: dict[tuple[Any, ...], Bands] = {}
     index = {f: i for i, f in enumerate(sim.funders)}
     present = set(sim.funder_bands["basis"].astype(str)) | {CASH}
-    cells: dict[tuple[str, int], None] = {}
-    for (cid, funder), cash in after.items():
-        if funder not in index:
-            continue
-        for col in np.flatnonzero((cash != before[(cid, funder)]).any(axis=1)).tolist():
-            cells[(funder, col)] = None
+    cells = dict.fromkeys(
+        (funder, col)
+        for (_, funder), columns in changed.items()
+        if funder in index
+        for col in columns.tolist()
+    )
     for funder, col in cells:
         stats = band_stats(totals[CASH][:, index[funder], col : col + 1])[:, 0]
         funder_sets[(funder, CASH, lo + col)] = tuple(stats.tolist())
@@ -128,11 +132,12 @@ def shift_in_draws(
             if not part or cash is None:
                 continue
             source = shift.from_year - first
-            planned = cash[source] if 0 <= source < len(cash) else np.zeros(cash.shape[1], np.int64)
-            moved = np.clip(planned, 0, part)  # never more than the draw plans there
+            if not 0 <= source < len(cash):  # a year it plans nothing in: nothing moves
+                short = np.ones(cash.shape[1], dtype=bool)
+                continue
+            moved = np.clip(cash[source], 0, part)  # never more than the draw plans there
             short = (moved < part) if short is None else (short | (moved < part))
-            if 0 <= source < len(cash):
-                cash[source] -= moved
+            cash[source] -= moved
             if 0 <= shift.to_year - first < len(cash):
                 cash[shift.to_year - first] += moved
         if short is not None:
@@ -140,7 +145,7 @@ def shift_in_draws(
     return out
 
 
-def _widened(sim: Simulation, scenario: Any) -> np.ndarray:
+def _widened(sim: Simulation, scenario: Scenario) -> np.ndarray:
     """The simulation's years, widened to hold every year a shift moves cash from or to."""
     wanted = [y for s in scenario.cash_shifts for y in (s.from_year, s.to_year)]
     years = [int(y) for y in sim.years]

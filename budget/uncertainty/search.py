@@ -37,12 +37,12 @@ from budget.core.model import Basis, Dist, Scenario
 from budget.core.money import round_half_away
 from budget.engine.cash_shifts import shift_deltas
 from budget.engine.compute import compute
-from budget.engine.funder_split import draws_last, members_of, split_commitments
 from budget.engine.limits import LimitYear, breach_mask, check_rows
 from budget.engine.plan import Plan, compile_plan
 from budget.engine.projection import funder_totals, project
 from budget.uncertainty.cash_shifts import shift_in_draws
 from budget.uncertainty.sampling import tied_groups
+from budget.uncertainty.simulate import cash_by_member
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
@@ -182,14 +182,7 @@ class _Space:
     def _moved(self, cash: IntArray) -> IntArray:
         """What the shifts of the searched commitments add to each funder's cash per year
         with these amounts (1, commitments, years): int64 (1, funders, years)."""
-        sub, rows = self.sub, self.moving
-        parts = split_commitments(draws_last(cash, rows), sub, Basis.CASH, rows)
-        members = members_of(sub, rows).tolist()
-        before = {
-            (self.plan.ids[int(self.rows[sub.member_commitment[m]])], self.plan.funders[
-                int(sub.member_funder[m])]): parts[j]
-            for j, m in enumerate(members)
-        }  # fmt: skip
+        before = cash_by_member(self.sub, self.rows, self.moving, cash)
         after = {key: values.copy() for key, values in before.items()}
         shift_in_draws(after, self.scenario, int(self.plan.years[0]))
         out = np.zeros((1, len(self.plan.funders), len(self.plan.years)), dtype=np.int64)

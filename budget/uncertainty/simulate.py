@@ -277,14 +277,23 @@ def cash_parts(
     computed = draws if varying.any() else 1
     decided = plan_decisions(sub, seed, computed)
     result = compute(sub, random_values(sub, seed, computed), decided)
-    selection = np.flatnonzero(wanted[rows])
-    parts = split_commitments(draws_last(result.cash, selection), sub, Basis.CASH, selection)
-    out: dict[tuple[str, str], IntArray] = {}
-    for j, member in enumerate(members_of(sub, selection).tolist()):
-        cid = plan.ids[int(rows[sub.member_commitment[member]])]
-        funder = plan.funders[int(sub.member_funder[member])]
-        out[(cid, funder)] = np.repeat(parts[j], draws // computed, axis=1)
-    return out
+    parts = cash_by_member(sub, rows, np.flatnonzero(wanted[rows]), result.cash)
+    return {key: np.repeat(cash, draws // computed, axis=1) for key, cash in parts.items()}
+
+
+def cash_by_member(
+    sub: Plan, rows: IntArray, selection: IntArray, cash: IntArray
+) -> dict[tuple[str, str], IntArray]:
+    """The cash parts of the commitments `selection` of `sub` (a plan's subset of its
+    commitments `rows`), from their cash (draws, commitments, years): (commitment id,
+    funder) -> int64 (years, draws)."""
+    parts = split_commitments(draws_last(cash, selection), sub, Basis.CASH, selection)
+    return {
+        (sub.ids[int(rows[sub.member_commitment[m]])], sub.funders[int(sub.member_funder[m])]): (
+            parts[j]
+        )
+        for j, m in enumerate(members_of(sub, selection).tolist())
+    }
 
 
 def _chunk(plan: Plan, rows: IntArray, seed: int, draws: int) -> tuple[_Piece, Additions]:
