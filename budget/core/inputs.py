@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from budget.core.dists import Dist
 from budget.core.model import ByYear
+from budget.core.records import by_columns
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -224,13 +226,12 @@ class _Cells:
 class ByYearColumn:
     """One per-year input (ByYear or None) of many commitments, as columns.
 
-    values: the inputs themselves (an object array); given: whether a row has one; plain:
-    rows whose input is one fixed amount for every year (or absent), the common case that
-    needs no Python per row; every: that amount (0 elsewhere); cells: the other rows'
-    inputs as flat arrays (tables by year, distributions), made once when the column is.
+    given: whether a row has an input; plain: rows whose input is one fixed amount for
+    every year (or absent), the common case that needs no Python per row; every: that
+    amount (0 elsewhere); cells: the other rows' inputs as flat arrays (tables by year,
+    distributions), made once when the column is.
     """
 
-    values: npt.NDArray[np.object_]
     given: BoolArray
     plain: BoolArray
     every: IntArray
@@ -239,7 +240,6 @@ class ByYearColumn:
     @classmethod
     def of(cls, values: Sequence[ByYear | None]) -> ByYearColumn:
         n = len(values)
-        column = column_of(values)
         given = np.array([v is not None for v in values], dtype=bool).reshape(n)
         every = [0 if v is None else v.every for v in values]
         try:
@@ -250,8 +250,23 @@ class ByYearColumn:
             plain = np.array([type(e) is int for e in every], dtype=bool).reshape(n)
             amounts = np.array([e if type(e) is int else 0 for e in every], dtype=np.int64)
         others = np.flatnonzero(~plain)
-        cells = _Cells.of(column[others].tolist(), others) if len(others) else None
-        return cls(column, given, plain, amounts, cells)
+        cells = None
+        if len(others):
+            tables = [values[i] for i in others.tolist()]  # (not plain: none is None)
+            cells = _Cells.of(tables, others)  # type: ignore[arg-type]
+        return cls(given, plain, amounts, cells)
+
+    @classmethod
+    def of_amounts(cls, cents: Sequence[int | None]) -> ByYearColumn:
+        """The column of inputs that are each one amount for every year (cents), or absent
+        (None): what `of` gives for their ByYear objects, without making them."""
+        n = len(cents)
+        given = np.fromiter(map(operator.is_not, cents, itertools.repeat(None)), bool, n)
+        try:
+            amounts = np.array(cents, dtype=np.int64).reshape(n)  # none absent: in C
+        except TypeError:
+            amounts = np.array([0 if c is None else c for c in cents], dtype=np.int64)
+        return cls(given, np.ones(n, dtype=bool), amounts.reshape(n), None)
 
     def __len__(self) -> int:
         return len(self.given)
@@ -260,9 +275,7 @@ class ByYearColumn:
         cells = None if self.cells is None else self.cells.take(rows, len(self))
         if cells is not None and not len(cells.row) and not len(cells.every_rows):
             cells = None
-        return ByYearColumn(
-            self.values[rows], self.given[rows], self.plain[rows], self.every[rows], cells
-        )
+        return ByYearColumn(self.given[rows], self.plain[rows], self.every[rows], cells)
 
     def table(self, years: IntArray, active: BoolArray) -> YearTable:
         """`year_table` of these inputs, from arrays: the plain rows in bulk, the others'
@@ -338,3 +351,36 @@ class Inputs:
             (int(self.owner[order[a]]), int(self.index[order[a]]), order[a:b])
             for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
         ]
+
+
+_EVERY: dict[int, ByYear] = {}
+
+
+def every_cents(cents: int) -> ByYear:
+    """One ByYear object for equal amounts (registers repeat caps and amounts)."""
+    found = _EVERY.get(cents)
+    if found is None:
+        if len(_EVERY) > 100_000:
+            _EVERY.clear()
+        found = _EVERY.setdefault(cents, ByYear(every=cents))
+    return found
+
+
+def every_cents_of(amounts: Iterable[int]) -> dict[int, ByYear]:
+    """`every_cents` of each distinct amount; the new ones' objects made a column at a time
+    (a register of 100,000 rows holds tens of thousands of distinct amounts)."""
+    distinct = set(amounts)
+    new = [c for c in distinct if c not in _EVERY]
+    if len(_EVERY) + len(new) > 100_000:
+        _EVERY.clear()
+        new = list(distinct)
+    _EVERY.update(zip(new, by_columns(ByYear, len(new), (new, itertools.repeat(()))), strict=True))
+    return {c: _EVERY[c] for c in distinct}
+
+
+def by_year_of_amounts(cents: Sequence[int | None]) -> list[ByYear | None]:
+    """Each amount as the ByYear a reader gives for it (one object per distinct amount),
+    None where there is none."""
+    found: dict[Any, Any] = {None: None}
+    found.update(every_cents_of({c for c in set(cents) if c is not None}))
+    return list(map(found.__getitem__, cents))

@@ -10,18 +10,18 @@ base_year + 1 .. y, rounded once (budget.core.indices).
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from operator import attrgetter
 
 import numpy as np
 
 from budget.core.errors import excerpt
 from budget.core.fields import FieldReader
 from budget.core.indices import Indexed, index_of
-from budget.core.inputs import ByYearColumn, column_of
+from budget.core.inputs import column_of
 from budget.core.model import ByYear
 from budget.core.money import MoneyError, scale_round
 from budget.core.periods import FiscalCalendar
@@ -31,12 +31,14 @@ from budget.kinds.base import (
     Flows,
     IntArray,
     distinct_codes,
+    has_series,
     index_by_series,
     ints,
     largest,
     read_span,
     year_spans,
 )
+from budget.kinds.spec_columns import by_year_column, values_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,9 @@ class AnnualKind:
         return {
             "first_year": ints(specs, "first_year"),
             "last_year": ints(specs, "last_year"),
-            "amount": ByYearColumn.of(list(map(attrgetter("amount"), specs))),
-            "indexation": column_of(list(map(attrgetter("indexation"), specs))),
-            "index": column_of(list(map(attrgetter("index"), specs))),
+            "amount": by_year_column(specs, "amount"),
+            "indexation": column_of(values_of(specs, "indexation")),
+            "index": column_of(values_of(specs, "index")),
         }
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
@@ -111,6 +113,16 @@ class AnnualKind:
             return largest(spec.amount) * years
         growth = max(Fraction(1), (1 + spec.indexation) ** (years - 1))
         return -(-largest(spec.amount) * growth // 1) * years  # each year at most the ceiling
+
+    def most_of_columns(self, columns: Columns) -> int | None:
+        """The sum of `most` over the rows of `columns`, when no row is indexed and every
+        amount is one amount for every year (a register's rows); None otherwise."""
+        amount = columns["amount"]
+        _, rates = distinct_codes(columns["indexation"].tolist())
+        if not amount.plain.all() or any(rates) or has_series(columns.get("index")):
+            return None
+        years = (columns["last_year"] - columns["first_year"] + 1).tolist()
+        return sum(map(operator.mul, amount.every.tolist(), years))
 
     def derives_shortfall(self, spec: Annual) -> bool:
         return False

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import attrgetter
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 from budget.core.fields import FieldReader
 from budget.core.money import scale_round
 from budget.core.periods import FiscalCalendar
+from budget.kinds.spec_columns import values_of
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -124,7 +124,7 @@ def spans(kind: Kind, specs: Sequence[Any], calendar: FiscalCalendar) -> IntArra
 
 def ints(specs: Sequence[Any], name: str, missing: int = -1) -> IntArray:
     """An int64 column of one attribute of the specs, `missing` where it is None."""
-    values = list(map(attrgetter(name), specs))
+    values = values_of(specs, name)
     try:
         return np.array(values, dtype=np.int64).reshape(len(values))  # no None: in C
     except TypeError:

@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import attrgetter
 
 import numpy as np
 
 from budget.core.fields import FieldReader
-from budget.core.inputs import ByYearColumn, column_of
+from budget.core.inputs import column_of
 from budget.core.model import ByYear
 from budget.core.money import MoneyError, allocate_rows, parse_share, scale_round
 from budget.core.periods import FiscalCalendar
@@ -38,6 +37,7 @@ from budget.kinds.base import (
     read_span,
     year_spans,
 )
+from budget.kinds.spec_columns import by_year_column, values_of
 
 RATE_HINT = 'give the share of the eligible costs it pays, at most 100%: "80%", "0.8" or "4/5"'
 
@@ -122,8 +122,8 @@ class CofinancedKind:
         return {
             "first_year": ints(specs, "first_year"),
             "last_year": ints(specs, "last_year"),
-            "rate": column_of(list(map(attrgetter("rate"), specs))),
-            "eligible": ByYearColumn.of(list(map(attrgetter("eligible"), specs))),
+            "rate": column_of(values_of(specs, "rate")),
+            "eligible": by_year_column(specs, "eligible"),
             "max": ints(specs, "maximum"),
             "max_per_year": ints(specs, "max_per_year"),
         }

@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from operator import attrgetter
 
 import numpy as np
 
@@ -28,6 +27,7 @@ from budget.core.inputs import column_of
 from budget.core.money import allocate_rows, format_euros_grouped, share_weights
 from budget.core.periods import FiscalCalendar, fiscal_year_weights, period_last_day
 from budget.kinds.base import BoolArray, Columns, Flows, IntArray, distinct_codes, ints
+from budget.kinds.spec_columns import values_of
 
 ALLOCATIONS = ("days", "months")
 MAX_YEARS = 100
@@ -225,28 +225,30 @@ class GrantKind:
         return problems
 
     def columns(self, specs: Sequence[Grant]) -> Columns:
-        allocations = list(map(attrgetter("allocation"), specs))
+        count = len(specs)
+        allocations = values_of(specs, "allocation")
         methods = {m: i for i, m in enumerate(ALLOCATIONS)}
+        settled = values_of(specs, "settled")
         return {
             "total": ints(specs, "total"),
-            "start": _days(map(attrgetter("start"), specs), len(specs)),
-            "end": _days(map(attrgetter("end"), specs), len(specs)),  # exclusive
+            "start": _days(values_of(specs, "start"), count),
+            "end": _days(values_of(specs, "end"), count),  # exclusive
             # A schedule's method is -1; its (year, cents) pairs are in `schedule`.
             "method": np.fromiter(
                 (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations),
                 np.int64,
-                len(specs),
+                count,
             ),
             "schedule": column_of([None if isinstance(a, str) else a for a in allocations]),
-            "advance": column_of(list(map(attrgetter("advance"), specs))),
+            "advance": column_of(values_of(specs, "advance")),
             "settlement_lag": ints(specs, "settlement_lag"),
             "committed_in": ints(specs, "committed_in"),
             # -1: not settled
             "settled_year": np.fromiter(
-                (-1 if g.settled is None else g.settled[0] for g in specs), np.int64, len(specs)
+                (-1 if s is None else s[0] for s in settled), np.int64, count
             ),
             "settled_amount": np.fromiter(
-                (0 if g.settled is None else g.settled[1] for g in specs), np.int64, len(specs)
+                (0 if s is None else s[1] for s in settled), np.int64, count
             ),
         }
 
@@ -258,6 +260,10 @@ class GrantKind:
 
     def most(self, spec: Grant) -> int:
         return spec.total
+
+    def most_of_columns(self, columns: Columns) -> int | None:
+        """The sum of `most` over the rows of `columns`."""
+        return sum(columns["total"].tolist())
 
     def derives_shortfall(self, spec: Grant) -> bool:
         return False

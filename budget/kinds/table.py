@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +18,8 @@ import pandas as pd
 
 from budget.core.model import column_of_field
 from budget.kinds import KINDS
-from budget.kinds.base import Columns, distinct_codes
+from budget.kinds.base import Columns, Kind, distinct_codes
+from budget.kinds.spec_columns import SpecList
 
 if TYPE_CHECKING:
     from budget.core.model import Scenario
@@ -80,8 +81,7 @@ class CommitmentTable:
         split, splits = distinct_codes(splits_of)
         rows = tuple(np.flatnonzero(kind == k) for k in range(len(KINDS)))
         columns = tuple(
-            k.columns(list(map(specs.__getitem__, r.tolist())))
-            for k, r in zip(KINDS.values(), rows, strict=True)
+            _kind_columns(k, specs, r) for k, r in zip(KINDS.values(), rows, strict=True)
         )
         recipient = codes(recipients, list(scenario.recipients))
         by_recipient = np.argsort(recipient, kind="stable")
@@ -98,6 +98,16 @@ class CommitmentTable:
             by_recipient.astype(np.int64),
             starts.astype(np.int64),
         )
+
+
+def _kind_columns(kind: Kind, specs: Sequence[Any], rows: IntArray) -> Columns:
+    """The kind's columns of the specs at `rows`: from the specs' own columns when a
+    register's rows of the kind hold them (budget.kinds.spec_columns), with no object made."""
+    if isinstance(specs, SpecList):
+        block = specs.block_of(rows)
+        if block is not None:
+            return block.engine_columns(kind.columns)
+    return kind.columns(list(map(specs.__getitem__, rows.tolist())))
 
 
 def codes(values: Sequence[str], names: list[str]) -> IntArray:

@@ -10,15 +10,15 @@ scenario's `[indices]` (budget.core.indices); the total cap always stays nominal
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 
 from budget.core.fields import FieldReader
 from budget.core.indices import Indexed, index_of
-from budget.core.inputs import ByYearColumn, column_of
+from budget.core.inputs import column_of
 from budget.core.model import ByYear
 from budget.core.periods import FiscalCalendar
 from budget.kinds.base import (
@@ -33,6 +33,7 @@ from budget.kinds.base import (
     read_span,
     year_spans,
 )
+from budget.kinds.spec_columns import by_year_column, values_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +88,10 @@ class TopUpKind:
         return {
             "first_year": ints(specs, "first_year"),
             "last_year": ints(specs, "last_year"),
-            "cap": ByYearColumn.of(list(map(attrgetter("cap"), specs))),
-            "shortfall": ByYearColumn.of(list(map(attrgetter("shortfall"), specs))),
+            "cap": by_year_column(specs, "cap"),
+            "shortfall": by_year_column(specs, "shortfall"),
             "total_cap": ints(specs, "total_cap"),
-            "cap_index": column_of(list(map(attrgetter("cap_index"), specs))),
+            "cap_index": column_of(values_of(specs, "cap_index")),
         }
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
@@ -102,6 +103,17 @@ class TopUpKind:
         if spec.cap_index is not None:
             most = -(-most * spec.cap_index.growth() // 1)
         return most if spec.total_cap is None else min(most, spec.total_cap)
+
+    def most_of_columns(self, columns: Columns) -> int | None:
+        """The sum of `most` over the rows of `columns`, when no cap is indexed and every
+        cap is one amount for every year (a register's rows); None otherwise."""
+        cap = columns["cap"]
+        if not cap.plain.all() or has_series(columns.get("cap_index")):
+            return None
+        years = (columns["last_year"] - columns["first_year"] + 1).tolist()
+        most = map(operator.mul, cap.every.tolist(), years)
+        limits = columns["total_cap"].tolist()  # -1: none
+        return sum(m if t < 0 else min(m, t) for m, t in zip(most, limits, strict=True))
 
     def derives_shortfall(self, spec: TopUp) -> bool:
         return spec.shortfall is None

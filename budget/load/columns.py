@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -24,8 +23,8 @@ import numpy.typing as npt
 
 from budget.core.errors import Problem
 from budget.core.fields import YEAR_MAX, YEAR_MIN, FieldReader, as_integer
+from budget.core.inputs import every_cents
 from budget.core.model import ByYear
-from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, KINDS
 from budget.load.register import RegisterTable, filled_cells
 
@@ -275,31 +274,6 @@ class RowView(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-
-_EVERY: dict[int, ByYear] = {}
-
-
-def every_cents(cents: int) -> ByYear:
-    """One ByYear object for equal amounts (registers repeat caps and amounts)."""
-    found = _EVERY.get(cents)
-    if found is None:
-        if len(_EVERY) > 100_000:
-            _EVERY.clear()
-        found = _EVERY.setdefault(cents, ByYear(every=cents))
-    return found
-
-
-def every_cents_of(amounts: Iterable[int]) -> dict[int, ByYear]:
-    """`every_cents` of each distinct amount; the new ones' objects made a column at a time
-    (a register of 100,000 rows holds tens of thousands of distinct amounts)."""
-    distinct = set(amounts)
-    new = [c for c in distinct if c not in _EVERY]
-    if len(_EVERY) + len(new) > 100_000:
-        _EVERY.clear()
-        new = list(distinct)
-    _EVERY.update(zip(new, by_columns(ByYear, len(new), (new, repeat(()))), strict=True))
-    return {c: _EVERY[c] for c in distinct}
 
 
 class ColumnReader(FieldReader):

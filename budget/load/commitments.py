@@ -7,7 +7,7 @@ problem is worded the same wherever a commitment was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import repeat
@@ -21,6 +21,7 @@ from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
 from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
+from budget.kinds.spec_columns import SpecList
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.conditions import check_condition_cell
@@ -66,9 +67,9 @@ def read_commitments(
             if entry.table is not table:
                 table = entry.table
                 rows = read.rows(table, funders, recipients)
-                specs = rows.specs
+                given = rows.specs.given
                 add = whole.setdefault(id(rows), _Whole(rows)).found.append
-            if specs[entry.index] is not None:
+            if given[entry.index]:
                 add((len(commitments), entry.index, order, cid))
                 commitments.append(None)  # type: ignore[arg-type]  # made below
                 continue
@@ -125,7 +126,7 @@ def _one_table(
         return None
     rows = read.rows(table, funders, recipients)
     indices: list[int] = list(map(attrgetter("index"), values))
-    if any(map(is_, map(rows.specs.__getitem__, indices), repeat(None))):
+    if not rows.specs.given[indices].all():
         return None  # a row read by its kind's parser: the loop reads it
     whole = _Whole(rows)
     order = list(range(count))
@@ -149,8 +150,8 @@ def _entry_rows(
         return {}, None
     table, places = entry_table([e for _, e in plain], plain[-1][1].file)
     rows = read.rows(table, funders, recipients)
-    specs = rows.specs
-    found = {plain[place][0]: row for row, place in enumerate(places) if specs[row] is not None}
+    given = rows.specs.given.tolist()
+    found = {plain[place][0]: row for row, place in enumerate(places) if given[row]}
     return found, _Entries(rows, read)
 
 
@@ -187,7 +188,7 @@ class _Whole:
             places, indices, orders, ids = (list(c) for c in zip(*self.found, strict=True))
         every = len(indices) == len(rows.kinds) and indices == list(range(len(indices)))
 
-        def pick(values: list[Any]) -> list[Any]:
+        def pick(values: Sequence[Any]) -> Any:
             if every:  # every row, in order (a register alone): the column itself
                 return values
             return list(map(values.__getitem__, indices))
@@ -322,9 +323,9 @@ class _Rows:
     priorities: list[int | None]
     names: list[str | None]
     sources: list[str | None]
-    # The spec of each row whose kind's fields the columns gave (kind_columns.py), else
-    # None: the kind's parser reads the row (`_row_commitment`).
-    specs: list[Any]
+    # The spec of each row whose kind's fields the columns gave (kind_columns.py, kept as
+    # columns), else None: the kind's parser reads the row (`_row_commitment`).
+    specs: SpecList
 
 
 def _rows(

@@ -1,8 +1,10 @@
 """The kinds' fields of a register read as whole columns: one pass per kind, no reader per row.
 
 For each kind with a column parser here (`PARSERS`), the rows of that kind whose common
-fields were read column by column (`commitments._Rows`) get their spec built straight from
-the register's columns (`columns.Columns`), when every field of the kind that the row fills
+fields were read column by column (`commitments._Rows`) get their specs from the
+register's columns (`columns.Columns`), kept as columns (budget.kinds.spec_columns: the
+engine's columns and the loader's checks read them, no spec object is made until one is
+read), when every field of the kind that the row fills
 is one the column checks read and the values pass the kind's own rules (the span's years
 in order, a grant's end after its start, ...). Any other row (an empty required field, a
 cell the column checks could not read, a field only the kind's parser handles, such as an
@@ -22,7 +24,6 @@ import itertools
 import operator
 from collections.abc import Callable
 from fractions import Fraction
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -30,19 +31,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.fields import YEAR_MAX, YEAR_MIN
-from budget.core.records import by_columns
 from budget.kinds.annual import Annual
 from budget.kinds.base import distinct_codes
 from budget.kinds.grant import MAX_YEARS, Grant
+from budget.kinds.spec_columns import SpecColumns, SpecList
 from budget.kinds.top_up import TopUp
-from budget.load.columns import Columns, every_cents_of
+from budget.load.columns import Columns
 
 BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
 _ZERO = Fraction(0)  # annual's rate when none is given (one object: see distinct_codes)
 # What a parser gives: the places (among the rows it was given) of the rows it read, and
 # their specs.
-Parsed = tuple[list[int], list[Any]]
+Parsed = tuple[list[int], SpecColumns]
 
 
 class _Fields:
@@ -111,22 +112,24 @@ def _optional_amount(fields: _Fields, name: str) -> tuple[ObjectArray, BoolArray
     return cents, _read(cents) | ~fields.filled(name)
 
 
-def _by_year(cents: ObjectArray) -> list[Any]:
-    """Each amount as the ByYear the reader gives (one object per distinct amount), None
-    where there is none."""
-    values = cents.tolist()
-    found: dict[Any, Any] = {None: None, **every_cents_of(set(values) - {None})}
-    return list(map(found.__getitem__, values))
-
-
 def _annual(fields: _Fields) -> Parsed:
     first, last, ok = _years(fields)
     amount = fields.cents("amount")
     ok &= _read(amount) & ~fields.filled("indexation")
     at = np.flatnonzero(ok)
     count = len(at)
-    columns = (first[at].tolist(), last[at].tolist(), _by_year(amount[at]), repeat(_ZERO))
-    return at.tolist(), by_columns(Annual, count, (*columns, repeat(None)))
+    columns = {
+        "first_year": first[at].tolist(),
+        "last_year": last[at].tolist(),
+        "amount": amount[at].tolist(),
+        "indexation": [_ZERO] * count,
+        "index": [None] * count,
+    }
+    return at.tolist(), SpecColumns("annual", Annual, count, columns, _AMOUNT)
+
+
+_AMOUNT = frozenset({"amount"})
+_CAP_SHORTFALL = frozenset({"cap", "shortfall"})
 
 
 def _top_up(fields: _Fields) -> Parsed:
@@ -136,15 +139,16 @@ def _top_up(fields: _Fields) -> Parsed:
     total_cap, total_cap_ok = _optional_amount(fields, "total_cap")
     ok &= _read(cap) & shortfall_ok & total_cap_ok & ~fields.filled("cap_indexation")
     at = np.flatnonzero(ok)
-    columns = (
-        first[at].tolist(),
-        last[at].tolist(),
-        _by_year(cap[at]),
-        _by_year(shortfall[at]),
-        total_cap[at].tolist(),
-        repeat(None),  # cap_index
-    )
-    return at.tolist(), by_columns(TopUp, len(at), columns)
+    count = len(at)
+    columns = {
+        "first_year": first[at].tolist(),
+        "last_year": last[at].tolist(),
+        "cap": cap[at].tolist(),
+        "shortfall": shortfall[at].tolist(),
+        "total_cap": total_cap[at].tolist(),
+        "cap_index": [None] * count,
+    }
+    return at.tolist(), SpecColumns("top_up", TopUp, count, columns, _CAP_SHORTFALL)
 
 
 def _grant(fields: _Fields) -> Parsed:
@@ -166,17 +170,18 @@ def _grant(fields: _Fields) -> Parsed:
         days = _ordinals(end[at]) - _ordinals(start[at])
         ok[at] = (days > 0) & (days <= 366 * MAX_YEARS)
         at = np.flatnonzero(ok)
-    columns = (
-        total[at].tolist(),
-        start[at].tolist(),
-        end[at].tolist(),
-        repeat("days"),  # allocation: the default
-        advance[at].tolist(),
-        [1 if v is None else v for v in lag[at].tolist()],  # settlement_lag
-        repeat(None),  # committed_in
-        repeat(None),  # settled
-    )
-    return at.tolist(), by_columns(Grant, len(at), columns)
+    count = len(at)
+    columns = {
+        "total": total[at].tolist(),
+        "start": start[at].tolist(),
+        "end": end[at].tolist(),
+        "allocation": ["days"] * count,  # the default
+        "advance": advance[at].tolist(),
+        "settlement_lag": [1 if v is None else v for v in lag[at].tolist()],
+        "committed_in": [None] * count,
+        "settled": [None] * count,
+    }
+    return at.tolist(), SpecColumns("grant", Grant, count, columns)
 
 
 def _ordinals(dates: ObjectArray) -> npt.NDArray[np.int64]:
@@ -194,19 +199,19 @@ PARSERS: dict[str, Callable[[_Fields], Parsed]] = {
 }
 
 
-def column_specs(columns: Columns, kinds: list[Any]) -> list[Any]:
-    """Each row's spec built from the columns, or None where it is read row by row: the
-    rows whose kind is None (their common fields need reading field by field), of a kind
-    without a parser here, or whose kind's fields the column checks could not all read."""
-    specs: list[Any] = [None] * len(kinds)
+def column_specs(columns: Columns, kinds: list[Any]) -> SpecList:
+    """Each row's spec given by the columns (kept as columns: see budget.kinds.spec_columns),
+    or None where it is read row by row: the rows whose kind is None (their common fields
+    need reading field by field), of a kind without a parser here, or whose kind's fields
+    the column checks could not all read."""
+    blocks: list[tuple[npt.NDArray[np.int64], SpecColumns]] = []
     # The rows of each kind, found in C (the kinds are a few shared objects, or None).
     codes, found = pd.factorize(pd.Series(kinds, dtype=object), sort=False)
     by_name = {kind.name: code for code, kind in enumerate(found.tolist()) if kind is not None}
     for name, parser in PARSERS.items():
         if name not in by_name:
             continue
-        rows = np.flatnonzero(codes == by_name[name]).tolist()
-        at, made = parser(_Fields(columns, rows))
-        for i, spec in zip(map(rows.__getitem__, at), made, strict=True):
-            specs[i] = spec
-    return specs
+        rows = np.flatnonzero(codes == by_name[name])
+        at, made = parser(_Fields(columns, rows.tolist()))
+        blocks.append((rows[np.array(at, dtype=np.int64)], made))
+    return SpecList(len(kinds), blocks)

@@ -252,6 +252,26 @@ def test_plain_rows_are_read_by_the_column_parsers_not_row_by_row(tmp_path, monk
     assert scenario.commitments == by_kind.commitments
 
 
+def test_a_register_loads_with_no_spec_object_made(tmp_path):
+    """A register's specs stay columns through the load (the checks and the engine's table
+    read the columns: issue 21); the objects are made when a commitment is first read, and
+    are those of the row-by-row path."""
+    from budget.kinds.spec_columns import SpecList
+
+    rows = tuple(
+        {"id": f"c{i}", "kind": kind, "recipient": "SIN", "funders": "VenJ", **GOOD[kind]}
+        for i, kind in enumerate(["annual", "top_up", "grant"] * 4)
+    )
+    scenario, problems = read_scenario(write(tmp_path, rows))
+    assert not problems
+    specs = scenario.commitments.rows.specs
+    assert isinstance(specs, SpecList) and len(specs.blocks) == 3
+    assert all(block._specs is None for _, block in specs.blocks)
+    assert scenario.table_cache is not None  # the engine's columns, made from them
+    assert facts(scenario) == facts(read_scenario(write(tmp_path, rows))[0])
+    assert all(block._specs is not None for _, block in specs.blocks)
+
+
 @given(
     st.lists(
         st.one_of(
