@@ -10,7 +10,6 @@ base_year + 1 .. y, rounded once (budget.core.indices).
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,6 +34,7 @@ from budget.kinds.base import (
     index_by_series,
     ints,
     largest,
+    products,
     read_span,
     year_spans,
 )
@@ -121,8 +121,8 @@ class AnnualKind:
         _, rates = distinct_codes(columns["indexation"].tolist())
         if not amount.plain.all() or any(rates) or has_series(columns.get("index")):
             return None
-        years = (columns["last_year"] - columns["first_year"] + 1).tolist()
-        return sum(map(operator.mul, amount.every.tolist(), years))
+        most = products(amount.every, columns["last_year"] - columns["first_year"] + 1)
+        return int(most.sum()) if isinstance(most, np.ndarray) else sum(most)
 
     def derives_shortfall(self, spec: Annual) -> bool:
         return False

@@ -9,6 +9,7 @@ calculation lines, strategy and reference) is listed in `budget/kinds/__init__.p
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -144,6 +145,18 @@ def largest(values: Any) -> int:
         return values.every
     items = [values.every] if values.every is not None else [v for _, v in values.table]
     return max((v if isinstance(v, int) else v.bounds()[1] for v in items), default=0)
+
+
+def products(amounts: IntArray, years: IntArray) -> IntArray | list[int]:
+    """Each amount times its years, exactly: int64 when every product and their sum fit
+    (the usual case), else Python ints."""
+    if not len(amounts):
+        return amounts
+    largest_product = int(np.abs(amounts).max()) * int(np.abs(years).max())
+    if largest_product * len(amounts) < 2**62:
+        found: IntArray = amounts * years
+        return found
+    return list(map(operator.mul, amounts.tolist(), years.tolist()))
 
 
 def year_spans(columns: Columns) -> IntArray:

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -234,21 +235,25 @@ class GrantKind:
             "start": _days(values_of(specs, "start"), count),
             "end": _days(values_of(specs, "end"), count),  # exclusive
             # A schedule's method is -1; its (year, cents) pairs are in `schedule`.
-            "method": np.fromiter(
-                (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations),
-                np.int64,
-                count,
+            "method": _methods(allocations, methods),
+            "schedule": (
+                column_of([None] * count)
+                if allocations.count("days") == count  # (a register's grants: in C)
+                else column_of([None if isinstance(a, str) else a for a in allocations])
             ),
-            "schedule": column_of([None if isinstance(a, str) else a for a in allocations]),
             "advance": column_of(values_of(specs, "advance")),
             "settlement_lag": ints(specs, "settlement_lag"),
             "committed_in": ints(specs, "committed_in"),
             # -1: not settled
-            "settled_year": np.fromiter(
-                (-1 if s is None else s[0] for s in settled), np.int64, count
+            "settled_year": (
+                np.full(count, -1, dtype=np.int64)
+                if settled.count(None) == count
+                else np.fromiter((-1 if s is None else s[0] for s in settled), np.int64, count)
             ),
-            "settled_amount": np.fromiter(
-                (0 if s is None else s[1] for s in settled), np.int64, count
+            "settled_amount": (
+                np.zeros(count, dtype=np.int64)
+                if settled.count(None) == count
+                else np.fromiter((0 if s is None else s[1] for s in settled), np.int64, count)
             ),
         }
 
@@ -358,6 +363,16 @@ def _settled(reader: FieldReader, total: int | None) -> tuple[int, int] | None:
         )
         return None
     return year, amount
+
+
+def _methods(allocations: list[Any], methods: dict[str, int]) -> IntArray:
+    """Each grant's allocation method as its place in ALLOCATIONS; -1 for a schedule."""
+    count = len(allocations)
+    if allocations.count("days") == count:  # every one the default (a register's)
+        return np.full(count, methods["days"], dtype=np.int64)
+    return np.fromiter(
+        (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations), np.int64, count
+    )
 
 
 def _days(dates: Iterable[dt.date], count: int) -> np.ndarray:

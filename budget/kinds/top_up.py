@@ -10,7 +10,6 @@ scenario's `[indices]` (budget.core.indices); the total cap always stays nominal
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from budget.kinds.base import (
     index_by_series,
     ints,
     largest,
+    products,
     read_span,
     year_spans,
 )
@@ -110,10 +110,12 @@ class TopUpKind:
         cap = columns["cap"]
         if not cap.plain.all() or has_series(columns.get("cap_index")):
             return None
-        years = (columns["last_year"] - columns["first_year"] + 1).tolist()
-        most = map(operator.mul, cap.every.tolist(), years)
-        limits = columns["total_cap"].tolist()  # -1: none
-        return sum(m if t < 0 else min(m, t) for m, t in zip(most, limits, strict=True))
+        most = products(cap.every, columns["last_year"] - columns["first_year"] + 1)
+        limits = columns["total_cap"]  # -1: none
+        if isinstance(most, np.ndarray):
+            return int(np.where(limits < 0, most, np.minimum(most, limits)).sum())
+        limited = zip(most, limits.tolist(), strict=True)
+        return sum(m if t < 0 else min(m, t) for m, t in limited)
 
     def derives_shortfall(self, spec: TopUp) -> bool:
         return spec.shortfall is None

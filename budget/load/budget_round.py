@@ -11,6 +11,7 @@ of a version in turn, so that each mutation's effect is the difference it makes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def read_budget_round(draft: Draft) -> None:
     files = draft.merged.loaded
     shifts: list[CashShift] = []
     mutations: tuple[Mutation, ...] = ()
-    ids = set(draft.merged.commitments)  # every commitment read is one of these
+    ids = draft.merged.commitments.keys()  # every commitment read is one of these
     for index, file in enumerate(files):
         own, own_shifts = read_file_round(file, ids, draft.problems, extends=index > 0)
         shifts.extend(own_shifts)
@@ -71,14 +72,19 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
     # a TOML file likewise when none of them has a budget line field.
     lined: dict[int, bool] = {}
     plain: list[Any] = []  # the raw tables of the entries that are not register rows
-    last = None
-    for each in entries.values():
-        if type(each) is not RowEntry:
-            plain.append(each.raw)
-        elif each.table is not last:
-            last = each.table
-            if id(last) not in lined:
-                lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
+    values = entries.values()
+    if set(map(type, values)) == {RowEntry}:  # a register's rows only (found in C)
+        for table in draft.merged.tables:  # every RowEntry's table is one of these
+            lined[id(table)] = any(n in table.columns for n in LINE_NAMES)
+    else:
+        last = None
+        for each in values:
+            if type(each) is not RowEntry:
+                plain.append(each.raw)
+            elif each.table is not last:
+                last = each.table
+                if id(last) not in lined:
+                    lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
     plain_lined = bool(plain) and not set().union(*plain).isdisjoint(LINE_NAMES)
     if not plain_lined and not any(lined.values()):
         return lines
@@ -130,7 +136,7 @@ def file_changes(file: LoadedFile) -> dict[str, str]:
 
 
 def read_file_round(
-    file: LoadedFile, ids: set[str], problems: list[Problem], *, extends: bool
+    file: LoadedFile, ids: Collection[str], problems: list[Problem], *, extends: bool
 ) -> tuple[tuple[Mutation, ...], list[CashShift]]:
     """One file's [[mutations]] and [[cash_shifts]], checked: every change the file makes
     is owned by exactly one mutation, and every mutation names something it changes."""
@@ -294,7 +300,7 @@ def _shift(
     shown: str,
     i: int,
     raw: dict[str, Any],
-    ids: set[str],
+    ids: Collection[str],
     problems: list[Problem],
     named: bool,
 ) -> CashShift | None:

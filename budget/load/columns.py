@@ -59,14 +59,27 @@ class Columns:
 def read_columns(table: RegisterTable) -> Columns:
     """Every column of `table` read as a whole (pure)."""
     columns = table.columns
+    known = table.texts  # columns known to hold text only: their types are not looked for
     cents = {
-        name: _cents(columns[name], table.filled_of(name)) for name in AMOUNTS if name in columns
+        name: _cents(columns[name], table.filled_of(name), name in known)
+        for name in AMOUNTS
+        if name in columns
     }
     numbers = {
-        name: _each_distinct(columns[name], as_integer) for name in WHOLE_NUMBERS if name in columns
+        name: _each_distinct(columns[name], as_integer, name in known)
+        for name in WHOLE_NUMBERS
+        if name in columns
     }
-    dates = {name: _each_distinct(columns[name], _date) for name in DATES if name in columns}
-    shares = {name: _each_distinct(columns[name], _share) for name in SHARES if name in columns}
+    dates = {
+        name: _each_distinct(columns[name], _date, name in known)
+        for name in DATES
+        if name in columns
+    }
+    shares = {
+        name: _each_distinct(columns[name], _share, name in known)
+        for name in SHARES
+        if name in columns
+    }
     texts = {
         name: columns[name] if name in table.texts else _texts(columns[name])
         for name in TEXTS
@@ -112,12 +125,13 @@ def _unknown_fields(table: RegisterTable) -> BoolArray:
     return unknown
 
 
-def _cents(cells: list[Any], filled: Any = None) -> list[int | None]:
+def _cents(cells: list[Any], filled: Any = None, text: bool = False) -> list[int | None]:
     """Cents of the cells that are plain non-negative amounts: digits with at most two
-    decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal."""
+    decimals, whole numbers, or spreadsheet numbers that are exactly such a decimal.
+    `text`: the cells are known to be texts or None."""
     count = len(cells)
     out = np.full(count, None, dtype=object)
-    kinds = set(map(type, cells))
+    kinds = {str, type(None)} if text else set(map(type, cells))
     if str in kinds:
         if kinds <= {str, type(None)}:  # text only (as a CSV file's cells are)
             filled = filled_cells(cells) if filled is None else filled
@@ -212,11 +226,12 @@ _COLUMNS = np.arange(_WIDTH)
 _TENS = 10 ** np.arange(_WIDTH - 1, -1, -1, dtype=np.int64)  # 10**15 ... 10, 1
 
 
-def _each_distinct(cells: list[Any], read: Callable[[Any], Any]) -> list[Any]:
-    """`read` applied once per distinct cell (None where it gives None)."""
-    kinds = set(map(type, cells))
+def _each_distinct(cells: list[Any], read: Callable[[Any], Any], text: bool = False) -> list[Any]:
+    """`read` applied once per distinct cell (None where it gives None). `text`: the cells
+    are known to be texts or None."""
+    kinds = {str} if text else set(map(type, cells))
     kinds.discard(type(None))
-    if len(kinds) == 1:
+    if len(kinds) <= 1:
         # One type of cell: equal cells are the same value (no 1 == 1.0 == True to tell
         # apart), so a table by cell serves the whole column.
         found: dict[Any, Any] = {None: None}

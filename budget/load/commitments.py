@@ -14,6 +14,9 @@ from itertools import repeat
 from operator import attrgetter, is_
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
 from budget.core.model import UNPAID, Commitment, CommitmentRows, Commitments, Funder, Recipient
@@ -125,9 +128,17 @@ def _one_table(
     ):
         return None
     rows = read.rows(table, funders, recipients)
-    indices: list[int] = list(map(attrgetter("index"), values))
-    if not rows.specs.given[indices].all():
-        return None  # a row read by its kind's parser: the loop reads it
+    ends = (values[0].index, values[-1].index)  # type: ignore[union-attr]  # RowEntry
+    if count == len(table) and ends == (0, count - 1):
+        # Every row of the table, each once (ids are distinct), in the order added: the
+        # rows in order, as a register alone gives them.
+        indices: list[int] = list(range(count))
+        if not rows.specs.given.all():
+            return None
+    else:
+        indices = list(map(attrgetter("index"), values))
+        if not rows.specs.given[indices].all():
+            return None  # a row read by its kind's parser: the loop reads it
     whole = _Whole(rows)
     order = list(range(count))
     whole.columns = (order, indices, order, ids)
@@ -145,6 +156,8 @@ def _entry_rows(
 ) -> tuple[dict[int, int], _Entries | None]:
     """The TOML tables whose commitments their columns give (see entry_columns.py): the
     order of each -> its row, and the maker of their Commitments."""
+    if Entry not in set(map(type, entries.values())):  # (a register's rows only: in C)
+        return {}, None
     plain = [(order, e) for order, e in enumerate(entries.values()) if type(e) is Entry]
     if len(plain) < ENTRY_COLUMNS:
         return {}, None
@@ -198,14 +211,14 @@ class _Whole:
             indices,
             [
                 ids,  # id
-                [kind.name for kind in pick(rows.kinds)],  # kind
+                list(map(attrgetter("name"), pick(rows.kinds))),  # kind
                 pick(rows.recipients),  # recipient
                 pick(rows.shares),  # funders
                 pick(rows.specs),  # spec
-                [p or 0 for p in pick(rows.priorities)],  # priority
+                _or(pick(rows.priorities), 0),  # priority
                 orders,  # order
-                [n or "" for n in pick(rows.names)],  # name
-                [s or "" for s in pick(rows.sources)],  # source
+                _or(pick(rows.names), ""),  # name
+                _or(pick(rows.sources), ""),  # source
             ],
         )
 
@@ -244,6 +257,17 @@ class _Whole:
         # the register's cells or the merged entries (issue 21: memory per commitment).
         files = self.files(indices)
         return Commitments(rows, lambda: _made(count, fields, files))
+
+
+def _or(values: list[Any], default: Any) -> list[Any]:
+    """The values, `default` for each None: in C when none is None or all are (a column
+    the register does not have)."""
+    empty = values.count(None)
+    if empty == len(values):
+        return [default] * len(values)
+    if not empty:
+        return values
+    return [default if v is None else v for v in values]
 
 
 def _made(count: int, fields: list[Any], files: tuple[Any, Any, Any]) -> list[Commitment]:
@@ -389,13 +413,19 @@ def _given(values: list[Any]) -> Any:
 def _splits(cells: list[Any], funders: dict[str, Funder]) -> list[Any]:
     """Each row's funders split, or None when its cell needs reading field by field: each
     distinct cell object read once (equal cells of a register are one object)."""
-    first = dict(zip(map(id, cells), cells, strict=True))
-    found: dict[int, Any] = {}
-    for key, cell in first.items():
+    count = len(cells)
+    if not count:
+        return []
+    # The distinct objects found by their addresses, hashed in C.
+    codes, _ = pd.factorize(np.fromiter(map(id, cells), np.int64, count), sort=False)
+    firsts = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    found = np.empty(len(firsts), dtype=object)
+    for code, row in enumerate(firsts.tolist()):
         scratch: list[Problem] = []
-        split = _funders(FieldReader({"funders": cell}, str, str, scratch), funders)
-        found[key] = None if scratch else split
-    return list(map(found.__getitem__, map(id, cells)))
+        split = _funders(FieldReader({"funders": cells[row]}, str, str, scratch), funders)
+        found[code] = None if scratch else split
+    splits: list[Any] = found[codes].tolist()
+    return splits
 
 
 PRIORITY = (-(10**6), 10**6)

@@ -113,6 +113,8 @@ class Merged:
     # The files as read, base first: the budget round reads each file's own
     # [[mutations]] and [[cash_shifts]] (budget.load.budget_round).
     loaded: list[LoadedFile] = field(default_factory=list)
+    # The registers merged, in order: every RowEntry is a row of one of them.
+    tables: list[RegisterTable] = field(default_factory=list)
 
 
 def merge(loaded: Loaded) -> Merged:
@@ -402,6 +404,7 @@ class _Origins:
 
 def _merge_rows(merged: Merged, table: RegisterTable, local_ids: set[str]) -> None:
     """A register's rows: new ids stay rows of the register; known ids patch field by field."""
+    merged.tables.append(table)
     ids = table.columns.get("id") or [None] * len(table)
     target = merged.commitments
     # One search over all ids: a row by row check only when some id has a control character.

@@ -20,10 +20,10 @@ must change its parser here too (the property tests fail until it does).
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections.abc import Callable
 from fractions import Fraction
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -83,9 +83,8 @@ class _Fields:
 
 def _read(values: ObjectArray) -> BoolArray:
     """Which values were read (are not None)."""
-    return np.fromiter(
-        map(operator.is_not, values, itertools.repeat(None)), dtype=bool, count=len(values)
-    )
+    # (identity: `!= None` would call Fraction.__eq__ in Python for each share)
+    return np.fromiter(map(operator.is_not, values, repeat(None)), dtype=bool, count=len(values))
 
 
 def _in(values: ObjectArray, read: BoolArray, lo: int, hi: int) -> BoolArray:

@@ -188,6 +188,9 @@ def read_xlsx_columns(path: Path, clean: Clean = as_read) -> list[list[Any]]:
     if left > 0:
         # As many rows as were read (a register's reader may stop early: register._Early).
         columns = [[None] * len(columns[0]) for _ in range(left)] + columns
+    padded = getattr(clean, "padded", None)
+    if padded is not None and (above > 0 or left > 0):
+        padded(above, left)  # what a register's cleaner knows of each column, moved too
     return columns
 
 

@@ -152,3 +152,17 @@ def test_columns_must_give_every_field_and_one_value_per_spec():
               "indexation": [0], "index": [None]}  # fmt: skip
     with pytest.raises(ValueError, match="last_year"):
         SpecColumns("annual", Annual, 1, fields, frozenset({"amount"}))
+
+
+def test_bounds_beyond_int64_are_summed_exactly():
+    """Amounts whose products with their years (or whose sum) exceed int64 are multiplied
+    and added as Python ints: the bound is the one that must refuse them."""
+    big = 2**62 // 3
+    annual = [Annual(2015, 2019, ByYear(every=big), Fraction(0))] * 3
+    top_up = [TopUp(2015, 2024, ByYear(every=big), None, None, None)] * 2
+    top_up.append(TopUp(2015, 2024, ByYear(every=big), None, 7, None))
+    for name, specs in (("annual", annual), ("top_up", top_up)):
+        kind = KINDS[name]
+        want = sum(map(kind.most, specs))
+        assert want > 2**63
+        assert kind.most_of_columns(kind.columns(as_columns(name, specs))) == want

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -317,3 +318,27 @@ def test_generated_csv_never_crashes(tmp_path, text):
     result = CliRunner().invoke(cli, ["validate", str(scenario_with(tmp_path, "fuzz.csv"))])
     assert result.exit_code in (0, 1)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@pytest.mark.usefixtures("xlsx_engine")
+@pytest.mark.parametrize("top_left", ["A1", "C4"])
+def test_what_cleaning_knows_of_a_column_is_what_its_cells_say(tmp_path, top_left):
+    """The cleaner's record of which cells hold a value (found while cleaning, and moved
+    with the columns when a sheet's reader pads them with the empty rows above and columns
+    left of its data) is what looking at the cleaned cells finds."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    column = openpyxl.utils.column_index_from_string(top_left[0])
+    row = int(top_left[1:])
+    table = [["id", "kind", "source", "amount"], *[[f"c{i}", "annual", f"s {i}",
+             "" if i % 2 else f"{i}.50"] for i in range(40)]]  # fmt: skip
+    for r, cells in enumerate(table):
+        for c, value in enumerate(cells):
+            if value:
+                sheet.cell(row + r, column + c, value)
+    book.save(tmp_path / "c.xlsx")
+    cleaner = register.Cleaner(early=True)
+    columns = register._read_xlsx(tmp_path / "c.xlsx", cleaner)
+    assert len(columns) == column + 3
+    for i, cells in enumerate(columns):
+        np.testing.assert_array_equal(cleaner.filled_of(i, cells), register.filled_cells(cells))
