@@ -67,6 +67,10 @@ def read_budget_round(draft: Draft) -> None:
 def _lines(draft: Draft) -> dict[str, BudgetLine]:
     lines: dict[str, BudgetLine] = {}
     entries = draft.merged.commitments
+    merged = draft.merged
+    names = merged.fields.union(*(table.columns for table in merged.tables))
+    if names.isdisjoint(LINE_NAMES):  # no commitment can have a budget line field
+        return lines
     # Register rows of a table without budget line columns have none: skipped by table,
     # not row by row (a register of 100,000 rows has no such columns, usually); tables of
     # a TOML file likewise when none of them has a budget line field.

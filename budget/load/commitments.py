@@ -53,7 +53,9 @@ def read_commitments(
     # register once all are known, each at its place in `commitments` (None until then).
     whole: dict[int, _Whole] = {}
     # TOML tables read as columns too (entry_columns.py): order -> row of their table.
-    plain, tables = _entry_rows(entries, read, funders, recipients) if only is None else ({}, None)
+    plain, tables = (
+        _entry_rows(entries, read, funders, recipients) if only is None else (_NO_PLACES, None)
+    )
     if only is None:
         alone = _one_table(entries, read, funders, recipients, plain, tables)
         if alone is not None:
@@ -103,7 +105,7 @@ def _one_table(
     read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
-    plain: dict[int, int],
+    plain: _Places,
     tables: _Entries | None,
 ) -> Commitments | None:
     """The commitments, when every entry is a row of one table whose columns gave its
@@ -116,7 +118,7 @@ def _one_table(
     values = list(entries.values())
     if tables is not None and len(plain) == count:  # every entry a plain TOML table
         order = list(range(count))
-        tables.columns = (order, list(map(plain.__getitem__, order)), order, ids)
+        tables.columns = (order, plain.rows(order), order, ids)
         tables.entries = values  # type: ignore[assignment]  # every one an Entry
         return tables.commitments()
     first = values[0]
@@ -153,19 +155,56 @@ def _entry_rows(
     read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
-) -> tuple[dict[int, int], _Entries | None]:
+) -> tuple[_Places, _Entries | None]:
     """The TOML tables whose commitments their columns give (see entry_columns.py): the
     order of each -> its row, and the maker of their Commitments."""
-    if Entry not in set(map(type, entries.values())):  # (a register's rows only: in C)
-        return {}, None
-    plain = [(order, e) for order, e in enumerate(entries.values()) if type(e) is Entry]
+    values = list(entries.values())
+    types = set(map(type, values))  # (in C)
+    if Entry not in types or len(values) < ENTRY_COLUMNS:
+        return _NO_PLACES, None
+    if types == {Entry}:  # TOML tables only: each its own order
+        orders: list[int] | range = range(len(values))
+        plain: list[Entry] = values  # type: ignore[assignment]  # every one an Entry
+    else:
+        orders = [order for order, e in enumerate(values) if type(e) is Entry]
+        plain = [e for e in values if type(e) is Entry]
     if len(plain) < ENTRY_COLUMNS:
-        return {}, None
-    table, places = entry_table([e for _, e in plain], plain[-1][1].file)
+        return _NO_PLACES, None
+    table, places = entry_table(plain, plain[-1].file)
     rows = read.rows(table, funders, recipients)
-    given = rows.specs.given.tolist()
-    found = {plain[place][0]: row for row, place in enumerate(places) if given[row]}
-    return found, _Entries(rows, read)
+    given = rows.specs.given
+    if len(places) == len(values) and given.all():  # every one: places are the orders
+        return _Places(None, len(values)), _Entries(rows, read)
+    found = {orders[place]: row for row, place in enumerate(places) if given[row]}
+    return _Places(found, 0), _Entries(rows, read)
+
+
+class _Places:
+    """Order -> row of the TOML tables read as columns: from `by_order`, or (None) every
+    entry a row of the table, each its own order (no dict of a hundred thousand)."""
+
+    __slots__ = ("by_order", "count")
+
+    def __init__(self, by_order: dict[int, int] | None, count: int) -> None:
+        self.by_order = by_order
+        self.count = len(by_order) if by_order is not None else count
+
+    def get(self, order: int) -> int | None:
+        if self.by_order is not None:
+            return self.by_order.get(order)
+        return order if 0 <= order < self.count else None
+
+    def rows(self, orders: list[int]) -> list[int]:
+        """The rows of the orders given (each one's place must be known)."""
+        if self.by_order is None:
+            return orders
+        return list(map(self.by_order.__getitem__, orders))
+
+    def __len__(self) -> int:
+        return self.count
+
+
+_NO_PLACES = _Places({}, 0)
 
 
 class _Whole:

@@ -19,13 +19,14 @@ import datetime as dt
 import operator
 from collections.abc import Sequence
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from budget.load.inherit import Entry
-from budget.load.register import COLUMNS, RegisterTable, filled_cells
+from budget.load.register import COLUMNS, RegisterTable, filled_cells, repeats
 
 _NAMES = frozenset(COLUMNS)
 BoolArray = npt.NDArray[np.bool_]
@@ -126,8 +127,10 @@ def _shared_funders(cells: list[Any], kinds: set[type], plain: BoolArray) -> lis
     keys = list(cells)
     values = list(cells)
     if set(map(type, chain.from_iterable(map(dict.values, tables)))) <= {str}:
-        for i, key in zip(places, map(tuple, map(dict.items, tables)), strict=True):
-            keys[i] = key
+        # Each table's items in its place, a column at a time (numpy puts them in C).
+        placed = np.fromiter(keys, dtype=object, count=len(keys))
+        placed[places] = np.fromiter(map(tuple, map(dict.items, tables)), object, len(places))
+        keys = placed.tolist()
     else:
         for i, value in zip(places, tables, strict=True):
             if all(type(v) is str for v in value.values()):
@@ -142,7 +145,7 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
     """The plain entries (see the module docstring) as one table, a row each, and their
     places in `entries`. `shown` names the table (the columns' file: each commitment
     keeps its own entry's files)."""
-    raws = [entry.raw for entry in entries]
+    raws = list(map(attrgetter("raw"), entries))
     count = len(raws)
     plain = np.ones(count, dtype=bool)
     columns: dict[str, list[Any]] = {}
@@ -168,6 +171,12 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
             written = cells if kinds == {str} else [v if type(v) is str else "" for v in cells]
             if not all(map(str.__eq__, written, map(str.strip, written))):
                 plain[[i for i, v in enumerate(written) if v.strip() != v]] = False
+        elif len(kinds - {type(None)}) == 1 and repeats(cells):
+            # Equal values one object, as a register's repeated cells are: the TOML
+            # file's values lie scattered in memory, and each later pass over a column
+            # of a few values then reads those few (one type: no 1 == 1.0 == True).
+            shared: dict[Any, Any] = {}
+            cells = list(map(shared.setdefault, cells, cells))
         columns[name] = cells
         types[name] = kinds
     places = np.flatnonzero(plain).tolist()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +116,9 @@ class Merged:
     loaded: list[LoadedFile] = field(default_factory=list)
     # The registers merged, in order: every RowEntry is a row of one of them.
     tables: list[RegisterTable] = field(default_factory=list)
+    # Every field name of the [[commitments]] tables merged (added or patching): with the
+    # registers' columns, every name a commitment's raw table can hold.
+    fields: set[str] = field(default_factory=set)
 
 
 def merge(loaded: Loaded) -> Merged:
@@ -317,7 +321,9 @@ def _merge_commitments(merged: Merged, file: LoadedFile) -> None:
             merged.files.append(file.register.shown)  # an input too: never written over
             table = file.register.table
     local_ids: set[str] = set()
-    _merge_tables(merged.commitments, tables, numbers, exact, shown, local_ids, problems)
+    _merge_tables(
+        merged.commitments, tables, numbers, exact, shown, local_ids, problems, merged.fields
+    )
     if table is not None:
         _merge_rows(merged, table, local_ids)
     _remove(merged, shown, head, local_ids)
@@ -331,8 +337,10 @@ def _merge_tables(
     shown: str,
     local_ids: set[str],
     problems: list[Problem],
+    fields: set[str],
 ) -> None:
-    """A file's [[commitments]] tables, in order: new ids are added, known ones patched.
+    """A file's [[commitments]] tables, in order: new ids are added, known ones patched;
+    the names of their fields added to `fields`.
 
     A table whose id is new (clean text, given for the first time, inherited from no file)
     only becomes an Entry: it is added without the checks and the patching that the others
@@ -354,16 +362,21 @@ def _merge_tables(
         and distinct.isdisjoint(local_ids)
         and exact
         and control_character("".join(ids)) is None
-        and all(map(str.__eq__, ids, map(str.strip, ids)))
+        and _EDGE_SPACE.search("\x00".join(ids)) is None  # no id with white space around
     ):
         local_ids |= distinct
-        origins = map(_Origins(shown).of, map(tuple, tables))
+        # (Entry's own __init__: faster than records.by_columns for a class that is not
+        # frozen, whose __init__ assigns its slots in bytecode.)
+        shapes = _Origins(shown)
+        origins = map(shapes.of, map(tuple, tables))
         wheres = map(functools.partial, itertools.repeat(where_commitment), ids)
         entries = map(Entry, tables, origins, itertools.repeat(shown), wheres)
         target.update(zip(ids, entries, strict=True))
+        fields.update(itertools.chain.from_iterable(shapes.made))
         return
     origins_of = _Origins(shown).of
     for number, item, cid in zip(numbers, tables, ids, strict=True):
+        fields.update(item)
         if (
             type(cid) is str
             and type(item) is dict
@@ -384,6 +397,9 @@ def _merge_tables(
 
 
 _ID = operator.methodcaller("get", "id")
+# White space at either end of an id, in ids joined by NUL (no id here holds one): what
+# str.strip removes (the same Unicode white space).
+_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
 
 
 class _Origins:

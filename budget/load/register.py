@@ -407,7 +407,7 @@ NEW_SHARE = 0.1
 SAMPLE = 4096  # cells that decide whether a column repeats itself
 
 
-def _repeats(cells: Sequence[Any]) -> bool:
+def repeats(cells: Sequence[Any]) -> bool:
     """Whether a column's first cells repeat themselves (then cleaning each distinct cell
     once pays)."""
     sample = list(itertools.islice(cells, SAMPLE))
@@ -453,7 +453,7 @@ class Cleaner:
         """Column `index` of a batch cleaned; `kinds`: the types of its cells, when the
         reader knows them (a CSV file's are text)."""
         if index not in self.shared:
-            self.shared[index] = _Cleaned() if _repeats(cells) else None
+            self.shared[index] = _Cleaned() if repeats(cells) else None
         shared = self.shared[index]
         found = set(map(type, cells)) if kinds is None else set(kinds)
         text = found <= {str, type(None)}  # cleaned, texts stay texts or become None

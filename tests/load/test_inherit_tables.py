@@ -106,9 +106,11 @@ def one_by_one(
     shown: str,
     local_ids: set[str],
     problems: list[Any],
+    fields: set[str],
 ) -> None:
     """The reference: each table's id checked, then the table patched in, one by one."""
     for number, item in zip(numbers, tables, strict=True):
+        fields.update(item)
         where = inherit._toml_where(item.get("id"), number)
         cid = inherit._commitment_id(item.get("id"), where, shown, local_ids, problems)
         if cid is None:
@@ -154,6 +156,7 @@ def test_tables_merged_in_one_pass_give_what_one_by_one_gives(monkeypatch, loade
         patch.setattr(inherit, "_merge_tables", one_by_one)
         reference = inherit.merge(copy.deepcopy(loaded))
     assert described(fast) == described(reference)
+    assert fast.fields == reference.fields
     assert loaded == before  # no table of the files is changed by merging them
     # And built: the same commitments or the same problems (tables read as columns too).
     patch_columns = monkeypatch.context()
