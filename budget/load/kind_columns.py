@@ -37,6 +37,7 @@ from budget.kinds.grant import MAX_YEARS, Grant
 from budget.kinds.spec_columns import SpecColumns, SpecList
 from budget.kinds.top_up import TopUp
 from budget.load.columns import Columns
+from budget.load.register import not_none
 
 BoolArray = npt.NDArray[np.bool_]
 ObjectArray = npt.NDArray[np.object_]
@@ -82,8 +83,13 @@ class _Fields:
 
 
 def _read(values: ObjectArray) -> BoolArray:
-    """Which values were read (are not None)."""
-    # (identity: `!= None` would call Fraction.__eq__ in Python for each share)
+    """Which values were read (are not None): whole numbers and dates, compared in C."""
+    return not_none(values)
+
+
+def _read_shares(values: ObjectArray) -> BoolArray:
+    """Which shares were read: by identity (`!= None` would call Fraction.__eq__ in
+    Python for each)."""
     return np.fromiter(map(operator.is_not, values, repeat(None)), dtype=bool, count=len(values))
 
 
@@ -160,7 +166,7 @@ def _grant(fields: _Fields) -> Parsed:
     ok = _read(total) & _read(start) & _read(end) & lag_ok
     # An advance that was read, or none; a settlement_lag only with an advance; neither
     # committed_in, allocation nor settled (read by the kind, with the calendar).
-    ok &= (_read(advance) | ~has_advance) & (has_advance | ~has_lag)
+    ok &= (_read_shares(advance) | ~has_advance) & (has_advance | ~has_lag)
     for name in ("committed_in", "allocation", "settled"):
         ok &= ~fields.filled(name)
     at = np.flatnonzero(ok)
