@@ -252,7 +252,7 @@ class ByYearColumn:
         others = np.flatnonzero(~plain)
         cells = None
         if len(others):
-            tables = [values[i] for i in others.tolist()]  # (not plain: none is None)
+            tables = list(map(values.__getitem__, others.tolist()))  # (not plain: no None)
             cells = _Cells.of(tables, others)  # type: ignore[arg-type]
         return cls(given, plain, amounts, cells)
 
