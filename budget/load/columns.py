@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -65,21 +65,13 @@ def read_columns(table: RegisterTable) -> Columns:
         for name in AMOUNTS
         if name in columns
     }
-    numbers = {
-        name: _each_distinct(columns[name], as_integer, name in known)
-        for name in WHOLE_NUMBERS
-        if name in columns
-    }
-    dates = {
-        name: _each_distinct(columns[name], _date, name in known)
-        for name in DATES
-        if name in columns
-    }
-    shares = {
-        name: _each_distinct(columns[name], _share, name in known)
-        for name in SHARES
-        if name in columns
-    }
+
+    def each(names: Iterable[str], read: Callable[[Any], Any]) -> dict[str, list[Any]]:
+        return {n: _each_distinct(columns[n], read, n in known) for n in names if n in columns}
+
+    numbers = each(WHOLE_NUMBERS, as_integer)
+    dates = each(DATES, _date)
+    shares = each(SHARES, _share)
     texts = {
         name: columns[name] if name in table.texts else _texts(columns[name])
         for name in TEXTS
