@@ -11,6 +11,7 @@ that a row is joined from a few pieces, each combination's text built once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,13 +67,14 @@ def merged(columns: list[Coded | Fields], delimiter: str, rows: int, end: str = 
     of a commitment repeat its scenario, id, recipient, funder and kind, and a euro column
     its cents column). Each piece is followed by `delimiter`, the row's last by `end`, so
     that the rows are the pieces joined by "". A group's texts are built once, at its end."""
-    groups: list[Coded | Fields] = []
+    # Coded, Fields, or a merged group: (codes, texts each followed by its separator, it)
+    groups: list[Any] = []
     group: list[Coded] = []  # the merged columns
     members: list[np.ndarray] = []  # per merged column, its code in each combination
     paired = np.zeros(0, dtype=np.intp)  # each row's combination
     count = 0  # combinations
 
-    def close() -> None:
+    def close(after: str) -> None:
         if len(group) == 1:
             groups.append(group[0])
         elif group:
@@ -80,13 +82,19 @@ def merged(columns: list[Coded | Fields], delimiter: str, rows: int, end: str = 
                 np.array([*table, ""], dtype=object)[member].tolist()
                 for (_, table), member in zip(group, members, strict=True)
             ]
-            groups.append((paired, list(map(delimiter.join, zip(*pieces, strict=True)))))
+            # Each combination's texts joined and followed by `after` in one new text (a
+            # million distinct amounts are a million texts, made once: issue 21, memory).
+            between = [delimiter] * count
+            parts = [part for piece in pieces for part in (piece, between)]
+            parts[-1] = [after] * count
+            texts = list(map("".join, zip(*parts, strict=True)))
+            groups.append((paired, texts, after))
         group.clear()
         members.clear()
 
     for column in columns:
         if not isinstance(column, tuple):
-            close()
+            close(delimiter)
             groups.append(column)
             continue
         codes, table = column
@@ -105,15 +113,17 @@ def merged(columns: list[Coded | Fields], delimiter: str, rows: int, end: str = 
                 group.append(column)
                 paired, count = joined, len(uniques)
                 continue
-            close()
+            close(delimiter)
         group.append(column)
         members.append(np.arange(len(table) + 1))
         paired, count = codes % (len(table) + 1), len(table) + 1
-    close()
+    close(end)  # (the last group: followed by the row's end)
     out = []
     for number, found in enumerate(groups):
         after = end if number == len(groups) - 1 else delimiter
-        if isinstance(found, tuple):
+        if isinstance(found, tuple) and len(found) == 3:  # merged: its texts followed
+            out.append(spread(found[1], found[0], after))
+        elif isinstance(found, tuple):
             out.append(spread([text + after for text in found[1]], found[0], after))
         else:
             out.append(_followed(found, after) if after else found)

@@ -81,6 +81,7 @@ def _blocks(rows: pd.DataFrame, flavour: str, header: bool) -> Iterator[str]:
         heading = [v or '""' for v in heading]
         coded = [_empty_quoted(coded[0])]
     columns = merged(coded, delimiter, len(rows), ending)
+    del coded  # (their tables: what `columns` needs of them it holds)
     # One join per block of its rows' pieces (most of them shared texts of distinct
     # values); the header (and an excel-csv byte-order mark) starts the first block.
     first = ((BOM if excel else "") + delimiter.join(heading) + ending) if header else ""
