@@ -60,7 +60,9 @@ class Kind(Protocol):
 
     def columns(self, specs: Sequence[Any]) -> Columns:
         """The specs as columns, one entry per row: what `span_of`, `derived` and `compute`
-        read. Built once when a scenario is loaded (see budget/kinds/table.py)."""
+        read. Built once when a scenario is loaded (see budget/kinds/table.py). `specs` may
+        be a `SpecColumns` (a register's rows, kept as columns): read its fields with
+        `values_of` and `by_year_column`, not as objects."""
         ...
 
     def span_of(self, columns: Columns, calendar: FiscalCalendar) -> IntArray:
@@ -73,6 +75,10 @@ class Kind(Protocol):
         with uncertain inputs at the top of their ranges), to refuse amounts that could
         not be added up exactly in int64."""
         ...
+
+    # Optional: `most_of_columns(columns) -> int | None`, the sum of `most` over the rows
+    # of the kind's columns, or None when the columns cannot tell (the loader's int64
+    # check then makes the specs; see budget.load.checks and budget.kinds.spec_columns).
 
     def derives_shortfall(self, spec: Any) -> bool:
         """True when the engine must derive the `shortfall` input from the recipient."""
