@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from budget.load.inherit import Entry
+from budget.load.inherit import EDGE_SPACE, Entry
 from budget.load.register import COLUMNS, RegisterTable, filled_cells, repeats
 
 _NAMES = frozenset(COLUMNS)
@@ -169,7 +169,9 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
             cells = _shared_funders(cells, kinds, plain)
         elif name in ("name", "source"):  # read as they are: with no white space around
             written = cells if kinds == {str} else [v if type(v) is str else "" for v in cells]
-            if not all(map(str.__eq__, written, map(str.strip, written))):
+            # One search of the texts joined (a NUL inside one may only send it here for
+            # nothing), then the tables with white space around found one by one.
+            if EDGE_SPACE.search("\x00".join(written)) is not None:
                 plain[[i for i, v in enumerate(written) if v.strip() != v]] = False
         elif len(kinds - {type(None)}) == 1 and repeats(cells):
             # Equal values one object, as a register's repeated cells are: the TOML

@@ -362,7 +362,7 @@ def _merge_tables(
         and distinct.isdisjoint(local_ids)
         and exact
         and control_character("".join(ids)) is None
-        and _EDGE_SPACE.search("\x00".join(ids)) is None  # no id with white space around
+        and EDGE_SPACE.search("\x00".join(ids)) is None  # no id with white space around
     ):
         local_ids |= distinct
         # (Entry's own __init__: faster than records.by_columns for a class that is not
@@ -399,7 +399,7 @@ def _merge_tables(
 _ID = operator.methodcaller("get", "id")
 # White space at either end of an id, in ids joined by NUL (no id here holds one): what
 # str.strip removes (the same Unicode white space).
-_EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
+EDGE_SPACE = re.compile(r"(?:\A|\x00)\s|\s(?:\x00|\Z)")
 
 
 class _Origins:
