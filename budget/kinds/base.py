@@ -170,6 +170,18 @@ def year_spans(columns: Columns) -> IntArray:
     return np.stack([columns["first_year"], columns["last_year"]], axis=1)
 
 
+def object_codes(values: Sequence[Any]) -> tuple[IntArray, IntArray]:
+    """A code per value by its object (its address, hashed in C), codes in order of first
+    appearance, and the place of each code's first value."""
+    if not len(values):
+        return _NONE, _NONE
+    addresses = np.fromiter(map(id, values), np.int64, len(values))
+    by_object, _ = pd.factorize(addresses, sort=False)
+    # Codes are numbered as objects first appear: a code is new where it exceeds all before.
+    seen = np.maximum.accumulate(by_object)
+    return by_object, np.flatnonzero(np.r_[True, by_object[1:] > seen[:-1]])
+
+
 def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:
     """A code per value and the distinct values, equal values sharing a code, codes in
     order of first appearance.
@@ -178,14 +190,10 @@ def distinct_codes(values: Sequence[Any]) -> tuple[IntArray, list[Any]]:
     objects for equal inputs, and hashing exact fractions one by one is slow. Only the
     distinct objects are then compared by value.
     """
-    addresses = np.fromiter(map(id, values), np.int64, len(values))
-    by_object, objects = pd.factorize(addresses, sort=False)
+    by_object, firsts = object_codes(values)
     by_value: dict[Any, int] = {}
     distinct: list[Any] = []
-    code_of_object = np.empty(len(objects), dtype=np.int64)
-    # Codes are numbered as objects first appear: a code is new where it exceeds all before.
-    seen = np.maximum.accumulate(by_object)
-    firsts = np.flatnonzero(np.r_[True, by_object[1:] > seen[:-1]]) if len(values) else _NONE
+    code_of_object = np.empty(len(firsts), dtype=np.int64)
     for k, i in enumerate(firsts.tolist()):
         value = values[i]
         code = by_value.setdefault(value, len(distinct))

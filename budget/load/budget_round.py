@@ -70,25 +70,20 @@ def _lines(draft: Draft) -> dict[str, BudgetLine]:
     merged = draft.merged
     names = merged.fields.union(*(table.columns for table in merged.tables))
     if names.isdisjoint(LINE_NAMES):  # no commitment can have a budget line field
-        return lines
+        return lines  # (the usual large register or file: no pass over its entries)
     # Register rows of a table without budget line columns have none: skipped by table,
     # not row by row (a register of 100,000 rows has no such columns, usually); tables of
     # a TOML file likewise when none of them has a budget line field.
     lined: dict[int, bool] = {}
     plain: list[Any] = []  # the raw tables of the entries that are not register rows
-    values = entries.values()
-    if set(map(type, values)) == {RowEntry}:  # a register's rows only (found in C)
-        for table in draft.merged.tables:  # every RowEntry's table is one of these
-            lined[id(table)] = any(n in table.columns for n in LINE_NAMES)
-    else:
-        last = None
-        for each in values:
-            if type(each) is not RowEntry:
-                plain.append(each.raw)
-            elif each.table is not last:
-                last = each.table
-                if id(last) not in lined:
-                    lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
+    last = None
+    for each in entries.values():
+        if type(each) is not RowEntry:
+            plain.append(each.raw)
+        elif each.table is not last:
+            last = each.table
+            if id(last) not in lined:
+                lined[id(last)] = any(n in last.columns for n in LINE_NAMES)
     plain_lined = bool(plain) and not set().union(*plain).isdisjoint(LINE_NAMES)
     if not plain_lined and not any(lined.values()):
         return lines

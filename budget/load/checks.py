@@ -4,6 +4,7 @@ that returns the problems it finds (Beancount's plugins, without the rewriting).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from budget.core.model import Commitment, column_of_field
 from budget.core.money import format_euros_grouped
 from budget.kinds import KINDS
 from budget.kinds.base import largest
-from budget.kinds.spec_columns import SpecList
+from budget.kinds.spec_columns import SpecColumns, SpecList
 from budget.load.common import Draft, specs_by_kind
 
 # Sums of amounts are int64 cents; keep every sum the engine forms well inside that range.
@@ -49,8 +50,9 @@ def derived_shortfalls_have_costs(draft: Draft) -> list[Problem]:
 def _deriving(commitments: Sequence[Commitment]) -> list[tuple[int, int, int]]:
     """The place, first year and last year of each commitment whose shortfall the engine
     derives, in order: from the kinds' columns where the specs are kept as columns."""
-    specs = column_of_field(commitments, "spec")
-    if not isinstance(specs, SpecList) or not specs.given.all():
+    blocks = _blocks(commitments)
+    if blocks is None:
+        specs = column_of_field(commitments, "spec")
         kinds = column_of_field(commitments, "kind")
         return [
             (i, spec.first_year, spec.last_year)
@@ -58,7 +60,7 @@ def _deriving(commitments: Sequence[Commitment]) -> list[tuple[int, int, int]]:
             if KINDS[kind].derives_shortfall(spec)
         ]
     found: list[tuple[int, int, int]] = []
-    for rows, block in specs.blocks:
+    for rows, block in blocks:
         kind = KINDS[block.kind]
         at = np.flatnonzero(kind.derived(block.engine_columns(kind.columns))).tolist()
         if at:
@@ -87,17 +89,26 @@ def amounts_add_up_exactly(draft: Draft) -> list[Problem]:
 def _most(commitments: Sequence[Commitment]) -> int:
     """The sum of every commitment's `most`: from the kinds' columns where the specs are
     kept as columns and the kind can tell (`most_of_columns`)."""
-    specs = column_of_field(commitments, "spec")
-    if not isinstance(specs, SpecList) or not specs.given.all():
+    blocks = _blocks(commitments)
+    if blocks is None:
         by_kind = specs_by_kind(commitments)
         return sum(sum(map(KINDS[name].most, of_kind)) for name, of_kind in by_kind.items())
     total = 0
-    for _, block in specs.blocks:
+    for _, block in blocks:
         kind = KINDS[block.kind]
         of_columns = getattr(kind, "most_of_columns", None)
         most = None if of_columns is None else of_columns(block.engine_columns(kind.columns))
         total += sum(map(kind.most, block.specs())) if most is None else most
     return total
+
+
+def _blocks(commitments: Sequence[Commitment]) -> tuple[tuple[Any, SpecColumns], ...] | None:
+    """The commitments' specs as blocks of columns (their rows, their SpecColumns), when
+    every spec is kept so (a register alone, a file of plain tables); None otherwise."""
+    specs = column_of_field(commitments, "spec")
+    if isinstance(specs, SpecList) and specs.given.all():
+        return specs.blocks
+    return None
 
 
 # Run in order after the section readers; a new whole-scenario rule is one function here.

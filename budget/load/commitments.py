@@ -15,7 +15,6 @@ from operator import attrgetter, is_
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from budget.core.errors import Problem, excerpt, listing
 from budget.core.fields import FieldReader
@@ -24,6 +23,7 @@ from budget.core.money import MoneyError, parse_share, share_weights
 from budget.core.periods import FiscalCalendar
 from budget.core.records import by_columns
 from budget.kinds import COMMON_FIELDS, EXPORT_FIELDS, KINDS, Kind
+from budget.kinds.base import object_codes
 from budget.kinds.spec_columns import SpecList
 from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
@@ -452,12 +452,9 @@ def _given(values: list[Any]) -> Any:
 def _splits(cells: list[Any], funders: dict[str, Funder]) -> list[Any]:
     """Each row's funders split, or None when its cell needs reading field by field: each
     distinct cell object read once (equal cells of a register are one object)."""
-    count = len(cells)
-    if not count:
+    if not cells:
         return []
-    # The distinct objects found by their addresses, hashed in C.
-    codes, _ = pd.factorize(np.fromiter(map(id, cells), np.int64, count), sort=False)
-    firsts = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    codes, firsts = object_codes(cells)  # the distinct objects
     found = np.empty(len(firsts), dtype=object)
     for code, row in enumerate(firsts.tolist()):
         scratch: list[Problem] = []

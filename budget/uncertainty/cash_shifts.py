@@ -15,7 +15,7 @@ that all move by the same whole cents). A year that had no band gets one.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -210,16 +210,32 @@ def _shifted_totals(
 ) -> dict[str, np.ndarray]:
     """The funder totals per draw over the widened `years`, with each shifted part's
     change in every draw added to its funder's cash."""
-    index = {f: i for i, f in enumerate(sim.funders)}
     totals = {}
     for basis, amounts in sim.totals.items():
         grown = np.zeros((amounts.shape[0], amounts.shape[1], len(years)), dtype=np.int64)
         grown[:, :, offset : offset + amounts.shape[2]] = amounts
         totals[basis] = grown
+    draws = totals[CASH].shape[0]
+    totals[CASH] += funder_changes(before, after, sim.funders, len(years), draws)
+    return totals
+
+
+def funder_changes(
+    before: Mapping[tuple[str, str], np.ndarray],
+    after: Mapping[tuple[str, str], np.ndarray],
+    funders: Sequence[str],
+    years: int,
+    draws: int,
+) -> np.ndarray:
+    """What the shifts changed in each funder's cash: the parts after less before
+    ((commitment, funder) -> int64 (years, draws)) added up per funder, as int64 (draws,
+    funders, years); a funder not in `funders` is left out."""
+    index = {f: i for i, f in enumerate(funders)}
+    out = np.zeros((draws, len(funders), years), dtype=np.int64)
     for (cid, funder), cash in after.items():
         if funder in index:
-            totals[CASH][:, index[funder], :] += (cash - before[(cid, funder)]).T
-    return totals
+            out[:, index[funder], :] += (cash - before[(cid, funder)]).T
+    return out
 
 
 def _limit_chances(

@@ -40,7 +40,7 @@ from budget.engine.compute import compute
 from budget.engine.limits import LimitYear, breach_mask, check_rows
 from budget.engine.plan import Plan, compile_plan
 from budget.engine.projection import funder_totals, project
-from budget.uncertainty.cash_shifts import shift_in_draws
+from budget.uncertainty.cash_shifts import funder_changes, shift_in_draws
 from budget.uncertainty.sampling import tied_groups
 from budget.uncertainty.simulate import cash_by_member
 
@@ -185,11 +185,7 @@ class _Space:
         before = cash_by_member(self.sub, self.rows, self.moving, cash)
         after = {key: values.copy() for key, values in before.items()}
         shift_in_draws(after, self.scenario, int(self.plan.years[0]))
-        out = np.zeros((1, len(self.plan.funders), len(self.plan.years)), dtype=np.int64)
-        funder = {f: i for i, f in enumerate(self.plan.funders)}
-        for (cid, name), values in after.items():
-            out[0, funder[name]] += (values - before[(cid, name)])[:, 0]
-        return out
+        return funder_changes(before, after, self.plan.funders, len(self.plan.years), 1)
 
     def inputs(self, values: Sequence[int]) -> tuple[Input, ...]:
         out = []
