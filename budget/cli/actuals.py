@@ -99,7 +99,7 @@ def actuals(
     shown = table_and_rows(
         lambda: realisation_text(plan_vs_actual_report(loaded, frame)),
         lambda: with_conventions(
-            with_euros(frame, cents, category=True), loaded.currency, loaded.label
+            with_euros(frame, cents, category=True), loaded.currency, loaded.label, category=True
         ),
     )
     if output and output.kind == "xlsx":

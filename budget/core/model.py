@@ -174,9 +174,15 @@ class CommitmentRows:
     sources: list[str]
     assumptions: list[tuple[str, ...]]
     pending: list[Pending | None]
+    unpaid: list[str]
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def unpaid_policies(self) -> list[str]:
+        """Each commitment's `Commitment.unpaid_policy`: "slips" or "lapses"."""
+        pairs = zip(self.unpaid, self.kinds, strict=True)
+        return [unpaid or UNPAID_DEFAULT.get(kind, "lapses") for unpaid, kind in pairs]
 
 
 class Commitments(Sequence[Commitment]):
@@ -247,6 +253,7 @@ _ROW_FIELDS = {
     "source": "sources",
     "assumptions": "assumptions",
     "pending": "pending",
+    "unpaid": "unpaid",
 }
 
 

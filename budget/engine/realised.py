@@ -24,12 +24,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import InputError, Problem
-from budget.core.model import BASES, Basis, Scenario
+from budget.core.model import BASES, Basis, Scenario, rows_of
 from budget.core.periods import FiscalCalendar
 from budget.engine import realised_warnings as checks
 from budget.engine.projection import COLUMNS as TIDY_COLUMNS
 from budget.engine.projection import project
 from budget.kinds import KINDS
+from budget.kinds.spec_columns import field_of
 from budget.load.bookings import UNPLANNED, read_bookings
 
 KEYS = ["commitment", "funder", "basis", "year"]
@@ -142,10 +143,11 @@ def realise(
 
 def _settled_years(scenario: Scenario) -> dict[str, int]:
     """The settlement year of each settled grant: nothing is booked after it."""
+    rows = rows_of(scenario.commitments)
     return {
-        c.id: c.spec.settled[0]
-        for c in scenario.commitments
-        if getattr(c.spec, "settled", None) is not None
+        id_: settled[0]
+        for id_, settled in zip(rows.ids, field_of(rows.specs, "settled"), strict=True)
+        if settled is not None
     }
 
 
@@ -190,7 +192,8 @@ def compare(
     Each (commitment, funder, basis, year) is one int64 key, so that matching the plan and
     the bookings is sorting and searching arrays; sums are exact (int64 adds, no floats).
     """
-    commitments = [*(c.id for c in scenario.commitments), UNPLANNED]
+    held = rows_of(scenario.commitments)
+    commitments = [*held.ids, UNPLANNED]
     funders = list(scenario.funders)
     sides = [
         _keyed(plan, "amount_cents", commitments, funders),
@@ -204,14 +207,10 @@ def compare(
     first = int(years.min()) if len(years) else 0
     span = int(years.max()) - first + 1 if len(years) else 1
     per_commitment = (
-        np.array([c.unpaid_policy == "slips" for c in scenario.commitments] + [False], bool),
-        np.array([c.kind == "grant" for c in scenario.commitments] + [False], dtype=bool),
+        np.array([p == "slips" for p in held.unpaid_policies()] + [False], bool),
+        np.array([k == "grant" for k in held.kinds] + [False], dtype=bool),
         np.array(
-            [
-                c.spec.settled[0] if getattr(c.spec, "settled", None) is not None else -1
-                for c in scenario.commitments
-            ]
-            + [-1],
+            [-1 if s is None else s[0] for s in field_of(held.specs, "settled")] + [-1],
             dtype=np.int64,
         ),
     )
@@ -244,7 +243,7 @@ def compare(
         joined[name] for name in ("year", "status", "planned", "actual", "forecast")
     )
     unbooked = joined["unbooked"]
-    recipient_of = [c.recipient for c in scenario.commitments]
+    recipient_of = rows_of(scenario.commitments).recipients
     recipients = [*dict.fromkeys(recipient_of), ""]
     position = {r: i for i, r in enumerate(recipients)}
     recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])
@@ -641,7 +640,8 @@ def _sum_by_key(key: Codes, cents: Codes) -> tuple[Codes, Codes]:
 def forecast_rows(scenario: Scenario, realised: pd.DataFrame) -> pd.DataFrame:
     """The forecast as tidy projection rows (the columns of `budget.project`, with
     `amount_cents` the forecast), for the ledger, the limits and `check`."""
-    kinds = {c.id: c.kind for c in scenario.commitments}
+    rows = rows_of(scenario.commitments)
+    kinds = dict(zip(rows.ids, rows.kinds, strict=True))
     names = [*KINDS, UNPLANNED]
     commitment = realised["commitment"].cat
     per_category = np.array(
@@ -701,7 +701,7 @@ def actuals_frame(scenario: Scenario, files: Sequence[str] | None = None) -> pd.
     out = pd.DataFrame(
         {
             "commitment": _categories(
-                bookings["commitment"], [*(c.id for c in scenario.commitments), UNPLANNED]
+                bookings["commitment"], [*rows_of(scenario.commitments).ids, UNPLANNED]
             ),
             "funder": _categories(bookings["funder"], list(scenario.funders)),
             "basis": _categories(bookings["basis"], list(BASES)),

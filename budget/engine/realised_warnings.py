@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from budget.core.errors import Problem
-from budget.core.model import Basis, Scenario
+from budget.core.model import Basis, Scenario, rows_of
 from budget.core.money import format_euros_grouped
 from budget.kinds.table import commitment_table
 
@@ -122,7 +122,7 @@ def span_warnings(
     overrides a commitment's last year, e.g. its settlement year)."""
     if plan.empty or bookings.empty:
         return []
-    ids = [c.id for c in scenario.commitments]
+    ids = rows_of(scenario.commitments).ids
     # Each commitment's first and last planned year, on arrays (position in `ids`; the
     # last entry stands for a booking of no commitment: never outside).
     plan_commitment = plan["commitment"]
@@ -254,7 +254,8 @@ def overpaid_warnings(
 def receipts_problems(scenario: Scenario, bookings: pd.DataFrame) -> list[Problem]:
     """Receipts booked on a commitment that can have none (not a grant): one problem per
     file and commitment, naming its rows."""
-    kinds = {c.id: c.kind for c in scenario.commitments}
+    held = rows_of(scenario.commitments)
+    kinds = dict(zip(held.ids, held.kinds, strict=True))
     receipts = bookings["basis"].to_numpy(object) == Basis.RECEIPTS
     if not receipts.any():
         return []

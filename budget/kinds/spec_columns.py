@@ -91,6 +91,19 @@ def by_year_column(specs: Sequence[Any] | SpecColumns, name: str) -> ByYearColum
     return ByYearColumn.of(values_of(specs, name))
 
 
+def field_of(specs: Sequence[Any], name: str, default: Any = None) -> list[Any]:
+    """One field of each row's spec, `default` where the spec has no such field (another
+    kind's) or none was given: from the columns while a SpecList keeps them."""
+    if isinstance(specs, SpecList) and specs.kept():
+        out = [default] * len(specs)
+        for rows, block in specs.blocks:
+            if name in block.fields:
+                for i, value in zip(rows.tolist(), block.values(name), strict=True):
+                    out[i] = value
+        return out
+    return [getattr(spec, name, default) for spec in specs]
+
+
 class SpecList(Sequence[Any]):
     """Each row's spec, None where none was given: the rows of each block (`blocks`: their
     positions, ascending, and their SpecColumns) hold their specs as columns until one is
@@ -116,6 +129,10 @@ class SpecList(Sequence[Any]):
                     made[i] = spec
             self._made = made
         return self._made
+
+    def kept(self) -> bool:
+        """Whether the specs are still only columns (none made yet)."""
+        return self._made is None
 
     def block_of(self, rows: IntArray) -> SpecColumns | None:
         """The block that holds exactly these rows (in this order), if there is one."""

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from budget.core.errors import Problem
-from budget.core.model import Scenario
+from budget.core.model import Scenario, rows_of
 from budget.load import booking_cells as cells
 from budget.load.booking_cells import SHOWN, Checker, Text
 from budget.load.register import (
@@ -191,7 +191,7 @@ def _read_file(
     written = column("commitment")
     if check.problems:
         return None, check.problems, []
-    ids = [c.id for c in scenario.commitments]
+    ids = rows_of(scenario.commitments).ids
     known = pd.Series(written, dtype=object).isin(ids).to_numpy(bool)
     commitment = np.where(known, written, UNPLANNED).astype(object)
     warnings = _unknown_ids(check, written, known, ids)

@@ -291,6 +291,7 @@ class _Whole:
             sources,
             [()] * count,  # assumptions: none (a row with any is read field by field)
             [None] * count,  # pending: none (likewise)
+            [""] * count,  # unpaid: the kind's default (likewise)
         )
         # The files and raw tables now, so that the sequence keeps only its columns, not
         # the register's cells or the merged entries (issue 21: memory per commitment).

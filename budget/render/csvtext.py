@@ -67,21 +67,17 @@ def _blocks(rows: pd.DataFrame, flavour: str, header: bool) -> Iterator[str]:
     if not len(rows.columns):
         yield (BOM + ending) if excel and header else (ending if header else "")
         return
-    coded: list[Coded | Fields] = []
-    for name in rows.columns:
-        previous = coded[-1] if coded and isinstance(coded[-1], tuple) else None
-        coded.append(_coded_column(rows[name], excel, delimiter, previous))
+    coded = _coded_columns(rows, excel, delimiter)
     heading = [_field(str(n), delimiter) for n in names]
     alone = (
-        len(coded) == 1
+        len(rows.columns) == 1
         and not _has_line_break(rows[rows.columns[0]])
         and not any("\r" in str(n) for n in names)
     )  # the csv writer quotes a row's only field when it is empty
     if alone:
         heading = [v or '""' for v in heading]
-        coded = [_empty_quoted(coded[0])]
+        coded = iter([_empty_quoted(next(coded))])
     columns = merged(coded, delimiter, len(rows), ending)
-    del coded  # (their tables: what `columns` needs of them it holds)
     # One join per block of its rows' pieces (most of them shared texts of distinct
     # values); the header (and an excel-csv byte-order mark) starts the first block.
     first = ((BOM if excel else "") + delimiter.join(heading) + ending) if header else ""
@@ -95,6 +91,17 @@ def _blocks(rows: pd.DataFrame, flavour: str, header: bool) -> Iterator[str]:
 
 
 BLOCK_ROWS = 100_000
+
+
+def _coded_columns(rows: pd.DataFrame, excel: bool, delimiter: str) -> Iterator[Coded | Fields]:
+    """Each column's fields (`_coded_column`), one at a time: `merged` keeps of a column
+    only what it needs, so that the codes of all the columns are never held at once."""
+    previous: Coded | None = None
+    for name in rows.columns:
+        column = _coded_column(rows[name], excel, delimiter, previous)
+        previous = column if isinstance(column, tuple) else None
+        yield column
+        del column
 
 
 def _empty_quoted(column: Coded | Fields) -> Coded | Fields:

@@ -19,6 +19,7 @@ import datetime as dt
 import itertools
 import json
 import math
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -108,13 +109,18 @@ def records_json(rows: pd.DataFrame) -> str:
     if not len(rows.columns):
         return "[\n" + ",\n".join([" {}"] * len(rows)) + "\n]\n"
     last = len(rows.columns) - 1
-    coded: list[Coded | Fields] = []
-    for i, name in enumerate(rows.columns):
-        previous = coded[-1] if coded and isinstance(coded[-1], tuple) else None
-        prefix = (" {\n" if i == 0 else ",\n") + f"  {json.dumps(name, ensure_ascii=False)}: "
-        suffix = "\n },\n" if i == last else ""  # every row's object ends with ",\n"
-        coded.append(_column(rows.iloc[:, i], prefix, suffix, previous))
-    columns = merged(coded, "", len(rows))
+
+    def coded() -> Iterator[Coded | Fields]:  # one at a time: see `merged`
+        previous: Coded | None = None
+        for i, name in enumerate(rows.columns):
+            prefix = (" {\n" if i == 0 else ",\n") + f"  {json.dumps(name, ensure_ascii=False)}: "
+            suffix = "\n },\n" if i == last else ""  # every row's object ends with ",\n"
+            column = _column(rows.iloc[:, i], prefix, suffix, previous)
+            previous = column if isinstance(column, tuple) else None
+            yield column
+            del column
+
+    columns = merged(coded(), "", len(rows))
     # One join of every row's pieces (most of them shared texts of distinct values): the
     # text is copied once, not once per row, block and whole.
     pieces = ["[\n"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from budget.core.money import format_euros_grouped, round_half_away
@@ -173,21 +175,45 @@ def with_euros(
 
 
 def with_conventions(
-    rows: pd.DataFrame, currency: str | pd.Series, label: Callable[[int], str]
+    rows: pd.DataFrame,
+    currency: str | pd.Series,
+    label: Callable[[int], str],
+    category: bool = False,
 ) -> pd.DataFrame:
     """The rows with `year_label` (each year as `label` names it, e.g. Scenario.label)
-    after `year`, and `currency` before the first amount column (or last when none)."""
+    after `year`, and `currency` before the first amount column (or last when none).
+    category: both as categoricals of the same texts (for the CSV and JSON writers: a
+    code per row, not a text to hash again; issue 21)."""
     out = rows.copy(deep=False)  # copy on write: the columns are shared until written
     columns = list(out.columns)
     if "year" in columns:
-        names = {int(y): label(int(y)) for y in pd.unique(out["year"])}
-        out.insert(columns.index("year") + 1, "year_label", out["year"].map(names))
+        years = out["year"]
+        if category:
+            codes, uniques = pd.factorize(years.to_numpy())
+            texts = [label(int(y)) for y in uniques.tolist()]
+            named: Any = _categorical(codes, texts, out.index)
+        else:
+            names = {int(y): label(int(y)) for y in pd.unique(years)}
+            named = years.map(names)
+        out.insert(columns.index("year") + 1, "year_label", named)
         columns = list(out.columns)
     money = [c for c in columns if c.endswith("_cents") or f"{c}_cents" in columns]
     at = columns.index(money[0]) if money else len(columns)
-    value = currency if isinstance(currency, str) else currency.to_numpy()
+    value: Any = currency if isinstance(currency, str) else currency.to_numpy()
+    if category and isinstance(currency, str):
+        value = _categorical(np.zeros(len(out), dtype=np.int8), [currency], out.index)
     out.insert(at, "currency", value)
     return out
+
+
+def _categorical(codes: np.ndarray, texts: list[str], index: pd.Index) -> pd.Series:
+    """The texts named by the codes, as a categorical (texts that repeat are one category:
+    two years may have the same label)."""
+    categories = pd.Index(texts, dtype=object)
+    if categories.has_duplicates:  # a category per distinct text
+        recoded, categories = pd.factorize(categories)
+        codes = recoded[codes]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
 
 
 def rows_csv(rows: pd.DataFrame, flavour: str = "csv") -> str:
@@ -211,7 +237,7 @@ def rows_csv_chunks(
     for start in range(0, max(len(rows), 1), chunk):
         part = with_euros(rows.iloc[start : start + chunk], category=True)
         if conventions is not None:
-            part = with_conventions(part, *conventions)
+            part = with_conventions(part, *conventions, category=True)
         text = rows_csv(part)
         yield text if start == 0 else text.split("\n", 1)[1]
 

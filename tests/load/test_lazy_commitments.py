@@ -9,6 +9,7 @@ when a command reads one (explain, the workbook's Assumptions sheet, the exports
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import pickle
 
 import pandas as pd
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 
 from budget.core.model import Commitments, rows_of
 from budget.engine.projection import project
+from budget.engine.realised import realise
+from budget.kinds.spec_columns import SpecList, field_of
 from budget.load import read_scenario
 from tests.load.test_register_columns import GOOD, registers, write
 
@@ -37,9 +40,13 @@ def test_the_rows_kept_as_columns_are_the_commitments_made_from_them(tmp_path, r
     lazy = scenario.commitments
     # Projected from the columns alone, before any Commitment object exists.
     planned = project(scenario)
+    held = rows_of(lazy)
+    settled, policies = field_of(held.specs, "settled"), held.unpaid_policies()
     assert lazy._made is None
     objects = _made_again(scenario)
     assert rows_of(lazy) == rows_of(objects.commitments)
+    assert settled == [getattr(c.spec, "settled", None) for c in objects.commitments]
+    assert policies == [c.unpaid_policy for c in objects.commitments]
     pd.testing.assert_frame_equal(planned, project(objects))
     assert lazy == objects.commitments and objects.commitments == tuple(lazy)
 
@@ -103,3 +110,31 @@ def test_a_row_read_field_by_field_makes_every_object_at_load(tmp_path):
     assert not problems and scenario is not None
     assert type(scenario.commitments) is tuple
     assert [c.assumptions for c in scenario.commitments] == [(), ("amount",), ()]
+
+
+def test_the_actuals_are_compared_from_the_columns_as_from_the_objects(tmp_path):
+    """`actuals` reads each commitment's id, kind, recipient, unpaid policy and settlement
+    from the columns: the rows are those of the same commitments as objects, and no
+    Commitment or spec object is made."""
+    path = _register(tmp_path, 9)
+    bookings = tmp_path / "actuals.csv"
+    bookings.write_text(
+        "date,commitment,funder,basis,amount\n"
+        "2015-05-01,c0,VenJ,cash,700.00\n"  # annual: the rest of 2015 lapses
+        "2015-06-01,c2,VenJ,cash,1000.00\n"  # grant: the rest slips
+        "2016-02-01,c4,VenJ,commitment,400.00\n",
+        encoding="utf-8",
+    )
+    scenario, problems = read_scenario(path)
+    assert not problems and scenario is not None
+    lazy = scenario.commitments
+    assert isinstance(lazy, Commitments)
+    specs = rows_of(lazy).specs
+    assert isinstance(specs, SpecList)
+    frame, problems, _ = realise(scenario, [str(bookings)], dt.date(2016, 6, 30))
+    assert not problems and frame is not None
+    assert lazy._made is None and specs.kept()
+    again, _, _ = realise(_made_again(scenario), [str(bookings)], dt.date(2016, 6, 30))
+    pd.testing.assert_frame_equal(frame, again)
+    grant = frame.query("commitment == 'c2' and basis == 'cash' and year == 2016")
+    assert grant["forecast_cents"].sum() > 0  # the grant's unpaid 2015 slipped into 2016

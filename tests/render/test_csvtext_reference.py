@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from budget.render import coded, csvtext
 from budget.render.csvtext import euros_category, euros_texts, frame_csv
-from budget.render.text import with_euros
+from budget.render.text import with_conventions, with_euros
 from budget.testing.strategies import scenarios
 from tests.render import csvtext_reference as reference
 
@@ -107,6 +107,32 @@ def test_the_bytes_are_those_of_the_value_by_value_writer(frame, flavour, header
             assert frame_csv(frame, flavour, header) == want
     with patch.object(coded, "MERGE_SHARE", 10.0), patch.object(coded, "DENSE", -(10**6)):
         assert frame_csv(frame, flavour, header) == want  # codes by hashing, never a table
+    with patch.object(coded, "MERGE_SHARE", 10.0), patch.object(coded, "BLOCK", 1):
+        assert frame_csv(frame, flavour, header) == want  # a combination's texts at a time
+
+
+@given(
+    st.lists(st.integers(2010, 2030), max_size=12),
+    st.sampled_from(["EUR", "=1+1", "a,b"]),
+    st.sampled_from(["csv", "excel-csv"]),
+)
+def test_conventions_as_categories_are_the_same_texts(years, currency, flavour):
+    """`with_conventions(category=True)` gives the labels and currency as categoricals of
+    the same texts, also when two years share a label; the CSV is the same."""
+
+    def label(year: int) -> str:  # 2020 and 2021 share a label
+        return "2020-21" if year in (2020, 2021) else f"FY{year}"
+
+    rows = pd.DataFrame(
+        {"year": np.array(years, dtype=np.int64), "amount_cents": np.arange(len(years))}
+    )
+    plain = with_conventions(rows, currency, label)
+    coded_ = with_conventions(rows, currency, label, category=True)
+    for name in ("year_label", "currency"):
+        assert isinstance(coded_[name].dtype, pd.CategoricalDtype)
+        assert coded_[name].astype(object).tolist() == plain[name].tolist()
+        assert not coded_[name].cat.categories.has_duplicates
+    assert frame_csv(coded_, flavour) == frame_csv(plain, flavour)
 
 
 @given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), max_size=20))
