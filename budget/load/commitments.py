@@ -29,14 +29,14 @@ from budget.load.columns import ColumnReader, read_columns
 from budget.load.common import assumptions, reader_of, unknown_fields
 from budget.load.conditions import check_condition_cell
 from budget.load.entry_columns import entry_table
-from budget.load.inherit import Entry, RowEntry
+from budget.load.inherit import AnyEntry, Entry, RowEntry, TableEntry, Tables
 from budget.load.kind_columns import column_specs
 from budget.load.pending import PENDING_FIELDS, read_pending
 from budget.load.register import RegisterTable, filled_cells
 
 
 def read_commitments(
-    entries: dict[str, Entry | RowEntry],
+    entries: dict[str, AnyEntry],
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
     calendar: FiscalCalendar,
@@ -101,7 +101,7 @@ def read_commitments(
 
 
 def _one_table(
-    entries: dict[str, Entry | RowEntry],
+    entries: dict[str, AnyEntry],
     read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
@@ -151,7 +151,7 @@ ENTRY_COLUMNS = 64  # TOML tables read as columns from this many on (fewer: one 
 
 
 def _entry_rows(
-    entries: dict[str, Entry | RowEntry],
+    entries: dict[str, AnyEntry],
     read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],
@@ -160,23 +160,44 @@ def _entry_rows(
     order of each -> its row, and the maker of their Commitments."""
     values = list(entries.values())
     types = set(map(type, values))  # (in C)
-    if Entry not in types or len(values) < ENTRY_COLUMNS:
+    if types.isdisjoint(_TOML) or len(values) < ENTRY_COLUMNS:
         return _NO_PLACES, None
-    if types == {Entry}:  # TOML tables only: each its own order
+    if types <= _TOML:  # TOML tables only: each its own order
         orders: list[int] | range = range(len(values))
-        plain: list[Entry] = values  # type: ignore[assignment]  # every one an Entry
+        plain: list[Entry | TableEntry] = values  # type: ignore[assignment]  # all TOML's
     else:
-        orders = [order for order, e in enumerate(values) if type(e) is Entry]
-        plain = [e for e in values if type(e) is Entry]
+        orders = [order for order, e in enumerate(values) if type(e) in _TOML]
+        plain = list(map(values.__getitem__, orders))  # type: ignore[arg-type]  # TOML's
     if len(plain) < ENTRY_COLUMNS:
         return _NO_PLACES, None
-    table, places = entry_table(plain, plain[-1].file)
+    block = whole_tables(plain)
+    if block is not None:  # laid out with the sets of fields the merge found
+        table, places = entry_table(block.raws, block.shown, (block.shapes, block.codes))
+    else:
+        table, places = entry_table(list(map(attrgetter("raw"), plain)), plain[-1].file)
     rows = read.rows(table, funders, recipients)
     given = rows.specs.given
     if len(places) == len(values) and given.all():  # every one: places are the orders
         return _Places(None, len(values)), _Entries(rows, read)
     found = {orders[place]: row for row, place in enumerate(places) if given[row]}
     return _Places(found, 0), _Entries(rows, read)
+
+
+_TOML = frozenset({Entry, TableEntry})  # the entries of TOML tables
+
+
+def whole_tables(entries: Sequence[object]) -> Tables | None:
+    """The file's tables when the entries are every one of them, in order (a file of
+    tables that no other file patched or removed from), else None."""
+    first = entries[0] if entries else None
+    if type(first) is not TableEntry:
+        return None
+    block = first.tables
+    if len(entries) != len(block.raws) or set(map(type, entries)) != {TableEntry}:
+        return None
+    if not all(map(is_, map(attrgetter("tables"), entries), repeat(block))):
+        return None
+    return block  # each table's entry once (the ids are distinct), in the order added
 
 
 class _Places:
@@ -338,7 +359,7 @@ class _Entries(_Whole):
     def __init__(self, rows: _Rows, read: _Readers) -> None:
         super().__init__(rows)
         self.read = read
-        self.entries: list[Entry] = []  # the entry of each of `found`
+        self.entries: list[Entry | TableEntry] = []  # the entry of each of `found`
 
     def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
         # One field origins table per distinct set of files (as _Readers.origins), and the
@@ -347,6 +368,17 @@ class _Entries(_Whole):
         # The merge shares an origins table among entries alike: each distinct object is
         # looked up once.
         seen = self.read.origins_seen
+        block = whole_tables(self.entries)
+        if block is not None:  # a file's tables whole: per set of fields, not per entry
+            by_first = {}
+            for first, table in block.origins.items():
+                items = tuple(table.items())
+                by_first[first] = seen.setdefault(items, dict(table))
+            return (
+                repeat(block.shown),
+                list(map(by_first.__getitem__, block.codes.tolist())),
+                block.raws,
+            )
         origins = list(map(attrgetter("origins"), self.entries))
         distinct = dict(zip(map(id, origins), origins, strict=True))
         for key, table in distinct.items():
@@ -360,7 +392,7 @@ class _Entries(_Whole):
         )
 
 
-def _recipient_of(entry: Entry | RowEntry) -> object:
+def _recipient_of(entry: AnyEntry) -> object:
     """The recipient an entry names, as written (None when it names none)."""
     if type(entry) is RowEntry:
         cells = entry.table.columns.get("recipient")
@@ -556,15 +588,15 @@ class _Readers:
             found = self.columns[id(table)] = (reader, origins)
         return found
 
-    def reader(self, entry: Entry | RowEntry) -> tuple[FieldReader, bool]:
+    def reader(self, entry: AnyEntry) -> tuple[FieldReader, bool]:
         """A reader for the entry, and whether its fields need checking against its kind."""
         if type(entry) is not RowEntry:
-            assert isinstance(entry, Entry)
+            assert isinstance(entry, Entry | TableEntry)
             return reader_of(entry, self.problems), True
         reader = self._columns(entry.table)[0].at(entry.index)
         return reader, bool(reader.columns.unknown[entry.index])
 
-    def origins(self, entry: Entry | RowEntry) -> tuple[dict[str, str], dict[str, Any]]:
+    def origins(self, entry: AnyEntry) -> tuple[dict[str, str], dict[str, Any]]:
         """The file of each field and the raw table a commitment keeps."""
         if isinstance(entry, RowEntry):
             # Shared by every row of the register: a million rows keep no table each.
@@ -578,7 +610,7 @@ class _Readers:
 def _commitment(
     cid: str,
     order: int,
-    entry: Entry | RowEntry,
+    entry: AnyEntry,
     read: _Readers,
     funders: dict[str, Funder],
     recipients: dict[str, Recipient],

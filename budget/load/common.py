@@ -20,10 +20,10 @@ from budget.core.model import (
 )
 from budget.core.periods import FiscalCalendar
 from budget.kinds import KINDS
-from budget.load.inherit import Entry, Merged
+from budget.load.inherit import Entry, Merged, TableEntry
 
 
-def reader_of(entry: Entry, problems: list[Problem]) -> FieldReader:
+def reader_of(entry: Entry | TableEntry, problems: list[Problem]) -> FieldReader:
     """A FieldReader over a merged entry, naming each field's own file."""
     return FieldReader(entry.raw, entry.file_of, entry.where, problems)
 

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Sequence
 from itertools import chain, repeat
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from budget.load.inherit import EDGE_SPACE, Entry
+from budget.load.inherit import edge_spaced
 from budget.load.register import COLUMNS, RegisterTable, filled_cells, repeats
 
 _NAMES = frozenset(COLUMNS)
@@ -66,19 +64,27 @@ Laid = tuple[list[str], list[list[Any]], list[BoolArray], list[set[type]]]
 MAX_SHAPES = 32  # tables with more different sets of fields are laid out name by name
 
 
-def _by_shape(raws: list[dict[str, Any]]) -> Laid | None:
-    """The tables laid out as columns, grouped by their fields (a large scenario's tables
-    have a few sets of fields: one per kind): the field names in the order they first
-    appear, the cells of each (None where a table has no such field), which tables have
-    it, and the types of its cells. None for tables with more than MAX_SHAPES sets.
+Shapes = tuple[dict[tuple[str, ...], int], npt.NDArray[np.intp]]
 
-    Each group's values are read in C (zip of the tables' values) and put in place in
-    numpy object arrays; only the values present are looked at, no missing cell is
-    searched for (_columns_of_dicts). tests/load/test_entry_columns_layout.py compares
-    both layouts."""
+
+def _by_shape(raws: list[dict[str, Any]], shapes: Shapes | None = None) -> Laid | None:
+    """The tables laid out as columns, knowing their sets of fields (a large scenario's
+    tables have a few: one per kind): the field names in the order they first appear,
+    the cells of each (None where a table has no such field), which tables have it, and
+    the types of its cells. None for tables with more than MAX_SHAPES sets. shapes: the
+    sets of fields when known (budget.load.inherit.Tables: each set, in order, -> its
+    first table; each table's set, as that first table).
+
+    Which tables have a field follows from their sets of fields, so no missing cell is
+    searched for (_columns_of_dicts); the cells are read in C (pandas' list of dicts ->
+    array), a third of the time of zipping each set's values and placing them (issue 21).
+    tests/load/test_entry_columns_layout.py compares both layouts."""
     count = len(raws)
-    first: dict[tuple[str, ...], int] = {}  # each set of fields (in order) -> its first table
-    codes = np.fromiter(map(first.setdefault, map(tuple, raws), range(count)), np.intp, count)
+    if shapes is not None:
+        first, codes = shapes
+    else:
+        first = {}  # each set of fields (in order) -> its first table
+        codes = np.fromiter(map(first.setdefault, map(tuple, raws), range(count)), np.intp, count)
     if len(first) > MAX_SHAPES:
         return None
     names = list(dict.fromkeys(chain.from_iterable(first)))
@@ -87,22 +93,34 @@ def _by_shape(raws: list[dict[str, Any]]) -> Laid | None:
         cells = [list(column) for column in zip(*map(dict.values, raws), strict=True)]
         given = [np.ones(count, dtype=bool) for _ in shape]
         return names, cells, given, [set(map(type, column)) for column in cells]
-    at = {name: j for j, name in enumerate(names)}
-    arrays = [np.full(count, None, dtype=object) for _ in names]
-    given = [np.zeros(count, dtype=bool) for _ in names]
-    kinds: list[set[type]] = [set() for _ in names]
-    for shape, start in first.items():
-        rows = np.flatnonzero(codes == start)
-        group = list(map(raws.__getitem__, rows.tolist()))
-        for name, column in zip(shape, zip(*map(dict.values, group), strict=True), strict=True):
-            j = at[name]
-            arrays[j][rows] = np.fromiter(column, dtype=object, count=len(rows))
-            given[j][rows] = True
-            kinds[j].update(map(type, column))
-    for j, has in enumerate(given):
-        if not has.all():
-            kinds[j].add(type(None))
-    return names, [array.tolist() for array in arrays], given, kinds
+    number = np.zeros(count, dtype=np.intp)  # each table's set of fields, numbered
+    number[list(first.values())] = np.arange(len(first))
+    sets = number[codes]
+    has = np.array([[name in shape for shape in first] for name in names], dtype=bool)
+    table = _cells(raws, names)
+    laid: list[list[Any]] = []
+    given = []
+    for j in range(len(names)):
+        present = has[j][sets]
+        column = table[:, j]
+        if not present.all():
+            column[~present] = None
+        laid.append(column.tolist())
+        given.append(present)
+    return names, laid, given, [set(map(type, column)) for column in laid]
+
+
+def _cells(raws: list[dict[str, Any]], names: list[str]) -> np.ndarray:
+    """The value of each name in each table (tables x names, objects), anything where a
+    table has no such field."""
+    try:
+        from pandas._libs.lib import dicts_to_array  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover (not in this pandas)
+        table = np.empty((len(raws), len(names)), dtype=object)
+        for j, name in enumerate(names):
+            table[:, j] = [raw.get(name) for raw in raws]
+        return table
+    return dicts_to_array(raws, names)
 
 
 def _by_name(raws: list[dict[str, Any]]) -> Laid:
@@ -141,16 +159,17 @@ def _shared_funders(cells: list[Any], kinds: set[type], plain: BoolArray) -> lis
     return list(map(shared.setdefault, keys, values))
 
 
-def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, list[int]]:
-    """The plain entries (see the module docstring) as one table, a row each, and their
-    places in `entries`. `shown` names the table (the columns' file: each commitment
-    keeps its own entry's files)."""
-    raws = list(map(attrgetter("raw"), entries))
+def entry_table(
+    raws: list[dict[str, Any]], shown: str, shapes: Shapes | None = None
+) -> tuple[RegisterTable, list[int]]:
+    """The plain tables among the entries' raw tables (see the module docstring) as one
+    table, a row each, and their places in `raws`. `shown` names the table (the columns'
+    file: each commitment keeps its own entry's files); shapes: see `_by_shape`."""
     count = len(raws)
     plain = np.ones(count, dtype=bool)
     columns: dict[str, list[Any]] = {}
     types: dict[str, set[type]] = {}  # of each column's cells
-    names, values, given, found = _by_shape(raws) or _by_name(raws)
+    names, values, given, found = _by_shape(raws, shapes) or _by_name(raws)
     filled: dict[str, BoolArray] = {}
     for name, cells, has, kinds in zip(names, values, given, found, strict=True):
         if name not in _NAMES:  # no field: the tables that have it are read one by one
@@ -169,9 +188,8 @@ def entry_table(entries: Sequence[Entry], shown: str) -> tuple[RegisterTable, li
             cells = _shared_funders(cells, kinds, plain)
         elif name in ("name", "source"):  # read as they are: with no white space around
             written = cells if kinds == {str} else [v if type(v) is str else "" for v in cells]
-            # One search of the texts joined (a NUL inside one may only send it here for
-            # nothing), then the tables with white space around found one by one.
-            if EDGE_SPACE.search("\x00".join(written)) is not None:
+            # One pass in C, then the tables with white space around found one by one.
+            if edge_spaced(written):
                 plain[[i for i, v in enumerate(written) if v.strip() != v]] = False
         elif len(kinds - {type(None)}) == 1 and repeats(cells):
             # Equal values one object, as a register's repeated cells are: the TOML

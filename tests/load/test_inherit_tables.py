@@ -200,3 +200,25 @@ def test_a_duplicate_among_new_ids_is_found_in_its_place():
         '(hint: nothing could refer to it; write id = "n2")',
     ]
     assert list(merged.commitments) == ["n0", "n1", "n2", "n3", "n4"]
+
+
+SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_every_white_space_at_either_end_is_found_and_none_inside():
+    """`edge_spaced` finds what str.strip removes, for each of Unicode's white-space
+    characters, at either end of any text of the list, and not inside a text."""
+    assert len(SPACES) == 29
+    texts = [f"c{i}" for i in range(5)]
+    assert not inherit.edge_spaced(texts) and not inherit.edge_spaced([])
+    for space in SPACES:
+        assert not inherit.edge_spaced([*texts, f"a{space}b"])
+        for at in (0, 2, 4):
+            for spaced in (space + texts[at], texts[at] + space, space):
+                changed = [*texts[:at], spaced, *texts[at + 1 :]]
+                assert inherit.edge_spaced(changed), (repr(space), at, spaced)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", " ", "\u3000", "\x1c", "b"]))))
+def test_edge_spaced_is_strip_text_by_text(texts):
+    assert inherit.edge_spaced(texts) == any(t.strip() != t for t in texts)
