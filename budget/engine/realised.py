@@ -117,10 +117,11 @@ def realise(
     # on each); what stays is at most SHOWN_IDS names each.
     unbooked = frame.attrs.pop("unbooked_closed")
     named = {key: frame.attrs.pop(key) for key in OBLIGATIONS}
+    positions = checks.booked_positions(scenario, bookings)
     warnings = [
         *warnings,
-        *checks.funder_warnings(scenario, bookings),
-        *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario)),
+        *checks.funder_warnings(scenario, bookings, positions),
+        *checks.span_warnings(scenario, plan_rows, bookings, _settled_years(scenario), positions),
         *checks.unbooked_warnings(
             scenario,
             frame.iloc[np.flatnonzero(unbooked)[: checks.SHOWN]],
