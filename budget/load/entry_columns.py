@@ -203,10 +203,12 @@ def entry_table(
     if len(places) < count:
         columns = {name: [cells[i] for i in places] for name, cells in columns.items()}
         filled = {name: has[places] for name, has in filled.items()}
+    # The columns of text only (as a register's): their cells' types are not looked for
+    # again by the column checks (funders: their keys and tables, as a register's).
     texts = frozenset(
         name
-        for name in ("id", "recipient", "name", "source")
-        if name in columns
+        for name in columns
+        if name != "funders"
         and (
             types[name] <= _TEXT or (len(places) < count and set(map(type, columns[name])) <= _TEXT)
         )
