@@ -26,7 +26,6 @@ descriptor, each atomically, so a descriptor never points to a half-written file
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -37,6 +36,7 @@ import pandas as pd
 
 from budget.core.model import Scenario
 from budget.kinds import KINDS
+from budget.render.csvtext import frame_csv_blocks
 from budget.render.export.files import check_folder, write_chunks
 from budget.render.export.text import decimal_text, fiscal_period
 from budget.render.workbook.save import write_atomically
@@ -122,11 +122,13 @@ def write_datapackage(
 
 
 def _csv_writer(table: pd.DataFrame) -> Any:
+    """The table's CSV (the bytes of `DataFrame.to_csv`: Python's csv writer, minimal
+    quoting, `\n` line ends), written per distinct value of each column and a block of
+    rows at a time (budget.render.csvtext: a fifth of the time of to_csv; issue 21)."""
+
     def write_csv(out: IO[bytes]) -> None:
-        wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="")
-        table.to_csv(wrapper, index=False, lineterminator="\n")
-        wrapper.flush()
-        wrapper.detach()
+        for block in frame_csv_blocks(table):
+            out.write(block.encode("utf-8"))
 
     return write_csv
 

@@ -44,6 +44,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -133,11 +134,11 @@ def write_iati(
     original: for a revised version, the tidy rows of the version it revises, whose cash
     gives the original budgets (type 1) beside the revised ones."""
     target = check_file(path, inputs, "choose another output file, e.g. activities.xml")
-    problems = iati_problems(scenario, actuals)
+    problems, where = _problems_and_places(scenario, actuals)
     if problems:
         raise InputError(problems)
     updated, _ = last_updated(scenario)
-    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated, original)
+    chunks, skipped = activities_xml(scenario, rows, actuals, as_of, updated, original, where)
     write_chunks(target, chunks)
     return Export(len(scenario.commitments), skipped)
 
@@ -147,6 +148,13 @@ def iati_problems(
 ) -> list[Problem]:
     """Everything that stops the scenario from being published as IATI activities
     (`today`: the date the Ruleset's "not in the future" rules judge by; default today)."""
+    return _problems_and_places(scenario, actuals, today)[0]
+
+
+def _problems_and_places(
+    scenario: Scenario, actuals: pd.DataFrame | None = None, today: dt.date | None = None
+) -> tuple[list[Problem], list[Place | None]]:
+    """`iati_problems`, and each commitment's `places` (worked out once for both)."""
     problems: list[Problem] = []
     main = scenario.path
     org = scenario.reporting_org
@@ -206,7 +214,7 @@ def iati_problems(
     if actuals is not None:
         for i, reference in enumerate(actuals["reference"].astype(str)):
             _check(problems, reference, main, f"actuals booking {i + 1}, field 'reference'")
-    places(scenario, problems)
+    located = places(scenario, problems)
     activity_codes(scenario, problems)
     # an ISO 4217 code that the IATI Currency codelist does not (yet) hold (XCG, ZWG, ...)
     where = "[scenario] field 'currency'"
@@ -216,7 +224,7 @@ def iati_problems(
     if problem is not None:
         problems.append(problem)
     problems.extend(_future(scenario, actuals, stamp, today))
-    return problems
+    return problems, located
 
 
 def _future(
@@ -497,14 +505,15 @@ def activities_xml(
     as_of: dt.date | None = None,
     updated: str | None = None,
     original: pd.DataFrame | None = None,
+    where: list[Place | None] | None = None,
 ) -> tuple[Iterator[str], int]:
     """The file as text chunks (one per activity), and how many bookings had no activity.
 
     Call `iati_problems` first: this assumes a reporting_org, text that XML can hold, and a
     sector and recipient for every commitment. `updated`: the last-updated-datetime, or
-    None to leave it out. The budget and planned-disbursement elements are made for all
-    commitments at once and cut per commitment by offsets; the names of organisations are
-    escaped once each.
+    None to leave it out; `where`: the commitments' `places`, when known. The budget and
+    planned-disbursement elements are made a block of commitments at a time (BLOCK) and
+    cut per commitment by offsets; the names of organisations are escaped once each.
     """
     org = scenario.reporting_org
     assert org is not None, "iati_problems reports a missing reporting_org"
@@ -526,18 +535,30 @@ def activities_xml(
     dates = _activity_dates(scenario, flow_position, flows, booked, as_of)
     spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
     kind = budget_type(scenario)
-    budgets, budget_at = _budgets(position, cash, years, spans, currency, len(ids), kind)
-    if original is not None:
-        first, first_at = _budgets(
-            _positions(before["commitment"], ids), before, years, spans, currency, len(ids)
-        )
-        budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
     parties = _Parties(scenario)
-    planned, planned_at = _disbursements(
-        flow_position, flows, years, spans, currency, parties, len(ids)
+    cash_parts = _Parts(cash, position)
+    flow_parts = _Parts(flows, flow_position)
+    before_parts = (
+        None if original is None else _Parts(before, _positions(before["commitment"], ids))
     )
+
+    def elements(lo: int, hi: int) -> tuple[list[str], Any, list[str], Any]:
+        """The budgets and planned disbursements of commitments lo .. hi - 1, and where
+        each one's start (offsets from lo)."""
+        shown = spans[lo:hi]
+        rows, at = cash_parts.of(lo, hi)
+        budgets, budget_at = _budgets(at, rows, years, shown, currency, hi - lo, kind)
+        if before_parts is not None:
+            rows, at = before_parts.of(lo, hi)
+            first, first_at = _budgets(at, rows, years, shown, currency, hi - lo)
+            budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
+        rows, at = flow_parts.of(lo, hi)
+        planned, planned_at = _disbursements(at, rows, years, shown, currency, parties, hi - lo)
+        return budgets, budget_at, planned, planned_at
+
     transactions = _transactions(scenario, booked, dates, parties)
-    where = places(scenario, [])
+    if where is None:
+        where = places(scenario, [])
     codes = "".join(activity_codes(scenario, []))
     reporting = (
         f'    <reporting-org ref="{attribute(org.ref)}" type="{org.type}">'
@@ -552,6 +573,9 @@ def activities_xml(
     def chunks() -> Iterator[str]:
         yield f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{VERSION}">\n'
         for i, c in enumerate(scenario.commitments):
+            if i % BLOCK == 0:  # the elements of the next block of commitments
+                budgets, budget_at, planned, planned_at = elements(i, min(i + BLOCK, len(ids)))
+            j = i % BLOCK
             span = dates[i]
             place = where[i]
             assert place is not None, "iati_problems reports a missing sector or recipient"
@@ -573,8 +597,8 @@ def activities_xml(
                     f'    <{tag} code="{attribute(country)}"/>\n'
                     f'    <sector vocabulary="{vocabulary}" code="{attribute(sector)}"/>\n',
                     codes,
-                    *budgets[budget_at[i] : budget_at[i + 1]],
-                    *planned[planned_at[i] : planned_at[i + 1]],
+                    *budgets[budget_at[j] : budget_at[j + 1]],
+                    *planned[planned_at[j] : planned_at[j + 1]],
                     *transactions.get(c.id, ()),
                     "  </iati-activity>\n",
                 ]
@@ -582,6 +606,26 @@ def activities_xml(
         yield "</iati-activities>\n"
 
     return chunks(), skipped
+
+
+BLOCK = 10_000  # commitments whose budget elements are made at a time (memory: issue 21)
+
+
+class _Parts:
+    """Rows of a frame by commitment, a block of commitments at a time: `of(lo, hi)` gives
+    the rows of commitments lo .. hi - 1, in the frame's order, and their positions from
+    lo (what `_budgets` and `_disbursements` take for all commitments at once)."""
+
+    def __init__(self, frame: pd.DataFrame, position: npt.NDArray[np.int64]) -> None:
+        self.frame = frame
+        self.position = position  # each row's commitment
+        self.order = np.argsort(position, kind="stable")
+        self.ordered = position[self.order]
+
+    def of(self, lo: int, hi: int) -> tuple[pd.DataFrame, npt.NDArray[np.int64]]:
+        start, stop = np.searchsorted(self.ordered, [lo, hi])
+        rows = np.sort(self.order[start:stop])
+        return self.frame.iloc[rows], self.position[rows] - lo
 
 
 @dataclass(frozen=True, slots=True)
@@ -751,9 +795,28 @@ def budget_type(scenario: Scenario) -> str:
     return REVISED if scenario.stage in REVISED_STAGES else ORIGINAL
 
 
-def _within(period: tuple[str, str], span: tuple[str, str]) -> tuple[str, str]:
-    """A fiscal year's period cut to an activity's dates (ISO dates compare as text)."""
-    return max(period[0], span[0]), min(period[1], span[1])
+def _within(
+    year: npt.NDArray[np.int64],
+    position: npt.NDArray[np.int64],
+    years: dict[int, tuple[str, str]],
+    spans: list[tuple[str, str]],
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
+    """Each element's period: its fiscal year's first and last day cut to its activity's
+    dates (an element per year and position in `spans`), on arrays of days."""
+    known = np.array(sorted(years), dtype=np.int64)
+    at = np.searchsorted(known, year)
+    day = "datetime64[D]"
+    first = np.array([years[y][0] for y in known.tolist()], dtype=day)[at]
+    last = np.array([years[y][1] for y in known.tolist()], dtype=day)[at]
+    starts = np.array([start for start, _ in spans], dtype=day)[position]
+    ends = np.array([end for _, end in spans], dtype=day)[position]
+    return np.maximum(first, starts), np.minimum(last, ends)
+
+
+def _iso(days: npt.NDArray[np.datetime64]) -> list[str]:
+    """Days as ISO dates (YYYY-MM-DD)."""
+    texts: list[str] = np.datetime_as_string(days, unit="D").tolist()
+    return texts
 
 
 def _budgets(
@@ -777,21 +840,17 @@ def _budgets(
     new[1:] = (pos[1:] != pos[:-1]) | (year[1:] != year[:-1])
     starts = np.flatnonzero(new)
     sums = np.add.reduceat(amounts, starts) if len(starts) else amounts[:0]
-    lines: list[str] = []
-    kept: list[int] = []
-    for p, y, amount in zip(
-        pos[starts].tolist(), year[starts].tolist(), decimal_text(sums).tolist(), strict=True
-    ):
-        first, last = _within(years[y], spans[p])
-        if first > last:
-            continue
-        kept.append(p)
-        lines.append(
-            f'    <budget type="{kind}" status="1"><period-start iso-date="{first}"/>'
-            f'<period-end iso-date="{last}"/><value currency="{currency}" '
-            f'value-date="{first}">{amount}</value></budget>\n'
+    first, last = _within(year[starts], pos[starts], years, spans)
+    within = first <= last
+    lines = [
+        f'    <budget type="{kind}" status="1"><period-start iso-date="{begin}"/>'
+        f'<period-end iso-date="{end}"/><value currency="{currency}" '
+        f'value-date="{begin}">{amount}</value></budget>\n'
+        for begin, end, amount in zip(
+            _iso(first[within]), _iso(last[within]), decimal_text(sums[within]), strict=True
         )
-    return lines, np.searchsorted(np.array(kept, dtype=np.int64), np.arange(count + 1))
+    ]
+    return lines, np.searchsorted(pos[starts][within], np.arange(count + 1))
 
 
 def _planned_flows(
@@ -828,24 +887,16 @@ def _disbursements(
     paid = paid[np.argsort(position[paid], kind="stable")]
     funders = _texts(cash["funder"], paid)
     recipients = _texts(cash["recipient"], paid)
-    periods = [
-        _within(years[y], spans[p])
-        for p, y in zip(
-            position[paid].tolist(), cash["year"].to_numpy(np.int64)[paid].tolist(), strict=True
-        )
-    ]
+    first, last = _within(cash["year"].to_numpy(np.int64)[paid], position[paid], years, spans)
+    provider, receiver = parties.provider, parties.receiver
     lines = [
-        f'    <planned-disbursement type="1"><period-start iso-date="{first}"/>'
-        f'<period-end iso-date="{last}"/><value currency="{currency}" '
-        f'value-date="{first}">{amount}</value>'
-        f"<provider-org{parties.provider[f]}</provider-org>"
-        f"<receiver-org{parties.receiver[r]}</receiver-org></planned-disbursement>\n"
-        for (first, last), amount, f, r in zip(
-            periods,
-            decimal_text(amounts[paid]).tolist(),
-            funders,
-            recipients,
-            strict=True,
+        f'    <planned-disbursement type="1"><period-start iso-date="{begin}"/>'
+        f'<period-end iso-date="{end}"/><value currency="{currency}" '
+        f'value-date="{begin}">{amount}</value>'
+        f"<provider-org{provider[f]}</provider-org>"
+        f"<receiver-org{receiver[r]}</receiver-org></planned-disbursement>\n"
+        for begin, end, amount, f, r in zip(
+            _iso(first), _iso(last), decimal_text(amounts[paid]), funders, recipients, strict=True
         )
     ]
     return lines, np.searchsorted(position[paid], np.arange(count + 1))

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from budget.core.errors import Problem
 from budget.core.periods import FiscalCalendar
+from budget.render.csvtext import euros_texts
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -57,13 +58,9 @@ def xml_problem(value: str, file: str, where: str) -> Problem | None:
 
 
 def decimal_text(cents: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
-    """Integer cents as decimal text with exactly two places: -123456 -> "-1234.56"."""
-    if len(cents) == 0:
-        return np.array([], dtype=object)
-    whole, frac = np.divmod(np.abs(cents), 100)
-    sign = np.where(cents < 0, "-", "")
-    out = np.char.add(np.char.add(sign, whole.astype(str)), ".")
-    return np.char.add(out, np.char.zfill(frac.astype(str), 2)).astype(object)
+    """Integer cents as decimal text with exactly two places: -123456 -> "-1234.56" (as
+    `format_euros`; made on arrays by budget.render.csvtext.euros_texts)."""
+    return np.array(euros_texts(np.asarray(cents, dtype=np.int64)), dtype=object)
 
 
 def fiscal_period(calendar: FiscalCalendar, year: int) -> tuple[str, str]:

@@ -400,3 +400,22 @@ def test_a_scenario_without_a_classification_has_no_such_columns(tmp_path):
     assert export(SCENARIOS / "letter-2014.toml", folder).exit_code == 0
     header = read_csv(folder / "projection.csv")[0]
     assert not {"chapter", "article", "instrument"} & set(header)
+
+
+@pytest.mark.parametrize("scenario", EXAMPLES, ids=lambda p: p.stem)
+def test_the_files_are_the_bytes_of_to_csv(tmp_path, scenario):
+    """The tables are written per distinct value (budget.render.csvtext, issue 21): the
+    bytes of pandas' `to_csv` of the same tables."""
+    from budget.engine.realised import actuals_frame
+    from budget.render.export.datapackage import realised_rows
+
+    folder = tmp_path / "package"
+    assert export(scenario, folder).exit_code == 0
+    loaded = budget.load_scenario(scenario)
+    table = package_rows(loaded, budget.project(with_pending(loaded, "none")))
+    want = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    assert (folder / "projection.csv").read_bytes() == want
+    if loaded.actuals:
+        realised = realised_rows(loaded, actuals_frame(loaded))
+        want = realised.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert (folder / "realised.csv").read_bytes() == want

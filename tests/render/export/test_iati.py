@@ -416,3 +416,25 @@ def test_activity_status_follows_as_of_when_given():
     assert status(start, end, dt.date(2014, 3, 31)) == "1"  # pipeline
     assert status(start, end, start) == status(start, end, end) == "2"
     assert status(start, end, dt.date(2015, 7, 1)) == "3"  # finalisation
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_commitments=6), st.integers(1, 4))
+def test_a_block_of_commitments_at_a_time_gives_the_same_file(generated, block):
+    """The budget and planned-disbursement elements are made a block of commitments at a
+    time (issue 21: memory); any block gives the text of one block of them all."""
+    from budget.render.export import iati
+
+    scenario = dataclasses.replace(
+        generated,
+        reporting_org=ReportingOrg("XI-IATI-1", "Org", "90"),
+        export_fields={"sector": ("15160", "x.toml"), "recipient_region": ("998", "x.toml")},
+    )
+    rows = budget.project(scenario)
+    whole = "".join(activities_xml(scenario, rows)[0])
+    original = iati.BLOCK
+    iati.BLOCK = block
+    try:
+        assert "".join(activities_xml(scenario, rows)[0]) == whole
+    finally:
+        iati.BLOCK = original

@@ -392,3 +392,22 @@ def test_a_recovery_is_a_negative_planned_disbursement(tmp_path, iati_schema, ia
     assert budgets == ["1600000.00"]
     dates = {d.get("type"): d.get("iso-date") for d in bz.iter("activity-date")}
     assert dates["3"] == "2016-12-31"  # the recovery year lies within the activity
+
+
+@pytest.mark.parametrize("stem", ["round-2015-1st-supplementary", "letter-2014-realised"])
+def test_elements_made_a_block_of_commitments_at_a_time_are_the_same_bytes(
+    tmp_path, monkeypatch, stem
+):
+    """Issue 21 (memory): the budgets (original and revised) and planned disbursements are
+    made a block of commitments at a time; a block of one gives the file of one block."""
+    from budget.render.export import iati
+
+    path = publishing(tmp_path, SCENARIOS / f"{stem}.toml")
+    whole = tmp_path / "whole.xml"
+    assert export(path, whole).exit_code == 0
+    for block in (1, 2):
+        monkeypatch.setattr(iati, "BLOCK", block)
+        out = tmp_path / f"block{block}.xml"
+        assert export(path, out).exit_code == 0
+        assert out.read_bytes() == whole.read_bytes()
+    assert b"<budget" in whole.read_bytes() and b"<planned-disbursement" in whole.read_bytes()
