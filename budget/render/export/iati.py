@@ -814,9 +814,20 @@ def _within(
 
 
 def _iso(days: npt.NDArray[np.datetime64]) -> list[str]:
-    """Days as ISO dates (YYYY-MM-DD)."""
-    texts: list[str] = np.datetime_as_string(days, unit="D").tolist()
-    return texts
+    """Days as ISO dates (YYYY-MM-DD), each distinct day's text made once (the days are
+    fiscal years' bounds and activities' dates: a few thousand among a million)."""
+    if not len(days):
+        return []
+    number = days.astype(np.int64)
+    low = int(number.min())
+    span = int(number.max()) - low + 1
+    if span > 4 * len(days) + 64:
+        texts: list[str] = np.datetime_as_string(days, unit="D").tolist()
+        return texts
+    every = np.arange(low, low + span).astype("datetime64[D]")
+    table = np.array(np.datetime_as_string(every, unit="D").tolist(), dtype=object)
+    found: list[str] = table[number - low].tolist()
+    return found
 
 
 def _budgets(

@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -438,3 +439,15 @@ def test_a_block_of_commitments_at_a_time_gives_the_same_file(generated, block):
         assert "".join(activities_xml(scenario, rows)[0]) == whole
     finally:
         iati.BLOCK = original
+
+
+@given(st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), max_size=30), st.booleans())
+def test_iso_dates_on_arrays_are_isoformat(days, close):
+    """`_iso` (a table of the days between the least and the greatest, or one by one when
+    they lie far apart) gives each day's isoformat."""
+    from budget.render.export import iati
+
+    if close and days:  # days near each other: the table
+        days = [days[0] + dt.timedelta(days=i % 7) for i in range(len(days) * 20)]
+    array = np.array([d.isoformat() for d in days], dtype="datetime64[D]")
+    assert iati._iso(array) == [d.isoformat() for d in days]
