@@ -164,3 +164,21 @@ def test_a_scenario_that_extends_another_reads_the_same(tmp_path, monkeypatch):
     assert scenario.commitments == expected.commitments
     patched = next(c for c in scenario.commitments if c.id == "c3")
     assert patched.field_origins["amount"] != patched.field_origins["kind"]
+
+
+def test_a_scenario_that_removes_some_of_a_files_tables_reads_the_same(tmp_path, monkeypatch):
+    """The tables left of a file's block (`inherit.Tables`) after `remove` are read as
+    columns one by one from their entries, not as the whole block."""
+    tables = tuple(
+        {"id": f'"c{i}"', "kind": '"annual"', "recipient": '"SIN"', "funders": '"VenJ"',
+         **GOOD["annual"]}
+        for i in range(70)
+    )  # fmt: skip
+    write(tmp_path, tables)
+    (tmp_path / "s.toml").rename(tmp_path / "base.toml")
+    child = tmp_path / "child.toml"
+    child.write_text('[scenario]\nextends = "base.toml"\nremove = ["c3", "c40"]\n', "utf-8")
+    (scenario, problems), (expected, expected_problems) = both(child, monkeypatch)
+    assert problems == expected_problems == []
+    assert scenario.commitments == expected.commitments
+    assert [c.id for c in scenario.commitments] == [f"c{i}" for i in range(70) if i not in (3, 40)]
