@@ -87,7 +87,7 @@ def read_commitments(
             row = plain.get(order)
             if row is not None:
                 tables.found.append((len(commitments), row, order, cid))
-                tables.entries.append(entry)  # type: ignore[arg-type]  # an Entry
+                tables.entries.append(entry)  # type: ignore[arg-type]  # a TOML table's entry
                 commitments.append(None)  # type: ignore[arg-type]  # made below
                 continue
         commitment = _commitment(cid, order, entry, read, funders, recipients, calendar)
@@ -119,7 +119,7 @@ def _one_table(
     if tables is not None and len(plain) == count:  # every entry a plain TOML table
         order = list(range(count))
         tables.columns = (order, plain.rows(order), order, ids)
-        tables.entries = values  # type: ignore[assignment]  # every one an Entry
+        tables.entries = values  # type: ignore[assignment]  # every one a TOML table's
         return tables.commitments()
     first = values[0]
     if type(first) is not RowEntry or plain:

@@ -408,7 +408,8 @@ def _merge_tables(
     only becomes an Entry: it is added without the checks and the patching that the others
     go through one by one (`_commitment_id`, `_patch_commitment`), which would find nothing
     to say and nothing to patch. A file of such tables only (the usual one: no `extends`, no
-    duplicate) is added in one pass. tests/load/test_inherit_tables.py compares both ways.
+    duplicate) is added in one pass, as one `Tables` block with a `TableEntry` per table
+    (made a column at a time). tests/load/test_inherit_tables.py compares both ways.
 
     numbers: each table's place among the file's [[commitments]] (for messages); exact:
     whether every table is a dict itself (not a subclass). The tables are kept as they are,
