@@ -178,9 +178,9 @@ def _entry_rows(
     rows = read.rows(table, funders, recipients)
     given = rows.specs.given
     if len(places) == len(values) and given.all():  # every one: places are the orders
-        return _Places(None, len(values)), _Entries(rows, read)
+        return _Places(None, len(values)), _Entries(rows, read, block)
     found = {orders[place]: row for row, place in enumerate(places) if given[row]}
-    return _Places(found, 0), _Entries(rows, read)
+    return _Places(found, 0), _Entries(rows, read, block)
 
 
 _TOML = frozenset({Entry, TableEntry})  # the entries of TOML tables
@@ -354,11 +354,13 @@ class _Entries(_Whole):
     """TOML tables whose commitments their columns give: each keeps its own entry's files
     and raw table, as one read field by field does (`_Readers.origins`)."""
 
-    __slots__ = ("entries", "read")
+    __slots__ = ("block", "entries", "read")
 
-    def __init__(self, rows: _Rows, read: _Readers) -> None:
+    def __init__(self, rows: _Rows, read: _Readers, block: Tables | None = None) -> None:
         super().__init__(rows)
         self.read = read
+        # The file's tables when the entries read as columns were every one of them.
+        self.block = block
         self.entries: list[Entry | TableEntry] = []  # the entry of each of `found`
 
     def files(self, indices: list[int]) -> tuple[Any, Any, Any]:
@@ -368,8 +370,9 @@ class _Entries(_Whole):
         # The merge shares an origins table among entries alike: each distinct object is
         # looked up once.
         seen = self.read.origins_seen
-        block = whole_tables(self.entries)
-        if block is not None:  # a file's tables whole: per set of fields, not per entry
+        block = self.block
+        # A file's tables whole: worked out per set of fields, not per entry.
+        if block is not None and len(self.entries) == len(block.raws):
             by_first = {}
             for first, table in block.origins.items():
                 items = tuple(table.items())
