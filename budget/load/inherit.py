@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -416,7 +415,8 @@ def _merge_tables(
     not copied: no merge changes a table in place (`_patch`). Tables with the same fields
     share one origins table, which nothing changes either.
     """
-    ids = list(map(_ID, tables))
+    # (dict.get as a function: a third of the time of a method looked up per table)
+    ids: list[Any] = list(map(dict.get, tables, itertools.repeat("id")))
     distinct = set(ids) if set(map(type, ids)) == {str} else set()
     if (
         len(distinct) == len(ids)
@@ -458,9 +458,6 @@ def _merge_tables(
         found = _commitment_id(cid, where, shown, local_ids, problems)
         if found is not None:
             _patch_commitment(target, found, item, shown, where)
-
-
-_ID = operator.methodcaller("get", "id")
 
 
 def edge_spaced(texts: list[str]) -> bool:
