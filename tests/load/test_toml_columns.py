@@ -144,7 +144,8 @@ def test_plain_tables_are_built_from_columns(tmp_path, monkeypatch):
     assert len(parsed) == 90  # the second read, table by table
 
 
-def test_a_scenario_that_extends_another_reads_the_same(tmp_path, monkeypatch):
+def _base_of_70(tmp_path):
+    """base.toml of 70 plain annual tables c0 .. c69, and the path of a file to extend it."""
     tables = tuple(
         {"id": f'"c{i}"', "kind": '"annual"', "recipient": '"SIN"', "funders": '"VenJ"',
          **GOOD["annual"]}
@@ -152,7 +153,11 @@ def test_a_scenario_that_extends_another_reads_the_same(tmp_path, monkeypatch):
     )  # fmt: skip
     write(tmp_path, tables)
     (tmp_path / "s.toml").rename(tmp_path / "base.toml")
-    child = tmp_path / "child.toml"
+    return tmp_path / "child.toml"
+
+
+def test_a_scenario_that_extends_another_reads_the_same(tmp_path, monkeypatch):
+    child = _base_of_70(tmp_path)
     child.write_text(
         '[scenario]\nextends = "base.toml"\n[[commitments]]\nid = "c3"\namount = "7.00"\n'
         '[[commitments]]\nid = "new"\nkind = "annual"\nrecipient = "MKI"\nfunders = "VWS"\n'
@@ -169,14 +174,7 @@ def test_a_scenario_that_extends_another_reads_the_same(tmp_path, monkeypatch):
 def test_a_scenario_that_removes_some_of_a_files_tables_reads_the_same(tmp_path, monkeypatch):
     """The tables left of a file's block (`inherit.Tables`) after `remove` are read as
     columns one by one from their entries, not as the whole block."""
-    tables = tuple(
-        {"id": f'"c{i}"', "kind": '"annual"', "recipient": '"SIN"', "funders": '"VenJ"',
-         **GOOD["annual"]}
-        for i in range(70)
-    )  # fmt: skip
-    write(tmp_path, tables)
-    (tmp_path / "s.toml").rename(tmp_path / "base.toml")
-    child = tmp_path / "child.toml"
+    child = _base_of_70(tmp_path)
     child.write_text('[scenario]\nextends = "base.toml"\nremove = ["c3", "c40"]\n', "utf-8")
     (scenario, problems), (expected, expected_problems) = both(child, monkeypatch)
     assert problems == expected_problems == []
