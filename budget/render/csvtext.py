@@ -137,7 +137,9 @@ def _coded_column(
         picked = values.cat.categories.to_numpy(dtype=object)
         if used is not None:
             picked = picked.take(used)
-        return codes, _fields([_cell(category, excel) for category in picked.tolist()], delimiter)
+        # (csv: a category is written as it is, as `_cell` gives it: never missing)
+        texts = [_cell(c, excel) for c in picked.tolist()] if excel else picked.tolist()
+        return codes, _fields(texts, delimiter)
     if values.dtype.kind in "iub":  # never quoted, never prefixed
         if previous is not None and values.dtype.kind == "i":
             named = following(values.to_numpy(), previous[0], len(previous[1]))
@@ -155,7 +157,7 @@ def _coded_column(
 def _fields(texts: list[Any], delimiter: str) -> list[str]:
     """Each value's field as written: `_field(_text(v))`, with one scan of them all when
     they are all text (the usual case: nothing to quote)."""
-    if all(type(t) is str for t in texts):
+    if set(map(type, texts)) <= {str}:
         joined = "".join(texts)
         if not any(c in joined for c in (delimiter, '"', "\n", "\r")):
             return texts
