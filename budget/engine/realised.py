@@ -244,7 +244,7 @@ def compare(
         joined[name] for name in ("year", "status", "planned", "actual", "forecast")
     )
     unbooked = joined["unbooked"]
-    recipient_of = rows_of(scenario.commitments).recipients
+    recipient_of = held.recipients
     recipients = [*dict.fromkeys(recipient_of), ""]
     position = {r: i for i, r in enumerate(recipients)}
     recipient_code = np.array([position[r] for r in recipient_of] + [len(recipients) - 1])

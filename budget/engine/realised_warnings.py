@@ -85,9 +85,7 @@ def booked_positions(scenario: Scenario, bookings: pd.DataFrame) -> np.ndarray:
     return _codes(bookings["commitment"].to_numpy(object), list(commitment_table(scenario).ids))
 
 
-def funder_warnings(
-    scenario: Scenario, bookings: pd.DataFrame, positions: np.ndarray | None = None
-) -> list[str]:
+def funder_warnings(scenario: Scenario, bookings: pd.DataFrame, positions: np.ndarray) -> list[str]:
     """A booking by a funder the commitment does not name. positions: `booked_positions`."""
     table = commitment_table(scenario)
     ids = list(table.ids)
@@ -96,11 +94,10 @@ def funder_warnings(
     names = np.zeros((max(len(table.splits), 1), len(funder_keys)), dtype=bool)
     for number, split in enumerate(table.splits):
         names[number, _codes(np.array([f for f, _ in split], dtype=object), funder_keys)] = True
-    commitment = booked_positions(scenario, bookings) if positions is None else positions
     funder = _codes(bookings["funder"].to_numpy(object), funder_keys)
-    known = commitment >= 0
-    mask = np.zeros(len(commitment), dtype=bool)
-    mask[known] = ~names[table.split[commitment[known]], funder[known]]
+    known = positions >= 0
+    mask = np.zeros(len(positions), dtype=bool)
+    mask[known] = ~names[table.split[positions[known]], funder[known]]
     position = {cid: i for i, cid in enumerate(ids)} if mask.any() else {}
     funds = {
         cid: {f for f, _ in table.splits[table.split[position[cid]]]}
@@ -128,7 +125,7 @@ def span_warnings(
     plan: pd.DataFrame,
     bookings: pd.DataFrame,
     last: dict[str, int],
-    positions: np.ndarray | None = None,
+    positions: np.ndarray,
 ) -> list[str]:
     """A booking before the commitment's first fiscal year or after its last (`last`
     overrides a commitment's last year, e.g. its settlement year). positions: see
@@ -175,8 +172,7 @@ def span_warnings(
     first_of = dict(zip(ids, firsts.tolist(), strict=False))
     last_of = dict(zip(ids, lasts.tolist(), strict=False))
     years = bookings["year"].to_numpy(np.int64)
-    code = booked_positions(scenario, bookings) if positions is None else positions
-    code = np.where(code < 0, len(ids), code)
+    code = np.where(positions < 0, len(ids), positions)
     before = years < firsts[code]
     after = years > lasts[code]
     side = np.where(before, "before", "after")

@@ -228,17 +228,22 @@ class GrantKind:
     def columns(self, specs: Sequence[Grant]) -> Columns:
         count = len(specs)
         allocations = values_of(specs, "allocation")
-        methods = {m: i for i, m in enumerate(ALLOCATIONS)}
+        by_days = allocations.count("days") == count  # every one the default (a register's)
         settled = values_of(specs, "settled")
+        unsettled = settled.count(None) == count
         return {
             "total": ints(specs, "total"),
             "start": _days(values_of(specs, "start"), count),
             "end": _days(values_of(specs, "end"), count),  # exclusive
             # A schedule's method is -1; its (year, cents) pairs are in `schedule`.
-            "method": _methods(allocations, methods),
+            "method": (
+                np.full(count, ALLOCATIONS.index("days"), dtype=np.int64)
+                if by_days
+                else np.fromiter(map(_method, allocations), np.int64, count)
+            ),
             "schedule": (
                 column_of([None] * count)
-                if allocations.count("days") == count  # (a register's grants: in C)
+                if by_days
                 else column_of([None if isinstance(a, str) else a for a in allocations])
             ),
             "advance": column_of(values_of(specs, "advance")),
@@ -247,12 +252,12 @@ class GrantKind:
             # -1: not settled
             "settled_year": (
                 np.full(count, -1, dtype=np.int64)
-                if settled.count(None) == count
+                if unsettled
                 else np.fromiter((-1 if s is None else s[0] for s in settled), np.int64, count)
             ),
             "settled_amount": (
                 np.zeros(count, dtype=np.int64)
-                if settled.count(None) == count
+                if unsettled
                 else np.fromiter((0 if s is None else s[1] for s in settled), np.int64, count)
             ),
         }
@@ -365,14 +370,12 @@ def _settled(reader: FieldReader, total: int | None) -> tuple[int, int] | None:
     return year, amount
 
 
-def _methods(allocations: list[Any], methods: dict[str, int]) -> IntArray:
-    """Each grant's allocation method as its place in ALLOCATIONS; -1 for a schedule."""
-    count = len(allocations)
-    if allocations.count("days") == count:  # every one the default (a register's)
-        return np.full(count, methods["days"], dtype=np.int64)
-    return np.fromiter(
-        (methods.get(a, -1) if isinstance(a, str) else -1 for a in allocations), np.int64, count
-    )
+def _method(allocation: Any) -> int:
+    """A grant's allocation method as its place in ALLOCATIONS; -1 for a schedule."""
+    return _METHODS.get(allocation, -1) if isinstance(allocation, str) else -1
+
+
+_METHODS = {m: i for i, m in enumerate(ALLOCATIONS)}
 
 
 def _days(dates: Iterable[dt.date], count: int) -> np.ndarray:

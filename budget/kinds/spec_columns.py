@@ -1,11 +1,12 @@
 """Specs kept as columns: what a register's rows of one kind hold once their fields are
 checked a column at a time (budget.load.kind_columns), with no spec object made (issue 21).
 
-A kind's engine columns (`Kind.columns`) and the whole-scenario checks read the fields
-straight from these columns (`values_of`, `by_year_column`, `most_of`); the spec objects
-are made only when one is read (`SpecList`), for instance by `explain`, the Assumptions
-sheet or a Commitment object, and then all at once, a column at a time. They are the
-objects the kind's parser would make: tests/load/test_register_columns.py compares them.
+A kind's engine columns (`Kind.columns`), the whole-scenario checks and the realisation
+read the fields straight from these columns (`values_of`, `by_year_column`, `field_of`,
+the kinds' `most_of_columns`); the spec objects are made only when one is read
+(`SpecList`), for instance by `explain`, the Assumptions sheet or a Commitment object,
+and then all at once, a column at a time. They are the objects the kind's parser would
+make: tests/load/test_register_columns.py compares them.
 """
 
 from __future__ import annotations

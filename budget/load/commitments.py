@@ -373,10 +373,7 @@ class _Entries(_Whole):
         block = self.block
         # A file's tables whole: worked out per set of fields, not per entry.
         if block is not None and len(self.entries) == len(block.raws):
-            by_first = {}
-            for first, table in block.origins.items():
-                items = tuple(table.items())
-                by_first[first] = seen.setdefault(items, dict(table))
+            by_first = {first: _seen(seen, table) for first, table in block.origins.items()}
             return (
                 repeat(block.shown),
                 list(map(by_first.__getitem__, block.codes.tolist())),
@@ -385,14 +382,23 @@ class _Entries(_Whole):
         origins = list(map(attrgetter("origins"), self.entries))
         distinct = dict(zip(map(id, origins), origins, strict=True))
         for key, table in distinct.items():
-            items = tuple(table.items())
-            found = seen.get(items)
-            distinct[key] = seen[items] = dict(table) if found is None else found
+            distinct[key] = _seen(seen, table)
         return (
             list(map(attrgetter("file"), self.entries)),
             list(map(distinct.__getitem__, map(id, origins))),
             list(map(attrgetter("raw"), self.entries)),
         )
+
+
+def _seen(
+    seen: dict[tuple[tuple[str, str], ...], dict[str, str]], origins: dict[str, str]
+) -> dict[str, str]:
+    """One field origins table per distinct set of files: the one seen before, or a copy."""
+    items = tuple(origins.items())
+    found = seen.get(items)
+    if found is None:
+        found = seen[items] = dict(origins)
+    return found
 
 
 def _recipient_of(entry: AnyEntry) -> object:
@@ -606,8 +612,7 @@ class _Readers:
             return self.columns[id(entry.table)][1], _export_raw(entry.table, entry.index)
         # One table for the commitments whose fields come from the same files (a large
         # scenario's commitments share a few): 100,000 commitments keep a few, not 100,000.
-        origins = dict(entry.origins)
-        return self.origins_seen.setdefault(tuple(origins.items()), origins), dict(entry.raw)
+        return _seen(self.origins_seen, entry.origins), dict(entry.raw)
 
 
 def _commitment(

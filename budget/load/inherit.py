@@ -428,11 +428,7 @@ def _merge_tables(
         and not edge_spaced(ids)  # no id with white space around
     ):
         local_ids |= distinct
-        count = len(tables)
-        shapes: dict[tuple[str, ...], int] = {}
-        codes = np.fromiter(
-            map(shapes.setdefault, map(tuple, tables), range(count)), np.intp, count
-        )
+        shapes, codes = shapes_of(tables)
         origins = {first: dict.fromkeys(names, shown) for names, first in shapes.items()}
         block = Tables(shown, tables, ids, shapes, codes, origins)
         target.update(zip(ids, TableEntry.many(block), strict=True))
@@ -458,6 +454,19 @@ def _merge_tables(
         found = _commitment_id(cid, where, shown, local_ids, problems)
         if found is not None:
             _patch_commitment(target, found, item, shown, where)
+
+
+# Tables' sets of fields: each set (its names in order) -> the first table that has it,
+# and each table's set, as that first table.
+Shapes = tuple[dict[tuple[str, ...], int], npt.NDArray[np.intp]]
+
+
+def shapes_of(tables: list[dict[str, Any]]) -> Shapes:
+    """The tables' sets of fields (see `Shapes`), found in C."""
+    count = len(tables)
+    first: dict[tuple[str, ...], int] = {}
+    codes = np.fromiter(map(first.setdefault, map(tuple, tables), range(count)), np.intp, count)
+    return first, codes
 
 
 def edge_spaced(texts: list[str]) -> bool:

@@ -101,7 +101,6 @@ def _coded_columns(rows: pd.DataFrame, excel: bool, delimiter: str) -> Iterator[
         column = _coded_column(rows[name], excel, delimiter, previous)
         previous = column if isinstance(column, tuple) else None
         yield column
-        del column
 
 
 def _empty_quoted(column: Coded | Fields) -> Coded | Fields:

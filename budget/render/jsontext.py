@@ -118,7 +118,6 @@ def records_json(rows: pd.DataFrame) -> str:
             column = _column(rows.iloc[:, i], prefix, suffix, previous)
             previous = column if isinstance(column, tuple) else None
             yield column
-            del column
 
     columns = merged(coded(), "", len(rows))
     # One join of every row's pieces (most of them shared texts of distinct values): the

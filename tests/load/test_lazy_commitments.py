@@ -136,5 +136,14 @@ def test_the_actuals_are_compared_from_the_columns_as_from_the_objects(tmp_path)
     assert lazy._made is None and specs.kept()
     again, _, _ = realise(_made_again(scenario), [str(bookings)], dt.date(2016, 6, 30))
     pd.testing.assert_frame_equal(frame, again)
-    grant = frame.query("commitment == 'c2' and basis == 'cash' and year == 2016")
-    assert grant["forecast_cents"].sum() > 0  # the grant's unpaid 2015 slipped into 2016
+
+    def forecast(cid: str, year: int) -> int:
+        rows = frame.query("commitment == @cid and basis == 'cash' and year == @year")
+        return int(rows["forecast_cents"].sum())
+
+    # The grant (GOOD: 200,000.00, an 80% advance) planned 160,000.00 in 2015 and paid
+    # 1,000.00: its unpaid 159,000.00 slips into 2016, the current year, where it planned 0.
+    assert forecast("c2", 2016) == 159_000_00
+    # The annual commitment (1,000.50 a year) paid 700.00 in 2015: the rest lapses, and
+    # 2016 forecasts its plan.
+    assert forecast("c0", 2015) == 700_00 and forecast("c0", 2016) == 1_000_50

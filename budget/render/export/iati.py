@@ -42,7 +42,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -533,7 +533,7 @@ def activities_xml(
         as_of = default_as_of(scenario.calendar, actuals)
     flows, flow_position = _planned_flows(rows, cash, position, ids)
     dates = _activity_dates(scenario, flow_position, flows, booked, as_of)
-    spans = [(d.start.isoformat(), d.end.isoformat()) for d in dates]
+    days = _Days(years, dates)
     kind = budget_type(scenario)
     parties = _Parties(scenario)
     cash_parts = _Parts(cash, position)
@@ -544,16 +544,16 @@ def activities_xml(
 
     def elements(lo: int, hi: int) -> tuple[list[str], Any, list[str], Any]:
         """The budgets and planned disbursements of commitments lo .. hi - 1, and where
-        each one's start (offsets from lo)."""
-        shown = spans[lo:hi]
+        each commitment's elements start (offsets from lo)."""
+        shown = days.part(lo, hi)
         rows, at = cash_parts.of(lo, hi)
-        budgets, budget_at = _budgets(at, rows, years, shown, currency, hi - lo, kind)
+        budgets, budget_at = _budgets(at, rows, shown, currency, hi - lo, kind)
         if before_parts is not None:
             rows, at = before_parts.of(lo, hi)
-            first, first_at = _budgets(at, rows, years, shown, currency, hi - lo)
+            first, first_at = _budgets(at, rows, shown, currency, hi - lo)
             budgets, budget_at = _interleave(first, first_at, budgets, budget_at)
         rows, at = flow_parts.of(lo, hi)
-        planned, planned_at = _disbursements(at, rows, years, shown, currency, parties, hi - lo)
+        planned, planned_at = _disbursements(at, rows, shown, currency, parties, hi - lo)
         return budgets, budget_at, planned, planned_at
 
     transactions = _transactions(scenario, booked, dates, parties)
@@ -795,22 +795,47 @@ def budget_type(scenario: Scenario) -> str:
     return REVISED if scenario.stage in REVISED_STAGES else ORIGINAL
 
 
-def _within(
-    year: npt.NDArray[np.int64],
-    position: npt.NDArray[np.int64],
-    years: dict[int, tuple[str, str]],
-    spans: list[tuple[str, str]],
-) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
-    """Each element's period: its fiscal year's first and last day cut to its activity's
-    dates (an element per year and position in `spans`), on arrays of days."""
-    known = np.array(sorted(years), dtype=np.int64)
-    at = np.searchsorted(known, year)
-    day = "datetime64[D]"
-    first = np.array([years[y][0] for y in known.tolist()], dtype=day)[at]
-    last = np.array([years[y][1] for y in known.tolist()], dtype=day)[at]
-    starts = np.array([start for start, _ in spans], dtype=day)[position]
-    ends = np.array([end for _, end in spans], dtype=day)[position]
-    return np.maximum(first, starts), np.minimum(last, ends)
+Days = npt.NDArray[np.datetime64]
+
+
+class _Days:
+    """The fiscal years' first and last days (`years`: ISO dates by year) and each
+    activity's dates, as arrays of days, made once; `part` gives a block's activities."""
+
+    def __init__(
+        self,
+        years: dict[int, tuple[str, str]],
+        dates: Sequence[ActivityDates],
+        bounds: tuple[Days, Days] | None = None,
+    ) -> None:
+        self.years = years
+        self.known = np.array(sorted(years), dtype=np.int64)
+        self.first = np.array([years[y][0] for y in self.known.tolist()], dtype=_DAY)
+        self.last = np.array([years[y][1] for y in self.known.tolist()], dtype=_DAY)
+        if bounds is None:
+            bounds = (
+                np.array([d.start for d in dates], dtype=_DAY),
+                np.array([d.end for d in dates], dtype=_DAY),
+            )
+        self.starts, self.ends = bounds
+
+    def part(self, lo: int, hi: int) -> _Days:
+        """The same years, and the activities lo .. hi - 1 (their positions from lo)."""
+        return _Days(self.years, (), (self.starts[lo:hi], self.ends[lo:hi]))
+
+    def within(
+        self, year: npt.NDArray[np.int64], position: npt.NDArray[np.int64]
+    ) -> tuple[Days, Days]:
+        """Each element's period: its fiscal year's first and last day cut to its
+        activity's dates (an element per year and activity position)."""
+        at = np.searchsorted(self.known, year)
+        return (
+            np.maximum(self.first[at], self.starts[position]),
+            np.minimum(self.last[at], self.ends[position]),
+        )
+
+
+_DAY = "datetime64[D]"
 
 
 def _iso(days: npt.NDArray[np.datetime64]) -> list[str]:
@@ -833,8 +858,7 @@ def _iso(days: npt.NDArray[np.datetime64]) -> list[str]:
 def _budgets(
     position: npt.NDArray[np.int64],
     cash: pd.DataFrame,
-    years: dict[int, tuple[str, str]],
-    spans: list[tuple[str, str]],
+    days: _Days,
     currency: str,
     count: int,
     kind: str = ORIGINAL,
@@ -851,7 +875,7 @@ def _budgets(
     new[1:] = (pos[1:] != pos[:-1]) | (year[1:] != year[:-1])
     starts = np.flatnonzero(new)
     sums = np.add.reduceat(amounts, starts) if len(starts) else amounts[:0]
-    first, last = _within(year[starts], pos[starts], years, spans)
+    first, last = days.within(year[starts], pos[starts])
     within = first <= last
     lines = [
         f'    <budget type="{kind}" status="1"><period-start iso-date="{begin}"/>'
@@ -883,8 +907,7 @@ def _planned_flows(
 def _disbursements(
     position: npt.NDArray[np.int64],
     cash: pd.DataFrame,
-    years: dict[int, tuple[str, str]],
-    spans: list[tuple[str, str]],
+    days: _Days,
     currency: str,
     parties: _Parties,
     count: int,
@@ -898,7 +921,7 @@ def _disbursements(
     paid = paid[np.argsort(position[paid], kind="stable")]
     funders = _texts(cash["funder"], paid)
     recipients = _texts(cash["recipient"], paid)
-    first, last = _within(cash["year"].to_numpy(np.int64)[paid], position[paid], years, spans)
+    first, last = days.within(cash["year"].to_numpy(np.int64)[paid], position[paid])
     provider, receiver = parties.provider, parties.receiver
     lines = [
         f'    <planned-disbursement type="1"><period-start iso-date="{begin}"/>'
